@@ -1,0 +1,16 @@
+"""Unguessable addresses for private pages: a keyed hash of the partner id."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+TOKEN_LENGTH = 26  # base32 characters: 130 bits of the HMAC in the path
+
+
+def private_token(secret: bytes, kind: str, key: str, epoch: int = 0) -> str:
+    """A stable token for one private page; a new ``epoch`` or secret gives a new one."""
+    message = f"{kind}\x00{key}\x00{epoch}".encode()
+    digest = hmac.new(secret, message, hashlib.sha256).digest()
+    return base64.b32encode(digest).decode("ascii").lower()[:TOKEN_LENGTH]

@@ -1,0 +1,33 @@
+"""Who is due an update: open referrals with no news for too long, oldest first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .models import PartnersFile, Referral
+from .views import is_open, last_activity
+
+
+@dataclass(frozen=True)
+class DueReferral:
+    index: int
+    referral: Referral
+    days_quiet: int
+
+    def describe(self) -> str:
+        referral = self.referral
+        return (
+            f"due an update: {referral.id} from {referral.partner}, "
+            f"no news for {self.days_quiet} days (last on {last_activity(referral)})"
+        )
+
+
+def due_referrals(data: PartnersFile, as_of: dt.date) -> list[DueReferral]:
+    limit = data.newsletter.due_after_days
+    due = [
+        DueReferral(index, referral, (as_of - last_activity(referral)).days)
+        for index, referral in enumerate(data.referrals)
+        if is_open(referral) and (as_of - last_activity(referral)).days > limit
+    ]
+    return sorted(due, key=lambda item: (-item.days_quiet, item.referral.partner, item.referral.id))

@@ -1,0 +1,47 @@
+"""Located problems: what went wrong, where, in words an editor understands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FieldPath = tuple[str | int, ...]
+
+
+def format_field_path(path: FieldPath) -> str:
+    """``("referrals", 3, "stage")`` → ``referrals[3].stage``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text or "(file)"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in the data file, with its 1-based line and column."""
+
+    line: int
+    column: int
+    path: FieldPath
+    message: str
+    filename: str = "partners.yaml"
+
+    def __str__(self) -> str:
+        where = f"{self.filename}:{self.line}:{self.column}"
+        return f"{where}: {format_field_path(self.path)}: {self.message}"
+
+
+class InvalidData(Exception):
+    """The data file has problems; nothing may be written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.line, p.column, p.message))
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+    @property
+    def report(self) -> str:
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        return f"{self}\n{count} {noun} found; nothing was generated."

@@ -1,0 +1,76 @@
+"""One generator run: load and validate the data, render it, write it. No MkDocs here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import validate
+from .models import PartnersFile
+from .render import SiteLayout, render_site
+from .site_secret import SiteSecret, resolve_secret
+from .writer import WriteReport, write_files
+
+DATA_FILE = "partners.yaml"
+DOCS_DIR = "content"
+STATE_DIR = ".referral"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a referral site keeps its data, its docs folder and its private state."""
+
+    root: Path
+    data_file: Path
+    docs_dir: Path
+    state_dir: Path
+
+    @classmethod
+    def at(cls, root: Path, data_file: str = DATA_FILE, docs_dir: str = DOCS_DIR) -> Project:
+        return cls(root, root / data_file, root / docs_dir, root / STATE_DIR)
+
+    @property
+    def manifest(self) -> Path:
+        return self.state_dir / "manifest.json"
+
+    @property
+    def secret_file(self) -> Path:
+        return self.state_dir / "secret"
+
+    @property
+    def display_name(self) -> str:
+        try:
+            return str(self.data_file.relative_to(self.root))
+        except ValueError:
+            return str(self.data_file)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    data: PartnersFile
+    report: WriteReport
+    secret: SiteSecret
+
+
+def today(environ: Mapping[str, str] = os.environ) -> dt.date:
+    """The date pages are rendered for: ``SOURCE_DATE_EPOCH`` when set, so builds reproduce."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def load(project: Project, as_of: dt.date) -> PartnersFile:
+    return validate.load_partners(project.data_file, as_of, display_name=project.display_name)
+
+
+def generate(project: Project, as_of: dt.date, environ: Mapping[str, str], *, publishing: bool = False) -> Outcome:
+    """Validate first; only a valid file renders, and only changed files are written."""
+    data = load(project, as_of)
+    secret = resolve_secret(environ, project.secret_file, publishing=publishing)
+    files = render_site(data, SiteLayout(as_of=as_of, secret=secret.value))
+    report = write_files(project.docs_dir, files, project.manifest)
+    return Outcome(data, report, secret)

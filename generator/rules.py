@@ -1,0 +1,105 @@
+"""Checks that span records: unique ids, references, the referral tree, update order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Iterator
+
+from .models import TERMINAL_STAGES, PartnersFile, Referral
+from .problems import FieldPath
+
+Finding = tuple[FieldPath, str]
+
+
+def check(data: PartnersFile, today: dt.date) -> list[Finding]:
+    """Every cross-record problem in the file, as (field path, message)."""
+    partner_ids = [partner.id for partner in data.partners]
+    known = set(partner_ids)
+    return [
+        *_duplicates("partners", "partner", partner_ids),
+        *_duplicates("referrals", "referral", [referral.id for referral in data.referrals]),
+        *_references("referrals", "partner", (r.partner for r in data.referrals), known),
+        *_references("given", "partner", (g.partner for g in data.given), known),
+        *_tree(data),
+        *(
+            finding
+            for index, referral in enumerate(data.referrals)
+            for finding in _updates(index, referral, today)
+        ),
+    ]
+
+
+def _duplicates(section: str, noun: str, ids: list[str]) -> Iterator[Finding]:
+    first_index: dict[str, int] = {}
+    for index, value in enumerate(ids):
+        if value in first_index:
+            message = f"duplicate {noun} id '{value}' (also {section}[{first_index[value]}])"
+            yield (section, index, "id"), message
+        else:
+            first_index[value] = index
+
+
+def _references(section: str, field: str, values: Iterable[str], known: set[str]) -> Iterator[Finding]:
+    for index, value in enumerate(values):
+        if value not in known:
+            yield (section, index, field), _unknown_partner(value, known)
+
+
+def _unknown_partner(value: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"no partner has the id '{value}'{hint}"
+
+
+def _tree(data: PartnersFile) -> Iterator[Finding]:
+    parent = {p.id: p.referred_by for p in data.partners if p.referred_by}
+    index_of = {p.id: i for i, p in reversed(list(enumerate(data.partners)))}
+    for index, partner in enumerate(data.partners):
+        if partner.referred_by is None:
+            continue
+        path: FieldPath = ("partners", index, "referred_by")
+        if partner.referred_by == partner.id:
+            yield path, "a partner cannot be referred by themselves"
+        elif partner.referred_by not in index_of:
+            yield path, _unknown_partner(partner.referred_by, set(index_of))
+    yield from _cycles(parent, index_of)
+
+
+def _cycles(parent: dict[str, str], index_of: dict[str, int]) -> Iterator[Finding]:
+    """Each cycle once, at its first partner in file order; linear in the number of partners."""
+    state: dict[str, int] = {}  # 1 = on the current walk, 2 = finished
+    for start in parent:
+        walk: list[str] = []
+        node: str | None = start
+        while node is not None and node in parent and node not in state:
+            state[node] = 1
+            walk.append(node)
+            node = parent[node]
+        if node is not None and state.get(node) == 1 and node != parent.get(node):
+            cycle = walk[walk.index(node):]
+            first = min(cycle, key=lambda pid: index_of.get(pid, 0))
+            loop = " → ".join([*cycle, cycle[0]])
+            yield ("partners", index_of[first], "referred_by"), f"the referral tree has a cycle: {loop}"
+        for visited in walk:
+            state[visited] = 2
+
+
+def _updates(index: int, referral: Referral, today: dt.date) -> Iterator[Finding]:
+    previous = referral.introduced
+    closed_by: str | None = None
+    for number, update in enumerate(referral.updates):
+        path: FieldPath = ("referrals", index, "updates", number)
+        if closed_by:
+            yield (*path, "stage"), f"comes after the referral was {closed_by}; nothing can follow"
+        if update.date < referral.introduced:
+            message = f"{update.date} is before the introduction on {referral.introduced}"
+            yield (*path, "date"), message
+        elif update.date < previous:
+            yield (*path, "date"), f"{update.date} is out of order: it comes after {previous}"
+        if update.date > today:
+            yield (*path, "date"), f"{update.date} is in the future (today is {today})"
+        previous = max(previous, update.date)
+        if update.stage in TERMINAL_STAGES and not closed_by:
+            word = "won" if update.stage == "won" else "closed (lost)"
+            closed_by = f"{word} on {update.date}"

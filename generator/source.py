@@ -1,0 +1,221 @@
+"""Read partners.yaml into plain data, remembering where every value came from.
+
+PyYAML's constructors are not used: they keep the last of duplicate keys, turn ``no``
+into a boolean and ``0755`` into a number, and expand alias bombs. Instead the parser's
+event stream is folded into dicts, lists and strings here, so every scalar stays the text
+the editor wrote (the model decides what is a date or a number) and each surprise becomes
+a located problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .problems import FieldPath, InvalidData, Problem
+
+MAX_BYTES = 32 * 1024 * 1024
+MAX_DEPTH = 16
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_STR_TAG = "tag:yaml.org,2002:str"
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class SourceDocument:
+    """The file's data plus the (line, column) of each value and each mapping key."""
+
+    filename: str
+    data: Any
+    marks: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: FieldPath, *, key: bool = False) -> tuple[int, int]:
+        """The closest known position for ``path`` (walking up to its parents)."""
+        table = self.key_marks if key else self.marks
+        if path in table:
+            return table[path]
+        while path:
+            path = path[:-1]
+            if path in self.marks:
+                return self.marks[path]
+        return (1, 1)
+
+    def problem(self, path: FieldPath, message: str, *, key: bool = False) -> Problem:
+        line, column = self.locate(path, key=key)
+        return Problem(line, column, path, message, self.filename)
+
+
+def read_text(raw: bytes, filename: str) -> str:
+    """Decode the file, accepting a UTF-8 byte-order mark and CRLF line ends."""
+    if len(raw) > MAX_BYTES:
+        size = len(raw) / 1024 / 1024
+        limit = MAX_BYTES // 1024 // 1024
+        raise _fail(filename, (1, 1), (), f"the file is {size:.1f} MB; the limit is {limit} MB")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        message = f"the file is not UTF-8 (byte 0x{raw[error.start]:02x}); save it as UTF-8"
+        raise _fail(filename, (line, column), (), message) from None
+
+
+def parse(text: str, filename: str, *, with_marks: bool = True) -> SourceDocument:
+    """Build plain data from YAML text, or raise :class:`InvalidData` with every problem."""
+    builder = _Builder(filename, with_marks)
+    parser = _Parser(text)
+    try:
+        while (event := parser.get_event()) is not None:
+            builder.feed(event)
+            if builder.fatal:
+                break
+    except yaml.MarkedYAMLError as error:
+        builder.syntax_error(error)
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose:
+            dispose()
+    return builder.finish()
+
+
+def _fail(filename: str, mark: tuple[int, int], path: FieldPath, message: str) -> InvalidData:
+    return InvalidData([Problem(mark[0], mark[1], path, message, filename)])
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+class _Frame:
+    """A mapping or list being filled, with the key waiting for its value."""
+
+    __slots__ = ("container", "path", "pending_key", "discard")
+
+    def __init__(self, container: dict[str, Any] | list[Any], path: FieldPath) -> None:
+        self.container = container
+        self.path = path
+        self.pending_key: str | None = None
+        self.discard = False
+
+
+class _Builder:
+    """Folds parser events into data; one instance per parse."""
+
+    def __init__(self, filename: str, with_marks: bool) -> None:
+        self.document = SourceDocument(filename, None)
+        self.with_marks = with_marks
+        self.stack: list[_Frame] = []
+        self.problems: list[Problem] = []
+        self.documents = 0
+        self.has_root = False
+        self.fatal = False
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self._start_document(event)
+        elif isinstance(event, yaml.ScalarEvent):
+            self._scalar(event)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self._open(event)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.stack.pop()
+        elif isinstance(event, yaml.AliasEvent):
+            message = f"aliases (*{event.anchor}) are not supported; write the value out"
+            self._attach(None, event, problem=message)
+
+    def _start_document(self, event: yaml.Event) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            message = "the file holds more than one YAML document (a second '---'); keep one"
+            self._report(_position(event.start_mark), (), message)
+            self.fatal = True
+
+    def _scalar(self, event: yaml.ScalarEvent) -> None:
+        problem = self._tag_problem(event)
+        plain = event.implicit[0] and event.style is None
+        value = None if plain and event.value in _NULLS and event.tag is None else event.value
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and isinstance(frame.container, dict) and frame.pending_key is None:
+            self._key(frame, event, value)
+        else:
+            self._attach(value, event, problem=problem)
+
+    def _tag_problem(self, event: yaml.ScalarEvent) -> str | None:
+        if event.tag in (None, "!", _STR_TAG):
+            return None
+        return f"YAML tags such as {event.tag} are not supported; remove the tag"
+
+    def _key(self, frame: _Frame, event: yaml.ScalarEvent, key: str | None) -> None:
+        assert isinstance(frame.container, dict)
+        mark = _position(event.start_mark)
+        name = key if key is not None else ""
+        path = (*frame.path, name)
+        frame.pending_key = name
+        frame.discard = False
+        if name in frame.container:
+            first = self.document.key_marks.get(path)
+            where = f" (first at line {first[0]})" if first else ""
+            self._report(mark, path, f"duplicate key '{name}'{where}; keep only one")
+            frame.discard = True
+            return
+        if self.with_marks:
+            self.document.key_marks[path] = mark
+
+    def _open(self, event: yaml.Event) -> None:
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and isinstance(frame.container, dict) and frame.pending_key is None:
+            self._report(_position(event.start_mark), frame.path, "a key must be plain text")
+            frame.pending_key = ""
+            frame.discard = True
+        container: dict[str, Any] | list[Any]
+        container = {} if isinstance(event, yaml.MappingStartEvent) else []
+        path = self._attach(container, event)
+        self.stack.append(_Frame(container, path))
+        if len(self.stack) > MAX_DEPTH:
+            self._report(_position(event.start_mark), path, "nested too deeply for partners.yaml")
+            self.fatal = True
+
+    def _attach(self, value: Any, event: yaml.Event, *, problem: str | None = None) -> FieldPath:
+        mark = _position(event.start_mark)
+        if not self.stack:
+            self.has_root = True
+            self.document.data = value
+            path: FieldPath = ()
+        else:
+            frame = self.stack[-1]
+            if isinstance(frame.container, list):
+                path = (*frame.path, len(frame.container))
+                frame.container.append(value)
+            else:
+                assert frame.pending_key is not None
+                path = (*frame.path, frame.pending_key)
+                if not frame.discard:
+                    frame.container[frame.pending_key] = value
+                frame.pending_key = None
+        if self.with_marks or problem:
+            self.document.marks[path] = mark
+        if problem:
+            self._report(mark, path, problem)
+        return path
+
+    def _report(self, mark: tuple[int, int], path: FieldPath, message: str) -> None:
+        self.problems.append(Problem(mark[0], mark[1], path, message, self.document.filename))
+
+    def syntax_error(self, error: yaml.MarkedYAMLError) -> None:
+        mark = error.problem_mark or error.context_mark
+        position = _position(mark) if mark else (1, 1)
+        path = self.stack[-1].path if self.stack else ()
+        detail = error.problem or "invalid YAML"
+        if "\\t" in detail or "'\\t'" in str(error):
+            detail = "a tab character; indent with spaces, not tabs"
+        self._report(position, path, f"YAML syntax error: {detail}")
+
+    def finish(self) -> SourceDocument:
+        if not self.problems and not self.has_root:
+            self._report((1, 1), (), "the file is empty; it needs at least newsletter and partners")
+        if self.problems:
+            raise InvalidData(self.problems)
+        return self.document

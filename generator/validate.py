@@ -1,0 +1,137 @@
+"""Turn a parsed document into a :class:`PartnersFile`, or into located problems.
+
+Two layers: the model checks each field (pydantic), then :mod:`generator.rules` checks what
+spans records (unique ids, references, the tree, update order). Every problem is reported
+at once, each with the position of the value it is about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import models, rules, source
+from .problems import FieldPath, InvalidData, Problem
+
+_TYPE_WORDS = {
+    "list_type": "expected a list (items starting with '- ')",
+    "tuple_type": "expected a list (items starting with '- ')",
+    "model_type": "expected a mapping of fields (key: value lines)",
+    "model_attributes_type": "expected a mapping of fields (key: value lines)",
+    "dict_type": "expected a mapping of fields (key: value lines)",
+    "string_type": "expected text",
+}
+
+
+def load_partners(path: Path, today: dt.date, *, display_name: str | None = None) -> models.PartnersFile:
+    """Read, parse and validate a partners file; raise :class:`InvalidData` on any problem."""
+    name = display_name or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InvalidData([Problem(1, 1, (), f"cannot read the file: {error.strerror}", name)]) from None
+    return load_text(source.read_text(raw, name), name, today)
+
+
+def load_text(text: str, filename: str, today: dt.date) -> models.PartnersFile:
+    """Validate YAML text; the fast path skips line marks and re-parses only to locate errors."""
+    document = source.parse(text, filename, with_marks=False)
+    try:
+        return validate_document(document, today)
+    except InvalidData:
+        return validate_document(source.parse(text, filename, with_marks=True), today)
+
+
+def validate_document(document: source.SourceDocument, today: dt.date) -> models.PartnersFile:
+    data = document.data
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "plain text"
+        message = f"the file must be a mapping with newsletter and partners, not {kind}"
+        raise InvalidData([document.problem((), message)])
+    try:
+        partners_file = models.PartnersFile.model_validate(data)
+    except ValidationError as error:
+        raise InvalidData(list(_field_problems(document, error))) from None
+    found = [document.problem(path, message) for path, message in rules.check(partners_file, today)]
+    if found:
+        raise InvalidData(found)
+    return partners_file
+
+
+def _field_problems(document: source.SourceDocument, error: ValidationError) -> Iterator[Problem]:
+    for detail in error.errors(include_url=False):
+        path: FieldPath = tuple(detail["loc"])
+        kind = detail["type"]
+        if kind == "missing":
+            parent = path[:-1]
+            yield document.problem(parent, f"missing required field '{path[-1]}'")
+        elif kind == "extra_forbidden":
+            yield document.problem(path, _unknown_field(path), key=True)
+        else:
+            yield document.problem(path, _message(detail))
+
+
+def _unknown_field(path: FieldPath) -> str:
+    name = str(path[-1])
+    known = _known_fields(path[:-1])
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
+    return f"unknown field '{name}'{hint}"
+
+
+def _known_fields(parent: FieldPath) -> list[str]:
+    model: type[BaseModel] = models.PartnersFile
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[part].annotation
+        model = _inner_model(annotation)
+    return list(model.model_fields)
+
+
+def _inner_model(annotation: Any) -> type[BaseModel]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        if isinstance(argument, type) and issubclass(argument, BaseModel):
+            return argument
+    raise LookupError(annotation)
+
+
+def _message(detail: Any) -> str:
+    kind = detail["type"]
+    value = detail.get("input")
+    if kind == "literal_error":
+        allowed = detail["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
+        return f"'{value}' is not one of {allowed}"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"'{value}' is not a valid id: use lower-case letters, digits and '-', "
+            "starting with a letter or digit, at most 63 characters"
+        )
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "greater_than_equal":
+        return f"'{value}' must be at least {detail['ctx']['ge']}"
+    if kind == "less_than_equal":
+        return f"'{value}' must be at most {detail['ctx']['le']}"
+    if kind == "value_error":
+        return str(detail["ctx"]["error"])
+    if kind in _TYPE_WORDS:
+        return _TYPE_WORDS[kind] + _got(value)
+    return str(detail["msg"])
+
+
+def _got(value: Any) -> str:
+    if value is None:
+        return ", but the value is empty"
+    if isinstance(value, list):
+        return ", got a list"
+    if isinstance(value, dict):
+        return ", got a mapping"
+    return f", got '{value}'"

@@ -1,0 +1,165 @@
+"""What the pages show, derived from the model: stages, months, issues. Pure functions."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from .models import Event, Given, Partner, PartnersFile, Referral
+
+PROGRESS_STEPS = ("introduced", "contacted", "met", "proposal", "closed")
+STAGE_WORDS = {
+    "introduced": "Introduced",
+    "contacted": "In touch",
+    "met": "Met",
+    "proposal": "Proposal made",
+    "won": "Won: a new client",
+    "lost": "File closed",
+}
+METHOD_WORDS = {
+    "name": "passed on a name",
+    "letter": "a letter of introduction",
+    "call": "an introductory phone call",
+    "lunch": "a lunch meeting of the three of us",
+}
+EVENT_HORIZON_DAYS = 92
+SPOTLIGHTS_PER_ISSUE = 2
+
+
+def stage_of(referral: Referral) -> str:
+    return referral.updates[-1].stage if referral.updates else "introduced"
+
+
+def last_activity(referral: Referral) -> dt.date:
+    return referral.updates[-1].date if referral.updates else referral.introduced
+
+
+def is_open(referral: Referral) -> bool:
+    return stage_of(referral) not in ("won", "lost")
+
+
+def step_of(stage: str) -> int:
+    """Position on the progress bar; won and lost both end at 'closed'."""
+    return PROGRESS_STEPS.index("closed" if stage in ("won", "lost") else stage)
+
+
+def days_between(earlier: dt.date, later: dt.date) -> int:
+    return (later - earlier).days
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    year: int
+    month: int
+
+    @classmethod
+    def of(cls, day: dt.date) -> Month:
+        return cls(day.year, day.month)
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        return f"{calendar.month_name[self.month]} {self.year}"
+
+
+@dataclass(frozen=True)
+class MonthlyIssue:
+    """The public, anonymised story of one month."""
+
+    month: Month
+    referrals: int
+    meetings: int
+    proposals: int
+    wins: int
+    thanked: tuple[Partner, ...]
+    unnamed_thanked: int
+    good_news: tuple[tuple[Referral, Partner], ...]
+    spotlights: tuple[Partner, ...] = ()
+    events: tuple[Event, ...] = ()
+
+
+@dataclass
+class _MonthTally:
+    referrals: list[Referral] = field(default_factory=list)
+    stages: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    wins: list[Referral] = field(default_factory=list)
+    given: list[Given] = field(default_factory=list)
+
+
+def monthly_issues(data: PartnersFile) -> list[MonthlyIssue]:
+    """One issue per calendar month with any referral, update or business given, oldest first."""
+    partners = {partner.id: partner for partner in data.partners}
+    tallies = _tally(data)
+    issues = [_issue(month, tallies[month], partners, data.events) for month in sorted(tallies)]
+    return _with_spotlights(issues, data.partners)
+
+
+def _tally(data: PartnersFile) -> dict[Month, _MonthTally]:
+    tallies: dict[Month, _MonthTally] = defaultdict(_MonthTally)
+    for referral in data.referrals:
+        tallies[Month.of(referral.introduced)].referrals.append(referral)
+        for update in referral.updates:
+            tally = tallies[Month.of(update.date)]
+            tally.stages[update.stage] += 1
+            if update.stage == "won":
+                tally.wins.append(referral)
+    for given in data.given:
+        tallies[Month.of(given.date)].given.append(given)
+    return tallies
+
+
+def _issue(month: Month, tally: _MonthTally, partners: dict[str, Partner], events: Iterable[Event]) -> MonthlyIssue:
+    givers = {referral.partner: partners[referral.partner] for referral in tally.referrals}
+    named = tuple(sorted((p for p in givers.values() if p.public), key=lambda p: p.name))
+    good_news = tuple(
+        (referral, partners[referral.partner])
+        for referral in tally.wins
+        if referral.public and partners[referral.partner].public
+    )
+    return MonthlyIssue(
+        month=month,
+        referrals=len(tally.referrals),
+        meetings=tally.stages["met"],
+        proposals=tally.stages["proposal"],
+        wins=tally.stages["won"],
+        thanked=named,
+        unnamed_thanked=len(givers) - len(named),
+        good_news=good_news,
+        events=upcoming_events(events, after=month.last_day, days=EVENT_HORIZON_DAYS),
+    )
+
+
+def upcoming_events(events: Iterable[Event], *, after: dt.date, days: int | None = None) -> tuple[Event, ...]:
+    """Events after ``after`` (within ``days`` if given), soonest first."""
+    until = after + dt.timedelta(days=days) if days is not None else dt.date.max
+    return tuple(sorted((e for e in events if after < e.date <= until), key=lambda e: (e.date, e.title)))
+
+
+def _with_spotlights(issues: list[MonthlyIssue], partners: Iterable[Partner]) -> list[MonthlyIssue]:
+    """Feature consenting partners in turn: whoever was featured least recently goes first."""
+    eligible = [p for p in partners if p.public and p.spotlight]
+    order = {partner.id: index for index, partner in enumerate(eligible)}
+    last_featured: dict[str, int] = {}
+    result = []
+    for number, issue in enumerate(issues):
+        ready = [p for p in eligible if p.since is None or p.since <= issue.month.last_day]
+        ready.sort(key=lambda p: (last_featured.get(p.id, -1), order[p.id]))
+        chosen = tuple(ready[:SPOTLIGHTS_PER_ISSUE])
+        for partner in chosen:
+            last_featured[partner.id] = number
+        result.append(replace(issue, spotlights=chosen))
+    return result
