@@ -1,38 +1,45 @@
-"""Checks that span records: unique ids, references, the referral tree, update order."""
+"""Checks that span records: unique ids, references, the referral tree, update order.
+
+Records may be ``None`` where a record failed its own validation: positions are kept so
+every finding names the right index, and the other records are still checked.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
 
-from .models import TERMINAL_STAGES, PartnersFile, Referral
+from .models import TERMINAL_STAGES, Partner, PartnersFile, Referral
 from .problems import FieldPath
 
 Finding = tuple[FieldPath, str]
+Record = TypeVar("Record")
 
 
-def check(data: PartnersFile, today: dt.date) -> list[Finding]:
+def check(data: PartnersFile, today: dt.date, *, extra_partner_ids: Iterable[str] = ()) -> list[Finding]:
     """Every cross-record problem in the file, as (field path, message)."""
-    partner_ids = [partner.id for partner in data.partners]
-    known = set(partner_ids)
+    partners = _present(data.partners)
+    referrals = _present(data.referrals)
+    known = {partner.id for _, partner in partners} | set(extra_partner_ids)
     return [
-        *_duplicates("partners", "partner", partner_ids),
-        *_duplicates("referrals", "referral", [referral.id for referral in data.referrals]),
-        *_references("referrals", "partner", (r.partner for r in data.referrals), known),
-        *_references("given", "partner", (g.partner for g in data.given), known),
-        *_tree(data),
-        *(
-            finding
-            for index, referral in enumerate(data.referrals)
-            for finding in _updates(index, referral, today)
-        ),
+        *_duplicates("partners", "partner", [(i, p.id) for i, p in partners]),
+        *_duplicates("referrals", "referral", [(i, r.id) for i, r in referrals]),
+        *_references("referrals", "partner", [(i, r.partner) for i, r in referrals], known),
+        *_references("given", "partner", [(i, g.partner) for i, g in _present(data.given)], known),
+        *_tree(partners, known),
+        *(finding for index, referral in referrals for finding in _updates(index, referral, today)),
     ]
 
 
-def _duplicates(section: str, noun: str, ids: list[str]) -> Iterator[Finding]:
+def _present(records: Sequence[Record | None]) -> list[tuple[int, Record]]:
+    return [(index, record) for index, record in enumerate(records) if record is not None]
+
+
+def _duplicates(section: str, noun: str, ids: list[tuple[int, str]]) -> Iterator[Finding]:
     first_index: dict[str, int] = {}
-    for index, value in enumerate(ids):
+    for index, value in ids:
         if value in first_index:
             message = f"duplicate {noun} id '{value}' (also {section}[{first_index[value]}])"
             yield (section, index, "id"), message
@@ -40,8 +47,8 @@ def _duplicates(section: str, noun: str, ids: list[str]) -> Iterator[Finding]:
             first_index[value] = index
 
 
-def _references(section: str, field: str, values: Iterable[str], known: set[str]) -> Iterator[Finding]:
-    for index, value in enumerate(values):
+def _references(section: str, field: str, values: list[tuple[int, str]], known: set[str]) -> Iterator[Finding]:
+    for index, value in values:
         if value not in known:
             yield (section, index, field), _unknown_partner(value, known)
 
@@ -52,17 +59,19 @@ def _unknown_partner(value: str, known: set[str]) -> str:
     return f"no partner has the id '{value}'{hint}"
 
 
-def _tree(data: PartnersFile) -> Iterator[Finding]:
-    parent = {p.id: p.referred_by for p in data.partners if p.referred_by}
-    index_of = {p.id: i for i, p in reversed(list(enumerate(data.partners)))}
-    for index, partner in enumerate(data.partners):
+def _tree(partners: list[tuple[int, Partner]], known: set[str]) -> Iterator[Finding]:
+    index_of: dict[str, int] = {}
+    for index, partner in partners:
+        index_of.setdefault(partner.id, index)
+    for index, partner in partners:
         if partner.referred_by is None:
             continue
         path: FieldPath = ("partners", index, "referred_by")
         if partner.referred_by == partner.id:
             yield path, "a partner cannot be referred by themselves"
-        elif partner.referred_by not in index_of:
-            yield path, _unknown_partner(partner.referred_by, set(index_of))
+        elif partner.referred_by not in known:
+            yield path, _unknown_partner(partner.referred_by, known)
+    parent = {p.id: p.referred_by for _, p in partners if p.referred_by and p.referred_by != p.id}
     yield from _cycles(parent, index_of)
 
 
@@ -76,9 +85,9 @@ def _cycles(parent: dict[str, str], index_of: dict[str, int]) -> Iterator[Findin
             state[node] = 1
             walk.append(node)
             node = parent[node]
-        if node is not None and state.get(node) == 1 and node != parent.get(node):
+        if node is not None and state.get(node) == 1:
             cycle = walk[walk.index(node):]
-            first = min(cycle, key=lambda pid: index_of.get(pid, 0))
+            first = min(cycle, key=lambda pid: index_of[pid])
             loop = " → ".join([*cycle, cycle[0]])
             yield ("partners", index_of[first], "referred_by"), f"the referral tree has a cycle: {loop}"
         for visited in walk:

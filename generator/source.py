@@ -18,6 +18,7 @@ from .problems import FieldPath, InvalidData, Problem
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 16
+MAX_PROBLEMS = 100
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _STR_TAG = "tag:yaml.org,2002:str"
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -31,6 +32,9 @@ class SourceDocument:
     data: Any
     marks: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    # Problems that still leave usable data (duplicate keys, aliases, tags): reported
+    # together with the model's own findings.
+    problems: list[Problem] = field(default_factory=list)
 
     def locate(self, path: FieldPath, *, key: bool = False) -> tuple[int, int]:
         """The closest known position for ``path`` (walking up to its parents)."""
@@ -64,7 +68,7 @@ def read_text(raw: bytes, filename: str) -> str:
 
 
 def parse(text: str, filename: str, *, with_marks: bool = True) -> SourceDocument:
-    """Build plain data from YAML text, or raise :class:`InvalidData` with every problem."""
+    """Build plain data from YAML text; raise :class:`InvalidData` when no usable data remains."""
     builder = _Builder(filename, with_marks)
     parser = _Parser(text)
     try:
@@ -135,7 +139,7 @@ class _Builder:
 
     def _scalar(self, event: yaml.ScalarEvent) -> None:
         problem = self._tag_problem(event)
-        plain = event.implicit[0] and event.style is None
+        plain = event.implicit[0] and not event.style  # libyaml says '' where PyYAML says None
         value = None if plain and event.value in _NULLS and event.tag is None else event.value
         frame = self.stack[-1] if self.stack else None
         if frame is not None and isinstance(frame.container, dict) and frame.pending_key is None:
@@ -146,7 +150,8 @@ class _Builder:
     def _tag_problem(self, event: yaml.ScalarEvent) -> str | None:
         if event.tag in (None, "!", _STR_TAG):
             return None
-        return f"YAML tags such as {event.tag} are not supported; remove the tag"
+        tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+        return f"YAML tags such as {tag} are not supported; remove the tag"
 
     def _key(self, frame: _Frame, event: yaml.ScalarEvent, key: str | None) -> None:
         assert isinstance(frame.container, dict)
@@ -203,19 +208,24 @@ class _Builder:
 
     def _report(self, mark: tuple[int, int], path: FieldPath, message: str) -> None:
         self.problems.append(Problem(mark[0], mark[1], path, message, self.document.filename))
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.fatal = True  # a hostile or badly broken file: stop rather than flood
 
     def syntax_error(self, error: yaml.MarkedYAMLError) -> None:
         mark = error.problem_mark or error.context_mark
         position = _position(mark) if mark else (1, 1)
         path = self.stack[-1].path if self.stack else ()
         detail = error.problem or "invalid YAML"
-        if "\\t" in detail or "'\\t'" in str(error):
-            detail = "a tab character; indent with spaces, not tabs"
-        self._report(position, path, f"YAML syntax error: {detail}")
+        if "nesting depth" in detail:
+            self._report(position, path, "nested too deeply for partners.yaml")
+        else:
+            self._report(position, path, f"YAML syntax error: {detail}")
+        self.fatal = True
 
     def finish(self) -> SourceDocument:
         if not self.problems and not self.has_root:
             self._report((1, 1), (), "the file is empty; it needs at least newsletter and partners")
-        if self.problems:
+        if self.fatal or not self.has_root:
             raise InvalidData(self.problems)
+        self.document.problems = self.problems
         return self.document

@@ -40,9 +40,8 @@ def load_partners(path: Path, today: dt.date, *, display_name: str | None = None
 
 def load_text(text: str, filename: str, today: dt.date) -> models.PartnersFile:
     """Validate YAML text; the fast path skips line marks and re-parses only to locate errors."""
-    document = source.parse(text, filename, with_marks=False)
     try:
-        return validate_document(document, today)
+        return validate_document(source.parse(text, filename, with_marks=False), today)
     except InvalidData:
         return validate_document(source.parse(text, filename, with_marks=True), today)
 
@@ -56,16 +55,56 @@ def validate_document(document: source.SourceDocument, today: dt.date) -> models
     try:
         partners_file = models.PartnersFile.model_validate(data)
     except ValidationError as error:
-        raise InvalidData(list(_field_problems(document, error))) from None
-    found = [document.problem(path, message) for path, message in rules.check(partners_file, today)]
-    if found:
-        raise InvalidData(found)
+        partial, raw_ids = _valid_records(data)
+        findings = rules.check(partial, today, extra_partner_ids=raw_ids)
+        problems = [*_field_problems(document, error), *_located(document, findings)]
+        raise InvalidData([*document.problems, *problems]) from None
+    problems = _located(document, rules.check(partners_file, today))
+    if problems or document.problems:
+        raise InvalidData([*document.problems, *problems])
     return partners_file
 
 
+def _located(document: source.SourceDocument, findings: list[rules.Finding]) -> list[Problem]:
+    return [document.problem(path, message) for path, message in findings]
+
+
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "partners": models.Partner,
+    "referrals": models.Referral,
+    "given": models.Given,
+}
+
+
+def _valid_records(data: dict[str, Any]) -> tuple[models.PartnersFile, set[str]]:
+    """The records that are valid on their own, so cross-record checks can still run.
+
+    Also the raw partner ids, so a partner left out for another mistake is not reported
+    as missing too.
+    """
+    kept: dict[str, tuple[BaseModel, ...]] = {}
+    for section, model in _SECTIONS.items():
+        items = data.get(section)
+        records = items if isinstance(items, list) else []
+        kept[section] = tuple(_valid_or_none(model, item) for item in records)
+    raw_partners = data.get("partners") if isinstance(data.get("partners"), list) else []
+    raw_ids = {item.get("id") for item in raw_partners if isinstance(item, dict) and isinstance(item.get("id"), str)}
+    return models.PartnersFile.model_construct(newsletter=None, events=(), **kept), raw_ids
+
+
+def _valid_or_none(model: type[BaseModel], item: Any) -> BaseModel | None:
+    try:
+        return model.model_validate(item)
+    except ValidationError:
+        return None
+
+
 def _field_problems(document: source.SourceDocument, error: ValidationError) -> Iterator[Problem]:
+    already = {problem.path for problem in document.problems}
     for detail in error.errors(include_url=False):
         path: FieldPath = tuple(detail["loc"])
+        if any(path[:length] in already for length in range(len(path) + 1)):
+            continue  # the loader already said what is wrong here
         kind = detail["type"]
         if kind == "missing":
             parent = path[:-1]
@@ -114,7 +153,7 @@ def _message(detail: Any) -> str:
             f"'{value}' is not a valid id: use lower-case letters, digits and '-', "
             "starting with a letter or digit, at most 63 characters"
         )
-    if kind == "string_too_short":
+    if kind in ("string_too_short", "too_short"):
         return "must not be empty"
     if kind == "greater_than_equal":
         return f"'{value}' must be at least {detail['ctx']['ge']}"

@@ -1,0 +1,82 @@
+"""Shared test helpers: a throwaway copy of the site project, built with the real mkdocs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TEST_SECRET = "test-secret-for-private-addresses-0123456789"
+# Fixed "today" for reproducible pages: 2026-11-20 00:00 UTC.
+SOURCE_DATE_EPOCH = "1795132800"
+
+
+@dataclass
+class SiteProject:
+    """A copy of the repo's site skeleton in a temporary folder."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def write_data(self, text: str) -> Path:
+        path = self.root / "partners.yaml"
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            REFERRAL_SITE_SECRET=TEST_SECRET,
+            SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH,
+            NO_MKDOCS_2_WARNING="1",
+        )
+        env.update(extra)
+        return env
+
+    def run(self, *args: str, check: bool = False, **extra_env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            list(args), cwd=self.root, env=self.env(**extra_env), capture_output=True, text=True,
+            check=check, stdin=subprocess.DEVNULL,
+        )
+
+    def mkdocs_build(self, *flags: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+        mkdocs = str(Path(sys.executable).parent / "mkdocs")
+        return self.run(mkdocs, "build", *flags, **extra_env)
+
+    def generator(self, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+        return self.run(sys.executable, "-m", "generator", *args, **extra_env)
+
+    def read_site(self, relative: str) -> str:
+        return (self.site / relative).read_text(encoding="utf-8")
+
+
+def make_project(root: Path) -> SiteProject:
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", root / "overrides")
+    (root / "content" / "blog" / "posts").mkdir(parents=True)
+    shutil.copy(REPO / "content" / "blog" / "index.md", root / "content" / "blog" / "index.md")
+    return SiteProject(root)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> SiteProject:
+    return make_project(tmp_path)
+
+
+def fixture_text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")

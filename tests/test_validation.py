@@ -1,0 +1,266 @@
+"""Validation: every kind of mistake is reported at its exact line, column and field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from generator import source
+from generator.models import PartnersFile
+from generator.problems import InvalidData
+from generator.validate import load_text
+
+TODAY = dt.date(2026, 11, 20)
+
+VALID = """\
+newsletter:
+  title: T
+  owner: O
+partners:
+  - id: anne
+    name: Anne
+  - id: steve
+    name: Steve
+    referred_by: anne
+referrals:
+  - id: r1
+    partner: steve
+    prospect: Dana
+    introduced: 2026-02-03
+    updates:
+      - date: 2026-02-10
+        stage: met
+"""
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(InvalidData) as caught:
+        load_text(text, "partners.yaml", TODAY)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def load(text: str) -> PartnersFile:
+    return load_text(text, "partners.yaml", TODAY)
+
+
+def test_valid_file_loads_with_types() -> None:
+    data = load(VALID)
+    assert data.partners[1].referred_by == "anne"
+    assert data.referrals[0].introduced == dt.date(2026, 2, 3)
+    assert data.referrals[0].updates[0].stage == "met"
+    assert data.partners[0].public is False
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("stage: met", "stage: mett"),
+            "partners.yaml:17:16: referrals[0].updates[0].stage: "
+            "'mett' is not one of contacted, met, proposal, won, lost",
+        ),
+        (
+            ("    name: Anne\n", "    name: Anne\n    name: Annie\n"),
+            "partners.yaml:7:5: partners[0].name: duplicate key 'name' (first at line 6); keep only one",
+        ),
+        (("    name: Steve\n", ""), "partners.yaml:7:5: partners[1]: missing required field 'name'"),
+        (
+            ("referrals:\n", "  - id: anne\n    name: Other\nreferrals:\n"),
+            "partners.yaml:10:9: partners[2].id: duplicate partner id 'anne' (also partners[0])",
+        ),
+        (
+            ("stage: met", "stage: met\n  - id: r1\n    partner: anne\n    prospect: Eve\n    introduced: 2026-03-01"),
+            "partners.yaml:18:9: referrals[1].id: duplicate referral id 'r1' (also referrals[0])",
+        ),
+        (
+            ("partner: steve", "partner: stevee"),
+            "partners.yaml:12:14: referrals[0].partner: no partner has the id 'stevee'; did you mean 'steve'?",
+        ),
+        (
+            ("referred_by: anne", "referred_by: nobody"),
+            "partners.yaml:9:18: partners[1].referred_by: no partner has the id 'nobody'",
+        ),
+        (
+            ("referred_by: anne", "referred_by: steve"),
+            "partners.yaml:9:18: partners[1].referred_by: a partner cannot be referred by themselves",
+        ),
+        (
+            ("    name: Anne\n", "    name: Anne\n    referred_by: steve\n"),
+            "partners.yaml:7:18: partners[0].referred_by: the referral tree has a cycle: anne → steve → anne",
+        ),
+        (
+            ("date: 2026-02-10", "date: 2026-01-10"),
+            "partners.yaml:16:15: referrals[0].updates[0].date: 2026-01-10 is before the introduction on 2026-02-03",
+        ),
+        (
+            ("date: 2026-02-10", "date: 2026-12-01"),
+            "partners.yaml:16:15: referrals[0].updates[0].date: 2026-12-01 is in the future (today is 2026-11-20)",
+        ),
+        (
+            ("introduced: 2026-02-03", "introduced: 3 Feb 2026"),
+            "partners.yaml:14:17: referrals[0].introduced: '3 Feb 2026' is not a date; write it as YYYY-MM-DD",
+        ),
+        (
+            ("introduced: 2026-02-03", "introduced: 2026-02-30"),
+            "partners.yaml:14:17: referrals[0].introduced: '2026-02-30' is not a real calendar date",
+        ),
+        (
+            ("name: Anne", "name: Anne\n    public: yes"),
+            "partners.yaml:7:13: partners[0].public: 'yes' is not true or false",
+        ),
+        (
+            ("introduced: 2026-02-03", "introduced: 2026-02-03\n    value: lots"),
+            "partners.yaml:15:12: referrals[0].value: 'lots' is not a number",
+        ),
+        (("name: Anne", "name: [Anne]"), "partners.yaml:6:11: partners[0].name: expected text, got a list"),
+        (("name: Anne", 'name: ""'), "partners.yaml:6:11: partners[0].name: must not be empty"),
+        (
+            ("name: Anne", "name: &a Anne\n  - id: x\n    name: *a"),
+            "partners.yaml:8:11: partners[1].name: aliases (*a) are not supported; write the value out",
+        ),
+        (
+            ("name: Anne", "name: !!python/object:os.system Anne"),
+            "partners.yaml:6:11: partners[0].name: YAML tags such as !!python/object:os.system "
+            "are not supported; remove the tag",
+        ),
+        (
+            ("    name: Steve\n", "    name: Steve: x\n"),
+            "partners.yaml:8:16: partners[1]: YAML syntax error: mapping values are not allowed in this context",
+        ),
+        (
+            ("    name: Steve\n", "\tname: Steve\n"),
+            "partners.yaml:8:1: partners[1]: YAML syntax error: found a tab character that violates indentation",
+        ),
+        (
+            ("partners:\n", "partners:\n  - oops\n"),
+            "partners.yaml:5:5: partners[0]: expected a mapping of fields (key: value lines), got 'oops'",
+        ),
+    ],
+)
+def test_each_mistake_is_located(change: tuple[str, str], expected: str) -> None:
+    old, new = change
+    assert old in VALID
+    assert problems(VALID.replace(old, new, 1)) == [expected]
+
+
+def test_bad_id_is_located_and_references_to_it_get_a_hint() -> None:
+    assert problems(VALID.replace("id: anne\n", "id: Anne\n")) == [
+        "partners.yaml:5:9: partners[0].id: 'Anne' is not a valid id: use lower-case letters, "
+        "digits and '-', starting with a letter or digit, at most 63 characters",
+        "partners.yaml:9:18: partners[1].referred_by: no partner has the id 'anne'; did you mean 'Anne'?",
+    ]
+
+
+def test_unknown_field_suggests_the_right_name() -> None:
+    found = problems(VALID.replace("    prospect: Dana\n", "    prospect: Dana\n    metod: lunch\n"))
+    assert found == ["partners.yaml:14:5: referrals[0].metod: unknown field 'metod'; did you mean 'method'?"]
+
+
+def test_unknown_top_level_field_lists_known_ones() -> None:
+    found = problems(VALID + "sponsors: []\n")
+    assert found == [
+        "partners.yaml:18:1: sponsors: unknown field 'sponsors'; "
+        "known fields: newsletter, partners, referrals, given, events"
+    ]
+
+
+def test_updates_out_of_order_and_after_a_terminal_stage() -> None:
+    text = VALID + (
+        "      - date: 2026-02-05\n        stage: proposal\n"
+        "      - date: 2026-02-11\n        stage: won\n"
+        "      - date: 2026-02-12\n        stage: met\n"
+    )
+    assert problems(text) == [
+        "partners.yaml:18:15: referrals[0].updates[1].date: 2026-02-05 is out of order: it comes after 2026-02-10",
+        "partners.yaml:23:16: referrals[0].updates[3].stage: comes after the referral was won on 2026-02-11; "
+        "nothing can follow",
+    ]
+
+
+def test_all_problems_are_reported_in_one_run() -> None:
+    text = (
+        VALID.replace("stage: met", "stage: mett").replace("    name: Anne\n", "    name: Anne\n    name: Annie\n")
+        + "given:\n  - partner: stevee\n    date: 2026-03-01\n    to: Jo\n"
+    )
+    found = problems(text)
+    assert [line.split(":")[1] for line in found] == ["7", "18", "20"]
+    assert found[2] == "partners.yaml:20:14: given[0].partner: no partner has the id 'stevee'; did you mean 'steve'?"
+
+
+def test_problems_come_in_file_order() -> None:
+    found = problems(VALID.replace("stage: met", "stage: mett").replace("title: T", "title: ''"))
+    assert [line.split(":")[1] for line in found] == ["2", "17"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "partners.yaml:1:1: (file): the file is empty; it needs at least newsletter and partners"),
+        ("# only a comment\n", "partners.yaml:1:1: (file): the file is empty; it needs at least newsletter and partners"),
+        ("- a\n- b\n", "partners.yaml:1:1: (file): the file must be a mapping with newsletter and partners, not a list"),
+        ("just text\n", "partners.yaml:1:1: (file): the file must be a mapping with newsletter and partners, not plain text"),
+        (
+            VALID + "---\nmore: 1\n",
+            "partners.yaml:18:1: (file): the file holds more than one YAML document (a second '---'); keep one",
+        ),
+    ],
+)
+def test_file_level_problems(text: str, expected: str) -> None:
+    assert problems(text) == [expected]
+
+
+@pytest.mark.parametrize("name", ["no", "yes", "on", "off", "0755", "1e3", "2026-01-01", "null-ish", "~x"])
+def test_yaml_11_surprises_stay_text(name: str) -> None:
+    data = load(VALID.replace("name: Anne", f"name: {name}"))
+    assert data.partners[0].name == name
+
+
+def test_missing_text_value_is_not_the_string_none() -> None:
+    assert problems(VALID.replace("name: Anne", "name:")) == [
+        "partners.yaml:6:10: partners[0].name: expected text, but the value is empty"
+    ]
+
+
+def test_not_utf8_is_located() -> None:
+    raw = VALID.replace("Dana", "Dan\xe9").encode("latin-1")
+    with pytest.raises(InvalidData) as caught:
+        source.read_text(raw, "partners.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "partners.yaml:13:18: (file): the file is not UTF-8 (byte 0xe9); save it as UTF-8"
+    ]
+
+
+def test_byte_order_mark_and_crlf_are_accepted() -> None:
+    raw = b"\xef\xbb\xbf" + VALID.replace("\n", "\r\n").encode("utf-8")
+    data = load(source.read_text(raw, "partners.yaml"))
+    assert data.partners[0].name == "Anne"
+    assert problems(source.read_text(raw.replace(b"stage: met", b"stage: mett"), "p"))[0].startswith(
+        "partners.yaml:17:16:"
+    )
+
+
+def test_billion_laughs_fails_fast_without_expanding() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+    )
+    started = time.perf_counter()
+    found = problems(bomb)
+    assert time.perf_counter() - started < 5  # a guard against exponential expansion, not a benchmark
+    assert any("aliases (*a) are not supported" in line for line in found)
+
+
+@pytest.mark.parametrize("depth", [40, 5000])
+def test_deep_nesting_fails_cleanly(depth: int) -> None:
+    found = problems("newsletter: " + "[" * depth + "]" * depth + "\n")
+    assert len(found) == 1
+    assert found[0].startswith("partners.yaml:1:")
+    assert found[0].endswith("nested too deeply for partners.yaml")
+
+
+def test_huge_file_is_refused_before_parsing() -> None:
+    raw = b"# " + b"x" * (50 * 1024 * 1024) + b"\n"
+    with pytest.raises(InvalidData) as caught:
+        source.read_text(raw, "partners.yaml")
+    assert str(caught.value.problems[0]) == "partners.yaml:1:1: (file): the file is 50.0 MB; the limit is 32 MB"
