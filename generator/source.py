@@ -78,6 +78,8 @@ def parse(text: str, filename: str, *, with_marks: bool = True) -> SourceDocumen
                 break
     except yaml.MarkedYAMLError as error:
         builder.syntax_error(error)
+    except yaml.reader.ReaderError as error:
+        builder.character_error(error, text)
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose:
@@ -220,6 +222,13 @@ class _Builder:
             self._report(position, path, "nested too deeply for partners.yaml")
         else:
             self._report(position, path, f"YAML syntax error: {detail}")
+        self.fatal = True
+
+    def character_error(self, error: yaml.reader.ReaderError, text: str) -> None:
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        message = f"the character U+{error.character:04X} is not allowed in YAML; delete it"
+        self._report((line, column), self.stack[-1].path if self.stack else (), message)
         self.fatal = True
 
     def finish(self) -> SourceDocument:

@@ -264,3 +264,9 @@ def test_huge_file_is_refused_before_parsing() -> None:
     with pytest.raises(InvalidData) as caught:
         source.read_text(raw, "partners.yaml")
     assert str(caught.value.problems[0]) == "partners.yaml:1:1: (file): the file is 50.0 MB; the limit is 32 MB"
+
+
+def test_control_character_is_located() -> None:
+    assert problems(VALID.replace("name: Steve", "name: Ste\x07ve")) == [
+        "partners.yaml:8:14: (file): the character U+0007 is not allowed in YAML; delete it"
+    ]
