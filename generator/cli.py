@@ -12,6 +12,7 @@ from . import project as pipeline
 from . import source
 from .due import due_referrals
 from .problems import InvalidData, Problem
+from .schema import SCHEMA_PATH, render_schema
 from .writer import ForeignFileError
 
 
@@ -40,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
     generate.add_argument("--docs-dir", default=pipeline.DOCS_DIR, help="the MkDocs docs_dir (default: %(default)s)")
     generate.set_defaults(run=_generate)
+    schema = commands.add_parser("schema", help="print the JSON Schema of partners.yaml (for editors)")
+    schema.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_PATH} if it changed")
+    schema.set_defaults(run=_schema)
     return parser
 
 
@@ -86,4 +90,20 @@ def _generate(args: argparse.Namespace) -> int:
     if outcome.secret.origin == "created":
         print(f"Created a local preview secret in {project.secret_file} (never commit it).")
     print(f"Generated into {args.docs_dir}: {outcome.report}")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    text = render_schema()
+    if not args.write:
+        sys.stdout.write(text)
+        return 0
+    target = Path(SCHEMA_PATH)
+    data = text.encode("utf-8")
+    if target.is_file() and target.read_bytes() == data:
+        print(f"{SCHEMA_PATH} is up to date")
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    print(f"Wrote {SCHEMA_PATH}")
     return 0

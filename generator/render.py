@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,7 @@ def render_site(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
     return files
 
 
+@functools.cache  # templates compile once per process, not once per build
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),

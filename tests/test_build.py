@@ -1,0 +1,448 @@
+"""End-to-end: the real ``mkdocs build`` on the small fixture, checked in the produced HTML.
+
+One module-scoped build is shared by the read-only tests; tests that change the project work
+on a copy of it (``clone``) or on a fresh project, so each costs at most one more build.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup, Tag
+
+from conftest import TEST_SECRET, SiteProject, fixture_text, make_project
+from generator.addresses import private_token
+from generator.views import STAGE_WORDS
+
+SITE_URL = "https://partners.example.com/"
+MARKER = re.compile(r"SECRET-[A-Z0-9]+(?:-[A-Z0-9]+)*")
+NEVER_PUBLISHED = ("SECRET-INTERNAL-", "SECRET-EMAIL-")
+GENERATED_POSTS = ("newsletter-2026-02", "newsletter-2026-03", "newsletter-2026-04")
+HAND_WRITTEN_SLUG = "hand-written-note"
+HAND_WRITTEN = """\
+---
+title: A note written by hand
+date: 2026-03-15
+slug: hand-written-note
+categories:
+  - Newsletter
+authors:
+  - owner
+---
+
+# A note written by hand
+
+HANDWRITTEN-EXCERPT shows in the listing.
+
+<!-- more -->
+
+HANDWRITTEN-BODY stays on the post page only.
+"""
+SMALL = yaml.safe_load(fixture_text("small.yaml"))
+PARTNER_IDS = tuple(partner["id"] for partner in SMALL["partners"])
+
+
+# ---------------------------------------------------------------- helpers
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    project: SiteProject
+    result: subprocess.CompletedProcess[str]
+    hand_written: Path
+    hand_written_mtime: int
+
+
+def token(partner_id: str) -> str:
+    return private_token(TEST_SECRET.encode("utf-8"), "partner", partner_id, 0)
+
+
+def partner_dir(project: SiteProject, partner_id: str) -> Path:
+    return project.site / "p" / token(partner_id)
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def article(path: Path) -> Tag:
+    found = soup_of(path).select_one("article.md-content__inner")
+    assert found is not None, f"no article in {path}"
+    return found
+
+
+def post_html(project: SiteProject, slug: str) -> Path:
+    """The built page of a blog post, wherever the blog plugin put it."""
+    matches = [p for p in (project.site / "blog").rglob("index.html") if p.parent.name == slug]
+    assert len(matches) == 1, f"post {slug}: {matches}"
+    return matches[0]
+
+
+def heading(page: Tag, text: str, level: str) -> Tag:
+    """The first heading of ``level`` whose text (permalink aside) starts with ``text``."""
+    found = [h for h in page.find_all(level) if h.get_text().startswith(text)]
+    assert found, f"no {level} starting with {text!r}"
+    return found[0]
+
+
+def section(page: Tag, text: str, level: str = "h2") -> str:
+    """Text from the heading starting with ``text`` up to the next heading of that level."""
+    start = heading(page, text, level)
+    parts = []
+    for sibling in start.find_next_siblings():
+        if sibling.name == level or (level == "h3" and sibling.name == "h2"):
+            break
+        parts.append(sibling.get_text(" "))
+    return " ".join(parts)
+
+
+def numbers_table(page: Tag) -> dict[str, int]:
+    grid = heading(page, "The month in numbers", "h2").find_next("table")
+    assert isinstance(grid, Tag)
+    header = [th.get_text(strip=True) for th in grid.find_all("th")]
+    values = [int(td.get_text(strip=True)) for td in grid.find_all("td")]
+    return dict(zip(header, values, strict=True))
+
+
+def normalized_text(path: Path) -> str:
+    """A file's text with every encoding a marker could hide behind undone."""
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    text = data.decode("utf-8", errors="replace")
+    if path.suffix == ".json":
+        text = json.dumps(json.loads(text), ensure_ascii=False)
+    for _ in range(3):  # entities can be escaped twice (e.g. text inside JSON or attributes)
+        text = unquote(html.unescape(text))
+    return text
+
+
+def site_files(project: SiteProject) -> Iterator[Path]:
+    return (path for path in sorted(project.site.rglob("*")) if path.is_file())
+
+
+def marker_owners() -> dict[str, str]:
+    """Every confidential marker in the fixture that may be published, and whose page it is on."""
+    owners: dict[str, str] = {}
+    for partner in SMALL["partners"]:
+        for key in ("name", "company", "spotlight"):
+            owners.update({m: partner["id"] for m in MARKER.findall(str(partner.get(key, "")))})
+    for referral in SMALL["referrals"]:
+        texts = [referral["prospect"]] + [str(u.get("note", "")) for u in referral.get("updates", [])]
+        owners.update({m: referral["partner"] for t in texts for m in MARKER.findall(t)})
+    for given in SMALL["given"]:
+        owners.update({m: given["partner"] for m in MARKER.findall(f"{given['to']} {given['note']}")})
+    return owners
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        str(path.relative_to(folder)): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def clone(built: BuiltSite, target: Path) -> SiteProject:
+    """A copy of the built project (data, content, manifest, site), mtimes preserved."""
+    shutil.copytree(built.project.root, target, symlinks=True)
+    return SiteProject(target)
+
+
+def output(result: subprocess.CompletedProcess[str]) -> str:
+    return result.stdout + result.stderr
+
+
+def private_links(page: Path) -> list[str]:
+    hrefs = [str(a.get("href", "")) for a in soup_of(page).find_all("a")]
+    return [href for href in hrefs if re.search(r"(^|/)p/", href)]
+
+
+# ---------------------------------------------------------------- the shared build
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    project = make_project(tmp_path_factory.mktemp("built"))
+    project.write_data(fixture_text("small.yaml"))
+    hand_written = project.content / "blog" / "posts" / "hand-written.md"
+    hand_written.write_text(HAND_WRITTEN, encoding="utf-8")
+    mtime = hand_written.stat().st_mtime_ns
+    result = project.mkdocs_build("--strict")
+    return BuiltSite(project, result, hand_written, mtime)
+
+
+@pytest.fixture
+def site(built: BuiltSite) -> SiteProject:
+    assert built.result.returncode == 0, output(built.result)
+    return built.project
+
+
+# ---------------------------------------------------------------- 1. the build
+
+
+def test_strict_build_succeeds_without_warnings(built: BuiltSite) -> None:
+    assert built.result.returncode == 0, output(built.result)
+    assert "WARNING" not in output(built.result)
+    assert (built.project.site / "index.html").is_file()
+
+
+# ---------------------------------------------------------------- 2. private pages
+
+
+@pytest.mark.parametrize("partner", SMALL["partners"], ids=PARTNER_IDS)
+def test_partner_page_shows_each_referral_and_its_stage(site: SiteProject, partner: dict[str, Any]) -> None:
+    page = article(partner_dir(site, partner["id"]) / "index.html")
+    h1 = page.find("h1")
+    assert h1 is not None and partner["name"] in h1.get_text()
+    referrals = [r for r in SMALL["referrals"] if r["partner"] == partner["id"]]
+    assert referrals
+    for referral in referrals:
+        updates = referral.get("updates", [])
+        stage = updates[-1]["stage"] if updates else "introduced"
+        title = heading(page, referral["prospect"], "h3").find_next("p", class_="admonition-title")
+        assert title is not None and title.get_text(strip=True) == STAGE_WORDS[stage]
+        text = section(page, referral["prospect"], "h3")
+        for update in updates:
+            if "note" in update:
+                assert update["note"] in text
+
+
+def test_partner_pages_show_the_expected_stage_words(site: SiteProject) -> None:
+    expected = {
+        "steve-hall": ("SECRET-PROSPECT-DANA", STAGE_WORDS["won"]),
+        "anne-ortiz": ("SECRET-PROSPECT-EVAN", "File closed"),
+        "quiet-quinn": ("SECRET-PROSPECT-FAY", "Introduced"),
+    }
+    for partner_id, (prospect, words) in expected.items():
+        page = article(partner_dir(site, partner_id) / "index.html")
+        title = heading(page, prospect, "h3").find_next("p", class_="admonition-title")
+        assert title is not None and title.get_text(strip=True) == words
+
+
+def test_partner_page_shows_business_given_but_no_internal_note_or_email(site: SiteProject) -> None:
+    steve = normalized_text(partner_dir(site, "steve-hall") / "index.html")
+    assert "SECRET-GIVEN-JO" in steve and "SECRET-GIVEN-NOTE" in steve
+    for partner_id in PARTNER_IDS:
+        text = normalized_text(partner_dir(site, partner_id) / "index.html")
+        assert "SECRET-INTERNAL" not in text
+        assert "SECRET-EMAIL" not in text and "@example.com" not in text and "mailto:" not in text
+
+
+def test_partner_pages_are_hidden_from_robots_and_referrers(site: SiteProject) -> None:
+    for partner_id in PARTNER_IDS:
+        soup = soup_of(partner_dir(site, partner_id) / "index.html")
+        assert soup.find("meta", attrs={"name": "robots", "content": "noindex,nofollow"})
+        assert soup.find("meta", attrs={"name": "referrer", "content": "no-referrer"})
+    public = soup_of(site.site / "index.html")
+    assert not public.find("meta", attrs={"name": "robots"})
+
+
+def test_no_navigation_links_to_private_pages(site: SiteProject) -> None:
+    for page in (site.site / "index.html", post_html(site, "newsletter-2026-03"), site.site / "blog/index.html"):
+        assert private_links(page) == [], page
+
+
+# ---------------------------------------------------------------- 3. newsletter posts
+
+
+def test_march_post_counts_thanks_and_news(site: SiteProject) -> None:
+    page = article(post_html(site, "newsletter-2026-03"))
+    assert numbers_table(page) == {"New referrals": 3, "Meetings": 1, "Proposals": 1, "New clients": 2}
+    assert "Anne Ortiz" in section(page, "Thank you")
+    assert "Public Pat" in section(page, "Good news")
+    assert "Spring ride" in section(page, "Coming up")
+    assert "SECRET" not in normalized_text(post_html(site, "newsletter-2026-03"))
+
+
+def test_february_post_counts(site: SiteProject) -> None:
+    page = article(post_html(site, "newsletter-2026-02"))
+    assert numbers_table(page) == {"New referrals": 1, "Meetings": 1, "Proposals": 0, "New clients": 0}
+
+
+# ---------------------------------------------------------------- 4. leak scan
+
+
+def test_confidential_markers_appear_only_on_their_partners_page(site: SiteProject) -> None:
+    owners = marker_owners()
+    assert {"SECRET-PARTNER-QUINN", "SECRET-PROSPECT-DANA", "SECRET-GIVEN-JO"} <= set(owners)
+    fixture_markers = set(MARKER.findall(fixture_text("small.yaml")))
+    assert fixture_markers == set(owners) | {m for m in fixture_markers if m.startswith(NEVER_PUBLISHED)}
+    seen: dict[str, set[str]] = {marker: set() for marker in owners}
+    for path in site_files(site):
+        relative = path.relative_to(site.site).as_posix()
+        text = normalized_text(path)
+        for marker in set(MARKER.findall(text)):
+            assert not marker.startswith(NEVER_PUBLISHED), f"{marker} published in {relative}"
+            assert marker in owners, f"unknown marker {marker} in {relative}"
+            assert relative.startswith(f"p/{token(owners[marker])}/"), f"{marker} leaked into {relative}"
+            seen[marker].add(relative)
+    # The scan found what each partner's page must show, so the decoding works. (Company and
+    # spotlight are allowed there but not required.)
+    required = {m for m in owners if not m.startswith(("SECRET-COMPANY-", "SECRET-SPOTLIGHT-"))}
+    assert {"SECRET-PARTNER-QUINN", "SECRET-NOTE-EVAN-LOST", "SECRET-GIVEN-NOTE"} <= required
+    assert not {marker for marker in required if not seen[marker]}
+
+
+def test_private_addresses_appear_only_on_their_own_page(site: SiteProject) -> None:
+    tokens = {partner_id: token(partner_id) for partner_id in PARTNER_IDS}
+    for path in site_files(site):
+        relative = path.relative_to(site.site).as_posix()
+        text = normalized_text(path)
+        for partner_id, value in tokens.items():
+            if value in text:
+                assert relative.startswith(f"p/{value}/"), f"{partner_id}'s address in {relative}"
+
+
+def test_search_sitemap_and_feeds_hold_nothing_private(site: SiteProject) -> None:
+    for name in ("search/search_index.json", "sitemap.xml", "sitemap.xml.gz", "feed_rss_created.xml",
+                 "feed_rss_updated.xml"):
+        text = normalized_text(site.site / name)
+        assert "/p/" not in text and "SECRET" not in text, name
+    index = json.loads(site.read_site("search/search_index.json"))
+    locations = [doc["location"] for doc in index["docs"]]
+    assert locations and not [loc for loc in locations if loc.startswith("p/")]
+    assert not [loc for loc in locations if "/p/" in f"/{loc}"]
+
+
+def test_sitemap_lists_home_and_posts(site: SiteProject) -> None:
+    root = ET.fromstring(site.read_site("sitemap.xml"))
+    locs = {el.text for el in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    assert SITE_URL in locs
+    for slug in (*GENERATED_POSTS, HAND_WRITTEN_SLUG):
+        url = SITE_URL + post_html(site, slug).parent.relative_to(site.site).as_posix() + "/"
+        assert url in locs
+    assert not [loc for loc in locs if "/p/" in str(loc)]
+
+
+# ---------------------------------------------------------------- 5. a hand-written post
+
+
+def test_hand_written_post_survives_and_is_listed(built: BuiltSite, site: SiteProject) -> None:
+    assert built.hand_written.read_text(encoding="utf-8") == HAND_WRITTEN
+    assert built.hand_written.stat().st_mtime_ns == built.hand_written_mtime
+    manifest = json.loads((site.root / ".referral" / "manifest.json").read_text(encoding="utf-8"))
+    assert not [path for path in manifest["files"] if "hand-written" in path]
+    listing = soup_of(site.site / "blog" / "index.html")
+    hrefs = [str(a.get("href")) for a in listing.find_all("a")]
+    assert [href for href in hrefs if HAND_WRITTEN_SLUG in href]
+    assert "HANDWRITTEN-EXCERPT" in listing.get_text()
+    assert "HANDWRITTEN-BODY" not in listing.get_text()
+    assert "HANDWRITTEN-BODY" in article(post_html(site, HAND_WRITTEN_SLUG)).get_text()
+
+
+# ---------------------------------------------------------------- 11. home page and feed
+
+
+def test_home_links_to_feed(site: SiteProject) -> None:
+    hrefs = [str(a.get("href", "")) for a in soup_of(site.site / "index.html").find_all("a")]
+    assert [href for href in hrefs if href.endswith("feed_rss_created.xml")]
+
+
+def test_feed_has_one_item_per_post(site: SiteProject) -> None:
+    channel = ET.fromstring(site.read_site("feed_rss_created.xml")).find("channel")
+    assert channel is not None
+    links = [item.findtext("link") or "" for item in channel.findall("item")]
+    expected = {
+        SITE_URL + post_html(site, slug).parent.relative_to(site.site).as_posix() + "/"
+        for slug in (*GENERATED_POSTS, HAND_WRITTEN_SLUG)
+    }
+    assert sorted(links) == sorted(expected)
+    assert all(link.startswith(SITE_URL + "blog/") for link in links)
+
+
+# ---------------------------------------------------------------- 6. a partner leaves
+
+
+def test_deleted_partner_loses_their_page(built: BuiltSite, tmp_path: Path) -> None:
+    project = clone(built, tmp_path / "site")
+    quinn = token("quiet-quinn")
+    assert (project.content / "p" / f"{quinn}.md").is_file()
+    assert (project.site / "p" / quinn / "index.html").is_file()
+    data = yaml.safe_load(fixture_text("small.yaml"))
+    data["partners"] = [p for p in data["partners"] if p["id"] != "quiet-quinn"]
+    data["referrals"] = [r for r in data["referrals"] if r["partner"] != "quiet-quinn"]
+    project.write_data(yaml.safe_dump(data, sort_keys=False))
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, output(result)
+    assert not (project.content / "p" / f"{quinn}.md").exists()
+    assert not (project.site / "p" / quinn).exists()
+    assert (project.content / "p" / f"{token('steve-hall')}.md").is_file()
+    assert (project.site / "p" / token("steve-hall") / "index.html").is_file()
+    assert (project.content / "blog/posts/hand-written.md").read_text(encoding="utf-8") == HAND_WRITTEN
+
+
+# ---------------------------------------------------------------- 7. and 8. generate alone
+
+
+def test_second_generate_writes_nothing(built: BuiltSite, tmp_path: Path) -> None:
+    project = clone(built, tmp_path / "site")
+    before = snapshot(project.content)
+    result = project.generator("generate")
+    assert result.returncode == 0, output(result)
+    assert "0 written" in result.stdout
+    assert snapshot(project.content) == before
+
+
+def test_generate_is_deterministic(tmp_path: Path) -> None:
+    trees = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        project = make_project(tmp_path / name)
+        project.write_data(fixture_text("small.yaml"))
+        result = project.generator("generate")
+        assert result.returncode == 0, output(result)
+        trees.append({path: data for path, (data, _) in snapshot(project.content).items()})
+    assert trees[0] == trees[1]
+    assert f"p/{token('anne-ortiz')}.md" in trees[0]
+    assert "blog/posts/newsletter/2026-03.md" in trees[0]
+
+
+# ---------------------------------------------------------------- 9. bad data
+
+
+def test_bad_data_fails_with_location_and_writes_nothing(built: BuiltSite, tmp_path: Path) -> None:
+    project = clone(built, tmp_path / "site")
+    good = fixture_text("small.yaml")
+    bad = good.replace("stage: met\n", "stage: mett\n", 1)
+    line = bad.splitlines().index("        stage: mett") + 1
+    project.write_data(bad)
+    before = snapshot(project.content)
+    expected = f"partners.yaml:{line}:16: referrals[0].updates[0].stage"
+
+    result = project.mkdocs_build()
+    assert result.returncode != 0
+    assert expected in output(result)
+    assert snapshot(project.content) == before
+
+    check = project.generator("check")
+    assert check.returncode != 0
+    assert expected in check.stdout
+    assert snapshot(project.content) == before
+
+
+# ---------------------------------------------------------------- 10. a foreign file
+
+
+def test_foreign_file_is_never_overwritten(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    mine = project.content / "index.md"
+    mine.write_text("# My own home page\n", encoding="utf-8")
+    before = snapshot(project.content)
+    result = project.mkdocs_build()
+    assert result.returncode != 0
+    assert str(mine) in output(result)
+    assert snapshot(project.content) == before

@@ -1,0 +1,226 @@
+"""The JSON Schema for editors, its committed copy, and the pre-commit hook definitions."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from generator import cli, models
+from generator.schema import SCHEMA_PATH, partners_schema, render_schema
+
+from conftest import FIXTURES, REPO
+
+REGENERATE = "python -m generator schema --write"
+
+
+def _iso_dates(value: Any) -> Any:
+    """What the YAML language server sees: PyYAML's dates back to YYYY-MM-DD text."""
+    if isinstance(value, dict):
+        return {key: _iso_dates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_iso_dates(item) for item in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _load(path: Path) -> Any:
+    """The file as plain data, the way a YAML-aware editor reads it (PyYAML's safe rules)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return _iso_dates(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))  # noqa: S506 (safe loader)
+
+
+@functools.cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = partners_schema()
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def _properties(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every property at every level (top level and in $defs), with a dotted name."""
+    found = [(name, node) for name, node in schema["properties"].items()]
+    for model_name, definition in schema["$defs"].items():
+        found += [(f"{model_name}.{name}", node) for name, node in definition.get("properties", {}).items()]
+    return found
+
+
+# -- the committed file ------------------------------------------------------------------------
+
+
+def test_committed_schema_is_up_to_date() -> None:
+    committed = REPO / SCHEMA_PATH
+    assert committed.is_file(), f"{SCHEMA_PATH} is missing; run `{REGENERATE}` at the repo root"
+    assert committed.read_text(encoding="utf-8") == render_schema(), (
+        f"{SCHEMA_PATH} is stale (generator/models.py changed); run `{REGENERATE}` at the repo root "
+        "and commit the result"
+    )
+
+
+def test_render_is_deterministic_and_json() -> None:
+    assert render_schema() == render_schema()
+    assert json.loads(render_schema()) == partners_schema()
+
+
+def test_data_file_points_editors_at_the_schema() -> None:
+    first_line = (REPO / "partners.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first_line == f"# yaml-language-server: $schema=./{SCHEMA_PATH}"
+    assert (REPO / "partners.yaml").parent.joinpath(SCHEMA_PATH).is_file()
+
+
+def test_schema_command_prints_and_writes_only_on_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["schema"]) == 0
+    assert capsys.readouterr().out == render_schema()
+    assert not (tmp_path / SCHEMA_PATH).exists()
+    assert cli.main(["schema", "--write"]) == 0
+    target = tmp_path / SCHEMA_PATH
+    assert target.read_text(encoding="utf-8") == render_schema()
+    capsys.readouterr()
+    before = target.stat().st_mtime_ns
+    assert cli.main(["schema", "--write"]) == 0
+    assert "up to date" in capsys.readouterr().out
+    assert target.stat().st_mtime_ns == before
+    target.write_text("{}\n", encoding="utf-8")
+    assert cli.main(["schema", "--write"]) == 0
+    assert target.read_text(encoding="utf-8") == render_schema()
+
+
+# -- what the schema says ----------------------------------------------------------------------
+
+
+def test_schema_header_and_shape() -> None:
+    schema = partners_schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert "$id" not in schema
+    assert schema["title"] and schema["description"]
+    assert schema["type"] == "object" and schema["additionalProperties"] is False
+    assert list(schema["properties"]) == list(models.PartnersFile.model_fields)
+    assert set(schema["required"]) == {"newsletter", "partners"}
+
+
+def test_every_property_has_a_description() -> None:
+    missing = [name for name, node in _properties(partners_schema()) if not str(node.get("description", "")).strip()]
+    assert not missing, f"add a Field(description=...) in generator/models.py for: {', '.join(missing)}"
+    # Every model too (shown when hovering a mapping).
+    assert all(definition.get("description") for definition in partners_schema()["$defs"].values())
+
+
+def test_types_are_what_an_editor_writes() -> None:
+    defs = partners_schema()["$defs"]
+    assert defs["Partner"]["properties"]["since"]["format"] == "date"
+    assert "string" in defs["Partner"]["properties"]["since"]["type"]
+    assert defs["Update"]["properties"]["date"] == {**defs["Update"]["properties"]["date"], "type": "string", "format": "date"}
+    assert defs["Partner"]["properties"]["public"]["type"] == "boolean"
+    assert defs["Partner"]["properties"]["public"]["default"] is False
+    assert defs["Referral"]["properties"]["asked"]["type"] == ["boolean", "null"]
+    assert defs["Partner"]["properties"]["epoch"] == {**defs["Partner"]["properties"]["epoch"], "type": "integer", "minimum": 0, "default": 0}
+    due = defs["Newsletter"]["properties"]["due_after_days"]
+    assert (due["type"], due["minimum"], due["maximum"], due["default"]) == ("integer", 1, 3650, 30)
+    assert defs["Referral"]["properties"]["value"]["minimum"] == 0
+    assert defs["Update"]["properties"]["stage"]["enum"] == list(models.STAGES)
+    for model, field in [("Partner", "id"), ("Partner", "referred_by"), ("Referral", "partner"), ("Given", "partner")]:
+        assert defs[model]["properties"][field]["pattern"] == models.ID_PATTERN, (model, field)
+
+
+def test_no_pydantic_noise_left() -> None:
+    text = render_schema()
+    for python_name in ('"ge"', '"le"', '"gt"', '"lt"', '"anyOf"', '"default": null'):
+        assert python_name not in text, python_name
+
+
+# -- validating documents ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [REPO / "partners.yaml", FIXTURES / "small.yaml"], ids=["demo", "small"])
+def test_valid_files_pass_the_schema(path: Path) -> None:
+    errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in _validator().iter_errors(_load(path))]
+    assert not errors, "\n".join(errors)
+
+
+def _small_with(change: Any) -> dict[str, Any]:
+    document = copy.deepcopy(_load(FIXTURES / "small.yaml"))
+    change(document)
+    return document
+
+
+INVALID = {
+    "stage mett": lambda d: d["referrals"][0]["updates"][0].update(stage="mett"),
+    "unknown field nmae": lambda d: d["partners"][0].update(nmae="Anne"),
+    "bad id": lambda d: d["partners"][0].update(id="Steve Hall"),
+    "bad referred_by": lambda d: d["partners"][1].update(referred_by="Anne Ortiz"),
+    "public maybe": lambda d: d["partners"][0].update(public="maybe"),
+    "not a date": lambda d: d["events"][0].update(date="2026-02-30"),
+    "method phone": lambda d: d["referrals"][0].update(method="phone"),
+    "negative value": lambda d: d["referrals"][0].update(value=-1),
+    "due_after_days 0": lambda d: d["newsletter"].update(due_after_days=0),
+    "missing owner": lambda d: d["newsletter"].pop("owner"),
+    "empty name": lambda d: d["partners"][0].update(name=""),
+}
+
+
+@pytest.mark.parametrize("change", INVALID.values(), ids=INVALID.keys())
+def test_invalid_documents_are_rejected(change: Any) -> None:
+    assert not _validator().is_valid(_small_with(change))
+
+
+def test_optional_fields_may_be_left_empty() -> None:
+    document = _small_with(lambda d: d["partners"][0].update(company=None, since=None))
+    document["referrals"][0].update(method=None, asked=None, value=None)
+    errors = [e.message for e in _validator().iter_errors(document)]
+    assert not errors, errors
+
+
+# -- pre-commit --------------------------------------------------------------------------------
+
+
+def test_pre_commit_hooks_match() -> None:
+    offered = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    (hook,) = [item for item in offered if item["id"] == "check-partners"]
+    assert hook["language"] == "python" and hook["pass_filenames"] is True and hook["name"]
+    (local,) = [repo for repo in config["repos"] if repo["repo"] == "local"]
+    (used,) = [item for item in local["hooks"] if item["id"] == "check-partners"]
+    assert used["language"] == "system"
+    for key in ("id", "entry", "files"):
+        assert used[key] == hook[key], key
+    assert hook["entry"] == "python -m generator check"
+    assert hook["files"] == r"^partners\.yaml$"
+    assert used.get("pass_filenames", True) is True
+
+
+def test_hook_entry_checks_the_files_it_is_given(tmp_path: Path) -> None:
+    """What pre-commit runs: the entry plus the matching file name; non-zero refuses the commit."""
+    entry = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]["entry"].split()
+    assert entry[0] == "python"
+    command = [sys.executable, *entry[1:]]
+    good = tmp_path / "partners.yaml"
+    good.write_bytes((FIXTURES / "small.yaml").read_bytes())
+    ok = subprocess.run([*command, "partners.yaml"], cwd=tmp_path, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    good.write_text(good.read_text(encoding="utf-8").replace("stage: met", "stage: mett", 1), encoding="utf-8")
+    bad = subprocess.run([*command, "partners.yaml"], cwd=tmp_path, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert bad.returncode != 0
+    assert "partners.yaml:" in bad.stdout and "stage" in bad.stdout
+
+
+def test_a_field_without_description_is_refused() -> None:
+    from generator.schema import _undescribed
+
+    schema = copy.deepcopy(partners_schema())
+    del schema["$defs"]["Partner"]["properties"]["company"]["description"]
+    schema["properties"]["events"]["description"] = " "
+    assert _undescribed(schema) == ["events", "Partner.company"]
