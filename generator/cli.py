@@ -1,4 +1,4 @@
-"""``python -m generator check|generate|due|links``: the generator without MkDocs."""
+"""python -m generator: check, generate and inspect the referral site without MkDocs."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import project as pipeline
-from . import source
+from . import source, validate
 from .due import due_referrals
-from .problems import InvalidData, Problem
+from .links import partner_links, site_url_from
+from .render import SiteLayout
+from .problems import InvalidData
 from .schema import SCHEMA_PATH, render_schema
+from .site_secret import MissingSecret, resolve_secret
 from .writer import ForeignFileError
 
 
@@ -23,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InvalidData as error:
         print(error.report, file=sys.stdout)
         return 1
-    except (ForeignFileError, OSError, ValueError) as error:
+    except (ForeignFileError, MissingSecret, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 
@@ -41,21 +44,19 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
     generate.add_argument("--docs-dir", default=pipeline.DOCS_DIR, help="the MkDocs docs_dir (default: %(default)s)")
     generate.set_defaults(run=_generate)
+    links = commands.add_parser("links", help="print each partner's private page address, to send to them")
+    links.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
+    links.add_argument("--site-url", help="the published site's address (default: site_url in mkdocs.yml)")
+    links.set_defaults(run=_links)
     schema = commands.add_parser("schema", help="print the JSON Schema of partners.yaml (for editors)")
     schema.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_PATH} if it changed")
     schema.set_defaults(run=_schema)
     return parser
 
 
-def _project_for(path: str) -> pipeline.Project:
-    data_file = Path(path)
-    return pipeline.Project(Path.cwd(), data_file, Path.cwd() / pipeline.DOCS_DIR, Path.cwd() / pipeline.STATE_DIR)
-
-
 def _due_lines(path: str) -> tuple[int, list[str]]:
-    project = _project_for(path)
     as_of = pipeline.today()
-    data = pipeline.load(project, as_of)
+    data = validate.load_partners(Path(path), as_of, display_name=path)
     due = due_referrals(data, as_of)
     lines: list[str] = []
     if due:
@@ -90,6 +91,17 @@ def _generate(args: argparse.Namespace) -> int:
     if outcome.secret.origin == "created":
         print(f"Created a local preview secret in {project.secret_file} (never commit it).")
     print(f"Generated into {args.docs_dir}: {outcome.report}")
+    return 0
+
+
+def _links(args: argparse.Namespace) -> int:
+    project = pipeline.Project.at(Path.cwd(), args.data)
+    site_url = args.site_url or site_url_from(Path.cwd() / "mkdocs.yml")
+    as_of = pipeline.today()
+    data = pipeline.load(project, as_of)
+    secret = resolve_secret(os.environ, project.secret_file)
+    for name, url in partner_links(data, SiteLayout(as_of=as_of, secret=secret.value), site_url):
+        print(f"{name}\t{url}")
     return 0
 
 

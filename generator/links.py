@@ -1,0 +1,45 @@
+"""The private addresses to send each partner: the one place they are ever shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .models import PartnersFile
+from .render import SiteLayout
+
+
+def partner_links(data: PartnersFile, layout: SiteLayout, site_url: str) -> list[tuple[str, str]]:
+    """(partner name, full address) for every partner, in name order."""
+    base = site_url if site_url.endswith("/") else f"{site_url}/"
+    links = []
+    for partner in data.partners:
+        page = layout.partner_page(partner).removesuffix(".md")
+        links.append((partner.name, f"{base}{page}/"))
+    return sorted(links)
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without MkDocs: tags such as !ENV or !!python/name become None."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    return None
+
+
+_LenientLoader.add_multi_constructor("!", _ignore_tag)
+_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+
+
+def site_url_from(config_file: Path) -> str:
+    """``site_url`` from mkdocs.yml, or an error saying how to set it."""
+    try:
+        config = yaml.load(config_file.read_text("utf-8"), Loader=_LenientLoader)  # noqa: S506
+    except (OSError, yaml.YAMLError) as error:
+        raise ValueError(f"cannot read site_url from {config_file}: {error}") from None
+    url = config.get("site_url") if isinstance(config, dict) else None
+    if not isinstance(url, str) or not url.strip():
+        raise ValueError(f"{config_file} has no site_url; set it, or pass --site-url")
+    return url.strip()

@@ -1,0 +1,84 @@
+"""The command line: exit codes, output, and that every command is documented."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from conftest import REPO, TEST_SECRET, SiteProject, fixture_text
+from generator.addresses import private_token
+from generator.cli import _parser
+
+
+def test_check_valid_file_exits_zero_with_summary(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    result = project.generator("check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1].startswith("partners.yaml: valid (3 partners)")
+
+
+def test_check_lists_referrals_due_an_update_oldest_first(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    result = project.generator("due")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    # r-003 (introduced 2026-03-15, no update) is the only open referral in the fixture.
+    assert lines == [
+        "partners.yaml:64:5: referrals[2]: due an update: r-003 from quiet-quinn, "
+        "no news for 250 days (last on 2026-03-15) (warning)"
+    ]
+
+
+def test_check_invalid_file_exits_nonzero_and_writes_nothing(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml").replace("stage: met", "stage: mett", 1))
+    result = project.generator("check", "partners.yaml")
+    assert result.returncode == 1
+    assert "partners.yaml:42:16: referrals[0].updates[0].stage: 'mett' is not one of" in result.stdout
+    assert not (project.content / "index.md").exists()
+
+
+def test_check_missing_file_is_an_error(project: SiteProject) -> None:
+    result = project.generator("check", "nope.yaml")
+    assert result.returncode == 1
+    assert "nope.yaml:1:1: (file): cannot read the file" in result.stdout
+
+
+def test_links_prints_each_partner_with_full_private_address(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    result = project.generator("links")
+    assert result.returncode == 0, result.stderr
+    token = private_token(TEST_SECRET.encode(), "partner", "steve-hall")
+    assert f"Steve Hall\thttps://partners.example.com/p/{token}/" in result.stdout.splitlines()
+    assert len(result.stdout.splitlines()) == 3
+
+
+def test_epoch_changes_one_partners_address(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml").replace("    public: true\n", "    public: true\n    epoch: 1\n", 1))
+    links = dict(line.split("\t") for line in project.generator("links").stdout.splitlines())
+    secret = TEST_SECRET.encode()
+    assert links["Anne Ortiz"].endswith(f"/p/{private_token(secret, 'partner', 'anne-ortiz', 1)}/")
+    assert links["Steve Hall"].endswith(f"/p/{private_token(secret, 'partner', 'steve-hall', 0)}/")
+
+
+def test_gh_deploy_refuses_without_explicit_secret(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    env_without_secret = {"REFERRAL_SITE_SECRET": ""}
+    result = project.run(str(Path(sys.executable).parent / "mkdocs"), "gh-deploy", **env_without_secret)
+    assert result.returncode != 0
+    assert "REFERRAL_SITE_SECRET is not set" in result.stdout + result.stderr
+    assert not (project.content / "index.md").exists()
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    commands = _parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for name in commands:
+        assert f"python -m generator {name}" in readme, name
+
+
+def test_ci_runs_the_readmes_test_command() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    assert re.search(r"^make test\b", readme, re.MULTILINE)
+    assert re.search(r"^make demo\b", readme, re.MULTILINE)
+    assert "make test" in (REPO / ".ci" / "run").read_text("utf-8")
