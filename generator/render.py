@@ -1,9 +1,10 @@
-"""Render the model into Markdown files: pure, ``{relative path: text}`` out, no disk, no clock."""
+"""Render the model into site files: pure, ``{relative path: text}`` out, no disk, no clock."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import posixpath
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,8 +13,11 @@ import yaml
 
 from . import words
 from .addresses import private_token
+from .branch import partner_branch, public_forest, shown_name
+from .calendar_files import event_calendar, event_paths
 from .markdown import Markdown, escape_html, escape_text, front_matter
-from .models import Partner, PartnersFile
+from .models import Event, Partner, PartnersFile, Referral
+from .tree import PartnerLedger, ReferralTree
 from .views import (
     METHOD_WORDS,
     PROGRESS_STEPS,
@@ -23,11 +27,11 @@ from .views import (
     monthly_issues,
     stage_of,
     step_of,
-    upcoming_events,
 )
 
 AUTHOR_KEY = "owner"
 POST_CATEGORY = "Newsletter"
+TREE_PAGE = "tree.md"
 
 
 @dataclass(frozen=True)
@@ -53,19 +57,43 @@ class SiteLayout:
         return f"{self.posts_dir}/{issue.month.key}.md"
 
 
+@dataclass(frozen=True)
+class _Site:
+    """Everything derived once per render, shared by all pages."""
+
+    data: PartnersFile
+    layout: SiteLayout
+    env: jinja2.Environment
+    ledger: PartnerLedger
+    tree: ReferralTree
+    issues: list[MonthlyIssue]
+    calendars: dict[int, str]  # index of the event in data.events → its .ics path
+
+    def events_after(self, after: dt.date, source: str, days: int | None = None) -> list[tuple[Event, Markdown]]:
+        """Upcoming events with a link to each one's calendar file, relative to ``source``."""
+        until = after + dt.timedelta(days=days) if days is not None else dt.date.max
+        chosen = [(i, e) for i, e in enumerate(self.data.events) if after < e.date <= until]
+        chosen.sort(key=lambda pair: (pair[1].date, pair[1].title))
+        return [(event, _link(source, self.calendars[index])) for index, event in chosen]
+
+
 def render_site(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
     """Every generated file, keyed by its path relative to the docs folder."""
-    env = _environment()
-    issues = monthly_issues(data)
+    ledger = PartnerLedger.of(data)
+    calendars = dict(enumerate(event_paths(data.events)))
+    site = _Site(data, layout, _environment(), ledger, ReferralTree.of(data, ledger), monthly_issues(data), calendars)
     files = {
-        "index.md": _render_home(env, data, layout, issues),
-        f"{layout.private_dir}/index.md": env.get_template("private-index.md.j2").render(),
+        "index.md": _render_home(site),
+        TREE_PAGE: _render_tree(site),
+        f"{layout.private_dir}/index.md": site.env.get_template("private-index.md.j2").render(),
         f"{layout.blog_dir}/.authors.yml": _authors_file(data),
     }
-    for issue in issues:
-        files[layout.post_page(issue)] = _render_post(env, data, issue)
+    for index, event in enumerate(data.events):
+        files[calendars[index]] = event_calendar(event, data.newsletter.owner)
+    for issue in site.issues:
+        files[layout.post_page(issue)] = _render_post(site, issue)
     for partner in data.partners:
-        files[layout.partner_page(partner)] = _render_partner(env, data, partner, layout)
+        files[layout.partner_page(partner)] = _render_partner(site, partner)
     return files
 
 
@@ -92,22 +120,47 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _render_home(env: jinja2.Environment, data: PartnersFile, layout: SiteLayout, issues: list[MonthlyIssue]) -> str:
-    closed = [r for r in data.referrals if stage_of(r) == "won"]
+def _link(source: str, target: str) -> Markdown:
+    """A Markdown link target from one docs file to another (MkDocs resolves it)."""
+    return Markdown(posixpath.relpath(target, posixpath.dirname(source) or "."))
+
+
+def _render_home(site: _Site) -> str:
+    data = site.data
     meta = {"title": escape_html(data.newsletter.title), "hide": ["navigation", "toc"]}
-    return env.get_template("home.md.j2").render(
+    return site.env.get_template("home.md.j2").render(
         meta=Markdown(front_matter(meta)),
         newsletter=data.newsletter,
-        partners=sum(1 for _ in data.partners),
+        partners=len(data.partners),
         referrals=len(data.referrals),
-        wins=len(closed),
-        latest=[(issue, Markdown(layout.post_page(issue))) for issue in reversed(issues[-6:])],
-        events=upcoming_events(data.events, after=layout.as_of - dt.timedelta(days=1)),
-        feed=Markdown(layout.feed_file),
+        wins=sum(stage_of(r) == "won" for r in data.referrals),
+        latest=[(issue, _link("index.md", site.layout.post_page(issue))) for issue in reversed(site.issues[-6:])],
+        events=site.events_after(site.layout.as_of - dt.timedelta(days=1), "index.md"),
+        feed=Markdown(site.layout.feed_file),
+        tree_page=Markdown(TREE_PAGE),
     )
 
 
-def _render_post(env: jinja2.Environment, data: PartnersFile, issue: MonthlyIssue) -> str:
+def _render_tree(site: _Site) -> str:
+    meta = {"title": "Our referral tree", "hide": ["toc"]}
+    tree = site.tree
+    outline = []
+    for root in tree.roots:
+        if tree.children_of(root):
+            outline.append((Markdown(""), shown_name(tree.partners[root])))
+            outline.extend(
+                (Markdown("    " * depth), shown_name(tree.partners[pid])) for pid, depth in tree.depth_below(root)
+            )
+    return site.env.get_template("tree.md.j2").render(
+        meta=Markdown(front_matter(meta)),
+        drawings=[Markdown(svg) for svg in public_forest(tree)],
+        outline=outline,
+        starters=sum(1 for root in tree.roots if not tree.children_of(root)),
+    )
+
+
+def _render_post(site: _Site, issue: MonthlyIssue) -> str:
+    data, source = site.data, site.layout.post_page(issue)
     meta: dict[str, Any] = {
         "title": escape_html(f"{issue.month.label}: {data.newsletter.title}"),
         "date": issue.month.last_day,
@@ -116,32 +169,42 @@ def _render_post(env: jinja2.Environment, data: PartnersFile, issue: MonthlyIssu
         "authors": [AUTHOR_KEY],
         "description": escape_html(f"Referral partner news for {issue.month.label}"),
     }
-    return env.get_template("post.md.j2").render(
-        meta=Markdown(front_matter(meta)), issue=issue, newsletter=data.newsletter
+    return site.env.get_template("post.md.j2").render(
+        meta=Markdown(front_matter(meta)),
+        issue=issue,
+        newsletter=data.newsletter,
+        events=site.events_after(issue.month.last_day, source, days=92),
+        tree_page=_link(source, TREE_PAGE),
     )
 
 
-def _render_partner(env: jinja2.Environment, data: PartnersFile, partner: Partner, layout: SiteLayout) -> str:
+def _render_partner(site: _Site, partner: Partner) -> str:
     meta = {
         "title": escape_html(partner.name),
         "private": True,
         "search": {"exclude": True},
         "hide": ["navigation", "toc", "footer"],
     }
-    referrals = [r for r in data.referrals if r.partner == partner.id]
-    referrals.sort(key=lambda r: (last_activity(r), r.introduced, r.id), reverse=True)
-    return env.get_template("partner.md.j2").render(
+    source = site.layout.partner_page(partner)
+    referrals = sorted(
+        site.ledger.referrals_of(partner.id), key=lambda r: (last_activity(r), r.introduced, r.id), reverse=True
+    )
+    given = sorted(site.ledger.given_to(partner.id), key=lambda g: g.date, reverse=True)
+    branch = partner_branch(site.tree, partner)
+    return site.env.get_template("partner.md.j2").render(
         meta=Markdown(front_matter(meta)),
         partner=partner,
-        newsletter=data.newsletter,
+        newsletter=site.data.newsletter,
         referrals=[_referral_view(r) for r in referrals],
-        given=sorted((g for g in data.given if g.partner == partner.id), key=lambda g: g.date, reverse=True),
-        events=upcoming_events(data.events, after=layout.as_of - dt.timedelta(days=1)),
-        as_of=layout.as_of,
+        given=given,
+        branch=branch,
+        branch_svg=Markdown(branch.svg),
+        events=site.events_after(site.layout.as_of - dt.timedelta(days=1), source),
+        as_of=site.layout.as_of,
     )
 
 
-def _referral_view(referral: Any) -> dict[str, Any]:
+def _referral_view(referral: Referral) -> dict[str, Any]:
     stage = stage_of(referral)
     return {
         "referral": referral,

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from .models import Event, Given, Partner, PartnersFile, Referral
+from .tree import PartnerLedger, ReferralTree
 
 PROGRESS_STEPS = ("introduced", "contacted", "met", "proposal", "closed")
 STAGE_WORDS = {
@@ -90,6 +91,9 @@ class MonthlyIssue:
     good_news: tuple[tuple[Referral, Partner], ...]
     spotlights: tuple[Partner, ...] = ()
     events: tuple[Event, ...] = ()
+    # Consenting partners further up the tree from this month's wins: their introductions
+    # started it all.
+    tree_thanks: tuple[Partner, ...] = ()
 
 
 @dataclass
@@ -103,9 +107,19 @@ class _MonthTally:
 def monthly_issues(data: PartnersFile) -> list[MonthlyIssue]:
     """One issue per calendar month with any referral, update or business given, oldest first."""
     partners = {partner.id: partner for partner in data.partners}
+    tree = ReferralTree.of(data, PartnerLedger.of(data))
     tallies = _tally(data)
-    issues = [_issue(month, tallies[month], partners, data.events) for month in sorted(tallies)]
+    issues = [
+        replace(_issue(month, tallies[month], partners, data.events), tree_thanks=_roots_of_wins(tallies[month], tree))
+        for month in sorted(tallies)
+    ]
     return _with_spotlights(issues, data.partners)
+
+
+def _roots_of_wins(tally: _MonthTally, tree: ReferralTree) -> tuple[Partner, ...]:
+    winners = {referral.partner for referral in tally.wins}
+    ancestors = {a.id: a for pid in winners for a in tree.ancestors(pid) if a.public and a.id not in winners}
+    return tuple(sorted(ancestors.values(), key=lambda p: (p.name, p.id)))
 
 
 def _tally(data: PartnersFile) -> dict[Month, _MonthTally]:

@@ -1,0 +1,84 @@
+"""A referral tree drawn as a static SVG at build time: no script, no request, no colour-only meaning."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+NODE_WIDTH = 150
+NODE_HEIGHT = 34
+COLUMN = 170
+ROW = 74
+MAX_LABEL = 20
+
+
+@dataclass(frozen=True)
+class Node:
+    """One box: ``parent`` is the index of the node it hangs from (``None`` for a top node)."""
+
+    label: str
+    parent: int | None
+    emphasis: bool = False
+
+
+def tree_svg(nodes: Sequence[Node], title: str) -> str:
+    """Nodes in depth-first order (every parent before its children) → one ``<svg>`` element."""
+    depth, x = _layout(nodes)
+    width = int(max(x, default=0) * COLUMN + NODE_WIDTH + 20)
+    height = (max(depth, default=0) + 1) * ROW
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="referral-tree" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for index, node in enumerate(nodes):
+        if node.parent is not None:
+            parts.append(_edge(x[node.parent], depth[node.parent], x[index], depth[index]))
+    for index, node in enumerate(nodes):
+        parts.append(_box(node, x[index], depth[index]))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _layout(nodes: Sequence[Node]) -> tuple[list[int], list[float]]:
+    """Leaves take the next free column; a parent sits above the middle of its children."""
+    children: list[list[int]] = [[] for _ in nodes]
+    depth = [0] * len(nodes)
+    for index, node in enumerate(nodes):
+        if node.parent is not None:
+            children[node.parent].append(index)
+            depth[index] = depth[node.parent] + 1
+    x = [0.0] * len(nodes)
+    next_column = 0
+    for index in range(len(nodes)):
+        if not children[index]:
+            x[index] = next_column
+            next_column += 1
+    for index in reversed(range(len(nodes))):  # children come after parents: go backwards
+        if children[index]:
+            x[index] = (x[children[index][0]] + x[children[index][-1]]) / 2
+    return depth, x
+
+
+def _edge(x1: float, y1: int, x2: float, y2: int) -> str:
+    top = (x1 * COLUMN + 10 + NODE_WIDTH / 2, y1 * ROW + 10 + NODE_HEIGHT)
+    bottom = (x2 * COLUMN + 10 + NODE_WIDTH / 2, y2 * ROW + 10)
+    middle = (top[1] + bottom[1]) / 2
+    return (
+        f'<path d="M{top[0]:g} {top[1]:g} V{middle:g} H{bottom[0]:g} V{bottom[1]:g}" '
+        'fill="none" stroke="currentColor" stroke-opacity="0.5"/>'
+    )
+
+
+def _box(node: Node, column: float, row: int) -> str:
+    left, top = column * COLUMN + 10, row * ROW + 10
+    label = node.label if len(node.label) <= MAX_LABEL else node.label[: MAX_LABEL - 1] + "…"
+    stroke = ' stroke-width="3"' if node.emphasis else ""
+    weight = ' font-weight="bold"' if node.emphasis else ""
+    return (
+        f'<rect x="{left:g}" y="{top}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="8" '
+        f'fill="none" stroke="currentColor"{stroke}/>'
+        f'<text x="{left + NODE_WIDTH / 2:g}" y="{top + 22}" text-anchor="middle" '
+        f'fill="currentColor" font-size="13"{weight}>{escape(label)}</text>'
+    )

@@ -1,0 +1,127 @@
+"""The referral tree, giving back, spotlight rotation and events, on data with known answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import icalendar
+import pytest
+
+from conftest import fixture_text
+from generator.branch import partner_branch
+from generator.models import PartnersFile
+from generator.render import SiteLayout, render_site
+from generator.tree import PartnerLedger, ReferralTree
+from generator.validate import load_text
+from generator.views import monthly_issues
+
+TODAY = dt.date(2026, 11, 20)
+LAYOUT = SiteLayout(as_of=TODAY, secret=b"tree-test")
+
+
+@pytest.fixture(scope="module")
+def data() -> PartnersFile:
+    return load_text(fixture_text("tree.yaml"), "tree.yaml", TODAY)
+
+
+@pytest.fixture(scope="module")
+def files(data: PartnersFile) -> dict[str, str]:
+    return render_site(data, LAYOUT)
+
+
+def partner_page(files: dict[str, str], data: PartnersFile, partner_id: str) -> str:
+    partner = next(p for p in data.partners if p.id == partner_id)
+    return files[LAYOUT.partner_page(partner)]
+
+
+def test_branch_counts(data: PartnersFile) -> None:
+    tree = ReferralTree.of(data, PartnerLedger.of(data))
+    ann = partner_branch(tree, data.partners[0])
+    assert ann.introducer is None
+    assert [(i.name, i.led_to_wins, i.partners_below) for i in ann.brought_in] == [
+        ("Bob Baker", 3, 2),
+        ("A partner", 0, 0),
+    ]
+    assert (ann.partners_below, ann.wins_below) == (4, 3)
+    dee = partner_branch(tree, data.partners[3])
+    assert dee.introducer == "A partner"  # cal did not consent to be named
+    assert dee.brought_in == () and dee.partners_below == 0
+
+
+def test_partner_page_shows_branch_as_text_and_drawing(files: dict[str, str], data: PartnersFile) -> None:
+    page = partner_page(files, data, "ann")
+    assert "Your introduction of Bob Baker led to 3 new clients and 2 more partners." in page
+    assert "Everything that grew from you: 3 new clients." in page
+    svg = re.search(r"<svg.*?</svg>", page, re.DOTALL)
+    assert svg is not None
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg.group())
+    assert labels == ["Ann Able", "Bob Baker", "A partner", "Dee Dunn", "A partner"]
+    assert "PRIVATE" not in page.replace("PRIVATE-", "") or "PRIVATE-CAL" not in page
+
+
+def test_no_private_partner_named_on_another_partners_page(files: dict[str, str], data: PartnersFile) -> None:
+    for partner in data.partners:
+        page = partner_page(files, data, partner.id)
+        for other in ("PRIVATE-CAL", "PRIVATE-FAY"):
+            if other != partner.name:
+                assert other not in page, (partner.id, other)
+
+
+def test_issues_thank_up_the_tree(data: PartnersFile) -> None:
+    thanks = {issue.month.key: [p.id for p in issue.tree_thanks] for issue in monthly_issues(data)}
+    assert thanks == {
+        "2026-03": ["ann"],  # bob won: ann introduced bob
+        "2026-04": ["ann", "bob"],  # cal won: bob and ann above (cal is private anyway)
+        "2026-05": ["ann", "bob"],  # dee won, three levels down: cal stays anonymous
+        "2026-06": [],
+    }
+
+
+def test_post_names_the_ancestors(files: dict[str, str]) -> None:
+    may = files["blog/posts/newsletter/2026-05.md"]
+    assert "thanks also to Ann Able and Bob Baker, whose introductions started it all" in may
+    assert "PRIVATE-CAL" not in may
+
+
+def test_spotlights_rotate_least_recently_featured_first(data: PartnersFile) -> None:
+    order = [[p.id for p in issue.spotlights] for issue in monthly_issues(data)]
+    assert order == [["ann", "bob"], ["dee", "ann"], ["bob", "ann"], ["eve", "dee"]]
+
+
+def test_public_tree_names_only_consenting_partners(files: dict[str, str]) -> None:
+    page = files["tree.md"]
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", page)
+    assert labels == ["Ann Able", "Bob Baker", "A partner", "Dee Dunn", "A partner"]
+    assert "PRIVATE" not in page and "PROSPECT" not in page
+    outline = re.findall(r"^( *)- (.*)$", page.split("## The tree in words")[1], re.MULTILINE)
+    assert [(len(indent) // 4, name) for indent, name in outline] == [
+        (0, "Ann Able"), (1, "Bob Baker"), (2, "A partner"), (3, "Dee Dunn"), (1, "A partner"),
+    ]
+    assert "1 more partner joined on their own" in page
+
+
+def test_giving_back_balance(files: dict[str, str], data: PartnersFile) -> None:
+    ann = partner_page(files, data, "ann")
+    assert "You sent us 1 introduction; we sent you 1 referral." in ann
+    assert "Gina Given" in ann
+    bob = partner_page(files, data, "bob")
+    assert "We have not yet sent business your way" in bob
+
+
+def test_events_have_calendar_files_that_parse(files: dict[str, str]) -> None:
+    ics = files["events/2026-12-10-holiday-mixer.ics"]
+    calendar = icalendar.Calendar.from_ical(ics)
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["summary"]) == "Holiday mixer"
+    assert event.decoded("dtstart") == dt.date(2026, 12, 10)
+    assert str(event["location"]) == "The mill"
+
+
+def test_past_events_drop_off_the_home_page(files: dict[str, str]) -> None:
+    home = files["index.md"]
+    assert "Holiday mixer" in home and "(events/2026-12-10-holiday-mixer.ics)" in home
+    assert "Spring ride" not in home
+    march = files["blog/posts/newsletter/2026-03.md"]
+    assert "Spring ride" in march and "../../../events/2026-04-10-spring-ride.ics" in march
+    assert "Spring ride" not in files["blog/posts/newsletter/2026-05.md"]
