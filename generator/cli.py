@@ -11,7 +11,9 @@ from pathlib import Path
 from . import project as pipeline
 from . import source, validate
 from .due import due_referrals
-from .links import partner_links, site_url_from
+from .links import page_url, partner_links, site_url_from
+from .mail import run as mail_run
+from .mail.send import parse_rate
 from .render import SiteLayout
 from .problems import InvalidData
 from .schema import SCHEMA_PATH, render_schema
@@ -48,6 +50,13 @@ def _parser() -> argparse.ArgumentParser:
     links.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
     links.add_argument("--site-url", help="the published site's address (default: site_url in mkdocs.yml)")
     links.set_defaults(run=_links)
+    mail = commands.add_parser("mail", help="write a month's newsletter emails for review, or --send them")
+    mail.add_argument("--month", required=True, help="the issue to mail, as YYYY-MM")
+    mail.add_argument("--out", default=mail_run.OUT_DIR, help=".eml folder (default: %(default)s)")
+    mail.add_argument("--send", action="store_true", help="deliver over SMTP (REFERRAL_SMTP_* variables)")
+    mail.add_argument("--rate", default=mail_run.DEFAULT_RATE, help="N/s, N/min or N/h (default: %(default)s)")
+    mail.add_argument("--resend-uncertain", action="store_true", help="resend messages cut off mid-delivery")
+    mail.set_defaults(run=_mail)
     schema = commands.add_parser("schema", help="print the JSON Schema of partners.yaml (for editors)")
     schema.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_PATH} if it changed")
     schema.set_defaults(run=_schema)
@@ -100,9 +109,17 @@ def _links(args: argparse.Namespace) -> int:
     as_of = pipeline.today()
     data = pipeline.load(project, as_of)
     secret = resolve_secret(os.environ, project.secret_file)
-    for name, url in partner_links(data, SiteLayout(as_of=as_of, secret=secret.value), site_url):
+    layout = SiteLayout(as_of=as_of, secret=secret.value)
+    for name, url in partner_links(data, layout, site_url):
         print(f"{name}\t{url}")
+    print(f"Insights for {data.newsletter.owner} (yours only)\t{page_url(site_url, layout.insights_page)}")
     return 0
+
+
+def _mail(args: argparse.Namespace) -> int:
+    month, interval = mail_run.parse_month(args.month), parse_rate(args.rate)
+    request = mail_run.MailRequest(month, Path(args.out), args.send, interval, args.resend_uncertain)
+    return mail_run.run_mail(request, Path.cwd(), os.environ)
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -13,12 +13,13 @@ from .render import SiteLayout
 
 def partner_links(data: PartnersFile, layout: SiteLayout, site_url: str) -> list[tuple[str, str]]:
     """(partner name, full address) for every partner, in name order."""
+    return sorted((partner.name, page_url(site_url, layout.partner_page(partner))) for partner in data.partners)
+
+
+def page_url(site_url: str, page: str) -> str:
+    """The published address of a docs page such as ``p/<token>.md``."""
     base = site_url if site_url.endswith("/") else f"{site_url}/"
-    links = []
-    for partner in data.partners:
-        page = layout.partner_page(partner).removesuffix(".md")
-        links.append((partner.name, f"{base}{page}/"))
-    return sorted(links)
+    return f"{base}{page.removesuffix('.md')}/"
 
 
 class _LenientLoader(yaml.SafeLoader):

@@ -118,6 +118,11 @@ class Partner(_Model):
     epoch: Epoch = Field(
         0, description="Raise by one to give this partner's private page a new address."
     )
+    mail: YamlBool = Field(
+        True,
+        description="Send this partner the newsletter by email when they have an email "
+        "(default true); false opts them out.",
+    )
 
 
 class Update(_Model):

@@ -15,7 +15,9 @@ from . import words
 from .addresses import private_token
 from .branch import partner_branch, public_forest, shown_name
 from .calendar_files import event_calendar, event_paths
+from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
+from .svg_charts import bar_chart, stacked_columns
 from .models import Event, Partner, PartnersFile, Referral
 from .tree import PartnerLedger, ReferralTree
 from .views import (
@@ -56,6 +58,10 @@ class SiteLayout:
     def post_page(self, issue: MonthlyIssue) -> str:
         return f"{self.posts_dir}/{issue.month.key}.md"
 
+    @property
+    def insights_page(self) -> str:
+        return f"{self.private_dir}/{private_token(self.secret, 'insights', 'owner')}.md"
+
 
 @dataclass(frozen=True)
 class _Site:
@@ -85,6 +91,7 @@ def render_site(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
     files = {
         "index.md": _render_home(site),
         TREE_PAGE: _render_tree(site),
+        layout.insights_page: _render_insights(site),
         f"{layout.private_dir}/index.md": site.env.get_template("private-index.md.j2").render(),
         f"{layout.blog_dir}/.authors.yml": _authors_file(data),
     }
@@ -156,6 +163,23 @@ def _render_tree(site: _Site) -> str:
         drawings=[Markdown(svg) for svg in public_forest(tree)],
         outline=outline,
         starters=sum(1 for root in tree.roots if not tree.children_of(root)),
+    )
+
+
+def _render_insights(site: _Site) -> str:
+    meta = {"title": "Referral insights", "private": True, "search": {"exclude": True},
+            "hide": ["navigation", "footer"]}
+    insights = compute_insights(site.data, site.tree)
+    methods = [(METHOD_WORDS.get(r.label, r.label), r.rate * 100, f"{r.rate:.0%}") for r in insights.by_method]
+    months = [(row.month.label[:3] + row.month.label[-2:], {"won": row.won, "lost": row.lost, "open": row.open})
+              for row in insights.per_month]
+    return site.env.get_template("insights.md.j2").render(
+        meta=Markdown(front_matter(meta)),
+        newsletter=site.data.newsletter,
+        insights=insights,
+        total=insights.total,
+        method_chart=Markdown(bar_chart(methods, "Conversion to a win by introduction method")),
+        month_chart=Markdown(stacked_columns(months, OUTCOMES, "Referrals per month by outcome")),
     )
 
 

@@ -50,12 +50,15 @@ def test_links_prints_each_partner_with_full_private_address(project: SiteProjec
     assert result.returncode == 0, result.stderr
     token = private_token(TEST_SECRET.encode(), "partner", "steve-hall")
     assert f"Steve Hall\thttps://partners.example.com/p/{token}/" in result.stdout.splitlines()
-    assert len(result.stdout.splitlines()) == 3
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4
+    assert lines[-1].startswith("Insights for Olive Owner (yours only)\thttps://partners.example.com/p/")
 
 
 def test_epoch_changes_one_partners_address(project: SiteProject) -> None:
     project.write_data(fixture_text("small.yaml").replace("    public: true\n", "    public: true\n    epoch: 1\n", 1))
     links = dict(line.split("\t") for line in project.generator("links").stdout.splitlines())
+    assert len(links) == 4
     secret = TEST_SECRET.encode()
     assert links["Anne Ortiz"].endswith(f"/p/{private_token(secret, 'partner', 'anne-ortiz', 1)}/")
     assert links["Steve Hall"].endswith(f"/p/{private_token(secret, 'partner', 'steve-hall', 0)}/")

@@ -1,0 +1,123 @@
+"""The owner's dashboard figures: which ways of getting referrals actually work. Pure functions."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .models import METHODS, PartnersFile, Referral
+from .tree import ReferralTree
+from .views import Month, stage_of
+
+OUTCOMES = ("won", "lost", "open")
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """How the referrals of one group ended up."""
+
+    label: str
+    referrals: int
+    won: int
+    lost: int
+    value_won: float
+
+    @property
+    def open(self) -> int:
+        return self.referrals - self.won - self.lost
+
+    @property
+    def rate(self) -> float:
+        """Share of referrals that became clients (0 when there are none)."""
+        return self.won / self.referrals if self.referrals else 0.0
+
+
+@dataclass(frozen=True)
+class MonthOutcomes:
+    month: Month
+    won: int
+    lost: int
+    open: int
+
+
+@dataclass(frozen=True)
+class Insights:
+    by_method: tuple[Conversion, ...]
+    by_asking: tuple[Conversion, ...]
+    by_partner: tuple[Conversion, ...]
+    days_to_meeting: float | None
+    days_to_win: float | None
+    per_month: tuple[MonthOutcomes, ...]
+    branches: tuple[tuple[str, int, int], ...]  # (partner name, partners below, clients won below)
+    total: Conversion
+
+
+def outcome(referral: Referral) -> str:
+    stage = stage_of(referral)
+    return stage if stage in ("won", "lost") else "open"
+
+
+def conversion(label: str, referrals: Iterable[Referral]) -> Conversion:
+    chosen = list(referrals)
+    won = [r for r in chosen if outcome(r) == "won"]
+    return Conversion(
+        label=label,
+        referrals=len(chosen),
+        won=len(won),
+        lost=sum(outcome(r) == "lost" for r in chosen),
+        value_won=sum(r.value or 0 for r in won),
+    )
+
+
+def _grouped(referrals: Iterable[Referral], key: Callable[[Referral], str]) -> dict[str, list[Referral]]:
+    groups: dict[str, list[Referral]] = defaultdict(list)
+    for referral in referrals:
+        groups[key(referral)].append(referral)
+    return groups
+
+
+def _days_until(referrals: Iterable[Referral], stage: str) -> float | None:
+    days = [
+        next((u.date - r.introduced).days for u in r.updates if u.stage == stage)
+        for r in referrals
+        if any(u.stage == stage for u in r.updates)
+    ]
+    return statistics.median(days) if days else None
+
+
+def compute_insights(data: PartnersFile, tree: ReferralTree) -> Insights:
+    referrals = data.referrals
+    methods = _grouped(referrals, lambda r: r.method or "unknown")
+    asking = _grouped(referrals, lambda r: {True: "asked", False: "earned", None: "not recorded"}[r.asked])
+    partners = _grouped(referrals, lambda r: r.partner)
+    names = {p.id: p.name for p in data.partners}
+    by_partner = sorted(
+        (conversion(names[pid], group) for pid, group in partners.items()),
+        key=lambda c: (-c.won, -c.value_won, -c.referrals, c.label),
+    )
+    branches = sorted(
+        ((names[pid], tree.branches[pid].partners, tree.branches[pid].wins) for pid in tree.partners),
+        key=lambda row: (-row[2], -row[1], row[0]),
+    )
+    return Insights(
+        by_method=tuple(conversion(m, methods[m]) for m in (*METHODS, "unknown") if m in methods),
+        by_asking=tuple(conversion(a, asking[a]) for a in ("asked", "earned", "not recorded") if a in asking),
+        by_partner=tuple(by_partner),
+        days_to_meeting=_days_until(referrals, "met"),
+        days_to_win=_days_until(referrals, "won"),
+        per_month=_per_month(referrals),
+        branches=tuple(row for row in branches if row[1])[:10],
+        total=conversion("all", referrals),
+    )
+
+
+def _per_month(referrals: Iterable[Referral]) -> tuple[MonthOutcomes, ...]:
+    months = _grouped(referrals, lambda r: Month.of(r.introduced).key)
+    rows = []
+    for key in sorted(months):
+        group = months[key]
+        counts = {name: sum(outcome(r) == name for r in group) for name in OUTCOMES}
+        rows.append(MonthOutcomes(Month.of(group[0].introduced), counts["won"], counts["lost"], counts["open"]))
+    return tuple(rows)

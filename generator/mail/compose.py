@@ -1,0 +1,162 @@
+"""One partner's news as the exact bytes of a MIME message: pure, no clock, no disk.
+
+The same data, secret and month always give the same bytes (boundary, Date and Message-ID
+included), so the .eml files reviewed are the messages ``--send`` delivers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email import policy
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from urllib.parse import urlsplit
+
+import css_inline
+import jinja2
+
+from .. import words
+from ..addresses import private_token
+from ..links import page_url
+from ..models import Newsletter, Partner
+from ..render import SiteLayout
+from ..views import STAGE_WORDS, Month, MonthlyIssue
+from .news import PartnerNews, line
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A composed message and what SMTP needs to deliver it."""
+
+    partner_id: str
+    sender: str  # envelope addresses (addr-spec)
+    recipient: str
+    message_id: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What every message of one month shares."""
+
+    newsletter: Newsletter
+    month: Month
+    sender: Address
+    date: dt.datetime
+    site_url: str
+    secret: bytes
+
+    @property
+    def domain(self) -> str:
+        host = urlsplit(self.site_url).hostname
+        if not host:
+            raise ValueError(f"site_url '{self.site_url}' has no host name to put in Message-IDs")
+        return host
+
+
+def mail_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates/mail"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        # Every value in the HTML part is escaped; the text part is plain text.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
+    )
+    env.filters.update(longdate=words.long_date, plural=words.plural, chain_thanks=chain_thanks)
+    env.globals.update(stage_words=STAGE_WORDS)
+    return env
+
+
+def chain_thanks(news: PartnerNews) -> str:
+    """Thanks for wins further down the partner's branch, naming only those who consented."""
+    others = news.tree_unnamed
+    if news.tree_named:
+        unnamed = ["another partner" if others == 1 else f"{others} other partners"] if others else []
+    else:
+        unnamed = ["a partner" if others == 1 else f"{others} partners"]
+    who = words.join_names([*news.tree_named, *unnamed])
+    clients = words.plural(news.tree_wins, "new client")
+    return (
+        f"Thanks to you, too: {clients} came to us this month through {who}, "
+        "in the chain of introductions that began with you."
+    )
+
+
+def issue_url(site_url: str, layout: SiteLayout, issue: MonthlyIssue) -> str:
+    """The post's address under mkdocs.yml's blog settings: post_url_format "{date}/{slug}"."""
+    month = issue.month
+    return page_url(site_url, f"{layout.blog_dir}/{month.year:04d}/{month.month:02d}/newsletter-{month.key}")
+
+
+def message_date(month: Month, environ: Mapping[str, str]) -> dt.datetime:
+    """``SOURCE_DATE_EPOCH`` when set, else the moment the month ends: never the clock."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.combine(month.last_day + dt.timedelta(days=1), dt.time(), dt.UTC)
+
+
+def sender_address(text: str, owner: str) -> Address:
+    """``REFERRAL_MAIL_FROM``: ``Name <address>`` or a bare address (then named after the owner)."""
+    name, addr_spec = parseaddr(text)
+    try:
+        return Address(display_name=line(name or owner), addr_spec=addr_spec)
+    except (ValueError, HeaderParseError):
+        raise ValueError(f"REFERRAL_MAIL_FROM '{text}' is not an email address") from None
+
+
+def recipient_address(partner: Partner) -> Address:
+    try:
+        return Address(display_name=line(partner.name), addr_spec=(partner.email or "").strip())
+    except (ValueError, HeaderParseError):
+        raise ValueError(
+            f"partner '{partner.id}': email '{partner.email}' is not one valid address"
+        ) from None
+
+
+def message_id(edition: Edition, partner_id: str) -> str:
+    """Stable per partner and month, unguessable without the site secret."""
+    key = f"{partner_id}\x00{edition.month.key}\x00{edition.domain}"
+    return f"<{private_token(edition.secret, 'mail', key)}.{edition.month.key}@{edition.domain}>"
+
+
+def subject_for(news: PartnerNews) -> str:
+    return f"{news.name}, your referral news for {news.month.label}"
+
+
+def compose(env: jinja2.Environment, edition: Edition, partner: Partner, news: PartnerNews) -> Outgoing:
+    recipient = recipient_address(partner)
+    subject = subject_for(news)
+    text, html = _bodies(env, edition, news, subject)
+    mid = message_id(edition, partner.id)
+    message = EmailMessage(policy=policy.SMTP)
+    message["From"] = edition.sender
+    message["To"] = recipient
+    message["Subject"] = subject
+    message["Date"] = format_datetime(edition.date)
+    message["Message-ID"] = mid
+    message["List-Unsubscribe"] = f"<mailto:{edition.sender.addr_spec}?subject=unsubscribe>"
+    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    # Fixed, not random: "==" is always encoded in quoted-printable, so it cannot clash.
+    message.set_boundary(f"=={mid.strip('<>').split('.')[0]}==")
+    return Outgoing(partner.id, edition.sender.addr_spec, recipient.addr_spec, mid, message.as_bytes())
+
+
+def _bodies(env: jinja2.Environment, edition: Edition, news: PartnerNews, subject: str) -> tuple[str, str]:
+    context = {"news": news, "newsletter": edition.newsletter, "subject": subject}
+    text = env.get_template("message.txt.j2").render(context)
+    html = env.get_template("message.html.j2").render(context)
+    return text, _inline_css(html)
+
+
+def _inline_css(html: str) -> str:
+    """Styles into ``style`` attributes, which every mail client keeps; @media stays in <style>."""
+    inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+    return inliner.inline(html)

@@ -1,0 +1,173 @@
+"""What one partner's message tells them: only their own records, never an internal note.
+
+Templates get these plain values, never model objects, so no template can reach a field it
+should not print (``internal``, another partner's prospects, anyone's email).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..models import Partner, PartnersFile, Referral
+from ..tree import PartnerLedger, ReferralTree
+from ..views import Month, MonthlyIssue
+
+
+@dataclass(frozen=True)
+class Step:
+    """One piece of progress this month, with the note meant for the partner."""
+
+    date: dt.date
+    stage: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ReferralNews:
+    prospect: str
+    stage: str  # "introduced", "met", … "won", "lost": where it stood at the end of the month
+    introduced: dt.date | None  # set when the introduction itself happened this month
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class GivenNews:
+    date: dt.date
+    to: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class EventNews:
+    date: dt.date
+    title: str
+    where: str | None
+
+
+@dataclass(frozen=True)
+class IssueDigest:
+    """The public issue in a few anonymised numbers."""
+
+    referrals: int
+    meetings: int
+    proposals: int
+    wins: int
+    partners_thanked: int
+    events: tuple[EventNews, ...]
+
+
+@dataclass(frozen=True)
+class PartnerNews:
+    name: str
+    month: Month
+    referrals: tuple[ReferralNews, ...]
+    introduced: int  # introductions this partner made during the month
+    still_open: int  # their other open referrals, with no news this month
+    given: tuple[GivenNews, ...]
+    tree_wins: int  # clients won this month through partners further down this partner's branch
+    tree_named: tuple[str, ...]  # those partners who agreed to be named
+    tree_unnamed: int  # and how many others
+    digest: IssueDigest
+    private_url: str
+    issue_url: str
+
+
+@dataclass(frozen=True)
+class MonthRecords:
+    """Everything about one month that every partner's message draws on, derived once."""
+
+    issue: MonthlyIssue
+    ledger: PartnerLedger
+    tree: ReferralTree
+    winners: tuple[str, ...]  # the partner behind each referral won this month
+
+    @classmethod
+    def of(cls, data: PartnersFile, issue: MonthlyIssue) -> MonthRecords:
+        ledger = PartnerLedger.of(data)
+        winners = tuple(
+            referral.partner
+            for referral in data.referrals
+            for update in referral.updates
+            if update.stage == "won" and Month.of(update.date) == issue.month
+        )
+        return cls(issue, ledger, ReferralTree.of(data, ledger), winners)
+
+    def tree_wins(self, partner: Partner) -> list[Partner]:
+        """Partners below this one in the referral tree, once per client they brought in."""
+        return [
+            self.tree.partners[winner]
+            for winner in self.winners
+            if partner.id in {above.id for above in self.tree.ancestors(winner)}
+        ]
+
+
+def partner_news(records: MonthRecords, partner: Partner, *, private_url: str, issue_url: str) -> PartnerNews:
+    month = records.issue.month
+    mine = [r for r in records.ledger.referrals_of(partner.id) if r.introduced <= month.last_day]
+    active = [r for r in mine if _active_in(r, month)]
+    active_ids = {r.id for r in active}
+    tree_wins = records.tree_wins(partner)
+    return PartnerNews(
+        name=line(partner.name),
+        month=month,
+        referrals=tuple(_referral_news(r, month) for r in sorted(active, key=_news_order)),
+        introduced=sum(Month.of(r.introduced) == month for r in mine),
+        still_open=sum(r.id not in active_ids and _stage_at(r, month) not in ("won", "lost") for r in mine),
+        given=tuple(
+            GivenNews(g.date, line(g.to), _maybe_line(g.note))
+            for g in sorted(records.ledger.given_to(partner.id), key=lambda g: g.date)
+            if Month.of(g.date) == month
+        ),
+        tree_wins=len(tree_wins),
+        tree_named=tuple(sorted({line(p.name) for p in tree_wins if p.public})),
+        tree_unnamed=len({p.id for p in tree_wins if not p.public}),
+        digest=_digest(records.issue),
+        private_url=private_url,
+        issue_url=issue_url,
+    )
+
+
+def _active_in(referral: Referral, month: Month) -> bool:
+    dates = [referral.introduced, *(update.date for update in referral.updates)]
+    return any(Month.of(day) == month for day in dates)
+
+
+def _stage_at(referral: Referral, month: Month) -> str:
+    """The stage at the end of ``month``: later news belongs to a later message."""
+    done = [update for update in referral.updates if update.date <= month.last_day]
+    return done[-1].stage if done else "introduced"
+
+
+def _news_order(referral: Referral) -> tuple[dt.date, str]:
+    return (referral.introduced, referral.id)
+
+
+def _referral_news(referral: Referral, month: Month) -> ReferralNews:
+    steps = tuple(
+        Step(update.date, update.stage, _maybe_line(update.note))
+        for update in referral.updates
+        if Month.of(update.date) == month
+    )
+    introduced = referral.introduced if Month.of(referral.introduced) == month else None
+    return ReferralNews(line(referral.prospect), _stage_at(referral, month), introduced, steps)
+
+
+def _digest(issue: MonthlyIssue) -> IssueDigest:
+    return IssueDigest(
+        referrals=issue.referrals,
+        meetings=issue.meetings,
+        proposals=issue.proposals,
+        wins=issue.wins,
+        partners_thanked=len(issue.thanked) + issue.unnamed_thanked,
+        events=tuple(EventNews(e.date, line(e.title), _maybe_line(e.where)) for e in issue.events),
+    )
+
+
+def line(text: str) -> str:
+    """Text on one line: a line break typed in the YAML must not reshape a message or header."""
+    return " ".join(text.split())
+
+
+def _maybe_line(text: str | None) -> str | None:
+    return None if text is None else line(text)

@@ -1,0 +1,80 @@
+"""Small static SVG charts rendered at build time: no script, no request, each with a table beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from xml.sax.saxutils import escape
+
+BAR_HEIGHT = 22
+LABEL_WIDTH = 130
+PLOT_WIDTH = 320
+SERIES_STYLE = {  # fill and pattern-free opacity; the legend and the table carry the meaning
+    "won": ("#2e7d32", "1"),
+    "lost": ("#9e9e9e", "1"),
+    "open": ("#1565c0", "0.55"),
+}
+
+
+def bar_chart(rows: Sequence[tuple[str, float, str]], title: str) -> str:
+    """Horizontal bars: ``(label, value, shown value)`` per row, scaled to the largest value."""
+    largest = max((value for _, value, _ in rows), default=0) or 1
+    height = len(rows) * (BAR_HEIGHT + 8) + 10
+    width = LABEL_WIDTH + PLOT_WIDTH + 70
+    parts = [_open(width, height, title)]
+    for index, (label, value, shown) in enumerate(rows):
+        top = 5 + index * (BAR_HEIGHT + 8)
+        length = PLOT_WIDTH * value / largest
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 8}" y="{top + 16}" text-anchor="end" font-size="13" '
+            f'fill="currentColor">{escape(label)}</text>'
+            f'<rect x="{LABEL_WIDTH}" y="{top}" width="{length:.1f}" height="{BAR_HEIGHT}" fill="#3f51b5"/>'
+            f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{top + 16}" font-size="13" '
+            f'fill="currentColor">{escape(shown)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def stacked_columns(columns: Sequence[tuple[str, dict[str, int]]], series: Sequence[str], title: str) -> str:
+    """Vertical columns, one per label, stacked by series (bottom first), with a legend."""
+    largest = max((sum(values.values()) for _, values in columns), default=0) or 1
+    column_width, plot_height = 46, 180
+    width = max(len(columns) * column_width + 60, 320)
+    height = plot_height + 70
+    parts = [_open(width, height, title)]
+    for index, (label, values) in enumerate(columns):
+        left, bottom = 40 + index * column_width, plot_height + 10
+        for name in series:
+            size = plot_height * values.get(name, 0) / largest
+            fill, opacity = SERIES_STYLE.get(name, ("#607d8b", "1"))
+            bottom -= size
+            parts.append(
+                f'<rect x="{left}" y="{bottom:.1f}" width="{column_width - 10}" height="{size:.1f}" '
+                f'fill="{fill}" fill-opacity="{opacity}"/>'
+            )
+        parts.append(
+            f'<text x="{left + (column_width - 10) / 2:g}" y="{plot_height + 26}" text-anchor="middle" '
+            f'font-size="11" fill="currentColor">{escape(label)}</text>'
+        )
+    parts.append(_legend(series, plot_height + 48))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _legend(series: Sequence[str], top: int) -> str:
+    items = []
+    for index, name in enumerate(series):
+        fill, opacity = SERIES_STYLE.get(name, ("#607d8b", "1"))
+        left = 40 + index * 90
+        items.append(
+            f'<rect x="{left}" y="{top}" width="14" height="14" fill="{fill}" fill-opacity="{opacity}"/>'
+            f'<text x="{left + 20}" y="{top + 12}" font-size="12" fill="currentColor">{escape(name)}</text>'
+        )
+    return "".join(items)
+
+
+def _open(width: int, height: int, title: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}"><title>{escape(title)}</title>'
+    )

@@ -1,0 +1,679 @@
+"""The newsletter by email, against a real SMTP server (aiosmtpd) on loopback.
+
+Messages are written for review by default and sent only with ``--send``; each arrives once,
+even when the sender is killed midway or a recipient is refused; nobody's message holds
+another partner's confidential data or any internal note.
+"""
+
+from __future__ import annotations
+
+import email
+import html
+import json
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from conftest import TEST_SECRET, SiteProject
+
+from generator.addresses import private_token
+from generator.cli import main
+from generator.mail.log import SendLog, read_states
+from generator.mail.run import parse_month
+from generator.mail.send import parse_rate
+
+MONTH = "2026-03"
+ISSUE_URL = "https://partners.example.com/blog/2026/03/newsletter-2026-03/"
+SENDER = "Olive Owner <olive@owner.example>"
+
+# small.yaml's shape, with more partners and a marker in every confidential field.
+DATA = """\
+newsletter:
+  title: Test Partner News
+  owner: Olive Owner
+  business: Owner Motors
+
+partners:
+  - id: anne-ortiz
+    name: Anne Ortiz
+    company: Ortiz Accounting
+    email: SECRET-EMAIL-ANNE@example.com
+    public: true
+    spotlight: Anne keeps small firms' books in order.
+  - id: steve-hall
+    name: Steve Hall
+    email: SECRET-EMAIL-STEVE@example.com
+    referred_by: anne-ortiz
+    public: true
+  - id: quiet-quinn
+    name: SECRET-PARTNER-QUINN
+    company: SECRET-COMPANY-QUINN
+    email: SECRET-EMAIL-QUINN@example.com
+    referred_by: steve-hall
+    spotlight: SECRET-SPOTLIGHT-QUINN
+  - id: otto-out
+    name: SECRET-PARTNER-OTTO
+    email: SECRET-EMAIL-OTTO@example.com
+    mail: false
+  - id: nora-none
+    name: SECRET-PARTNER-NORA
+
+referrals:
+  - id: r-001
+    partner: steve-hall
+    prospect: SECRET-PROSPECT-DANA
+    introduced: 2026-02-03
+    updates:
+      - date: 2026-02-10
+        stage: met
+        note: SECRET-NOTE-DANA-MET
+        internal: SECRET-INTERNAL-DANA-MET
+      - date: 2026-03-05
+        stage: proposal
+        internal: SECRET-INTERNAL-DANA-PROPOSAL
+      - date: 2026-03-20
+        stage: won
+        note: SECRET-NOTE-DANA-WON
+        internal: SECRET-INTERNAL-DANA-WON
+  - id: r-002
+    partner: anne-ortiz
+    prospect: SECRET-PROSPECT-EVAN
+    introduced: 2026-03-02
+    updates:
+      - date: 2026-03-09
+        stage: contacted
+        note: SECRET-NOTE-EVAN-CONTACTED
+        internal: SECRET-INTERNAL-EVAN-CONTACTED
+      - date: 2026-04-01
+        stage: lost
+        note: SECRET-NOTE-EVAN-LOST
+        internal: SECRET-INTERNAL-EVAN-LOST
+  - id: r-003
+    partner: quiet-quinn
+    prospect: SECRET-PROSPECT-FAY
+    introduced: 2026-03-15
+    updates:
+      - date: 2026-03-25
+        stage: won
+        note: SECRET-NOTE-FAY-WON
+        internal: SECRET-INTERNAL-FAY-WON
+  - id: r-004
+    partner: anne-ortiz
+    prospect: Zed <script>alert(1)</script> & Co
+    introduced: 2026-03-25
+    public: true
+    updates:
+      - date: 2026-03-30
+        stage: won
+  - id: r-005
+    partner: otto-out
+    prospect: SECRET-PROSPECT-OTTO
+    introduced: 2026-03-03
+  - id: r-006
+    partner: nora-none
+    prospect: SECRET-PROSPECT-NORA
+    introduced: 2026-03-04
+
+given:
+  - partner: steve-hall
+    date: 2026-03-01
+    to: SECRET-GIVEN-JO
+    note: SECRET-GIVEN-NOTE-JO
+  - partner: quiet-quinn
+    date: 2026-03-10
+    to: SECRET-GIVEN-KIM
+    note: SECRET-GIVEN-NOTE-KIM
+
+events:
+  - date: 2026-04-10
+    title: Spring ride
+    where: Main St showroom
+"""
+
+# What only the partner named may read; internal notes nobody may.
+CONFIDENTIAL = {
+    "anne-ortiz": {
+        "SECRET-EMAIL-ANNE",
+        "SECRET-PROSPECT-EVAN",
+        "SECRET-NOTE-EVAN-CONTACTED",
+        "SECRET-NOTE-EVAN-LOST",
+    },
+    "steve-hall": {
+        "SECRET-EMAIL-STEVE",
+        "SECRET-PROSPECT-DANA",
+        "SECRET-NOTE-DANA-MET",
+        "SECRET-NOTE-DANA-WON",
+        "SECRET-GIVEN-JO",
+        "SECRET-GIVEN-NOTE-JO",
+    },
+    "quiet-quinn": {
+        "SECRET-EMAIL-QUINN",
+        "SECRET-PARTNER-QUINN",
+        "SECRET-COMPANY-QUINN",
+        "SECRET-SPOTLIGHT-QUINN",
+        "SECRET-PROSPECT-FAY",
+        "SECRET-NOTE-FAY-WON",
+        "SECRET-GIVEN-KIM",
+        "SECRET-GIVEN-NOTE-KIM",
+    },
+    "otto-out": {"SECRET-EMAIL-OTTO", "SECRET-PARTNER-OTTO", "SECRET-PROSPECT-OTTO"},
+    "nora-none": {"SECRET-PARTNER-NORA", "SECRET-PROSPECT-NORA"},
+}
+NOWHERE = {marker for marker in DATA.split() if marker.startswith("SECRET-INTERNAL-")}
+RECIPIENTS = {
+    "SECRET-EMAIL-ANNE@example.com": "anne-ortiz",
+    "SECRET-EMAIL-STEVE@example.com": "steve-hall",
+    "SECRET-EMAIL-QUINN@example.com": "quiet-quinn",
+}
+
+
+# --- a real SMTP server on loopback ---------------------------------------------------------
+
+
+class Mailbox:
+    """aiosmtpd handler: stores every accepted message as a file; can refuse chosen recipients."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.refuse: set[str] = set()
+        self.hang_up: set[str] = set()  # take the message, then drop the line before answering
+        self.sessions: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._count = 0
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self._lock:
+            self._count += 1
+            name = f"{self._count:03d}"
+            self.sessions.append({"tls": session.ssl is not None, "authenticated": session.authenticated})
+        temporary = self.folder / f"{name}.tmp"
+        temporary.write_bytes(json.dumps(envelope.rcpt_tos).encode() + b"\n" + envelope.original_content)
+        temporary.rename(self.folder / f"{name}.msg")  # readers never see half a message
+        if self.hang_up & set(envelope.rcpt_tos):
+            server.transport.close()
+        return "250 Message accepted for delivery"
+
+    def received(self) -> list[tuple[list[str], bytes]]:
+        messages = []
+        for path in sorted(self.folder.glob("*.msg")):
+            header, _, data = path.read_bytes().partition(b"\n")
+            messages.append((json.loads(header), data))
+        return messages
+
+
+class SmtpServer:
+    def __init__(self, mailbox: Mailbox, controller: Controller, port: int) -> None:
+        self.mailbox, self.controller, self.port = mailbox, controller, port
+
+    def env(self, **extra: str) -> dict[str, str]:
+        settings = {
+            "REFERRAL_SMTP_HOST": "127.0.0.1",
+            "REFERRAL_SMTP_PORT": str(self.port),
+            "REFERRAL_SMTP_USER": "",
+            "REFERRAL_SMTP_PASSWORD": "",
+            "REFERRAL_MAIL_FROM": SENDER,
+        }
+        settings.update(extra)
+        return settings
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def _start_server(tmp_path: Path, **smtp_options: Any) -> Iterator[SmtpServer]:
+    folder = tmp_path / "received"
+    folder.mkdir()
+    mailbox, port = Mailbox(folder), _free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, **smtp_options)
+    controller.start()
+    try:
+        yield SmtpServer(mailbox, controller, port)
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp(tmp_path: Path) -> Iterator[SmtpServer]:
+    with _start_server(tmp_path) as server:
+        yield server
+
+
+@pytest.fixture
+def mail_project(project: SiteProject) -> SiteProject:
+    project.write_data(DATA)
+    return project
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Mailer = Callable[..., Run]
+
+
+@pytest.fixture
+def mail(
+    mail_project: SiteProject, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Mailer:
+    """``python -m generator mail --month 2026-03 ARGS`` in this process (fast); env as keywords."""
+    monkeypatch.chdir(mail_project.root)
+    for name, value in mail_project.env(REFERRAL_MAIL_FROM=SENDER).items():
+        monkeypatch.setenv(name, value)
+
+    def run(*args: str, **env: str) -> Run:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        code = main(["mail", "--month", MONTH, *args])
+        out = capsys.readouterr()
+        return Run(code, out.out, out.err)
+
+    return run
+
+
+def _mail_process(project: SiteProject, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return project.generator("mail", "--month", MONTH, *args, **{"REFERRAL_MAIL_FROM": SENDER, **env})
+
+
+def _parse(data: bytes) -> EmailMessage:
+    message = email.message_from_bytes(data, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def _readable(data: bytes) -> str:
+    """Everything a reader could see: headers, both decoded parts, HTML entities undone, raw bytes."""
+    message = _parse(data)
+    pieces = [f"{name}: {value}" for name, value in message.items()]
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            pieces.append(html.unescape(part.get_content()))
+    pieces.append(data.decode("ascii", "replace"))
+    return "\n".join(pieces).lower()
+
+
+def _private_url(partner_id: str) -> str:
+    return f"https://partners.example.com/p/{private_token(TEST_SECRET.encode(), 'partner', partner_id)}/"
+
+
+def _log(project: SiteProject) -> list[dict[str, Any]]:
+    """The send log's records (a line still being written is left out)."""
+    path = project.root / ".referral" / "mail-log.jsonl"
+    lines = path.read_bytes().split(b"\n") if path.exists() else []
+    return [json.loads(line) for line in lines[:-1]]  # the part after the last newline is unfinished
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def _by_recipient(server: SmtpServer) -> dict[str, list[bytes]]:
+    found: dict[str, list[bytes]] = {}
+    for rcpt_tos, data in server.mailbox.received():
+        assert len(rcpt_tos) == 1
+        found.setdefault(RECIPIENTS[rcpt_tos[0]], []).append(data)
+    return found
+
+
+def _preview(project: SiteProject) -> dict[str, bytes]:
+    folder = project.root / "mail-out" / MONTH
+    return {path.stem: path.read_bytes() for path in sorted(folder.glob("*.eml"))}
+
+
+# --- review first: .eml files, nothing sent ---------------------------------------------------
+
+
+def test_default_writes_reproducible_eml_files_and_sends_nothing(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    # Two processes, two hash seeds: nothing may depend on set or dict order.
+    first = _mail_process(mail_project, PYTHONHASHSEED="1", **smtp.env())
+    assert first.returncode == 0, first.stderr
+    assert "nothing was sent" in first.stdout
+    files = _preview(mail_project)
+    assert sorted(files) == ["anne-ortiz", "quiet-quinn", "steve-hall"]  # otto opted out, nora has no email
+    second = _mail_process(mail_project, "--out", "again", PYTHONHASHSEED="2", **smtp.env())
+    assert second.returncode == 0, second.stderr
+    again = {p.stem: p.read_bytes() for p in (mail_project.root / "again" / MONTH).glob("*.eml")}
+    assert again == files
+    assert smtp.mailbox.received() == []
+    assert _log(mail_project) == []
+
+
+def test_preview_needs_a_from_address(mail: Mailer, mail_project: SiteProject) -> None:
+    result = mail(REFERRAL_MAIL_FROM="")
+    assert result.returncode == 1
+    assert "REFERRAL_MAIL_FROM is not set" in result.stderr
+
+
+def test_a_month_without_an_issue_is_refused_with_the_months_that_have_one(
+    mail: Mailer, mail_project: SiteProject
+) -> None:
+    result = mail("--month", "2025-12")
+    assert result.returncode == 1
+    assert "no newsletter issue for December 2025" in result.stderr
+    assert "2026-02, 2026-03, 2026-04" in result.stderr
+
+
+def test_every_bad_email_address_is_reported_at_once(mail: Mailer, mail_project: SiteProject) -> None:
+    data = DATA.replace("SECRET-EMAIL-ANNE@example.com", "anne at example").replace(
+        "SECRET-EMAIL-QUINN@example.com", "a@b.com, c@d.com"
+    )
+    mail_project.write_data(data)
+    result = mail()
+    assert result.returncode == 1
+    assert "partner 'anne-ortiz': email 'anne at example' is not one valid address" in result.stderr
+    assert "partner 'quiet-quinn'" in result.stderr
+
+
+# --- content ------------------------------------------------------------------------------------
+
+
+def test_no_message_holds_another_partners_confidential_data_or_an_internal_note(
+    mail: Mailer, mail_project: SiteProject
+) -> None:
+    assert mail().returncode == 0
+    files = _preview(mail_project)
+    for partner_id, data in files.items():
+        text = _readable(data)
+        others = set().union(*(markers for owner, markers in CONFIDENTIAL.items() if owner != partner_id))
+        leaked = sorted(marker for marker in others | NOWHERE if marker.lower() in text)
+        assert leaked == [], partner_id
+    # Not vacuous: each partner does read their own news.
+    steve = _readable(files["steve-hall"])
+    for marker in ("SECRET-PROSPECT-DANA", "SECRET-NOTE-DANA-WON", "SECRET-GIVEN-JO", "SECRET-GIVEN-NOTE-JO"):
+        assert marker.lower() in steve
+    assert "secret-prospect-fay" in _readable(files["quiet-quinn"])
+    # Only March: April's news about Evan belongs to April's message.
+    anne = _readable(files["anne-ortiz"])
+    assert "secret-note-evan-contacted" in anne and "secret-note-evan-lost" not in anne
+
+
+def test_the_referral_tree_is_thanked_naming_only_consenting_partners(
+    mail: Mailer, mail_project: SiteProject
+) -> None:
+    assert mail().returncode == 0
+    files = {
+        key: " ".join(_parse(data).get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+        for key, data in _preview(mail_project).items()
+    }
+    assert "2 new clients came to us this month through Steve Hall and another partner" in files["anne-ortiz"]
+    assert "1 new client came to us this month through a partner" in files["steve-hall"]
+    assert "Thanks to you, too" not in files["quiet-quinn"]
+
+
+def test_html_part_escapes_data_and_text_part_shows_it_as_written(
+    mail: Mailer, mail_project: SiteProject
+) -> None:
+    assert mail().returncode == 0
+    message = _parse(_preview(mail_project)["anne-ortiz"])
+    html_body = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    text_body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "<script>" not in html_body
+    assert "Zed &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html_body
+    assert "Zed <script>alert(1)</script> & Co" in text_body
+    assert 'style="' in html_body and "<table" in html_body  # inlined CSS, table layout
+
+
+def test_links_in_the_message_exist_in_the_built_site(mail: Mailer, mail_project: SiteProject) -> None:
+    assert mail().returncode == 0
+    build = mail_project.mkdocs_build()
+    assert build.returncode == 0, build.stderr
+    plain = _parse(_preview(mail_project)["steve-hall"]).get_body(("plain",))
+    assert plain is not None
+    body = plain.get_content()
+    for url in (_private_url("steve-hall"), ISSUE_URL):
+        assert url in body
+        page = url.removeprefix("https://partners.example.com/")
+        assert (mail_project.site / page / "index.html").is_file(), page
+
+
+# --- sending --------------------------------------------------------------------------------------
+
+
+def test_send_delivers_each_message_once_with_both_parts_links_and_headers(
+    mail: Mailer, mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    assert mail(**smtp.env()).returncode == 0
+    reviewed = _preview(mail_project)
+    result = mail("--send", "--rate", "50/s", **smtp.env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    received = _by_recipient(smtp)
+    assert sorted(received) == sorted(RECIPIENTS.values())
+    for partner_id, copies in received.items():
+        assert len(copies) == 1
+        assert copies[0] == reviewed[partner_id]  # what was reviewed is what was sent
+        message = _parse(copies[0])
+        assert message.get_content_type() == "multipart/alternative"
+        assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+        assert message["Subject"].endswith("your referral news for March 2026")
+        assert message["List-Unsubscribe"] == "<mailto:olive@owner.example?subject=unsubscribe>"
+        assert message["Date"] and message["Message-ID"].endswith("@partners.example.com>")
+        for part in message.iter_parts():
+            body = part.get_content()
+            assert _private_url(partner_id) in body and ISSUE_URL in body
+            others = [_private_url(other) for other in CONFIDENTIAL if other != partner_id]
+            assert not any(url in body for url in others)
+    assert _parse(received["steve-hall"][0])["Subject"] == "Steve Hall, your referral news for March 2026"
+    assert [entry["event"] for entry in _log(mail_project)] == ["sending", "delivered"] * 3
+    rerun = mail("--send", **smtp.env())
+    assert rerun.returncode == 0
+    assert "0 delivered, 3 already delivered before" in rerun.stdout
+    assert len(smtp.mailbox.received()) == 3
+
+
+def test_killed_midway_then_rerun_delivers_each_message_exactly_once(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    command = [sys.executable, "-m", "generator", "mail", "--month", MONTH, "--send", "--rate", "20/min"]
+    sender = subprocess.Popen(
+        command,
+        cwd=mail_project.root,
+        env=mail_project.env(**smtp.env()),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        # Kill once the first message is in and logged, while the sender waits 3 s for the next.
+        _wait_for(lambda: [e["event"] for e in _log(mail_project)] == ["sending", "delivered"])
+        sender.send_signal(signal.SIGKILL)
+        assert sender.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        if sender.poll() is None:
+            sender.kill()
+    assert len(smtp.mailbox.received()) == 1
+    result = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 delivered, 1 already delivered before" in result.stdout
+    received = _by_recipient(smtp)
+    assert {partner: len(copies) for partner, copies in received.items()} == {
+        p: 1 for p in RECIPIENTS.values()
+    }
+    message_ids = [_parse(data)["Message-ID"] for _, data in smtp.mailbox.received()]
+    assert len(set(message_ids)) == 3
+
+
+def test_a_refused_recipient_is_reported_and_retried_on_the_next_run(
+    mail: Mailer, mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    smtp.mailbox.refuse.add("SECRET-EMAIL-STEVE@example.com")
+    first = mail("--send", "--rate", "50/s", **smtp.env())
+    assert first.returncode == 1
+    assert "Failed: steve-hall: recipient refused: 550 5.1.1 Mailbox unavailable" in first.stdout
+    assert sorted(_by_recipient(smtp)) == ["anne-ortiz", "quiet-quinn"]
+    assert not any(entry["partner"] == "steve-hall" for entry in _log(mail_project))
+    smtp.mailbox.refuse.clear()
+    second = mail("--send", "--rate", "50/s", **smtp.env())
+    assert second.returncode == 0, second.stdout
+    assert "1 delivered, 2 already delivered before, 0 failed" in second.stdout
+    received = _by_recipient(smtp)
+    assert {partner: len(copies) for partner, copies in received.items()} == {
+        p: 1 for p in RECIPIENTS.values()
+    }
+
+
+def test_a_connection_lost_mid_delivery_is_reported_and_never_resent_on_its_own(
+    mail: Mailer, mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    smtp.mailbox.hang_up.add("SECRET-EMAIL-ANNE@example.com")
+    first = mail("--send", "--rate", "50/s", **smtp.env())
+    assert first.returncode == 1
+    assert "Uncertain: anne-ortiz" in first.stdout and "1 uncertain" in first.stdout
+    # The server did get it; the sender reconnected for the others.
+    assert {partner: len(copies) for partner, copies in _by_recipient(smtp).items()} == {
+        p: 1 for p in RECIPIENTS.values()
+    }
+    smtp.mailbox.hang_up.clear()
+    second = mail("--send", "--rate", "50/s", **smtp.env())
+    assert second.returncode == 0, second.stdout
+    assert "0 delivered, 2 already delivered before, 0 failed, 1 uncertain" in second.stdout
+    assert len(smtp.mailbox.received()) == 3
+
+
+def test_a_second_sender_is_refused_while_one_runs(
+    mail: Mailer, mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    with SendLog.open(mail_project.root / ".referral" / "mail-log.jsonl"):
+        result = mail("--send", **smtp.env())
+    assert result.returncode == 1
+    assert "another 'mail --send' is running" in result.stderr
+    assert smtp.mailbox.received() == []
+
+
+def test_a_message_cut_off_mid_delivery_is_not_resent_unless_asked(
+    mail: Mailer, mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    assert mail(**smtp.env()).returncode == 0
+    steve_id = _parse(_preview(mail_project)["steve-hall"])["Message-ID"]
+    log = mail_project.root / ".referral" / "mail-log.jsonl"
+    log.parent.mkdir(exist_ok=True)
+    # What a kill during DATA leaves: "sending" with no answer, and a torn last line.
+    log.write_text(
+        json.dumps({"event": "sending", "message_id": steve_id, "partner": "steve-hall"}) + '\n{"ev'
+    )
+    result = mail("--send", "--rate", "50/s", **smtp.env())
+    assert result.returncode == 0, result.stdout
+    assert f"Uncertain: steve-hall {steve_id}" in result.stdout
+    assert sorted(_by_recipient(smtp)) == ["anne-ortiz", "quiet-quinn"]
+    forced = mail("--send", "--resend-uncertain", **smtp.env())
+    assert forced.returncode == 0, forced.stdout
+    assert sorted(_by_recipient(smtp)) == sorted(RECIPIENTS.values())
+    assert read_states(log)[steve_id] == "delivered"
+
+
+def test_an_unreachable_server_fails_every_message_and_logs_none(
+    mail: Mailer, mail_project: SiteProject
+) -> None:
+    env = {"REFERRAL_SMTP_HOST": "127.0.0.1", "REFERRAL_SMTP_PORT": str(_free_port())}
+    result = mail("--send", **env)
+    assert result.returncode == 1
+    assert "0 delivered, 0 already delivered before, 3 failed" in result.stdout
+    assert _log(mail_project) == []
+
+
+def test_send_needs_the_smtp_host(mail: Mailer, mail_project: SiteProject) -> None:
+    result = mail("--send", REFERRAL_SMTP_HOST="")
+    assert result.returncode == 1
+    assert "REFERRAL_SMTP_HOST is not set" in result.stderr
+
+
+def test_starttls_is_used_when_offered_and_login_happens_inside_it(
+    mail: Mailer, mail_project: SiteProject, tmp_path: Path
+) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"olive", b"s3cret")
+        return AuthResult(success=ok)
+
+    options = {
+        "tls_context": context,
+        "require_starttls": True,
+        "authenticator": authenticator,
+        "auth_required": True,
+    }
+    with _start_server(tmp_path, **options) as server:
+        env = server.env(REFERRAL_SMTP_USER="olive", REFERRAL_SMTP_PASSWORD="s3cret", SSL_CERT_FILE=str(cert))
+        result = mail("--send", "--rate", "50/s", **env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert server.mailbox.sessions == [{"tls": True, "authenticated": True}] * 3
+
+
+# --- small parts ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("2/s", 0.5), ("30/min", 2.0), ("3600/h", 1.0), ("4", 0.25)])
+def test_rates(text: str, seconds: float) -> None:
+    assert parse_rate(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["0/s", "fast", "-1/s", "2/day"])
+def test_bad_rates_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a rate"):
+        parse_rate(text)
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-3", "March"])
+def test_bad_months_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="write it as YYYY-MM"):
+        parse_month(text)
