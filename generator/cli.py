@@ -96,7 +96,9 @@ def _due(args: argparse.Namespace) -> int:
 def _generate(args: argparse.Namespace) -> int:
     root = Path.cwd()
     project = pipeline.Project(root, Path(args.data), Path(args.docs_dir), root / pipeline.STATE_DIR)
-    outcome = pipeline.generate(project, pipeline.today(), os.environ)
+    config_file = root / "mkdocs.yml"
+    site_url = site_url_from(config_file, required=False) if config_file.is_file() else ""
+    outcome = pipeline.generate(project, pipeline.today(), os.environ, site_url=site_url)
     if outcome.secret.origin == "created":
         print(f"Created a local preview secret in {project.secret_file} (never commit it).")
     print(f"Generated into {args.docs_dir}: {outcome.report}")

@@ -34,13 +34,15 @@ _LenientLoader.add_multi_constructor("!", _ignore_tag)
 _LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 
 
-def site_url_from(config_file: Path) -> str:
-    """``site_url`` from mkdocs.yml, or an error saying how to set it."""
+def site_url_from(config_file: Path, *, required: bool = True) -> str:
+    """``site_url`` from mkdocs.yml; when ``required``, an error saying how to set it if absent."""
     try:
         config = yaml.load(config_file.read_text("utf-8"), Loader=_LenientLoader)  # noqa: S506
     except (OSError, yaml.YAMLError) as error:
         raise ValueError(f"cannot read site_url from {config_file}: {error}") from None
     url = config.get("site_url") if isinstance(config, dict) else None
     if not isinstance(url, str) or not url.strip():
+        if not required:
+            return ""
         raise ValueError(f"{config_file} has no site_url; set it, or pass --site-url")
     return url.strip()

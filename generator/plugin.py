@@ -13,6 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
+from . import guard
 from . import project as pipeline
 from .due import due_referrals
 from .problems import InvalidData
@@ -30,6 +31,7 @@ class ReferralNewsletterConfig(base.Config):
 class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     def __init__(self) -> None:
         self.command = "build"
+        self.outcome: pipeline.Outcome | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -41,7 +43,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         project = self._project(config)
         try:
             outcome = pipeline.generate(
-                project, pipeline.today(), os.environ, publishing=self.command == "gh-deploy"
+                project, pipeline.today(), os.environ, publishing=self.command == "gh-deploy",
+                site_url=config.site_url or "",
             )
         except InvalidData as error:
             raise PluginError(error.report) from None
@@ -49,10 +52,29 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             raise PluginError(str(error)) from None
         if outcome.secret.origin == "created":
             log.info("Created a local preview secret in %s (ignored by git).", project.secret_file)
+        self.outcome = outcome
         log.info("Generated pages from %s: %s", project.display_name, outcome.report)
         for item in due_referrals(outcome.data, pipeline.today()):
             log.info("%s: %s", project.display_name, item.describe())
         return config
+
+    # Last of all, after search, rss and sitemap have written their files.
+    @event_priority(-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The leak guard: fail the build if confidential data reached a page it must not."""
+        if self.outcome is None:
+            return
+        site, data, layout = Path(config.site_dir), self.outcome.data, self.outcome.layout
+        # Files copied unchanged from the installed theme carry no data (overrides/ is scanned).
+        theme = [Path(folder) for folder in config.theme.dirs if folder != config.theme.custom_dir]
+        public = (config.site_name, config.site_description or "")
+        leaks = guard.guard_site(site, data, layout, public_text=public, verbatim_from=theme)
+        if leaks:
+            found = "\n".join(f"  - {leak.describe()}" for leak in leaks)
+            raise PluginError(
+                f"Leak guard: {len(leaks)} confidential values found where they do not belong:\n{found}"
+            )
+        log.info("Leak guard: scanned %d files, no confidential data found.", len(guard.site_files(site)))
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self._project(config).data_file))

@@ -53,6 +53,7 @@ class Outcome:
     data: PartnersFile
     report: WriteReport
     secret: SiteSecret
+    layout: SiteLayout
 
 
 def today(environ: Mapping[str, str] = os.environ) -> dt.date:
@@ -67,10 +68,13 @@ def load(project: Project, as_of: dt.date) -> PartnersFile:
     return validate.load_partners(project.data_file, as_of, display_name=project.display_name)
 
 
-def generate(project: Project, as_of: dt.date, environ: Mapping[str, str], *, publishing: bool = False) -> Outcome:
+def generate(
+    project: Project, as_of: dt.date, environ: Mapping[str, str], *, publishing: bool = False, site_url: str = ""
+) -> Outcome:
     """Validate first; only a valid file renders, and only changed files are written."""
     data = load(project, as_of)
     secret = resolve_secret(environ, project.secret_file, publishing=publishing)
-    files = render_site(data, SiteLayout(as_of=as_of, secret=secret.value))
+    layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
+    files = render_site(data, layout)
     report = write_files(project.docs_dir, files, project.manifest)
-    return Outcome(data, report, secret)
+    return Outcome(data, report, secret, layout)

@@ -15,6 +15,7 @@ from . import words
 from .addresses import private_token
 from .branch import partner_branch, public_forest, shown_name
 from .calendar_files import event_calendar, event_paths
+from .host_files import netlify_headers, robots_txt
 from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
 from .svg_charts import bar_chart, stacked_columns
@@ -42,6 +43,7 @@ class SiteLayout:
 
     as_of: dt.date
     secret: bytes
+    site_url: str = ""
     private_dir: str = "p"
     blog_dir: str = "blog"
     posts_subdir: str = "newsletter"
@@ -94,6 +96,8 @@ def render_site(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
         layout.insights_page: _render_insights(site),
         f"{layout.private_dir}/index.md": site.env.get_template("private-index.md.j2").render(),
         f"{layout.blog_dir}/.authors.yml": _authors_file(data),
+        "robots.txt": robots_txt(layout.site_url),
+        "_headers": netlify_headers(layout.site_url, layout.private_dir),
     }
     for index, event in enumerate(data.events):
         files[calendars[index]] = event_calendar(event, data.newsletter.owner)

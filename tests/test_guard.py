@@ -1,0 +1,291 @@
+"""The leak guard: which values are confidential and where they may appear, finding them in a
+built site whatever the encoding, and failing a real `mkdocs build` when one leaks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from conftest import TEST_SECRET, SiteProject, fixture_text
+
+from generator import guard, validate
+from generator.guard import Confidential, Leak
+from generator.models import PartnersFile
+from generator.render import SiteLayout
+
+AS_OF = dt.date(2026, 11, 20)
+LAYOUT = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode())
+
+
+def load(project: SiteProject, text: str) -> PartnersFile:
+    return validate.load_partners(project.write_data(text), AS_OF)
+
+
+def home_of(data: PartnersFile, partner_id: str) -> str:
+    partner = next(p for p in data.partners if p.id == partner_id)
+    return LAYOUT.partner_page(partner).removesuffix(".md") + "/"
+
+
+def by_field(data: PartnersFile) -> dict[str, Confidential]:
+    return {item.field: item for item in guard.confidential_values(data, LAYOUT)}
+
+
+# --- confidential_values ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def small(project: SiteProject) -> PartnersFile:
+    return load(project, fixture_text("small.yaml"))
+
+
+def test_every_secret_marker_of_the_fixture_is_listed_with_its_home(small: PartnersFile) -> None:
+    steve, anne, quinn = (home_of(small, pid) for pid in ("steve-hall", "anne-ortiz", "quiet-quinn"))
+    expected = {
+        "partners[0].email": ("SECRET-EMAIL-ANNE@example.com", None),
+        "partners[1].email": ("SECRET-EMAIL-STEVE@example.com", None),
+        "partners[2].name": ("SECRET-PARTNER-QUINN", quinn),
+        "partners[2].company": ("SECRET-COMPANY-QUINN", quinn),
+        "partners[2].spotlight": ("SECRET-SPOTLIGHT-QUINN", quinn),
+        "referrals[0].prospect": ("SECRET-PROSPECT-DANA", steve),
+        "referrals[0].updates[0].note": ("SECRET-NOTE-DANA-MET", steve),
+        "referrals[0].updates[0].internal": ("SECRET-INTERNAL-DANA", None),
+        "referrals[0].updates[2].note": ("SECRET-NOTE-DANA-WON", steve),
+        "referrals[1].prospect": ("SECRET-PROSPECT-EVAN", anne),
+        "referrals[1].updates[1].note": ("SECRET-NOTE-EVAN-LOST", anne),
+        "referrals[2].prospect": ("SECRET-PROSPECT-FAY", quinn),
+        "given[0].to": ("SECRET-GIVEN-JO", steve),
+        "given[0].note": ("SECRET-GIVEN-NOTE", steve),
+    }
+    for index, home in enumerate((anne, steve, quinn)):  # each page's address, at home only there
+        expected[f"partners[{index}].page"] = (home.removeprefix("p/").removesuffix("/"), home)
+    found = {item.field: (item.value, item.home) for item in guard.confidential_values(small, LAYOUT)}
+    found.pop("owner page address", None)
+    assert found == expected
+    assert all(home.startswith("p/") and len(home) == len("p/") + 26 + 1 for home in (steve, anne, quinn))
+
+
+def test_the_owners_private_page_may_show_hidden_partners_names(small: PartnersFile) -> None:
+    if not hasattr(LAYOUT, "insights_page"):
+        pytest.skip("this layout has no owner's page")
+    owner = LAYOUT.insights_page.removesuffix(".md") + "/"
+    items = {item.field: item for item in guard.confidential_values(small, LAYOUT)}
+    assert items["partners[2].name"].also == (owner,)
+    assert items["referrals[2].prospect"].also == ()
+    assert items["owner page address"].home == owner
+    assert items["owner page address"].value == owner.removeprefix("p/").removesuffix("/")
+
+
+def test_public_data_is_not_confidential(small: PartnersFile) -> None:
+    values = {item.value for item in guard.confidential_values(small, LAYOUT)}
+    # r-004 is public and so is its partner; public partners' names are public.
+    assert not values & {"Public Pat", "Anne Ortiz", "Steve Hall", "Hall Realty"}
+
+
+DATA = """\
+    newsletter:
+      title: Partner News
+      owner: Olive Owner
+    partners:
+      - id: pub
+        name: Anne Ortiz
+        company: Ortiz Accounting
+        public: true
+      - id: hidden
+        name: "Quinn   Quiet"
+        company: Ortiz Accounting
+    referrals:
+      - id: r-1
+        partner: pub
+        prospect: {prospect}
+        introduced: 2026-02-03
+        updates:
+          - date: 2026-02-04
+            stage: met
+            note: {note}
+    events:
+      - date: 2026-12-10
+        title: Holiday mixer
+"""
+
+
+def test_short_values_are_skipped(project: SiteProject) -> None:
+    fields = by_field(load(project, DATA.format(prospect="Jo", note="Met")))
+    assert "referrals[0].prospect" not in fields
+    assert "referrals[0].updates[0].note" not in fields
+
+
+def test_values_found_in_public_text_are_skipped(project: SiteProject) -> None:
+    # "Anne" is part of a public partner's name, "Holiday mixer" an event, "Thank you!" template text.
+    fields = by_field(load(project, DATA.format(prospect="Anne", note="Thank you!")))
+    assert "referrals[0].prospect" not in fields
+    assert "referrals[0].updates[0].note" not in fields
+    assert "partners[1].company" not in fields  # the same company as a public partner's
+    fields = by_field(load(project, DATA.format(prospect="Holiday mixer", note="Annex deal")))
+    assert "referrals[0].prospect" not in fields
+    assert "referrals[0].updates[0].note" in fields  # "Annex" is not the word "Anne"
+
+
+def test_whitespace_runs_are_collapsed_and_values_never_shown(project: SiteProject) -> None:
+    item = by_field(load(project, DATA.format(prospect="Dana Wu", note="x")))["partners[1].name"]
+    assert item.value == "Quinn Quiet"
+    assert "Quinn" not in repr(item)
+
+
+# --- scan_site ---------------------------------------------------------------------------------
+
+DANA = Confidential("Dana Wu", "referrals[0].prospect", "p/token/")
+EMAIL = Confidential("SECRET-EMAIL-ANNE@example.com", "partners[0].email", None)
+
+
+def site(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    root = tmp_path / "site"
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+    return root
+
+
+def test_plain_leaks_are_found_with_file_and_field_only(tmp_path: Path) -> None:
+    root = site(
+        tmp_path,
+        {
+            "index.html": "<p>Welcome, Dana Wu!</p>",
+            "blog/a/index.html": "<p>mail SECRET-EMAIL-ANNE@example.com</p>",
+            "clean.html": "<p>nothing here</p>",
+        },
+    )
+    leaks = guard.scan_site(root, [DANA, EMAIL])
+    assert leaks == [
+        Leak("blog/a/index.html", "partners[0].email"),
+        Leak("index.html", "referrals[0].prospect"),
+    ]
+    assert all("Dana" not in leak.describe() and "SECRET" not in leak.describe() for leak in leaks)
+
+
+def test_a_value_in_its_home_folder_is_not_a_leak(tmp_path: Path) -> None:
+    root = site(tmp_path, {"p/token/index.html": "<h3>Dana Wu</h3>", "p/other/index.html": "Dana Wu"})
+    assert guard.scan_site(root, [DANA]) == [Leak("p/other/index.html", "referrals[0].prospect")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<p>Dana&#32;Wu</p>",
+        "<title>Dana&nbsp;Wu</title>",  # a no-break space is whitespace too
+        "<p>&#68;ana &#x57;u</p>",
+        "<p>Dana&amp;#32;Wu</p>",  # escaped twice
+        '<a href="/search?q=Dana%20Wu">x</a>',
+        f'<a href="/x?q={quote("Dana Wu", safe="")}">x</a>',
+        "<p>Dana\n   Wu</p>",
+    ],
+)
+def test_escaped_leaks_in_html_are_found(tmp_path: Path, text: str) -> None:
+    root = site(tmp_path, {"page.html": text})
+    assert guard.scan_site(root, [DANA]) == [Leak("page.html", "referrals[0].prospect")]
+
+
+def test_unicode_escaped_leaks_in_json_are_found(tmp_path: Path) -> None:
+    name = Confidential("Carla Jiménez 🏍", "given[2].to", None)
+    index = json.dumps({"docs": [{"text": "Carla Jiménez 🏍 and Dana Wu"}]}, ensure_ascii=True)
+    assert "\\u00e9" in index and "\\ud83c" in index
+    root = site(tmp_path, {"search/search_index.json": index.replace("Dana Wu", "\\u0044ana\\u0020Wu")})
+    assert guard.scan_site(root, [name, DANA]) == [
+        Leak("search/search_index.json", "given[2].to"),
+        Leak("search/search_index.json", "referrals[0].prospect"),
+    ]
+
+
+def test_gzip_and_binary_files_are_read(tmp_path: Path) -> None:
+    root = site(
+        tmp_path,
+        {
+            "sitemap.xml.gz": gzip.compress(b"<loc>https://x/Dana%20Wu/</loc>"),
+            "assets/image.png": b"\x89PNG\xff\xfe\x00SECRET-EMAIL-ANNE@example.com\x00\xff",
+            "broken.gz": b"not gzip at all: Dana Wu",
+        },
+    )
+    assert guard.scan_site(root, [DANA, EMAIL]) == [
+        Leak("assets/image.png", "partners[0].email"),
+        Leak("broken.gz", "referrals[0].prospect"),
+        Leak("sitemap.xml.gz", "referrals[0].prospect"),
+    ]
+
+
+def test_matches_are_whole_words(tmp_path: Path) -> None:
+    jo = Confidential("Jo", "given[0].to", None)
+    root = site(tmp_path, {"a.html": "Join Jonas, Jo2 and xJo", "b.html": "Thanks, Jo."})
+    assert guard.scan_site(root, [jo]) == [Leak("b.html", "given[0].to")]
+    # Only an edge that is a letter or digit needs a boundary.
+    note = Confidential("Great first meeting.", "referrals[0].updates[0].note", None)
+    root = site(tmp_path / "notes", {"c.html": "<p>Great first meeting.Next</p>"})
+    assert guard.scan_site(root, [note]) == [Leak("c.html", "referrals[0].updates[0].note")]
+
+
+def test_a_value_at_home_for_one_of_its_fields_is_accounted_for(tmp_path: Path) -> None:
+    given = Confidential("Dana Wu", "given[0].to", "p/other/")
+    root = site(tmp_path, {"p/other/index.html": "Dana Wu", "index.html": "Dana Wu"})
+    assert guard.scan_site(root, [DANA, given]) == [
+        Leak("index.html", "given[0].to"),
+        Leak("index.html", "referrals[0].prospect"),
+    ]
+
+
+def test_a_value_may_also_appear_on_the_owners_pages(tmp_path: Path) -> None:
+    name = Confidential("Quinn Quiet", "partners[2].name", "p/quinn/", also=("p/owner/",))
+    root = site(tmp_path, {f"p/{page}/index.html": "Quinn Quiet" for page in ("quinn", "owner", "anne")})
+    assert guard.scan_site(root, [name]) == [Leak("p/anne/index.html", "partners[2].name")]
+
+
+def test_files_copied_unchanged_from_the_theme_are_not_data(tmp_path: Path) -> None:
+    theme = site(tmp_path / "theme", {"assets/lunr.js": "Oliver Nightingale", "main.js": "Oliver"})
+    root = site(tmp_path, {"assets/lunr.js": "Oliver Nightingale", "main.js": "Oliver!"})
+    oliver = Confidential("Oliver", "referrals[0].prospect", None)
+    leaks = guard.scan_site(root, [oliver], verbatim_from=[theme])
+    assert leaks == [Leak("main.js", "referrals[0].prospect")]
+
+
+def test_guard_site_finds_a_private_address_in_the_sitemap(small: PartnersFile, tmp_path: Path) -> None:
+    steve = home_of(small, "steve-hall")
+    page = "<h1>Thank you, Steve Hall</h1><h3>SECRET&#45;PROSPECT&#45;DANA</h3><p>SECRET-GIVEN-NOTE</p>"
+    root = site(
+        tmp_path,
+        {
+            f"{steve}index.html": page,
+            "sitemap.xml": f"<urlset><url><loc>https://x.example/{steve}</loc></url></urlset>",
+            "index.html": "<h1>Test Partner News</h1><p>Thanks to Anne Ortiz and Steve Hall.</p>",
+        },
+    )
+    assert guard.guard_site(root, small, LAYOUT) == [Leak("sitemap.xml", "partners[1].page")]
+
+
+# --- end to end with mkdocs build -------------------------------------------------------------
+
+
+def test_the_small_fixture_builds_clean_with_strict(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, result.stderr
+    assert "Leak guard: scanned" in result.stderr
+    assert "no confidential data found" in result.stderr
+
+
+def test_a_hand_written_page_quoting_a_prospect_fails_the_build(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    leak = "# Notes\n\nLunch with SECRET-PROSPECT-DANA.\n"
+    (project.content / "leak.md").write_text(leak, encoding="utf-8")
+    result = project.mkdocs_build()
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Leak guard:" in output
+    assert "referrals[0].prospect in leak/index.html" in output
+    # Runs after search wrote its index: the page's text is there too.
+    assert "referrals[0].prospect in search/search_index.json" in output
+    assert "SECRET-PROSPECT-DANA" not in output
