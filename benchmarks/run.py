@@ -1,0 +1,397 @@
+"""Benchmark the generator and the whole ``mkdocs build`` at several numbers of partners.
+
+For each size N it writes a synthetic partners.yaml (benchmarks/make_data.py) and, in a fresh
+copy of the site skeleton, runs each phase in its own subprocess so every peak memory figure
+belongs to one phase:
+
+    load     load + validate only
+    first    a first generate (load, validate, render, write) into an empty content/
+    again    the same generate with nothing changed: must write 0 files (asserted)
+    build    a full ``mkdocs build`` in another fresh copy (generator plugin + leak guard)
+
+and prints one table of medians over ``--runs`` repetitions.
+
+    .venv/bin/python benchmarks/run.py                    # N = 100, 500, 1000, 5000
+    .venv/bin/python benchmarks/run.py --large --runs 5   # adds N = 10000
+    .venv/bin/python benchmarks/run.py --sizes 20 --runs 1 --json /tmp/bench.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+import make_data  # noqa: E402
+
+DEFAULT_SIZES = (100, 500, 1000, 5000)
+LARGE_SIZE = 10_000
+RESULT_MARK = "BENCH-RESULT "
+SECRET = "benchmark-secret-for-private-addresses-0123456789"
+Result = dict[str, Any]
+
+
+# --- the phases, each run in a child process ---------------------------------------------------
+
+
+def _max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Timers:
+    """Wrap attributes so each call adds its wall time (``name``) and CPU time (``name_cpu``)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def wrap(self, owner: Any, attribute: str, name: str) -> None:
+        original = getattr(owner, attribute, None)
+        if original is None:
+            return  # renamed by a later change: that figure is left out, the rest still works
+
+        @functools.wraps(original)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start, cpu = time.perf_counter(), time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.add(name, time.perf_counter() - start)
+                self.add(f"{name}_cpu", time.process_time() - cpu)
+
+        setattr(owner, attribute, timed)
+
+    def add(self, name: str, seconds: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+
+    @contextmanager
+    def measure(self, name: str) -> Iterator[None]:
+        start, cpu = time.perf_counter(), time.process_time()
+        yield
+        self.add(name, time.perf_counter() - start)
+        self.add(f"{name}_cpu", time.process_time() - cpu)
+
+
+def phase_load(root: Path) -> Result:
+    from generator import project
+
+    timers, base = Timers(), _max_rss_mb()
+    with timers.measure("seconds"):
+        data = project.load(project.Project.at(root), project.today())
+    return {**timers.seconds, "base_mb": base, "partners": len(data.partners)}
+
+
+def phase_generate(root: Path) -> Result:
+    """One real ``generate()``, with load, render and write timed separately."""
+    from generator import project
+
+    timers = Timers()
+    for attribute in ("load", "render_site", "write_files"):
+        timers.wrap(project, attribute, attribute)
+    base = _max_rss_mb()
+    with timers.measure("seconds"):
+        outcome = project.generate(project.Project.at(root), project.today(), os.environ)
+    report = outcome.report
+    return {
+        "base_mb": base,
+        "written": len(report.written),
+        "written_sample": report.written[:5],
+        "files": len(report.written) + report.unchanged,
+        **timers.seconds,
+    }
+
+
+def phase_build(root: Path) -> Result:
+    """``mkdocs build`` in this process, timing the plugin's two hooks from outside."""
+    from mkdocs.__main__ import cli
+
+    from generator.plugin import ReferralNewsletterPlugin
+
+    timers = Timers()
+    timers.wrap(ReferralNewsletterPlugin, "on_config", "generator")
+    timers.wrap(ReferralNewsletterPlugin, "on_post_build", "guard")
+    with timers.measure("seconds"):
+        try:
+            cli.main(args=["build"], prog_name="mkdocs")
+        except SystemExit as stop:
+            if stop.code:
+                raise
+    pages = sum(1 for _ in (root / "site").rglob("index.html"))
+    return {"pages": pages, **timers.seconds}
+
+
+PHASES: dict[str, Callable[[Path], Result]] = {
+    "load": phase_load,
+    "generate": phase_generate,
+    "build": phase_build,
+}
+
+
+def run_phase(phase: str, root: Path) -> None:
+    """Child entry point: run one phase and print its result as one marked JSON line."""
+    os.chdir(root)
+    result = PHASES[phase](root)
+    print(RESULT_MARK + json.dumps(result), flush=True)
+
+
+# --- the parent: projects, subprocesses, medians -----------------------------------------------
+
+
+def child_env(source: Path) -> dict[str, str]:
+    """The children import ``generator`` from ``source`` (this repo unless ``--repo``)."""
+    env = dict(os.environ)
+    env.update(
+        REFERRAL_SITE_SECRET=SECRET,
+        SOURCE_DATE_EPOCH=make_data.SOURCE_DATE_EPOCH,
+        NO_MKDOCS_2_WARNING="1",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH")])),
+    )
+    return env
+
+
+def make_project(root: Path, data_file: Path, source: Path = REPO) -> Path:
+    """A copy of the site skeleton (as tests/conftest.py makes one) with the given data."""
+    root.mkdir(parents=True)
+    shutil.copy(source / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(source / "overrides", root / "overrides")
+    (root / "content" / "blog" / "posts").mkdir(parents=True)
+    shutil.copy(source / "content" / "blog" / "index.md", root / "content" / "blog" / "index.md")
+    shutil.copy(data_file, root / "partners.yaml")
+    return root
+
+
+def measure(phase: str, root: Path, source: Path = REPO) -> Result:
+    """Run one phase in a child; add its wall time and its own peak RSS (``wait4`` rusage)."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, str(root)]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, cwd=root, env=child_env(source), stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    if child.returncode != 0:
+        raise RuntimeError(f"{phase} failed in {root} (exit {child.returncode}):\n{stderr[-4000:]}")
+    line = next(line for line in reversed(stdout.splitlines()) if line.startswith(RESULT_MARK))
+    result: Result = json.loads(line[len(RESULT_MARK):])
+    cpu = usage.ru_utime + usage.ru_stime
+    return {**result, "wall": wall, "wall_cpu": cpu, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def one_run(size: int, data_file: Path, workdir: Path, number: int, source: Path, build: bool = True) -> Result:
+    """All four phases once (the build unless ``build`` is false), on fresh projects; the
+    no-change run must write nothing."""
+    generated = make_project(workdir / f"n{size}-run{number}-generate", data_file, source)
+    built = make_project(workdir / f"n{size}-run{number}-build", data_file, source)
+    try:
+        result: Result = {
+            "probe_us": speed_probe(),
+            "load": measure("load", generated, source),
+            "first": measure("generate", generated, source),
+            "again": measure("generate", generated, source),
+        }
+        if build:
+            result["build"] = measure("build", built, source)
+    finally:
+        shutil.rmtree(generated, ignore_errors=True)
+        shutil.rmtree(built, ignore_errors=True)
+    again = result["again"]
+    assert again["written"] == 0, f"N={size}: the no-change run wrote {again['written']} files: {again['written_sample']}"
+    return result
+
+
+def speed_probe() -> float:
+    """Microseconds for a fixed pure-Python loop (best of 5): how contended the CPU was."""
+    best = min(timeit.repeat("sum(range(10000))", number=50, repeat=5)) / 50
+    return best * 1e6
+
+
+def summarize(size: int, yaml_bytes: int, runs: list[Result]) -> Result:
+    """Medians over the runs, plus the derived ratios the targets are about."""
+
+    def median(phase: str, key: str) -> float:
+        values = [run[phase][key] for run in runs if run.get(phase, {}).get(key) is not None]
+        return statistics.median(values) if values else float("nan")
+
+    yaml_mb = yaml_bytes / 1e6
+    generator_mb = median("first", "peak_mb") - median("first", "base_mb")
+    summary = {"partners": size, "yaml_mb": yaml_mb, "runs": runs,
+               "probe_us": statistics.median(run["probe_us"] for run in runs)}
+    for name, (phase, key) in FIGURES.items():
+        summary[name] = median(phase, key)
+    summary.update(
+        generator_extra_mb=generator_mb,
+        memory_x_yaml=generator_mb / yaml_mb,
+        nochange_written=max(run["again"]["written"] for run in runs),
+        nochange_x_first=summary["nochange_s"] / summary["first_s"],
+        nochange_x_first_cpu=summary["nochange_cpu_s"] / summary["first_cpu_s"],
+        generator_share=summary["first_s"] / summary["build_s"],
+        generator_share_cpu=summary["first_cpu_s"] / summary["build_cpu_s"],
+        build_ms_per_partner=1000 * summary["build_s"] / size,
+        build_cpu_ms_per_partner=1000 * summary["build_cpu_s"] / size,
+    )
+    return summary
+
+
+# Summary figure: (phase, key in that phase's result); medians over the runs.
+FIGURES: dict[str, tuple[str, str]] = {
+    "load_s": ("load", "seconds"),
+    "load_cpu_s": ("load", "seconds_cpu"),
+    "load_peak_mb": ("load", "peak_mb"),
+    "render_s": ("first", "render_site"),
+    "write_s": ("first", "write_files"),
+    "first_s": ("first", "seconds"),
+    "first_cpu_s": ("first", "seconds_cpu"),
+    "files_written": ("first", "written"),
+    "generator_peak_mb": ("first", "peak_mb"),
+    "nochange_s": ("again", "seconds"),
+    "nochange_cpu_s": ("again", "seconds_cpu"),
+    "build_s": ("build", "wall"),
+    "build_cpu_s": ("build", "wall_cpu"),
+    "build_peak_mb": ("build", "peak_mb"),
+    "built_pages": ("build", "pages"),
+    "generator_in_build_s": ("build", "generator"),
+    "guard_s": ("build", "guard"),
+    "guard_cpu_s": ("build", "guard_cpu"),
+}
+
+ROWS: tuple[tuple[str, str, str], ...] = (
+    ("probe_us", "CPU probe, µs (quiet machine ≈ 120)", "{:.0f}"),
+    ("yaml_mb", "YAML file size (MB)", "{:.2f}"),
+    ("load_s", "load+validate, wall (s)", "{:.2f}"),
+    ("load_cpu_s", "  CPU (s)", "{:.2f}"),
+    ("load_peak_mb", "  peak RSS (MB)", "{:.0f}"),
+    ("render_s", "render, wall (s)", "{:.2f}"),
+    ("write_s", "write, wall (s)", "{:.2f}"),
+    ("first_s", "first generate (load..write), wall (s)", "{:.2f}"),
+    ("first_cpu_s", "  CPU (s)", "{:.2f}"),
+    ("files_written", "  files written", "{:.0f}"),
+    ("generator_peak_mb", "  peak RSS (MB)", "{:.0f}"),
+    ("generator_extra_mb", "  peak RSS above imports (MB)", "{:.0f}"),
+    ("memory_x_yaml", "  that ÷ YAML size (target ≤ 10)", "{:.1f}"),
+    ("nochange_s", "no-change generate, wall (s)", "{:.2f}"),
+    ("nochange_written", "  files written (must be 0)", "{:.0f}"),
+    ("nochange_x_first", "  ÷ first, wall (target ≤ 0.33)", "{:.2f}"),
+    ("nochange_x_first_cpu", "  ÷ first, CPU", "{:.2f}"),
+    ("build_s", "mkdocs build, wall (s)", "{:.1f}"),
+    ("build_cpu_s", "  CPU (s)", "{:.1f}"),
+    ("build_peak_mb", "  peak RSS (MB)", "{:.0f}"),
+    ("built_pages", "  pages built", "{:.0f}"),
+    ("generator_in_build_s", "  of which generator (on_config), wall (s)", "{:.2f}"),
+    ("guard_s", "  of which leak guard (on_post_build), wall (s)", "{:.2f}"),
+    ("guard_cpu_s", "    leak guard CPU (s)", "{:.2f}"),
+    ("generator_share", "generator ÷ build, wall (target ≤ 5 %)", "{:.1%}"),
+    ("generator_share_cpu", "  CPU", "{:.1%}"),
+    ("build_ms_per_partner", "build ms per partner page, wall", "{:.2f}"),
+    ("build_cpu_ms_per_partner", "  CPU", "{:.2f}"),
+)
+
+
+def table(summaries: list[Result]) -> str:
+    """Metrics down, sizes across: one column per N."""
+    header = ["N partners", *(f"{s['partners']:,}" for s in summaries)]
+    rows = [header] + [[label, *(cell(fmt, s[key]) for s in summaries)] for key, label, fmt in ROWS]
+    rows.append(["ms/page ÷ first N ≥ 500, wall (≤ 1.3)", *linearity(summaries, "build_ms_per_partner")])
+    rows.append(["  CPU", *linearity(summaries, "build_cpu_ms_per_partner")])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+             for row in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    return "\n".join(lines)
+
+
+def cell(fmt: str, value: float) -> str:
+    return "-" if math.isnan(value) else fmt.format(value)
+
+
+def linearity(summaries: list[Result], key: str) -> list[str]:
+    """Time per partner page relative to the smallest N ≥ 500 (target at 5,000: ≤ 1.3)."""
+    reference = next((s for s in summaries if s["partners"] >= 500), summaries[0])
+    return [cell("{:.2f}", s[key] / reference[key]) for s in summaries]
+
+
+def machine() -> Result:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return {"cpus": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "platform": platform.platform()}
+
+
+@contextmanager
+def workspace(keep: bool) -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="referral-bench-"))
+    try:
+        yield folder
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def benchmark(sizes: list[int], runs: int, keep: bool, source: Path = REPO, build: bool = True) -> list[Result]:
+    summaries = []
+    with workspace(keep) as workdir:
+        for size in sizes:
+            data_file = workdir / f"partners-{size}.yaml"
+            yaml_bytes = make_data.write(data_file, size)
+            results = []
+            for number in range(runs):
+                print(f"N={size:,}: run {number + 1}/{runs}", file=sys.stderr, flush=True)
+                results.append(one_run(size, data_file, workdir, number, source, build))
+            summaries.append(summarize(size, yaml_bytes, results))
+    return summaries
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", help="comma-separated partner counts (default 100,500,1000,5000)")
+    parser.add_argument("--large", action="store_true", help=f"also N = {LARGE_SIZE:,}")
+    parser.add_argument("--runs", type=int, default=3, help="repetitions; medians are reported (default 3)")
+    parser.add_argument("--json", type=Path, help="also write every figure and every run here")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary projects")
+    parser.add_argument("--no-build", action="store_true", help="measure the generator only, skip mkdocs build")
+    parser.add_argument("--repo", type=Path, default=REPO,
+                        help="take generator/, mkdocs.yml and overrides/ from this folder (e.g. an old commit)")
+    parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
+    parser.add_argument("root", nargs="?", type=Path, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.phase:
+        run_phase(args.phase, args.root)
+        return 0
+    sizes = [int(size) for size in args.sizes.split(",")] if args.sizes else list(DEFAULT_SIZES)
+    if args.large and LARGE_SIZE not in sizes:
+        sizes.append(LARGE_SIZE)
+    summaries = benchmark(sizes, max(1, args.runs), args.keep, args.repo.resolve(), not args.no_build)
+    info = machine()
+    print(f"Referral newsletter benchmark: medians of {args.runs} run(s); {info['cpus']} CPUs ({info['cpu']}),"
+          f" Python {info['python']}.")
+    print("Note: this machine is shared and noisy; timings vary by 10-30 % between runs. Compare ratios.")
+    print(table(summaries))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "runs": args.runs, "sizes": summaries}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
