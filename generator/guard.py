@@ -118,9 +118,8 @@ def _home(layout: SiteLayout, partner: Partner) -> str:
 
 
 def _owner_pages(layout: SiteLayout) -> tuple[str, ...]:
-    """The owner's own private pages (the insights page, where the layout has one)."""
-    page = getattr(layout, "insights_page", None)
-    return (_folder(page),) if isinstance(page, str) else ()
+    """The owner's own private pages: the insights page."""
+    return (_folder(layout.insights_page),)
 
 
 def _folder(page: str) -> str:
