@@ -129,8 +129,7 @@ class _Builder:
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             self.stack.pop()
         elif isinstance(event, yaml.AliasEvent):
-            message = f"aliases (*{event.anchor}) are not supported; write the value out"
-            self._attach(None, event, problem=message)
+            self._alias(event)
 
     def _start_document(self, event: yaml.Event) -> None:
         self.documents += 1
@@ -148,6 +147,16 @@ class _Builder:
             self._key(frame, event, value)
         else:
             self._attach(value, event, problem=problem)
+
+    def _alias(self, event: yaml.AliasEvent) -> None:
+        message = f"aliases (*{event.anchor}) are not supported; write the value out"
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and isinstance(frame.container, dict) and frame.pending_key is None:
+            self._report(_position(event.start_mark), frame.path, message)
+            frame.pending_key = ""
+            frame.discard = True  # the alias stood for a key: drop the value that follows
+        else:
+            self._attach(None, event, problem=message)
 
     def _tag_problem(self, event: yaml.ScalarEvent) -> str | None:
         if event.tag in (None, "!", _STR_TAG):

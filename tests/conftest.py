@@ -11,12 +11,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TEST_SECRET = "test-secret-for-private-addresses-0123456789"
 # Fixed "today" for reproducible pages: 2026-11-20 00:00 UTC.
 SOURCE_DATE_EPOCH = "1795132800"
+
+# The suite replays the same generated examples on every run, so a red CI run is reproducible
+# and never a matter of luck; HYPOTHESIS_PROFILE=explore searches new examples (see README).
+settings.register_profile("replay", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "replay"))
 
 
 @dataclass

@@ -121,6 +121,10 @@ def test_valid_file_loads_with_types() -> None:
             "partners.yaml:8:11: partners[1].name: aliases (*a) are not supported; write the value out",
         ),
         (
+            ("    name: Steve\n", "    *a: Steve\n"),
+            "partners.yaml:8:5: partners[1]: aliases (*a) are not supported; write the value out",
+        ),
+        (
             ("name: Anne", "name: !!python/object:os.system Anne"),
             "partners.yaml:6:11: partners[0].name: YAML tags such as !!python/object:os.system "
             "are not supported; remove the tag",
