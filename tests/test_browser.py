@@ -1,0 +1,379 @@
+"""The demo site in a real browser, at a phone and a desktop size, the way partners read it.
+
+One strict build of the repo's demo ``partners.yaml`` per module, served by ``http.server`` on
+loopback, read by Debian's ``chromium`` through Playwright (Playwright's own browser download
+is unreachable here; ``.ci/run`` installs chromium from apt) and checked with axe-core from
+``tests/browser`` (``npm ci --prefix tests/browser``). Screenshots and the printed PDF land in
+``test-artifacts/``; with ``UPDATE_DOCS_IMAGES=1`` the two pictures the README shows are
+refreshed in ``docs-images/`` too, like golden files behind an explicit flag.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import http.server
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+
+from conftest import REPO, TEST_SECRET, make_project
+from generator.addresses import private_token
+from generator.views import STAGE_WORDS
+from generator.words import long_date
+
+# Debian's headless shell (apt-get install chromium-headless-shell) idles at a third of the CPU
+# of the full browser, whose hidden omnibox popup keeps repainting; either one works.
+BROWSERS = [Path("/usr/bin/chromium-headless-shell"), Path("/usr/bin/chromium")]
+CHROMIUM = Path(os.environ.get("CHROMIUM") or next((b for b in BROWSERS if b.is_file()), BROWSERS[0]))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = REPO / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+DOCS_IMAGES = REPO / "docs-images"
+README_IMAGES = {  # screenshot name → the README's copy
+    "partner-page-phone-first-screen": "partner-page.png",
+    "newsletter-post-desktop-first-screen": "newsletter-post.png",
+}
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+TIMEOUT_MS = 60_000  # a loaded two-core CI machine can take seconds per navigation
+expect.set_options(timeout=TIMEOUT_MS)
+DEMO = yaml.safe_load((REPO / "partners.yaml").read_text(encoding="utf-8"))
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _updates(partner_id: str) -> int:
+    return sum(len(r.get("updates", [])) for r in DEMO["referrals"] if r["partner"] == partner_id)
+
+
+# The longest partner page: if it reads and prints well, the shorter ones do too.
+PARTNER = max(DEMO["partners"], key=lambda p: (_updates(p["id"]), p["id"]))
+REFERRALS = [r for r in DEMO["referrals"] if r["partner"] == PARTNER["id"]]
+
+
+def partner_path(partner_id: str) -> str:
+    return f"p/{private_token(TEST_SECRET.encode('utf-8'), 'partner', partner_id, 0)}/"
+
+
+# ---------------------------------------------------------------- site, server, browser
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """A loopback server on a free port for a folder the site is built into next."""
+    root = tmp_path_factory.mktemp("demo")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root / "site"))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def site_url(served: tuple[Path, str]) -> str:
+    """The demo built as if published at the loopback address, so its own absolute links stay local."""
+    root, url = served
+    project = make_project(root)
+    config = project.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    published = re.search(r"^site_url:\s*(\S+)", text, re.MULTILINE)
+    assert published is not None
+    config.write_text(text.replace(published.group(1), url), encoding="utf-8")
+    shutil.copy(REPO / "partners.yaml", project.root / "partners.yaml")
+    for post in (REPO / "content" / "blog" / "posts").glob("*.md"):  # hand-written posts
+        shutil.copy(post, project.content / "blog" / "posts" / post.name)
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"no browser at {CHROMIUM}: apt-get install chromium-headless-shell (or set CHROMIUM)")
+    if not AXE.is_file():
+        pytest.fail(f"no {AXE.relative_to(REPO)}: npm ci --prefix tests/browser")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def _new_context(browser: Browser, viewport: str, scheme: str) -> BrowserContext:
+    context = browser.new_context(
+        viewport=VIEWPORTS[viewport], color_scheme=scheme, reduced_motion="reduce", locale="en-GB",
+        timezone_id="UTC", service_workers="block",
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture(scope="module")
+def contexts(browser: Browser) -> Iterator[dict[str, BrowserContext]]:
+    made = {name: _new_context(browser, name, "light") for name in VIEWPORTS}
+    yield made
+    for context in made.values():
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def dark_context(browser: Browser) -> Iterator[BrowserContext]:
+    """Its own context: Material keeps the palette a page was shown in for the next page."""
+    context = _new_context(browser, "desktop", "dark")
+    yield context
+    context.close()
+
+
+@dataclass
+class Tab:
+    """A page of the served site that records every request and every console error."""
+
+    page: Page
+    site_url: str
+    viewport: str
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda message: self._console(message.type, message.text, message.location))
+        self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+        self.page.on("response", lambda response: self._status(response.status, response.url))
+
+    def _console(self, kind: str, text: str, location: dict[str, Any]) -> None:
+        # Chromium probes /favicon.ico for a document that names no icon: the feed's XML view.
+        # Every HTML page names Material's favicon, so this is the browser's guess, not a broken link.
+        if kind == "error" and urlsplit(location.get("url", "")).path != "/favicon.ico":
+            self.errors.append(f"{text} ({location.get('url')})")
+
+    def _status(self, status: int, url: str) -> None:
+        if status >= 400:  # the console says only "Failed to load resource"; this says which
+            self.errors.append(f"{status} {url}")
+
+    def open(self, path: str) -> None:
+        response = self.page.goto(self.site_url + path)
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+
+    def screenshot(self, name: str, *, first_screen: bool = False) -> Path:
+        stem = f"{name}-{self.viewport}" + ("-first-screen" if first_screen else "")
+        path = SCREENSHOTS / f"{stem}.png"
+        self.page.screenshot(path=path, full_page=not first_screen, animations="disabled")
+        if stem in README_IMAGES and os.environ.get("UPDATE_DOCS_IMAGES") == "1":
+            DOCS_IMAGES.mkdir(exist_ok=True)
+            shutil.copy(path, DOCS_IMAGES / README_IMAGES[stem])
+        return path
+
+    def assert_clean(self) -> None:
+        """No console errors, and nothing requested from anywhere but the loopback server."""
+        assert self.errors == []
+        assert any(url.startswith(self.site_url) for url in self.requests)
+        parts = [urlsplit(url) for url in self.requests]
+        foreign = [part.geturl() for part in parts if part.scheme != "data" and part.hostname != "127.0.0.1"]
+        assert foreign == []
+
+
+def _tab(context: BrowserContext, site_url: str, viewport: str) -> Iterator[Tab]:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = context.new_page()
+    yield Tab(page, site_url, viewport)
+    page.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def tab(request: pytest.FixtureRequest, contexts: dict[str, BrowserContext], site_url: str) -> Iterator[Tab]:
+    yield from _tab(contexts[request.param], site_url, request.param)
+
+
+@pytest.fixture
+def desktop_tab(contexts: dict[str, BrowserContext], site_url: str) -> Iterator[Tab]:
+    yield from _tab(contexts["desktop"], site_url, "desktop")
+
+
+@pytest.fixture(params=["light", "dark"])
+def scheme_tab(
+    request: pytest.FixtureRequest,
+    contexts: dict[str, BrowserContext],
+    dark_context: BrowserContext,
+    site_url: str,
+) -> Iterator[Tab]:
+    """A desktop page whose prefers-color-scheme is light or dark: mkdocs.yml picks the palette by it."""
+    context = dark_context if request.param == "dark" else contexts["desktop"]
+    yield from _tab(context, site_url, f"desktop-{request.param}")
+
+
+# ---------------------------------------------------------------- what partners read
+
+
+def test_partner_page_shows_each_referral_its_progress_and_timeline(tab: Tab) -> None:
+    tab.open(partner_path(PARTNER["id"]))
+    page = tab.page
+    article = page.locator("article")
+    expect(article.locator("h1")).to_have_text(re.compile(rf"Thank you, {re.escape(PARTNER['name'])}"))
+    thanks = article.locator(".admonition.success").first
+    expect(thanks).to_be_visible()
+    blocks = article.locator(".referral")
+    expect(blocks).to_have_count(len(REFERRALS))
+    assert _top(thanks) < _top(blocks.first), "the thank-you comes before the referrals"
+    for referral in REFERRALS:
+        _check_referral(blocks.filter(has=page.locator("h3", has_text=referral["prospect"])), referral)
+    assert not ISO_DATE.search(article.inner_text()), "dates are written in words"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"
+    tab.screenshot("partner-page")
+    page.evaluate("window.scrollTo(0, 0)")
+    tab.screenshot("partner-page", first_screen=True)
+    tab.assert_clean()
+
+
+def _check_referral(block: Locator, referral: dict[str, Any]) -> None:
+    updates = referral.get("updates", [])
+    stage = updates[-1]["stage"] if updates else "introduced"
+    block.scroll_into_view_if_needed()
+    expect(block.locator(".referral-progress")).to_be_visible()
+    shown = block.evaluate(
+        """block => ({
+            title: block.querySelector('.admonition-title').innerText.trim(),
+            progress: block.querySelector('.referral-progress').innerText,
+            current: block.querySelector('.referral-progress strong').innerText.trim(),
+            rows: [...block.querySelectorAll('table tbody tr')].map(row =>
+                [...row.querySelectorAll('td')].map(cell => cell.innerText.trim())),
+        })"""
+    )
+    assert shown["title"] == STAGE_WORDS[stage]
+    # Told by symbols and words, not by colour alone: ✓ done, ● where it stands (bold), ○ to come.
+    assert shown["current"] == f"● {STAGE_WORDS[stage]}"
+    assert ("✓ Introduced" if updates else "● Introduced") in shown["progress"]
+    assert ("○ Closed" in shown["progress"]) == (stage not in ("won", "lost"))
+    if updates:
+        expect(block.locator("table")).to_be_visible()
+    expected = [[long_date(u["date"]), STAGE_WORDS[u["stage"]], u.get("note", "")] for u in updates]
+    assert shown["rows"] == expected
+
+
+def _top(locator: Locator) -> float:
+    box = locator.bounding_box()
+    assert box is not None
+    return float(box["y"])
+
+
+def test_newsletter_index_lists_posts_and_opens_one(tab: Tab) -> None:
+    tab.open("blog/")
+    page = tab.page
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Newsletter")
+    posts = page.locator("article.md-post")
+    assert posts.count() >= 2
+    tab.screenshot("newsletter-index", first_screen=True)
+    newest = posts.first
+    title = newest.locator("h2").inner_text()
+    newest.get_by_role("link", name="Continue reading").click()
+    page.wait_for_url(re.compile(r"/blog/\d{4}/\d{2}/[^/]+/$"))
+    expect(page.locator("article h1")).to_contain_text(title)
+    numbers = page.locator("article table").first
+    expect(numbers).to_be_visible()
+    expect(numbers.locator("th").first).to_be_visible()
+    tab.screenshot("newsletter-post")
+    page.evaluate("window.scrollTo(0, 0)")
+    tab.screenshot("newsletter-post", first_screen=True)
+    tab.assert_clean()
+
+
+def test_feed_link_on_the_home_page_leads_to_the_rss_feed(tab: Tab) -> None:
+    tab.open("")
+    page = tab.page
+    expect(page.locator("article h1")).to_contain_text(DEMO["newsletter"]["title"])
+    tab.screenshot("home", first_screen=True)
+    link = page.get_by_role("link", name="Follow the RSS feed")
+    expect(link).to_be_visible()
+    with page.expect_response(lambda response: response.request.is_navigation_request()) as navigation:
+        link.click()
+    feed = navigation.value
+    assert feed.ok and urlsplit(feed.url).path == "/feed_rss_created.xml"
+    assert "xml" in feed.headers["content-type"]
+    # The browser shows the feed through its XSL stylesheet; the file itself is RSS.
+    raw = page.request.get(feed.url).text()
+    assert raw.startswith("<?xml") and "<rss" in raw and "<item>" in raw
+    newest = re.search(r"<item>\s*<title>([^<]+)</title>", raw)
+    assert newest is not None
+    expect(page.locator("body")).to_contain_text(html.unescape(newest.group(1)))
+    tab.screenshot("feed", first_screen=True)
+    tab.assert_clean()
+
+
+# ---------------------------------------------------------------- accessibility
+
+
+@pytest.fixture(scope="module")
+def a11y_pages(served: tuple[Path, str], site_url: str) -> dict[str, str]:
+    site = served[0] / "site"
+    posts = sorted(path.parent for path in (site / "blog").glob("[0-9]*/[0-9]*/*/index.html"))
+    assert posts
+    newest = posts[-1].relative_to(site).as_posix()
+    return {"home": "", "post": f"{newest}/", "partner": partner_path(PARTNER["id"])}
+
+
+@pytest.mark.parametrize("where", ["home", "post", "partner"])
+def test_no_serious_accessibility_violations(scheme_tab: Tab, a11y_pages: dict[str, str], where: str) -> None:
+    scheme_tab.open(a11y_pages[where])
+    page = scheme_tab.page
+    expected = "slate" if scheme_tab.viewport.endswith("dark") else "default"
+    assert page.evaluate("document.body.dataset.mdColorScheme") == expected
+    options: dict[str, Any] = {"resultTypes": ["violations"]}
+    if expected == "slate":  # only colours change with the scheme: the light run checks the rest
+        options["runOnly"] = {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}
+    page.add_script_tag(path=AXE)
+    violations = page.evaluate(
+        """async options => (await axe.run(document, options)).violations.map(v => ({
+            id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')),
+        }))""",
+        options,
+    )
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    report = [f"{v['id']} ({v['impact']}): {v['help']}: {v['nodes'][:5]}" for v in serious]
+    assert serious == [], "\n".join(report)
+    scheme_tab.assert_clean()
+
+
+# ---------------------------------------------------------------- print
+
+
+def test_partner_page_prints_on_one_or_two_a4_pages(desktop_tab: Tab) -> None:
+    desktop_tab.open(partner_path(PARTNER["id"]))
+    page = desktop_tab.page
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-footer", ".md-search"):
+        expect(page.locator(chrome).first).to_be_hidden()
+    first = page.locator(".referral").first
+    assert first.evaluate("element => getComputedStyle(element).breakInside") == "avoid"
+    pdf = page.pdf(format="A4", print_background=True)
+    (ARTIFACTS / "partner-page.pdf").write_bytes(pdf)
+    assert 1 <= pdf_pages(pdf) <= 2
+    desktop_tab.assert_clean()
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Pages in a PDF chromium wrote: its page objects, checked against the page tree's count."""
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+    counts = [int(n) for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf, re.DOTALL)]
+    assert counts == [pages], (counts, pages)
+    return pages
