@@ -120,10 +120,10 @@ class _Builder:
         self.fatal = False
 
     def feed(self, event: yaml.Event) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
-            self._start_document(event)
-        elif isinstance(event, yaml.ScalarEvent):
+        if isinstance(event, yaml.ScalarEvent):  # most events are scalars: test them first
             self._scalar(event)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            self._start_document(event)
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             self._open(event)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -166,19 +166,17 @@ class _Builder:
 
     def _key(self, frame: _Frame, event: yaml.ScalarEvent, key: str | None) -> None:
         assert isinstance(frame.container, dict)
-        mark = _position(event.start_mark)
         name = key if key is not None else ""
-        path = (*frame.path, name)
         frame.pending_key = name
         frame.discard = False
         if name in frame.container:
+            path = (*frame.path, name)
             first = self.document.key_marks.get(path)
             where = f" (first at line {first[0]})" if first else ""
-            self._report(mark, path, f"duplicate key '{name}'{where}; keep only one")
+            self._report(_position(event.start_mark), path, f"duplicate key '{name}'{where}; keep only one")
             frame.discard = True
-            return
-        if self.with_marks:
-            self.document.key_marks[path] = mark
+        elif self.with_marks:
+            self.document.key_marks[(*frame.path, name)] = _position(event.start_mark)
 
     def _open(self, event: yaml.Event) -> None:
         frame = self.stack[-1] if self.stack else None
@@ -195,7 +193,6 @@ class _Builder:
             self.fatal = True
 
     def _attach(self, value: Any, event: yaml.Event, *, problem: str | None = None) -> FieldPath:
-        mark = _position(event.start_mark)
         if not self.stack:
             self.has_root = True
             self.document.data = value
@@ -212,9 +209,10 @@ class _Builder:
                     frame.container[frame.pending_key] = value
                 frame.pending_key = None
         if self.with_marks or problem:
+            mark = _position(event.start_mark)
             self.document.marks[path] = mark
-        if problem:
-            self._report(mark, path, problem)
+            if problem:
+                self._report(mark, path, problem)
         return path
 
     def _report(self, mark: tuple[int, int], path: FieldPath, message: str) -> None:
