@@ -8,16 +8,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import guard
 from . import project as pipeline
 from . import source, validate
 from .due import due_referrals
-from .links import page_url, partner_links, site_url_from
+from .links import page_url, partner_links, site_public_text, site_url_from
 from .mail import run as mail_run
 from .mail.send import parse_rate
 from .render import SiteLayout
 from .problems import InvalidData
 from .schema import SCHEMA_PATH, render_schema
-from .site_secret import MissingSecret, resolve_secret
+from .site_secret import ENV_VAR, MissingSecret, resolve_secret
 from .writer import ForeignFileError
 
 
@@ -50,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     links.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
     links.add_argument("--site-url", help="the published site's address (default: site_url in mkdocs.yml)")
     links.set_defaults(run=_links)
+    scan = commands.add_parser("guard", help="scan a built site for confidential data (for builds without the plugin)")
+    scan.add_argument("site", nargs="?", default="site", help="the built site folder (default: %(default)s)")
+    scan.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
+    scan.set_defaults(run=_guard)
     mail = commands.add_parser("mail", help="write a month's newsletter emails for review, or --send them")
     mail.add_argument("--month", required=True, help="the issue to mail, as YYYY-MM")
     mail.add_argument("--out", default=mail_run.OUT_DIR, help=".eml folder (default: %(default)s)")
@@ -116,6 +121,27 @@ def _links(args: argparse.Namespace) -> int:
         print(f"{name}\t{url}")
     print(f"Insights for {data.newsletter.owner} (yours only)\t{page_url(site_url, layout.insights_page)}")
     return 0
+
+
+def _guard(args: argparse.Namespace) -> int:
+    """The plugin's leak guard, for a site another engine (Zensical) built from content/."""
+    site = Path(args.site)
+    if not site.is_dir():
+        raise ValueError(f"no built site at {site}: build it first")
+    project = pipeline.Project.at(Path.cwd(), args.data)
+    as_of = pipeline.today()
+    data = pipeline.load(project, as_of)
+    if not (os.environ.get(ENV_VAR, "").strip() or project.secret_file.is_file()):
+        raise ValueError(f"no secret: set {ENV_VAR} to the one the pages were generated with")
+    secret = resolve_secret(os.environ, project.secret_file)
+    config_file = Path.cwd() / "mkdocs.yml"
+    public = site_public_text(config_file) if config_file.is_file() else ()
+    leaks = guard.guard_site(site, data, SiteLayout(as_of=as_of, secret=secret.value), public_text=public)
+    for leak in leaks:
+        print(f"  - {leak.describe()}")
+    scanned = len(guard.site_files(site))
+    print(f"Leak guard: {len(leaks)} confidential values out of place in {scanned} files of {site}.")
+    return 1 if leaks else 0
 
 
 def _mail(args: argparse.Namespace) -> int:

@@ -34,13 +34,24 @@ _LenientLoader.add_multi_constructor("!", _ignore_tag)
 _LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 
 
-def site_url_from(config_file: Path, *, required: bool = True) -> str:
-    """``site_url`` from mkdocs.yml; when ``required``, an error saying how to set it if absent."""
+def read_site_config(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as plain data, without MkDocs (or Zensical, which reads the same file)."""
     try:
         config = yaml.load(config_file.read_text("utf-8"), Loader=_LenientLoader)  # noqa: S506
     except (OSError, yaml.YAMLError) as error:
-        raise ValueError(f"cannot read site_url from {config_file}: {error}") from None
-    url = config.get("site_url") if isinstance(config, dict) else None
+        raise ValueError(f"cannot read {config_file}: {error}") from None
+    return config if isinstance(config, dict) else {}
+
+
+def site_public_text(config_file: Path) -> tuple[str, ...]:
+    """The site's name and description: public words, whatever the data holds."""
+    config = read_site_config(config_file)
+    return tuple(str(config.get(key) or "") for key in ("site_name", "site_description"))
+
+
+def site_url_from(config_file: Path, *, required: bool = True) -> str:
+    """``site_url`` from mkdocs.yml; when ``required``, an error saying how to set it if absent."""
+    url = read_site_config(config_file).get("site_url")
     if not isinstance(url, str) or not url.strip():
         if not required:
             return ""

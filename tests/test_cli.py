@@ -85,3 +85,26 @@ def test_ci_runs_the_readmes_test_command() -> None:
     assert re.search(r"^make test\b", readme, re.MULTILINE)
     assert re.search(r"^make demo\b", readme, re.MULTILINE)
     assert "make test" in (REPO / ".ci" / "run").read_text("utf-8")
+
+
+def test_guard_names_the_field_of_a_value_out_of_place_and_exits_one(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    token = private_token(TEST_SECRET.encode(), "partner", "steve-hall")
+    (project.site / "p" / token).mkdir(parents=True)
+    (project.site / "p" / token / "index.html").write_text("<p>SECRET-PROSPECT-DANA</p>", encoding="utf-8")
+    (project.site / "index.html").write_text("<h1>Test Partner News</h1>", encoding="utf-8")
+    clean = project.generator("guard")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert clean.stdout.splitlines()[-1] == "Leak guard: 0 confidential values out of place in 2 files of site."
+    (project.site / "index.html").write_text("<p>SECRET-PROSPECT-DANA &amp; more</p>", encoding="utf-8")
+    leaked = project.generator("guard", "site")
+    assert leaked.returncode == 1
+    assert leaked.stdout.splitlines()[0] == "  - referrals[0].prospect in index.html"
+    assert "SECRET-PROSPECT-DANA" not in leaked.stdout + leaked.stderr
+
+
+def test_guard_without_a_built_site_says_so(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    result = project.generator("guard", "nowhere")
+    assert result.returncode == 1
+    assert "no built site at nowhere: build it first" in result.stderr

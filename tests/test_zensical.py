@@ -1,0 +1,148 @@
+"""Zensical (issue 9): ``python -m generator generate``, then ``zensical build`` of the same
+``content/`` folder, with the privacy guarantees of the MkDocs build.
+
+Zensical runs from a virtual environment of its own, made once from the pinned
+``requirements-zensical.txt`` in the user's cache folder and reused after that (its name holds a
+hash of the pins, so changing a pin makes a fresh one); ``.venv`` is never touched. Zensical runs
+no MkDocs plugin, so the leak guard the plugin runs after ``mkdocs build`` is run here instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import REPO, SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, make_project
+from generator import guard, validate
+from generator.links import _LenientLoader
+from generator.models import PartnersFile
+from generator.project import today
+from generator.render import SiteLayout
+
+REQUIREMENTS = REPO / "requirements-zensical.txt"
+SITE_URL = "https://partners.example.com/"
+POST = "blog/2026/11/newsletter-2026-11/"  # the demo's latest newsletter post
+SITEMAP_LOC = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+FEEDS = ("feed_rss_created.xml", "feed_rss_updated.xml")
+SEARCH_INDEX = "search.json"  # Zensical's (MkDocs writes search/search_index.json)
+
+
+def zensical_command() -> Path:
+    """``zensical`` from a virtual environment holding exactly the pinned requirements."""
+    pins = REQUIREMENTS.read_bytes()
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    venv = cache / "referral-newsletter" / f"zensical-{hashlib.sha256(pins).hexdigest()[:16]}"
+    done = venv / "installed"  # written last: an interrupted install is started over
+    if not done.is_file():
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        subprocess.run([*pip, "-r", str(REQUIREMENTS)], check=True, stdin=subprocess.DEVNULL)
+        done.touch()
+    return venv / "bin" / "zensical"
+
+
+@dataclass(frozen=True)
+class ZensicalSite:
+    project: SiteProject
+    result: subprocess.CompletedProcess[str]
+    data: PartnersFile
+    layout: SiteLayout
+
+    @property
+    def site(self) -> Path:
+        return self.project.site
+
+    def private_pages(self) -> list[str]:
+        """Site folders of every partner's page and of the owner's insights page."""
+        pages = [self.layout.partner_page(partner) for partner in self.data.partners]
+        return [page.removesuffix(".md") + "/" for page in (*pages, self.layout.insights_page)]
+
+    def public_html(self) -> list[Path]:
+        return [path for path in self.site.rglob("*.html") if path.relative_to(self.site).parts[0] != "p"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> ZensicalSite:
+    """The demo (partners.yaml and the hand-written welcome post), generated and built once."""
+    zensical = zensical_command()
+    project = make_project(tmp_path_factory.mktemp("zensical"))
+    shutil.copy(REPO / "partners.yaml", project.root / "partners.yaml")
+    shutil.copy(REPO / "content" / "blog" / "posts" / "welcome.md", project.content / "blog" / "posts")
+    generated = project.generator("generate")
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    result = project.run(str(zensical), "build")
+    as_of = today({"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
+    data = validate.load_partners(project.root / "partners.yaml", as_of)
+    return ZensicalSite(project, result, data, SiteLayout(as_of=as_of, secret=TEST_SECRET.encode()))
+
+
+def public_text(project: SiteProject) -> tuple[str, str]:
+    """What the plugin passes the guard as public: the site's name and description."""
+    config = yaml.load((project.root / "mkdocs.yml").read_text("utf-8"), Loader=_LenientLoader)  # noqa: S506
+    return config["site_name"], config.get("site_description") or ""
+
+
+def test_zensical_builds_home_posts_and_private_pages(built: ZensicalSite) -> None:
+    assert built.result.returncode == 0, built.result.stdout + built.result.stderr
+    for page in ("", POST, "blog/", *built.private_pages()):
+        assert (built.site / page / "index.html").is_file(), page
+    # The host hints and robots.txt are plain files of content/, copied as they are.
+    assert (built.site / "_headers").read_text(encoding="utf-8").startswith("/p/*\n")
+    assert (built.site / "robots.txt").is_file()
+
+
+def test_private_pages_ask_robots_not_to_index_them(built: ZensicalSite) -> None:
+    for page in built.private_pages():
+        soup = BeautifulSoup((built.site / page / "index.html").read_text(encoding="utf-8"), "html.parser")
+        robots = soup.find("meta", attrs={"name": "robots"})
+        referrer = soup.find("meta", attrs={"name": "referrer"})
+        assert robots is not None and "noindex" in str(robots.get("content")), page
+        assert referrer is not None and referrer.get("content") == "no-referrer", page
+
+
+def test_leak_guard_finds_nothing(built: ZensicalSite) -> None:
+    # The scan the plugin runs after an MkDocs build, on every file Zensical wrote (its own theme
+    # files included: no verbatim_from exemption, so this is stricter than the plugin).
+    leaks = guard.guard_site(built.site, built.data, built.layout, public_text=public_text(built.project))
+    assert not leaks, [leak.describe() for leak in leaks]
+    command = built.project.generator("guard", "site")  # the same scan, as the README tells users
+    assert command.returncode == 0, command.stdout + command.stderr
+    scanned = {path.relative_to(built.site).as_posix() for path in guard.site_files(built.site)}
+    assert {SEARCH_INDEX, "sitemap.xml", *FEEDS} <= scanned
+
+
+def test_sitemap_lists_public_pages_only(built: ZensicalSite) -> None:
+    root = ET.fromstring((built.site / "sitemap.xml").read_text(encoding="utf-8"))
+    locs = [str(element.text) for element in root.iter(SITEMAP_LOC)]
+    assert {SITE_URL, SITE_URL + POST} <= set(locs)
+    assert not [loc for loc in locs if loc.startswith(SITE_URL + "p/")]
+
+
+def test_search_index_holds_no_private_page(built: ZensicalSite) -> None:
+    text = (built.site / SEARCH_INDEX).read_text(encoding="utf-8")
+    locations = [item["location"] for item in json.loads(text)["items"]]
+    assert POST in locations
+    assert not [location for location in locations if location.startswith("p/")]
+    assert not [page for page in built.private_pages() if page in text]
+
+
+def test_feeds_and_public_pages_name_no_private_page(built: ZensicalSite) -> None:
+    for feed in FEEDS:
+        text = (built.site / feed).read_text(encoding="utf-8")
+        assert SITE_URL + POST in text and SITE_URL + "p/" not in text, feed
+    for path in built.public_html():
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        hrefs = [str(link.get("href")) for link in soup.find_all("a", href=True)]
+        assert not [href for href in hrefs if "/p/" in "/" + href], path
