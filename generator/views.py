@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from .models import Event, Given, Partner, PartnersFile, Referral
 from .tree import PartnerLedger, ReferralTree
+from .words import MONTH_NAMES
 
 PROGRESS_STEPS = ("introduced", "contacted", "met", "proposal", "closed")
 STAGE_WORDS = {
@@ -74,7 +75,7 @@ class Month:
 
     @property
     def label(self) -> str:
-        return f"{calendar.month_name[self.month]} {self.year}"
+        return f"{MONTH_NAMES[self.month]} {self.year}"
 
 
 @dataclass(frozen=True)

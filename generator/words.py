@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import html
 from collections.abc import Sequence
 from urllib.parse import quote
 
 
+# English whatever the machine's locale (calendar.month_name follows LC_TIME, and asks
+# strftime on every lookup): the same data gives the same pages everywhere.
+MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+
+
 def long_date(day: dt.date) -> str:
     """``2026-02-03`` → ``3 February 2026``."""
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month]} {day.year}"
 
 
 def time_ago(day: dt.date, today: dt.date) -> str:
