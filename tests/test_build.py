@@ -6,6 +6,7 @@ on a copy of it (``clone``) or on a fresh project, so each costs at most one mor
 
 from __future__ import annotations
 
+import gc
 import gzip
 import html
 import json
@@ -23,8 +24,10 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from conftest import TEST_SECRET, SiteProject, fixture_text, make_project
+from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, fixture_text, make_project
+from generator import project as pipeline
 from generator.addresses import private_token
+from generator.problems import InvalidData
 from generator.views import STAGE_WORDS
 
 SITE_URL = "https://partners.example.com/"
@@ -452,3 +455,24 @@ def test_foreign_file_is_never_overwritten(project: SiteProject) -> None:
     assert result.returncode != 0
     assert str(mine) in output(result)
     assert snapshot(project.content) == before
+
+
+def test_a_run_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    project.write_data(fixture_text("small.yaml"))
+    run = pipeline.Project.at(project.root)
+    as_of = pipeline.today({"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
+    environ = {"REFERRAL_SITE_SECRET": TEST_SECRET}
+    assert gc.isenabled()
+    pipeline.generate(run, as_of, environ)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        pipeline.generate(run, as_of, environ)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    project.write_data(fixture_text("small.yaml").replace("stage: met", "stage: mett", 1))
+    with pytest.raises(InvalidData):
+        pipeline.generate(run, as_of, environ)
+    assert gc.isenabled()
