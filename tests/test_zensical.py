@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 
 from conftest import REPO, SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, make_project
 from generator import guard, validate
-from generator.links import _LenientLoader
+from generator.links import site_public_text
 from generator.models import PartnersFile
 from generator.project import today
 from generator.render import SiteLayout
@@ -88,12 +87,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> ZensicalSite:
     return ZensicalSite(project, result, data, SiteLayout(as_of=as_of, secret=TEST_SECRET.encode()))
 
 
-def public_text(project: SiteProject) -> tuple[str, str]:
-    """What the plugin passes the guard as public: the site's name and description."""
-    config = yaml.load((project.root / "mkdocs.yml").read_text("utf-8"), Loader=_LenientLoader)  # noqa: S506
-    return config["site_name"], config.get("site_description") or ""
-
-
 def test_zensical_builds_home_posts_and_private_pages(built: ZensicalSite) -> None:
     assert built.result.returncode == 0, built.result.stdout + built.result.stderr
     for page in ("", POST, "blog/", *built.private_pages()):
@@ -115,7 +108,8 @@ def test_private_pages_ask_robots_not_to_index_them(built: ZensicalSite) -> None
 def test_leak_guard_finds_nothing(built: ZensicalSite) -> None:
     # The scan the plugin runs after an MkDocs build, on every file Zensical wrote (its own theme
     # files included: no verbatim_from exemption, so this is stricter than the plugin).
-    leaks = guard.guard_site(built.site, built.data, built.layout, public_text=public_text(built.project))
+    public = site_public_text(built.project.root / "mkdocs.yml")
+    leaks = guard.guard_site(built.site, built.data, built.layout, public_text=public)
     assert not leaks, [leak.describe() for leak in leaks]
     command = built.project.generator("guard", "site")  # the same scan, as the README tells users
     assert command.returncode == 0, command.stdout + command.stderr
