@@ -24,8 +24,11 @@ class SiteSecret:
         return f"SiteSecret(origin={self.origin!r})"
 
 
-def resolve_secret(environ: Mapping[str, str], secret_file: Path, *, publishing: bool = False) -> SiteSecret:
-    """The secret from ``REFERRAL_SITE_SECRET``, else the local file (created on first use)."""
+def resolve_secret(
+    environ: Mapping[str, str], secret_file: Path, *, publishing: bool = False, create: bool = True
+) -> SiteSecret:
+    """The secret from ``REFERRAL_SITE_SECRET``, else the local file (created on first use,
+    unless ``create`` is false: checking pages needs the secret they were made with)."""
     from_env = environ.get(ENV_VAR, "").strip()
     if from_env:
         return SiteSecret(from_env.encode("utf-8"), "environment")
@@ -36,6 +39,8 @@ def resolve_secret(environ: Mapping[str, str], secret_file: Path, *, publishing:
         )
     if secret_file.is_file():
         return SiteSecret(secret_file.read_bytes().strip(), "file")
+    if not create:
+        raise MissingSecret(f"no secret: set {ENV_VAR} to the one the pages were generated with")
     secret_file.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as stream:

@@ -108,3 +108,12 @@ def test_guard_without_a_built_site_says_so(project: SiteProject) -> None:
     result = project.generator("guard", "nowhere")
     assert result.returncode == 1
     assert "no built site at nowhere: build it first" in result.stderr
+
+
+def test_guard_without_the_secret_says_so_and_creates_none(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    (project.site).mkdir()
+    result = project.generator("guard", REFERRAL_SITE_SECRET="")
+    assert result.returncode == 1
+    assert "no secret: set REFERRAL_SITE_SECRET to the one the pages were generated with" in result.stderr
+    assert not (project.root / ".referral" / "secret").exists()
