@@ -26,19 +26,118 @@ LAST_DAY = TODAY - dt.timedelta(days=1)
 FIRST_DAY = LAST_DAY - dt.timedelta(days=730)
 DEFAULT_SEED = 20261120
 
-FIRST = (
-    "Anne Steve Dana Luis Keisha Tom Priya Grace Omar Elena Victor Hannah Ikaika Mei Jonas "
-    "Fatima Carlos Ruth Derek Aisha Pavel Sofia Malik Ingrid Tariq Yuki Bernard Chloe Desmond "
-    "Esther Felipe Gwen Hector Imogen Jamal Kirsten Leon Marisol Nikolai Odette Pedro Quinn "
-    "Rosalind Samir Thea Ulrich Vanessa Wendell Ximena Yusuf Zelda Abigail Bruno Cecile Dmitri"
-).split()
-LAST = (
-    "Ortiz Hall Wu Navarro Brown Becker Shah Okafor Lindqvist Moreau Castellano Petrov Nakamura "
-    "Adeyemi Fitzgerald Haddad Kowalski Delacroix Sorensen Bianchi Oyelaran Takahashi Iversen "
-    "Mendoza Radcliffe Szabo Vasquez Whitlock Abernathy Baptiste Chaudhry Dubois Engstrom Ferreira "
-    "Gallagher Hoffmann Ishikawa Jankowski Kavanagh Lachance Mbeki Nordstrom Ostrowski Pellegrini "
-    "Quintero Rasmussen Santangelo Thibodeaux Underwood Valdivia Wojcik Yamamoto Zielinski"
-).split()
+FIRST = [
+    "Anne",
+    "Steve",
+    "Dana",
+    "Luis",
+    "Keisha",
+    "Tom",
+    "Priya",
+    "Grace",
+    "Omar",
+    "Elena",
+    "Victor",
+    "Hannah",
+    "Ikaika",
+    "Mei",
+    "Jonas",
+    "Fatima",
+    "Carlos",
+    "Ruth",
+    "Derek",
+    "Aisha",
+    "Pavel",
+    "Sofia",
+    "Malik",
+    "Ingrid",
+    "Tariq",
+    "Yuki",
+    "Bernard",
+    "Chloe",
+    "Desmond",
+    "Esther",
+    "Felipe",
+    "Gwen",
+    "Hector",
+    "Imogen",
+    "Jamal",
+    "Kirsten",
+    "Leon",
+    "Marisol",
+    "Nikolai",
+    "Odette",
+    "Pedro",
+    "Quinn",
+    "Rosalind",
+    "Samir",
+    "Thea",
+    "Ulrich",
+    "Vanessa",
+    "Wendell",
+    "Ximena",
+    "Yusuf",
+    "Zelda",
+    "Abigail",
+    "Bruno",
+    "Cecile",
+    "Dmitri",
+]
+LAST = [
+    "Ortiz",
+    "Hall",
+    "Wu",
+    "Navarro",
+    "Brown",
+    "Becker",
+    "Shah",
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Castellano",
+    "Petrov",
+    "Nakamura",
+    "Adeyemi",
+    "Fitzgerald",
+    "Haddad",
+    "Kowalski",
+    "Delacroix",
+    "Sorensen",
+    "Bianchi",
+    "Oyelaran",
+    "Takahashi",
+    "Iversen",
+    "Mendoza",
+    "Radcliffe",
+    "Szabo",
+    "Vasquez",
+    "Whitlock",
+    "Abernathy",
+    "Baptiste",
+    "Chaudhry",
+    "Dubois",
+    "Engstrom",
+    "Ferreira",
+    "Gallagher",
+    "Hoffmann",
+    "Ishikawa",
+    "Jankowski",
+    "Kavanagh",
+    "Lachance",
+    "Mbeki",
+    "Nordstrom",
+    "Ostrowski",
+    "Pellegrini",
+    "Quintero",
+    "Rasmussen",
+    "Santangelo",
+    "Thibodeaux",
+    "Underwood",
+    "Valdivia",
+    "Wojcik",
+    "Yamamoto",
+    "Zielinski",
+]
 TRADES = (
     ("Accountant", "CPAs", "keeps small firms' books in order and answers the phone in April"),
     ("Commercial real estate", "Commercial Realty", "finds warehouse and retail space before it is listed"),
@@ -52,18 +151,37 @@ TRADES = (
     ("Physiotherapist", "Physio and Sport", "gets weekend riders and runners back on the road quickly"),
 )
 EVENT_TITLES = (
-    "Partner breakfast", "Spring bike night", "Charity ride", "Holiday partner mixer",
-    "New model preview evening", "Client appreciation barbecue", "Lunch and learn", "Summer open house",
+    "Partner breakfast",
+    "Spring bike night",
+    "Charity ride",
+    "Holiday partner mixer",
+    "New model preview evening",
+    "Client appreciation barbecue",
+    "Lunch and learn",
+    "Summer open house",
 )
-PLACES = ("Main St showroom", "Riverside Grill", "the service bay", "Lakeside pavilion", "Hotel Marquis, room B")
+PLACES = (
+    "Main St showroom",
+    "Riverside Grill",
+    "the service bay",
+    "Lakeside pavilion",
+    "Hotel Marquis, room B",
+)
 NOTE_OPENINGS = (
-    "Great first conversation with", "Had coffee with", "Spent an hour on the phone with",
-    "Met at the showroom with", "Sent a written proposal to", "Followed up by email with",
-    "Walked through financing options with", "Took a test ride with",
+    "Great first conversation with",
+    "Had coffee with",
+    "Spent an hour on the phone with",
+    "Met at the showroom with",
+    "Sent a written proposal to",
+    "Followed up by email with",
+    "Walked through financing options with",
+    "Took a test ride with",
 )
 # Stock notes an owner types again and again: the same text on many partners' pages.
 STOCK_NOTES = (
-    "Left a voicemail.", "Sent the brochure and price list.", "Rescheduled at the client's request.",
+    "Left a voicemail.",
+    "Sent the brochure and price list.",
+    "Rescheduled at the client's request.",
     "No reply yet to my follow-up email.",
 )
 NOTE_ENDINGS = (
@@ -77,12 +195,16 @@ NOTE_ENDINGS = (
     "who is also interested in the riding academy for their daughter",
 )
 INTERNAL_NOTES = (
-    "Budget is tight; offer the winter financing rate.", "Trade-in has hail damage, price accordingly.",
-    "Decision maker is the spouse; include them next time.", "Competitor quoted lower; match on accessories.",
+    "Budget is tight; offer the winter financing rate.",
+    "Trade-in has hail damage, price accordingly.",
+    "Decision maker is the spouse; include them next time.",
+    "Competitor quoted lower; match on accessories.",
 )
 GIVEN_NOTES = (
-    "Looking for office space near the highway", "Needs a family dentist taking new patients",
-    "Small business owner wants a second opinion on taxes", "Wants a quote for fleet insurance",
+    "Looking for office space near the highway",
+    "Needs a family dentist taking new patients",
+    "Small business owner wants a second opinion on taxes",
+    "Wants a quote for fleet insurance",
 )
 STAGE_PATHS = ("contacted", "met", "proposal")
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 .,'&!?()/;-]*[A-Za-z0-9.)!?]$")
@@ -146,7 +268,9 @@ def updates_lines(rng: random.Random, introduced: dt.date, prospect: Person) -> 
     count = rng.choices((0, 1, 2, 3, 4), weights=(20, 25, 25, 18, 12))[0]
     terminal = count == 4 or (count > 0 and rng.random() < 0.4)
     middle = sorted(rng.sample(range(3), count - terminal))
-    stages = [STAGE_PATHS[i] for i in middle] + (["won" if rng.random() < 0.6 else "lost"] if terminal else [])
+    stages = [STAGE_PATHS[i] for i in middle] + (
+        ["won" if rng.random() < 0.6 else "lost"] if terminal else []
+    )
     lines, day = ["    updates:"] if stages else [], introduced
     for stage in stages:
         day = min(LAST_DAY, day + dt.timedelta(days=rng.randint(1, 45)))
@@ -158,7 +282,9 @@ def updates_lines(rng: random.Random, introduced: dt.date, prospect: Person) -> 
     return lines
 
 
-def referral_lines(rng: random.Random, number: int, partner: str, prospect: Person, introduced: dt.date) -> list[str]:
+def referral_lines(
+    rng: random.Random, number: int, partner: str, prospect: Person, introduced: dt.date
+) -> list[str]:
     lines = [
         f"  - id: r-{introduced.year}-{number:03d}",
         f"    partner: {partner}",
@@ -185,7 +311,7 @@ def referrals_section(rng: random.Random, partners: list[Person]) -> list[str]:
     plan.sort()  # editors append referrals as they come in
     prospects = people(rng, len(plan))
     lines = ["referrals:"]
-    for number, ((introduced, partner), prospect) in enumerate(zip(plan, prospects), start=1):
+    for number, ((introduced, partner), prospect) in enumerate(zip(plan, prospects, strict=True), start=1):
         lines += referral_lines(rng, number, partner, prospect, introduced)
     return lines
 

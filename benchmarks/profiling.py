@@ -127,10 +127,14 @@ def profile_build(root: Path, output: Path) -> None:
                 raise
     profiler.dump_stats(output)
     slowest = dict(sorted(pages.items(), key=lambda item: -item[1])[:8])
-    output.with_suffix(".json").write_text(json.dumps({**timers.seconds, "pages": len(pages), "slowest": slowest}))
+    output.with_suffix(".json").write_text(
+        json.dumps({**timers.seconds, "pages": len(pages), "slowest": slowest})
+    )
 
 
-def profile_size(size: int, workdir: Path, source: Path, out_dir: Path) -> tuple[pstats.Stats, dict[str, Any]]:
+def profile_size(
+    size: int, workdir: Path, source: Path, out_dir: Path
+) -> tuple[pstats.Stats, dict[str, Any]]:
     data_file = workdir / f"partners-{size}.yaml"
     make_data.write(data_file, size)
     root = run.make_project(workdir / f"profile-{size}", data_file, source)
@@ -158,8 +162,10 @@ def short(key: Key) -> str:
 def report_steps(small: dict[str, Any], large: dict[str, Any], sizes: tuple[int, int]) -> None:
     """Each step's CPU time at both sizes, and how much faster than N it grew."""
     factor = sizes[1] / sizes[0]
-    print("\nWhere the build's time goes (CPU s of the build process, one build per size; the plugin's"
-          " hooks run under cProfile, which roughly doubles their time):")
+    print(
+        "\nWhere the build's time goes (CPU s of the build process, one build per size; the plugin's"
+        " hooks run under cProfile, which roughly doubles their time):"
+    )
     print(f"  {'step':<60} {sizes[0]:>7,} {sizes[1]:>7,}  {'share':>6}  growth÷N")
     total = large["build_cpu"]
     for name in ("build", *STEPS):
@@ -174,10 +180,12 @@ def report_steps(small: dict[str, Any], large: dict[str, Any], sizes: tuple[int,
 def report_pages(small: dict[str, Any], large: dict[str, Any], sizes: tuple[int, int]) -> None:
     """The pages MkDocs spends most on (convert + render, CPU): one page growing with N is a
     superlinear step even when every step's total looks linear."""
-    for size, steps in zip(sizes, (small, large)):
+    for size, steps in zip(sizes, (small, large), strict=True):
         mean = steps["build_cpu"] / max(1, steps["pages"])
-        print(f"\nSlowest pages to convert and render at N={size:,} ({steps['pages']:,} pages, build CPU"
-              f" {mean * 1000:.0f} ms per page on average):")
+        print(
+            f"\nSlowest pages to convert and render at N={size:,} ({steps['pages']:,} pages, build CPU"
+            f" {mean * 1000:.0f} ms per page on average):"
+        )
         for uri, seconds in steps["slowest"].items():
             print(f"  {seconds:7.2f} s  {uri}")
 
@@ -203,8 +211,10 @@ def report_superlinear(small: pstats.Stats, large: pstats.Stats, factor: float) 
         if growth > SUPERLINEAR or calls > SUPERLINEAR:
             flagged.append((growth, calls, row[3], key))
     flagged.sort(reverse=True)
-    print(f"\nProfiled functions whose time or calls grew more than {SUPERLINEAR}x faster than N "
-          f"(cumulative ≥ {MIN_SHARE:.1%} of the profiled time; wall clock, so noisy):")
+    print(
+        f"\nProfiled functions whose time or calls grew more than {SUPERLINEAR}x faster than N "
+        f"(cumulative ≥ {MIN_SHARE:.1%} of the profiled time; wall clock, so noisy):"
+    )
     print(f"  {'time÷N':>7} {'calls÷N':>7} {'cum s':>7}  function")
     for growth, calls, seconds, key in flagged[:25]:
         print(f"  {growth:7.2f} {calls:7.2f} {seconds:7.2f}  {short(key)}")
@@ -227,16 +237,22 @@ def report_scan(data_file: Path) -> None:
     grouped = sum(len(groups.get(p.id, ())) for p in data.partners)
     group = time.process_time() - start
     assert scanned == grouped
-    print(f"  N={len(data.partners):,}, {len(data.referrals):,} referrals: scan every referral per partner "
-          f"{scan:.2f} s CPU; group once {group * 1000:.1f} ms CPU")
+    print(
+        f"  N={len(data.partners):,}, {len(data.referrals):,} referrals: scan every referral per partner "
+        f"{scan:.2f} s CPU; group once {group * 1000:.1f} ms CPU"
+    )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,5000", help="two partner counts, small,large (default 1000,5000)")
+    parser.add_argument(
+        "--sizes", default="1000,5000", help="two partner counts, small,large (default 1000,5000)"
+    )
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--out", type=Path, help="keep the .prof files here (snakeviz, pstats)")
-    parser.add_argument("--repo", type=Path, default=run.REPO, help="code and skeleton to profile (default: this repo)")
+    parser.add_argument(
+        "--repo", type=Path, default=run.REPO, help="code and skeleton to profile (default: this repo)"
+    )
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 

@@ -182,7 +182,9 @@ def measure(phase: str, root: Path, source: Path = REPO) -> Result:
     command = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, str(root)]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        child = subprocess.Popen(command, cwd=root, env=child_env(source), stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        child = subprocess.Popen(
+            command, cwd=root, env=child_env(source), stdin=subprocess.DEVNULL, stdout=out, stderr=err
+        )
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -192,12 +194,14 @@ def measure(phase: str, root: Path, source: Path = REPO) -> Result:
     if child.returncode != 0:
         raise RuntimeError(f"{phase} failed in {root} (exit {child.returncode}):\n{stderr[-4000:]}")
     line = next(line for line in reversed(stdout.splitlines()) if line.startswith(RESULT_MARK))
-    result: Result = json.loads(line[len(RESULT_MARK):])
+    result: Result = json.loads(line[len(RESULT_MARK) :])
     cpu = usage.ru_utime + usage.ru_stime
     return {**result, "wall": wall, "wall_cpu": cpu, "peak_mb": usage.ru_maxrss / 1024}
 
 
-def one_run(size: int, data_file: Path, workdir: Path, number: int, source: Path, build: bool = True) -> Result:
+def one_run(
+    size: int, data_file: Path, workdir: Path, number: int, source: Path, build: bool = True
+) -> Result:
     """All four phases once (the build unless ``build`` is false), on fresh projects; the
     no-change run must write nothing."""
     generated = make_project(workdir / f"n{size}-run{number}-generate", data_file, source)
@@ -215,7 +219,9 @@ def one_run(size: int, data_file: Path, workdir: Path, number: int, source: Path
         shutil.rmtree(generated, ignore_errors=True)
         shutil.rmtree(built, ignore_errors=True)
     again = result["again"]
-    assert again["written"] == 0, f"N={size}: the no-change run wrote {again['written']} files: {again['written_sample']}"
+    assert again["written"] == 0, (
+        f"N={size}: the no-change run wrote {again['written']} files: {again['written_sample']}"
+    )
     return result
 
 
@@ -234,8 +240,12 @@ def summarize(size: int, yaml_bytes: int, runs: list[Result]) -> Result:
 
     yaml_mb = yaml_bytes / 1e6
     generator_mb = median("first", "peak_mb") - median("first", "base_mb")
-    summary = {"partners": size, "yaml_mb": yaml_mb, "runs": runs,
-               "probe_us": statistics.median(run["probe_us"] for run in runs)}
+    summary = {
+        "partners": size,
+        "yaml_mb": yaml_mb,
+        "runs": runs,
+        "probe_us": statistics.median(run["probe_us"] for run in runs),
+    }
     for name, (phase, key) in FIGURES.items():
         summary[name] = median(phase, key)
     summary.update(
@@ -313,8 +323,13 @@ def table(summaries: list[Result]) -> str:
     rows.append(["ms/page ÷ first N ≥ 500, wall (≤ 1.3)", *linearity(summaries, "build_ms_per_partner")])
     rows.append(["  CPU", *linearity(summaries, "build_cpu_ms_per_partner")])
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
-             for row in rows]
+    lines = [
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    ]
     lines.insert(1, "-" * len(lines[0]))
     return "\n".join(lines)
 
@@ -330,9 +345,20 @@ def linearity(summaries: list[Result], key: str) -> list[str]:
 
 
 def machine() -> Result:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    return {"cpus": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "platform": platform.platform()}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 @contextmanager
@@ -345,7 +371,9 @@ def workspace(keep: bool) -> Iterator[Path]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def benchmark(sizes: list[int], runs: int, keep: bool, source: Path = REPO, build: bool = True) -> list[Result]:
+def benchmark(
+    sizes: list[int], runs: int, keep: bool, source: Path = REPO, build: bool = True
+) -> list[Result]:
     summaries = []
     with workspace(keep) as workdir:
         for size in sizes:
@@ -366,9 +394,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="repetitions; medians are reported (default 3)")
     parser.add_argument("--json", type=Path, help="also write every figure and every run here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects")
-    parser.add_argument("--no-build", action="store_true", help="measure the generator only, skip mkdocs build")
-    parser.add_argument("--repo", type=Path, default=REPO,
-                        help="take generator/, mkdocs.yml and overrides/ from this folder (e.g. an old commit)")
+    parser.add_argument(
+        "--no-build", action="store_true", help="measure the generator only, skip mkdocs build"
+    )
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=REPO,
+        help="take generator/, mkdocs.yml and overrides/ from this folder (e.g. an old commit)",
+    )
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     parser.add_argument("root", nargs="?", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -384,8 +418,10 @@ def main(argv: list[str] | None = None) -> int:
         sizes.append(LARGE_SIZE)
     summaries = benchmark(sizes, max(1, args.runs), args.keep, args.repo.resolve(), not args.no_build)
     info = machine()
-    print(f"Referral newsletter benchmark: medians of {args.runs} run(s); {info['cpus']} CPUs ({info['cpu']}),"
-          f" Python {info['python']}.")
+    print(
+        f"Referral newsletter benchmark: medians of {args.runs} run(s); {info['cpus']} CPUs ({info['cpu']}),"
+        f" Python {info['python']}."
+    )
     print("Note: this machine is shared and noisy; timings vary by 10-30 % between runs. Compare ratios.")
     print(table(summaries))
     if args.json:

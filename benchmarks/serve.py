@@ -27,7 +27,10 @@ sys.path.insert(0, str(HERE))
 import make_data  # noqa: E402
 import run  # noqa: E402
 
-MODES: dict[str, tuple[str, ...]] = {"serve --livereload": ("--livereload",), "serve --livereload --dirty": ("--livereload", "--dirty")}
+MODES: dict[str, tuple[str, ...]] = {
+    "serve --livereload": ("--livereload",),
+    "serve --livereload --dirty": ("--livereload", "--dirty"),
+}
 POLL_SECONDS = 0.1
 TIMEOUT_SECONDS = 1800.0
 
@@ -75,7 +78,9 @@ def edit_note(data_file: Path, referral_id: str, text: str) -> None:
     start = content.index(f"  - id: {referral_id}\n")
     note = re.compile(r"^(        note: ).*$", re.MULTILINE).search(content, start)
     assert note is not None
-    data_file.write_text(content[: note.start()] + note.group(1) + text + content[note.end():], encoding="utf-8")
+    data_file.write_text(
+        content[: note.start()] + note.group(1) + text + content[note.end() :], encoding="utf-8"
+    )
 
 
 def measure_mode(root: Path, flags: tuple[str, ...], edits: int, label: str) -> tuple[float, list[float]]:
@@ -85,8 +90,9 @@ def measure_mode(root: Path, flags: tuple[str, ...], edits: int, label: str) -> 
     referral_id, page = edited_partner(root)
     base = f"http://127.0.0.1:{port}/"
     with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen(command, cwd=root, env=run.child_env(run.REPO), stdout=log, stderr=log,
-                                  stdin=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            command, cwd=root, env=run.child_env(run.REPO), stdout=log, stderr=log, stdin=subprocess.DEVNULL
+        )
         try:
             startup = wait_for(base + page)
             latencies = []
@@ -107,17 +113,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--partners", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=3)
     args = parser.parse_args(argv)
-    print(f"mkdocs serve, {args.partners:,} partners; the machine is shared and noisy (medians of "
-          f"{args.edits} edits):")
+    print(
+        f"mkdocs serve, {args.partners:,} partners; the machine is shared and noisy (medians of "
+        f"{args.edits} edits):"
+    )
     with tempfile.TemporaryDirectory(prefix="referral-serve-") as folder:
         data_file = Path(folder) / "partners.yaml"
         make_data.write(data_file, args.partners)
         for number, (label, flags) in enumerate(MODES.items()):
             root = run.make_project(Path(folder) / f"mode{number}", data_file)
             startup, latencies = measure_mode(root, flags, args.edits, label)
-            print(f"  {label:<28} first build until the page is served {startup:6.1f} s; "
-                  f"one-line edit until the changed page is served: median {statistics.median(latencies):5.1f} s "
-                  f"({', '.join(f'{s:.1f}' for s in latencies)})")
+            print(
+                f"  {label:<28} first build until the page is served {startup:6.1f} s; "
+                f"one-line edit until the changed page is served: median {statistics.median(latencies):5.1f} s "
+                f"({', '.join(f'{s:.1f}' for s in latencies)})"
+            )
     return 0
 
 

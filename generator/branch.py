@@ -58,7 +58,9 @@ def _branch_svg(tree: ReferralTree, partner: Partner, introducer: Partner | None
     return tree_svg(nodes, f"The referral tree around {partner.name}")
 
 
-def _append_branch(tree: ReferralTree, start: str, start_index: int, nodes: list[Node], viewer: str | None) -> None:
+def _append_branch(
+    tree: ReferralTree, start: str, start_index: int, nodes: list[Node], viewer: str | None
+) -> None:
     index_of = {start: start_index}
     for partner_id, _ in tree.depth_below(start):
         if len(nodes) >= MAX_DRAWN:

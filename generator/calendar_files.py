@@ -39,7 +39,7 @@ def event_calendar(event: Event, organiser: str) -> str:
     entry = icalendar.Event()
     digest = hashlib.sha256(f"{event.date}\x00{event.title}\x00{organiser}".encode()).hexdigest()[:24]
     entry.add("uid", f"{digest}@referral-newsletter")
-    entry.add("dtstamp", dt.datetime.combine(event.date, dt.time(), dt.timezone.utc))
+    entry.add("dtstamp", dt.datetime.combine(event.date, dt.time(), dt.UTC))
     entry.add("dtstart", event.date)
     entry.add("dtend", event.date + dt.timedelta(days=1))
     entry.add("summary", event.title)
@@ -47,4 +47,5 @@ def event_calendar(event: Event, organiser: str) -> str:
         entry.add("location", event.where)
     entry.add("description", f"{event.title}, hosted by {organiser}")
     calendar.add_component(entry)
-    return calendar.to_ical().decode("utf-8")
+    ical: bytes = calendar.to_ical()
+    return ical.decode("utf-8")

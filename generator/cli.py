@@ -8,15 +8,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import guard
+from . import guard, source, validate
 from . import project as pipeline
-from . import source, validate
 from .due import due_referrals
 from .links import page_url, partner_links, site_public_text, site_url_from
 from .mail import run as mail_run
 from .mail.send import parse_rate
-from .render import SiteLayout
 from .problems import InvalidData
+from .render import SiteLayout
 from .schema import SCHEMA_PATH, render_schema
 from .site_secret import MissingSecret, resolve_secret
 from .writer import ForeignFileError
@@ -38,20 +37,30 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     check = commands.add_parser("check", help="validate partners.yaml only; list who is due an update")
-    check.add_argument("path", nargs="?", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
+    check.add_argument(
+        "path", nargs="?", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)"
+    )
     check.set_defaults(run=_check)
     due = commands.add_parser("due", help="list open referrals whose partner is due an update")
-    due.add_argument("path", nargs="?", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
+    due.add_argument(
+        "path", nargs="?", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)"
+    )
     due.set_defaults(run=_due)
-    generate = commands.add_parser("generate", help="render partners.yaml into the docs folder, without building")
+    generate = commands.add_parser(
+        "generate", help="render partners.yaml into the docs folder, without building"
+    )
     generate.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
-    generate.add_argument("--docs-dir", default=pipeline.DOCS_DIR, help="the MkDocs docs_dir (default: %(default)s)")
+    generate.add_argument(
+        "--docs-dir", default=pipeline.DOCS_DIR, help="the MkDocs docs_dir (default: %(default)s)"
+    )
     generate.set_defaults(run=_generate)
     links = commands.add_parser("links", help="print each partner's private page address, to send to them")
     links.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
     links.add_argument("--site-url", help="the published site's address (default: site_url in mkdocs.yml)")
     links.set_defaults(run=_links)
-    scan = commands.add_parser("guard", help="scan a built site for confidential data (for builds without the plugin)")
+    scan = commands.add_parser(
+        "guard", help="scan a built site for confidential data (for builds without the plugin)"
+    )
     scan.add_argument("site", nargs="?", default="site", help="the built site folder (default: %(default)s)")
     scan.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
     scan.set_defaults(run=_guard)
@@ -59,7 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     mail.add_argument("--month", required=True, help="the issue to mail, as YYYY-MM")
     mail.add_argument("--out", default=mail_run.OUT_DIR, help=".eml folder (default: %(default)s)")
     mail.add_argument("--send", action="store_true", help="deliver over SMTP (REFERRAL_SMTP_* variables)")
-    mail.add_argument("--rate", default=mail_run.DEFAULT_RATE, help="N/s, N/min or N/h (default: %(default)s)")
+    mail.add_argument(
+        "--rate", default=mail_run.DEFAULT_RATE, help="N/s, N/min or N/h (default: %(default)s)"
+    )
     mail.add_argument("--resend-uncertain", action="store_true", help="resend messages cut off mid-delivery")
     mail.set_defaults(run=_mail)
     schema = commands.add_parser("schema", help="print the JSON Schema of partners.yaml (for editors)")

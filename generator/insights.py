@@ -119,5 +119,7 @@ def _per_month(referrals: Iterable[Referral]) -> tuple[MonthOutcomes, ...]:
     for key in sorted(months):
         group = months[key]
         counts = {name: sum(outcome(r) == name for r in group) for name in OUTCOMES}
-        rows.append(MonthOutcomes(Month.of(group[0].introduced), counts["won"], counts["lost"], counts["open"]))
+        rows.append(
+            MonthOutcomes(Month.of(group[0].introduced), counts["won"], counts["lost"], counts["open"])
+        )
     return tuple(rows)

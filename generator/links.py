@@ -13,7 +13,9 @@ from .render import SiteLayout
 
 def partner_links(data: PartnersFile, layout: SiteLayout, site_url: str) -> list[tuple[str, str]]:
     """(partner name, full address) for every partner, in name order."""
-    return sorted((partner.name, page_url(site_url, layout.partner_page(partner))) for partner in data.partners)
+    return sorted(
+        (partner.name, page_url(site_url, layout.partner_page(partner))) for partner in data.partners
+    )
 
 
 def page_url(site_url: str, page: str) -> str:
@@ -37,7 +39,7 @@ _LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 def read_site_config(config_file: Path) -> dict[str, Any]:
     """mkdocs.yml as plain data, without MkDocs (or Zensical, which reads the same file)."""
     try:
-        config = yaml.load(config_file.read_text("utf-8"), Loader=_LenientLoader)  # noqa: S506
+        config = yaml.load(config_file.read_text("utf-8"), Loader=_LenientLoader)
     except (OSError, yaml.YAMLError) as error:
         raise ValueError(f"cannot read {config_file}: {error}") from None
     return config if isinstance(config, dict) else {}

@@ -36,8 +36,9 @@ def escape_html(value: object) -> str:
 
 def front_matter(meta: dict[str, Any]) -> str:
     """A YAML front-matter block, checked to parse back to exactly ``meta``."""
-    options = {"sort_keys": False, "allow_unicode": True, "default_flow_style": False, "width": 10_000}
-    text = yaml.dump(meta, Dumper=_Dumper, **options)
-    if yaml.load(text, Loader=_Loader) != meta:  # noqa: S506 (a safe loader)
+    text = yaml.dump(
+        meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10_000
+    )
+    if yaml.load(text, Loader=_Loader) != meta:
         raise ValueError(f"front matter does not survive a round trip: {meta!r}")
     return f"---\n{text}---\n"

@@ -87,9 +87,7 @@ class Newsletter(_Model):
     title: Text = Field(description="Title of the newsletter and the site.")
     owner: Text = Field(description="The person whose referral program this is.")
     business: Text | None = Field(None, description="The owner's business, shown publicly.")
-    intro: Text | None = Field(
-        None, description="A short welcome shown on the home page (plain text)."
-    )
+    intro: Text | None = Field(None, description="A short welcome shown on the home page (plain text).")
     due_after_days: DueDays = Field(
         30,
         description="An open referral with no update for more than this many days "
@@ -109,15 +107,11 @@ class Partner(_Model):
     referred_by: Id | None = Field(
         None, description="Id of the partner who introduced this one (the referral tree)."
     )
-    public: YamlBool = Field(
-        False, description="Consent to be named on public pages (default false)."
-    )
+    public: YamlBool = Field(False, description="Consent to be named on public pages (default false).")
     spotlight: Text | None = Field(
         None, description="A line about the partner's own business; public only with consent."
     )
-    epoch: Epoch = Field(
-        0, description="Raise by one to give this partner's private page a new address."
-    )
+    epoch: Epoch = Field(0, description="Raise by one to give this partner's private page a new address.")
     mail: YamlBool = Field(
         True,
         description="Send this partner the newsletter by email when they have an email "
@@ -132,9 +126,7 @@ class Update(_Model):
     stage: Literal["contacted", "met", "proposal", "won", "lost"] = Field(
         description="contacted | met | proposal | won (sale closed) | lost (file closed)."
     )
-    note: Text | None = Field(
-        None, description="Shown to the referring partner on their private page only."
-    )
+    note: Text | None = Field(None, description="Shown to the referring partner on their private page only.")
     internal: Text | None = Field(None, description="For the owner only; never published.")
 
 
@@ -143,9 +135,7 @@ class Referral(_Model):
 
     id: Text = Field(description="Unique referral id, e.g. r-2026-001.")
     partner: Id = Field(description="Id of the partner who gave the referral.")
-    prospect: Text = Field(
-        description="The person referred; confidential (the partner's own page only)."
-    )
+    prospect: Text = Field(description="The person referred; confidential (the partner's own page only).")
     introduced: YamlDate = Field(description="Date of the introduction (YYYY-MM-DD).")
     method: Literal["name", "letter", "call", "lunch"] | None = Field(
         None,
@@ -155,9 +145,7 @@ class Referral(_Model):
     asked: YamlBool | None = Field(
         None, description="true if the owner asked for it; false if it was earned."
     )
-    public: YamlBool = Field(
-        False, description="The prospect consents to be named publicly (default false)."
-    )
+    public: YamlBool = Field(False, description="The prospect consents to be named publicly (default false).")
     value: Money | None = Field(None, description="Deal value.")
     updates: tuple[Update, ...] = Field((), description="Progress, in date order.")
 

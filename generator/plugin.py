@@ -43,7 +43,10 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         project = self._project(config)
         try:
             outcome = pipeline.generate(
-                project, pipeline.today(), os.environ, publishing=self.command == "gh-deploy",
+                project,
+                pipeline.today(),
+                os.environ,
+                publishing=self.command == "gh-deploy",
                 site_url=config.site_url or "",
             )
         except InvalidData as error:

@@ -62,7 +62,7 @@ def today(environ: Mapping[str, str] = os.environ) -> dt.date:
     """The date pages are rendered for: ``SOURCE_DATE_EPOCH`` when set, so builds reproduce."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return dt.date.today()
 
 
@@ -88,7 +88,12 @@ def load(project: Project, as_of: dt.date) -> PartnersFile:
 
 
 def generate(
-    project: Project, as_of: dt.date, environ: Mapping[str, str], *, publishing: bool = False, site_url: str = ""
+    project: Project,
+    as_of: dt.date,
+    environ: Mapping[str, str],
+    *,
+    publishing: bool = False,
+    site_url: str = "",
 ) -> Outcome:
     """Validate first; only a valid file renders, and only changed files are written."""
     with collector_paused():

@@ -18,8 +18,8 @@ from .calendar_files import event_calendar, event_paths
 from .host_files import netlify_headers, robots_txt
 from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
-from .svg_charts import bar_chart, stacked_columns
 from .models import Event, Partner, PartnersFile, Referral
+from .svg_charts import bar_chart, stacked_columns
 from .tree import PartnerLedger, ReferralTree
 from .views import (
     METHOD_WORDS,
@@ -77,7 +77,9 @@ class _Site:
     issues: list[MonthlyIssue]
     calendars: dict[int, str]  # index of the event in data.events → its .ics path
 
-    def events_after(self, after: dt.date, source: str, days: int | None = None) -> list[tuple[Event, Markdown]]:
+    def events_after(
+        self, after: dt.date, source: str, days: int | None = None
+    ) -> list[tuple[Event, Markdown]]:
         """Upcoming events with a link to each one's calendar file, relative to ``source``."""
         until = after + dt.timedelta(days=days) if days is not None else dt.date.max
         chosen = [(i, e) for i, e in enumerate(self.data.events) if after < e.date <= until]
@@ -89,7 +91,9 @@ def render_site(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
     """Every generated file, keyed by its path relative to the docs folder."""
     ledger = PartnerLedger.of(data)
     calendars = dict(enumerate(event_paths(data.events)))
-    site = _Site(data, layout, _environment(), ledger, ReferralTree.of(data, ledger), monthly_issues(data), calendars)
+    site = _Site(
+        data, layout, _environment(), ledger, ReferralTree.of(data, ledger), monthly_issues(data), calendars
+    )
     files = {
         "index.md": _render_home(site),
         TREE_PAGE: _render_tree(site),
@@ -145,7 +149,9 @@ def _render_home(site: _Site) -> str:
         partners=len(data.partners),
         referrals=len(data.referrals),
         wins=sum(stage_of(r) == "won" for r in data.referrals),
-        latest=[(issue, _link("index.md", site.layout.post_page(issue))) for issue in reversed(site.issues[-6:])],
+        latest=[
+            (issue, _link("index.md", site.layout.post_page(issue))) for issue in reversed(site.issues[-6:])
+        ],
         events=site.events_after(site.layout.as_of - dt.timedelta(days=1), "index.md"),
         feed=Markdown(site.layout.feed_file),
         tree_page=Markdown(TREE_PAGE),
@@ -160,7 +166,8 @@ def _render_tree(site: _Site) -> str:
         if tree.children_of(root):
             outline.append((Markdown(""), shown_name(tree.partners[root])))
             outline.extend(
-                (Markdown("    " * depth), shown_name(tree.partners[pid])) for pid, depth in tree.depth_below(root)
+                (Markdown("    " * depth), shown_name(tree.partners[pid]))
+                for pid, depth in tree.depth_below(root)
             )
     return site.env.get_template("tree.md.j2").render(
         meta=Markdown(front_matter(meta)),
@@ -171,12 +178,20 @@ def _render_tree(site: _Site) -> str:
 
 
 def _render_insights(site: _Site) -> str:
-    meta = {"title": "Referral insights", "private": True, "search": {"exclude": True},
-            "hide": ["navigation", "footer"]}
+    meta = {
+        "title": "Referral insights",
+        "private": True,
+        "search": {"exclude": True},
+        "hide": ["navigation", "footer"],
+    }
     insights = compute_insights(site.data, site.tree)
-    methods = [(METHOD_WORDS.get(r.label, r.label), r.rate * 100, f"{r.rate:.0%}") for r in insights.by_method]
-    months = [(row.month.label[:3] + row.month.label[-2:], {"won": row.won, "lost": row.lost, "open": row.open})
-              for row in insights.per_month]
+    methods = [
+        (METHOD_WORDS.get(r.label, r.label), r.rate * 100, f"{r.rate:.0%}") for r in insights.by_method
+    ]
+    months = [
+        (row.month.label[:3] + row.month.label[-2:], {"won": row.won, "lost": row.lost, "open": row.open})
+        for row in insights.per_month
+    ]
     return site.env.get_template("insights.md.j2").render(
         meta=Markdown(front_matter(meta)),
         newsletter=site.data.newsletter,
@@ -215,7 +230,9 @@ def _render_partner(site: _Site, partner: Partner) -> str:
     }
     source = site.layout.partner_page(partner)
     referrals = sorted(
-        site.ledger.referrals_of(partner.id), key=lambda r: (last_activity(r), r.introduced, r.id), reverse=True
+        site.ledger.referrals_of(partner.id),
+        key=lambda r: (last_activity(r), r.introduced, r.id),
+        reverse=True,
     )
     given = sorted(site.ledger.given_to(partner.id), key=lambda g: g.date, reverse=True)
     branch = partner_branch(site.tree, partner)

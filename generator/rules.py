@@ -9,16 +9,30 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
-from .models import TERMINAL_STAGES, Partner, PartnersFile, Referral
+from .models import TERMINAL_STAGES, Given, Partner, PartnersFile, Referral
 from .problems import FieldPath
 
 Finding = tuple[FieldPath, str]
 Record = TypeVar("Record")
 
 
-def check(data: PartnersFile, today: dt.date, *, extra_partner_ids: Iterable[str] = ()) -> list[Finding]:
+@dataclass(frozen=True)
+class Records:
+    """The sections the rules read; ``None`` stands for a record that failed its own validation."""
+
+    partners: Sequence[Partner | None]
+    referrals: Sequence[Referral | None]
+    given: Sequence[Given | None]
+
+    @classmethod
+    def of(cls, data: PartnersFile) -> Records:
+        return cls(data.partners, data.referrals, data.given)
+
+
+def check(data: Records, today: dt.date, *, extra_partner_ids: Iterable[str] = ()) -> list[Finding]:
     """Every cross-record problem in the file, as (field path, message)."""
     partners = _present(data.partners)
     referrals = _present(data.referrals)
@@ -47,7 +61,9 @@ def _duplicates(section: str, noun: str, ids: list[tuple[int, str]]) -> Iterator
             first_index[value] = index
 
 
-def _references(section: str, field: str, values: list[tuple[int, str]], known: set[str]) -> Iterator[Finding]:
+def _references(
+    section: str, field: str, values: list[tuple[int, str]], known: set[str]
+) -> Iterator[Finding]:
     for index, value in values:
         if value not in known:
             yield (section, index, field), _unknown_partner(value, known)
@@ -86,7 +102,7 @@ def _cycles(parent: dict[str, str], index_of: dict[str, int]) -> Iterator[Findin
             walk.append(node)
             node = parent[node]
         if node is not None and state.get(node) == 1:
-            cycle = walk[walk.index(node):]
+            cycle = walk[walk.index(node) :]
             first = min(cycle, key=lambda pid: index_of[pid])
             loop = " → ".join([*cycle, cycle[0]])
             yield ("partners", index_of[first], "referred_by"), f"the referral tree has a cycle: {loop}"

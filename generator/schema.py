@@ -113,7 +113,7 @@ def _tidy(node: Any) -> Any:
         elif key in _DATA_KEYWORDS:
             tidied[key] = value
         else:
-            tidied[_RENAMED_KEYWORDS.get(key, key)] = _tidy(value)
+            tidied[_RENAMED_KEYWORDS.get(key) or key] = _tidy(value)
     return tidied
 
 

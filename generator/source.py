@@ -98,7 +98,7 @@ def _position(mark: Any) -> tuple[int, int]:
 class _Frame:
     """A mapping or list being filled, with the key waiting for its value."""
 
-    __slots__ = ("container", "path", "pending_key", "discard")
+    __slots__ = ("container", "discard", "path", "pending_key")
 
     def __init__(self, container: dict[str, Any] | list[Any], path: FieldPath) -> None:
         self.container = container

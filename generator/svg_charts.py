@@ -43,7 +43,8 @@ def stacked_columns(columns: Sequence[tuple[str, dict[str, int]]], series: Seque
     height = plot_height + 70
     parts = [_open(width, height, title)]
     for index, (label, values) in enumerate(columns):
-        left, bottom = 40 + index * column_width, plot_height + 10
+        left = 40 + index * column_width
+        bottom: float = plot_height + 10
         for name in series:
             size = plot_height * values.get(name, 0) / largest
             fill, opacity = SERIES_STYLE.get(name, ("#607d8b", "1"))

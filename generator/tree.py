@@ -112,7 +112,7 @@ class ReferralTree:
 
     def ancestors(self, partner_id: str) -> list[Partner]:
         """Who introduced this partner, who introduced them, and so on (nearest first)."""
-        found = []
+        found: list[Partner] = []
         current = self.partners[partner_id].referred_by
         while current is not None and current in self.partners and len(found) < len(self.partners):
             found.append(self.partners[current])

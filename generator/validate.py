@@ -11,12 +11,14 @@ import datetime as dt
 import difflib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from . import models, rules, source
 from .problems import FieldPath, InvalidData, Problem
+
+Record = TypeVar("Record", bound=BaseModel)
 
 _TYPE_WORDS = {
     "list_type": "expected a list (items starting with '- ')",
@@ -59,7 +61,7 @@ def validate_document(document: source.SourceDocument, today: dt.date) -> models
         findings = rules.check(partial, today, extra_partner_ids=raw_ids)
         problems = [*_field_problems(document, error), *_located(document, findings)]
         raise InvalidData([*document.problems, *problems]) from None
-    problems = _located(document, rules.check(partners_file, today))
+    problems = _located(document, rules.check(rules.Records.of(partners_file), today))
     if problems or document.problems:
         raise InvalidData([*document.problems, *problems])
     return partners_file
@@ -69,30 +71,30 @@ def _located(document: source.SourceDocument, findings: list[rules.Finding]) -> 
     return [document.problem(path, message) for path, message in findings]
 
 
-_SECTIONS: dict[str, type[BaseModel]] = {
-    "partners": models.Partner,
-    "referrals": models.Referral,
-    "given": models.Given,
-}
-
-
-def _valid_records(data: dict[str, Any]) -> tuple[models.PartnersFile, set[str]]:
+def _valid_records(data: dict[str, Any]) -> tuple[rules.Records, set[str]]:
     """The records that are valid on their own, so cross-record checks can still run.
 
     Also the raw partner ids, so a partner left out for another mistake is not reported
     as missing too.
     """
-    kept: dict[str, tuple[BaseModel, ...]] = {}
-    for section, model in _SECTIONS.items():
-        items = data.get(section)
-        records = items if isinstance(items, list) else []
-        kept[section] = tuple(_valid_or_none(model, item) for item in records)
-    raw_partners = data.get("partners") if isinstance(data.get("partners"), list) else []
-    raw_ids = {item.get("id") for item in raw_partners if isinstance(item, dict) and isinstance(item.get("id"), str)}
-    return models.PartnersFile.model_construct(newsletter=None, events=(), **kept), raw_ids
+    raw_partners = _section(data, "partners")
+    records = rules.Records(
+        partners=[_valid_or_none(models.Partner, item) for item in raw_partners],
+        referrals=[_valid_or_none(models.Referral, item) for item in _section(data, "referrals")],
+        given=[_valid_or_none(models.Given, item) for item in _section(data, "given")],
+    )
+    raw_ids = {
+        item["id"] for item in raw_partners if isinstance(item, dict) and isinstance(item.get("id"), str)
+    }
+    return records, raw_ids
 
 
-def _valid_or_none(model: type[BaseModel], item: Any) -> BaseModel | None:
+def _section(data: dict[str, Any], name: str) -> list[Any]:
+    items = data.get(name)
+    return items if isinstance(items, list) else []
+
+
+def _valid_or_none(model: type[Record], item: Any) -> Record | None:
     try:
         return model.model_validate(item)
     except ValidationError:

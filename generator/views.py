@@ -111,7 +111,10 @@ def monthly_issues(data: PartnersFile) -> list[MonthlyIssue]:
     tree = ReferralTree.of(data, PartnerLedger.of(data))
     tallies = _tally(data)
     issues = [
-        replace(_issue(month, tallies[month], partners, data.events), tree_thanks=_roots_of_wins(tallies[month], tree))
+        replace(
+            _issue(month, tallies[month], partners, data.events),
+            tree_thanks=_roots_of_wins(tallies[month], tree),
+        )
         for month in sorted(tallies)
     ]
     return _with_spotlights(issues, data.partners)
@@ -137,7 +140,9 @@ def _tally(data: PartnersFile) -> dict[Month, _MonthTally]:
     return tallies
 
 
-def _issue(month: Month, tally: _MonthTally, partners: dict[str, Partner], events: Iterable[Event]) -> MonthlyIssue:
+def _issue(
+    month: Month, tally: _MonthTally, partners: dict[str, Partner], events: Iterable[Event]
+) -> MonthlyIssue:
     givers = {referral.partner: partners[referral.partner] for referral in tally.referrals}
     named = tuple(sorted((p for p in givers.values() if p.public), key=lambda p: p.name))
     good_news = tuple(

@@ -7,11 +7,23 @@ import html
 from collections.abc import Sequence
 from urllib.parse import quote
 
-
 # English whatever the machine's locale (calendar.month_name follows LC_TIME, and asks
 # strftime on every lookup): the same data gives the same pages everywhere.
-MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
+MONTH_NAMES = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def long_date(day: dt.date) -> str:

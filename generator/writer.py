@@ -77,7 +77,8 @@ def _refuse_foreign(docs_dir: Path, encoded: dict[str, bytes], previous: list[st
     foreign = [
         docs_dir / relative
         for relative in encoded
-        if relative not in ours and (docs_dir / relative).exists()
+        if relative not in ours
+        and (docs_dir / relative).exists()
         and (docs_dir / relative).read_bytes() != encoded[relative]
     ]
     if foreign:

@@ -57,8 +57,13 @@ class SiteProject:
 
     def run(self, *args: str, check: bool = False, **extra_env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            list(args), cwd=self.root, env=self.env(**extra_env), capture_output=True, text=True,
-            check=check, stdin=subprocess.DEVNULL,
+            list(args),
+            cwd=self.root,
+            env=self.env(**extra_env),
+            capture_output=True,
+            text=True,
+            check=check,
+            stdin=subprocess.DEVNULL,
         )
 
     def mkdocs_build(self, *flags: str, **extra_env: str) -> subprocess.CompletedProcess[str]:

@@ -25,9 +25,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from conftest import REPO, TEST_SECRET, make_project
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
-from conftest import REPO, TEST_SECRET, make_project
 from generator.addresses import private_token
 from generator.views import STAGE_WORDS
 from generator.words import long_date
@@ -37,8 +37,14 @@ from generator.words import long_date
 BROWSERS = [Path("/usr/bin/chromium-headless-shell"), Path("/usr/bin/chromium")]
 CHROMIUM = Path(os.environ.get("CHROMIUM") or next((b for b in BROWSERS if b.is_file()), BROWSERS[0]))
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "test-artifacts"
@@ -72,7 +78,7 @@ def partner_path(partner_id: str) -> str:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -123,8 +129,12 @@ def browser() -> Iterator[Browser]:
 
 def _new_context(browser: Browser, viewport: str, scheme: str) -> BrowserContext:
     context = browser.new_context(
-        viewport=VIEWPORTS[viewport], color_scheme=scheme, reduced_motion="reduce", locale="en-GB",
-        timezone_id="UTC", service_workers="block",
+        viewport=VIEWPORTS[viewport],
+        color_scheme=scheme,
+        reduced_motion="reduce",
+        locale="en-GB",
+        timezone_id="UTC",
+        service_workers="block",
     )
     context.set_default_timeout(TIMEOUT_MS)
     return context

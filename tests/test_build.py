@@ -23,8 +23,8 @@ from urllib.parse import unquote
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
-
 from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, fixture_text, make_project
+
 from generator import project as pipeline
 from generator.addresses import private_token
 from generator.problems import InvalidData
@@ -258,7 +258,11 @@ def test_partner_pages_are_hidden_from_robots_and_referrers(site: SiteProject) -
 
 
 def test_no_navigation_links_to_private_pages(site: SiteProject) -> None:
-    for page in (site.site / "index.html", post_html(site, "newsletter-2026-03"), site.site / "blog/index.html"):
+    for page in (
+        site.site / "index.html",
+        post_html(site, "newsletter-2026-03"),
+        site.site / "blog/index.html",
+    ):
         assert private_links(page) == [], page
 
 
@@ -317,8 +321,13 @@ def test_private_addresses_appear_only_on_their_own_page(site: SiteProject) -> N
 
 
 def test_search_sitemap_and_feeds_hold_nothing_private(site: SiteProject) -> None:
-    for name in ("search/search_index.json", "sitemap.xml", "sitemap.xml.gz", "feed_rss_created.xml",
-                 "feed_rss_updated.xml"):
+    for name in (
+        "search/search_index.json",
+        "sitemap.xml",
+        "sitemap.xml.gz",
+        "feed_rss_created.xml",
+        "feed_rss_updated.xml",
+    ):
         text = normalized_text(site.site / name)
         assert "/p/" not in text and "SECRET" not in text, name
     index = json.loads(site.read_site("search/search_index.json"))

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from conftest import REPO, TEST_SECRET, SiteProject, fixture_text
+
 from generator.addresses import private_token
 from generator.cli import _parser
 
@@ -56,7 +57,9 @@ def test_links_prints_each_partner_with_full_private_address(project: SiteProjec
 
 
 def test_epoch_changes_one_partners_address(project: SiteProject) -> None:
-    project.write_data(fixture_text("small.yaml").replace("    public: true\n", "    public: true\n    epoch: 1\n", 1))
+    project.write_data(
+        fixture_text("small.yaml").replace("    public: true\n", "    public: true\n    epoch: 1\n", 1)
+    )
     links = dict(line.split("\t") for line in project.generator("links").stdout.splitlines())
     assert len(links) == 4
     secret = TEST_SECRET.encode()
@@ -95,7 +98,9 @@ def test_guard_names_the_field_of_a_value_out_of_place_and_exits_one(project: Si
     (project.site / "index.html").write_text("<h1>Test Partner News</h1>", encoding="utf-8")
     clean = project.generator("guard")
     assert clean.returncode == 0, clean.stdout + clean.stderr
-    assert clean.stdout.splitlines()[-1] == "Leak guard: 0 confidential values out of place in 2 files of site."
+    assert (
+        clean.stdout.splitlines()[-1] == "Leak guard: 0 confidential values out of place in 2 files of site."
+    )
     (project.site / "index.html").write_text("<p>SECRET-PROSPECT-DANA &amp; more</p>", encoding="utf-8")
     leaked = project.generator("guard", "site")
     assert leaked.returncode == 1

@@ -11,10 +11,10 @@ import markdown
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from conftest import TEST_SECRET, SiteProject, make_project
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import TEST_SECRET, SiteProject, make_project
 from generator.addresses import private_token
 from generator.markdown import escape_text, front_matter
 from generator.validate import load_text
@@ -163,7 +163,9 @@ def test_titles_are_literal(hostile_site: SiteProject) -> None:
 
 def test_search_index_holds_literal_text(hostile_site: SiteProject) -> None:
     index = json.loads(hostile_site.read_site("search/search_index.json"))
-    text = " ".join(BeautifulSoup(doc["title"] + " " + doc["text"], "html.parser").get_text() for doc in index["docs"])
+    text = " ".join(
+        BeautifulSoup(doc["title"] + " " + doc["text"], "html.parser").get_text() for doc in index["docs"]
+    )
     assert "<script>alert(1)</script>" in text  # as text, once parsed like the search UI does
 
 
@@ -171,9 +173,21 @@ def test_search_index_holds_literal_text(hostile_site: SiteProject) -> None:
 YAML_TEXT = st.characters(blacklist_categories=("Cc", "Cs"))
 
 # The same Markdown pipeline as mkdocs.yml, for fast property checks without a full build.
-EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc", "pymdownx.details",
-              "pymdownx.superfences", "pymdownx.emoji", "pymdownx.snippets", "pymdownx.mark",
-              "pymdownx.tilde", "pymdownx.caret", "pymdownx.smartsymbols"]
+EXTENSIONS = [
+    "admonition",
+    "attr_list",
+    "md_in_html",
+    "tables",
+    "toc",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "pymdownx.emoji",
+    "pymdownx.snippets",
+    "pymdownx.mark",
+    "pymdownx.tilde",
+    "pymdownx.caret",
+    "pymdownx.smartsymbols",
+]
 
 
 @settings(max_examples=100, deadline=None)
@@ -195,7 +209,10 @@ def test_front_matter_round_trips(value: str) -> None:
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.sampled_from(["name", "company", "profession", "spotlight"]), st.text(YAML_TEXT, min_size=1, max_size=30).filter(str.strip))
+@given(
+    st.sampled_from(["name", "company", "profession", "spotlight"]),
+    st.text(YAML_TEXT, min_size=1, max_size=30).filter(str.strip),
+)
 def test_hostile_partner_fields_load_and_render(field: str, value: str) -> None:
     """Any text a partner field accepts renders into Markdown whose HTML shows that text."""
     from generator.render import SiteLayout, render_site

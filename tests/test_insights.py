@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import fixture_text
+
 from generator.insights import Insights, compute_insights
 from generator.render import SiteLayout, render_site
 from generator.tree import PartnerLedger, ReferralTree
@@ -23,7 +23,12 @@ def insights() -> Insights:
 
 def test_conversion_by_method(insights: Insights) -> None:
     rows = [(r.label, r.referrals, r.won, r.lost, r.value_won) for r in insights.by_method]
-    assert rows == [("name", 1, 0, 1, 0), ("letter", 1, 0, 0, 0), ("call", 1, 1, 0, 0), ("lunch", 2, 2, 0, 1500)]
+    assert rows == [
+        ("name", 1, 0, 1, 0),
+        ("letter", 1, 0, 0, 0),
+        ("call", 1, 1, 0, 0),
+        ("lunch", 2, 2, 0, 1500),
+    ]
     assert insights.by_method[3].rate == 1.0
 
 
@@ -35,8 +40,11 @@ def test_conversion_by_asked_or_earned(insights: Insights) -> None:
 def test_conversion_by_partner_best_first(insights: Insights) -> None:
     rows = [(r.label, r.referrals, r.won, r.value_won) for r in insights.by_partner]
     assert rows == [
-        ("Bob Baker", 1, 1, 1000), ("Dee Dunn", 1, 1, 500), ("PRIVATE-CAL", 1, 1, 0),
-        ("Ann Able", 1, 0, 0), ("Eve Evans", 1, 0, 0),
+        ("Bob Baker", 1, 1, 1000),
+        ("Dee Dunn", 1, 1, 500),
+        ("PRIVATE-CAL", 1, 1, 0),
+        ("Ann Able", 1, 0, 0),
+        ("Eve Evans", 1, 0, 0),
     ]
 
 
@@ -44,7 +52,10 @@ def test_medians_and_months(insights: Insights) -> None:
     assert insights.days_to_meeting is None
     assert insights.days_to_win == 19
     assert [(m.month.key, m.won, m.lost, m.open) for m in insights.per_month] == [
-        ("2026-03", 1, 0, 1), ("2026-04", 1, 0, 0), ("2026-05", 1, 0, 0), ("2026-06", 0, 1, 0),
+        ("2026-03", 1, 0, 1),
+        ("2026-04", 1, 0, 0),
+        ("2026-05", 1, 0, 0),
+        ("2026-06", 0, 1, 0),
     ]
 
 
@@ -63,5 +74,8 @@ def test_insights_page_is_private_with_charts_and_tables() -> None:
     assert "| an introductory phone call | 1 | 1 | 100% | 0 |" in page
     assert "| a lunch meeting of the three of us | 2 | 2 | 100% | 1,500 |" in page
     assert "PROSPECT" not in page
-    assert not any(layout.insights_page.removesuffix(".md") in text for path, text in files.items()
-                   if path != layout.insights_page)
+    assert not any(
+        layout.insights_page.removesuffix(".md") in text
+        for path, text in files.items()
+        if path != layout.insights_page
+    )

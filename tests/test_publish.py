@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, TEST_SECRET, SiteProject, fixture_text, make_project
+
 from generator.addresses import private_token
 
 WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
@@ -48,8 +48,14 @@ def test_workflow_checks_builds_strict_and_deploys_only_main() -> None:
 
 
 def git(*args: str, cwd: Path) -> str:
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.com", "PATH": "/usr/bin:/bin", "HOME": str(cwd)}
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(cwd),
+    }
     return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
 
 
@@ -63,8 +69,15 @@ def test_gh_deploy_pushes_the_site_and_nothing_private(project: SiteProject, tmp
     git("remote", "add", "origin", str(remote), cwd=project.root)
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     result = project.run(
-        mkdocs, "gh-deploy", "--force", "--no-history", "--remote-name", "origin",
-        GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
+        mkdocs,
+        "gh-deploy",
+        "--force",
+        "--no-history",
+        "--remote-name",
+        "origin",
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.com",
+        GIT_COMMITTER_NAME="t",
         GIT_COMMITTER_EMAIL="t@example.com",
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-import functools
 import datetime as dt
+import functools
 import json
 import subprocess
 import sys
@@ -14,11 +14,10 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from conftest import FIXTURES, REPO
 
 from generator import cli, models
 from generator.schema import SCHEMA_PATH, partners_schema, render_schema
-
-from conftest import FIXTURES, REPO
 
 REGENERATE = "python -m generator schema --write"
 
@@ -37,7 +36,7 @@ def _iso_dates(value: Any) -> Any:
 def _load(path: Path) -> Any:
     """The file as plain data, the way a YAML-aware editor reads it (PyYAML's safe rules)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return _iso_dates(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))  # noqa: S506 (safe loader)
+    return _iso_dates(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))
 
 
 @functools.cache
@@ -113,7 +112,9 @@ def test_schema_header_and_shape() -> None:
 
 
 def test_every_property_has_a_description() -> None:
-    missing = [name for name, node in _properties(partners_schema()) if not str(node.get("description", "")).strip()]
+    missing = [
+        name for name, node in _properties(partners_schema()) if not str(node.get("description", "")).strip()
+    ]
     assert not missing, f"add a Field(description=...) in generator/models.py for: {', '.join(missing)}"
     # Every model too (shown when hovering a mapping).
     assert all(definition.get("description") for definition in partners_schema()["$defs"].values())
@@ -123,16 +124,30 @@ def test_types_are_what_an_editor_writes() -> None:
     defs = partners_schema()["$defs"]
     assert defs["Partner"]["properties"]["since"]["format"] == "date"
     assert "string" in defs["Partner"]["properties"]["since"]["type"]
-    assert defs["Update"]["properties"]["date"] == {**defs["Update"]["properties"]["date"], "type": "string", "format": "date"}
+    assert defs["Update"]["properties"]["date"] == {
+        **defs["Update"]["properties"]["date"],
+        "type": "string",
+        "format": "date",
+    }
     assert defs["Partner"]["properties"]["public"]["type"] == "boolean"
     assert defs["Partner"]["properties"]["public"]["default"] is False
     assert defs["Referral"]["properties"]["asked"]["type"] == ["boolean", "null"]
-    assert defs["Partner"]["properties"]["epoch"] == {**defs["Partner"]["properties"]["epoch"], "type": "integer", "minimum": 0, "default": 0}
+    assert defs["Partner"]["properties"]["epoch"] == {
+        **defs["Partner"]["properties"]["epoch"],
+        "type": "integer",
+        "minimum": 0,
+        "default": 0,
+    }
     due = defs["Newsletter"]["properties"]["due_after_days"]
     assert (due["type"], due["minimum"], due["maximum"], due["default"]) == ("integer", 1, 3650, 30)
     assert defs["Referral"]["properties"]["value"]["minimum"] == 0
     assert defs["Update"]["properties"]["stage"]["enum"] == list(models.STAGES)
-    for model, field in [("Partner", "id"), ("Partner", "referred_by"), ("Referral", "partner"), ("Given", "partner")]:
+    for model, field in [
+        ("Partner", "id"),
+        ("Partner", "referred_by"),
+        ("Referral", "partner"),
+        ("Given", "partner"),
+    ]:
         assert defs[model]["properties"][field]["pattern"] == models.ID_PATTERN, (model, field)
 
 
@@ -147,7 +162,9 @@ def test_no_pydantic_noise_left() -> None:
 
 @pytest.mark.parametrize("path", [REPO / "partners.yaml", FIXTURES / "small.yaml"], ids=["demo", "small"])
 def test_valid_files_pass_the_schema(path: Path) -> None:
-    errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in _validator().iter_errors(_load(path))]
+    errors = [
+        f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in _validator().iter_errors(_load(path))
+    ]
     assert not errors, "\n".join(errors)
 
 
@@ -209,10 +226,26 @@ def test_hook_entry_checks_the_files_it_is_given(tmp_path: Path) -> None:
     command = [sys.executable, *entry[1:]]
     good = tmp_path / "partners.yaml"
     good.write_bytes((FIXTURES / "small.yaml").read_bytes())
-    ok = subprocess.run([*command, "partners.yaml"], cwd=tmp_path, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    ok = subprocess.run(
+        [*command, "partners.yaml"],
+        check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    good.write_text(good.read_text(encoding="utf-8").replace("stage: met", "stage: mett", 1), encoding="utf-8")
-    bad = subprocess.run([*command, "partners.yaml"], cwd=tmp_path, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    good.write_text(
+        good.read_text(encoding="utf-8").replace("stage: met", "stage: mett", 1), encoding="utf-8"
+    )
+    bad = subprocess.run(
+        [*command, "partners.yaml"],
+        check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     assert bad.returncode != 0
     assert "partners.yaml:" in bad.stdout and "stage" in bad.stdout
 

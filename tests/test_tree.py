@@ -7,8 +7,8 @@ import re
 
 import icalendar
 import pytest
-
 from conftest import fixture_text
+
 from generator.branch import partner_branch
 from generator.models import PartnersFile
 from generator.render import SiteLayout, render_site
@@ -96,7 +96,11 @@ def test_public_tree_names_only_consenting_partners(files: dict[str, str]) -> No
     assert "PRIVATE" not in page and "PROSPECT" not in page
     outline = re.findall(r"^( *)- (.*)$", page.split("## The tree in words")[1], re.MULTILINE)
     assert [(len(indent) // 4, name) for indent, name in outline] == [
-        (0, "Ann Able"), (1, "Bob Baker"), (2, "A partner"), (3, "Dee Dunn"), (1, "A partner"),
+        (0, "Ann Able"),
+        (1, "Bob Baker"),
+        (2, "A partner"),
+        (3, "Dee Dunn"),
+        (1, "A partner"),
     ]
     assert "1 more partner joined on their own" in page
 

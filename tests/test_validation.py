@@ -71,7 +71,10 @@ def test_valid_file_loads_with_types() -> None:
             "partners.yaml:10:9: partners[2].id: duplicate partner id 'anne' (also partners[0])",
         ),
         (
-            ("stage: met", "stage: met\n  - id: r1\n    partner: anne\n    prospect: Eve\n    introduced: 2026-03-01"),
+            (
+                "stage: met",
+                "stage: met\n  - id: r1\n    partner: anne\n    prospect: Eve\n    introduced: 2026-03-01",
+            ),
             "partners.yaml:18:9: referrals[1].id: duplicate referral id 'r1' (also referrals[0])",
         ),
         (
@@ -185,12 +188,17 @@ def test_updates_out_of_order_and_after_a_terminal_stage() -> None:
 
 def test_all_problems_are_reported_in_one_run() -> None:
     text = (
-        VALID.replace("stage: met", "stage: mett").replace("    name: Anne\n", "    name: Anne\n    name: Annie\n")
+        VALID.replace("stage: met", "stage: mett").replace(
+            "    name: Anne\n", "    name: Anne\n    name: Annie\n"
+        )
         + "given:\n  - partner: stevee\n    date: 2026-03-01\n    to: Jo\n"
     )
     found = problems(text)
     assert [line.split(":")[1] for line in found] == ["7", "18", "20"]
-    assert found[2] == "partners.yaml:20:14: given[0].partner: no partner has the id 'stevee'; did you mean 'steve'?"
+    assert (
+        found[2]
+        == "partners.yaml:20:14: given[0].partner: no partner has the id 'stevee'; did you mean 'steve'?"
+    )
 
 
 def test_problems_come_in_file_order() -> None:
@@ -202,9 +210,18 @@ def test_problems_come_in_file_order() -> None:
     ("text", "expected"),
     [
         ("", "partners.yaml:1:1: (file): the file is empty; it needs at least newsletter and partners"),
-        ("# only a comment\n", "partners.yaml:1:1: (file): the file is empty; it needs at least newsletter and partners"),
-        ("- a\n- b\n", "partners.yaml:1:1: (file): the file must be a mapping with newsletter and partners, not a list"),
-        ("just text\n", "partners.yaml:1:1: (file): the file must be a mapping with newsletter and partners, not plain text"),
+        (
+            "# only a comment\n",
+            "partners.yaml:1:1: (file): the file is empty; it needs at least newsletter and partners",
+        ),
+        (
+            "- a\n- b\n",
+            "partners.yaml:1:1: (file): the file must be a mapping with newsletter and partners, not a list",
+        ),
+        (
+            "just text\n",
+            "partners.yaml:1:1: (file): the file must be a mapping with newsletter and partners, not plain text",
+        ),
         (
             VALID + "---\nmore: 1\n",
             "partners.yaml:18:1: (file): the file holds more than one YAML document (a second '---'); keep one",
@@ -267,7 +284,9 @@ def test_huge_file_is_refused_before_parsing() -> None:
     raw = b"# " + b"x" * (50 * 1024 * 1024) + b"\n"
     with pytest.raises(InvalidData) as caught:
         source.read_text(raw, "partners.yaml")
-    assert str(caught.value.problems[0]) == "partners.yaml:1:1: (file): the file is 50.0 MB; the limit is 32 MB"
+    assert (
+        str(caught.value.problems[0]) == "partners.yaml:1:1: (file): the file is 50.0 MB; the limit is 32 MB"
+    )
 
 
 def test_control_character_is_located() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from conftest import fixture_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import fixture_text
 from generator.problems import InvalidData
 from generator.validate import load_text
 
@@ -15,8 +15,36 @@ TODAY = dt.date(2026, 11, 20)
 BASE = fixture_text("small.yaml")
 LINES = BASE.splitlines(keepends=True)
 YAMLISH = st.sampled_from(
-    [":", " ", "-", "\t", "'", '"', "[", "]", "{", "}", "&a", "*a", "!!int", "#", "\n", "no", "0755",
-     "2026-13-45", "---", "null", "~", "|", ">", "id: x", "stage: won", "  ", "\ufeff", "é"]
+    [
+        ":",
+        " ",
+        "-",
+        "\t",
+        "'",
+        '"',
+        "[",
+        "]",
+        "{",
+        "}",
+        "&a",
+        "*a",
+        "!!int",
+        "#",
+        "\n",
+        "no",
+        "0755",
+        "2026-13-45",
+        "---",
+        "null",
+        "~",
+        "|",
+        ">",
+        "id: x",
+        "stage: won",
+        "  ",
+        "\ufeff",
+        "é",
+    ]
 )
 
 

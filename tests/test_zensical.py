@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import REPO, SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, make_project
+
 from generator import guard, validate
 from generator.links import site_public_text
 from generator.models import PartnersFile
