@@ -1,16 +1,24 @@
 # Two commands do all set-up: `make demo` builds the demo site, `make test` runs every test.
-# Both create the virtual environment in .venv from the pinned requirements.txt first.
+# Each creates the virtual environment in .venv from the pinned requirements first; `make test`
+# also installs its test tools (pytest, linters, the browser and npm packages) when missing.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# Deselected by `make test-fast`: everything that builds a site, starts a browser or a server.
+SLOW_MARKERS := build or browser or smtp or engines or slow
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo serve test check
+.PHONY: demo serve check test test-fast lint
 
 $(VENV)/installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/test-tools: $(VENV)/installed requirements-test.txt
+	$(PIP) -r requirements-test.txt
 	touch $@
 
 demo: $(VENV)/installed
@@ -22,5 +30,16 @@ serve: $(VENV)/installed
 check: $(VENV)/installed
 	$(BIN)/python -m generator check
 
-test: $(VENV)/installed
-	$(BIN)/python -m pytest
+lint: $(VENV)/test-tools
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Everything: lint and types, then every test, browser and engines included (a few minutes).
+test: lint
+	scripts/ensure-test-tools
+	$(BIN)/python -m pytest --durations=15
+
+# After every change (about a minute): unit, validation, rendering and golden tests.
+test-fast: $(VENV)/test-tools
+	$(BIN)/python -m pytest -q --durations=15 -m "not ($(SLOW_MARKERS))"

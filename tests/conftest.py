@@ -26,6 +26,27 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "replay"))
 
 
+# The test tiers (`make test-fast` deselects build, browser, smtp, engines and slow). A test's tier
+# follows from what it uses, so a new test that builds a site cannot slip into the fast loop:
+# whole modules that build or drive a browser, and fixtures that build, serve or send.
+MODULE_TIERS = {
+    "test_build": "build",
+    "test_publish": "build",
+    "test_browser": "browser",
+    "test_zensical": "engines",
+}
+FIXTURE_TIERS = {"project": "build", "hostile_site": "build", "smtp": "smtp"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__ if isinstance(item, pytest.Function) else ""
+        if module in MODULE_TIERS:
+            item.add_marker(MODULE_TIERS[module])
+        for fixture in set(getattr(item, "fixturenames", ())) & FIXTURE_TIERS.keys():
+            item.add_marker(FIXTURE_TIERS[fixture])
+
+
 @dataclass
 class SiteProject:
     """A copy of the repo's site skeleton in a temporary folder."""

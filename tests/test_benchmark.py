@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import REPO, SOURCE_DATE_EPOCH
 
@@ -32,6 +33,7 @@ def test_make_data_is_valid_and_deterministic(tmp_path: Path) -> None:
     assert yaml.safe_load(first.read_text(encoding="utf-8"))["partners"][0]["id"] == data.partners[0].id
 
 
+@pytest.mark.slow
 def test_benchmark_smallest_size(tmp_path: Path) -> None:
     output = tmp_path / "bench.json"
     command = [

@@ -20,15 +20,32 @@ def test_check_valid_file_exits_zero_with_summary(project: SiteProject) -> None:
 
 
 def test_check_lists_referrals_due_an_update_oldest_first(project: SiteProject) -> None:
-    project.write_data(fixture_text("small.yaml"))
+    # Two more open referrals after r-003 in the file: one quiet for longer, one for less.
+    later = """
+  - id: r-005
+    partner: steve-hall
+    prospect: Older Quiet
+    introduced: 2026-02-01
+
+  - id: r-006
+    partner: anne-ortiz
+    prospect: Newer Quiet
+    introduced: 2026-04-01
+    updates:
+      - date: 2026-05-01
+        stage: contacted
+
+given:
+"""
+    project.write_data(fixture_text("small.yaml").replace("\ngiven:\n", later, 1))
     result = project.generator("due")
-    assert result.returncode == 0
-    lines = result.stdout.splitlines()
-    # r-003 (introduced 2026-03-15, no update) is the only open referral in the fixture.
-    assert lines == [
+    assert result.returncode == 0, result.stderr
+    listed = [line.split(": due an update: ")[1].split(",")[0] for line in result.stdout.splitlines()]
+    assert listed == ["r-005 from steve-hall", "r-003 from quiet-quinn", "r-006 from anne-ortiz"]
+    assert result.stdout.splitlines()[1] == (
         "partners.yaml:64:5: referrals[2]: due an update: r-003 from quiet-quinn, "
         "no news for 250 days (last on 2026-03-15) (warning)"
-    ]
+    )
 
 
 def test_check_invalid_file_exits_nonzero_and_writes_nothing(project: SiteProject) -> None:

@@ -219,6 +219,7 @@ def test_pre_commit_hooks_match() -> None:
     assert used.get("pass_filenames", True) is True
 
 
+@pytest.mark.build
 def test_hook_entry_checks_the_files_it_is_given(tmp_path: Path) -> None:
     """What pre-commit runs: the entry plus the matching file name; non-zero refuses the commit."""
     entry = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]["entry"].split()

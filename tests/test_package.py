@@ -1,0 +1,59 @@
+"""The package as a user installs it: a wheel in an empty virtual environment, no requirements file.
+
+Catches a dependency imported by the plugin but missing from pyproject.toml, or a template left
+out of the wheel: with both, `pip install .` then `mkdocs build` fails for a new user.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+from conftest import REPO, make_project
+
+pytestmark = pytest.mark.slow
+
+
+def run(*command: str | Path, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        timeout=900,
+    )
+
+
+def test_wheel_installs_alone_and_builds_the_demo(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    built = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels, REPO)
+    assert built.returncode == 0, built.stderr[-3000:]
+    (wheel,) = wheels.glob("referral_newsletter-*.whl")
+
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    installed = run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheel)
+    assert installed.returncode == 0, installed.stderr[-3000:]
+
+    (tmp_path / "site-project").mkdir()
+    project = make_project(tmp_path / "site-project")
+    (project.root / "partners.yaml").write_bytes((REPO / "partners.yaml").read_bytes())
+    result = run(
+        env_dir / "bin" / "mkdocs",
+        "build",
+        "--strict",
+        cwd=project.root,
+        REFERRAL_SITE_SECRET="wheel-test-secret-0123456789abcdefghij",
+        NO_MKDOCS_2_WARNING="1",
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert (project.site / "index.html").is_file()
+    assert len(list((project.site / "p").glob("*/index.html"))) >= 10
+    assert "Leak guard: scanned" in result.stderr
