@@ -38,6 +38,15 @@ MODULE_TIERS = {
 FIXTURE_TIERS = {"project": "build", "hostile_site": "build", "smtp": "smtp"}
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=os.environ.get("UPDATE_GOLDENS") == "1",
+        help="rewrite tests/golden/ from the current output (then review the diff)",
+    )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         module = item.module.__name__ if isinstance(item, pytest.Function) else ""
