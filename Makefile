@@ -12,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: demo serve check test test-fast lint
 
 $(VENV)/installed: requirements.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	scripts/make-venv $(PYTHON) $(VENV)
 	$(PIP) -r requirements.txt
 	$(PIP) --no-deps --no-build-isolation -e .
 	touch $@
