@@ -17,7 +17,7 @@ from .mail.send import parse_rate
 from .problems import InvalidData
 from .render import SiteLayout
 from .schema import SCHEMA_PATH, render_schema
-from .site_secret import MissingSecret, resolve_secret
+from .site_secret import THROWAWAY_WARNING, MissingSecret, SiteSecret, resolve_secret
 from .writer import ForeignFileError
 
 
@@ -115,8 +115,7 @@ def _generate(args: argparse.Namespace) -> int:
     config_file = root / "mkdocs.yml"
     site_url = site_url_from(config_file, required=False) if config_file.is_file() else ""
     outcome = pipeline.generate(project, pipeline.today(), os.environ, site_url=site_url)
-    if outcome.secret.origin == "created":
-        print(f"Created a local preview secret in {project.secret_file} (never commit it).")
+    _say_secret(outcome.secret, project.secret_file)
     print(f"Generated into {args.docs_dir}: {outcome.report}")
     return 0
 
@@ -128,10 +127,21 @@ def _links(args: argparse.Namespace) -> int:
     data = pipeline.load(project, as_of)
     secret = resolve_secret(os.environ, project.secret_file)
     layout = SiteLayout(as_of=as_of, secret=secret.value)
-    for name, url in partner_links(data, layout, site_url):
-        print(f"{name}\t{url}")
+    lines = [f"{name}\t{url}" for name, url in partner_links(data, layout, site_url)]
+    secret.keep()
+    _say_secret(secret, project.secret_file)
+    for line in lines:
+        print(line)
     print(f"Insights for {data.newsletter.owner} (yours only)\t{page_url(site_url, layout.insights_page)}")
     return 0
+
+
+def _say_secret(secret: SiteSecret, secret_file: Path) -> None:
+    """Name a secret made by this run: the addresses printed or built depend on it."""
+    if secret.origin == "created":
+        print(f"Created a local preview secret in {secret_file} (never commit it).", file=sys.stderr)
+    elif secret.origin == "throwaway":
+        print(THROWAWAY_WARNING, file=sys.stderr)
 
 
 def _guard(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from . import guard
 from . import project as pipeline
 from .due import due_referrals
 from .problems import InvalidData
-from .site_secret import MissingSecret
+from .site_secret import THROWAWAY_WARNING, MissingSecret
 from .writer import ForeignFileError
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
@@ -55,6 +55,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             raise PluginError(str(error)) from None
         if outcome.secret.origin == "created":
             log.info("Created a local preview secret in %s (ignored by git).", project.secret_file)
+        elif outcome.secret.origin == "throwaway":
+            log.info(THROWAWAY_WARNING)
         self.outcome = outcome
         log.info("Generated pages from %s: %s", project.display_name, outcome.report)
         for item in due_referrals(outcome.data, pipeline.today()):

@@ -102,4 +102,5 @@ def generate(
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
         files = render_site(data, layout)
         report = write_files(project.docs_dir, files, project.manifest)
+        secret.keep()
     return Outcome(data, report, secret, layout)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -48,7 +48,7 @@ class Edition:
     sender: Address
     date: dt.datetime
     site_url: str
-    secret: bytes
+    secret: bytes = field(repr=False)  # never shown, even in a traceback
 
     @property
     def domain(self) -> str:

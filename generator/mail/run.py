@@ -58,6 +58,7 @@ def run_mail(
     secret = resolve_secret(environ, project.secret_file, publishing=request.send)
     layout = SiteLayout(as_of=as_of, secret=secret.value)
     messages = compose_month(data, request.month, layout, site_url_from(root / "mkdocs.yml"), environ)
+    secret.keep()  # only now: a refused run creates nothing
     _say_skipped(data, say)
     log_path = project.state_dir / LOG_FILE
     if not request.send:
