@@ -72,6 +72,13 @@ def _parser() -> argparse.ArgumentParser:
         "--rate", default=mail_run.DEFAULT_RATE, help="N/s, N/min or N/h (default: %(default)s)"
     )
     mail.add_argument("--resend-uncertain", action="store_true", help="resend messages cut off mid-delivery")
+    mail.add_argument(
+        "--arrived",
+        action="append",
+        default=[],
+        metavar="PARTNER_ID",
+        help="an uncertain message you found in your sent mail: log it as delivered (repeatable)",
+    )
     mail.set_defaults(run=_mail)
     schema = commands.add_parser("schema", help="print the JSON Schema of partners.yaml (for editors)")
     schema.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_PATH} if it changed")
@@ -165,7 +172,9 @@ def _guard(args: argparse.Namespace) -> int:
 
 def _mail(args: argparse.Namespace) -> int:
     month, interval = mail_run.parse_month(args.month), parse_rate(args.rate)
-    request = mail_run.MailRequest(month, Path(args.out), args.send, interval, args.resend_uncertain)
+    request = mail_run.MailRequest(
+        month, Path(args.out), args.send, interval, args.resend_uncertain, tuple(args.arrived)
+    )
     return mail_run.run_mail(request, Path.cwd(), os.environ)
 
 

@@ -40,8 +40,13 @@ class WriteReport:
 
 def write_files(docs_dir: Path, files: dict[str, str], manifest_path: Path) -> WriteReport:
     """Make ``docs_dir`` hold exactly ``files`` among the generator's own files."""
+    return write_bytes(docs_dir, {path: text.encode("utf-8") for path, text in files.items()}, manifest_path)
+
+
+def write_bytes(docs_dir: Path, files: dict[str, bytes], manifest_path: Path) -> WriteReport:
+    """:func:`write_files` for content that is already bytes (such as .eml messages)."""
     previous = read_manifest(manifest_path)
-    encoded = {path: text.encode("utf-8") for path, text in sorted(files.items())}
+    encoded = dict(sorted(files.items()))
     _refuse_foreign(docs_dir, encoded, previous)
     report = WriteReport()
     for relative, content in encoded.items():
