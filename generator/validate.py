@@ -82,6 +82,7 @@ def _valid_records(data: dict[str, Any]) -> tuple[rules.Records, set[str]]:
         partners=[_valid_or_none(models.Partner, item) for item in raw_partners],
         referrals=[_valid_or_none(models.Referral, item) for item in _section(data, "referrals")],
         given=[_valid_or_none(models.Given, item) for item in _section(data, "given")],
+        events=[_valid_or_none(models.Event, item) for item in _section(data, "events")],
     )
     raw_ids = {
         item["id"] for item in raw_partners if isinstance(item, dict) and isinstance(item.get("id"), str)

@@ -1,0 +1,116 @@
+"""Hostile or mistyped input: every value `check` accepts must build; the rest is refused, located.
+
+Dates out of range, YAML tags, odd keys and characters: each gets `file:line:column: field: message`,
+never a traceback, and a refused command changes nothing on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from generator.problems import InvalidData
+from generator.render import SiteLayout, render_site
+from generator.validate import load_text
+
+TODAY = dt.date(2026, 11, 20)
+
+BASE = """\
+newsletter:
+  title: T
+  owner: O
+partners:
+  - id: anne
+    name: Anne
+    since: 2024-05-02
+referrals:
+  - id: r1
+    partner: anne
+    prospect: Dana
+    introduced: 2026-02-03
+    updates:
+      - date: 2026-02-10
+        stage: met
+given:
+  - partner: anne
+    date: 2026-03-01
+    to: Jo
+events:
+  - date: 2026-12-10
+    title: Mixer
+"""
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(InvalidData) as caught:
+        load_text(text, "partners.yaml", TODAY)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_the_base_file_is_valid_and_renders() -> None:
+    data = load_text(BASE, "partners.yaml", TODAY)
+    assert render_site(data, SiteLayout(as_of=TODAY, secret=b"x" * 32))
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+DATES = {
+    "event in year 9999": (
+        ("2026-12-10", "9999-12-31"),
+        "partners.yaml:21:11: events[0].date: 9999-12-31 is more than 5 years ahead "
+        "(the latest event date is 2031-11-20)",
+    ),
+    "event in year 1": (
+        ("2026-12-10", "0001-01-01"),
+        "partners.yaml:21:11: events[0].date: 0001-01-01 is before 1900-01-01; write the real date (YYYY-MM-DD)",
+    ),
+    "introduced in the future": (
+        ("introduced: 2026-02-03", "introduced: 2026-11-21"),
+        "partners.yaml:12:17: referrals[0].introduced: 2026-11-21 is in the future (today is 2026-11-20)",
+    ),
+    "introduced in year 9999": (
+        ("introduced: 2026-02-03", "introduced: 9999-12-31"),
+        "partners.yaml:12:17: referrals[0].introduced: 9999-12-31 is in the future (today is 2026-11-20)",
+    ),
+    "given in the future": (
+        ("date: 2026-03-01", "date: 2027-01-01"),
+        "partners.yaml:18:11: given[0].date: 2027-01-01 is in the future (today is 2026-11-20)",
+    ),
+    "since in the future": (
+        ("since: 2024-05-02", "since: 2030-01-01"),
+        "partners.yaml:7:12: partners[0].since: 2030-01-01 is in the future (today is 2026-11-20)",
+    ),
+    "since in 1800": (
+        ("since: 2024-05-02", "since: 1800-01-01"),
+        "partners.yaml:7:12: partners[0].since: 1800-01-01 is before 1900-01-01; write the real date (YYYY-MM-DD)",
+    ),
+    "update in year 9999": (
+        ("- date: 2026-02-10", "- date: 9999-12-31"),
+        "partners.yaml:14:15: referrals[0].updates[0].date: 9999-12-31 is in the future (today is 2026-11-20)",
+    ),
+}
+
+
+@pytest.mark.parametrize(("change", "expected"), list(DATES.values()), ids=list(DATES))
+def test_dates_out_of_range_are_located_errors(change: tuple[str, str], expected: str) -> None:
+    text = BASE.replace(*change, 1)
+    assert text != BASE
+    assert expected in problems(text)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [("2026-12-10", "2031-11-20"), ("introduced: 2026-02-03", "introduced: 1900-01-01")],
+    ids=["event 5 years ahead", "introduced 1900-01-01"],
+)
+def test_the_edges_of_the_range_are_accepted_and_render(change: tuple[str, str]) -> None:
+    text = BASE.replace(*change, 1)
+    data = load_text(text, "partners.yaml", TODAY)
+    assert render_site(data, SiteLayout(as_of=TODAY, secret=b"x" * 32))
+
+
+def test_a_leap_day_today_gives_a_valid_event_limit() -> None:
+    leap = dt.date(2028, 2, 29)
+    text = BASE.replace("2026-12-10", "2033-02-28", 1)
+    assert load_text(text, "partners.yaml", leap).events[0].date == dt.date(2033, 2, 28)
