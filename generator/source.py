@@ -20,7 +20,6 @@ MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 16
 MAX_PROBLEMS = 100
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_STR_TAG = "tag:yaml.org,2002:str"
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -145,6 +144,8 @@ class _Builder:
         frame = self.stack[-1] if self.stack else None
         if frame is not None and isinstance(frame.container, dict) and frame.pending_key is None:
             self._key(frame, event, value)
+            if problem:
+                self._report(_position(event.start_mark), (*frame.path, frame.pending_key or ""), problem)
         else:
             self._attach(value, event, problem=problem)
 
@@ -158,11 +159,14 @@ class _Builder:
         else:
             self._attach(None, event, problem=message)
 
-    def _tag_problem(self, event: yaml.ScalarEvent) -> str | None:
-        if event.tag in (None, "!", _STR_TAG):
+    def _tag_problem(self, event: yaml.NodeEvent) -> str | None:
+        """Every explicit tag, on a value, a key, a mapping or a list: values here are plain text,
+        and a tag (``!!python/object/new:…``, ``!!set``) asks for something else."""
+        tag = getattr(event, "tag", None)
+        if not tag:
             return None
-        tag = event.tag.replace("tag:yaml.org,2002:", "!!")
-        return f"YAML tags such as {tag} are not supported; remove the tag"
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        return f"YAML tags such as {shown} are not supported; remove the tag"
 
     def _key(self, frame: _Frame, event: yaml.ScalarEvent, key: str | None) -> None:
         assert isinstance(frame.container, dict)
@@ -186,7 +190,8 @@ class _Builder:
             frame.discard = True
         container: dict[str, Any] | list[Any]
         container = {} if isinstance(event, yaml.MappingStartEvent) else []
-        path = self._attach(container, event)
+        assert isinstance(event, yaml.NodeEvent)
+        path = self._attach(container, event, problem=self._tag_problem(event))
         self.stack.append(_Frame(container, path))
         if len(self.stack) > MAX_DEPTH:
             self._report(_position(event.start_mark), path, "nested too deeply for partners.yaml")

@@ -114,3 +114,46 @@ def test_a_leap_day_today_gives_a_valid_event_limit() -> None:
     leap = dt.date(2028, 2, 29)
     text = BASE.replace("2026-12-10", "2033-02-28", 1)
     assert load_text(text, "partners.yaml", leap).events[0].date == dt.date(2033, 2, 28)
+
+
+# --- YAML tags ---------------------------------------------------------------------------------
+
+TAGS = {
+    "object/new on a partner": (
+        ("  - id: anne\n", "  - !!python/object/new:os.system\n    id: anne\n"),
+        "partners.yaml:5:5: partners[0]: YAML tags such as !!python/object/new:os.system are not supported",
+    ),
+    "set on a section": (
+        ("partners:\n", "partners: !!set\n"),
+        "partners.yaml:4:11: partners: YAML tags such as !!set are not supported",
+    ),
+    "map on the file": (
+        ("newsletter:\n", "!!map\nnewsletter:\n"),
+        "partners.yaml:1:1: (file): YAML tags such as !!map are not supported",
+    ),
+    "seq on updates": (
+        ("    updates:\n", "    updates: !!seq\n"),
+        "partners.yaml:13:14: referrals[0].updates: YAML tags such as !!seq are not supported",
+    ),
+    "flow list with a tag": (
+        ("    to: Jo\n", "    to: !!python/object/apply:os.system [echo]\n"),
+        "partners.yaml:19:9: given[0].to: YAML tags such as !!python/object/apply:os.system are not supported",
+    ),
+    "tag on a key": (
+        ("    name: Anne\n", "    !!str name: Anne\n"),
+        "partners.yaml:6:5: partners[0].name: YAML tags such as !!str are not supported",
+    ),
+    "local tag on a value": (
+        ("title: Mixer", "title: !shout Mixer"),
+        "partners.yaml:22:12: events[0].title: YAML tags such as !shout are not supported",
+    ),
+}
+
+
+@pytest.mark.parametrize(("change", "expected"), list(TAGS.values()), ids=list(TAGS))
+def test_every_yaml_tag_is_refused_where_it_stands(change: tuple[str, str], expected: str) -> None:
+    text = BASE.replace(*change, 1)
+    assert text != BASE
+    found = problems(text)
+    assert any(line.startswith(expected) for line in found), found
+    assert all(line.endswith("; remove the tag") for line in found if "tags" in line)
