@@ -27,6 +27,11 @@ _TYPE_WORDS = {
     "model_attributes_type": "expected a mapping of fields (key: value lines)",
     "dict_type": "expected a mapping of fields (key: value lines)",
     "string_type": "expected text",
+    # An empty value (``public:``) reaches the model as None: say what belongs there.
+    "bool_type": "expected true or false",
+    "int_type": "expected a whole number",
+    "float_type": "expected a number",
+    "date_type": "expected a date (YYYY-MM-DD)",
 }
 
 

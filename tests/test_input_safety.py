@@ -157,3 +157,51 @@ def test_every_yaml_tag_is_refused_where_it_stands(change: tuple[str, str], expe
     found = problems(text)
     assert any(line.startswith(expected) for line in found), found
     assert all(line.endswith("; remove the tag") for line in found if "tags" in line)
+
+
+# --- messages an editor understands ------------------------------------------------------------
+
+MESSAGES = {
+    "empty boolean": (
+        ("    since: 2024-05-02\n", "    since: 2024-05-02\n    public:\n"),
+        "partners.yaml:8:12: partners[0].public: expected true or false, but the value is empty",
+    ),
+    "empty date": (
+        ("introduced: 2026-02-03", "introduced:"),
+        "partners.yaml:12:16: referrals[0].introduced: expected a date (YYYY-MM-DD), but the value is empty",
+    ),
+    "line separator in a name": (
+        ("name: Anne", "name: An\u2028ne"),
+        "partners.yaml:6:13: partners[0].name: the character U+2028 (line separator) ends a line in YAML "
+        "but is invisible in most editors; replace it with a space or a normal line break",
+    ),
+    "next line in a quoted name": (
+        ("name: Anne", 'name: "An\x85ne"'),
+        "partners.yaml:6:14: partners[0].name: the character U+0085 (next line) ends a line in YAML",
+    ),
+    "tilde key": (
+        ("    name: Anne\n", "    name: Anne\n    ~: x\n"),
+        "partners.yaml:7:5: partners[0]: a key is empty; write the field name",
+    ),
+    "empty quoted key": (
+        ("    name: Anne\n", '    name: Anne\n    "": x\n'),
+        "partners.yaml:7:5: partners[0]: a key is empty; write the field name",
+    ),
+    "control character in a note": (
+        ("stage: met", "stage: met\n        note: a\x07b"),
+        "partners.yaml:16:16: referrals[0].updates[0].note: the character U+0007 is not allowed in YAML",
+    ),
+    "escape character in an event title": (
+        ("title: Mixer", "title: Mi\x1bxer"),
+        "partners.yaml:22:14: events[0].title: the character U+001B is not allowed in YAML",
+    ),
+}
+
+
+@pytest.mark.parametrize(("change", "expected"), list(MESSAGES.values()), ids=list(MESSAGES))
+def test_messages_name_the_field_in_plain_words(change: tuple[str, str], expected: str) -> None:
+    text = BASE.replace(*change, 1)
+    assert text != BASE
+    found = problems(text)
+    assert any(line.startswith(expected) for line in found), found
+    assert not any(".:" in line or "Input should" in line for line in found), found
