@@ -7,9 +7,13 @@ never a traceback, and a refused command changes nothing on disk.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
+from conftest import CI_ONLY, SOURCE_DATE_EPOCH
 
+from generator.cli import main
 from generator.problems import InvalidData
 from generator.render import SiteLayout, render_site
 from generator.validate import load_text
@@ -205,3 +209,78 @@ def test_messages_name_the_field_in_plain_words(change: tuple[str, str], expecte
     found = problems(text)
     assert any(line.startswith(expected) for line in found), found
     assert not any(".:" in line or "Input should" in line for line in found), found
+
+
+# --- the whole command: refused, located, no traceback, nothing changed on disk -----------------
+
+# Malformed files beyond the cases above; each is BASE with one edit, or whole text.
+MORE: dict[str, tuple[tuple[str, str], str] | str] = {
+    "duplicate key": (("    name: Anne\n", "    name: Anne\n    name: Ann\n"), ""),
+    "alias": (("    to: Jo\n", "    to: *x\n"), ""),
+    "anchor and alias key": (("  owner: O\n", "  owner: &o O\n  *o : x\n"), ""),
+    "tab indentation": (("    name: Anne\n", "\tname: Anne\n"), ""),
+    "unknown field": (("    name: Anne\n", "    nmae: Anne\n"), ""),
+    "bad id": (("  - id: anne\n", "  - id: Anne Ortiz\n"), ""),
+    "bad stage": (("stage: met", "stage: mett"), ""),
+    "unknown partner": (("    partner: anne\n    prospect", "    partner: steve\n    prospect"), ""),
+    "self referral": (("    name: Anne\n", "    name: Anne\n    referred_by: anne\n"), ""),
+    "negative epoch": (("    name: Anne\n", "    name: Anne\n    epoch: -1\n"), ""),
+    "nan value": (("    prospect: Dana\n", "    prospect: Dana\n    value: nan\n"), ""),
+    "due after 0 days": (("  owner: O\n", "  owner: O\n  due_after_days: 0\n"), ""),
+    "date with time": (("introduced: 2026-02-03", "introduced: 2026-02-03T10:00"), ""),
+    "no such date": (("introduced: 2026-02-03", "introduced: 2026-02-30"), ""),
+    "boolean yes": (("    since: 2024-05-02\n", "    since: 2024-05-02\n    public: yes\n"), ""),
+    "list as name": (("name: Anne", "name: [a, b]"), ""),
+    "mapping as title": (("  title: T\n", "  title: {a: b}\n"), ""),
+    "update before introduction": (("- date: 2026-02-10", "- date: 2026-01-10"), ""),
+    "second document": (("", ""), BASE + "---\nx: 1\n"),
+    "list at the top": (("", ""), "- a\n- b\n"),
+    "empty file": (("", ""), ""),
+    "only a comment": (("", ""), "# nothing\n"),
+    "unclosed quote": (("name: Anne", 'name: "Anne'), ""),
+    "deep nesting": (("", ""), "newsletter: " + "[" * 200 + "]" * 200 + "\n"),
+    "surrogate escape": (("name: Anne", 'name: "\\ud800"'), ""),
+    "nul byte": (("name: Anne", "name: An\x00ne"), ""),
+}
+
+
+def _corpus() -> dict[str, str]:
+    """Every malformed file of this module, by name."""
+    corpus: dict[str, str] = {}
+    for table in (DATES, TAGS, MESSAGES):
+        for name, (change, _) in table.items():
+            corpus[name] = BASE.replace(*change, 1)
+    for name, (change, whole) in ((k, v) for k, v in MORE.items() if isinstance(v, tuple)):
+        corpus[name] = whole if change == ("", "") else BASE.replace(*change, 1)
+    return corpus
+
+
+CORPUS = _corpus()
+LOCATED = re.compile(r"^partners\.yaml:\d+:\d+: [^:\s][^:]*: \S")
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()
+    }
+
+
+@pytest.mark.parametrize("name", list(CORPUS))
+def test_a_malformed_file_is_refused_located_and_changes_nothing(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "partners.yaml").write_text(CORPUS[name], encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", "")  # a build would create .referral/secret
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    for variable in CI_ONLY:
+        monkeypatch.delenv(variable, raising=False)
+    before = _snapshot(tmp_path)
+    for command in (["check"], ["generate"]):
+        assert main(command) == 1, command
+        lines = capsys.readouterr().out.splitlines()
+        assert lines and lines[-1].endswith("; nothing was generated."), lines
+        assert all(LOCATED.match(line) for line in lines[:-1]), lines
+    assert _snapshot(tmp_path) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["content", "partners.yaml"]
