@@ -168,6 +168,8 @@ def _not_ancient(path: FieldPath, day: dt.date) -> Iterator[Finding]:
 
 def _years_after(day: dt.date, years: int) -> dt.date:
     """The same day ``years`` later (28 February for 29 February in a common year)."""
+    if day.year + years > dt.MAXYEAR:
+        return dt.date.max
     try:
         return day.replace(year=day.year + years)
     except ValueError:

@@ -15,6 +15,7 @@ from conftest import CI_ONLY, SOURCE_DATE_EPOCH
 
 from generator.cli import main
 from generator.problems import InvalidData
+from generator.project import today
 from generator.render import SiteLayout, render_site
 from generator.validate import load_text
 
@@ -284,3 +285,13 @@ def test_a_malformed_file_is_refused_located_and_changes_nothing(
         assert all(LOCATED.match(line) for line in lines[:-1]), lines
     assert _snapshot(tmp_path) == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["content", "partners.yaml"]
+
+
+@pytest.mark.parametrize("epoch", ["9" * 5000, "99999999999999999", "253402300800", "4102444800"])
+def test_a_source_date_epoch_beyond_2100_is_refused_in_words(epoch: str) -> None:
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH '.*' is not a time before 2100"):
+        today({"SOURCE_DATE_EPOCH": epoch})
+
+
+def test_a_source_date_epoch_in_range_is_the_day() -> None:
+    assert today({"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}) == TODAY
