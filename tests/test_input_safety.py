@@ -289,7 +289,7 @@ def test_a_malformed_file_is_refused_located_and_changes_nothing(
 
 @pytest.mark.parametrize("epoch", ["9" * 5000, "99999999999999999", "253402300800", "4102444800"])
 def test_a_source_date_epoch_beyond_2100_is_refused_in_words(epoch: str) -> None:
-    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH '.*' is not a time before 2100"):
+    with pytest.raises(ValueError, match=r"SOURCE_DATE_EPOCH '.*' is not a time before 2100"):
         today({"SOURCE_DATE_EPOCH": epoch})
 
 
