@@ -753,3 +753,15 @@ def test_bad_rates_are_refused(text: str) -> None:
 def test_bad_months_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="write it as YYYY-MM"):
         parse_month(text)
+
+
+def test_a_refused_review_creates_no_secret(mail: Mailer, mail_project: SiteProject) -> None:
+    folder = mail_project.root / "mail-out" / MONTH
+    folder.mkdir(parents=True)
+    (folder / "steve-hall.eml").write_bytes(b"edited by hand")
+    refused = mail(REFERRAL_SITE_SECRET="")
+    assert refused.returncode == 1 and "steve-hall.eml" in refused.stderr
+    assert not (mail_project.root / ".referral").exists()
+    (folder / "steve-hall.eml").unlink()
+    assert mail(REFERRAL_SITE_SECRET="").returncode == 0
+    assert (mail_project.root / ".referral" / "secret").is_file()
