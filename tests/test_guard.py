@@ -287,3 +287,29 @@ def test_a_hand_written_page_quoting_a_prospect_fails_the_build(project: SitePro
     # Runs after search wrote its index: the page's text is there too.
     assert "referrals[0].prospect in search/search_index.json" in output
     assert "SECRET-PROSPECT-DANA" not in output
+
+
+def sitemap_locs(project: SiteProject) -> list[str]:
+    text = project.read_site("sitemap.xml")
+    with gzip.open(project.site / "sitemap.xml.gz", "rt", encoding="utf-8") as stream:
+        assert stream.read() == text
+    return [line.strip() for line in text.splitlines() if "<loc>" in line]
+
+
+def test_the_sitemap_recognises_the_generators_private_folder() -> None:
+    template = (Path(__file__).parent.parent / "overrides" / "sitemap.xml").read_text(encoding="utf-8")
+    assert f'{{%- set private_dir = "{LAYOUT.private_dir}/" -%}}' in template
+
+
+def test_a_dirty_build_keeps_private_pages_out_of_the_sitemap(project: SiteProject) -> None:
+    """``--dirty`` leaves pages it does not re-read without metadata: the sitemap must still
+    recognise private pages (by their folder), and the build must pass the guard."""
+    text = fixture_text("small.yaml")
+    project.write_data(text)
+    assert project.mkdocs_build().returncode == 0
+    project.write_data(text.replace("SECRET-NOTE-DANA-WON", "SECRET-NOTE-DANA-WON-AGAIN"))
+    result = project.mkdocs_build("--dirty")
+    assert result.returncode == 0, result.stderr
+    assert "no confidential data found" in result.stderr
+    locs = sitemap_locs(project)
+    assert locs and not [loc for loc in locs if "/p/" in loc]
