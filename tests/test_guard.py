@@ -289,6 +289,39 @@ def test_a_hand_written_page_quoting_a_prospect_fails_the_build(project: SitePro
     assert "SECRET-PROSPECT-DANA" not in output
 
 
+def test_a_build_failing_the_guard_moves_the_site_out_of_the_deploy_folder(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    (project.site / ".git").mkdir(parents=True)  # e.g. a gh-pages checkout: not MkDocs' output
+    (project.site / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
+    (project.content / "leak.md").write_text("Lunch with SECRET-PROSPECT-DANA.\n", encoding="utf-8")
+    result = project.mkdocs_build()
+    assert result.returncode != 0
+    quarantined = project.root / ".referral" / "quarantine" / "site"
+    assert f"The built site was moved out of {project.site} to {quarantined}" in result.stderr
+    assert sorted(path.name for path in project.site.iterdir()) == [".git"]
+    assert (quarantined / "leak" / "index.html").is_file() and (quarantined / "sitemap.xml").is_file()
+    # Fixed and built again: a normal site, and a second failure replaces the old quarantine.
+    (project.content / "leak.md").write_text("Lunch.\n", encoding="utf-8")
+    assert project.mkdocs_build().returncode == 0
+    assert (project.site / "leak" / "index.html").is_file()
+    (project.content / "leak.md").write_text("SECRET-PROSPECT-DANA again\n", encoding="utf-8")
+    assert project.mkdocs_build().returncode != 0
+    assert (quarantined / "leak" / "index.html").read_text(encoding="utf-8").count("again") >= 1
+
+
+def test_the_guard_command_fails_closed_too(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    (project.site / "blog").mkdir(parents=True)
+    (project.site / "blog" / "index.html").write_text("<p>SECRET-PROSPECT-DANA</p>", encoding="utf-8")
+    result = project.generator("guard", "site")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == "  - referrals[0].prospect in blog/index.html"
+    quarantined = project.root / ".referral" / "quarantine" / "site"
+    assert f"moved out of site to {quarantined}" in result.stdout
+    assert not list(project.site.iterdir())
+    assert (quarantined / "blog" / "index.html").is_file()
+
+
 def sitemap_locs(project: SiteProject) -> list[str]:
     text = project.read_site("sitemap.xml")
     with gzip.open(project.site / "sitemap.xml.gz", "rt", encoding="utf-8") as stream:
