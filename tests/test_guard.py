@@ -346,3 +346,77 @@ def test_a_dirty_build_keeps_private_pages_out_of_the_sitemap(project: SiteProje
     assert "no confidential data found" in result.stderr
     locs = sitemap_locs(project)
     assert locs and not [loc for loc in locs if "/p/" in loc]
+
+
+# --- forms a page may give a value (issue 13, items 15 and 16) ----------------------------------
+
+CANARY = Confidential("Canary Prospect 1", "referrals[0].prospect", "p/token/")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<h2 id="canary-prospect-1">Introduced</h2>',  # Python-Markdown's heading id
+        '<a href="#canary-prospect-1">¶</a>',
+        "<p>CANARY PROSPECT 1</p>",
+        "<p>Canary <strong>Pro</strong>spect 1</p>",  # split by a tag
+        "<p>Canary Pros<!-- x -->pect 1</p>",  # split by a comment
+        "<td>Canary Prospect</td><td>1</td>",  # cells read as words
+        "<p>Canary Pros\u00adpect\u200b 1</p>",  # soft hyphen, zero-width space
+        "<p>xCanary Prospect 1y</p>",  # a long value touching letters
+        "<p>山田Canary Prospect 1です</p>",  # touching CJK text
+        "<p>Canary&amp;amp;amp;#32;Prospect 1</p>",  # escaped four times
+        "<p>Canary%25252520Prospect 1</p>",  # URL-escaped four times
+    ],
+)
+def test_other_forms_of_a_value_are_found(tmp_path: Path, text: str) -> None:
+    root = site(tmp_path, {"page.html": text})
+    assert guard.scan_site(root, [CANARY]) == [Leak("page.html", "referrals[0].prospect")]
+
+
+def test_a_name_cut_to_a_tree_label_is_found(tmp_path: Path) -> None:
+    name = Confidential("Bartholomew Featherstonehaugh", "partners[2].name", "p/token/")
+    label = '<svg><text x="1">Bartholomew Feather…</text></svg>'
+    root = site(tmp_path, {"tree/index.html": label})
+    assert guard.scan_site(root, [name]) == [Leak("tree/index.html", "partners[2].name")]
+    note = Confidential("Bartholomew Featherstonehaugh", "referrals[0].updates[0].note", None)
+    assert guard.scan_site(root, [note]) == []  # notes are never drawn as labels
+
+
+def test_short_values_still_need_word_edges_except_beside_cjk(tmp_path: Path) -> None:
+    anne = Confidential("Anne", "given[0].to", None)
+    root = site(tmp_path, {"a.html": "Annex, planned, ANNEX", "b.html": "<p>山田Anneです</p>"})
+    assert guard.scan_site(root, [anne]) == [Leak("b.html", "given[0].to")]
+
+
+def test_a_pages_own_note_quoting_another_partners_stock_note_is_not_a_leak(tmp_path: Path) -> None:
+    stock = Confidential("Took a test ride.", "referrals[1].updates[0].note", "p/bob/")
+    own = Confidential("Took a test ride. Loved it.", "referrals[0].updates[0].note", "p/ann/")
+    root = site(
+        tmp_path,
+        {
+            "p/ann/index.html": "<p>Took a test ride. Loved it.</p>",
+            "p/cid/index.html": "<p>Took a test ride. Loved it.</p>",
+            "p/dan/index.html": "<p>Took a test ride. Loved it.</p><p>Took a test ride.</p>",
+        },
+    )
+    assert guard.scan_site(root, [stock, own]) == [
+        Leak("p/cid/index.html", "referrals[0].updates[0].note"),
+        Leak("p/cid/index.html", "referrals[1].updates[0].note"),
+        Leak("p/dan/index.html", "referrals[0].updates[0].note"),
+        Leak("p/dan/index.html", "referrals[1].updates[0].note"),
+    ]
+
+
+def test_a_long_repetitive_value_is_found_in_linear_time(tmp_path: Path) -> None:
+    """pyahocorasick walks the failure chain at every character: a 100,000-character "ha ha …"
+    key made one page take 10 s. Counted in work, not timed: the automaton's keys stay short."""
+    note = " ".join(["ha"] * 33_000)
+    value = Confidential(note, "referrals[0].updates[0].note", "p/a/")
+    root = site(
+        tmp_path,
+        {"p/a/index.html": f"<p>{note}</p>", "index.html": f"<p>{note}</p>", "b.html": note[:-1] + "x"},
+    )
+    matcher = guard.matcher_for([value])
+    assert matcher.longest_key() <= 48
+    assert guard.scan_site(root, [value]) == [Leak("index.html", "referrals[0].updates[0].note")]
