@@ -15,6 +15,7 @@ from .links import page_url, partner_links, site_public_text, site_url_from
 from .mail import run as mail_run
 from .mail.send import parse_rate
 from .problems import InvalidData
+from .quarantine import quarantine, quarantine_note
 from .render import SiteLayout
 from .schema import SCHEMA_PATH, render_schema
 from .site_secret import THROWAWAY_WARNING, MissingSecret, SiteSecret, resolve_secret
@@ -167,7 +168,11 @@ def _guard(args: argparse.Namespace) -> int:
         print(f"  - {leak.describe()}")
     scanned = len(guard.site_files(site))
     print(f"Leak guard: {len(leaks)} confidential values out of place in {scanned} files of {site}.")
-    return 1 if leaks else 0
+    if not leaks:
+        return 0
+    moved = quarantine(site, project.state_dir, site.resolve().name, (leak.file for leak in leaks))
+    print(quarantine_note(moved, site))
+    return 1
 
 
 def _mail(args: argparse.Namespace) -> int:
