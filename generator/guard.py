@@ -26,7 +26,7 @@ import ahocorasick  # type: ignore[import-not-found]  # pyahocorasick ships no t
 
 from .models import Partner, PartnersFile
 from .render import SiteLayout
-from .views import METHOD_WORDS, STAGE_WORDS
+from .words import FIXED_PHRASES
 
 UNESCAPE_ROUNDS = 3
 MIN_LENGTH = 4  # shorter values ("Jo", "Ann") match too much ordinary text to be checked
@@ -156,7 +156,7 @@ def _public_texts(data: PartnersFile) -> Iterator[str]:
     for referral in data.referrals:
         if referral.public and partners[referral.partner].public:
             yield referral.prospect
-    yield from (*STAGE_WORDS.values(), *METHOD_WORDS.values())
+    yield from FIXED_PHRASES
     yield from _template_words()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,9 +131,33 @@ def _environment() -> jinja2.Environment:
         plural=words.plural,
         names=words.join_names,
         money=words.money,
+        count_words=words.count_words,
+        in_sentence=words.in_sentence,
+        capitalize_first=words.capitalized,
     )
-    env.globals.update(stage_words=STAGE_WORDS, method_words=METHOD_WORDS)
+    env.globals.update(
+        stage_words=STAGE_WORDS,
+        method_words=METHOD_WORDS,
+        stage_events=words.STAGE_EVENTS,
+        introduction_line=_prose(words.introduction_line),
+        thanks_for_introductions=_prose(words.thanks_for_introductions),
+        brought_in_line=_prose(words.brought_in_line),
+        introduction_led_to=_prose(words.introduction_led_to),
+        grew_from_you=_prose(words.grew_from_you),
+        issue_opening=_prose(words.issue_opening),
+        month_summary=_prose(words.month_summary),
+    )
     return env
+
+
+def _prose(sentence: Callable[..., str | None]) -> Callable[..., Markdown | None]:
+    """A words.py sentence for a page: the data in it escaped, its own punctuation kept readable."""
+
+    def written(*args: object) -> Markdown | None:
+        text = sentence(*(escape_text(arg) if isinstance(arg, str) else arg for arg in args))
+        return None if text is None else Markdown(text)
+
+    return written
 
 
 def _link(source: str, target: str) -> Markdown:
@@ -239,6 +264,7 @@ def _render_partner(site: _Site, partner: Partner) -> str:
     return site.env.get_template("partner.md.j2").render(
         meta=Markdown(front_matter(meta)),
         partner=partner,
+        greeting=words.greeting_name(partner.name),
         newsletter=site.data.newsletter,
         referrals=[_referral_view(r) for r in referrals],
         given=given,

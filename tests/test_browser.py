@@ -30,7 +30,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, 
 
 from generator.addresses import private_token
 from generator.views import STAGE_WORDS
-from generator.words import long_date
+from generator.words import STAGE_EVENTS, long_date
 
 # Debian's headless shell (apt-get install chromium-headless-shell) idles at a third of the CPU
 # of the full browser, whose hidden omnibox popup keeps repainting; either one works.
@@ -277,7 +277,7 @@ def _check_referral(block: Locator, referral: dict[str, Any]) -> None:
     assert ("○ Closed" in shown["progress"]) == (stage not in ("won", "lost"))
     if updates:
         expect(block.locator("table")).to_be_visible()
-    expected = [[long_date(u["date"]), STAGE_WORDS[u["stage"]], u.get("note", "")] for u in updates]
+    expected = [[long_date(u["date"]), STAGE_EVENTS[u["stage"]], u.get("note", "")] for u in updates]
     assert shown["rows"] == expected
 
 

@@ -71,8 +71,8 @@ def test_insights_page_is_private_with_charts_and_tables() -> None:
     assert layout.insights_page.startswith("p/") and len(layout.insights_page) == len("p/") + 26 + len(".md")
     assert "private: true" in page and "exclude: true" in page
     assert page.count("<svg") == 2
-    assert "| an introductory phone call | 1 | 1 | 100% | 0 |" in page
-    assert "| a lunch meeting of the three of us | 2 | 2 | 100% | 1,500 |" in page
+    assert "| Introductory phone call | 1 | 1 | 100% | 0 |" in page
+    assert "| Lunch for the three of us | 2 | 2 | 100% | 1,500 |" in page
     assert "PROSPECT" not in page
     assert not any(
         layout.insights_page.removesuffix(".md") in text
