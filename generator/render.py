@@ -132,6 +132,7 @@ def _environment() -> jinja2.Environment:
         names=words.join_names,
         money=words.money,
         count_words=words.count_words,
+        card_count=words.card_count,
         in_sentence=words.in_sentence,
         capitalize_first=words.capitalized,
     )
@@ -280,19 +281,28 @@ def _referral_view(referral: Referral) -> dict[str, Any]:
     return {
         "referral": referral,
         "stage": stage,
-        "progress": Markdown(_progress_bar(stage)),
+        "progress": Markdown(_progress_bar(stage, _stages_reached(referral))),
         "last": last_activity(referral),
     }
 
 
-def _progress_bar(stage: str) -> str:
-    """Steps done, current and to come, told by symbols and words, not by colour alone."""
+def _stages_reached(referral: Referral) -> frozenset[str]:
+    return frozenset({"introduced", *(update.stage for update in referral.updates)})
+
+
+def _progress_bar(stage: str, reached: frozenset[str]) -> str:
+    """Steps done, current and to come, told by symbols and words, not by colour alone.
+
+    A closed file shows only the steps it really went through: "✓ Met" on a referral that
+    never met us would contradict its history.
+    """
     current = step_of(stage)
     parts = []
     for index, step in enumerate(PROGRESS_STEPS):
         label = "Closed" if step == "closed" else STAGE_WORDS[step]
         if index < current:
-            parts.append(f"✓ {label}")
+            if stage != "lost" or step in reached:
+                parts.append(f"✓ {label}")
         elif index == current:
             parts.append(f"**● {STAGE_WORDS[stage] if step == 'closed' else label}**")
         else:

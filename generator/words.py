@@ -119,6 +119,11 @@ def count_words(count: int, singular: str, many: str | None = None) -> str:
     return f"{number_word(count)} {singular if count == 1 else (many or singular + 's')}"
 
 
+def card_count(count: int, singular: str) -> str:
+    """A figure on a summary card: digits read at a glance, but "No referrals" beats "0 referrals"."""
+    return plural(count, singular) if count else f"No {singular}s"
+
+
 def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
