@@ -21,6 +21,7 @@ from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
 from .models import Event, Partner, PartnersFile, Referral
 from .svg_charts import bar_chart, stacked_columns
+from .todo import QUIET_MONTHS, owner_todo
 from .tree import PartnerLedger, ReferralTree
 from .views import (
     METHOD_WORDS,
@@ -36,6 +37,7 @@ from .views import (
 AUTHOR_KEY = "owner"
 POST_CATEGORY = "Newsletter"
 TREE_PAGE = "tree.md"
+CURRENCY = "USD"
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ def _environment() -> jinja2.Environment:
         plural=words.plural,
         names=words.join_names,
         money=words.money,
+        money_in=words.money_in,
         count_words=words.count_words,
         card_count=words.card_count,
         in_sentence=words.in_sentence,
@@ -147,6 +150,8 @@ def _environment() -> jinja2.Environment:
         grew_from_you=_prose(words.grew_from_you),
         issue_opening=_prose(words.issue_opening),
         month_summary=_prose(words.month_summary),
+        quiet_months=QUIET_MONTHS,
+        rate=_prose(words.rate_with_count),
     )
     return env
 
@@ -212,7 +217,8 @@ def _render_insights(site: _Site) -> str:
     }
     insights = compute_insights(site.data, site.tree)
     methods = [
-        (METHOD_WORDS.get(r.label, r.label), r.rate * 100, f"{r.rate:.0%}") for r in insights.by_method
+        (METHOD_WORDS.get(r.label, r.label), r.rate * 100, words.rate_with_count(r.won, r.referrals))
+        for r in insights.by_method
     ]
     months = [
         (row.month.label[:3] + row.month.label[-2:], {"won": row.won, "lost": row.lost, "open": row.open})
@@ -223,6 +229,11 @@ def _render_insights(site: _Site) -> str:
         newsletter=site.data.newsletter,
         insights=insights,
         total=insights.total,
+        todo=owner_todo(site.data, site.layout.as_of),
+        partner_names={p.id: p.name for p in site.data.partners},
+        as_of=site.layout.as_of,
+        currency=CURRENCY,
+        few=words.FEW_REFERRALS,
         method_chart=Markdown(bar_chart(methods, "Conversion to a win by introduction method")),
         month_chart=Markdown(stacked_columns(months, OUTCOMES, "Referrals per month by outcome")),
     )

@@ -7,6 +7,8 @@ import html
 from collections.abc import Sequence
 from urllib.parse import quote
 
+from babel.numbers import format_currency
+
 # English whatever the machine's locale (calendar.month_name follows LC_TIME, and asks
 # strftime on every lookup): the same data gives the same pages everywhere.
 MONTH_NAMES = (
@@ -268,3 +270,20 @@ FIXED_PHRASES = (
     *STAGE_EVENTS.values(),
     *STAGE_HEADLINES.values(),
 )
+
+
+# Below this many referrals a rate is a hint, not a pattern: the page says so beside it.
+FEW_REFERRALS = 10
+
+
+def rate_with_count(won: int, referrals: int) -> str:
+    """``50% (4 of 8)``: a rate never stands without the count it rests on."""
+    share = won / referrals if referrals else 0.0
+    return f"{share:.0%} ({won} of {referrals})"
+
+
+def money_in(value: float, currency: str = "USD") -> str:
+    """An amount in the newsletter's currency, in English conventions: ``$18,000``, ``€1,234.50``."""
+    whole = float(value).is_integer()
+    pattern = "¤#,##0" if whole else "¤#,##0.00"
+    return format_currency(value, currency, format=pattern, locale="en_US", currency_digits=False)
