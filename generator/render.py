@@ -37,6 +37,7 @@ from .views import (
 AUTHOR_KEY = "owner"
 POST_CATEGORY = "Newsletter"
 TREE_PAGE = "tree.md"
+FOLLOW_PAGE = "follow.md"
 CURRENCY = "USD"
 
 
@@ -100,6 +101,7 @@ def render_site(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
     files = {
         "index.md": _render_home(site),
         TREE_PAGE: _render_tree(site),
+        FOLLOW_PAGE: _render_follow(site),
         layout.insights_page: _render_insights(site),
         f"{layout.private_dir}/index.md": site.env.get_template("private-index.md.j2").render(),
         f"{layout.blog_dir}/.authors.yml": _authors_file(data),
@@ -184,7 +186,7 @@ def _render_home(site: _Site) -> str:
             (issue, _link("index.md", site.layout.post_page(issue))) for issue in reversed(site.issues[-6:])
         ],
         events=site.events_after(site.layout.as_of - dt.timedelta(days=1), "index.md"),
-        feed=Markdown(site.layout.feed_file),
+        follow_page=Markdown(FOLLOW_PAGE),
         tree_page=Markdown(TREE_PAGE),
     )
 
@@ -248,6 +250,8 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         "categories": [POST_CATEGORY],
         "authors": [AUTHOR_KEY],
         "description": escape_html(f"Referral partner news for {issue.month.label}"),
+        # Feed readers show an item's description: the issue's summary, not a bare label.
+        "rss": {"feed_description": escape_html(_feed_summary(issue))},
     }
     return site.env.get_template("post.md.j2").render(
         meta=Markdown(front_matter(meta)),
@@ -255,6 +259,28 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         newsletter=data.newsletter,
         events=site.events_after(issue.month.last_day, source, days=92),
         tree_page=_link(source, TREE_PAGE),
+    )
+
+
+def _feed_summary(issue: MonthlyIssue) -> str:
+    numbers = words.month_in_numbers(
+        issue.month.label, issue.referrals, issue.meetings, issue.proposals, issue.wins
+    )
+    thanks = words.thank_you_line([p.name for p in issue.thanked], issue.unnamed_thanked)
+    return f"{numbers} {thanks}".strip()
+
+
+def _render_follow(site: _Site) -> str:
+    meta = {"title": "Follow the newsletter", "hide": ["navigation", "toc"]}
+    feed = site.layout.feed_file
+    return site.env.get_template("follow.md.j2").render(
+        meta=Markdown(front_matter(meta)),
+        newsletter=site.data.newsletter,
+        # Raw links: MkDocs checks Markdown links against pages, and the feed is not one. The
+        # page is built at follow/index.html, one folder down.
+        feed_link=Markdown(f"../{feed}"),
+        # site_url comes from mkdocs.yml, not from the data: shown as written in a code block.
+        feed_address=Markdown(site.layout.site_url.rstrip("/") + "/" + feed if site.layout.site_url else ""),
     )
 
 

@@ -287,3 +287,25 @@ def money_in(value: float, currency: str = "USD") -> str:
     whole = float(value).is_integer()
     pattern = "¤#,##0" if whole else "¤#,##0.00"
     return format_currency(value, currency, format=pattern, locale="en_US", currency_digits=False)
+
+
+def month_in_numbers(month: str, referrals: int, meetings: int, proposals: int, wins: int) -> str:
+    """A newsletter issue's figures as one sentence, for feed readers that show only a summary."""
+    figures = join_names(
+        [
+            count_words(referrals, "new introduction"),
+            count_words(meetings, "meeting"),
+            count_words(proposals, "proposal"),
+            count_words(wins, "new client"),
+        ]
+    )
+    return f"{month} in numbers: {figures}."
+
+
+def thank_you_line(named: Sequence[str], unnamed: int) -> str:
+    """The issue's thanks, naming only partners who agreed to be named."""
+    if not named and not unnamed:
+        return ""
+    others = count_words(unnamed, "more partner") if named else count_words(unnamed, "partner")
+    who = join_names([*named, others] if unnamed else list(named))
+    return f"A warm thank-you to {who} for the introductions this month."
