@@ -10,5 +10,4 @@ def feed_author(newsletter: Newsletter) -> list[str]:
 
     Without a public address, no author at all (valid) rather than a bare name (an error).
     """
-    email = getattr(newsletter, "email", None)  # v1.1 field; absent in files before it
-    return [f"{email} ({newsletter.owner})"] if email else []
+    return [f"{newsletter.email} ({newsletter.owner})"] if newsletter.email else []

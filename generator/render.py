@@ -38,7 +38,6 @@ AUTHOR_KEY = "owner"
 POST_CATEGORY = "Newsletter"
 TREE_PAGE = "tree.md"
 FOLLOW_PAGE = "follow.md"
-CURRENCY = "USD"
 
 
 @dataclass(frozen=True)
@@ -234,7 +233,7 @@ def _render_insights(site: _Site) -> str:
         todo=owner_todo(site.data, site.layout.as_of),
         partner_names={p.id: p.name for p in site.data.partners},
         as_of=site.layout.as_of,
-        currency=CURRENCY,
+        currency=site.data.newsletter.currency,
         few=words.FEW_REFERRALS,
         method_chart=Markdown(bar_chart(methods, "Conversion to a win by introduction method")),
         month_chart=Markdown(stacked_columns(months, OUTCOMES, "Referrals per month by outcome")),
@@ -302,7 +301,7 @@ def _render_partner(site: _Site, partner: Partner) -> str:
     return site.env.get_template("partner.md.j2").render(
         meta=Markdown(front_matter(meta)),
         partner=partner,
-        greeting=words.greeting_name(partner.name),
+        greeting=words.greeting_name(partner.name, partner.greeting),
         newsletter=site.data.newsletter,
         referrals=[_referral_view(r) for r in referrals],
         given=given,

@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 
 from generator import words
+from generator.render import SiteLayout, render_site
+from generator.validate import load_text
 
 DAY = dt.date(2026, 2, 3)
 
@@ -145,3 +147,27 @@ def test_history_step_and_headline_say_won_once() -> None:
     assert words.step_line(DAY, "met", None) == "3 February 2026: We met."
     assert words.STAGE_HEADLINES["won"] == "A new client, thanks to you!"
     assert words.count_words(0, "new client") == "no new clients"
+
+
+V11 = """\
+newsletter:
+  title: Greeting News
+  owner: Olive Owner
+  currency: EUR
+partners:
+  - {id: anne, name: Dr. Anne Ortiz, greeting: Annie}
+  - {id: bo, name: Dr. Bo Bell}
+referrals:
+  - {id: r1, partner: anne, prospect: P-ONE, introduced: 2026-03-01, value: 1234.5,
+     updates: [{date: 2026-03-10, stage: won}]}
+"""
+
+
+def test_pages_greet_by_greeting_and_never_by_a_title_alone() -> None:
+    today = dt.date(2026, 11, 20)
+    data = load_text(V11, "partners.yaml", today)
+    layout = SiteLayout(as_of=today, secret=b"s")
+    files = render_site(data, layout)
+    assert "# Thank you, Annie\n" in files[layout.partner_page(data.partners[0])]
+    assert "# Thank you, Dr. Bo Bell\n" in files[layout.partner_page(data.partners[1])]
+    assert "&#8364;1,234.50" in files[layout.insights_page] or "€1,234.50" in files[layout.insights_page]

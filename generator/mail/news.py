@@ -112,7 +112,7 @@ def partner_news(records: MonthRecords, partner: Partner, *, private_url: str, i
     tree_wins = records.tree_wins(partner)
     return PartnerNews(
         name=line(partner.name),
-        greeting=line(words.greeting_name(partner.name)),
+        greeting=line(words.greeting_name(partner.name, partner.greeting)),
         month=month,
         referrals=tuple(_referral_news(r, month) for r in sorted(active, key=_news_order)),
         introduced=sum(Month.of(r.introduced) == month for r in mine),
