@@ -25,7 +25,7 @@ from .leak_text import Matcher, fold, forms, page_text, plain
 from .models import Partner, PartnersFile
 from .render import SiteLayout
 from .svg_tree import MAX_LABEL
-from .views import METHOD_WORDS, STAGE_WORDS
+from .words import FIXED_PHRASES
 
 MIN_LENGTH = 4  # shorter values ("Jo", "Ann") match too much ordinary text to be checked
 # Fields shown as names, which the SVG referral tree may cut to MAX_LABEL characters.
@@ -155,7 +155,7 @@ def _public_texts(data: PartnersFile) -> Iterator[str]:
     for referral in data.referrals:
         if referral.public and partners[referral.partner].public:
             yield referral.prospect
-    yield from (*STAGE_WORDS.values(), *METHOD_WORDS.values())
+    yield from FIXED_PHRASES
     yield from _template_words()
 
 

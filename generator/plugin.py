@@ -16,6 +16,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from . import guard
 from . import project as pipeline
 from .due import due_referrals
+from .feeds import feed_author
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .site_secret import THROWAWAY_WARNING, MissingSecret
@@ -63,6 +64,14 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         for item in due_referrals(outcome.data, pipeline.today()):
             log.info("%s: %s", project.display_name, item.describe())
         return config
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
+        """Every post's feed author, hand-written ones too: RSS wants an email there, not a name."""
+        if self.outcome is not None and page.file.src_uri.startswith(
+            f"{self.outcome.layout.blog_dir}/posts/"
+        ):
+            page.meta.setdefault("author", feed_author(self.outcome.data.newsletter))
+        return markdown
 
     # Last of all, after search, rss and sitemap have written their files.
     @event_priority(-100)
