@@ -164,7 +164,9 @@ def test_zensical_cache_keeps_no_private_page(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     cache = tree(project.root / ".cache")
     assert cache  # Zensical cached the public pages
-    private = [folder.removeprefix("p/") for folder in EngineBuild("zensical", project, result).private_folders()]
+    private = [
+        folder.removeprefix("p/") for folder in EngineBuild("zensical", project, result).private_folders()
+    ]
     for relative, raw in cache.items():
         text = guard.decoded_text(relative, raw)
         assert not MARKER.findall(text), relative
