@@ -157,6 +157,9 @@ def _message(detail: Any) -> str:
         )
     if kind in ("string_too_short", "too_short"):
         return "must not be empty"
+    if kind in ("string_too_long", "too_long"):
+        limit = detail["ctx"]["max_length"]
+        return f"is {len(value):,} characters long; shorten it to at most {limit:,}"
     if kind == "greater_than_equal":
         return f"'{value}' must be at least {detail['ctx']['ge']}"
     if kind == "less_than_equal":
