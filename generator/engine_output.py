@@ -59,12 +59,18 @@ def clean_cache(cache_dir: Path, outcome: pipeline.Outcome) -> int:
 
 
 def quarantine(site_dir: Path, state_dir: Path) -> str:
-    """Move a failed build out of the published folder; say where, for the error message."""
-    if not site_dir.is_dir():
+    """Move a failed build's output out of the published folder; where, for the error message.
+
+    Only what the engines treat as their output moves (entries not starting with a dot), so a
+    ``.git`` of a deploy checkout stays; nothing to move (the plugin moved it already) is fine.
+    """
+    entries = sorted(entry for entry in site_dir.glob("*") if not entry.name.startswith("."))
+    if not entries:
         return ""
     target = state_dir / QUARANTINE / site_dir.name
     if target.exists():  # the previous failed build, also moved here by us
         shutil.rmtree(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(site_dir), str(target))
+    target.mkdir(parents=True)
+    for entry in entries:
+        shutil.move(entry, target / entry.name)
     return f"; nothing is left to publish: the output was moved to {target}"

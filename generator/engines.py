@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -164,21 +165,27 @@ def serve(engine: Engine, site: Site, environ: Mapping[str, str], dev_addr: str 
         # Live reload is off with Click newer than 8.2.1 unless asked for.
         command = [str(program), "serve", "--livereload", "-f", str(site.config_file), *address]
         return subprocess.run(command, cwd=site.root, env=engine_environ(environ), check=False).returncode
-    _generate(site, environ)
+    latest = [_generate(site, environ)]
     command = [str(program), "serve", "-f", str(site.config_file), *address]
     server = subprocess.Popen(command, cwd=site.root, env=engine_environ(environ))
+    # A plain `kill` (SIGTERM) ends the preview like Ctrl-C: the cache is still cleaned.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        _regenerate_on_save(site, environ, server)
+        _regenerate_on_save(site, environ, server, latest)
     finally:
         if server.poll() is None:
             server.terminate()
         server.wait()
+        clean_cache(site.root / ".cache", latest[-1])
     return server.returncode if server.returncode and server.returncode > 0 else 0
 
 
-def _regenerate_on_save(site: Site, environ: Mapping[str, str], server: subprocess.Popen[bytes]) -> None:
+def _regenerate_on_save(
+    site: Site, environ: Mapping[str, str], server: subprocess.Popen[bytes], latest: list[pipeline.Outcome]
+) -> None:
     """Render again whenever partners.yaml changes, until the server stops. Zensical then sees
-    the changed Markdown and reloads the browser. Bad data is reported and the pages stay."""
+    the changed Markdown and reloads the browser. Bad data is reported and the pages stay;
+    ``latest`` receives each new outcome (the cache is cleaned with the newest)."""
     seen = _signature(site.project.data_file)
     while server.poll() is None:
         time.sleep(POLL_SECONDS)
@@ -194,6 +201,7 @@ def _regenerate_on_save(site: Site, environ: Mapping[str, str], server: subproce
         except (ForeignFileError, MissingSecret, OSError, ValueError) as error:
             print(f"error: {error}", file=sys.stderr, flush=True)
             continue
+        latest.append(outcome)
         print(f"{site.project.display_name} changed: {outcome.report}", flush=True)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -154,7 +155,7 @@ def test_a_leak_fails_the_build_and_leaves_nothing_to_publish(engine: str, tmp_p
     assert result.returncode == 1
     assert "referrals[0].prospect" in result.stdout + result.stderr
     assert "SECRET-PROSPECT-DANA" not in result.stdout + result.stderr
-    assert not project.site.exists()
+    assert not [entry for entry in project.site.glob("*") if not entry.name.startswith(".")]
     assert (project.root / ".referral" / "quarantine" / "site" / "index.html").is_file()
 
 
@@ -162,15 +163,18 @@ def test_zensical_cache_keeps_no_private_page(tmp_path: Path) -> None:
     project = small_project(tmp_path)
     result = build_with("zensical", project)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert_cache_holds_nothing_private(project)
+
+
+def assert_cache_holds_nothing_private(project: SiteProject) -> None:
     cache = tree(project.root / ".cache")
     assert cache  # Zensical cached the public pages
-    private = [
-        folder.removeprefix("p/") for folder in EngineBuild("zensical", project, result).private_folders()
-    ]
+    private = sorted(path.stem for path in (project.content / "p").glob("*.md") if path.stem != "index")
+    assert private
     for relative, raw in cache.items():
         text = guard.decoded_text(relative, raw)
         assert not MARKER.findall(text), relative
-        assert not [token for token in private if token.rstrip("/") in text], relative
+        assert not [token for token in private if token in text], relative
 
 
 def free_port() -> int:
@@ -180,17 +184,18 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def zensical_serve(tmp_path: Path) -> Iterator[tuple[SiteProject, str]]:
+def zensical_serve(tmp_path: Path) -> Iterator[tuple[SiteProject, str, subprocess.Popen[bytes]]]:
     project = small_project(tmp_path)
     address = f"127.0.0.1:{free_port()}"
     env = project.env(REFERRAL_ZENSICAL=str(engine_program("zensical")))
     command = [sys.executable, "-m", "generator", "serve", "--engine", "zensical", "-a", address]
     server = subprocess.Popen(command, cwd=project.root, env=env, start_new_session=True)
     try:
-        yield project, f"http://{address}/"
+        yield project, f"http://{address}/", server
     finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
 
 
 def wait_for(check: Callable[[], bool], what: str) -> None:
@@ -211,14 +216,17 @@ def served(url: str, text: str) -> bool:
 
 
 def test_zensical_serve_renders_again_when_partners_yaml_is_saved(
-    zensical_serve: tuple[SiteProject, str],
+    zensical_serve: tuple[SiteProject, str, subprocess.Popen[bytes]],
 ) -> None:
-    project, url = zensical_serve
+    project, url, server = zensical_serve
     wait_for(lambda: served(url, "Test Partner News"), "the first page")
     data = project.root / "partners.yaml"
     data.write_text(data.read_text("utf-8").replace("Test Partner News", "Renamed Partner News"), "utf-8")
     wait_for(lambda: served(url, "Renamed Partner News"), "the page after the save")
     assert "Renamed Partner News" in (project.content / "index.md").read_text("utf-8")
+    os.killpg(server.pid, signal.SIGTERM)  # as a terminal's Ctrl-C or a service manager would
+    assert server.wait(timeout=30) == 0
+    assert_cache_holds_nothing_private(project)
 
 
 def readme_section(title: str) -> str:
