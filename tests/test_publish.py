@@ -39,8 +39,12 @@ def test_workflow_checks_builds_strict_and_deploys_only_main() -> None:
     commands = "\n".join(step.get("run", "") for step in steps)
     assert "pip install -r requirements.txt" in commands
     assert "python -m generator check" in commands
-    assert "mkdocs build --strict" in commands
-    build = next(step for step in steps if "mkdocs build" in step.get("run", ""))
+    # The one command: `mkdocs build --strict` through the plugin, or Zensical with the guard.
+    assert 'python -m generator build --engine "$ENGINE"' in commands
+    engines = workflow[True]["workflow_dispatch"]["inputs"]["engine"]["options"]  # `on:` is True
+    assert set(engines) == {"mkdocs", "zensical", "properdocs"}
+    assert workflow["env"]["SITE_ENGINE"] == "mkdocs"
+    build = next(step for step in steps if "generator build" in step.get("run", ""))
     assert build["env"]["REFERRAL_SITE_SECRET"] == "${{ secrets.REFERRAL_SITE_SECRET }}"
     deploy = workflow["jobs"]["deploy"]
     assert "pull_request" in deploy["if"] and "refs/heads/main" in deploy["if"]

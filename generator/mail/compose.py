@@ -26,7 +26,7 @@ from ..addresses import private_token
 from ..links import page_url
 from ..models import Newsletter, Partner
 from ..render import SiteLayout
-from ..views import STAGE_WORDS, Month, MonthlyIssue
+from ..views import Month, MonthlyIssue
 from .news import PartnerNews, line
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
@@ -90,7 +90,12 @@ def mail_environment() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
     )
     env.filters.update(longdate=words.long_date, plural=words.plural, chain_thanks=chain_thanks)
-    env.globals.update(stage_words=STAGE_WORDS)
+    env.globals.update(
+        stage_headlines=words.STAGE_HEADLINES,
+        step_line=words.step_line,
+        thanks_for_introductions=words.thanks_for_introductions,
+        still_in_progress=words.still_in_progress,
+    )
     return env
 
 
@@ -98,11 +103,12 @@ def chain_thanks(news: PartnerNews) -> str:
     """Thanks for wins further down the partner's branch, naming only those who consented."""
     others = news.tree_unnamed
     if news.tree_named:
-        unnamed = ["another partner" if others == 1 else f"{others} other partners"] if others else []
+        unnamed = [words.count_words(others, "other partner")] if others > 1 else []
+        unnamed = ["another partner"] if others == 1 else unnamed
     else:
-        unnamed = ["a partner" if others == 1 else f"{others} partners"]
+        unnamed = ["a partner" if others == 1 else words.count_words(others, "partner")]
     who = words.join_names([*news.tree_named, *unnamed])
-    clients = words.plural(news.tree_wins, "new client")
+    clients = words.count_words(news.tree_wins, "new client")
     return (
         f"Thanks to you, too: {clients} came to us this month through {who}, "
         "in the chain of introductions that began with you."
@@ -148,7 +154,7 @@ def message_id(edition: Edition, partner_id: str) -> str:
 
 
 def subject_for(news: PartnerNews) -> str:
-    return f"{news.name}, your referral news for {news.month.label}"
+    return f"{news.greeting}, your referral news for {news.month.label}"
 
 
 def compose(env: jinja2.Environment, edition: Edition, partner: Partner, news: PartnerNews) -> Outgoing:
