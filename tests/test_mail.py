@@ -398,9 +398,13 @@ def test_every_bad_email_address_is_reported_at_once(mail: Mailer, mail_project:
     )
     mail_project.write_data(data)
     result = mail()
+    # The model refuses them, located, before anything is composed or sent.
     assert result.returncode == 1
-    assert "partner 'anne-ortiz': email 'anne at example' is not one valid address" in result.stderr
-    assert "partner 'quiet-quinn'" in result.stderr
+    output = result.stdout + result.stderr
+    assert "partners[0].email: 'anne at example' is not one plain email address" in output
+    assert "'a@b.com, c@d.com' is not one plain email address" in output
+    assert "2 problems found" in output
+    assert _preview(mail_project) == {}
 
 
 # --- content ------------------------------------------------------------------------------------
