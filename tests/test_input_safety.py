@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from conftest import CI_ONLY, FIXTURES, SOURCE_DATE_EPOCH, SiteProject
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.problems import InvalidData
@@ -376,3 +378,32 @@ def test_a_build_with_a_600000_character_name_never_starts(project: SiteProject)
     assert "Traceback" not in output and len(output) < 5000
     assert _snapshot(project.root) == before
     assert not project.site.exists()
+
+
+DATE_FIELDS = {
+    "event": "2026-12-10",
+    "introduced": "introduced: 2026-02-03",
+    "given": "date: 2026-03-01",
+    "since": "since: 2024-05-02",
+    "update": "- date: 2026-02-10",
+}
+
+
+@settings(max_examples=150, deadline=None)
+@example(field="event", day=dt.date.max)  # each field at the very edges of what Python can hold
+@example(field="given", day=dt.date.max)
+@example(field="since", day=dt.date.max)
+@example(field="event", day=dt.date.min)
+@example(field="update", day=dt.date.max)
+@given(
+    field=st.sampled_from(sorted(DATE_FIELDS)),
+    day=st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
+)
+def test_any_date_check_accepts_renders(field: str, day: dt.date) -> None:
+    old = DATE_FIELDS[field]
+    new = old.replace(old[-10:], day.isoformat())
+    try:
+        data = load_text(BASE.replace(old, new, 1), "partners.yaml", TODAY)
+    except InvalidData:
+        return
+    assert render_site(data, SiteLayout(as_of=TODAY, secret=b"x" * 32))
