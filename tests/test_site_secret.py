@@ -185,3 +185,11 @@ def test_ci_scripts_pass_a_strong_secret_or_ask_for_a_preview() -> None:
     secret = re.search(r'^SECRET = "([^"]*)"', benchmark, re.MULTILINE)
     assert secret is not None and weakness(secret.group(1)) is None
     assert weakness(TEST_SECRET) is None
+
+
+def test_a_preview_never_publishes(tmp_path: Path) -> None:
+    with pytest.raises(MissingSecret, match="REFERRAL_SITE_SECRET is not set"):
+        resolve_secret({"CI": "true", "REFERRAL_PREVIEW": "1"}, tmp_path / "secret", publishing=True)
+    (tmp_path / "secret").write_text(TEST_SECRET, encoding="utf-8")
+    with pytest.raises(MissingSecret, match="REFERRAL_SITE_SECRET is not set"):
+        resolve_secret({}, tmp_path / "secret", publishing=True)
