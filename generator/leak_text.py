@@ -2,9 +2,9 @@
 
 Built files and confidential values go through the same ``fold``: escapes undone (JSON, HTML,
 URL, nested up to ``UNESCAPE_ROUNDS`` deep), invisible characters (soft hyphens, zero-width
-spaces) dropped, case folded, whitespace runs collapsed. Markup is searched twice: as written
-(attributes hold addresses and ids) and as a reader sees it, without comments and tags
-(``Jo<strong>hn</strong>`` reads "John", ``Dana</td><td>Wu`` reads "Dana Wu").
+spaces) dropped, case folded, whitespace runs collapsed. In built files, comments go and tags
+without attributes read as a reader sees them (``Jo<strong>hn</strong>`` reads "John",
+``Dana</td><td>Wu`` reads "Dana Wu"); tags with attributes stay, as they hold addresses and ids.
 Each value is also looked for in the other forms a page may give it: its heading id
 (Python-Markdown's ``slugify``) and, for names, the 20-character label of the SVG tree.
 No MkDocs here.
@@ -36,14 +36,15 @@ _JSON_ESCAPE = re.compile(  # a literal first: fast search
 )
 _JSON_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "/": "/", "\\": "\\"}
 _URL_ESCAPES = re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")  # a literal first: fast search
-# Inline elements join the text around them; every other tag separates words, as in a browser.
-# "[^<>]*" keeps the match linear: it never runs past the next "<".
+# Tags without attributes are read as a reader sees them: inline elements join the text around
+# them ("Jo<strong>hn</strong>" is "John"), every other one separates words ("Dana</td><td>Wu"
+# is "Dana Wu"). Tags with attributes stay as written, so addresses and heading ids in them are
+# searched too; one view of the text, not two, keeps the scan near the cost of reading it.
 _INLINE_TAG = re.compile(
     r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong"
-    r"|sub|sup|time|u|var|wbr)(?:\s[^<>]*)?/?>",
-    re.IGNORECASE,
+    r"|sub|sup|time|u|var|wbr)\s*/?>"
 )
-_TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
+_BARE_TAG = re.compile(r"</?[a-z][a-z0-9]*\s*/?>")  # the text is case-folded by then
 _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
 )
@@ -53,43 +54,47 @@ _SLUG_JOIN = re.compile(r"[-\s]+")
 
 def plain(text: str) -> str:
     """Escapes undone (repeatedly: "&amp;#45;" is "-") and whitespace runs collapsed."""
-    for _ in range(UNESCAPE_ROUNDS):
-        before, text = text, _unescape(text)
-        if text == before:
-            break
-    return " ".join(text.split())
+    return " ".join(_unescaped(text).split())
 
 
 def fold(text: str) -> str:
     """``plain`` text in one case, without invisible characters."""
-    return " ".join(_INVISIBLE.sub("", plain(text)).casefold().split())
+    return " ".join(_INVISIBLE.sub("", _unescaped(text)).casefold().split())
 
 
 def page_text(text: str) -> str:
-    """A built file's text to search: folded as written (attributes, addresses and ids are in
-    the tags), then, for markup, once more as a reader sees it (without comments and tags)."""
-    text = fold(text)
-    if "<" not in text:
-        return text
-    shown = _TAG.sub(" ", _INLINE_TAG.sub("", _without_comments(text)))
-    return text + "\n" + " ".join(shown.split())
+    """A built file's text to search: folded, without comments, tags without attributes read as
+    a reader sees them (see ``_BARE_TAG``)."""
+    text = _INVISIBLE.sub("", _unescaped(text)).casefold()
+    if "<" in text:
+        text = _BARE_TAG.sub(" ", _INLINE_TAG.sub("", _without_comments(text)))
+    return " ".join(text.split())
 
 
 def forms(value: str, label: int | None = None) -> set[str]:
     """The folded forms to look for: the value, its heading ids, and its tree label when the
     value is a name longer than ``label`` characters (shown cut, with an ellipsis)."""
-    found = {fold(value), fold(_slug(value, ascii_only=True)), fold(_slug(value, ascii_only=False))}
+    base = fold(value)
+    found = {base, _slug(base, ascii_only=True), _slug(base, ascii_only=False)}
     if label is not None and len(value) > label:
         found.add(fold(value[: label - 1]))
     return {form for form in found if form}
 
 
-def _slug(value: str, *, ascii_only: bool) -> str:
+def _slug(folded: str, *, ascii_only: bool) -> str:
     """Python-Markdown's toc ``slugify`` (the default heading ids; unicode=True for the other)."""
-    text = fold(value)
+    text = folded
     if ascii_only:
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _SLUG_JOIN.sub("-", _SLUG_DROP.sub("", text).strip().lower())
+    return _SLUG_JOIN.sub("-", _SLUG_DROP.sub("", text).strip())
+
+
+def _unescaped(text: str) -> str:
+    for _ in range(UNESCAPE_ROUNDS):
+        before, text = text, _unescape(text)
+        if text == before:
+            break
+    return text
 
 
 def _without_comments(text: str) -> str:
