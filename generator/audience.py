@@ -115,6 +115,26 @@ def _plan(model: type[BaseModel]) -> tuple[tuple[str, Audience | None, bool], ..
     return tuple(plan)
 
 
+# Headings of the README's privacy table, one row per audience, most open first.
+_TABLE_ROWS: tuple[tuple[Audience, str], ...] = (
+    ("public", "Public"),
+    ("consent", "Public only with consent"),
+    ("partner", "The partner's own page"),
+    ("owner", "The owner's pages only"),
+    ("never", "Never published"),
+)
+
+
+def privacy_table(root: type[BaseModel]) -> str:
+    """The README's privacy table, generated from the declarations: who reads which field."""
+    fields = declared(root)
+    lines = ["| who may read it | where | fields |", "| --- | --- | --- |"]
+    for who, heading in _TABLE_ROWS:
+        names = ", ".join(f"`{path}`" for path, declared_who in fields.items() if declared_who == who)
+        lines.append(f"| **{heading}** | {MEANINGS[who]} | {names} |")
+    return "\n".join(lines) + "\n"
+
+
 __all__ = [
     "MEANINGS",
     "Audience",
@@ -122,5 +142,6 @@ __all__ = [
     "UndeclaredField",
     "audience",
     "declared",
+    "privacy_table",
     "text_values",
 ]
