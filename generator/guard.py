@@ -22,7 +22,7 @@ from .leak_scan import Confidential, Leak, decoded_text, matcher_for, scan_site,
 from .leak_text import fold, plain
 from .models import Partner, PartnersFile
 from .render import SiteLayout
-from .views import METHOD_WORDS, STAGE_WORDS
+from .words import FIXED_PHRASES
 
 MIN_LENGTH = 4  # shorter values ("Jo", "Ann") match too much ordinary text to be checked
 _TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -78,7 +78,7 @@ def _candidates(
     """Values long enough to check, and those of them that public text also holds."""
     sorted_texts = _sort_by_audience(data, layout)
     candidates = [item for item in sorted_texts.private if len(item.value) >= MIN_LENGTH]
-    texts = [*sorted_texts.public, *STAGE_WORDS.values(), *METHOD_WORDS.values(), *_template_words()]
+    texts = [*sorted_texts.public, *FIXED_PHRASES, *_template_words()]
     corpus = "\n".join(fold(text) for text in [*texts, *public_text])
     found = matcher_for(candidates).occurrences(corpus)
     return candidates, {value for _, _, value in found}

@@ -16,9 +16,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from . import guard
 from . import project as pipeline
 from .due import due_referrals
+from .feeds import feed_author
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
-from .site_secret import MissingSecret
+from .site_secret import THROWAWAY_WARNING, MissingSecret
 from .writer import ForeignFileError
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
@@ -56,11 +57,21 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             raise PluginError(str(error)) from None
         if outcome.secret.origin == "created":
             log.info("Created a local preview secret in %s (ignored by git).", project.secret_file)
+        elif outcome.secret.origin == "throwaway":
+            log.info(THROWAWAY_WARNING)
         self.outcome = outcome
         log.info("Generated pages from %s: %s", project.display_name, outcome.report)
         for item in due_referrals(outcome.data, pipeline.today()):
             log.info("%s: %s", project.display_name, item.describe())
         return config
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
+        """Every post's feed author, hand-written ones too: RSS wants an email there, not a name."""
+        if self.outcome is not None and page.file.src_uri.startswith(
+            f"{self.outcome.layout.blog_dir}/posts/"
+        ):
+            page.meta.setdefault("author", feed_author(self.outcome.data.newsletter))
+        return markdown
 
     # Last of all, after search, rss and sitemap have written their files.
     @event_priority(-100)

@@ -51,7 +51,12 @@ class WriteReport:
 
 def write_files(docs_dir: Path, files: dict[str, str], manifest_path: Path) -> WriteReport:
     """Make ``docs_dir`` hold exactly ``files`` among the generator's own files."""
-    encoded = {path: text.encode("utf-8") for path, text in sorted(files.items())}
+    return write_bytes(docs_dir, {path: text.encode("utf-8") for path, text in files.items()}, manifest_path)
+
+
+def write_bytes(docs_dir: Path, files: dict[str, bytes], manifest_path: Path) -> WriteReport:
+    """:func:`write_files` for content that is already bytes (such as .eml messages)."""
+    encoded = dict(sorted(files.items()))
     if manifest_path.exists():
         previous, recovered = read_manifest(manifest_path), 0
     else:
