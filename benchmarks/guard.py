@@ -63,7 +63,9 @@ def _theme_dirs() -> list[Path]:
 
 def time_guard(root: Path, source: Path) -> dict[str, float]:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", str(root)]
-    out = subprocess.run(command, env=bench.child_env(source), capture_output=True, text=True, check=True)
+    out = subprocess.run(command, check=False, env=bench.child_env(source), capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"guard from {source} failed:\n{out.stderr[-3000:]}")
     line = next(line for line in out.stdout.splitlines() if line.startswith(RESULT_MARK))
     result: dict[str, float] = json.loads(line.removeprefix(RESULT_MARK))
     return result

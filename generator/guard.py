@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from .audience import TextValue, text_values
 from .leak_scan import Confidential, Leak, decoded_text, matcher_for, scan_site, site_files
-from .leak_text import fold, plain
+from .leak_text import Matcher, fold, plain
 from .models import Partner, PartnersFile
 from .render import SiteLayout
 from .words import FIXED_PHRASES
@@ -53,8 +53,7 @@ def confidential_values(
     data: PartnersFile, layout: SiteLayout, *, public_text: Iterable[str] = ()
 ) -> list[Confidential]:
     """Every confidential value worth checking: long enough, and not also public information."""
-    candidates, public = _candidates(data, layout, public_text)
-    return [item for item in candidates if item.value not in public]
+    return _checked_values(data, layout, public_text)[0]
 
 
 def guard_site(
@@ -66,22 +65,22 @@ def guard_site(
     verbatim_from: Sequence[Path] = (),
 ) -> list[Leak]:
     """Every leak of ``data``'s confidential values in the built site."""
-    candidates, public = _candidates(data, layout, public_text)
-    values = [item for item in candidates if item.value not in public]
-    # One automaton serves both steps: building it is most of the cost of listing the values.
-    return scan_site(site_dir, values, verbatim_from=verbatim_from, matcher=matcher_for(candidates))
+    values, matcher = _checked_values(data, layout, public_text)
+    return scan_site(site_dir, values, verbatim_from=verbatim_from, matcher=matcher)
 
 
-def _candidates(
+def _checked_values(
     data: PartnersFile, layout: SiteLayout, public_text: Iterable[str]
-) -> tuple[list[Confidential], set[str]]:
-    """Values long enough to check, and those of them that public text also holds."""
+) -> tuple[list[Confidential], Matcher]:
+    """Values long enough to check and not also public text, and an automaton that finds them
+    (built once: it is most of the cost of listing the values; it also knows the public ones)."""
     sorted_texts = _sort_by_audience(data, layout)
     candidates = [item for item in sorted_texts.private if len(item.value) >= MIN_LENGTH]
     texts = [*sorted_texts.public, *FIXED_PHRASES, *_template_words()]
     corpus = "\n".join(fold(text) for text in [*texts, *public_text])
-    found = matcher_for(candidates).occurrences(corpus)
-    return candidates, {value for _, _, value in found}
+    matcher = matcher_for(candidates)
+    public = {value for _, _, value in matcher.occurrences(corpus)}
+    return [item for item in candidates if item.value not in public], matcher
 
 
 def _sort_by_audience(data: PartnersFile, layout: SiteLayout) -> _Sorted:

@@ -75,7 +75,9 @@ def forms(value: str, label: int | None = None) -> set[str]:
     """The folded forms to look for: the value, its heading ids, and its tree label when the
     value is a name longer than ``label`` characters (shown cut, with an ellipsis)."""
     base = fold(value)
-    found = {base, _slug(base, ascii_only=True), _slug(base, ascii_only=False)}
+    found = {base, _slug(base, ascii_only=True)}
+    if not base.isascii():  # else both slugs are the same
+        found.add(_slug(base, ascii_only=False))
     if label is not None and len(value) > label:
         found.add(fold(value[: label - 1]))
     return {form for form in found if form}
