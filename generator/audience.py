@@ -115,6 +115,13 @@ def _plan(model: type[BaseModel]) -> tuple[tuple[str, Audience | None, bool], ..
     return tuple(plan)
 
 
+def public_fields(model: type[BaseModel], *, consented: bool) -> tuple[str, ...]:
+    """The fields of ``model`` a public page may print: ``public`` ones, and ``consent`` ones
+    when the record's consent is given. Fields holding records are never included."""
+    readable = ("public", "consent") if consented else ("public",)
+    return tuple(name for name, who, _ in _plan(model) if who in readable)
+
+
 # Headings of the README's privacy table, one row per audience, most open first.
 _TABLE_ROWS: tuple[tuple[Audience, str], ...] = (
     ("public", "Public"),
@@ -143,5 +150,6 @@ __all__ = [
     "audience",
     "declared",
     "privacy_table",
+    "public_fields",
     "text_values",
 ]
