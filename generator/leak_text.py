@@ -28,6 +28,7 @@ UNESCAPE_ROUNDS = 8  # each round is linear; real pages need at most 2, hostile 
 # ANCHOR characters; a longer value is found by its first ANCHOR characters, then str.find
 # (linear, two-way search) confirms the whole value.
 ANCHOR = 48
+CHECK_BUDGET = 64  # anchor hits without a match, per file, before the str.find fallback
 # Shorter forms must stand as a word: "Anne" is not found in "Annex". Longer ones are found
 # even touching a letter or digit, and any form may touch CJK text (written without spaces).
 WORD_BOUNDED = 12
@@ -149,11 +150,13 @@ class Matcher:
         for value, its_forms in value_forms.items():
             for form in set(its_forms):
                 self._values[form].append(value)
-        self._long: dict[str, list[str]] = defaultdict(list)  # anchor → longer forms
+        # anchor → length → the longer forms starting with it. Stock notes share their opening
+        # words by the thousand: a hit is checked by one slice per length, not one per form.
+        self._long: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
         self._automaton = ahocorasick.Automaton()
         for form in sorted(self._values):
             if len(form) > ANCHOR:
-                self._long[form[:ANCHOR]].append(form)
+                self._long[form[:ANCHOR]][len(form)].add(form)
             self._automaton.add_word(form[:ANCHOR], form[:ANCHOR])
         if len(self._automaton):
             self._automaton.make_automaton()
@@ -166,17 +169,38 @@ class Matcher:
         """``(start, end, value)`` for each place a form of a value occurs in ``text``."""
         if self._automaton.kind != ahocorasick.AHOCORASICK:
             return
-        anchored: dict[str, int] = {}
+        anchored: dict[str, list[int]] = defaultdict(list)
         for last, key in self._automaton.iter(text):
             start = last + 1 - len(key)
             if key in self._values and _standalone(text, start, last + 1, key):
                 yield from ((start, last + 1, value) for value in self._values[key])
             if key in self._long:
-                anchored.setdefault(key, start)
-        for key, first in anchored.items():
-            for form in self._long[key]:
-                for start in _find_all(text, form, first):
-                    yield from ((start, start + len(form), value) for value in self._values[form])
+                anchored[key].append(start)
+        for key, starts in anchored.items():
+            for start, form in self._long_forms(text, self._long[key], starts):
+                yield from ((start, start + len(form), value) for value in self._values[form])
+
+    @staticmethod
+    def _long_forms(
+        text: str, by_length: dict[int, set[str]], starts: list[int]
+    ) -> Iterator[tuple[int, str]]:
+        """Longer forms at the anchor's hits, without overlaps. Text that repeats the anchor
+        many times without a match (a near copy of a repetitive note) would make slicing
+        quadratic: past CHECK_BUDGET misses, each form is looked for once with str.find."""
+        reached, misses = 0, 0
+        for start in starts:
+            if start < reached:
+                continue
+            if misses > CHECK_BUDGET:
+                for form in sorted({form for forms in by_length.values() for form in forms}):
+                    yield from ((found, form) for found in _find_all(text, form, start))
+                return
+            matched = [(length, text[start : start + length]) for length in by_length]
+            found = [piece for length, piece in matched if piece in by_length[length]]
+            misses += not found
+            for piece in found:
+                reached = max(reached, start + len(piece))
+                yield start, piece
 
 
 def _find_all(text: str, form: str, start: int) -> Iterator[int]:

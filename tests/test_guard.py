@@ -452,3 +452,18 @@ def test_a_long_repetitive_value_is_found_in_linear_time(tmp_path: Path) -> None
     matcher = guard.matcher_for([value])
     assert matcher.longest_key() <= 48
     assert guard.scan_site(root, [value]) == [Leak("index.html", "referrals[0].updates[0].note")]
+
+
+def test_many_long_notes_sharing_their_opening_are_told_apart(tmp_path: Path) -> None:
+    """Stock notes share their first words by the thousand; each is still found exactly."""
+    opening = "Took a test ride on the new touring model and talked about financing with "
+    notes = [
+        Confidential(f"{opening}prospect number {i} at length", f"referrals[{i}].updates[0].note", f"p/{i}/")
+        for i in range(300)
+    ]
+    files: dict[str, str | bytes] = {
+        f"p/{i}/index.html": f"<p>{note.value}</p>" for i, note in enumerate(notes)
+    }
+    files["index.html"] = f"<p>{notes[7].value}</p><p>{opening}someone else</p>"
+    root = site(tmp_path, files)
+    assert guard.scan_site(root, notes) == [Leak("index.html", "referrals[7].updates[0].note")]
