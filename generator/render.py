@@ -20,6 +20,7 @@ from .host_files import netlify_headers, robots_txt
 from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
 from .models import Event, Partner, PartnersFile, Referral
+from .public_views import PublicViews
 from .svg_charts import bar_chart, stacked_columns
 from .todo import QUIET_MONTHS, owner_todo
 from .tree import PartnerLedger, ReferralTree
@@ -79,6 +80,11 @@ class _Site:
     tree: ReferralTree
     issues: list[MonthlyIssue]
     calendars: dict[int, str]  # index of the event in data.events → its .ics path
+
+    @functools.cached_property
+    def public(self) -> PublicViews:
+        """Public templates get views holding only public fields, never models."""
+        return PublicViews({partner.id: partner for partner in self.data.partners})
 
     def events_after(
         self, after: dt.date, source: str, days: int | None = None
@@ -175,16 +181,17 @@ def _link(source: str, target: str) -> Markdown:
 def _render_home(site: _Site) -> str:
     data = site.data
     meta = {"title": escape_html(data.newsletter.title), "hide": ["navigation", "toc"]}
+    public = site.public.of
     return site.env.get_template("home.md.j2").render(
         meta=Markdown(front_matter(meta)),
-        newsletter=data.newsletter,
+        newsletter=public(data.newsletter),
         partners=len(data.partners),
         referrals=len(data.referrals),
         wins=sum(stage_of(r) == "won" for r in data.referrals),
-        latest=[
-            (issue, _link("index.md", site.layout.post_page(issue))) for issue in reversed(site.issues[-6:])
-        ],
-        events=site.events_after(site.layout.as_of - dt.timedelta(days=1), "index.md"),
+        latest=public(
+            [(issue, _link("index.md", site.layout.post_page(issue))) for issue in reversed(site.issues[-6:])]
+        ),
+        events=public(site.events_after(site.layout.as_of - dt.timedelta(days=1), "index.md")),
         follow_page=Markdown(FOLLOW_PAGE),
         tree_page=Markdown(TREE_PAGE),
     )
@@ -252,11 +259,12 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         # Feed readers show an item's description: the issue's summary, not a bare label.
         "rss": {"feed_description": escape_html(_feed_summary(issue))},
     }
+    public = site.public.of
     return site.env.get_template("post.md.j2").render(
         meta=Markdown(front_matter(meta)),
-        issue=issue,
-        newsletter=data.newsletter,
-        events=site.events_after(issue.month.last_day, source, days=92),
+        issue=public(issue),
+        newsletter=public(data.newsletter),
+        events=public(site.events_after(issue.month.last_day, source, days=92)),
         tree_page=_link(source, TREE_PAGE),
     )
 
@@ -274,7 +282,7 @@ def _render_follow(site: _Site) -> str:
     feed = site.layout.feed_file
     return site.env.get_template("follow.md.j2").render(
         meta=Markdown(front_matter(meta)),
-        newsletter=site.data.newsletter,
+        newsletter=site.public.of(site.data.newsletter),
         # Raw links: MkDocs checks Markdown links against pages, and the feed is not one. The
         # page is built at follow/index.html, one folder down.
         feed_link=Markdown(f"../{feed}"),
