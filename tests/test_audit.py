@@ -1,0 +1,209 @@
+"""Black-box audit: the real ``mkdocs build`` on a file where every value no public page may show
+carries a unique canary (``cnryNNx``), checked in every file a visitor can fetch.
+
+Written against the data contract (DESIGN.md, v1 and v1.1) and the build's outputs only: the
+canaries are found in every form a page, feed or index could hold them in (any case, HTML
+entities, URL and JSON escapes), so a leak through a new template, feed or index is caught
+whichever escaping it went through.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, quote_plus, unquote
+
+import pytest
+import yaml
+from conftest import TEST_SECRET, SiteProject, fixture_text, make_project
+
+from generator.addresses import private_token
+from generator.audience import declared
+from generator.models import PartnersFile
+
+pytestmark = pytest.mark.build
+
+CANARY = re.compile(r"cnry\d\dx", re.IGNORECASE)
+# The one owner-only deal value, in the ways a page might format it.
+VALUE = re.compile(r"987[,.\u00a0\u202f ]?654")
+AUDIT = yaml.safe_load(fixture_text("audit.yaml"))
+PARTNER_IDS = tuple(partner["id"] for partner in AUDIT["partners"])
+# Non-public fields that hold no text a canary could be written into (dates, flags, numbers,
+# codes); every other non-public field must carry a canary in the fixture.
+NOT_TEXT = {"since", "due_after_days", "currency", "public", "epoch", "mail", "asked", "value"}
+NEVER = ("email", "internal")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> SiteProject:
+    project = make_project(tmp_path_factory.mktemp("audit"))
+    project.write_data(fixture_text("audit.yaml"))
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
+def readable_forms(path: Path) -> str:
+    """The file's text as stored and with entities, URL and JSON escapes undone."""
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    text = raw.decode("utf-8", "replace")
+    unescaped = html.unescape(text)
+    json_undone = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), unescaped)
+    return "\n".join((text, unescaped, unquote(unescaped), json_undone))
+
+
+def public_files(site: SiteProject) -> Iterator[Path]:
+    """Every built file outside the private folder p/ (pages, search, sitemaps, feeds, .ics)."""
+    for path in sorted(site.site.rglob("*")):
+        if path.is_file() and path.relative_to(site.site).parts[0] != "p":
+            yield path
+
+
+def canaries_in(path: Path) -> set[str]:
+    text = readable_forms(path)
+    found = {match.lower() for match in CANARY.findall(text)}
+    return found | ({"value"} if VALUE.search(text) else set())
+
+
+def tokens(*values: Any) -> set[str]:
+    return {match.lower() for value in values for match in CANARY.findall(str(value or ""))}
+
+
+def partner_canaries(partner_id: str) -> set[str]:
+    """What partner_id's own page may show: their record, referrals and business given to them."""
+    (partner,) = (p for p in AUDIT["partners"] if p["id"] == partner_id)
+    own = tokens(*(value for key, value in partner.items() if key not in NEVER))
+    for referral in AUDIT["referrals"]:
+        if referral["partner"] == partner_id:
+            notes = [update.get("note") for update in referral.get("updates", [])]
+            own |= tokens(referral["prospect"], partner_id, *notes)
+    for given in AUDIT["given"]:
+        if given["partner"] == partner_id:
+            own |= tokens(given["to"], given.get("note"))
+    return own
+
+
+def never_canaries() -> set[str]:
+    found = tokens(*(partner.get("email") for partner in AUDIT["partners"]))
+    for referral in AUDIT["referrals"]:
+        found |= tokens(*(update.get("internal") for update in referral.get("updates", [])))
+    return found
+
+
+def all_canaries() -> set[str]:
+    return tokens(fixture_text("audit.yaml")) | {"value"}
+
+
+def values_at(node: Any, path: list[str]) -> Iterator[Any]:
+    """The YAML values at a declared path such as ``referrals[].updates[].note``."""
+    if not path:
+        yield node
+        return
+    head, *rest = path
+    key, many = head.removesuffix("[]"), head.endswith("[]")
+    child = node.get(key) if isinstance(node, dict) else None
+    for item in (child or []) if many else [child]:
+        yield from values_at(item, rest)
+
+
+def private_page(site: SiteProject, kind: str, key: str) -> Path:
+    token = private_token(TEST_SECRET.encode(), kind, key)
+    return site.site / "p" / token / "index.html"
+
+
+# ---------------------------------------------------------------- the fixture is complete
+
+
+def test_every_non_public_text_field_carries_a_canary() -> None:
+    missing = []
+    for path, who in declared(PartnersFile).items():
+        if who == "public" or path.rsplit(".", 1)[-1] in NOT_TEXT:
+            continue
+        if not any(tokens(value) for value in values_at(AUDIT, path.split("."))):
+            missing.append(path)
+    assert not missing, f"tests/fixtures/audit.yaml has no canary in {missing}"
+
+
+# ---------------------------------------------------------------- public outputs
+
+
+def test_the_build_publishes_every_kind_of_public_output(site: SiteProject) -> None:
+    names = {str(path.relative_to(site.site)) for path in public_files(site)}
+    expected = {
+        "index.html",
+        "search/search_index.json",
+        "sitemap.xml",
+        "sitemap.xml.gz",
+        "feed_rss_created.xml",
+        "feed_rss_updated.xml",
+        "robots.txt",
+    }
+    assert expected <= names
+    assert any(name.endswith(".ics") for name in names)
+
+
+def test_no_canary_reaches_any_public_file(site: SiteProject) -> None:
+    leaks = {
+        str(p.relative_to(site.site)): sorted(found) for p in public_files(site) if (found := canaries_in(p))
+    }
+    assert not leaks
+
+
+@pytest.mark.parametrize("encode", [str.casefold, html.escape, quote, quote_plus, json.dumps])
+def test_no_confidential_value_in_any_encoding(site: SiteProject, encode: Any) -> None:
+    values = [m.group() for m in re.finditer(r"(?im)(?<=: )cnry\d\dx.*$", fixture_text("audit.yaml"))]
+    forms = {encode(value.strip('"')).strip('"').casefold() for value in values}
+    for path in public_files(site):
+        text = path.read_bytes().decode("utf-8", "replace").casefold()
+        assert not [form for form in forms if form in text], path
+
+
+def test_public_pages_still_name_the_consenting_partners_and_prospect(site: SiteProject) -> None:
+    """The canary checks are not vacuous: public data does reach the public pages."""
+    public_text = "".join(readable_forms(path) for path in public_files(site) if path.suffix == ".html")
+    assert "Anne Ortiz" in public_text and "Steve Hall" in public_text
+    assert "Public Pat" in public_text
+
+
+# ---------------------------------------------------------------- private pages
+
+
+@pytest.mark.parametrize("partner_id", PARTNER_IDS)
+def test_a_partner_page_holds_only_that_partners_confidential_data(
+    site: SiteProject, partner_id: str
+) -> None:
+    page = private_page(site, "partner", partner_id)
+    found = canaries_in(page)
+    assert found <= partner_canaries(partner_id), sorted(found - partner_canaries(partner_id))
+
+
+@pytest.mark.parametrize("partner_id", ["cnry04x-hidden", "steve-hall"])
+def test_a_partner_page_shows_its_own_confidential_data(site: SiteProject, partner_id: str) -> None:
+    """The page check above cannot pass by showing nothing: the page's own prospects are there."""
+    prospects = [r["prospect"] for r in AUDIT["referrals"] if r["partner"] == partner_id]
+    assert tokens(*prospects) <= canaries_in(private_page(site, "partner", partner_id))
+
+
+def test_never_published_values_are_on_no_page_at_all(site: SiteProject) -> None:
+    never = never_canaries()
+    assert len(never) == 5
+    leaks = {
+        str(p.relative_to(site.site)) for p in site.site.rglob("*") if p.is_file() and canaries_in(p) & never
+    }
+    assert not leaks
+
+
+def test_only_private_pages_of_partners_and_owner_exist(site: SiteProject) -> None:
+    expected = {private_page(site, "partner", pid).parent.name for pid in PARTNER_IDS}
+    expected.add(private_page(site, "insights", "owner").parent.name)
+    built = {path.name for path in (site.site / "p").iterdir() if path.is_dir()}
+    assert built == expected
+    owner = canaries_in(private_page(site, "insights", "owner"))
+    assert owner <= all_canaries() - never_canaries()
