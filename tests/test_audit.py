@@ -13,6 +13,9 @@ import gzip
 import html
 import json
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -207,3 +210,92 @@ def test_only_private_pages_of_partners_and_owner_exist(site: SiteProject) -> No
     assert built == expected
     owner = canaries_in(private_page(site, "insights", "owner"))
     assert owner <= all_canaries() - never_canaries()
+
+
+# ---------------------------------------------------------------- determinism
+
+
+def inputs_only(site: SiteProject, target: Path) -> SiteProject:
+    """A fresh project in another folder with the same inputs and no earlier output."""
+    project = make_project(target)
+    shutil.copy(site.root / "partners.yaml", project.root / "partners.yaml")
+    return project
+
+
+def tree_snapshot(root: Path) -> dict[str, tuple[bytes | None, int]]:
+    """Every file and folder under root, with its bytes and modification time."""
+    return {
+        str(path.relative_to(root)): (path.read_bytes() if path.is_file() else None, path.stat().st_mtime_ns)
+        for path in sorted(root.rglob("*"))
+    }
+
+
+def site_bytes(project: SiteProject) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(project.site)): p.read_bytes()
+        for p in sorted(project.site.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_second_build_elsewhere_is_byte_identical(site: SiteProject, tmp_path: Path) -> None:
+    again = inputs_only(site, tmp_path)
+    result = again.mkdocs_build("--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert site_bytes(again) == site_bytes(site)
+
+
+# ---------------------------------------------------------------- fail closed
+
+
+BROKEN = {
+    "stage": ("stage: proposal", "stage: proposl", "referrals[0].updates[1].stage"),
+    "time": ('time: "18:00"', 'time: "18:60"', "events[0].time"),
+    "duplicate id": ("id: steve-hall", "id: anne-ortiz", "partners[1].id"),
+}
+REFUSED_RUNS = {
+    "check": ("generator", "check"),
+    "generate": ("generator", "generate"),
+    "build": ("generator", "build"),
+    "mkdocs build": ("mkdocs", "--strict"),
+    "mkdocs build --dirty": ("mkdocs", "--dirty"),
+}
+
+
+def located(text: str, old: str, new: str, field: str) -> str:
+    """The PATH:LINE:COLUMN: field prefix a refusal must print for the value replacing old."""
+    offset = text.index(old) + len(old.split(": ")[0]) + 2
+    line = text.count("\n", 0, offset) + 1
+    column = offset - text.rfind("\n", 0, offset)
+    return f"partners.yaml:{line}:{column}: {field}: "
+
+
+@pytest.mark.parametrize("broken", BROKEN)
+@pytest.mark.parametrize("run", REFUSED_RUNS)
+def test_a_refused_run_changes_nothing_in_the_project(
+    site: SiteProject, tmp_path: Path, broken: str, run: str
+) -> None:
+    project = SiteProject(tmp_path / "copy")
+    shutil.copytree(site.root, project.root, symlinks=True)
+    old, new, field = BROKEN[broken]
+    data = fixture_text("audit.yaml")
+    project.write_data(data.replace(old, new, 1))
+    before = tree_snapshot(project.root)
+    tool, *args = REFUSED_RUNS[run]
+    result = project.generator(*args) if tool == "generator" else project.mkdocs_build(*args)
+    assert result.returncode != 0
+    assert located(data, old, new, field) in result.stdout + result.stderr
+    assert tree_snapshot(project.root) == before
+
+
+def test_a_refused_first_build_without_a_secret_creates_nothing(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    project.write_data(fixture_text("audit.yaml").replace("stage: won", "stage: wonn", 1))
+    before = tree_snapshot(project.root)
+    env = {key: value for key, value in project.env().items() if key != "REFERRAL_SITE_SECRET"}
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    result = subprocess.run(
+        [mkdocs, "build"], check=False, cwd=project.root, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert tree_snapshot(project.root) == before
