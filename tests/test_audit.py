@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from urllib.parse import quote, quote_plus, unquote
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from conftest import TEST_SECRET, SiteProject, fixture_text, make_project
 
 from generator.addresses import private_token
@@ -298,4 +300,108 @@ def test_a_refused_first_build_without_a_secret_creates_nothing(tmp_path: Path) 
         [mkdocs, "build"], check=False, cwd=project.root, env=env, capture_output=True, text=True
     )
     assert result.returncode != 0
+    assert tree_snapshot(project.root) == before
+
+
+# ---------------------------------------------------------------- contract edges
+
+EDGES = yaml.safe_load(fixture_text("audit-edges.yaml"))
+
+
+@pytest.fixture(scope="module")
+def edges(tmp_path_factory: pytest.TempPathFactory) -> SiteProject:
+    project = make_project(tmp_path_factory.mktemp("edges"))
+    project.write_data(fixture_text("audit-edges.yaml"))
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
+def page_text(path: Path) -> str:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ")
+
+
+def test_a_v1_file_with_empty_lists_builds_every_partner_page(edges: SiteProject) -> None:
+    """No v1.1 field, empty given and events, a partner with no referrals, a referral with no updates."""
+    for partner in EDGES["partners"]:
+        assert private_page(edges, "partner", partner["id"]).is_file(), partner["id"]
+
+
+@pytest.mark.parametrize("partner", [p["id"] for p in EDGES["partners"] if p.get("public")])
+def test_names_show_as_written_on_public_pages(edges: SiteProject, partner: str) -> None:
+    (name,) = (p["name"] for p in EDGES["partners"] if p["id"] == partner)
+    posts = sorted((edges.site / "blog").rglob("newsletter-*/index.html"))
+    assert posts and any(name in page_text(post) for post in posts)
+    assert any(name in text for text in feed_descriptions(edges.site / "feed_rss_created.xml"))
+
+
+def feed_descriptions(feed: Path) -> list[str]:
+    """Each item's description as a reader shows it: RSS carries HTML in the XML text."""
+    items = ET.parse(feed).getroot().iter("item")
+    return [BeautifulSoup(item.findtext("description") or "", "html.parser").get_text() for item in items]
+
+
+def test_markup_in_the_data_runs_nowhere(edges: SiteProject) -> None:
+    for path in sorted(edges.site.rglob("*.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        scripts = [s.get_text() for s in soup.find_all("script") if "alert(" in s.get_text()]
+        hrefs = [str(a.get("href", "")) for a in soup.find_all(["a", "img", "iframe"])]
+        assert not scripts, path
+        assert not soup.find_all(attrs={"onerror": True}), path
+        assert not soup.find_all("iframe"), path
+        assert not [href for href in hrefs if href.strip().lower().startswith("javascript:")], path
+
+
+def test_template_syntax_in_the_data_is_not_evaluated(edges: SiteProject) -> None:
+    home = page_text(edges.site / "index.html")
+    assert "{{ config.site_name }}" in home
+    page = page_text(private_page(edges, "partner", "inject"))
+    assert "{{ 7*7 }}" in page and "{% raw %}" in page
+
+
+def test_a_public_prospect_of_a_partner_without_consent_stays_private(site: SiteProject) -> None:
+    (referral,) = (r for r in AUDIT["referrals"] if r["partner"] == "cnry04x-hidden")
+    assert referral["public"] is True
+    prospect = tokens(referral["prospect"])
+    assert prospect <= canaries_in(private_page(site, "partner", "cnry04x-hidden"))
+    assert not [path for path in public_files(site) if canaries_in(path) & prospect]
+
+
+HEADER = "newsletter:\n  title: T\n  owner: O\n"
+ONE = "partners:\n  - id: a\n    name: A\n"
+REFUSED = {
+    "cycle": (
+        "partners:\n  - id: a\n    name: A\n    referred_by: b\n  - id: b\n    name: B\n    referred_by: a\n",
+        "partners.yaml:7:18: partners[0].referred_by: ",
+    ),
+    "self": (ONE + "    referred_by: a\n", "partners.yaml:7:18: partners[0].referred_by: "),
+    "unknown referrer": (ONE + "    referred_by: zz\n", "partners.yaml:7:18: partners[0].referred_by: "),
+    "unknown partner": (
+        ONE + "referrals:\n  - id: r1\n    partner: zz\n    prospect: P\n    introduced: 2026-01-01\n",
+        "partners.yaml:9:14: referrals[0].partner: ",
+    ),
+    "unknown given": (
+        ONE + "given:\n  - partner: zz\n    date: 2026-01-01\n    to: X\n",
+        "partners.yaml:8:14: given[0].partner: ",
+    ),
+    "duplicate partner": (ONE + "  - id: a\n    name: B\n", "partners.yaml:7:9: partners[1].id: "),
+    "duplicate referral": (
+        ONE
+        + "referrals:\n  - id: r1\n    partner: a\n    prospect: P\n    introduced: 2026-01-01\n"
+        + "  - id: r1\n    partner: a\n    prospect: Q\n    introduced: 2026-01-01\n",
+        "partners.yaml:12:9: referrals[1].id: ",
+    ),
+    "duplicate key": (ONE + "    name: B\n", "partners.yaml:7:5: partners[0].name: "),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_contract_violations_are_refused_with_a_location(tmp_path: Path, case: str) -> None:
+    project = make_project(tmp_path)
+    body, expected = REFUSED[case]
+    project.write_data(HEADER + body)
+    before = tree_snapshot(project.root)
+    result = project.generator("check")
+    assert result.returncode != 0
+    assert expected in result.stdout
     assert tree_snapshot(project.root) == before
