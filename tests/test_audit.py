@@ -177,6 +177,19 @@ def test_public_pages_still_name_the_consenting_partners_and_prospect(site: Site
     assert "Public Pat" in public_text
 
 
+def private_tokens() -> set[str]:
+    partners = {private_token(TEST_SECRET.encode(), "partner", pid) for pid in PARTNER_IDS}
+    return partners | {private_token(TEST_SECRET.encode(), "insights", "owner")}
+
+
+def test_no_public_file_and_not_the_private_stub_names_a_private_address(site: SiteProject) -> None:
+    stub = site.site / "p" / "index.html"
+    assert not canaries_in(stub)
+    for path in [*public_files(site), stub]:
+        text = readable_forms(path)
+        assert not [token for token in private_tokens() if token in text], path
+
+
 # ---------------------------------------------------------------- private pages
 
 
