@@ -154,12 +154,13 @@ def greeting_name(name: str, greeting: str | None = None) -> str:
     return first if looks_given and first[:1].isupper() else " ".join(words)
 
 
-def thanks_for_introductions(count: int, *, this_month: bool = False) -> str:
+def thanks_for_introductions(count: int, name: str | None = None, *, this_month: bool = False) -> str:
     """The thank-you that opens a page or message: never "the 1 introduction"."""
     sent = "you sent us this month" if this_month else "you have sent us"
+    thanks = f"Thank you, {name}," if name else "Thank you"
     if count == 1:
-        return f"Thank you for the introduction {sent}."
-    return f"Thank you for the {count_words(count, 'introduction')} {sent}."
+        return f"{thanks} for the introduction {sent}."
+    return f"{thanks} for the {count_words(count, 'introduction')} {sent}."
 
 
 def still_in_progress(count: int, *, others_mentioned: bool) -> str:
