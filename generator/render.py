@@ -110,7 +110,12 @@ def render_site(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
         "_headers": netlify_headers(layout.site_url, layout.private_dir),
     }
     for index, event in enumerate(data.events):
-        files[calendars[index]] = event_calendar(event, data.newsletter.owner)
+        files[calendars[index]] = event_calendar(
+            event,
+            data.newsletter.owner,
+            timezone=data.newsletter.timezone,
+            stamp=dt.datetime.combine(layout.as_of, dt.time(), dt.UTC),
+        )
     for issue in site.issues:
         files[layout.post_page(issue)] = _render_post(site, issue)
     for partner in data.partners:
@@ -155,6 +160,7 @@ def _environment() -> jinja2.Environment:
         month_summary=_prose(words.month_summary),
         quiet_months=QUIET_MONTHS,
         rate=_prose(words.rate_with_count),
+        event_when=_prose(words.event_when),
     )
     return env
 

@@ -310,3 +310,13 @@ def thank_you_line(named: Sequence[str], unnamed: int) -> str:
     others = count_words(unnamed, "more partner") if named else count_words(unnamed, "partner")
     who = join_names([*named, others] if unnamed else list(named))
     return f"A warm thank-you to {who} for the introductions this month."
+
+
+def event_when(day: dt.date, start: dt.time | None = None, end: dt.time | None = None) -> str:
+    """``10 December 2026``, ``10 December 2026, 18:00`` or ``10 December 2026, 18:00 to 21:30``."""
+    when = long_date(day)
+    if start is not None:
+        when += f", {start:%H:%M}"
+        if end is not None:
+            when += f" to {end:%H:%M}"
+    return when
