@@ -320,3 +320,10 @@ def event_when(day: dt.date, start: dt.time | None = None, end: dt.time | None =
         if end is not None:
             when += f" to {end:%H:%M}"
     return when
+
+
+def partners_who_sent(count: int) -> str:
+    """The month's givers in a message, thanked as one or as many."""
+    if count == 1:
+        return "One partner sent us an introduction this month. Thank you!"
+    return f"{capitalized(count_words(count, 'partner'))} sent us introductions this month. Thank you all."

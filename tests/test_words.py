@@ -178,3 +178,8 @@ def test_pages_greet_by_greeting_and_never_by_a_title_alone() -> None:
         in files[layout.partner_page(data.partners[1])]
     )
     assert "&#8364;1,234.50" in files[layout.insights_page] or "€1,234.50" in files[layout.insights_page]
+
+
+def test_partners_who_sent_thanks_one_or_many() -> None:
+    assert words.partners_who_sent(1) == "One partner sent us an introduction this month. Thank you!"
+    assert words.partners_who_sent(3) == "Three partners sent us introductions this month. Thank you all."
