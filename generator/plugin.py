@@ -19,7 +19,8 @@ from .due import due_referrals
 from .models import Newsletter
 from .presentation import brand_name, feed_author
 from .problems import InvalidData
-from .site_secret import MissingSecret
+from .quarantine import quarantine, quarantine_note
+from .site_secret import THROWAWAY_WARNING, MissingSecret
 from .writer import ForeignFileError
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
@@ -64,6 +65,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             raise PluginError(str(error)) from None
         if outcome.secret.origin == "created":
             log.info("Created a local preview secret in %s (ignored by git).", project.secret_file)
+        elif outcome.secret.origin == "throwaway":
+            log.info(THROWAWAY_WARNING)
         self.outcome = outcome
         _show_brand(config, outcome.data.newsletter)
         log.info("Generated pages from %s: %s", project.display_name, outcome.report)
@@ -92,10 +95,18 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         leaks = guard.guard_site(site, data, layout, public_text=public, verbatim_from=theme)
         if leaks:
             found = "\n".join(f"  - {leak.describe()}" for leak in leaks)
+            moved = self._quarantine(config, leaks)
             raise PluginError(
-                f"Leak guard: {len(leaks)} confidential values found where they do not belong:\n{found}"
+                f"Leak guard: {len(leaks)} confidential values found where they do not belong:\n{found}\n"
+                + quarantine_note(moved, site)
             )
         log.info("Leak guard: scanned %d files, no confidential data found.", len(guard.site_files(site)))
+
+    def _quarantine(self, config: MkDocsConfig, leaks: list[guard.Leak]) -> Path:
+        """Fail closed. `mkdocs serve` builds into a new temporary folder each time: one fixed name."""
+        site = Path(config.site_dir)
+        name = "serve" if self.command == "serve" else site.name
+        return quarantine(site, self._project(config).state_dir, name, (leak.file for leak in leaks))
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self._project(config).data_file))

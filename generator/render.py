@@ -7,7 +7,7 @@ import functools
 import html
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
@@ -47,7 +47,7 @@ class SiteLayout:
     """Where generated files go inside the docs folder, and what they are rendered for."""
 
     as_of: dt.date
-    secret: bytes
+    secret: bytes = field(repr=False)  # never shown, even in a traceback
     site_url: str = ""
     private_dir: str = "p"
     blog_dir: str = "blog"

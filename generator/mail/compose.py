@@ -7,8 +7,10 @@ included), so the .eml files reviewed are the messages ``--send`` delivers.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -27,6 +29,8 @@ from ..render import SiteLayout
 from ..views import Month, MonthlyIssue
 from .news import PartnerNews, line
 
+_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -37,6 +41,23 @@ class Outgoing:
     recipient: str
     message_id: str
     data: bytes
+    month: str = ""  # YYYY-MM
+    links: str = ""  # fingerprint of every address in the message (see links_fingerprint)
+
+    @property
+    def key(self) -> str:
+        """What the send log keys a delivery by: unlike the Message-ID, it survives a new secret."""
+        return delivery_key(self.partner_id, self.month)
+
+
+def delivery_key(partner_id: str, month: str) -> str:
+    return f"{partner_id}/{month}"
+
+
+def links_fingerprint(text: str) -> str:
+    """A short hash of the addresses in a message: it changes with the secret, an epoch or site_url."""
+    found = sorted(set(_URL.findall(text)))
+    return hashlib.sha256("\n".join(found).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -48,7 +69,7 @@ class Edition:
     sender: Address
     date: dt.datetime
     site_url: str
-    secret: bytes
+    secret: bytes = field(repr=False)  # never shown, even in a traceback
 
     @property
     def domain(self) -> str:
@@ -153,7 +174,15 @@ def compose(env: jinja2.Environment, edition: Edition, partner: Partner, news: P
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     # Fixed, not random: "==" is always encoded in quoted-printable, so it cannot clash.
     message.set_boundary(f"=={mid.strip('<>').split('.')[0]}==")
-    return Outgoing(partner.id, edition.sender.addr_spec, recipient.addr_spec, mid, message.as_bytes())
+    return Outgoing(
+        partner.id,
+        edition.sender.addr_spec,
+        recipient.addr_spec,
+        mid,
+        message.as_bytes(),
+        edition.month.key,
+        links_fingerprint(text),
+    )
 
 
 def _bodies(env: jinja2.Environment, edition: Edition, news: PartnerNews, subject: str) -> tuple[str, str]:
