@@ -29,7 +29,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, 
 
 from generator.addresses import private_token
 from generator.views import STAGE_WORDS
-from generator.words import STAGE_EVENTS, long_date
+from generator.words import STAGE_EVENTS, greeting_name, long_date
 
 # Debian's headless shell (apt-get install chromium-headless-shell) idles at a third of the CPU
 # of the full browser, whose hidden omnibox popup keeps repainting; either one works.
@@ -239,7 +239,8 @@ def test_partner_page_shows_each_referral_its_progress_and_timeline(tab: Tab) ->
     tab.open(partner_path(PARTNER["id"]))
     page = tab.page
     article = page.locator("article")
-    expect(article.locator("h1")).to_have_text(re.compile(rf"Thank you, {re.escape(PARTNER['name'])}"))
+    greeting = greeting_name(PARTNER["name"], PARTNER.get("greeting"))
+    expect(article.locator("h1")).to_have_text(re.compile(rf"Thank you, {re.escape(greeting)}"))
     thanks = article.locator(".admonition.success").first
     expect(thanks).to_be_visible()
     blocks = article.locator(".referral")

@@ -493,7 +493,7 @@ def test_send_delivers_each_message_once_with_both_parts_links_and_headers(
             assert _private_url(partner_id) in body and ISSUE_URL in body
             others = [_private_url(other) for other in CONFIDENTIAL if other != partner_id]
             assert not any(url in body for url in others)
-    assert _parse(received["steve-hall"][0])["Subject"] == "Steve Hall, your referral news for March 2026"
+    assert _parse(received["steve-hall"][0])["Subject"] == "Steve, your referral news for March 2026"
     assert [entry["event"] for entry in _log(mail_project)] == ["sending", "delivered"] * 3
     rerun = mail("--send", **smtp.env())
     assert rerun.returncode == 0

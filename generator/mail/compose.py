@@ -155,7 +155,7 @@ def message_id(edition: Edition, partner_id: str) -> str:
 
 
 def subject_for(news: PartnerNews) -> str:
-    return f"{news.name}, your referral news for {news.month.label}"
+    return f"{news.greeting}, your referral news for {news.month.label}"
 
 
 def compose(env: jinja2.Environment, edition: Edition, partner: Partner, news: PartnerNews) -> Outgoing:
