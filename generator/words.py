@@ -239,7 +239,7 @@ def introduction_led_to(name: str, wins: int, partners: int) -> str:
     if partners:
         results.append(count_words(partners, "more partner"))
     if not results:
-        return f"You introduced {name} to us; their first introductions are still to come."
+        return f"{capitalized(name)} joined through you; their first introductions are still to come."
     return f"Your introduction of {name} led to {join_names(results)}."
 
 

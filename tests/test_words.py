@@ -106,7 +106,7 @@ def test_what_an_introduction_led_to() -> None:
     )
     assert words.introduction_led_to("Bo", 0, 1) == "Your introduction of Bo led to one more partner."
     assert words.introduction_led_to("Bo", 0, 0) == (
-        "You introduced Bo to us; their first introductions are still to come."
+        "Bo joined through you; their first introductions are still to come."
     )
     assert words.brought_in_line(1, 1) == "You brought one partner into our circle."
     assert words.brought_in_line(1, 3) == (
