@@ -327,3 +327,9 @@ def partners_who_sent(count: int) -> str:
     if count == 1:
         return "One partner sent us an introduction this month. Thank you!"
     return f"{capitalized(count_words(count, 'partner'))} sent us introductions this month. Thank you all."
+
+
+def where_they_stood(count: int, month: str) -> str:
+    """The opening of a partner's monthly message, in the singular when there is one."""
+    which = "the introduction you gave us" if count == 1 else "the introductions you gave us"
+    return f"Here is where {which} stood at the end of {month}."

@@ -174,6 +174,13 @@ def test_pages_greet_by_greeting_and_never_by_a_title_alone() -> None:
     assert "&#8364;1,234.50" in files[layout.insights_page] or "€1,234.50" in files[layout.insights_page]
 
 
+def test_a_message_opens_in_the_singular_for_one_introduction() -> None:
+    assert words.where_they_stood(1, "May 2026") == (
+        "Here is where the introduction you gave us stood at the end of May 2026."
+    )
+    assert words.where_they_stood(2, "May 2026").startswith("Here is where the introductions you gave us")
+
+
 def test_partners_who_sent_thanks_one_or_many() -> None:
     assert words.partners_who_sent(1) == "One partner sent us an introduction this month. Thank you!"
     assert words.partners_who_sent(3) == "Three partners sent us introductions this month. Thank you all."

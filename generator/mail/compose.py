@@ -96,6 +96,7 @@ def mail_environment() -> jinja2.Environment:
         thanks_for_introductions=words.thanks_for_introductions,
         still_in_progress=words.still_in_progress,
         partners_who_sent=words.partners_who_sent,
+        where_they_stood=words.where_they_stood,
     )
     return env
 
