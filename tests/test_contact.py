@@ -115,3 +115,26 @@ def test_mail_button_text_contrast_is_at_least_4_5_to_1() -> None:
     assert background and text
     lighter, darker = sorted((_luminance(background[1]), _luminance(text[1])), reverse=True)
     assert (lighter + 0.05) / (darker + 0.05) >= 4.5
+
+
+def test_a_v1_file_gets_no_contact_no_button_and_all_day_events() -> None:
+    import datetime as dt
+
+    from generator.render import SiteLayout, render_site
+    from generator.validate import load_text
+
+    today = dt.date(2026, 11, 20)
+    v1 = """\
+newsletter: {title: T, owner: Olive Owner, business: Owner Motors}
+partners:
+  - {id: anne, name: Anne Able}
+referrals:
+  - {id: r1, partner: anne, prospect: P-ONE, introduced: 2026-03-01}
+events:
+  - {date: 2026-12-10, title: Mixer}
+"""
+    files = render_site(load_text(v1, "partners.yaml", today), SiteLayout(as_of=today, secret=b"s"))
+    text = "\n".join(files.values())
+    assert "Get in touch" not in text and "Introduce someone" not in text and "mailto:" not in text
+    assert "DTSTART;VALUE=DATE:20261210" in files["events/2026-12-10-mixer.ics"]
+    assert "TZID" not in text
