@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from .markdown import escape_html
 from .models import Newsletter
 
 
 def brand_name(newsletter: Newsletter, site_name: str) -> str:
-    """The site's name in the header and browser tab: the business when the data names one."""
-    return newsletter.business or site_name
+    """The site's name in the header and browser tab: the business when the data names one.
+
+    Material prints ``site_name`` unescaped in ``<title>`` and the header, so a name from the
+    data is HTML-escaped here (as page titles are); the one from mkdocs.yml is the editor's own.
+    """
+    return escape_html(newsletter.business) if newsletter.business else site_name
 
 
 def feed_author(newsletter: Newsletter) -> list[str]:
     """An RSS ``<author>``: "address (Name)", the only form RSS 2.0 and its validator accept.
 
     Without a public address, no author at all (valid) rather than a bare name (an error).
+    mkdocs-rss-plugin prints authors unescaped into the XML, so the name is escaped here.
     """
-    return [f"{newsletter.email} ({newsletter.owner})"] if newsletter.email else []
+    return [f"{newsletter.email} ({escape_html(newsletter.owner)})"] if newsletter.email else []

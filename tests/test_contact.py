@@ -140,3 +140,12 @@ events:
     assert "Get in touch" not in text and "Introduce someone" not in text and "mailto:" not in text
     assert "DTSTART;VALUE=DATE:20261210" in files["events/2026-12-10-mixer.ics"]
     assert "TZID" not in text
+
+
+def test_names_from_the_data_are_escaped_where_material_and_the_feed_plugin_do_not() -> None:
+    from generator.presentation import brand_name, feed_author
+
+    hostile = Newsletter(title="T", owner="</author><x>", business="</title><script>", email="o@x.example")
+    assert brand_name(hostile, "Site") == "&lt;/title&gt;&lt;script&gt;"
+    assert brand_name(Newsletter(title="T", owner="O"), "Site") == "Site"
+    assert feed_author(hostile) == ["o@x.example (&lt;/author&gt;&lt;x&gt;)"]
