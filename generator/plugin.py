@@ -30,6 +30,9 @@ def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
     """The business in the header (Material prints site_name there), and its logo if given."""
     config.site_name = brand_name(newsletter, config.site_name)
     if newsletter.logo:
+        if not (Path(config.docs_dir) / newsletter.logo).is_file():
+            # A warning, so `--strict` (CI) refuses a header with a broken picture.
+            log.warning("newsletter.logo: '%s' is not a file in %s/", newsletter.logo, config.docs_dir)
         config.theme["logo"] = newsletter.logo
 
 

@@ -149,3 +149,12 @@ def test_names_from_the_data_are_escaped_where_material_and_the_feed_plugin_do_n
     assert brand_name(hostile, "Site") == "&lt;/title&gt;&lt;script&gt;"
     assert brand_name(Newsletter(title="T", owner="O"), "Site") == "Site"
     assert feed_author(hostile) == ["o@x.example (&lt;/author&gt;&lt;x&gt;)"]
+
+
+@pytest.mark.build
+def test_a_missing_logo_fails_a_strict_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    project.write_data(DATA)
+    result = project.mkdocs_build("--strict")
+    assert result.returncode != 0
+    assert "newsletter.logo: 'images/logo.svg' is not a file" in result.stdout + result.stderr
