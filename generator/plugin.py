@@ -16,13 +16,21 @@ from mkdocs.plugins import BasePlugin, event_priority
 from . import guard
 from . import project as pipeline
 from .due import due_referrals
-from .feeds import feed_author
+from .models import Newsletter
+from .presentation import brand_name, feed_author
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .site_secret import THROWAWAY_WARNING, MissingSecret
 from .writer import ForeignFileError
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
+
+
+def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
+    """The business in the header (Material prints site_name there), and its logo if given."""
+    config.site_name = brand_name(newsletter, config.site_name)
+    if newsletter.logo:
+        config.theme["logo"] = newsletter.logo
 
 
 class ReferralNewsletterConfig(base.Config):
@@ -60,6 +68,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         elif outcome.secret.origin == "throwaway":
             log.info(THROWAWAY_WARNING)
         self.outcome = outcome
+        _show_brand(config, outcome.data.newsletter)
         log.info("Generated pages from %s: %s", project.display_name, outcome.report)
         for item in due_referrals(outcome.data, pipeline.today()):
             log.info("%s: %s", project.display_name, item.describe())
