@@ -20,6 +20,9 @@ from . import project as pipeline
 # Channel-level dates only: the items' own pubDate come from the posts and are reproducible.
 _CHANNEL_DATE = re.compile(r"<(pubDate|lastBuildDate)>[^<]*</\1>")
 QUARANTINE = "quarantine"
+# A private page's path, p/<26 base32 characters>, as written in a cache entry (JSON may
+# escape the slash). Public pages never name one: the leak guard makes sure of it.
+_PRIVATE_PAGE = re.compile(rb"(?<![A-Za-z0-9])p(?:/|\\/)[a-z2-7]{26}(?![a-z0-9])")
 
 
 def build_time(environ: Mapping[str, str]) -> dt.datetime:
@@ -47,15 +50,20 @@ def fix_feed_dates(site_dir: Path, environ: Mapping[str, str]) -> int:
 
 
 def clean_cache(cache_dir: Path, outcome: pipeline.Outcome) -> int:
-    """Remove every cache entry that holds a confidential value or a private page's address
-    (the leak guard's own scan, with no file at home); Zensical rebuilds them next time."""
+    """Remove every cache entry of a private page, past or present, and any other entry that
+    holds a confidential value (the leak guard's scan, no file at home); Zensical rebuilds
+    them next time. The number removed."""
     if not cache_dir.is_dir():
         return 0
+    # Most entries are private pages: their address identifies them without the full scan.
+    private = [path for path in guard.site_files(cache_dir) if _PRIVATE_PAGE.search(path.read_bytes())]
+    for path in private:
+        path.unlink()
     leaks = guard.guard_site(cache_dir, outcome.data, outcome.layout)
-    entries = sorted({leak.file for leak in leaks})
-    for entry in entries:
+    leaking = sorted({leak.file for leak in leaks})
+    for entry in leaking:
         (cache_dir / entry).unlink(missing_ok=True)
-    return len(entries)
+    return len(private) + len(leaking)
 
 
 def quarantine(site_dir: Path, state_dir: Path) -> str:
