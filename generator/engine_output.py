@@ -1,16 +1,14 @@
-"""What an engine leaves behind, made safe: feed dates, Zensical's cache, a failed build.
+"""What Zensical leaves behind, made safe: feeds dated at build time, private pages in its cache.
 
 Zensical 0.0.73 dates its feeds' channel at build time and caches every rendered page,
 private ones included, in ``.cache/`` at the project root. These functions fix both after a
-build (private cache entries wait in ``.referral/`` between builds); ``quarantine`` moves a
-failed build out of the folder a host would publish.
+build (private cache entries wait in ``.referral/`` between builds).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from collections.abc import Mapping
 from email.utils import format_datetime
 from pathlib import Path
@@ -20,7 +18,6 @@ from . import project as pipeline
 
 # Channel-level dates only: the items' own pubDate come from the posts and are reproducible.
 _CHANNEL_DATE = re.compile(r"<(pubDate|lastBuildDate)>[^<]*</\1>")
-QUARANTINE = "quarantine"
 # A private page's path, p/<26 base32 characters>, as written in a cache entry (JSON may
 # escape the slash). Public pages never name one: the leak guard makes sure of it.
 _PRIVATE_PAGE = re.compile(rb"(?<![A-Za-z0-9])p(?:/|\\/)([a-z2-7]{26})(?![a-z0-9])")
@@ -93,21 +90,3 @@ def _private_tokens(outcome: pipeline.Outcome) -> set[str]:
     layout = outcome.layout
     pages = [layout.partner_page(partner) for partner in outcome.data.partners]
     return {Path(page).stem for page in (*pages, layout.insights_page)}
-
-
-def quarantine(site_dir: Path, state_dir: Path) -> str:
-    """Move a failed build's output out of the published folder; where, for the error message.
-
-    Only what the engines treat as their output moves (entries not starting with a dot), so a
-    ``.git`` of a deploy checkout stays; nothing to move (the plugin moved it already) is fine.
-    """
-    entries = sorted(entry for entry in site_dir.glob("*") if not entry.name.startswith("."))
-    if not entries:
-        return ""
-    target = state_dir / QUARANTINE / site_dir.name
-    if target.exists():  # the previous failed build, also moved here by us
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    for entry in entries:
-        shutil.move(entry, target / entry.name)
-    return f"; nothing is left to publish: the output was moved to {target}"

@@ -22,9 +22,10 @@ from pathlib import Path
 
 from . import guard
 from . import project as pipeline
-from .engine_output import clean_cache, fix_feed_dates, quarantine, restore_cache
+from .engine_output import clean_cache, fix_feed_dates, restore_cache
 from .links import read_site_config, site_public_text
 from .problems import InvalidData
+from .quarantine import quarantine, quarantine_note
 from .site_secret import MissingSecret
 from .writer import ForeignFileError
 
@@ -143,17 +144,28 @@ def _generate(site: Site, environ: Mapping[str, str]) -> pipeline.Outcome:
 def _run_or_quarantine(command: Sequence[str], site: Site, environ: Mapping[str, str]) -> None:
     result = subprocess.run(command, cwd=site.root, env=engine_environ(environ), check=False)
     if result.returncode != 0:
-        where = quarantine(site.site_dir, site.project.state_dir)
-        raise EngineError(f"{Path(command[0]).name} build failed (exit {result.returncode}){where}")
+        where = _fail_closed(site)
+        raise EngineError(f"{Path(command[0]).name} build failed (exit {result.returncode}).{where}")
 
 
 def _guard_or_quarantine(site: Site, outcome: pipeline.Outcome) -> None:
     public = site_public_text(site.config_file)
     leaks = guard.guard_site(site.site_dir, outcome.data, outcome.layout, public_text=public)
     if leaks:
-        where = quarantine(site.site_dir, site.project.state_dir)
         found = "\n".join(f"  - {leak.describe()}" for leak in leaks)
-        raise EngineError(f"Leak guard: {len(leaks)} confidential values out of place{where}:\n{found}")
+        where = _fail_closed(site, [leak.file for leak in leaks])
+        raise EngineError(f"Leak guard: {len(leaks)} confidential values out of place:\n{found}{where}")
+
+
+def _fail_closed(site: Site, leaking: Sequence[str] = ()) -> str:
+    """Move a failed build's output where no deploy step looks; the sentence that says so.
+
+    Nothing to move (the plugin already moved it, or the engine wrote nothing) is fine.
+    """
+    if not any(not entry.name.startswith(".") for entry in site.site_dir.glob("*")):
+        return ""
+    target = quarantine(site.site_dir, site.project.state_dir, site.site_dir.name, leaking)
+    return "\n" + quarantine_note(target, site.site_dir)
 
 
 POLL_SECONDS = 0.3  # how often serve looks at partners.yaml: a save shows within a second

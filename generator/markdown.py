@@ -34,8 +34,14 @@ def escape_html(value: object) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+# First key of every generated page: when the manifest is lost, the writer tells its own old
+# pages from hand-written ones by this line alone (see writer.GENERATED_MARK).
+GENERATED_BY = {"generated_by": "referral-newsletter"}
+
+
 def front_matter(meta: dict[str, Any]) -> str:
-    """A YAML front-matter block, checked to parse back to exactly ``meta``."""
+    """A YAML front-matter block, marked as generated, checked to parse back to exactly ``meta``."""
+    meta = {**GENERATED_BY, **meta}
     text = yaml.dump(
         meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10_000
     )

@@ -19,6 +19,7 @@ from .writer import WriteReport, write_files
 DATA_FILE = "partners.yaml"
 DOCS_DIR = "content"
 STATE_DIR = ".referral"
+LAST_YEAR = 2100  # "today" beyond it is a typing mistake, and date arithmetic near year 9999 overflows
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,18 @@ class Outcome:
 def today(environ: Mapping[str, str] = os.environ) -> dt.date:
     """The date pages are rendered for: ``SOURCE_DATE_EPOCH`` when set, so builds reproduce."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()
+    if not epoch.isdigit():
+        return dt.date.today()
+    try:
+        day = dt.datetime.fromtimestamp(int(epoch[:12]), dt.UTC).date() if len(epoch) <= 12 else None
+    except (OverflowError, OSError, ValueError):
+        day = None
+    if day is None or day.year >= LAST_YEAR:
+        raise ValueError(
+            f"SOURCE_DATE_EPOCH '{epoch[:20]}' is not a time before {LAST_YEAR}: "
+            "give seconds since 1970, e.g. $(git log -1 --format=%ct)"
+        )
+    return day
 
 
 @contextmanager
@@ -102,4 +112,5 @@ def generate(
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
         files = render_site(data, layout)
         report = write_files(project.docs_dir, files, project.manifest)
+        secret.keep()
     return Outcome(data, report, secret, layout)

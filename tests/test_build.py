@@ -213,7 +213,10 @@ def test_strict_build_succeeds_without_warnings(built: BuiltSite) -> None:
 def test_partner_page_shows_each_referral_and_its_stage(site: SiteProject, partner: dict[str, Any]) -> None:
     page = article(partner_dir(site, partner["id"]) / "index.html")
     h1 = page.find("h1")
-    assert h1 is not None and partner["name"] in h1.get_text()
+    # The page greets the partner by first name; the full name is the page's title.
+    first_name = partner.get("greeting") or partner["name"].split()[0]
+    assert h1 is not None and h1.get_text().rstrip("¶") == f"Thank you, {first_name}"
+    assert partner["name"] in page.find_parent("html").find("title").get_text()
     referrals = [r for r in SMALL["referrals"] if r["partner"] == partner["id"]]
     assert referrals
     for referral in referrals:
@@ -365,9 +368,31 @@ def test_hand_written_post_survives_and_is_listed(built: BuiltSite, site: SitePr
 # ---------------------------------------------------------------- 11. home page and feed
 
 
-def test_home_links_to_feed(site: SiteProject) -> None:
+def test_home_links_to_a_plain_follow_page_that_gives_the_feed_address(site: SiteProject) -> None:
     hrefs = [str(a.get("href", "")) for a in soup_of(site.site / "index.html").find_all("a")]
-    assert [href for href in hrefs if href.endswith("feed_rss_created.xml")]
+    assert "follow/" in hrefs
+    follow = soup_of(site.site / "follow" / "index.html")
+    assert [a for a in follow.find_all("a") if str(a.get("href", "")).endswith("feed_rss_created.xml")]
+    assert SITE_URL + "feed_rss_created.xml" in follow.get_text()
+
+
+@pytest.mark.parametrize("name", ["feed_rss_created.xml", "feed_rss_updated.xml"])
+def test_feeds_follow_the_validators_rules_and_summarise_each_issue(site: SiteProject, name: str) -> None:
+    text = site.read_site(name)
+    assert "<?xml-stylesheet" not in text  # no XSLT: browsers are removing it
+    assert not (site.site / "rss.xsl").exists()
+    channel = ET.fromstring(text).find("channel")
+    assert channel is not None
+    items = channel.findall("item")
+    assert items
+    for item in items:
+        # RSS 2.0: <author> is an email address ("mark@example.com (Mark Rodgers)"), if present.
+        for author in item.findall("author"):
+            assert re.fullmatch(r"[^@\s()]+@[^@\s()]+\.[a-z]+( \(.+\))?", author.text or ""), author.text
+    generated = [i for i in items if "newsletter-" in (i.findtext("link") or "")]
+    assert generated
+    for item in generated:
+        assert " in numbers: " in (item.findtext("description") or ""), item.findtext("link")
 
 
 def test_feed_has_one_item_per_post(site: SiteProject) -> None:

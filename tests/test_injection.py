@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.addresses import private_token
-from generator.markdown import escape_text, front_matter
+from generator.markdown import GENERATED_BY, escape_text, front_matter
 from generator.validate import load_text
 
 HOSTILE = [
@@ -205,7 +205,7 @@ def test_escaped_text_renders_literally(value: str) -> None:
 def test_front_matter_round_trips(value: str) -> None:
     meta = {"title": value, "search": {"exclude": True}, "date": dt.date(2026, 3, 31)}
     text = front_matter(meta)
-    assert yaml.safe_load(text.strip().removeprefix("---").removesuffix("---")) == meta
+    assert yaml.safe_load(text.strip().removeprefix("---").removesuffix("---")) == {**GENERATED_BY, **meta}
 
 
 @settings(max_examples=30, deadline=None)

@@ -134,3 +134,13 @@ def test_two_builds_are_byte_identical(two_builds: tuple[Path, Path]) -> None:
     for path in first.rglob("*"):
         if path.is_file():
             assert path.read_bytes() == (second / path.relative_to(first)).read_bytes(), path
+
+
+def test_workflow_allows_a_throwaway_secret_only_for_pull_requests_from_forks() -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text("utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    build = next(step for step in steps if "mkdocs build" in step.get("run", ""))
+    preview = build["env"]["REFERRAL_PREVIEW"]
+    assert "github.event_name == 'pull_request'" in preview
+    assert "github.event.pull_request.head.repo.fork" in preview
+    assert all("REFERRAL_PREVIEW" not in str(step.get("env", {})) for step in steps if step is not build)
