@@ -117,7 +117,7 @@ def _generate(args: argparse.Namespace) -> int:
     outcome = pipeline.generate(project, pipeline.today(), os.environ, site_url=site_url)
     if outcome.secret.origin == "created":
         print(f"Created a local preview secret in {project.secret_file} (never commit it).")
-    print(f"Generated into {args.docs_dir}: {outcome.report}")
+    print(f"Generated into {args.docs_dir}: {outcome.summary}")
     return 0
 
 

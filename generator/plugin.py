@@ -13,12 +13,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import guard
+from . import guard, serve_watch
 from . import project as pipeline
 from .due import due_referrals
 from .problems import InvalidData
 from .site_secret import MissingSecret
-from .writer import ForeignFileError
+from .writer import ForeignFileError, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
 
@@ -32,6 +32,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.outcome: pipeline.Outcome | None = None
+        self.watcher: serve_watch.OwnWritesIgnored | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -42,13 +43,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         project = self._project(config)
         try:
-            outcome = pipeline.generate(
-                project,
-                pipeline.today(),
-                os.environ,
-                publishing=self.command == "gh-deploy",
-                site_url=config.site_url or "",
-            )
+            outcome = self._generate(project, config)
         except InvalidData as error:
             raise PluginError(error.report) from None
         except (ForeignFileError, MissingSecret, ValueError) as error:
@@ -56,10 +51,33 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         if outcome.secret.origin == "created":
             log.info("Created a local preview secret in %s (ignored by git).", project.secret_file)
         self.outcome = outcome
-        log.info("Generated pages from %s: %s", project.display_name, outcome.report)
+        log.info("Generated pages from %s: %s", project.display_name, outcome.summary)
         for item in due_referrals(outcome.data, pipeline.today()):
             log.info("%s: %s", project.display_name, item.describe())
         return config
+
+    def _generate(self, project: pipeline.Project, config: MkDocsConfig) -> pipeline.Outcome:
+        """One generator run; under ``mkdocs serve`` its own writes are announced to the watcher."""
+        watcher = self.watcher
+        if watcher is None:
+            return self._run_generator(project, config)
+        watcher.generation_started()
+        removed: list[str] = []
+        try:
+            outcome = self._run_generator(project, config)
+            removed = outcome.report.removed
+            return outcome
+        finally:
+            watcher.generation_finished([*read_manifest(project.manifest), *removed])
+
+    def _run_generator(self, project: pipeline.Project, config: MkDocsConfig) -> pipeline.Outcome:
+        return pipeline.generate(
+            project,
+            pipeline.today(),
+            os.environ,
+            publishing=self.command == "gh-deploy",
+            site_url=config.site_url or "",
+        )
 
     # Last of all, after search, rss and sitemap have written their files.
     @event_priority(-100)
@@ -80,7 +98,12 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         log.info("Leak guard: scanned %d files, no confidential data found.", len(guard.site_files(site)))
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        server.watch(str(self._project(config).data_file))
+        project = self._project(config)
+        server.watch(str(project.data_file))
+        # The first build wrote before this watch existed: its files are known from the manifest.
+        if self.watcher is None and serve_watch.can_filter(server):
+            self.watcher = serve_watch.replace_docs_watch(server, project.docs_dir)
+            self.watcher.generation_finished(read_manifest(project.manifest))
         return server
 
     def _project(self, config: MkDocsConfig) -> pipeline.Project:
