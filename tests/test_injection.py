@@ -12,7 +12,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from conftest import TEST_SECRET, SiteProject, make_project
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator.addresses import private_token
@@ -231,3 +231,23 @@ def test_hostile_partner_fields_load_and_render(field: str, value: str) -> None:
     soup = BeautifulSoup(markdown.markdown(body, extensions=EXTENSIONS), "html.parser")
     assert re.sub(r"\s+", " ", value).strip() in re.sub(r"\s+", " ", soup.get_text())
     assert not soup.find_all(["script", "img", "a"])
+
+
+def _pyyaml_front_matter(meta: dict[str, object]) -> str:
+    text = yaml.dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10_000)
+    return f"---\n{text}---\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from("AaZzéÜ09 .'-:#&;\"yesnoNOlu"), max_size=20))
+@example("no")
+@example("Yes")
+@example("null")
+@example("On")
+@example("Anne O'")
+@example("12 000")
+def test_front_matter_is_written_as_pyyaml_would(value: str) -> None:
+    """The fast writer and PyYAML agree byte for byte, for any title and any list item."""
+    meta = {"title": value, "private": True, "search": {"exclude": True}, "hide": [value or "toc", "footer"]}
+    meta["date"] = dt.date(2026, 3, 31)
+    assert front_matter(meta) == _pyyaml_front_matter(meta)
