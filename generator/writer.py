@@ -41,18 +41,18 @@ class WriteReport:
 def write_files(docs_dir: Path, files: dict[str, str], manifest_path: Path) -> WriteReport:
     """Make ``docs_dir`` hold exactly ``files`` among the generator's own files."""
     previous = read_manifest(manifest_path)
-    encoded = {path: text.encode("utf-8") for path, text in sorted(files.items())}
-    _refuse_foreign(docs_dir, encoded, previous)
+    _refuse_foreign(docs_dir, files, previous)
     report = WriteReport()
-    for relative, content in encoded.items():
-        if _write_if_changed(docs_dir / relative, content):
+    # Encoded one file at a time: a second copy of the whole site in bytes was the peak of memory.
+    for relative in sorted(files):
+        if _write_if_changed(docs_dir / relative, files[relative].encode("utf-8")):
             report.written.append(relative)
         else:
             report.unchanged += 1
-    for relative in sorted(set(previous) - set(encoded)):
+    for relative in sorted(set(previous) - set(files)):
         if _remove(docs_dir, relative):
             report.removed.append(relative)
-    _write_manifest(manifest_path, sorted(encoded))
+    _write_manifest(manifest_path, sorted(files))
     return report
 
 
@@ -72,14 +72,14 @@ def _is_safe_relative(path: str) -> bool:
     return bool(parts) and not Path(path).is_absolute() and ".." not in parts
 
 
-def _refuse_foreign(docs_dir: Path, encoded: dict[str, bytes], previous: list[str]) -> None:
+def _refuse_foreign(docs_dir: Path, files: dict[str, str], previous: list[str]) -> None:
     ours = set(previous)
     foreign = [
         docs_dir / relative
-        for relative in encoded
+        for relative in sorted(files)
         if relative not in ours
         and (docs_dir / relative).exists()
-        and (docs_dir / relative).read_bytes() != encoded[relative]
+        and (docs_dir / relative).read_bytes() != files[relative].encode("utf-8")
     ]
     if foreign:
         raise ForeignFileError(foreign)
