@@ -21,8 +21,10 @@ $(VENV)/test-tools: $(VENV)/installed requirements-test.txt
 	$(PIP) -r requirements-test.txt
 	touch $@
 
+# The demo is a preview: in CI (no secret there) it builds with a throwaway secret instead of
+# failing; on a laptop REFERRAL_PREVIEW changes nothing (the secret comes from .referral/secret).
 demo: $(VENV)/installed
-	$(BIN)/mkdocs build --strict
+	REFERRAL_PREVIEW=1 $(BIN)/mkdocs build --strict
 
 serve: $(VENV)/installed
 	$(BIN)/mkdocs serve --livereload

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from .models import Partner
 from .svg_tree import Node, tree_svg
 from .tree import ReferralTree
+from .words import ANONYMOUS_PARTNER
 
-PRIVATE_LABEL = "A partner"
+PRIVATE_LABEL = ANONYMOUS_PARTNER
 MAX_DRAWN = 60  # boxes in one drawing; the text list always tells the whole branch
 
 

@@ -8,16 +8,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import guard, source, validate
+from . import engines, guard, source, validate
 from . import project as pipeline
 from .due import due_referrals
 from .links import page_url, partner_links, site_public_text, site_url_from
 from .mail import run as mail_run
 from .mail.send import parse_rate
 from .problems import InvalidData
+from .quarantine import quarantine, quarantine_note
 from .render import SiteLayout
 from .schema import SCHEMA_PATH, render_schema
-from .site_secret import MissingSecret, resolve_secret
+from .site_secret import THROWAWAY_WARNING, MissingSecret, SiteSecret, resolve_secret
 from .writer import ForeignFileError
 
 
@@ -28,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InvalidData as error:
         print(error.report, file=sys.stdout)
         return 1
-    except (ForeignFileError, MissingSecret, OSError, ValueError) as error:
+    except (engines.EngineError, ForeignFileError, MissingSecret, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 
@@ -54,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
         "--docs-dir", default=pipeline.DOCS_DIR, help="the MkDocs docs_dir (default: %(default)s)"
     )
     generate.set_defaults(run=_generate)
+    _add_engine_commands(commands)
     links = commands.add_parser("links", help="print each partner's private page address, to send to them")
     links.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
     links.add_argument("--site-url", help="the published site's address (default: site_url in mkdocs.yml)")
@@ -72,11 +74,55 @@ def _parser() -> argparse.ArgumentParser:
         "--rate", default=mail_run.DEFAULT_RATE, help="N/s, N/min or N/h (default: %(default)s)"
     )
     mail.add_argument("--resend-uncertain", action="store_true", help="resend messages cut off mid-delivery")
+    mail.add_argument(
+        "--arrived",
+        action="append",
+        default=[],
+        metavar="PARTNER_ID",
+        help="an uncertain message you found in your sent mail: log it as delivered (repeatable)",
+    )
     mail.set_defaults(run=_mail)
     schema = commands.add_parser("schema", help="print the JSON Schema of partners.yaml (for editors)")
     schema.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_PATH} if it changed")
     schema.set_defaults(run=_schema)
     return parser
+
+
+def _add_engine_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    build = commands.add_parser(
+        "build", help="validate, generate, build and leak-guard the site with MkDocs, ProperDocs or Zensical"
+    )
+    serve = commands.add_parser("serve", help="preview with live reload; saving partners.yaml re-renders")
+    for command in (build, serve):
+        command.add_argument(
+            "--engine",
+            choices=sorted(engines.ENGINES),
+            default=os.environ.get("REFERRAL_ENGINE") or engines.DEFAULT_ENGINE,
+            help="the site builder (default: %(default)s, or REFERRAL_ENGINE)",
+        )
+        command.add_argument(
+            "--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)"
+        )
+        command.add_argument(
+            "-f",
+            "--config-file",
+            default=engines.CONFIG_FILE,
+            help="site configuration (default: %(default)s)",
+        )
+    serve.add_argument("-a", "--dev-addr", help="IP:PORT to serve on (default: the engine's, 127.0.0.1:8000)")
+    build.set_defaults(run=_build)
+    serve.set_defaults(run=_serve)
+
+
+def _build(args: argparse.Namespace) -> int:
+    site = engines.Site.at(Path.cwd(), args.config_file, args.data)
+    print(engines.build(engines.ENGINES[args.engine], site, os.environ))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    site = engines.Site.at(Path.cwd(), args.config_file, args.data)
+    return engines.serve(engines.ENGINES[args.engine], site, os.environ, args.dev_addr)
 
 
 def _due_lines(path: str) -> tuple[int, list[str]]:
@@ -115,8 +161,7 @@ def _generate(args: argparse.Namespace) -> int:
     config_file = root / "mkdocs.yml"
     site_url = site_url_from(config_file, required=False) if config_file.is_file() else ""
     outcome = pipeline.generate(project, pipeline.today(), os.environ, site_url=site_url)
-    if outcome.secret.origin == "created":
-        print(f"Created a local preview secret in {project.secret_file} (never commit it).")
+    _say_secret(outcome.secret, project.secret_file)
     print(f"Generated into {args.docs_dir}: {outcome.summary}")
     return 0
 
@@ -128,10 +173,21 @@ def _links(args: argparse.Namespace) -> int:
     data = pipeline.load(project, as_of)
     secret = resolve_secret(os.environ, project.secret_file)
     layout = SiteLayout(as_of=as_of, secret=secret.value)
-    for name, url in partner_links(data, layout, site_url):
-        print(f"{name}\t{url}")
+    lines = [f"{name}\t{url}" for name, url in partner_links(data, layout, site_url)]
+    secret.keep()
+    _say_secret(secret, project.secret_file)
+    for line in lines:
+        print(line)
     print(f"Insights for {data.newsletter.owner} (yours only)\t{page_url(site_url, layout.insights_page)}")
     return 0
+
+
+def _say_secret(secret: SiteSecret, secret_file: Path) -> None:
+    """Name a secret made by this run: the addresses printed or built depend on it."""
+    if secret.origin == "created":
+        print(f"Created a local preview secret in {secret_file} (never commit it).", file=sys.stderr)
+    elif secret.origin == "throwaway":
+        print(THROWAWAY_WARNING, file=sys.stderr)
 
 
 def _guard(args: argparse.Namespace) -> int:
@@ -150,12 +206,18 @@ def _guard(args: argparse.Namespace) -> int:
         print(f"  - {leak.describe()}")
     scanned = len(guard.site_files(site))
     print(f"Leak guard: {len(leaks)} confidential values out of place in {scanned} files of {site}.")
-    return 1 if leaks else 0
+    if not leaks:
+        return 0
+    moved = quarantine(site, project.state_dir, site.resolve().name, (leak.file for leak in leaks))
+    print(quarantine_note(moved, site))
+    return 1
 
 
 def _mail(args: argparse.Namespace) -> int:
     month, interval = mail_run.parse_month(args.month), parse_rate(args.rate)
-    request = mail_run.MailRequest(month, Path(args.out), args.send, interval, args.resend_uncertain)
+    request = mail_run.MailRequest(
+        month, Path(args.out), args.send, interval, args.resend_uncertain, tuple(args.arrived)
+    )
     return mail_run.run_mail(request, Path.cwd(), os.environ)
 
 

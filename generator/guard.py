@@ -8,11 +8,11 @@ name the file and the data field, never the value. No MkDocs here.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
-import functools
 import gzip
-import html
 import importlib.resources
+import itertools
 import os
 import re
 import zlib
@@ -20,21 +20,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
 
-import ahocorasick  # type: ignore[import-not-found]  # pyahocorasick ships no type hints
-
+from .leak_text import Matcher, fold, forms, page_text, plain
 from .models import Partner, PartnersFile
 from .render import SiteLayout
-from .views import METHOD_WORDS, STAGE_WORDS
+from .svg_tree import MAX_LABEL
+from .words import FIXED_PHRASES
 
-UNESCAPE_ROUNDS = 3
 MIN_LENGTH = 4  # shorter values ("Jo", "Ann") match too much ordinary text to be checked
-_JSON_ESCAPE = re.compile(  # a literal first: fast search
-    r"\\(?:u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|u([0-9a-f]{4})|([nrt\"/\\]))", re.IGNORECASE
-)
-_JSON_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "/": "/", "\\": "\\"}
-_URL_ESCAPES = re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")  # a literal first: fast search
+# Fields shown as names, which the SVG referral tree may cut to MAX_LABEL characters.
+_NAME_FIELDS = (".name", ".company", ".prospect", ".to")
 _TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
 
@@ -60,11 +55,6 @@ class Leak:
         return f"{self.field} in {self.file}"
 
 
-def normalize(text: str) -> str:
-    """Whitespace runs (newlines and no-break spaces too) collapsed to one space."""
-    return " ".join(text.split())
-
-
 # --- what is confidential, and where it may appear -------------------------------------------
 
 
@@ -73,9 +63,18 @@ def confidential_values(
 ) -> list[Confidential]:
     """Every confidential value worth checking: long enough, and not also public information."""
     candidates = [item for item in _private_fields(data, layout) if len(item.value) >= MIN_LENGTH]
-    corpus = "\n".join(plain(text) for text in [*_public_texts(data), *public_text])
-    public = set(_find(_automaton(item.value for item in candidates), corpus))
+    corpus = "\n".join(fold(text) for text in [*_public_texts(data), *public_text])
+    public = {value for _, _, value in matcher_for(candidates).occurrences(corpus)}
     return [item for item in candidates if item.value not in public]
+
+
+def matcher_for(values: Iterable[Confidential]) -> Matcher:
+    """One automaton for every form of every value (a value shared by many fields once)."""
+    value_forms: dict[str, set[str]] = defaultdict(set)
+    for item in values:
+        label = MAX_LABEL if item.field.endswith(_NAME_FIELDS) else None
+        value_forms[item.value] |= forms(item.value, label)
+    return Matcher(value_forms)
 
 
 def _private_fields(data: PartnersFile, layout: SiteLayout) -> Iterator[Confidential]:
@@ -156,7 +155,7 @@ def _public_texts(data: PartnersFile) -> Iterator[str]:
     for referral in data.referrals:
         if referral.public and partners[referral.partner].public:
             yield referral.prospect
-    yield from (*STAGE_WORDS.values(), *METHOD_WORDS.values())
+    yield from FIXED_PHRASES
     yield from _template_words()
 
 
@@ -191,38 +190,65 @@ def site_files(site_dir: Path) -> list[Path]:
     return sorted(path for path in found if path.is_file())
 
 
+@dataclass(frozen=True)
+class _Places:
+    """Per value: the folders it may appear under, and the fields that hold it."""
+
+    homes: dict[str, frozenset[str]]
+    fields: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, values: Sequence[Confidential]) -> _Places:
+        homes: dict[str, set[str]] = defaultdict(set)
+        fields: dict[str, list[str]] = defaultdict(list)
+        for item in values:
+            homes[item.value].update(home for home in (item.home, *item.also) if home is not None)
+            fields[item.value].append(item.field)
+        return cls({value: frozenset(folders) for value, folders in homes.items()}, fields)
+
+
 def scan_site(
     site_dir: Path, values: Sequence[Confidential], *, verbatim_from: Sequence[Path] = ()
 ) -> list[Leak]:
     """Leaks: values found in a file outside their home. ``verbatim_from`` names theme folders
     whose files are copied unchanged; a site file identical to one of them carries no data."""
-    by_value: dict[str, list[Confidential]] = defaultdict(list)
-    for item in values:
-        by_value[item.value].append(item)
-    if not by_value:
+    if not values:
         return []
-    automaton = _automaton(by_value)
+    matcher, places = matcher_for(values), _Places.of(values)
     leaks: set[Leak] = set()
     for path in site_files(site_dir):
         relative = path.relative_to(site_dir).as_posix()
         raw = path.read_bytes()
         if _copied_verbatim(relative, raw, verbatim_from):
             continue
-        for value in set(_find(automaton, decoded_text(relative, raw))):
-            leaks.update(_leaks(relative, by_value[value]))
+        found = matcher.occurrences(decoded_text(relative, raw))
+        for value in _out_of_place(list(found), _folders_of(relative), places):
+            leaks.update(Leak(relative, field) for field in places.fields[value])
     return sorted(leaks)
 
 
-def _leaks(relative: str, items: list[Confidential]) -> Iterator[Leak]:
-    """A value at home in this file for any of its fields is accounted for; else all leak."""
-    if not any(_at_home(relative, home) for item in items for home in (item.home, *item.also)):
-        yield from (Leak(relative, item.field) for item in items)
+def _folders_of(relative: str) -> frozenset[str]:
+    """The site folders a file belongs to: ``p/x/index.html`` (and ``p/x.html``) to ``p/x/``."""
+    parts = relative.removesuffix(".html").split("/")
+    return frozenset("/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1))
 
 
-def _at_home(relative: str, home: str | None) -> bool:
-    if home is None:
-        return False
-    return relative.startswith(home) or relative == home.removesuffix("/") + ".html"
+def _out_of_place(found: list[tuple[int, int, str]], folders: frozenset[str], places: _Places) -> set[str]:
+    """Values found away from home. A value at home in this file for any of its fields is
+    accounted for, and so is a place inside a value at home here: a page's own note may quote
+    another partner's identical stock note ("Took a test ride") without leaking it."""
+    at_home = {value for value in {v for _, _, v in found} if places.homes[value] & folders}
+    spans = sorted((start, end) for start, end, value in found if value in at_home)
+    starts = [start for start, _ in spans]
+    reach = list(itertools.accumulate((end for _, end in spans), max))
+    away = set()
+    for start, end, value in found:
+        if value in at_home or value in away:
+            continue
+        covering = bisect.bisect_right(starts, start) - 1
+        if covering < 0 or reach[covering] < end:
+            away.add(value)
+    return away
 
 
 def _copied_verbatim(relative: str, raw: bytes, folders: Sequence[Path]) -> bool:
@@ -234,35 +260,10 @@ def _copied_verbatim(relative: str, raw: bytes, folders: Sequence[Path]) -> bool
 
 
 def decoded_text(relative: str, raw: bytes) -> str:
-    """A file's text as a reader or a crawler would see it: unzipped and unescaped."""
+    """A file's text as a reader or a crawler would see it: unzipped, unescaped, folded."""
     if relative.endswith(".gz"):
         raw = _gunzip(raw)
-    return plain(raw.decode("utf-8", errors="replace"))
-
-
-def plain(text: str) -> str:
-    """Text with JSON, HTML and URL escapes undone (repeatedly: "&amp;#45;" is "-") and
-    whitespace runs collapsed. Values and files both go through it, so they compare alike."""
-    for _ in range(UNESCAPE_ROUNDS):
-        before, text = text, _unescape(text)
-        if text == before:
-            break
-    return normalize(text)
-
-
-def _unescape(text: str) -> str:
-    if "\\" in text:
-        text = _JSON_ESCAPE.sub(_json_char, text)
-    if "&" in text:
-        text = html.unescape(text)
-    if "%" in text:  # only the escapes: unquote() is slow on long text with non-ASCII in it
-        text = _URL_ESCAPES.sub(lambda match: _unquoted(match.group()), text)
-    return text
-
-
-@functools.lru_cache(maxsize=4096)
-def _unquoted(escapes: str) -> str:
-    return unquote(escapes, errors="replace")
+    return page_text(raw.decode("utf-8", errors="replace"))
 
 
 def _gunzip(raw: bytes) -> bytes:
@@ -270,35 +271,3 @@ def _gunzip(raw: bytes) -> bytes:
         return gzip.decompress(raw)
     except (OSError, EOFError, zlib.error):
         return raw
-
-
-def _json_char(match: re.Match[str]) -> str:
-    high, low, single, simple = match.groups()
-    if high:
-        return chr(0x10000 + ((int(high, 16) - 0xD800) << 10) + (int(low, 16) - 0xDC00))
-    if single:
-        return chr(int(single, 16))
-    return _JSON_SIMPLE[simple]
-
-
-def _automaton(values: Iterable[str]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for value in values:
-        automaton.add_word(value, value)
-    if len(automaton):
-        automaton.make_automaton()
-    return automaton
-
-
-def _find(automaton: ahocorasick.Automaton, text: str) -> Iterator[str]:
-    """Values found in ``text`` as whole words: "Jo" is not found in "Join" (a value's edge
-    that is a letter or digit must not touch another one; "Ltd." may be followed by "A")."""
-    if automaton.kind != ahocorasick.AHOCORASICK:
-        return
-    for end, value in automaton.iter(text):
-        start = end - len(value) + 1
-        if start > 0 and value[0].isalnum() and text[start - 1].isalnum():
-            continue
-        if end + 1 < len(text) and value[-1].isalnum() and text[end + 1].isalnum():
-            continue
-        yield value

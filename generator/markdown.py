@@ -16,7 +16,7 @@ _NEEDS_ESCAPE = re.compile(r"[\\`*_{}\[\]()#+\-!|<>&~^=:$%\"'@\r\n]")
 # Strings PyYAML writes as plain scalars, byte for byte (tests/test_injection.py compares): a
 # word that is no YAML keyword, or letters first and a space inside (never a number, date or
 # keyword then), without any character YAML gives a meaning to. Anything else goes to PyYAML.
-_PLAIN_WORD = re.compile(r"[A-Za-z]+")
+_PLAIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*")
 _PLAIN_WORDS = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f.']* [A-Za-z0-9\u00c0-\u024f .']*")
 _YAML_KEYWORDS = frozenset(
     [
@@ -74,12 +74,19 @@ def escape_html(value: object) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+# First key of every generated page: when the manifest is lost, the writer tells its own old
+# pages from hand-written ones by this line alone (see writer.GENERATED_MARK).
+GENERATED_BY = {"generated_by": "referral-newsletter"}
+
+
 def front_matter(meta: dict[str, Any]) -> str:
-    """A YAML front-matter block, exactly as PyYAML writes it, that parses back to ``meta``.
+    """A YAML front-matter block, marked as generated, exactly as PyYAML writes it, that parses
+    back to exactly ``meta``.
 
     Pages' metadata is small and regular: written directly when every value is one PyYAML
     writes plainly (a fortieth of the cost); anything else goes through PyYAML and a round trip.
     """
+    meta = {**GENERATED_BY, **meta}
     lines = _plain_lines(meta, "")
     if lines is not None:
         return "---\n" + "".join(lines) + "---\n"

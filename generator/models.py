@@ -10,15 +10,31 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Annotated, Any, Literal
+import zoneinfo
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from .audience import audience
 
 STAGES: tuple[str, ...] = ("contacted", "met", "proposal", "won", "lost")
 TERMINAL_STAGES = frozenset({"won", "lost"})
 METHODS: tuple[str, ...] = ("name", "letter", "call", "lunch")
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+NAME_MAX = 200  # names, titles, places: one line of text
+NOTE_MAX = 5000  # notes and descriptions: a few paragraphs
+# Control characters other than tab and newline (and the Unicode line/paragraph separators,
+# which break a line in some readers but not in others) have no place in a newsletter.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAK = re.compile(r"[\t\n\r]")
+# One plain address, no display name, no list, nothing a mail header could be split on.
+_ATEXT = r"[\w!#$%&'*+/=?^`{|}~-]+"
+_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
+_EMAIL = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@{_LABEL}(?:\.{_LABEL})*")
+_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_DOCS_PATH = re.compile(r"[\w.-]+(?:/[\w.-]+)*")
 
 
 def _parse_bool(value: Any) -> Any:
@@ -68,9 +84,85 @@ def _reject_non_text(value: Any) -> Any:
     return value
 
 
+def _no_control_characters(value: str) -> str:
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(f"contains the control character U+{ord(found.group()):04X}; remove it")
+    return value
+
+
+def _one_line(value: str) -> str:
+    if _LINE_BREAK.search(value):
+        raise ValueError("must be one line: remove the line break or tab")
+    return value
+
+
+def _parse_email(value: str) -> str:
+    if not _EMAIL.fullmatch(value):
+        raise ValueError(
+            f"'{value}' is not one plain email address; write it as name@example.com, "
+            "without a display name, brackets or a second address"
+        )
+    return value
+
+
+def _parse_clock(value: Any) -> Any:
+    if isinstance(value, str):
+        if not _CLOCK.fullmatch(value):
+            raise ValueError(f"'{value}' is not a time of day; write it as HH:MM, e.g. 18:30")
+        return dt.time.fromisoformat(value)
+    return value
+
+
+def _parse_currency(value: str) -> str:
+    if not _CURRENCY.fullmatch(value):
+        raise ValueError(f"'{value}' is not an ISO 4217 currency code such as USD or EUR")
+    return value
+
+
+def _parse_timezone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise ValueError(f"'{value}' is not a time zone name such as Europe/Paris or UTC") from None
+    return value
+
+
+def _parse_docs_path(value: str) -> str:
+    parts = value.split("/")
+    if not _DOCS_PATH.fullmatch(value) or any(part in (".", "..") for part in parts):
+        raise ValueError(f"'{value}' is not a path inside the docs folder; write it like images/logo.png")
+    return value
+
+
 YamlBool = Annotated[bool, BeforeValidator(_parse_bool)]
 YamlDate = Annotated[dt.date, BeforeValidator(_parse_date)]
-Text = Annotated[str, BeforeValidator(_reject_non_text), Field(min_length=1)]
+# Every text field is one of these two, so no field escapes the length and character limits.
+Text = Annotated[
+    str,
+    BeforeValidator(_reject_non_text),
+    Field(min_length=1, max_length=NAME_MAX),
+    AfterValidator(_no_control_characters),
+    AfterValidator(_one_line),
+]
+LongText = Annotated[
+    str,
+    BeforeValidator(_reject_non_text),
+    Field(min_length=1, max_length=NOTE_MAX),
+    AfterValidator(_no_control_characters),
+]
+Email = Annotated[str, BeforeValidator(_reject_non_text), Field(max_length=254), AfterValidator(_parse_email)]
+Clock = Annotated[dt.time, BeforeValidator(_parse_clock)]
+Currency = Annotated[str, BeforeValidator(_reject_non_text), AfterValidator(_parse_currency)]
+TimeZone = Annotated[
+    str, BeforeValidator(_reject_non_text), Field(max_length=64), AfterValidator(_parse_timezone)
+]
+DocsPath = Annotated[
+    str,
+    BeforeValidator(_reject_non_text),
+    Field(max_length=NAME_MAX),
+    AfterValidator(_parse_docs_path),
+]
 Id = Annotated[str, BeforeValidator(_reject_non_text), Field(pattern=ID_PATTERN)]
 Money = Annotated[float, BeforeValidator(_parse_number), Field(ge=0)]
 Epoch = Annotated[int, BeforeValidator(_parse_integer), Field(ge=0)]
@@ -81,90 +173,215 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
 
 
+# Each field says who may read it (generator/audience.py): the leak guard, the public views
+# and the README's privacy table are derived from these declarations.
+
+
 class Newsletter(_Model):
     """Who runs the referral program and what the newsletter is called."""
 
-    title: Text = Field(description="Title of the newsletter and the site.")
-    owner: Text = Field(description="The person whose referral program this is.")
-    business: Text | None = Field(None, description="The owner's business, shown publicly.")
-    intro: Text | None = Field(None, description="A short welcome shown on the home page (plain text).")
+    title: Text = Field(
+        description="Title of the newsletter and the site.", json_schema_extra=audience("public")
+    )
+    owner: Text = Field(
+        description="The person whose referral program this is.",
+        json_schema_extra=audience("public"),
+    )
+    business: Text | None = Field(
+        None, description="The owner's business, shown publicly.", json_schema_extra=audience("public")
+    )
+    intro: LongText | None = Field(
+        None,
+        description="A short welcome shown on the home page (plain text).",
+        json_schema_extra=audience("public"),
+    )
     due_after_days: DueDays = Field(
         30,
         description="An open referral with no update for more than this many days "
         "is listed as due an update.",
+        json_schema_extra=audience("owner"),
+    )
+    email: Email | None = Field(
+        None,
+        description="The owner's reply address: contact links, 'introduce someone', "
+        "and the mail's default From.",
+        json_schema_extra=audience("public"),
+    )
+    phone: Text | None = Field(
+        None, description="The owner's phone, shown beside the email.", json_schema_extra=audience("public")
+    )
+    currency: Currency = Field(
+        "USD",
+        description="ISO 4217 code of every deal value (default USD).",
+        json_schema_extra=audience("owner"),
+    )
+    timezone: TimeZone = Field(
+        "UTC",
+        description="IANA time zone of event times, e.g. Europe/Paris (default UTC).",
+        json_schema_extra=audience("public"),
+    )
+    logo: DocsPath | None = Field(
+        None,
+        description="An image under the docs folder shown as the site's logo, e.g. images/logo.png.",
+        json_schema_extra=audience("public"),
     )
 
 
 class Partner(_Model):
     """A referral source: someone who sends the owner business."""
 
-    id: Id = Field(description="Unique id: lower-case letters, digits and '-'.")
-    name: Text = Field(description="Full name; public only with `public: true`.")
-    company: Text | None = Field(None, description="The partner's company.")
-    profession: Text | None = Field(None, description="What the partner does.")
-    email: Text | None = Field(None, description="Contact address; never published.")
-    since: YamlDate | None = Field(None, description="Date the partnership began.")
+    id: Id = Field(
+        description="Unique id: lower-case letters, digits and '-'.",
+        json_schema_extra=audience("consent"),
+    )
+    name: Text = Field(
+        description="Full name; public only with `public: true`.", json_schema_extra=audience("consent")
+    )
+    greeting: Text | None = Field(
+        None,
+        description="How to address the partner, e.g. Anne (default: the first word of the name).",
+        json_schema_extra=audience("partner"),
+    )
+    company: Text | None = Field(
+        None, description="The partner's company.", json_schema_extra=audience("consent")
+    )
+    profession: Text | None = Field(
+        None, description="What the partner does.", json_schema_extra=audience("consent")
+    )
+    email: Email | None = Field(
+        None, description="Contact address; never published.", json_schema_extra=audience("never")
+    )
+    since: YamlDate | None = Field(
+        None, description="Date the partnership began.", json_schema_extra=audience("consent")
+    )
     referred_by: Id | None = Field(
-        None, description="Id of the partner who introduced this one (the referral tree)."
+        None,
+        description="Id of the partner who introduced this one (the referral tree).",
+        json_schema_extra=audience("consent"),
     )
-    public: YamlBool = Field(False, description="Consent to be named on public pages (default false).")
-    spotlight: Text | None = Field(
-        None, description="A line about the partner's own business; public only with consent."
+    public: YamlBool = Field(
+        False,
+        description="Consent to be named on public pages (default false).",
+        json_schema_extra=audience("owner"),
     )
-    epoch: Epoch = Field(0, description="Raise by one to give this partner's private page a new address.")
+    spotlight: LongText | None = Field(
+        None,
+        description="A line about the partner's own business; public only with consent.",
+        json_schema_extra=audience("consent"),
+    )
+    epoch: Epoch = Field(
+        0,
+        description="Raise by one to give this partner's private page a new address.",
+        json_schema_extra=audience("owner"),
+    )
     mail: YamlBool = Field(
         True,
         description="Send this partner the newsletter by email when they have an email "
         "(default true); false opts them out.",
+        json_schema_extra=audience("owner"),
     )
 
 
 class Update(_Model):
     """One step of progress on a referral."""
 
-    date: YamlDate = Field(description="When it happened (YYYY-MM-DD).")
+    date: YamlDate = Field(description="When it happened (YYYY-MM-DD).", json_schema_extra=audience("public"))
     stage: Literal["contacted", "met", "proposal", "won", "lost"] = Field(
-        description="contacted | met | proposal | won (sale closed) | lost (file closed)."
+        description="contacted | met | proposal | won (sale closed) | lost (file closed).",
+        json_schema_extra=audience("public"),
     )
-    note: Text | None = Field(None, description="Shown to the referring partner on their private page only.")
-    internal: Text | None = Field(None, description="For the owner only; never published.")
+    note: LongText | None = Field(
+        None,
+        description="Shown to the referring partner on their private page only.",
+        json_schema_extra=audience("partner"),
+    )
+    internal: LongText | None = Field(
+        None, description="For the owner only; never published.", json_schema_extra=audience("never")
+    )
 
 
 class Referral(_Model):
     """A person a partner introduced to the owner, and how it is going."""
 
-    id: Text = Field(description="Unique referral id, e.g. r-2026-001.")
-    partner: Id = Field(description="Id of the partner who gave the referral.")
-    prospect: Text = Field(description="The person referred; confidential (the partner's own page only).")
-    introduced: YamlDate = Field(description="Date of the introduction (YYYY-MM-DD).")
+    id: Text = Field(description="Unique referral id, e.g. r-2026-001.", json_schema_extra=audience("owner"))
+    partner: Id = Field(
+        description="Id of the partner who gave the referral.", json_schema_extra=audience("consent")
+    )
+    prospect: Text = Field(
+        description="The person referred; confidential (the partner's own page only).",
+        json_schema_extra=audience("consent"),
+    )
+    introduced: YamlDate = Field(
+        description="Date of the introduction (YYYY-MM-DD).", json_schema_extra=audience("public")
+    )
     method: Literal["name", "letter", "call", "lunch"] | None = Field(
         None,
         description="How it came about: name (a bare name), letter (of introduction), "
         "call (introductory phone call), lunch (a meeting of the three).",
+        json_schema_extra=audience("public"),
     )
     asked: YamlBool | None = Field(
-        None, description="true if the owner asked for it; false if it was earned."
+        None,
+        description="true if the owner asked for it; false if it was earned.",
+        json_schema_extra=audience("owner"),
     )
-    public: YamlBool = Field(False, description="The prospect consents to be named publicly (default false).")
-    value: Money | None = Field(None, description="Deal value.")
+    public: YamlBool = Field(
+        False,
+        description="The prospect consents to be named publicly (default false).",
+        json_schema_extra=audience("owner"),
+    )
+    value: Money | None = Field(None, description="Deal value.", json_schema_extra=audience("owner"))
     updates: tuple[Update, ...] = Field((), description="Progress, in date order.")
 
 
 class Given(_Model):
     """Business the owner referred to a partner: giving back."""
 
-    partner: Id = Field(description="Id of the partner who received the business.")
-    date: YamlDate = Field(description="When (YYYY-MM-DD).")
-    to: Text = Field(description="Who was referred; confidential like a prospect.")
-    note: Text | None = Field(None, description="What it was about; partner's page only.")
+    partner: Id = Field(
+        description="Id of the partner who received the business.",
+        json_schema_extra=audience("consent"),
+    )
+    date: YamlDate = Field(description="When (YYYY-MM-DD).", json_schema_extra=audience("public"))
+    to: Text = Field(
+        description="Who was referred; confidential like a prospect.",
+        json_schema_extra=audience("partner"),
+    )
+    note: LongText | None = Field(
+        None,
+        description="What it was about; partner's page only.",
+        json_schema_extra=audience("partner"),
+    )
 
 
 class Event(_Model):
     """A social event for referral sources and prospects."""
 
-    date: YamlDate = Field(description="Day of the event (YYYY-MM-DD).")
-    title: Text = Field(description="What it is.")
-    where: Text | None = Field(None, description="Where it takes place.")
+    date: YamlDate = Field(description="Day of the event (YYYY-MM-DD).", json_schema_extra=audience("public"))
+    title: Text = Field(description="What it is.", json_schema_extra=audience("public"))
+    where: Text | None = Field(
+        None, description="Where it takes place.", json_schema_extra=audience("public")
+    )
+    time: Clock | None = Field(
+        None,
+        description="Start time, HH:MM in the newsletter's time zone; none means all day.",
+        json_schema_extra=audience("public"),
+    )
+    end: Clock | None = Field(
+        None,
+        description="End time, HH:MM, later than `time` on the same day.",
+        json_schema_extra=audience("public"),
+    )
+    description: LongText | None = Field(
+        None, description="A sentence about the event.", json_schema_extra=audience("public")
+    )
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Self:
+        if self.end is not None and self.time is None:
+            raise ValueError("an event with an `end` needs a start `time`")
+        if self.end is not None and self.time is not None and self.end <= self.time:
+            raise ValueError("the event's `end` must be later than its `time`")
+        return self
 
 
 class PartnersFile(_Model):

@@ -16,8 +16,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from . import guard, serve_watch
 from . import project as pipeline
 from .due import due_referrals
+from .feeds import feed_author
 from .problems import InvalidData
-from .site_secret import MissingSecret
+from .quarantine import quarantine, quarantine_note
+from .site_secret import THROWAWAY_WARNING, MissingSecret
 from .writer import ForeignFileError, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
@@ -50,6 +52,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             raise PluginError(str(error)) from None
         if outcome.secret.origin == "created":
             log.info("Created a local preview secret in %s (ignored by git).", project.secret_file)
+        elif outcome.secret.origin == "throwaway":
+            log.info(THROWAWAY_WARNING)
         self.outcome = outcome
         log.info("Generated pages from %s: %s", project.display_name, outcome.summary)
         for item in due_referrals(outcome.data, pipeline.today()):
@@ -79,6 +83,14 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             site_url=config.site_url or "",
         )
 
+    def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
+        """Every post's feed author, hand-written ones too: RSS wants an email there, not a name."""
+        if self.outcome is not None and page.file.src_uri.startswith(
+            f"{self.outcome.layout.blog_dir}/posts/"
+        ):
+            page.meta.setdefault("author", feed_author(self.outcome.data.newsletter))
+        return markdown
+
     # Last of all, after search, rss and sitemap have written their files.
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -92,10 +104,18 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         leaks = guard.guard_site(site, data, layout, public_text=public, verbatim_from=theme)
         if leaks:
             found = "\n".join(f"  - {leak.describe()}" for leak in leaks)
+            moved = self._quarantine(config, leaks)
             raise PluginError(
-                f"Leak guard: {len(leaks)} confidential values found where they do not belong:\n{found}"
+                f"Leak guard: {len(leaks)} confidential values found where they do not belong:\n{found}\n"
+                + quarantine_note(moved, site)
             )
         log.info("Leak guard: scanned %d files, no confidential data found.", len(guard.site_files(site)))
+
+    def _quarantine(self, config: MkDocsConfig, leaks: list[guard.Leak]) -> Path:
+        """Fail closed. `mkdocs serve` builds into a new temporary folder each time: one fixed name."""
+        site = Path(config.site_dir)
+        name = "serve" if self.command == "serve" else site.name
+        return quarantine(site, self._project(config).state_dir, name, (leak.file for leak in leaks))
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         project = self._project(config)

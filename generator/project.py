@@ -20,6 +20,7 @@ from .writer import WriteReport, read_manifest, write_files
 DATA_FILE = "partners.yaml"
 DOCS_DIR = "content"
 STATE_DIR = ".referral"
+LAST_YEAR = 2100  # "today" beyond it is a typing mistake, and date arithmetic near year 9999 overflows
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,18 @@ class Outcome:
 def today(environ: Mapping[str, str] = os.environ) -> dt.date:
     """The date pages are rendered for: ``SOURCE_DATE_EPOCH`` when set, so builds reproduce."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()
+    if not epoch.isdigit():
+        return dt.date.today()
+    try:
+        day = dt.datetime.fromtimestamp(int(epoch[:12]), dt.UTC).date() if len(epoch) <= 12 else None
+    except (OverflowError, OSError, ValueError):
+        day = None
+    if day is None or day.year >= LAST_YEAR:
+        raise ValueError(
+            f"SOURCE_DATE_EPOCH '{epoch[:20]}' is not a time before {LAST_YEAR}: "
+            "give seconds since 1970, e.g. $(git log -1 --format=%ct)"
+        )
+    return day
 
 
 @contextmanager
@@ -124,6 +134,7 @@ def generate(
         files = render_site(data, layout)
         stamp.forget(project.stamp_file)
         report = write_files(project.docs_dir, files, project.manifest)
+        secret.keep()
     if inputs:
         stamp.write_stamp(project.stamp_file, project.manifest, project.docs_dir, inputs)
     return Outcome(report, secret, layout, lambda: data)

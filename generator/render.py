@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import posixpath
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
@@ -20,6 +21,7 @@ from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
 from .models import Event, Partner, PartnersFile, Referral
 from .svg_charts import bar_chart, stacked_columns
+from .todo import QUIET_MONTHS, owner_todo
 from .tree import PartnerLedger, ReferralTree
 from .views import (
     METHOD_WORDS,
@@ -35,6 +37,7 @@ from .views import (
 AUTHOR_KEY = "owner"
 POST_CATEGORY = "Newsletter"
 TREE_PAGE = "tree.md"
+FOLLOW_PAGE = "follow.md"
 
 
 # Each partner's address is asked for by the page list, the page itself and the leak guard.
@@ -46,7 +49,7 @@ class SiteLayout:
     """Where generated files go inside the docs folder, and what they are rendered for."""
 
     as_of: dt.date
-    secret: bytes
+    secret: bytes = field(repr=False)  # never shown, even in a traceback
     site_url: str = ""
     private_dir: str = "p"
     blog_dir: str = "blog"
@@ -100,6 +103,7 @@ def render_site(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
     files = {
         "index.md": _render_home(site),
         TREE_PAGE: _render_tree(site),
+        FOLLOW_PAGE: _render_follow(site),
         layout.insights_page: _render_insights(site),
         f"{layout.private_dir}/index.md": site.env.get_template("private-index.md.j2").render(),
         f"{layout.blog_dir}/.authors.yml": _authors_file(data),
@@ -133,9 +137,37 @@ def _environment() -> jinja2.Environment:
         plural=words.plural,
         names=words.join_names,
         money=words.money,
+        money_in=words.money_in,
+        count_words=words.count_words,
+        card_count=words.card_count,
+        in_sentence=words.in_sentence,
+        capitalize_first=words.capitalized,
     )
-    env.globals.update(stage_words=STAGE_WORDS, method_words=METHOD_WORDS)
+    env.globals.update(
+        stage_words=STAGE_WORDS,
+        method_words=METHOD_WORDS,
+        stage_events=words.STAGE_EVENTS,
+        introduction_line=_prose(words.introduction_line),
+        thanks_for_introductions=_prose(words.thanks_for_introductions),
+        brought_in_line=_prose(words.brought_in_line),
+        introduction_led_to=_prose(words.introduction_led_to),
+        grew_from_you=_prose(words.grew_from_you),
+        issue_opening=_prose(words.issue_opening),
+        month_summary=_prose(words.month_summary),
+        quiet_months=QUIET_MONTHS,
+        rate=_prose(words.rate_with_count),
+    )
     return env
+
+
+def _prose(sentence: Callable[..., str | None]) -> Callable[..., Markdown | None]:
+    """A words.py sentence for a page: the data in it escaped, its own punctuation kept readable."""
+
+    def written(*args: object) -> Markdown | None:
+        text = sentence(*(escape_text(arg) if isinstance(arg, str) else arg for arg in args))
+        return None if text is None else Markdown(text)
+
+    return written
 
 
 def _link(source: str, target: str) -> Markdown:
@@ -156,7 +188,7 @@ def _render_home(site: _Site) -> str:
             (issue, _link("index.md", site.layout.post_page(issue))) for issue in reversed(site.issues[-6:])
         ],
         events=site.events_after(site.layout.as_of - dt.timedelta(days=1), "index.md"),
-        feed=Markdown(site.layout.feed_file),
+        follow_page=Markdown(FOLLOW_PAGE),
         tree_page=Markdown(TREE_PAGE),
     )
 
@@ -189,7 +221,8 @@ def _render_insights(site: _Site) -> str:
     }
     insights = compute_insights(site.data, site.tree)
     methods = [
-        (METHOD_WORDS.get(r.label, r.label), r.rate * 100, f"{r.rate:.0%}") for r in insights.by_method
+        (METHOD_WORDS.get(r.label, r.label), r.rate * 100, words.rate_with_count(r.won, r.referrals))
+        for r in insights.by_method
     ]
     months = [
         (row.month.label[:3] + row.month.label[-2:], {"won": row.won, "lost": row.lost, "open": row.open})
@@ -200,6 +233,11 @@ def _render_insights(site: _Site) -> str:
         newsletter=site.data.newsletter,
         insights=insights,
         total=insights.total,
+        todo=owner_todo(site.data, site.layout.as_of),
+        partner_names={p.id: p.name for p in site.data.partners},
+        as_of=site.layout.as_of,
+        currency=site.data.newsletter.currency,
+        few=words.FEW_REFERRALS,
         method_chart=Markdown(bar_chart(methods, "Conversion to a win by introduction method")),
         month_chart=Markdown(stacked_columns(months, OUTCOMES, "Referrals per month by outcome")),
     )
@@ -214,6 +252,8 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         "categories": [POST_CATEGORY],
         "authors": [AUTHOR_KEY],
         "description": escape_html(f"Referral partner news for {issue.month.label}"),
+        # Feed readers show an item's description: the issue's summary, not a bare label.
+        "rss": {"feed_description": escape_html(_feed_summary(issue))},
     }
     return site.env.get_template("post.md.j2").render(
         meta=Markdown(front_matter(meta)),
@@ -221,6 +261,28 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         newsletter=data.newsletter,
         events=site.events_after(issue.month.last_day, source, days=92),
         tree_page=_link(source, TREE_PAGE),
+    )
+
+
+def _feed_summary(issue: MonthlyIssue) -> str:
+    numbers = words.month_in_numbers(
+        issue.month.label, issue.referrals, issue.meetings, issue.proposals, issue.wins
+    )
+    thanks = words.thank_you_line([p.name for p in issue.thanked], issue.unnamed_thanked)
+    return f"{numbers} {thanks}".strip()
+
+
+def _render_follow(site: _Site) -> str:
+    meta = {"title": "Follow the newsletter", "hide": ["navigation", "toc"]}
+    feed = site.layout.feed_file
+    return site.env.get_template("follow.md.j2").render(
+        meta=Markdown(front_matter(meta)),
+        newsletter=site.data.newsletter,
+        # Raw links: MkDocs checks Markdown links against pages, and the feed is not one. The
+        # page is built at follow/index.html, one folder down.
+        feed_link=Markdown(f"../{feed}"),
+        # site_url comes from mkdocs.yml, not from the data: shown as written in a code block.
+        feed_address=Markdown(site.layout.site_url.rstrip("/") + "/" + feed if site.layout.site_url else ""),
     )
 
 
@@ -242,6 +304,7 @@ def _render_partner(site: _Site, partner: Partner) -> str:
     return site.env.get_template("partner.md.j2").render(
         meta=Markdown(front_matter(meta)),
         partner=partner,
+        greeting=words.greeting_name(partner.name, partner.greeting),
         newsletter=site.data.newsletter,
         referrals=[_referral_view(r) for r in referrals],
         given=given,
@@ -257,19 +320,28 @@ def _referral_view(referral: Referral) -> dict[str, Any]:
     return {
         "referral": referral,
         "stage": stage,
-        "progress": Markdown(_progress_bar(stage)),
+        "progress": Markdown(_progress_bar(stage, _stages_reached(referral))),
         "last": last_activity(referral),
     }
 
 
-def _progress_bar(stage: str) -> str:
-    """Steps done, current and to come, told by symbols and words, not by colour alone."""
+def _stages_reached(referral: Referral) -> frozenset[str]:
+    return frozenset({"introduced", *(update.stage for update in referral.updates)})
+
+
+def _progress_bar(stage: str, reached: frozenset[str]) -> str:
+    """Steps done, current and to come, told by symbols and words, not by colour alone.
+
+    A closed file shows only the steps it really went through: "✓ Met" on a referral that
+    never met us would contradict its history.
+    """
     current = step_of(stage)
     parts = []
     for index, step in enumerate(PROGRESS_STEPS):
         label = "Closed" if step == "closed" else STAGE_WORDS[step]
         if index < current:
-            parts.append(f"✓ {label}")
+            if stage != "lost" or step in reached:
+                parts.append(f"✓ {label}")
         elif index == current:
             parts.append(f"**● {STAGE_WORDS[stage] if step == 'closed' else label}**")
         else:

@@ -1,4 +1,4 @@
-"""Checks that span records: unique ids, references, the referral tree, update order.
+"""Checks that span records: unique ids, references, the referral tree, update order, dates.
 
 Records may be ``None`` where a record failed its own validation: positions are kept so
 every finding names the right index, and the other records are still checked.
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .models import TERMINAL_STAGES, Given, Partner, PartnersFile, Referral
+from .models import TERMINAL_STAGES, Event, Given, Partner, PartnersFile, Referral
 from .problems import FieldPath
 
 Finding = tuple[FieldPath, str]
@@ -26,10 +26,11 @@ class Records:
     partners: Sequence[Partner | None]
     referrals: Sequence[Referral | None]
     given: Sequence[Given | None]
+    events: Sequence[Event | None] = ()
 
     @classmethod
     def of(cls, data: PartnersFile) -> Records:
-        return cls(data.partners, data.referrals, data.given)
+        return cls(data.partners, data.referrals, data.given, data.events)
 
 
 def check(data: Records, today: dt.date, *, extra_partner_ids: Iterable[str] = ()) -> list[Finding]:
@@ -44,6 +45,7 @@ def check(data: Records, today: dt.date, *, extra_partner_ids: Iterable[str] = (
         *_references("given", "partner", [(i, g.partner) for i, g in _present(data.given)], known),
         *_tree(partners, known),
         *(finding for index, referral in referrals for finding in _updates(index, referral, today)),
+        *_dates(data, today),
     ]
 
 
@@ -122,9 +124,53 @@ def _updates(index: int, referral: Referral, today: dt.date) -> Iterator[Finding
             yield (*path, "date"), message
         elif update.date < previous:
             yield (*path, "date"), f"{update.date} is out of order: it comes after {previous}"
-        if update.date > today:
-            yield (*path, "date"), f"{update.date} is in the future (today is {today})"
+        yield from _not_future((*path, "date"), update.date, today)
         previous = max(previous, update.date)
         if update.stage in TERMINAL_STAGES and not closed_by:
             word = "won" if update.stage == "won" else "closed (lost)"
             closed_by = f"{word} on {update.date}"
+
+
+# Dates outside these bounds are typing mistakes, and year 9999 overflows date arithmetic
+# (the calendar files' end date, the upcoming-events window): any date `check` accepts must build.
+EARLIEST = dt.date(1900, 1, 1)
+EVENT_YEARS_AHEAD = 5
+
+
+def _dates(data: Records, today: dt.date) -> Iterator[Finding]:
+    """Past dates no later than today; events within a few years of it."""
+    for index, partner in _present(data.partners):
+        if partner.since is not None:
+            yield from _not_future(("partners", index, "since"), partner.since, today)
+    for index, referral in _present(data.referrals):
+        yield from _not_future(("referrals", index, "introduced"), referral.introduced, today)
+    for index, given in _present(data.given):
+        yield from _not_future(("given", index, "date"), given.date, today)
+    latest = _years_after(today, EVENT_YEARS_AHEAD)
+    for index, event in _present(data.events):
+        path: FieldPath = ("events", index, "date")
+        yield from _not_ancient(path, event.date)
+        if event.date > latest:
+            ahead = f"more than {EVENT_YEARS_AHEAD} years ahead"
+            yield path, f"{event.date} is {ahead} (the latest event date is {latest})"
+
+
+def _not_future(path: FieldPath, day: dt.date, today: dt.date) -> Iterator[Finding]:
+    yield from _not_ancient(path, day)
+    if day > today:
+        yield path, f"{day} is in the future (today is {today})"
+
+
+def _not_ancient(path: FieldPath, day: dt.date) -> Iterator[Finding]:
+    if day < EARLIEST:
+        yield path, f"{day} is before {EARLIEST}; write the real date (YYYY-MM-DD)"
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (28 February for 29 February in a common year)."""
+    if day.year + years > dt.MAXYEAR:
+        return dt.date.max
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

@@ -5,44 +5,113 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ENV_VAR = "REFERRAL_SITE_SECRET"
+PREVIEW_VAR = "REFERRAL_PREVIEW"
+CI_VARS = ("CI", "GITHUB_ACTIONS")
+# 22 characters of token_urlsafe's 64-letter alphabet carry 132 bits: beyond brute force.
+MIN_LENGTH = 22
+# "aaaa…" or "abababab…" are long but guessable in a few tries.
+MIN_DISTINCT = 8
+THROWAWAY_WARNING = (
+    f"{PREVIEW_VAR} is set: this preview uses a throwaway secret, so its private addresses match "
+    "no link ever sent. Never deploy it."
+)
+HOW_TO_MAKE = 'make one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
 
 
 class MissingSecret(Exception):
-    """A publishing build has no explicit secret."""
+    """No usable secret: none given where one is needed, or one too weak to keep pages private."""
+
+
+class WeakSecret(MissingSecret):
+    """An empty, blank, short or repetitive secret: the private addresses could be computed."""
 
 
 @dataclass(frozen=True)
 class SiteSecret:
-    value: bytes
-    origin: str = "environment"  # environment | file | created
+    """The key; ``pending`` is a new secret's file, written by :meth:`keep` once the build goes ahead."""
 
-    def __repr__(self) -> str:  # never show the value, even in a traceback
-        return f"SiteSecret(origin={self.origin!r})"
+    value: bytes = field(repr=False)  # never shown, even in a traceback
+    origin: str = "environment"  # environment | file | created | throwaway
+    pending: Path | None = None
+
+    def keep(self) -> None:
+        """Write a newly made secret to its file; refused builds never call this, so create nothing."""
+        if self.pending is None:
+            return
+        self.pending.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(self.pending, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(self.value + b"\n")
+
+
+def weakness(value: str) -> str | None:
+    """Why ``value`` is too weak to key private addresses, or None when it will do."""
+    if not value.strip():
+        return "is empty or only whitespace"
+    if len(value) < MIN_LENGTH:
+        return f"is {len(value)} characters long; it needs at least {MIN_LENGTH} (128 bits)"
+    if len(set(value)) < MIN_DISTINCT:
+        return f"repeats too few characters; it needs at least {MIN_DISTINCT} different ones"
+    return None
+
+
+def strong(value: str, where: str) -> bytes:
+    """``value`` as the key, or :class:`WeakSecret` saying where it came from and how to make one."""
+    problem = weakness(value)
+    if problem:
+        raise WeakSecret(f"the site secret in {where} {problem}; {HOW_TO_MAKE}")
+    return value.encode("utf-8")
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    return environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def in_ci(environ: Mapping[str, str]) -> bool:
+    """CI services (GitHub Actions, GitLab, most others) set ``CI``; a build there may be deployed."""
+    return any(_flag(environ, name) for name in CI_VARS)
 
 
 def resolve_secret(
     environ: Mapping[str, str], secret_file: Path, *, publishing: bool = False, create: bool = True
 ) -> SiteSecret:
-    """The secret from ``REFERRAL_SITE_SECRET``, else the local file (created on first use,
-    unless ``create`` is false: checking pages needs the secret they were made with)."""
-    from_env = environ.get(ENV_VAR, "").strip()
-    if from_env:
-        return SiteSecret(from_env.encode("utf-8"), "environment")
+    """The secret from ``REFERRAL_SITE_SECRET``, else the local file, else a new one.
+
+    A new secret is only returned, not written: the caller calls ``keep()`` once its run goes
+    ahead. In CI a new secret would give addresses that match no link ever sent, so it is refused
+    unless ``REFERRAL_PREVIEW=1`` asks for a throwaway preview. ``create=False``: checking pages
+    needs the secret they were made with.
+    """
+    raw = environ.get(ENV_VAR, "")
+    if raw:  # empty is "not set" (a CI secret missing in a fork); blank is a mistake
+        return SiteSecret(strong(raw.strip(), ENV_VAR), "environment")
     if publishing:
         raise MissingSecret(
             f"{ENV_VAR} is not set. Publishing needs the same secret every time, or every "
-            "private link already sent stops working; see 'Privacy' in README.md."
+            f"private link already sent stops working ({HOW_TO_MAKE}); see 'Privacy' in README.md."
         )
     if secret_file.is_file():
-        return SiteSecret(secret_file.read_bytes().strip(), "file")
+        stored = secret_file.read_bytes().strip()
+        strong(stored.decode("utf-8", errors="replace"), str(secret_file))
+        return SiteSecret(stored, "file")
     if not create:
         raise MissingSecret(f"no secret: set {ENV_VAR} to the one the pages were generated with")
-    secret_file.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as stream:
-        stream.write(secrets.token_urlsafe(32) + "\n")
-    return SiteSecret(secret_file.read_bytes().strip(), "created")
+    return _new_secret(environ, secret_file)
+
+
+def _new_secret(environ: Mapping[str, str], secret_file: Path) -> SiteSecret:
+    value = secrets.token_urlsafe(32).encode("ascii")
+    if not in_ci(environ):
+        return SiteSecret(value, "created", pending=secret_file)
+    if _flag(environ, PREVIEW_VAR):
+        return SiteSecret(value, "throwaway")
+    raise MissingSecret(
+        f"{ENV_VAR} is not set, and this is a CI run (CI or GITHUB_ACTIONS is set): a throwaway "
+        "secret would give private addresses that match no link ever sent. Set the repository "
+        f"secret {ENV_VAR} ({HOW_TO_MAKE}), or set {PREVIEW_VAR}=1 for a throwaway preview "
+        "that must never be deployed."
+    )

@@ -9,6 +9,7 @@ a located problem.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,8 +21,12 @@ MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 16
 MAX_PROBLEMS = 100
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_STR_TAG = "tag:yaml.org,2002:str"
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# YAML breaks lines at these too, so a name holding one fails with a baffling syntax error.
+_SEPARATOR_NAMES = {"\u2028": "line separator", "\u2029": "paragraph separator", "\x85": "next line"}
+_LINE_SEPARATORS = re.compile("[\u2028\u2029\x85]")
+# What YAML's reader refuses (and the separators above): blanked out only to locate a problem.
+_NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -69,6 +74,9 @@ def read_text(raw: bytes, filename: str) -> str:
 
 def parse(text: str, filename: str, *, with_marks: bool = True) -> SourceDocument:
     """Build plain data from YAML text; raise :class:`InvalidData` when no usable data remains."""
+    separator = _LINE_SEPARATORS.search(text)
+    if separator:
+        raise _fail(filename, *_character_at(text, separator.start()), _separator_message(separator.group()))
     builder = _Builder(filename, with_marks)
     parser = _Parser(text)
     try:
@@ -85,6 +93,28 @@ def parse(text: str, filename: str, *, with_marks: bool = True) -> SourceDocumen
         if dispose:
             dispose()
     return builder.finish()
+
+
+def _separator_message(character: str) -> str:
+    name = _SEPARATOR_NAMES[character]
+    return (
+        f"the character U+{ord(character):04X} ({name}) ends a line in YAML but is invisible in "
+        "most editors; replace it with a space or a normal line break"
+    )
+
+
+def _character_at(text: str, offset: int) -> tuple[tuple[int, int], FieldPath]:
+    """Line and column of ``text[offset]``, and the field it stands in (found by parsing a copy
+    with every character YAML refuses blanked out, so the field path can be named)."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    try:
+        marks = parse(_NOT_YAML.sub(" ", text), "", with_marks=True).marks
+    except InvalidData:
+        return (line, column), ()
+    before = [(mark, path) for path, mark in marks.items() if mark <= (line, column)]
+    nearest = max(before, key=lambda item: (item[0], len(item[1])), default=((1, 1), ()))
+    return (line, column), nearest[1]
 
 
 def _fail(filename: str, mark: tuple[int, int], path: FieldPath, message: str) -> InvalidData:
@@ -145,6 +175,8 @@ class _Builder:
         frame = self.stack[-1] if self.stack else None
         if frame is not None and isinstance(frame.container, dict) and frame.pending_key is None:
             self._key(frame, event, value)
+            if problem:
+                self._report(_position(event.start_mark), (*frame.path, frame.pending_key or ""), problem)
         else:
             self._attach(value, event, problem=problem)
 
@@ -158,18 +190,24 @@ class _Builder:
         else:
             self._attach(None, event, problem=message)
 
-    def _tag_problem(self, event: yaml.ScalarEvent) -> str | None:
-        if event.tag in (None, "!", _STR_TAG):
+    def _tag_problem(self, event: yaml.NodeEvent) -> str | None:
+        """Every explicit tag, on a value, a key, a mapping or a list: values here are plain text,
+        and a tag (``!!python/object/new:…``, ``!!set``) asks for something else."""
+        tag = getattr(event, "tag", None)
+        if not tag:
             return None
-        tag = event.tag.replace("tag:yaml.org,2002:", "!!")
-        return f"YAML tags such as {tag} are not supported; remove the tag"
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        return f"YAML tags such as {shown} are not supported; remove the tag"
 
     def _key(self, frame: _Frame, event: yaml.ScalarEvent, key: str | None) -> None:
         assert isinstance(frame.container, dict)
         name = key if key is not None else ""
         frame.pending_key = name
         frame.discard = False
-        if name in frame.container:
+        if not name.strip():  # `~:` or `"":` names no field; its path would end in a dot
+            self._report(_position(event.start_mark), frame.path, "a key is empty; write the field name")
+            frame.discard = True
+        elif name in frame.container:
             path = (*frame.path, name)
             first = self.document.key_marks.get(path)
             where = f" (first at line {first[0]})" if first else ""
@@ -186,7 +224,8 @@ class _Builder:
             frame.discard = True
         container: dict[str, Any] | list[Any]
         container = {} if isinstance(event, yaml.MappingStartEvent) else []
-        path = self._attach(container, event)
+        assert isinstance(event, yaml.NodeEvent)
+        path = self._attach(container, event, problem=self._tag_problem(event))
         self.stack.append(_Frame(container, path))
         if len(self.stack) > MAX_DEPTH:
             self._report(_position(event.start_mark), path, "nested too deeply for partners.yaml")
@@ -232,10 +271,9 @@ class _Builder:
         self.fatal = True
 
     def character_error(self, error: yaml.reader.ReaderError, text: str) -> None:
-        line = text.count("\n", 0, error.position) + 1
-        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        position, path = _character_at(text, error.position)
         message = f"the character U+{error.character:04X} is not allowed in YAML; delete it"
-        self._report((line, column), self.stack[-1].path if self.stack else (), message)
+        self._report(position, path, message)
         self.fatal = True
 
     def finish(self) -> SourceDocument:

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 BAR_HEIGHT = 22
-LABEL_WIDTH = 130
 PLOT_WIDTH = 320
 SERIES_STYLE = {  # fill and pattern-free opacity; the legend and the table carry the meaning
     "won": ("#2e7d32", "1"),
@@ -15,20 +14,34 @@ SERIES_STYLE = {  # fill and pattern-free opacity; the legend and the table carr
 }
 
 
+def text_width(text: str, font_size: float) -> float:
+    """A generous estimate of rendered width: no font metrics at build time, so err wide.
+
+    0.62 em per character covers the widest common sans-serif faces at these sizes.
+    """
+    return len(text) * font_size * 0.62
+
+
 def bar_chart(rows: Sequence[tuple[str, float, str]], title: str) -> str:
-    """Horizontal bars: ``(label, value, shown value)`` per row, scaled to the largest value."""
+    """Horizontal bars: ``(label, value, shown value)`` per row, scaled to the largest value.
+
+    The label column and the room after the longest bar are sized to their texts, so no
+    label runs outside the drawing.
+    """
     largest = max((value for _, value, _ in rows), default=0) or 1
+    label_width = round(max((text_width(label, 13) for label, _, _ in rows), default=0)) + 16
+    value_width = round(max((text_width(shown, 13) for _, _, shown in rows), default=0)) + 12
     height = len(rows) * (BAR_HEIGHT + 8) + 10
-    width = LABEL_WIDTH + PLOT_WIDTH + 70
+    width = label_width + PLOT_WIDTH + value_width
     parts = [_open(width, height, title)]
     for index, (label, value, shown) in enumerate(rows):
         top = 5 + index * (BAR_HEIGHT + 8)
         length = PLOT_WIDTH * value / largest
         parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{top + 16}" text-anchor="end" font-size="13" '
+            f'<text x="{label_width - 8}" y="{top + 16}" text-anchor="end" font-size="13" '
             f'fill="currentColor">{escape(label)}</text>'
-            f'<rect x="{LABEL_WIDTH}" y="{top}" width="{length:.1f}" height="{BAR_HEIGHT}" fill="#3f51b5"/>'
-            f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{top + 16}" font-size="13" '
+            f'<rect x="{label_width}" y="{top}" width="{length:.1f}" height="{BAR_HEIGHT}" fill="#3f51b5"/>'
+            f'<text x="{label_width + length + 6:.1f}" y="{top + 16}" font-size="13" '
             f'fill="currentColor">{escape(shown)}</text>'
         )
     parts.append("</svg>")

@@ -27,6 +27,11 @@ _TYPE_WORDS = {
     "model_attributes_type": "expected a mapping of fields (key: value lines)",
     "dict_type": "expected a mapping of fields (key: value lines)",
     "string_type": "expected text",
+    # An empty value (``public:``) reaches the model as None: say what belongs there.
+    "bool_type": "expected true or false",
+    "int_type": "expected a whole number",
+    "float_type": "expected a number",
+    "date_type": "expected a date (YYYY-MM-DD)",
 }
 
 
@@ -82,6 +87,7 @@ def _valid_records(data: dict[str, Any]) -> tuple[rules.Records, set[str]]:
         partners=[_valid_or_none(models.Partner, item) for item in raw_partners],
         referrals=[_valid_or_none(models.Referral, item) for item in _section(data, "referrals")],
         given=[_valid_or_none(models.Given, item) for item in _section(data, "given")],
+        events=[_valid_or_none(models.Event, item) for item in _section(data, "events")],
     )
     raw_ids = {
         item["id"] for item in raw_partners if isinstance(item, dict) and isinstance(item.get("id"), str)
@@ -157,6 +163,9 @@ def _message(detail: Any) -> str:
         )
     if kind in ("string_too_short", "too_short"):
         return "must not be empty"
+    if kind in ("string_too_long", "too_long"):
+        limit = detail["ctx"]["max_length"]
+        return f"is {len(value):,} characters long; shorten it to at most {limit:,}"
     if kind == "greater_than_equal":
         return f"'{value}' must be at least {detail['ctx']['ge']}"
     if kind == "less_than_equal":

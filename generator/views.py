@@ -10,23 +10,12 @@ from dataclasses import dataclass, field, replace
 
 from .models import Event, Given, Partner, PartnersFile, Referral
 from .tree import PartnerLedger, ReferralTree
-from .words import MONTH_NAMES
+from .words import METHOD_LABELS, MONTH_NAMES, STAGE_LABELS
 
 PROGRESS_STEPS = ("introduced", "contacted", "met", "proposal", "closed")
-STAGE_WORDS = {
-    "introduced": "Introduced",
-    "contacted": "In touch",
-    "met": "Met",
-    "proposal": "Proposal made",
-    "won": "Won: a new client",
-    "lost": "File closed",
-}
-METHOD_WORDS = {
-    "name": "passed on a name",
-    "letter": "a letter of introduction",
-    "call": "an introductory phone call",
-    "lunch": "a lunch meeting of the three of us",
-}
+# Kept under these names for callers; the wording itself lives in words.py.
+STAGE_WORDS = STAGE_LABELS
+METHOD_WORDS = METHOD_LABELS
 EVENT_HORIZON_DAYS = 92
 SPOTLIGHTS_PER_ISSUE = 2
 

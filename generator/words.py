@@ -7,6 +7,8 @@ import html
 from collections.abc import Sequence
 from urllib.parse import quote
 
+from babel.numbers import format_currency
+
 # English whatever the machine's locale (calendar.month_name follows LC_TIME, and asks
 # strftime on every lookup): the same data gives the same pages everywhere.
 MONTH_NAMES = (
@@ -73,3 +75,237 @@ def initials_avatar(name: str) -> str:
         f'text-anchor="middle">{html.escape(initials)}</text></svg>'
     )
     return "data:image/svg+xml," + quote(svg)
+
+
+# --- referrals in words ---------------------------------------------------------------------
+
+# A stage as a short status label: admonition titles, progress bars, history tables.
+STAGE_LABELS = {
+    "introduced": "Introduced",
+    "contacted": "In touch",
+    "met": "Met",
+    "proposal": "Proposal made",
+    "won": "New client",
+    "lost": "File closed",
+}
+
+# How an introduction was made, as a table or chart label.
+METHOD_LABELS = {
+    "name": "Name passed on",
+    "letter": "Letter of introduction",
+    "call": "Introductory phone call",
+    "lunch": "Lunch for the three of us",
+}
+
+# The same, as it continues "Introduced on 3 February 2026 …".
+_METHOD_PHRASES = {
+    "name": "when you passed on their name",
+    "letter": "with your letter of introduction",
+    "call": "with an introductory phone call",
+    "lunch": "over lunch, the three of us together",
+}
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+# Titles and honorifics: "Dear Dr.," would be worse than the full name.
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "sir", "dame", "rev", "the"})
+
+
+def number_word(count: int) -> str:
+    """Small counts spelled out in running text, larger ones in digits."""
+    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
+
+
+def count_words(count: int, singular: str, many: str | None = None) -> str:
+    """Counts in running text: ``one introduction``, ``two partners``, ``12 clients``."""
+    return f"{number_word(count)} {singular if count == 1 else (many or singular + 's')}"
+
+
+def card_count(count: int, singular: str) -> str:
+    """A figure on a summary card: digits read at a glance, but "No referrals" beats "0 referrals"."""
+    return plural(count, singular) if count else f"No {singular}s"
+
+
+def capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def introduction_line(introduced: dt.date, method: str | None, asked: bool | None) -> str:
+    """``Introduced on 3 February 2026 over lunch, the three of us together, at our request.``"""
+    parts = [f"Introduced on {long_date(introduced)}"]
+    if method in _METHOD_PHRASES:
+        parts.append(f" {_METHOD_PHRASES[method]}")
+    if asked is not None:
+        parts.append(", at our request" if asked else ", without our asking")
+    return "".join(parts) + "."
+
+
+def greeting_name(name: str, greeting: str | None = None) -> str:
+    """What to call a partner: their ``greeting``, else a plain first name, else the full name.
+
+    The first word is used only when it looks like a given name, so "Dr. Jo Park", "Hall
+    Commercial Realty" style names or one-word names are never cut into something odd.
+    """
+    if greeting and greeting.strip():
+        return " ".join(greeting.split())
+    words = name.split()
+    first = words[0] if words else ""
+    looks_given = len(words) in (2, 3) and first.isalpha() and first.lower() not in _TITLES
+    return first if looks_given and first[:1].isupper() else " ".join(words)
+
+
+def thanks_for_introductions(count: int, *, this_month: bool = False) -> str:
+    """The thank-you that opens a page or message: never "the 1 introduction"."""
+    sent = "you sent us this month" if this_month else "you have sent us"
+    if count == 1:
+        return f"Thank you for the introduction {sent}."
+    return f"Thank you for the {count_words(count, 'introduction')} {sent}."
+
+
+def still_in_progress(count: int, *, others_mentioned: bool) -> str:
+    """Open introductions with no news this month, told relative to what was already said."""
+    if others_mentioned:
+        subject = count_words(count, "other introduction") + " of yours"
+    else:
+        subject = "your introduction" if count == 1 else f"your {count_words(count, 'introduction')}"
+    verb = "is" if count == 1 else "are"
+    return f"{capitalized(subject)} {verb} still in progress. Your page has every detail."
+
+
+def month_summary(referrals: int, wins: int) -> str:
+    """One line per newsletter in a list: only the numbers that happened."""
+    parts = []
+    if referrals:
+        parts.append(count_words(referrals, "new introduction"))
+    if wins:
+        parts.append(count_words(wins, "new client"))
+    return capitalized(join_names(parts)) if parts else "Progress on earlier introductions"
+
+
+def grew_from_you(own_wins: int, wins_below: int, introductions: int) -> str | None:
+    """The whole harvest of a partner's branch, own clients included; None when it adds nothing.
+
+    With no clients of their own and one partner brought in, the total is the line just above
+    it; with no clients below, the partner's own are already in the summary cards.
+    """
+    total = own_wins + wins_below
+    if not wins_below or (not own_wins and introductions == 1):
+        return None
+    thanks = "Thank you for starting it."
+    if not own_wins:
+        return f"Everything that grew from you: {count_words(total, 'new client')}. {thanks}"
+    return (
+        f"Everything that grew from you: {count_words(total, 'new client')}, "
+        f"{number_word(own_wins)} from your own introductions and {number_word(wins_below)} "
+        f"through the partners you brought in. {thanks}"
+    )
+
+
+# What happened on a date, for histories: "9 November 2026: We got in touch."
+STAGE_EVENTS = {
+    "introduced": "You introduced us",
+    "contacted": "We got in touch",
+    "met": "We met",
+    "proposal": "We made a proposal",
+    "won": "Became a client",
+    "lost": "We closed the file",
+}
+
+# Where a referral stands, as the headline of a message's item: the thanks is said here, once.
+STAGE_HEADLINES = {**STAGE_LABELS, "won": "A new client, thanks to you!"}
+
+# How a partner who did not consent to be named is shown on its own (a tree box, a list).
+ANONYMOUS_PARTNER = "A partner"
+
+
+def in_sentence(name: str, instead: str) -> str:
+    """A partner's shown name inside a sentence: "by another partner", never "by A partner"."""
+    return instead if name == ANONYMOUS_PARTNER else name
+
+
+def brought_in_line(direct: int, in_all: int) -> str:
+    said = f"You brought {count_words(direct, 'partner')} into our circle"
+    if in_all <= direct:
+        return said + "."
+    return f"{said}, and {count_words(in_all, 'partner')} have joined through your branch in all."
+
+
+def introduction_led_to(name: str, wins: int, partners: int) -> str:
+    """What one partner brought in by this partner has led to, without "led to 0 new clients"."""
+    results = []
+    if wins:
+        results.append(count_words(wins, "new client"))
+    if partners:
+        results.append(count_words(partners, "more partner"))
+    if not results:
+        return f"You introduced {name} to us; their first introductions are still to come."
+    return f"Your introduction of {name} led to {join_names(results)}."
+
+
+def issue_opening(month: str, referrals: int, wins: int) -> str:
+    """The first line of a newsletter issue, built from what actually happened that month."""
+    people = count_words(referrals, "new person", "new people")
+    clients = f"{count_words(wins, 'introduction')} became {'a new client' if wins == 1 else 'new clients'}"
+    if referrals and wins:
+        return f"In {month} our partners introduced {people} to us, and {clients}. Thank you!"
+    if referrals:
+        return f"In {month} our partners introduced {people} to us. Thank you!"
+    if wins:
+        return f"In {month} {clients}. Thank you!"
+    return f"Here is how the introductions you gave us moved forward in {month}."
+
+
+def step_line(day: dt.date, stage: str, note: str | None) -> str:
+    """One dated step of a referral's history in a message."""
+    text = f"{long_date(day)}: {STAGE_EVENTS[stage]}."
+    return f"{text} {note}" if note else text
+
+
+# Fixed phrases the generator prints from code rather than from templates: the leak guard
+# treats them as public words (a prospect called "We met" is not a leak of that prospect).
+FIXED_PHRASES = (
+    *STAGE_LABELS.values(),
+    *METHOD_LABELS.values(),
+    *_METHOD_PHRASES.values(),
+    *STAGE_EVENTS.values(),
+    *STAGE_HEADLINES.values(),
+)
+
+
+# Below this many referrals a rate is a hint, not a pattern: the page says so beside it.
+FEW_REFERRALS = 10
+
+
+def rate_with_count(won: int, referrals: int) -> str:
+    """``50% (4 of 8)``: a rate never stands without the count it rests on."""
+    share = won / referrals if referrals else 0.0
+    return f"{share:.0%} ({won} of {referrals})"
+
+
+def money_in(value: float, currency: str = "USD") -> str:
+    """An amount in the newsletter's currency, in English conventions: ``$18,000``, ``€1,234.50``."""
+    whole = float(value).is_integer()
+    pattern = "¤#,##0" if whole else "¤#,##0.00"
+    return format_currency(value, currency, format=pattern, locale="en_US", currency_digits=False)
+
+
+def month_in_numbers(month: str, referrals: int, meetings: int, proposals: int, wins: int) -> str:
+    """A newsletter issue's figures as one sentence, for feed readers that show only a summary."""
+    figures = join_names(
+        [
+            count_words(referrals, "new introduction"),
+            count_words(meetings, "meeting"),
+            count_words(proposals, "proposal"),
+            count_words(wins, "new client"),
+        ]
+    )
+    return f"{month} in numbers: {figures}."
+
+
+def thank_you_line(named: Sequence[str], unnamed: int) -> str:
+    """The issue's thanks, naming only partners who agreed to be named."""
+    if not named and not unnamed:
+        return ""
+    others = count_words(unnamed, "more partner") if named else count_words(unnamed, "partner")
+    who = join_names([*named, others] if unnamed else list(named))
+    return f"A warm thank-you to {who} for the introductions this month."

@@ -2,18 +2,25 @@
 
 A manifest (kept outside the docs folder) lists every file the generator wrote. A path that
 exists on disk but is not in the manifest belongs to someone else: it is never overwritten,
-and the whole write is refused before anything changes.
+and the whole write is refused before anything changes. Every generated page also starts with
+a mark (``generated_by`` as its first front-matter key): when the manifest is lost, the pages
+with the mark in the folders the generator writes pages to are recognised as its own, so stale
+private pages are still removed, and a file without the mark is still never touched.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import posixpath
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 MANIFEST_VERSION = 1
+# How every generated page begins (markdown.front_matter writes it; a test checks they agree).
+GENERATED_MARK = b"---\ngenerated_by: referral-newsletter\n"
 
 
 class ForeignFileError(Exception):
@@ -33,26 +40,39 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    recovered: int = 0  # pages recognised by their mark because the manifest was lost
 
     def __str__(self) -> str:
-        return f"{len(self.written)} written, {self.unchanged} unchanged, {len(self.removed)} removed"
+        text = f"{len(self.written)} written, {self.unchanged} unchanged, {len(self.removed)} removed"
+        if self.recovered:
+            text += f" (no manifest: {self.recovered} earlier pages recognised by their generated_by mark)"
+        return text
 
 
 def write_files(docs_dir: Path, files: dict[str, str], manifest_path: Path) -> WriteReport:
     """Make ``docs_dir`` hold exactly ``files`` among the generator's own files."""
-    previous = read_manifest(manifest_path)
-    _refuse_foreign(docs_dir, files, previous)
-    report = WriteReport()
-    # Encoded one file at a time: a second copy of the whole site in bytes was the peak of memory.
-    for relative in sorted(files):
-        if _write_if_changed(docs_dir / relative, files[relative].encode("utf-8")):
+    return write_bytes(docs_dir, {path: text.encode("utf-8") for path, text in files.items()}, manifest_path)
+
+
+def write_bytes(docs_dir: Path, files: dict[str, bytes], manifest_path: Path) -> WriteReport:
+    """:func:`write_files` for content that is already bytes (such as .eml messages)."""
+    encoded = dict(sorted(files.items()))
+    if manifest_path.exists():
+        previous, recovered = read_manifest(manifest_path), 0
+    else:
+        previous = marked_pages(docs_dir, _page_folders(encoded))
+        recovered = len(previous)
+    _refuse_foreign(docs_dir, encoded, previous)
+    report = WriteReport(recovered=recovered)
+    for relative, content in encoded.items():
+        if _write_if_changed(docs_dir / relative, content):
             report.written.append(relative)
         else:
             report.unchanged += 1
-    for relative in sorted(set(previous) - set(files)):
+    for relative in sorted(set(previous) - set(encoded)):
         if _remove(docs_dir, relative):
             report.removed.append(relative)
-    _write_manifest(manifest_path, sorted(files))
+    _write_manifest(manifest_path, sorted(encoded))
     return report
 
 
@@ -67,19 +87,43 @@ def read_manifest(manifest_path: Path) -> list[str]:
     return [path for path in files if isinstance(path, str) and _is_safe_relative(path)]
 
 
+def marked_pages(docs_dir: Path, folders: Iterable[str]) -> list[str]:
+    """Pages directly inside ``folders`` (relative to ``docs_dir``) that carry the generator's mark."""
+    found: list[str] = []
+    for folder in sorted(set(folders)):
+        base = docs_dir / folder
+        if base.is_dir():
+            found.extend(
+                path.relative_to(docs_dir).as_posix()
+                for path in sorted(base.glob("*.md"))
+                if path.is_file() and not path.is_symlink() and _has_mark(path)
+            )
+    return found
+
+
+def _page_folders(encoded: dict[str, bytes]) -> set[str]:
+    """The folders this run writes pages to: where the generator's old pages would be."""
+    return {posixpath.dirname(path) for path in encoded if path.endswith(".md")}
+
+
+def _has_mark(path: Path) -> bool:
+    with path.open("rb") as stream:
+        return stream.read(len(GENERATED_MARK)) == GENERATED_MARK
+
+
 def _is_safe_relative(path: str) -> bool:
     parts = Path(path).parts
     return bool(parts) and not Path(path).is_absolute() and ".." not in parts
 
 
-def _refuse_foreign(docs_dir: Path, files: dict[str, str], previous: list[str]) -> None:
+def _refuse_foreign(docs_dir: Path, encoded: dict[str, bytes], previous: list[str]) -> None:
     ours = set(previous)
     foreign = [
         docs_dir / relative
-        for relative in sorted(files)
+        for relative in encoded
         if relative not in ours
         and (docs_dir / relative).exists()
-        and (docs_dir / relative).read_bytes() != files[relative].encode("utf-8")
+        and (docs_dir / relative).read_bytes() != encoded[relative]
     ]
     if foreign:
         raise ForeignFileError(foreign)

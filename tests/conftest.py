@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -16,6 +17,9 @@ from hypothesis import settings
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TEST_SECRET = "test-secret-for-private-addresses-0123456789"
+# Variables that change how a secret is resolved (generator/site_secret.py): stripped from every
+# subprocess unless a test sets them, so the suite behaves the same on a laptop and in CI.
+CI_ONLY = ("CI", "GITHUB_ACTIONS", "REFERRAL_PREVIEW")
 # Fixed "today" for reproducible pages: 2026-11-20 00:00 UTC.
 SOURCE_DATE_EPOCH = "1795132800"
 
@@ -34,6 +38,7 @@ MODULE_TIERS = {
     "test_publish": "build",
     "test_browser": "browser",
     "test_zensical": "engines",
+    "test_engines": "engines",
 }
 FIXTURE_TIERS = {"project": "build", "hostile_site": "build", "smtp": "smtp"}
 
@@ -76,7 +81,8 @@ class SiteProject:
         return path
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = dict(os.environ)
+        # Outside the CI tests, a run must not depend on whether the suite itself runs in CI.
+        env = {name: value for name, value in os.environ.items() if name not in CI_ONLY}
         env.update(
             REFERRAL_SITE_SECRET=TEST_SECRET,
             SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH,
@@ -118,6 +124,36 @@ def make_project(root: Path) -> SiteProject:
 @pytest.fixture
 def project(tmp_path: Path) -> SiteProject:
     return make_project(tmp_path)
+
+
+# Each engine other than MkDocs runs from a virtual environment of its own, made once from its
+# pins and reused by later sessions (the folder name holds a hash of the pins, so changing one
+# makes a fresh one); .venv is never touched, so Zensical's newer pins cannot clash with MkDocs.
+ENGINE_VENVS = REPO / ".venv-engines"
+ENGINE_PINS = {
+    "zensical": ("requirements-zensical.txt",),
+    "properdocs": ("requirements-properdocs.txt", "requirements.txt", "pyproject.toml"),
+}
+
+
+def engine_program(name: str) -> Path:
+    """The engine's program; ProperDocs gets this checkout's plugin (editable) as well."""
+    if name == "mkdocs":
+        return Path(sys.executable).parent / "mkdocs"
+    files = ENGINE_PINS[name]
+    digest = hashlib.sha256(b"".join((REPO / file).read_bytes() for file in files)).hexdigest()[:16]
+    venv = ENGINE_VENVS / f"{name}-{digest}"
+    done = venv / "installed"  # written last: an interrupted install is started over
+    if not done.is_file():
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        subprocess.run([*pip, "-r", str(REPO / files[0])], check=True, stdin=subprocess.DEVNULL)
+        if name == "properdocs":
+            editable = [*pip, "--no-deps", "--no-build-isolation", "-e", str(REPO)]
+            subprocess.run(editable, check=True, stdin=subprocess.DEVNULL)
+        done.touch()
+    return venv / "bin" / name
 
 
 def fixture_text(name: str) -> str:

@@ -365,9 +365,31 @@ def test_hand_written_post_survives_and_is_listed(built: BuiltSite, site: SitePr
 # ---------------------------------------------------------------- 11. home page and feed
 
 
-def test_home_links_to_feed(site: SiteProject) -> None:
+def test_home_links_to_a_plain_follow_page_that_gives_the_feed_address(site: SiteProject) -> None:
     hrefs = [str(a.get("href", "")) for a in soup_of(site.site / "index.html").find_all("a")]
-    assert [href for href in hrefs if href.endswith("feed_rss_created.xml")]
+    assert "follow/" in hrefs
+    follow = soup_of(site.site / "follow" / "index.html")
+    assert [a for a in follow.find_all("a") if str(a.get("href", "")).endswith("feed_rss_created.xml")]
+    assert SITE_URL + "feed_rss_created.xml" in follow.get_text()
+
+
+@pytest.mark.parametrize("name", ["feed_rss_created.xml", "feed_rss_updated.xml"])
+def test_feeds_follow_the_validators_rules_and_summarise_each_issue(site: SiteProject, name: str) -> None:
+    text = site.read_site(name)
+    assert "<?xml-stylesheet" not in text  # no XSLT: browsers are removing it
+    assert not (site.site / "rss.xsl").exists()
+    channel = ET.fromstring(text).find("channel")
+    assert channel is not None
+    items = channel.findall("item")
+    assert items
+    for item in items:
+        # RSS 2.0: <author> is an email address ("mark@example.com (Mark Rodgers)"), if present.
+        for author in item.findall("author"):
+            assert re.fullmatch(r"[^@\s()]+@[^@\s()]+\.[a-z]+( \(.+\))?", author.text or ""), author.text
+    generated = [i for i in items if "newsletter-" in (i.findtext("link") or "")]
+    assert generated
+    for item in generated:
+        assert " in numbers: " in (item.findtext("description") or ""), item.findtext("link")
 
 
 def test_feed_has_one_item_per_post(site: SiteProject) -> None:

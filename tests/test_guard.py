@@ -287,3 +287,136 @@ def test_a_hand_written_page_quoting_a_prospect_fails_the_build(project: SitePro
     # Runs after search wrote its index: the page's text is there too.
     assert "referrals[0].prospect in search/search_index.json" in output
     assert "SECRET-PROSPECT-DANA" not in output
+
+
+def test_a_build_failing_the_guard_moves_the_site_out_of_the_deploy_folder(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    (project.site / ".git").mkdir(parents=True)  # e.g. a gh-pages checkout: not MkDocs' output
+    (project.site / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
+    (project.content / "leak.md").write_text("Lunch with SECRET-PROSPECT-DANA.\n", encoding="utf-8")
+    result = project.mkdocs_build()
+    assert result.returncode != 0
+    quarantined = project.root / ".referral" / "quarantine" / "site"
+    assert f"The built site was moved out of {project.site} to {quarantined}" in result.stderr
+    assert sorted(path.name for path in project.site.iterdir()) == [".git"]
+    assert (quarantined / "leak" / "index.html").is_file() and (quarantined / "sitemap.xml").is_file()
+    # Fixed and built again: a normal site, and a second failure replaces the old quarantine.
+    (project.content / "leak.md").write_text("Lunch.\n", encoding="utf-8")
+    assert project.mkdocs_build().returncode == 0
+    assert (project.site / "leak" / "index.html").is_file()
+    (project.content / "leak.md").write_text("SECRET-PROSPECT-DANA again\n", encoding="utf-8")
+    assert project.mkdocs_build().returncode != 0
+    assert (quarantined / "leak" / "index.html").read_text(encoding="utf-8").count("again") >= 1
+
+
+def test_the_guard_command_fails_closed_too(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    (project.site / "blog").mkdir(parents=True)
+    (project.site / "blog" / "index.html").write_text("<p>SECRET-PROSPECT-DANA</p>", encoding="utf-8")
+    result = project.generator("guard", "site")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == "  - referrals[0].prospect in blog/index.html"
+    quarantined = project.root / ".referral" / "quarantine" / "site"
+    assert f"moved out of site to {quarantined}" in result.stdout
+    assert not list(project.site.iterdir())
+    assert (quarantined / "blog" / "index.html").is_file()
+
+
+def sitemap_locs(project: SiteProject) -> list[str]:
+    text = project.read_site("sitemap.xml")
+    with gzip.open(project.site / "sitemap.xml.gz", "rt", encoding="utf-8") as stream:
+        assert stream.read() == text
+    return [line.strip() for line in text.splitlines() if "<loc>" in line]
+
+
+def test_the_sitemap_recognises_the_generators_private_folder() -> None:
+    template = (Path(__file__).parent.parent / "overrides" / "sitemap.xml").read_text(encoding="utf-8")
+    assert f'{{%- set private_dir = "{LAYOUT.private_dir}/" -%}}' in template
+
+
+def test_a_dirty_build_keeps_private_pages_out_of_the_sitemap(project: SiteProject) -> None:
+    """``--dirty`` leaves pages it does not re-read without metadata: the sitemap must still
+    recognise private pages (by their folder), and the build must pass the guard."""
+    text = fixture_text("small.yaml")
+    project.write_data(text)
+    assert project.mkdocs_build().returncode == 0
+    project.write_data(text.replace("SECRET-NOTE-DANA-WON", "SECRET-NOTE-DANA-WON-AGAIN"))
+    result = project.mkdocs_build("--dirty")
+    assert result.returncode == 0, result.stderr
+    assert "no confidential data found" in result.stderr
+    locs = sitemap_locs(project)
+    assert locs and not [loc for loc in locs if "/p/" in loc]
+
+
+# --- forms a page may give a value (issue 13, items 15 and 16) ----------------------------------
+
+CANARY = Confidential("Canary Prospect 1", "referrals[0].prospect", "p/token/")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<h2 id="canary-prospect-1">Introduced</h2>',  # Python-Markdown's heading id
+        '<a href="#canary-prospect-1">¶</a>',
+        "<p>CANARY PROSPECT 1</p>",
+        "<p>Canary <strong>Pro</strong>spect 1</p>",  # split by a tag
+        "<p>Canary Pros<!-- x -->pect 1</p>",  # split by a comment
+        "<td>Canary Prospect</td><td>1</td>",  # cells read as words
+        "<p>Canary Pros\u00adpect\u200b 1</p>",  # soft hyphen, zero-width space
+        "<p>xCanary Prospect 1y</p>",  # a long value touching letters
+        "<p>山田Canary Prospect 1です</p>",  # touching CJK text
+        "<p>Canary&amp;amp;amp;#32;Prospect 1</p>",  # escaped four times
+        "<p>Canary%25252520Prospect 1</p>",  # URL-escaped four times
+    ],
+)
+def test_other_forms_of_a_value_are_found(tmp_path: Path, text: str) -> None:
+    root = site(tmp_path, {"page.html": text})
+    assert guard.scan_site(root, [CANARY]) == [Leak("page.html", "referrals[0].prospect")]
+
+
+def test_a_name_cut_to_a_tree_label_is_found(tmp_path: Path) -> None:
+    name = Confidential("Bartholomew Featherstonehaugh", "partners[2].name", "p/token/")
+    label = '<svg><text x="1">Bartholomew Feather…</text></svg>'
+    root = site(tmp_path, {"tree/index.html": label})
+    assert guard.scan_site(root, [name]) == [Leak("tree/index.html", "partners[2].name")]
+    note = Confidential("Bartholomew Featherstonehaugh", "referrals[0].updates[0].note", None)
+    assert guard.scan_site(root, [note]) == []  # notes are never drawn as labels
+
+
+def test_short_values_still_need_word_edges_except_beside_cjk(tmp_path: Path) -> None:
+    anne = Confidential("Anne", "given[0].to", None)
+    root = site(tmp_path, {"a.html": "Annex, planned, ANNEX", "b.html": "<p>山田Anneです</p>"})
+    assert guard.scan_site(root, [anne]) == [Leak("b.html", "given[0].to")]
+
+
+def test_a_pages_own_note_quoting_another_partners_stock_note_is_not_a_leak(tmp_path: Path) -> None:
+    stock = Confidential("Took a test ride.", "referrals[1].updates[0].note", "p/bob/")
+    own = Confidential("Took a test ride. Loved it.", "referrals[0].updates[0].note", "p/ann/")
+    root = site(
+        tmp_path,
+        {
+            "p/ann/index.html": "<p>Took a test ride. Loved it.</p>",
+            "p/cid/index.html": "<p>Took a test ride. Loved it.</p>",
+            "p/dan/index.html": "<p>Took a test ride. Loved it.</p><p>Took a test ride.</p>",
+        },
+    )
+    assert guard.scan_site(root, [stock, own]) == [
+        Leak("p/cid/index.html", "referrals[0].updates[0].note"),
+        Leak("p/cid/index.html", "referrals[1].updates[0].note"),
+        Leak("p/dan/index.html", "referrals[0].updates[0].note"),
+        Leak("p/dan/index.html", "referrals[1].updates[0].note"),
+    ]
+
+
+def test_a_long_repetitive_value_is_found_in_linear_time(tmp_path: Path) -> None:
+    """pyahocorasick walks the failure chain at every character: a 100,000-character "ha ha …"
+    key made one page take 10 s. Counted in work, not timed: the automaton's keys stay short."""
+    note = " ".join(["ha"] * 33_000)
+    value = Confidential(note, "referrals[0].updates[0].note", "p/a/")
+    root = site(
+        tmp_path,
+        {"p/a/index.html": f"<p>{note}</p>", "index.html": f"<p>{note}</p>", "b.html": note[:-1] + "x"},
+    )
+    matcher = guard.matcher_for([value])
+    assert matcher.longest_key() <= 48
+    assert guard.scan_site(root, [value]) == [Leak("index.html", "referrals[0].updates[0].note")]

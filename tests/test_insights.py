@@ -71,8 +71,10 @@ def test_insights_page_is_private_with_charts_and_tables() -> None:
     assert layout.insights_page.startswith("p/") and len(layout.insights_page) == len("p/") + 26 + len(".md")
     assert "private: true" in page and "exclude: true" in page
     assert page.count("<svg") == 2
-    assert "| an introductory phone call | 1 | 1 | 100% | 0 |" in page
-    assert "| a lunch meeting of the three of us | 2 | 2 | 100% | 1,500 |" in page
+    assert "| Introductory phone call | 1 | 1 | 100% (1 of 1) † | \N{EN DASH} |" in page
+    assert "| Lunch for the three of us | 2 | 2 | 100% (2 of 2) † | &#36;1,500 |" in page
+    assert "† Fewer than 10 referrals: a hint, not yet a pattern." in page
+    assert page.index("## To do") < page.index("## Conversion by introduction method")
     assert "PROSPECT" not in page
     assert not any(
         layout.insights_page.removesuffix(".md") in text

@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from conftest import TEST_SECRET, SiteProject
+from conftest import CI_ONLY, TEST_SECRET, SiteProject
 
 from generator.addresses import private_token
 from generator.cli import main
@@ -289,6 +289,8 @@ def mail(
 ) -> Mailer:
     """``python -m generator mail --month 2026-03 ARGS`` in this process (fast); env as keywords."""
     monkeypatch.chdir(mail_project.root)
+    for name in CI_ONLY:
+        monkeypatch.delenv(name, raising=False)
     for name, value in mail_project.env(REFERRAL_MAIL_FROM=SENDER).items():
         monkeypatch.setenv(name, value)
 
@@ -432,8 +434,10 @@ def test_the_referral_tree_is_thanked_naming_only_consenting_partners(
         key: " ".join(_parse(data).get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
         for key, data in _preview(mail_project).items()
     }
-    assert "2 new clients came to us this month through Steve Hall and another partner" in files["anne-ortiz"]
-    assert "1 new client came to us this month through a partner" in files["steve-hall"]
+    assert (
+        "two new clients came to us this month through Steve Hall and another partner" in files["anne-ortiz"]
+    )
+    assert "one new client came to us this month through a partner" in files["steve-hall"]
     assert "Thanks to you, too" not in files["quiet-quinn"]
 
 
@@ -489,7 +493,7 @@ def test_send_delivers_each_message_once_with_both_parts_links_and_headers(
             assert _private_url(partner_id) in body and ISSUE_URL in body
             others = [_private_url(other) for other in CONFIDENTIAL if other != partner_id]
             assert not any(url in body for url in others)
-    assert _parse(received["steve-hall"][0])["Subject"] == "Steve Hall, your referral news for March 2026"
+    assert _parse(received["steve-hall"][0])["Subject"] == "Steve, your referral news for March 2026"
     assert [entry["event"] for entry in _log(mail_project)] == ["sending", "delivered"] * 3
     rerun = mail("--send", **smtp.env())
     assert rerun.returncode == 0
@@ -561,9 +565,83 @@ def test_a_connection_lost_mid_delivery_is_reported_and_never_resent_on_its_own(
     }
     smtp.mailbox.hang_up.clear()
     second = mail("--send", "--rate", "50/s", **smtp.env())
-    assert second.returncode == 0, second.stdout
+    # Still uncertain: a script retrying until exit 0 must not stop with a partner maybe unmailed.
+    assert second.returncode == 1, second.stdout
     assert "0 delivered, 2 already delivered before, 0 failed, 1 uncertain" in second.stdout
+    assert "exit status 1 until each one has" in second.stdout
+    assert "if it arrived, rerun with --arrived anne-ortiz" in second.stdout
     assert len(smtp.mailbox.received()) == 3
+    wrong = mail("--send", "--arrived", "steve-hall", **smtp.env())
+    assert wrong.returncode == 1 and "no uncertain message for that partner" in wrong.stderr
+    found = mail("--send", "--arrived", "anne-ortiz", **smtp.env())
+    assert found.returncode == 0, found.stdout
+    assert "0 delivered, 3 already delivered before, 0 failed, 0 uncertain" in found.stdout
+    assert len(smtp.mailbox.received()) == 3
+
+
+OTHER_SECRET = "another-secret-after-rotation-0123456789"
+
+
+@pytest.mark.parametrize("change", ["secret", "site_url"])
+def test_a_new_secret_or_site_url_between_two_sends_sends_nothing_twice_and_warns(
+    mail: Mailer, mail_project: SiteProject, smtp: SmtpServer, change: str
+) -> None:
+    assert mail("--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    if change == "secret":
+        rotated = smtp.env(REFERRAL_SITE_SECRET=OTHER_SECRET)
+    else:
+        config = mail_project.root / "mkdocs.yml"
+        config.write_text(
+            config.read_text("utf-8").replace("https://partners.example.com", "https://news.example.org"),
+            encoding="utf-8",
+        )
+        rotated = smtp.env()
+    preview = mail(**rotated)
+    assert preview.returncode == 0, preview.stdout + preview.stderr
+    assert "3 of them were already delivered" in preview.stdout
+    again = mail("--send", "--rate", "50/s", **rotated)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "0 delivered, 3 already delivered before" in again.stdout
+    assert len(smtp.mailbox.received()) == 3
+    for output in (preview.stdout, again.stdout):
+        warning = next(line for line in output.splitlines() if line.startswith("Warning: the links mailed"))
+        assert "for: anne-ortiz, steve-hall, quiet-quinn." in warning
+
+
+def test_an_unchanged_month_gives_no_link_warning(
+    mail: Mailer, mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    assert mail("--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    again = mail("--send", **smtp.env())
+    assert again.returncode == 0 and "Warning" not in again.stdout
+
+
+def test_review_replaces_and_removes_only_its_own_eml_files(mail: Mailer, mail_project: SiteProject) -> None:
+    folder = mail_project.root / "mail-out" / MONTH
+    folder.mkdir(parents=True)
+    (folder / "draft-by-hand.eml").write_bytes(b"mine")
+    assert mail().returncode == 0
+    assert sorted(_preview(mail_project)) == ["anne-ortiz", "draft-by-hand", "quiet-quinn", "steve-hall"]
+    # Steve opts out: his own old message goes, the hand-written file stays.
+    mail_project.write_data(
+        DATA.replace("SECRET-EMAIL-STEVE@example.com", "SECRET-EMAIL-STEVE@example.com\n    mail: false")
+    )
+    assert mail().returncode == 0
+    assert sorted(_preview(mail_project)) == ["anne-ortiz", "draft-by-hand", "quiet-quinn"]
+    assert (folder / "draft-by-hand.eml").read_bytes() == b"mine"
+
+
+def test_review_never_overwrites_an_eml_file_it_did_not_write(
+    mail: Mailer, mail_project: SiteProject
+) -> None:
+    folder = mail_project.root / "mail-out" / MONTH
+    folder.mkdir(parents=True)
+    (folder / "anne-ortiz.eml").write_bytes(b"edited by hand")
+    result = mail()
+    assert result.returncode == 1
+    assert "anne-ortiz.eml" in result.stderr
+    assert sorted(path.name for path in folder.iterdir()) == ["anne-ortiz.eml"]
+    assert (folder / "anne-ortiz.eml").read_bytes() == b"edited by hand"
 
 
 def test_a_second_sender_is_refused_while_one_runs(
@@ -588,13 +666,13 @@ def test_a_message_cut_off_mid_delivery_is_not_resent_unless_asked(
         json.dumps({"event": "sending", "message_id": steve_id, "partner": "steve-hall"}) + '\n{"ev'
     )
     result = mail("--send", "--rate", "50/s", **smtp.env())
-    assert result.returncode == 0, result.stdout
+    assert result.returncode == 1, result.stdout
     assert f"Uncertain: steve-hall {steve_id}" in result.stdout
     assert sorted(_by_recipient(smtp)) == ["anne-ortiz", "quiet-quinn"]
     forced = mail("--send", "--resend-uncertain", **smtp.env())
     assert forced.returncode == 0, forced.stdout
     assert sorted(_by_recipient(smtp)) == sorted(RECIPIENTS.values())
-    assert read_states(log)[steve_id] == "delivered"
+    assert read_states(log)[f"steve-hall/{MONTH}"] == "delivered"
 
 
 def test_an_unreachable_server_fails_every_message_and_logs_none(

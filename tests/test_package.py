@@ -6,9 +6,11 @@ out of the wheel: with both, `pip install .` then `mkdocs build` fails for a new
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -57,3 +59,22 @@ def test_wheel_installs_alone_and_builds_the_demo(tmp_path: Path) -> None:
     assert (project.site / "index.html").is_file()
     assert len(list((project.site / "p").glob("*/index.html"))) >= 10
     assert "Leak guard: scanned" in result.stderr
+
+
+def test_wheel_holds_every_module_and_template(tmp_path: Path) -> None:
+    # A subpackage missing from [tool.setuptools] packages (generator.mail once was) breaks
+    # `python -m generator` for whoever installs with `pip install .`, the plugin still working.
+    # From a clean copy: setuptools' build/ folder in the checkout may still hold old modules.
+    source = tmp_path / "source"
+    shutil.copytree(REPO / "generator", source / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    built = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", tmp_path, source)
+    assert built.returncode == 0, built.stderr[-3000:]
+    (wheel,) = tmp_path.glob("referral_newsletter-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        packed = set(archive.namelist())
+    sources = REPO / "generator"
+    wanted = {f"generator/{path.relative_to(sources).as_posix()}" for path in sources.rglob("*.py")}
+    wanted |= {f"generator/{path.relative_to(sources).as_posix()}" for path in sources.rglob("*.j2")}
+    assert sorted(wanted - packed) == []

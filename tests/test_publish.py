@@ -39,8 +39,12 @@ def test_workflow_checks_builds_strict_and_deploys_only_main() -> None:
     commands = "\n".join(step.get("run", "") for step in steps)
     assert "pip install -r requirements.txt" in commands
     assert "python -m generator check" in commands
-    assert "mkdocs build --strict" in commands
-    build = next(step for step in steps if "mkdocs build" in step.get("run", ""))
+    # The one command: `mkdocs build --strict` through the plugin, or Zensical with the guard.
+    assert 'python -m generator build --engine "$ENGINE"' in commands
+    engines = workflow[True]["workflow_dispatch"]["inputs"]["engine"]["options"]  # `on:` is True
+    assert set(engines) == {"mkdocs", "zensical", "properdocs"}
+    assert workflow["env"]["SITE_ENGINE"] == "mkdocs"
+    build = next(step for step in steps if "generator build" in step.get("run", ""))
     assert build["env"]["REFERRAL_SITE_SECRET"] == "${{ secrets.REFERRAL_SITE_SECRET }}"
     deploy = workflow["jobs"]["deploy"]
     assert "pull_request" in deploy["if"] and "refs/heads/main" in deploy["if"]
@@ -130,3 +134,13 @@ def test_two_builds_are_byte_identical(two_builds: tuple[Path, Path]) -> None:
     for path in first.rglob("*"):
         if path.is_file():
             assert path.read_bytes() == (second / path.relative_to(first)).read_bytes(), path
+
+
+def test_workflow_allows_a_throwaway_secret_only_for_pull_requests_from_forks() -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text("utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    build = next(step for step in steps if "mkdocs build" in step.get("run", ""))
+    preview = build["env"]["REFERRAL_PREVIEW"]
+    assert "github.event_name == 'pull_request'" in preview
+    assert "github.event.pull_request.head.repo.fork" in preview
+    assert all("REFERRAL_PREVIEW" not in str(step.get("env", {})) for step in steps if step is not build)

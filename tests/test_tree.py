@@ -51,8 +51,8 @@ def test_branch_counts(data: PartnersFile) -> None:
 
 def test_partner_page_shows_branch_as_text_and_drawing(files: dict[str, str], data: PartnersFile) -> None:
     page = partner_page(files, data, "ann")
-    assert "Your introduction of Bob Baker led to 3 new clients and 2 more partners." in page
-    assert "Everything that grew from you: 3 new clients." in page
+    assert "Your introduction of Bob Baker led to three new clients and two more partners." in page
+    assert "Everything that grew from you: three new clients." in page
     svg = re.search(r"<svg.*?</svg>", page, re.DOTALL)
     assert svg is not None
     labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg.group())
@@ -102,12 +102,12 @@ def test_public_tree_names_only_consenting_partners(files: dict[str, str]) -> No
         (3, "Dee Dunn"),
         (1, "A partner"),
     ]
-    assert "1 more partner joined on their own" in page
+    assert "One more partner joined on their own" in page
 
 
 def test_giving_back_balance(files: dict[str, str], data: PartnersFile) -> None:
     ann = partner_page(files, data, "ann")
-    assert "You sent us 1 introduction; we sent you 1 referral." in ann
+    assert "You sent us one introduction; we sent you one referral." in ann
     assert "Gina Given" in ann
     bob = partner_page(files, data, "bob")
     assert "We have not yet sent business your way" in bob

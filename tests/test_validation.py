@@ -291,5 +291,5 @@ def test_huge_file_is_refused_before_parsing() -> None:
 
 def test_control_character_is_located() -> None:
     assert problems(VALID.replace("name: Steve", "name: Ste\x07ve")) == [
-        "partners.yaml:8:14: (file): the character U+0007 is not allowed in YAML; delete it"
+        "partners.yaml:8:14: partners[1].name: the character U+0007 is not allowed in YAML; delete it"
     ]

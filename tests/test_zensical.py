@@ -1,27 +1,22 @@
-"""Zensical (issue 9): ``python -m generator generate``, then ``zensical build`` of the same
-``content/`` folder, with the privacy guarantees of the MkDocs build.
+"""Zensical (issues 9 and 15): the demo built by ``python -m generator build --engine zensical``
+(generate, ``zensical build``, leak guard), with the privacy guarantees of the MkDocs build.
 
-Zensical runs from a virtual environment of its own, made once from the pinned
-``requirements-zensical.txt`` in the user's cache folder and reused after that (its name holds a
-hash of the pins, so changing a pin makes a fresh one); ``.venv`` is never touched. Zensical runs
+Zensical runs from a virtual environment of its own (``conftest.engine_program``). Zensical runs
 no MkDocs plugin, so the leak guard the plugin runs after ``mkdocs build`` is run here instead.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, make_project
+from conftest import REPO, SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, engine_program, make_project
 
 from generator import guard, validate
 from generator.links import site_public_text
@@ -29,27 +24,11 @@ from generator.models import PartnersFile
 from generator.project import today
 from generator.render import SiteLayout
 
-REQUIREMENTS = REPO / "requirements-zensical.txt"
 SITE_URL = "https://partners.example.com/"
 POST = "blog/2026/11/newsletter-2026-11/"  # the demo's latest newsletter post
 SITEMAP_LOC = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
 FEEDS = ("feed_rss_created.xml", "feed_rss_updated.xml")
 SEARCH_INDEX = "search.json"  # Zensical's (MkDocs writes search/search_index.json)
-
-
-def zensical_command() -> Path:
-    """``zensical`` from a virtual environment holding exactly the pinned requirements."""
-    pins = REQUIREMENTS.read_bytes()
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    venv = cache / "referral-newsletter" / f"zensical-{hashlib.sha256(pins).hexdigest()[:16]}"
-    done = venv / "installed"  # written last: an interrupted install is started over
-    if not done.is_file():
-        shutil.rmtree(venv, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        subprocess.run([*pip, "-r", str(REQUIREMENTS)], check=True, stdin=subprocess.DEVNULL)
-        done.touch()
-    return venv / "bin" / "zensical"
 
 
 @dataclass(frozen=True)
@@ -74,14 +53,13 @@ class ZensicalSite:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> ZensicalSite:
-    """The demo (partners.yaml and the hand-written welcome post), generated and built once."""
-    zensical = zensical_command()
+    """The demo (partners.yaml and the hand-written welcome post), built once by the command
+    users run; the checks below repeat its leak guard independently."""
+    zensical = str(engine_program("zensical"))
     project = make_project(tmp_path_factory.mktemp("zensical"))
     shutil.copy(REPO / "partners.yaml", project.root / "partners.yaml")
     shutil.copy(REPO / "content" / "blog" / "posts" / "welcome.md", project.content / "blog" / "posts")
-    generated = project.generator("generate")
-    assert generated.returncode == 0, generated.stdout + generated.stderr
-    result = project.run(str(zensical), "build")
+    result = project.generator("build", "--engine", "zensical", REFERRAL_ZENSICAL=zensical)
     as_of = today({"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
     data = validate.load_partners(project.root / "partners.yaml", as_of)
     return ZensicalSite(project, result, data, SiteLayout(as_of=as_of, secret=TEST_SECRET.encode()))

@@ -7,8 +7,10 @@ included), so the .eml files reviewed are the messages ``--send`` delivers.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -24,8 +26,10 @@ from ..addresses import private_token
 from ..links import page_url
 from ..models import Newsletter, Partner
 from ..render import SiteLayout
-from ..views import STAGE_WORDS, Month, MonthlyIssue
+from ..views import Month, MonthlyIssue
 from .news import PartnerNews, line
+
+_URL = re.compile(r"https?://[^\s<>\"')\]]+")
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,23 @@ class Outgoing:
     recipient: str
     message_id: str
     data: bytes
+    month: str = ""  # YYYY-MM
+    links: str = ""  # fingerprint of every address in the message (see links_fingerprint)
+
+    @property
+    def key(self) -> str:
+        """What the send log keys a delivery by: unlike the Message-ID, it survives a new secret."""
+        return delivery_key(self.partner_id, self.month)
+
+
+def delivery_key(partner_id: str, month: str) -> str:
+    return f"{partner_id}/{month}"
+
+
+def links_fingerprint(text: str) -> str:
+    """A short hash of the addresses in a message: it changes with the secret, an epoch or site_url."""
+    found = sorted(set(_URL.findall(text)))
+    return hashlib.sha256("\n".join(found).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -48,7 +69,7 @@ class Edition:
     sender: Address
     date: dt.datetime
     site_url: str
-    secret: bytes
+    secret: bytes = field(repr=False)  # never shown, even in a traceback
 
     @property
     def domain(self) -> str:
@@ -69,7 +90,12 @@ def mail_environment() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
     )
     env.filters.update(longdate=words.long_date, plural=words.plural, chain_thanks=chain_thanks)
-    env.globals.update(stage_words=STAGE_WORDS)
+    env.globals.update(
+        stage_headlines=words.STAGE_HEADLINES,
+        step_line=words.step_line,
+        thanks_for_introductions=words.thanks_for_introductions,
+        still_in_progress=words.still_in_progress,
+    )
     return env
 
 
@@ -77,11 +103,12 @@ def chain_thanks(news: PartnerNews) -> str:
     """Thanks for wins further down the partner's branch, naming only those who consented."""
     others = news.tree_unnamed
     if news.tree_named:
-        unnamed = ["another partner" if others == 1 else f"{others} other partners"] if others else []
+        unnamed = [words.count_words(others, "other partner")] if others > 1 else []
+        unnamed = ["another partner"] if others == 1 else unnamed
     else:
-        unnamed = ["a partner" if others == 1 else f"{others} partners"]
+        unnamed = ["a partner" if others == 1 else words.count_words(others, "partner")]
     who = words.join_names([*news.tree_named, *unnamed])
-    clients = words.plural(news.tree_wins, "new client")
+    clients = words.count_words(news.tree_wins, "new client")
     return (
         f"Thanks to you, too: {clients} came to us this month through {who}, "
         "in the chain of introductions that began with you."
@@ -127,7 +154,7 @@ def message_id(edition: Edition, partner_id: str) -> str:
 
 
 def subject_for(news: PartnerNews) -> str:
-    return f"{news.name}, your referral news for {news.month.label}"
+    return f"{news.greeting}, your referral news for {news.month.label}"
 
 
 def compose(env: jinja2.Environment, edition: Edition, partner: Partner, news: PartnerNews) -> Outgoing:
@@ -146,7 +173,15 @@ def compose(env: jinja2.Environment, edition: Edition, partner: Partner, news: P
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     # Fixed, not random: "==" is always encoded in quoted-printable, so it cannot clash.
     message.set_boundary(f"=={mid.strip('<>').split('.')[0]}==")
-    return Outgoing(partner.id, edition.sender.addr_spec, recipient.addr_spec, mid, message.as_bytes())
+    return Outgoing(
+        partner.id,
+        edition.sender.addr_spec,
+        recipient.addr_spec,
+        mid,
+        message.as_bytes(),
+        edition.month.key,
+        links_fingerprint(text),
+    )
 
 
 def _bodies(env: jinja2.Environment, edition: Edition, news: PartnerNews, subject: str) -> tuple[str, str]:

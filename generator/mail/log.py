@@ -1,5 +1,8 @@
 """The send log: JSON lines, appended and flushed to disk before the next message goes out.
 
+Deliveries are keyed by partner and month, not by Message-ID: the Message-ID derives from the
+secret and ``site_url``, and a new one of either must not make a sent month look unsent.
+
 Each message is logged ``sending`` just before its content is handed to the server, then
 ``delivered`` or ``failed`` once the server has answered. A message whose last word is
 ``sending`` was interrupted mid-handover (killed, connection lost): it may or may not have
@@ -12,36 +15,78 @@ import datetime as dt
 import fcntl
 import json
 import os
+import re
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
-from .compose import Outgoing
+from .compose import Outgoing, delivery_key
 
 Event = Literal["sending", "delivered", "failed"]
 LOG_FILE = "mail-log.jsonl"
+_MONTH_IN_ID = re.compile(r"\.(\d{4}-\d{2})@")
 
 
 class LogBusy(OSError):
     """Another run holds the log: two senders at once could deliver a message twice."""
 
 
-def read_states(path: Path) -> dict[str, Event]:
-    """The last event of every Message-ID; ``delivered`` is final."""
-    states: dict[str, Event] = {}
+@dataclass(frozen=True)
+class Entry:
+    """The last word of the log on one partner's message for one month."""
+
+    event: Event
+    message_id: str
+    links: str | None  # fingerprint of the addresses sent; None in logs older than it
+
+
+def read_log(path: Path) -> dict[str, Entry]:
+    """The last event of every delivery key (partner/month); ``delivered`` is final."""
+    entries: dict[str, Entry] = {}
     if not path.is_file():
-        return states
+        return entries
     for text in path.read_text("utf-8", errors="replace").splitlines():
         try:
             record = json.loads(text)
         except json.JSONDecodeError:
             continue  # a line torn by a kill: its message was not yet delivered
-        message_id, event = record.get("message_id"), record.get("event")
-        known = isinstance(message_id, str) and event in ("sending", "delivered", "failed")
-        if known and states.get(message_id) != "delivered":
-            states[message_id] = event
-    return states
+        entry, key = _entry(record), _key_of(record)
+        if entry and key and _replaces(entries.get(key), entry):
+            entries[key] = entry
+    return entries
+
+
+def read_states(path: Path) -> dict[str, Event]:
+    """The last event of every delivery key (partner/month)."""
+    return {key: entry.event for key, entry in read_log(path).items()}
+
+
+def _entry(record: object) -> Entry | None:
+    if not isinstance(record, dict):
+        return None
+    message_id, event, links = record.get("message_id"), record.get("event"), record.get("links")
+    if not isinstance(message_id, str) or event not in ("sending", "delivered", "failed"):
+        return None
+    return Entry(event, message_id, links if isinstance(links, str) else None)
+
+
+def _key_of(record: dict[str, object]) -> str | None:
+    """The record's key; logs written before keys existed give it by partner and Message-ID."""
+    key, partner = record.get("key"), record.get("partner")
+    if isinstance(key, str):
+        return key
+    month = _MONTH_IN_ID.search(str(record.get("message_id", "")))
+    if isinstance(partner, str) and month:
+        return delivery_key(partner, month.group(1))
+    return None
+
+
+def _replaces(known: Entry | None, new: Entry) -> bool:
+    """Nothing replaces ``delivered``; its first record keeps the links actually sent."""
+    return known is None or known.event != "delivered"
 
 
 class SendLog:
@@ -50,6 +95,7 @@ class SendLog:
     def __init__(self, path: Path, stream: IO[bytes]) -> None:
         self.path = path
         self._stream = stream
+        self._attempts: dict[str, str] = {}
 
     @classmethod
     @contextmanager
@@ -63,14 +109,23 @@ class SendLog:
             _end_torn_line(stream)
             yield cls(path, stream)
 
-    def states(self) -> dict[str, Event]:
-        return read_states(self.path)
+    def entries(self) -> dict[str, Entry]:
+        return read_log(self.path)
+
+    def _log_id(self, event: Event, message: Outgoing) -> str:
+        """An id per handover, repeated by its answer: two tries of one key never mix up."""
+        if event == "sending" or message.key not in self._attempts:
+            self._attempts[message.key] = secrets.token_hex(6)
+        return self._attempts[message.key]
 
     def record(self, event: Event, message: Outgoing, detail: str | None = None) -> None:
         entry = {
             "event": event,
+            "key": message.key,
+            "log_id": self._log_id(event, message),
             "message_id": message.message_id,
             "partner": message.partner_id,
+            "links": message.links,
             "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
         if detail:

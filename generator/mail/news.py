@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .. import words
 from ..models import Partner, PartnersFile, Referral
 from ..tree import PartnerLedger, ReferralTree
 from ..views import Month, MonthlyIssue
@@ -60,6 +61,7 @@ class IssueDigest:
 @dataclass(frozen=True)
 class PartnerNews:
     name: str
+    greeting: str  # what the message calls them: "Anne"
     month: Month
     referrals: tuple[ReferralNews, ...]
     introduced: int  # introductions this partner made during the month
@@ -110,6 +112,7 @@ def partner_news(records: MonthRecords, partner: Partner, *, private_url: str, i
     tree_wins = records.tree_wins(partner)
     return PartnerNews(
         name=line(partner.name),
+        greeting=line(words.greeting_name(partner.name, partner.greeting)),
         month=month,
         referrals=tuple(_referral_news(r, month) for r in sorted(active, key=_news_order)),
         introduced=sum(Month.of(r.introduced) == month for r in mine),

@@ -13,6 +13,7 @@ from ..models import Partner, PartnersFile
 from ..render import SiteLayout
 from ..site_secret import resolve_secret
 from ..views import Month, MonthlyIssue, monthly_issues
+from ..writer import write_bytes
 from .compose import (
     Edition,
     Outgoing,
@@ -22,12 +23,13 @@ from .compose import (
     message_date,
     sender_address,
 )
-from .log import LOG_FILE, SendLog, read_states
+from .log import LOG_FILE, Entry, SendLog, read_log
 from .news import MonthRecords, partner_news
 from .send import Pacer, SendReport, SmtpSettings, send_all
 
 FROM = "REFERRAL_MAIL_FROM"
 OUT_DIR = "mail-out"
+MANIFEST = ".written.json"  # in each month's folder: the .eml files this command wrote there
 DEFAULT_RATE = "1/s"
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -39,6 +41,7 @@ class MailRequest:
     send: bool = False
     interval: float = 1.0  # seconds between two messages
     resend_uncertain: bool = False
+    arrived: tuple[str, ...] = ()  # partners whose uncertain message was found in the sent mail
 
 
 def parse_month(text: str) -> Month:
@@ -52,12 +55,15 @@ def run_mail(
     request: MailRequest, root: Path, environ: Mapping[str, str], say: Callable[[str], None] = print
 ) -> int:
     """Compose every message for the month; write them for review, or send those not yet delivered."""
+    if request.arrived and not request.send:
+        raise ValueError("--arrived records a delivery: use it with --send")
     project = pipeline.Project.at(root)
     as_of = pipeline.today(environ)
     data = pipeline.load(project, as_of)
     secret = resolve_secret(environ, project.secret_file, publishing=request.send)
     layout = SiteLayout(as_of=as_of, secret=secret.value)
     messages = compose_month(data, request.month, layout, site_url_from(root / "mkdocs.yml"), environ)
+    secret.keep()  # only now: a refused run creates nothing
     _say_skipped(data, say)
     log_path = project.state_dir / LOG_FILE
     if not request.send:
@@ -128,22 +134,39 @@ def _preview(
     messages: list[Outgoing], request: MailRequest, log_path: Path, say: Callable[[str], None]
 ) -> int:
     folder = request.out / request.month.key
-    folder.mkdir(parents=True, exist_ok=True)
+    # Its own manifest: only .eml files this command wrote are ever replaced or removed.
     wanted = {f"{message.partner_id}.eml": message.data for message in messages}
-    for stale in folder.glob("*.eml"):
-        if stale.name not in wanted:
-            stale.unlink()
-    for name, data in wanted.items():
-        target = folder / name
-        if not target.is_file() or target.read_bytes() != data:
-            target.write_bytes(data)
-    delivered = read_states(log_path)
-    done = sum(delivered.get(message.message_id) == "delivered" for message in messages)
+    write_bytes(folder, wanted, folder / MANIFEST)
+    entries = read_log(log_path)
+    done = sum(_delivered(entries, message) for message in messages)
     say(f"Wrote {len(messages)} messages to {folder}/ for review; nothing was sent.")
     if done:
         say(f"{done} of them were already delivered (see {log_path}); --send skips those.")
+    _warn_changed_links(messages, entries, request.month, say)
     say(f"To deliver them: python -m generator mail --month {request.month.key} --send")
     return 0
+
+
+def _delivered(entries: Mapping[str, Entry], message: Outgoing) -> bool:
+    entry = entries.get(message.key)
+    return entry is not None and entry.event == "delivered"
+
+
+def _warn_changed_links(
+    messages: list[Outgoing], entries: Mapping[str, Entry], month: Month, say: Callable[[str], None]
+) -> None:
+    """Name the partners already mailed this month whose links are no longer the ones they got."""
+    changed = [
+        message.partner_id
+        for message in messages
+        if _delivered(entries, message) and entries[message.key].links not in (None, message.links)
+    ]
+    if changed:
+        say(
+            f"Warning: the links mailed for {month.label} have changed since (a new site secret, "
+            f"site_url or epoch) for: {', '.join(changed)}. Their messages are not sent again; the "
+            "links they hold may no longer work: send each their new address (python -m generator links)."
+        )
 
 
 def _send(
@@ -155,11 +178,26 @@ def _send(
 ) -> int:
     settings = SmtpSettings.from_env(environ)
     with SendLog.open(log_path) as log:
+        _warn_changed_links(messages, log.entries(), request.month, say)
+        _confirm_arrived(messages, request.arrived, log)
         report = send_all(
             messages, settings, log, Pacer(request.interval), say, resend_uncertain=request.resend_uncertain
         )
     _summarise(report, log_path, say)
-    return 1 if report.failed or report.interrupted else 0
+    # A retry loop stops at exit 0: only when every message is known to have arrived.
+    return 1 if report.failed or report.interrupted or report.uncertain else 0
+
+
+def _confirm_arrived(messages: list[Outgoing], partner_ids: tuple[str, ...], log: SendLog) -> None:
+    """Log as delivered the uncertain messages the user found in their sent mail."""
+    entries = log.entries()
+    by_partner = {message.partner_id: message for message in messages}
+    for partner_id in partner_ids:
+        message = by_partner.get(partner_id)
+        entry = entries.get(message.key) if message else None
+        if message is None or entry is None or entry.event != "sending":
+            raise ValueError(f"--arrived {partner_id}: this month has no uncertain message for that partner")
+        log.record("delivered", message, "confirmed by hand (--arrived)")
 
 
 def _summarise(report: SendReport, log_path: Path, say: Callable[[str], None]) -> None:
@@ -171,9 +209,12 @@ def _summarise(report: SendReport, log_path: Path, say: Callable[[str], None]) -
         say(f"Failed: {partner_id}: {detail}")
     if report.failed:
         say("Failed messages were not logged as delivered: run the same command again to retry them.")
+    if report.failed or report.interrupted or report.uncertain:
+        say("Not every message is known to have arrived: exit status 1 until each one has.")
     for message in [*report.interrupted, *report.uncertain]:
         say(
             f"Uncertain: {message.partner_id} {message.message_id}: the connection broke while the server "
             "was receiving it, so it may have arrived. It is not resent; look for this Message-ID in your "
-            f"sent mail or server log, and if it never arrived, rerun with --resend-uncertain ({log_path})."
+            f"sent mail or server log: if it arrived, rerun with --arrived {message.partner_id}; if it "
+            f"never arrived, rerun with --resend-uncertain ({log_path})."
         )

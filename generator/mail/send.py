@@ -8,7 +8,7 @@ import smtplib
 import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .compose import Outgoing
 from .log import SendLog
@@ -118,14 +118,16 @@ def send_all(
 def _pending(
     messages: Sequence[Outgoing], log: SendLog, report: SendReport, resend_uncertain: bool
 ) -> list[Outgoing]:
-    states = log.states()
+    entries = log.entries()
     pending = []
     for message in messages:
-        state = states.get(message.message_id)
+        entry = entries.get(message.key)
+        state = entry.event if entry else None
         if state == "delivered":
             report.already.append(message.partner_id)
-        elif state == "sending" and not resend_uncertain:
-            report.uncertain.append(message)
+        elif entry and state == "sending" and not resend_uncertain:
+            # Reported under the Message-ID it was handed over with, which a new secret changes.
+            report.uncertain.append(replace(message, message_id=entry.message_id))
         else:
             pending.append(message)
     return pending

@@ -1,0 +1,226 @@
+"""One command, three engines: build or serve the site with MkDocs, ProperDocs or Zensical.
+
+MkDocs and ProperDocs run the plugin, which renders partners.yaml before the build and runs
+the leak guard after it. Zensical runs no MkDocs plugin, so for it this module does the
+plugin's two jobs around ``zensical build``, and cleans what Zensical leaves behind (feeds
+dated at build time, private pages in its ``.cache/``). Every engine runs as a program from
+its own virtual environment: their pins clash (Zensical wants a newer Click and Markdown).
+No MkDocs import here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import guard
+from . import project as pipeline
+from .engine_output import clean_cache, fix_feed_dates
+from .links import read_site_config, site_public_text
+from .problems import InvalidData
+from .quarantine import quarantine, quarantine_note
+from .site_secret import MissingSecret
+from .writer import ForeignFileError
+
+
+class EngineError(Exception):
+    """The engine is missing, failed, or its output did not pass the leak guard."""
+
+
+@dataclass(frozen=True)
+class Engine:
+    name: str
+    runs_plugin: bool  # MkDocs and ProperDocs run generator/plugin.py themselves
+    requirements: str  # the pins that install it, for the message when it is missing
+
+    @property
+    def variable(self) -> str:
+        """The environment variable that may name the program, e.g. REFERRAL_ZENSICAL."""
+        return f"REFERRAL_{self.name.upper()}"
+
+    @property
+    def venv(self) -> str:
+        return f".venv-{self.name}"
+
+
+ENGINES = {
+    engine.name: engine
+    for engine in (
+        Engine("mkdocs", True, "requirements.txt"),
+        Engine("properdocs", True, "requirements-properdocs.txt"),
+        Engine("zensical", False, "requirements-zensical.txt"),
+    )
+}
+DEFAULT_ENGINE = "mkdocs"
+CONFIG_FILE = "mkdocs.yml"
+
+
+@dataclass(frozen=True)
+class Site:
+    """A site project as the engines see it: mkdocs.yml and the folders it names."""
+
+    root: Path
+    config_file: Path
+    project: pipeline.Project
+    site_dir: Path
+
+    @classmethod
+    def at(cls, root: Path, config_file: str = CONFIG_FILE, data_file: str = pipeline.DATA_FILE) -> Site:
+        config_path = root / config_file
+        config = read_site_config(config_path)
+        docs_dir = str(config.get("docs_dir") or "docs")
+        site_dir = root / str(config.get("site_dir") or "site")
+        return cls(root, config_path, pipeline.Project.at(root, data_file, docs_dir), site_dir)
+
+
+def locate(engine: Engine, root: Path, environ: Mapping[str, str]) -> Path:
+    """The engine's program: named by REFERRAL_<ENGINE>, else in .venv-<engine>/ of the
+    project, else beside this Python (MkDocs in .venv), else on PATH."""
+    named = environ.get(engine.variable, "").strip()
+    candidates = [Path(named)] if named else []
+    candidates += [root / engine.venv / "bin" / engine.name, Path(sys.executable).parent / engine.name]
+    found = shutil.which(engine.name)
+    candidates += [Path(found)] if found else []
+    for candidate in candidates:
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    raise EngineError(
+        f"{engine.name} is not installed. Install it once with: python3 -m venv {engine.venv} && "
+        f"{engine.venv}/bin/python -m pip install -r {engine.requirements}"
+        + (" && " + f"{engine.venv}/bin/python -m pip install --no-deps ." if engine.runs_plugin else "")
+    )
+
+
+def engine_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    # Material >= 9.7 prints a banner about MkDocs 2.0 at every build; it says nothing here.
+    return {**environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def build(engine: Engine, site: Site, environ: Mapping[str, str]) -> str:
+    """Validate, generate, build, guard; on any failure nothing publishable is left in site/."""
+    program = locate(engine, site.root, environ)
+    if engine.runs_plugin:
+        _require_plugin(site)
+        # Bad data stops here, before the engine runs: nothing on disk changes.
+        pipeline.load(site.project, pipeline.today(environ))
+        command = [str(program), "build", "--strict", "-f", str(site.config_file)]
+        _run_or_quarantine(command, site, environ)
+        return f"Built {site.site_dir.name}/ with {engine.name} (the plugin generated and guarded it)."
+    outcome = _generate(site, environ)
+    _run_or_quarantine([str(program), "build", "--strict", "-f", str(site.config_file)], site, environ)
+    fix_feed_dates(site.site_dir, environ)
+    removed = clean_cache(site.root / ".cache", outcome)
+    _guard_or_quarantine(site, outcome)
+    return (
+        f"Built {site.site_dir.name}/ with {engine.name}: {outcome.report}; "
+        f"{removed} private entries removed from .cache/; leak guard passed."
+    )
+
+
+def _require_plugin(site: Site) -> None:
+    """Without the plugin in mkdocs.yml, MkDocs would publish stale pages with no guard."""
+    plugins = read_site_config(site.config_file).get("plugins") or []
+    names = [next(iter(item)) if isinstance(item, dict) else item for item in plugins]
+    if "referral-newsletter" not in names:
+        raise EngineError(f"{site.config_file} does not list the referral-newsletter plugin")
+
+
+def _generate(site: Site, environ: Mapping[str, str]) -> pipeline.Outcome:
+    site_url = str(read_site_config(site.config_file).get("site_url") or "")
+    return pipeline.generate(site.project, pipeline.today(environ), environ, site_url=site_url)
+
+
+def _run_or_quarantine(command: Sequence[str], site: Site, environ: Mapping[str, str]) -> None:
+    result = subprocess.run(command, cwd=site.root, env=engine_environ(environ), check=False)
+    if result.returncode != 0:
+        where = _fail_closed(site)
+        raise EngineError(f"{Path(command[0]).name} build failed (exit {result.returncode}).{where}")
+
+
+def _guard_or_quarantine(site: Site, outcome: pipeline.Outcome) -> None:
+    public = site_public_text(site.config_file)
+    leaks = guard.guard_site(site.site_dir, outcome.data, outcome.layout, public_text=public)
+    if leaks:
+        found = "\n".join(f"  - {leak.describe()}" for leak in leaks)
+        where = _fail_closed(site, [leak.file for leak in leaks])
+        raise EngineError(f"Leak guard: {len(leaks)} confidential values out of place:\n{found}{where}")
+
+
+def _fail_closed(site: Site, leaking: Sequence[str] = ()) -> str:
+    """Move a failed build's output where no deploy step looks; the sentence that says so.
+
+    Nothing to move (the plugin already moved it, or the engine wrote nothing) is fine.
+    """
+    if not any(not entry.name.startswith(".") for entry in site.site_dir.glob("*")):
+        return ""
+    target = quarantine(site.site_dir, site.project.state_dir, site.site_dir.name, leaking)
+    return "\n" + quarantine_note(target, site.site_dir)
+
+
+POLL_SECONDS = 0.3  # how often serve looks at partners.yaml: a save shows within a second
+
+
+def serve(engine: Engine, site: Site, environ: Mapping[str, str], dev_addr: str | None) -> int:
+    """Preview with live reload. MkDocs and ProperDocs watch partners.yaml through the plugin;
+    for Zensical this process watches it and renders again on every save."""
+    program = locate(engine, site.root, environ)
+    address = ["-a", dev_addr] if dev_addr else []
+    if engine.runs_plugin:
+        _require_plugin(site)
+        # Live reload is off with Click newer than 8.2.1 unless asked for.
+        command = [str(program), "serve", "--livereload", "-f", str(site.config_file), *address]
+        return subprocess.run(command, cwd=site.root, env=engine_environ(environ), check=False).returncode
+    latest = [_generate(site, environ)]
+    command = [str(program), "serve", "-f", str(site.config_file), *address]
+    server = subprocess.Popen(command, cwd=site.root, env=engine_environ(environ))
+    # A plain `kill` (SIGTERM) ends the preview like Ctrl-C: the cache is still cleaned.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        _regenerate_on_save(site, environ, server, latest)
+    finally:
+        if server.poll() is None:
+            server.terminate()
+        server.wait()
+        clean_cache(site.root / ".cache", latest[-1])
+    return server.returncode if server.returncode and server.returncode > 0 else 0
+
+
+def _regenerate_on_save(
+    site: Site, environ: Mapping[str, str], server: subprocess.Popen[bytes], latest: list[pipeline.Outcome]
+) -> None:
+    """Render again whenever partners.yaml changes, until the server stops. Zensical then sees
+    the changed Markdown and reloads the browser. Bad data is reported and the pages stay;
+    ``latest`` receives each new outcome (the cache is cleaned with the newest)."""
+    seen = _signature(site.project.data_file)
+    while server.poll() is None:
+        time.sleep(POLL_SECONDS)
+        current = _signature(site.project.data_file)
+        if current == seen:
+            continue
+        seen = current
+        try:
+            outcome = _generate(site, environ)
+        except InvalidData as error:
+            print(error.report, file=sys.stderr, flush=True)
+            continue
+        except (ForeignFileError, MissingSecret, OSError, ValueError) as error:
+            print(f"error: {error}", file=sys.stderr, flush=True)
+            continue
+        latest.append(outcome)
+        print(f"{site.project.display_name} changed: {outcome.report}", flush=True)
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    """What changes when an editor saves (in place or by renaming a new file over it)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_ino, status.st_mtime_ns, status.st_size)

@@ -1,0 +1,196 @@
+"""Text as the leak guard compares it, and finding many values in it in time linear in the text.
+
+Built files and confidential values go through the same ``fold``: escapes undone (JSON, HTML,
+URL, nested up to ``UNESCAPE_ROUNDS`` deep), invisible characters (soft hyphens, zero-width
+spaces) dropped, case folded, whitespace runs collapsed. Markup is searched twice: as written
+(attributes hold addresses and ids) and as a reader sees it, without comments and tags
+(``Jo<strong>hn</strong>`` reads "John", ``Dana</td><td>Wu`` reads "Dana Wu").
+Each value is also looked for in the other forms a page may give it: its heading id
+(Python-Markdown's ``slugify``) and, for names, the 20-character label of the SVG tree.
+No MkDocs here.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from urllib.parse import unquote
+
+import ahocorasick  # type: ignore[import-not-found]  # pyahocorasick ships no type hints
+
+UNESCAPE_ROUNDS = 8  # each round is linear; real pages need at most 2, hostile ones 4 or 5
+# pyahocorasick walks a node's whole failure chain at every character of the text, so a long
+# repetitive key ("ha ha ha …", 100,000 characters) made the scan quadratic. Keys are at most
+# ANCHOR characters; a longer value is found by its first ANCHOR characters, then str.find
+# (linear, two-way search) confirms the whole value.
+ANCHOR = 48
+# Shorter forms must stand as a word: "Anne" is not found in "Annex". Longer ones are found
+# even touching a letter or digit, and any form may touch CJK text (written without spaces).
+WORD_BOUNDED = 12
+_JSON_ESCAPE = re.compile(  # a literal first: fast search
+    r"\\(?:u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|u([0-9a-f]{4})|([nrt\"/\\]))", re.IGNORECASE
+)
+_JSON_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "/": "/", "\\": "\\"}
+_URL_ESCAPES = re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")  # a literal first: fast search
+# Inline elements join the text around them; every other tag separates words, as in a browser.
+# "[^<>]*" keeps the match linear: it never runs past the next "<".
+_INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong"
+    r"|sub|sup|time|u|var|wbr)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+)
+_SLUG_DROP = re.compile(r"[^\w\s-]")
+_SLUG_JOIN = re.compile(r"[-\s]+")
+
+
+def plain(text: str) -> str:
+    """Escapes undone (repeatedly: "&amp;#45;" is "-") and whitespace runs collapsed."""
+    for _ in range(UNESCAPE_ROUNDS):
+        before, text = text, _unescape(text)
+        if text == before:
+            break
+    return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    """``plain`` text in one case, without invisible characters."""
+    return " ".join(_INVISIBLE.sub("", plain(text)).casefold().split())
+
+
+def page_text(text: str) -> str:
+    """A built file's text to search: folded as written (attributes, addresses and ids are in
+    the tags), then, for markup, once more as a reader sees it (without comments and tags)."""
+    text = fold(text)
+    if "<" not in text:
+        return text
+    shown = _TAG.sub(" ", _INLINE_TAG.sub("", _without_comments(text)))
+    return text + "\n" + " ".join(shown.split())
+
+
+def forms(value: str, label: int | None = None) -> set[str]:
+    """The folded forms to look for: the value, its heading ids, and its tree label when the
+    value is a name longer than ``label`` characters (shown cut, with an ellipsis)."""
+    found = {fold(value), fold(_slug(value, ascii_only=True)), fold(_slug(value, ascii_only=False))}
+    if label is not None and len(value) > label:
+        found.add(fold(value[: label - 1]))
+    return {form for form in found if form}
+
+
+def _slug(value: str, *, ascii_only: bool) -> str:
+    """Python-Markdown's toc ``slugify`` (the default heading ids; unicode=True for the other)."""
+    text = fold(value)
+    if ascii_only:
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _SLUG_JOIN.sub("-", _SLUG_DROP.sub("", text).strip().lower())
+
+
+def _without_comments(text: str) -> str:
+    """HTML comments removed; an unclosed one runs to the end. One pass, whatever the nesting."""
+    parts, start = [], 0
+    while (opening := text.find("<!--", start)) != -1:
+        parts.append(text[start:opening])
+        closing = text.find("-->", opening + 4)
+        start = len(text) if closing == -1 else closing + 3
+    parts.append(text[start:])
+    return "".join(parts)
+
+
+def _unescape(text: str) -> str:
+    if "\\" in text:
+        text = _JSON_ESCAPE.sub(_json_char, text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "%" in text:  # only the escapes: unquote() is slow on long text with non-ASCII in it
+        text = _URL_ESCAPES.sub(lambda match: _unquoted(match.group()), text)
+    return text
+
+
+@functools.lru_cache(maxsize=4096)
+def _unquoted(escapes: str) -> str:
+    return unquote(escapes, errors="replace")
+
+
+def _json_char(match: re.Match[str]) -> str:
+    high, low, single, simple = match.groups()
+    if high:
+        return chr(0x10000 + ((int(high, 16) - 0xD800) << 10) + (int(low, 16) - 0xDC00))
+    if single:
+        return chr(int(single, 16))
+    return _JSON_SIMPLE[simple]
+
+
+class Matcher:
+    """Finds every value (by any of its folded forms) in folded text, in time linear in the text."""
+
+    def __init__(self, value_forms: Mapping[str, Iterable[str]]) -> None:
+        self._values: dict[str, list[str]] = defaultdict(list)  # form → values having it
+        for value, its_forms in value_forms.items():
+            for form in set(its_forms):
+                self._values[form].append(value)
+        self._long: dict[str, list[str]] = defaultdict(list)  # anchor → longer forms
+        self._automaton = ahocorasick.Automaton()
+        for form in sorted(self._values):
+            if len(form) > ANCHOR:
+                self._long[form[:ANCHOR]].append(form)
+            self._automaton.add_word(form[:ANCHOR], form[:ANCHOR])
+        if len(self._automaton):
+            self._automaton.make_automaton()
+
+    def longest_key(self) -> int:
+        """The automaton's longest key: bounds the work per character of text."""
+        return max((len(form[:ANCHOR]) for form in self._values), default=0)
+
+    def occurrences(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """``(start, end, value)`` for each place a form of a value occurs in ``text``."""
+        if self._automaton.kind != ahocorasick.AHOCORASICK:
+            return
+        anchored: dict[str, int] = {}
+        for last, key in self._automaton.iter(text):
+            start = last + 1 - len(key)
+            if key in self._values and _standalone(text, start, last + 1, key):
+                yield from ((start, last + 1, value) for value in self._values[key])
+            if key in self._long:
+                anchored.setdefault(key, start)
+        for key, first in anchored.items():
+            for form in self._long[key]:
+                for start in _find_all(text, form, first):
+                    yield from ((start, start + len(form), value) for value in self._values[form])
+
+
+def _find_all(text: str, form: str, start: int) -> Iterator[int]:
+    """Non-overlapping places of ``form``: each search resumes after the last one found."""
+    while (found := text.find(form, start)) != -1:
+        yield found
+        start = found + len(form)
+
+
+def _standalone(text: str, start: int, end: int, form: str) -> bool:
+    """A short form counts only as a whole word (CJK characters end a word too)."""
+    if len(form) >= WORD_BOUNDED:
+        return True
+    if start > 0 and _wordlike(form[0]) and _wordlike(text[start - 1]):
+        return False
+    return not (end < len(text) and _wordlike(form[-1]) and _wordlike(text[end]))
+
+
+def _wordlike(char: str) -> bool:
+    return char.isalnum() and not _is_cjk(char)
+
+
+def _is_cjk(char: str) -> bool:
+    point = ord(char)
+    return (
+        0x2E80 <= point <= 0x9FFF  # radicals, kana, CJK ideographs
+        or 0xAC00 <= point <= 0xD7AF  # Hangul syllables
+        or 0xF900 <= point <= 0xFAFF
+        or 0xFF66 <= point <= 0xFF9F  # half-width katakana
+        or 0x20000 <= point <= 0x3FFFF
+    )

@@ -1,0 +1,72 @@
+"""The owner's to-do list: who is waiting for news, who has gone quiet, who is owed a favour.
+
+Pure functions of the data and the as-of date, shown first on the private insights page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .due import DueReferral, due_referrals
+from .models import Partner, PartnersFile
+from .tree import PartnerLedger
+
+QUIET_MONTHS = 6  # no introduction for this long: time for a coffee, not a reminder email
+QUIET_DAYS = QUIET_MONTHS * 30
+GENEROUS_REFERRALS = 2  # sent at least this many and received nothing back: owed a referral
+
+
+@dataclass(frozen=True)
+class QuietPartner:
+    partner: Partner
+    last_introduction: dt.date | None  # None: has not sent one yet
+    days_quiet: int
+
+
+@dataclass(frozen=True)
+class UnreturnedFavour:
+    partner: Partner
+    referrals: int
+
+
+@dataclass(frozen=True)
+class ToDo:
+    due: tuple[DueReferral, ...]
+    quiet: tuple[QuietPartner, ...]
+    owed: tuple[UnreturnedFavour, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.due or self.quiet or self.owed)
+
+
+def owner_todo(data: PartnersFile, as_of: dt.date) -> ToDo:
+    ledger = PartnerLedger.of(data)
+    return ToDo(
+        due=tuple(due_referrals(data, as_of)),
+        quiet=tuple(_quiet_partners(data.partners, ledger, as_of)),
+        owed=tuple(_unreturned(data.partners, ledger)),
+    )
+
+
+def _quiet_partners(partners: Sequence[Partner], ledger: PartnerLedger, as_of: dt.date) -> list[QuietPartner]:
+    """Partners with no introduction for QUIET_MONTHS (counted from joining if they sent none), longest first."""
+    found = []
+    for partner in partners:
+        dates = [r.introduced for r in ledger.referrals_of(partner.id)]
+        last = max(dates, default=None)
+        start = last or partner.since
+        if start is not None and (as_of - start).days > QUIET_DAYS:
+            found.append(QuietPartner(partner, last, (as_of - start).days))
+    return sorted(found, key=lambda q: (-q.days_quiet, q.partner.name, q.partner.id))
+
+
+def _unreturned(partners: Sequence[Partner], ledger: PartnerLedger) -> list[UnreturnedFavour]:
+    """Partners who sent GENEROUS_REFERRALS or more and have had no business back, most first."""
+    found = [
+        UnreturnedFavour(partner, len(ledger.referrals_of(partner.id)))
+        for partner in partners
+        if len(ledger.referrals_of(partner.id)) >= GENEROUS_REFERRALS and not ledger.given_to(partner.id)
+    ]
+    return sorted(found, key=lambda u: (-u.referrals, u.partner.name, u.partner.id))

@@ -1,0 +1,146 @@
+"""Data contract v1.1 and the limits every field keeps: located errors, never a crash later."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import BaseModel, Field
+
+from generator.audience import MEANINGS, UndeclaredField, declared
+from generator.models import NAME_MAX, NOTE_MAX, PartnersFile
+from generator.problems import InvalidData
+from generator.validate import load_text
+
+TODAY = dt.date(2026, 11, 20)
+
+V11 = """\
+newsletter:
+  title: Referral Partner Updates
+  owner: Mark Rodgers
+  email: mark@rodgers.example
+  phone: +1 555 0100
+  currency: EUR
+  timezone: Europe/Paris
+  logo: images/logo.png
+partners:
+  - id: anne
+    name: Anne Ortiz
+    greeting: Anne
+    email: anne@example.com
+events:
+  - date: 2026-12-10
+    title: Holiday partner mixer
+    time: "18:30"
+    end: "21:00"
+    description: Drinks and a short talk.
+"""
+
+
+def load(text: str) -> PartnersFile:
+    return load_text(text, "partners.yaml", TODAY)
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(InvalidData) as caught:
+        load(text)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_v11_fields_load() -> None:
+    data = load(V11)
+    assert data.newsletter.currency == "EUR"
+    assert data.newsletter.timezone == "Europe/Paris"
+    assert data.partners[0].greeting == "Anne"
+    assert data.events[0].time == dt.time(18, 30)
+    assert data.events[0].end == dt.time(21, 0)
+
+
+def test_v1_file_gets_the_defaults() -> None:
+    data = load(V11.split("  email: mark")[0] + "partners:\n  - id: anne\n    name: Anne\n")
+    assert (data.newsletter.currency, data.newsletter.timezone) == ("USD", "UTC")
+    assert data.newsletter.email is None
+    assert data.partners[0].greeting is None
+
+
+@pytest.mark.parametrize(
+    "address",
+    ['"a@b\\nBcc: x"', "a@b.com, c@d.com", '"Name <a@b.com>"', "not-an-address", "a@@b.com", "a@-b.com"],
+)
+def test_email_must_be_one_plain_address(address: str) -> None:
+    found = problems(V11.replace("anne@example.com", address))
+    assert len(found) == 1
+    assert found[0].startswith("partners.yaml:13:12: partners[0].email:"), found
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ("currency: EUR", "currency: euro", "6:13: newsletter.currency"),
+        ("timezone: Europe/Paris", "timezone: Mars/Olympus", "7:13: newsletter.timezone"),
+        ("timezone: Europe/Paris", "timezone: ../../etc/passwd", "7:13: newsletter.timezone"),
+        ("logo: images/logo.png", "logo: ../secret.png", "8:9: newsletter.logo"),
+        ("logo: images/logo.png", "logo: /etc/logo.png", "8:9: newsletter.logo"),
+        ('time: "18:30"', 'time: "6pm"', "17:11: events[0].time"),
+        ('time: "18:30"', 'time: "24:00"', "17:11: events[0].time"),
+        ('end: "21:00"', 'end: "18:00"', "15:5: events[0]"),
+    ],
+)
+def test_v11_values_are_checked(old: str, new: str, where: str) -> None:
+    found = problems(V11.replace(old, new))
+    assert len(found) == 1
+    assert found[0].startswith(f"partners.yaml:{where}"), found
+
+
+def test_end_needs_a_start() -> None:
+    found = problems(V11.replace('    time: "18:30"\n', ""))
+    assert "needs a start `time`" in found[0], found
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"), [("name: Anne Ortiz", NAME_MAX), ("description: Drinks and a short talk.", NOTE_MAX)]
+)
+def test_text_has_a_length_limit(field: str, limit: int) -> None:
+    key = field.split(":")[0]
+    assert load(V11.replace(field, f"{key}: {'x' * limit}"))
+    found = problems(V11.replace(field, f"{key}: {'x' * (limit + 1)}"))
+    assert len(found) == 1 and f"shorten it to at most {limit:,}" in found[0], found
+
+
+def test_a_huge_value_is_refused_quickly() -> None:
+    found = problems(V11.replace("name: Anne Ortiz", f"name: {'Jo' * 300_000}"))
+    assert found[0].startswith("partners.yaml:11:11: partners[0].name:"), found
+
+
+@pytest.mark.parametrize("character", ["\\x07", "\\u2028", "\\x1b"])
+def test_control_characters_are_refused_with_the_field(character: str) -> None:
+    found = problems(V11.replace("greeting: Anne", f'greeting: "An{character}ne"'))
+    assert found[0].startswith("partners.yaml:12:15: partners[0].greeting:"), found
+    assert "control character" in found[0]
+
+
+def test_names_are_one_line_but_notes_may_have_several() -> None:
+    found = problems(V11.replace("name: Anne Ortiz", 'name: "Anne\\nOrtiz"'))
+    assert "one line" in found[0], found
+    assert load(V11.replace("Drinks and", '"Drinks.\\n\\nAnd').replace("talk.", 'talk."'))
+
+
+def test_every_field_declares_its_audience() -> None:
+    fields = declared(PartnersFile)
+    assert set(fields.values()) <= set(MEANINGS)
+    assert fields["partners[].email"] == "never"
+    assert fields["referrals[].updates[].internal"] == "never"
+    assert fields["referrals[].updates[].note"] == "partner"
+    assert fields["partners[].profession"] == "consent"
+    assert len(fields) == 44
+
+
+def test_a_field_without_an_audience_is_refused() -> None:
+    class Careless(BaseModel):
+        secret_plan: str = Field(description="Added in a hurry.")
+
+    class Root(BaseModel):
+        items: tuple[Careless, ...] = ()
+
+    with pytest.raises(UndeclaredField, match=r"Careless\.secret_plan"):
+        declared(Root)

@@ -1,0 +1,172 @@
+"""The site secret: weak ones refused, nothing created by a refused run, no throwaway secret in CI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import stat
+import sys
+from email.headerregistry import Address
+from pathlib import Path
+
+import pytest
+from conftest import TEST_SECRET, SiteProject, fixture_text
+
+from generator.mail.compose import Edition
+from generator.models import Newsletter
+from generator.render import SiteLayout
+from generator.site_secret import HOW_TO_MAKE, MissingSecret, WeakSecret, resolve_secret
+from generator.views import Month
+
+STRONG = "kT3v-9QxLm2pW_8ZrB4nYc"  # 22 characters, as many distinct ones
+WEAK = {
+    "empty": "",
+    "blank": "  \t ",
+    "one letter": "a",
+    "21 characters": STRONG[:21],
+    "repetitive": "abababababababababababababab",
+}
+NO_SECRET = {"REFERRAL_SITE_SECRET": ""}
+
+
+@pytest.mark.parametrize("text", list(WEAK.values()), ids=list(WEAK))
+def test_a_weak_secret_file_is_refused_saying_how_to_make_one(tmp_path: Path, text: str) -> None:
+    secret_file = tmp_path / "secret"
+    secret_file.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(WeakSecret) as refused:
+        resolve_secret(NO_SECRET, secret_file)
+    assert str(secret_file) in str(refused.value) and HOW_TO_MAKE in str(refused.value)
+
+
+@pytest.mark.parametrize("text", [v for v in WEAK.values() if v], ids=[k for k, v in WEAK.items() if v])
+@pytest.mark.parametrize("publishing", [False, True], ids=["preview", "publishing"])
+def test_a_weak_secret_in_the_environment_is_refused(tmp_path: Path, text: str, publishing: bool) -> None:
+    with pytest.raises(WeakSecret, match="REFERRAL_SITE_SECRET"):
+        resolve_secret({"REFERRAL_SITE_SECRET": text}, tmp_path / "secret", publishing=publishing)
+
+
+def test_a_strong_secret_is_used_as_given(tmp_path: Path) -> None:
+    found = resolve_secret({"REFERRAL_SITE_SECRET": f" {STRONG}\n"}, tmp_path / "secret", publishing=True)
+    assert (found.value, found.origin) == (STRONG.encode(), "environment")
+    (tmp_path / "secret").write_text(STRONG + "\n", encoding="utf-8")
+    assert resolve_secret(NO_SECRET, tmp_path / "secret").value == STRONG.encode()
+
+
+def test_a_new_secret_is_written_only_when_kept(tmp_path: Path) -> None:
+    secret_file = tmp_path / ".referral" / "secret"
+    made = resolve_secret(NO_SECRET, secret_file)
+    assert made.origin == "created" and not secret_file.parent.exists()
+    made.keep()
+    assert secret_file.read_bytes() == made.value + b"\n"
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    assert resolve_secret(NO_SECRET, secret_file).value == made.value
+
+
+@pytest.mark.parametrize("ci", [{"CI": "true"}, {"GITHUB_ACTIONS": "true"}, {"CI": "1"}], ids=str)
+def test_ci_refuses_to_invent_a_secret(tmp_path: Path, ci: dict[str, str]) -> None:
+    with pytest.raises(MissingSecret, match="REFERRAL_PREVIEW=1"):
+        resolve_secret({**NO_SECRET, **ci}, tmp_path / "secret")
+    assert not (tmp_path / "secret").exists()
+
+
+def test_ci_with_an_explicit_preview_gets_a_throwaway_secret_never_stored(tmp_path: Path) -> None:
+    found = resolve_secret({"CI": "true", "REFERRAL_PREVIEW": "1"}, tmp_path / "secret")
+    assert found.origin == "throwaway" and len(found.value) >= 22
+    found.keep()
+    assert not (tmp_path / "secret").exists()
+
+
+def test_ci_false_is_not_ci(tmp_path: Path) -> None:
+    assert resolve_secret({"CI": "false"}, tmp_path / "secret").origin == "created"
+
+
+def test_no_object_holding_the_secret_shows_it() -> None:
+    layout = SiteLayout(as_of=dt.date(2026, 1, 1), secret=TEST_SECRET.encode())
+    newsletter = Newsletter(title="T", owner="O")
+    sent = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
+    sender = Address(addr_spec="owner@x.example")
+    edition = Edition(newsletter, Month(2026, 1), sender, sent, "https://x.example/", TEST_SECRET.encode())
+    found = resolve_secret({"REFERRAL_SITE_SECRET": TEST_SECRET}, Path("unused"))
+    for holder in (layout, edition, found):
+        assert "secret-for-private" not in repr(holder), type(holder).__name__
+        assert "secret-for-private" not in str(holder), type(holder).__name__
+
+
+# --- whole commands, as an editor or CI runs them --------------------------------------------
+
+
+def _mkdocs(project: SiteProject, **env: str) -> tuple[int, str]:
+    result = project.run(str(Path(sys.executable).parent / "mkdocs"), "build", **env)
+    return result.returncode, result.stdout + result.stderr
+
+
+def _state(project: SiteProject) -> list[str]:
+    """Every file and folder the project holds: a refused run must leave it as it was."""
+    return sorted(str(path.relative_to(project.root)) for path in project.root.rglob("*"))
+
+
+def test_a_build_refused_for_bad_data_creates_no_secret(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml").replace("stage: met", "stage: mett", 1))
+    before = _state(project)
+    code, output = _mkdocs(project, **NO_SECRET)
+    assert code != 0 and "'mett' is not one of" in output
+    assert _state(project) == before
+
+
+def test_a_build_refused_for_a_foreign_file_creates_no_secret(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "index.md").write_text("mine\n", encoding="utf-8")
+    before = _state(project)
+    result = project.generator("generate", **NO_SECRET)
+    assert result.returncode != 0 and "index.md" in result.stderr
+    assert _state(project) == before
+
+
+@pytest.mark.parametrize("text", ["", "short"], ids=["empty", "short"])
+def test_a_build_with_a_weak_secret_file_is_refused_and_writes_nothing(
+    project: SiteProject, text: str
+) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    (project.root / ".referral").mkdir()
+    (project.root / ".referral" / "secret").write_text(text, encoding="utf-8")
+    before = _state(project)
+    code, output = _mkdocs(project, **NO_SECRET)
+    assert code != 0 and ".referral/secret" in output and "token_urlsafe" in output
+    assert "Traceback" not in output
+    assert _state(project) == before
+
+
+def test_a_local_build_creates_the_secret_and_says_so(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    code, output = _mkdocs(project, **NO_SECRET)
+    assert code == 0, output
+    assert "Created a local preview secret" in output
+    assert len((project.root / ".referral" / "secret").read_text("utf-8").strip()) >= 22
+
+
+@pytest.mark.parametrize("ci", ["CI", "GITHUB_ACTIONS"])
+def test_a_ci_build_without_the_secret_fails_and_creates_nothing(project: SiteProject, ci: str) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    before = _state(project)
+    code, output = _mkdocs(project, **NO_SECRET, **{ci: "true"})
+    assert code != 0 and "REFERRAL_PREVIEW=1" in output and "Traceback" not in output
+    assert _state(project) == before
+    links = project.generator("links", **NO_SECRET, **{ci: "true"})
+    assert links.returncode != 0 and "REFERRAL_PREVIEW=1" in links.stderr
+    assert "/p/" not in links.stdout
+    assert _state(project) == before
+
+
+def test_a_ci_build_asking_for_a_preview_builds_with_a_throwaway_secret(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    code, output = _mkdocs(project, **NO_SECRET, CI="true", REFERRAL_PREVIEW="1")
+    assert code == 0, output
+    assert "throwaway secret" in output
+    assert (project.site / "index.html").is_file()
+    assert not (project.root / ".referral" / "secret").exists()
+
+
+def test_a_ci_build_with_the_secret_builds(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    code, output = _mkdocs(project, CI="true")
+    assert code == 0, output
+    assert not (project.root / ".referral" / "secret").exists()

@@ -1,0 +1,173 @@
+"""The sentences partners read, one rule at a time: plurals, methods, greetings, no repeats."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from generator import words
+from generator.render import SiteLayout, render_site
+from generator.validate import load_text
+
+DAY = dt.date(2026, 2, 3)
+
+
+@pytest.mark.parametrize(
+    ("method", "asked", "expected"),
+    [
+        (None, None, "Introduced on 3 February 2026."),
+        ("name", None, "Introduced on 3 February 2026 when you passed on their name."),
+        (
+            "letter",
+            False,
+            "Introduced on 3 February 2026 with your letter of introduction, without our asking.",
+        ),
+        ("call", True, "Introduced on 3 February 2026 with an introductory phone call, at our request."),
+        ("lunch", None, "Introduced on 3 February 2026 over lunch, the three of us together."),
+    ],
+)
+def test_every_method_reads_as_a_phrase(method: str | None, asked: bool | None, expected: str) -> None:
+    assert words.introduction_line(DAY, method, asked) == expected
+
+
+def test_every_method_and_stage_has_words() -> None:
+    assert set(words.METHOD_LABELS) == {"name", "letter", "call", "lunch"}
+    stages = {"introduced", "contacted", "met", "proposal", "won", "lost"}
+    assert set(words.STAGE_LABELS) == set(words.STAGE_EVENTS) == set(words.STAGE_HEADLINES) == stages
+    assert "through" not in " ".join(words.FIXED_PHRASES)
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (1, "Thank you for the introduction you have sent us."),
+        (2, "Thank you for the two introductions you have sent us."),
+        (14, "Thank you for the 14 introductions you have sent us."),
+    ],
+)
+def test_thanks_never_says_the_1_introduction(count: int, expected: str) -> None:
+    assert words.thanks_for_introductions(count) == expected
+
+
+def test_thanks_for_this_month() -> None:
+    assert words.thanks_for_introductions(1, this_month=True) == (
+        "Thank you for the introduction you sent us this month."
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "greeting", "expected"),
+    [
+        ("Anne Ortiz", None, "Anne"),
+        ("Anne Ortiz", "Annie", "Annie"),
+        ("Anne Ortiz", "  ", "Anne"),
+        ("Mary Jo Smith", None, "Mary"),
+        ("Dr. Jo Park", None, "Dr. Jo Park"),
+        ("Ms Jo Park", None, "Ms Jo Park"),
+        ("Cher", None, "Cher"),
+        ("Hall & Sons Commercial Realty", None, "Hall & Sons Commercial Realty"),
+        ("O'Brien Partners", None, "O'Brien Partners"),
+        ("anne ortiz", None, "anne ortiz"),
+    ],
+)
+def test_greeting_uses_a_first_name_only_when_it_is_one(
+    name: str, greeting: str | None, expected: str
+) -> None:
+    assert words.greeting_name(name, greeting) == expected
+
+
+def test_still_in_progress_says_other_only_after_others() -> None:
+    assert words.still_in_progress(1, others_mentioned=False) == (
+        "Your introduction is still in progress. Your page has every detail."
+    )
+    assert words.still_in_progress(2, others_mentioned=False).startswith("Your two introductions are")
+    assert words.still_in_progress(1, others_mentioned=True).startswith("One other introduction of yours is")
+
+
+def test_tree_total_includes_own_clients_and_is_not_repeated() -> None:
+    assert words.grew_from_you(2, 5, 1) == (
+        "Everything that grew from you: seven new clients, two from your own introductions and five "
+        "through the partners you brought in. Thank you for starting it."
+    )
+    # One partner brought in and no clients of their own: the line above says it already.
+    assert words.grew_from_you(0, 3, 1) is None
+    assert (
+        words.grew_from_you(0, 3, 2)
+        == "Everything that grew from you: three new clients. Thank you for starting it."
+    )
+    assert words.grew_from_you(4, 0, 2) is None
+
+
+def test_what_an_introduction_led_to() -> None:
+    assert (
+        words.introduction_led_to("Bo", 1, 2)
+        == "Your introduction of Bo led to one new client and two more partners."
+    )
+    assert words.introduction_led_to("Bo", 0, 1) == "Your introduction of Bo led to one more partner."
+    assert words.introduction_led_to("Bo", 0, 0) == (
+        "You introduced Bo to us; their first introductions are still to come."
+    )
+    assert words.brought_in_line(1, 1) == "You brought one partner into our circle."
+    assert words.brought_in_line(1, 3) == (
+        "You brought one partner into our circle, and three partners have joined through your branch in all."
+    )
+
+
+def test_anonymous_partner_reads_in_a_sentence() -> None:
+    assert words.in_sentence(words.ANONYMOUS_PARTNER, "another partner") == "another partner"
+    assert words.in_sentence("Anne Ortiz", "another partner") == "Anne Ortiz"
+
+
+@pytest.mark.parametrize(
+    ("referrals", "wins", "expected"),
+    [
+        (0, 0, "Here is how the introductions you gave us moved forward in May 2026."),
+        (1, 0, "In May 2026 our partners introduced one new person to us. Thank you!"),
+        (0, 2, "In May 2026 two introductions became new clients. Thank you!"),
+        (
+            3,
+            1,
+            "In May 2026 our partners introduced three new people to us, and one introduction became a new client. Thank you!",
+        ),
+    ],
+)
+def test_issue_opening_tells_what_happened(referrals: int, wins: int, expected: str) -> None:
+    assert words.issue_opening("May 2026", referrals, wins) == expected
+
+
+def test_month_summary_names_only_what_happened() -> None:
+    assert words.month_summary(0, 2) == "Two new clients"
+    assert words.month_summary(1, 1) == "One new introduction and one new client"
+    assert words.month_summary(0, 0) == "Progress on earlier introductions"
+
+
+def test_history_step_and_headline_say_won_once() -> None:
+    assert words.step_line(DAY, "won", "Rode home.") == "3 February 2026: Became a client. Rode home."
+    assert words.step_line(DAY, "met", None) == "3 February 2026: We met."
+    assert words.STAGE_HEADLINES["won"] == "A new client, thanks to you!"
+    assert words.count_words(0, "new client") == "no new clients"
+
+
+V11 = """\
+newsletter:
+  title: Greeting News
+  owner: Olive Owner
+  currency: EUR
+partners:
+  - {id: anne, name: Dr. Anne Ortiz, greeting: Annie}
+  - {id: bo, name: Dr. Bo Bell}
+referrals:
+  - {id: r1, partner: anne, prospect: P-ONE, introduced: 2026-03-01, value: 1234.5,
+     updates: [{date: 2026-03-10, stage: won}]}
+"""
+
+
+def test_pages_greet_by_greeting_and_never_by_a_title_alone() -> None:
+    today = dt.date(2026, 11, 20)
+    data = load_text(V11, "partners.yaml", today)
+    layout = SiteLayout(as_of=today, secret=b"s")
+    files = render_site(data, layout)
+    assert "# Thank you, Annie\n" in files[layout.partner_page(data.partners[0])]
+    assert "# Thank you, Dr. Bo Bell\n" in files[layout.partner_page(data.partners[1])]
+    assert "&#8364;1,234.50" in files[layout.insights_page] or "€1,234.50" in files[layout.insights_page]
