@@ -1,4 +1,5 @@
-"""``mkdocs serve`` for real: a save of partners.yaml starts exactly one build.
+"""``mkdocs serve`` for real, plain and ``--dirty``: a save of partners.yaml starts exactly one
+build, and the changed page is served with the leak guard on.
 
 The generator writes into the docs folder MkDocs watches; without the plugin's own watch those
 writes started a second, useless build after every save.
@@ -65,8 +66,10 @@ def _settled_count(log: Path, line: str) -> int:
     return log.read_text("utf-8", errors="replace").count(line)
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[SiteProject, str, Path, subprocess.Popen[bytes]]]:
+@pytest.fixture(params=[(), ("--dirty",)], ids=["full", "dirty"])
+def served(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[SiteProject, str, Path, subprocess.Popen[bytes]]]:
     project = make_project(tmp_path)
     project.write_data(fixture_text("small.yaml"))
     port = _free_port()
@@ -75,7 +78,7 @@ def served(tmp_path: Path) -> Iterator[tuple[SiteProject, str, Path, subprocess.
     token = private_token(TEST_SECRET.encode(), "partner", "steve-hall", 0)
     with log.open("wb") as stream:
         server = subprocess.Popen(
-            [mkdocs, "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
+            [mkdocs, "serve", "--livereload", *request.param, "-a", f"127.0.0.1:{port}"],
             cwd=project.root,
             env=project.env(),
             stdout=stream,
