@@ -124,6 +124,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         if self.watcher is None and serve_watch.can_filter(server):
             self.watcher = serve_watch.replace_docs_watch(server, project.docs_dir)
             self.watcher.generation_finished(read_manifest(project.manifest))
+            log.info("Watching %s for changes, except the pages generated from the data.", project.docs_dir)
         return server
 
     def _project(self, config: MkDocsConfig) -> pipeline.Project:
