@@ -43,6 +43,10 @@ TREE_PAGE = "tree.md"
 FOLLOW_PAGE = "follow.md"
 
 
+# Each partner's address is asked for by the page list, the page itself and the leak guard.
+_cached_token = functools.lru_cache(maxsize=1 << 16)(private_token)
+
+
 @dataclass(frozen=True)
 class SiteLayout:
     """Where generated files go inside the docs folder, and what they are rendered for."""
@@ -60,7 +64,7 @@ class SiteLayout:
         return f"{self.blog_dir}/posts/{self.posts_subdir}"
 
     def partner_page(self, partner: Partner) -> str:
-        token = private_token(self.secret, "partner", partner.id, partner.epoch)
+        token = _cached_token(self.secret, "partner", partner.id, partner.epoch)
         return f"{self.private_dir}/{token}.md"
 
     def post_page(self, issue: MonthlyIssue) -> str:
@@ -102,9 +106,8 @@ def render_site(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
     """Every generated file, keyed by its path relative to the docs folder."""
     ledger = PartnerLedger.of(data)
     calendars = dict(enumerate(event_paths(data.events)))
-    site = _Site(
-        data, layout, _environment(), ledger, ReferralTree.of(data, ledger), monthly_issues(data), calendars
-    )
+    tree = ReferralTree.of(data, ledger)
+    site = _Site(data, layout, _environment(), ledger, tree, monthly_issues(data, tree), calendars)
     files = {
         "index.md": _render_home(site),
         TREE_PAGE: _render_tree(site),
