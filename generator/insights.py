@@ -63,12 +63,13 @@ def outcome(referral: Referral) -> str:
 
 def conversion(label: str, referrals: Iterable[Referral]) -> Conversion:
     chosen = list(referrals)
-    won = [r for r in chosen if outcome(r) == "won"]
+    outcomes = [outcome(r) for r in chosen]  # once per referral: insights group them five ways
+    won = [r for r, result in zip(chosen, outcomes, strict=True) if result == "won"]
     return Conversion(
         label=label,
         referrals=len(chosen),
         won=len(won),
-        lost=sum(outcome(r) == "lost" for r in chosen),
+        lost=outcomes.count("lost"),
         value_won=sum(r.value or 0 for r in won),
     )
 
@@ -125,7 +126,8 @@ def _per_month(referrals: Iterable[Referral]) -> tuple[MonthOutcomes, ...]:
     rows = []
     for key in sorted(months):
         group = months[key]
-        counts = {name: sum(outcome(r) == name for r in group) for name in OUTCOMES}
+        outcomes = [outcome(r) for r in group]
+        counts = {name: outcomes.count(name) for name in OUTCOMES}
         rows.append(
             MonthOutcomes(Month.of(group[0].introduced), counts["won"], counts["lost"], counts["open"])
         )

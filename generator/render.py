@@ -22,6 +22,7 @@ from .host_files import netlify_headers, robots_txt
 from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
 from .models import Event, Newsletter, Partner, PartnersFile, Referral
+from .public_views import PublicViews
 from .svg_charts import bar_chart, stacked_columns
 from .todo import QUIET_MONTHS, owner_todo
 from .tree import PartnerLedger, ReferralTree
@@ -42,6 +43,10 @@ TREE_PAGE = "tree.md"
 FOLLOW_PAGE = "follow.md"
 
 
+# Each partner's address is asked for by the page list, the page itself and the leak guard.
+_cached_token = functools.lru_cache(maxsize=1 << 16)(private_token)
+
+
 @dataclass(frozen=True)
 class SiteLayout:
     """Where generated files go inside the docs folder, and what they are rendered for."""
@@ -59,7 +64,7 @@ class SiteLayout:
         return f"{self.blog_dir}/posts/{self.posts_subdir}"
 
     def partner_page(self, partner: Partner) -> str:
-        token = private_token(self.secret, "partner", partner.id, partner.epoch)
+        token = _cached_token(self.secret, "partner", partner.id, partner.epoch)
         return f"{self.private_dir}/{token}.md"
 
     def post_page(self, issue: MonthlyIssue) -> str:
@@ -82,6 +87,11 @@ class _Site:
     issues: list[MonthlyIssue]
     calendars: dict[int, str]  # index of the event in data.events → its .ics path
 
+    @functools.cached_property
+    def public(self) -> PublicViews:
+        """Public templates get views holding only public fields, never models."""
+        return PublicViews({partner.id: partner for partner in self.data.partners})
+
     def events_after(
         self, after: dt.date, source: str, days: int | None = None
     ) -> list[tuple[Event, Markdown]]:
@@ -96,9 +106,8 @@ def render_site(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
     """Every generated file, keyed by its path relative to the docs folder."""
     ledger = PartnerLedger.of(data)
     calendars = dict(enumerate(event_paths(data.events)))
-    site = _Site(
-        data, layout, _environment(), ledger, ReferralTree.of(data, ledger), monthly_issues(data), calendars
-    )
+    tree = ReferralTree.of(data, ledger)
+    site = _Site(data, layout, _environment(), ledger, tree, monthly_issues(data, tree), calendars)
     files = {
         "index.md": _render_home(site),
         TREE_PAGE: _render_tree(site),
@@ -189,16 +198,17 @@ def _link(source: str, target: str) -> Markdown:
 def _render_home(site: _Site) -> str:
     data = site.data
     meta = {"title": escape_html(data.newsletter.title), "hide": ["navigation", "toc"]}
+    public = site.public.of
     return site.env.get_template("home.md.j2").render(
         meta=Markdown(front_matter(meta)),
-        newsletter=data.newsletter,
+        newsletter=public(data.newsletter),
         partners=len(data.partners),
         referrals=len(data.referrals),
         wins=sum(stage_of(r) == "won" for r in data.referrals),
-        latest=[
-            (issue, _link("index.md", site.layout.post_page(issue))) for issue in reversed(site.issues[-6:])
-        ],
-        events=site.events_after(site.layout.as_of - dt.timedelta(days=1), "index.md"),
+        latest=public(
+            [(issue, _link("index.md", site.layout.post_page(issue))) for issue in reversed(site.issues[-6:])]
+        ),
+        events=public(site.events_after(site.layout.as_of - dt.timedelta(days=1), "index.md")),
         follow_page=Markdown(FOLLOW_PAGE),
         tree_page=Markdown(TREE_PAGE),
         **_contact(data.newsletter),
@@ -268,11 +278,12 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         # Only the feed plugin reads this, and it escapes for XML itself: plain text here.
         "rss": {"feed_description": _feed_summary(issue)},
     }
+    public = site.public.of
     return site.env.get_template("post.md.j2").render(
         meta=Markdown(front_matter(meta)),
-        issue=issue,
-        newsletter=data.newsletter,
-        events=site.events_after(issue.month.last_day, source, days=92),
+        issue=public(issue),
+        newsletter=public(data.newsletter),
+        events=public(site.events_after(issue.month.last_day, source, days=92)),
         tree_page=_link(source, TREE_PAGE),
     )
 
@@ -290,7 +301,7 @@ def _render_follow(site: _Site) -> str:
     feed = site.layout.feed_file
     return site.env.get_template("follow.md.j2").render(
         meta=Markdown(front_matter(meta)),
-        newsletter=site.data.newsletter,
+        newsletter=site.public.of(site.data.newsletter),
         # Raw links: MkDocs checks Markdown links against pages, and the feed is not one. The
         # page is built at follow/index.html, one folder down.
         feed_link=Markdown(f"../{feed}"),
