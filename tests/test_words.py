@@ -66,7 +66,7 @@ def test_thanks_for_this_month() -> None:
         ("Dr. Jo Park", None, "Dr. Jo Park"),
         ("Ms Jo Park", None, "Ms Jo Park"),
         ("Cher", None, "Cher"),
-        ("Hall & Sons Commercial Realty", None, "Hall & Sons Commercial Realty"),
+        ("Mary Ann de la Cruz", None, "Mary"),
         ("O'Brien Partners", None, "O'Brien Partners"),
         ("anne ortiz", None, "anne ortiz"),
     ],
