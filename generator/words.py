@@ -151,7 +151,8 @@ def greeting_name(name: str, greeting: str | None = None) -> str:
         return " ".join(greeting.split())
     words = name.split()
     first = words[0] if words else ""
-    looks_given = len(words) >= 2 and first.isalpha() and first.lower() not in _TITLES
+    plain = first.replace("-", "")  # "Jean-Luc" is a first name; "O'Brien" or "J." are not
+    looks_given = len(words) >= 2 and plain.isalpha() and first.lower() not in _TITLES
     return first if looks_given and first[:1].isupper() else " ".join(words)
 
 

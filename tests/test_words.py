@@ -67,6 +67,8 @@ def test_thanks_for_this_month() -> None:
         ("Ms Jo Park", None, "Ms Jo Park"),
         ("Cher", None, "Cher"),
         ("Mary Ann de la Cruz", None, "Mary"),
+        ("Jean-Luc Picard", None, "Jean-Luc"),
+        ("J. Smith", None, "J. Smith"),
         ("O'Brien Partners", None, "O'Brien Partners"),
         ("anne ortiz", None, "anne ortiz"),
     ],
