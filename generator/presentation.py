@@ -9,10 +9,9 @@ from .models import Newsletter
 def brand_name(newsletter: Newsletter, site_name: str) -> str:
     """The site's name in the header and browser tab: the business when the data names one.
 
-    Material prints ``site_name`` unescaped in ``<title>`` and the header, so a name from the
-    data is HTML-escaped here (as page titles are); the one from mkdocs.yml is the editor's own.
+    Plain text: the plugin escapes it once and marks it safe for Material.
     """
-    return escape_html(newsletter.business) if newsletter.business else site_name
+    return newsletter.business or site_name
 
 
 def feed_author(newsletter: Newsletter) -> list[str]:

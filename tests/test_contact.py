@@ -142,11 +142,11 @@ events:
     assert "TZID" not in text
 
 
-def test_names_from_the_data_are_escaped_where_material_and_the_feed_plugin_do_not() -> None:
+def test_the_feed_author_escapes_the_owners_name_and_the_brand_is_plain_text() -> None:
     from generator.presentation import brand_name, feed_author
 
     hostile = Newsletter(title="T", owner="</author><x>", business="</title><script>", email="o@x.example")
-    assert brand_name(hostile, "Site") == "&lt;/title&gt;&lt;script&gt;"
+    assert brand_name(hostile, "Site") == "</title><script>"  # escaped by the plugin, once
     assert brand_name(Newsletter(title="T", owner="O"), "Site") == "Site"
     assert feed_author(hostile) == ["o@x.example (&lt;/author&gt;&lt;x&gt;)"]
 
