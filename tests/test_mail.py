@@ -383,6 +383,15 @@ def test_preview_needs_a_from_address(mail: Mailer, mail_project: SiteProject) -
     assert "REFERRAL_MAIL_FROM is not set" in result.stderr
 
 
+def test_the_owners_public_address_is_the_default_from(mail: Mailer, mail_project: SiteProject) -> None:
+    mail_project.write_data(
+        DATA.replace("  owner: Olive Owner\n", "  owner: Olive Owner\n  email: olive@owner.example\n")
+    )
+    assert mail(REFERRAL_MAIL_FROM="").returncode == 0
+    messages = [_parse(data) for data in _preview(mail_project).values()]
+    assert messages and {str(m["From"]) for m in messages} == {"Olive Owner <olive@owner.example>"}
+
+
 def test_a_month_without_an_issue_is_refused_with_the_months_that_have_one(
     mail: Mailer, mail_project: SiteProject
 ) -> None:

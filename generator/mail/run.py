@@ -81,9 +81,14 @@ def compose_month(
 ) -> list[Outgoing]:
     """Every partner's message for ``month``; all bad addresses reported at once."""
     issue = _issue_for(data, month)
-    sender = environ.get(FROM, "").strip()
+    # The environment wins (a sending address may differ from the public one); else the
+    # owner's public reply address from the data.
+    sender = environ.get(FROM, "").strip() or (data.newsletter.email or "")
     if not sender:
-        raise ValueError(f"{FROM} is not set: messages need a From address, e.g. 'Ann Lee <ann@example.com>'")
+        raise ValueError(
+            f"{FROM} is not set and newsletter.email is empty: messages need a From address, "
+            "e.g. 'Ann Lee <ann@example.com>'"
+        )
     edition = Edition(
         data.newsletter,
         month,
