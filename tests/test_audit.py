@@ -345,7 +345,23 @@ def test_names_show_as_written_on_public_pages(edges: SiteProject, partner: str)
     (name,) = (p["name"] for p in EDGES["partners"] if p["id"] == partner)
     posts = sorted((edges.site / "blog").rglob("newsletter-*/index.html"))
     assert posts and any(name in page_text(post) for post in posts)
-    assert any(name in text for text in feed_descriptions(edges.site / "feed_rss_created.xml"))
+
+
+# RSS 2.0 descriptions are HTML carried as XML text (every major reader renders them as HTML), so
+# a text from the YAML must be HTML-escaped inside the XML escaping. Main escapes it only once
+# since 26cace9: a partner named "<script>..." arrives in readers as a live element.
+FEED_HTML = "feed descriptions carry names as raw HTML (escaped for XML only, not for HTML)"
+
+
+@pytest.mark.xfail(strict=True, reason=FEED_HTML)
+@pytest.mark.parametrize("feed", ["feed_rss_created.xml", "feed_rss_updated.xml"])
+def test_feed_descriptions_show_names_as_written_and_run_no_markup(edges: SiteProject, feed: str) -> None:
+    names = [p["name"] for p in EDGES["partners"] if p.get("public")]
+    texts = feed_descriptions(edges.site / feed)
+    assert all(any(name in text for text in texts) for name in names)
+    for item in ET.parse(edges.site / feed).getroot().iter("item"):
+        soup = BeautifulSoup(item.findtext("description") or "", "html.parser")
+        assert not soup.find_all(["script", "img", "iframe"])
 
 
 def feed_descriptions(feed: Path) -> list[str]:
