@@ -161,6 +161,13 @@ def test_no_canary_reaches_any_public_file(site: SiteProject) -> None:
     assert not leaks
 
 
+def test_no_deal_currency_reaches_any_public_file(site: SiteProject) -> None:
+    """newsletter.currency is owner-only: it travels with the deal values, never without them."""
+    assert AUDIT["newsletter"]["currency"] == "EUR"
+    assert not [path for path in public_files(site) if "€" in readable_forms(path)]
+    assert "€" in readable_forms(private_page(site, "insights", "owner"))
+
+
 @pytest.mark.parametrize("encode", [str.casefold, html.escape, quote, quote_plus, json.dumps])
 def test_no_confidential_value_in_any_encoding(site: SiteProject, encode: Any) -> None:
     values = [m.group() for m in re.finditer(r"(?im)(?<=: )cnry\d\dx.*$", fixture_text("audit.yaml"))]
