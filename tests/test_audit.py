@@ -474,3 +474,11 @@ def test_a_lost_manifest_does_not_block_the_next_change(site: SiteProject, tmp_p
     project.write_data(fixture_text("audit.yaml").replace("owner: Olive Owner", "owner: Olga Owner"))
     result = project.generator("generate")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_yaml_syntax_in_a_name_keeps_the_private_page_out_of_search(edges: SiteProject) -> None:
+    """Front matter that fails to parse is dropped silently by MkDocs, search: exclude with it."""
+    (name,) = (p["name"] for p in EDGES["partners"] if p["id"] == "lonely")
+    assert name in page_text(private_page(edges, "partner", "lonely"))
+    index = readable_forms(edges.site / "search" / "search_index.json")
+    assert "Lonely" not in index
