@@ -482,3 +482,11 @@ def test_yaml_syntax_in_a_name_keeps_the_private_page_out_of_search(edges: SiteP
     assert name in page_text(private_page(edges, "partner", "lonely"))
     index = readable_forms(edges.site / "search" / "search_index.json")
     assert "Lonely" not in index
+
+
+def test_check_reports_a_valid_file_in_words(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    project.write_data(HEADER + ONE)
+    result = project.generator("check")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[-1] == "partners.yaml: valid (1 partner); 0 referrals due an update"
