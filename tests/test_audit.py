@@ -9,6 +9,8 @@ whichever escaping it went through.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import gzip
 import html
 import json
@@ -491,3 +493,22 @@ def test_check_reports_a_valid_file_in_words(tmp_path: Path) -> None:
     result = project.generator("check")
     assert result.returncode == 0
     assert result.stdout.splitlines()[-1] == "partners.yaml: valid (1 partner); 0 referrals due an update"
+
+
+def mail_text(path: Path) -> str:
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    parts = [part.get_content() for part in message.walk() if part.get_content_maintype() == "text"]
+    return "\n".join([str(message["To"]), str(message["Subject"]), *parts])
+
+
+def test_each_mail_holds_only_its_recipients_data(site: SiteProject, tmp_path: Path) -> None:
+    project = copy_of(site, tmp_path / "copy")
+    result = project.generator("mail", "--month", "2026-04", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    mails = sorted((tmp_path / "out").rglob("*.eml"))
+    assert mails
+    for mail in mails:
+        (partner,) = (p for p in AUDIT["partners"] if p["id"] == mail.stem)
+        allowed = partner_canaries(partner["id"]) | tokens(partner.get("email"))
+        found = {match.lower() for match in CANARY.findall(mail_text(mail))}
+        assert found <= allowed, (mail.name, sorted(found - allowed))
