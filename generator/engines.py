@@ -84,8 +84,11 @@ def locate(engine: Engine, root: Path, environ: Mapping[str, str]) -> Path:
     """The engine's program: named by REFERRAL_<ENGINE>, else in .venv-<engine>/ of the
     project, else beside this Python (MkDocs in .venv), else on PATH."""
     named = environ.get(engine.variable, "").strip()
-    candidates = [Path(named)] if named else []
-    candidates += [root / engine.venv / "bin" / engine.name, Path(sys.executable).parent / engine.name]
+    if named:
+        if not (Path(named).is_file() and os.access(named, os.X_OK)):
+            raise EngineError(f"{engine.variable} names {named}, which is not a program here")
+        return Path(named)
+    candidates = [root / engine.venv / "bin" / engine.name, Path(sys.executable).parent / engine.name]
     found = shutil.which(engine.name)
     candidates += [Path(found)] if found else []
     for candidate in candidates:
