@@ -202,15 +202,16 @@ def zensical_serve(tmp_path: Path) -> Iterator[tuple[SiteProject, str, subproces
     address = f"127.0.0.1:{free_port()}"
     env = project.env(REFERRAL_ZENSICAL=str(engine_program("zensical")))
     command = [sys.executable, "-m", "generator", "serve", "--engine", "zensical", "-a", address]
-    server = subprocess.Popen(
-        command, cwd=project.root, env=env, start_new_session=True, stderr=subprocess.PIPE
-    )
+    # stderr to a file: a pipe nobody reads while serving could fill and stall the server.
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen(command, cwd=project.root, env=env, start_new_session=True, stderr=log)
     try:
         yield project, f"http://{address}/", server
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+        log.close()
 
 
 def wait_for(check: Callable[[], bool], what: str) -> None:
@@ -253,8 +254,7 @@ def test_zensical_serve_guards_the_site_it_wrote_when_it_stops(
     wait_for(lambda: served(url + "blog/2026/03/oops/", "Oops"), "the leaking post")
     os.killpg(server.pid, signal.SIGTERM)
     assert server.wait(timeout=30) == 1
-    assert server.stderr is not None
-    report = server.stderr.read().decode("utf-8")
+    report = (project.root / "serve.log").read_text("utf-8")  # the fixture's log
     assert "referrals[0].prospect" in report and "SECRET-PROSPECT-DANA" not in report
     assert not [entry for entry in project.site.glob("*") if not entry.name.startswith(".")]
 
