@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,9 +28,16 @@ log = logging.getLogger("mkdocs.plugins.referral_newsletter")
 
 
 def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
-    """The business in the header (Material prints site_name there), and its logo if given."""
-    config.site_name = brand_name(newsletter, config.site_name)
+    """The business in the header (Material prints site_name there), and its logo if given.
+
+    Material prints site_name unescaped in places and with ``| e`` in others: escaped once and
+    marked safe, it reads right in both (and in the feed's autoescaped title).
+    """
+    config.site_name = markupsafe.escape(brand_name(newsletter, config.site_name))
     if newsletter.logo:
+        if not (Path(config.docs_dir) / newsletter.logo).is_file():
+            # A warning, so `--strict` (CI) refuses a header with a broken picture.
+            log.warning("newsletter.logo: '%s' is not a file in %s/", newsletter.logo, config.docs_dir)
         config.theme["logo"] = newsletter.logo
 
 

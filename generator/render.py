@@ -275,7 +275,8 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         "authors": [AUTHOR_KEY],
         "description": escape_html(f"Referral partner news for {issue.month.label}"),
         # Feed readers show an item's description: the issue's summary, not a bare label.
-        "rss": {"feed_description": escape_html(_feed_summary(issue))},
+        # Only the feed plugin reads this, and it escapes for XML itself: plain text here.
+        "rss": {"feed_description": _feed_summary(issue)},
     }
     public = site.public.of
     return site.env.get_template("post.md.j2").render(

@@ -143,14 +143,16 @@ def introduction_line(introduced: dt.date, method: str | None, asked: bool | Non
 def greeting_name(name: str, greeting: str | None = None) -> str:
     """What to call a partner: their ``greeting``, else a plain first name, else the full name.
 
-    The first word is used only when it looks like a given name, so "Dr. Jo Park", "Hall
-    Commercial Realty" style names or one-word names are never cut into something odd.
+    The contract's default is the first word of the name; it is used only when it looks like a
+    given name, so "Dr. Jo Park", "O'Brien Partners" or "anne ortiz" stay whole rather than
+    becoming "Dear Dr.,".
     """
     if greeting and greeting.strip():
         return " ".join(greeting.split())
     words = name.split()
     first = words[0] if words else ""
-    looks_given = len(words) in (2, 3) and first.isalpha() and first.lower() not in _TITLES
+    plain = first.replace("-", "")  # "Jean-Luc" is a first name; "O'Brien" or "J." are not
+    looks_given = len(words) >= 2 and plain.isalpha() and first.lower() not in _TITLES
     return first if looks_given and first[:1].isupper() else " ".join(words)
 
 

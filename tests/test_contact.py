@@ -24,7 +24,7 @@ newsletter:
   phone: +1 (555) 010-0199
   logo: images/logo.svg
 partners:
-  - {id: anne, name: Anne Able, greeting: Annie, public: true}
+  - {id: anne, name: Anne Able & Sons, greeting: Annie, public: true}
 referrals:
   - {id: r1, partner: anne, prospect: SECRET-PROSPECT, introduced: 2026-03-01,
      updates: [{date: 2026-03-10, stage: won}]}
@@ -68,10 +68,10 @@ def test_introduce_someone_opens_a_ready_letter_to_the_owner(site: SiteProject) 
     url = urlsplit(str(button["href"]))
     assert url.scheme == "mailto" and url.path == "olive@owner.example"
     query = parse_qs(url.query)
-    assert query["subject"] == ["An introduction from Anne Able"]
+    assert query["subject"] == ["An introduction from Anne Able & Sons"]
     letter = query["body"][0]
     assert letter.startswith("Hello Olive,\r\n\r\nI would like to introduce you to [their name]")
-    assert letter.rstrip().endswith("Best regards,\r\nAnne Able")
+    assert letter.rstrip().endswith("Best regards,\r\nAnne Able & Sons")
 
 
 @pytest.mark.build
@@ -85,11 +85,13 @@ def test_header_shows_the_business_and_its_logo(site: SiteProject) -> None:
 
 
 @pytest.mark.build
-def test_feed_author_is_the_owners_address(site: SiteProject) -> None:
+def test_feed_author_is_the_owners_address_and_the_summary_reads_as_written(site: SiteProject) -> None:
     channel = ET.fromstring(site.read_site("feed_rss_created.xml")).find("channel")
     assert channel is not None
     authors = {item.findtext("author") for item in channel.findall("item")}
     assert authors == {"olive@owner.example (Olive Owner)"}
+    descriptions = [item.findtext("description") or "" for item in channel.findall("item")]
+    assert any("A warm thank-you to Anne Able & Sons for the introductions" in d for d in descriptions)
 
 
 def test_no_button_without_an_address_and_phone_links_keep_only_digits() -> None:
@@ -138,3 +140,21 @@ events:
     assert "Get in touch" not in text and "Introduce someone" not in text and "mailto:" not in text
     assert "DTSTART;VALUE=DATE:20261210" in files["events/2026-12-10-mixer.ics"]
     assert "TZID" not in text
+
+
+def test_the_feed_author_escapes_the_owners_name_and_the_brand_is_plain_text() -> None:
+    from generator.presentation import brand_name, feed_author
+
+    hostile = Newsletter(title="T", owner="</author><x>", business="</title><script>", email="o@x.example")
+    assert brand_name(hostile, "Site") == "</title><script>"  # escaped by the plugin, once
+    assert brand_name(Newsletter(title="T", owner="O"), "Site") == "Site"
+    assert feed_author(hostile) == ["o@x.example (&lt;/author&gt;&lt;x&gt;)"]
+
+
+@pytest.mark.build
+def test_a_missing_logo_fails_a_strict_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    project.write_data(DATA)
+    result = project.mkdocs_build("--strict")
+    assert result.returncode != 0
+    assert "newsletter.logo: 'images/logo.svg' is not a file" in result.stdout + result.stderr
