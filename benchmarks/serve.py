@@ -2,15 +2,19 @@
 
 Starts ``mkdocs serve`` on a synthetic project, waits for the first build, then edits one
 update note of one referral and polls that partner's private page until the new text is
-served. Repeats for each serve mode (plain ``--livereload``, and with ``--dirty``).
+served. Repeats for each serve mode (plain ``--livereload``, and with ``--dirty``). For each
+edit it also reports how many builds the save started (counted in the server's log after the
+server has been quiet for a while), the server's CPU seconds and the machine's load average.
 
     .venv/bin/python benchmarks/serve.py                # N = 1000, 3 edits per mode
     .venv/bin/python benchmarks/serve.py --partners 200 --edits 2
+    .venv/bin/python benchmarks/serve.py --repo /path/to/old/checkout   # the same, older code
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import socket
 import statistics
@@ -33,6 +37,8 @@ MODES: dict[str, tuple[str, ...]] = {
 }
 POLL_SECONDS = 0.1
 TIMEOUT_SECONDS = 1800.0
+QUIET_SECONDS = 3.0  # no new build for this long after the page changed: the save is done
+BUILD_LINE = b"Building documentation..."
 
 
 def free_port() -> int:
@@ -83,50 +89,111 @@ def edit_note(data_file: Path, referral_id: str, text: str) -> None:
     )
 
 
-def measure_mode(root: Path, flags: tuple[str, ...], edits: int, label: str) -> tuple[float, list[float]]:
+class Edit:
+    """One save: seconds until the change was served, builds it started, server CPU seconds."""
+
+    def __init__(self, latency: float, builds: int, cpu: float, load: float) -> None:
+        self.latency, self.builds, self.cpu, self.load = latency, builds, cpu, load
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def builds_in(log: Path) -> int:
+    return log.read_bytes().count(BUILD_LINE)
+
+
+def settle(log: Path) -> int:
+    """Wait until no build has started for ``QUIET_SECONDS``; the number of builds so far."""
+    count, quiet_since = builds_in(log), time.perf_counter()
+    while time.perf_counter() - quiet_since < QUIET_SECONDS:
+        time.sleep(POLL_SECONDS)
+        now = builds_in(log)
+        if now != count:
+            count, quiet_since = now, time.perf_counter()
+    return count
+
+
+def one_edit(
+    root: Path, server: subprocess.Popen[bytes], log: Path, url: str, text: str, referral: str
+) -> Edit:
+    before_builds, before_cpu = settle(log), cpu_seconds(server.pid)
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    edit_note(root / "partners.yaml", referral, text)
+    latency = time.perf_counter() - started + wait_for(url, text)
+    builds = settle(log) - before_builds
+    return Edit(latency, builds, cpu_seconds(server.pid) - before_cpu, load)
+
+
+def measure_mode(
+    root: Path, flags: tuple[str, ...], edits: int, mode: int, source: Path
+) -> tuple[float, list[Edit]]:
     port = free_port()
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     command = [mkdocs, "serve", *flags, "-a", f"127.0.0.1:{port}"]
     referral_id, page = edited_partner(root)
     base = f"http://127.0.0.1:{port}/"
-    with tempfile.TemporaryFile() as log:
+    log = root / "serve.log"
+    with log.open("wb") as stream:
         server = subprocess.Popen(
-            command, cwd=root, env=run.child_env(run.REPO), stdout=log, stderr=log, stdin=subprocess.DEVNULL
+            command,
+            cwd=root,
+            env=run.child_env(source),
+            stdout=stream,
+            stderr=stream,
+            stdin=subprocess.DEVNULL,
         )
         try:
             startup = wait_for(base + page)
-            latencies = []
-            for number in range(edits):
-                text = f"Edited by the serve benchmark, {label} {number}."
-                time.sleep(1.0)  # let the watcher settle after the previous build
-                started = time.perf_counter()
-                edit_note(root / "partners.yaml", referral_id, text)
-                latencies.append(time.perf_counter() - started + wait_for(base + page, text.rstrip(".")))
+            results = [
+                one_edit(
+                    root,
+                    server,
+                    log,
+                    base + page,
+                    # Letters, digits and spaces only: the page escapes markup characters.
+                    f"Edited by the serve benchmark mode {mode} edit {n}",
+                    referral_id,
+                )
+                for n in range(edits)
+            ]
         finally:
             server.terminate()
             server.wait(timeout=60)
-    return startup, latencies
+    return startup, results
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--partners", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument("--modes", default=",".join(MODES), help="comma-separated, from: " + ", ".join(MODES))
+    parser.add_argument(
+        "--repo", type=Path, default=run.REPO, help="take generator/ and the skeleton from here"
+    )
     args = parser.parse_args(argv)
+    source = args.repo.resolve()
     print(
-        f"mkdocs serve, {args.partners:,} partners; the machine is shared and noisy (medians of "
-        f"{args.edits} edits):"
+        f"mkdocs serve, {args.partners:,} partners, code from {source}; the machine is shared and "
+        f"noisy (medians of {args.edits} edits):"
     )
     with tempfile.TemporaryDirectory(prefix="referral-serve-") as folder:
         data_file = Path(folder) / "partners.yaml"
         make_data.write(data_file, args.partners)
-        for number, (label, flags) in enumerate(MODES.items()):
-            root = run.make_project(Path(folder) / f"mode{number}", data_file)
-            startup, latencies = measure_mode(root, flags, args.edits, label)
+        for number, label in enumerate(args.modes.split(",")):
+            root = run.make_project(Path(folder) / f"mode{number}", data_file, source)
+            startup, edits = measure_mode(root, MODES[label], args.edits, number, source)
             print(
-                f"  {label:<28} first build until the page is served {startup:6.1f} s; "
-                f"one-line edit until the changed page is served: median {statistics.median(latencies):5.1f} s "
-                f"({', '.join(f'{s:.1f}' for s in latencies)})"
+                f"  {label:<28} first build until the page is served {startup:6.1f} s; one-line edit "
+                f"until the changed page is served: median {statistics.median(e.latency for e in edits):5.1f} s "
+                f"({', '.join(f'{e.latency:.1f}' for e in edits)}); builds per save "
+                f"{', '.join(str(e.builds) for e in edits)}; server CPU per save median "
+                f"{statistics.median(e.cpu for e in edits):.1f} s; load average "
+                f"{', '.join(f'{e.load:.1f}' for e in edits)}"
             )
     return 0
 

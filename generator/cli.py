@@ -162,7 +162,7 @@ def _generate(args: argparse.Namespace) -> int:
     site_url = site_url_from(config_file, required=False) if config_file.is_file() else ""
     outcome = pipeline.generate(project, pipeline.today(), os.environ, site_url=site_url)
     _say_secret(outcome.secret, project.secret_file)
-    print(f"Generated into {args.docs_dir}: {outcome.report}")
+    print(f"Generated into {args.docs_dir}: {outcome.summary}")
     return 0
 
 

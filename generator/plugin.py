@@ -13,16 +13,24 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import guard
+from . import guard, serve_watch
 from . import project as pipeline
 from .due import due_referrals
-from .feeds import feed_author
+from .models import Newsletter
+from .presentation import brand_name, feed_author
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .site_secret import THROWAWAY_WARNING, MissingSecret
-from .writer import ForeignFileError
+from .writer import ForeignFileError, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
+
+
+def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
+    """The business in the header (Material prints site_name there), and its logo if given."""
+    config.site_name = brand_name(newsletter, config.site_name)
+    if newsletter.logo:
+        config.theme["logo"] = newsletter.logo
 
 
 class ReferralNewsletterConfig(base.Config):
@@ -34,6 +42,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.outcome: pipeline.Outcome | None = None
+        self.watcher: serve_watch.OwnWritesIgnored | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -44,13 +53,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         project = self._project(config)
         try:
-            outcome = pipeline.generate(
-                project,
-                pipeline.today(),
-                os.environ,
-                publishing=self.command == "gh-deploy",
-                site_url=config.site_url or "",
-            )
+            outcome = self._generate(project, config)
         except InvalidData as error:
             raise PluginError(error.report) from None
         except (ForeignFileError, MissingSecret, ValueError) as error:
@@ -60,10 +63,34 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         elif outcome.secret.origin == "throwaway":
             log.info(THROWAWAY_WARNING)
         self.outcome = outcome
-        log.info("Generated pages from %s: %s", project.display_name, outcome.report)
+        _show_brand(config, outcome.data.newsletter)
+        log.info("Generated pages from %s: %s", project.display_name, outcome.summary)
         for item in due_referrals(outcome.data, pipeline.today()):
             log.info("%s: %s", project.display_name, item.describe())
         return config
+
+    def _generate(self, project: pipeline.Project, config: MkDocsConfig) -> pipeline.Outcome:
+        """One generator run; under ``mkdocs serve`` its own writes are announced to the watcher."""
+        watcher = self.watcher
+        if watcher is None:
+            return self._run_generator(project, config)
+        watcher.generation_started()
+        removed: list[str] = []
+        try:
+            outcome = self._run_generator(project, config)
+            removed = outcome.report.removed
+            return outcome
+        finally:
+            watcher.generation_finished([*read_manifest(project.manifest), *removed])
+
+    def _run_generator(self, project: pipeline.Project, config: MkDocsConfig) -> pipeline.Outcome:
+        return pipeline.generate(
+            project,
+            pipeline.today(),
+            os.environ,
+            publishing=self.command == "gh-deploy",
+            site_url=config.site_url or "",
+        )
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
         """Every post's feed author, hand-written ones too: RSS wants an email there, not a name."""
@@ -100,7 +127,13 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         return quarantine(site, self._project(config).state_dir, name, (leak.file for leak in leaks))
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        server.watch(str(self._project(config).data_file))
+        project = self._project(config)
+        server.watch(str(project.data_file))
+        # The first build wrote before this watch existed: its files are known from the manifest.
+        if self.watcher is None and serve_watch.can_filter(server):
+            self.watcher = serve_watch.replace_docs_watch(server, project.docs_dir)
+            self.watcher.generation_finished(read_manifest(project.manifest))
+            log.info("Watching %s for changes, except the pages generated from the data.", project.docs_dir)
         return server
 
     def _project(self, config: MkDocsConfig) -> pipeline.Project:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import validate
+from . import stamp, validate
 from .models import PartnersFile
 from .render import SiteLayout, render_site
-from .site_secret import SiteSecret, resolve_secret
-from .writer import WriteReport, write_files
+from .site_secret import MissingSecret, SiteSecret, resolve_secret
+from .writer import WriteReport, read_manifest, write_files
 
 DATA_FILE = "partners.yaml"
 DOCS_DIR = "content"
@@ -44,6 +45,10 @@ class Project:
         return self.state_dir / "secret"
 
     @property
+    def stamp_file(self) -> Path:
+        return self.state_dir / "render-stamp.json"
+
+    @property
     def display_name(self) -> str:
         try:
             return str(self.data_file.relative_to(self.root))
@@ -53,10 +58,22 @@ class Project:
 
 @dataclass(frozen=True)
 class Outcome:
-    data: PartnersFile
     report: WriteReport
     secret: SiteSecret
     layout: SiteLayout
+    loader: Callable[[], PartnersFile]
+    rendered: bool = True  # false: the inputs were unchanged, nothing was rendered or written
+
+    @property
+    def summary(self) -> str:
+        if self.rendered:
+            return str(self.report)
+        return f"{self.report} (nothing changed since the last run: not rendered)"
+
+    @functools.cached_property
+    def data(self) -> PartnersFile:
+        """The validated data; a run that skipped rendering loads it only when asked."""
+        return self.loader()
 
 
 def today(environ: Mapping[str, str] = os.environ) -> dt.date:
@@ -105,12 +122,38 @@ def generate(
     publishing: bool = False,
     site_url: str = "",
 ) -> Outcome:
-    """Validate first; only a valid file renders, and only changed files are written."""
+    """Validate first; only a valid file renders, and only changed files are written. When
+    nothing the output depends on changed since the last run, nothing is rendered at all."""
+    inputs = _inputs_digest(project, as_of, environ, site_url)
+    if inputs and stamp.is_fresh(project.stamp_file, project.manifest, project.docs_dir, inputs):
+        return _unchanged_outcome(project, as_of, environ, publishing, site_url)
     with collector_paused():
         data = load(project, as_of)
         secret = resolve_secret(environ, project.secret_file, publishing=publishing)
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
         files = render_site(data, layout)
+        stamp.forget(project.stamp_file)
         report = write_files(project.docs_dir, files, project.manifest)
         secret.keep()
-    return Outcome(data, report, secret, layout)
+    if inputs:
+        stamp.write_stamp(project.stamp_file, project.manifest, project.docs_dir, inputs)
+    return Outcome(report, secret, layout, lambda: data)
+
+
+def _inputs_digest(project: Project, as_of: dt.date, environ: Mapping[str, str], site_url: str) -> str:
+    """The stamp digest, or "" when there is no secret yet (a first run creates it)."""
+    try:
+        raw = project.data_file.read_bytes()
+        secret = resolve_secret(environ, project.secret_file, create=False)
+    except (OSError, MissingSecret):
+        return ""
+    return stamp.inputs_digest(raw, secret.value, as_of, site_url)
+
+
+def _unchanged_outcome(
+    project: Project, as_of: dt.date, environ: Mapping[str, str], publishing: bool, site_url: str
+) -> Outcome:
+    secret = resolve_secret(environ, project.secret_file, publishing=publishing)
+    layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
+    report = WriteReport(unchanged=len(read_manifest(project.manifest)))
+    return Outcome(report, secret, layout, lambda: load(project, as_of), rendered=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,10 +17,11 @@ from . import words
 from .addresses import private_token
 from .branch import partner_branch, public_forest, shown_name
 from .calendar_files import event_calendar, event_paths
+from .contact import contact_mailto, introduction_mailto, phone_link
 from .host_files import netlify_headers, robots_txt
 from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
-from .models import Event, Partner, PartnersFile, Referral
+from .models import Event, Newsletter, Partner, PartnersFile, Referral
 from .public_views import PublicViews
 from .svg_charts import bar_chart, stacked_columns
 from .todo import QUIET_MONTHS, owner_todo
@@ -41,6 +43,10 @@ TREE_PAGE = "tree.md"
 FOLLOW_PAGE = "follow.md"
 
 
+# Each partner's address is asked for by the page list, the page itself and the leak guard.
+_cached_token = functools.lru_cache(maxsize=1 << 16)(private_token)
+
+
 @dataclass(frozen=True)
 class SiteLayout:
     """Where generated files go inside the docs folder, and what they are rendered for."""
@@ -58,7 +64,7 @@ class SiteLayout:
         return f"{self.blog_dir}/posts/{self.posts_subdir}"
 
     def partner_page(self, partner: Partner) -> str:
-        token = private_token(self.secret, "partner", partner.id, partner.epoch)
+        token = _cached_token(self.secret, "partner", partner.id, partner.epoch)
         return f"{self.private_dir}/{token}.md"
 
     def post_page(self, issue: MonthlyIssue) -> str:
@@ -100,9 +106,8 @@ def render_site(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
     """Every generated file, keyed by its path relative to the docs folder."""
     ledger = PartnerLedger.of(data)
     calendars = dict(enumerate(event_paths(data.events)))
-    site = _Site(
-        data, layout, _environment(), ledger, ReferralTree.of(data, ledger), monthly_issues(data), calendars
-    )
+    tree = ReferralTree.of(data, ledger)
+    site = _Site(data, layout, _environment(), ledger, tree, monthly_issues(data, tree), calendars)
     files = {
         "index.md": _render_home(site),
         TREE_PAGE: _render_tree(site),
@@ -114,7 +119,12 @@ def render_site(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
         "_headers": netlify_headers(layout.site_url, layout.private_dir),
     }
     for index, event in enumerate(data.events):
-        files[calendars[index]] = event_calendar(event, data.newsletter.owner)
+        files[calendars[index]] = event_calendar(
+            event,
+            data.newsletter.owner,
+            timezone=data.newsletter.timezone,
+            stamp=dt.datetime.combine(layout.as_of, dt.time(), dt.UTC),
+        )
     for issue in site.issues:
         files[layout.post_page(issue)] = _render_post(site, issue)
     for partner in data.partners:
@@ -159,6 +169,7 @@ def _environment() -> jinja2.Environment:
         month_summary=_prose(words.month_summary),
         quiet_months=QUIET_MONTHS,
         rate=_prose(words.rate_with_count),
+        event_when=_prose(words.event_when),
     )
     return env
 
@@ -171,6 +182,12 @@ def _prose(sentence: Callable[..., str | None]) -> Callable[..., Markdown | None
         return None if text is None else Markdown(text)
 
     return written
+
+
+def _contact(newsletter: Newsletter) -> dict[str, Markdown | None]:
+    """Links for contact.md.j2: generated and percent-encoded, HTML-escaped for an attribute."""
+    links = {"email_link": contact_mailto(newsletter), "phone_link": phone_link(newsletter)}
+    return {key: _attribute(url) for key, url in links.items()}
 
 
 def _link(source: str, target: str) -> Markdown:
@@ -194,6 +211,7 @@ def _render_home(site: _Site) -> str:
         events=public(site.events_after(site.layout.as_of - dt.timedelta(days=1), "index.md")),
         follow_page=Markdown(FOLLOW_PAGE),
         tree_page=Markdown(TREE_PAGE),
+        **_contact(data.newsletter),
     )
 
 
@@ -317,7 +335,13 @@ def _render_partner(site: _Site, partner: Partner) -> str:
         branch_svg=Markdown(branch.svg),
         events=site.events_after(site.layout.as_of - dt.timedelta(days=1), source),
         as_of=site.layout.as_of,
+        introduce_link=_attribute(introduction_mailto(site.data.newsletter, partner)),
+        **_contact(site.data.newsletter),
     )
+
+
+def _attribute(url: str | None) -> Markdown | None:
+    return Markdown(html.escape(url)) if url else None
 
 
 def _referral_view(referral: Referral) -> dict[str, Any]:

@@ -94,10 +94,11 @@ class _MonthTally:
     given: list[Given] = field(default_factory=list)
 
 
-def monthly_issues(data: PartnersFile) -> list[MonthlyIssue]:
-    """One issue per calendar month with any referral, update or business given, oldest first."""
+def monthly_issues(data: PartnersFile, tree: ReferralTree | None = None) -> list[MonthlyIssue]:
+    """One issue per calendar month with any referral, update or business given, oldest first.
+    ``tree``: the data's referral tree when the caller has it already (it costs a pass)."""
     partners = {partner.id: partner for partner in data.partners}
-    tree = ReferralTree.of(data, PartnerLedger.of(data))
+    tree = tree or ReferralTree.of(data, PartnerLedger.of(data))
     tallies = _tally(data)
     issues = [
         replace(

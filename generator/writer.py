@@ -14,7 +14,7 @@ import json
 import os
 import posixpath
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,12 +49,13 @@ class WriteReport:
         return text
 
 
-def write_files(docs_dir: Path, files: dict[str, str], manifest_path: Path) -> WriteReport:
+def write_files(docs_dir: Path, files: Mapping[str, str], manifest_path: Path) -> WriteReport:
     """Make ``docs_dir`` hold exactly ``files`` among the generator's own files."""
-    return write_bytes(docs_dir, {path: text.encode("utf-8") for path, text in files.items()}, manifest_path)
+    # Encoded one file at a time: no second copy of the whole site, in bytes, at the peak.
+    return write_bytes(docs_dir, files, manifest_path)
 
 
-def write_bytes(docs_dir: Path, files: dict[str, bytes], manifest_path: Path) -> WriteReport:
+def write_bytes(docs_dir: Path, files: Mapping[str, str | bytes], manifest_path: Path) -> WriteReport:
     """:func:`write_files` for content that is already bytes (such as .eml messages)."""
     encoded = dict(sorted(files.items()))
     if manifest_path.exists():
@@ -65,7 +66,7 @@ def write_bytes(docs_dir: Path, files: dict[str, bytes], manifest_path: Path) ->
     _refuse_foreign(docs_dir, encoded, previous)
     report = WriteReport(recovered=recovered)
     for relative, content in encoded.items():
-        if _write_if_changed(docs_dir / relative, content):
+        if _write_if_changed(docs_dir / relative, _as_bytes(content)):
             report.written.append(relative)
         else:
             report.unchanged += 1
@@ -101,7 +102,7 @@ def marked_pages(docs_dir: Path, folders: Iterable[str]) -> list[str]:
     return found
 
 
-def _page_folders(encoded: dict[str, bytes]) -> set[str]:
+def _page_folders(encoded: Mapping[str, str | bytes]) -> set[str]:
     """The folders this run writes pages to: where the generator's old pages would be."""
     return {posixpath.dirname(path) for path in encoded if path.endswith(".md")}
 
@@ -116,14 +117,18 @@ def _is_safe_relative(path: str) -> bool:
     return bool(parts) and not Path(path).is_absolute() and ".." not in parts
 
 
-def _refuse_foreign(docs_dir: Path, encoded: dict[str, bytes], previous: list[str]) -> None:
+def _as_bytes(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _refuse_foreign(docs_dir: Path, encoded: Mapping[str, str | bytes], previous: list[str]) -> None:
     ours = set(previous)
     foreign = [
         docs_dir / relative
         for relative in encoded
         if relative not in ours
         and (docs_dir / relative).exists()
-        and (docs_dir / relative).read_bytes() != encoded[relative]
+        and (docs_dir / relative).read_bytes() != _as_bytes(encoded[relative])
     ]
     if foreign:
         raise ForeignFileError(foreign)

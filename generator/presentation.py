@@ -1,8 +1,13 @@
-"""What the newsletter feeds say beyond what mkdocs-rss-plugin derives itself."""
+"""How the site presents itself beyond its pages: its name and the feeds' author."""
 
 from __future__ import annotations
 
 from .models import Newsletter
+
+
+def brand_name(newsletter: Newsletter, site_name: str) -> str:
+    """The site's name in the header and browser tab: the business when the data names one."""
+    return newsletter.business or site_name
 
 
 def feed_author(newsletter: Newsletter) -> list[str]:

@@ -1,0 +1,94 @@
+"""Under ``mkdocs serve``: rebuild once per save, not again for the generator's own writes.
+
+MkDocs watches the whole docs folder, and every build starts by rendering partners.yaml into
+it, so each save used to cost two full builds: one for the save, one for the files the first
+build wrote. This handler replaces MkDocs' watch of the docs folder and ignores changes to the
+generator's own files (and its temporary files); any other change still asks for a rebuild.
+
+Changes seen while the generator is writing are held back and judged once the new list of its
+files is known, so a page written for a new partner is recognised as its own. No MkDocs import:
+the server is reached through the few attributes of MkDocs 1.6's ``LiveReloadServer`` (frozen).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+
+TEMPORARY_PREFIX = ".tmp-"  # writer._atomic_write's files, renamed into place or removed
+
+
+def can_filter(server: Any) -> bool:
+    """The server exposes what is needed to ask for a rebuild and to replace a watch."""
+    return all(hasattr(server, name) for name in ("_rebuild_cond", "_want_rebuild", "observer", "unwatch"))
+
+
+def request_rebuild(server: Any) -> None:
+    """What MkDocs' own watch callback does: wake its build loop."""
+    with server._rebuild_cond:
+        server._want_rebuild = True
+        server._rebuild_cond.notify_all()
+
+
+class OwnWritesIgnored(FileSystemEventHandler):
+    """Asks for a rebuild on any change in the docs folder except the generator's own files."""
+
+    def __init__(self, docs_dir: Path, rebuild: Callable[[], None]) -> None:
+        self.docs_dir = docs_dir.resolve()
+        self.rebuild = rebuild
+        self.lock = threading.Lock()
+        self.own: frozenset[str] = frozenset()
+        self.generating = False
+        self.held: list[str] = []
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.is_directory:
+            return
+        paths = [_text(event.src_path), _text(getattr(event, "dest_path", "") or "")]
+        with self.lock:
+            if self.generating:
+                self.held.extend(path for path in paths if path)
+                return
+            foreign = any(path and not self._is_own(path) for path in paths)
+        if foreign:
+            self.rebuild()
+
+    def generation_started(self) -> None:
+        with self.lock:
+            self.generating = True
+
+    def generation_finished(self, own_files: Iterable[str]) -> None:
+        """``own_files``: the generator's files now, relative to the docs folder."""
+        with self.lock:
+            self.own = frozenset(own_files)
+            self.generating = False
+            held, self.held = self.held, []
+            foreign = any(not self._is_own(path) for path in held)
+        if foreign:
+            self.rebuild()
+
+    def _is_own(self, path: str) -> bool:
+        if os.path.basename(path).startswith(TEMPORARY_PREFIX):
+            return True
+        try:
+            relative = Path(path).resolve().relative_to(self.docs_dir)
+        except ValueError:
+            return False
+        return relative.as_posix() in self.own
+
+
+def _text(path: str | bytes) -> str:
+    return os.fsdecode(path)
+
+
+def replace_docs_watch(server: Any, docs_dir: Path) -> OwnWritesIgnored:
+    """Swap MkDocs' watch of ``docs_dir`` for one that ignores the generator's own writes."""
+    handler = OwnWritesIgnored(docs_dir, lambda: request_rebuild(server))
+    server.unwatch(str(docs_dir))
+    server.observer.schedule(handler, str(docs_dir), recursive=True)
+    return handler

@@ -1,0 +1,91 @@
+"""The render stamp: skip a whole generator run when nothing it depends on has changed.
+
+A run's output is a function of the data file's bytes, the generator's code and templates
+(with its version), the secret, the as-of date and the site address. The stamp records a
+digest of those inputs and the size and modification time of every file the run left in the
+docs folder. When the inputs match and every file is still as it was left, rendering again
+would write nothing, so it is skipped. The secret enters only through a keyed digest: the stamp
+never holds it, nor any data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import json
+import os
+from pathlib import Path
+
+from . import __version__
+from .writer import read_manifest
+
+STAMP_VERSION = 1
+PACKAGE = Path(__file__).resolve().parent
+FileState = tuple[int, int]  # size in bytes, modification time in nanoseconds
+
+
+@functools.cache  # the code does not change while a process runs
+def code_digest() -> str:
+    """The generator's version, Python sources and templates: a new release or edit renders again."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_digest(data: bytes, secret: bytes, as_of: dt.date, site_url: str) -> str:
+    """One digest of everything a run's output depends on."""
+    digest = hashlib.sha256()
+    for part in (
+        code_digest().encode(),
+        hashlib.sha256(data).hexdigest().encode(),
+        hmac.new(secret, b"render-stamp", hashlib.sha256).hexdigest().encode(),
+        as_of.isoformat().encode(),
+        site_url.encode(),
+    ):
+        digest.update(part + b"\0")
+    return digest.hexdigest()
+
+
+def is_fresh(stamp_file: Path, manifest: Path, docs_dir: Path, inputs: str) -> bool:
+    """The last run had these inputs and its files are all still on disk as it left them."""
+    try:
+        stamp = json.loads(stamp_file.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(stamp, dict) or stamp.get("version") != STAMP_VERSION or stamp.get("inputs") != inputs:
+        return False
+    recorded = stamp.get("files")
+    files = read_manifest(manifest)
+    return isinstance(recorded, dict) and sorted(recorded) == files and _unchanged(docs_dir, recorded)
+
+
+def _unchanged(docs_dir: Path, recorded: dict[str, list[int]]) -> bool:
+    for relative, state in recorded.items():
+        try:
+            current = os.stat(docs_dir / relative)
+        except OSError:
+            return False
+        if [current.st_size, current.st_mtime_ns] != state:
+            return False
+    return True
+
+
+def write_stamp(stamp_file: Path, manifest: Path, docs_dir: Path, inputs: str) -> None:
+    """Record the inputs of a run that just finished, and the state of the files it left."""
+    files = {}
+    for relative in read_manifest(manifest):
+        state = os.stat(docs_dir / relative)
+        files[relative] = [state.st_size, state.st_mtime_ns]
+    content = {"version": STAMP_VERSION, "inputs": inputs, "files": files}
+    stamp_file.parent.mkdir(parents=True, exist_ok=True)
+    stamp_file.write_text(json.dumps(content, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def forget(stamp_file: Path) -> None:
+    """Before a run changes anything: a run that stops half-way must not look complete."""
+    stamp_file.unlink(missing_ok=True)
