@@ -16,6 +16,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from . import guard, serve_watch
 from . import project as pipeline
 from .due import due_referrals
+from .markdown import escape_html
 from .models import Newsletter
 from .presentation import brand_name, feed_author
 from .problems import InvalidData
@@ -28,7 +29,10 @@ log = logging.getLogger("mkdocs.plugins.referral_newsletter")
 
 def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
     """The business in the header (Material prints site_name there), and its logo if given."""
-    config.site_name = brand_name(newsletter, config.site_name)
+    brand = brand_name(newsletter, config.site_name)
+    # Material prints site_name unescaped in the header: a name from the data must arrive as
+    # literal text (a business named "<script>…" showed a live script on every page).
+    config.site_name = brand if brand == config.site_name else escape_html(brand)
     if newsletter.logo:
         config.theme["logo"] = newsletter.logo
 
