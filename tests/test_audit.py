@@ -394,6 +394,7 @@ def test_markup_in_the_data_runs_nowhere(edges: SiteProject) -> None:
 def test_template_syntax_in_the_data_is_not_evaluated(edges: SiteProject) -> None:
     home = page_text(edges.site / "index.html")
     assert "{{ config.site_name }}" in home
+    assert EDGES["newsletter"]["business"] in home
     page = page_text(private_page(edges, "partner", "inject"))
     assert "{{ 7*7 }}" in page and "{% raw %}" in page
 
