@@ -18,7 +18,7 @@ from .addresses import private_token
 from .branch import partner_branch, public_forest, shown_name
 from .calendar_files import event_calendar, event_paths
 from .contact import contact_mailto, introduction_mailto, phone_link
-from .host_files import netlify_headers, robots_txt
+from .host_files import GENERATED_COMMENT, netlify_headers, robots_txt
 from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
 from .models import Event, Newsletter, Partner, PartnersFile, Referral
@@ -275,8 +275,9 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         "authors": [AUTHOR_KEY],
         "description": escape_html(f"Referral partner news for {issue.month.label}"),
         # Feed readers show an item's description: the issue's summary, not a bare label.
-        # Only the feed plugin reads this, and it escapes for XML itself: plain text here.
-        "rss": {"feed_description": _feed_summary(issue)},
+        # RSS carries it as HTML inside XML: escaped for HTML here, the feed plugin escapes
+        # the result for XML (a name such as "<script>" must reach readers as text).
+        "rss": {"feed_description": html.escape(_feed_summary(issue), quote=False)},
     }
     public = site.public.of
     return site.env.get_template("post.md.j2").render(
@@ -388,4 +389,5 @@ def _authors_file(data: PartnersFile) -> str:
             "avatar": words.initials_avatar(owner.owner),
         }
     }
-    return yaml.safe_dump({"authors": authors}, sort_keys=False, allow_unicode=True, width=10_000)
+    text = yaml.safe_dump({"authors": authors}, sort_keys=False, allow_unicode=True, width=10_000)
+    return GENERATED_COMMENT + text

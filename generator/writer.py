@@ -18,9 +18,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .host_files import GENERATED_COMMENT
+
 MANIFEST_VERSION = 1
 # How every generated page begins (markdown.front_matter writes it; a test checks they agree).
 GENERATED_MARK = b"---\ngenerated_by: referral-newsletter\n"
+# The same mark in the other files the generator writes, each in its own format's comments.
+COMMENT_MARK = GENERATED_COMMENT.encode()  # .authors.yml, robots.txt, _headers
+CALENDAR_MARK = b"\r\nPRODID:-//referral-newsletter//EN\r\n"  # .ics, near the top
 
 
 class ForeignFileError(Exception):
@@ -96,20 +101,23 @@ def marked_pages(docs_dir: Path, folders: Iterable[str]) -> list[str]:
         if base.is_dir():
             found.extend(
                 path.relative_to(docs_dir).as_posix()
-                for path in sorted(base.glob("*.md"))
+                for path in sorted(base.iterdir())
                 if path.is_file() and not path.is_symlink() and _has_mark(path)
             )
     return found
 
 
 def _page_folders(encoded: Mapping[str, str | bytes]) -> set[str]:
-    """The folders this run writes pages to: where the generator's old pages would be."""
-    return {posixpath.dirname(path) for path in encoded if path.endswith(".md")}
+    """The folders this run writes to: where the generator's old files would be."""
+    return {posixpath.dirname(path) for path in encoded}
 
 
 def _has_mark(path: Path) -> bool:
     with path.open("rb") as stream:
-        return stream.read(len(GENERATED_MARK)) == GENERATED_MARK
+        head = stream.read(512)
+    return head.startswith((GENERATED_MARK, COMMENT_MARK)) or (
+        head.startswith(b"BEGIN:VCALENDAR") and CALENDAR_MARK in head
+    )
 
 
 def _is_safe_relative(path: str) -> bool:

@@ -358,12 +358,8 @@ def test_names_show_as_written_on_public_pages(edges: SiteProject, partner: str)
 
 
 # RSS 2.0 descriptions are HTML carried as XML text (every major reader renders them as HTML), so
-# a text from the YAML must be HTML-escaped inside the XML escaping. Main escapes it only once
-# since 26cace9: a partner named "<script>..." arrives in readers as a live element.
-FEED_HTML = "feed descriptions carry names as raw HTML (escaped for XML only, not for HTML)"
-
-
-@pytest.mark.xfail(strict=True, reason=FEED_HTML)
+# a text from the YAML must be HTML-escaped inside the XML escaping: a partner named
+# "<script>..." must reach readers as text.
 @pytest.mark.parametrize("feed", ["feed_rss_created.xml", "feed_rss_updated.xml"])
 def test_feed_descriptions_show_names_as_written_and_run_no_markup(edges: SiteProject, feed: str) -> None:
     names = [p["name"] for p in EDGES["partners"] if p.get("public")]
@@ -467,11 +463,6 @@ def test_a_revoked_address_serves_nothing_after_a_dirty_build(site: SiteProject,
     assert not old.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="without .referral/ the generator recognises only its Markdown pages (generated_by front "
-    "matter); its own .authors.yml and .ics files then count as foreign and every change is refused",
-)
 def test_a_lost_manifest_does_not_block_the_next_change(site: SiteProject, tmp_path: Path) -> None:
     project = copy_of(site, tmp_path / "copy")
     shutil.rmtree(project.root / ".referral")

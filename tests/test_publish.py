@@ -99,9 +99,12 @@ def test_host_hints_keep_private_pages_out_of_search_engines(project: SiteProjec
     project.write_data(fixture_text("small.yaml"))
     assert project.mkdocs_build("--strict").returncode == 0
     robots = project.read_site("robots.txt")
-    assert robots == "User-agent: *\nAllow: /\nSitemap: https://partners.example.com/sitemap.xml\n"
+    assert (
+        robots
+        == "# generated_by: referral-newsletter\nUser-agent: *\nAllow: /\nSitemap: https://partners.example.com/sitemap.xml\n"
+    )
     headers = project.read_site("_headers").splitlines()
-    assert headers[0] == "/p/*"
+    assert headers[:2] == ["# generated_by: referral-newsletter", "/p/*"]
     assert "  X-Robots-Tag: noindex, nofollow, noarchive" in headers
 
 

@@ -4,6 +4,7 @@ mark when the manifest is lost (stale ones removed, a file without the mark neve
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from conftest import TEST_SECRET, SiteProject, fixture_text
 from generator import validate
 from generator.markdown import GENERATED_BY, front_matter
 from generator.render import SiteLayout, render_site
-from generator.writer import GENERATED_MARK, ForeignFileError, write_files
+from generator.writer import GENERATED_MARK, ForeignFileError, marked_pages, write_files
 
 AS_OF = dt.date(2026, 11, 20)
 PAGE = front_matter({"title": "x"}) + "body\n"
@@ -34,6 +35,11 @@ def test_every_generated_page_carries_the_mark(tmp_path: Path) -> None:
     pages = {path: text for path, text in files.items() if path.endswith(".md")}
     assert len(pages) > 5
     assert not [path for path, text in pages.items() if not text.encode().startswith(GENERATED_MARK)]
+    # Every other file the generator writes carries the mark in its own format.
+    assert {path for path in files if not path.endswith(".md")} >= {"robots.txt", "_headers"}
+    docs = tmp_path / "content"
+    write_files(docs, files, tmp_path / "manifest.json")
+    assert sorted(marked_pages(docs, {posixpath.dirname(path) for path in files})) == sorted(files)
 
 
 def test_without_a_manifest_stale_marked_pages_go_and_unmarked_files_stay(tmp_path: Path) -> None:
