@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from pathlib import Path
@@ -51,6 +52,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.command = "build"
         self.outcome: pipeline.Outcome | None = None
         self.watcher: serve_watch.OwnWritesIgnored | None = None
+        self.pinned_build_date = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -59,6 +61,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     # the generated posts on disk like any hand-written one.
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._pin_build_date()
         project = self._project(config)
         try:
             outcome = self._generate(project, config)
@@ -76,6 +79,14 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         for item in due_referrals(outcome.data, pipeline.today()):
             log.info("%s: %s", project.display_name, item.describe())
         return config
+
+    def _pin_build_date(self) -> None:
+        """MkDocs and the feed plugin stamp the build time unless SOURCE_DATE_EPOCH is set: then
+        the start of today stands in, so the same input gives the same bytes all day."""
+        if self.pinned_build_date or not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+            start = dt.datetime.combine(dt.date.today(), dt.time(), dt.UTC)
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(start.timestamp()))
+            self.pinned_build_date = True
 
     def _generate(self, project: pipeline.Project, config: MkDocsConfig) -> pipeline.Outcome:
         """One generator run; under ``mkdocs serve`` its own writes are announced to the watcher."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,17 @@ def test_host_hints_keep_private_pages_out_of_search_engines(project: SiteProjec
     headers = project.read_site("_headers").splitlines()
     assert headers[:2] == ["# generated_by: referral-newsletter", "/p/*"]
     assert "  X-Robots-Tag: noindex, nofollow, noarchive" in headers
+
+
+def test_without_source_date_epoch_a_rebuild_the_same_day_is_byte_identical(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    feeds = []
+    for _ in range(2):
+        assert project.mkdocs_build("--strict", SOURCE_DATE_EPOCH="").returncode == 0
+        feeds.append({name: project.read_site(name) for name in ("feed_rss_created.xml", "sitemap.xml")})
+        time.sleep(1.1)  # feeds stamped with the build second would differ
+    assert feeds[0] == feeds[1]
+    assert "<lastBuildDate>" in feeds[0]["feed_rss_created.xml"]
 
 
 @pytest.fixture(scope="module")
