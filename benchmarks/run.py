@@ -103,8 +103,10 @@ def phase_generate(root: Path) -> Result:
     from generator import project
 
     timers = Timers()
-    for attribute in ("load", "render_site", "write_files"):
-        timers.wrap(project, attribute, attribute)
+    # Older checkouts (--repo) call render_site and write_files; this one render_bytes and write_bytes.
+    renamed = {"render_bytes": "render_site", "write_bytes": "write_files"}
+    for attribute in ("load", "render_site", "write_files", *renamed):
+        timers.wrap(project, attribute, renamed.get(attribute, attribute))
     base = _max_rss_mb()
     with timers.measure("seconds"):
         outcome = project.generate(project.Project.at(root), project.today(), os.environ)
