@@ -7,8 +7,11 @@ field added without one is refused here rather than published by default.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import typing
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel
@@ -65,4 +68,88 @@ def _nested_model(annotation: object) -> type[BaseModel] | None:
     return None
 
 
-__all__ = ["MEANINGS", "Audience", "UndeclaredField", "audience", "declared"]
+@dataclass(frozen=True)
+class TextValue:
+    """One text in the data, where it is (``referrals[3].updates[1].note``), who may read it,
+    and the records holding it, outermost first (for consent and whose page it belongs to)."""
+
+    path: str
+    text: str = dataclasses.field(repr=False)  # kept out of logs and tracebacks
+    audience: Audience
+    records: tuple[BaseModel, ...]
+
+
+def text_values(root: BaseModel) -> Iterator[TextValue]:
+    """Every text value under ``root`` (ids included) with its field's declared audience."""
+    for name, who, nested in _plan(type(root)):
+        yield from _values_of(getattr(root, name), name, who, nested, ())
+
+
+def _values_of(
+    value: object, path: str, who: Audience | None, nested: bool, records: tuple[BaseModel, ...]
+) -> Iterator[TextValue]:
+    if isinstance(value, str) and who is not None:
+        yield TextValue(path, value, who, records)
+    elif nested and isinstance(value, BaseModel):
+        for name, inner_who, inner_nested in _plan(type(value)):
+            inner = getattr(value, name)
+            yield from _values_of(inner, f"{path}.{name}", inner_who, inner_nested, (*records, value))
+    elif nested and isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from _values_of(item, f"{path}[{index}]", who, nested, records)
+
+
+@functools.cache
+def _plan(model: type[BaseModel]) -> tuple[tuple[str, Audience | None, bool], ...]:
+    """Per field: its name, its audience (None for a field holding records), and whether it holds records."""
+    plan: list[tuple[str, Audience | None, bool]] = []
+    for name, info in model.model_fields.items():
+        if _nested_model(info.annotation) is not None:
+            plan.append((name, None, True))
+            continue
+        extra = info.json_schema_extra
+        who = extra.get("audience") if isinstance(extra, dict) else None
+        if who not in MEANINGS:
+            raise UndeclaredField(f"{model.__name__}.{name} declares no audience")
+        plan.append((name, who, False))
+    return tuple(plan)
+
+
+def public_fields(model: type[BaseModel], *, consented: bool) -> tuple[str, ...]:
+    """The fields of ``model`` a public page may print: ``public`` ones, and ``consent`` ones
+    when the record's consent is given. Fields holding records are never included."""
+    readable = ("public", "consent") if consented else ("public",)
+    return tuple(name for name, who, _ in _plan(model) if who in readable)
+
+
+# Headings of the README's privacy table, one row per audience, most open first.
+_TABLE_ROWS: tuple[tuple[Audience, str], ...] = (
+    ("public", "Public"),
+    ("consent", "Public only with consent"),
+    ("partner", "The partner's own page"),
+    ("owner", "The owner's pages only"),
+    ("never", "Never published"),
+)
+
+
+def privacy_table(root: type[BaseModel]) -> str:
+    """The README's privacy table, generated from the declarations: who reads which field."""
+    fields = declared(root)
+    lines = ["| who may read it | where | fields |", "| --- | --- | --- |"]
+    for who, heading in _TABLE_ROWS:
+        names = ", ".join(f"`{path}`" for path, declared_who in fields.items() if declared_who == who)
+        lines.append(f"| **{heading}** | {MEANINGS[who]} | {names} |")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = [
+    "MEANINGS",
+    "Audience",
+    "TextValue",
+    "UndeclaredField",
+    "audience",
+    "declared",
+    "privacy_table",
+    "public_fields",
+    "text_values",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .models import Partner
@@ -72,12 +73,42 @@ def _append_branch(
 
 
 def public_forest(tree: ReferralTree) -> list[str]:
-    """One drawing per family of partners (a root with at least one partner it brought in)."""
-    drawings = []
-    for root in tree.roots:
-        if not tree.children_of(root):
+    """The whole public tree in one drawing: every family side by side, branching as it grew.
+
+    Partners who did not consent and have no consenting partner below them are grouped into
+    one box per parent ("3 partners"), so the drawing shows shape, not a row of anonymous boxes.
+    """
+    families = [root for root in tree.roots if tree.children_of(root)]
+    if not families:
+        return []
+    named_below = _with_public_below(tree)
+    nodes: list[Node] = []
+    _append_group(tree, families, None, nodes, named_below)
+    return [tree_svg(nodes, "Our referral tree: who introduced whom")]
+
+
+def _with_public_below(tree: ReferralTree) -> set[str]:
+    """Partners who consented, or have a consenting partner somewhere below them."""
+    found: set[str] = set()
+    for partner_id in reversed(list(tree.walk())):
+        below = tree.children_of(partner_id)
+        if tree.partners[partner_id].public or any(child in found for child in below):
+            found.add(partner_id)
+    return found
+
+
+def _append_group(
+    tree: ReferralTree, members: Sequence[str], parent: int | None, nodes: list[Node], named_below: set[str]
+) -> None:
+    """Shown members (with their branches) in order, then one box for the unnamed rest."""
+    hidden = 0
+    for partner_id in members:
+        if partner_id not in named_below:
+            hidden += 1 + tree.branches[partner_id].partners
             continue
-        nodes = [Node(shown_name(tree.partners[root]), None)]
-        _append_branch(tree, root, 0, nodes, None)
-        drawings.append(tree_svg(nodes, f"Referral tree started by {shown_name(tree.partners[root])}"))
-    return drawings
+        if len(nodes) >= MAX_DRAWN:
+            return
+        nodes.append(Node(shown_name(tree.partners[partner_id]), parent))
+        _append_group(tree, tree.children_of(partner_id), len(nodes) - 1, nodes, named_below)
+    if hidden and len(nodes) < MAX_DRAWN:
+        nodes.append(Node(PRIVATE_LABEL if hidden == 1 else f"{hidden} partners", parent))

@@ -1,8 +1,8 @@
-"""What an engine leaves behind, made safe: feed dates, Zensical's cache, a failed build.
+"""What Zensical leaves behind, made safe: feeds dated at build time, private pages in its cache.
 
 Zensical 0.0.73 dates its feeds' channel at build time and caches every rendered page,
 private ones included, in ``.cache/`` at the project root. These functions fix both after a
-build; ``quarantine`` moves a failed build out of the folder a host would publish.
+build (private cache entries wait in ``.referral/`` between builds).
 """
 
 from __future__ import annotations
@@ -18,6 +18,10 @@ from . import project as pipeline
 
 # Channel-level dates only: the items' own pubDate come from the posts and are reproducible.
 _CHANNEL_DATE = re.compile(r"<(pubDate|lastBuildDate)>[^<]*</\1>")
+# A private page's path, p/<26 base32 characters>, as written in a cache entry (JSON may
+# escape the slash). Public pages never name one: the leak guard makes sure of it.
+_PRIVATE_PAGE = re.compile(rb"(?<![A-Za-z0-9])p(?:/|\\/)([a-z2-7]{26})(?![a-z0-9])")
+PARKED_CACHE = "zensical-cache"  # in the state folder: private cache entries between builds
 
 
 def build_time(environ: Mapping[str, str]) -> dt.datetime:
@@ -44,13 +48,45 @@ def fix_feed_dates(site_dir: Path, environ: Mapping[str, str]) -> int:
     return changed
 
 
-def clean_cache(cache_dir: Path, outcome: pipeline.Outcome) -> int:
-    """Remove every cache entry that holds a confidential value or a private page's address
-    (the leak guard's own scan, with no file at home); Zensical rebuilds them next time."""
+def restore_cache(cache_dir: Path, state_dir: Path) -> int:
+    """Before a build: put the private entries parked by ``clean_cache`` back, so Zensical
+    need not render every private page again (at 1,000 partners, half the build)."""
+    parked = state_dir / PARKED_CACHE
+    entries = sorted(parked.iterdir()) if parked.is_dir() else []
+    if entries:
+        cache_dir.mkdir(exist_ok=True)
+    for entry in entries:
+        entry.replace(cache_dir / entry.name)
+    return len(entries)
+
+
+def clean_cache(cache_dir: Path, state_dir: Path, outcome: pipeline.Outcome) -> int:
+    """After a build: no private page and no confidential value stays in ``cache_dir``.
+    Entries of current private pages are parked in the state folder (private, never
+    published, like the secret beside them); any other entry holding a confidential value
+    or an old private page is removed. The number of entries taken out of the cache."""
     if not cache_dir.is_dir():
         return 0
+    current = _private_tokens(outcome)
+    parked = state_dir / PARKED_CACHE
+    parked.mkdir(mode=0o700, parents=True, exist_ok=True)
+    taken = 0
+    for path in guard.site_files(cache_dir):
+        tokens = {match[1].decode() for match in _PRIVATE_PAGE.finditer(path.read_bytes())}
+        if tokens:  # a private page: its address identifies it without the full scan
+            if tokens <= current:
+                path.replace(parked / path.name)
+            else:
+                path.unlink()
+            taken += 1
     leaks = guard.guard_site(cache_dir, outcome.data, outcome.layout)
-    entries = sorted({leak.file for leak in leaks})
-    for entry in entries:
+    for entry in sorted({leak.file for leak in leaks}):
         (cache_dir / entry).unlink(missing_ok=True)
-    return len(entries)
+        taken += 1
+    return taken
+
+
+def _private_tokens(outcome: pipeline.Outcome) -> set[str]:
+    layout = outcome.layout
+    pages = [layout.partner_page(partner) for partner in outcome.data.partners]
+    return {Path(page).stem for page in (*pages, layout.insights_page)}

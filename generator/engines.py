@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import guard
 from . import project as pipeline
-from .engine_output import clean_cache, fix_feed_dates
+from .engine_output import clean_cache, fix_feed_dates, restore_cache
 from .links import read_site_config, site_public_text
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
@@ -114,13 +114,17 @@ def build(engine: Engine, site: Site, environ: Mapping[str, str]) -> str:
         _run_or_quarantine(command, site, environ)
         return f"Built {site.site_dir.name}/ with {engine.name} (the plugin generated and guarded it)."
     outcome = _generate(site, environ)
-    _run_or_quarantine([str(program), "build", "--strict", "-f", str(site.config_file)], site, environ)
+    cache = site.root / ".cache"
+    restore_cache(cache, site.project.state_dir)
+    try:
+        _run_or_quarantine([str(program), "build", "--strict", "-f", str(site.config_file)], site, environ)
+    finally:
+        removed = clean_cache(cache, site.project.state_dir, outcome)
     fix_feed_dates(site.site_dir, environ)
-    removed = clean_cache(site.root / ".cache", outcome)
     _guard_or_quarantine(site, outcome)
     return (
         f"Built {site.site_dir.name}/ with {engine.name}: {outcome.report}; "
-        f"{removed} private entries removed from .cache/; leak guard passed."
+        f"{removed} private entries taken out of .cache/; leak guard passed."
     )
 
 
@@ -178,6 +182,7 @@ def serve(engine: Engine, site: Site, environ: Mapping[str, str], dev_addr: str 
         command = [str(program), "serve", "--livereload", "-f", str(site.config_file), *address]
         return subprocess.run(command, cwd=site.root, env=engine_environ(environ), check=False).returncode
     latest = [_generate(site, environ)]
+    restore_cache(site.root / ".cache", site.project.state_dir)
     command = [str(program), "serve", "-f", str(site.config_file), *address]
     server = subprocess.Popen(command, cwd=site.root, env=engine_environ(environ))
     # A plain `kill` (SIGTERM) ends the preview like Ctrl-C: the cache is still cleaned.
@@ -188,7 +193,7 @@ def serve(engine: Engine, site: Site, environ: Mapping[str, str], dev_addr: str 
         if server.poll() is None:
             server.terminate()
         server.wait()
-        clean_cache(site.root / ".cache", latest[-1])
+        clean_cache(site.root / ".cache", site.project.state_dir, latest[-1])
     return server.returncode if server.returncode and server.returncode > 0 else 0
 
 

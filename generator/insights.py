@@ -49,6 +49,8 @@ class Insights:
     by_partner: tuple[Conversion, ...]
     days_to_meeting: float | None
     days_to_win: float | None
+    meetings_timed: int  # referrals the meeting median rests on
+    wins_timed: int  # and the win median
     per_month: tuple[MonthOutcomes, ...]
     branches: tuple[tuple[str, int, int], ...]  # (partner name, partners below, clients won below)
     total: Conversion
@@ -79,12 +81,15 @@ def _grouped(referrals: Iterable[Referral], key: Callable[[Referral], str]) -> d
     return groups
 
 
-def _days_until(referrals: Iterable[Referral], stage: str) -> float | None:
-    days = [
+def _days_to(referrals: Iterable[Referral], stage: str) -> list[int]:
+    return [
         next((u.date - r.introduced).days for u in r.updates if u.stage == stage)
         for r in referrals
         if any(u.stage == stage for u in r.updates)
     ]
+
+
+def _median(days: list[int]) -> float | None:
     return statistics.median(days) if days else None
 
 
@@ -106,8 +111,10 @@ def compute_insights(data: PartnersFile, tree: ReferralTree) -> Insights:
         by_method=tuple(conversion(m, methods[m]) for m in (*METHODS, "unknown") if m in methods),
         by_asking=tuple(conversion(a, asking[a]) for a in ("asked", "earned", "not recorded") if a in asking),
         by_partner=tuple(by_partner),
-        days_to_meeting=_days_until(referrals, "met"),
-        days_to_win=_days_until(referrals, "won"),
+        days_to_meeting=_median(_days_to(referrals, "met")),
+        days_to_win=_median(_days_to(referrals, "won")),
+        meetings_timed=len(_days_to(referrals, "met")),
+        wins_timed=len(_days_to(referrals, "won")),
         per_month=_per_month(referrals),
         branches=tuple(row for row in branches if row[1])[:10],
         total=conversion("all", referrals),

@@ -2,9 +2,9 @@
 
 Built files and confidential values go through the same ``fold``: escapes undone (JSON, HTML,
 URL, nested up to ``UNESCAPE_ROUNDS`` deep), invisible characters (soft hyphens, zero-width
-spaces) dropped, case folded, whitespace runs collapsed. Markup is searched twice: as written
-(attributes hold addresses and ids) and as a reader sees it, without comments and tags
-(``Jo<strong>hn</strong>`` reads "John", ``Dana</td><td>Wu`` reads "Dana Wu").
+spaces) dropped, case folded, whitespace runs collapsed. In built files, comments go and tags
+without attributes read as a reader sees them (``Jo<strong>hn</strong>`` reads "John",
+``Dana</td><td>Wu`` reads "Dana Wu"); tags with attributes stay, as they hold addresses and ids.
 Each value is also looked for in the other forms a page may give it: its heading id
 (Python-Markdown's ``slugify``) and, for names, the 20-character label of the SVG tree.
 No MkDocs here.
@@ -28,6 +28,7 @@ UNESCAPE_ROUNDS = 8  # each round is linear; real pages need at most 2, hostile 
 # ANCHOR characters; a longer value is found by its first ANCHOR characters, then str.find
 # (linear, two-way search) confirms the whole value.
 ANCHOR = 48
+CHECK_BUDGET = 64  # anchor hits without a match, per file, before the str.find fallback
 # Shorter forms must stand as a word: "Anne" is not found in "Annex". Longer ones are found
 # even touching a letter or digit, and any form may touch CJK text (written without spaces).
 WORD_BOUNDED = 12
@@ -36,60 +37,74 @@ _JSON_ESCAPE = re.compile(  # a literal first: fast search
 )
 _JSON_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "/": "/", "\\": "\\"}
 _URL_ESCAPES = re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")  # a literal first: fast search
-# Inline elements join the text around them; every other tag separates words, as in a browser.
-# "[^<>]*" keeps the match linear: it never runs past the next "<".
+# Tags without attributes are read as a reader sees them: inline elements join the text around
+# them ("Jo<strong>hn</strong>" is "John"), every other one separates words ("Dana</td><td>Wu"
+# is "Dana Wu"). Tags with attributes stay as written, so addresses and heading ids in them are
+# searched too; one view of the text, not two, keeps the scan near the cost of reading it.
 _INLINE_TAG = re.compile(
     r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong"
-    r"|sub|sup|time|u|var|wbr)(?:\s[^<>]*)?/?>",
-    re.IGNORECASE,
+    r"|sub|sup|time|u|var|wbr)\s*/?>"
 )
-_TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
+_BARE_TAG = re.compile(r"</?[a-z][a-z0-9]*\s*/?>")  # the text is case-folded by then
 _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
 )
+# SVG path data (a sixth of a Material page: its icons) is drawing commands, never text a
+# reader or a crawler sees; dropping it first makes every later pass shorter.
+_PATH_DATA = re.compile(r'\sd="[-0-9A-Za-z.,\s]*"')
 _SLUG_DROP = re.compile(r"[^\w\s-]")
 _SLUG_JOIN = re.compile(r"[-\s]+")
 
 
 def plain(text: str) -> str:
     """Escapes undone (repeatedly: "&amp;#45;" is "-") and whitespace runs collapsed."""
-    for _ in range(UNESCAPE_ROUNDS):
-        before, text = text, _unescape(text)
-        if text == before:
-            break
-    return " ".join(text.split())
+    return " ".join(_unescaped(text).split())
 
 
 def fold(text: str) -> str:
-    """``plain`` text in one case, without invisible characters."""
-    return " ".join(_INVISIBLE.sub("", plain(text)).casefold().split())
+    """``plain`` text in lower case, without invisible characters."""
+    return " ".join(_INVISIBLE.sub("", _unescaped(text)).lower().split())
 
 
 def page_text(text: str) -> str:
-    """A built file's text to search: folded as written (attributes, addresses and ids are in
-    the tags), then, for markup, once more as a reader sees it (without comments and tags)."""
-    text = fold(text)
-    if "<" not in text:
-        return text
-    shown = _TAG.sub(" ", _INLINE_TAG.sub("", _without_comments(text)))
-    return text + "\n" + " ".join(shown.split())
+    """A built file's text to search: folded, without comments, tags without attributes read as
+    a reader sees them (see ``_BARE_TAG``)."""
+    if "<" in text:
+        text = _PATH_DATA.sub(" ", text)
+    text = _unescaped(text).lower()
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    if "<" in text:
+        text = _BARE_TAG.sub(" ", _INLINE_TAG.sub("", _without_comments(text)))
+    return " ".join(text.split())
 
 
 def forms(value: str, label: int | None = None) -> set[str]:
     """The folded forms to look for: the value, its heading ids, and its tree label when the
     value is a name longer than ``label`` characters (shown cut, with an ellipsis)."""
-    found = {fold(value), fold(_slug(value, ascii_only=True)), fold(_slug(value, ascii_only=False))}
+    base = fold(value)
+    found = {base, _slug(base, ascii_only=True)}
+    if not base.isascii():  # else both slugs are the same
+        found.add(_slug(base, ascii_only=False))
     if label is not None and len(value) > label:
         found.add(fold(value[: label - 1]))
     return {form for form in found if form}
 
 
-def _slug(value: str, *, ascii_only: bool) -> str:
+def _slug(folded: str, *, ascii_only: bool) -> str:
     """Python-Markdown's toc ``slugify`` (the default heading ids; unicode=True for the other)."""
-    text = fold(value)
+    text = folded
     if ascii_only:
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _SLUG_JOIN.sub("-", _SLUG_DROP.sub("", text).strip().lower())
+    return _SLUG_JOIN.sub("-", _SLUG_DROP.sub("", text).strip())
+
+
+def _unescaped(text: str) -> str:
+    for _ in range(UNESCAPE_ROUNDS):
+        before, text = text, _unescape(text)
+        if text == before:
+            break
+    return text
 
 
 def _without_comments(text: str) -> str:
@@ -135,11 +150,13 @@ class Matcher:
         for value, its_forms in value_forms.items():
             for form in set(its_forms):
                 self._values[form].append(value)
-        self._long: dict[str, list[str]] = defaultdict(list)  # anchor → longer forms
+        # anchor → length → the longer forms starting with it. Stock notes share their opening
+        # words by the thousand: a hit is checked by one slice per length, not one per form.
+        self._long: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
         self._automaton = ahocorasick.Automaton()
         for form in sorted(self._values):
             if len(form) > ANCHOR:
-                self._long[form[:ANCHOR]].append(form)
+                self._long[form[:ANCHOR]][len(form)].add(form)
             self._automaton.add_word(form[:ANCHOR], form[:ANCHOR])
         if len(self._automaton):
             self._automaton.make_automaton()
@@ -152,17 +169,38 @@ class Matcher:
         """``(start, end, value)`` for each place a form of a value occurs in ``text``."""
         if self._automaton.kind != ahocorasick.AHOCORASICK:
             return
-        anchored: dict[str, int] = {}
+        anchored: dict[str, list[int]] = defaultdict(list)
         for last, key in self._automaton.iter(text):
             start = last + 1 - len(key)
             if key in self._values and _standalone(text, start, last + 1, key):
                 yield from ((start, last + 1, value) for value in self._values[key])
             if key in self._long:
-                anchored.setdefault(key, start)
-        for key, first in anchored.items():
-            for form in self._long[key]:
-                for start in _find_all(text, form, first):
-                    yield from ((start, start + len(form), value) for value in self._values[form])
+                anchored[key].append(start)
+        for key, starts in anchored.items():
+            for start, form in self._long_forms(text, self._long[key], starts):
+                yield from ((start, start + len(form), value) for value in self._values[form])
+
+    @staticmethod
+    def _long_forms(
+        text: str, by_length: dict[int, set[str]], starts: list[int]
+    ) -> Iterator[tuple[int, str]]:
+        """Longer forms at the anchor's hits, without overlaps. Text that repeats the anchor
+        many times without a match (a near copy of a repetitive note) would make slicing
+        quadratic: past CHECK_BUDGET misses, each form is looked for once with str.find."""
+        reached, misses = 0, 0
+        for start in starts:
+            if start < reached:
+                continue
+            if misses > CHECK_BUDGET:
+                for form in sorted({form for forms in by_length.values() for form in forms}):
+                    yield from ((found, form) for found in _find_all(text, form, start))
+                return
+            matched = [(length, text[start : start + length]) for length in by_length]
+            found = [piece for length, piece in matched if piece in by_length[length]]
+            misses += not found
+            for piece in found:
+                reached = max(reached, start + len(piece))
+                yield start, piece
 
 
 def _find_all(text: str, form: str, start: int) -> Iterator[int]:

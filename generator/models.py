@@ -69,10 +69,15 @@ def _parse_number(value: Any) -> Any:
     return value
 
 
+INTEGER_DIGITS = 9  # epoch and day counts are small; int() of 5,000 digits fails in jargon
+
+
 def _parse_integer(value: Any) -> Any:
     if isinstance(value, str):
         if not re.fullmatch(r"[+-]?\d+", value):
             raise ValueError(f"'{value}' is not a whole number")
+        if len(value.lstrip("+-").lstrip("0")) > INTEGER_DIGITS:
+            raise ValueError(f"is a number of more than {INTEGER_DIGITS} digits; use a small whole number")
         return int(value)
     return value
 

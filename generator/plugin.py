@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
@@ -16,13 +17,28 @@ from mkdocs.plugins import BasePlugin, event_priority
 from . import guard, serve_watch
 from . import project as pipeline
 from .due import due_referrals
-from .feeds import feed_author
+from .models import Newsletter
+from .presentation import brand_name, feed_author
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .site_secret import THROWAWAY_WARNING, MissingSecret
 from .writer import ForeignFileError, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
+
+
+def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
+    """The business in the header (Material prints site_name there), and its logo if given.
+
+    Material prints site_name unescaped in places and with ``| e`` in others: escaped once and
+    marked safe, it reads right in both (and in the feed's autoescaped title).
+    """
+    config.site_name = markupsafe.escape(brand_name(newsletter, config.site_name))
+    if newsletter.logo:
+        if not (Path(config.docs_dir) / newsletter.logo).is_file():
+            # A warning, so `--strict` (CI) refuses a header with a broken picture.
+            log.warning("newsletter.logo: '%s' is not a file in %s/", newsletter.logo, config.docs_dir)
+        config.theme["logo"] = newsletter.logo
 
 
 class ReferralNewsletterConfig(base.Config):
@@ -55,6 +71,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         elif outcome.secret.origin == "throwaway":
             log.info(THROWAWAY_WARNING)
         self.outcome = outcome
+        _show_brand(config, outcome.data.newsletter)
         log.info("Generated pages from %s: %s", project.display_name, outcome.summary)
         for item in due_referrals(outcome.data, pipeline.today()):
             log.info("%s: %s", project.display_name, item.describe())

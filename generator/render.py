@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import posixpath
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -16,10 +17,12 @@ from . import words
 from .addresses import private_token
 from .branch import partner_branch, public_forest, shown_name
 from .calendar_files import event_calendar, event_paths
+from .contact import contact_mailto, introduction_mailto, phone_link
 from .host_files import netlify_headers, robots_txt
 from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
-from .models import Event, Partner, PartnersFile, Referral
+from .models import Event, Newsletter, Partner, PartnersFile, Referral
+from .public_views import PublicViews
 from .svg_charts import bar_chart, stacked_columns
 from .todo import QUIET_MONTHS, owner_todo
 from .tree import PartnerLedger, ReferralTree
@@ -84,6 +87,11 @@ class _Site:
     issues: list[MonthlyIssue]
     calendars: dict[int, str]  # index of the event in data.events → its .ics path
 
+    @functools.cached_property
+    def public(self) -> PublicViews:
+        """Public templates get views holding only public fields, never models."""
+        return PublicViews({partner.id: partner for partner in self.data.partners})
+
     def events_after(
         self, after: dt.date, source: str, days: int | None = None
     ) -> list[tuple[Event, Markdown]]:
@@ -134,7 +142,13 @@ def render_pages(data: PartnersFile, layout: SiteLayout) -> RenderedOnRead:
         "_headers": functools.partial(netlify_headers, layout.site_url, layout.private_dir),
     }
     for index, event in enumerate(data.events):
-        files[calendars[index]] = functools.partial(event_calendar, event, data.newsletter.owner)
+        files[calendars[index]] = functools.partial(
+            event_calendar,
+            event,
+            data.newsletter.owner,
+            timezone=data.newsletter.timezone,
+            stamp=dt.datetime.combine(layout.as_of, dt.time(), dt.UTC),
+        )
     for issue in site.issues:
         files[layout.post_page(issue)] = functools.partial(_render_post, site, issue)
     for partner in data.partners:
@@ -179,6 +193,7 @@ def _environment() -> jinja2.Environment:
         month_summary=_prose(words.month_summary),
         quiet_months=QUIET_MONTHS,
         rate=_prose(words.rate_with_count),
+        event_when=_prose(words.event_when),
     )
     return env
 
@@ -193,6 +208,12 @@ def _prose(sentence: Callable[..., str | None]) -> Callable[..., Markdown | None
     return written
 
 
+def _contact(newsletter: Newsletter) -> dict[str, Markdown | None]:
+    """Links for contact.md.j2: generated and percent-encoded, HTML-escaped for an attribute."""
+    links = {"email_link": contact_mailto(newsletter), "phone_link": phone_link(newsletter)}
+    return {key: _attribute(url) for key, url in links.items()}
+
+
 def _link(source: str, target: str) -> Markdown:
     """A Markdown link target from one docs file to another (MkDocs resolves it)."""
     return Markdown(posixpath.relpath(target, posixpath.dirname(source) or "."))
@@ -201,18 +222,20 @@ def _link(source: str, target: str) -> Markdown:
 def _render_home(site: _Site) -> str:
     data = site.data
     meta = {"title": escape_html(data.newsletter.title), "hide": ["navigation", "toc"]}
+    public = site.public.of
     return site.env.get_template("home.md.j2").render(
         meta=Markdown(front_matter(meta)),
-        newsletter=data.newsletter,
+        newsletter=public(data.newsletter),
         partners=len(data.partners),
         referrals=len(data.referrals),
         wins=sum(stage_of(r) == "won" for r in data.referrals),
-        latest=[
-            (issue, _link("index.md", site.layout.post_page(issue))) for issue in reversed(site.issues[-6:])
-        ],
-        events=site.events_after(site.layout.as_of - dt.timedelta(days=1), "index.md"),
+        latest=public(
+            [(issue, _link("index.md", site.layout.post_page(issue))) for issue in reversed(site.issues[-6:])]
+        ),
+        events=public(site.events_after(site.layout.as_of - dt.timedelta(days=1), "index.md")),
         follow_page=Markdown(FOLLOW_PAGE),
         tree_page=Markdown(TREE_PAGE),
+        **_contact(data.newsletter),
     )
 
 
@@ -276,13 +299,15 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         "authors": [AUTHOR_KEY],
         "description": escape_html(f"Referral partner news for {issue.month.label}"),
         # Feed readers show an item's description: the issue's summary, not a bare label.
-        "rss": {"feed_description": escape_html(_feed_summary(issue))},
+        # Only the feed plugin reads this, and it escapes for XML itself: plain text here.
+        "rss": {"feed_description": _feed_summary(issue)},
     }
+    public = site.public.of
     return site.env.get_template("post.md.j2").render(
         meta=Markdown(front_matter(meta)),
-        issue=issue,
-        newsletter=data.newsletter,
-        events=site.events_after(issue.month.last_day, source, days=92),
+        issue=public(issue),
+        newsletter=public(data.newsletter),
+        events=public(site.events_after(issue.month.last_day, source, days=92)),
         tree_page=_link(source, TREE_PAGE),
     )
 
@@ -300,7 +325,7 @@ def _render_follow(site: _Site) -> str:
     feed = site.layout.feed_file
     return site.env.get_template("follow.md.j2").render(
         meta=Markdown(front_matter(meta)),
-        newsletter=site.data.newsletter,
+        newsletter=site.public.of(site.data.newsletter),
         # Raw links: MkDocs checks Markdown links against pages, and the feed is not one. The
         # page is built at follow/index.html, one folder down.
         feed_link=Markdown(f"../{feed}"),
@@ -335,7 +360,13 @@ def _render_partner(site: _Site, partner: Partner) -> str:
         branch_svg=Markdown(branch.svg),
         events=site.events_after(site.layout.as_of - dt.timedelta(days=1), source),
         as_of=site.layout.as_of,
+        introduce_link=_attribute(introduction_mailto(site.data.newsletter, partner)),
+        **_contact(site.data.newsletter),
     )
+
+
+def _attribute(url: str | None) -> Markdown | None:
+    return Markdown(html.escape(url)) if url else None
 
 
 def _referral_view(referral: Referral) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from . import models, rules, source
 from .problems import FieldPath, InvalidData, Problem
 
 Record = TypeVar("Record", bound=BaseModel)
+QUOTE_MAX = 60  # a message quotes a value; a 600,000-character one would bury the others
 
 _TYPE_WORDS = {
     "list_type": "expected a list (items starting with '- ')",
@@ -151,6 +152,16 @@ def _inner_model(annotation: Any) -> type[BaseModel]:
 
 
 def _message(detail: Any) -> str:
+    """The message for one field error, quoting at most the start of a very long value."""
+    message, value = _full_message(detail), detail.get("input")
+    if isinstance(value, str) and len(value) > QUOTE_MAX:
+        short = f"{value[:QUOTE_MAX]}…"
+        message = message.replace(f"'{value}'", f"'{short}' ({len(value):,} characters)")
+        message = message.replace(value, short)
+    return message
+
+
+def _full_message(detail: Any) -> str:
     kind = detail["type"]
     value = detail.get("input")
     if kind == "literal_error":

@@ -81,8 +81,8 @@ class MonthlyIssue:
     good_news: tuple[tuple[Referral, Partner], ...]
     spotlights: tuple[Partner, ...] = ()
     events: tuple[Event, ...] = ()
-    # Consenting partners further up the tree from this month's wins: their introductions
-    # started it all.
+    # Consenting partners further up the tree from this month's wins: their earlier
+    # introductions led to these wins.
     tree_thanks: tuple[Partner, ...] = ()
 
 

@@ -143,23 +143,26 @@ def introduction_line(introduced: dt.date, method: str | None, asked: bool | Non
 def greeting_name(name: str, greeting: str | None = None) -> str:
     """What to call a partner: their ``greeting``, else a plain first name, else the full name.
 
-    The first word is used only when it looks like a given name, so "Dr. Jo Park", "Hall
-    Commercial Realty" style names or one-word names are never cut into something odd.
+    The contract's default is the first word of the name; it is used only when it looks like a
+    given name, so "Dr. Jo Park", "O'Brien Partners" or "anne ortiz" stay whole rather than
+    becoming "Dear Dr.,".
     """
     if greeting and greeting.strip():
         return " ".join(greeting.split())
     words = name.split()
     first = words[0] if words else ""
-    looks_given = len(words) in (2, 3) and first.isalpha() and first.lower() not in _TITLES
+    plain = first.replace("-", "")  # "Jean-Luc" is a first name; "O'Brien" or "J." are not
+    looks_given = len(words) >= 2 and plain.isalpha() and first.lower() not in _TITLES
     return first if looks_given and first[:1].isupper() else " ".join(words)
 
 
-def thanks_for_introductions(count: int, *, this_month: bool = False) -> str:
+def thanks_for_introductions(count: int, name: str | None = None, *, this_month: bool = False) -> str:
     """The thank-you that opens a page or message: never "the 1 introduction"."""
     sent = "you sent us this month" if this_month else "you have sent us"
+    thanks = f"Thank you, {name}," if name else "Thank you"
     if count == 1:
-        return f"Thank you for the introduction {sent}."
-    return f"Thank you for the {count_words(count, 'introduction')} {sent}."
+        return f"{thanks} for the introduction {sent}."
+    return f"{thanks} for the {count_words(count, 'introduction')} {sent}."
 
 
 def still_in_progress(count: int, *, others_mentioned: bool) -> str:
@@ -238,7 +241,7 @@ def introduction_led_to(name: str, wins: int, partners: int) -> str:
     if partners:
         results.append(count_words(partners, "more partner"))
     if not results:
-        return f"You introduced {name} to us; their first introductions are still to come."
+        return f"{capitalized(name)} joined through you; their first introductions are still to come."
     return f"Your introduction of {name} led to {join_names(results)}."
 
 
@@ -309,3 +312,26 @@ def thank_you_line(named: Sequence[str], unnamed: int) -> str:
     others = count_words(unnamed, "more partner") if named else count_words(unnamed, "partner")
     who = join_names([*named, others] if unnamed else list(named))
     return f"A warm thank-you to {who} for the introductions this month."
+
+
+def event_when(day: dt.date, start: dt.time | None = None, end: dt.time | None = None) -> str:
+    """``10 December 2026``, ``10 December 2026, 18:00`` or ``10 December 2026, 18:00 to 21:30``."""
+    when = long_date(day)
+    if start is not None:
+        when += f", {start:%H:%M}"
+        if end is not None:
+            when += f" to {end:%H:%M}"
+    return when
+
+
+def partners_who_sent(count: int) -> str:
+    """The month's givers in a message, thanked as one or as many."""
+    if count == 1:
+        return "One partner sent us an introduction this month. Thank you!"
+    return f"{capitalized(count_words(count, 'partner'))} sent us introductions this month. Thank you all."
+
+
+def where_they_stood(count: int, month: str) -> str:
+    """The opening of a partner's monthly message, in the singular when there is one."""
+    which = "the introduction you gave us" if count == 1 else "the introductions you gave us"
+    return f"Here is where {which} stood at the end of {month}."

@@ -339,10 +339,63 @@ def a11y_pages(served: tuple[Path, str], site_url: str) -> dict[str, str]:
     posts = sorted(path.parent for path in (site / "blog").glob("[0-9]*/[0-9]*/*/index.html"))
     assert posts
     newest = posts[-1].relative_to(site).as_posix()
-    return {"home": "", "post": f"{newest}/", "partner": partner_path(PARTNER["id"])}
+    insights = private_token(TEST_SECRET.encode("utf-8"), "insights", "owner")
+    return {
+        "home": "",
+        "post": f"{newest}/",
+        "partner": partner_path(PARTNER["id"]),
+        "tree": "tree/",
+        "insights": f"p/{insights}/",
+        "follow": "follow/",
+    }
 
 
-@pytest.mark.parametrize("where", ["home", "post", "partner"])
+PAGE_KINDS = ["home", "post", "partner", "tree", "insights", "follow"]
+
+# What a phone reader would see go wrong: the page sliding sideways, a drawing's words cut off,
+# a table whose last columns are hidden with nothing to say there is more.
+LAYOUT_PROBLEMS = """() => {
+    const problems = [];
+    if (document.documentElement.scrollWidth > window.innerWidth) {
+        problems.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${window.innerWidth}`);
+    }
+    for (const svg of document.querySelectorAll('article svg[viewBox]')) {
+        const box = svg.viewBox.baseVal;
+        for (const text of svg.querySelectorAll('text')) {
+            const b = text.getBBox();
+            if (b.x < box.x - 0.5 || b.y < box.y - 0.5 || b.x + b.width > box.x + box.width + 0.5
+                || b.y + b.height > box.y + box.height + 0.5) {
+                problems.push(`SVG text outside its figure: "${text.textContent}"`);
+            }
+        }
+    }
+    for (const table of document.querySelectorAll('article table')) {
+        const wrap = table.closest('.md-typeset__scrollwrap');
+        const box = wrap || table.parentElement;
+        if (table.scrollWidth <= box.clientWidth + 1) continue;
+        const style = getComputedStyle(box);
+        const scrolls = ['auto', 'scroll'].includes(style.overflowX);
+        const shown = style.backgroundImage.includes('gradient');
+        if (!scrolls || !shown) {
+            problems.push(`table clipped without a visible scroll: ${table.innerText.slice(0, 40)}`);
+        }
+    }
+    return problems;
+}"""
+
+
+@pytest.mark.parametrize("where", PAGE_KINDS)
+def test_every_page_kind_fits_the_screen(tab: Tab, a11y_pages: dict[str, str], where: str) -> None:
+    tab.open(a11y_pages[where])
+    assert tab.page.evaluate(LAYOUT_PROBLEMS) == []
+    if where == "post":  # four figures fit a phone without scrolling at all
+        overflow = "[...document.querySelectorAll('article table')].map(t => t.scrollWidth > t.parentElement.clientWidth + 1)"
+        assert not any(tab.page.evaluate(overflow))
+    tab.screenshot(f"fit-{where}", first_screen=True)
+    tab.assert_clean()
+
+
+@pytest.mark.parametrize("where", PAGE_KINDS)
 def test_no_serious_accessibility_violations(scheme_tab: Tab, a11y_pages: dict[str, str], where: str) -> None:
     scheme_tab.open(a11y_pages[where])
     page = scheme_tab.page

@@ -59,6 +59,13 @@ def test_every_secret_marker_of_the_fixture_is_listed_with_its_home(small: Partn
         "referrals[2].prospect": ("SECRET-PROSPECT-FAY", quinn),
         "given[0].to": ("SECRET-GIVEN-JO", steve),
         "given[0].note": ("SECRET-GIVEN-NOTE", steve),
+        # Derived from the declared audiences: ids too (a hidden partner's id names them).
+        "partners[2].id": ("quiet-quinn", quinn),
+        "referrals[0].id": ("r-001", None),
+        "referrals[1].id": ("r-002", None),
+        "referrals[2].id": ("r-003", None),
+        "referrals[3].id": ("r-004", None),
+        "referrals[2].partner": ("quiet-quinn", quinn),
     }
     for index, home in enumerate((anne, steve, quinn)):  # each page's address, at home only there
         expected[f"partners[{index}].page"] = (home.removeprefix("p/").removesuffix("/"), home)
@@ -72,9 +79,34 @@ def test_the_owners_private_page_may_show_hidden_partners_names(small: PartnersF
     owner = LAYOUT.insights_page.removesuffix(".md") + "/"
     items = {item.field: item for item in guard.confidential_values(small, LAYOUT)}
     assert items["partners[2].name"].also == (owner,)
-    assert items["referrals[2].prospect"].also == ()
+    assert items["referrals[2].prospect"].also == (owner,)
+    assert items["referrals[0].updates[0].internal"].also == ()  # "never": not even the owner's pages
     assert items["owner page address"].home == owner
     assert items["owner page address"].value == owner.removeprefix("p/").removesuffix("/")
+
+
+def test_a_hidden_partners_profession_and_greeting_are_guarded(project: SiteProject) -> None:
+    text = DATA.format(prospect="Dana Wu", note="Met").replace(
+        "      - id: hidden\n",
+        "      - id: hidden\n        profession: Orthodontist\n        greeting: Quinnie\n",
+    )
+    fields = by_field(load(project, text))
+    assert fields["partners[1].profession"].value == "Orthodontist"
+    assert fields["partners[1].greeting"].value == "Quinnie"
+    assert "partners[0].profession" not in fields  # no profession given for the public partner
+
+
+def test_every_declared_non_public_text_field_of_the_fixture_is_guarded(small: PartnersFile) -> None:
+    """No hand-kept list: a field is guarded because of its declared audience."""
+    from generator.audience import text_values
+
+    guarded = {item.field for item in guard.confidential_values(small, LAYOUT)}
+    expected = {
+        value.path
+        for value in text_values(small)
+        if value.audience in ("partner", "owner", "never") and len(value.text) >= guard.MIN_LENGTH
+    }
+    assert expected and expected <= guarded
 
 
 def test_public_data_is_not_confidential(small: PartnersFile) -> None:
@@ -420,3 +452,18 @@ def test_a_long_repetitive_value_is_found_in_linear_time(tmp_path: Path) -> None
     matcher = guard.matcher_for([value])
     assert matcher.longest_key() <= 48
     assert guard.scan_site(root, [value]) == [Leak("index.html", "referrals[0].updates[0].note")]
+
+
+def test_many_long_notes_sharing_their_opening_are_told_apart(tmp_path: Path) -> None:
+    """Stock notes share their first words by the thousand; each is still found exactly."""
+    opening = "Took a test ride on the new touring model and talked about financing with "
+    notes = [
+        Confidential(f"{opening}prospect number {i} at length", f"referrals[{i}].updates[0].note", f"p/{i}/")
+        for i in range(300)
+    ]
+    files: dict[str, str | bytes] = {
+        f"p/{i}/index.html": f"<p>{note.value}</p>" for i, note in enumerate(notes)
+    }
+    files["index.html"] = f"<p>{notes[7].value}</p><p>{opening}someone else</p>"
+    root = site(tmp_path, files)
+    assert guard.scan_site(root, notes) == [Leak("index.html", "referrals[7].updates[0].note")]

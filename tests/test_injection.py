@@ -267,3 +267,14 @@ def test_usual_page_front_matter_is_written_without_pyyaml(monkeypatch: pytest.M
     post = {"title": "November 2026", "date": dt.date(2026, 11, 30), "slug": "newsletter-2026-11"}
     assert front_matter(partner).startswith("---\ngenerated_by: referral-newsletter\ntitle: Anne O'Brien\n")
     assert "slug: newsletter-2026-11\n" in front_matter(post)
+
+
+def test_the_business_name_reads_literally_in_the_header_and_tab(hostile_site: SiteProject) -> None:
+    business = yaml.safe_load((hostile_site.root / "partners.yaml").read_text("utf-8"))["newsletter"][
+        "business"
+    ]
+    soup = BeautifulSoup((hostile_site.site / "index.html").read_text("utf-8"), "html.parser")
+    header = soup.select_one(".md-header__topic .md-ellipsis")
+    assert header is not None and header.get_text(strip=True) == business
+    title = soup.find("title")
+    assert title is not None and title.get_text().endswith(business)

@@ -7,11 +7,16 @@ never a traceback, and a refused command changes nothing on disk.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import CI_ONLY, SOURCE_DATE_EPOCH
+from conftest import CI_ONLY, FIXTURES, SOURCE_DATE_EPOCH, SiteProject
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.problems import InvalidData
@@ -295,3 +300,110 @@ def test_a_source_date_epoch_beyond_2100_is_refused_in_words(epoch: str) -> None
 
 def test_a_source_date_epoch_in_range_is_the_day() -> None:
     assert today({"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}) == TODAY
+
+
+# --- length limits and email addresses (the model's types), through `python -m generator check` ---
+
+FIXTURE = (FIXTURES / "small.yaml").read_text("utf-8")
+ANNE_EMAIL = "email: SECRET-EMAIL-ANNE@example.com"
+CHECKED = {
+    "600,000-character prospect": (
+        ("prospect: SECRET-PROSPECT-DANA", "prospect: " + "x" * 600_000),
+        "partners.yaml:35:15: referrals[0].prospect: is 600,000 characters long; shorten it to at most 200",
+    ),
+    "100,000-character note": (
+        ("note: SECRET-NOTE-DANA-MET", "note: " + "Took a test ride. " * 5_556),
+        "partners.yaml:43:15: referrals[0].updates[0].note: is 100,007 characters long; "
+        "shorten it to at most 5,000",
+    ),
+    "600,000-character id": (
+        ("- id: steve-hall", "- id: " + "a" * 600_000),
+        "partners.yaml:18:9: partners[1].id: '" + "a" * 60 + "…' (600,000 characters) is not a valid id",
+    ),
+    "epoch of 5,000 digits": (
+        ("    public: true\n", "    public: true\n    epoch: " + "9" * 5000 + "\n"),
+        "partners.yaml:16:12: partners[0].epoch: is a number of more than 9 digits; use a small whole number",
+    ),
+    "email with a header": (
+        (ANNE_EMAIL, 'email: "a@b.example\\nBcc: x@evil.example"'),
+        "partners.yaml:13:12: partners[0].email: 'a@b.example\nBcc: x@evil.example' is not one plain",
+    ),
+    "two email addresses": (
+        (ANNE_EMAIL, "email: a@b.example, c@d.example"),
+        "partners.yaml:13:12: partners[0].email: 'a@b.example, c@d.example' is not one plain email address",
+    ),
+    "email with a display name": (
+        (ANNE_EMAIL, 'email: "Anne <a@b.example>"'),
+        "partners.yaml:13:12: partners[0].email: 'Anne <a@b.example>' is not one plain email address",
+    ),
+    "not an address": (
+        (ANNE_EMAIL, "email: not-an-address"),
+        "partners.yaml:13:12: partners[0].email: 'not-an-address' is not one plain email address",
+    ),
+}
+
+
+@pytest.mark.parametrize(("change", "expected"), list(CHECKED.values()), ids=list(CHECKED))
+def test_check_refuses_long_values_and_bad_emails_located(
+    change: tuple[str, str], expected: str, tmp_path: Path
+) -> None:
+    text = FIXTURE.replace(*change, 1)
+    assert text != FIXTURE
+    (tmp_path / "partners.yaml").write_text(text, encoding="utf-8")
+    env = {name: value for name, value in os.environ.items() if name not in CI_ONLY}
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check"],
+        cwd=tmp_path,
+        env={**env, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "REFERRAL_SITE_SECRET": ""},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stdout.startswith(expected), result.stdout[:500]
+    assert len(result.stdout) < 1000  # the value is not echoed in full
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["partners.yaml"]
+
+
+def test_a_build_with_a_600000_character_name_never_starts(project: SiteProject) -> None:
+    project.write_data(FIXTURE.replace("name: Steve Hall", "name: " + "S" * 600_000, 1))
+    before = _snapshot(project.root)
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert (
+        "partners.yaml:19:11: partners[1].name: is 600,000 characters long; shorten it to at most 200"
+        in output
+    )
+    assert "Traceback" not in output and len(output) < 5000
+    assert _snapshot(project.root) == before
+    assert not project.site.exists()
+
+
+DATE_FIELDS = {
+    "event": "2026-12-10",
+    "introduced": "introduced: 2026-02-03",
+    "given": "date: 2026-03-01",
+    "since": "since: 2024-05-02",
+    "update": "- date: 2026-02-10",
+}
+
+
+@settings(max_examples=150, deadline=None)
+@example(field="event", day=dt.date.max)  # each field at the very edges of what Python can hold
+@example(field="given", day=dt.date.max)
+@example(field="since", day=dt.date.max)
+@example(field="event", day=dt.date.min)
+@example(field="update", day=dt.date.max)
+@given(
+    field=st.sampled_from(sorted(DATE_FIELDS)),
+    day=st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
+)
+def test_any_date_check_accepts_renders(field: str, day: dt.date) -> None:
+    old = DATE_FIELDS[field]
+    new = old.replace(old[-10:], day.isoformat())
+    try:
+        data = load_text(BASE.replace(old, new, 1), "partners.yaml", TODAY)
+    except InvalidData:
+        return
+    assert render_site(data, SiteLayout(as_of=TODAY, secret=b"x" * 32))

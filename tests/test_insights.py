@@ -51,6 +51,7 @@ def test_conversion_by_partner_best_first(insights: Insights) -> None:
 def test_medians_and_months(insights: Insights) -> None:
     assert insights.days_to_meeting is None
     assert insights.days_to_win == 19
+    assert (insights.meetings_timed, insights.wins_timed) == (0, 3)
     assert [(m.month.key, m.won, m.lost, m.open) for m in insights.per_month] == [
         ("2026-03", 1, 0, 1),
         ("2026-04", 1, 0, 0),

@@ -383,6 +383,15 @@ def test_preview_needs_a_from_address(mail: Mailer, mail_project: SiteProject) -
     assert "REFERRAL_MAIL_FROM is not set" in result.stderr
 
 
+def test_the_owners_public_address_is_the_default_from(mail: Mailer, mail_project: SiteProject) -> None:
+    mail_project.write_data(
+        DATA.replace("  owner: Olive Owner\n", "  owner: Olive Owner\n  email: olive@owner.example\n")
+    )
+    assert mail(REFERRAL_MAIL_FROM="").returncode == 0
+    messages = [_parse(data) for data in _preview(mail_project).values()]
+    assert messages and {str(m["From"]) for m in messages} == {"Olive Owner <olive@owner.example>"}
+
+
 def test_a_month_without_an_issue_is_refused_with_the_months_that_have_one(
     mail: Mailer, mail_project: SiteProject
 ) -> None:
@@ -398,9 +407,13 @@ def test_every_bad_email_address_is_reported_at_once(mail: Mailer, mail_project:
     )
     mail_project.write_data(data)
     result = mail()
+    # The model refuses them, located, before anything is composed or sent.
     assert result.returncode == 1
-    assert "partner 'anne-ortiz': email 'anne at example' is not one valid address" in result.stderr
-    assert "partner 'quiet-quinn'" in result.stderr
+    output = result.stdout + result.stderr
+    assert "partners[0].email: 'anne at example' is not one plain email address" in output
+    assert "'a@b.com, c@d.com' is not one plain email address" in output
+    assert "2 problems found" in output
+    assert _preview(mail_project) == {}
 
 
 # --- content ------------------------------------------------------------------------------------
@@ -755,3 +768,15 @@ def test_bad_rates_are_refused(text: str) -> None:
 def test_bad_months_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="write it as YYYY-MM"):
         parse_month(text)
+
+
+def test_a_refused_review_creates_no_secret(mail: Mailer, mail_project: SiteProject) -> None:
+    folder = mail_project.root / "mail-out" / MONTH
+    folder.mkdir(parents=True)
+    (folder / "steve-hall.eml").write_bytes(b"edited by hand")
+    refused = mail(REFERRAL_SITE_SECRET="")
+    assert refused.returncode == 1 and "steve-hall.eml" in refused.stderr
+    assert not (mail_project.root / ".referral").exists()
+    (folder / "steve-hall.eml").unlink()
+    assert mail(REFERRAL_SITE_SECRET="").returncode == 0
+    assert (mail_project.root / ".referral" / "secret").is_file()

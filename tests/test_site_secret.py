@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import stat
 import sys
 from email.headerregistry import Address
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, fixture_text
+from conftest import REPO, TEST_SECRET, SiteProject, fixture_text
 
 from generator.mail.compose import Edition
 from generator.models import Newsletter
 from generator.render import SiteLayout
-from generator.site_secret import HOW_TO_MAKE, MissingSecret, WeakSecret, resolve_secret
+from generator.site_secret import HOW_TO_MAKE, MissingSecret, WeakSecret, resolve_secret, weakness
 from generator.views import Month
 
 STRONG = "kT3v-9QxLm2pW_8ZrB4nYc"  # 22 characters, as many distinct ones
@@ -170,3 +171,25 @@ def test_a_ci_build_with_the_secret_builds(project: SiteProject) -> None:
     code, output = _mkdocs(project, CI="true")
     assert code == 0, output
     assert not (project.root / ".referral" / "secret").exists()
+
+
+def test_ci_scripts_pass_a_strong_secret_or_ask_for_a_preview() -> None:
+    """`.ci/run` runs with CI set: each build it starts must hold a real secret or opt into a preview."""
+    properdocs = (REPO / "scripts" / "check-properdocs").read_text("utf-8")
+    given = re.findall(r'REFERRAL_SITE_SECRET="([^"]*)"', properdocs)
+    assert given and all(weakness(value) is None for value in given)
+    makefile = (REPO / "Makefile").read_text("utf-8")
+    demo = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    assert "REFERRAL_PREVIEW=1" in demo and "mkdocs build" in demo
+    benchmark = (REPO / "benchmarks" / "run.py").read_text("utf-8")
+    secret = re.search(r'^SECRET = "([^"]*)"', benchmark, re.MULTILINE)
+    assert secret is not None and weakness(secret.group(1)) is None
+    assert weakness(TEST_SECRET) is None
+
+
+def test_a_preview_never_publishes(tmp_path: Path) -> None:
+    with pytest.raises(MissingSecret, match="REFERRAL_SITE_SECRET is not set"):
+        resolve_secret({"CI": "true", "REFERRAL_PREVIEW": "1"}, tmp_path / "secret", publishing=True)
+    (tmp_path / "secret").write_text(TEST_SECRET, encoding="utf-8")
+    with pytest.raises(MissingSecret, match="REFERRAL_SITE_SECRET is not set"):
+        resolve_secret({}, tmp_path / "secret", publishing=True)

@@ -80,7 +80,7 @@ def test_issues_thank_up_the_tree(data: PartnersFile) -> None:
 
 def test_post_names_the_ancestors(files: dict[str, str]) -> None:
     may = files["blog/posts/newsletter/2026-05.md"]
-    assert "thanks also to Ann Able and Bob Baker, whose introductions started it all" in may
+    assert "thanks also to Ann Able and Bob Baker, whose earlier introductions led to these wins" in may
     assert "PRIVATE-CAL" not in may
 
 

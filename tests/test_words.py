@@ -66,7 +66,9 @@ def test_thanks_for_this_month() -> None:
         ("Dr. Jo Park", None, "Dr. Jo Park"),
         ("Ms Jo Park", None, "Ms Jo Park"),
         ("Cher", None, "Cher"),
-        ("Hall & Sons Commercial Realty", None, "Hall & Sons Commercial Realty"),
+        ("Mary Ann de la Cruz", None, "Mary"),
+        ("Jean-Luc Picard", None, "Jean-Luc"),
+        ("J. Smith", None, "J. Smith"),
         ("O'Brien Partners", None, "O'Brien Partners"),
         ("anne ortiz", None, "anne ortiz"),
     ],
@@ -106,7 +108,7 @@ def test_what_an_introduction_led_to() -> None:
     )
     assert words.introduction_led_to("Bo", 0, 1) == "Your introduction of Bo led to one more partner."
     assert words.introduction_led_to("Bo", 0, 0) == (
-        "You introduced Bo to us; their first introductions are still to come."
+        "Bo joined through you; their first introductions are still to come."
     )
     assert words.brought_in_line(1, 1) == "You brought one partner into our circle."
     assert words.brought_in_line(1, 3) == (
@@ -160,6 +162,7 @@ partners:
 referrals:
   - {id: r1, partner: anne, prospect: P-ONE, introduced: 2026-03-01, value: 1234.5,
      updates: [{date: 2026-03-10, stage: won}]}
+  - {id: r2, partner: bo, prospect: P-TWO, introduced: 2026-03-02}
 """
 
 
@@ -171,3 +174,15 @@ def test_pages_greet_by_greeting_and_never_by_a_title_alone() -> None:
     assert "# Thank you, Annie\n" in files[layout.partner_page(data.partners[0])]
     assert "# Thank you, Dr. Bo Bell\n" in files[layout.partner_page(data.partners[1])]
     assert "&#8364;1,234.50" in files[layout.insights_page] or "€1,234.50" in files[layout.insights_page]
+
+
+def test_a_message_opens_in_the_singular_for_one_introduction() -> None:
+    assert words.where_they_stood(1, "May 2026") == (
+        "Here is where the introduction you gave us stood at the end of May 2026."
+    )
+    assert words.where_they_stood(2, "May 2026").startswith("Here is where the introductions you gave us")
+
+
+def test_partners_who_sent_thanks_one_or_many() -> None:
+    assert words.partners_who_sent(1) == "One partner sent us an introduction this month. Thank you!"
+    assert words.partners_who_sent(3) == "Three partners sent us introductions this month. Thank you all."

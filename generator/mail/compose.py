@@ -95,6 +95,8 @@ def mail_environment() -> jinja2.Environment:
         step_line=words.step_line,
         thanks_for_introductions=words.thanks_for_introductions,
         still_in_progress=words.still_in_progress,
+        partners_who_sent=words.partners_who_sent,
+        where_they_stood=words.where_they_stood,
     )
     return env
 

@@ -44,6 +44,7 @@ class EventNews:
     date: dt.date
     title: str
     where: str | None
+    when: str  # "10 December 2026, 18:00 to 21:30"
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,10 @@ def _digest(issue: MonthlyIssue) -> IssueDigest:
         proposals=issue.proposals,
         wins=issue.wins,
         partners_thanked=len(issue.thanked) + issue.unnamed_thanked,
-        events=tuple(EventNews(e.date, line(e.title), _maybe_line(e.where)) for e in issue.events),
+        events=tuple(
+            EventNews(e.date, line(e.title), _maybe_line(e.where), words.event_when(e.date, e.time, e.end))
+            for e in issue.events
+        ),
     )
 
 

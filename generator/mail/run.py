@@ -63,12 +63,13 @@ def run_mail(
     secret = resolve_secret(environ, project.secret_file, publishing=request.send)
     layout = SiteLayout(as_of=as_of, secret=secret.value)
     messages = compose_month(data, request.month, layout, site_url_from(root / "mkdocs.yml"), environ)
-    secret.keep()  # only now: a refused run creates nothing
     _say_skipped(data, say)
     log_path = project.state_dir / LOG_FILE
-    if not request.send:
-        return _preview(messages, request, log_path, say)
-    return _send(messages, request, log_path, environ, say)
+    if request.send:  # publishing: the secret came from the environment
+        return _send(messages, request, log_path, environ, say)
+    code = _preview(messages, request, log_path, say)
+    secret.keep()  # only once the messages are written: a refused run creates nothing
+    return code
 
 
 def recipients(data: PartnersFile) -> list[Partner]:
@@ -80,9 +81,14 @@ def compose_month(
 ) -> list[Outgoing]:
     """Every partner's message for ``month``; all bad addresses reported at once."""
     issue = _issue_for(data, month)
-    sender = environ.get(FROM, "").strip()
+    # The environment wins (a sending address may differ from the public one); else the
+    # owner's public reply address from the data.
+    sender = environ.get(FROM, "").strip() or (data.newsletter.email or "")
     if not sender:
-        raise ValueError(f"{FROM} is not set: messages need a From address, e.g. 'Ann Lee <ann@example.com>'")
+        raise ValueError(
+            f"{FROM} is not set and newsletter.email is empty: messages need a From address, "
+            "e.g. 'Ann Lee <ann@example.com>'"
+        )
     edition = Edition(
         data.newsletter,
         month,

@@ -1,0 +1,150 @@
+"""Finding confidential values in a built site: every file read (compressed or not), folded
+(leak_text), searched once for every value; a value found outside the folders it may appear
+under is a leak, reported by file and field, never by value. No MkDocs here.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import gzip
+import itertools
+import os
+import zlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .leak_text import Matcher, forms, page_text
+from .svg_tree import MAX_LABEL
+
+# Fields shown as names, which the SVG referral tree may cut to MAX_LABEL characters.
+_NAME_FIELDS = (".name", ".company", ".prospect", ".to")
+
+
+@dataclass(frozen=True)
+class Confidential:
+    """A value that may appear only under ``home`` (a site folder), or nowhere when None, and
+    under the folders in ``also`` (the owner's own private pages)."""
+
+    value: str = dataclasses.field(repr=False)  # kept out of logs and tracebacks
+    field: str
+    home: str | None
+    also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, order=True)
+class Leak:
+    """A confidential field found in a file outside its home. Never carries the value."""
+
+    file: str
+    field: str
+
+    def describe(self) -> str:
+        return f"{self.field} in {self.file}"
+
+
+def matcher_for(values: Sequence[Confidential]) -> Matcher:
+    """One automaton for every form of every value (a value shared by many fields once)."""
+    value_forms: dict[str, set[str]] = defaultdict(set)
+    for item in values:
+        label = MAX_LABEL if item.field.endswith(_NAME_FIELDS) else None
+        value_forms[item.value] |= forms(item.value, label)
+    return Matcher(value_forms)
+
+
+def site_files(site_dir: Path) -> list[Path]:
+    """Every regular file under ``site_dir``, sorted, hidden ones included."""
+    found: list[Path] = []
+    for folder, _dirs, names in os.walk(site_dir):
+        found.extend(Path(folder, name) for name in names)
+    return sorted(path for path in found if path.is_file())
+
+
+@dataclass(frozen=True)
+class _Places:
+    """Per value: the folders it may appear under, and the fields that hold it."""
+
+    homes: dict[str, frozenset[str]]
+    fields: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, values: Sequence[Confidential]) -> _Places:
+        homes: dict[str, set[str]] = defaultdict(set)
+        fields: dict[str, list[str]] = defaultdict(list)
+        for item in values:
+            homes[item.value].update(home for home in (item.home, *item.also) if home is not None)
+            fields[item.value].append(item.field)
+        return cls({value: frozenset(folders) for value, folders in homes.items()}, fields)
+
+
+def scan_site(
+    site_dir: Path,
+    values: Sequence[Confidential],
+    *,
+    verbatim_from: Sequence[Path] = (),
+    matcher: Matcher | None = None,
+) -> list[Leak]:
+    """Leaks: values found in a file outside their home. ``verbatim_from`` names theme folders
+    whose files are copied unchanged; a site file identical to one of them carries no data.
+    ``matcher`` may be one built for more values than ``values`` (the others are ignored)."""
+    if not values:
+        return []
+    matcher, places = matcher or matcher_for(values), _Places.of(values)
+    leaks: set[Leak] = set()
+    for path in site_files(site_dir):
+        relative = path.relative_to(site_dir).as_posix()
+        raw = path.read_bytes()
+        if _copied_verbatim(relative, raw, verbatim_from):
+            continue
+        found = [hit for hit in matcher.occurrences(decoded_text(relative, raw)) if hit[2] in places.homes]
+        for value in _out_of_place(found, _folders_of(relative), places):
+            leaks.update(Leak(relative, field) for field in places.fields[value])
+    return sorted(leaks)
+
+
+def _folders_of(relative: str) -> frozenset[str]:
+    """The site folders a file belongs to: ``p/x/index.html`` (and ``p/x.html``) to ``p/x/``."""
+    parts = relative.removesuffix(".html").split("/")
+    return frozenset("/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1))
+
+
+def _out_of_place(found: list[tuple[int, int, str]], folders: frozenset[str], places: _Places) -> set[str]:
+    """Values found away from home. A value at home in this file for any of its fields is
+    accounted for, and so is a place inside a value at home here: a page's own note may quote
+    another partner's identical stock note ("Took a test ride") without leaking it."""
+    at_home = {value for value in {v for _, _, v in found} if places.homes[value] & folders}
+    spans = sorted((start, end) for start, end, value in found if value in at_home)
+    starts = [start for start, _ in spans]
+    reach = list(itertools.accumulate((end for _, end in spans), max))
+    away = set()
+    for start, end, value in found:
+        if value in at_home or value in away:
+            continue
+        covering = bisect.bisect_right(starts, start) - 1
+        if covering < 0 or reach[covering] < end:
+            away.add(value)
+    return away
+
+
+def _copied_verbatim(relative: str, raw: bytes, folders: Sequence[Path]) -> bool:
+    for folder in folders:
+        original = folder / relative
+        if original.is_file() and original.stat().st_size == len(raw) and original.read_bytes() == raw:
+            return True
+    return False
+
+
+def decoded_text(relative: str, raw: bytes) -> str:
+    """A file's text as a reader or a crawler would see it: unzipped, unescaped, folded."""
+    if relative.endswith(".gz"):
+        raw = _gunzip(raw)
+    return page_text(raw.decode("utf-8", errors="replace"))
+
+
+def _gunzip(raw: bytes) -> bytes:
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error):
+        return raw

@@ -1,0 +1,72 @@
+"""Event calendar files: timed in the site's zone, all day without a time, read by two parsers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from ical.calendar_stream import IcsCalendarStream
+
+from generator.render import SiteLayout, render_site
+from generator.validate import load_text
+
+AS_OF = dt.date(2026, 11, 20)
+DATA = """\
+newsletter:
+  title: Event News
+  owner: Olive Owner
+  timezone: {zone}
+partners:
+  - {{id: anne, name: Anne Able}}
+events:
+  - date: 2026-12-10
+    title: Holiday mixer
+    where: The mill
+    time: "18:00"
+    end: "21:30"
+    description: Drinks and a look at next year's bikes.
+  - date: 2027-01-15
+    title: New year ride
+"""
+MIXER = "events/2026-12-10-holiday-mixer.ics"
+RIDE = "events/2027-01-15-new-year-ride.ics"
+
+
+def _files(zone: str) -> dict[str, str]:
+    data = load_text(DATA.format(zone=zone), "partners.yaml", AS_OF)
+    return render_site(data, SiteLayout(as_of=AS_OF, secret=b"s"))
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "UTC"])
+def test_timed_event_reads_the_same_in_two_parsers(zone: str) -> None:
+    ics = _files(zone)[MIXER]
+    start = dt.datetime(2026, 12, 10, 18, 0, tzinfo=ZoneInfo(zone))
+    end = dt.datetime(2026, 12, 10, 21, 30, tzinfo=ZoneInfo(zone))
+    (event,) = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    assert event.decoded("dtstart") == start and event.decoded("dtend") == end
+    assert event.decoded("dtstamp") == dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+    assert str(event["description"]) == "Drinks and a look at next year's bikes."
+    (other,) = IcsCalendarStream.calendar_from_ics(ics).events
+    assert other.dtstart == start and other.dtend == end
+    assert other.summary == "Holiday mixer" and other.location == "The mill"
+    if zone != "UTC":
+        assert f"DTSTART;TZID={zone}:20261210T180000" in ics and "BEGIN:VTIMEZONE" in ics
+    else:
+        assert "DTSTART:20261210T180000Z" in ics and "VTIMEZONE" not in ics
+
+
+def test_event_without_time_is_all_day_in_both_parsers() -> None:
+    ics = _files("Europe/Paris")[RIDE]
+    (event,) = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    assert event.decoded("dtstart") == dt.date(2027, 1, 15)
+    (other,) = IcsCalendarStream.calendar_from_ics(ics).events
+    assert other.dtstart == dt.date(2027, 1, 15) and other.dtend == dt.date(2027, 1, 16)
+
+
+def test_same_build_date_same_bytes_and_pages_show_the_time() -> None:
+    files = _files("Europe/Paris")
+    assert files == _files("Europe/Paris")
+    assert "**10 December 2026, 18:00 to 21:30**: Holiday mixer, The mill" in files["index.md"]
+    assert "**15 January 2027**: New year ride" in files["index.md"]
