@@ -19,6 +19,7 @@ from .quarantine import quarantine, quarantine_note
 from .render import SiteLayout
 from .schema import SCHEMA_PATH, render_schema
 from .site_secret import THROWAWAY_WARNING, MissingSecret, SiteSecret, resolve_secret
+from .words import plural
 from .writer import ForeignFileError
 
 
@@ -142,7 +143,8 @@ def _check(args: argparse.Namespace) -> int:
     partners, warnings = _due_lines(args.path)
     for line in warnings:
         print(line)
-    print(f"{args.path}: valid ({partners} partners); {len(warnings)} referrals due an update")
+    due = plural(len(warnings), "referral")
+    print(f"{args.path}: valid ({plural(partners, 'partner')}); {due} due an update")
     return 0
 
 

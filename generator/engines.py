@@ -84,8 +84,11 @@ def locate(engine: Engine, root: Path, environ: Mapping[str, str]) -> Path:
     """The engine's program: named by REFERRAL_<ENGINE>, else in .venv-<engine>/ of the
     project, else beside this Python (MkDocs in .venv), else on PATH."""
     named = environ.get(engine.variable, "").strip()
-    candidates = [Path(named)] if named else []
-    candidates += [root / engine.venv / "bin" / engine.name, Path(sys.executable).parent / engine.name]
+    if named:
+        if not (Path(named).is_file() and os.access(named, os.X_OK)):
+            raise EngineError(f"{engine.variable} names {named}, which is not a program here")
+        return Path(named)
+    candidates = [root / engine.venv / "bin" / engine.name, Path(sys.executable).parent / engine.name]
     found = shutil.which(engine.name)
     candidates += [Path(found)] if found else []
     for candidate in candidates:
@@ -173,7 +176,8 @@ POLL_SECONDS = 0.3  # how often serve looks at partners.yaml: a save shows withi
 
 def serve(engine: Engine, site: Site, environ: Mapping[str, str], dev_addr: str | None) -> int:
     """Preview with live reload. MkDocs and ProperDocs watch partners.yaml through the plugin;
-    for Zensical this process watches it and renders again on every save."""
+    for Zensical this process watches it and renders again on every save, and when the
+    preview stops, cleans the cache and runs the leak guard on the site/ it wrote."""
     program = locate(engine, site.root, environ)
     address = ["-a", dev_addr] if dev_addr else []
     if engine.runs_plugin:
@@ -194,6 +198,9 @@ def serve(engine: Engine, site: Site, environ: Mapping[str, str], dev_addr: str 
             server.terminate()
         server.wait()
         clean_cache(site.root / ".cache", site.project.state_dir, latest[-1])
+        # Zensical's serve writes site/ as a build does: guard it, so no preview that leaks is
+        # left where a deploy step would publish it.
+        _guard_or_quarantine(site, latest[-1])
     return server.returncode if server.returncode and server.returncode > 0 else 0
 
 

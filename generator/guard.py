@@ -21,6 +21,7 @@ from .audience import TextValue, text_values
 from .leak_scan import Confidential, Leak, decoded_text, matcher_for, scan_site, site_files
 from .leak_text import Matcher, fold, plain
 from .models import Partner, PartnersFile
+from .project import collector_paused
 from .render import SiteLayout
 from .words import FIXED_PHRASES
 
@@ -65,8 +66,11 @@ def guard_site(
     verbatim_from: Sequence[Path] = (),
 ) -> list[Leak]:
     """Every leak of ``data``'s confidential values in the built site."""
-    values, matcher = _checked_values(data, layout, public_text)
-    return scan_site(site_dir, values, verbatim_from=verbatim_from, matcher=matcher)
+    # Inside `mkdocs build` the cycle collector would walk every page object MkDocs holds each
+    # time the guard's many small, acyclic objects trigger it.
+    with collector_paused():
+        values, matcher = _checked_values(data, layout, public_text)
+        return scan_site(site_dir, values, verbatim_from=verbatim_from, matcher=matcher)
 
 
 def _checked_values(

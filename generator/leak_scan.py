@@ -48,9 +48,12 @@ class Leak:
 def matcher_for(values: Sequence[Confidential]) -> Matcher:
     """One automaton for every form of every value (a value shared by many fields once)."""
     value_forms: dict[str, set[str]] = defaultdict(set)
+    seen: set[tuple[str, bool]] = set()  # a stock note held by hundreds of fields is folded once
     for item in values:
-        label = MAX_LABEL if item.field.endswith(_NAME_FIELDS) else None
-        value_forms[item.value] |= forms(item.value, label)
+        name = item.field.endswith(_NAME_FIELDS)
+        if (item.value, name) not in seen:
+            seen.add((item.value, name))
+            value_forms[item.value] |= forms(item.value, label=MAX_LABEL if name else None)
     return Matcher(value_forms)
 
 

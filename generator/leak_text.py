@@ -79,15 +79,18 @@ def page_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def forms(value: str, label: int | None = None) -> set[str]:
-    """The folded forms to look for: the value, its heading ids, and its tree label when the
-    value is a name longer than ``label`` characters (shown cut, with an ellipsis)."""
+def forms(value: str, *, label: int | None = None) -> set[str]:
+    """The folded forms to look for: the value, and for a name (``label`` given) its heading
+    ids and its tree label when longer than ``label`` characters (shown cut, with an ellipsis).
+    Names are what pages put in headings and tree boxes; notes only ever appear as text."""
     base = fold(value)
-    found = {base, _slug(base, ascii_only=True)}
-    if not base.isascii():  # else both slugs are the same
-        found.add(_slug(base, ascii_only=False))
-    if label is not None and len(value) > label:
-        found.add(fold(value[: label - 1]))
+    found = {base}
+    if label is not None:
+        found.add(_slug(base, ascii_only=True))
+        if not base.isascii():  # else both slugs are the same
+            found.add(_slug(base, ascii_only=False))
+        if len(value) > label:
+            found.add(fold(value[: label - 1]))
     return {form for form in found if form}
 
 

@@ -145,7 +145,8 @@ def engine_program(name: str) -> Path:
     venv = ENGINE_VENVS / f"{name}-{digest}"
     done = venv / "installed"  # written last: an interrupted install is started over
     if not done.is_file():
-        shutil.rmtree(venv, ignore_errors=True)
+        for stale in ENGINE_VENVS.glob(f"{name}-*"):  # older pins, this one half-installed
+            shutil.rmtree(stale, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
         subprocess.run([*pip, "-r", str(REPO / files[0])], check=True, stdin=subprocess.DEVNULL)

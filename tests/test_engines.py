@@ -143,14 +143,19 @@ def test_bad_data_is_located_and_changes_nothing(engine: str, tmp_path: Path) ->
     assert tree(project.root) == before
 
 
-@pytest.mark.parametrize("engine", ENGINE_NAMES)
-def test_a_leak_fails_the_build_and_leaves_nothing_to_publish(engine: str, tmp_path: Path) -> None:
-    project = small_project(tmp_path)
+def write_leaking_post(project: SiteProject) -> None:
+    """A hand-written post naming a prospect: only the leak guard stands in its way."""
     (project.content / "blog" / "posts" / "oops.md").write_text(
         "---\ntitle: Oops\ndate: 2026-03-15\nslug: oops\ncategories: [Newsletter]\n"
         "authors: [owner]\n---\n\n# Oops\n\nSECRET-PROSPECT-DANA\n\n<!-- more -->\n",
         encoding="utf-8",
     )
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_a_leak_fails_the_build_and_leaves_nothing_to_publish(engine: str, tmp_path: Path) -> None:
+    project = small_project(tmp_path)
+    write_leaking_post(project)
     result = build_with(engine, project)
     assert result.returncode == 1
     assert "referrals[0].prospect" in result.stdout + result.stderr
@@ -197,13 +202,16 @@ def zensical_serve(tmp_path: Path) -> Iterator[tuple[SiteProject, str, subproces
     address = f"127.0.0.1:{free_port()}"
     env = project.env(REFERRAL_ZENSICAL=str(engine_program("zensical")))
     command = [sys.executable, "-m", "generator", "serve", "--engine", "zensical", "-a", address]
-    server = subprocess.Popen(command, cwd=project.root, env=env, start_new_session=True)
+    # stderr to a file: a pipe nobody reads while serving could fill and stall the server.
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen(command, cwd=project.root, env=env, start_new_session=True, stderr=log)
     try:
         yield project, f"http://{address}/", server
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+        log.close()
 
 
 def wait_for(check: Callable[[], bool], what: str) -> None:
@@ -235,6 +243,20 @@ def test_zensical_serve_renders_again_when_partners_yaml_is_saved(
     os.killpg(server.pid, signal.SIGTERM)  # as a terminal's Ctrl-C or a service manager would
     assert server.wait(timeout=30) == 0
     assert_cache_holds_nothing_private(project)
+    assert (project.site / "index.html").is_file()  # guarded, found clean, left in place
+
+
+def test_zensical_serve_guards_the_site_it_wrote_when_it_stops(
+    zensical_serve: tuple[SiteProject, str, subprocess.Popen[bytes]],
+) -> None:
+    project, url, server = zensical_serve
+    write_leaking_post(project)
+    wait_for(lambda: served(url + "blog/2026/03/oops/", "Oops"), "the leaking post")
+    os.killpg(server.pid, signal.SIGTERM)
+    assert server.wait(timeout=30) == 1
+    report = (project.root / "serve.log").read_text("utf-8")  # the fixture's log
+    assert "referrals[0].prospect" in report and "SECRET-PROSPECT-DANA" not in report
+    assert not [entry for entry in project.site.glob("*") if not entry.name.startswith(".")]
 
 
 def readme_section(title: str) -> str:
