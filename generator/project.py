@@ -13,9 +13,9 @@ from pathlib import Path
 
 from . import stamp, validate
 from .models import PartnersFile
-from .render import SiteLayout, render_site
+from .render import SiteLayout, render_pages
 from .site_secret import MissingSecret, SiteSecret, resolve_secret
-from .writer import WriteReport, read_manifest, write_files
+from .writer import WriteReport, read_manifest, write_bytes
 
 DATA_FILE = "partners.yaml"
 DOCS_DIR = "content"
@@ -131,13 +131,19 @@ def generate(
         data = load(project, as_of)
         secret = resolve_secret(environ, project.secret_file, publishing=publishing)
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
-        files = render_site(data, layout)
+        files = render_bytes(data, layout)
         stamp.forget(project.stamp_file)
-        report = write_files(project.docs_dir, files, project.manifest)
+        report = write_bytes(project.docs_dir, files, project.manifest)
         secret.keep()
     if inputs:
         stamp.write_stamp(project.stamp_file, project.manifest, project.docs_dir, inputs)
     return Outcome(report, secret, layout, lambda: data)
+
+
+def render_bytes(data: PartnersFile, layout: SiteLayout) -> dict[str, bytes]:
+    """Every generated file, encoded page by page as it is rendered: the pages' symbols
+    (✓ ● ○ →) make Python hold their text at two bytes a character, UTF-8 at about one."""
+    return {path: text.encode("utf-8") for path, text in render_pages(data, layout).items()}
 
 
 def _inputs_digest(project: Project, as_of: dt.date, environ: Mapping[str, str], site_url: str) -> str:

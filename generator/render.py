@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import html
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,32 +104,56 @@ class _Site:
 
 def render_site(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
     """Every generated file, keyed by its path relative to the docs folder."""
+    return dict(render_pages(data, layout))
+
+
+class RenderedOnRead(Mapping[str, str]):
+    """Generated files by path; each one's text is rendered when it is read, and not kept."""
+
+    def __init__(self, renderers: dict[str, Callable[[], str]]) -> None:
+        self.renderers = renderers
+
+    def __getitem__(self, path: str) -> str:
+        return self.renderers[path]()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.renderers)
+
+    def __len__(self) -> int:
+        return len(self.renderers)
+
+
+def render_pages(data: PartnersFile, layout: SiteLayout) -> RenderedOnRead:
+    """Every generated file's path, rendered on read: a caller can keep each page in a smaller
+    form (bytes) or drop it, instead of holding the whole site as text."""
     ledger = PartnerLedger.of(data)
     calendars = dict(enumerate(event_paths(data.events)))
     tree = ReferralTree.of(data, ledger)
     site = _Site(data, layout, _environment(), ledger, tree, monthly_issues(data, tree), calendars)
-    files = {
-        "index.md": _render_home(site),
-        TREE_PAGE: _render_tree(site),
-        FOLLOW_PAGE: _render_follow(site),
-        layout.insights_page: _render_insights(site),
-        f"{layout.private_dir}/index.md": site.env.get_template("private-index.md.j2").render(),
-        f"{layout.blog_dir}/.authors.yml": _authors_file(data),
-        "robots.txt": robots_txt(layout.site_url),
-        "_headers": netlify_headers(layout.site_url, layout.private_dir),
+    private_index = site.env.get_template("private-index.md.j2")
+    files: dict[str, Callable[[], str]] = {
+        "index.md": functools.partial(_render_home, site),
+        TREE_PAGE: functools.partial(_render_tree, site),
+        FOLLOW_PAGE: functools.partial(_render_follow, site),
+        layout.insights_page: functools.partial(_render_insights, site),
+        f"{layout.private_dir}/index.md": private_index.render,
+        f"{layout.blog_dir}/.authors.yml": functools.partial(_authors_file, data),
+        "robots.txt": functools.partial(robots_txt, layout.site_url),
+        "_headers": functools.partial(netlify_headers, layout.site_url, layout.private_dir),
     }
     for index, event in enumerate(data.events):
-        files[calendars[index]] = event_calendar(
+        files[calendars[index]] = functools.partial(
+            event_calendar,
             event,
             data.newsletter.owner,
             timezone=data.newsletter.timezone,
             stamp=dt.datetime.combine(layout.as_of, dt.time(), dt.UTC),
         )
     for issue in site.issues:
-        files[layout.post_page(issue)] = _render_post(site, issue)
+        files[layout.post_page(issue)] = functools.partial(_render_post, site, issue)
     for partner in data.partners:
-        files[layout.partner_page(partner)] = _render_partner(site, partner)
-    return files
+        files[layout.partner_page(partner)] = functools.partial(_render_partner, site, partner)
+    return RenderedOnRead(files)
 
 
 @functools.cache  # templates compile once per process, not once per build

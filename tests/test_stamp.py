@@ -14,7 +14,6 @@ from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, fixture_text, make_project
 from generator import project as pipeline
 from generator import stamp
 from generator.problems import InvalidData
-from generator.render import render_site
 
 AS_OF = pipeline.today({"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
 ENVIRON = {"REFERRAL_SITE_SECRET": TEST_SECRET}
@@ -27,11 +26,13 @@ class Runs:
         self.project = pipeline.Project.at(root)
         self.renders = 0
 
-        def counted(*args: Any) -> dict[str, str]:
-            self.renders += 1
-            return render_site(*args)
+        render = pipeline.render_bytes
 
-        monkeypatch.setattr(pipeline, "render_site", counted)
+        def counted(*args: Any) -> dict[str, bytes]:
+            self.renders += 1
+            return render(*args)
+
+        monkeypatch.setattr(pipeline, "render_bytes", counted)
 
     def rendered(self, **changes: Any) -> bool:
         """Run once with ``changes`` to the defaults; whether it rendered (checked two ways)."""
