@@ -140,6 +140,12 @@ def _parse_docs_path(value: str) -> str:
     return value
 
 
+def _empty_when_null(value: Any) -> Any:
+    # An optional list left empty (`events:` and nothing under it) means none, like any
+    # optional field left empty.
+    return () if value is None else value
+
+
 YamlBool = Annotated[bool, BeforeValidator(_parse_bool)]
 YamlDate = Annotated[dt.date, BeforeValidator(_parse_date)]
 # Every text field is one of these two, so no field escapes the length and character limits.
@@ -336,7 +342,10 @@ class Referral(_Model):
         json_schema_extra=audience("owner"),
     )
     value: Money | None = Field(None, description="Deal value.", json_schema_extra=audience("owner"))
-    updates: tuple[Update, ...] = Field((), description="Progress, in date order.")
+    updates: Annotated[
+        tuple[Update, ...],
+        BeforeValidator(_empty_when_null, json_schema_input_type=tuple[Update, ...] | None),
+    ] = Field((), description="Progress, in date order.")
 
 
 class Given(_Model):
@@ -394,6 +403,15 @@ class PartnersFile(_Model):
 
     newsletter: Newsletter = Field(description="The program and its newsletter.")
     partners: tuple[Partner, ...] = Field(description="Referral sources.")
-    referrals: tuple[Referral, ...] = Field((), description="Referrals partners gave.")
-    given: tuple[Given, ...] = Field((), description="Business the owner referred to partners.")
-    events: tuple[Event, ...] = Field((), description="Social events.")
+    referrals: Annotated[
+        tuple[Referral, ...],
+        BeforeValidator(_empty_when_null, json_schema_input_type=tuple[Referral, ...] | None),
+    ] = Field((), description="Referrals partners gave.")
+    given: Annotated[
+        tuple[Given, ...],
+        BeforeValidator(_empty_when_null, json_schema_input_type=tuple[Given, ...] | None),
+    ] = Field((), description="Business the owner referred to partners.")
+    events: Annotated[
+        tuple[Event, ...],
+        BeforeValidator(_empty_when_null, json_schema_input_type=tuple[Event, ...] | None),
+    ] = Field((), description="Social events.")

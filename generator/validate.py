@@ -116,8 +116,9 @@ def _field_problems(document: source.SourceDocument, error: ValidationError) -> 
             continue  # the loader already said what is wrong here
         kind = detail["type"]
         if kind == "missing":
-            parent = path[:-1]
-            yield document.problem(parent, f"missing required field '{path[-1]}'")
+            # Named by its own path, located at the record that lacks it.
+            line, column = document.locate(path[:-1])
+            yield Problem(line, column, path, "required, but missing", document.filename)
         elif kind == "extra_forbidden":
             yield document.problem(path, _unknown_field(path), key=True)
         else:

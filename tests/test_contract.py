@@ -144,3 +144,18 @@ def test_a_field_without_an_audience_is_refused() -> None:
 
     with pytest.raises(UndeclaredField, match=r"Careless\.secret_plan"):
         declared(Root)
+
+
+def test_an_optional_list_left_empty_means_none() -> None:
+    data = load(V11.split("events:")[0] + "referrals:\ngiven:\nevents:\n")
+    assert (data.referrals, data.given, data.events) == ((), (), ())
+    with_updates = load(
+        V11.split("events:")[0]
+        + "referrals:\n  - id: r1\n    partner: anne\n    prospect: P\n    introduced: 2026-01-01\n    updates:\n"
+    )
+    assert with_updates.referrals[0].updates == ()
+
+
+def test_a_missing_required_field_is_named_by_its_path_at_its_record() -> None:
+    found = problems(V11.replace("    name: Anne Ortiz\n", ""))
+    assert found == ["partners.yaml:10:5: partners[0].name: required, but missing"]

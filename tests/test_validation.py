@@ -65,7 +65,7 @@ def test_valid_file_loads_with_types() -> None:
             ("    name: Anne\n", "    name: Anne\n    name: Annie\n"),
             "partners.yaml:7:5: partners[0].name: duplicate key 'name' (first at line 6); keep only one",
         ),
-        (("    name: Steve\n", ""), "partners.yaml:7:5: partners[1]: missing required field 'name'"),
+        (("    name: Steve\n", ""), "partners.yaml:7:5: partners[1].name: required, but missing"),
         (
             ("referrals:\n", "  - id: anne\n    name: Other\nreferrals:\n"),
             "partners.yaml:10:9: partners[2].id: duplicate partner id 'anne' (also partners[0])",
