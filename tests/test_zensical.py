@@ -70,7 +70,11 @@ def test_zensical_builds_home_posts_and_private_pages(built: ZensicalSite) -> No
     for page in ("", POST, "blog/", *built.private_pages()):
         assert (built.site / page / "index.html").is_file(), page
     # The host hints and robots.txt are plain files of content/, copied as they are.
-    assert (built.site / "_headers").read_text(encoding="utf-8").startswith("/p/*\n")
+    assert (
+        (built.site / "_headers")
+        .read_text(encoding="utf-8")
+        .startswith("# generated_by: referral-newsletter\n/p/*\n")
+    )
     assert (built.site / "robots.txt").is_file()
 
 
