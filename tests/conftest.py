@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -13,6 +14,20 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from generator.problems import InvalidData
+from generator.validate import load_text
+
+# The date every in-process validation test runs on.
+TODAY = dt.date(2026, 11, 20)
+
+
+def load_problems(text: str) -> list[str]:
+    """The located messages ``check`` would print for ``text`` as partners.yaml (it must fail)."""
+    with pytest.raises(InvalidData) as caught:
+        load_text(text, "partners.yaml", TODAY)
+    return [str(problem) for problem in caught.value.problems]
+
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import TODAY, load_problems
 from pydantic import BaseModel, Field
 
 from generator.audience import MEANINGS, UndeclaredField, declared
 from generator.models import NAME_MAX, NOTE_MAX, PartnersFile
-from generator.problems import InvalidData
 from generator.validate import load_text
-
-TODAY = dt.date(2026, 11, 20)
 
 V11 = """\
 newsletter:
@@ -41,10 +39,7 @@ def load(text: str) -> PartnersFile:
     return load_text(text, "partners.yaml", TODAY)
 
 
-def problems(text: str) -> list[str]:
-    with pytest.raises(InvalidData) as caught:
-        load(text)
-    return [str(problem) for problem in caught.value.problems]
+problems = load_problems
 
 
 def test_v11_fields_load() -> None:

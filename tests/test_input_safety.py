@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CI_ONLY, FIXTURES, SOURCE_DATE_EPOCH, SiteProject
+from conftest import CI_ONLY, FIXTURES, SOURCE_DATE_EPOCH, TODAY, SiteProject, load_problems
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -23,8 +23,6 @@ from generator.problems import InvalidData
 from generator.project import today
 from generator.render import SiteLayout, render_site
 from generator.validate import load_text
-
-TODAY = dt.date(2026, 11, 20)
 
 BASE = """\
 newsletter:
@@ -52,10 +50,7 @@ events:
 """
 
 
-def problems(text: str) -> list[str]:
-    with pytest.raises(InvalidData) as caught:
-        load_text(text, "partners.yaml", TODAY)
-    return [str(problem) for problem in caught.value.problems]
+problems = load_problems
 
 
 def test_the_base_file_is_valid_and_renders() -> None:

@@ -6,13 +6,12 @@ import datetime as dt
 import time
 
 import pytest
+from conftest import TODAY, load_problems
 
 from generator import source
 from generator.models import PartnersFile
 from generator.problems import InvalidData
 from generator.validate import load_text
-
-TODAY = dt.date(2026, 11, 20)
 
 VALID = """\
 newsletter:
@@ -35,10 +34,7 @@ referrals:
 """
 
 
-def problems(text: str) -> list[str]:
-    with pytest.raises(InvalidData) as caught:
-        load_text(text, "partners.yaml", TODAY)
-    return [str(problem) for problem in caught.value.problems]
+problems = load_problems
 
 
 def load(text: str) -> PartnersFile:
