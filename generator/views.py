@@ -37,10 +37,6 @@ def step_of(stage: str) -> int:
     return PROGRESS_STEPS.index("closed" if stage in ("won", "lost") else stage)
 
 
-def days_between(earlier: dt.date, later: dt.date) -> int:
-    return (later - earlier).days
-
-
 @dataclass(frozen=True, order=True)
 class Month:
     year: int
