@@ -190,6 +190,8 @@ def _say_secret(secret: SiteSecret, secret_file: Path) -> None:
         print(f"Created a local preview secret in {secret_file} (never commit it).", file=sys.stderr)
     elif secret.origin == "throwaway":
         print(THROWAWAY_WARNING, file=sys.stderr)
+    if secret.warning:
+        print(secret.warning, file=sys.stderr)
 
 
 def _guard(args: argparse.Namespace) -> int:

@@ -73,6 +73,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             log.info("Created a local preview secret in %s (ignored by git).", project.secret_file)
         elif outcome.secret.origin == "throwaway":
             log.info(THROWAWAY_WARNING)
+        if outcome.secret.warning:
+            log.info(outcome.secret.warning)
         self.outcome = outcome
         _show_brand(config, outcome.data.newsletter)
         log.info("Generated pages from %s: %s", project.display_name, outcome.summary)

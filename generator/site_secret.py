@@ -37,6 +37,7 @@ class SiteSecret:
     value: bytes = field(repr=False)  # never shown, even in a traceback
     origin: str = "environment"  # environment | file | created | throwaway
     pending: Path | None = None
+    warning: str | None = None  # a weak secret accepted for a local preview, said at every run
 
     def keep(self) -> None:
         """Write a newly made secret to its file; refused builds never call this, so create nothing."""
@@ -88,7 +89,7 @@ def resolve_secret(
     """
     raw = environ.get(ENV_VAR, "")
     if raw:  # empty is "not set" (a CI secret missing in a fork); blank is a mistake
-        return SiteSecret(strong(raw.strip(), ENV_VAR), "environment")
+        return _from_environment(raw.strip(), publishing or in_ci(environ))
     if publishing:
         raise MissingSecret(
             f"{ENV_VAR} is not set. Publishing needs the same secret every time, or every "
@@ -101,6 +102,18 @@ def resolve_secret(
     if not create:
         raise MissingSecret(f"no secret: set {ENV_VAR} to the one the pages were generated with")
     return _new_secret(environ, secret_file)
+
+
+def _from_environment(value: str, deployable: bool) -> SiteSecret:
+    """A short or repetitive secret is refused where pages may be published (CI, deploy, mail);
+    a local preview goes ahead with a warning, since its addresses are never sent."""
+    problem = weakness(value)
+    if problem is None or deployable or not value:
+        return SiteSecret(strong(value, ENV_VAR), "environment")
+    warning = (
+        f"{ENV_VAR} {problem}: fine for a local preview, refused in CI and for publishing; {HOW_TO_MAKE}"
+    )
+    return SiteSecret(value.encode("utf-8"), "environment", warning=warning)
 
 
 def _new_secret(environ: Mapping[str, str], secret_file: Path) -> SiteSecret:

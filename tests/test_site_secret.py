@@ -39,10 +39,31 @@ def test_a_weak_secret_file_is_refused_saying_how_to_make_one(tmp_path: Path, te
 
 
 @pytest.mark.parametrize("text", [v for v in WEAK.values() if v], ids=[k for k, v in WEAK.items() if v])
-@pytest.mark.parametrize("publishing", [False, True], ids=["preview", "publishing"])
-def test_a_weak_secret_in_the_environment_is_refused(tmp_path: Path, text: str, publishing: bool) -> None:
+@pytest.mark.parametrize(
+    ("environ", "publishing"),
+    [({}, True), ({"CI": "true"}, False), ({"GITHUB_ACTIONS": "true"}, False)],
+    ids=["publishing", "CI", "GitHub Actions"],
+)
+def test_a_weak_secret_in_the_environment_is_refused_where_pages_may_be_published(
+    tmp_path: Path, text: str, environ: dict[str, str], publishing: bool
+) -> None:
     with pytest.raises(WeakSecret, match="REFERRAL_SITE_SECRET"):
-        resolve_secret({"REFERRAL_SITE_SECRET": text}, tmp_path / "secret", publishing=publishing)
+        resolve_secret({**environ, "REFERRAL_SITE_SECRET": text}, tmp_path / "secret", publishing=publishing)
+
+
+@pytest.mark.parametrize("text", ["a", STRONG[:21], "abababababababababababababab"])
+def test_a_weak_secret_in_the_environment_is_only_a_warning_for_a_local_preview(
+    tmp_path: Path, text: str
+) -> None:
+    found = resolve_secret({"REFERRAL_SITE_SECRET": text}, tmp_path / "secret")
+    assert found.value == text.encode()
+    assert found.warning is not None and "refused in CI and for publishing" in found.warning
+    assert HOW_TO_MAKE in found.warning
+
+
+def test_a_blank_secret_in_the_environment_is_refused_even_for_a_preview(tmp_path: Path) -> None:
+    with pytest.raises(WeakSecret, match="empty or only whitespace"):
+        resolve_secret({"REFERRAL_SITE_SECRET": "  \t "}, tmp_path / "secret")
 
 
 def test_a_strong_secret_is_used_as_given(tmp_path: Path) -> None:
