@@ -20,11 +20,12 @@ from pydantic import BaseModel
 from .audience import TextValue, text_values
 from .leak_scan import Confidential, Leak, decoded_text, matcher_for, scan_site, site_files
 from .leak_text import Matcher, fold, plain
-from .models import Partner, PartnersFile
+from .models import ID_PATTERN, Partner, PartnersFile
 from .project import collector_paused
 from .render import SiteLayout
 from .words import FIXED_PHRASES
 
+_BARE_WORD = re.compile(r"[a-z]+")
 MIN_LENGTH = 4  # shorter values ("Jo", "Ann") match too much ordinary text to be checked
 _TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 # Audiences whose values may also appear on the owner's own private pages.
@@ -98,6 +99,8 @@ def _sort_by_audience(data: PartnersFile, layout: SiteLayout) -> _Sorted:
         private.append(Confidential(_token(page), f"partners[{index}].page", page))
     public: list[str] = []
     for item in text_values(data):
+        if _bare_word_id(item):
+            continue
         giver = _giver(item.records, partners)
         if item.audience == "public" or (item.audience == "consent" and _consented(item, giver)):
             public.append(item.text)
@@ -106,6 +109,16 @@ def _sort_by_audience(data: PartnersFile, layout: SiteLayout) -> _Sorted:
         also = owner if item.audience in _OWNER_MAY_READ else ()
         private.append(Confidential(plain(item.text), item.path, home, also))
     return _Sorted(private, public)
+
+
+def _bare_word_id(item: TextValue) -> bool:
+    """An id that is one plain word ("content", "search") proves nothing when found: the theme's
+    own text says "Skip to content". Public views never print ids, and an id made of a name
+    ("anne-ortiz") is still checked, as are the name's own heading-id forms."""
+    if not item.records or not _BARE_WORD.fullmatch(item.text):
+        return False
+    field = type(item.records[-1]).model_fields[item.path.rsplit(".", 1)[-1]]
+    return any(getattr(rule, "pattern", None) == ID_PATTERN for rule in field.metadata)
 
 
 def _giver(records: tuple[BaseModel, ...], partners: dict[str, Partner]) -> Partner | None:

@@ -307,6 +307,23 @@ def test_the_small_fixture_builds_clean_with_strict(project: SiteProject) -> Non
     assert "no confidential data found" in result.stderr
 
 
+def test_a_hidden_partner_whose_id_is_a_plain_word_builds(project: SiteProject) -> None:
+    # "content" is in every Material page ("Skip to content"): a bare-word id proves nothing.
+    project.write_data(fixture_text("small.yaml").replace("quiet-quinn", "content"))
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, result.stderr
+    assert "no confidential data found" in result.stderr
+
+
+def test_a_hidden_partners_hyphenated_id_is_still_guarded(small: PartnersFile) -> None:
+    values = {item.field: item.value for item in guard.confidential_values(small, LAYOUT)}
+    hidden = [p for p in small.partners if not p.public and "-" in p.id]
+    assert hidden
+    for partner in hidden:
+        index = small.partners.index(partner)
+        assert values.get(f"partners[{index}].id") == partner.id
+
+
 def test_a_hand_written_page_quoting_a_prospect_fails_the_build(project: SiteProject) -> None:
     project.write_data(fixture_text("small.yaml"))
     leak = "# Notes\n\nLunch with SECRET-PROSPECT-DANA.\n"
