@@ -23,6 +23,7 @@ from .leak_text import Matcher, fold, plain
 from .models import Partner, PartnersFile
 from .project import collector_paused
 from .render import SiteLayout
+from .scan_memory import ScanMemory, values_digest
 from .words import FIXED_PHRASES
 
 MIN_LENGTH = 4  # shorter values ("Jo", "Ann") match too much ordinary text to be checked
@@ -35,6 +36,7 @@ __all__ = [
     "Leak",
     "confidential_values",
     "decoded_text",
+    "guard_changed",
     "guard_site",
     "matcher_for",
     "scan_site",
@@ -71,6 +73,28 @@ def guard_site(
     with collector_paused():
         values, matcher = _checked_values(data, layout, public_text)
         return scan_site(site_dir, values, verbatim_from=verbatim_from, matcher=matcher)
+
+
+def guard_changed(
+    site_dir: Path,
+    data: PartnersFile,
+    layout: SiteLayout,
+    memory: ScanMemory,
+    *,
+    public_text: Iterable[str] = (),
+    verbatim_from: Sequence[Path] = (),
+) -> tuple[list[Leak], int]:
+    """``guard_site`` for a site rebuilt in place (``mkdocs serve``): the leaks, and how many
+    files were read: all of them unless ``memory`` proves the others still clean (scan_memory)."""
+    with collector_paused():
+        values, matcher = _checked_values(data, layout, public_text)
+        plan = memory.plan(site_dir, values_digest(values, site_dir, verbatim_from))
+        leaks = scan_site(site_dir, values, verbatim_from=verbatim_from, matcher=matcher, files=plan.files)
+        if leaks:
+            memory.forget()
+        else:
+            memory.remember(plan)
+        return leaks, len(plan.files)
 
 
 def _checked_values(

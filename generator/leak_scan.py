@@ -88,15 +88,17 @@ def scan_site(
     *,
     verbatim_from: Sequence[Path] = (),
     matcher: Matcher | None = None,
+    files: Sequence[Path] | None = None,
 ) -> list[Leak]:
     """Leaks: values found in a file outside their home. ``verbatim_from`` names theme folders
     whose files are copied unchanged; a site file identical to one of them carries no data.
-    ``matcher`` may be one built for more values than ``values`` (the others are ignored)."""
+    ``matcher`` may be one built for more values than ``values`` (the others are ignored).
+    ``files``: the files under ``site_dir`` to read (default: all of them)."""
     if not values:
         return []
     matcher, places = matcher or matcher_for(values), _Places.of(values)
     leaks: set[Leak] = set()
-    for path in site_files(site_dir):
+    for path in site_files(site_dir) if files is None else files:
         relative = path.relative_to(site_dir).as_posix()
         raw = path.read_bytes()
         if _copied_verbatim(relative, raw, verbatim_from):
