@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .audience import TextValue, text_values
-from .leak_scan import Confidential, Leak, decoded_text, matcher_for, scan_site, site_files
+from .leak_scan import Confidential, Leak, decoded_text, matcher_for, scan_site, scan_texts, site_files
 from .leak_text import Matcher, fold, plain
 from .models import Partner, PartnersFile
 from .project import collector_paused
@@ -84,17 +84,17 @@ def guard_changed(
     public_text: Iterable[str] = (),
     verbatim_from: Sequence[Path] = (),
 ) -> tuple[list[Leak], int]:
-    """``guard_site`` for a site rebuilt in place (``mkdocs serve``): the leaks, and how many
-    files were read: all of them unless ``memory`` proves the others still clean (scan_memory)."""
+    """``guard_site`` for a site rebuilt in place (``mkdocs serve``), finding the same leaks:
+    the leaks, and how many files were read (the others are known to ``memory``, scan_memory)."""
     with collector_paused():
         values, matcher = _checked_values(data, layout, public_text)
-        plan = memory.plan(site_dir, values_digest(values, site_dir, verbatim_from))
-        leaks = scan_site(site_dir, values, verbatim_from=verbatim_from, matcher=matcher, files=plan.files)
+        plan = memory.plan(site_dir, verbatim_from, values_digest(values))
+        leaks = scan_texts(plan.texts, values, matcher)
         if leaks:
             memory.forget()
         else:
             memory.remember(plan)
-        return leaks, len(plan.files)
+        return leaks, plan.read
 
 
 def _checked_values(
