@@ -2,7 +2,8 @@
 build, and the changed page is served with the leak guard on.
 
 The generator writes into the docs folder MkDocs watches; without the plugin's own watch those
-writes started a second, useless build after every save.
+writes started a second, useless build after every save. Under ``--dirty`` the leak guard reads
+only the files a rebuild changed (generator/scan_memory.py) and must still catch every leak.
 """
 
 from __future__ import annotations
