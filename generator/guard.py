@@ -18,11 +18,12 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .audience import TextValue, text_values
-from .leak_scan import Confidential, Leak, decoded_text, matcher_for, scan_site, site_files
+from .leak_scan import Confidential, Leak, decoded_text, matcher_for, scan_site, scan_texts, site_files
 from .leak_text import Matcher, fold, plain
 from .models import ID_PATTERN, Partner, PartnersFile
 from .project import collector_paused
 from .render import SiteLayout
+from .scan_memory import ScanMemory, values_digest
 from .words import FIXED_PHRASES
 
 _BARE_WORD = re.compile(r"[a-z]+")
@@ -36,6 +37,7 @@ __all__ = [
     "Leak",
     "confidential_values",
     "decoded_text",
+    "guard_changed",
     "guard_site",
     "matcher_for",
     "scan_site",
@@ -72,6 +74,28 @@ def guard_site(
     with collector_paused():
         values, matcher = _checked_values(data, layout, public_text)
         return scan_site(site_dir, values, verbatim_from=verbatim_from, matcher=matcher)
+
+
+def guard_changed(
+    site_dir: Path,
+    data: PartnersFile,
+    layout: SiteLayout,
+    memory: ScanMemory,
+    *,
+    public_text: Iterable[str] = (),
+    verbatim_from: Sequence[Path] = (),
+) -> tuple[list[Leak], int]:
+    """``guard_site`` for a site rebuilt in place (``mkdocs serve``), finding the same leaks:
+    the leaks, and how many files were read (the others are known to ``memory``, scan_memory)."""
+    with collector_paused():
+        values, matcher = _checked_values(data, layout, public_text)
+        plan = memory.plan(site_dir, verbatim_from, values_digest(values))
+        leaks = scan_texts(plan.texts, values, matcher)
+        if leaks:
+            memory.forget()
+        else:
+            memory.remember(plan)
+        return leaks, plan.read
 
 
 def _checked_values(

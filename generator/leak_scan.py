@@ -12,7 +12,7 @@ import itertools
 import os
 import zlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,14 +94,29 @@ def scan_site(
     ``matcher`` may be one built for more values than ``values`` (the others are ignored)."""
     if not values:
         return []
+    relatives = (path.relative_to(site_dir).as_posix() for path in site_files(site_dir))
+    texts = ((relative, site_text(site_dir, relative, verbatim_from)) for relative in relatives)
+    return scan_texts(texts, values, matcher)
+
+
+def site_text(site_dir: Path, relative: str, verbatim_from: Sequence[Path]) -> str | None:
+    """A built file's ``decoded_text``; None for a copy of a theme file, which carries no data."""
+    raw = (site_dir / relative).read_bytes()
+    return None if _copied_verbatim(relative, raw, verbatim_from) else decoded_text(relative, raw)
+
+
+def scan_texts(
+    texts: Iterable[tuple[str, str | None]], values: Sequence[Confidential], matcher: Matcher | None = None
+) -> list[Leak]:
+    """``scan_site`` on files already read: (site-relative path, ``site_text``) pairs."""
+    if not values:
+        return []
     matcher, places = matcher or matcher_for(values), _Places.of(values)
     leaks: set[Leak] = set()
-    for path in site_files(site_dir):
-        relative = path.relative_to(site_dir).as_posix()
-        raw = path.read_bytes()
-        if _copied_verbatim(relative, raw, verbatim_from):
+    for relative, text in texts:
+        if text is None:
             continue
-        found = [hit for hit in matcher.occurrences(decoded_text(relative, raw)) if hit[2] in places.homes]
+        found = [hit for hit in matcher.occurrences(text) if hit[2] in places.homes]
         for value in _out_of_place(found, _folders_of(relative), places):
             leaks.update(Leak(relative, field) for field in places.fields[value])
     return sorted(leaks)

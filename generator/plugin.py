@@ -22,6 +22,7 @@ from .models import Newsletter
 from .presentation import brand_name, feed_author
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
+from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret
 from .writer import ForeignFileError, read_manifest
 
@@ -53,6 +54,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.outcome: pipeline.Outcome | None = None
         self.watcher: serve_watch.OwnWritesIgnored | None = None
         self.pinned_build_date = False
+        # Under `mkdocs serve` this instance lives across rebuilds into the same site folder.
+        self.scan_memory = ScanMemory()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -127,11 +130,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         """The leak guard: fail the build if confidential data reached a page it must not."""
         if self.outcome is None:
             return
-        site, data, layout = Path(config.site_dir), self.outcome.data, self.outcome.layout
-        # Files copied unchanged from the installed theme carry no data (overrides/ is scanned).
-        theme = [Path(folder) for folder in config.theme.dirs if folder != config.theme.custom_dir]
-        public = (config.site_name, config.site_description or "")
-        leaks = guard.guard_site(site, data, layout, public_text=public, verbatim_from=theme)
+        site = Path(config.site_dir)
+        leaks, scanned = self._scan(config, self.outcome)
         if leaks:
             found = "\n".join(f"  - {leak.describe()}" for leak in leaks)
             moved = self._quarantine(config, leaks)
@@ -139,10 +139,23 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
                 f"Leak guard: {len(leaks)} confidential values found where they do not belong:\n{found}\n"
                 + quarantine_note(moved, site)
             )
-        log.info("Leak guard: scanned %d files, no confidential data found.", len(guard.site_files(site)))
+        log.info("Leak guard: scanned %d files, no confidential data found.", scanned)
+
+    def _scan(self, config: MkDocsConfig, outcome: pipeline.Outcome) -> tuple[list[guard.Leak], int]:
+        """The leaks, and how many files were read: under `mkdocs serve` (rebuilding into one
+        site folder) only those a rebuild can have changed; for publishing, every file."""
+        site, data, layout = Path(config.site_dir), outcome.data, outcome.layout
+        # Files copied unchanged from the installed theme carry no data (overrides/ is scanned).
+        theme = [Path(folder) for folder in config.theme.dirs if folder != config.theme.custom_dir]
+        public = (config.site_name, config.site_description or "")
+        if self.command == "serve":
+            memory = self.scan_memory
+            return guard.guard_changed(site, data, layout, memory, public_text=public, verbatim_from=theme)
+        leaks = guard.guard_site(site, data, layout, public_text=public, verbatim_from=theme)
+        return leaks, len(guard.site_files(site))
 
     def _quarantine(self, config: MkDocsConfig, leaks: list[guard.Leak]) -> Path:
-        """Fail closed. `mkdocs serve` builds into a new temporary folder each time: one fixed name."""
+        """Fail closed. `mkdocs serve` builds into a temporary folder of its own: one fixed name."""
         site = Path(config.site_dir)
         name = "serve" if self.command == "serve" else site.name
         return quarantine(site, self._project(config).state_dir, name, (leak.file for leak in leaks))

@@ -2,12 +2,15 @@
 build, and the changed page is served with the leak guard on.
 
 The generator writes into the docs folder MkDocs watches; without the plugin's own watch those
-writes started a second, useless build after every save.
+writes started a second, useless build after every save. Under ``--dirty`` the leak guard reads
+only the files a rebuild changed (generator/scan_memory.py) and must still catch every leak.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
+import re
 import socket
 import subprocess
 import sys
@@ -66,19 +69,24 @@ def _settled_count(log: Path, line: str) -> int:
     return log.read_text("utf-8", errors="replace").count(line)
 
 
-@pytest.fixture(params=[(), ("--dirty",)], ids=["full", "dirty"])
-def served(
-    tmp_path: Path, request: pytest.FixtureRequest
-) -> Iterator[tuple[SiteProject, str, Path, subprocess.Popen[bytes]]]:
+Served = tuple[SiteProject, str, Path, subprocess.Popen[bytes]]
+
+
+@contextlib.contextmanager
+def _serving(tmp_path: Path, flags: tuple[str, ...], blog_line: str = "") -> Iterator[Served]:
+    """A real `mkdocs serve` of the small fixture; ``blog_line`` goes into the hand-written
+    blog index first. Yields once Steve's private page is served."""
     project = make_project(tmp_path)
     project.write_data(fixture_text("small.yaml"))
+    blog_index = project.content / "blog" / "index.md"
+    blog_index.write_text(blog_index.read_text("utf-8") + blog_line, "utf-8")
     port = _free_port()
     log = tmp_path / "serve.log"
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     token = private_token(TEST_SECRET.encode(), "partner", "steve-hall", 0)
     with log.open("wb") as stream:
         server = subprocess.Popen(
-            [mkdocs, "serve", "--livereload", *request.param, "-a", f"127.0.0.1:{port}"],
+            [mkdocs, "serve", "--livereload", *flags, "-a", f"127.0.0.1:{port}"],
             cwd=project.root,
             env=project.env(),
             stdout=stream,
@@ -94,9 +102,13 @@ def served(
             server.wait(timeout=60)
 
 
-def test_one_save_starts_exactly_one_build(
-    served: tuple[SiteProject, str, Path, subprocess.Popen[bytes]],
-) -> None:
+@pytest.fixture(params=[(), ("--dirty",)], ids=["full", "dirty"])
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Served]:
+    with _serving(tmp_path, request.param) as serving:
+        yield serving
+
+
+def test_one_save_starts_exactly_one_build(served: Served) -> None:
     project, url, log, server = served
     builds_before = _settled_count(log, BUILD_LINE)
     data = project.root / "partners.yaml"
@@ -104,3 +116,55 @@ def test_one_save_starts_exactly_one_build(
     _wait_until_served(url, NEW_NOTE, server)
     assert _settled_count(log, BUILD_LINE) - builds_before == 1, log.read_text("utf-8")
     assert "Leak guard: scanned" in log.read_text("utf-8")
+
+
+# --- the leak guard under `mkdocs serve --dirty`: only changed files are read ----------------
+
+SCANNED = re.compile(r"Leak guard: scanned (\d+) files")
+LEAK_LINE = "confidential values found where they do not belong"
+
+
+def _wait_for_log(log: Path, text: str, server: subprocess.Popen[bytes]) -> str:
+    deadline = time.monotonic() + WAIT_LIMIT
+    while text not in (content := log.read_text("utf-8", errors="replace")):
+        assert server.poll() is None, "mkdocs serve stopped"
+        assert time.monotonic() < deadline, f"the log never showed {text!r}:\n{content}"
+        time.sleep(0.2)
+    return content
+
+
+def test_a_save_that_leaks_into_one_page_is_caught(tmp_path: Path) -> None:
+    with _serving(tmp_path, ("--dirty",)) as (project, _url, log, server):
+        _settled_count(log, BUILD_LINE)
+        blog_index = project.content / "blog" / "index.md"
+        blog_index.write_text(blog_index.read_text("utf-8") + "\nWe met SECRET-PROSPECT-DANA.\n", "utf-8")
+        content = _wait_for_log(log, LEAK_LINE, server)
+    assert "referrals[0].prospect in blog/index.html" in content
+    assert "SECRET-PROSPECT-DANA" not in content
+    assert (project.root / ".referral" / "quarantine" / "serve").is_dir()
+
+
+def test_a_partner_made_private_is_caught_on_an_unchanged_page_still_naming_them(tmp_path: Path) -> None:
+    # Naming a partner who consented is fine; the page is not rebuilt when they withdraw.
+    with _serving(tmp_path, ("--dirty",), "\nThanks to Steve Hall.\n") as (project, _url, log, server):
+        assert LEAK_LINE not in _wait_for_log(log, "Leak guard: scanned", server)
+        _settled_count(log, BUILD_LINE)
+        data = project.root / "partners.yaml"
+        steve = "referred_by: anne-ortiz\n    public: true\n"
+        assert steve in data.read_text("utf-8")
+        data.write_text(data.read_text("utf-8").replace(steve, steve.replace("true", "false")), "utf-8")
+        content = _wait_for_log(log, LEAK_LINE, server)
+    assert "partners[1].name in blog/index.html" in content
+    assert (project.root / ".referral" / "quarantine" / "serve").is_dir()
+
+
+def test_a_save_without_a_leak_reads_fewer_files_than_the_whole_site(tmp_path: Path) -> None:
+    with _serving(tmp_path, ("--dirty",)) as (project, url, log, server):
+        _settled_count(log, BUILD_LINE)
+        data = project.root / "partners.yaml"
+        data.write_text(data.read_text("utf-8").replace(OLD_NOTE, NEW_NOTE), "utf-8")
+        _wait_until_served(url, NEW_NOTE, server)
+        _settled_count(log, BUILD_LINE)
+        counts = [int(count) for count in SCANNED.findall(log.read_text("utf-8"))]
+    assert len(counts) == 2, counts  # the first build read the whole site, the save far fewer
+    assert 0 < counts[1] < counts[0], counts

@@ -1,0 +1,80 @@
+"""The leak guard under `mkdocs serve`: after a rebuild it reads only the files that changed,
+and still finds every leak a full scan finds (tests/test_serve.py drives a real server)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from conftest import TEST_SECRET, fixture_text
+
+from generator import guard, validate
+from generator.guard import Leak
+from generator.models import PartnersFile
+from generator.render import SiteLayout
+from generator.scan_memory import ScanMemory
+
+AS_OF = dt.date(2026, 11, 20)
+LAYOUT = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode())
+STEVE_PUBLIC = "referred_by: anne-ortiz\n    public: true\n"
+FILES = {
+    "index.html": "<h1>Test Partner News</h1><p>Thanks to Steve Hall.</p>",
+    "blog/a/index.html": "<p>A quiet month.</p>",
+    "sitemap.xml": "<urlset></urlset>",
+    "feed_rss_created.xml": "<rss></rss>",
+    "search/search_index.json": '{"docs": []}',
+}
+
+
+def load(tmp_path: Path, text: str) -> PartnersFile:
+    path = tmp_path / "partners.yaml"
+    path.write_text(text, encoding="utf-8")
+    return validate.load_partners(path, AS_OF)
+
+
+def write_site(root: Path, files: dict[str, str]) -> Path:
+    for name, content in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(content, encoding="utf-8")
+    return root
+
+
+def scan(root: Path, data: PartnersFile, memory: ScanMemory) -> tuple[list[Leak], int]:
+    """The serve scan, checked against a full scan of the same site."""
+    leaks, read = guard.guard_changed(root, data, LAYOUT, memory)
+    assert leaks == guard.guard_site(root, data, LAYOUT)
+    return leaks, read
+
+
+def test_a_rescan_reads_only_changed_files_and_the_sitemap_search_index_and_feeds(tmp_path: Path) -> None:
+    data, memory = load(tmp_path, fixture_text("small.yaml")), ScanMemory()
+    root = write_site(tmp_path / "site", FILES)
+    assert scan(root, data, memory) == ([], 5)
+    assert scan(root, data, memory) == ([], 3)
+    write_site(root, {"blog/a/index.html": "<p>A busy month, with news.</p>"})
+    assert scan(root, data, memory) == ([], 4)
+
+
+def test_a_leak_written_into_one_page_is_found_and_the_next_scan_reads_everything(tmp_path: Path) -> None:
+    data, memory = load(tmp_path, fixture_text("small.yaml")), ScanMemory()
+    root = write_site(tmp_path / "site", FILES)
+    scan(root, data, memory)
+    write_site(root, {"blog/a/index.html": "<p>We met SECRET-PROSPECT-DANA.</p>"})
+    assert scan(root, data, memory) == ([Leak("blog/a/index.html", "referrals[0].prospect")], 4)
+    write_site(root, {"blog/a/index.html": "<p>A quiet month.</p>"})
+    assert scan(root, data, memory) == ([], 5)
+
+
+def test_a_partner_made_private_is_found_on_pages_that_did_not_change(tmp_path: Path) -> None:
+    text, memory = fixture_text("small.yaml"), ScanMemory()
+    assert STEVE_PUBLIC in text
+    root = write_site(tmp_path / "site", FILES)
+    scan(root, load(tmp_path, text), memory)
+    private = load(tmp_path, text.replace(STEVE_PUBLIC, STEVE_PUBLIC.replace("true", "false")))
+    assert scan(root, private, memory) == ([Leak("index.html", "partners[1].name")], 3)
+
+
+def test_another_site_folder_is_read_in_full(tmp_path: Path) -> None:
+    data, memory = load(tmp_path, fixture_text("small.yaml")), ScanMemory()
+    scan(write_site(tmp_path / "one", FILES), data, memory)
+    assert scan(write_site(tmp_path / "two", FILES), data, memory) == ([], 5)
