@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from . import guard, serve_watch
 from . import project as pipeline
-from .due import due_referrals
+from .due import DueReferral, due_referrals
 from .models import Newsletter
 from .presentation import brand_name, feed_author
 from .problems import InvalidData
@@ -41,6 +42,21 @@ def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
             # A warning, so `--strict` (CI) refuses a header with a broken picture.
             log.warning("newsletter.logo: '%s' is not a file in %s/", newsletter.logo, config.docs_dir)
         config.theme["logo"] = newsletter.logo
+
+
+DUE_SHOWN = 10  # a build log is read at a glance; `python -m generator due` lists them all
+
+
+def _log_due(display_name: str, due: Sequence[DueReferral]) -> None:
+    for item in due[:DUE_SHOWN]:
+        log.info("%s: %s", display_name, item.describe())
+    if len(due) > DUE_SHOWN:
+        more = len(due) - DUE_SHOWN
+        log.info(
+            "%s: %d more referrals are due an update: python -m generator due lists them all",
+            display_name,
+            more,
+        )
 
 
 class ReferralNewsletterConfig(base.Config):
@@ -81,8 +97,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.outcome = outcome
         _show_brand(config, outcome.data.newsletter)
         log.info("Generated pages from %s: %s", project.display_name, outcome.summary)
-        for item in due_referrals(outcome.data, pipeline.today()):
-            log.info("%s: %s", project.display_name, item.describe())
+        _log_due(project.display_name, due_referrals(outcome.data, pipeline.today()))
         return config
 
     def _pin_build_date(self) -> None:

@@ -510,3 +510,21 @@ def test_a_run_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path) -> None
     with pytest.raises(InvalidData):
         pipeline.generate(run, as_of, environ)
     assert gc.isenabled()
+
+
+def test_the_build_log_shows_ten_due_referrals_and_counts_the_rest(project: SiteProject) -> None:
+    referrals = "".join(
+        f"  - {{id: r{n}, partner: anne, prospect: P{n}, introduced: 2026-01-{n:02d}}}\n"
+        for n in range(1, 13)
+    )
+    project.write_data(
+        "newsletter:\n  title: T\n  owner: O\npartners:\n  - id: anne\n    name: Anne\nreferrals:\n"
+        + referrals
+    )
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, result.stderr
+    listed = [line for line in result.stderr.splitlines() if ": due an update: " in line]
+    assert len(listed) == 10
+    assert "2 more referrals are due an update: python -m generator due lists them all" in result.stderr
+    due = project.generator("due")
+    assert due.stdout.count(": due an update: ") == 12
