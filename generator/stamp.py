@@ -6,6 +6,11 @@ digest of those inputs and the size and modification time of every file the run 
 docs folder. When the inputs match and every file is still as it was left, rendering again
 would write nothing, so it is skipped. The secret enters only through a keyed digest: the stamp
 never holds it, nor any data.
+
+Each file is recorded by its size and a digest of its bytes, not its modification time: a
+same-size hand edit that keeps the old mtime (cp -p, rsync -t, or an edit within the same
+filesystem timestamp tick as the run) must still be repaired. Reading the files back is far
+cheaper than rendering them.
 """
 
 from __future__ import annotations
@@ -21,9 +26,8 @@ from pathlib import Path
 from . import __version__
 from .writer import read_manifest
 
-STAMP_VERSION = 1
+STAMP_VERSION = 2
 PACKAGE = Path(__file__).resolve().parent
-FileState = tuple[int, int]  # size in bytes, modification time in nanoseconds
 
 
 @functools.cache  # the code does not change while a process runs
@@ -64,13 +68,21 @@ def is_fresh(stamp_file: Path, manifest: Path, docs_dir: Path, inputs: str) -> b
     return isinstance(recorded, dict) and sorted(recorded) == files and _unchanged(docs_dir, recorded)
 
 
-def _unchanged(docs_dir: Path, recorded: dict[str, list[int]]) -> bool:
+def _file_state(path: Path) -> list[int | str]:
+    """Size in bytes and a digest of the content."""
+    content = path.read_bytes()
+    return [len(content), hashlib.sha256(content).hexdigest()]
+
+
+def _unchanged(docs_dir: Path, recorded: dict[str, list[int | str]]) -> bool:
     for relative, state in recorded.items():
+        path = docs_dir / relative
         try:
-            current = os.stat(docs_dir / relative)
+            if not isinstance(state, list) or os.stat(path).st_size != state[0]:
+                return False  # the size alone, without reading, settles most changes
+            if _file_state(path) != state:
+                return False
         except OSError:
-            return False
-        if [current.st_size, current.st_mtime_ns] != state:
             return False
     return True
 
@@ -79,8 +91,7 @@ def write_stamp(stamp_file: Path, manifest: Path, docs_dir: Path, inputs: str) -
     """Record the inputs of a run that just finished, and the state of the files it left."""
     files = {}
     for relative in read_manifest(manifest):
-        state = os.stat(docs_dir / relative)
-        files[relative] = [state.st_size, state.st_mtime_ns]
+        files[relative] = _file_state(docs_dir / relative)
     content = {"version": STAMP_VERSION, "inputs": inputs, "files": files}
     stamp_file.parent.mkdir(parents=True, exist_ok=True)
     stamp_file.write_text(json.dumps(content, separators=(",", ":")) + "\n", encoding="utf-8")
