@@ -136,6 +136,15 @@ def make_project(root: Path) -> SiteProject:
     return SiteProject(root)
 
 
+def built_project(root: Path, data: str) -> SiteProject:
+    """A throwaway project holding ``data`` as partners.yaml, built with ``mkdocs build --strict``."""
+    project = make_project(root)
+    project.write_data(data)
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> SiteProject:
     return make_project(tmp_path)

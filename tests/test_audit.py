@@ -27,7 +27,7 @@ from urllib.parse import quote, quote_plus, unquote
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import TEST_SECRET, SiteProject, fixture_text, make_project
+from conftest import TEST_SECRET, SiteProject, built_project, fixture_text, make_project
 
 from generator.addresses import private_token
 from generator.audience import declared
@@ -48,11 +48,7 @@ NEVER = ("email", "internal")
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> SiteProject:
-    project = make_project(tmp_path_factory.mktemp("audit"))
-    project.write_data(fixture_text("audit.yaml"))
-    result = project.mkdocs_build("--strict")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project
+    return built_project(tmp_path_factory.mktemp("audit"), fixture_text("audit.yaml"))
 
 
 def readable_forms(path: Path) -> str:
@@ -333,11 +329,7 @@ EDGES = yaml.safe_load(fixture_text("audit-edges.yaml"))
 
 @pytest.fixture(scope="module")
 def edges(tmp_path_factory: pytest.TempPathFactory) -> SiteProject:
-    project = make_project(tmp_path_factory.mktemp("edges"))
-    project.write_data(fixture_text("audit-edges.yaml"))
-    result = project.mkdocs_build("--strict")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project
+    return built_project(tmp_path_factory.mktemp("edges"), fixture_text("audit-edges.yaml"))
 
 
 def page_text(path: Path) -> str:

@@ -11,7 +11,7 @@ import markdown
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import TEST_SECRET, SiteProject, make_project
+from conftest import TEST_SECRET, SiteProject, built_project
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -99,11 +99,7 @@ events:
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> SiteProject:
-    project = make_project(tmp_path_factory.mktemp("hostile"))
-    project.write_data(hostile_yaml())
-    result = project.mkdocs_build("--strict")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project
+    return built_project(tmp_path_factory.mktemp("hostile"), hostile_yaml())
 
 
 def pages(site: Path) -> list[Path]:
