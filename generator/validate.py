@@ -40,10 +40,10 @@ def load_partners(path: Path, today: dt.date, *, display_name: str | None = None
     """Read, parse and validate a partners file; raise :class:`InvalidData` on any problem."""
     name = display_name or str(path)
     try:
-        raw = path.read_bytes()
+        text = source.read_text(path.read_bytes(), name)  # the bytes are not kept: 1x the file
     except OSError as error:
         raise InvalidData([Problem(1, 1, (), f"cannot read the file: {error.strerror}", name)]) from None
-    return load_text(source.read_text(raw, name), name, today)
+    return load_text(text, name, today)
 
 
 def load_text(text: str, filename: str, today: dt.date) -> models.PartnersFile:
