@@ -167,6 +167,9 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
         # Escaping by default: every value printed is literal text unless it is Markdown.
         finalize=escape_text,
+        # Templates are part of the code, which does not change while a process runs (the
+        # render stamp's code digest assumes it too): no two stat calls per page to check.
+        auto_reload=False,
     )
     env.filters.update(
         longdate=words.long_date,
