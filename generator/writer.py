@@ -82,6 +82,14 @@ def write_bytes(docs_dir: Path, files: Mapping[str, str | bytes], manifest_path:
     return report
 
 
+def write_own_file(target: Path, content: str) -> bool:
+    """One generated file outside the docs folder (it carries the mark): written when changed,
+    refused when a file the generator did not create is in the way. True when written."""
+    if target.exists() and not (target.is_file() and _has_mark(target)):
+        raise ForeignFileError([target])
+    return _write_if_changed(target, content.encode("utf-8"))
+
+
 def read_manifest(manifest_path: Path) -> list[str]:
     try:
         content = json.loads(manifest_path.read_text("utf-8"))
