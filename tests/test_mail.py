@@ -780,3 +780,29 @@ def test_a_refused_review_creates_no_secret(mail: Mailer, mail_project: SiteProj
     (folder / "steve-hall.eml").unlink()
     assert mail(REFERRAL_SITE_SECRET="").returncode == 0
     assert (mail_project.root / ".referral" / "secret").is_file()
+
+
+# --- review3: headers, confirmations, shared addresses ------------------------------------------
+
+# An RFC 2047 encoded word holds no control character, so validation lets it through; Python's
+# email package decodes it when a header is set, and a CRLF inside then starts a header of its own.
+ENCODED_BREAK = "=?utf-8?q?Steve=0D=0ABcc:_eve@evil.example?="
+HEADERS = {"From", "To", "Subject", "Date", "Message-ID", "List-Unsubscribe", "Content-Type", "MIME-Version"}
+
+
+def test_a_name_holding_an_encoded_line_break_cannot_add_a_header(
+    mail: Mailer, mail_project: SiteProject
+) -> None:
+    mail_project.write_data(
+        DATA.replace("name: Steve Hall", f"name: '{ENCODED_BREAK}'").replace(
+            "owner: Olive Owner", f"owner: '{ENCODED_BREAK}'"
+        )
+    )
+    assert mail(REFERRAL_MAIL_FROM="olive@owner.example").returncode == 0
+    message = _parse(_preview(mail_project)["steve-hall"])
+    assert set(message.keys()) == HEADERS
+    assert [a.addr_spec for a in message["To"].addresses] == ["SECRET-EMAIL-STEVE@example.com"]
+    assert [a.addr_spec for a in message["From"].addresses] == ["olive@owner.example"]
+    # Shown as written (an invisible word joiner keeps "=?" from reading as an encoded word).
+    shown = str(message["Subject"]).replace("\u2060", "")
+    assert shown == f"{ENCODED_BREAK}, your referral news for March 2026"
