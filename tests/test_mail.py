@@ -806,3 +806,21 @@ def test_a_name_holding_an_encoded_line_break_cannot_add_a_header(
     # Shown as written (an invisible word joiner keeps "=?" from reading as an encoded word).
     shown = str(message["Subject"]).replace("\u2060", "")
     assert shown == f"{ENCODED_BREAK}, your referral news for March 2026"
+
+
+def test_a_confirmed_arrival_after_a_new_secret_keeps_the_links_actually_sent(
+    mail: Mailer, mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    smtp.mailbox.hang_up.add("SECRET-EMAIL-ANNE@example.com")
+    assert mail("--send", "--rate", "50/s", **smtp.env()).returncode == 1
+    sent_id = _parse(next(data for rcpt, data in smtp.mailbox.received() if "ANNE" in rcpt[0]))["Message-ID"]
+    smtp.mailbox.hang_up.clear()
+    rotated = smtp.env(REFERRAL_SITE_SECRET=OTHER_SECRET)
+    found = mail("--send", "--arrived", "anne-ortiz", **rotated)
+    assert found.returncode == 0, found.stdout
+    assert [e["message_id"] for e in _log(mail_project) if e["event"] == "delivered"][-1] == sent_id
+    # Anne holds the links of the old secret: she is named, like every partner mailed before it.
+    again = mail("--send", **rotated)
+    warning = next(line for line in again.stdout.splitlines() if line.startswith("Warning: the links mailed"))
+    assert "for: anne-ortiz, steve-hall, quiet-quinn." in warning
+    assert len(smtp.mailbox.received()) == 3

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import project as pipeline
@@ -203,7 +203,10 @@ def _confirm_arrived(messages: list[Outgoing], partner_ids: tuple[str, ...], log
         entry = entries.get(message.key) if message else None
         if message is None or entry is None or entry.event != "sending":
             raise ValueError(f"--arrived {partner_id}: this month has no uncertain message for that partner")
-        log.record("delivered", message, "confirmed by hand (--arrived)")
+        # What arrived is what was handed over: its Message-ID and links, which a new secret or
+        # site_url since then no longer gives (the link warning depends on them).
+        handed_over = replace(message, message_id=entry.message_id, links=entry.links or message.links)
+        log.record("delivered", handed_over, "confirmed by hand (--arrived)")
 
 
 def _summarise(report: SendReport, log_path: Path, say: Callable[[str], None]) -> None:
