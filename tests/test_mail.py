@@ -824,3 +824,21 @@ def test_a_confirmed_arrival_after_a_new_secret_keeps_the_links_actually_sent(
     warning = next(line for line in again.stdout.splitlines() if line.startswith("Warning: the links mailed"))
     assert "for: anne-ortiz, steve-hall, quiet-quinn." in warning
     assert len(smtp.mailbox.received()) == 3
+
+
+def test_two_partners_sharing_an_address_are_refused_before_anything_is_written(
+    mail: Mailer, mail_project: SiteProject
+) -> None:
+    # A copied line: Quinn's private link, prospects and notes would land in Steve's inbox.
+    mail_project.write_data(DATA.replace("SECRET-EMAIL-QUINN@example.com", "secret-email-steve@EXAMPLE.com"))
+    result = mail()
+    assert result.returncode == 1
+    assert "partners 'steve-hall' and 'quiet-quinn' have the same email" in result.stderr
+    assert "mail: false" in result.stderr
+    assert _preview(mail_project) == {}
+    # Leaving one of them out of the mail is enough.
+    mail_project.write_data(
+        DATA.replace("SECRET-EMAIL-QUINN@example.com", "secret-email-steve@EXAMPLE.com\n    mail: false")
+    )
+    assert mail().returncode == 0
+    assert sorted(_preview(mail_project)) == ["anne-ortiz", "steve-hall"]

@@ -99,7 +99,7 @@ def compose_month(
     )
     edition.domain  # noqa: B018 - a site_url without a host fails here once, not once per partner
     records, env = MonthRecords.of(data, issue), mail_environment()
-    messages, problems = [], []
+    messages, problems = [], shared_addresses(recipients(data))
     for partner in recipients(data):
         news = partner_news(
             records,
@@ -114,6 +114,23 @@ def compose_month(
     if problems:
         raise ValueError("; ".join(problems))
     return messages
+
+
+def shared_addresses(partners: list[Partner]) -> list[str]:
+    """Each message holds its partner's private link and news: one inbox must not get two."""
+    first: dict[str, Partner] = {}
+    problems = []
+    for partner in partners:
+        address = (partner.email or "").strip().casefold()
+        if address in first:
+            problems.append(
+                f"partners '{first[address].id}' and '{partner.id}' have the same email '{partner.email}': "
+                "each would receive the other's private link and news; give each their own address, "
+                "or set mail: false on one of them"
+            )
+        else:
+            first[address] = partner
+    return problems
 
 
 def _issue_for(data: PartnersFile, month: Month) -> MonthlyIssue:
