@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from conftest import TEST_SECRET, fixture_text
 
 from generator import guard, validate
@@ -78,3 +79,32 @@ def test_another_site_folder_is_read_in_full(tmp_path: Path) -> None:
     data, memory = load(tmp_path, fixture_text("small.yaml")), ScanMemory()
     scan(write_site(tmp_path / "one", FILES), data, memory)
     assert scan(write_site(tmp_path / "two", FILES), data, memory) == ([], 5)
+
+
+# A public text and a note that share their first 48 characters (leak_text.ANCHOR) in a text that
+# repeats itself: the public text's match hides the note's, which starts inside it.
+REPEATED = "abcd " * 29 + "abcd"  # made public by Steve's consent; Quinn's copy is a candidate value
+NOTE = "abcd " * 11 + "secret"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="leak_text.Matcher._long_forms skips every anchor hit inside any long form already found, "
+    "even one of a candidate value later dropped as public: the full scan misses the note, and the "
+    "serve scan (whose digest covers the values, not the matcher's other forms) keeps missing it "
+    "after the public copy goes (review3; fix belongs in leak_text)",
+)
+def test_a_note_starting_inside_a_longer_public_text_is_still_found(tmp_path: Path) -> None:
+    steve = fixture_text("small.yaml").replace("SECRET-NOTE-DANA-MET", NOTE)
+    steve = steve.replace("Steve finds warehouse space.", REPEATED)
+    both = steve.replace("SECRET-SPOTLIGHT-QUINN", REPEATED)
+    without_quinns = steve.replace("    spotlight: SECRET-SPOTLIGHT-QUINN\n", "")
+    root = write_site(tmp_path / "site", {**FILES, "index.html": f"<p>{'abcd ' * 30}secret</p>"})
+    expected = [Leak("index.html", "referrals[0].updates[0].note")]
+    assert guard.guard_site(root, load(tmp_path, without_quinns), LAYOUT) == expected
+    # Found by the full scan once Quinn's copy is gone; the serve scan kept the text as clean,
+    # since the values and their homes (its digest) did not change.
+    memory = ScanMemory()
+    scan(root, load(tmp_path, both), memory)
+    assert scan(root, load(tmp_path, without_quinns), memory)[0] == expected
+    assert guard.guard_site(root, load(tmp_path, both), LAYOUT) == expected
