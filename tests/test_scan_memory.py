@@ -4,6 +4,7 @@ and still finds every leak a full scan finds (tests/test_serve.py drives a real 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,38 @@ def test_another_site_folder_is_read_in_full(tmp_path: Path) -> None:
     data, memory = load(tmp_path, fixture_text("small.yaml")), ScanMemory()
     scan(write_site(tmp_path / "one", FILES), data, memory)
     assert scan(write_site(tmp_path / "two", FILES), data, memory) == ([], 5)
+
+
+
+QUIET, LEAKY = "<p>A quiet month, nothing news.</p>", "<p>We met SECRET-PROSPECT-DANA.</p>"
+
+
+@pytest.mark.parametrize("how", ["in place", "renamed over it"])
+def test_a_same_size_rewrite_that_restores_the_mtime_is_read_again(tmp_path: Path, how: str) -> None:
+    # What `cp -p`, `touch -r` or `rsync -t` leave: same size, same modification time.
+    assert len(QUIET) == len(LEAKY)
+    data, memory = load(tmp_path, fixture_text("small.yaml")), ScanMemory()
+    root = write_site(tmp_path / "site", {**FILES, "blog/a/index.html": QUIET})
+    page = root / "blog" / "a" / "index.html"
+    before = page.stat()
+    assert scan(root, data, memory) == ([], 5)
+    target = page if how == "in place" else root / "blog" / "a" / "new.html"
+    target.write_text(LEAKY, encoding="utf-8")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    if target != page:
+        os.replace(target, page)
+    assert (page.stat().st_size, page.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert scan(root, data, memory) == ([Leak("blog/a/index.html", "referrals[0].prospect")], 4)
+
+
+def test_a_removed_file_is_forgotten_and_a_new_one_at_its_path_is_read(tmp_path: Path) -> None:
+    data, memory = load(tmp_path, fixture_text("small.yaml")), ScanMemory()
+    root = write_site(tmp_path / "site", FILES)
+    scan(root, data, memory)
+    (root / "blog" / "a" / "index.html").unlink()
+    assert scan(root, data, memory) == ([], 3)
+    write_site(root, {"blog/a/index.html": LEAKY})
+    assert scan(root, data, memory) == ([Leak("blog/a/index.html", "referrals[0].prospect")], 4)
 
 
 # A public text and a note that share their first 48 characters (leak_text.ANCHOR) in a text that
