@@ -82,7 +82,6 @@ def test_another_site_folder_is_read_in_full(tmp_path: Path) -> None:
     assert scan(write_site(tmp_path / "two", FILES), data, memory) == ([], 5)
 
 
-
 QUIET, LEAKY = "<p>A quiet month, nothing news.</p>", "<p>We met SECRET-PROSPECT-DANA.</p>"
 
 
