@@ -842,3 +842,14 @@ def test_two_partners_sharing_an_address_are_refused_before_anything_is_written(
     )
     assert mail().returncode == 0
     assert sorted(_preview(mail_project)) == ["anne-ortiz", "steve-hall"]
+
+
+def test_a_web_address_added_to_a_note_is_not_reported_as_changed_links(
+    mail: Mailer, mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    assert mail("--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    mail_project.write_data(
+        DATA.replace("note: SECRET-NOTE-DANA-WON", "note: SECRET-NOTE-DANA-WON, see https://example.com/x")
+    )
+    again = mail("--send", **smtp.env())
+    assert again.returncode == 0 and "Warning" not in again.stdout, again.stdout

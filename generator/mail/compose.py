@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from email import policy
 from email.errors import HeaderParseError
@@ -29,7 +28,6 @@ from ..render import SiteLayout
 from ..views import Month, MonthlyIssue
 from .news import PartnerNews, line
 
-_URL = re.compile(r"https?://[^\s<>\"')\]]+")
 # "=?" opens an RFC 2047 encoded word, which the email package decodes when a header is set: a
 # name holding "=?utf-8?q?x=0D=0ABcc:...?=" would add a header line. An invisible word joiner
 # after "=" keeps the text as written (validation already refuses the control characters).
@@ -59,9 +57,11 @@ def delivery_key(partner_id: str, month: str) -> str:
     return f"{partner_id}/{month}"
 
 
-def links_fingerprint(text: str) -> str:
-    """A short hash of the addresses in a message: it changes with the secret, an epoch or site_url."""
-    found = sorted(set(_URL.findall(text)))
+def links_fingerprint(urls: Iterable[str]) -> str:
+    """A short hash of the site addresses a message gives: it changes with the secret, an epoch or
+    site_url, not with a web address typed in a note (the same hash as when every address found
+    in the text was counted, for messages holding only these)."""
+    found = sorted(set(urls))
     return hashlib.sha256("\n".join(found).encode("utf-8")).hexdigest()[:16]
 
 
@@ -192,7 +192,7 @@ def compose(env: jinja2.Environment, edition: Edition, partner: Partner, news: P
         mid,
         message.as_bytes(),
         edition.month.key,
-        links_fingerprint(text),
+        links_fingerprint((news.private_url, news.issue_url)),
     )
 
 
