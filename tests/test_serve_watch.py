@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from conftest import SiteProject, fixture_text
+from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
 from watchdog.events import FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent
 
+from generator.plugin import ReferralNewsletterPlugin
 from generator.serve_watch import OwnWritesIgnored
 
 OWN = ["index.md", "p/abc.md", "blog/posts/newsletter/2026-03.md"]
@@ -63,3 +68,26 @@ def test_a_generation_that_wrote_only_its_own_files_starts_no_build(tmp_path: Pa
     handler.generation_finished(["index.md", "p/new.md", "p/abc.md"])
     handler.on_any_event(FileModifiedEvent(str(tmp_path / "p" / "new.md")))  # a late poll
     assert asked == []
+
+
+def test_a_generation_that_fails_on_an_unreadable_manifest_still_ends_the_hold(
+    project: SiteProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Through the plugin and a real MkDocs config: the error is shown, and a hand edit made
+    # afterwards (while the editor deletes the manifest, as told) still starts a build.
+    project.write_data(fixture_text("small.yaml"))
+    manifest = project.root / ".referral" / "manifest.json"
+    manifest.parent.mkdir()
+    manifest.write_text("{torn", encoding="utf-8")
+    for name, value in project.env().items():
+        monkeypatch.setenv(name, value)
+    config = load_config(str(project.root / "mkdocs.yml"))
+    plugin = config.plugins["referral-newsletter"]
+    assert isinstance(plugin, ReferralNewsletterPlugin)
+    plugin.on_startup(command="serve", dirty=True)
+    asked: list[int] = []
+    plugin.watcher = OwnWritesIgnored(project.content, lambda: asked.append(1))
+    with pytest.raises(PluginError, match=r"manifest .* is unreadable"):
+        plugin.on_config(config)
+    plugin.watcher.on_any_event(FileModifiedEvent(str(project.content / "blog" / "index.md")))
+    assert asked == [1]
