@@ -114,18 +114,13 @@ def test_a_removed_file_is_forgotten_and_a_new_one_at_its_path_is_read(tmp_path:
 
 
 # A public text and a note that share their first 48 characters (leak_text.ANCHOR) in a text that
-# repeats itself: the public text's match hides the note's, which starts inside it.
+# repeats itself: searched with one automaton, the public text's match hid the note's, which
+# starts inside it (the full scan missed it; the serve scan, whose digest covers the values
+# checked, kept missing it once the public copy was gone).
 REPEATED = "abcd " * 29 + "abcd"  # made public by Steve's consent; Quinn's copy is a candidate value
 NOTE = "abcd " * 11 + "secret"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="leak_text.Matcher._long_forms skips every anchor hit inside any long form already found, "
-    "even one of a candidate value later dropped as public: the full scan misses the note, and the "
-    "serve scan (whose digest covers the values, not the matcher's other forms) keeps missing it "
-    "after the public copy goes (review3; fix belongs in leak_text)",
-)
 def test_a_note_starting_inside_a_longer_public_text_is_still_found(tmp_path: Path) -> None:
     steve = fixture_text("small.yaml").replace("SECRET-NOTE-DANA-MET", NOTE)
     steve = steve.replace("Steve finds warehouse space.", REPEATED)
@@ -134,9 +129,6 @@ def test_a_note_starting_inside_a_longer_public_text_is_still_found(tmp_path: Pa
     root = write_site(tmp_path / "site", {**FILES, "index.html": f"<p>{'abcd ' * 30}secret</p>"})
     expected = [Leak("index.html", "referrals[0].updates[0].note")]
     assert guard.guard_site(root, load(tmp_path, without_quinns), LAYOUT) == expected
-    # Found by the full scan once Quinn's copy is gone; the serve scan kept the text as clean,
-    # since the values and their homes (its digest) did not change.
     memory = ScanMemory()
-    scan(root, load(tmp_path, both), memory)
+    assert scan(root, load(tmp_path, both), memory)[0] == expected
     assert scan(root, load(tmp_path, without_quinns), memory)[0] == expected
-    assert guard.guard_site(root, load(tmp_path, both), LAYOUT) == expected
