@@ -855,12 +855,6 @@ def test_a_web_address_added_to_a_note_is_not_reported_as_changed_links(
     assert again.returncode == 0 and "Warning" not in again.stdout, again.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the send log keys deliveries by partner id and month only: a partner whose id is "
-    "corrected after the month went out gets it again (review3; needs the log to remember the "
-    "address each month went to, and a decision on what to tell the owner)",
-)
 def test_a_partner_whose_id_is_corrected_after_sending_is_not_mailed_the_month_again(
     mail: Mailer, mail_project: SiteProject, smtp: SmtpServer
 ) -> None:
@@ -869,3 +863,5 @@ def test_a_partner_whose_id_is_corrected_after_sending_is_not_mailed_the_month_a
     again = mail("--send", "--rate", "50/s", **smtp.env())
     assert again.returncode == 0, again.stdout
     assert len(smtp.mailbox.received()) == 3
+    # Told, since the corrected id gave the partner a new private address.
+    assert "links mailed for" in again.stdout and "steven-hall" in again.stdout, again.stdout

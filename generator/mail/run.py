@@ -23,7 +23,7 @@ from .compose import (
     message_date,
     sender_address,
 )
-from .log import LOG_FILE, Entry, SendLog, read_log
+from .log import LOG_FILE, Entry, SendLog, entry_for, read_log
 from .news import MonthRecords, partner_news
 from .send import Pacer, SendReport, SmtpSettings, send_all
 
@@ -171,7 +171,7 @@ def _preview(
 
 
 def _delivered(entries: Mapping[str, Entry], message: Outgoing) -> bool:
-    entry = entries.get(message.key)
+    entry = entry_for(entries, message)
     return entry is not None and entry.event == "delivered"
 
 
@@ -182,7 +182,9 @@ def _warn_changed_links(
     changed = [
         message.partner_id
         for message in messages
-        if _delivered(entries, message) and entries[message.key].links not in (None, message.links)
+        if (entry := entry_for(entries, message)) is not None
+        and entry.event == "delivered"
+        and entry.links not in (None, message.links)
     ]
     if changed:
         say(
@@ -217,7 +219,7 @@ def _confirm_arrived(messages: list[Outgoing], partner_ids: tuple[str, ...], log
     by_partner = {message.partner_id: message for message in messages}
     for partner_id in partner_ids:
         message = by_partner.get(partner_id)
-        entry = entries.get(message.key) if message else None
+        entry = entry_for(entries, message) if message else None
         if message is None or entry is None or entry.event != "sending":
             raise ValueError(f"--arrived {partner_id}: this month has no uncertain message for that partner")
         # What arrived is what was handed over: its Message-ID and links, which a new secret or
