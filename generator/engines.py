@@ -24,10 +24,11 @@ from . import guard
 from . import project as pipeline
 from .engine_output import clean_cache, fix_feed_dates, restore_cache
 from .links import read_site_config, site_public_text
+from .presentation import zensical_brand_config
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .site_secret import MissingSecret
-from .writer import ForeignFileError
+from .writer import ForeignFileError, write_own_file
 
 
 class EngineError(Exception):
@@ -60,6 +61,8 @@ ENGINES = {
 }
 DEFAULT_ENGINE = "mkdocs"
 CONFIG_FILE = "mkdocs.yml"
+# Beside mkdocs.yml (Zensical reads paths relative to its config): mkdocs.yml plus the brand.
+BRAND_CONFIG = ".referral-zensical.yml"
 
 
 @dataclass(frozen=True)
@@ -117,10 +120,11 @@ def build(engine: Engine, site: Site, environ: Mapping[str, str]) -> str:
         _run_or_quarantine(command, site, environ)
         return f"Built {site.site_dir.name}/ with {engine.name} (the plugin generated and guarded it)."
     outcome = _generate(site, environ)
+    config = zensical_config(site, outcome)
     cache = site.root / ".cache"
     restore_cache(cache, site.project.state_dir)
     try:
-        _run_or_quarantine([str(program), "build", "--strict", "-f", str(site.config_file)], site, environ)
+        _run_or_quarantine([str(program), "build", "--strict", "-f", str(config)], site, environ)
     finally:
         removed = clean_cache(cache, site.project.state_dir, outcome)
     fix_feed_dates(site.site_dir, environ)
@@ -142,6 +146,21 @@ def _require_plugin(site: Site) -> None:
 def _generate(site: Site, environ: Mapping[str, str]) -> pipeline.Outcome:
     site_url = str(read_site_config(site.config_file).get("site_url") or "")
     return pipeline.generate(site.project, pipeline.today(environ), environ, site_url=site_url)
+
+
+def zensical_config(site: Site, outcome: pipeline.Outcome) -> Path:
+    """The config Zensical builds with. The plugin shows the business and its logo in MkDocs'
+    header; Zensical runs no plugin, so a generated config inheriting mkdocs.yml carries them."""
+    newsletter = outcome.data.newsletter
+    text = zensical_brand_config(newsletter, site.config_file.name)
+    if text is None:
+        return site.config_file
+    if newsletter.logo and not (site.project.docs_dir / newsletter.logo).is_file():
+        docs = site.project.docs_dir.name
+        raise EngineError(f"newsletter.logo: '{newsletter.logo}' is not a file in {docs}/")
+    target = site.config_file.parent / BRAND_CONFIG
+    write_own_file(target, text)
+    return target
 
 
 def _run_or_quarantine(command: Sequence[str], site: Site, environ: Mapping[str, str]) -> None:
@@ -186,8 +205,9 @@ def serve(engine: Engine, site: Site, environ: Mapping[str, str], dev_addr: str 
         command = [str(program), "serve", "--livereload", "-f", str(site.config_file), *address]
         return subprocess.run(command, cwd=site.root, env=engine_environ(environ), check=False).returncode
     latest = [_generate(site, environ)]
+    config = zensical_config(site, latest[0])
     restore_cache(site.root / ".cache", site.project.state_dir)
-    command = [str(program), "serve", "-f", str(site.config_file), *address]
+    command = [str(program), "serve", "-f", str(config), *address]
     server = subprocess.Popen(command, cwd=site.root, env=engine_environ(environ))
     # A plain `kill` (SIGTERM) ends the preview like Ctrl-C: the cache is still cleaned.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -226,6 +246,10 @@ def _regenerate_on_save(
             print(f"error: {error}", file=sys.stderr, flush=True)
             continue
         latest.append(outcome)
+        try:
+            zensical_config(site, outcome)  # a new business name or logo shows on the next reload
+        except (EngineError, ForeignFileError) as error:
+            print(f"error: {error}", file=sys.stderr, flush=True)
         print(f"{site.project.display_name} changed: {outcome.report}", flush=True)
 
 

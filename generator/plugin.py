@@ -59,6 +59,15 @@ def _log_due(display_name: str, due: Sequence[DueReferral]) -> None:
         )
 
 
+def _own_files(project: pipeline.Project) -> list[str]:
+    """The generator's files per its manifest; none when that is unreadable (the run has failed
+    on it and says so): the watcher must stop holding changes back either way."""
+    try:
+        return read_manifest(project.manifest)
+    except ValueError:
+        return []
+
+
 class ReferralNewsletterConfig(base.Config):
     data_file = opt.Type(str, default=pipeline.DATA_FILE)
     state_dir = opt.Type(str, default=pipeline.STATE_DIR)
@@ -120,7 +129,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             removed = outcome.report.removed
             return outcome
         finally:
-            watcher.generation_finished([*read_manifest(project.manifest), *removed])
+            watcher.generation_finished([*_own_files(project), *removed])
 
     def _run_generator(self, project: pipeline.Project, config: MkDocsConfig) -> pipeline.Outcome:
         return pipeline.generate(

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
+import yaml
+
+from .host_files import GENERATED_COMMENT
 from .markdown import escape_html
 from .models import Newsletter
+
+# An "&" that could start a character reference ("&amp;", "&#60;"); any other "&" is plain text
+# to an HTML parser, so "Smith & Sons" may stay as written.
+_REFERENCE_START = re.compile(r"&(?=[#A-Za-z0-9])")
 
 
 def brand_name(newsletter: Newsletter, site_name: str) -> str:
@@ -21,3 +30,28 @@ def feed_author(newsletter: Newsletter) -> list[str]:
     mkdocs-rss-plugin prints authors unescaped into the XML, so the name is escaped here.
     """
     return [f"{newsletter.email} ({escape_html(newsletter.owner)})"] if newsletter.email else []
+
+
+def zensical_brand_config(newsletter: Newsletter, inherited: str) -> str | None:
+    """A Zensical config that is ``inherited`` (mkdocs.yml) with the brand the plugin gives
+    MkDocs: the business as site name and the logo. None when the data names neither.
+
+    Zensical prints site_name unescaped in the header and page title, and escaped in one
+    tooltip; YAML cannot mark a string safe as the plugin does for Material. So markup
+    characters are escaped, but a plain "&" is not: "Smith & Sons" reads right everywhere.
+    """
+    if not newsletter.business and not newsletter.logo:
+        return None
+    config: dict[str, object] = {"INHERIT": inherited}
+    if newsletter.business:
+        config["site_name"] = zensical_text(newsletter.business)
+    if newsletter.logo:
+        config["theme"] = {"logo": newsletter.logo}
+    body = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=10_000)
+    return GENERATED_COMMENT + body
+
+
+def zensical_text(value: str) -> str:
+    """Text Zensical's templates print as HTML: live markup and references escaped."""
+    text = _REFERENCE_START.sub("&amp;", value)
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")

@@ -429,5 +429,9 @@ def _authors_file(data: PartnersFile) -> str:
             "avatar": words.initials_avatar(owner.owner),
         }
     }
+    if owner.email:
+        # Zensical's feeds read it for each post's <author> ("address (Name)", as RSS wants);
+        # Material ignores it, and the plugin gives mkdocs-rss-plugin the same form per page.
+        authors[AUTHOR_KEY]["email"] = owner.email
     text = yaml.safe_dump({"authors": authors}, sort_keys=False, allow_unicode=True, width=10_000)
     return GENERATED_COMMENT + text

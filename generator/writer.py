@@ -104,6 +104,14 @@ def pending_path(manifest_path: Path) -> Path:
     return manifest_path.with_name(manifest_path.stem + ".pending.json")
 
 
+def write_own_file(target: Path, content: str) -> bool:
+    """One generated file outside the docs folder (it carries the mark): written when changed,
+    refused when a file the generator did not create is in the way. True when written."""
+    if target.exists() and not (target.is_file() and _has_mark(target)):
+        raise ForeignFileError([target])
+    return _write_if_changed(target, content.encode("utf-8"))
+
+
 def read_manifest(manifest_path: Path) -> list[str]:
     try:
         content = json.loads(manifest_path.read_text("utf-8"))

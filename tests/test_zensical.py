@@ -122,3 +122,59 @@ def test_feeds_and_public_pages_name_no_private_page(built: ZensicalSite) -> Non
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         hrefs = [str(link.get("href")) for link in soup.find_all("a", href=True)]
         assert not [href for href in hrefs if "/p/" in "/" + href], path
+
+
+def test_header_and_title_show_the_business(built: ZensicalSite) -> None:
+    """The plugin puts the business in MkDocs' header; Zensical gets it from the generated
+    config that inherits mkdocs.yml (the demo's mkdocs.yml says "Referral Partner Updates")."""
+    page = BeautifulSoup((built.site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    business = built.data.newsletter.business
+    assert business and page.title is not None and page.title.get_text().endswith(business)
+    topics = [topic.get_text(" ", strip=True) for topic in page.select(".md-header__topic .md-ellipsis")]
+    assert business in topics, topics
+    assert (
+        (built.project.root / ".referral-zensical.yml")
+        .read_text(encoding="utf-8")
+        .startswith("# generated_by: referral-newsletter\nINHERIT: mkdocs.yml\n")
+    )
+
+
+def test_feed_items_name_the_owner_by_address(built: ZensicalSite) -> None:
+    """RSS 2.0 wants "address (Name)" in <author>: Zensical reads it from the authors file."""
+    newsletter = built.data.newsletter
+    for feed in FEEDS:
+        authors = {item.text for item in ET.parse(built.site / feed).getroot().iter("author")}
+        assert authors == {f"{newsletter.email} ({newsletter.owner})"}, (feed, authors)
+
+
+def test_a_business_name_with_markup_reads_as_text(tmp_path: Path) -> None:
+    """Zensical prints site_name unescaped in the header: a name's markup must not go live,
+    and a plain "&" must read as written."""
+    project = make_project(tmp_path)
+    data = (REPO / "partners.yaml").read_text(encoding="utf-8")
+    business = 'Rodgers & Sons <b>Bikes</b> &amp; "Parts"'
+    project.write_data(data.replace("business: Rodgers Harley-Davidson", f"business: '{business}'", 1))
+    result = project.generator(
+        "build", "--engine", "zensical", REFERRAL_ZENSICAL=str(engine_program("zensical"))
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = BeautifulSoup((project.site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert page.title is not None and page.title.get_text().endswith(business)
+    assert business in [
+        topic.get_text(" ", strip=True) for topic in page.select(".md-header__topic .md-ellipsis")
+    ]
+    assert not page.select("header b"), "the business name's <b> went live"
+    assert page.select_one(".md-header__button.md-logo")["aria-label"] == business  # type: ignore[index]
+
+
+def test_a_foreign_file_in_the_brand_configs_place_is_never_overwritten(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    shutil.copy(REPO / "partners.yaml", project.root / "partners.yaml")
+    mine = project.root / ".referral-zensical.yml"
+    mine.write_text("site_name: my own\n", encoding="utf-8")
+    result = project.generator(
+        "build", "--engine", "zensical", REFERRAL_ZENSICAL=str(engine_program("zensical"))
+    )
+    assert result.returncode != 0
+    assert "refusing to overwrite" in result.stderr and ".referral-zensical.yml" in result.stderr
+    assert mine.read_text(encoding="utf-8") == "site_name: my own\n"
