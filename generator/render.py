@@ -63,6 +63,10 @@ class SiteLayout:
     def posts_dir(self) -> str:
         return f"{self.blog_dir}/posts/{self.posts_subdir}"
 
+    @property
+    def private_index(self) -> str:
+        return f"{self.private_dir}/index.md"
+
     def partner_page(self, partner: Partner) -> str:
         token = _cached_token(self.secret, "partner", partner.id, partner.epoch)
         return f"{self.private_dir}/{token}.md"
@@ -91,6 +95,12 @@ class _Site:
     def public(self) -> PublicViews:
         """Public templates get views holding only public fields, never models."""
         return PublicViews({partner.id: partner for partner in self.data.partners})
+
+    @functools.cached_property
+    def partner_events(self) -> list[tuple[Event, Markdown]]:
+        """The upcoming events of every partner page: the same for all, as the pages share one
+        folder (the private index's), so they are listed once per render, not once per page."""
+        return self.events_after(self.layout.as_of - dt.timedelta(days=1), self.layout.private_index)
 
     def events_after(
         self, after: dt.date, source: str, days: int | None = None
@@ -136,7 +146,7 @@ def render_pages(data: PartnersFile, layout: SiteLayout) -> RenderedOnRead:
         TREE_PAGE: functools.partial(_render_tree, site),
         FOLLOW_PAGE: functools.partial(_render_follow, site),
         layout.insights_page: functools.partial(_render_insights, site),
-        f"{layout.private_dir}/index.md": private_index.render,
+        layout.private_index: private_index.render,
         f"{layout.blog_dir}/.authors.yml": functools.partial(_authors_file, data),
         "robots.txt": functools.partial(robots_txt, layout.site_url),
         "_headers": functools.partial(netlify_headers, layout.site_url, layout.private_dir),
@@ -345,7 +355,6 @@ def _render_partner(site: _Site, partner: Partner) -> str:
         "search": {"exclude": True},
         "hide": ["navigation", "toc", "footer"],
     }
-    source = site.layout.partner_page(partner)
     referrals = sorted(
         site.ledger.referrals_of(partner.id),
         key=lambda r: (last_activity(r), r.introduced, r.id),
@@ -365,7 +374,7 @@ def _render_partner(site: _Site, partner: Partner) -> str:
         given=given,
         branch=branch,
         branch_svg=Markdown(branch.svg),
-        events=site.events_after(site.layout.as_of - dt.timedelta(days=1), source),
+        events=site.partner_events,
         as_of=site.layout.as_of,
         introduce_link=_attribute(introduction_mailto(site.data.newsletter, partner)),
         **_contact(site.data.newsletter),
