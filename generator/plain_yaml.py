@@ -3,8 +3,8 @@
 The marked reader (:mod:`generator.source`) folds libyaml's event stream into data in Python:
 about 2.5 s for a 10,000-partner file, most of it building one event and two position marks per
 scalar. This module reads the common shape (block mappings and lists, one ``key: value`` per
-line) line by line, and gives up (returns ``None``) on anything else, so the caller falls back
-to the marked reader and every message stays exactly what it was.
+line) with one regular-expression match per line, and gives up (returns ``None``) on anything
+else, so the caller falls back to the marked reader and every message stays exactly what it was.
 
 Why it never accepts what the marked reader refuses: it only returns data for a text in which
 
@@ -12,14 +12,14 @@ Why it never accepts what the marked reader refuses: it only returns data for a 
   line or paragraph separator, byte-order mark, surrogate or non-character), so the reader
   errors and the separator check of :func:`generator.source.parse` cannot arise;
 * every line is blank, a whole-line comment, or ``INDENT [- ]KEY:[ VALUE]`` where KEY is a
-  word that is not a null, and VALUE is a one-line plain scalar that starts with no indicator
-  and holds no ``#`` and no ``:`` before a space or the line end, or a one-line quoted scalar
-  without escapes (``'…'`` without ``''``, ``"…"`` without ``\\``). No tag, anchor or alias can
+  word of at most 64 characters that is not a null, and VALUE is a one-line plain scalar that
+  starts with no indicator, holds no ``#``, no ``:`` before a space, a colon or the line end,
+  and no space at its end, or a one-line quoted scalar without escapes (``'…'`` without ``''``, ``"…"`` without ``\\``). No tag, anchor or alias can
   stand where a node starts, no flow collection, block scalar, directive or second document can
   begin, and no scalar can run onto the next line;
 * each line's indentation is exactly that of an open mapping or list (a deeper one only opens
-  the value of a ``key:`` left empty just above), a ``- `` item is a mapping, and no mapping
-  repeats a key.
+  the value of a ``key:`` left empty just above), a ``- `` item is a mapping, no mapping
+  repeats a key, and nothing is nested deeper than ``MAX_DEPTH``.
 
 Such a text is a single document of block mappings and lists whose keys are plain words, whose
 values are one-line scalars, with no duplicate, empty or non-text key and nothing the marked
