@@ -16,7 +16,9 @@ import pytest
 from conftest import REPO, TODAY, fixture_text
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from test_injection import hostile_yaml
 from test_input_safety import BASE, CORPUS
+from test_validation_fuzz import edited
 
 from generator import source
 from generator.plain_yaml import parse_plain
@@ -146,6 +148,19 @@ def test_no_malformed_file_of_the_corpus_passes_the_plain_reader_alone(name: str
     with pytest.raises(InvalidData) as marked_only:
         validate_document(source.parse(text, "partners.yaml", with_marks=True), TODAY)
     assert fast_path.value.report == marked_only.value.report
+
+
+@settings(max_examples=300, deadline=None)
+@given(edited())
+def test_random_edits_of_the_fixture_are_read_as_the_marked_reader_reads_them(text: str) -> None:
+    try:
+        event("plain reader" if assert_same_as_marked(text) else "marked reader")
+    except InvalidData as refused:
+        pytest.fail(f"the plain reader took a text the marked reader refuses: {refused}")
+
+
+def test_hostile_values_are_read_as_the_marked_reader_reads_them() -> None:
+    assert_same_as_marked(hostile_yaml())
 
 
 @pytest.mark.parametrize(
