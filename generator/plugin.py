@@ -25,6 +25,7 @@ from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret
+from .stale_pages import remove_stale_private_pages
 from .writer import ForeignFileError, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
@@ -155,6 +156,11 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         if self.outcome is None:
             return
         site = Path(config.site_dir)
+        stale = remove_stale_private_pages(site, Path(config.docs_dir), self.outcome.layout.private_dir)
+        if stale:
+            log.info(
+                "Removed %d built private pages whose source is gone (a dirty build keeps them).", len(stale)
+            )
         leaks, scanned = self._scan(config, self.outcome)
         if leaks:
             found = "\n".join(f"  - {leak.describe()}" for leak in leaks)
