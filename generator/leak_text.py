@@ -69,14 +69,70 @@ def fold(text: str) -> str:
 def page_text(text: str) -> str:
     """A built file's text to search: folded, without comments, tags without attributes read as
     a reader sees them (see ``_BARE_TAG``)."""
+    text = _unescaped_page(text, markup="<" in text)
     if "<" in text:
+        text = _read_tags(_without_comments(text))
+    return " ".join(text.split())
+
+
+def _unescaped_page(text: str, *, markup: bool) -> str:
+    """Path data dropped (in markup), escapes undone, case and invisible characters folded."""
+    if markup:
         text = _PATH_DATA.sub(" ", text)
     text = _unescaped(text).lower()
-    if not text.isascii():
-        text = _INVISIBLE.sub("", text)
-    if "<" in text:
-        text = _BARE_TAG.sub(" ", _INLINE_TAG.sub("", _without_comments(text)))
-    return " ".join(text.split())
+    return text if text.isascii() else _INVISIBLE.sub("", text)
+
+
+def _read_tags(text: str) -> str:
+    return _BARE_TAG.sub(" ", _INLINE_TAG.sub("", text))
+
+
+class PageFolder:
+    """``page_text`` for the pages of one site, which share most of their markup (Material
+    repeats ~25 KB of header, navigation and icons on every page): each piece of a page is
+    folded once per site, then the pieces are joined.
+
+    A page is cut after every ``>`` that ends a line (before the line break). Folding then
+    works piece by piece, exactly: no escape, path data or tag can hold both that ``>`` and
+    that line break (tags end at their ``>``; escapes and path data hold neither character),
+    no step removes either character, and the line break keeps the words on each side apart.
+    Comments can run past a cut, so a page with one is folded whole.
+    """
+
+    _CUT = ">\n"
+
+    def __init__(self) -> None:
+        # A middle piece → its folded words and a space ("" for none), joined as they are.
+        self._pieces: dict[str, str] = {}
+        self._commented: set[str] = set()  # middle pieces holding "<!--" once unescaped
+
+    def page_text(self, text: str) -> str:
+        """Exactly ``page_text(text)``."""
+        pieces = text.split(self._CUT)
+        if len(pieces) < 3 or "<" not in text:
+            return page_text(text)
+        middle = pieces[1:-1]
+        for piece in set(middle).difference(self._pieces):
+            self._remember("\n" + piece + ">", piece)
+        first, last = _folded_piece(pieces[0] + ">"), _folded_piece("\n" + pieces[-1])
+        if first is None or last is None or not self._commented.isdisjoint(middle):
+            return page_text(text)
+        return "".join([first, *map(self._pieces.__getitem__, middle), last])[:-1]
+
+    def _remember(self, text: str, piece: str) -> None:
+        folded = _folded_piece(text)
+        if folded is None:
+            self._commented.add(piece)
+        self._pieces[piece] = folded or ""
+
+
+def _folded_piece(text: str) -> str | None:
+    """A piece's folded words followed by a space ("" for none); None if it opens a comment."""
+    text = _unescaped_page(text, markup=True)
+    if "<!--" in text:
+        return None
+    words = _read_tags(text).split()
+    return " ".join(words) + " " if words else ""
 
 
 def forms(value: str, *, label: int | None = None) -> set[str]:

@@ -1,0 +1,92 @@
+"""The leak guard's piecewise folding of a site's pages (leak_text.PageFolder): exactly the text
+``page_text`` gives, whatever sits next to a cut, and the same leaks found in multi-line pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from generator import guard
+from generator.guard import Confidential, Leak
+from generator.leak_text import PageFolder, page_text
+
+# Pieces of markup and escapes that could change meaning when cut at a ">" ending a line.
+FRAGMENTS = [
+    ">\n",
+    ">",
+    "\n",
+    "\r",
+    " ",
+    "<",
+    "<!--",
+    "-->",
+    "&lt;!--",
+    "&amp;",
+    "&amp",
+    "&lt",
+    "&#32;",
+    "&#x3e;",
+    "%20",
+    "%3E",
+    "%25",
+    "\\u0041",
+    "\\ud83c\\udfcd",
+    "\\n",
+    "\\",
+    ' d="M0 0h24"',
+    'd="',
+    '"',
+    "<b>",
+    "</b>",
+    "<strong\n>",
+    "<td>",
+    "</td",
+    "<p class='x'>",
+    "Dana",
+    "Wu",
+    "Canary",
+    "\u00ad",
+    "\u200b",
+    "İ",
+    "山田",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(FRAGMENTS), max_size=30).map("".join), min_size=1, max_size=4))
+@example(["<p>a</p>\n<!-- x\n<p>b</p>\n-->\n<p>c</p>\n"])  # a comment across cuts
+@example(["<p>a</p>\n&lt;!-- x&gt;\n<p>b</p>\n--&gt;\n<p>c</p>\n"])  # an escaped one
+@example(['<svg>\n<path\n d="M0\n0">\n</svg>\n'])  # path data across lines
+@example(["<p>x</p>\n<b\n>Dana</b>\n<i>Wu</i>\n"])  # a tag across a line break
+def test_pieces_fold_exactly_as_the_whole_page(pages: list[str]) -> None:
+    folder = PageFolder()  # one folder for several pages, as in a scan: pieces are reused
+    for page in [*pages, *pages]:
+        assert folder.page_text(page) == page_text(page)
+
+
+CANARY = Confidential("Canary Prospect 1", "referrals[0].prospect", "p/token/")
+PAGE = (
+    '<!doctype html>\n<html lang="en">\n  <head>\n    <title>Updates</title>\n  </head>\n  <body>\n'
+    '<svg viewBox="0 0 24 24">\n<path d="M2 14h2v3h5v-3l4 4-4 4v-3H9\n 5z"/>\n</svg>\n'
+    "<article>\n{body}\n</article>\n  </body>\n</html>\n"
+)
+
+
+def test_leaks_split_across_lines_of_pages_sharing_their_markup_are_found(tmp_path: Path) -> None:
+    bodies = {
+        "a.html": "<p>Canary\n</p>\n<p>Prospect 1</p>",  # cells of a page read as words
+        "b.html": "<p>Canary Pros<!-- <b>\n</b> -->pect 1</p>",  # a comment across a cut
+        "c.html": "<p>Canary <strong\n>Pro</strong>spect 1</p>",
+        "d.html": "<p>Canary&amp;amp;#32;\n</p>\nProspect 1",
+        "p/token/index.html": "<p>Canary Prospect 1</p>",  # at home
+        "e.html": "<p>Canary</p>\n<p>Prosp</p>\n<p>ect 1</p>",  # not the value
+    }
+    root = tmp_path / "site"
+    for name, body in bodies.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(PAGE.format(body=body), encoding="utf-8")
+    assert guard.scan_site(root, [CANARY]) == [
+        Leak(name, "referrals[0].prospect") for name in ("a.html", "b.html", "c.html", "d.html")
+    ]
