@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .leak_text import Matcher, PageFolder, forms, page_text
+from .leak_match import Matcher
+from .leak_text import PageFolder, forms, page_text
 from .svg_tree import MAX_LABEL
 
 # Fields shown as names, which the SVG referral tree may cut to MAX_LABEL characters.

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from generator import guard
 from generator.guard import Confidential, Leak
-from generator.leak_text import PageFolder, page_text
+from generator.leak_match import Matcher
+from generator.leak_text import Folded, PageFolder, page_text
 
 # Pieces of markup and escapes that could change meaning when cut at a ">" ending a line.
 FRAGMENTS = [
@@ -90,3 +91,32 @@ def test_leaks_split_across_lines_of_pages_sharing_their_markup_are_found(tmp_pa
     assert guard.scan_site(root, [CANARY]) == [
         Leak(name, "referrals[0].prospect") for name in ("a.html", "b.html", "c.html", "d.html")
     ]
+
+
+WORDS = ["dana", "wu", "dana wu", "took a test ride", "canary prospect 1", "x", " ", "山田", "-"]
+LONG_NOTE = "took a test ride on the new touring model and talked about financing options"
+NAV = "nav " * 40
+# A key of a separator's character too: found where a skipped span was cut out, it is no place.
+KEYS = ["dana wu", "took a test ride", LONG_NOTE, "wu", "\x00"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([*WORDS, LONG_NOTE, NAV]), max_size=60).map("".join),
+    st.lists(st.tuples(st.integers(0, 2000), st.integers(0, 2000)), max_size=5),
+)
+@example(NAV + "dana wu" + NAV, [(0, 163), (163, 320)])  # a key across two spans
+@example(NAV + LONG_NOTE + NAV, [(190, 320)])  # a long form's anchor reaching deep into a span
+@example(NAV + "took a test ride" + NAV, [(0, 165)])  # a key leaving a span near its end
+@example(NAV + NAV + NAV, [(0, 200)])  # a quiet span, cut out
+def test_shared_spans_find_every_occurrence_a_whole_search_finds(
+    text: str, spans: list[tuple[int, int]]
+) -> None:
+    """Whatever spans a page says it shares, the places found are those of a whole search."""
+    matcher = Matcher({value: {value} for value in KEYS})
+    folded = Folded(text)
+    cut = sorted({min(max(point, 0), len(text)) for span in spans for point in span})
+    folded.shared = tuple(zip(cut[::2], cut[1::2], strict=False))
+    expected = sorted(matcher.occurrences(text))
+    for _ in range(3):  # a span is searched whole the first time it is seen, then skipped if quiet
+        assert sorted(matcher.occurrences(folded)) == expected
