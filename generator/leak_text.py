@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
 import unicodedata
 from urllib.parse import unquote
@@ -125,29 +126,32 @@ class Folded(str):
 
 
 _SHARED_MINIMUM = 512  # shorter spans are not worth remembering
-# A span also ends after a part whose length is a multiple of this (and once it is long
-# enough), so that spans depend on their own content, not on where a page's own parts fall:
-# the navigation holds a page's own headings, and every page would have a span of its own.
-_LANDMARK = 16
+# A span also ends after a part whose length is 1 more than a multiple of this (so never an
+# empty part, the most common), once it is long enough: spans then depend on their own
+# content, not on where a page's own parts fall (the navigation holds a page's own headings).
+_LANDMARK = 8
+_RUN = re.compile("k*l|k+")  # parts marked k: known, l: known and a landmark, u: new
 
 
 def _shared_spans(parts: list[str], known: list[bool], size: int) -> tuple[tuple[int, int], ...]:
     """Spans of consecutive middle ``parts`` whose pieces were ``known`` (parts[0] never is)."""
+    ends = list(itertools.accumulate(map(len, parts)))
+    pairs = zip(parts[1:-1], known, strict=True)
+    marks = "".join([("l" if len(part) % _LANDMARK == 1 else "k") if seen else "u" for part, seen in pairs])
     spans: list[tuple[int, int]] = []
-    position, start = len(parts[0]), -1
-    for part, seen in zip(parts[1:-1], known, strict=True):
-        if seen and start < 0:
-            start = position
-        elif not seen and start >= 0:
-            spans.append((start, position))
+    start = reached = -1
+    for run in _RUN.finditer(marks):
+        begin, end = ends[run.start()], ends[run.end()]
+        if start >= 0 and begin != reached:  # a new part came between: the span ended there
+            spans.append((start, reached))
             start = -1
-        position += len(part)
-        if seen and len(part) % _LANDMARK == 0 and position - start >= _SHARED_MINIMUM:
-            spans.append((start, position))
+        start, reached = begin if start < 0 else start, end
+        if marks[run.end() - 1] == "k" or end - start >= _SHARED_MINIMUM:
+            spans.append((start, end))
             start = -1
     if start >= 0:
-        spans.append((start, min(position, size)))
-    return tuple((start, end) for start, end in spans if end - start >= _SHARED_MINIMUM)
+        spans.append((start, reached))
+    return tuple((start, min(end, size)) for start, end in spans if min(end, size) - start >= _SHARED_MINIMUM)
 
 
 def _folded_piece(text: str) -> str | None:
