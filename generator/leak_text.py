@@ -92,6 +92,7 @@ class PageFolder:
     def __init__(self) -> None:
         # A middle piece → its folded words and a space ("" for none), joined as they are.
         self._pieces: dict[str, str] = {}
+        self._marks: dict[str, str] = {}  # a middle piece → its mark for _shared_spans
         self._commented: set[str] = set()  # middle pieces holding "<!--" once unescaped
 
     def page_text(self, text: str) -> str:
@@ -100,7 +101,7 @@ class PageFolder:
         if len(pieces) < 3 or "<" not in text:
             return page_text(text)
         middle = pieces[1:-1]
-        known = [piece in self._pieces for piece in middle]
+        marks = "".join(map(self._marks.get, middle, itertools.repeat("u")))  # before remembering
         for piece in set(middle).difference(self._pieces):
             self._remember("\n" + piece + ">", piece)
         first, last = _folded_piece(pieces[0] + ">"), _folded_piece("\n" + pieces[-1])
@@ -108,7 +109,7 @@ class PageFolder:
             return page_text(text)
         parts = [first, *map(self._pieces.__getitem__, middle), last]
         folded = Folded("".join(parts)[:-1])
-        folded.shared = _shared_spans(parts, known, len(folded))
+        folded.shared = _shared_spans(parts, marks, len(folded))
         return folded
 
     def _remember(self, text: str, piece: str) -> None:
@@ -116,6 +117,7 @@ class PageFolder:
         if folded is None:
             self._commented.add(piece)
         self._pieces[piece] = folded or ""
+        self._marks[piece] = "l" if len(folded or "") % _LANDMARK == 1 else "k"
 
 
 class Folded(str):
@@ -133,11 +135,10 @@ _LANDMARK = 8
 _RUN = re.compile("k*l|k+")  # parts marked k: known, l: known and a landmark, u: new
 
 
-def _shared_spans(parts: list[str], known: list[bool], size: int) -> tuple[tuple[int, int], ...]:
-    """Spans of consecutive middle ``parts`` whose pieces were ``known`` (parts[0] never is)."""
+def _shared_spans(parts: list[str], marks: str, size: int) -> tuple[tuple[int, int], ...]:
+    """Spans of consecutive middle ``parts`` whose pieces were known (marked k or l) before
+    this page (parts[0] never is)."""
     ends = list(itertools.accumulate(map(len, parts)))
-    pairs = zip(parts[1:-1], known, strict=True)
-    marks = "".join([("l" if len(part) % _LANDMARK == 1 else "k") if seen else "u" for part, seen in pairs])
     spans: list[tuple[int, int]] = []
     start = reached = -1
     for run in _RUN.finditer(marks):
