@@ -5,12 +5,12 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from typing import cast
 
-import ahocorasick  # type: ignore[import-not-found]  # pyahocorasick ships no type hints
+from ahocorasick_rs import AhoCorasick
 
-# pyahocorasick walks a node's whole failure chain at every character of the text, so a long
-# repetitive key ("ha ha ha …", 100,000 characters) made the scan quadratic. Keys are at most
+# An automaton with long keys made the scan quadratic on repetitive text (pyahocorasick, used
+# before, walked a node's whole failure chain at every character of a 100,000-character
+# "ha ha ha …" key). Keys are at most
 # ANCHOR characters; a longer value is found by its first ANCHOR characters, then str.find
 # (linear, two-way search) confirms the whole value.
 ANCHOR = 48
@@ -32,13 +32,11 @@ class Matcher:
         # anchor → length → the longer forms starting with it. Stock notes share their opening
         # words by the thousand: a hit is checked by one slice per length, not one per form.
         self._long: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-        self._automaton = ahocorasick.Automaton()
         for form in sorted(self._values):
             if len(form) > ANCHOR:
                 self._long[form[:ANCHOR]][len(form)].add(form)
-            self._automaton.add_word(form[:ANCHOR], form[:ANCHOR])
-        if len(self._automaton):
-            self._automaton.make_automaton()
+        self._keys = sorted({form[:ANCHOR] for form in self._values})
+        self._automaton = AhoCorasick(self._keys) if self._keys else None
         self._quiet_spans: dict[str, bool] = {}  # shared span of pages → holds no key
         self._spans_seen: set[str] = set()
 
@@ -48,7 +46,7 @@ class Matcher:
 
     def occurrences(self, text: str) -> Iterator[tuple[int, int, str]]:
         """``(start, end, value)`` for each place a form of a value occurs in ``text``."""
-        if self._automaton.kind != ahocorasick.AHOCORASICK:
+        if self._automaton is None:
             return
         anchored: dict[str, list[int]] = defaultdict(list)
         for last, key in self._hits(text):
@@ -68,8 +66,14 @@ class Matcher:
         inside of such a span lies within it, so none does. Every other part is searched."""
         spans = [(start, end) for start, end in getattr(text, "shared", ()) if self._quiet(text[start:end])]
         if not spans:
-            return cast(Iterator[tuple[int, str]], self._automaton.iter(text))
+            return self._search(text)
         return self._hits_around(text, spans)
+
+    def _search(self, text: str) -> Iterator[tuple[int, str]]:
+        """Every key in ``text`` (overlapping ones too), in order of their ends."""
+        keys, automaton = self._keys, self._automaton
+        found = automaton.find_matches_as_indexes(text, overlapping=True) if automaton else []
+        return ((end - 1, keys[index]) for index, _, end in found)
 
     def _hits_around(self, text: str, quiet: list[tuple[int, int]]) -> Iterator[tuple[int, str]]:
         """``_hits`` of ``text`` without the insides of the ``quiet`` spans: each is replaced by
@@ -83,7 +87,7 @@ class Matcher:
         stretches.append(text[start:])
         positions.append((kept, start))
         reduced, bounds = _SEPARATOR.join(stretches), [kept for kept, _ in positions]
-        for last, key in self._automaton.iter(reduced):
+        for last, key in self._search(reduced):
             index = bisect.bisect_right(bounds, last + 1 - len(key)) - 1
             kept, start = positions[index]
             if last - kept < len(stretches[index]):
@@ -97,7 +101,7 @@ class Matcher:
             if span not in self._spans_seen:
                 self._spans_seen.add(span)
                 return False
-            quiet = self._quiet_spans[span] = next(iter(self._automaton.iter(span)), None) is None
+            quiet = self._quiet_spans[span] = next(self._search(span), None) is None
         return quiet
 
     @staticmethod
