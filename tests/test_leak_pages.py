@@ -120,3 +120,32 @@ def test_shared_spans_find_every_occurrence_a_whole_search_finds(
     expected = sorted(matcher.occurrences(text))
     for _ in range(3):  # a span is searched whole the first time it is seen, then skipped if quiet
         assert sorted(matcher.occurrences(folded)) == expected
+
+
+def header(extra: str = "") -> str:
+    """Material-like markup shared by every page: many lines, each ending in a tag."""
+    items = "".join(
+        f'<li class="md-nav__item"><a href="../{i}/" class="md-nav__link">Item {i}</a></li>\n'
+        for i in range(40)
+    )
+    return f"<!doctype html>\n<html>\n<body>\n<nav>\n{items}{extra}</nav>\n"
+
+
+def test_a_leak_in_markup_shared_by_every_page_or_changed_in_one_is_found(tmp_path: Path) -> None:
+    dana = Confidential("Dana Wu", "referrals[0].prospect", "p/home/")
+    pages = {f"page{i}.html": header() + f"<p>Page {i}</p>\n</body>\n</html>\n" for i in range(6)}
+    pages["page4.html"] = header('<li class="md-nav__item">Dana Wu</li>\n') + "<p>Page 4</p>\n"
+    pages["p/home/index.html"] = header() + "<p>Dana Wu</p>\n"
+    root = tmp_path / "one"
+    for name, text in pages.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    assert guard.scan_site(root, [dana]) == [Leak("page4.html", "referrals[0].prospect")]
+    # The same value in the markup every page shares: found on every page but its home.
+    everywhere = {name: text.replace("Item 7<", "Dana Wu<") for name, text in pages.items()}
+    root = tmp_path / "all"
+    for name, text in everywhere.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    found = guard.scan_site(root, [dana])
+    assert [leak.file for leak in found] == sorted(name for name in everywhere if not name.startswith("p/"))
