@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 import yaml
+from markupsafe import Markup
 
 from . import words
 from .addresses import private_token
@@ -19,6 +20,7 @@ from .branch import partner_branch, public_forest, shown_name
 from .calendar_files import event_calendar, event_paths
 from .contact import contact_mailto, introduction_mailto, phone_link
 from .host_files import GENERATED_COMMENT, netlify_headers, robots_txt
+from .html_page import Headings, html_environment
 from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
 from .models import Event, Newsletter, Partner, PartnersFile, Referral
@@ -208,10 +210,15 @@ def _prose(sentence: Callable[..., str | None]) -> Callable[..., Markdown | None
     return written
 
 
-def _contact(newsletter: Newsletter) -> dict[str, Markdown | None]:
-    """Links for contact.md.j2: generated and percent-encoded, HTML-escaped for an attribute."""
-    links = {"email_link": contact_mailto(newsletter), "phone_link": phone_link(newsletter)}
-    return {key: _attribute(url) for key, url in links.items()}
+def _contact_line(newsletter: Newsletter, shown: object) -> Markup:
+    """The owner's contact line as HTML (contact.html.j2), for any page: links generated and
+    percent-encoded from ``newsletter``, names printed from ``shown`` (what the page may print)."""
+    template = html_environment().get_template("contact.html.j2")
+    return Markup(
+        template.render(
+            newsletter=shown, email_link=contact_mailto(newsletter), phone_link=phone_link(newsletter)
+        )
+    )
 
 
 def _link(source: str, target: str) -> Markdown:
@@ -235,7 +242,7 @@ def _render_home(site: _Site) -> str:
         events=public(site.events_after(site.layout.as_of - dt.timedelta(days=1), "index.md")),
         follow_page=Markdown(FOLLOW_PAGE),
         tree_page=Markdown(TREE_PAGE),
-        **_contact(data.newsletter),
+        contact_line=Markdown(_contact_line(data.newsletter, public(data.newsletter))),
     )
 
 
@@ -350,24 +357,27 @@ def _render_partner(site: _Site, partner: Partner) -> str:
     )
     given = sorted(site.ledger.given_to(partner.id), key=lambda g: g.date, reverse=True)
     branch = partner_branch(site.tree, partner)
-    return site.env.get_template("partner.md.j2").render(
-        meta=Markdown(front_matter(meta)),
-        partner=partner,
-        greeting=words.greeting_name(partner.name, partner.greeting),
-        newsletter=site.data.newsletter,
-        referrals=[_referral_view(r) for r in referrals],
-        given=given,
-        branch=branch,
-        branch_svg=Markdown(branch.svg),
-        events=site.events_after(site.layout.as_of - dt.timedelta(days=1), source),
-        as_of=site.layout.as_of,
-        introduce_link=_attribute(introduction_mailto(site.data.newsletter, partner)),
-        **_contact(site.data.newsletter),
+    events = site.events_after(site.layout.as_of - dt.timedelta(days=1), source)
+    return (
+        html_environment()
+        .get_template("partner.html.j2")
+        .render(
+            meta=Markup(front_matter(meta)),
+            heading=Headings(),
+            partner=partner,
+            greeting=words.greeting_name(partner.name, partner.greeting),
+            newsletter=site.data.newsletter,
+            referrals=[_referral_view(r) for r in referrals],
+            given=given,
+            branch=branch,
+            branch_svg=Markup(branch.svg),
+            events=events,
+            coming_up=Markup(site.env.get_template("coming-up.md.j2").render(events=events)),
+            as_of=site.layout.as_of,
+            introduce_link=introduction_mailto(site.data.newsletter, partner),
+            contact_line=_contact_line(site.data.newsletter, site.data.newsletter),
+        )
     )
-
-
-def _attribute(url: str | None) -> Markdown | None:
-    return Markdown(html.escape(url)) if url else None
 
 
 def _referral_view(referral: Referral) -> dict[str, Any]:
@@ -375,7 +385,7 @@ def _referral_view(referral: Referral) -> dict[str, Any]:
     return {
         "referral": referral,
         "stage": stage,
-        "progress": Markdown(_progress_bar(stage, _stages_reached(referral))),
+        "progress": _progress_bar(stage, _stages_reached(referral)),
         "last": last_activity(referral),
     }
 
@@ -384,7 +394,7 @@ def _stages_reached(referral: Referral) -> frozenset[str]:
     return frozenset({"introduced", *(update.stage for update in referral.updates)})
 
 
-def _progress_bar(stage: str, reached: frozenset[str]) -> str:
+def _progress_bar(stage: str, reached: frozenset[str]) -> Markup:
     """Steps done, current and to come, told by symbols and words, not by colour alone.
 
     A closed file shows only the steps it really went through: "✓ Met" on a referral that
@@ -398,10 +408,12 @@ def _progress_bar(stage: str, reached: frozenset[str]) -> str:
             if stage != "lost" or step in reached:
                 parts.append(f"✓ {label}")
         elif index == current:
-            parts.append(f"**● {STAGE_WORDS[stage] if step == 'closed' else label}**")
+            parts.append(
+                Markup("<strong>● {}</strong>").format(STAGE_WORDS[stage] if step == "closed" else label)
+            )
         else:
             parts.append(f"○ {label}")
-    return " → ".join(parts)
+    return Markup(" → ").join(parts)
 
 
 def _authors_file(data: PartnersFile) -> str:
