@@ -21,6 +21,10 @@ from markupsafe import Markup
 from . import words
 from .views import STAGE_WORDS
 
+# Where a page written as HTML hands over to Markdown (its events list, whose links to the
+# calendar files MkDocs resolves), and where the plugin puts the HTML back (HtmlBodies).
+MARKDOWN_FOLLOWS = "<!-- referral-newsletter: Markdown from here on -->"
+HTML_BODY = "<!-- referral-newsletter: HTML body -->"
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 _ID_COUNT = re.compile(r"^(.*)_([0-9]+)$")
 _HEADING = Markup(
@@ -68,6 +72,33 @@ class Headings:
         return anchor
 
 
+class HtmlBodies:
+    """The HTML part of generated pages, set aside while MkDocs converts their Markdown part.
+
+    Even as raw HTML a partner page costs MkDocs most of its conversion time: Python-Markdown's
+    raw-HTML pass and MkDocs' own anchor pass parse every tag in Python. The HTML part (before
+    MARKDOWN_FOLLOWS) is what Python-Markdown would pass through unchanged, so the plugin hands
+    MkDocs only the rest and puts the HTML back into the converted page. Engines that run no
+    plugin (Zensical) convert the whole file, with the same result.
+    """
+
+    def __init__(self) -> None:
+        self.kept: dict[str, str] = {}
+
+    def set_aside(self, key: str, markdown: str) -> str:
+        """The Markdown to convert for page ``key``: a placeholder and the Markdown part."""
+        html, marker, rest = markdown.partition(MARKDOWN_FOLLOWS)
+        if not marker:
+            return markdown
+        self.kept[key] = html.strip()
+        return f"{HTML_BODY}\n\n{rest.lstrip()}"
+
+    def put_back(self, key: str, converted: str) -> str:
+        """The converted page ``key`` with its HTML part where the placeholder is."""
+        body = self.kept.pop(key, None)
+        return converted if body is None else converted.replace(HTML_BODY, body, 1)
+
+
 @functools.cache  # a handful of small constant files, read once per process
 def icon(name: str) -> Markup:
     """A Material Design icon as Material's emoji extension writes ``:material-NAME:``.
@@ -101,6 +132,7 @@ def html_environment() -> jinja2.Environment:
     )
     env.globals.update(
         icon=icon,
+        markdown_follows=Markup(MARKDOWN_FOLLOWS),
         stage_words=STAGE_WORDS,
         stage_events=words.STAGE_EVENTS,
         introduction_line=words.introduction_line,
