@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 import yaml
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import words
 from .addresses import private_token
@@ -93,6 +93,11 @@ class _Site:
     def public(self) -> PublicViews:
         """Public templates get views holding only public fields, never models."""
         return PublicViews({partner.id: partner for partner in self.data.partners})
+
+    @functools.cached_property
+    def owner_contact(self) -> Markup:
+        """The contact line of every partner page: the same for all, so rendered once."""
+        return _contact_line(self.data.newsletter, self.data.newsletter)
 
     def events_after(
         self, after: dt.date, source: str, days: int | None = None
@@ -358,26 +363,28 @@ def _render_partner(site: _Site, partner: Partner) -> str:
     given = sorted(site.ledger.given_to(partner.id), key=lambda g: g.date, reverse=True)
     branch = partner_branch(site.tree, partner)
     events = site.events_after(site.layout.as_of - dt.timedelta(days=1), source)
-    return (
-        html_environment()
-        .get_template("partner.html.j2")
-        .render(
-            meta=Markup(front_matter(meta)),
-            heading=Headings(),
-            partner=partner,
-            greeting=words.greeting_name(partner.name, partner.greeting),
-            newsletter=site.data.newsletter,
-            referrals=[_referral_view(r) for r in referrals],
-            given=given,
-            branch=branch,
-            branch_svg=Markup(branch.svg),
-            events=events,
-            coming_up=Markup(site.env.get_template("coming-up.md.j2").render(events=events)),
-            as_of=site.layout.as_of,
-            introduce_link=introduction_mailto(site.data.newsletter, partner),
-            contact_line=_contact_line(site.data.newsletter, site.data.newsletter),
-        )
+    template = html_environment().get_template("partner.html.j2")
+    return template.render(
+        meta=Markup(front_matter(meta)),
+        heading=Headings(),
+        partner=partner,
+        greeting=words.greeting_name(partner.name, partner.greeting),
+        newsletter=site.data.newsletter,
+        referrals=[_referral_view(r) for r in referrals],
+        given=given,
+        branch=branch,
+        branch_svg=Markup(branch.svg),
+        events=events,
+        coming_up=_coming_up(site, events),
+        as_of=site.layout.as_of,
+        introduce_link=introduction_mailto(site.data.newsletter, partner),
+        contact_line=site.owner_contact,
     )
+
+
+def _coming_up(site: _Site, events: list[tuple[Event, Markdown]]) -> Markup:
+    """A partner page's events list: Markdown, so MkDocs resolves the calendar links."""
+    return Markup(site.env.get_template("coming-up.md.j2").render(events=events) if events else "")
 
 
 def _referral_view(referral: Referral) -> dict[str, Any]:
@@ -408,9 +415,8 @@ def _progress_bar(stage: str, reached: frozenset[str]) -> Markup:
             if stage != "lost" or step in reached:
                 parts.append(f"✓ {label}")
         elif index == current:
-            parts.append(
-                Markup("<strong>● {}</strong>").format(STAGE_WORDS[stage] if step == "closed" else label)
-            )
+            shown = STAGE_WORDS[stage] if step == "closed" else label
+            parts.append(Markup(f"<strong>● {escape(shown)}</strong>"))
         else:
             parts.append(f"○ {label}")
     return Markup(" → ").join(parts)
