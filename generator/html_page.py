@@ -19,12 +19,15 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import words
-from .views import STAGE_WORDS
+from .todo import QUIET_MONTHS
+from .views import METHOD_WORDS, STAGE_WORDS
 
-# Where a page written as HTML hands over to Markdown (its events list, whose links to the
-# calendar files MkDocs resolves), and where the plugin puts the HTML back (HtmlBodies).
-MARKDOWN_FOLLOWS = "<!-- referral-newsletter: Markdown from here on -->"
-HTML_BODY = "<!-- referral-newsletter: HTML body -->"
+# Around each stretch of a page written as HTML (HtmlBodies); what lies between stretches
+# stays Markdown: the headings toc lists, an events list whose calendar links MkDocs resolves.
+HTML_START = "<!-- referral-newsletter: HTML -->"
+HTML_END = "<!-- referral-newsletter: end of HTML -->"
+_HTML_STRETCH = re.compile(re.escape(HTML_START) + r"\n(.*?)\n" + re.escape(HTML_END), re.DOTALL)
+_PLACEHOLDER = "<!-- referral-newsletter: HTML {} -->"
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 _ID_COUNT = re.compile(r"^(.*)_([0-9]+)$")
 
@@ -79,30 +82,36 @@ class Headings:
 
 
 class HtmlBodies:
-    """The HTML part of generated pages, set aside while MkDocs converts their Markdown part.
+    """The HTML stretches of generated pages, set aside while MkDocs converts the rest.
 
     Even as raw HTML a partner page costs MkDocs most of its conversion time: Python-Markdown's
-    raw-HTML pass and MkDocs' own anchor pass parse every tag in Python. The HTML part (before
-    MARKDOWN_FOLLOWS) is what Python-Markdown would pass through unchanged, so the plugin hands
-    MkDocs only the rest and puts the HTML back into the converted page. Engines that run no
-    plugin (Zensical) convert the whole file, with the same result.
+    raw-HTML pass and MkDocs' own anchor pass parse every tag in Python. A stretch between
+    HTML_START and HTML_END is what Python-Markdown would pass through unchanged, so the plugin
+    hands MkDocs a placeholder comment for it and puts it back into the converted page. Engines
+    that run no plugin (Zensical) convert the whole file, with the same result.
     """
 
     def __init__(self) -> None:
-        self.kept: dict[str, str] = {}
+        self.kept: dict[str, list[str]] = {}
 
     def set_aside(self, key: str, markdown: str) -> str:
-        """The Markdown to convert for page ``key``: a placeholder and the Markdown part."""
-        html, marker, rest = markdown.partition(MARKDOWN_FOLLOWS)
-        if not marker:
-            return markdown
-        self.kept[key] = html.strip()
-        return f"{HTML_BODY}\n\n{rest.lstrip()}"
+        """The Markdown to convert for page ``key``: its stretches of HTML as placeholders."""
+        stretches: list[str] = []
+
+        def placeholder(match: re.Match[str]) -> str:
+            stretches.append(match.group(1))
+            return _PLACEHOLDER.format(len(stretches) - 1)
+
+        handed_on = _HTML_STRETCH.sub(placeholder, markdown)
+        if stretches:
+            self.kept[key] = stretches
+        return handed_on
 
     def put_back(self, key: str, converted: str) -> str:
-        """The converted page ``key`` with its HTML part where the placeholder is."""
-        body = self.kept.pop(key, None)
-        return converted if body is None else converted.replace(HTML_BODY, body, 1)
+        """The converted page ``key`` with each stretch of HTML where its placeholder is."""
+        for number, stretch in enumerate(self.kept.pop(key, ())):
+            converted = converted.replace(_PLACEHOLDER.format(number), stretch, 1)
+        return converted
 
 
 @functools.cache  # a handful of small constant files, read once per process
@@ -135,11 +144,16 @@ def html_environment() -> jinja2.Environment:
         count_words=words.count_words,
         card_count=words.card_count,
         in_sentence=words.in_sentence,
+        money_in=words.money_in,
     )
     env.globals.update(
         icon=icon,
-        markdown_follows=Markup(MARKDOWN_FOLLOWS),
+        html_start=Markup(HTML_START),
+        html_end=Markup(HTML_END),
         stage_words=STAGE_WORDS,
+        method_words=METHOD_WORDS,
+        quiet_months=QUIET_MONTHS,
+        rate=words.rate_with_count,
         stage_events=words.STAGE_EVENTS,
         introduction_line=words.introduction_line,
         thanks_for_introductions=words.thanks_for_introductions,

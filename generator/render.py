@@ -286,18 +286,22 @@ def _render_insights(site: _Site) -> str:
         (row.month.label[:3] + row.month.label[-2:], {"won": row.won, "lost": row.lost, "open": row.open})
         for row in insights.per_month
     ]
-    return site.env.get_template("insights.md.j2").render(
-        meta=Markdown(front_matter(meta)),
-        newsletter=site.data.newsletter,
-        insights=insights,
-        total=insights.total,
-        todo=owner_todo(site.data, site.layout.as_of),
-        partner_names={p.id: p.name for p in site.data.partners},
-        as_of=site.layout.as_of,
-        currency=site.data.newsletter.currency,
-        few=words.FEW_REFERRALS,
-        method_chart=Markdown(bar_chart(methods, "Conversion to a win by introduction method")),
-        month_chart=Markdown(stacked_columns(months, OUTCOMES, "Referrals per month by outcome")),
+    return (
+        html_environment()
+        .get_template("insights.html.j2")
+        .render(
+            meta=Markup(front_matter(meta)),
+            newsletter=site.data.newsletter,
+            insights=insights,
+            total=insights.total,
+            todo=owner_todo(site.data, site.layout.as_of),
+            partner_names={p.id: p.name for p in site.data.partners},
+            as_of=site.layout.as_of,
+            currency=site.data.newsletter.currency,
+            few=words.FEW_REFERRALS,
+            method_chart=Markup(bar_chart(methods, "Conversion to a win by introduction method")),
+            month_chart=Markup(stacked_columns(months, OUTCOMES, "Referrals per month by outcome")),
+        )
     )
 
 

@@ -11,13 +11,13 @@ from typing import Any
 
 import markdown
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Comment
 from conftest import FIXTURES, REPO, TEST_SECRET, SiteProject, built_project
 from material.extensions import emoji
 from mkdocs.utils.meta import get_data
 from mkdocs.utils.yaml import yaml_load
 
-from generator.html_page import MARKDOWN_FOLLOWS, Headings, HtmlBodies, icon
+from generator.html_page import HTML_END, HTML_START, Headings, HtmlBodies, icon
 from generator.markdown import escape_text
 from generator.render import SiteLayout
 from generator.validate import load_partners
@@ -83,17 +83,21 @@ def test_headings_get_the_ids_and_permalinks_toc_gives_them() -> None:
     assert len({id_ for id_, _, _ in shown(ours)}) == len(TRICKY_HEADINGS)
 
 
-def test_only_the_markdown_part_is_handed_on_and_the_html_comes_back() -> None:
+def test_only_the_markdown_is_handed_on_and_the_html_comes_back() -> None:
     bodies = HtmlBodies()
     plain = "# A hand-written page\n\nSome text.\n"
     assert bodies.set_aside("post.md", plain) == plain
     assert bodies.put_back("post.md", "<h1>A hand-written page</h1>") == "<h1>A hand-written page</h1>"
-    page = f"<h1>Thank you</h1>\n\n<p>Body</p>\n\n{MARKDOWN_FOLLOWS}\n\n- an event\n"
+    page = (
+        f"{HTML_START}\n<h1>Thank you</h1>\n\n<p>Body</p>\n{HTML_END}\n\n## Kept\n\n"
+        f"{HTML_START}\n<table><tr><td>1</td></tr></table>\n{HTML_END}\n\n- an event\n"
+    )
     handed_on = bodies.set_aside("p/x.md", page)
-    assert "<p>Body</p>" not in handed_on and handed_on.endswith("\n\n- an event\n")
-    converted = convert(handed_on)
-    restored = bodies.put_back("p/x.md", converted)
-    assert article(restored) == "<h1>Thank you</h1><p>Body</p><ul><li>an event</li></ul>"
+    assert "<p>Body</p>" not in handed_on and "<td>" not in handed_on
+    assert "## Kept" in handed_on and handed_on.endswith("\n\n- an event\n")
+    restored = bodies.put_back("p/x.md", convert(handed_on))
+    assert article(restored) == article(convert(page))
+    assert "Thank you</h1><p>Body</p><h2" in article(restored) and "<td>1</td>" in restored
     assert bodies.kept == {}
 
 
@@ -103,8 +107,12 @@ def golden_site(tmp_path_factory: pytest.TempPathFactory) -> SiteProject:
 
 
 def article(html: str) -> str:
-    """An HTML fragment compared by what it shows: entities decoded, blank space folded."""
-    text = str(BeautifulSoup(html, "html.parser"))
+    """An HTML fragment compared by what it shows: entities decoded, comments dropped, blank
+    space folded."""
+    soup = BeautifulSoup(html, "html.parser")
+    for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
+        comment.extract()
+    text = str(soup)
     return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", text)).strip()
 
 
@@ -161,3 +169,19 @@ def test_partner_page_keeps_its_headings_admonitions_cards_tables_and_icons(gold
     assert events.select("span.twemoji > svg") and events.find("a")["href"].startswith("../../events/")
     for leftover in (":material-", "markdown=", "referral-newsletter:", "!!!", "{ ."):
         assert leftover not in str(article_tag), leftover
+
+
+@pytest.mark.build
+def test_insights_page_keeps_its_table_of_contents_and_equals_the_whole_file_converted(
+    golden_site: SiteProject,
+) -> None:
+    path = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode()).insights_page
+    body, _ = get_data((golden_site.content / path).read_text("utf-8"))
+    built = golden_site.site / path.removesuffix(".md") / "index.html"
+    assert built_article(built).endswith(article(convert(body)))
+    # Its headings stay Markdown: toc lists them beside the page, with their permalinks.
+    soup = BeautifulSoup(built.read_text("utf-8"), "html.parser")
+    toc = soup.select("nav.md-nav--secondary a.md-nav__link")
+    assert [a["href"] for a in toc][:3] == ["#to-do", "#due-an-update", "#gone-quiet"]
+    assert soup.select("article h2#by-partner > a.headerlink")
+    assert soup.select("article table td") and "referral-newsletter:" not in str(soup.find("article"))
