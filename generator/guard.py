@@ -19,8 +19,9 @@ from pydantic import BaseModel
 
 from . import leak_scan
 from .audience import TextValue, text_values
+from .leak_match import Matcher
 from .leak_scan import Confidential, Leak, decoded_text, matcher_for, scan_site, scan_texts, site_files
-from .leak_text import Matcher, fold, plain
+from .leak_text import fold, plain
 from .models import ID_PATTERN, Partner, PartnersFile
 from .project import collector_paused
 from .render import SiteLayout
