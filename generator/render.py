@@ -92,6 +92,9 @@ class _Site:
     tree: ReferralTree
     issues: list[MonthlyIssue]
     calendars: dict[int, str]  # index of the event in data.events → its .ics path
+    # A referral's progress bar depends only on its stage and the stages it went through: a
+    # few dozen bars for 50,000 referrals, each built once per render.
+    progress_bars: dict[tuple[str, frozenset[str]], Markup] = field(default_factory=dict)
 
     @functools.cached_property
     def public(self) -> PublicViews:
@@ -383,7 +386,7 @@ def _render_partner(site: _Site, partner: Partner) -> str:
     )
     given = sorted(site.ledger.given_to(partner.id), key=lambda g: g.date, reverse=True)
     branch = partner_branch(site.tree, partner)
-    views = [_referral_view(r) for r in referrals]
+    views = [_referral_view(r, site.progress_bars) for r in referrals]
     events = site.partner_events
     template = html_environment().get_template("partner.html.j2")
     return template.render(
@@ -425,9 +428,12 @@ class ReferralView:
     last: dt.date
 
 
-def _referral_view(referral: Referral) -> ReferralView:
+def _referral_view(referral: Referral, bars: dict[tuple[str, frozenset[str]], Markup]) -> ReferralView:
     stage = stage_of(referral)
-    progress = _progress_bar(stage, _stages_reached(referral))
+    key = (stage, _stages_reached(referral))
+    progress = bars.get(key)
+    if progress is None:
+        progress = bars[key] = _progress_bar(*key)
     return ReferralView(referral, stage, progress, last_activity(referral))
 
 
