@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .leak_text import Matcher, forms, page_text
+from .leak_match import Matcher
+from .leak_text import PageFolder, forms, page_text
 from .svg_tree import MAX_LABEL
 
 # Fields shown as names, which the SVG referral tree may cut to MAX_LABEL characters.
@@ -95,14 +96,18 @@ def scan_site(
     if not values:
         return []
     relatives = (path.relative_to(site_dir).as_posix() for path in site_files(site_dir))
-    texts = ((relative, site_text(site_dir, relative, verbatim_from)) for relative in relatives)
+    folder = PageFolder()
+    texts = ((relative, site_text(site_dir, relative, verbatim_from, folder)) for relative in relatives)
     return scan_texts(texts, values, matcher)
 
 
-def site_text(site_dir: Path, relative: str, verbatim_from: Sequence[Path]) -> str | None:
-    """A built file's ``decoded_text``; None for a copy of a theme file, which carries no data."""
+def site_text(
+    site_dir: Path, relative: str, verbatim_from: Sequence[Path], folder: PageFolder | None = None
+) -> str | None:
+    """A built file's ``decoded_text``; None for a copy of a theme file, which carries no data.
+    ``folder`` folds the markup the site's pages share once (the same text, sooner)."""
     raw = (site_dir / relative).read_bytes()
-    return None if _copied_verbatim(relative, raw, verbatim_from) else decoded_text(relative, raw)
+    return None if _copied_verbatim(relative, raw, verbatim_from) else decoded_text(relative, raw, folder)
 
 
 def scan_texts(
@@ -154,11 +159,12 @@ def _copied_verbatim(relative: str, raw: bytes, folders: Sequence[Path]) -> bool
     return False
 
 
-def decoded_text(relative: str, raw: bytes) -> str:
+def decoded_text(relative: str, raw: bytes, folder: PageFolder | None = None) -> str:
     """A file's text as a reader or a crawler would see it: unzipped, unescaped, folded."""
     if relative.endswith(".gz"):
         raw = _gunzip(raw)
-    return page_text(raw.decode("utf-8", errors="replace"))
+    text = raw.decode("utf-8", errors="replace")
+    return folder.page_text(text) if folder else page_text(text)
 
 
 def _gunzip(raw: bytes) -> bytes:
@@ -166,3 +172,28 @@ def _gunzip(raw: bytes) -> bytes:
         return gzip.decompress(raw)
     except (OSError, EOFError, zlib.error):
         return raw
+
+
+def may_hide(public: Iterable[str], values: Sequence[Confidential], matcher: Matcher) -> bool:
+    """Whether ``matcher``, built for ``values`` and the ``public`` ones too, may miss one of
+    ``values``: it skips the places inside a long form it found, where a form opening with the
+    same characters (its automaton's key) may start. A public value must not hide one checked."""
+    key = matcher.longest_key()  # the anchor length, when any form is longer
+    hiding = _openings(((text, True) for text in public), key)  # every form a name could take
+    if not hiding:
+        return False
+    checked = ((item.value, item.field.endswith(_NAME_FIELDS)) for item in values)
+    return not hiding.isdisjoint(_openings(checked, key))
+
+
+def _openings(texts: Iterable[tuple[str, bool]], key: int) -> set[str]:
+    """The first ``key`` characters of the forms longer than ``key`` of (text, is a name) pairs,
+    as matcher_for makes them. A form outgrows its text only by NFKD expansion in a heading id:
+    texts under half the length are skipped."""
+    return {
+        form[:key]
+        for text, name in texts
+        if len(text) > key // 2
+        for form in forms(text, label=MAX_LABEL if name else None)
+        if len(form) > key
+    }

@@ -1,4 +1,4 @@
-"""Text as the leak guard compares it, and finding many values in it in time linear in the text.
+"""Text as the leak guard compares it (leak_match finds the values in it).
 
 Built files and confidential values go through the same ``fold``: escapes undone (JSON, HTML,
 URL, nested up to ``UNESCAPE_ROUNDS`` deep), invisible characters (soft hyphens, zero-width
@@ -14,24 +14,12 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
 import unicodedata
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
 from urllib.parse import unquote
 
-import ahocorasick  # type: ignore[import-not-found]  # pyahocorasick ships no type hints
-
 UNESCAPE_ROUNDS = 8  # each round is linear; real pages need at most 2, hostile ones 4 or 5
-# pyahocorasick walks a node's whole failure chain at every character of the text, so a long
-# repetitive key ("ha ha ha …", 100,000 characters) made the scan quadratic. Keys are at most
-# ANCHOR characters; a longer value is found by its first ANCHOR characters, then str.find
-# (linear, two-way search) confirms the whole value.
-ANCHOR = 48
-CHECK_BUDGET = 64  # anchor hits without a match, per file, before the str.find fallback
-# Shorter forms must stand as a word: "Anne" is not found in "Annex". Longer ones are found
-# even touching a letter or digit, and any form may touch CJK text (written without spaces).
-WORD_BOUNDED = 12
 _JSON_ESCAPE = re.compile(  # a literal first: fast search
     r"\\(?:u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|u([0-9a-f]{4})|([nrt\"/\\]))", re.IGNORECASE
 )
@@ -69,14 +57,111 @@ def fold(text: str) -> str:
 def page_text(text: str) -> str:
     """A built file's text to search: folded, without comments, tags without attributes read as
     a reader sees them (see ``_BARE_TAG``)."""
+    text = _unescaped_page(text, markup="<" in text)
     if "<" in text:
+        text = _read_tags(_without_comments(text))
+    return " ".join(text.split())
+
+
+def _unescaped_page(text: str, *, markup: bool) -> str:
+    """Path data dropped (in markup), escapes undone, case and invisible characters folded."""
+    if markup:
         text = _PATH_DATA.sub(" ", text)
     text = _unescaped(text).lower()
-    if not text.isascii():
-        text = _INVISIBLE.sub("", text)
-    if "<" in text:
-        text = _BARE_TAG.sub(" ", _INLINE_TAG.sub("", _without_comments(text)))
-    return " ".join(text.split())
+    return text if text.isascii() else _INVISIBLE.sub("", text)
+
+
+def _read_tags(text: str) -> str:
+    return _BARE_TAG.sub(" ", _INLINE_TAG.sub("", text))
+
+
+class PageFolder:
+    """``page_text`` for the pages of one site, which share most of their markup (Material
+    repeats ~25 KB of header, navigation and icons on every page): each piece of a page is
+    folded once per site, then the pieces are joined.
+
+    A page is cut after every ``>`` that ends a line (before the line break). Folding then
+    works piece by piece, exactly: no escape, path data or tag can hold both that ``>`` and
+    that line break (tags end at their ``>``; escapes and path data hold neither character),
+    no step removes either character, and the line break keeps the words on each side apart.
+    Comments can run past a cut, so a page with one is folded whole.
+    """
+
+    _CUT = ">\n"
+
+    def __init__(self) -> None:
+        # A middle piece → its folded words and a space ("" for none), joined as they are.
+        self._pieces: dict[str, str] = {}
+        self._marks: dict[str, str] = {}  # a middle piece → its mark for _shared_spans
+        self._commented: set[str] = set()  # middle pieces holding "<!--" once unescaped
+
+    def page_text(self, text: str) -> str:
+        """Exactly ``page_text(text)``; a ``Folded`` text when cut into pieces."""
+        pieces = text.split(self._CUT)
+        if len(pieces) < 3 or "<" not in text:
+            return page_text(text)
+        middle = pieces[1:-1]
+        marks = "".join(map(self._marks.get, middle, itertools.repeat("u")))  # before remembering
+        for piece in set(middle).difference(self._pieces):
+            self._remember("\n" + piece + ">", piece)
+        first, last = _folded_piece(pieces[0] + ">"), _folded_piece("\n" + pieces[-1])
+        if first is None or last is None or not self._commented.isdisjoint(middle):
+            return page_text(text)
+        parts = [first, *map(self._pieces.__getitem__, middle), last]
+        folded = Folded("".join(parts)[:-1])
+        folded.shared = _shared_spans(parts, marks, len(folded))
+        return folded
+
+    def _remember(self, text: str, piece: str) -> None:
+        folded = _folded_piece(text)
+        if folded is None:
+            self._commented.add(piece)
+        self._pieces[piece] = folded or ""
+        self._marks[piece] = "l" if len(folded or "") % _LANDMARK == 1 else "k"
+
+
+class Folded(str):
+    """A page's folded text, and the spans of it made of pieces already folded for an earlier
+    page of the site (its header, navigation, footer): leak_match searches those once."""
+
+    shared: tuple[tuple[int, int], ...] = ()
+
+
+_SHARED_MINIMUM = 512  # shorter spans are not worth remembering
+# A span also ends after a part whose length is 1 more than a multiple of this (so never an
+# empty part, the most common), once it is long enough: spans then depend on their own
+# content, not on where a page's own parts fall (the navigation holds a page's own headings).
+_LANDMARK = 8
+_RUN = re.compile("k*l|k+")  # parts marked k: known, l: known and a landmark, u: new
+
+
+def _shared_spans(parts: list[str], marks: str, size: int) -> tuple[tuple[int, int], ...]:
+    """Spans of consecutive middle ``parts`` whose pieces were known (marked k or l) before
+    this page (parts[0] never is)."""
+    ends = list(itertools.accumulate(map(len, parts)))
+    spans: list[tuple[int, int]] = []
+    start = reached = -1
+    for run in _RUN.finditer(marks):
+        begin, end = ends[run.start()], ends[run.end()]
+        if start >= 0 and begin != reached:  # a new part came between: the span ended there
+            spans.append((start, reached))
+            start = -1
+        start, reached = begin if start < 0 else start, end
+        if marks[run.end() - 1] == "k" or end - start >= _SHARED_MINIMUM:
+            spans.append((start, end))
+            start = -1
+    if start >= 0:
+        spans.append((start, reached))
+    return tuple((start, min(end, size)) for start, end in spans if min(end, size) - start >= _SHARED_MINIMUM)
+
+
+def _folded_piece(text: str) -> str | None:
+    """A piece's folded words followed by a space ("" for none); None if it opens a comment."""
+    text = _unescaped_page(text, markup=True)
+    if "<!--" in text:
+        return None
+    words = _read_tags(text).split()
+    return " ".join(words) + " " if words else ""
 
 
 def forms(value: str, *, label: int | None = None) -> set[str]:
@@ -143,95 +228,3 @@ def _json_char(match: re.Match[str]) -> str:
     if single:
         return chr(int(single, 16))
     return _JSON_SIMPLE[simple]
-
-
-class Matcher:
-    """Finds every value (by any of its folded forms) in folded text, in time linear in the text."""
-
-    def __init__(self, value_forms: Mapping[str, Iterable[str]]) -> None:
-        self._values: dict[str, list[str]] = defaultdict(list)  # form → values having it
-        for value, its_forms in value_forms.items():
-            for form in set(its_forms):
-                self._values[form].append(value)
-        # anchor → length → the longer forms starting with it. Stock notes share their opening
-        # words by the thousand: a hit is checked by one slice per length, not one per form.
-        self._long: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-        self._automaton = ahocorasick.Automaton()
-        for form in sorted(self._values):
-            if len(form) > ANCHOR:
-                self._long[form[:ANCHOR]][len(form)].add(form)
-            self._automaton.add_word(form[:ANCHOR], form[:ANCHOR])
-        if len(self._automaton):
-            self._automaton.make_automaton()
-
-    def longest_key(self) -> int:
-        """The automaton's longest key: bounds the work per character of text."""
-        return max((len(form[:ANCHOR]) for form in self._values), default=0)
-
-    def occurrences(self, text: str) -> Iterator[tuple[int, int, str]]:
-        """``(start, end, value)`` for each place a form of a value occurs in ``text``."""
-        if self._automaton.kind != ahocorasick.AHOCORASICK:
-            return
-        anchored: dict[str, list[int]] = defaultdict(list)
-        for last, key in self._automaton.iter(text):
-            start = last + 1 - len(key)
-            if key in self._values and _standalone(text, start, last + 1, key):
-                yield from ((start, last + 1, value) for value in self._values[key])
-            if key in self._long:
-                anchored[key].append(start)
-        for key, starts in anchored.items():
-            for start, form in self._long_forms(text, self._long[key], starts):
-                yield from ((start, start + len(form), value) for value in self._values[form])
-
-    @staticmethod
-    def _long_forms(
-        text: str, by_length: dict[int, set[str]], starts: list[int]
-    ) -> Iterator[tuple[int, str]]:
-        """Longer forms at the anchor's hits, without overlaps. Text that repeats the anchor
-        many times without a match (a near copy of a repetitive note) would make slicing
-        quadratic: past CHECK_BUDGET misses, each form is looked for once with str.find."""
-        reached, misses = 0, 0
-        for start in starts:
-            if start < reached:
-                continue
-            if misses > CHECK_BUDGET:
-                for form in sorted({form for forms in by_length.values() for form in forms}):
-                    yield from ((found, form) for found in _find_all(text, form, start))
-                return
-            matched = [(length, text[start : start + length]) for length in by_length]
-            found = [piece for length, piece in matched if piece in by_length[length]]
-            misses += not found
-            for piece in found:
-                reached = max(reached, start + len(piece))
-                yield start, piece
-
-
-def _find_all(text: str, form: str, start: int) -> Iterator[int]:
-    """Non-overlapping places of ``form``: each search resumes after the last one found."""
-    while (found := text.find(form, start)) != -1:
-        yield found
-        start = found + len(form)
-
-
-def _standalone(text: str, start: int, end: int, form: str) -> bool:
-    """A short form counts only as a whole word (CJK characters end a word too)."""
-    if len(form) >= WORD_BOUNDED:
-        return True
-    if start > 0 and _wordlike(form[0]) and _wordlike(text[start - 1]):
-        return False
-    return not (end < len(text) and _wordlike(form[-1]) and _wordlike(text[end]))
-
-
-def _wordlike(char: str) -> bool:
-    return char.isalnum() and not _is_cjk(char)
-
-
-def _is_cjk(char: str) -> bool:
-    point = ord(char)
-    return (
-        0x2E80 <= point <= 0x9FFF  # radicals, kana, CJK ideographs
-        or 0xAC00 <= point <= 0xD7AF  # Hangul syllables
-        or 0xF900 <= point <= 0xFAFF
-        or 0xFF66 <= point <= 0xFF9F  # half-width katakana
-        or 0x20000 <= point <= 0x3FFFF
-    )

@@ -27,6 +27,7 @@ from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret
+from .stale_pages import remove_stale_private_pages
 from .writer import ForeignFileError, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
@@ -59,6 +60,15 @@ def _log_due(display_name: str, due: Sequence[DueReferral]) -> None:
             display_name,
             more,
         )
+
+
+def _own_files(project: pipeline.Project) -> list[str]:
+    """The generator's files per its manifest; none when that is unreadable (the run has failed
+    on it and says so): the watcher must stop holding changes back either way."""
+    try:
+        return read_manifest(project.manifest)
+    except ValueError:
+        return []
 
 
 class ReferralNewsletterConfig(base.Config):
@@ -123,7 +133,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             removed = outcome.report.removed
             return outcome
         finally:
-            watcher.generation_finished([*read_manifest(project.manifest), *removed])
+            watcher.generation_finished([*_own_files(project), *removed])
 
     def _run_generator(self, project: pipeline.Project, config: MkDocsConfig) -> pipeline.Outcome:
         return pipeline.generate(
@@ -156,6 +166,11 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         if self.outcome is None:
             return
         site = Path(config.site_dir)
+        stale = remove_stale_private_pages(site, Path(config.docs_dir), self.outcome.layout.private_dir)
+        if stale:
+            log.info(
+                "Removed %d built private pages whose source is gone (a dirty build keeps them).", len(stale)
+            )
         leaks, scanned = self._scan(config, self.outcome)
         if leaks:
             found = "\n".join(f"  - {leak.describe()}" for leak in leaks)

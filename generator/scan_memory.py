@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .leak_scan import Confidential, site_files, site_text
+from .leak_text import PageFolder
 
 Stamp = tuple[int, int, int, int]  # size, modification and change times (ns), inode
 
@@ -82,11 +83,12 @@ class ScanMemory:
             self.where, self.digest, self.files = where, None, {}
         texts: list[tuple[str, str | None]] = []
         files: dict[str, Seen] = {}
+        folder = PageFolder()
         for path in site_files(site_dir):
             relative, stamp = path.relative_to(site_dir).as_posix(), _stamp(path)
             kept = self.files.get(relative)
             if kept is None or kept.stamp != stamp or always_read(relative):
-                files[relative] = Seen(stamp, site_text(site_dir, relative, verbatim_from))
+                files[relative] = Seen(stamp, site_text(site_dir, relative, verbatim_from, folder))
                 texts.append((relative, files[relative].text))
             else:
                 files[relative] = kept

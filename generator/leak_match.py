@@ -1,0 +1,158 @@
+"""Finding many values in folded text (leak_text) in time linear in the text. No MkDocs here."""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+
+from ahocorasick_rs import AhoCorasick
+
+# An automaton with long keys made the scan quadratic on repetitive text (pyahocorasick, used
+# before, walked a node's whole failure chain at every character of a 100,000-character
+# "ha ha ha …" key). Keys are at most
+# ANCHOR characters; a longer value is found by its first ANCHOR characters, then str.find
+# (linear, two-way search) confirms the whole value.
+ANCHOR = 48
+CHECK_BUDGET = 64  # anchor hits without a match, per file, before the str.find fallback
+# Shorter forms must stand as a word: "Anne" is not found in "Annex". Longer ones are found
+# even touching a letter or digit, and any form may touch CJK text (written without spaces).
+WORD_BOUNDED = 12
+_SEPARATOR = "\x00"  # stands for the unsearched inside of a span known to hold no key
+
+
+class Matcher:
+    """Finds every value (by any of its folded forms) in folded text, in time linear in the text."""
+
+    def __init__(self, value_forms: Mapping[str, Iterable[str]]) -> None:
+        self._values: dict[str, list[str]] = defaultdict(list)  # form → values having it
+        for value, its_forms in value_forms.items():
+            for form in set(its_forms):
+                self._values[form].append(value)
+        # anchor → length → the longer forms starting with it. Stock notes share their opening
+        # words by the thousand: a hit is checked by one slice per length, not one per form.
+        self._long: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for form in sorted(self._values):
+            if len(form) > ANCHOR:
+                self._long[form[:ANCHOR]][len(form)].add(form)
+        self._keys = sorted({form[:ANCHOR] for form in self._values})
+        self._automaton = AhoCorasick(self._keys) if self._keys else None
+        self._quiet_spans: dict[str, bool] = {}  # shared span of pages → holds no key
+        self._spans_seen: set[str] = set()
+
+    def longest_key(self) -> int:
+        """The automaton's longest key: bounds the work per character of text."""
+        return max((len(form[:ANCHOR]) for form in self._values), default=0)
+
+    def occurrences(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """``(start, end, value)`` for each place a form of a value occurs in ``text``."""
+        if self._automaton is None:
+            return
+        anchored: dict[str, list[int]] = defaultdict(list)
+        for last, key in self._hits(text):
+            start = last + 1 - len(key)
+            if key in self._values and _standalone(text, start, last + 1, key):
+                yield from ((start, last + 1, value) for value in self._values[key])
+            if key in self._long:
+                anchored[key].append(start)
+        for key, starts in anchored.items():
+            for start, form in self._long_forms(text, self._long[key], starts):
+                yield from ((start, start + len(form), value) for value in self._values[form])
+
+    def _hits(self, text: str) -> Iterator[tuple[int, str]]:
+        """The automaton's ``(last index, key)`` for every key in ``text``, in order of their
+        ends. Inside a shared span (``Folded``) known to hold no key, nothing is searched but
+        its first and last ANCHOR characters: a key, at most ANCHOR long, that touches the
+        inside of such a span lies within it, so none does. Every other part is searched."""
+        spans = [(start, end) for start, end in getattr(text, "shared", ()) if self._quiet(text[start:end])]
+        if not spans:
+            return self._search(text)
+        return self._hits_around(text, spans)
+
+    def _search(self, text: str) -> Iterator[tuple[int, str]]:
+        """Every key in ``text`` (overlapping ones too), in order of their ends."""
+        keys, automaton = self._keys, self._automaton
+        found = automaton.find_matches_as_indexes(text, overlapping=True) if automaton else []
+        return ((end - 1, keys[index]) for index, _, end in found)
+
+    def _hits_around(self, text: str, quiet: list[tuple[int, int]]) -> Iterator[tuple[int, str]]:
+        """``_hits`` of ``text`` without the insides of the ``quiet`` spans: each is replaced by
+        one separator, and a key found across a separator is no key of ``text``."""
+        stretches, positions, kept, start = [], [], 0, 0  # ``text[start:]`` is still to keep
+        for begin, end in quiet:
+            if end - begin > 2 * ANCHOR + 1:
+                stretches.append(text[start : begin + ANCHOR])
+                positions.append((kept, start))
+                kept, start = kept + len(stretches[-1]) + 1, end - ANCHOR
+        stretches.append(text[start:])
+        positions.append((kept, start))
+        reduced, bounds = _SEPARATOR.join(stretches), [kept for kept, _ in positions]
+        for last, key in self._search(reduced):
+            index = bisect.bisect_right(bounds, last + 1 - len(key)) - 1
+            kept, start = positions[index]
+            if last - kept < len(stretches[index]):
+                yield last - kept + start, key
+
+    def _quiet(self, span: str) -> bool:
+        """Whether ``span`` holds no key at all. Searched the second time it is seen: a span
+        seen once (a page's own content) is searched in its page, like any other part."""
+        quiet = self._quiet_spans.get(span)
+        if quiet is None:
+            if span not in self._spans_seen:
+                self._spans_seen.add(span)
+                return False
+            quiet = self._quiet_spans[span] = next(self._search(span), None) is None
+        return quiet
+
+    @staticmethod
+    def _long_forms(
+        text: str, by_length: dict[int, set[str]], starts: list[int]
+    ) -> Iterator[tuple[int, str]]:
+        """Longer forms at the anchor's hits, without overlaps. Text that repeats the anchor
+        many times without a match (a near copy of a repetitive note) would make slicing
+        quadratic: past CHECK_BUDGET misses, each form is looked for once with str.find."""
+        reached, misses = 0, 0
+        for start in starts:
+            if start < reached:
+                continue
+            if misses > CHECK_BUDGET:
+                for form in sorted({form for forms in by_length.values() for form in forms}):
+                    yield from ((found, form) for found in _find_all(text, form, start))
+                return
+            matched = [(length, text[start : start + length]) for length in by_length]
+            found = [piece for length, piece in matched if piece in by_length[length]]
+            misses += not found
+            for piece in found:
+                reached = max(reached, start + len(piece))
+                yield start, piece
+
+
+def _find_all(text: str, form: str, start: int) -> Iterator[int]:
+    """Non-overlapping places of ``form``: each search resumes after the last one found."""
+    while (found := text.find(form, start)) != -1:
+        yield found
+        start = found + len(form)
+
+
+def _standalone(text: str, start: int, end: int, form: str) -> bool:
+    """A short form counts only as a whole word (CJK characters end a word too)."""
+    if len(form) >= WORD_BOUNDED:
+        return True
+    if start > 0 and _wordlike(form[0]) and _wordlike(text[start - 1]):
+        return False
+    return not (end < len(text) and _wordlike(form[-1]) and _wordlike(text[end]))
+
+
+def _wordlike(char: str) -> bool:
+    return char.isalnum() and not _is_cjk(char)
+
+
+def _is_cjk(char: str) -> bool:
+    point = ord(char)
+    return (
+        0x2E80 <= point <= 0x9FFF  # radicals, kana, CJK ideographs
+        or 0xAC00 <= point <= 0xD7AF  # Hangul syllables
+        or 0xF900 <= point <= 0xFAFF
+        or 0xFF66 <= point <= 0xFF9F  # half-width katakana
+        or 0x20000 <= point <= 0x3FFFF
+    )
