@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from . import leak_scan
 from .audience import TextValue, text_values
 from .leak_match import Matcher
 from .leak_scan import Confidential, Leak, decoded_text, matcher_for, scan_site, scan_texts, site_files
@@ -111,7 +112,10 @@ def _checked_values(
     corpus = "\n".join(fold(text) for text in [*texts, *public_text])
     matcher = matcher_for(candidates)
     public = {value for _, _, value in matcher.occurrences(corpus)}
-    return [item for item in candidates if item.value not in public], matcher
+    values = [item for item in candidates if item.value not in public]
+    if leak_scan.may_hide(public, values, matcher):
+        matcher = matcher_for(values)  # rare: a long public text shares its opening with a value
+    return values, matcher
 
 
 def _sort_by_audience(data: PartnersFile, layout: SiteLayout) -> _Sorted:

@@ -107,14 +107,15 @@ def compute_insights(data: PartnersFile, tree: ReferralTree) -> Insights:
         ((names[pid], tree.branches[pid].partners, tree.branches[pid].wins) for pid in tree.partners),
         key=lambda row: (-row[2], -row[1], row[0]),
     )
+    to_meeting, to_win = _days_to(referrals, "met"), _days_to(referrals, "won")
     return Insights(
         by_method=tuple(conversion(m, methods[m]) for m in (*METHODS, "unknown") if m in methods),
         by_asking=tuple(conversion(a, asking[a]) for a in ("asked", "earned", "not recorded") if a in asking),
         by_partner=tuple(by_partner),
-        days_to_meeting=_median(_days_to(referrals, "met")),
-        days_to_win=_median(_days_to(referrals, "won")),
-        meetings_timed=len(_days_to(referrals, "met")),
-        wins_timed=len(_days_to(referrals, "won")),
+        days_to_meeting=_median(to_meeting),
+        days_to_win=_median(to_win),
+        meetings_timed=len(to_meeting),
+        wins_timed=len(to_win),
         per_month=_per_month(referrals),
         branches=tuple(row for row in branches if row[1])[:10],
         total=conversion("all", referrals),

@@ -172,3 +172,28 @@ def _gunzip(raw: bytes) -> bytes:
         return gzip.decompress(raw)
     except (OSError, EOFError, zlib.error):
         return raw
+
+
+def may_hide(public: Iterable[str], values: Sequence[Confidential], matcher: Matcher) -> bool:
+    """Whether ``matcher``, built for ``values`` and the ``public`` ones too, may miss one of
+    ``values``: it skips the places inside a long form it found, where a form opening with the
+    same characters (its automaton's key) may start. A public value must not hide one checked."""
+    key = matcher.longest_key()  # the anchor length, when any form is longer
+    hiding = _openings(((text, True) for text in public), key)  # every form a name could take
+    if not hiding:
+        return False
+    checked = ((item.value, item.field.endswith(_NAME_FIELDS)) for item in values)
+    return not hiding.isdisjoint(_openings(checked, key))
+
+
+def _openings(texts: Iterable[tuple[str, bool]], key: int) -> set[str]:
+    """The first ``key`` characters of the forms longer than ``key`` of (text, is a name) pairs,
+    as matcher_for makes them. A form outgrows its text only by NFKD expansion in a heading id:
+    texts under half the length are skipped."""
+    return {
+        form[:key]
+        for text, name in texts
+        if len(text) > key // 2
+        for form in forms(text, label=MAX_LABEL if name else None)
+        if len(form) > key
+    }

@@ -58,11 +58,14 @@ class Markdown(str):
 
 def escape_text(value: object) -> str:
     """Data as literal text: markup characters become numeric character references."""
-    if isinstance(value, Markdown):
+    if type(value) is str:  # most values: plain text, tested first (860,000 calls at 10,000 partners)
+        text = value
+    elif isinstance(value, Markdown):
         return value
-    text = str(value)
+    else:
+        text = str(value)
     # Most values (names, dates, counts) need no change: one search instead of two substitutions.
-    if not _NEEDS_ESCAPE.search(text) and not (text[:1].isspace() or text[-1:].isspace()):
+    if _NEEDS_ESCAPE.search(text) is None and text.strip() == text:
         return text
     flat = _LINE_BREAKS.sub(" ", text).strip()
     return _MARKUP.sub(lambda match: f"&#{ord(match.group())};", flat)

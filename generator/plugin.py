@@ -19,12 +19,15 @@ from mkdocs.plugins import BasePlugin, event_priority
 from . import guard, serve_watch
 from . import project as pipeline
 from .due import DueReferral, due_referrals
+from .html_page import HtmlBodies
+from .markdown import GENERATED_BY
 from .models import Newsletter
 from .presentation import brand_name, feed_author
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret
+from .stale_pages import remove_stale_private_pages
 from .writer import ForeignFileError, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
@@ -59,6 +62,15 @@ def _log_due(display_name: str, due: Sequence[DueReferral]) -> None:
         )
 
 
+def _own_files(project: pipeline.Project) -> list[str]:
+    """The generator's files per its manifest; none when that is unreadable (the run has failed
+    on it and says so): the watcher must stop holding changes back either way."""
+    try:
+        return read_manifest(project.manifest)
+    except ValueError:
+        return []
+
+
 class ReferralNewsletterConfig(base.Config):
     data_file = opt.Type(str, default=pipeline.DATA_FILE)
     state_dir = opt.Type(str, default=pipeline.STATE_DIR)
@@ -72,6 +84,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.pinned_build_date = False
         # Under `mkdocs serve` this instance lives across rebuilds into the same site folder.
         self.scan_memory = ScanMemory()
+        self.html_bodies = HtmlBodies()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -120,7 +133,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             removed = outcome.report.removed
             return outcome
         finally:
-            watcher.generation_finished([*read_manifest(project.manifest), *removed])
+            watcher.generation_finished([*_own_files(project), *removed])
 
     def _run_generator(self, project: pipeline.Project, config: MkDocsConfig) -> pipeline.Outcome:
         return pipeline.generate(
@@ -137,7 +150,14 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             f"{self.outcome.layout.blog_dir}/posts/"
         ):
             page.meta.setdefault("author", feed_author(self.outcome.data.newsletter))
+        if page.meta.get("generated_by") == GENERATED_BY["generated_by"]:
+            return self.html_bodies.set_aside(page.file.src_uri, markdown)
         return markdown
+
+    # First, so any other plugin reading a page's HTML finds the whole page.
+    @event_priority(100)
+    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
+        return self.html_bodies.put_back(page.file.src_uri, html)
 
     # Last of all, after search, rss and sitemap have written their files.
     @event_priority(-100)
@@ -146,6 +166,11 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         if self.outcome is None:
             return
         site = Path(config.site_dir)
+        stale = remove_stale_private_pages(site, Path(config.docs_dir), self.outcome.layout.private_dir)
+        if stale:
+            log.info(
+                "Removed %d built private pages whose source is gone (a dirty build keeps them).", len(stale)
+            )
         leaks, scanned = self._scan(config, self.outcome)
         if leaks:
             found = "\n".join(f"  - {leak.describe()}" for leak in leaks)

@@ -136,7 +136,7 @@ def generate(
         report = write_bytes(project.docs_dir, files, project.manifest)
         secret.keep()
     if inputs:
-        stamp.write_stamp(project.stamp_file, project.manifest, project.docs_dir, inputs)
+        stamp.write_stamp(project.stamp_file, files, inputs)
     return Outcome(report, secret, layout, lambda: data)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 import yaml
+from markupsafe import Markup, escape
 
 from . import words
 from .addresses import private_token
@@ -19,6 +20,7 @@ from .branch import partner_branch, public_forest, shown_name
 from .calendar_files import event_calendar, event_paths
 from .contact import contact_mailto, introduction_mailto, phone_link
 from .host_files import GENERATED_COMMENT, netlify_headers, robots_txt
+from .html_page import Headings, html_environment
 from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
 from .models import Event, Newsletter, Partner, PartnersFile, Referral
@@ -91,6 +93,11 @@ class _Site:
     def public(self) -> PublicViews:
         """Public templates get views holding only public fields, never models."""
         return PublicViews({partner.id: partner for partner in self.data.partners})
+
+    @functools.cached_property
+    def owner_contact(self) -> Markup:
+        """The contact line of every partner page: the same for all, so rendered once."""
+        return _contact_line(self.data.newsletter, self.data.newsletter)
 
     def events_after(
         self, after: dt.date, source: str, days: int | None = None
@@ -167,6 +174,9 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
         # Escaping by default: every value printed is literal text unless it is Markdown.
         finalize=escape_text,
+        # Templates are part of the code, which does not change while a process runs (the
+        # render stamp's code digest assumes it too): no two stat calls per page to check.
+        auto_reload=False,
     )
     env.filters.update(
         longdate=words.long_date,
@@ -208,10 +218,15 @@ def _prose(sentence: Callable[..., str | None]) -> Callable[..., Markdown | None
     return written
 
 
-def _contact(newsletter: Newsletter) -> dict[str, Markdown | None]:
-    """Links for contact.md.j2: generated and percent-encoded, HTML-escaped for an attribute."""
-    links = {"email_link": contact_mailto(newsletter), "phone_link": phone_link(newsletter)}
-    return {key: _attribute(url) for key, url in links.items()}
+def _contact_line(newsletter: Newsletter, shown: object) -> Markup:
+    """The owner's contact line as HTML (contact.html.j2), for any page: links generated and
+    percent-encoded from ``newsletter``, names printed from ``shown`` (what the page may print)."""
+    template = html_environment().get_template("contact.html.j2")
+    return Markup(
+        template.render(
+            newsletter=shown, email_link=contact_mailto(newsletter), phone_link=phone_link(newsletter)
+        )
+    )
 
 
 def _link(source: str, target: str) -> Markdown:
@@ -235,7 +250,7 @@ def _render_home(site: _Site) -> str:
         events=public(site.events_after(site.layout.as_of - dt.timedelta(days=1), "index.md")),
         follow_page=Markdown(FOLLOW_PAGE),
         tree_page=Markdown(TREE_PAGE),
-        **_contact(data.newsletter),
+        contact_line=Markdown(_contact_line(data.newsletter, public(data.newsletter))),
     )
 
 
@@ -274,18 +289,22 @@ def _render_insights(site: _Site) -> str:
         (row.month.label[:3] + row.month.label[-2:], {"won": row.won, "lost": row.lost, "open": row.open})
         for row in insights.per_month
     ]
-    return site.env.get_template("insights.md.j2").render(
-        meta=Markdown(front_matter(meta)),
-        newsletter=site.data.newsletter,
-        insights=insights,
-        total=insights.total,
-        todo=owner_todo(site.data, site.layout.as_of),
-        partner_names={p.id: p.name for p in site.data.partners},
-        as_of=site.layout.as_of,
-        currency=site.data.newsletter.currency,
-        few=words.FEW_REFERRALS,
-        method_chart=Markdown(bar_chart(methods, "Conversion to a win by introduction method")),
-        month_chart=Markdown(stacked_columns(months, OUTCOMES, "Referrals per month by outcome")),
+    return (
+        html_environment()
+        .get_template("insights.html.j2")
+        .render(
+            meta=Markup(front_matter(meta)),
+            newsletter=site.data.newsletter,
+            insights=insights,
+            total=insights.total,
+            todo=owner_todo(site.data, site.layout.as_of),
+            partner_names={p.id: p.name for p in site.data.partners},
+            as_of=site.layout.as_of,
+            currency=site.data.newsletter.currency,
+            few=words.FEW_REFERRALS,
+            method_chart=Markup(bar_chart(methods, "Conversion to a win by introduction method")),
+            month_chart=Markup(stacked_columns(months, OUTCOMES, "Referrals per month by outcome")),
+        )
     )
 
 
@@ -350,41 +369,59 @@ def _render_partner(site: _Site, partner: Partner) -> str:
     )
     given = sorted(site.ledger.given_to(partner.id), key=lambda g: g.date, reverse=True)
     branch = partner_branch(site.tree, partner)
-    return site.env.get_template("partner.md.j2").render(
-        meta=Markdown(front_matter(meta)),
+    views = [_referral_view(r) for r in referrals]
+    events = site.events_after(site.layout.as_of - dt.timedelta(days=1), source)
+    template = html_environment().get_template("partner.html.j2")
+    return template.render(
+        meta=Markup(front_matter(meta)),
+        heading=Headings(),
         partner=partner,
         greeting=words.greeting_name(partner.name, partner.greeting),
         newsletter=site.data.newsletter,
-        referrals=[_referral_view(r) for r in referrals],
+        referrals=views,
+        won=sum(view.stage == "won" for view in views),
+        open=sum(view.stage not in ("won", "lost") for view in views),
         given=given,
         branch=branch,
-        branch_svg=Markdown(branch.svg),
-        events=site.events_after(site.layout.as_of - dt.timedelta(days=1), source),
+        branch_svg=Markup(branch.svg),
+        events=events,
+        coming_up=_coming_up(site, events),
         as_of=site.layout.as_of,
-        introduce_link=_attribute(introduction_mailto(site.data.newsletter, partner)),
-        **_contact(site.data.newsletter),
+        introduce_link=introduction_mailto(site.data.newsletter, partner),
+        contact_line=site.owner_contact,
     )
 
 
-def _attribute(url: str | None) -> Markdown | None:
-    return Markdown(html.escape(url)) if url else None
+def _coming_up(site: _Site, events: list[tuple[Event, Markdown]]) -> Markup:
+    """A partner page's events list: Markdown, so MkDocs resolves the calendar links."""
+    return Markup(site.env.get_template("coming-up.md.j2").render(events=events) if events else "")
 
 
-def _referral_view(referral: Referral) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class ReferralView:
+    """One referral as its partner's page shows it.
+
+    An object, not a dict: Jinja reads ``item.stage`` with ``getattr`` first, and a dict made it
+    raise and catch an AttributeError each time (380,000 times at 10,000 partners).
+    """
+
+    referral: Referral
+    stage: str
+    progress: Markup
+    last: dt.date
+
+
+def _referral_view(referral: Referral) -> ReferralView:
     stage = stage_of(referral)
-    return {
-        "referral": referral,
-        "stage": stage,
-        "progress": Markdown(_progress_bar(stage, _stages_reached(referral))),
-        "last": last_activity(referral),
-    }
+    progress = _progress_bar(stage, _stages_reached(referral))
+    return ReferralView(referral, stage, progress, last_activity(referral))
 
 
 def _stages_reached(referral: Referral) -> frozenset[str]:
     return frozenset({"introduced", *(update.stage for update in referral.updates)})
 
 
-def _progress_bar(stage: str, reached: frozenset[str]) -> str:
+def _progress_bar(stage: str, reached: frozenset[str]) -> Markup:
     """Steps done, current and to come, told by symbols and words, not by colour alone.
 
     A closed file shows only the steps it really went through: "✓ Met" on a referral that
@@ -398,10 +435,11 @@ def _progress_bar(stage: str, reached: frozenset[str]) -> str:
             if stage != "lost" or step in reached:
                 parts.append(f"✓ {label}")
         elif index == current:
-            parts.append(f"**● {STAGE_WORDS[stage] if step == 'closed' else label}**")
+            shown = STAGE_WORDS[stage] if step == "closed" else label
+            parts.append(Markup(f"<strong>● {escape(shown)}</strong>"))
         else:
             parts.append(f"○ {label}")
-    return " → ".join(parts)
+    return Markup(" → ").join(parts)
 
 
 def _authors_file(data: PartnersFile) -> str:

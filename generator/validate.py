@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import models, rules, source
+from . import models, plain_yaml, rules, source
 from .problems import FieldPath, InvalidData, Problem
 
 Record = TypeVar("Record", bound=BaseModel)
@@ -40,18 +40,30 @@ def load_partners(path: Path, today: dt.date, *, display_name: str | None = None
     """Read, parse and validate a partners file; raise :class:`InvalidData` on any problem."""
     name = display_name or str(path)
     try:
-        raw = path.read_bytes()
+        text = source.read_text(path.read_bytes(), name)  # the bytes are not kept: 1x the file
     except OSError as error:
         raise InvalidData([Problem(1, 1, (), f"cannot read the file: {error.strerror}", name)]) from None
-    return load_text(source.read_text(raw, name), name, today)
+    return load_text(text, name, today)
 
 
 def load_text(text: str, filename: str, today: dt.date) -> models.PartnersFile:
-    """Validate YAML text; the fast path skips line marks and re-parses only to locate errors."""
+    """Validate YAML text; the fast paths skip line marks and re-parse only to locate errors.
+
+    A file in the plain subset (:mod:`generator.plain_yaml`, the usual case) is read without
+    libyaml's events; any other file without marks. Either way a file with any problem is read
+    again by the marked reader, so every message is the marked reader's.
+    """
     try:
-        return validate_document(source.parse(text, filename, with_marks=False), today)
+        return validate_document(_unmarked(text, filename), today)
     except InvalidData:
         return validate_document(source.parse(text, filename, with_marks=True), today)
+
+
+def _unmarked(text: str, filename: str) -> source.SourceDocument:
+    data = plain_yaml.parse_plain(text)
+    if data is None:
+        return source.parse(text, filename, with_marks=False)
+    return source.SourceDocument(filename, data)
 
 
 def validate_document(document: source.SourceDocument, today: dt.date) -> models.PartnersFile:

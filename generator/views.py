@@ -162,7 +162,8 @@ def _with_spotlights(issues: list[MonthlyIssue], partners: Iterable[Partner]) ->
     last_featured: dict[str, int] = {}
     result = []
     for number, issue in enumerate(issues):
-        ready = [p for p in eligible if p.since is None or p.since <= issue.month.last_day]
+        last_day = issue.month.last_day  # once per issue, not once per partner
+        ready = [p for p in eligible if p.since is None or p.since <= last_day]
         ready.sort(key=lambda p: (last_featured.get(p.id, -1), order[p.id]))
         chosen = tuple(ready[:SPOTLIGHTS_PER_ISSUE])
         for partner in chosen:

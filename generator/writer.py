@@ -6,6 +6,13 @@ and the whole write is refused before anything changes. Every generated page als
 a mark (``generated_by`` as its first front-matter key): when the manifest is lost, the pages
 with the mark in the folders the generator writes pages to are recognised as its own, so stale
 private pages are still removed, and a file without the mark is still never touched.
+
+A file that does not exist yet is written in place (no temporary file and rename: creating and
+renaming a temporary file per page was most of the write time), after a record of every path
+the run is about to create (``<manifest>.pending.json``). A run cut short leaves that record,
+so the next run knows those files as its own if they are empty or carry the mark, and replaces
+or removes them; a file that does not is still never touched. Replacing an existing file stays
+atomic (a temporary file renamed over it).
 """
 
 from __future__ import annotations
@@ -63,15 +70,24 @@ def write_files(docs_dir: Path, files: Mapping[str, str], manifest_path: Path) -
 def write_bytes(docs_dir: Path, files: Mapping[str, str | bytes], manifest_path: Path) -> WriteReport:
     """:func:`write_files` for content that is already bytes (such as .eml messages)."""
     encoded = dict(sorted(files.items()))
+    pending = pending_path(manifest_path)
     if manifest_path.exists():
         previous, recovered = read_manifest(manifest_path), 0
     else:
         previous = marked_pages(docs_dir, _page_folders(encoded))
         recovered = len(previous)
-    _refuse_foreign(docs_dir, encoded, previous)
+    left = _left_by_a_cut_run(docs_dir, pending)
+    previous = sorted({*previous, *left})
+    missing = _refuse_foreign(docs_dir, encoded, previous)
+    if missing or left:  # recorded before any file is written: see the module's docstring
+        _write_if_changed(pending, _path_list({*missing, *left}))
     report = WriteReport(recovered=recovered)
+    folders: set[Path] = set()
     for relative, content in encoded.items():
-        if _write_if_changed(docs_dir / relative, _as_bytes(content)):
+        if relative in missing:
+            _create(docs_dir / relative, _as_bytes(content), folders)
+            report.written.append(relative)
+        elif _write_if_changed(docs_dir / relative, _as_bytes(content)):
             report.written.append(relative)
         else:
             report.unchanged += 1
@@ -79,7 +95,13 @@ def write_bytes(docs_dir: Path, files: Mapping[str, str | bytes], manifest_path:
         if _remove(docs_dir, relative):
             report.removed.append(relative)
     _write_manifest(manifest_path, sorted(encoded))
+    pending.unlink(missing_ok=True)
     return report
+
+
+def pending_path(manifest_path: Path) -> Path:
+    """Where a run records the files it is about to create, until its manifest is written."""
+    return manifest_path.with_name(manifest_path.stem + ".pending.json")
 
 
 def write_own_file(target: Path, content: str) -> bool:
@@ -137,17 +159,59 @@ def _as_bytes(content: str | bytes) -> bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def _refuse_foreign(docs_dir: Path, encoded: Mapping[str, str | bytes], previous: list[str]) -> None:
-    ours = set(previous)
-    foreign = [
-        docs_dir / relative
-        for relative in encoded
-        if relative not in ours
-        and (docs_dir / relative).exists()
-        and (docs_dir / relative).read_bytes() != _as_bytes(encoded[relative])
+def _left_by_a_cut_run(docs_dir: Path, pending: Path) -> list[str]:
+    """Files a run cut short had begun to create: its own if empty or marked (see the docstring)."""
+    return [
+        relative
+        for relative in read_manifest(pending)
+        if (docs_dir / relative).is_file()
+        and not (docs_dir / relative).is_symlink()
+        and ((docs_dir / relative).stat().st_size == 0 or _has_mark(docs_dir / relative))
     ]
+
+
+def _refuse_foreign(docs_dir: Path, encoded: Mapping[str, str | bytes], previous: list[str]) -> set[str]:
+    """Refuse the run if a file not ours is in the way; else the paths that do not exist yet."""
+    ours = set(previous)
+    missing: set[str] = set()
+    foreign: list[Path] = []
+    for relative in encoded:
+        if relative in ours:
+            continue
+        target = docs_dir / relative
+        if not os.path.lexists(target):
+            missing.add(relative)
+        elif not _holds(target, _as_bytes(encoded[relative])):
+            foreign.append(target)
     if foreign:
         raise ForeignFileError(foreign)
+    return missing
+
+
+def _holds(target: Path, content: bytes) -> bool:
+    try:
+        return not target.is_symlink() and target.read_bytes() == content
+    except OSError:  # a folder, a dangling link, unreadable: not a copy of our file
+        return False
+
+
+def _path_list(paths: Iterable[str]) -> bytes:
+    return (json.dumps({"version": MANIFEST_VERSION, "files": sorted(paths)}, indent=1) + "\n").encode()
+
+
+def _create(target: Path, content: bytes, folders: set[Path]) -> None:
+    """Write a new file in place; ``folders`` remembers the folders already made in this run."""
+    if target.parent not in folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(target.parent)
+    # Exclusive: a file (or link) that appeared since the check is left alone.
+    handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+    except BaseException:
+        target.unlink(missing_ok=True)  # ours (just created): no half file left behind
+        raise
 
 
 def _write_if_changed(target: Path, content: bytes) -> bool:
@@ -186,5 +250,4 @@ def _remove(docs_dir: Path, relative: str) -> bool:
 
 
 def _write_manifest(manifest_path: Path, files: list[str]) -> None:
-    content = json.dumps({"version": MANIFEST_VERSION, "files": files}, indent=1) + "\n"
-    _write_if_changed(manifest_path, content.encode("utf-8"))
+    _write_if_changed(manifest_path, _path_list(files))

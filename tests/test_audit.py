@@ -455,6 +455,26 @@ def test_a_revoked_address_serves_nothing_after_a_dirty_build(site: SiteProject,
     assert not old.exists()
 
 
+def test_a_removed_partners_page_is_gone_after_a_dirty_build(site: SiteProject, tmp_path: Path) -> None:
+    """`--dirty` never removes the output of a page whose source is gone, and the guard cannot
+    see a removed partner's values: the plugin removes such private pages itself."""
+    project = copy_of(site, tmp_path / "copy")
+    old = private_page(project, "partner", "pia-public")
+    assert old.is_file()
+    text = fixture_text("audit.yaml")
+    partner = text.index("  - id: pia-public\n")
+    text = text[:partner] + text[text.index("referrals:\n") :]
+    referral = text.index("  - id: cnry33x-r6\n")
+    text = text[:referral] + text[text.index("given:\n") :]
+    project.write_data(text)
+    result = project.mkdocs_build("--dirty")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not old.parent.exists()
+    assert "Removed 1 built private pages whose source is gone" in result.stderr
+    assert private_page(project, "partner", "steve-hall").is_file()
+    assert (project.site / "p" / "index.html").is_file()
+
+
 def test_a_lost_manifest_does_not_block_the_next_change(site: SiteProject, tmp_path: Path) -> None:
     project = copy_of(site, tmp_path / "copy")
     shutil.rmtree(project.root / ".referral")

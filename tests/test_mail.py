@@ -780,3 +780,88 @@ def test_a_refused_review_creates_no_secret(mail: Mailer, mail_project: SiteProj
     (folder / "steve-hall.eml").unlink()
     assert mail(REFERRAL_SITE_SECRET="").returncode == 0
     assert (mail_project.root / ".referral" / "secret").is_file()
+
+
+# --- review3: headers, confirmations, shared addresses ------------------------------------------
+
+# An RFC 2047 encoded word holds no control character, so validation lets it through; Python's
+# email package decodes it when a header is set, and a CRLF inside then starts a header of its own.
+ENCODED_BREAK = "=?utf-8?q?Steve=0D=0ABcc:_eve@evil.example?="
+HEADERS = {"From", "To", "Subject", "Date", "Message-ID", "List-Unsubscribe", "Content-Type", "MIME-Version"}
+
+
+def test_a_name_holding_an_encoded_line_break_cannot_add_a_header(
+    mail: Mailer, mail_project: SiteProject
+) -> None:
+    mail_project.write_data(
+        DATA.replace("name: Steve Hall", f"name: '{ENCODED_BREAK}'").replace(
+            "owner: Olive Owner", f"owner: '{ENCODED_BREAK}'"
+        )
+    )
+    assert mail(REFERRAL_MAIL_FROM="olive@owner.example").returncode == 0
+    message = _parse(_preview(mail_project)["steve-hall"])
+    assert set(message.keys()) == HEADERS
+    assert [a.addr_spec for a in message["To"].addresses] == ["SECRET-EMAIL-STEVE@example.com"]
+    assert [a.addr_spec for a in message["From"].addresses] == ["olive@owner.example"]
+    # Shown as written (an invisible word joiner keeps "=?" from reading as an encoded word).
+    shown = str(message["Subject"]).replace("\u2060", "")
+    assert shown == f"{ENCODED_BREAK}, your referral news for March 2026"
+
+
+def test_a_confirmed_arrival_after_a_new_secret_keeps_the_links_actually_sent(
+    mail: Mailer, mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    smtp.mailbox.hang_up.add("SECRET-EMAIL-ANNE@example.com")
+    assert mail("--send", "--rate", "50/s", **smtp.env()).returncode == 1
+    sent_id = _parse(next(data for rcpt, data in smtp.mailbox.received() if "ANNE" in rcpt[0]))["Message-ID"]
+    smtp.mailbox.hang_up.clear()
+    rotated = smtp.env(REFERRAL_SITE_SECRET=OTHER_SECRET)
+    found = mail("--send", "--arrived", "anne-ortiz", **rotated)
+    assert found.returncode == 0, found.stdout
+    assert [e["message_id"] for e in _log(mail_project) if e["event"] == "delivered"][-1] == sent_id
+    # Anne holds the links of the old secret: she is named, like every partner mailed before it.
+    again = mail("--send", **rotated)
+    warning = next(line for line in again.stdout.splitlines() if line.startswith("Warning: the links mailed"))
+    assert "for: anne-ortiz, steve-hall, quiet-quinn." in warning
+    assert len(smtp.mailbox.received()) == 3
+
+
+def test_two_partners_sharing_an_address_are_refused_before_anything_is_written(
+    mail: Mailer, mail_project: SiteProject
+) -> None:
+    # A copied line: Quinn's private link, prospects and notes would land in Steve's inbox.
+    mail_project.write_data(DATA.replace("SECRET-EMAIL-QUINN@example.com", "secret-email-steve@EXAMPLE.com"))
+    result = mail()
+    assert result.returncode == 1
+    assert "partners 'steve-hall' and 'quiet-quinn' have the same email" in result.stderr
+    assert "mail: false" in result.stderr
+    assert _preview(mail_project) == {}
+    # Leaving one of them out of the mail is enough.
+    mail_project.write_data(
+        DATA.replace("SECRET-EMAIL-QUINN@example.com", "secret-email-steve@EXAMPLE.com\n    mail: false")
+    )
+    assert mail().returncode == 0
+    assert sorted(_preview(mail_project)) == ["anne-ortiz", "steve-hall"]
+
+
+def test_a_web_address_added_to_a_note_is_not_reported_as_changed_links(
+    mail: Mailer, mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    assert mail("--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    mail_project.write_data(
+        DATA.replace("note: SECRET-NOTE-DANA-WON", "note: SECRET-NOTE-DANA-WON, see https://example.com/x")
+    )
+    again = mail("--send", **smtp.env())
+    assert again.returncode == 0 and "Warning" not in again.stdout, again.stdout
+
+
+def test_a_partner_whose_id_is_corrected_after_sending_is_not_mailed_the_month_again(
+    mail: Mailer, mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    assert mail("--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    mail_project.write_data(DATA.replace("steve-hall", "steven-hall"))
+    again = mail("--send", "--rate", "50/s", **smtp.env())
+    assert again.returncode == 0, again.stdout
+    assert len(smtp.mailbox.received()) == 3
+    # Told, since the corrected id gave the partner a new private address.
+    assert "links mailed for" in again.stdout and "steven-hall" in again.stdout, again.stdout

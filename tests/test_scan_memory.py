@@ -4,8 +4,10 @@ and still finds every leak a full scan finds (tests/test_serve.py drives a real 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
+import pytest
 from conftest import TEST_SECRET, fixture_text
 
 from generator import guard, validate
@@ -78,3 +80,55 @@ def test_another_site_folder_is_read_in_full(tmp_path: Path) -> None:
     data, memory = load(tmp_path, fixture_text("small.yaml")), ScanMemory()
     scan(write_site(tmp_path / "one", FILES), data, memory)
     assert scan(write_site(tmp_path / "two", FILES), data, memory) == ([], 5)
+
+
+QUIET, LEAKY = "<p>A quiet month, nothing news.</p>", "<p>We met SECRET-PROSPECT-DANA.</p>"
+
+
+@pytest.mark.parametrize("how", ["in place", "renamed over it"])
+def test_a_same_size_rewrite_that_restores_the_mtime_is_read_again(tmp_path: Path, how: str) -> None:
+    # What `cp -p`, `touch -r` or `rsync -t` leave: same size, same modification time.
+    assert len(QUIET) == len(LEAKY)
+    data, memory = load(tmp_path, fixture_text("small.yaml")), ScanMemory()
+    root = write_site(tmp_path / "site", {**FILES, "blog/a/index.html": QUIET})
+    page = root / "blog" / "a" / "index.html"
+    before = page.stat()
+    assert scan(root, data, memory) == ([], 5)
+    target = page if how == "in place" else root / "blog" / "a" / "new.html"
+    target.write_text(LEAKY, encoding="utf-8")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    if target != page:
+        os.replace(target, page)
+    assert (page.stat().st_size, page.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert scan(root, data, memory) == ([Leak("blog/a/index.html", "referrals[0].prospect")], 4)
+
+
+def test_a_removed_file_is_forgotten_and_a_new_one_at_its_path_is_read(tmp_path: Path) -> None:
+    data, memory = load(tmp_path, fixture_text("small.yaml")), ScanMemory()
+    root = write_site(tmp_path / "site", FILES)
+    scan(root, data, memory)
+    (root / "blog" / "a" / "index.html").unlink()
+    assert scan(root, data, memory) == ([], 3)
+    write_site(root, {"blog/a/index.html": LEAKY})
+    assert scan(root, data, memory) == ([Leak("blog/a/index.html", "referrals[0].prospect")], 4)
+
+
+# A public text and a note that share their first 48 characters (leak_text.ANCHOR) in a text that
+# repeats itself: searched with one automaton, the public text's match hid the note's, which
+# starts inside it (the full scan missed it; the serve scan, whose digest covers the values
+# checked, kept missing it once the public copy was gone).
+REPEATED = "abcd " * 29 + "abcd"  # made public by Steve's consent; Quinn's copy is a candidate value
+NOTE = "abcd " * 11 + "secret"
+
+
+def test_a_note_starting_inside_a_longer_public_text_is_still_found(tmp_path: Path) -> None:
+    steve = fixture_text("small.yaml").replace("SECRET-NOTE-DANA-MET", NOTE)
+    steve = steve.replace("Steve finds warehouse space.", REPEATED)
+    both = steve.replace("SECRET-SPOTLIGHT-QUINN", REPEATED)
+    without_quinns = steve.replace("    spotlight: SECRET-SPOTLIGHT-QUINN\n", "")
+    root = write_site(tmp_path / "site", {**FILES, "index.html": f"<p>{'abcd ' * 30}secret</p>"})
+    expected = [Leak("index.html", "referrals[0].updates[0].note")]
+    assert guard.guard_site(root, load(tmp_path, without_quinns), LAYOUT) == expected
+    memory = ScanMemory()
+    assert scan(root, load(tmp_path, both), memory)[0] == expected
+    assert scan(root, load(tmp_path, without_quinns), memory)[0] == expected

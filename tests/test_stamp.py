@@ -71,7 +71,7 @@ def _edit_data(runs: Runs, *_: object) -> None:
 def _new_template(runs: Runs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     copy = tmp_path / "generator-copy"
     shutil.copytree(stamp.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    template = copy / "templates" / "partner.md.j2"
+    template = copy / "templates" / "partner.html.j2"
     template.write_text(template.read_text("utf-8") + "\n", "utf-8")
     monkeypatch.setattr(stamp, "PACKAGE", copy)
     stamp.code_digest.cache_clear()

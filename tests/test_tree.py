@@ -53,7 +53,7 @@ def test_partner_page_shows_branch_as_text_and_drawing(files: dict[str, str], da
     page = partner_page(files, data, "ann")
     assert "Your introduction of Bob Baker led to three new clients and two more partners." in page
     assert "Everything that grew from you: three new clients." in page
-    svg = re.search(r"<svg.*?</svg>", page, re.DOTALL)
+    svg = re.search(r"<svg[^>]*class=\"referral-tree\".*?</svg>", page, re.DOTALL)
     assert svg is not None
     labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg.group())
     assert labels == ["Ann Able", "Bob Baker", "A partner", "Dee Dunn", "A partner"]

@@ -171,8 +171,8 @@ def test_pages_greet_by_greeting_and_never_by_a_title_alone() -> None:
     data = load_text(V11, "partners.yaml", today)
     layout = SiteLayout(as_of=today, secret=b"s")
     files = render_site(data, layout)
-    assert "# Thank you, Annie\n" in files[layout.partner_page(data.partners[0])]
-    assert "# Thank you, Dr. Bo Bell\n" in files[layout.partner_page(data.partners[1])]
+    assert ">Thank you, Annie<" in files[layout.partner_page(data.partners[0])]
+    assert ">Thank you, Dr. Bo Bell<" in files[layout.partner_page(data.partners[1])]
     assert "&#8364;1,234.50" in files[layout.insights_page] or "€1,234.50" in files[layout.insights_page]
 
 

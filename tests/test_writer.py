@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import TEST_SECRET, SiteProject, fixture_text
 
-from generator import validate
+from generator import validate, writer
 from generator.markdown import GENERATED_BY, front_matter
 from generator.render import SiteLayout, render_site
 from generator.writer import GENERATED_MARK, ForeignFileError, marked_pages, write_files
@@ -82,3 +82,87 @@ def test_losing_the_state_folder_then_building_removes_stale_private_pages(proje
     assert len(set(old_pages) - set(new_pages)) == 1  # exactly Steve's old page is gone
     assert "my-notes.md" in new_pages and hand.read_text(encoding="utf-8") == HAND
     assert "1 removed" in result.stderr
+
+
+# --- new files are written in place, after a record of them ----------------------------------
+
+
+CREATE = writer._create
+
+
+def _cut_after(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    """Make the writer stop (as a kill would) after creating ``count`` more new files."""
+    made: list[Path] = []
+
+    def cut(target: Path, content: bytes, folders: set[Path]) -> None:
+        if len(made) == count:
+            raise KeyboardInterrupt
+        CREATE(target, content, folders)
+        made.append(target)
+
+    monkeypatch.setattr(writer, "_create", cut)
+
+
+def test_a_run_cut_short_leaves_files_the_next_run_knows_as_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE}, manifest)
+    with monkeypatch.context() as patch:
+        _cut_after(patch, 2)
+        with pytest.raises(KeyboardInterrupt):
+            write_files(docs, {"index.md": PAGE, "p/a.md": PAGE, "p/b.md": PAGE, "p/c.md": PAGE}, manifest)
+    assert sorted(path.name for path in (docs / "p").iterdir()) == ["a.md", "b.md"]
+    assert writer.pending_path(manifest).exists()
+    # The data changed meanwhile: a.md has new text, b.md is no longer generated.
+    report = write_files(docs, {"index.md": PAGE, "p/a.md": PAGE + "new\n", "p/c.md": PAGE}, manifest)
+    assert report.written == ["p/a.md", "p/c.md"] and report.removed == ["p/b.md"]
+    assert (docs / "p" / "a.md").read_text(encoding="utf-8") == PAGE + "new\n"
+    assert not writer.pending_path(manifest).exists()
+    assert writer.read_manifest(manifest) == ["index.md", "p/a.md", "p/c.md"]
+
+
+def test_a_cut_run_cut_again_still_knows_its_first_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE}, manifest)
+    with monkeypatch.context() as patch:
+        _cut_after(patch, 1)
+        with pytest.raises(KeyboardInterrupt):
+            write_files(docs, {"index.md": PAGE, "p/a.md": PAGE, "p/b.md": PAGE}, manifest)
+        _cut_after(patch, 1)
+        with pytest.raises(KeyboardInterrupt):
+            write_files(docs, {"index.md": PAGE, "p/x.md": PAGE, "p/y.md": PAGE}, manifest)
+    report = write_files(docs, {"index.md": PAGE}, manifest)
+    assert report.removed == ["p/a.md", "p/x.md"]
+    assert not (docs / "p").exists()
+
+
+def test_a_file_put_where_a_cut_run_had_begun_is_not_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE}, manifest)
+    with monkeypatch.context() as patch:
+        _cut_after(patch, 2)
+        with pytest.raises(KeyboardInterrupt):
+            write_files(docs, {"index.md": PAGE, "p/a.md": PAGE, "p/b.md": PAGE, "p/c.md": PAGE}, manifest)
+    (docs / "p" / "a.md").write_text(HAND, encoding="utf-8")  # someone's own file, since
+    (docs / "p" / "b.md").write_bytes(b"")  # as a kill between creating and filling leaves it
+    with pytest.raises(ForeignFileError) as refused:
+        write_files(docs, {"index.md": PAGE, "p/a.md": PAGE + "new\n", "p/b.md": PAGE}, manifest)
+    assert refused.value.paths == [docs / "p" / "a.md"]
+    assert (docs / "p" / "a.md").read_text(encoding="utf-8") == HAND
+    report = write_files(docs, {"index.md": PAGE, "p/b.md": PAGE}, manifest)
+    assert report.written == ["p/b.md"] and report.removed == []
+    assert (docs / "p" / "a.md").read_text(encoding="utf-8") == HAND
+
+
+def test_a_new_file_is_not_written_through_a_link(tmp_path: Path) -> None:
+    docs, manifest = tmp_path / "content", tmp_path / "manifest.json"
+    (docs / "p").mkdir(parents=True)
+    (docs / "p" / "page.md").symlink_to(tmp_path / "elsewhere.md")  # dangling
+    with pytest.raises(ForeignFileError):
+        write_files(docs, {"p/page.md": PAGE}, manifest)
+    assert not (tmp_path / "elsewhere.md").exists()

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from email import policy
 from email.errors import HeaderParseError
@@ -29,7 +28,11 @@ from ..render import SiteLayout
 from ..views import Month, MonthlyIssue
 from .news import PartnerNews, line
 
-_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+# "=?" opens an RFC 2047 encoded word, which the email package decodes when a header is set: a
+# name holding "=?utf-8?q?x=0D=0ABcc:...?=" would add a header line. An invisible word joiner
+# after "=" keeps the text as written (validation already refuses the control characters).
+_ENCODED_WORD_START = "=?"
+_WORD_JOINER = "\u2060"
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,11 @@ def delivery_key(partner_id: str, month: str) -> str:
     return f"{partner_id}/{month}"
 
 
-def links_fingerprint(text: str) -> str:
-    """A short hash of the addresses in a message: it changes with the secret, an epoch or site_url."""
-    found = sorted(set(_URL.findall(text)))
+def links_fingerprint(urls: Iterable[str]) -> str:
+    """A short hash of the site addresses a message gives: it changes with the secret, an epoch or
+    site_url, not with a web address typed in a note (the same hash as when every address found
+    in the text was counted, for messages holding only these)."""
+    found = sorted(set(urls))
     return hashlib.sha256("\n".join(found).encode("utf-8")).hexdigest()[:16]
 
 
@@ -131,18 +136,23 @@ def message_date(month: Month, environ: Mapping[str, str]) -> dt.datetime:
     return dt.datetime.combine(month.last_day + dt.timedelta(days=1), dt.time(), dt.UTC)
 
 
+def header_text(text: str) -> str:
+    """Text for a header: on one line, and never read as an encoded word (see _ENCODED_WORD_START)."""
+    return line(text).replace(_ENCODED_WORD_START, f"={_WORD_JOINER}?")
+
+
 def sender_address(text: str, owner: str) -> Address:
     """``REFERRAL_MAIL_FROM``: ``Name <address>`` or a bare address (then named after the owner)."""
     name, addr_spec = parseaddr(text)
     try:
-        return Address(display_name=line(name or owner), addr_spec=addr_spec)
+        return Address(display_name=header_text(name or owner), addr_spec=addr_spec)
     except (ValueError, HeaderParseError):
         raise ValueError(f"REFERRAL_MAIL_FROM '{text}' is not an email address") from None
 
 
 def recipient_address(partner: Partner) -> Address:
     try:
-        return Address(display_name=line(partner.name), addr_spec=(partner.email or "").strip())
+        return Address(display_name=header_text(partner.name), addr_spec=(partner.email or "").strip())
     except (ValueError, HeaderParseError):
         raise ValueError(
             f"partner '{partner.id}': email '{partner.email}' is not one valid address"
@@ -156,7 +166,7 @@ def message_id(edition: Edition, partner_id: str) -> str:
 
 
 def subject_for(news: PartnerNews) -> str:
-    return f"{news.greeting}, your referral news for {news.month.label}"
+    return header_text(f"{news.greeting}, your referral news for {news.month.label}")
 
 
 def compose(env: jinja2.Environment, edition: Edition, partner: Partner, news: PartnerNews) -> Outgoing:
@@ -182,7 +192,7 @@ def compose(env: jinja2.Environment, edition: Edition, partner: Partner, news: P
         mid,
         message.as_bytes(),
         edition.month.key,
-        links_fingerprint(text),
+        links_fingerprint((news.private_url, news.issue_url)),
     )
 
 

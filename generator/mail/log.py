@@ -1,7 +1,9 @@
 """The send log: JSON lines, appended and flushed to disk before the next message goes out.
 
 Deliveries are keyed by partner and month, not by Message-ID: the Message-ID derives from the
-secret and ``site_url``, and a new one of either must not make a sent month look unsent.
+secret and ``site_url``, and a new one of either must not make a sent month look unsent. Each
+record also holds a digest of the address it went to, so a partner whose id was corrected
+after the month went out is not sent it again under the new id.
 
 Each message is logged ``sending`` just before its content is handed to the server, then
 ``delivered`` or ``failed`` once the server has answered. A message whose last word is
@@ -13,11 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import os
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,10 +44,12 @@ class Entry:
     event: Event
     message_id: str
     links: str | None  # fingerprint of the addresses sent; None in logs older than it
+    to: str | None = None  # digest of the recipient's address; None in logs older than it
 
 
 def read_log(path: Path) -> dict[str, Entry]:
-    """The last event of every delivery key (partner/month); ``delivered`` is final."""
+    """The last event of every delivery key (partner/month); ``delivered`` is final. Entries
+    that went out (or may have) are also found by address and month (``entry_for``)."""
     entries: dict[str, Entry] = {}
     if not path.is_file():
         return entries
@@ -56,7 +61,37 @@ def read_log(path: Path) -> dict[str, Entry]:
         entry, key = _entry(record), _key_of(record)
         if entry and key and _replaces(entries.get(key), entry):
             entries[key] = entry
-    return entries
+    return {**entries, **_by_address(entries)}
+
+
+def entry_for(entries: Mapping[str, Entry], message: Outgoing) -> Entry | None:
+    """The log's last word on ``message``: under its partner and month, else a message of the
+    same month that went (or may have gone) to the same address under another partner id."""
+    found = entries.get(message.key)
+    if found is not None:
+        return found
+    return entries.get(_address_key(address_digest(message.recipient), message.month))
+
+
+def address_digest(address: str) -> str:
+    """What the log keeps of a recipient: enough to recognise the address, not to read it."""
+    return hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()[:20]
+
+
+def _by_address(entries: Mapping[str, Entry]) -> dict[str, Entry]:
+    found: dict[str, Entry] = {}
+    for key, entry in sorted(entries.items()):
+        if entry.to is None or entry.event == "failed":
+            continue
+        alias = _address_key(entry.to, key.rsplit("/", 1)[-1])
+        if found.get(alias) is None or entry.event == "delivered":
+            found[alias] = entry
+    return found
+
+
+def _address_key(digest: str, month: str) -> str:
+    # "@" never occurs in a partner id (models.ID_PATTERN): no clash with a delivery key.
+    return f"@{digest}/{month}"
 
 
 def read_states(path: Path) -> dict[str, Event]:
@@ -70,7 +105,10 @@ def _entry(record: object) -> Entry | None:
     message_id, event, links = record.get("message_id"), record.get("event"), record.get("links")
     if not isinstance(message_id, str) or event not in ("sending", "delivered", "failed"):
         return None
-    return Entry(event, message_id, links if isinstance(links, str) else None)
+    to = record.get("to")
+    return Entry(
+        event, message_id, links if isinstance(links, str) else None, to if isinstance(to, str) else None
+    )
 
 
 def _key_of(record: dict[str, object]) -> str | None:
@@ -126,6 +164,7 @@ class SendLog:
             "message_id": message.message_id,
             "partner": message.partner_id,
             "links": message.links,
+            "to": address_digest(message.recipient),
             "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
         if detail:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import project as pipeline
@@ -23,7 +23,7 @@ from .compose import (
     message_date,
     sender_address,
 )
-from .log import LOG_FILE, Entry, SendLog, read_log
+from .log import LOG_FILE, Entry, SendLog, entry_for, read_log
 from .news import MonthRecords, partner_news
 from .send import Pacer, SendReport, SmtpSettings, send_all
 
@@ -99,7 +99,7 @@ def compose_month(
     )
     edition.domain  # noqa: B018 - a site_url without a host fails here once, not once per partner
     records, env = MonthRecords.of(data, issue), mail_environment()
-    messages, problems = [], []
+    messages, problems = [], shared_addresses(recipients(data))
     for partner in recipients(data):
         news = partner_news(
             records,
@@ -114,6 +114,23 @@ def compose_month(
     if problems:
         raise ValueError("; ".join(problems))
     return messages
+
+
+def shared_addresses(partners: list[Partner]) -> list[str]:
+    """Each message holds its partner's private link and news: one inbox must not get two."""
+    first: dict[str, Partner] = {}
+    problems = []
+    for partner in partners:
+        address = (partner.email or "").strip().casefold()
+        if address in first:
+            problems.append(
+                f"partners '{first[address].id}' and '{partner.id}' have the same email '{partner.email}': "
+                "each would receive the other's private link and news; give each their own address, "
+                "or set mail: false on one of them"
+            )
+        else:
+            first[address] = partner
+    return problems
 
 
 def _issue_for(data: PartnersFile, month: Month) -> MonthlyIssue:
@@ -154,7 +171,7 @@ def _preview(
 
 
 def _delivered(entries: Mapping[str, Entry], message: Outgoing) -> bool:
-    entry = entries.get(message.key)
+    entry = entry_for(entries, message)
     return entry is not None and entry.event == "delivered"
 
 
@@ -165,7 +182,9 @@ def _warn_changed_links(
     changed = [
         message.partner_id
         for message in messages
-        if _delivered(entries, message) and entries[message.key].links not in (None, message.links)
+        if (entry := entry_for(entries, message)) is not None
+        and entry.event == "delivered"
+        and entry.links not in (None, message.links)
     ]
     if changed:
         say(
@@ -200,10 +219,13 @@ def _confirm_arrived(messages: list[Outgoing], partner_ids: tuple[str, ...], log
     by_partner = {message.partner_id: message for message in messages}
     for partner_id in partner_ids:
         message = by_partner.get(partner_id)
-        entry = entries.get(message.key) if message else None
+        entry = entry_for(entries, message) if message else None
         if message is None or entry is None or entry.event != "sending":
             raise ValueError(f"--arrived {partner_id}: this month has no uncertain message for that partner")
-        log.record("delivered", message, "confirmed by hand (--arrived)")
+        # What arrived is what was handed over: its Message-ID and links, which a new secret or
+        # site_url since then no longer gives (the link warning depends on them).
+        handed_over = replace(message, message_id=entry.message_id, links=entry.links or message.links)
+        log.record("delivered", handed_over, "confirmed by hand (--arrived)")
 
 
 def _summarise(report: SendReport, log_path: Path, say: Callable[[str], None]) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .compose import Outgoing
-from .log import SendLog
+from .log import SendLog, entry_for
 
 HOST, PORT, USER, PASSWORD = (
     "REFERRAL_SMTP_HOST",
@@ -121,7 +121,7 @@ def _pending(
     entries = log.entries()
     pending = []
     for message in messages:
-        entry = entries.get(message.key)
+        entry = entry_for(entries, message)
         state = entry.event if entry else None
         if state == "delivered":
             report.already.append(message.partner_id)

@@ -1,0 +1,164 @@
+"""Pages written as HTML inside their Markdown file, where Markdown would add nothing.
+
+Converting Markdown is most of what MkDocs spends on a generated page, and a partner page's
+Markdown (admonitions, cards, tables, icons, headings in ``<div markdown>`` blocks) only ever
+becomes fixed HTML. Written as that HTML, Python-Markdown passes it through as one raw block:
+no block parsing, no inline patterns, no ``md_in_html`` and no ``toc`` work, for the same page a
+reader sees (benchmarks/README.md, "Cheaper pages"). Data is escaped by Jinja's autoescape
+(markupsafe), once, as HTML.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+import unicodedata
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import words
+from .todo import QUIET_MONTHS
+from .views import METHOD_WORDS, STAGE_WORDS
+
+# Around each stretch of a page written as HTML (HtmlBodies); what lies between stretches
+# stays Markdown: the headings toc lists, an events list whose calendar links MkDocs resolves.
+HTML_START = "<!-- referral-newsletter: HTML -->"
+HTML_END = "<!-- referral-newsletter: end of HTML -->"
+_HTML_STRETCH = re.compile(re.escape(HTML_START) + r"\n(.*?)\n" + re.escape(HTML_END), re.DOTALL)
+_PLACEHOLDER = "<!-- referral-newsletter: HTML {} -->"
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+_ID_COUNT = re.compile(r"^(.*)_([0-9]+)$")
+
+
+def one_line(value: object) -> object:
+    """Jinja's finalize: data on one line, as the Markdown pages have it; markup kept as is."""
+    if isinstance(value, Markup):
+        return value
+    text = str(value)
+    if "\n" in text or "\r" in text:
+        text = _LINE_BREAKS.sub(" ", text)
+    return text.strip()
+
+
+def toc_slug(text: str) -> str:
+    """Python-Markdown's toc ``slugify`` (its default): the id toc would give this heading."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    word = re.sub(r"[^\w\s-]", "", ascii_text).strip().lower()
+    return re.sub(r"[-\s]+", "-", word)
+
+
+class Headings:
+    """Headings with the ids and permalinks toc (``permalink: true``) would give them.
+
+    toc makes ids unique in document order (``id``, ``id_1``, ``id_2``…), so one instance
+    serves one page and is called in the order the headings appear.
+    """
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def __call__(self, level: int, text: str) -> Markup:
+        shown = str(one_line(text))
+        # toc_slug leaves ASCII letters, digits, "_" and "-" only: nothing to escape in the id.
+        anchor = self._unique(toc_slug(shown))
+        # Concatenated, not Markup.format: string.Formatter is pure Python, ~10x slower.
+        return Markup(
+            f'<h{level} id="{anchor}">{escape(shown)}'
+            f'<a class="headerlink" href="#{anchor}" title="Permanent link">&para;</a></h{level}>'
+        )
+
+    def _unique(self, anchor: str) -> str:
+        if anchor in self.used or not anchor:
+            match = _ID_COUNT.match(anchor)
+            base, count = (match.group(1), int(match.group(2))) if match else (anchor, 0)
+            count += 1
+            while f"{base}_{count}" in self.used:
+                count += 1
+            anchor = f"{base}_{count}"
+        self.used.add(anchor)
+        return anchor
+
+
+class HtmlBodies:
+    """The HTML stretches of generated pages, set aside while MkDocs converts the rest.
+
+    Even as raw HTML a partner page costs MkDocs most of its conversion time: Python-Markdown's
+    raw-HTML pass and MkDocs' own anchor pass parse every tag in Python. A stretch between
+    HTML_START and HTML_END is what Python-Markdown would pass through unchanged, so the plugin
+    hands MkDocs a placeholder comment for it and puts it back into the converted page. Engines
+    that run no plugin (Zensical) convert the whole file, with the same result.
+    """
+
+    def __init__(self) -> None:
+        self.kept: dict[str, list[str]] = {}
+
+    def set_aside(self, key: str, markdown: str) -> str:
+        """The Markdown to convert for page ``key``: its stretches of HTML as placeholders."""
+        stretches: list[str] = []
+
+        def placeholder(match: re.Match[str]) -> str:
+            stretches.append(match.group(1))
+            return _PLACEHOLDER.format(len(stretches) - 1)
+
+        handed_on = _HTML_STRETCH.sub(placeholder, markdown)
+        if stretches:
+            self.kept[key] = stretches
+        return handed_on
+
+    def put_back(self, key: str, converted: str) -> str:
+        """The converted page ``key`` with each stretch of HTML where its placeholder is."""
+        for number, stretch in enumerate(self.kept.pop(key, ())):
+            converted = converted.replace(_PLACEHOLDER.format(number), stretch, 1)
+        return converted
+
+
+@functools.cache  # a handful of small constant files, read once per process
+def icon(name: str) -> Markup:
+    """A Material Design icon as Material's emoji extension writes ``:material-NAME:``.
+
+    The SVG files are copies of Material's (templates/icons/, with their licence), so pages
+    need no theme at render time; tests/test_page_html.py checks they still match Material's.
+    """
+    svg = importlib.resources.files("generator").joinpath(f"templates/icons/{name}.svg")
+    return Markup('<span class="twemoji">{}</span>').format(Markup(svg.read_text("utf-8")))
+
+
+@functools.cache  # templates compile once per process, not once per build
+def html_environment() -> jinja2.Environment:
+    """Templates of HTML pages (``*.html.j2``): every value HTML-escaped unless it is Markup."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=True,
+        finalize=one_line,
+    )
+    env.filters.update(
+        longdate=words.long_date,
+        ago=words.time_ago,
+        plural=words.plural,
+        count_words=words.count_words,
+        card_count=words.card_count,
+        in_sentence=words.in_sentence,
+        money_in=words.money_in,
+    )
+    env.globals.update(
+        icon=icon,
+        html_start=Markup(HTML_START),
+        html_end=Markup(HTML_END),
+        stage_words=STAGE_WORDS,
+        method_words=METHOD_WORDS,
+        quiet_months=QUIET_MONTHS,
+        rate=words.rate_with_count,
+        stage_events=words.STAGE_EVENTS,
+        introduction_line=words.introduction_line,
+        thanks_for_introductions=words.thanks_for_introductions,
+        brought_in_line=words.brought_in_line,
+        introduction_led_to=words.introduction_led_to,
+        grew_from_you=words.grew_from_you,
+    )
+    return env

@@ -1,0 +1,93 @@
+"""The serve watch's judgement, event by event: the generator's own writes start no build, any
+other change in the docs folder does, also when it happens while the generator is writing.
+
+tests/test_serve.py drives a real ``mkdocs serve``; these feed watchdog's own event objects to
+the handler, so each case (a change held during generation, a temporary file, a removed page)
+is checked without waiting on a poll.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SiteProject, fixture_text
+from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
+from watchdog.events import FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent
+
+from generator.plugin import ReferralNewsletterPlugin
+from generator.serve_watch import OwnWritesIgnored
+
+OWN = ["index.md", "p/abc.md", "blog/posts/newsletter/2026-03.md"]
+
+
+def watching(tmp_path: Path) -> tuple[OwnWritesIgnored, list[int]]:
+    asked: list[int] = []
+    handler = OwnWritesIgnored(tmp_path, lambda: asked.append(1))
+    handler.generation_finished(OWN)
+    return handler, asked
+
+
+def test_the_generators_own_files_and_temporary_files_start_no_build(tmp_path: Path) -> None:
+    handler, asked = watching(tmp_path)
+    handler.on_any_event(FileModifiedEvent(str(tmp_path / "p" / "abc.md")))
+    handler.on_any_event(FileCreatedEvent(str(tmp_path / "p" / ".tmp-x1y2.md")))
+    handler.on_any_event(FileMovedEvent(str(tmp_path / "p" / ".tmp-x1y2.md"), str(tmp_path / "p" / "abc.md")))
+    assert asked == []
+
+
+def test_a_hand_written_post_starts_a_build(tmp_path: Path) -> None:
+    handler, asked = watching(tmp_path)
+    handler.on_any_event(FileModifiedEvent(str(tmp_path / "blog" / "posts" / "my-news.md")))
+    assert asked == [1]
+
+
+def test_a_hand_written_file_moved_onto_a_generated_path_starts_a_build(tmp_path: Path) -> None:
+    handler, asked = watching(tmp_path)
+    handler.on_any_event(FileMovedEvent(str(tmp_path / "draft.md"), str(tmp_path / "index.md")))
+    assert asked == [1]
+
+
+def test_a_hand_edit_during_generation_builds_once_the_generator_is_done(tmp_path: Path) -> None:
+    handler, asked = watching(tmp_path)
+    handler.generation_started()
+    handler.on_any_event(FileCreatedEvent(str(tmp_path / "p" / "new.md")))  # a new partner's page
+    handler.on_any_event(FileDeletedEvent(str(tmp_path / "p" / "abc.md")))  # a removed partner's
+    handler.on_any_event(FileModifiedEvent(str(tmp_path / "blog" / "posts" / "my-news.md")))
+    assert asked == []  # held: judged against the files the generator has once it is done
+    handler.generation_finished(["index.md", "p/new.md", "p/abc.md"])
+    assert asked == [1]
+
+
+def test_a_generation_that_wrote_only_its_own_files_starts_no_build(tmp_path: Path) -> None:
+    handler, asked = watching(tmp_path)
+    handler.generation_started()
+    handler.on_any_event(FileCreatedEvent(str(tmp_path / "p" / "new.md")))
+    handler.on_any_event(FileDeletedEvent(str(tmp_path / "p" / "abc.md")))
+    handler.generation_finished(["index.md", "p/new.md", "p/abc.md"])
+    handler.on_any_event(FileModifiedEvent(str(tmp_path / "p" / "new.md")))  # a late poll
+    assert asked == []
+
+
+def test_a_generation_that_fails_on_an_unreadable_manifest_still_ends_the_hold(
+    project: SiteProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Through the plugin and a real MkDocs config: the error is shown, and a hand edit made
+    # afterwards (while the editor deletes the manifest, as told) still starts a build.
+    project.write_data(fixture_text("small.yaml"))
+    manifest = project.root / ".referral" / "manifest.json"
+    manifest.parent.mkdir()
+    manifest.write_text("{torn", encoding="utf-8")
+    for name, value in project.env().items():
+        monkeypatch.setenv(name, value)
+    config = load_config(str(project.root / "mkdocs.yml"))
+    plugin = config.plugins["referral-newsletter"]
+    assert isinstance(plugin, ReferralNewsletterPlugin)
+    plugin.on_startup(command="serve", dirty=True)
+    asked: list[int] = []
+    plugin.watcher = OwnWritesIgnored(project.content, lambda: asked.append(1))
+    with pytest.raises(PluginError, match=r"manifest .* is unreadable"):
+        plugin.on_config(config)
+    plugin.watcher.on_any_event(FileModifiedEvent(str(project.content / "blog" / "index.md")))
+    assert asked == [1]
