@@ -9,6 +9,7 @@ field, never the value. No MkDocs here.
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -127,16 +128,23 @@ def _sort_by_audience(data: PartnersFile, layout: SiteLayout) -> _Sorted:
         page = homes[partner.id]
         private.append(Confidential(_token(page), f"partners[{index}].page", page))
     public: list[str] = []
+    plains: dict[str, str] = {}  # stock notes repeat by the thousand: each is undone once
     for item in text_values(data):
         if _bare_word_id(item):
             continue
+        if item.audience == "public":
+            public.append(item.text)
+            continue
         giver = _giver(item.records, partners)
-        if item.audience == "public" or (item.audience == "consent" and _consented(item, giver)):
+        if item.audience == "consent" and _consented(item, giver):
             public.append(item.text)
             continue
         home = homes[giver.id] if giver and item.audience in ("consent", "partner") else None
         also = owner if item.audience in _OWNER_MAY_READ else ()
-        private.append(Confidential(plain(item.text), item.path, home, also))
+        text = plains.get(item.text)
+        if text is None:
+            text = plains[item.text] = plain(item.text)
+        private.append(Confidential(text, item.path, home, also))
     return _Sorted(private, public)
 
 
@@ -146,7 +154,13 @@ def _bare_word_id(item: TextValue) -> bool:
     ("anne-ortiz") is still checked, as are the name's own heading-id forms."""
     if not item.records or not _BARE_WORD.fullmatch(item.text):
         return False
-    field = type(item.records[-1]).model_fields[item.path.rsplit(".", 1)[-1]]
+    return _is_id_field(type(item.records[-1]), item.path.rsplit(".", 1)[-1])
+
+
+@functools.cache
+def _is_id_field(model: type[BaseModel], name: str) -> bool:
+    """Whether the field holds ids (a model's fields are fixed: asked once per field)."""
+    field = model.model_fields[name]
     return any(getattr(rule, "pattern", None) == ID_PATTERN for rule in field.metadata)
 
 

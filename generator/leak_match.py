@@ -9,10 +9,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from ahocorasick_rs import AhoCorasick
 
 # An automaton with long keys made the scan quadratic on repetitive text (pyahocorasick, used
-# before, walked a node's whole failure chain at every character of a 100,000-character
-# "ha ha ha …" key). Keys are at most
-# ANCHOR characters; a longer value is found by its first ANCHOR characters, then str.find
-# (linear, two-way search) confirms the whole value.
+# before ahocorasick-rs, walked a node's whole failure chain at every character of a
+# 100,000-character "ha ha ha …" key). Keys are at most ANCHOR characters; a longer value is
+# found by its first ANCHOR characters, then str.find (linear, two-way search) confirms it.
 ANCHOR = 48
 CHECK_BUDGET = 64  # anchor hits without a match, per file, before the str.find fallback
 # Shorter forms must stand as a word: "Anne" is not found in "Annex". Longer ones are found

@@ -78,7 +78,10 @@ class _Places:
         homes: dict[str, set[str]] = defaultdict(set)
         fields: dict[str, list[str]] = defaultdict(list)
         for item in values:
-            homes[item.value].update(home for home in (item.home, *item.also) if home is not None)
+            folders = homes[item.value]
+            if item.home is not None:
+                folders.add(item.home)
+            folders.update(item.also)
             fields[item.value].append(item.field)
         return cls({value: frozenset(folders) for value, folders in homes.items()}, fields)
 

@@ -19,8 +19,8 @@ from mkdocs.utils.yaml import yaml_load
 
 from generator.html_page import HTML_END, HTML_START, Headings, HtmlBodies, icon
 from generator.markdown import escape_text
-from generator.render import SiteLayout
-from generator.validate import load_partners
+from generator.render import SiteLayout, render_site
+from generator.validate import load_partners, load_text
 
 AS_OF = dt.date(2026, 11, 20)  # SOURCE_DATE_EPOCH of the suite
 ICONS = sorted(path.stem for path in (REPO / "generator" / "templates" / "icons").glob("*.svg"))
@@ -185,3 +185,26 @@ def test_insights_page_keeps_its_table_of_contents_and_equals_the_whole_file_con
     assert [a["href"] for a in toc][:3] == ["#to-do", "#due-an-update", "#gone-quiet"]
     assert soup.select("article h2#by-partner > a.headerlink")
     assert soup.select("article table td") and "referral-newsletter:" not in str(soup.find("article"))
+
+
+TWO_GIVEN = """\
+newsletter: {title: News, owner: Mark Rodgers}
+partners:
+  - {id: ann, name: Ann Able}
+given:
+  - {partner: ann, date: 2026-06-11, to: Luis Ferreira, note: Wants a quote}
+  - {partner: ann, date: 2026-02-19, to: Dmitri Pellegrini}
+"""
+
+
+def test_business_sent_back_is_a_tight_list_as_its_markdown_was() -> None:
+    data = load_text(TWO_GIVEN, "partners.yaml", AS_OF)
+    layout = SiteLayout(as_of=AS_OF, secret=b"s")
+    page = render_site(data, layout)[layout.partner_page(data.partners[0])]
+    giving_back = page[page.index('id="giving-back"') :]
+    items = BeautifulSoup(giving_back, "html.parser").find("ul").find_all("li")
+    assert [li.get_text(" ", strip=True) for li in items] == [
+        "11 June 2026: we sent Luis Ferreira your way. Wants a quote",
+        "19 February 2026: we sent Dmitri Pellegrini your way.",
+    ]
+    assert all(li.find("p") is None and li.find("span", class_="twemoji") for li in items)
