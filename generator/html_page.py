@@ -136,6 +136,9 @@ def html_environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=True,
         finalize=one_line,
+        # Templates are code: the render stamp already takes them as fixed while a process runs,
+        # and checking each one on disk before every page costs two stats a page.
+        auto_reload=False,
     )
     env.filters.update(
         longdate=words.long_date,
