@@ -25,6 +25,7 @@ from .models import Newsletter
 from .presentation import brand_name, feed_author
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
+from .render_memo import RenderMemo
 from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret
 from .stale_pages import remove_stale_private_pages
@@ -84,6 +85,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.pinned_build_date = False
         # Under `mkdocs serve` this instance lives across rebuilds into the same site folder.
         self.scan_memory = ScanMemory()
+        self.render_memo = RenderMemo()
         self.html_bodies = HtmlBodies()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -142,6 +144,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             os.environ,
             publishing=self.command == "gh-deploy",
             site_url=config.site_url or "",
+            # Only a preview reuses pages across renders; a build renders every page afresh.
+            memo=self.render_memo if self.command == "serve" else None,
         )
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:

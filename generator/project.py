@@ -14,6 +14,7 @@ from pathlib import Path
 from . import stamp, validate
 from .models import PartnersFile
 from .render import SiteLayout, render_pages
+from .render_memo import RenderMemo
 from .site_secret import MissingSecret, SiteSecret, resolve_secret
 from .writer import WriteReport, read_manifest, write_bytes
 
@@ -121,6 +122,7 @@ def generate(
     *,
     publishing: bool = False,
     site_url: str = "",
+    memo: RenderMemo | None = None,
 ) -> Outcome:
     """Validate first; only a valid file renders, and only changed files are written. When
     nothing the output depends on changed since the last run, nothing is rendered at all."""
@@ -131,7 +133,7 @@ def generate(
         data = load(project, as_of)
         secret = resolve_secret(environ, project.secret_file, publishing=publishing)
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
-        files = render_bytes(data, layout)
+        files = render_bytes(data, layout, memo)
         stamp.forget(project.stamp_file)
         report = write_bytes(project.docs_dir, files, project.manifest)
         secret.keep()
@@ -140,10 +142,10 @@ def generate(
     return Outcome(report, secret, layout, lambda: data)
 
 
-def render_bytes(data: PartnersFile, layout: SiteLayout) -> dict[str, bytes]:
+def render_bytes(data: PartnersFile, layout: SiteLayout, memo: RenderMemo | None = None) -> dict[str, bytes]:
     """Every generated file, encoded page by page as it is rendered: the pages' symbols
     (✓ ● ○ →) make Python hold their text at two bytes a character, UTF-8 at about one."""
-    return {path: text.encode("utf-8") for path, text in render_pages(data, layout).items()}
+    return {path: text.encode("utf-8") for path, text in render_pages(data, layout, memo).items()}
 
 
 def _inputs_digest(project: Project, as_of: dt.date, environ: Mapping[str, str], site_url: str) -> str:

@@ -25,6 +25,7 @@ from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
 from .models import Event, Newsletter, Partner, PartnersFile, Referral
 from .public_views import PublicViews
+from .render_memo import RenderMemo, partner_digest, shared_digest
 from .svg_charts import bar_chart, stacked_columns
 from .todo import QUIET_MONTHS, owner_todo
 from .tree import PartnerLedger, ReferralTree
@@ -148,9 +149,10 @@ class RenderedOnRead(Mapping[str, str]):
         return len(self.renderers)
 
 
-def render_pages(data: PartnersFile, layout: SiteLayout) -> RenderedOnRead:
+def render_pages(data: PartnersFile, layout: SiteLayout, memo: RenderMemo | None = None) -> RenderedOnRead:
     """Every generated file's path, rendered on read: a caller can keep each page in a smaller
-    form (bytes) or drop it, instead of holding the whole site as text."""
+    form (bytes) or drop it, instead of holding the whole site as text. With ``memo`` (under
+    ``mkdocs serve``), partner pages whose inputs did not change are reused from it."""
     ledger = PartnerLedger.of(data)
     calendars = dict(enumerate(event_paths(data.events)))
     tree = ReferralTree.of(data, ledger)
@@ -178,7 +180,18 @@ def render_pages(data: PartnersFile, layout: SiteLayout) -> RenderedOnRead:
         files[layout.post_page(issue)] = functools.partial(_render_post, site, issue)
     for partner in data.partners:
         files[layout.partner_page(partner)] = functools.partial(_render_partner, site, partner)
+    if memo is not None:
+        _reuse_partner_pages(site, files, memo)
     return RenderedOnRead(files)
+
+
+def _reuse_partner_pages(site: _Site, files: dict[str, Callable[[], str]], memo: RenderMemo) -> None:
+    shared = shared_digest(site.data, site.layout)
+    memo.start(files)
+    for partner in site.data.partners:
+        path = site.layout.partner_page(partner)
+        own = [partner, *site.ledger.referrals_of(partner.id), *site.ledger.given_to(partner.id)]
+        files[path] = functools.partial(memo.page, path, partner_digest(shared, own), files[path])
 
 
 @functools.cache  # templates compile once per process, not once per build

@@ -1,0 +1,79 @@
+"""Partner pages kept between renders under ``mkdocs serve``, so a save renders only the
+partner pages it can have changed.
+
+A partner page shows that partner's own record, referrals and business given, and, from the
+rest of the data, only what this module calls shared: every field but the other partners'
+confidential free text (prospect names, update notes and internal notes, ``given`` names and
+notes), which never appears on any page but its own partner's. Each kept page carries the
+digest of its partner's records and of the shared part (and of the site layout, secret
+included): a note edit changes one partner's digest and one page is rendered again; a stage,
+a name, an event or the newsletter changes the shared digest and every page is. Nothing here
+reaches the disk; ``mkdocs build`` and ``generate`` render everything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
+
+from pydantic import BaseModel
+from pydantic.main import IncEx
+
+from .models import PartnersFile
+
+if TYPE_CHECKING:
+    from .render import SiteLayout
+
+# What only its own partner's page shows: left out of the shared digest (tests/test_render_memo.py
+# renders every page both ways after edits to each of them, and to everything else).
+_OWN_FREE_TEXT = cast(
+    IncEx,
+    {
+        "referrals": {"__all__": {"prospect": True, "updates": {"__all__": {"note", "internal"}}}},
+        "given": {"__all__": {"to", "note"}},
+    },
+)
+
+
+@dataclass
+class RenderMemo:
+    """Pages by path, each with the digest it was rendered from; lives as long as the server."""
+
+    pages: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    rendered: int = 0  # pages rendered (not reused) by the last render, for the log and tests
+
+    def start(self, paths: Iterable[str]) -> None:
+        """A new render of the pages at ``paths``: pages no longer generated are forgotten."""
+        wanted = set(paths)
+        self.pages = {path: kept for path, kept in self.pages.items() if path in wanted}
+        self.rendered = 0
+
+    def page(self, path: str, key: bytes, render: Callable[[], str]) -> str:
+        kept = self.pages.get(path)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        text = render()
+        self.pages[path] = (key, text)
+        self.rendered += 1
+        return text
+
+
+def shared_digest(data: PartnersFile, layout: SiteLayout) -> bytes:
+    """Everything a partner page may show of the data beyond its own partner's records, and
+    the layout it is rendered for (its secret is hashed, never kept)."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(data.model_dump_json(exclude=_OWN_FREE_TEXT).encode("utf-8"))
+    digest.update(repr(dataclasses.astuple(layout)).encode("utf-8"))
+    return digest.digest()
+
+
+def partner_digest(shared: bytes, records: Iterable[BaseModel]) -> bytes:
+    """A partner page's key: the shared digest and the partner's own records, whole."""
+    digest = hashlib.blake2b(shared, digest_size=20)
+    for record in records:
+        digest.update(type(record).__name__.encode("utf-8"))
+        digest.update(record.model_dump_json().encode("utf-8"))
+    return digest.digest()
