@@ -19,8 +19,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import words
+from .page_templates import page_environment
 from .todo import QUIET_MONTHS
-from .views import METHOD_WORDS, STAGE_WORDS
 
 # Around each stretch of a page written as HTML (HtmlBodies); what lies between stretches
 # stays Markdown: the headings toc lists, an events list whose calendar links MkDocs resolves.
@@ -128,36 +128,13 @@ def icon(name: str) -> Markup:
 @functools.cache  # templates compile once per process, not once per build
 def html_environment() -> jinja2.Environment:
     """Templates of HTML pages (``*.html.j2``): every value HTML-escaped unless it is Markup."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator", "templates"),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=True,
-        finalize=one_line,
-        # Templates are code: the render stamp already takes them as fixed while a process runs,
-        # and checking each one on disk before every page costs two stats a page.
-        auto_reload=False,
-    )
-    env.filters.update(
-        longdate=words.long_date,
-        ago=words.time_ago,
-        plural=words.plural,
-        count_words=words.count_words,
-        card_count=words.card_count,
-        in_sentence=words.in_sentence,
-        money_in=words.money_in,
-    )
+    env = page_environment(autoescape=True, finalize=one_line)
     env.globals.update(
         icon=icon,
         html_start=Markup(HTML_START),
         html_end=Markup(HTML_END),
-        stage_words=STAGE_WORDS,
-        method_words=METHOD_WORDS,
         quiet_months=QUIET_MONTHS,
         rate=words.rate_with_count,
-        stage_events=words.STAGE_EVENTS,
         introduction_line=words.introduction_line,
         thanks_for_introductions=words.thanks_for_introductions,
         brought_in_line=words.brought_in_line,

@@ -24,6 +24,7 @@ from .html_page import Headings, html_environment
 from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
 from .models import Event, Newsletter, Partner, PartnersFile, Referral
+from .page_templates import page_environment
 from .public_views import PublicViews
 from .render_memo import RenderMemo, partner_digest, shared_digest
 from .svg_charts import bar_chart, stacked_columns
@@ -196,35 +197,10 @@ def _reuse_partner_pages(site: _Site, files: dict[str, Callable[[], str]], memo:
 
 @functools.cache  # templates compile once per process, not once per build
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator", "templates"),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
-        # Escaping by default: every value printed is literal text unless it is Markdown.
-        finalize=escape_text,
-        # Templates are part of the code, which does not change while a process runs (the
-        # render stamp's code digest assumes it too): no two stat calls per page to check.
-        auto_reload=False,
-    )
-    env.filters.update(
-        longdate=words.long_date,
-        ago=words.time_ago,
-        plural=words.plural,
-        names=words.join_names,
-        money=words.money,
-        money_in=words.money_in,
-        count_words=words.count_words,
-        card_count=words.card_count,
-        in_sentence=words.in_sentence,
-        capitalize_first=words.capitalized,
-    )
+    # Escaping by default: every value printed is literal text unless it is Markdown.
+    env = page_environment(autoescape=False, finalize=escape_text)
+    env.filters.update(names=words.join_names, money=words.money, capitalize_first=words.capitalized)
     env.globals.update(
-        stage_words=STAGE_WORDS,
-        method_words=METHOD_WORDS,
-        stage_events=words.STAGE_EVENTS,
         introduction_line=_prose(words.introduction_line),
         thanks_for_introductions=_prose(words.thanks_for_introductions),
         brought_in_line=_prose(words.brought_in_line),

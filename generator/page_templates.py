@@ -1,0 +1,39 @@
+"""The Jinja settings every page template shares; each kind of page adds its own escaping
+(Markdown pages: render._environment; HTML pages: html_page.html_environment)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import jinja2
+
+from . import words
+from .views import METHOD_WORDS, STAGE_WORDS
+
+
+def page_environment(*, autoescape: bool, finalize: Callable[[Any], Any]) -> jinja2.Environment:
+    """The package's templates, strict about undefined names, with the wording filters."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=autoescape,
+        finalize=finalize,
+        # Templates are part of the code, which does not change while a process runs (the
+        # render stamp's code digest assumes it too): no two stat calls per page to check.
+        auto_reload=False,
+    )
+    env.filters.update(
+        longdate=words.long_date,
+        ago=words.time_ago,
+        plural=words.plural,
+        money_in=words.money_in,
+        count_words=words.count_words,
+        card_count=words.card_count,
+        in_sentence=words.in_sentence,
+    )
+    env.globals.update(stage_words=STAGE_WORDS, method_words=METHOD_WORDS, stage_events=words.STAGE_EVENTS)
+    return env
