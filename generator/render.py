@@ -182,13 +182,16 @@ def render_pages(data: PartnersFile, layout: SiteLayout, memo: RenderMemo | None
     for partner in data.partners:
         files[layout.partner_page(partner)] = functools.partial(_render_partner, site, partner)
     if memo is not None:
-        _reuse_partner_pages(site, files, memo)
+        _reuse_unchanged_pages(site, files, memo)
     return RenderedOnRead(files)
 
 
-def _reuse_partner_pages(site: _Site, files: dict[str, Callable[[], str]], memo: RenderMemo) -> None:
+def _reuse_unchanged_pages(site: _Site, files: dict[str, Callable[[], str]], memo: RenderMemo) -> None:
+    """The partner pages and the insights page through ``memo`` (see render_memo)."""
     shared = shared_digest(site.data, site.layout)
     memo.start(files)
+    insights = site.layout.insights_page
+    files[insights] = functools.partial(memo.page, insights, shared, files[insights])
     for partner in site.data.partners:
         path = site.layout.partner_page(partner)
         own = [partner, *site.ledger.referrals_of(partner.id), *site.ledger.given_to(partner.id)]

@@ -1,5 +1,5 @@
-"""Partner pages kept between renders under ``mkdocs serve``, so a save renders only the
-partner pages it can have changed.
+"""Partner pages and the owner's insights page kept between renders under ``mkdocs serve``,
+so a save renders only the pages it can have changed.
 
 A partner page shows that partner's own record, referrals and business given, and, from the
 rest of the data, only what this module calls shared: every field but the other partners'
@@ -7,7 +7,9 @@ confidential free text (prospect names, update notes and internal notes, ``given
 notes), which never appears on any page but its own partner's. Each kept page carries the
 digest of its partner's records and of the shared part (and of the site layout, secret
 included): a note edit changes one partner's digest and one page is rendered again; a stage,
-a name, an event or the newsletter changes the shared digest and every page is. Nothing here
+a name, an event or the newsletter changes the shared digest and every page is. The insights
+page (counts, rates, dates, names of partners; no free text) is kept by the shared digest alone,
+so a note edit does not render it again either. Nothing here
 reaches the disk; ``mkdocs build`` and ``generate`` render everything.
 """
 
