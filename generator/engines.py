@@ -24,7 +24,7 @@ from . import guard
 from . import project as pipeline
 from .engine_output import clean_cache, fix_feed_dates, restore_cache
 from .links import read_site_config, site_public_text
-from .presentation import zensical_brand_config
+from .presentation import missing_logo, zensical_brand_config
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .site_secret import MissingSecret
@@ -155,9 +155,8 @@ def zensical_config(site: Site, outcome: pipeline.Outcome) -> Path:
     text = zensical_brand_config(newsletter, site.config_file.name)
     if text is None:
         return site.config_file
-    if newsletter.logo and not (site.project.docs_dir / newsletter.logo).is_file():
-        docs = site.project.docs_dir.name
-        raise EngineError(f"newsletter.logo: '{newsletter.logo}' is not a file in {docs}/")
+    if problem := missing_logo(newsletter, site.project.docs_dir):
+        raise EngineError(problem)
     target = site.config_file.parent / BRAND_CONFIG
     write_own_file(target, text)
     return target

@@ -22,7 +22,7 @@ from .due import DueReferral, due_referrals
 from .html_page import HtmlBodies
 from .markdown import GENERATED_BY
 from .models import Newsletter
-from .presentation import brand_name, feed_author
+from .presentation import brand_name, feed_author, missing_logo
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .render_memo import RenderMemo
@@ -42,9 +42,9 @@ def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
     """
     config.site_name = markupsafe.escape(brand_name(newsletter, config.site_name))
     if newsletter.logo:
-        if not (Path(config.docs_dir) / newsletter.logo).is_file():
+        if problem := missing_logo(newsletter, Path(config.docs_dir)):
             # A warning, so `--strict` (CI) refuses a header with a broken picture.
-            log.warning("newsletter.logo: '%s' is not a file in %s/", newsletter.logo, config.docs_dir)
+            log.warning(problem)
         config.theme["logo"] = newsletter.logo
 
 

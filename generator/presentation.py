@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import yaml
 
@@ -30,6 +31,14 @@ def feed_author(newsletter: Newsletter) -> list[str]:
     mkdocs-rss-plugin prints authors unescaped into the XML, so the name is escaped here.
     """
     return [f"{newsletter.email} ({escape_html(newsletter.owner)})"] if newsletter.email else []
+
+
+def missing_logo(newsletter: Newsletter, docs_dir: Path) -> str | None:
+    """What is wrong with ``newsletter.logo``: not a file in the docs folder; None when it is
+    one, or when no logo is set. Both engines refuse such a header (MkDocs with --strict)."""
+    if not newsletter.logo or (docs_dir / newsletter.logo).is_file():
+        return None
+    return f"newsletter.logo: '{newsletter.logo}' is not a file in {docs_dir}/"
 
 
 def zensical_brand_config(newsletter: Newsletter, inherited: str) -> str | None:

@@ -31,6 +31,9 @@ from .compose import Outgoing, delivery_key
 Event = Literal["sending", "delivered", "failed"]
 LOG_FILE = "mail-log.jsonl"
 _MONTH_IN_ID = re.compile(r"\.(\d{4}-\d{2})@")
+# Starts the keys that find a delivery by address: "@" never occurs in a partner id
+# (models.ID_PATTERN), so they cannot clash with a delivery key.
+_BY_ADDRESS = "@"
 
 
 class LogBusy(OSError):
@@ -90,13 +93,12 @@ def _by_address(entries: Mapping[str, Entry]) -> dict[str, Entry]:
 
 
 def _address_key(digest: str, month: str) -> str:
-    # "@" never occurs in a partner id (models.ID_PATTERN): no clash with a delivery key.
-    return f"@{digest}/{month}"
+    return f"{_BY_ADDRESS}{digest}/{month}"
 
 
 def read_states(path: Path) -> dict[str, Event]:
-    """The last event of every delivery key (partner/month)."""
-    return {key: entry.event for key, entry in read_log(path).items()}
+    """The last event of every delivery key (partner/month); not the address keys beside them."""
+    return {key: entry.event for key, entry in read_log(path).items() if not key.startswith(_BY_ADDRESS)}
 
 
 def _entry(record: object) -> Entry | None:
