@@ -103,15 +103,22 @@ def _cut_after(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
     monkeypatch.setattr(writer, "_create", cut)
 
 
+def _cut_run(
+    patch: pytest.MonkeyPatch, count: int, docs: Path, files: dict[str, str], manifest: Path
+) -> None:
+    """A write of ``files`` killed after its first ``count`` new files."""
+    _cut_after(patch, count)
+    with pytest.raises(KeyboardInterrupt):
+        write_files(docs, files, manifest)
+
+
 def test_a_run_cut_short_leaves_files_the_next_run_knows_as_its_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
     write_files(docs, {"index.md": PAGE}, manifest)
     with monkeypatch.context() as patch:
-        _cut_after(patch, 2)
-        with pytest.raises(KeyboardInterrupt):
-            write_files(docs, {"index.md": PAGE, "p/a.md": PAGE, "p/b.md": PAGE, "p/c.md": PAGE}, manifest)
+        _cut_run(patch, 2, docs, {"index.md": PAGE, "p/a.md": PAGE, "p/b.md": PAGE, "p/c.md": PAGE}, manifest)
     assert sorted(path.name for path in (docs / "p").iterdir()) == ["a.md", "b.md"]
     assert writer.pending_path(manifest).exists()
     # The data changed meanwhile: a.md has new text, b.md is no longer generated.
@@ -128,12 +135,8 @@ def test_a_cut_run_cut_again_still_knows_its_first_files(
     docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
     write_files(docs, {"index.md": PAGE}, manifest)
     with monkeypatch.context() as patch:
-        _cut_after(patch, 1)
-        with pytest.raises(KeyboardInterrupt):
-            write_files(docs, {"index.md": PAGE, "p/a.md": PAGE, "p/b.md": PAGE}, manifest)
-        _cut_after(patch, 1)
-        with pytest.raises(KeyboardInterrupt):
-            write_files(docs, {"index.md": PAGE, "p/x.md": PAGE, "p/y.md": PAGE}, manifest)
+        _cut_run(patch, 1, docs, {"index.md": PAGE, "p/a.md": PAGE, "p/b.md": PAGE}, manifest)
+        _cut_run(patch, 1, docs, {"index.md": PAGE, "p/x.md": PAGE, "p/y.md": PAGE}, manifest)
     report = write_files(docs, {"index.md": PAGE}, manifest)
     assert report.removed == ["p/a.md", "p/x.md"]
     assert not (docs / "p").exists()
@@ -145,9 +148,7 @@ def test_a_file_put_where_a_cut_run_had_begun_is_not_taken(
     docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
     write_files(docs, {"index.md": PAGE}, manifest)
     with monkeypatch.context() as patch:
-        _cut_after(patch, 2)
-        with pytest.raises(KeyboardInterrupt):
-            write_files(docs, {"index.md": PAGE, "p/a.md": PAGE, "p/b.md": PAGE, "p/c.md": PAGE}, manifest)
+        _cut_run(patch, 2, docs, {"index.md": PAGE, "p/a.md": PAGE, "p/b.md": PAGE, "p/c.md": PAGE}, manifest)
     (docs / "p" / "a.md").write_text(HAND, encoding="utf-8")  # someone's own file, since
     (docs / "p" / "b.md").write_bytes(b"")  # as a kill between creating and filling leaves it
     with pytest.raises(ForeignFileError) as refused:
