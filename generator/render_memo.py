@@ -9,14 +9,15 @@ digest of its partner's records and of the shared part (and of the site layout, 
 included): a note edit changes one partner's digest and one page is rendered again; a stage,
 a name, an event or the newsletter changes the shared digest and every page is. The insights
 page (counts, rates, dates, names of partners; no free text) is kept by the shared digest alone,
-so a note edit does not render it again either. Nothing here
-reaches the disk; ``mkdocs build`` and ``generate`` render everything.
+so a note edit does not render it again either. Nothing here reaches the disk: across runs
+(``generate``, ``mkdocs build``) the same keys are kept by memo_record.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
@@ -68,7 +69,9 @@ def shared_digest(data: PartnersFile, layout: SiteLayout) -> bytes:
     the layout it is rendered for (its secret is hashed, never kept)."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(data.model_dump_json(exclude=_OWN_FREE_TEXT).encode("utf-8"))
-    digest.update(repr(dataclasses.astuple(layout)).encode("utf-8"))
+    # The secret through a keyed digest: keys are kept on disk across runs (memo_record).
+    keyed = hmac.new(layout.secret, b"render-memo", hashlib.sha256).digest()
+    digest.update(repr(dataclasses.astuple(dataclasses.replace(layout, secret=keyed))).encode("utf-8"))
     return digest.digest()
 
 

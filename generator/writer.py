@@ -53,9 +53,12 @@ class WriteReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     recovered: int = 0  # pages recognised by their mark because the manifest was lost
+    kept: int = 0  # of the unchanged, those not even rendered (as an earlier run left them)
 
     def __str__(self) -> str:
         text = f"{len(self.written)} written, {self.unchanged} unchanged, {len(self.removed)} removed"
+        if self.kept:
+            text += f" ({self.kept} pages kept from the last run without rendering)"
         if self.recovered:
             text += f" (no manifest: {self.recovered} earlier pages recognised by their generated_by mark)"
         return text
@@ -67,21 +70,30 @@ def write_files(docs_dir: Path, files: Mapping[str, str], manifest_path: Path) -
     return write_bytes(docs_dir, files, manifest_path)
 
 
-def write_bytes(docs_dir: Path, files: Mapping[str, str | bytes], manifest_path: Path) -> WriteReport:
-    """:func:`write_files` for content that is already bytes (such as .eml messages)."""
+def write_bytes(
+    docs_dir: Path,
+    files: Mapping[str, str | bytes],
+    manifest_path: Path,
+    kept: frozenset[str] = frozenset(),
+) -> WriteReport:
+    """:func:`write_files` for content that is already bytes (such as .eml messages).
+
+    ``kept`` are generated files left as they are, unread: the caller has checked that each one
+    still holds the bytes an earlier run wrote (memo_record). They stay listed and are not removed.
+    """
     encoded = dict(sorted(files.items()))
     pending = pending_path(manifest_path)
     if manifest_path.exists():
         previous, recovered = read_manifest(manifest_path), 0
     else:
-        previous = marked_pages(docs_dir, _page_folders(encoded))
+        previous = marked_pages(docs_dir, _page_folders([*encoded, *kept]))
         recovered = len(previous)
     left = _left_by_a_cut_run(docs_dir, pending)
     previous = sorted({*previous, *left})
     missing = _refuse_foreign(docs_dir, encoded, previous)
     if missing or left:  # recorded before any file is written: see the module's docstring
         _write_if_changed(pending, _path_list({*missing, *left}))
-    report = WriteReport(recovered=recovered)
+    report = WriteReport(unchanged=len(kept), recovered=recovered, kept=len(kept))
     folders: set[Path] = set()
     for relative, content in encoded.items():
         if relative in missing:
@@ -91,10 +103,10 @@ def write_bytes(docs_dir: Path, files: Mapping[str, str | bytes], manifest_path:
             report.written.append(relative)
         else:
             report.unchanged += 1
-    for relative in sorted(set(previous) - set(encoded)):
+    for relative in sorted(set(previous) - set(encoded) - kept):
         if _remove(docs_dir, relative):
             report.removed.append(relative)
-    _write_manifest(manifest_path, sorted(encoded))
+    _write_manifest(manifest_path, sorted({*encoded, *kept}))
     pending.unlink(missing_ok=True)
     return report
 
@@ -137,9 +149,9 @@ def marked_pages(docs_dir: Path, folders: Iterable[str]) -> list[str]:
     return found
 
 
-def _page_folders(encoded: Mapping[str, str | bytes]) -> set[str]:
+def _page_folders(paths: Iterable[str]) -> set[str]:
     """The folders this run writes to: where the generator's old files would be."""
-    return {posixpath.dirname(path) for path in encoded}
+    return {posixpath.dirname(path) for path in paths}
 
 
 def _has_mark(path: Path) -> bool:
