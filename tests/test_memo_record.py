@@ -113,7 +113,7 @@ def test_a_note_edit_renders_one_page_and_writes_one_file(tmp_path: Path) -> Non
 
 
 def _edit_by_hand(page: Path) -> None:
-    page.write_bytes(page.read_bytes().replace(b"</h1>", b"</h1>edited", 1))
+    page.write_bytes(page.read_bytes() + b"\nA line added by hand.\n")
 
 
 def _same_size_edit(page: Path) -> None:
@@ -125,28 +125,17 @@ def _remove(page: Path) -> None:
     page.unlink()
 
 
-def _symlink(page: Path) -> None:
-    copy = page.with_name("elsewhere.txt")
-    copy.write_bytes(page.read_bytes())
-    page.unlink()
-    page.symlink_to(copy.name)
-
-
-@pytest.mark.parametrize("damage", [_edit_by_hand, _same_size_edit, _remove, _symlink])
-def test_a_kept_page_changed_on_disk_is_rendered_again(
+@pytest.mark.parametrize("damage", [_edit_by_hand, _same_size_edit, _remove])
+def test_a_page_changed_on_disk_is_rendered_and_written_again(
     tmp_path: Path, damage: Callable[[Path], None]
 ) -> None:
     copy, reference = Copy(tmp_path / "site"), Copy(tmp_path / "reference")
     copy.generate(START)
-    page = copy.partner_pages()[0]
-    damage(page)
-    outcome = copy.generate(EDITS[0][1](START))
-    assert outcome.report.kept < PAGES
-    reference.generate(EDITS[0][1](START))
-    assert (
-        copy.partner_pages()[0].read_bytes()
-        == (reference.project.docs_dir / page.relative_to(copy.project.docs_dir)).read_bytes()
-    )
+    reference.generate(START)
+    damage(copy.partner_pages()[0])
+    outcome = copy.generate(START)  # the same data: only the damage calls for a render
+    assert outcome.report.kept == PAGES - 1
+    assert copy.content() == reference.content()
 
 
 def _garbage(record: Path) -> None:
