@@ -144,7 +144,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             os.environ,
             publishing=self.command == "gh-deploy",
             site_url=config.site_url or "",
-            # Only a preview reuses pages across renders; a build renders every page afresh.
+            # Only a preview keeps rendered pages in memory across renders; every run, a build
+            # too, keeps the pages still on disk as last written (project.generate, memo_record).
             memo=self.render_memo if self.command == "serve" else None,
         )
 

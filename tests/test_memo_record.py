@@ -5,7 +5,10 @@ rendering again, never an error."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import platform
+import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -172,17 +175,50 @@ def test_a_record_that_cannot_be_trusted_is_ignored(tmp_path: Path, spoil: Calla
     assert copy.content() == reference.content()
 
 
-def test_new_code_or_a_new_secret_renders_everything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_secret_renders_everything(tmp_path: Path) -> None:
     copy = Copy(tmp_path / "site")
     copy.generate(START)
     rotated = {"REFERRAL_SITE_SECRET": TEST_SECRET + "-rotated"}
     assert copy.generate(EDITS[0][1](START), rotated).report.kept == 0
     assert copy.generate(EDITS[1][1](EDITS[0][1](START)), rotated).report.kept == PAGES - 1
+
+
+def _new_version(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(stamp, "__version__", "99.0.0")
+
+
+def _new_template(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    copy = tmp_path / "generator-copy"
+    shutil.copytree(stamp.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    template = copy / "templates" / "partner.html.j2"
+    template.write_text(template.read_text("utf-8") + "\n", "utf-8")
+    monkeypatch.setattr(stamp, "PACKAGE", copy)
+
+
+def _new_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    versions = importlib.metadata.version
+    monkeypatch.setattr(
+        importlib.metadata, "version", lambda name: "9.9.9" if name == "Jinja2" else versions(name)
+    )
+
+
+def _new_python(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(platform, "python_version", lambda: "3.99.0")
+
+
+@pytest.mark.parametrize("change", [_new_version, _new_template, _new_library, _new_python])
+def test_other_code_or_libraries_render_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[..., None]
+) -> None:
+    copy = Copy(tmp_path / "site")
+    copy.generate(START)
+    change(monkeypatch, tmp_path)
     stamp.code_digest.cache_clear()
     try:
-        assert copy.generate(START, rotated).report.kept == 0
+        assert copy.generate(EDITS[0][1](START)).report.kept == 0
+        assert copy.generate(EDITS[1][1](EDITS[0][1](START))).report.kept == PAGES - 1
     finally:
+        monkeypatch.undo()
         stamp.code_digest.cache_clear()
 
 
