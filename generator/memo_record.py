@@ -18,9 +18,7 @@ import hashlib
 import hmac
 import importlib.metadata
 import json
-import os
 import platform
-import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,14 +65,8 @@ class PageRecord:
 
 
 def _holds(path: Path, state: FileState) -> bool:
-    try:
-        info = os.lstat(path)
-        # A regular file of the recorded size first: most changes are settled without reading.
-        if not stat.S_ISREG(info.st_mode) or info.st_size != state[0]:
-            return False
-        return stamp.content_state(path.read_bytes()) == state
-    except OSError:
-        return False
+    # Not through a link: what it points to can change without the link changing.
+    return not path.is_symlink() and stamp.file_holds(path, state)
 
 
 def read_record(record_file: Path, secret: bytes) -> PageRecord:

@@ -79,21 +79,18 @@ def content_states(files: Mapping[str, bytes]) -> dict[str, list[int | str]]:
     return {relative: content_state(content) for relative, content in files.items()}
 
 
-def _file_state(path: Path) -> list[int | str]:
-    return content_state(path.read_bytes())
+def file_holds(path: Path, state: object) -> bool:
+    """The file at ``path`` has the size and digest ``state`` records."""
+    try:
+        if not isinstance(state, list) or os.stat(path).st_size != state[0]:
+            return False  # the size alone, without reading, settles most changes
+        return content_state(path.read_bytes()) == state
+    except OSError:
+        return False
 
 
 def _unchanged(docs_dir: Path, recorded: dict[str, list[int | str]]) -> bool:
-    for relative, state in recorded.items():
-        path = docs_dir / relative
-        try:
-            if not isinstance(state, list) or os.stat(path).st_size != state[0]:
-                return False  # the size alone, without reading, settles most changes
-            if _file_state(path) != state:
-                return False
-        except OSError:
-            return False
-    return True
+    return all(file_holds(docs_dir / relative, state) for relative, state in recorded.items())
 
 
 def write_stamp(stamp_file: Path, states: Mapping[str, list[int | str]], inputs: str) -> None:
