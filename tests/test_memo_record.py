@@ -235,3 +235,15 @@ def test_a_throwaway_secret_records_nothing(tmp_path: Path) -> None:
     copy.generate(START, {"CI": "1", "REFERRAL_PREVIEW": "1"})
     assert copy.content()
     assert not copy.project.memo_file.exists()
+
+
+def test_without_a_manifest_the_kept_pages_stay_listed(tmp_path: Path) -> None:
+    copy, reference = Copy(tmp_path / "site"), Copy(tmp_path / "reference")
+    copy.generate(START)
+    copy.project.manifest.unlink()
+    outcome = copy.generate(EDITS[0][1](START))
+    assert outcome.report.kept == PAGES - 1 and outcome.report.removed == []
+    reference.generate(EDITS[0][1](START))
+    assert copy.content() == reference.content()
+    listed = json.loads(copy.project.manifest.read_text("utf-8"))["files"]
+    assert listed == json.loads(reference.project.manifest.read_text("utf-8"))["files"]
