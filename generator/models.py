@@ -86,7 +86,15 @@ def _no_control_characters(value: str) -> str:
     found = _CONTROL.search(value)
     if found:
         raise ValueError(f"contains the control character U+{ord(found.group()):04X}; remove it")
+    _not_blank(value)
     return value
+
+
+def _not_blank(value: str) -> None:
+    # A quoted value of spaces only ("   ") passes the length check but prints as nothing:
+    # an empty heading, "Thank you, ,", a blank box in the tree.
+    if value.isspace():
+        raise ValueError("must not be blank: write the text, or leave the field out if it is optional")
 
 
 def _one_line_text(value: str) -> str:
@@ -94,6 +102,7 @@ def _one_line_text(value: str) -> str:
     if _CONTROL_OR_BREAK.search(value):
         _no_control_characters(value)
         raise ValueError("must be one line: remove the line break or tab")
+    _not_blank(value)
     return value
 
 

@@ -154,3 +154,20 @@ def test_an_optional_list_left_empty_means_none() -> None:
 def test_a_missing_required_field_is_named_by_its_path_at_its_record() -> None:
     found = problems(V11.replace("    name: Anne Ortiz\n", ""))
     assert found == ["partners.yaml:10:5: partners[0].name: required, but missing"]
+
+
+@pytest.mark.parametrize(
+    ("field", "where"),
+    [
+        ("name: Anne Ortiz", "11:11: partners[0].name"),
+        ("greeting: Anne", "12:15: partners[0].greeting"),
+        ("title: Referral Partner Updates", "2:10: newsletter.title"),
+        ("title: Holiday partner mixer", "16:12: events[0].title"),
+        ("description: Drinks and a short talk.", "19:18: events[0].description"),
+    ],
+)
+def test_a_value_of_spaces_only_is_refused_like_an_empty_one(field: str, where: str) -> None:
+    # Quoted spaces pass the length check but print as nothing: an empty heading, "Thank you, ,".
+    key = field.split(":")[0]
+    found = problems(V11.replace(field, f'{key}: "   "'))
+    assert len(found) == 1 and found[0].startswith(f"partners.yaml:{where}: must not be blank"), found
