@@ -346,7 +346,7 @@ def _feed_summary(issue: MonthlyIssue) -> str:
     numbers = words.month_in_numbers(
         issue.month.label, issue.referrals, issue.meetings, issue.proposals, issue.wins
     )
-    thanks = words.thank_you_line([p.name for p in issue.thanked], issue.unnamed_thanked)
+    thanks = words.thank_you_line([p.name for p in issue.thanked], issue.unnamed_thanked, issue.referrals)
     return f"{numbers} {thanks}".strip()
 
 

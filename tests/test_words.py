@@ -186,3 +186,61 @@ def test_a_message_opens_in_the_singular_for_one_introduction() -> None:
 def test_partners_who_sent_thanks_one_or_many() -> None:
     assert words.partners_who_sent(1) == "One partner sent us an introduction this month. Thank you!"
     assert words.partners_who_sent(3) == "Three partners sent us introductions this month. Thank you all."
+
+
+THANKS_DATA = """\
+newsletter:
+  title: T
+  owner: Olive
+partners:
+  - id: ann
+    name: Ann Able
+    public: true
+  - id: bob
+    name: Bob Baker
+referrals:
+  - id: r1
+    partner: ann
+    prospect: P One
+    introduced: 2026-05-04
+  - id: r2
+    partner: bob
+    prospect: P Two
+    introduced: 2026-06-04
+  - id: r3
+    partner: ann
+    prospect: P Three
+    introduced: 2026-07-04
+  - id: r4
+    partner: bob
+    prospect: P Four
+    introduced: 2026-07-05
+"""
+
+
+@pytest.mark.parametrize(
+    ("month", "expected"),
+    [
+        ("2026-05", "A warm thank-you to Ann Able for the introduction this month."),
+        ("2026-06", "A warm thank-you to the partner who sent us an introduction this month."),
+        (
+            "2026-07",
+            "A warm thank-you to Ann Able, and to one more partner who prefers to stay behind the "
+            "scenes, for the introductions this month.",
+        ),
+    ],
+)
+def test_an_issue_thanks_in_the_singular_and_without_a_stray_comma(month: str, expected: str) -> None:
+    data = load_text(THANKS_DATA, "partners.yaml", dt.date(2026, 11, 20))
+    files = render_site(data, SiteLayout(as_of=dt.date(2026, 11, 20), secret=b"words-test"))
+    assert expected in files[f"blog/posts/newsletter/{month}.md"]
+
+
+def test_the_feed_summary_thanks_in_the_singular() -> None:
+    assert (
+        words.thank_you_line(["Ann Able"], 0, 1)
+        == "A warm thank-you to Ann Able for the introduction this month."
+    )
+    assert (
+        words.thank_you_line([], 2, 3) == "A warm thank-you to two partners for the introductions this month."
+    )
