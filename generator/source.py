@@ -20,6 +20,7 @@ from .problems import FieldPath, InvalidData, Problem
 MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 16
 MAX_PROBLEMS = 100
+EMPTY_FILE = "the file is empty; it needs at least newsletter and partners"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # YAML breaks lines at these too, so a name holding one fails with a baffling syntax error.
@@ -278,7 +279,7 @@ class _Builder:
 
     def finish(self) -> SourceDocument:
         if not self.problems and not self.has_root:
-            self._report((1, 1), (), "the file is empty; it needs at least newsletter and partners")
+            self._report((1, 1), (), EMPTY_FILE)
         if self.fatal or not self.has_root:
             raise InvalidData(self.problems)
         self.document.problems = self.problems

@@ -68,6 +68,8 @@ def _unmarked(text: str, filename: str) -> source.SourceDocument:
 
 def validate_document(document: source.SourceDocument, today: dt.date) -> models.PartnersFile:
     data = document.data
+    if data is None:  # `---` and nothing else: a document with no content
+        raise InvalidData([Problem(1, 1, (), source.EMPTY_FILE, document.filename)])
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "plain text"
         message = f"the file must be a mapping with newsletter and partners, not {kind}"

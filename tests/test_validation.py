@@ -211,6 +211,14 @@ def test_problems_come_in_file_order() -> None:
             "partners.yaml:1:1: (file): the file is empty; it needs at least newsletter and partners",
         ),
         (
+            "---\n",
+            "partners.yaml:1:1: (file): the file is empty; it needs at least newsletter and partners",
+        ),
+        (
+            "---\n# only a start marker and a comment\n...\n",
+            "partners.yaml:1:1: (file): the file is empty; it needs at least newsletter and partners",
+        ),
+        (
             "- a\n- b\n",
             "partners.yaml:1:1: (file): the file must be a mapping with newsletter and partners, not a list",
         ),
