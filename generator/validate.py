@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,6 +20,7 @@ from . import models, plain_yaml, rules, source
 from .problems import FieldPath, InvalidData, Problem
 
 Record = TypeVar("Record", bound=BaseModel)
+_ID = re.compile(models.ID_PATTERN)
 QUOTE_MAX = 60  # a message quotes a value; a 600,000-character one would bury the others
 
 _TYPE_WORDS = {
@@ -79,6 +81,7 @@ def validate_document(document: source.SourceDocument, today: dt.date) -> models
     except ValidationError as error:
         partial, raw_ids = _valid_records(data)
         findings = rules.check(partial, today, extra_partner_ids=raw_ids)
+        findings += _references_of_invalid_records(data, partial, raw_ids)
         problems = [*_field_problems(document, error), *_located(document, findings)]
         raise InvalidData([*document.problems, *problems]) from None
     problems = _located(document, rules.check(rules.Records.of(partners_file), today))
@@ -108,6 +111,25 @@ def _valid_records(data: dict[str, Any]) -> tuple[rules.Records, set[str]]:
         item["id"] for item in raw_partners if isinstance(item, dict) and isinstance(item.get("id"), str)
     }
     return records, raw_ids
+
+
+# The fields that name a partner: checked by the rules on valid records, here on the others.
+_REFERENCES = (("partners", "referred_by"), ("referrals", "partner"), ("given", "partner"))
+
+
+def _references_of_invalid_records(
+    data: dict[str, Any], partial: rules.Records, known: set[str]
+) -> list[rules.Finding]:
+    """An unknown partner id in a record that failed for another reason: reported with it, so
+    one run names every problem (the rules only see the records that are valid)."""
+    findings: list[rules.Finding] = []
+    for section, field in _REFERENCES:
+        records: Sequence[BaseModel | None] = getattr(partial, section)
+        for index, item in enumerate(_section(data, section)):
+            value = item.get(field) if isinstance(item, dict) and records[index] is None else None
+            if isinstance(value, str) and _ID.fullmatch(value) and value not in known:
+                findings.append(((section, index, field), rules.unknown_partner(value, known)))
+    return findings
 
 
 def _section(data: dict[str, Any], name: str) -> list[Any]:

@@ -197,6 +197,22 @@ def test_all_problems_are_reported_in_one_run() -> None:
     )
 
 
+def test_an_unknown_partner_is_named_in_a_record_that_fails_for_another_reason_too() -> None:
+    text = (
+        VALID.replace("    referred_by: anne\n", "    referred_by: ann\n    public: maybe\n")
+        .replace("partner: steve", "partner: stevee")
+        .replace("introduced: 2026-02-03", "introduced: 2026-02-30")
+    ) + "given:\n  - partner: bob\n    date: 2026-03-01\n"
+    assert problems(text) == [
+        "partners.yaml:9:18: partners[1].referred_by: no partner has the id 'ann'; did you mean 'anne'?",
+        "partners.yaml:10:13: partners[1].public: 'maybe' is not true or false",
+        "partners.yaml:13:14: referrals[0].partner: no partner has the id 'stevee'; did you mean 'steve'?",
+        "partners.yaml:15:17: referrals[0].introduced: '2026-02-30' is not a real calendar date",
+        "partners.yaml:20:5: given[0].to: required, but missing",
+        "partners.yaml:20:14: given[0].partner: no partner has the id 'bob'",
+    ]
+
+
 def test_problems_come_in_file_order() -> None:
     found = problems(VALID.replace("stage: met", "stage: mett").replace("title: T", "title: ''"))
     assert [line.split(":")[1] for line in found] == ["2", "17"]
