@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import unicodedata
 from pathlib import Path
+from typing import Literal
 from urllib.parse import quote
 
 import pytest
@@ -421,6 +423,18 @@ CANARY = Confidential("Canary Prospect 1", "referrals[0].prospect", "p/token/")
 def test_other_forms_of_a_value_are_found(tmp_path: Path, text: str) -> None:
     root = site(tmp_path, {"page.html": text})
     assert guard.scan_site(root, [CANARY]) == [Leak("page.html", "referrals[0].prospect")]
+
+
+@pytest.mark.parametrize(("data_form", "page_form"), [("NFD", "NFC"), ("NFC", "NFD")])
+def test_a_value_is_found_whichever_unicode_normalisation_each_side_uses(
+    tmp_path: Path, data_form: Literal["NFC", "NFD"], page_form: Literal["NFC", "NFD"]
+) -> None:
+    # An editor on one system writes "José Núñez" with combining accents, a hand-written post
+    # on another with precomposed letters: a reader sees the same name.
+    name = Confidential(unicodedata.normalize(data_form, "José Núñez"), "referrals[0].prospect", "p/token/")
+    page = f"<p>We met {unicodedata.normalize(page_form, 'José Núñez')} today.</p>"
+    root = site(tmp_path, {"blog/post/index.html": page})
+    assert guard.scan_site(root, [name]) == [Leak("blog/post/index.html", "referrals[0].prospect")]
 
 
 def test_a_name_cut_to_a_tree_label_is_found(tmp_path: Path) -> None:
