@@ -244,3 +244,12 @@ def test_the_feed_summary_thanks_in_the_singular() -> None:
     assert (
         words.thank_you_line([], 2, 3) == "A warm thank-you to two partners for the introductions this month."
     )
+
+
+def test_a_partner_who_sent_nothing_yet_is_told_what_we_sent_without_a_reproach() -> None:
+    text = THANKS_DATA.split("referrals:")[0] + "given:\n  - {partner: bob, date: 2026-10-01, to: Gil}\n"
+    data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
+    layout = SiteLayout(as_of=dt.date(2026, 11, 20), secret=b"words-test")
+    page = render_site(data, layout)[layout.partner_page(data.partners[1])]
+    assert "<p>We sent you one referral.</p>" in page
+    assert "You sent us no introductions" not in page
