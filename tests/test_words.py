@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
+from email.message import EmailMessage
 
 import pytest
 
 from generator import words
+from generator.mail.run import compose_month
+from generator.models import PartnersFile
 from generator.render import SiteLayout, render_site
 from generator.validate import load_text
+from generator.views import Month
 
 DAY = dt.date(2026, 2, 3)
 
@@ -253,3 +259,25 @@ def test_a_partner_who_sent_nothing_yet_is_told_what_we_sent_without_a_reproach(
     page = render_site(data, layout)[layout.partner_page(data.partners[1])]
     assert "<p>We sent you one referral.</p>" in page
     assert "You sent us no introductions" not in page
+
+
+def mail_texts(data: PartnersFile, month: Month) -> dict[str, str]:
+    """The plain and HTML parts of the one message of ``month`` (one partner has an address)."""
+    layout = SiteLayout(as_of=dt.date(2026, 11, 20), secret=b"words-test")
+    environ = {"REFERRAL_MAIL_FROM": "Olive <olive@example.com>"}
+    (outgoing,) = compose_month(data, month, layout, "https://example.com/", environ)
+    message = email.message_from_bytes(outgoing.data, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    parts = {kind: message.get_body((kind,)) for kind in ("plain", "html")}
+    return {kind: part.get_content() for kind, part in parts.items() if part is not None}
+
+
+def test_a_partner_with_no_introduction_yet_is_not_told_there_is_no_news_on_them() -> None:
+    text = THANKS_DATA.replace("    name: Bob Baker\n", "    name: Bob Baker\n    email: bob@example.com\n")
+    data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
+    may = mail_texts(data, Month(2026, 5))  # Bob's first introduction is in June
+    assert len(may) == 2
+    for part in may.values():
+        assert "Thank you for being one of our referral partners." in part
+        assert "No news on your introductions" not in part
+    assert "Here is where the introduction you gave us stood" in mail_texts(data, Month(2026, 6))["plain"]
