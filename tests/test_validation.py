@@ -130,7 +130,18 @@ def test_valid_file_loads_with_types() -> None:
         ),
         (
             ("    name: Steve\n", "    name: Steve: x\n"),
-            "partners.yaml:8:16: partners[1]: YAML syntax error: mapping values are not allowed in this context",
+            "partners.yaml:8:16: partners[1]: YAML syntax error: mapping values are not allowed in this "
+            "context: a value holding ': ' must be put in quotes, and a key must line up with the keys beside it",
+        ),
+        (  # the parser stops at the end of the file: the quote that opened the value is the place
+            ("name: Anne", 'name: "Anne'),
+            "partners.yaml:6:11: partners[0].name: YAML syntax error: a quoted value starts here and is "
+            "never closed (found unexpected end of stream)",
+        ),
+        (
+            ("        stage: met\n", "        stage: [met\n"),
+            "partners.yaml:17:16: referrals[0].updates[0].stage: YAML syntax error: a [list] or {mapping} "
+            "on one line starts here and is never closed (did not find expected ',' or ']')",
         ),
         (
             ("    name: Steve\n", "\tname: Steve\n"),
