@@ -82,6 +82,7 @@ def validate_document(document: source.SourceDocument, today: dt.date) -> models
         partial, raw_ids = _valid_records(data)
         findings = rules.check(partial, today, extra_partner_ids=raw_ids)
         findings += _references_of_invalid_records(data, partial, raw_ids)
+        findings += _duplicates_beside_invalid_records(data, partial)
         problems = [*_field_problems(document, error), *_located(document, findings)]
         raise InvalidData([*document.problems, *problems]) from None
     problems = _located(document, rules.check(rules.Records.of(partners_file), today))
@@ -129,6 +130,31 @@ def _references_of_invalid_records(
             value = item.get(field) if isinstance(item, dict) and records[index] is None else None
             if isinstance(value, str) and _ID.fullmatch(value) and value not in known:
                 findings.append(((section, index, field), rules.unknown_partner(value, known)))
+    return findings
+
+
+def _duplicates_beside_invalid_records(data: dict[str, Any], partial: rules.Records) -> list[rules.Finding]:
+    """A repeated id where a record that failed for another reason is involved (the rules only
+    compare valid records, and report the repeats among those)."""
+    findings: list[rules.Finding] = []
+    for section, noun in (("partners", "partner"), ("referrals", "referral")):
+        records: Sequence[BaseModel | None] = getattr(partial, section)
+        first: dict[str, int] = {}
+        valid_seen: set[str] = set()
+        for index, item in enumerate(_section(data, section)):
+            value = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(value, str):
+                continue
+            if value in first and (records[index] is None or value not in valid_seen):
+                findings.append(
+                    (
+                        (section, index, "id"),
+                        f"duplicate {noun} id '{value}' (also {section}[{first[value]}])",
+                    )
+                )
+            first.setdefault(value, index)
+            if records[index] is not None:
+                valid_seen.add(value)
     return findings
 
 

@@ -224,6 +224,21 @@ def test_an_unknown_partner_is_named_in_a_record_that_fails_for_another_reason_t
     ]
 
 
+def test_a_repeated_id_is_named_when_one_of_the_records_fails_for_another_reason() -> None:
+    text = VALID.replace(
+        "  - id: steve\n    name: Steve\n", "  - id: anne\n    name: Steve\n    public: maybe\n"
+    )
+    text = text.replace("    referred_by: anne\n", "")
+    text += "  - id: r1\n    partner: anne\n    prospect: Jo\n    introduced: 2026-02-31\n"
+    text = text.replace("partner: steve", "partner: anne")
+    assert problems(text) == [
+        "partners.yaml:7:9: partners[1].id: duplicate partner id 'anne' (also partners[0])",
+        "partners.yaml:9:13: partners[1].public: 'maybe' is not true or false",
+        "partners.yaml:18:9: referrals[1].id: duplicate referral id 'r1' (also referrals[0])",
+        "partners.yaml:21:17: referrals[1].introduced: '2026-02-31' is not a real calendar date",
+    ]
+
+
 def test_problems_come_in_file_order() -> None:
     found = problems(VALID.replace("stage: met", "stage: mett").replace("title: T", "title: ''"))
     assert [line.split(":")[1] for line in found] == ["2", "17"]
