@@ -157,3 +157,10 @@ referrals:
     assert [p.id for p in november.tree_thanks] == ["anne"]
     post = render_site(data, LAYOUT)["blog/posts/newsletter/2026-11.md"]
     assert "thanks also to Anne Ortiz, whose earlier introductions led to these wins" in post
+
+
+def test_with_no_branch_the_partners_on_their_own_are_not_called_more() -> None:
+    text = "newsletter: {title: T, owner: O}\npartners:\n  - {id: a, name: A}\n  - {id: b, name: B}\n"
+    page = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["tree.md"]
+    assert "No branches yet" in page
+    assert "Two partners joined on their own and have not introduced another partner yet." in page
