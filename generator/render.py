@@ -418,6 +418,7 @@ class ReferralView:
     stage: str
     progress: Markup
     last: dt.date
+    noted: bool  # any update has a note for the partner: else the history has no Note column
 
 
 def _referral_view(referral: Referral, bars: dict[tuple[str, frozenset[str]], Markup]) -> ReferralView:
@@ -426,7 +427,8 @@ def _referral_view(referral: Referral, bars: dict[tuple[str, frozenset[str]], Ma
     progress = bars.get(key)
     if progress is None:
         progress = bars[key] = _progress_bar(*key)
-    return ReferralView(referral, stage, progress, last_activity(referral))
+    noted = any(update.note for update in referral.updates)
+    return ReferralView(referral, stage, progress, last_activity(referral), noted)
 
 
 def _stages_reached(referral: Referral) -> frozenset[str]:

@@ -281,3 +281,20 @@ def test_a_partner_with_no_introduction_yet_is_not_told_there_is_no_news_on_them
         assert "Thank you for being one of our referral partners." in part
         assert "No news on your introductions" not in part
     assert "Here is where the introduction you gave us stood" in mail_texts(data, Month(2026, 6))["plain"]
+
+
+def test_a_history_without_any_note_has_no_empty_note_column() -> None:
+    text = THANKS_DATA + (
+        "    updates:\n      - {date: 2026-07-10, stage: met}\n"  # r4: no note
+        "  - id: r5\n    partner: bob\n    prospect: P Five\n    introduced: 2026-07-06\n"
+        "    updates:\n      - {date: 2026-07-11, stage: met, note: See you soon.}\n"
+        "      - {date: 2026-07-12, stage: proposal}\n"
+    )
+    data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
+    layout = SiteLayout(as_of=dt.date(2026, 11, 20), secret=b"words-test")
+    page = render_site(data, layout)[layout.partner_page(data.partners[1])]
+    blocks = {
+        block.split("<a ")[0].rsplit(">", 1)[-1]: block for block in page.split('<div class="referral">')
+    }
+    assert "<th>News</th>" in blocks["P Four"] and "Note" not in blocks["P Four"]
+    assert blocks["P Five"].count("<th>Note</th>") == 1 and blocks["P Five"].count("<td></td>") == 1
