@@ -156,14 +156,16 @@ YamlDate = Annotated[dt.date, BeforeValidator(_parse_date)]
 # Field() comes first so its limits are checked by pydantic-core: after a validator they run as
 # Python functions, two calls per text value (a 10,000-partner file has 300,000). A list or a
 # mapping where text belongs fails pydantic's own string check ("expected text, got a list").
+# NOT_BLANK tells editors (through the JSON Schema) what _not_blank checks.
+NOT_BLANK = {"pattern": r"\S"}
 Text = Annotated[
     str,
-    Field(min_length=1, max_length=NAME_MAX),
+    Field(min_length=1, max_length=NAME_MAX, json_schema_extra=NOT_BLANK),
     AfterValidator(_one_line_text),
 ]
 LongText = Annotated[
     str,
-    Field(min_length=1, max_length=NOTE_MAX),
+    Field(min_length=1, max_length=NOTE_MAX, json_schema_extra=NOT_BLANK),
     AfterValidator(_no_control_characters),
 ]
 Email = Annotated[str, Field(max_length=254), AfterValidator(_parse_email)]
