@@ -178,7 +178,10 @@ DocsPath = Annotated[
     AfterValidator(_parse_docs_path),
 ]
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
-Money = Annotated[float, Field(ge=0), BeforeValidator(_parse_number)]
+# A trillion in any currency is no referral's deal; far larger values (1e300) also break the
+# decimal formatting of the insights page's sums, so `check` refuses what could not build.
+MONEY_MAX = 10**12
+Money = Annotated[float, Field(ge=0, le=MONEY_MAX), BeforeValidator(_parse_number)]
 Epoch = Annotated[int, Field(ge=0), BeforeValidator(_parse_integer)]
 DueDays = Annotated[
     int, BeforeValidator(_parse_integer), Field(ge=1, le=3650)

@@ -241,14 +241,23 @@ def _full_message(detail: Any) -> str:
         limit = detail["ctx"]["max_length"]
         return f"is {len(value):,} characters long; shorten it to at most {limit:,}"
     if kind == "greater_than_equal":
-        return f"'{value}' must be at least {detail['ctx']['ge']}"
+        return f"'{_number(value)}' must be at least {_number(detail['ctx']['ge'])}"
     if kind == "less_than_equal":
-        return f"'{value}' must be at most {detail['ctx']['le']}"
+        return f"'{_number(value)}' must be at most {_number(detail['ctx']['le'])}"
     if kind == "value_error":
         return str(detail["ctx"]["error"])
     if kind in _TYPE_WORDS:
         return _TYPE_WORDS[kind] + _got(value)
     return str(detail["msg"])
+
+
+def _number(value: Any) -> str:
+    """A number as an editor writes it: 0, not 0.0; 1e+300, not its 301 digits."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return f"{float(value):g}"
+    return str(value)
 
 
 def _got(value: Any) -> str:
