@@ -367,7 +367,7 @@ def _feed_summary(issue: MonthlyIssue) -> str:
     numbers = words.month_in_numbers(
         issue.month.label, issue.referrals, issue.meetings, issue.proposals, issue.wins
     )
-    thanks = words.thank_you_line([p.name for p in issue.thanked], issue.unnamed_thanked)
+    thanks = words.thank_you_line([p.name for p in issue.thanked], issue.unnamed_thanked, issue.referrals)
     return f"{numbers} {thanks}".strip()
 
 
@@ -439,6 +439,7 @@ class ReferralView:
     stage: str
     progress: Markup
     last: dt.date
+    noted: bool  # any update has a note for the partner: else the history has no Note column
 
 
 def _referral_view(referral: Referral, bars: dict[tuple[str, frozenset[str]], Markup]) -> ReferralView:
@@ -447,7 +448,8 @@ def _referral_view(referral: Referral, bars: dict[tuple[str, frozenset[str]], Ma
     progress = bars.get(key)
     if progress is None:
         progress = bars[key] = _progress_bar(*key)
-    return ReferralView(referral, stage, progress, last_activity(referral))
+    noted = any(update.note for update in referral.updates)
+    return ReferralView(referral, stage, progress, last_activity(referral), noted)
 
 
 def _stages_reached(referral: Referral) -> frozenset[str]:
