@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import stamp
+from .writer import folder_key
 
 RECORD_VERSION = 1
 # Besides the generator's own code, what a page's bytes depend on: a new Jinja2 may escape or
@@ -69,20 +70,32 @@ def _holds(path: Path, state: FileState) -> bool:
     return not path.is_symlink() and stamp.file_holds(path, state)
 
 
-def read_record(record_file: Path, secret: bytes) -> PageRecord:
-    """The last run's record, or an empty one when it cannot be trusted (see the docstring)."""
+def read_record(record_file: Path, secret: bytes, docs_dir: Path) -> PageRecord:
+    """The last run's record for ``docs_dir``, or an empty one when it cannot be trusted (see
+    the docstring)."""
     try:
         content = json.loads(record_file.read_text("utf-8"))
     except (OSError, ValueError):
         return PageRecord()
     if not isinstance(content, dict) or not isinstance(content.get("pages"), dict):
         return PageRecord()
-    body = _body(content.get("version"), content.get("environment"), content["pages"])
+    head = _head(record_file, docs_dir)
+    body = _body({name: content.get(name) for name in head}, content["pages"])
     if not hmac.compare_digest(str(content.get("signature", "")), _signature(secret, body)):
         return PageRecord()
-    if content.get("version") != RECORD_VERSION or content.get("environment") != environment_digest():
+    if any(content.get(name) != value for name, value in head.items()):
         return PageRecord()
     return PageRecord(_pages(content["pages"]))
+
+
+def _head(record_file: Path, docs_dir: Path) -> dict[str, object]:
+    """What a record must have been written for: this record format, the code and libraries
+    rendering now, and this docs folder (the pages' paths are relative to it)."""
+    return {
+        "version": RECORD_VERSION,
+        "environment": environment_digest(),
+        "docs_dir": folder_key(docs_dir, record_file),
+    }
 
 
 def _pages(raw: dict[object, object]) -> dict[str, tuple[bytes, FileState]]:
@@ -99,13 +112,16 @@ def _pages(raw: dict[object, object]) -> dict[str, tuple[bytes, FileState]]:
 
 
 def write_record(
-    record_file: Path, secret: bytes, keys: Mapping[str, bytes], states: Mapping[str, FileState]
+    record_file: Path,
+    secret: bytes,
+    docs_dir: Path,
+    keys: Mapping[str, bytes],
+    states: Mapping[str, FileState],
 ) -> None:
     """Record the key and file state of every page a successful run rendered or kept."""
     pages = {path: [keys[path].hex(), *states[path]] for path in sorted(keys) if path in states}
-    body = _body(RECORD_VERSION, environment_digest(), pages)
-    content = {"version": RECORD_VERSION, "environment": environment_digest(), "pages": pages}
-    content["signature"] = _signature(secret, body)
+    head = _head(record_file, docs_dir)
+    content = {**head, "pages": pages, "signature": _signature(secret, _body(head, pages))}
     record_file.parent.mkdir(parents=True, exist_ok=True)
     record_file.write_text(json.dumps(content, separators=(",", ":")) + "\n", encoding="utf-8")
 
@@ -115,8 +131,8 @@ def forget(record_file: Path) -> None:
     record_file.unlink(missing_ok=True)
 
 
-def _body(version: object, environment: object, pages: object) -> bytes:
-    return json.dumps([version, environment, pages], sort_keys=True, separators=(",", ":")).encode()
+def _body(head: Mapping[str, object], pages: object) -> bytes:
+    return json.dumps([head, pages], sort_keys=True, separators=(",", ":")).encode()
 
 
 def _signature(secret: bytes, body: bytes) -> str:

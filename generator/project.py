@@ -138,7 +138,7 @@ def generate(
         data = load(project, as_of)
         secret = resolve_secret(environ, project.secret_file, publishing=publishing)
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
-        record = memo_record.read_record(project.memo_file, secret.value)
+        record = memo_record.read_record(project.memo_file, secret.value, project.docs_dir)
         rendered = render_bytes(data, layout, memo, record.keeper(project.docs_dir))
         stamp.forget(project.stamp_file)
         memo_record.forget(project.memo_file)
@@ -158,7 +158,7 @@ def _record_run(
     if inputs:
         stamp.write_stamp(project.stamp_file, states, inputs)
     if secret.origin != "throwaway":  # its keys would match no later run: store nothing
-        memo_record.write_record(project.memo_file, secret.value, rendered.keys, states)
+        memo_record.write_record(project.memo_file, secret.value, project.docs_dir, rendered.keys, states)
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def write_bytes(
     """
     encoded = dict(sorted(files.items()))
     pending = pending_path(manifest_path)
-    folder = _folder_key(docs_dir, manifest_path)
+    folder = folder_key(docs_dir, manifest_path)
     if _manifest_is_for(manifest_path, folder):
         previous, recovered = read_manifest(manifest_path), 0
     else:
@@ -112,10 +112,11 @@ def write_bytes(
     return report
 
 
-def _folder_key(docs_dir: Path, manifest_path: Path) -> str:
-    """The docs folder as seen from the manifest's folder (``../content``): it moves with the
-    project, and tells a manifest of another docs folder from this one's."""
-    relative = os.path.relpath(os.path.abspath(docs_dir), os.path.abspath(manifest_path.parent))
+def folder_key(docs_dir: Path, state_file: Path) -> str:
+    """The docs folder as seen from the folder of a state file such as the manifest
+    (``../content``): it moves with the project, and tells a manifest (or memo_record's record)
+    of another docs folder from this one's."""
+    relative = os.path.relpath(os.path.abspath(docs_dir), os.path.abspath(state_file.parent))
     return Path(relative).as_posix()
 
 

@@ -247,3 +247,15 @@ def test_without_a_manifest_the_kept_pages_stay_listed(tmp_path: Path) -> None:
     assert copy.content() == reference.content()
     listed = json.loads(copy.project.manifest.read_text("utf-8"))["files"]
     assert listed == json.loads(reference.project.manifest.read_text("utf-8"))["files"]
+
+
+def test_a_record_of_another_docs_folder_is_ignored(tmp_path: Path) -> None:
+    copy = Copy(tmp_path / "site")
+    copy.generate(START)
+    shutil.copytree(copy.project.docs_dir, copy.project.root / "elsewhere")
+    elsewhere = pipeline.Project.at(copy.project.root, docs_dir="elsewhere")
+    elsewhere.data_file.write_text(EDITS[0][1](START), "utf-8")
+    assert pipeline.generate(elsewhere, AS_OF, ENVIRON).report.kept == 0
+    assert pipeline.generate(elsewhere, AS_OF, ENVIRON).rendered is False
+    elsewhere.data_file.write_text(EDITS[1][1](EDITS[0][1](START)), "utf-8")
+    assert pipeline.generate(elsewhere, AS_OF, ENVIRON).report.kept == PAGES - 1
