@@ -8,8 +8,9 @@ a link); every other page is neither rendered nor written. So a note edit at 10,
 renders one page, not 10,000.
 
 The record is a cache, never an authority: it is ignored (every page is rendered, as without
-it) when it is missing, unreadable, not signed with this site's secret, or written by other
-generator code, templates or libraries. It holds digests only: no data, no secret.
+it) when it is missing, unreadable, not signed with this site's secret, written by other
+generator code, templates or libraries, or for another docs folder. It holds digests only: no
+data, no secret.
 """
 
 from __future__ import annotations
