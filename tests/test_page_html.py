@@ -13,11 +13,12 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup, Comment
 from conftest import FIXTURES, REPO, TEST_SECRET, SiteProject, built_project
+from markupsafe import Markup, escape
 from material.extensions import emoji
 from mkdocs.utils.meta import get_data
 from mkdocs.utils.yaml import yaml_load
 
-from generator.html_page import HTML_END, HTML_START, Headings, HtmlBodies, icon
+from generator.html_page import HTML_END, HTML_START, Headings, HtmlBodies, html_text, icon, one_line
 from generator.markdown import escape_text
 from generator.render import SiteLayout, render_site
 from generator.validate import load_partners, load_text
@@ -81,6 +82,26 @@ def test_headings_get_the_ids_and_permalinks_toc_gives_them() -> None:
 
     assert shown(ours) == shown(by_toc)
     assert len({id_ for id_, _, _ in shown(ours)}) == len(TRICKY_HEADINGS)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        *TRICKY_HEADINGS,
+        'It\'s "quoted" & <b>bold</b>',
+        "  two\nlines\r\n and more  ",
+        "\n",
+        "",
+        42,
+        dt.date(2026, 2, 3),
+        None,
+        Markup("<strong>kept</strong>"),
+    ],
+)
+def test_html_pages_print_each_value_as_autoescape_did(value: object) -> None:
+    """The HTML templates' finalize escapes by itself, byte for byte as Jinja's autoescape
+    (markupsafe) did with the one-line finalize it replaces."""
+    assert html_text(value) == str(escape(one_line(value)))
 
 
 def test_only_the_markdown_is_handed_on_and_the_html_comes_back() -> None:
