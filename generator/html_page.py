@@ -30,6 +30,9 @@ _HTML_STRETCH = re.compile(re.escape(HTML_START) + r"\n(.*?)\n" + re.escape(HTML
 _PLACEHOLDER = "<!-- referral-newsletter: HTML {} -->"
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 _ID_COUNT = re.compile(r"^(.*)_([0-9]+)$")
+# toc's slugify, compiled once (re.sub with a pattern string looks it up in re's cache per call).
+_NOT_SLUG = re.compile(r"[^\w\s-]")
+_SLUG_GAPS = re.compile(r"[-\s]+")
 
 
 def one_line(value: object) -> object:
@@ -56,22 +59,29 @@ def html_text(value: object) -> str:
     text = value if type(value) is str else str(value)
     if "\n" in text or "\r" in text:
         text = _LINE_BREAKS.sub(" ", text)
-    # markupsafe's five replacements, in C: each a no-op scan on most values.
-    return (
-        text.strip()
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("'", "&#39;")
-        .replace('"', "&#34;")
-    )
+    text = text.strip()
+    if "&" in text or "<" in text or ">" in text or "'" in text or '"' in text:
+        # markupsafe's five replacements; most values (dates, counts, names) need none.
+        return (
+            text.replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace("'", "&#39;")
+            .replace('"', "&#34;")
+        )
+    return text
 
 
 def toc_slug(text: str) -> str:
     """Python-Markdown's toc ``slugify`` (its default): the id toc would give this heading."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    word = re.sub(r"[^\w\s-]", "", ascii_text).strip().lower()
-    return re.sub(r"[-\s]+", "-", word)
+    # NFKD leaves ASCII text as it is: most names skip the normalisation.
+    ascii_text = (
+        text
+        if text.isascii()
+        else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    )
+    word = _NOT_SLUG.sub("", ascii_text).strip().lower()
+    return _SLUG_GAPS.sub("-", word)
 
 
 class Headings:
@@ -155,8 +165,10 @@ def html_environment() -> jinja2.Environment:
     """Templates of HTML pages (``*.html.j2``): every value HTML-escaped unless it is Markup,
     by the finalize (``html_text``), not by Jinja's autoescape."""
     env = page_environment(autoescape=False, finalize=html_text)
+    # A filter, not a global function: ``{{ "gift-outline" | icon }}`` has a constant argument, so
+    # Jinja calls it once, when it compiles the template, instead of once per page.
+    env.filters["icon"] = icon
     env.globals.update(
-        icon=icon,
         html_start=Markup(HTML_START),
         html_end=Markup(HTML_END),
         quiet_months=QUIET_MONTHS,

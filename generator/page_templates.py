@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -27,8 +28,9 @@ def page_environment(*, autoescape: bool, finalize: Callable[[Any], Any]) -> jin
         auto_reload=False,
     )
     env.filters.update(
-        longdate=words.long_date,
-        ago=words.time_ago,
+        # A page prints the same few hundred dates many times (every update, every "last news").
+        longdate=functools.lru_cache(maxsize=4096)(words.long_date),
+        ago=functools.lru_cache(maxsize=4096)(words.time_ago),
         plural=words.plural,
         money_in=words.money_in,
         count_words=words.count_words,

@@ -94,9 +94,9 @@ class _Site:
     tree: ReferralTree
     issues: list[MonthlyIssue]
     calendars: dict[int, str]  # index of the event in data.events → its .ics path
-    # A referral's progress bar depends only on its stage and the stages it went through: a
-    # few dozen bars for 50,000 referrals, each built once per render.
-    progress_bars: dict[tuple[str, frozenset[str]], Markup] = field(default_factory=dict)
+    # A referral's status box (its progress bar) depends only on its stage and the stages it
+    # went through: a few dozen kinds for 50,000 referrals, each rendered once per render.
+    statuses: dict[tuple[str, frozenset[str]], Markup] = field(default_factory=dict)
 
     @functools.cached_property
     def public(self) -> PublicViews:
@@ -113,6 +113,11 @@ class _Site:
     def partner_coming_up(self) -> Markup:
         """The events list of every partner page, rendered once (it is the same for all)."""
         return _coming_up(self, self.partner_events)
+
+    @functools.cached_property
+    def partner_template(self) -> jinja2.Template:
+        """Looked up once per render, not once per page (the lookup checks Jinja's cache)."""
+        return html_environment().get_template("partner.html.j2")
 
     @functools.cached_property
     def owner_contact(self) -> Markup:
@@ -378,10 +383,9 @@ def _render_partner(site: _Site, partner: Partner) -> str:
     )
     given = sorted(site.ledger.given_to(partner.id), key=lambda g: g.date, reverse=True)
     branch = partner_branch(site.tree, partner)
-    views = [_referral_view(r, site.progress_bars) for r in referrals]
+    views = [_referral_view(r, site.statuses) for r in referrals]
     events = site.partner_events
-    template = html_environment().get_template("partner.html.j2")
-    return template.render(
+    return site.partner_template.render(
         meta=Markup(front_matter(meta)),
         heading=Headings(),
         partner=partner,
@@ -416,17 +420,23 @@ class ReferralView:
 
     referral: Referral
     stage: str
-    progress: Markup
+    status: Markup  # the status box: admonition, progress bar
     last: dt.date
 
 
-def _referral_view(referral: Referral, bars: dict[tuple[str, frozenset[str]], Markup]) -> ReferralView:
+def _referral_view(referral: Referral, statuses: dict[tuple[str, frozenset[str]], Markup]) -> ReferralView:
     stage = stage_of(referral)
     key = (stage, _stages_reached(referral))
-    progress = bars.get(key)
-    if progress is None:
-        progress = bars[key] = _progress_bar(*key)
-    return ReferralView(referral, stage, progress, last_activity(referral))
+    status = statuses.get(key)
+    if status is None:
+        status = statuses[key] = _status_box(*key)
+    return ReferralView(referral, stage, status, last_activity(referral))
+
+
+def _status_box(stage: str, reached: frozenset[str]) -> Markup:
+    template = html_environment().get_template("referral-status.html.j2")
+    # The page template puts the box on a line of its own: the file's last line break is its.
+    return Markup(template.render(stage=stage, progress=_progress_bar(stage, reached)).removesuffix("\n"))
 
 
 def _stages_reached(referral: Referral) -> frozenset[str]:
