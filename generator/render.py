@@ -312,7 +312,7 @@ def _render_insights(site: _Site) -> str:
             newsletter=site.data.newsletter,
             insights=insights,
             total=insights.total,
-            todo=owner_todo(site.data, site.layout.as_of),
+            todo=owner_todo(site.data, site.layout.as_of, site.ledger),
             partner_names={p.id: p.name for p in site.data.partners},
             as_of=site.layout.as_of,
             currency=site.data.newsletter.currency,
