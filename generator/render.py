@@ -97,6 +97,9 @@ class _Site:
     # A referral's status box (its progress bar) depends only on its stage and the stages it
     # went through: a few dozen kinds for 50,000 referrals, each rendered once per render.
     statuses: dict[tuple[str, frozenset[str]], Markup] = field(default_factory=dict)
+    # Likewise the line saying when and how a referral was introduced: 50,000 referrals share a
+    # few thousand (date, method, asked).
+    introductions: dict[tuple[dt.date, str | None, bool | None], str] = field(default_factory=dict)
 
     @functools.cached_property
     def public(self) -> PublicViews:
@@ -376,18 +379,17 @@ def _render_partner(site: _Site, partner: Partner) -> str:
         "search": {"exclude": True},
         "hide": ["navigation", "toc", "footer"],
     }
-    referrals = sorted(
-        site.ledger.referrals_of(partner.id),
-        key=lambda r: (last_activity(r), r.introduced, r.id),
+    views = sorted(
+        (_referral_view(r, site) for r in site.ledger.referrals_of(partner.id)),
+        key=lambda view: (view.last, view.referral.introduced, view.referral.id),
         reverse=True,
     )
     given = sorted(site.ledger.given_to(partner.id), key=lambda g: g.date, reverse=True)
     branch = partner_branch(site.tree, partner)
-    views = [_referral_view(r, site.statuses) for r in referrals]
     events = site.partner_events
     return site.partner_template.render(
         meta=Markup(front_matter(meta)),
-        heading=Headings(),
+        headings=Headings(),
         partner=partner,
         greeting=words.greeting_name(partner.name, partner.greeting),
         newsletter=site.data.newsletter,
@@ -422,15 +424,20 @@ class ReferralView:
     stage: str
     status: Markup  # the status box: admonition, progress bar
     last: dt.date
+    introduction: str  # when and how it was introduced, in words
 
 
-def _referral_view(referral: Referral, statuses: dict[tuple[str, frozenset[str]], Markup]) -> ReferralView:
+def _referral_view(referral: Referral, site: _Site) -> ReferralView:
     stage = stage_of(referral)
     key = (stage, _stages_reached(referral))
-    status = statuses.get(key)
+    status = site.statuses.get(key)
     if status is None:
-        status = statuses[key] = _status_box(*key)
-    return ReferralView(referral, stage, status, last_activity(referral))
+        status = site.statuses[key] = _status_box(*key)
+    how = (referral.introduced, referral.method, referral.asked)
+    introduction = site.introductions.get(how)
+    if introduction is None:
+        introduction = site.introductions[how] = words.introduction_line(*how)
+    return ReferralView(referral, stage, status, last_activity(referral), introduction)
 
 
 def _status_box(stage: str, reached: frozenset[str]) -> Markup:
