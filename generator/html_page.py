@@ -34,6 +34,8 @@ _ID_COUNT = re.compile(r"^(.*)_([0-9]+)$")
 # toc's slugify, compiled once (re.sub with a pattern string looks it up in re's cache per call).
 _NOT_SLUG = re.compile(r"[^\w\s-]")
 _SLUG_GAPS = re.compile(r"[-\s]+")
+# Text toc's slugify only lower-cases and joins with "-": ASCII words, single spaces between.
+_SIMPLE_WORDS = re.compile(r"[A-Za-z0-9_]+(?: [A-Za-z0-9_]+)*")
 
 
 def one_line(value: object) -> object:
@@ -75,6 +77,8 @@ def html_text(value: object) -> str:
 
 def toc_slug(text: str) -> str:
     """Python-Markdown's toc ``slugify`` (its default): the id toc would give this heading."""
+    if _SIMPLE_WORDS.fullmatch(text):  # most names: nothing to drop, single spaces to join
+        return text.lower().replace(" ", "-")
     # NFKD leaves ASCII text as it is: most names skip the normalisation.
     ascii_text = (
         text
