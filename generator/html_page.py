@@ -57,9 +57,12 @@ def html_text(value: object) -> str:
     10,000 partners (benchmarks/README.md). Every value still passes here, so none is printed
     unescaped; a ``Markup`` joined to text with ``~`` would be escaped twice, never not at all.
     """
-    if isinstance(value, Markup):
+    if type(value) is str:  # most values: plain text, tested first
+        text = value
+    elif isinstance(value, Markup):
         return value
-    text = value if type(value) is str else str(value)
+    else:
+        text = str(value)
     if "\n" in text or "\r" in text:
         text = _LINE_BREAKS.sub(" ", text)
     text = text.strip()
