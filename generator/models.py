@@ -92,7 +92,15 @@ def _no_control_characters(value: str) -> str:
     found = _CONTROL.search(value)
     if found:
         raise ValueError(f"contains the control character U+{ord(found.group()):04X}; remove it")
+    _not_blank(value)
     return value
+
+
+def _not_blank(value: str) -> None:
+    # A quoted value of spaces only ("   ") passes the length check but prints as nothing:
+    # an empty heading, "Thank you, ,", a blank box in the tree.
+    if value.isspace():
+        raise ValueError("must not be blank: write the text, or leave the field out if it is optional")
 
 
 def _one_line_text(value: str) -> str:
@@ -100,6 +108,7 @@ def _one_line_text(value: str) -> str:
     if _CONTROL_OR_BREAK.search(value):
         _no_control_characters(value)
         raise ValueError("must be one line: remove the line break or tab")
+    _not_blank(value)
     return value
 
 
@@ -153,14 +162,16 @@ YamlDate = Annotated[dt.date, BeforeValidator(_parse_date)]
 # Field() comes first so its limits are checked by pydantic-core: after a validator they run as
 # Python functions, two calls per text value (a 10,000-partner file has 300,000). A list or a
 # mapping where text belongs fails pydantic's own string check ("expected text, got a list").
+# NOT_BLANK tells editors (through the JSON Schema) what _not_blank checks.
+NOT_BLANK = {"pattern": r"\S"}
 Text = Annotated[
     str,
-    Field(min_length=1, max_length=NAME_MAX),
+    Field(min_length=1, max_length=NAME_MAX, json_schema_extra=NOT_BLANK),
     AfterValidator(_one_line_text),
 ]
 LongText = Annotated[
     str,
-    Field(min_length=1, max_length=NOTE_MAX),
+    Field(min_length=1, max_length=NOTE_MAX, json_schema_extra=NOT_BLANK),
     AfterValidator(_no_control_characters),
 ]
 Email = Annotated[str, Field(max_length=254), AfterValidator(_parse_email)]
@@ -173,7 +184,10 @@ DocsPath = Annotated[
     AfterValidator(_parse_docs_path),
 ]
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
-Money = Annotated[float, Field(ge=0), BeforeValidator(_parse_number)]
+# A trillion in any currency is no referral's deal; far larger values (1e300) also break the
+# decimal formatting of the insights page's sums, so `check` refuses what could not build.
+MONEY_MAX = 10**12
+Money = Annotated[float, Field(ge=0, le=MONEY_MAX), BeforeValidator(_parse_number)]
 Epoch = Annotated[int, Field(ge=0), BeforeValidator(_parse_integer)]
 DueDays = Annotated[
     int, BeforeValidator(_parse_integer), Field(ge=1, le=3650)

@@ -82,6 +82,9 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.command = "build"
         self.outcome: pipeline.Outcome | None = None
         self.watcher: serve_watch.OwnWritesIgnored | None = None
+        # The build's config from the moment MkDocs starts writing the site until the leak guard
+        # has passed it or moved it away: a build that stops in between fails closed too.
+        self.unguarded: MkDocsConfig | None = None
         self.pinned_build_date = False
         # Under `mkdocs serve` this instance lives across rebuilds into the same site folder.
         self.scan_memory = ScanMemory()
@@ -95,6 +98,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     # the generated posts on disk like any hand-written one.
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.unguarded = None
         self._pin_build_date()
         project = self._project(config)
         try:
@@ -163,6 +167,26 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
         return self.html_bodies.put_back(page.file.src_uri, html)
 
+    # The last event before MkDocs empties the site folder (unless --dirty) and writes it.
+    @event_priority(-100)
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
+        # `mkdocs serve` builds into a folder of its own and keeps serving after an error.
+        self.unguarded = config if self.command != "serve" else None
+        return env
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Fail closed when a build stops after MkDocs began writing the site (a page or a theme
+        template that fails, another plugin's error): what it wrote was never leak-guarded, and a
+        deploy step that runs anyway must find nothing to publish."""
+        config, self.unguarded = self.unguarded, None
+        if config is None or not Path(config.site_dir).is_dir():
+            return
+        site = Path(config.site_dir)
+        moved = quarantine(site, self._project(config).state_dir, site.name)
+        log.error(
+            "The build stopped before the leak guard could check the site. %s", quarantine_note(moved, site)
+        )
+
     # Last of all, after search, rss and sitemap have written their files.
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -176,6 +200,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
                 "Removed %d built private pages whose source is gone (a dirty build keeps them).", len(stale)
             )
         leaks, scanned = self._scan(config, self.outcome)
+        self.unguarded = None  # checked: a leak moves the site away itself, with the leaks named
         if leaks:
             found = "\n".join(f"  - {leak.describe()}" for leak in leaks)
             moved = self._quarantine(config, leaks)

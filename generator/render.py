@@ -355,7 +355,7 @@ def _feed_summary(issue: MonthlyIssue) -> str:
     numbers = words.month_in_numbers(
         issue.month.label, issue.referrals, issue.meetings, issue.proposals, issue.wins
     )
-    thanks = words.thank_you_line([p.name for p in issue.thanked], issue.unnamed_thanked)
+    thanks = words.thank_you_line([p.name for p in issue.thanked], issue.unnamed_thanked, issue.referrals)
     return f"{numbers} {thanks}".strip()
 
 
@@ -423,6 +423,7 @@ class ReferralView(NamedTuple):
     status: Markup  # the status box: admonition, progress bar
     last: dt.date
     introduction: str  # when and how it was introduced, in words
+    noted: bool  # any update has a note for the partner: else the history has no Note column
 
 
 # A partner page lists the referrals with the latest news first (then the latest introduced).
@@ -439,7 +440,8 @@ def _referral_view(referral: Referral, site: _Site) -> ReferralView:
     introduction = site.introductions.get(how)
     if introduction is None:
         introduction = site.introductions[how] = words.introduction_line(*how)
-    return ReferralView(referral, stage, status, last_activity(referral), introduction)
+    noted = any(update.note for update in referral.updates)
+    return ReferralView(referral, stage, status, last_activity(referral), introduction, noted)
 
 
 def _status_box(stage: str, reached: frozenset[str]) -> Markup:

@@ -108,7 +108,7 @@ def monthly_issues(data: PartnersFile, tree: ReferralTree | None = None) -> list
 
 def _roots_of_wins(tally: _MonthTally, tree: ReferralTree) -> tuple[Partner, ...]:
     winners = {referral.partner for referral in tally.wins}
-    ancestors = {a.id: a for pid in winners for a in tree.ancestors(pid) if a.public and a.id not in winners}
+    ancestors = {a.id: a for pid in winners for a in tree.ancestors(pid) if a.public}
     return tuple(sorted(ancestors.values(), key=lambda p: (p.name, p.id)))
 
 

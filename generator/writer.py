@@ -71,16 +71,17 @@ def write_bytes(docs_dir: Path, files: Mapping[str, str | bytes], manifest_path:
     """:func:`write_files` for content that is already bytes (such as .eml messages)."""
     encoded = dict(sorted(files.items()))
     pending = pending_path(manifest_path)
-    if manifest_path.exists():
+    folder = _folder_key(docs_dir, manifest_path)
+    if _manifest_is_for(manifest_path, folder):
         previous, recovered = read_manifest(manifest_path), 0
     else:
         previous = marked_pages(docs_dir, _page_folders(encoded))
         recovered = len(previous)
-    left = _left_by_a_cut_run(docs_dir, pending)
+    left = _left_by_a_cut_run(docs_dir, pending) if _manifest_is_for(pending, folder) else []
     previous = sorted({*previous, *left})
     missing = _refuse_foreign(docs_dir, encoded, previous)
     if missing or left:  # recorded before any file is written: see the module's docstring
-        _write_if_changed(pending, _path_list({*missing, *left}))
+        _write_if_changed(pending, _path_list({*missing, *left}, folder))
     report = WriteReport(recovered=recovered)
     folders: set[Path] = set()
     for relative, content in encoded.items():
@@ -94,9 +95,31 @@ def write_bytes(docs_dir: Path, files: Mapping[str, str | bytes], manifest_path:
     for relative in sorted(set(previous) - set(encoded)):
         if _remove(docs_dir, relative):
             report.removed.append(relative)
-    _write_manifest(manifest_path, sorted(encoded))
+    _write_manifest(manifest_path, sorted(encoded), folder)
     pending.unlink(missing_ok=True)
     return report
+
+
+def _folder_key(docs_dir: Path, manifest_path: Path) -> str:
+    """The docs folder as seen from the manifest's folder (``../content``): it moves with the
+    project, and tells a manifest of another docs folder from this one's."""
+    relative = os.path.relpath(os.path.abspath(docs_dir), os.path.abspath(manifest_path.parent))
+    return Path(relative).as_posix()
+
+
+def _manifest_is_for(manifest_path: Path, folder: str) -> bool:
+    """True when the manifest lists files of ``folder``. One written for another docs folder
+    (``generate --docs-dir``, a changed ``docs_dir``) names paths that in this folder may be
+    someone else's files: the folder's own pages are then recognised by their mark instead.
+    A manifest from before the folder was recorded is taken as this folder's."""
+    try:
+        content = json.loads(manifest_path.read_text("utf-8"))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        return True  # read_manifest says what is wrong with it
+    recorded = content.get("docs_dir", folder) if isinstance(content, dict) else folder
+    return bool(recorded == folder)
 
 
 def pending_path(manifest_path: Path) -> Path:
@@ -195,8 +218,9 @@ def _holds(target: Path, content: bytes) -> bool:
         return False
 
 
-def _path_list(paths: Iterable[str]) -> bytes:
-    return (json.dumps({"version": MANIFEST_VERSION, "files": sorted(paths)}, indent=1) + "\n").encode()
+def _path_list(paths: Iterable[str], folder: str) -> bytes:
+    listing = {"version": MANIFEST_VERSION, "docs_dir": folder, "files": sorted(paths)}
+    return (json.dumps(listing, indent=1) + "\n").encode()
 
 
 def _create(target: Path, content: bytes, folders: set[Path]) -> None:
@@ -249,5 +273,5 @@ def _remove(docs_dir: Path, relative: str) -> bool:
     return True
 
 
-def _write_manifest(manifest_path: Path, files: list[str]) -> None:
-    _write_if_changed(manifest_path, _path_list(files))
+def _write_manifest(manifest_path: Path, files: list[str], folder: str) -> None:
+    _write_if_changed(manifest_path, _path_list(files, folder))

@@ -274,3 +274,15 @@ def test_the_business_name_reads_literally_in_the_header_and_tab(hostile_site: S
     assert header is not None and header.get_text(strip=True) == business
     title = soup.find("title")
     assert title is not None and title.get_text().endswith(business)
+
+
+# A spotlight or the home page's intro opens a line of its own, where Markdown starts blocks.
+@settings(max_examples=200, deadline=None)
+@given(st.text(YAML_TEXT, min_size=1, max_size=40).filter(lambda s: s.strip()))
+@example("2026. A great year for Steve.")
+@example("1. First in line")
+def test_escaped_text_opening_a_line_renders_literally(value: str) -> None:
+    html = markdown.markdown(f"{escape_text(value)}\n", extensions=EXTENSIONS)
+    soup = BeautifulSoup(html, "html.parser")
+    assert re.sub(r"\s+", " ", soup.get_text()).strip() == re.sub(r"\s+", " ", value).strip()
+    assert [tag.name for tag in soup.find_all(True)] == ["p"]
