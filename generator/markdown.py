@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -132,6 +133,9 @@ def _plain_scalar(value: object) -> str | None:
     return None
 
 
+# Pages' metadata repeats its keys and most values on every page (10,000 partner pages): only
+# titles differ. The answer depends on the text alone.
+@functools.lru_cache(maxsize=1024)
 def _is_plain(text: object) -> bool:
     if not isinstance(text, str) or text.endswith(" "):
         return False
