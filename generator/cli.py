@@ -11,7 +11,7 @@ from pathlib import Path
 from . import engines, guard, source, validate
 from . import project as pipeline
 from .due import due_referrals
-from .links import page_url, partner_links, site_public_text, site_url_from
+from .links import page_url, partner_links, site_public_text, site_url_from, web_address
 from .mail import run as mail_run
 from .mail.send import parse_rate
 from .problems import InvalidData
@@ -180,7 +180,11 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _links(args: argparse.Namespace) -> int:
     project = pipeline.Project.at(Path.cwd(), args.data)
-    site_url = args.site_url or site_url_from(Path.cwd() / "mkdocs.yml")
+    site_url = (
+        web_address(args.site_url, "--site-url")
+        if args.site_url
+        else site_url_from(Path.cwd() / "mkdocs.yml")
+    )
     as_of = pipeline.today()
     data = pipeline.load(project, as_of)
     secret = resolve_secret(os.environ, project.secret_file)

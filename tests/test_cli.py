@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import REPO, TEST_SECRET, SiteProject, fixture_text
 
 from generator.addresses import private_token
@@ -90,6 +91,21 @@ def test_links_prints_each_partner_with_full_private_address(project: SiteProjec
     lines = result.stdout.splitlines()
     assert len(lines) == 4
     assert lines[-1].startswith("Insights for Olive Owner (yours only)\thttps://partners.example.com/p/")
+
+
+@pytest.mark.parametrize(
+    "address", ["partners.example.com", "javascript:alert(1)", "https://", "https://a b.com/"]
+)
+def test_links_refuses_a_site_address_partners_could_not_open(project: SiteProject, address: str) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    given = project.generator("links", "--site-url", address)
+    assert given.returncode == 1 and given.stdout == ""
+    assert given.stderr.startswith("error: --site-url must be a full web address"), given.stderr
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("https://partners.example.com/", address), "utf-8")
+    configured = project.generator("links")
+    assert configured.returncode == 1 and configured.stdout == ""
+    assert "site_url in " in configured.stderr and "must be a full web address" in configured.stderr
 
 
 def test_epoch_changes_one_partners_address(project: SiteProject) -> None:
