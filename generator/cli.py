@@ -30,9 +30,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InvalidData as error:
         print(error.report, file=sys.stdout)
         return 1
+    except BrokenPipeError:
+        return _reader_went_away()
     except (engines.EngineError, ForeignFileError, MissingSecret, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+
+
+def _reader_went_away() -> int:
+    """`check | head` closed the pipe: stop quietly, as other command-line tools do, and keep
+    Python from complaining again when it flushes stdout at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,6 +18,24 @@ def test_check_valid_file_exits_zero_with_summary(project: SiteProject) -> None:
     result = project.generator("check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[-1].startswith("partners.yaml: valid (3 partners)")
+
+
+def test_check_piped_into_a_reader_that_stops_early_ends_quietly(project: SiteProject) -> None:
+    """`check | head -1`: the reader closes the pipe before check has printed everything."""
+    project.write_data(fixture_text("golden.yaml"))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "generator", "check"],
+        cwd=project.root,
+        env=project.env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # closed before the child writes: its first line meets a broken pipe
+    errors = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 1
+    assert errors == ""
 
 
 def test_check_lists_referrals_due_an_update_oldest_first(project: SiteProject) -> None:
