@@ -1,11 +1,11 @@
-"""The render memo kept across runs: which partner pages (and the insights page) need no render.
+"""The render memo kept across runs: which generated files need no render.
 
-After a successful write, the record lists for each page the render memo covers the key it was
-rendered from (render_memo: the partner's own records, the shared part of the data, the layout)
-and the size and digest of the bytes left on disk. The next run renders a page again only when
-its key changed or its file is no longer exactly those bytes (hand-edited, missing, replaced by
-a link); every other page is neither rendered nor written. So a note edit at 10,000 partners
-renders one page, not 10,000.
+After a successful write, the record lists for each generated file the key it was rendered from
+(render_memo: for a partner page the partner's own records, the shared part of the data and the
+layout; for the others what they may show) and the size and digest of the bytes left on disk.
+The next run renders a file again only when its key changed or the file is no longer exactly
+those bytes (hand-edited, missing, replaced by a link); every other file is neither rendered nor
+written. So a note edit at 10,000 partners renders one page, not 10,081 files.
 
 The record is a cache, never an authority: it is ignored (every page is rendered, as without
 it) when it is missing, unreadable, not signed with this site's secret, written by other

@@ -163,7 +163,7 @@ def _record_run(
 
 @dataclass(frozen=True)
 class RenderedBytes:
-    """The files a run rendered; the render memo's ``keys``; the pages ``kept`` unrendered."""
+    """The files a run rendered; the render memo's ``keys``; the files ``kept`` unrendered."""
 
     files: dict[str, bytes]
     keys: Mapping[str, bytes]

@@ -7,7 +7,7 @@ import functools
 import html
 import operator
 import posixpath
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -27,7 +27,7 @@ from .markdown import Markdown, escape_html, escape_text, front_matter
 from .models import Event, Newsletter, Partner, PartnersFile, Referral
 from .page_templates import page_environment
 from .public_views import PublicViews
-from .render_memo import RenderMemo, partner_digest, shared_digest
+from .render_memo import RenderMemo, partner_digest, public_digest, shared_digest
 from .svg_charts import bar_chart, stacked_columns
 from .todo import QUIET_MONTHS, owner_todo
 from .tree import PartnerLedger, ReferralTree
@@ -209,7 +209,7 @@ def render_pages(
         files[layout.partner_page(partner)] = functools.partial(_render_partner, site, partner)
     if memo is None and keep is None:
         return RenderedOnRead(files)
-    keys = _memo_keys(site)
+    keys = _memo_keys(site, files)
     if memo is not None:
         memo.start(files)
         for path, key in keys.items():
@@ -218,10 +218,12 @@ def render_pages(
     return RenderedOnRead({path: render for path, render in files.items() if path not in kept}, keys, kept)
 
 
-def _memo_keys(site: _Site) -> dict[str, bytes]:
-    """The key of each page the render memo covers: the partner pages and the insights page."""
+def _memo_keys(site: _Site, paths: Iterable[str]) -> dict[str, bytes]:
+    """The key of each generated file (see render_memo): a partner page's own, the insights
+    page's (the shared part of the data), every other file's (what public pages may show)."""
     shared = shared_digest(site.data, site.layout)
-    keys = {site.layout.insights_page: shared}
+    keys = dict.fromkeys(paths, public_digest(shared, site.data))
+    keys[site.layout.insights_page] = shared
     for partner in site.data.partners:
         own = [partner, *site.ledger.referrals_of(partner.id), *site.ledger.given_to(partner.id)]
         keys[site.layout.partner_page(partner)] = partner_digest(shared, own)

@@ -58,7 +58,7 @@ class WriteReport:
     def __str__(self) -> str:
         text = f"{len(self.written)} written, {self.unchanged} unchanged, {len(self.removed)} removed"
         if self.kept:
-            text += f" ({self.kept} pages kept from the last run without rendering)"
+            text += f" ({self.kept} files kept from the last run without rendering)"
         if self.recovered:
             text += f" (no manifest: {self.recovered} earlier pages recognised by their generated_by mark)"
         return text

@@ -31,7 +31,7 @@ def test_a_rebuild_after_a_note_edit_keeps_the_other_pages_and_builds_the_same_s
     assert rebuild.returncode == 0, rebuild.stderr
     assert (
         "1 written" in rebuild.stderr
-        and "(4 pages kept from the last run without rendering)" in rebuild.stderr
+        and "(19 files kept from the last run without rendering)" in rebuild.stderr
     )
 
     fresh = make_project(tmp_path_factory.mktemp("fresh"))

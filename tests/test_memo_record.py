@@ -20,11 +20,16 @@ from test_render_memo import EDITS, START
 from generator import memo_record, render, render_memo, stamp
 from generator import project as pipeline
 from generator.models import Given, Referral
+from generator.render import SiteLayout
 from generator.render_memo import partner_digest
+from generator.validate import load_text
 
 AS_OF = pipeline.today({"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
 ENVIRON = {"REFERRAL_SITE_SECRET": TEST_SECRET}
-PAGES = 5  # the fixture's four partner pages and the insights page
+# Every file the fixture gives: the pages, posts, calendars and host files.
+PAGES = len(
+    render.render_site(load_text(START, "partners.yaml", AS_OF), SiteLayout(AS_OF, TEST_SECRET.encode()))
+)
 
 
 class Copy:
@@ -94,6 +99,11 @@ SABOTAGES: dict[str, tuple[object, str, object]] = {
     "own updates out of the key": (render, "partner_digest", _own_updates_left_out),
     "given names out of the key": (render, "partner_digest", _leave_out(Given, "to", "")),
     "prospects out of the key": (render, "partner_digest", _leave_out(Referral, "prospect", "")),
+    "prospects out of the public pages' key": (
+        render,
+        "public_digest",
+        lambda shared, data: render_memo.public_digest(shared, data.model_copy(update={"referrals": ()})),
+    ),
 }
 
 
