@@ -20,13 +20,14 @@ from pydantic import BaseModel
 
 from . import leak_scan
 from .audience import TextValue, text_values
+from .leak_delta import Checked
 from .leak_match import Matcher
-from .leak_scan import Confidential, Leak, decoded_text, matcher_for, scan_site, scan_texts, site_files
+from .leak_scan import Confidential, Leak, Places, decoded_text, matcher_for, scan_site, site_files
 from .leak_text import fold, plain
 from .models import ID_PATTERN, Partner, PartnersFile
 from .project import collector_paused
 from .render import SiteLayout
-from .scan_memory import ScanMemory, values_digest
+from .scan_memory import ScanMemory
 from .words import FIXED_PHRASES
 
 _BARE_WORD = re.compile(r"[a-z]+")
@@ -92,13 +93,7 @@ def guard_changed(
     the leaks, and how many files were read (the others are known to ``memory``, scan_memory)."""
     with collector_paused():
         values, matcher = _checked_values(data, layout, public_text)
-        plan = memory.plan(site_dir, verbatim_from, values_digest(values))
-        leaks = scan_texts(plan.texts, values, matcher)
-        if leaks:
-            memory.forget()
-        else:
-            memory.remember(plan)
-        return leaks, plan.read
+        return memory.scan(site_dir, verbatim_from, Checked(matcher, Places.of(values)))
 
 
 def _checked_values(

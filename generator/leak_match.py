@@ -24,9 +24,10 @@ class Matcher:
     """Finds every value (by any of its folded forms) in folded text, in time linear in the text."""
 
     def __init__(self, value_forms: Mapping[str, Iterable[str]]) -> None:
+        self._forms = {value: frozenset(its_forms) for value, its_forms in value_forms.items()}
         self._values: dict[str, list[str]] = defaultdict(list)  # form → values having it
-        for value, its_forms in value_forms.items():
-            for form in set(its_forms):
+        for value, its_forms in self._forms.items():
+            for form in its_forms:
                 self._values[form].append(value)
         # anchor → length → the longer forms starting with it. Stock notes share their opening
         # words by the thousand: a hit is checked by one slice per length, not one per form.
@@ -38,6 +39,37 @@ class Matcher:
         self._automaton = AhoCorasick(self._keys) if self._keys else None
         self._quiet_spans: dict[str, bool] = {}  # shared span of pages → holds no key
         self._spans_seen: set[str] = set()
+
+    def forms_of(self, value: str) -> frozenset[str] | None:
+        """The forms this matcher looks for ``value`` by; None for a value it does not know."""
+        return self._forms.get(value)
+
+    def long_forms_changed(self, before: Matcher) -> set[str]:
+        """This matcher's values whose long forms share their anchor with a set of forms that
+        differs in ``before``: a long form can hide another starting inside it (_long_forms),
+        so where such a value is found may differ although its own forms did not."""
+        anchors = self._long.keys() | before._long.keys()
+        changed = [anchor for anchor in anchors if self._long.get(anchor) != before._long.get(anchor)]
+        return {value for anchor in changed for value in self._anchor_mates(anchor)}
+
+    def subset(self, values: set[str]) -> Matcher:
+        """A matcher for ``values`` (known to this one) that finds each exactly where this one
+        does: with them, every value whose long forms share an anchor with theirs, in turn."""
+        mates, todo, anchors = set(values), list(values), set()
+        while todo:
+            for form in self._forms[todo.pop()]:
+                if len(form) <= ANCHOR or form[:ANCHOR] in anchors:
+                    continue
+                anchors.add(form[:ANCHOR])
+                new = self._anchor_mates(form[:ANCHOR]) - mates
+                mates |= new
+                todo.extend(new)
+        return Matcher({value: self._forms[value] for value in sorted(mates)})
+
+    def _anchor_mates(self, anchor: str) -> set[str]:
+        """The values having a long form that starts with ``anchor``."""
+        by_length = self._long.get(anchor, {})
+        return {value for forms in by_length.values() for form in forms for value in self._values[form]}
 
     def longest_key(self) -> int:
         """The automaton's longest key: bounds the work per character of text."""

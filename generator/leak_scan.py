@@ -67,14 +67,14 @@ def site_files(site_dir: Path) -> list[Path]:
 
 
 @dataclass(frozen=True)
-class _Places:
+class Places:
     """Per value: the folders it may appear under, and the fields that hold it."""
 
     homes: dict[str, frozenset[str]]
     fields: dict[str, list[str]]
 
     @classmethod
-    def of(cls, values: Sequence[Confidential]) -> _Places:
+    def of(cls, values: Sequence[Confidential]) -> Places:
         homes: dict[str, set[str]] = defaultdict(set)
         fields: dict[str, list[str]] = defaultdict(list)
         for item in values:
@@ -119,39 +119,57 @@ def scan_texts(
     """``scan_site`` on files already read: (site-relative path, ``site_text``) pairs."""
     if not values:
         return []
-    matcher, places = matcher or matcher_for(values), _Places.of(values)
+    matcher, places = matcher or matcher_for(values), Places.of(values)
     leaks: set[Leak] = set()
     for relative, text in texts:
-        if text is None:
-            continue
-        found = [hit for hit in matcher.occurrences(text) if hit[2] in places.homes]
-        for value in _out_of_place(found, _folders_of(relative), places):
-            leaks.update(Leak(relative, field) for field in places.fields[value])
+        if text is not None:
+            leaks.update(scan_text(relative, text, matcher, places).leaks)
     return sorted(leaks)
 
 
-def _folders_of(relative: str) -> frozenset[str]:
+@dataclass(frozen=True)
+class Verdict:
+    """A file's leaks, and whether a value was found in it away from home but inside a value
+    at home there (accounted for, but only while that other value stays: scan_memory)."""
+
+    leaks: list[Leak]
+    covers: bool
+
+
+def scan_text(relative: str, text: str, matcher: Matcher, places: Places) -> Verdict:
+    """The leaks of ``places``' values in one file's ``site_text``."""
+    found = [hit for hit in matcher.occurrences(text) if hit[2] in places.homes]
+    away, covers = _out_of_place(found, folders_of(relative), places)
+    return Verdict([Leak(relative, field) for value in away for field in places.fields[value]], covers)
+
+
+def folders_of(relative: str) -> frozenset[str]:
     """The site folders a file belongs to: ``p/x/index.html`` (and ``p/x.html``) to ``p/x/``."""
     parts = relative.removesuffix(".html").split("/")
     return frozenset("/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1))
 
 
-def _out_of_place(found: list[tuple[int, int, str]], folders: frozenset[str], places: _Places) -> set[str]:
-    """Values found away from home. A value at home in this file for any of its fields is
-    accounted for, and so is a place inside a value at home here: a page's own note may quote
-    another partner's identical stock note ("Took a test ride") without leaking it."""
+def _out_of_place(
+    found: list[tuple[int, int, str]], folders: frozenset[str], places: Places
+) -> tuple[set[str], bool]:
+    """Values found away from home, and whether any other was found away from home. A value at
+    home in this file for any of its fields is accounted for, and so is a place inside a value
+    at home here: a page's own note may quote another partner's identical stock note ("Took a
+    test ride") without leaking it."""
     at_home = {value for value in {v for _, _, v in found} if places.homes[value] & folders}
     spans = sorted((start, end) for start, end, value in found if value in at_home)
     starts = [start for start, _ in spans]
     reach = list(itertools.accumulate((end for _, end in spans), max))
-    away = set()
+    away, covers = set(), False
     for start, end, value in found:
         if value in at_home or value in away:
             continue
         covering = bisect.bisect_right(starts, start) - 1
         if covering < 0 or reach[covering] < end:
             away.add(value)
-    return away
+        else:
+            covers = True
+    return away, covers
 
 
 def _copied_verbatim(relative: str, raw: bytes, folders: Sequence[Path]) -> bool:
