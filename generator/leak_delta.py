@@ -12,13 +12,14 @@ starts inside it, so where a value is found depends on its anchor's other forms)
 
 An unchanged value is found in the file exactly where it was found before, with the same
 homes: if it is away from home now, it was then, and the file covers. So in a file that does
-not cover, only changed values can be away from home: a search for them alone (with every
-value sharing an anchor with one of them, so each is found exactly where the full search finds
-it) that finds none away from home proves the file clean, and it still does not cover. A file
-that covers may have lost what covered it (a note edited away: its old text is no value now),
-so it is searched for every value; so is a file where a changed value is found away from home
-(a leak, or a place inside an unchanged value at home, which only the whole search can tell).
-A value's fields never decide where it may be; they name a leak, which the whole search does.
+not cover, only changed values can be away from home. A matcher for the changed values alone
+finds each of them in a text whenever the full one does (it may find more places: no other
+long form hides theirs, which only matters for what covers what). If it finds none away from
+home, the file is clean, and it still does not cover. A file that covers may have lost what
+covered it (a note edited away: its old text is no value now), so it is searched for every
+value; so is a file where a changed value is found away from home (a leak, or a place inside
+an unchanged value at home, which only the whole search can tell). A value's fields never
+decide where it may be; they name a leak, which the whole search does.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def recheck_matcher(before: Checked, after: Checked) -> Matcher | None:
         for value, homes in after.places.homes.items()
         if old_homes.get(value) != homes or old.forms_of(value) != new.forms_of(value)
     }
-    changed |= new.long_forms_changed(old)
+    changed |= new.long_forms_changed(old) & after.places.homes.keys()
     if not changed and old_homes.keys() == after.places.homes.keys():
         return None
     return new.subset(changed)
