@@ -37,6 +37,11 @@ class Matcher:
                 self._long[form[:ANCHOR]][len(form)].add(form)
         self._keys = sorted({form[:ANCHOR] for form in self._values})
         self._automaton = AhoCorasick(self._keys) if self._keys else None
+        # Per key, by its index in the automaton: the values it is a whole form of, whether it
+        # must stand as a word, whether longer forms open with it (looked up once per hit).
+        self._whole = [tuple(self._values.get(key, ())) for key in self._keys]
+        self._bounded = [len(key) < WORD_BOUNDED for key in self._keys]
+        self._opens = [key in self._long for key in self._keys]
         self._quiet_spans: dict[str, bool] = {}  # shared span of pages → holds no key
         self._spans_seen: set[str] = set()
 
@@ -50,7 +55,7 @@ class Matcher:
         so where such a value is found may differ although its own forms did not."""
         anchors = self._long.keys() | before._long.keys()
         changed = [anchor for anchor in anchors if self._long.get(anchor) != before._long.get(anchor)]
-        return {value for anchor in changed for value in self._anchor_mates(anchor)}
+        return {value for anchor in changed for value in self.opening_with(anchor)}
 
     def subset(self, values: set[str]) -> Matcher:
         """A matcher for ``values`` alone (known to this one). It finds a value in a text
@@ -58,8 +63,8 @@ class Matcher:
         first place of a long form, which nothing before it can hide, is always found."""
         return Matcher({value: self._forms[value] for value in sorted(values)})
 
-    def _anchor_mates(self, anchor: str) -> set[str]:
-        """The values having a long form that starts with ``anchor``."""
+    def opening_with(self, anchor: str) -> set[str]:
+        """The values having a form longer than ANCHOR that starts with ``anchor``."""
         by_length = self._long.get(anchor, {})
         return {value for forms in by_length.values() for form in forms for value in self._values[form]}
 
@@ -67,54 +72,59 @@ class Matcher:
         """The automaton's longest key: bounds the work per character of text."""
         return max((len(form[:ANCHOR]) for form in self._values), default=0)
 
-    def occurrences(self, text: str) -> Iterator[tuple[int, int, str]]:
+    def occurrences(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, value)`` for each place a form of a value occurs in ``text``."""
+        found: list[tuple[int, int, str]] = []
         if self._automaton is None:
-            return
-        anchored: dict[str, list[int]] = defaultdict(list)
-        for last, key in self._hits(text):
-            start = last + 1 - len(key)
-            if key in self._values and _standalone(text, start, last + 1, key):
-                yield from ((start, last + 1, value) for value in self._values[key])
-            if key in self._long:
-                anchored[key].append(start)
-        for key, starts in anchored.items():
-            for start, form in self._long_forms(text, self._long[key], starts):
-                yield from ((start, start + len(form), value) for value in self._values[form])
+            return found
+        anchored: dict[int, list[int]] = defaultdict(list)
+        whole, bounded, opens, keys = self._whole, self._bounded, self._opens, self._keys
+        for index, start, end in self._hits(text):
+            values = whole[index]
+            if values and (not bounded[index] or _standalone(text, start, end, keys[index])):
+                found.extend((start, end, value) for value in values)
+            if opens[index]:
+                anchored[index].append(start)
+        for index, starts in anchored.items():
+            for start, form in self._long_forms(text, self._long[keys[index]], starts):
+                found.extend((start, start + len(form), value) for value in self._values[form])
+        return found
 
-    def _hits(self, text: str) -> Iterator[tuple[int, str]]:
-        """The automaton's ``(last index, key)`` for every key in ``text``, in order of their
-        ends. Inside a shared span (``Folded``) known to hold no key, nothing is searched but
-        its first and last ANCHOR characters: a key, at most ANCHOR long, that touches the
+    def _hits(self, text: str) -> list[tuple[int, int, int]]:
+        """The automaton's ``(key index, start, end)`` for every key in ``text``, in order of
+        their ends. Inside a shared span (``Folded``) known to hold no key, nothing is searched
+        but its first and last ANCHOR characters: a key, at most ANCHOR long, that touches the
         inside of such a span lies within it, so none does. Every other part is searched."""
         spans = [(start, end) for start, end in getattr(text, "shared", ()) if self._quiet(text[start:end])]
         if not spans:
             return self._search(text)
         return self._hits_around(text, spans)
 
-    def _search(self, text: str) -> Iterator[tuple[int, str]]:
+    def _search(self, text: str) -> list[tuple[int, int, int]]:
         """Every key in ``text`` (overlapping ones too), in order of their ends."""
-        keys, automaton = self._keys, self._automaton
-        found = automaton.find_matches_as_indexes(text, overlapping=True) if automaton else []
-        return ((end - 1, keys[index]) for index, _, end in found)
+        automaton = self._automaton
+        return automaton.find_matches_as_indexes(text, overlapping=True) if automaton else []
 
-    def _hits_around(self, text: str, quiet: list[tuple[int, int]]) -> Iterator[tuple[int, str]]:
+    def _hits_around(self, text: str, quiet: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
         """``_hits`` of ``text`` without the insides of the ``quiet`` spans: each is replaced by
         one separator, and a key found across a separator is no key of ``text``."""
-        stretches, positions, kept, start = [], [], 0, 0  # ``text[start:]`` is still to keep
+        stretches, starts, shifts, kept, start = [], [], [], 0, 0  # ``text[start:]`` is still to keep
         for begin, end in quiet:
             if end - begin > 2 * ANCHOR + 1:
                 stretches.append(text[start : begin + ANCHOR])
-                positions.append((kept, start))
+                starts.append(kept)
+                shifts.append(start - kept)
                 kept, start = kept + len(stretches[-1]) + 1, end - ANCHOR
         stretches.append(text[start:])
-        positions.append((kept, start))
-        reduced, bounds = _SEPARATOR.join(stretches), [kept for kept, _ in positions]
-        for last, key in self._search(reduced):
-            index = bisect.bisect_right(bounds, last + 1 - len(key)) - 1
-            kept, start = positions[index]
-            if last - kept < len(stretches[index]):
-                yield last - kept + start, key
+        starts.append(kept)
+        shifts.append(start - kept)
+        ends = [begin + len(stretch) for begin, stretch in zip(starts, stretches, strict=True)]
+        hits = []
+        for index, begin, end in self._search(_SEPARATOR.join(stretches)):
+            stretch = bisect.bisect_right(starts, begin) - 1
+            if end <= ends[stretch]:
+                hits.append((index, begin + shifts[stretch], end + shifts[stretch]))
+        return hits
 
     def _quiet(self, span: str) -> bool:
         """Whether ``span`` holds no key at all. Searched the second time it is seen: a span
@@ -124,7 +134,7 @@ class Matcher:
             if span not in self._spans_seen:
                 self._spans_seen.add(span)
                 return False
-            quiet = self._quiet_spans[span] = next(self._search(span), None) is None
+            quiet = self._quiet_spans[span] = not self._search(span)
         return quiet
 
     @staticmethod

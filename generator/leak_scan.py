@@ -203,8 +203,9 @@ def may_hide(public: Iterable[str], values: Sequence[Confidential], matcher: Mat
     hiding = _openings(((text, True) for text in public), key)  # every form a name could take
     if not hiding:
         return False
-    checked = ((item.value, item.field.endswith(_NAME_FIELDS)) for item in values)
-    return not hiding.isdisjoint(_openings(checked, key))
+    checked = {item.value for item in values}
+    # The forms longer than the key are those the matcher finds by their opening (its anchor).
+    return any(not checked.isdisjoint(matcher.opening_with(opening)) for opening in hiding)
 
 
 def _openings(texts: Iterable[tuple[str, bool]], key: int) -> set[str]:

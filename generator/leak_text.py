@@ -102,8 +102,7 @@ class PageFolder:
             return page_text(text)
         middle = pieces[1:-1]
         marks = "".join(map(self._marks.get, middle, itertools.repeat("u")))  # before remembering
-        for piece in set(middle).difference(self._pieces):
-            self._remember("\n" + piece + ">", piece)
+        self._remember(list(set(middle).difference(self._pieces)))
         first, last = _folded_piece(pieces[0] + ">"), _folded_piece("\n" + pieces[-1])
         if first is None or last is None or not self._commented.isdisjoint(middle):
             return page_text(text)
@@ -112,12 +111,12 @@ class PageFolder:
         folded.shared = _shared_spans(parts, marks, len(folded))
         return folded
 
-    def _remember(self, text: str, piece: str) -> None:
-        folded = _folded_piece(text)
-        if folded is None:
-            self._commented.add(piece)
-        self._pieces[piece] = folded or ""
-        self._marks[piece] = "l" if len(folded or "") % _LANDMARK == 1 else "k"
+    def _remember(self, pieces: list[str]) -> None:
+        for piece, folded in zip(pieces, _folded_middles(pieces), strict=True):
+            if folded is None:
+                self._commented.add(piece)
+            self._pieces[piece] = folded or ""
+            self._marks[piece] = "l" if len(folded or "") % _LANDMARK == 1 else "k"
 
 
 class Folded(str):
@@ -153,6 +152,25 @@ def _shared_spans(parts: list[str], marks: str, size: int) -> tuple[tuple[int, i
     if start >= 0:
         spans.append((start, reached))
     return tuple((start, min(end, size)) for start, end in spans if min(end, size) - start >= _SHARED_MINIMUM)
+
+
+# Joins the middle pieces of a page folded together. No step of the fold makes or removes one
+# (checked by counting), and none reaches past a piece's closing ">" or the next one's "\n".
+_BETWEEN = "\x00"
+
+
+def _folded_middles(pieces: list[str]) -> list[str | None]:
+    """``_folded_piece`` of each middle piece (``"\\n" + piece + ">"``), folded in one pass of
+    each step: the same words, as no escape, path data, tag or comment check reaches across
+    the ``>`` and ``\\n`` around a separator; pieces that open a comment, or make or lose a
+    separator, are folded one by one instead."""
+    if len(pieces) < 2:
+        return [_folded_piece("\n" + piece + ">") for piece in pieces]
+    text = _unescaped_page("\n" + (">" + _BETWEEN + "\n").join(pieces) + ">", markup=True)
+    chunks = _read_tags(text).split(_BETWEEN)
+    if "<!--" in text or len(chunks) != len(pieces):
+        return [_folded_piece("\n" + piece + ">") for piece in pieces]
+    return [" ".join(words) + " " if (words := chunk.split()) else "" for chunk in chunks]
 
 
 def _folded_piece(text: str) -> str | None:

@@ -50,6 +50,9 @@ FRAGMENTS = [
     "Canary",
     "\u00ad",
     "\u200b",
+    "\x00",  # what joins the pieces folded together: a page's own, or one an escape makes
+    "%00",
+    "\\u0000",
     "İ",
     "山田",
 ]
@@ -62,9 +65,24 @@ FRAGMENTS = [
 @example(['<svg>\n<path\n d="M0\n0">\n</svg>\n'])  # path data across lines
 @example(["<p>x</p>\n<b\n>Dana</b>\n<i>Wu</i>\n"])  # a tag across a line break
 def test_pieces_fold_exactly_as_the_whole_page(pages: list[str]) -> None:
+    assert_folded_as_whole_pages(pages)
+
+
+def assert_folded_as_whole_pages(pages: list[str]) -> None:
     folder = PageFolder()  # one folder for several pages, as in a scan: pieces are reused
     for page in [*pages, *pages]:
         assert folder.page_text(page) == page_text(page)
+
+
+LINES = st.lists(st.sampled_from(FRAGMENTS), max_size=8).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(LINES, min_size=3, max_size=12).map(">\n".join), min_size=1, max_size=4))
+@example(["<p>a>\n%00>\n<b>x</b>>\n&amp;#0;>\n\\u0000>\n<p>"])  # escapes that make a NUL
+def test_pages_of_many_pieces_fold_exactly_as_the_whole_page(pages: list[str]) -> None:
+    """Many pieces new to the folder at once: they are folded together (leak_text._BETWEEN)."""
+    assert_folded_as_whole_pages(pages)
 
 
 CANARY = Confidential("Canary Prospect 1", "referrals[0].prospect", "p/token/")
