@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -17,7 +16,6 @@ CHECK_BUDGET = 64  # anchor hits without a match, per file, before the str.find 
 # Shorter forms must stand as a word: "Anne" is not found in "Annex". Longer ones are found
 # even touching a letter or digit, and any form may touch CJK text (written without spaces).
 WORD_BOUNDED = 12
-_SEPARATOR = "\x00"  # stands for the unsearched inside of a span known to hold no key
 
 
 class Matcher:
@@ -42,8 +40,6 @@ class Matcher:
         self._whole = [tuple(self._values.get(key, ())) for key in self._keys]
         self._bounded = [len(key) < WORD_BOUNDED for key in self._keys]
         self._opens = [key in self._long for key in self._keys]
-        self._quiet_spans: dict[str, bool] = {}  # shared span of pages → holds no key
-        self._spans_seen: set[str] = set()
 
     def forms_of(self, value: str) -> frozenset[str] | None:
         """The forms this matcher looks for ``value`` by; None for a value it does not know."""
@@ -91,51 +87,10 @@ class Matcher:
         return found
 
     def _hits(self, text: str) -> list[tuple[int, int, int]]:
-        """The automaton's ``(key index, start, end)`` for every key in ``text``, in order of
-        their ends. Inside a shared span (``Folded``) known to hold no key, nothing is searched
-        but its first and last ANCHOR characters: a key, at most ANCHOR long, that touches the
-        inside of such a span lies within it, so none does. Every other part is searched."""
-        spans = [(start, end) for start, end in getattr(text, "shared", ()) if self._quiet(text[start:end])]
-        if not spans:
-            return self._search(text)
-        return self._hits_around(text, spans)
-
-    def _search(self, text: str) -> list[tuple[int, int, int]]:
-        """Every key in ``text`` (overlapping ones too), in order of their ends."""
+        """The automaton's ``(key index, start, end)`` for every key in ``text`` (overlapping
+        ones too), in order of their ends."""
         automaton = self._automaton
         return automaton.find_matches_as_indexes(text, overlapping=True) if automaton else []
-
-    def _hits_around(self, text: str, quiet: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
-        """``_hits`` of ``text`` without the insides of the ``quiet`` spans: each is replaced by
-        one separator, and a key found across a separator is no key of ``text``."""
-        stretches, starts, shifts, kept, start = [], [], [], 0, 0  # ``text[start:]`` is still to keep
-        for begin, end in quiet:
-            if end - begin > 2 * ANCHOR + 1:
-                stretches.append(text[start : begin + ANCHOR])
-                starts.append(kept)
-                shifts.append(start - kept)
-                kept, start = kept + len(stretches[-1]) + 1, end - ANCHOR
-        stretches.append(text[start:])
-        starts.append(kept)
-        shifts.append(start - kept)
-        ends = [begin + len(stretch) for begin, stretch in zip(starts, stretches, strict=True)]
-        hits = []
-        for index, begin, end in self._search(_SEPARATOR.join(stretches)):
-            stretch = bisect.bisect_right(starts, begin) - 1
-            if end <= ends[stretch]:
-                hits.append((index, begin + shifts[stretch], end + shifts[stretch]))
-        return hits
-
-    def _quiet(self, span: str) -> bool:
-        """Whether ``span`` holds no key at all. Searched the second time it is seen: a span
-        seen once (a page's own content) is searched in its page, like any other part."""
-        quiet = self._quiet_spans.get(span)
-        if quiet is None:
-            if span not in self._spans_seen:
-                self._spans_seen.add(span)
-                return False
-            quiet = self._quiet_spans[span] = not self._search(span)
-        return quiet
 
     @staticmethod
     def _long_forms(
