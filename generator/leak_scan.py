@@ -62,11 +62,18 @@ def matcher_for(values: Sequence[Confidential]) -> Matcher:
 
 
 def site_files(site_dir: Path) -> list[Path]:
-    """Every regular file under ``site_dir``, sorted, hidden ones included."""
-    found: list[Path] = []
-    for folder, _dirs, names in os.walk(site_dir):
-        found.extend(Path(folder, name) for name in names)
-    return sorted(path for path in found if path.is_file())
+    """Every regular file under ``site_dir``, sorted as paths, hidden ones included; folders
+    reached through a link are not entered (as ``os.walk`` does), files reached through one are."""
+    found: list[str] = []
+    folders = [os.fspath(site_dir)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:  # the entry knows its type: no stat per file
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.is_file():
+                    found.append(entry.path)
+    return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]
 
 
 @dataclass(frozen=True)
