@@ -166,7 +166,10 @@ def _out_of_place(
     home in this file for any of its fields is accounted for, and so is a place inside a value
     at home here: a page's own note may quote another partner's identical stock note ("Took a
     test ride") without leaking it."""
-    at_home = {value for value in {v for _, _, v in found} if places.homes[value] & folders}
+    values = {value for _, _, value in found}
+    at_home = {value for value in values if places.homes[value] & folders}
+    if len(at_home) == len(values):  # every value found is at home: nothing to place
+        return set(), False
     spans = sorted((start, end) for start, end, value in found if value in at_home)
     starts = [start for start, _ in spans]
     reach = list(itertools.accumulate((end for _, end in spans), max))
