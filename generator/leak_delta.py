@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .leak_match import Matcher
+from .leak_match import Matcher, Shape
 from .leak_scan import Places, folders_of
 
 
@@ -38,16 +38,29 @@ class Checked:
     places: Places
 
 
-def recheck_matcher(before: Checked, after: Checked) -> Matcher | None:
+@dataclass(frozen=True)
+class Proved:
+    """What a clean scan proved its files free of: where each value may appear, and the shape
+    of the matcher that looked for them (leak_match.Shape)."""
+
+    homes: dict[str, frozenset[str]]
+    shape: Shape
+
+    @classmethod
+    def by(cls, checked: Checked) -> Proved:
+        return cls(checked.places.homes, checked.matcher.shape())
+
+
+def recheck_matcher(before: Proved, after: Checked) -> Matcher | None:
     """A matcher for the changed values of ``after`` (empty when none changed but some value
     is gone); None when no value changed or went: every kept file's last verdict stands."""
-    old_homes, old, new = before.places.homes, before.matcher, after.matcher
+    old_homes, old_forms, new = before.homes, before.shape.forms, after.matcher
     changed = {
         value
         for value, homes in after.places.homes.items()
-        if old_homes.get(value) != homes or old.forms_of(value) != new.forms_of(value)
+        if old_homes.get(value) != homes or old_forms.get(value) != new.forms_of(value)
     }
-    changed |= new.long_forms_changed(old) & after.places.homes.keys()
+    changed |= new.long_forms_changed(before.shape) & after.places.homes.keys()
     if not changed and old_homes.keys() == after.places.homes.keys():
         return None
     return new.subset(changed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from ahocorasick_rs import AhoCorasick
 
@@ -16,6 +17,16 @@ CHECK_BUDGET = 64  # anchor hits without a match, per file, before the str.find 
 # Shorter forms must stand as a word: "Anne" is not found in "Annex". Longer ones are found
 # even touching a letter or digit, and any form may touch CJK text (written without spaces).
 WORD_BOUNDED = 12
+
+
+@dataclass(frozen=True)
+class Shape:
+    """All that decides where a matcher finds each value: the value's forms, and the long forms
+    by their anchor (a long form can hide another starting inside it). Kept between scans
+    instead of the matcher, whose automaton is most of its memory."""
+
+    forms: dict[str, frozenset[str]]
+    long: dict[str, dict[int, set[str]]]
 
 
 class Matcher:
@@ -41,16 +52,19 @@ class Matcher:
         self._bounded = [len(key) < WORD_BOUNDED for key in self._keys]
         self._opens = [key in self._long for key in self._keys]
 
+    def shape(self) -> Shape:
+        return Shape(self._forms, self._long)
+
     def forms_of(self, value: str) -> frozenset[str] | None:
         """The forms this matcher looks for ``value`` by; None for a value it does not know."""
         return self._forms.get(value)
 
-    def long_forms_changed(self, before: Matcher) -> set[str]:
+    def long_forms_changed(self, before: Shape) -> set[str]:
         """This matcher's values whose long forms share their anchor with a set of forms that
         differs in ``before``: a long form can hide another starting inside it (_long_forms),
         so where such a value is found may differ although its own forms did not."""
-        anchors = self._long.keys() | before._long.keys()
-        changed = [anchor for anchor in anchors if self._long.get(anchor) != before._long.get(anchor)]
+        anchors = self._long.keys() | before.long.keys()
+        changed = [anchor for anchor in anchors if self._long.get(anchor) != before.long.get(anchor)]
         return {value for anchor in changed for value in self.opening_with(anchor)}
 
     def subset(self, values: set[str]) -> Matcher:

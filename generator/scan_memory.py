@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .leak_delta import Checked, away_from_home, recheck_matcher
+from .leak_delta import Checked, Proved, away_from_home, recheck_matcher
 from .leak_match import Matcher
 from .leak_scan import Leak, scan_text, site_files, site_text
 from .leak_text import PageFolder
@@ -57,10 +57,10 @@ class Seen:
 
 @dataclass
 class ScanMemory:
-    """The last clean scan: where, the values it checked, and every file it saw."""
+    """The last clean scan: where, what it proved of the values it checked, and every file it saw."""
 
     where: tuple[str, ...] = ()
-    checked: Checked | None = None
+    proved: Proved | None = None
     files: dict[str, Seen] = field(default_factory=dict)
 
     def scan(self, site_dir: Path, verbatim_from: Sequence[Path], checked: Checked) -> tuple[list[Leak], int]:
@@ -68,10 +68,10 @@ class ScanMemory:
         many files were read for it."""
         where = (str(site_dir), *map(str, verbatim_from))
         if where != self.where:
-            self.where, self.checked, self.files = where, None, {}
+            self.where, self.proved, self.files = where, None, {}
         files, fresh = self._read(site_dir, verbatim_from)
-        everything = self.checked is None
-        recheck = None if self.checked is None else recheck_matcher(self.checked, checked)
+        everything = self.proved is None
+        recheck = None if self.proved is None else recheck_matcher(self.proved, checked)
         leaks: set[Leak] = set()
         for relative, seen in files.items():
             whole = everything or relative in fresh
@@ -82,7 +82,7 @@ class ScanMemory:
         if leaks:
             self.forget()
         else:
-            self.checked, self.files = checked, files
+            self.proved, self.files = Proved.by(checked), files
         return sorted(leaks), len(fresh)
 
     def _read(self, site_dir: Path, verbatim_from: Sequence[Path]) -> tuple[dict[str, Seen], set[str]]:
@@ -103,7 +103,7 @@ class ScanMemory:
 
     def forget(self) -> None:
         """The search found a leak (the site moves to quarantine): the next scan reads all."""
-        self.checked, self.files = None, {}
+        self.proved, self.files = None, {}
 
 
 def _search(
