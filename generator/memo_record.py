@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import importlib.metadata
 import json
-import platform
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,22 +26,8 @@ from . import stamp
 from .writer import folder_key
 
 RECORD_VERSION = 1
-# Besides the generator's own code, what a page's bytes depend on: a new Jinja2 may escape or
-# space differently, a new pydantic may dump the models (and so the keys) differently.
-_LIBRARIES = ("Jinja2", "MarkupSafe", "PyYAML", "pydantic", "pydantic_core", "babel")
 
 FileState = list[int | str]  # [size in bytes, sha256 of the bytes], as the stamp records files
-
-
-def environment_digest() -> str:
-    """The generator's code and templates, Python's version and the libraries rendering uses."""
-    parts = [stamp.code_digest(), platform.python_version()]
-    for name in _LIBRARIES:
-        try:
-            parts.append(f"{name}={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            parts.append(f"{name}=?")
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -94,7 +78,7 @@ def _head(record_file: Path, docs_dir: Path) -> dict[str, object]:
     rendering now, and this docs folder (the pages' paths are relative to it)."""
     return {
         "version": RECORD_VERSION,
-        "environment": environment_digest(),
+        "environment": stamp.environment_digest(),
         "docs_dir": folder_key(docs_dir, record_file),
     }
 

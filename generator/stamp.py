@@ -1,7 +1,7 @@
 """The render stamp: skip a whole generator run when nothing it depends on has changed.
 
 A run's output is a function of the data file's bytes, the generator's code and templates
-(with its version), the secret, the as-of date and the site address. The stamp records a
+(with its version) and the libraries rendering uses, the secret, the as-of date and the site address. The stamp records a
 digest of those inputs and the size and modification time of every file the run left in the
 docs folder. When the inputs match and every file is still as it was left, rendering again
 would write nothing, so it is skipped. The secret enters only through a keyed digest: the stamp
@@ -19,8 +19,10 @@ import datetime as dt
 import functools
 import hashlib
 import hmac
+import importlib.metadata
 import json
 import os
+import platform
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -42,11 +44,27 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+# Besides the generator's own code, what a page's bytes depend on: a new Jinja2 may escape or
+# space differently, a new pydantic may dump the models (and so the keys) differently.
+_LIBRARIES = ("Jinja2", "MarkupSafe", "PyYAML", "pydantic", "pydantic_core", "babel")
+
+
+def environment_digest() -> str:
+    """The generator's code and templates, Python's version and the libraries rendering uses."""
+    parts = [code_digest(), platform.python_version()]
+    for name in _LIBRARIES:
+        try:
+            parts.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{name}=?")
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
 def inputs_digest(data: bytes, secret: bytes, as_of: dt.date, site_url: str) -> str:
     """One digest of everything a run's output depends on."""
     digest = hashlib.sha256()
     for part in (
-        code_digest().encode(),
+        environment_digest().encode(),
         hashlib.sha256(data).hexdigest().encode(),
         hmac.new(secret, b"render-stamp", hashlib.sha256).hexdigest().encode(),
         as_of.isoformat().encode(),
