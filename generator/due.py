@@ -25,9 +25,10 @@ class DueReferral:
 
 def due_referrals(data: PartnersFile, as_of: dt.date) -> list[DueReferral]:
     limit = data.newsletter.due_after_days
-    due = [
-        DueReferral(index, referral, (as_of - last_activity(referral)).days)
-        for index, referral in enumerate(data.referrals)
-        if is_open(referral) and (as_of - last_activity(referral)).days > limit
-    ]
+    due = []
+    for index, referral in enumerate(data.referrals):
+        if is_open(referral):
+            days_quiet = (as_of - last_activity(referral)).days  # once: 50,000 referrals at 10,000 partners
+            if days_quiet > limit:
+                due.append(DueReferral(index, referral, days_quiet))
     return sorted(due, key=lambda item: (-item.days_quiet, item.referral.partner, item.referral.id))

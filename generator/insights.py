@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .models import METHODS, PartnersFile, Referral
 from .tree import ReferralTree
 from .views import Month, stage_of
 
 OUTCOMES = ("won", "lost", "open")
+_Key = TypeVar("_Key", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -61,32 +63,38 @@ def outcome(referral: Referral) -> str:
     return stage if stage in ("won", "lost") else "open"
 
 
-def conversion(label: str, referrals: Iterable[Referral]) -> Conversion:
-    chosen = list(referrals)
-    outcomes = [outcome(r) for r in chosen]  # once per referral: insights group them five ways
-    won = [r for r, result in zip(chosen, outcomes, strict=True) if result == "won"]
+# A referral with its outcome, worked out once: the insights group every referral five ways.
+Outcome = tuple[Referral, str]
+
+
+def conversion(label: str, group: Iterable[Outcome]) -> Conversion:
+    chosen = list(group)
+    won = [referral for referral, result in chosen if result == "won"]
     return Conversion(
         label=label,
         referrals=len(chosen),
         won=len(won),
-        lost=outcomes.count("lost"),
+        lost=sum(1 for _, result in chosen if result == "lost"),
         value_won=sum(r.value or 0 for r in won),
     )
 
 
-def _grouped(referrals: Iterable[Referral], key: Callable[[Referral], str]) -> dict[str, list[Referral]]:
-    groups: dict[str, list[Referral]] = defaultdict(list)
-    for referral in referrals:
-        groups[key(referral)].append(referral)
+def _grouped(rows: Iterable[Outcome], key: Callable[[Referral], _Key]) -> dict[_Key, list[Outcome]]:
+    groups: dict[_Key, list[Outcome]] = defaultdict(list)
+    for row in rows:
+        groups[key(row[0])].append(row)
     return groups
 
 
 def _days_to(referrals: Iterable[Referral], stage: str) -> list[int]:
-    return [
-        next((u.date - r.introduced).days for u in r.updates if u.stage == stage)
-        for r in referrals
-        if any(u.stage == stage for u in r.updates)
-    ]
+    """Days from each referral's introduction to its first update at ``stage``, if it has one."""
+    days = []
+    for referral in referrals:
+        for update in referral.updates:
+            if update.stage == stage:
+                days.append((update.date - referral.introduced).days)
+                break
+    return days
 
 
 def _median(days: list[int]) -> float | None:
@@ -95,9 +103,10 @@ def _median(days: list[int]) -> float | None:
 
 def compute_insights(data: PartnersFile, tree: ReferralTree) -> Insights:
     referrals = data.referrals
-    methods = _grouped(referrals, lambda r: r.method or "unknown")
-    asking = _grouped(referrals, lambda r: {True: "asked", False: "earned", None: "not recorded"}[r.asked])
-    partners = _grouped(referrals, lambda r: r.partner)
+    rows = [(referral, outcome(referral)) for referral in referrals]
+    methods = _grouped(rows, lambda r: r.method or "unknown")
+    asking = _grouped(rows, lambda r: {True: "asked", False: "earned", None: "not recorded"}[r.asked])
+    partners = _grouped(rows, lambda r: r.partner)
     names = {p.id: p.name for p in data.partners}
     by_partner = sorted(
         (conversion(names[pid], group) for pid, group in partners.items()),
@@ -116,20 +125,18 @@ def compute_insights(data: PartnersFile, tree: ReferralTree) -> Insights:
         days_to_win=_median(to_win),
         meetings_timed=len(to_meeting),
         wins_timed=len(to_win),
-        per_month=_per_month(referrals),
+        per_month=_per_month(rows),
         branches=tuple(row for row in branches if row[1])[:10],
-        total=conversion("all", referrals),
+        total=conversion("all", rows),
     )
 
 
-def _per_month(referrals: Iterable[Referral]) -> tuple[MonthOutcomes, ...]:
-    months = _grouped(referrals, lambda r: Month.of(r.introduced).key)
-    rows = []
-    for key in sorted(months):
-        group = months[key]
-        outcomes = [outcome(r) for r in group]
+def _per_month(rows: Iterable[Outcome]) -> tuple[MonthOutcomes, ...]:
+    # (year, month) sorts as the months do, without a Month object per referral.
+    months = _grouped(rows, lambda r: (r.introduced.year, r.introduced.month))
+    table = []
+    for year, month in sorted(months):
+        outcomes = [result for _, result in months[year, month]]
         counts = {name: outcomes.count(name) for name in OUTCOMES}
-        rows.append(
-            MonthOutcomes(Month.of(group[0].introduced), counts["won"], counts["lost"], counts["open"])
-        )
-    return tuple(rows)
+        table.append(MonthOutcomes(Month(year, month), counts["won"], counts["lost"], counts["open"]))
+    return tuple(table)

@@ -223,12 +223,12 @@ def may_hide(public: Iterable[str], values: Sequence[Confidential], matcher: Mat
 
 def _openings(texts: Iterable[tuple[str, bool]], key: int) -> set[str]:
     """The first ``key`` characters of the forms longer than ``key`` of (text, is a name) pairs,
-    as matcher_for makes them. A form outgrows its text only by NFKD expansion in a heading id:
-    texts under half the length are skipped."""
+    as matcher_for makes them. A form outgrows its text only by Unicode decomposition (NFD, and
+    NFKD in a heading id), at most threefold for letters: texts under a quarter of it are skipped."""
     return {
         form[:key]
         for text, name in texts
-        if len(text) > key // 2
+        if len(text) > key // 4
         for form in forms(text, label=MAX_LABEL if name else None)
         if len(form) > key
     }

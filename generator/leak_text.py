@@ -167,11 +167,14 @@ def _folded_piece(text: str) -> str | None:
 
 
 def forms(value: str, *, label: int | None = None) -> set[str]:
-    """The folded forms to look for: the value, and for a name (``label`` given) its heading
-    ids and its tree label when longer than ``label`` characters (shown cut, with an ellipsis).
-    Names are what pages put in headings and tree boxes; notes only ever appear as text."""
+    """The folded forms to look for: the value (accents composed and decomposed, NFC and NFD),
+    and for a name (``label`` given) its heading ids and its tree label when longer than
+    ``label`` characters (shown cut, with an ellipsis). Names are what pages put in headings and
+    tree boxes; notes only ever appear as text."""
     base = fold(value)
     found = {base}
+    if not base.isascii():  # "José" with a combining accent or precomposed: the same name to a reader
+        found |= {unicodedata.normalize("NFC", base), unicodedata.normalize("NFD", base)}
     if label is not None:
         found.add(_slug(base, ascii_only=True))
         if not base.isascii():  # else both slugs are the same

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -13,6 +14,9 @@ import yaml
 _MARKUP = re.compile(r"[\\`*_{}\[\]()#+\-!|<>&~^=:$%\"'@]")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 _NEEDS_ESCAPE = re.compile(r"[\\`*_{}\[\]()#+\-!|<>&~^=:$%\"'@\r\n]")
+# Digits and a dot opening a text ("2026. A great year") start an ordered list where the text
+# opens a line (a spotlight, the intro), and Python-Markdown renumbers it from 1.
+_LIST_NUMBER = re.compile(r"^(\d+)\.(?=\s)")
 # Strings PyYAML writes as plain scalars, byte for byte (tests/test_injection.py compares): a
 # word that is no YAML keyword, or letters first and a space inside (never a number, date or
 # keyword then), without any character YAML gives a meaning to. Anything else goes to PyYAML.
@@ -65,10 +69,10 @@ def escape_text(value: object) -> str:
     else:
         text = str(value)
     # Most values (names, dates, counts) need no change: one search instead of two substitutions.
-    if _NEEDS_ESCAPE.search(text) is None and text.strip() == text:
+    if _NEEDS_ESCAPE.search(text) is None and text.strip() == text and not text[:1].isdigit():
         return text
-    flat = _LINE_BREAKS.sub(" ", text).strip()
-    return _MARKUP.sub(lambda match: f"&#{ord(match.group())};", flat)
+    flat = _MARKUP.sub(lambda match: f"&#{ord(match.group())};", _LINE_BREAKS.sub(" ", text).strip())
+    return _LIST_NUMBER.sub(r"\1&#46;", flat, count=1) if flat[:1].isdigit() else flat
 
 
 def escape_html(value: object) -> str:
@@ -129,6 +133,9 @@ def _plain_scalar(value: object) -> str | None:
     return None
 
 
+# Pages' metadata repeats its keys and most values on every page (10,000 partner pages): only
+# titles differ. The answer depends on the text alone.
+@functools.lru_cache(maxsize=1024)
 def _is_plain(text: object) -> bool:
     if not isinstance(text, str) or text.endswith(" "):
         return False

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 import jinja2
@@ -12,9 +13,23 @@ from . import words
 from .views import METHOD_WORDS, STAGE_WORDS
 
 
+class _PageEnvironment(jinja2.Environment):
+    """Jinja's environment with each template's globals in a plain dict.
+
+    Every render copies the template's globals into its context; Jinja keeps them in a
+    ``ChainMap``, which Python copies key by key (about 20 µs a page, 10,000 partner pages). The
+    environments here are set up before their first template is loaded and never change after,
+    so a copy made when a template loads holds the same names, and no template can change the
+    environment's.
+    """
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 def page_environment(*, autoescape: bool, finalize: Callable[[Any], Any]) -> jinja2.Environment:
     """The package's templates, strict about undefined names, with the wording filters."""
-    env = jinja2.Environment(
+    env = _PageEnvironment(
         loader=jinja2.PackageLoader("generator", "templates"),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -27,10 +42,12 @@ def page_environment(*, autoescape: bool, finalize: Callable[[Any], Any]) -> jin
         auto_reload=False,
     )
     env.filters.update(
-        longdate=words.long_date,
-        ago=words.time_ago,
+        # A page prints the same few hundred dates many times (every update, every "last news").
+        longdate=functools.lru_cache(maxsize=4096)(words.long_date),
+        ago=functools.lru_cache(maxsize=4096)(words.time_ago),
         plural=words.plural,
-        money_in=words.money_in,
+        # Babel formats an amount in ~50 µs; the insights page repeats a few thousand amounts.
+        money_in=functools.lru_cache(maxsize=4096)(words.money_in),
         count_words=words.count_words,
         card_count=words.card_count,
         in_sentence=words.in_sentence,

@@ -72,6 +72,15 @@ def _own_files(project: pipeline.Project) -> list[str]:
         return []
 
 
+def _title_escaped_once(meta: dict[str, Any]) -> None:
+    """A generated page's title is written HTML-escaped, because Material prints it unescaped.
+    Marked safe, it stays escaped once where a template escapes it again: the feed's item titles
+    (``{{ item.title|e }}``) read "News & Thanks", not "News &amp; Thanks"."""
+    title = meta.get("title")
+    if isinstance(title, str):
+        meta["title"] = markupsafe.Markup(title)
+
+
 class ReferralNewsletterConfig(base.Config):
     data_file = opt.Type(str, default=pipeline.DATA_FILE)
     state_dir = opt.Type(str, default=pipeline.STATE_DIR)
@@ -82,6 +91,9 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.command = "build"
         self.outcome: pipeline.Outcome | None = None
         self.watcher: serve_watch.OwnWritesIgnored | None = None
+        # The build's config from the moment MkDocs starts writing the site until the leak guard
+        # has passed it or moved it away: a build that stops in between fails closed too.
+        self.unguarded: MkDocsConfig | None = None
         self.pinned_build_date = False
         # Under `mkdocs serve` this instance lives across rebuilds into the same site folder.
         self.scan_memory = ScanMemory()
@@ -95,6 +107,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     # the generated posts on disk like any hand-written one.
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.unguarded = None
         self._pin_build_date()
         project = self._project(config)
         try:
@@ -144,7 +157,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             os.environ,
             publishing=self.command == "gh-deploy",
             site_url=config.site_url or "",
-            # Only a preview reuses pages across renders; a build renders every page afresh.
+            # Only a preview keeps rendered pages in memory across renders; every run, a build
+            # too, keeps the pages still on disk as last written (project.generate, memo_record).
             memo=self.render_memo if self.command == "serve" else None,
         )
 
@@ -155,6 +169,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         ):
             page.meta.setdefault("author", feed_author(self.outcome.data.newsletter))
         if page.meta.get("generated_by") == GENERATED_BY["generated_by"]:
+            _title_escaped_once(page.meta)
             return self.html_bodies.set_aside(page.file.src_uri, markdown)
         return markdown
 
@@ -162,6 +177,26 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     @event_priority(100)
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
         return self.html_bodies.put_back(page.file.src_uri, html)
+
+    # The last event before MkDocs empties the site folder (unless --dirty) and writes it.
+    @event_priority(-100)
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
+        # `mkdocs serve` builds into a folder of its own and keeps serving after an error.
+        self.unguarded = config if self.command != "serve" else None
+        return env
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Fail closed when a build stops after MkDocs began writing the site (a page or a theme
+        template that fails, another plugin's error): what it wrote was never leak-guarded, and a
+        deploy step that runs anyway must find nothing to publish."""
+        config, self.unguarded = self.unguarded, None
+        if config is None or not Path(config.site_dir).is_dir():
+            return
+        site = Path(config.site_dir)
+        moved = quarantine(site, self._project(config).state_dir, site.name)
+        log.error(
+            "The build stopped before the leak guard could check the site. %s", quarantine_note(moved, site)
+        )
 
     # Last of all, after search, rss and sitemap have written their files.
     @event_priority(-100)
@@ -176,6 +211,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
                 "Removed %d built private pages whose source is gone (a dirty build keeps them).", len(stale)
             )
         leaks, scanned = self._scan(config, self.outcome)
+        self.unguarded = None  # checked: a leak moves the site away itself, with the leaks named
         if leaks:
             found = "\n".join(f"  - {leak.describe()}" for leak in leaks)
             moved = self._quarantine(config, leaks)

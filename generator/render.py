@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import operator
 import posixpath
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 import yaml
@@ -26,7 +27,7 @@ from .markdown import Markdown, escape_html, escape_text, front_matter
 from .models import Event, Newsletter, Partner, PartnersFile, Referral
 from .page_templates import page_environment
 from .public_views import PublicViews
-from .render_memo import RenderMemo, partner_digest, shared_digest
+from .render_memo import RenderMemo, partner_digest, public_digest, shared_digest
 from .svg_charts import bar_chart, stacked_columns
 from .todo import QUIET_MONTHS, owner_todo
 from .tree import PartnerLedger, ReferralTree
@@ -94,9 +95,12 @@ class _Site:
     tree: ReferralTree
     issues: list[MonthlyIssue]
     calendars: dict[int, str]  # index of the event in data.events → its .ics path
-    # A referral's progress bar depends only on its stage and the stages it went through: a
-    # few dozen bars for 50,000 referrals, each built once per render.
-    progress_bars: dict[tuple[str, frozenset[str]], Markup] = field(default_factory=dict)
+    # A referral's status box (its progress bar) depends only on its stage and the stages it
+    # went through: a few dozen kinds for 50,000 referrals, each rendered once per render.
+    statuses: dict[tuple[str, frozenset[str]], Markup] = field(default_factory=dict)
+    # Likewise the line saying when and how a referral was introduced: 50,000 referrals share a
+    # few thousand (date, method, asked).
+    introductions: dict[tuple[dt.date, str | None, bool | None], str] = field(default_factory=dict)
 
     @functools.cached_property
     def public(self) -> PublicViews:
@@ -113,6 +117,11 @@ class _Site:
     def partner_coming_up(self) -> Markup:
         """The events list of every partner page, rendered once (it is the same for all)."""
         return _coming_up(self, self.partner_events)
+
+    @functools.cached_property
+    def partner_template(self) -> jinja2.Template:
+        """Looked up once per render, not once per page (the lookup checks Jinja's cache)."""
+        return html_environment().get_template("partner.html.j2")
 
     @functools.cached_property
     def owner_contact(self) -> Markup:
@@ -135,10 +144,21 @@ def render_site(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
 
 
 class RenderedOnRead(Mapping[str, str]):
-    """Generated files by path; each one's text is rendered when it is read, and not kept."""
+    """Generated files by path; each one's text is rendered when it is read, and not kept.
 
-    def __init__(self, renderers: dict[str, Callable[[], str]]) -> None:
+    ``memo_keys`` are the render memo's keys of the pages it covers; ``kept`` the paths left out
+    because the caller's ``keep`` found them already on disk as rendered from the same key.
+    """
+
+    def __init__(
+        self,
+        renderers: dict[str, Callable[[], str]],
+        memo_keys: Mapping[str, bytes] | None = None,
+        kept: frozenset[str] = frozenset(),
+    ) -> None:
         self.renderers = renderers
+        self.memo_keys = memo_keys or {}
+        self.kept = kept
 
     def __getitem__(self, path: str) -> str:
         return self.renderers[path]()
@@ -150,10 +170,16 @@ class RenderedOnRead(Mapping[str, str]):
         return len(self.renderers)
 
 
-def render_pages(data: PartnersFile, layout: SiteLayout, memo: RenderMemo | None = None) -> RenderedOnRead:
+def render_pages(
+    data: PartnersFile,
+    layout: SiteLayout,
+    memo: RenderMemo | None = None,
+    keep: Callable[[str, bytes], bool] | None = None,
+) -> RenderedOnRead:
     """Every generated file's path, rendered on read: a caller can keep each page in a smaller
     form (bytes) or drop it, instead of holding the whole site as text. With ``memo`` (under
-    ``mkdocs serve``), partner pages whose inputs did not change are reused from it."""
+    ``mkdocs serve``), partner pages whose inputs did not change are reused from it. With
+    ``keep`` (its record of earlier runs), a page it accepts by path and key is left out."""
     ledger = PartnerLedger.of(data)
     calendars = dict(enumerate(event_paths(data.events)))
     tree = ReferralTree.of(data, ledger)
@@ -181,21 +207,27 @@ def render_pages(data: PartnersFile, layout: SiteLayout, memo: RenderMemo | None
         files[layout.post_page(issue)] = functools.partial(_render_post, site, issue)
     for partner in data.partners:
         files[layout.partner_page(partner)] = functools.partial(_render_partner, site, partner)
+    if memo is None and keep is None:
+        return RenderedOnRead(files)
+    keys = _memo_keys(site, files)
     if memo is not None:
-        _reuse_unchanged_pages(site, files, memo)
-    return RenderedOnRead(files)
+        memo.start(files)
+        for path, key in keys.items():
+            files[path] = functools.partial(memo.page, path, key, files[path])
+    kept = frozenset(path for path, key in keys.items() if keep is not None and keep(path, key))
+    return RenderedOnRead({path: render for path, render in files.items() if path not in kept}, keys, kept)
 
 
-def _reuse_unchanged_pages(site: _Site, files: dict[str, Callable[[], str]], memo: RenderMemo) -> None:
-    """The partner pages and the insights page through ``memo`` (see render_memo)."""
+def _memo_keys(site: _Site, paths: Iterable[str]) -> dict[str, bytes]:
+    """The key of each generated file (see render_memo): a partner page's own, the insights
+    page's (the shared part of the data), every other file's (what public pages may show)."""
     shared = shared_digest(site.data, site.layout)
-    memo.start(files)
-    insights = site.layout.insights_page
-    files[insights] = functools.partial(memo.page, insights, shared, files[insights])
+    keys = dict.fromkeys(paths, public_digest(shared, site.data))
+    keys[site.layout.insights_page] = shared
     for partner in site.data.partners:
-        path = site.layout.partner_page(partner)
         own = [partner, *site.ledger.referrals_of(partner.id), *site.ledger.given_to(partner.id)]
-        files[path] = functools.partial(memo.page, path, partner_digest(shared, own), files[path])
+        keys[site.layout.partner_page(partner)] = partner_digest(shared, own)
+    return keys
 
 
 @functools.cache  # templates compile once per process, not once per build
@@ -307,7 +339,7 @@ def _render_insights(site: _Site) -> str:
             newsletter=site.data.newsletter,
             insights=insights,
             total=insights.total,
-            todo=owner_todo(site.data, site.layout.as_of),
+            todo=owner_todo(site.data, site.layout.as_of, site.ledger),
             partner_names={p.id: p.name for p in site.data.partners},
             as_of=site.layout.as_of,
             currency=site.data.newsletter.currency,
@@ -346,7 +378,7 @@ def _feed_summary(issue: MonthlyIssue) -> str:
     numbers = words.month_in_numbers(
         issue.month.label, issue.referrals, issue.meetings, issue.proposals, issue.wins
     )
-    thanks = words.thank_you_line([p.name for p in issue.thanked], issue.unnamed_thanked)
+    thanks = words.thank_you_line([p.name for p in issue.thanked], issue.unnamed_thanked, issue.referrals)
     return f"{numbers} {thanks}".strip()
 
 
@@ -371,19 +403,14 @@ def _render_partner(site: _Site, partner: Partner) -> str:
         "search": {"exclude": True},
         "hide": ["navigation", "toc", "footer"],
     }
-    referrals = sorted(
-        site.ledger.referrals_of(partner.id),
-        key=lambda r: (last_activity(r), r.introduced, r.id),
-        reverse=True,
-    )
+    views = [_referral_view(r, site) for r in site.ledger.referrals_of(partner.id)]
+    views.sort(key=_latest_news_first, reverse=True)
     given = sorted(site.ledger.given_to(partner.id), key=lambda g: g.date, reverse=True)
     branch = partner_branch(site.tree, partner)
-    views = [_referral_view(r, site.progress_bars) for r in referrals]
     events = site.partner_events
-    template = html_environment().get_template("partner.html.j2")
-    return template.render(
+    return site.partner_template.render(
         meta=Markup(front_matter(meta)),
-        heading=Headings(),
+        headings=Headings(),
         partner=partner,
         greeting=words.greeting_name(partner.name, partner.greeting),
         newsletter=site.data.newsletter,
@@ -406,27 +433,44 @@ def _coming_up(site: _Site, events: list[tuple[Event, Markdown]]) -> Markup:
     return Markup(site.env.get_template("coming-up.md.j2").render(events=events) if events else "")
 
 
-@dataclass(frozen=True, slots=True)
-class ReferralView:
+class ReferralView(NamedTuple):
     """One referral as its partner's page shows it.
 
     An object, not a dict: Jinja reads ``item.stage`` with ``getattr`` first, and a dict made it
-    raise and catch an AttributeError each time (380,000 times at 10,000 partners).
+    raise and catch an AttributeError each time (380,000 times at 10,000 partners). A named
+    tuple, not a frozen dataclass: built in a third of the time (50,000 at 10,000 partners).
     """
 
     referral: Referral
     stage: str
-    progress: Markup
+    status: Markup  # the status box: admonition, progress bar
     last: dt.date
+    introduction: str  # when and how it was introduced, in words
+    noted: bool  # any update has a note for the partner: else the history has no Note column
 
 
-def _referral_view(referral: Referral, bars: dict[tuple[str, frozenset[str]], Markup]) -> ReferralView:
+# A partner page lists the referrals with the latest news first (then the latest introduced).
+_latest_news_first = operator.attrgetter("last", "referral.introduced", "referral.id")
+
+
+def _referral_view(referral: Referral, site: _Site) -> ReferralView:
     stage = stage_of(referral)
     key = (stage, _stages_reached(referral))
-    progress = bars.get(key)
-    if progress is None:
-        progress = bars[key] = _progress_bar(*key)
-    return ReferralView(referral, stage, progress, last_activity(referral))
+    status = site.statuses.get(key)
+    if status is None:
+        status = site.statuses[key] = _status_box(*key)
+    how = (referral.introduced, referral.method, referral.asked)
+    introduction = site.introductions.get(how)
+    if introduction is None:
+        introduction = site.introductions[how] = words.introduction_line(*how)
+    noted = any(update.note for update in referral.updates)
+    return ReferralView(referral, stage, status, last_activity(referral), introduction, noted)
+
+
+def _status_box(stage: str, reached: frozenset[str]) -> Markup:
+    template = html_environment().get_template("referral-status.html.j2")
+    # The page template puts the box on a line of its own: the file's last line break is its.
+    return Markup(template.render(stage=stage, progress=_progress_bar(stage, reached)).removesuffix("\n"))
 
 
 def _stages_reached(referral: Referral) -> frozenset[str]:

@@ -68,10 +68,10 @@ def _references(
 ) -> Iterator[Finding]:
     for index, value in values:
         if value not in known:
-            yield (section, index, field), _unknown_partner(value, known)
+            yield (section, index, field), unknown_partner(value, known)
 
 
-def _unknown_partner(value: str, known: set[str]) -> str:
+def unknown_partner(value: str, known: set[str]) -> str:
     close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return f"no partner has the id '{value}'{hint}"
@@ -88,7 +88,7 @@ def _tree(partners: list[tuple[int, Partner]], known: set[str]) -> Iterator[Find
         if partner.referred_by == partner.id:
             yield path, "a partner cannot be referred by themselves"
         elif partner.referred_by not in known:
-            yield path, _unknown_partner(partner.referred_by, known)
+            yield path, unknown_partner(partner.referred_by, known)
     parent = {p.id: p.referred_by for _, p in partners if p.referred_by and p.referred_by != p.id}
     yield from _cycles(parent, index_of)
 

@@ -20,6 +20,7 @@ from .problems import FieldPath, InvalidData, Problem
 MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 16
 MAX_PROBLEMS = 100
+EMPTY_FILE = "the file is empty; it needs at least newsletter and partners"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # YAML breaks lines at these too, so a name holding one fails with a baffling syntax error.
@@ -85,7 +86,7 @@ def parse(text: str, filename: str, *, with_marks: bool = True) -> SourceDocumen
             if builder.fatal:
                 break
     except yaml.MarkedYAMLError as error:
-        builder.syntax_error(error)
+        builder.syntax_error(error, text.count("\n") + 1)
     except yaml.reader.ReaderError as error:
         builder.character_error(error, text)
     finally:
@@ -115,6 +116,26 @@ def _character_at(text: str, offset: int) -> tuple[tuple[int, int], FieldPath]:
     before = [(mark, path) for path, mark in marks.items() if mark <= (line, column)]
     nearest = max(before, key=lambda item: (item[0], len(item[1])), default=((1, 1), ()))
     return (line, column), nearest[1]
+
+
+def _explained(
+    error: yaml.MarkedYAMLError, position: tuple[int, int], detail: str, last_line: int
+) -> tuple[tuple[int, int], str]:
+    """Where an editor should look, and what to do, for the syntax errors that point elsewhere."""
+    if error.context_mark is not None and position[0] >= last_line:
+        # An unclosed quote or bracket runs to the end of the file, where the parser stops:
+        # the line that opened it is the one to fix.
+        context = error.context or ""
+        what = "a value"
+        if "quoted" in context:
+            what = "a quoted value"
+        elif "flow" in context:
+            what = "a [list] or {mapping} on one line"
+        return _position(error.context_mark), f"{what} starts here and is never closed ({detail})"
+    if "mapping values are not allowed" in detail:
+        hint = "a value holding ': ' must be put in quotes, and a key must line up with the keys beside it"
+        return position, f"{detail}: {hint}"
+    return position, detail
 
 
 def _fail(filename: str, mark: tuple[int, int], path: FieldPath, message: str) -> InvalidData:
@@ -259,16 +280,30 @@ class _Builder:
         if len(self.problems) >= MAX_PROBLEMS:
             self.fatal = True  # a hostile or badly broken file: stop rather than flood
 
-    def syntax_error(self, error: yaml.MarkedYAMLError) -> None:
+    def syntax_error(self, error: yaml.MarkedYAMLError, last_line: int) -> None:
         mark = error.problem_mark or error.context_mark
         position = _position(mark) if mark else (1, 1)
-        path = self.stack[-1].path if self.stack else ()
         detail = error.problem or "invalid YAML"
         if "nesting depth" in detail:
-            self._report(position, path, "nested too deeply for partners.yaml")
+            self._report(position, self._open_path(position), "nested too deeply for partners.yaml")
         else:
-            self._report(position, path, f"YAML syntax error: {detail}")
+            position, detail = _explained(error, position, detail, last_line)
+            self._report(position, self._open_path(position), f"YAML syntax error: {detail}")
         self.fatal = True
+
+    def _open_path(self, position: tuple[int, int]) -> FieldPath:
+        """The field being read when the parser stopped: the key waiting for its value when the
+        problem is on that key's line (the parser reads ahead, so a key further up may still be
+        waiting for a value it has read, while the problem is on a later line)."""
+        if not self.stack:
+            return ()
+        frame = self.stack[-1]
+        if frame.pending_key:
+            key_path = (*frame.path, frame.pending_key)
+            key_mark = self.document.key_marks.get(key_path)
+            if key_mark is not None and key_mark[0] == position[0]:
+                return key_path
+        return frame.path
 
     def character_error(self, error: yaml.reader.ReaderError, text: str) -> None:
         position, path = _character_at(text, error.position)
@@ -278,7 +313,7 @@ class _Builder:
 
     def finish(self) -> SourceDocument:
         if not self.problems and not self.has_root:
-            self._report((1, 1), (), "the file is empty; it needs at least newsletter and partners")
+            self._report((1, 1), (), EMPTY_FILE)
         if self.fatal or not self.has_root:
             raise InvalidData(self.problems)
         self.document.problems = self.problems

@@ -69,35 +69,38 @@ def is_fresh(stamp_file: Path, manifest: Path, docs_dir: Path, inputs: str) -> b
     return isinstance(recorded, dict) and sorted(recorded) == files and _unchanged(docs_dir, recorded)
 
 
-def _state(content: bytes) -> list[int | str]:
+def content_state(content: bytes) -> list[int | str]:
     """Size in bytes and a digest of the content."""
     return [len(content), hashlib.sha256(content).hexdigest()]
 
 
-def _file_state(path: Path) -> list[int | str]:
-    return _state(path.read_bytes())
+def content_states(files: Mapping[str, bytes]) -> dict[str, list[int | str]]:
+    """:func:`content_state` of each file."""
+    return {relative: content_state(content) for relative, content in files.items()}
+
+
+def file_holds(path: Path, state: object) -> bool:
+    """The file at ``path`` has the size and digest ``state`` records."""
+    try:
+        if not isinstance(state, list) or os.stat(path).st_size != state[0]:
+            return False  # the size alone, without reading, settles most changes
+        return content_state(path.read_bytes()) == state
+    except OSError:
+        return False
 
 
 def _unchanged(docs_dir: Path, recorded: dict[str, list[int | str]]) -> bool:
-    for relative, state in recorded.items():
-        path = docs_dir / relative
-        try:
-            if not isinstance(state, list) or os.stat(path).st_size != state[0]:
-                return False  # the size alone, without reading, settles most changes
-            if _file_state(path) != state:
-                return False
-        except OSError:
-            return False
-    return True
+    return all(file_holds(docs_dir / relative, state) for relative, state in recorded.items())
 
 
-def write_stamp(stamp_file: Path, files: Mapping[str, bytes], inputs: str) -> None:
+def write_stamp(stamp_file: Path, states: Mapping[str, list[int | str]], inputs: str) -> None:
     """Record the inputs of a run that just finished, and the state of the files it left.
 
-    ``files`` are the bytes the run wrote or found already there, which is exactly what the
-    docs folder holds now: they are not read back (10,000 reads at 10,000 partners).
+    ``states`` come from the bytes the run wrote or found already there, and from the pages it
+    kept unrendered (checked on disk): exactly what the docs folder holds now, not read back
+    (10,000 reads at 10,000 partners).
     """
-    recorded = {relative: _state(files[relative]) for relative in sorted(files)}
+    recorded = {relative: states[relative] for relative in sorted(states)}
     content = {"version": STAMP_VERSION, "inputs": inputs, "files": recorded}
     stamp_file.parent.mkdir(parents=True, exist_ok=True)
     stamp_file.write_text(json.dumps(content, separators=(",", ":")) + "\n", encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -61,6 +62,9 @@ def _layout(nodes: Sequence[Node]) -> tuple[list[int], list[float]]:
     return depth, x
 
 
+# Drawings are small and alike (7,500 of them at 10,000 partners, mostly a handful of boxes in
+# the same few places): each edge and box frame is formatted once per place, not once per use.
+@functools.lru_cache(maxsize=1024)
 def _edge(x1: float, y1: int, x2: float, y2: int) -> str:
     top = (x1 * COLUMN + 10 + NODE_WIDTH / 2, y1 * ROW + 10 + NODE_HEIGHT)
     bottom = (x2 * COLUMN + 10 + NODE_WIDTH / 2, y2 * ROW + 10)
@@ -72,13 +76,19 @@ def _edge(x1: float, y1: int, x2: float, y2: int) -> str:
 
 
 def _box(node: Node, column: float, row: int) -> str:
-    left, top = column * COLUMN + 10, row * ROW + 10
     label = node.label if len(node.label) <= MAX_LABEL else node.label[: MAX_LABEL - 1] + "…"
-    stroke = ' stroke-width="3"' if node.emphasis else ""
-    weight = ' font-weight="bold"' if node.emphasis else ""
+    return f"{_frame(column, row, node.emphasis)}{escape(label)}</text>"
+
+
+@functools.lru_cache(maxsize=1024)
+def _frame(column: float, row: int, emphasis: bool) -> str:
+    """A box's rectangle and the start of its label, up to the label's text."""
+    left, top = column * COLUMN + 10, row * ROW + 10
+    stroke = ' stroke-width="3"' if emphasis else ""
+    weight = ' font-weight="bold"' if emphasis else ""
     return (
         f'<rect x="{left:g}" y="{top}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="8" '
         f'fill="none" stroke="currentColor"{stroke}/>'
         f'<text x="{left + NODE_WIDTH / 2:g}" y="{top + 22}" text-anchor="middle" '
-        f'fill="currentColor" font-size="13"{weight}>{escape(label)}</text>'
+        f'fill="currentColor" font-size="13"{weight}>'
     )

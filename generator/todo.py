@@ -41,8 +41,9 @@ class ToDo:
         return bool(self.due or self.quiet or self.owed)
 
 
-def owner_todo(data: PartnersFile, as_of: dt.date) -> ToDo:
-    ledger = PartnerLedger.of(data)
+def owner_todo(data: PartnersFile, as_of: dt.date, ledger: PartnerLedger | None = None) -> ToDo:
+    """``ledger``: the data's records by partner when the caller has them already (a pass)."""
+    ledger = ledger or PartnerLedger.of(data)
     return ToDo(
         due=tuple(due_referrals(data, as_of)),
         quiet=tuple(_quiet_partners(data.partners, ledger, as_of)),

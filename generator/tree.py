@@ -71,9 +71,18 @@ class ReferralTree:
             else:
                 roots.append(partner.id)
         frozen = {key: tuple(value) for key, value in children.items()}
-        own_wins = {pid: sum(_is_won(r) for r in ledger.referrals_of(pid)) for pid in partners}
+        own_wins = cls._own_wins(partners, ledger)
         tree = cls(partners, frozen, tuple(roots), own_wins, {})
         return replace(tree, branches=tree._count_branches())
+
+    @staticmethod
+    def _own_wins(partners: dict[str, Partner], ledger: PartnerLedger) -> dict[str, int]:
+        """Clients won from each partner's own referrals: one pass, not a generator per partner."""
+        wins = dict.fromkeys(partners, 0)
+        for partner_id, referrals in ledger.referrals.items():
+            if partner_id in wins:
+                wins[partner_id] = sum(1 for r in referrals if _is_won(r))
+        return wins
 
     def _count_branches(self) -> dict[str, Branch]:
         """Bottom-up totals: each partner's branch excludes the partner's own referrals."""

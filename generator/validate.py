@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,6 +20,7 @@ from . import models, plain_yaml, rules, source
 from .problems import FieldPath, InvalidData, Problem
 
 Record = TypeVar("Record", bound=BaseModel)
+_ID = re.compile(models.ID_PATTERN)
 QUOTE_MAX = 60  # a message quotes a value; a 600,000-character one would bury the others
 
 _TYPE_WORDS = {
@@ -68,6 +70,8 @@ def _unmarked(text: str, filename: str) -> source.SourceDocument:
 
 def validate_document(document: source.SourceDocument, today: dt.date) -> models.PartnersFile:
     data = document.data
+    if data is None:  # `---` and nothing else: a document with no content
+        raise InvalidData([Problem(1, 1, (), source.EMPTY_FILE, document.filename)])
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "plain text"
         message = f"the file must be a mapping with newsletter and partners, not {kind}"
@@ -77,6 +81,8 @@ def validate_document(document: source.SourceDocument, today: dt.date) -> models
     except ValidationError as error:
         partial, raw_ids = _valid_records(data)
         findings = rules.check(partial, today, extra_partner_ids=raw_ids)
+        findings += _references_of_invalid_records(data, partial, raw_ids)
+        findings += _duplicates_beside_invalid_records(data, partial)
         problems = [*_field_problems(document, error), *_located(document, findings)]
         raise InvalidData([*document.problems, *problems]) from None
     problems = _located(document, rules.check(rules.Records.of(partners_file), today))
@@ -106,6 +112,50 @@ def _valid_records(data: dict[str, Any]) -> tuple[rules.Records, set[str]]:
         item["id"] for item in raw_partners if isinstance(item, dict) and isinstance(item.get("id"), str)
     }
     return records, raw_ids
+
+
+# The fields that name a partner: checked by the rules on valid records, here on the others.
+_REFERENCES = (("partners", "referred_by"), ("referrals", "partner"), ("given", "partner"))
+
+
+def _references_of_invalid_records(
+    data: dict[str, Any], partial: rules.Records, known: set[str]
+) -> list[rules.Finding]:
+    """An unknown partner id in a record that failed for another reason: reported with it, so
+    one run names every problem (the rules only see the records that are valid)."""
+    findings: list[rules.Finding] = []
+    for section, field in _REFERENCES:
+        records: Sequence[BaseModel | None] = getattr(partial, section)
+        for index, item in enumerate(_section(data, section)):
+            value = item.get(field) if isinstance(item, dict) and records[index] is None else None
+            if isinstance(value, str) and _ID.fullmatch(value) and value not in known:
+                findings.append(((section, index, field), rules.unknown_partner(value, known)))
+    return findings
+
+
+def _duplicates_beside_invalid_records(data: dict[str, Any], partial: rules.Records) -> list[rules.Finding]:
+    """A repeated id where a record that failed for another reason is involved (the rules only
+    compare valid records, and report the repeats among those)."""
+    findings: list[rules.Finding] = []
+    for section, noun in (("partners", "partner"), ("referrals", "referral")):
+        records: Sequence[BaseModel | None] = getattr(partial, section)
+        first: dict[str, int] = {}
+        valid_seen: set[str] = set()
+        for index, item in enumerate(_section(data, section)):
+            value = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(value, str):
+                continue
+            if value in first and (records[index] is None or value not in valid_seen):
+                findings.append(
+                    (
+                        (section, index, "id"),
+                        f"duplicate {noun} id '{value}' (also {section}[{first[value]}])",
+                    )
+                )
+            first.setdefault(value, index)
+            if records[index] is not None:
+                valid_seen.add(value)
+    return findings
 
 
 def _section(data: dict[str, Any], name: str) -> list[Any]:
@@ -191,14 +241,23 @@ def _full_message(detail: Any) -> str:
         limit = detail["ctx"]["max_length"]
         return f"is {len(value):,} characters long; shorten it to at most {limit:,}"
     if kind == "greater_than_equal":
-        return f"'{value}' must be at least {detail['ctx']['ge']}"
+        return f"'{_number(value)}' must be at least {_number(detail['ctx']['ge'])}"
     if kind == "less_than_equal":
-        return f"'{value}' must be at most {detail['ctx']['le']}"
+        return f"'{_number(value)}' must be at most {_number(detail['ctx']['le'])}"
     if kind == "value_error":
         return str(detail["ctx"]["error"])
     if kind in _TYPE_WORDS:
         return _TYPE_WORDS[kind] + _got(value)
     return str(detail["msg"])
+
+
+def _number(value: Any) -> str:
+    """A number as an editor writes it: 0, not 0.0; 1e+300, not its 301 digits."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return f"{float(value):g}"
+    return str(value)
 
 
 def _got(value: Any) -> str:

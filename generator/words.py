@@ -305,13 +305,14 @@ def month_in_numbers(month: str, referrals: int, meetings: int, proposals: int, 
     return f"{month} in numbers: {figures}."
 
 
-def thank_you_line(named: Sequence[str], unnamed: int) -> str:
+def thank_you_line(named: Sequence[str], unnamed: int, introductions: int) -> str:
     """The issue's thanks, naming only partners who agreed to be named."""
     if not named and not unnamed:
         return ""
     others = count_words(unnamed, "more partner") if named else count_words(unnamed, "partner")
     who = join_names([*named, others] if unnamed else list(named))
-    return f"A warm thank-you to {who} for the introductions this month."
+    what = "introduction" if introductions == 1 else "introductions"
+    return f"A warm thank-you to {who} for the {what} this month."
 
 
 def event_when(day: dt.date, start: dt.time | None = None, end: dt.time | None = None) -> str:

@@ -9,7 +9,8 @@ from conftest import TODAY, load_problems
 from pydantic import BaseModel, Field
 
 from generator.audience import MEANINGS, UndeclaredField, declared
-from generator.models import NAME_MAX, NOTE_MAX, PartnersFile
+from generator.models import MONEY_MAX, NAME_MAX, NOTE_MAX, PartnersFile
+from generator.render import SiteLayout, render_site
 from generator.validate import load_text
 
 V11 = """\
@@ -74,6 +75,8 @@ def test_email_must_be_one_plain_address(address: str) -> None:
         ("currency: EUR", "currency: euro", "6:13: newsletter.currency"),
         ("timezone: Europe/Paris", "timezone: Mars/Olympus", "7:13: newsletter.timezone"),
         ("timezone: Europe/Paris", "timezone: ../../etc/passwd", "7:13: newsletter.timezone"),
+        # The building machine's own zone: the same file would give other event times elsewhere.
+        ("timezone: Europe/Paris", "timezone: localtime", "7:13: newsletter.timezone"),
         ("logo: images/logo.png", "logo: ../secret.png", "8:9: newsletter.logo"),
         ("logo: images/logo.png", "logo: /etc/logo.png", "8:9: newsletter.logo"),
         ('time: "18:30"', 'time: "6pm"', "17:11: events[0].time"),
@@ -154,3 +157,38 @@ def test_an_optional_list_left_empty_means_none() -> None:
 def test_a_missing_required_field_is_named_by_its_path_at_its_record() -> None:
     found = problems(V11.replace("    name: Anne Ortiz\n", ""))
     assert found == ["partners.yaml:10:5: partners[0].name: required, but missing"]
+
+
+@pytest.mark.parametrize(
+    ("field", "where"),
+    [
+        ("name: Anne Ortiz", "11:11: partners[0].name"),
+        ("greeting: Anne", "12:15: partners[0].greeting"),
+        ("title: Referral Partner Updates", "2:10: newsletter.title"),
+        ("title: Holiday partner mixer", "16:12: events[0].title"),
+        ("description: Drinks and a short talk.", "19:18: events[0].description"),
+    ],
+)
+def test_a_value_of_spaces_only_is_refused_like_an_empty_one(field: str, where: str) -> None:
+    # Quoted spaces pass the length check but print as nothing: an empty heading, "Thank you, ,".
+    key = field.split(":")[0]
+    found = problems(V11.replace(field, f'{key}: "   "'))
+    assert len(found) == 1 and found[0].startswith(f"partners.yaml:{where}: must not be blank"), found
+
+
+def test_a_deal_value_check_accepts_also_renders_and_a_huge_one_is_refused() -> None:
+    # 1e300 passed `check`, then broke the build: the insights page's sums are formatted as
+    # decimals, which refuse a number of 301 digits.
+    referral = (
+        "referrals:\n  - id: r1\n    partner: anne\n    prospect: P\n    introduced: 2026-01-01\n"
+        "    value: {}\n    updates:\n      - {{date: 2026-01-02, stage: won}}\n"
+    )
+    text = V11.split("events:")[0]
+    found = problems(text + referral.format("1e300"))
+    assert found == ["partners.yaml:19:12: referrals[0].value: '1e+300' must be at most 1000000000000"]
+    data = load(text + referral.format(MONEY_MAX))
+    files = render_site(data, SiteLayout(as_of=TODAY, secret=b"contract-test"))
+    assert "€1,000,000,000,000" in files[SiteLayout(as_of=TODAY, secret=b"contract-test").insights_page]
+    assert problems(text + referral.format(-5)) == [
+        "partners.yaml:19:12: referrals[0].value: '-5' must be at least 0"
+    ]

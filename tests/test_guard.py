@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import unicodedata
 from pathlib import Path
+from typing import Literal
 from urllib.parse import quote
 
 import pytest
@@ -358,6 +360,28 @@ def test_a_build_failing_the_guard_moves_the_site_out_of_the_deploy_folder(proje
     assert (quarantined / "leak" / "index.html").read_text(encoding="utf-8").count("again") >= 1
 
 
+def test_a_build_that_stops_after_writing_part_of_the_site_fails_closed(project: SiteProject) -> None:
+    # A page naming a template that does not exist stops MkDocs mid-build: the pages written
+    # before it were never leak-guarded, so they must not stay where a deploy step looks.
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "aaa-notes.md").write_text("Lunch with SECRET-PROSPECT-DANA.\n", encoding="utf-8")
+    (project.content / "zzz.md").write_text("---\ntemplate: no-such.html\n---\n# Z\n", encoding="utf-8")
+    result = project.mkdocs_build()
+    assert result.returncode != 0
+    assert "no-such.html" in result.stderr
+    quarantined = project.root / ".referral" / "quarantine" / "site"
+    assert f"The built site was moved out of {project.site} to {quarantined}" in result.stderr
+    assert list(project.site.iterdir()) == []
+    assert (quarantined / "aaa-notes" / "index.html").is_file()
+    # Bad data stops the build before MkDocs writes anything: the site is left as it was.
+    (project.content / "zzz.md").unlink()
+    (project.content / "aaa-notes.md").write_text("Lunch.\n", encoding="utf-8")
+    assert project.mkdocs_build().returncode == 0
+    project.write_data(fixture_text("small.yaml").replace("stage: met", "stage: mett", 1))
+    assert project.mkdocs_build().returncode != 0
+    assert (project.site / "aaa-notes" / "index.html").is_file()
+
+
 def test_the_guard_command_fails_closed_too(project: SiteProject) -> None:
     project.write_data(fixture_text("small.yaml"))
     (project.site / "blog").mkdir(parents=True)
@@ -421,6 +445,18 @@ CANARY = Confidential("Canary Prospect 1", "referrals[0].prospect", "p/token/")
 def test_other_forms_of_a_value_are_found(tmp_path: Path, text: str) -> None:
     root = site(tmp_path, {"page.html": text})
     assert guard.scan_site(root, [CANARY]) == [Leak("page.html", "referrals[0].prospect")]
+
+
+@pytest.mark.parametrize(("data_form", "page_form"), [("NFD", "NFC"), ("NFC", "NFD")])
+def test_a_value_is_found_whichever_unicode_normalisation_each_side_uses(
+    tmp_path: Path, data_form: Literal["NFC", "NFD"], page_form: Literal["NFC", "NFD"]
+) -> None:
+    # An editor on one system writes "José Núñez" with combining accents, a hand-written post
+    # on another with precomposed letters: a reader sees the same name.
+    name = Confidential(unicodedata.normalize(data_form, "José Núñez"), "referrals[0].prospect", "p/token/")
+    page = f"<p>We met {unicodedata.normalize(page_form, 'José Núñez')} today.</p>"
+    root = site(tmp_path, {"blog/post/index.html": page})
+    assert guard.scan_site(root, [name]) == [Leak("blog/post/index.html", "referrals[0].prospect")]
 
 
 def test_a_name_cut_to_a_tree_label_is_found(tmp_path: Path) -> None:

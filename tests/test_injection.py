@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import markdown
@@ -158,6 +159,16 @@ def test_titles_are_literal(hostile_site: SiteProject) -> None:
     assert soup.title is not None and soup.title.get_text().startswith(data["partners"][0]["name"])
 
 
+def test_feed_item_titles_are_the_literal_title_escaped_once(hostile_site: SiteProject) -> None:
+    """RSS titles are plain text: XML-escaped once, a reader shows the title as written."""
+    title = yaml.safe_load((hostile_site.root / "partners.yaml").read_text("utf-8"))["newsletter"]["title"]
+    channel = ET.fromstring(hostile_site.read_site("feed_rss_created.xml")).find("channel")
+    assert channel is not None
+    posts = [item for item in channel.findall("item") if "newsletter-" in (item.findtext("link") or "")]
+    titles = [item.findtext("title") or "" for item in posts]
+    assert titles and all(text.endswith(f": {title}") for text in titles), (title, titles)
+
+
 def test_search_index_holds_literal_text(hostile_site: SiteProject) -> None:
     index = json.loads(hostile_site.read_site("search/search_index.json"))
     text = " ".join(
@@ -274,3 +285,15 @@ def test_the_business_name_reads_literally_in_the_header_and_tab(hostile_site: S
     assert header is not None and header.get_text(strip=True) == business
     title = soup.find("title")
     assert title is not None and title.get_text().endswith(business)
+
+
+# A spotlight or the home page's intro opens a line of its own, where Markdown starts blocks.
+@settings(max_examples=200, deadline=None)
+@given(st.text(YAML_TEXT, min_size=1, max_size=40).filter(lambda s: s.strip()))
+@example("2026. A great year for Steve.")
+@example("1. First in line")
+def test_escaped_text_opening_a_line_renders_literally(value: str) -> None:
+    html = markdown.markdown(f"{escape_text(value)}\n", extensions=EXTENSIONS)
+    soup = BeautifulSoup(html, "html.parser")
+    assert re.sub(r"\s+", " ", soup.get_text()).strip() == re.sub(r"\s+", " ", value).strip()
+    assert [tag.name for tag in soup.find_all(True)] == ["p"]

@@ -5,6 +5,7 @@ they replaced, and the one any engine makes of the file without the plugin (Zens
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,22 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup, Comment
 from conftest import FIXTURES, REPO, TEST_SECRET, SiteProject, built_project
+from markdown.extensions import toc as toc_extension
+from markupsafe import Markup, escape
 from material.extensions import emoji
 from mkdocs.utils.meta import get_data
 from mkdocs.utils.yaml import yaml_load
 
-from generator.html_page import HTML_END, HTML_START, Headings, HtmlBodies, icon
+from generator.html_page import (
+    HTML_END,
+    HTML_START,
+    Headings,
+    HtmlBodies,
+    html_text,
+    icon,
+    one_line,
+    toc_slug,
+)
 from generator.markdown import escape_text
 from generator.render import SiteLayout, render_site
 from generator.validate import load_partners, load_text
@@ -81,6 +93,36 @@ def test_headings_get_the_ids_and_permalinks_toc_gives_them() -> None:
 
     assert shown(ours) == shown(by_toc)
     assert len({id_ for id_, _, _ in shown(ours)}) == len(TRICKY_HEADINGS)
+
+
+def test_heading_ids_are_tocs_slugify_for_any_text() -> None:
+    """toc_slug's shortcut for plain names gives what toc's own slugify gives, on random text."""
+    rng = random.Random(20261204)
+    alphabet = "aZ09_ -'.\té&<"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9))) for _ in range(20_000)]
+    assert [toc_slug(text) for text in [*texts, *TRICKY_HEADINGS]] == [
+        toc_extension.slugify(text, "-") for text in [*texts, *TRICKY_HEADINGS]
+    ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        *TRICKY_HEADINGS,
+        'It\'s "quoted" & <b>bold</b>',
+        "  two\nlines\r\n and more  ",
+        "\n",
+        "",
+        42,
+        dt.date(2026, 2, 3),
+        None,
+        Markup("<strong>kept</strong>"),
+    ],
+)
+def test_html_pages_print_each_value_as_autoescape_did(value: object) -> None:
+    """The HTML templates' finalize escapes by itself, byte for byte as Jinja's autoescape
+    (markupsafe) did with the one-line finalize it replaces."""
+    assert html_text(value) == str(escape(one_line(value)))
 
 
 def test_only_the_markdown_is_handed_on_and_the_html_comes_back() -> None:

@@ -186,6 +186,8 @@ INVALID = {
     "due_after_days 0": lambda d: d["newsletter"].update(due_after_days=0),
     "missing owner": lambda d: d["newsletter"].pop("owner"),
     "empty name": lambda d: d["partners"][0].update(name=""),
+    "blank name": lambda d: d["partners"][0].update(name="   "),
+    "blank note": lambda d: d["referrals"][0]["updates"][0].update(note=" \n "),
 }
 
 

@@ -129,3 +129,38 @@ def test_past_events_drop_off_the_home_page(files: dict[str, str]) -> None:
     march = files["blog/posts/newsletter/2026-03.md"]
     assert "Spring ride" in march and "../../../events/2026-04-10-spring-ride.ics" in march
     assert "Spring ride" not in files["blog/posts/newsletter/2026-05.md"]
+
+
+def test_a_partner_whose_branch_won_is_thanked_even_when_their_own_introduction_won_too() -> None:
+    # DESIGN: "if Anne introduced Steve and Steve introduced Dana, Anne gets thanked when Dana
+    # buys". A win of Anne's own the same month is no reason to leave her out: the issue names
+    # no one for their own wins (prospects stay anonymous), so she was thanked for neither.
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: anne, name: Anne Ortiz, public: true}
+  - {id: steve, name: Steve Hall, public: true, referred_by: anne}
+referrals:
+  - id: r1
+    partner: steve
+    prospect: Dana Wu
+    introduced: 2026-10-01
+    updates: [{date: 2026-11-04, stage: won}]
+  - id: r2
+    partner: anne
+    prospect: Jo Park
+    introduced: 2026-10-02
+    updates: [{date: 2026-11-05, stage: won}]
+"""
+    data = load_text(text, "partners.yaml", TODAY)
+    (november,) = (issue for issue in monthly_issues(data) if issue.month.key == "2026-11")
+    assert [p.id for p in november.tree_thanks] == ["anne"]
+    post = render_site(data, LAYOUT)["blog/posts/newsletter/2026-11.md"]
+    assert "thanks also to Anne Ortiz, whose earlier introductions led to these wins" in post
+
+
+def test_with_no_branch_the_partners_on_their_own_are_not_called_more() -> None:
+    text = "newsletter: {title: T, owner: O}\npartners:\n  - {id: a, name: A}\n  - {id: b, name: B}\n"
+    page = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["tree.md"]
+    assert "No branches yet" in page
+    assert "Two partners joined on their own and have not introduced another partner yet." in page

@@ -130,7 +130,18 @@ def test_valid_file_loads_with_types() -> None:
         ),
         (
             ("    name: Steve\n", "    name: Steve: x\n"),
-            "partners.yaml:8:16: partners[1]: YAML syntax error: mapping values are not allowed in this context",
+            "partners.yaml:8:16: partners[1]: YAML syntax error: mapping values are not allowed in this "
+            "context: a value holding ': ' must be put in quotes, and a key must line up with the keys beside it",
+        ),
+        (  # the parser stops at the end of the file: the quote that opened the value is the place
+            ("name: Anne", 'name: "Anne'),
+            "partners.yaml:6:11: partners[0].name: YAML syntax error: a quoted value starts here and is "
+            "never closed (found unexpected end of stream)",
+        ),
+        (
+            ("        stage: met\n", "        stage: [met\n"),
+            "partners.yaml:17:16: referrals[0].updates[0].stage: YAML syntax error: a [list] or {mapping} "
+            "on one line starts here and is never closed (did not find expected ',' or ']')",
         ),
         (
             ("    name: Steve\n", "\tname: Steve\n"),
@@ -197,6 +208,37 @@ def test_all_problems_are_reported_in_one_run() -> None:
     )
 
 
+def test_an_unknown_partner_is_named_in_a_record_that_fails_for_another_reason_too() -> None:
+    text = (
+        VALID.replace("    referred_by: anne\n", "    referred_by: ann\n    public: maybe\n")
+        .replace("partner: steve", "partner: stevee")
+        .replace("introduced: 2026-02-03", "introduced: 2026-02-30")
+    ) + "given:\n  - partner: bob\n    date: 2026-03-01\n"
+    assert problems(text) == [
+        "partners.yaml:9:18: partners[1].referred_by: no partner has the id 'ann'; did you mean 'anne'?",
+        "partners.yaml:10:13: partners[1].public: 'maybe' is not true or false",
+        "partners.yaml:13:14: referrals[0].partner: no partner has the id 'stevee'; did you mean 'steve'?",
+        "partners.yaml:15:17: referrals[0].introduced: '2026-02-30' is not a real calendar date",
+        "partners.yaml:20:5: given[0].to: required, but missing",
+        "partners.yaml:20:14: given[0].partner: no partner has the id 'bob'",
+    ]
+
+
+def test_a_repeated_id_is_named_when_one_of_the_records_fails_for_another_reason() -> None:
+    text = VALID.replace(
+        "  - id: steve\n    name: Steve\n", "  - id: anne\n    name: Steve\n    public: maybe\n"
+    )
+    text = text.replace("    referred_by: anne\n", "")
+    text += "  - id: r1\n    partner: anne\n    prospect: Jo\n    introduced: 2026-02-31\n"
+    text = text.replace("partner: steve", "partner: anne")
+    assert problems(text) == [
+        "partners.yaml:7:9: partners[1].id: duplicate partner id 'anne' (also partners[0])",
+        "partners.yaml:9:13: partners[1].public: 'maybe' is not true or false",
+        "partners.yaml:18:9: referrals[1].id: duplicate referral id 'r1' (also referrals[0])",
+        "partners.yaml:21:17: referrals[1].introduced: '2026-02-31' is not a real calendar date",
+    ]
+
+
 def test_problems_come_in_file_order() -> None:
     found = problems(VALID.replace("stage: met", "stage: mett").replace("title: T", "title: ''"))
     assert [line.split(":")[1] for line in found] == ["2", "17"]
@@ -208,6 +250,14 @@ def test_problems_come_in_file_order() -> None:
         ("", "partners.yaml:1:1: (file): the file is empty; it needs at least newsletter and partners"),
         (
             "# only a comment\n",
+            "partners.yaml:1:1: (file): the file is empty; it needs at least newsletter and partners",
+        ),
+        (
+            "---\n",
+            "partners.yaml:1:1: (file): the file is empty; it needs at least newsletter and partners",
+        ),
+        (
+            "---\n# only a start marker and a comment\n...\n",
             "partners.yaml:1:1: (file): the file is empty; it needs at least newsletter and partners",
         ),
         (

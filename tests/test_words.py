@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
+from email.message import EmailMessage
 
 import pytest
 
 from generator import words
+from generator.mail.run import compose_month
+from generator.models import PartnersFile
 from generator.render import SiteLayout, render_site
 from generator.validate import load_text
+from generator.views import Month
 
 DAY = dt.date(2026, 2, 3)
 
@@ -186,3 +192,109 @@ def test_a_message_opens_in_the_singular_for_one_introduction() -> None:
 def test_partners_who_sent_thanks_one_or_many() -> None:
     assert words.partners_who_sent(1) == "One partner sent us an introduction this month. Thank you!"
     assert words.partners_who_sent(3) == "Three partners sent us introductions this month. Thank you all."
+
+
+THANKS_DATA = """\
+newsletter:
+  title: T
+  owner: Olive
+partners:
+  - id: ann
+    name: Ann Able
+    public: true
+  - id: bob
+    name: Bob Baker
+referrals:
+  - id: r1
+    partner: ann
+    prospect: P One
+    introduced: 2026-05-04
+  - id: r2
+    partner: bob
+    prospect: P Two
+    introduced: 2026-06-04
+  - id: r3
+    partner: ann
+    prospect: P Three
+    introduced: 2026-07-04
+  - id: r4
+    partner: bob
+    prospect: P Four
+    introduced: 2026-07-05
+"""
+
+
+@pytest.mark.parametrize(
+    ("month", "expected"),
+    [
+        ("2026-05", "A warm thank-you to Ann Able for the introduction this month."),
+        ("2026-06", "A warm thank-you to the partner who sent us an introduction this month."),
+        (
+            "2026-07",
+            "A warm thank-you to Ann Able, and to one more partner who prefers to stay behind the "
+            "scenes, for the introductions this month.",
+        ),
+    ],
+)
+def test_an_issue_thanks_in_the_singular_and_without_a_stray_comma(month: str, expected: str) -> None:
+    data = load_text(THANKS_DATA, "partners.yaml", dt.date(2026, 11, 20))
+    files = render_site(data, SiteLayout(as_of=dt.date(2026, 11, 20), secret=b"words-test"))
+    assert expected in files[f"blog/posts/newsletter/{month}.md"]
+
+
+def test_the_feed_summary_thanks_in_the_singular() -> None:
+    assert (
+        words.thank_you_line(["Ann Able"], 0, 1)
+        == "A warm thank-you to Ann Able for the introduction this month."
+    )
+    assert (
+        words.thank_you_line([], 2, 3) == "A warm thank-you to two partners for the introductions this month."
+    )
+
+
+def test_a_partner_who_sent_nothing_yet_is_told_what_we_sent_without_a_reproach() -> None:
+    text = THANKS_DATA.split("referrals:")[0] + "given:\n  - {partner: bob, date: 2026-10-01, to: Gil}\n"
+    data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
+    layout = SiteLayout(as_of=dt.date(2026, 11, 20), secret=b"words-test")
+    page = render_site(data, layout)[layout.partner_page(data.partners[1])]
+    assert "<p>We sent you one referral.</p>" in page
+    assert "You sent us no introductions" not in page
+
+
+def mail_texts(data: PartnersFile, month: Month) -> dict[str, str]:
+    """The plain and HTML parts of the one message of ``month`` (one partner has an address)."""
+    layout = SiteLayout(as_of=dt.date(2026, 11, 20), secret=b"words-test")
+    environ = {"REFERRAL_MAIL_FROM": "Olive <olive@example.com>"}
+    (outgoing,) = compose_month(data, month, layout, "https://example.com/", environ)
+    message = email.message_from_bytes(outgoing.data, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    parts = {kind: message.get_body((kind,)) for kind in ("plain", "html")}
+    return {kind: part.get_content() for kind, part in parts.items() if part is not None}
+
+
+def test_a_partner_with_no_introduction_yet_is_not_told_there_is_no_news_on_them() -> None:
+    text = THANKS_DATA.replace("    name: Bob Baker\n", "    name: Bob Baker\n    email: bob@example.com\n")
+    data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
+    may = mail_texts(data, Month(2026, 5))  # Bob's first introduction is in June
+    assert len(may) == 2
+    for part in may.values():
+        assert "Thank you for being one of our referral partners." in part
+        assert "No news on your introductions" not in part
+    assert "Here is where the introduction you gave us stood" in mail_texts(data, Month(2026, 6))["plain"]
+
+
+def test_a_history_without_any_note_has_no_empty_note_column() -> None:
+    text = THANKS_DATA + (
+        "    updates:\n      - {date: 2026-07-10, stage: met}\n"  # r4: no note
+        "  - id: r5\n    partner: bob\n    prospect: P Five\n    introduced: 2026-07-06\n"
+        "    updates:\n      - {date: 2026-07-11, stage: met, note: See you soon.}\n"
+        "      - {date: 2026-07-12, stage: proposal}\n"
+    )
+    data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
+    layout = SiteLayout(as_of=dt.date(2026, 11, 20), secret=b"words-test")
+    page = render_site(data, layout)[layout.partner_page(data.partners[1])]
+    blocks = {
+        block.split("<a ")[0].rsplit(">", 1)[-1]: block for block in page.split('<div class="referral">')
+    }
+    assert "<th>News</th>" in blocks["P Four"] and "Note" not in blocks["P Four"]
+    assert blocks["P Five"].count("<th>Note</th>") == 1 and blocks["P Five"].count("<td></td>") == 1

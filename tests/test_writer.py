@@ -167,3 +167,19 @@ def test_a_new_file_is_not_written_through_a_link(tmp_path: Path) -> None:
     with pytest.raises(ForeignFileError):
         write_files(docs, {"p/page.md": PAGE}, manifest)
     assert not (tmp_path / "elsewhere.md").exists()
+
+
+def test_a_manifest_of_another_docs_folder_claims_nothing_in_this_one(tmp_path: Path) -> None:
+    # `generate --docs-dir other` (or a changed docs_dir) with the project's one manifest: the
+    # paths it lists were the generator's in content/, not in other/.
+    manifest = tmp_path / ".referral" / "manifest.json"
+    write_files(tmp_path / "content", {"index.md": PAGE, "p/old.md": PAGE}, manifest)
+    other = tmp_path / "other"
+    (other / "p").mkdir(parents=True)
+    (other / "index.md").write_text(HAND, encoding="utf-8")
+    (other / "p" / "old.md").write_text(HAND, encoding="utf-8")
+    with pytest.raises(ForeignFileError, match=r"other/index\.md"):
+        write_files(other, {"index.md": PAGE}, manifest)
+    (other / "index.md").unlink()
+    report = write_files(other, {"index.md": PAGE}, manifest)
+    assert report.removed == [] and (other / "p" / "old.md").read_text(encoding="utf-8") == HAND
