@@ -5,7 +5,8 @@ After a successful write, the record lists for each generated file the key it wa
 layout; for the others what they may show) and the size and digest of the bytes left on disk.
 The next run renders a file again only when its key changed or the file is no longer exactly
 those bytes (hand-edited, missing, replaced by a link); every other file is neither rendered nor
-written. So a note edit at 10,000 partners renders one page, not 10,081 files.
+written. Whether a file still holds those bytes is decided as the render stamp decides it: by its
+stat fields when they were recorded and still match, else by reading it (stamp.current_state). So a note edit at 10,000 partners renders one page, not 10,081 files.
 
 The record is a cache, never an authority: it is ignored (every page is rendered, as without
 it) when it is missing, unreadable, not signed with this site's secret, written by other
@@ -25,9 +26,9 @@ from pathlib import Path
 from . import stamp
 from .writer import folder_key
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: files' stat fields recorded; an older record means rendering everything once
 
-FileState = list[int | str]  # [size in bytes, sha256 of the bytes], as the stamp records files
+FileState = stamp.FileState
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class PageRecord:
     """Each recorded page's key and file state, as the last successful run left them."""
 
     pages: Mapping[str, tuple[bytes, FileState]] = field(default_factory=dict)
+    # Each kept page's state as checked in this run (its stat fields refreshed when it was read).
+    checked: dict[str, FileState] = field(default_factory=dict, compare=False)
 
     def keeper(self, docs_dir: Path) -> Callable[[str, bytes], bool]:
         """For render.render_pages: whether the page at a path, with this key, can be kept."""
@@ -43,16 +46,17 @@ class PageRecord:
     def can_keep(self, docs_dir: Path, path: str, key: bytes) -> bool:
         """Rendered from this key, and its file still holds exactly the bytes then written."""
         recorded = self.pages.get(path)
-        return recorded is not None and recorded[0] == key and _holds(docs_dir / path, recorded[1])
+        if recorded is None or recorded[0] != key:
+            return False
+        current = stamp.current_state(docs_dir / path, recorded[1])
+        if current is None:
+            return False
+        self.checked[path] = current
+        return True
 
     def states(self, paths: frozenset[str]) -> dict[str, FileState]:
-        """The file states of kept pages (checked on disk by :meth:`can_keep`)."""
-        return {path: self.pages[path][1] for path in paths}
-
-
-def _holds(path: Path, state: FileState) -> bool:
-    # Not through a link: what it points to can change without the link changing.
-    return not path.is_symlink() and stamp.file_holds(path, state)
+        """The file states of kept pages, as :meth:`can_keep` found them on disk."""
+        return {path: self.checked[path] for path in paths}
 
 
 def read_record(record_file: Path, secret: bytes, docs_dir: Path) -> PageRecord:
@@ -86,13 +90,11 @@ def _head(record_file: Path, docs_dir: Path) -> dict[str, object]:
 def _pages(raw: dict[object, object]) -> dict[str, tuple[bytes, FileState]]:
     pages: dict[str, tuple[bytes, FileState]] = {}
     for path, entry in raw.items():
-        if isinstance(path, str) and isinstance(entry, list) and len(entry) == 3:
-            key, size, digest = entry
-            if isinstance(key, str) and isinstance(size, int) and isinstance(digest, str):
-                try:
-                    pages[path] = (bytes.fromhex(key), [size, digest])
-                except ValueError:
-                    continue
+        if isinstance(path, str) and isinstance(entry, list) and entry and isinstance(entry[0], str):
+            try:
+                pages[path] = (bytes.fromhex(entry[0]), entry[1:])
+            except ValueError:
+                continue  # a state that is not well formed is caught by stamp.current_state
     return pages
 
 

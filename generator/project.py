@@ -154,7 +154,7 @@ def _record_run(
     project: Project, inputs: str, secret: SiteSecret, rendered: RenderedBytes, record: PageRecord
 ) -> None:
     """The stamp and the render memo's record of a run that has written its files."""
-    states = stamp.content_states(rendered.files) | record.states(rendered.kept)
+    states = stamp.written_states(project.docs_dir, rendered.files) | record.states(rendered.kept)
     if inputs:
         stamp.write_stamp(project.stamp_file, states, inputs)
     if secret.origin != "throwaway":  # its keys would match no later run: store nothing

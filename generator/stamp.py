@@ -7,14 +7,20 @@ docs folder. When the inputs match and every file is still as it was left, rende
 would write nothing, so it is skipped. The secret enters only through a keyed digest: the stamp
 never holds it, nor any data.
 
-Each file is recorded by its size and a digest of its bytes, not its modification time: a
-same-size hand edit that keeps the old mtime (cp -p, rsync -t, or an edit within the same
-filesystem timestamp tick as the run) must still be repaired. Reading the files back is far
-cheaper than rendering them.
+Each file is recorded by its size and a digest of its bytes, and, as git records files in its
+index ("racy git"), by its stat fields: modification and change times (ns) and inode. A file whose
+stat fields are all as recorded is taken as unchanged without being read. The change time cannot
+be set back by a user program (cp -p, rsync -t and os.utime restore the mtime but move the
+ctime), and a file replaced by another gets a new inode, so a same-size hand edit that keeps the
+old mtime is still caught. What stat cannot tell apart is an edit within the same timestamp tick
+as the moment its stat was taken: so stat fields are recorded only for a file last changed more
+than :data:`MARGIN_NS` before they were read, and any other file is read and digested as before
+(and its stat recorded once it has settled).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -23,14 +29,27 @@ import importlib.metadata
 import json
 import os
 import platform
+import stat as stat_mode
+import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeGuard
 
 from . import __version__
 from .writer import read_manifest
 
-STAMP_VERSION = 2
+STAMP_VERSION = 3  # 3: stat fields beside size and digest; an older stamp means one full run
 PACKAGE = Path(__file__).resolve().parent
+
+# A file's stat fields vouch for it only when its last change is this much older than the moment
+# they were read. Timestamps come from a coarse clock, truncated to the file system's granularity
+# (a kernel tick, a few ms, on ext4 or tmpfs; 1 s on ext3 or HFS+; 2 s on FAT; a network file
+# system stamps with the server's clock): an edit made just after the stat, within the same
+# granularity, can carry the very same times. Two seconds cover the coarsest of these and a
+# small clock skew; a file younger than that is read, as if it had no stat recorded.
+MARGIN_NS = 2_000_000_000
+
+FileState = list[int | str]  # [size, sha256 hex] and, once settled, [.., mtime_ns, ctime_ns, inode]
 
 
 @functools.cache  # the code does not change while a process runs
@@ -75,7 +94,12 @@ def inputs_digest(data: bytes, secret: bytes, as_of: dt.date, site_url: str) -> 
 
 
 def is_fresh(stamp_file: Path, manifest: Path, docs_dir: Path, inputs: str) -> bool:
-    """The last run had these inputs and its files are all still on disk as it left them."""
+    """The last run had these inputs and its files are all still on disk as it left them.
+
+    Like ``git status`` refreshing the index, a stamp whose files had to be read (not yet
+    settled, or touched without a change) is written again with their stat fields, so that the
+    next run can skip reading them.
+    """
     try:
         stamp = json.loads(stamp_file.read_text("utf-8"))
     except (OSError, ValueError):
@@ -83,35 +107,115 @@ def is_fresh(stamp_file: Path, manifest: Path, docs_dir: Path, inputs: str) -> b
     if not isinstance(stamp, dict) or stamp.get("version") != STAMP_VERSION or stamp.get("inputs") != inputs:
         return False
     recorded = stamp.get("files")
-    files = read_manifest(manifest)
-    return isinstance(recorded, dict) and sorted(recorded) == files and _unchanged(docs_dir, recorded)
+    if not isinstance(recorded, dict) or sorted(recorded) != read_manifest(manifest):
+        return False
+    now = _current_states(docs_dir, recorded)
+    if now is None:
+        return False
+    if now != recorded:
+        _refresh(stamp_file, now, inputs)
+    return True
 
 
-def content_state(content: bytes) -> list[int | str]:
+def _current_states(docs_dir: Path, recorded: dict[str, object]) -> dict[str, FileState] | None:
+    """Each recorded file's state now, or None as soon as one no longer holds what was recorded."""
+    states: dict[str, FileState] = {}
+    for relative, state in recorded.items():
+        current = current_state(docs_dir / relative, state)
+        if current is None:
+            return None
+        states[relative] = current
+    return states
+
+
+def _refresh(stamp_file: Path, states: Mapping[str, FileState], inputs: str) -> None:
+    # A cache: a read-only state folder only means reading the files again next time.
+    with contextlib.suppress(OSError):
+        write_stamp(stamp_file, states, inputs)
+
+
+def content_state(content: bytes) -> FileState:
     """Size in bytes and a digest of the content."""
     return [len(content), hashlib.sha256(content).hexdigest()]
 
 
-def content_states(files: Mapping[str, bytes]) -> dict[str, list[int | str]]:
-    """:func:`content_state` of each file."""
-    return {relative: content_state(content) for relative, content in files.items()}
+def written_states(docs_dir: Path, files: Mapping[str, bytes]) -> dict[str, FileState]:
+    """:func:`content_state` of each file a run has just written (or found holding those bytes),
+    with its stat fields when it is old enough to be settled (one ``lstat`` each, no read).
+
+    As git does when it checks files out, the stat is taken after the write: an edit in the
+    moment between the two would be recorded as ours, a window of microseconds per file."""
+    states: dict[str, FileState] = {}
+    for relative, content in files.items():
+        state = content_state(content)
+        try:
+            states[relative] = _settled(state, _clock_ns(), os.lstat(docs_dir / relative))
+        except OSError:
+            states[relative] = state
+    return states
+
+
+def current_state(path: Path, state: object) -> FileState | None:
+    """``state`` as it stands now when the file at ``path`` still holds the bytes it records,
+    else None. Read only when its stat fields do not vouch for it; never through a link, whose
+    target can change without the link changing."""
+    if not _well_formed(state):
+        return None
+    try:
+        before = _clock_ns()  # before the stat: any later edit is stamped after this
+        info = os.lstat(path)
+        if not stat_mode.S_ISREG(info.st_mode) or info.st_size != state[0]:
+            return None  # the size alone, without reading, settles most changes
+        if len(state) == 5 and state[2:] == _stat_fields(info):
+            return state
+        if content_state(read_back(path)) != state[:2]:
+            return None
+        return _settled(state, before, info)
+    except OSError:
+        return None
 
 
 def file_holds(path: Path, state: object) -> bool:
-    """The file at ``path`` has the size and digest ``state`` records."""
-    try:
-        if not isinstance(state, list) or os.stat(path).st_size != state[0]:
-            return False  # the size alone, without reading, settles most changes
-        return content_state(path.read_bytes()) == state
-    except OSError:
-        return False
+    """The file at ``path`` (not a link) has the size and digest ``state`` records."""
+    return current_state(path, state) is not None
 
 
-def _unchanged(docs_dir: Path, recorded: dict[str, list[int | str]]) -> bool:
-    return all(file_holds(docs_dir / relative, state) for relative, state in recorded.items())
+def read_back(path: Path) -> bytes:
+    """The one place a recorded file is read (tests count the calls)."""
+    return path.read_bytes()
 
 
-def write_stamp(stamp_file: Path, states: Mapping[str, list[int | str]], inputs: str) -> None:
+def _clock_ns() -> int:
+    return time.time_ns()
+
+
+def _stat_fields(info: os.stat_result) -> list[int | str]:
+    return [info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+def _settled(state: FileState, before: int, info: os.stat_result) -> FileState:
+    """``state`` (size and digest) with ``info``'s stat fields when they can vouch for it next time:
+    a regular file of that size, last changed more than the margin before ``before``, the clock
+    read just before ``info`` was taken."""
+    base = state[:2]
+    if not stat_mode.S_ISREG(info.st_mode) or info.st_size != base[0]:
+        return base
+    if info.st_ctime_ns >= before - MARGIN_NS:
+        return base  # racy: an edit right after this stat could keep every field
+    return [*base, *_stat_fields(info)]
+
+
+def _well_formed(state: object) -> TypeGuard[FileState]:
+    return (
+        isinstance(state, list)
+        and len(state) in (2, 5)
+        and isinstance(state[0], int)
+        and isinstance(state[1], str)
+        and all(isinstance(field, int) for field in state[2:])
+    )
+
+
+def write_stamp(stamp_file: Path, states: Mapping[str, FileState], inputs: str) -> None:
     """Record the inputs of a run that just finished, and the state of the files it left.
 
     ``states`` come from the bytes the run wrote or found already there, and from the pages it
