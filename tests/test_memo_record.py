@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import os
 import platform
 import shutil
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 import pytest
 from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, make_project
 from test_render_memo import EDITS, START
+from test_stamp import MARGIN_S, Reads
 
 from generator import memo_record, render, render_memo, stamp
 from generator import project as pipeline
@@ -269,3 +272,45 @@ def test_a_record_of_another_docs_folder_is_ignored(tmp_path: Path) -> None:
     assert pipeline.generate(elsewhere, AS_OF, ENVIRON).rendered is False
     elsewhere.data_file.write_text(EDITS[1][1](EDITS[0][1](START)), "utf-8")
     assert pipeline.generate(elsewhere, AS_OF, ENVIRON).report.kept == PAGES - 1
+
+
+# --- kept pages vouched for by their stat fields (stamp.current_state) -------------------------
+
+NOTE_EDIT = EDITS[0][1](START)
+SECOND_NOTE_EDIT = NOTE_EDIT.replace("thank you for coming along.", "thank you for coming along today.")
+
+
+def _settled_copy(root: Path, monkeypatch: pytest.MonkeyPatch) -> Copy:
+    """A first run, then a note edit once the files are older than the margin: that run reads the
+    kept pages and records their stat fields."""
+    monkeypatch.setattr(stamp, "MARGIN_NS", int(MARGIN_S * 1e9))
+    copy = Copy(root)
+    copy.generate(START)
+    time.sleep(2 * MARGIN_S)
+    assert copy.generate(NOTE_EDIT).report.kept == PAGES - 1
+    time.sleep(2 * MARGIN_S)
+    return copy
+
+
+def test_a_note_edit_reads_no_settled_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = _settled_copy(tmp_path / "site", monkeypatch)
+    reads = Reads(monkeypatch)
+    assert reads.during(lambda: copy.generate(SECOND_NOTE_EDIT).report.kept) == 0
+    reference = Copy(tmp_path / "reference")
+    reference.generate(SECOND_NOTE_EDIT)
+    assert copy.content() == reference.content()
+
+
+def test_a_kept_page_edited_with_its_mtime_restored_is_repaired(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = _settled_copy(tmp_path / "site", monkeypatch)
+    page = copy.partner_pages()[-1]
+    before = os.stat(page)
+    _same_size_edit(page)
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))  # as cp -p or rsync -t would
+    outcome = copy.generate(SECOND_NOTE_EDIT)
+    assert outcome.report.kept == PAGES - 2  # the edited partner's page and the damaged one
+    reference = Copy(tmp_path / "reference")
+    reference.generate(SECOND_NOTE_EDIT)
+    assert copy.content() == reference.content()

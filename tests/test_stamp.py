@@ -1,11 +1,14 @@
-"""A run whose inputs did not change renders nothing; a change to any input renders again."""
+"""A run whose inputs did not change renders nothing; a change to any input renders again; files
+whose stat fields vouch for them are not read (racy git: stamp.current_state)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
+import os
 import platform
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -141,3 +144,76 @@ def test_invalid_data_keeps_the_last_good_stamp(runs: Runs) -> None:
         runs.rendered()
     runs.project.data_file.write_text(fixture_text("small.yaml"), "utf-8")
     assert not runs.rendered()  # the last good run's files are still there, as it left them
+
+
+# --- the files' stat fields (racy git): read a file only when stat cannot vouch for it ---------
+
+
+class Reads:
+    """Calls of the stamp's one read helper, around the real function."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        read = stamp.read_back
+
+        def counted(path: Path) -> bytes:
+            self.count += 1
+            return read(path)
+
+        monkeypatch.setattr(stamp, "read_back", counted)
+
+    def during(self, action: Callable[[], object]) -> int:
+        before = self.count
+        action()
+        return self.count - before
+
+
+# A short margin, so that files settle in a test's time; far above a kernel tick (a few ms), so an
+# edit made after a stat is still stamped with another ctime.
+MARGIN_S = 0.05
+
+
+@pytest.fixture
+def settled(runs: Runs, monkeypatch: pytest.MonkeyPatch) -> Reads:
+    """A first run, then, once its files are older than the margin, a no-change run that reads
+    them and records their stat fields."""
+    monkeypatch.setattr(stamp, "MARGIN_NS", int(MARGIN_S * 1e9))
+    reads = Reads(monkeypatch)
+    assert runs.rendered()
+    time.sleep(2 * MARGIN_S)
+    assert reads.during(lambda: runs.rendered()) > 0  # read, then recorded as settled
+    time.sleep(2 * MARGIN_S)
+    return reads
+
+
+def test_a_settled_no_change_run_reads_no_file(runs: Runs, settled: Reads) -> None:
+    assert settled.during(lambda: runs.rendered()) == 0
+    assert not runs.rendered()
+
+
+def test_files_written_within_the_margin_are_read(runs: Runs, monkeypatch: pytest.MonkeyPatch) -> None:
+    reads = Reads(monkeypatch)
+    assert runs.rendered()
+    # Every file was written well within the real margin (2 s): their stat fields vouch for nothing.
+    assert reads.during(lambda: runs.rendered()) > 0
+    assert reads.during(lambda: runs.rendered()) > 0
+
+
+def test_a_same_size_edit_with_the_mtime_restored_is_repaired(runs: Runs, settled: Reads) -> None:
+    home = runs.project.docs_dir / "index.md"
+    content, before = home.read_bytes(), os.stat(home)
+    home.write_bytes(content[:-2] + (b"!!" if content[-2:] != b"!!" else b"??"))
+    os.utime(home, ns=(before.st_atime_ns, before.st_mtime_ns))  # as cp -p or rsync -t would
+    assert os.stat(home).st_size == before.st_size and os.stat(home).st_mtime_ns == before.st_mtime_ns
+    assert runs.rendered()
+    assert home.read_bytes() == content
+
+
+def test_a_file_replaced_by_an_identical_copy_is_read_and_kept(runs: Runs, settled: Reads) -> None:
+    home = runs.project.docs_dir / "index.md"
+    copy = home.with_name("index.md.copy")
+    shutil.copy2(home, copy)  # same bytes and mtime, another inode
+    os.replace(copy, home)
+    time.sleep(2 * MARGIN_S)
+    assert settled.during(lambda: runs.rendered()) == 1  # read, found equal: nothing to render
+    assert settled.during(lambda: runs.rendered()) == 0  # and its new stat fields recorded
