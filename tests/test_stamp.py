@@ -181,13 +181,13 @@ def settled(runs: Runs, monkeypatch: pytest.MonkeyPatch) -> Reads:
     reads = Reads(monkeypatch)
     assert runs.rendered()
     time.sleep(2 * MARGIN_S)
-    assert reads.during(lambda: runs.rendered()) > 0  # read, then recorded as settled
+    assert reads.during(runs.rendered) > 0  # read, then recorded as settled
     time.sleep(2 * MARGIN_S)
     return reads
 
 
 def test_a_settled_no_change_run_reads_no_file(runs: Runs, settled: Reads) -> None:
-    assert settled.during(lambda: runs.rendered()) == 0
+    assert settled.during(runs.rendered) == 0
     assert not runs.rendered()
 
 
@@ -195,8 +195,8 @@ def test_files_written_within_the_margin_are_read(runs: Runs, monkeypatch: pytes
     reads = Reads(monkeypatch)
     assert runs.rendered()
     # Every file was written well within the real margin (2 s): their stat fields vouch for nothing.
-    assert reads.during(lambda: runs.rendered()) > 0
-    assert reads.during(lambda: runs.rendered()) > 0
+    assert reads.during(runs.rendered) > 0
+    assert reads.during(runs.rendered) > 0
 
 
 def test_a_same_size_edit_with_the_mtime_restored_is_repaired(runs: Runs, settled: Reads) -> None:
@@ -215,5 +215,5 @@ def test_a_file_replaced_by_an_identical_copy_is_read_and_kept(runs: Runs, settl
     shutil.copy2(home, copy)  # same bytes and mtime, another inode
     os.replace(copy, home)
     time.sleep(2 * MARGIN_S)
-    assert settled.during(lambda: runs.rendered()) == 1  # read, found equal: nothing to render
-    assert settled.during(lambda: runs.rendered()) == 0  # and its new stat fields recorded
+    assert settled.during(runs.rendered) == 1  # read, found equal: nothing to render
+    assert settled.during(runs.rendered) == 0  # and its new stat fields recorded
