@@ -202,10 +202,18 @@ def measure(phase: str, root: Path, source: Path = REPO) -> Result:
 
 
 def one_run(
-    size: int, data_file: Path, workdir: Path, number: int, source: Path, build: bool = True
+    size: int,
+    data_file: Path,
+    workdir: Path,
+    number: int,
+    source: Path,
+    build: bool = True,
+    settle: float = 0.0,
 ) -> Result:
     """All four phases once (the build unless ``build`` is false), on fresh projects; the
-    no-change run must write nothing."""
+    no-change run must write nothing. With ``settle``, that many seconds after the first generate
+    one unmeasured no-change generate runs first (it records the files' stat fields once they are
+    older than the stamp's margin, so the measured one need not read them)."""
     generated = make_project(workdir / f"n{size}-run{number}-generate", data_file, source)
     built = make_project(workdir / f"n{size}-run{number}-build", data_file, source)
     try:
@@ -214,6 +222,7 @@ def one_run(
             "load_average": os.getloadavg()[0],
             "load": measure("load", generated, source),
             "first": measure("generate", generated, source),
+            "settled": _settled(generated, source, settle),
             "again": measure("generate", generated, source),
         }
         if build:
@@ -226,6 +235,14 @@ def one_run(
         f"N={size}: the no-change run wrote {again['written']} files: {again['written_sample']}"
     )
     return result
+
+
+def _settled(root: Path, source: Path, seconds: float) -> bool:
+    if seconds <= 0:
+        return False
+    time.sleep(seconds)
+    measure("generate", root, source)
+    return True
 
 
 def speed_probe() -> float:
@@ -389,7 +406,7 @@ def workspace(keep: bool) -> Iterator[Path]:
 
 
 def benchmark(
-    sizes: list[int], runs: int, keep: bool, source: Path = REPO, build: bool = True
+    sizes: list[int], runs: int, keep: bool, source: Path = REPO, build: bool = True, settle: float = 0.0
 ) -> list[Result]:
     summaries = []
     with workspace(keep) as workdir:
@@ -399,7 +416,7 @@ def benchmark(
             results = []
             for number in range(runs):
                 print(f"N={size:,}: run {number + 1}/{runs}", file=sys.stderr, flush=True)
-                results.append(one_run(size, data_file, workdir, number, source, build))
+                results.append(one_run(size, data_file, workdir, number, source, build, settle))
             summaries.append(summarize(size, yaml_bytes, results))
     return summaries
 
@@ -420,6 +437,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=REPO,
         help="take generator/, mkdocs.yml and overrides/ from this folder (e.g. an old commit)",
     )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=0.0,
+        help="wait this many seconds after the first generate, then run one unmeasured no-change"
+        " generate before the measured one (e.g. 3: the stamp's 2 s margin has passed)",
+    )
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     parser.add_argument("root", nargs="?", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -433,7 +457,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(size) for size in args.sizes.split(",")] if args.sizes else list(DEFAULT_SIZES)
     if args.large and LARGE_SIZE not in sizes:
         sizes.append(LARGE_SIZE)
-    summaries = benchmark(sizes, max(1, args.runs), args.keep, args.repo.resolve(), not args.no_build)
+    summaries = benchmark(
+        sizes, max(1, args.runs), args.keep, args.repo.resolve(), not args.no_build, args.settle
+    )
     info = machine()
     print(
         f"Referral newsletter benchmark: medians of {args.runs} run(s); {info['cpus']} CPUs ({info['cpu']}),"
