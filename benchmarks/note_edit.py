@@ -6,6 +6,9 @@ command again, measured in its own process (run.py's phases: load, render and wr
 ``generate``; the plugin's two hooks inside ``mkdocs build``). With ``--base`` the same is done
 with another checkout's code, in alternation (base, this, base, this, …), so both see the
 machine in the same state; the CPU probe and the load average are recorded before each run.
+With ``--settle S``, S seconds after the first run the note is edited once and the command run
+unmeasured, then the note edited again and the measured run made: the run after an earlier edit,
+when the record holds the files' stat fields (older than the stamp's 2 s margin).
 
     .venv/bin/python benchmarks/note_edit.py --partners 10000 --generate --base /tmp/old
     .venv/bin/python benchmarks/note_edit.py --partners 1000 --build --base /tmp/old --runs 3
@@ -20,6 +23,7 @@ import re
 import shutil
 import statistics
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +66,17 @@ def edit_one_note(data_file: Path) -> None:
     data_file.write_text(text[: match.start(2)] + edited + text[match.end(2) :], "utf-8")
 
 
-def one_run(command: str, data_file: Path, root: Path, source: Path) -> dict[str, Any]:
-    """A first run, the edit, the measured run; ``root`` is removed afterwards."""
+def one_run(command: str, data_file: Path, root: Path, source: Path, settle: float = 0.0) -> dict[str, Any]:
+    """A first run, (with ``settle``, a pause, an edit and an unmeasured run,) the edit, the measured
+    run; ``root`` is removed afterwards."""
     phase = "generate" if command == "generate" else "build"
     bench.make_project(root, data_file, source)
     try:
         first = bench.measure(phase, root, source)
+        if settle > 0:
+            time.sleep(settle)
+            edit_one_note(root / "partners.yaml")
+            bench.measure(phase, root, source)
         edit_one_note(root / "partners.yaml")
         state = {"probe_us": bench.speed_probe(), "load_average": os.getloadavg()[0]}
         result = bench.measure(phase, root, source)
@@ -116,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", type=Path, default=bench.REPO, help="this checkout (default: this one)")
     parser.add_argument("--base", type=Path, help="another checkout, run in alternation with --repo")
     parser.add_argument("--json", type=Path, help="also write every figure of every run here")
+    parser.add_argument(
+        "--settle", type=float, default=0.0, help="seconds before an unmeasured first edit (see above)"
+    )
     args = parser.parse_args(argv)
     sources = {"base": args.base.resolve()} if args.base else {}
     sources["this"] = args.repo.resolve()
@@ -127,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             for label, source in sources.items():
                 print(f"N={args.partners:,} {args.command}: {label}, run {number + 1}", file=sys.stderr)
                 root = workdir / f"{label}-{number}"
-                results[label].append(one_run(args.command, data_file, root, source))
+                results[label].append(one_run(args.command, data_file, root, source, args.settle))
     print(f"One note edited, then {args.command} again at {args.partners:,} partners:")
     print(report(args.command, results))
     if args.json:
