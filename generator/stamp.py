@@ -49,6 +49,7 @@ PACKAGE = Path(__file__).resolve().parent
 # small clock skew; a file younger than that is read, as if it had no stat recorded.
 MARGIN_NS = 2_000_000_000
 
+StrPath = str | os.PathLike[str]
 FileState = list[int | str]  # [size, sha256 hex] and, once settled, [.., mtime_ns, ctime_ns, inode]
 
 
@@ -120,8 +121,9 @@ def is_fresh(stamp_file: Path, manifest: Path, docs_dir: Path, inputs: str) -> b
 def _current_states(docs_dir: Path, recorded: dict[str, object]) -> dict[str, FileState] | None:
     """Each recorded file's state now, or None as soon as one no longer holds what was recorded."""
     states: dict[str, FileState] = {}
+    folder = os.fspath(docs_dir)  # joined as strings: a Path per file was a third of the check
     for relative, state in recorded.items():
-        current = current_state(docs_dir / relative, state)
+        current = current_state(os.path.join(folder, relative), state)
         if current is None:
             return None
         states[relative] = current
@@ -155,7 +157,7 @@ def written_states(docs_dir: Path, files: Mapping[str, bytes]) -> dict[str, File
     return states
 
 
-def current_state(path: Path, state: object) -> FileState | None:
+def current_state(path: StrPath, state: object) -> FileState | None:
     """``state`` as it stands now when the file at ``path`` still holds the bytes it records,
     else None. Read only when its stat fields do not vouch for it; never through a link, whose
     target can change without the link changing."""
@@ -175,14 +177,15 @@ def current_state(path: Path, state: object) -> FileState | None:
         return None
 
 
-def file_holds(path: Path, state: object) -> bool:
+def file_holds(path: StrPath, state: object) -> bool:
     """The file at ``path`` (not a link) has the size and digest ``state`` records."""
     return current_state(path, state) is not None
 
 
-def read_back(path: Path) -> bytes:
+def read_back(path: StrPath) -> bytes:
     """The one place a recorded file is read (tests count the calls)."""
-    return path.read_bytes()
+    with open(path, "rb") as stream:
+        return stream.read()
 
 
 def _clock_ns() -> int:

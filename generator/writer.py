@@ -187,8 +187,10 @@ def _has_mark(path: Path) -> bool:
 
 
 def _is_safe_relative(path: str) -> bool:
-    parts = Path(path).parts
-    return bool(parts) and not Path(path).is_absolute() and ".." not in parts
+    # On the string, as pathlib would split it: a no-change run checks every listed path (twice),
+    # and two Path objects per path cost 0.1 s at 10,000 partners, a third of such a run.
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    return bool(parts) and not path.startswith("/") and ".." not in parts
 
 
 def _as_bytes(content: str | bytes) -> bytes:

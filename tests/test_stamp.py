@@ -10,14 +10,14 @@ import platform
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
 from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, fixture_text, make_project
 
 from generator import project as pipeline
-from generator import stamp
+from generator import stamp, writer
 from generator.problems import InvalidData
 
 AS_OF = pipeline.today({"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
@@ -156,7 +156,7 @@ class Reads:
         self.count = 0
         read = stamp.read_back
 
-        def counted(path: Path) -> bytes:
+        def counted(path: stamp.StrPath) -> bytes:
             self.count += 1
             return read(path)
 
@@ -217,3 +217,16 @@ def test_a_file_replaced_by_an_identical_copy_is_read_and_kept(runs: Runs, settl
     time.sleep(2 * MARGIN_S)
     assert settled.during(runs.rendered) == 1  # read, found equal: nothing to render
     assert settled.during(runs.rendered) == 0  # and its new stat fields recorded
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["index.md", "p/abc.md", "a//b.md", "./a.md", "a/./b", "", ".", "./", "/etc/passwd", "../x", "a/../b",
+     "a/..", "..", "a/b/", "...", "a/...b"],
+)  # fmt: skip
+def test_manifest_paths_are_vetted_as_pathlib_would(path: str) -> None:
+    """The manifest's paths are checked on the string (writer._is_safe_relative, fast enough for
+    a no-change run), with pathlib's answer: relative, not empty, never climbing out."""
+    parts = PurePosixPath(path).parts
+    expected = bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts
+    assert writer._is_safe_relative(path) == expected
