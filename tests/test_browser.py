@@ -256,6 +256,41 @@ def test_partner_page_shows_each_referral_its_progress_and_timeline(tab: Tab) ->
     tab.assert_clean()
 
 
+# Words the reader takes as one, cut across two lines: each piece of ``text`` between
+# separators, drawn on more than one line (its characters' boxes on different lines).
+SPLIT_ACROSS_LINES = """([selector, separator]) => {
+    const split = [];
+    for (const element of document.querySelectorAll(selector)) {
+        const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        const chars = [];  // [text node, offset] of each character of element.textContent
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (let i = 0; i < node.data.length; i++) chars.push([node, i]);
+        }
+        const text = element.textContent;
+        let start = 0;
+        for (const piece of text.split(separator)) {
+            const from = start + piece.length - piece.trimStart().length;
+            const to = start + piece.trimEnd().length;
+            start += piece.length + separator.length;
+            if (to <= from) continue;
+            const range = document.createRange();
+            range.setStart(...chars[from]);
+            range.setEnd(chars[to - 1][0], chars[to - 1][1] + 1);
+            const middles = [...range.getClientRects()].filter(r => r.width > 0).map(r => (r.top + r.bottom) / 2);
+            const height = parseFloat(getComputedStyle(element).fontSize);
+            if (Math.max(...middles) - Math.min(...middles) > height / 2) split.push(text.slice(from, to));
+        }
+    }
+    return split;
+}"""
+
+
+def test_progress_steps_stay_whole_on_a_line(tab: Tab) -> None:
+    """A step such as "○ Proposal made" never ends one line with "○" and starts the next with its words."""
+    tab.open(partner_path(PARTNER["id"]))
+    assert tab.page.evaluate(SPLIT_ACROSS_LINES, [".referral-progress", "→"]) == []
+
+
 def _check_referral(block: Locator, referral: dict[str, Any]) -> None:
     updates = referral.get("updates", [])
     stage = updates[-1]["stage"] if updates else "introduced"
