@@ -365,6 +365,14 @@ def test_follow_link_on_the_home_page_explains_the_feed_and_leads_to_it(tab: Tab
     tab.assert_clean()
 
 
+def test_feed_address_is_shown_whole(tab: Tab) -> None:
+    """The address to copy by hand wraps on a phone instead of running out of its box unseen."""
+    tab.open("follow/")
+    code = tab.page.locator("article code", has_text="feed_rss_created.xml")
+    expect(code).to_be_visible()
+    assert code.evaluate("code => code.scrollWidth <= code.clientWidth"), "part of the address is hidden"
+
+
 # ---------------------------------------------------------------- accessibility
 
 
