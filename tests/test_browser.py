@@ -373,6 +373,26 @@ def test_feed_address_is_shown_whole(tab: Tab) -> None:
     assert code.evaluate("code => code.scrollWidth <= code.clientWidth"), "part of the address is hidden"
 
 
+# Contact links cut in two ("mark@rodgers-" | "hd.example.com", "+1" | "262 555 0142") or
+# parted from their icon, on a line that had room for them whole.
+CONTACT_LINKS_CUT = """() => [...document.querySelectorAll('.owner-contact a')].filter(link => {
+    const lines = new Set([...link.getClientRects()].map(r => Math.round(r.top)));
+    const icon = link.previousElementSibling.getBoundingClientRect();
+    const first = link.getClientRects()[0];
+    return lines.size > 1 || Math.abs(icon.top + icon.bottom - first.top - first.bottom) / 2 > first.height / 2;
+}).map(link => link.textContent)"""
+
+
+@pytest.mark.parametrize("where", ["home", "partner"])
+def test_contact_links_stay_whole_beside_their_icon(tab: Tab, a11y_pages: dict[str, str], where: str) -> None:
+    tab.open(a11y_pages[where])
+    links = tab.page.locator(".owner-contact a")
+    expect(links).to_have_count(2)
+    assert tab.page.evaluate(CONTACT_LINKS_CUT) == []
+    underlined = links.evaluate_all("links => links.map(a => getComputedStyle(a).textDecorationLine)")
+    assert underlined == ["underline", "underline"], "links in a sentence are told by more than colour"
+
+
 # ---------------------------------------------------------------- accessibility
 
 
