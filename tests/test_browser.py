@@ -393,6 +393,18 @@ def test_contact_links_stay_whole_beside_their_icon(tab: Tab, a11y_pages: dict[s
     assert underlined == ["underline", "underline"], "links in a sentence are told by more than colour"
 
 
+def test_not_found_page_explains_and_leads_home(tab: Tab) -> None:
+    """A stale link (a private address that changed) ends on a page that says why and leads on."""
+    tab.open("404.html")  # http.server answers a missing path with its own page, not the site's
+    page = tab.page
+    expect(page.locator("article h1")).to_have_text("Page not found")
+    expect(page.locator("article p").first).to_contain_text("address may have changed")
+    page.locator("article").get_by_role("link", name="Go to the home page").click()
+    page.wait_for_url(tab.site_url)
+    expect(page.locator("article h1")).to_contain_text(DEMO["newsletter"]["title"])
+    tab.assert_clean()
+
+
 # ---------------------------------------------------------------- accessibility
 
 
@@ -410,10 +422,12 @@ def a11y_pages(served: tuple[Path, str], site_url: str) -> dict[str, str]:
         "tree": "tree/",
         "insights": f"p/{insights}/",
         "follow": "follow/",
+        "newsletter": "blog/",
+        "404": "404.html",
     }
 
 
-PAGE_KINDS = ["home", "post", "partner", "tree", "insights", "follow"]
+PAGE_KINDS = ["home", "post", "partner", "tree", "insights", "follow", "newsletter", "404"]
 
 # What a phone reader would see go wrong: the page sliding sideways, a drawing's words cut off,
 # a table whose last columns are hidden with nothing to say there is more.
