@@ -10,6 +10,7 @@ refreshed in ``docs-images/`` too, like golden files behind an explicit flag.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -24,7 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from conftest import REPO, TEST_SECRET, make_project
+from conftest import REPO, TEST_SECRET, SiteProject, make_project
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
 from generator.addresses import private_token
@@ -57,6 +58,7 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, 
 TIMEOUT_MS = 60_000  # a loaded two-core CI machine can take seconds per navigation
 expect.set_options(timeout=TIMEOUT_MS)
 DEMO = yaml.safe_load((REPO / "partners.yaml").read_text(encoding="utf-8"))
+STRESS = REPO / "tests" / "fixtures" / "visual-stress.yaml"
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
@@ -81,10 +83,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """A loopback server on a free port for a folder the site is built into next."""
-    root = tmp_path_factory.mktemp("demo")
+@contextlib.contextmanager
+def _serving(root: Path) -> Iterator[tuple[Path, str]]:
+    """A loopback server on a free port for ``root``/site, which the site is built into next."""
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root / "site"))
     )
@@ -97,21 +98,43 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
 
 
 @pytest.fixture(scope="module")
-def site_url(served: tuple[Path, str]) -> str:
-    """The demo built as if published at the loopback address, so its own absolute links stay local."""
-    root, url = served
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    with _serving(tmp_path_factory.mktemp("demo")) as root_and_url:
+        yield root_and_url
+
+
+def _published_at(root: Path, url: str, data: Path) -> SiteProject:
+    """A project for ``data`` whose site_url is ``url``, so the site's own absolute links stay local."""
     project = make_project(root)
     config = project.root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     published = re.search(r"^site_url:\s*(\S+)", text, re.MULTILINE)
     assert published is not None
     config.write_text(text.replace(published.group(1), url), encoding="utf-8")
-    shutil.copy(REPO / "partners.yaml", project.root / "partners.yaml")
+    shutil.copy(data, project.root / "partners.yaml")
+    return project
+
+
+@pytest.fixture(scope="module")
+def site_url(served: tuple[Path, str]) -> str:
+    """The demo built as if published at the loopback address."""
+    root, url = served
+    project = _published_at(root, url, REPO / "partners.yaml")
     for post in (REPO / "content" / "blog" / "posts").glob("*.md"):  # hand-written posts
         shutil.copy(post, project.content / "blog" / "posts" / post.name)
     result = project.mkdocs_build("--strict")
     assert result.returncode == 0, result.stdout + result.stderr
     return url
+
+
+@pytest.fixture(scope="module")
+def stress_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """tests/fixtures/visual-stress.yaml built and served: what the demo's tidy names never show."""
+    with _serving(tmp_path_factory.mktemp("stress")) as (root, url):
+        project = _published_at(root, url, STRESS)
+        result = project.mkdocs_build("--strict")
+        assert result.returncode == 0, result.stdout + result.stderr
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -213,6 +236,11 @@ def _tab(context: BrowserContext, site_url: str, viewport: str) -> Iterator[Tab]
 @pytest.fixture(params=list(VIEWPORTS))
 def tab(request: pytest.FixtureRequest, contexts: dict[str, BrowserContext], site_url: str) -> Iterator[Tab]:
     yield from _tab(contexts[request.param], site_url, request.param)
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def stress_tab(request: pytest.FixtureRequest, contexts: dict[str, BrowserContext], stress_url: str) -> Iterator[Tab]:
+    yield from _tab(contexts[request.param], stress_url, request.param)
 
 
 @pytest.fixture
@@ -403,6 +431,25 @@ def test_not_found_page_explains_and_leads_home(tab: Tab) -> None:
     page.wait_for_url(tab.site_url)
     expect(page.locator("article h1")).to_contain_text(DEMO["newsletter"]["title"])
     tab.assert_clean()
+
+
+# A tree label cut short ends in "…"; in a right-to-left name that end is on the left.
+# [label, whether the "…" is drawn left of the name's first letter] for each right-to-left label.
+RTL_TREE_LABELS = """() => [...document.querySelectorAll('svg.referral-tree text')]
+    .filter(text => /[\\u0590-\\u08ff]/.test(text.textContent))
+    .map(text => {
+        const first = text.getExtentOfChar(0), last = text.getExtentOfChar(text.getNumberOfChars() - 1);
+        return [text.textContent, last.x + last.width / 2 < first.x + first.width / 2];
+    })"""
+
+
+def test_right_to_left_names_in_the_tree_are_cut_at_their_end(stress_tab: Tab) -> None:
+    stress_tab.open("tree/")
+    labels = stress_tab.page.evaluate(RTL_TREE_LABELS)
+    cut = [label for label in labels if label[0].endswith("…")]
+    assert cut, "the fixture has a right-to-left name too long for its box"
+    assert all(left for _, left in cut), cut
+    stress_tab.assert_clean()
 
 
 # ---------------------------------------------------------------- accessibility
