@@ -239,7 +239,9 @@ def tab(request: pytest.FixtureRequest, contexts: dict[str, BrowserContext], sit
 
 
 @pytest.fixture(params=list(VIEWPORTS))
-def stress_tab(request: pytest.FixtureRequest, contexts: dict[str, BrowserContext], stress_url: str) -> Iterator[Tab]:
+def stress_tab(
+    request: pytest.FixtureRequest, contexts: dict[str, BrowserContext], stress_url: str
+) -> Iterator[Tab]:
     yield from _tab(contexts[request.param], stress_url, request.param)
 
 
