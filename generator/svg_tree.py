@@ -43,7 +43,11 @@ def tree_svg(nodes: Sequence[Node], title: str) -> str:
 
 
 def _layout(nodes: Sequence[Node]) -> tuple[list[int], list[float]]:
-    """Leaves take the next free column; a parent sits above the middle of its children."""
+    """Leaves take the next free column; a parent sits above its first child.
+
+    Not above the middle of its children: a drawing wider than a phone shows its left part
+    first, and that is where the founder of each family, and the reader's own box, then are.
+    """
     children: list[list[int]] = [[] for _ in nodes]
     depth = [0] * len(nodes)
     for index, node in enumerate(nodes):
@@ -58,7 +62,7 @@ def _layout(nodes: Sequence[Node]) -> tuple[list[int], list[float]]:
             next_column += 1
     for index in reversed(range(len(nodes))):  # children come after parents: go backwards
         if children[index]:
-            x[index] = (x[children[index][0]] + x[children[index][-1]]) / 2
+            x[index] = x[children[index][0]]
     return depth, x
 
 

@@ -435,6 +435,27 @@ def test_not_found_page_explains_and_leads_home(tab: Tab) -> None:
     tab.assert_clean()
 
 
+# The box a reader looks for first (their own on their page, the first family's founder on the
+# tree page), whole inside the drawing as it first shows, before any sideways scrolling.
+FIRST_BOX_SHOWN = """selector => {
+    const box = document.querySelector(selector).getBoundingClientRect();
+    const figure = document.querySelector('.referral-tree-figure').getBoundingClientRect();
+    return box.left >= figure.left && box.right <= figure.right;
+}"""
+
+
+@pytest.mark.parametrize(
+    ("where", "box"),
+    [("partner", ".referral-tree rect[stroke-width='3']"), ("tree", ".referral-tree rect")],
+)
+def test_wide_tree_first_shows_the_box_that_matters(stress_tab: Tab, where: str, box: str) -> None:
+    stress_tab.open(partner_path("anne") if where == "partner" else "tree/")
+    figure = stress_tab.page.locator(".referral-tree-figure")
+    if stress_tab.viewport == "phone":  # wider than the screen: the case this is about
+        assert figure.evaluate("figure => figure.scrollWidth > figure.clientWidth")
+    assert stress_tab.page.evaluate(FIRST_BOX_SHOWN, box)
+
+
 # A tree label cut short ends in "…"; in a right-to-left name that end is on the left.
 # [label, whether the "…" is drawn left of the name's first letter] for each right-to-left label.
 RTL_TREE_LABELS = """() => [...document.querySelectorAll('svg.referral-tree text')]
