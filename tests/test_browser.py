@@ -423,6 +423,26 @@ def test_contact_links_stay_whole_beside_their_icon(tab: Tab, a11y_pages: dict[s
     assert underlined == ["underline", "underline"], "links in a sentence are told by more than colour"
 
 
+def test_contact_separator_ends_a_line_rather_than_starting_one(stress_tab: Tab) -> None:
+    """With an email address as long as a phone's line, the "·" after it stays on its line."""
+    stress_tab.open("")
+    apart = stress_tab.page.evaluate(
+        """() => {
+            const line = document.querySelector('.owner-contact');
+            const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+            let text = walker.nextNode();
+            while (!text.data.includes('·')) text = walker.nextNode();
+            const range = document.createRange();
+            range.setStart(text, text.data.indexOf('·'));
+            range.setEnd(text, text.data.indexOf('·') + 1);
+            const email = [...line.querySelector('a[href^="mailto:"]').getClientRects()].pop();
+            return Math.abs(range.getBoundingClientRect().bottom - email.bottom);
+        }"""
+    )
+    assert apart < 5, "the separator starts a line of its own"
+    stress_tab.assert_clean()
+
+
 def test_not_found_page_explains_and_leads_home(tab: Tab) -> None:
     """A stale link (a private address that changed) ends on a page that says why and leads on."""
     tab.open("404.html")  # http.server answers a missing path with its own page, not the site's
