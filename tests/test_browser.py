@@ -584,6 +584,32 @@ def test_no_serious_accessibility_violations(scheme_tab: Tab, a11y_pages: dict[s
     scheme_tab.assert_clean()
 
 
+# Each coloured shape of the insights charts against the page behind it, in the scheme shown:
+# [its fill, its contrast ratio] (WCAG's 3:1 for parts of a graphic).
+CHART_CONTRAST = """() => {
+    const rgb = colour => colour.match(/[\\d.]+/g).map(Number);
+    const luminance = ([r, g, b]) => [r, g, b].map(c => c / 255)
+        .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)
+        .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+    const page = rgb(getComputedStyle(document.body).backgroundColor);
+    const shapes = [...document.querySelectorAll('.chart-figure rect')].filter(r => r.getBBox().width * r.getBBox().height > 0);
+    return shapes.map(shape => {
+        const style = getComputedStyle(shape);
+        const alpha = parseFloat(style.fillOpacity);
+        const shown = rgb(style.fill).slice(0, 3).map((c, i) => c * alpha + page[i] * (1 - alpha));
+        const [light, dark] = [luminance(shown), luminance(page)].sort((a, b) => b - a);
+        return [style.fill, Math.round((light + 0.05) / (dark + 0.05) * 100) / 100];
+    });
+}"""
+
+
+def test_chart_colours_stand_out_in_both_schemes(scheme_tab: Tab, a11y_pages: dict[str, str]) -> None:
+    scheme_tab.open(a11y_pages["insights"])
+    shapes = scheme_tab.page.evaluate(CHART_CONTRAST)
+    assert len({fill for fill, _ in shapes}) == 4, "the bars, and won, lost and open"
+    assert sorted({(fill, ratio) for fill, ratio in shapes if ratio < 3}) == []
+
+
 # ---------------------------------------------------------------- print
 
 
