@@ -373,6 +373,14 @@ def test_newsletter_index_lists_posts_and_opens_one(tab: Tab) -> None:
     tab.assert_clean()
 
 
+def test_newsletter_dates_read_like_the_rest_of_the_site(tab: Tab) -> None:
+    """Issues are dated "30 November 2026", as every sentence of the site is, not "November 30, 2026"."""
+    tab.open("blog/")
+    dates = tab.page.locator("article.md-post .md-meta time, .md-post__meta time").all_inner_texts()
+    assert dates, "the listing dates its issues"
+    assert [date for date in dates if not re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", date.strip())] == []
+
+
 def test_follow_link_on_the_home_page_explains_the_feed_and_leads_to_it(tab: Tab) -> None:
     tab.open("")
     page = tab.page
