@@ -321,6 +321,20 @@ def test_progress_steps_stay_whole_on_a_line(tab: Tab) -> None:
     assert tab.page.evaluate(SPLIT_ACROSS_LINES, [".referral-progress", "→"]) == []
 
 
+def test_lines_led_by_an_icon_have_no_bullet_as_well(tab: Tab) -> None:
+    """A bullet before "🎁 31 March 2026: …" would give the line two markers: the icon is its marker."""
+    tab.open(partner_path(PARTNER["id"]))
+    markers = tab.page.evaluate(
+        """() => [...document.querySelectorAll('article li')]
+            .filter(li => getComputedStyle(li).display === 'list-item')  // cards show no marker
+            .filter(li => (li.firstElementChild?.matches('.twemoji') && !li.firstChild.data?.trim())
+                || li.firstElementChild?.matches('p') && li.firstElementChild.firstElementChild?.matches('.twemoji'))
+            .map(li => getComputedStyle(li).listStyleType)"""
+    )
+    assert len(markers) >= 4, "introduced, last news, business given back, events"
+    assert set(markers) == {"none"}
+
+
 def _check_referral(block: Locator, referral: dict[str, Any]) -> None:
     updates = referral.get("updates", [])
     stage = updates[-1]["stage"] if updates else "introduced"
