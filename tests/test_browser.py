@@ -321,6 +321,18 @@ def test_progress_steps_stay_whole_on_a_line(tab: Tab) -> None:
     assert tab.page.evaluate(SPLIT_ACROSS_LINES, [".referral-progress", "→"]) == []
 
 
+def test_update_tables_line_up_from_one_referral_to_the_next(desktop_tab: Tab) -> None:
+    """Each referral's history table starts its columns where the one above does, as one ledger."""
+    desktop_tab.open(partner_path(PARTNER["id"]))
+    edges = desktop_tab.page.evaluate(
+        """() => [...document.querySelectorAll('.referral table')].map(table =>
+            [...table.querySelectorAll('thead th')].slice(0, 2).map(th => Math.round(th.getBoundingClientRect().right))
+                .concat(Math.round(table.getBoundingClientRect().right)))"""
+    )
+    assert len(edges) >= 2
+    assert len({tuple(edge) for edge in edges}) == 1, edges
+
+
 def test_lines_led_by_an_icon_have_no_bullet_as_well(tab: Tab) -> None:
     """A bullet before "🎁 31 March 2026: …" would give the line two markers: the icon is its marker."""
     tab.open(partner_path(PARTNER["id"]))
