@@ -321,6 +321,36 @@ def test_progress_steps_stay_whole_on_a_line(tab: Tab) -> None:
     assert tab.page.evaluate(SPLIT_ACROSS_LINES, [".referral-progress", "→"]) == []
 
 
+# Dates ("11 April 2023") and ages ("(2 months ago)") drawn across two lines, in the elements
+# ``selector`` names: each match of the pattern in an element's text, its characters' line boxes.
+DATES_SPLIT = """selector => {
+    const pattern = /\\d{1,2} [A-Z][a-z]+ \\d{4}|\\([^()]* ago\\)/g;
+    const split = [];
+    for (const element of document.querySelectorAll(selector)) {
+        const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        const chars = [];
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (let i = 0; i < node.data.length; i++) chars.push([node, i]);
+        }
+        for (const match of element.textContent.matchAll(pattern)) {
+            const range = document.createRange();
+            range.setStart(...chars[match.index]);
+            const last = chars[match.index + match[0].length - 1];
+            range.setEnd(last[0], last[1] + 1);
+            const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom)));
+            if (tops.size > 1) split.push(match[0]);
+        }
+    }
+    return split;
+}"""
+
+
+def test_dates_on_a_partner_page_stay_on_one_line(tab: Tab) -> None:
+    """A subtitle ending "since 11" with "April 2023" on the next line reads as two things."""
+    tab.open(partner_path(PARTNER["id"]))
+    assert tab.page.evaluate(DATES_SPLIT, ".partner-subtitle, .referral li, article > ul > li") == []
+
+
 def test_update_tables_line_up_from_one_referral_to_the_next(desktop_tab: Tab) -> None:
     """Each referral's history table starts its columns where the one above does, as one ledger."""
     desktop_tab.open(partner_path(PARTNER["id"]))
