@@ -11,7 +11,7 @@ from pathlib import Path
 from . import engines, guard, source, validate
 from . import project as pipeline
 from .due import due_referrals
-from .links import page_url, partner_links, site_public_text, site_url_from
+from .links import page_url, partner_links, site_public_text, site_url_from, web_address
 from .mail import run as mail_run
 from .mail.send import parse_rate
 from .problems import InvalidData
@@ -30,9 +30,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InvalidData as error:
         print(error.report, file=sys.stdout)
         return 1
+    except BrokenPipeError:
+        return _reader_went_away()
     except (engines.EngineError, ForeignFileError, MissingSecret, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+
+
+def _reader_went_away() -> int:
+    """`check | head` closed the pipe: stop quietly, as other command-line tools do, and keep
+    Python from complaining again when it flushes stdout at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -170,7 +180,11 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _links(args: argparse.Namespace) -> int:
     project = pipeline.Project.at(Path.cwd(), args.data)
-    site_url = args.site_url or site_url_from(Path.cwd() / "mkdocs.yml")
+    site_url = (
+        web_address(args.site_url, "--site-url")
+        if args.site_url
+        else site_url_from(Path.cwd() / "mkdocs.yml")
+    )
     as_of = pipeline.today()
     data = pipeline.load(project, as_of)
     secret = resolve_secret(os.environ, project.secret_file)

@@ -20,13 +20,14 @@ from pydantic import BaseModel
 
 from . import leak_scan
 from .audience import TextValue, text_values
+from .leak_delta import Checked
 from .leak_match import Matcher
-from .leak_scan import Confidential, Leak, decoded_text, matcher_for, scan_site, scan_texts, site_files
+from .leak_scan import Confidential, Leak, Places, decoded_text, matcher_for, scan_site, site_files
 from .leak_text import fold, plain
 from .models import ID_PATTERN, Partner, PartnersFile
 from .project import collector_paused
 from .render import SiteLayout
-from .scan_memory import ScanMemory, values_digest
+from .scan_memory import ScanMemory
 from .words import FIXED_PHRASES
 
 _BARE_WORD = re.compile(r"[a-z]+")
@@ -92,13 +93,7 @@ def guard_changed(
     the leaks, and how many files were read (the others are known to ``memory``, scan_memory)."""
     with collector_paused():
         values, matcher = _checked_values(data, layout, public_text)
-        plan = memory.plan(site_dir, verbatim_from, values_digest(values))
-        leaks = scan_texts(plan.texts, values, matcher)
-        if leaks:
-            memory.forget()
-        else:
-            memory.remember(plan)
-        return leaks, plan.read
+        return memory.scan(site_dir, verbatim_from, Checked(matcher, Places.of(values)))
 
 
 def _checked_values(
@@ -108,8 +103,7 @@ def _checked_values(
     (built once: it is most of the cost of listing the values; it also knows the public ones)."""
     sorted_texts = _sort_by_audience(data, layout)
     candidates = [item for item in sorted_texts.private if len(item.value) >= MIN_LENGTH]
-    texts = [*sorted_texts.public, *FIXED_PHRASES, *_template_words()]
-    corpus = "\n".join(fold(text) for text in [*texts, *public_text])
+    corpus = "\n".join([*_folded(sorted_texts.public), _fixed_corpus(), *_folded(public_text)])
     matcher = matcher_for(candidates)
     public = {value for _, _, value in matcher.occurrences(corpus)}
     values = [item for item in candidates if item.value not in public]
@@ -189,6 +183,20 @@ def _folder(page: str) -> str:
 
 def _token(folder: str) -> str:
     return folder.removesuffix("/").rsplit("/", 1)[-1]
+
+
+def _folded(texts: Iterable[str]) -> list[str]:
+    """Each text folded; each distinct one once (stages, methods and names repeat by the thousand)."""
+    listed = list(texts)
+    distinct = {text: fold(text) for text in set(listed)}
+    return [distinct[text] for text in listed]
+
+
+@functools.cache
+def _fixed_corpus() -> str:
+    """The folded wording of every site: fixed phrases and the templates' literal text (the
+    templates are code, fixed while a process runs, as the render stamp's code digest assumes)."""
+    return "\n".join(fold(text) for text in [*FIXED_PHRASES, *_template_words()])
 
 
 def _template_words() -> Iterator[str]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from ahocorasick_rs import AhoCorasick
 
@@ -17,16 +17,26 @@ CHECK_BUDGET = 64  # anchor hits without a match, per file, before the str.find 
 # Shorter forms must stand as a word: "Anne" is not found in "Annex". Longer ones are found
 # even touching a letter or digit, and any form may touch CJK text (written without spaces).
 WORD_BOUNDED = 12
-_SEPARATOR = "\x00"  # stands for the unsearched inside of a span known to hold no key
+
+
+@dataclass(frozen=True)
+class Shape:
+    """All that decides where a matcher finds each value: the value's forms, and the long forms
+    by their anchor (a long form can hide another starting inside it). Kept between scans
+    instead of the matcher, whose automaton is most of its memory."""
+
+    forms: dict[str, frozenset[str]]
+    long: dict[str, dict[int, set[str]]]
 
 
 class Matcher:
     """Finds every value (by any of its folded forms) in folded text, in time linear in the text."""
 
     def __init__(self, value_forms: Mapping[str, Iterable[str]]) -> None:
+        self._forms = {value: frozenset(its_forms) for value, its_forms in value_forms.items()}
         self._values: dict[str, list[str]] = defaultdict(list)  # form → values having it
-        for value, its_forms in value_forms.items():
-            for form in set(its_forms):
+        for value, its_forms in self._forms.items():
+            for form in its_forms:
                 self._values[form].append(value)
         # anchor → length → the longer forms starting with it. Stock notes share their opening
         # words by the thousand: a hit is checked by one slice per length, not one per form.
@@ -36,72 +46,65 @@ class Matcher:
                 self._long[form[:ANCHOR]][len(form)].add(form)
         self._keys = sorted({form[:ANCHOR] for form in self._values})
         self._automaton = AhoCorasick(self._keys) if self._keys else None
-        self._quiet_spans: dict[str, bool] = {}  # shared span of pages → holds no key
-        self._spans_seen: set[str] = set()
+        # Per key, by its index in the automaton: the values it is a whole form of, whether it
+        # must stand as a word, whether longer forms open with it (looked up once per hit).
+        self._whole = [tuple(self._values.get(key, ())) for key in self._keys]
+        self._bounded = [len(key) < WORD_BOUNDED for key in self._keys]
+        self._opens = [key in self._long for key in self._keys]
+
+    def shape(self) -> Shape:
+        return Shape(self._forms, self._long)
+
+    def forms_of(self, value: str) -> frozenset[str] | None:
+        """The forms this matcher looks for ``value`` by; None for a value it does not know."""
+        return self._forms.get(value)
+
+    def long_forms_changed(self, before: Shape) -> set[str]:
+        """This matcher's values whose long forms share their anchor with a set of forms that
+        differs in ``before``: a long form can hide another starting inside it (_long_forms),
+        so where such a value is found may differ although its own forms did not."""
+        anchors = self._long.keys() | before.long.keys()
+        changed = [anchor for anchor in anchors if self._long.get(anchor) != before.long.get(anchor)]
+        return {value for anchor in changed for value in self.opening_with(anchor)}
+
+    def subset(self, values: set[str]) -> Matcher:
+        """A matcher for ``values`` alone (known to this one). It finds a value in a text
+        whenever this one does: a short form is found wherever it stands as a word, and the
+        first place of a long form, which nothing before it can hide, is always found."""
+        return Matcher({value: self._forms[value] for value in sorted(values)})
+
+    def opening_with(self, anchor: str) -> set[str]:
+        """The values having a form longer than ANCHOR that starts with ``anchor``."""
+        by_length = self._long.get(anchor, {})
+        return {value for forms in by_length.values() for form in forms for value in self._values[form]}
 
     def longest_key(self) -> int:
         """The automaton's longest key: bounds the work per character of text."""
         return max((len(form[:ANCHOR]) for form in self._values), default=0)
 
-    def occurrences(self, text: str) -> Iterator[tuple[int, int, str]]:
+    def occurrences(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, value)`` for each place a form of a value occurs in ``text``."""
+        found: list[tuple[int, int, str]] = []
         if self._automaton is None:
-            return
-        anchored: dict[str, list[int]] = defaultdict(list)
-        for last, key in self._hits(text):
-            start = last + 1 - len(key)
-            if key in self._values and _standalone(text, start, last + 1, key):
-                yield from ((start, last + 1, value) for value in self._values[key])
-            if key in self._long:
-                anchored[key].append(start)
-        for key, starts in anchored.items():
-            for start, form in self._long_forms(text, self._long[key], starts):
-                yield from ((start, start + len(form), value) for value in self._values[form])
+            return found
+        anchored: dict[int, list[int]] = defaultdict(list)
+        whole, bounded, opens, keys = self._whole, self._bounded, self._opens, self._keys
+        for index, start, end in self._hits(text):
+            values = whole[index]
+            if values and (not bounded[index] or _standalone(text, start, end, keys[index])):
+                found.extend((start, end, value) for value in values)
+            if opens[index]:
+                anchored[index].append(start)
+        for index, starts in anchored.items():
+            for start, form in self._long_forms(text, self._long[keys[index]], starts):
+                found.extend((start, start + len(form), value) for value in self._values[form])
+        return found
 
-    def _hits(self, text: str) -> Iterator[tuple[int, str]]:
-        """The automaton's ``(last index, key)`` for every key in ``text``, in order of their
-        ends. Inside a shared span (``Folded``) known to hold no key, nothing is searched but
-        its first and last ANCHOR characters: a key, at most ANCHOR long, that touches the
-        inside of such a span lies within it, so none does. Every other part is searched."""
-        spans = [(start, end) for start, end in getattr(text, "shared", ()) if self._quiet(text[start:end])]
-        if not spans:
-            return self._search(text)
-        return self._hits_around(text, spans)
-
-    def _search(self, text: str) -> Iterator[tuple[int, str]]:
-        """Every key in ``text`` (overlapping ones too), in order of their ends."""
-        keys, automaton = self._keys, self._automaton
-        found = automaton.find_matches_as_indexes(text, overlapping=True) if automaton else []
-        return ((end - 1, keys[index]) for index, _, end in found)
-
-    def _hits_around(self, text: str, quiet: list[tuple[int, int]]) -> Iterator[tuple[int, str]]:
-        """``_hits`` of ``text`` without the insides of the ``quiet`` spans: each is replaced by
-        one separator, and a key found across a separator is no key of ``text``."""
-        stretches, positions, kept, start = [], [], 0, 0  # ``text[start:]`` is still to keep
-        for begin, end in quiet:
-            if end - begin > 2 * ANCHOR + 1:
-                stretches.append(text[start : begin + ANCHOR])
-                positions.append((kept, start))
-                kept, start = kept + len(stretches[-1]) + 1, end - ANCHOR
-        stretches.append(text[start:])
-        positions.append((kept, start))
-        reduced, bounds = _SEPARATOR.join(stretches), [kept for kept, _ in positions]
-        for last, key in self._search(reduced):
-            index = bisect.bisect_right(bounds, last + 1 - len(key)) - 1
-            kept, start = positions[index]
-            if last - kept < len(stretches[index]):
-                yield last - kept + start, key
-
-    def _quiet(self, span: str) -> bool:
-        """Whether ``span`` holds no key at all. Searched the second time it is seen: a span
-        seen once (a page's own content) is searched in its page, like any other part."""
-        quiet = self._quiet_spans.get(span)
-        if quiet is None:
-            if span not in self._spans_seen:
-                self._spans_seen.add(span)
-                return False
-            quiet = self._quiet_spans[span] = next(self._search(span), None) is None
-        return quiet
+    def _hits(self, text: str) -> list[tuple[int, int, int]]:
+        """The automaton's ``(key index, start, end)`` for every key in ``text`` (overlapping
+        ones too), in order of their ends."""
+        automaton = self._automaton
+        return automaton.find_matches_as_indexes(text, overlapping=True) if automaton else []
 
     @staticmethod
     def _long_forms(

@@ -6,7 +6,6 @@ under is a leak, reported by file and field, never by value. No MkDocs here.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import gzip
 import itertools
 import os
@@ -15,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .leak_match import Matcher
 from .leak_text import PageFolder, forms, page_text
@@ -24,15 +24,18 @@ from .svg_tree import MAX_LABEL
 _NAME_FIELDS = (".name", ".company", ".prospect", ".to")
 
 
-@dataclass(frozen=True)
-class Confidential:
+class Confidential(NamedTuple):
     """A value that may appear only under ``home`` (a site folder), or nowhere when None, and
-    under the folders in ``also`` (the owner's own private pages)."""
+    under the folders in ``also`` (the owner's own private pages). A tuple: the guard lists
+    tens of thousands, and a frozen dataclass took three times as long to make."""
 
-    value: str = dataclasses.field(repr=False)  # kept out of logs and tracebacks
+    value: str
     field: str
     home: str | None
     also: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:  # the value kept out of logs and tracebacks
+        return f"Confidential(field={self.field!r}, home={self.home!r}, also={self.also!r})"
 
 
 @dataclass(frozen=True, order=True)
@@ -59,22 +62,29 @@ def matcher_for(values: Sequence[Confidential]) -> Matcher:
 
 
 def site_files(site_dir: Path) -> list[Path]:
-    """Every regular file under ``site_dir``, sorted, hidden ones included."""
-    found: list[Path] = []
-    for folder, _dirs, names in os.walk(site_dir):
-        found.extend(Path(folder, name) for name in names)
-    return sorted(path for path in found if path.is_file())
+    """Every regular file under ``site_dir``, sorted as paths, hidden ones included; folders
+    reached through a link are not entered (as ``os.walk`` does), files reached through one are."""
+    found: list[str] = []
+    folders = [os.fspath(site_dir)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:  # the entry knows its type: no stat per file
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.is_file():
+                    found.append(entry.path)
+    return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]
 
 
 @dataclass(frozen=True)
-class _Places:
+class Places:
     """Per value: the folders it may appear under, and the fields that hold it."""
 
     homes: dict[str, frozenset[str]]
     fields: dict[str, list[str]]
 
     @classmethod
-    def of(cls, values: Sequence[Confidential]) -> _Places:
+    def of(cls, values: Sequence[Confidential]) -> Places:
         homes: dict[str, set[str]] = defaultdict(set)
         fields: dict[str, list[str]] = defaultdict(list)
         for item in values:
@@ -119,39 +129,60 @@ def scan_texts(
     """``scan_site`` on files already read: (site-relative path, ``site_text``) pairs."""
     if not values:
         return []
-    matcher, places = matcher or matcher_for(values), _Places.of(values)
+    matcher, places = matcher or matcher_for(values), Places.of(values)
     leaks: set[Leak] = set()
     for relative, text in texts:
-        if text is None:
-            continue
-        found = [hit for hit in matcher.occurrences(text) if hit[2] in places.homes]
-        for value in _out_of_place(found, _folders_of(relative), places):
-            leaks.update(Leak(relative, field) for field in places.fields[value])
+        if text is not None:
+            leaks.update(scan_text(relative, text, matcher, places).leaks)
     return sorted(leaks)
 
 
-def _folders_of(relative: str) -> frozenset[str]:
+@dataclass(frozen=True)
+class Verdict:
+    """A file's leaks, and whether a value was found in it away from home but inside a value
+    at home there (accounted for, but only while that other value stays: scan_memory)."""
+
+    leaks: list[Leak]
+    covers: bool
+
+
+def scan_text(relative: str, text: str, matcher: Matcher, places: Places) -> Verdict:
+    """The leaks of ``places``' values in one file's ``site_text``."""
+    found = [hit for hit in matcher.occurrences(text) if hit[2] in places.homes]
+    away, covers = _out_of_place(found, folders_of(relative), places)
+    return Verdict([Leak(relative, field) for value in away for field in places.fields[value]], covers)
+
+
+def folders_of(relative: str) -> frozenset[str]:
     """The site folders a file belongs to: ``p/x/index.html`` (and ``p/x.html``) to ``p/x/``."""
     parts = relative.removesuffix(".html").split("/")
     return frozenset("/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1))
 
 
-def _out_of_place(found: list[tuple[int, int, str]], folders: frozenset[str], places: _Places) -> set[str]:
-    """Values found away from home. A value at home in this file for any of its fields is
-    accounted for, and so is a place inside a value at home here: a page's own note may quote
-    another partner's identical stock note ("Took a test ride") without leaking it."""
-    at_home = {value for value in {v for _, _, v in found} if places.homes[value] & folders}
+def _out_of_place(
+    found: list[tuple[int, int, str]], folders: frozenset[str], places: Places
+) -> tuple[set[str], bool]:
+    """Values found away from home, and whether any other was found away from home. A value at
+    home in this file for any of its fields is accounted for, and so is a place inside a value
+    at home here: a page's own note may quote another partner's identical stock note ("Took a
+    test ride") without leaking it."""
+    values = {value for _, _, value in found}
+    at_home = {value for value in values if places.homes[value] & folders}
+    if len(at_home) == len(values):  # every value found is at home: nothing to place
+        return set(), False
     spans = sorted((start, end) for start, end, value in found if value in at_home)
     starts = [start for start, _ in spans]
     reach = list(itertools.accumulate((end for _, end in spans), max))
-    away = set()
+    away, covers = set(), False
     for start, end, value in found:
         if value in at_home or value in away:
             continue
         covering = bisect.bisect_right(starts, start) - 1
         if covering < 0 or reach[covering] < end:
             away.add(value)
-    return away
+        else:
+            covers = True
+    return away, covers
 
 
 def _copied_verbatim(relative: str, raw: bytes, folders: Sequence[Path]) -> bool:
@@ -185,8 +216,9 @@ def may_hide(public: Iterable[str], values: Sequence[Confidential], matcher: Mat
     hiding = _openings(((text, True) for text in public), key)  # every form a name could take
     if not hiding:
         return False
-    checked = ((item.value, item.field.endswith(_NAME_FIELDS)) for item in values)
-    return not hiding.isdisjoint(_openings(checked, key))
+    checked = {item.value for item in values}
+    # The forms longer than the key are those the matcher finds by their opening (its anchor).
+    return any(not checked.isdisjoint(matcher.opening_with(opening)) for opening in hiding)
 
 
 def _openings(texts: Iterable[tuple[str, bool]], key: int) -> set[str]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import html
-import itertools
 import re
 import unicodedata
 from urllib.parse import unquote
@@ -85,74 +84,77 @@ class PageFolder:
     that line break (tags end at their ``>``; escapes and path data hold neither character),
     no step removes either character, and the line break keeps the words on each side apart.
     Comments can run past a cut, so a page with one is folded whole.
+
+    Handling half a million pieces one by one cost more than folding them, so a page is first
+    cut only where the next line is Material's commonest blank line, into blocks of pieces: a
+    block seen before is one look-up, and only a new one is cut into its pieces.
     """
 
     _CUT = ">\n"
+    # A subset of the cuts, and the commonest blank line of Material's pages after it: the same
+    # pieces, grouped. A piece is folded with a line break before it, so the blank line it
+    # loses holds no word and changes none (path data needs a space before it: it has one).
+    _BLOCK = _CUT + "  \n"
 
     def __init__(self) -> None:
-        # A middle piece → its folded words and a space ("" for none), joined as they are.
+        # A middle piece, or a block of them → its folded words and a space ("" for none).
         self._pieces: dict[str, str] = {}
-        self._marks: dict[str, str] = {}  # a middle piece → its mark for _shared_spans
-        self._commented: set[str] = set()  # middle pieces holding "<!--" once unescaped
+        self._blocks: dict[str, str] = {}  # blocks seen twice: page-only ones are not kept
+        self._seen_once: set[int] = set()  # hashes of blocks seen once (only says when to keep)
+        self._commented: set[str] = set()  # middle pieces and blocks holding "<!--" once unescaped
 
     def page_text(self, text: str) -> str:
-        """Exactly ``page_text(text)``; a ``Folded`` text when cut into pieces."""
-        pieces = text.split(self._CUT)
-        if len(pieces) < 3 or "<" not in text:
+        """Exactly ``page_text(text)``."""
+        head, _, rest = text.partition(self._CUT)
+        middle, cut, tail = rest.rpartition(self._CUT)
+        if not cut or "<" not in text:
+            return page_text(text)  # fewer than two cuts: nothing to share
+        blocks = middle.split(self._BLOCK)  # from the second on, without the blank line opening them
+        known = map(self._blocks.get, blocks)
+        folded = [
+            self._block(block) if words is None else words for block, words in zip(blocks, known, strict=True)
+        ]
+        first, last = _folded_piece(head + ">"), _folded_piece("\n" + tail)
+        if first is None or last is None or not self._commented.isdisjoint(blocks):
             return page_text(text)
-        middle = pieces[1:-1]
-        marks = "".join(map(self._marks.get, middle, itertools.repeat("u")))  # before remembering
-        for piece in set(middle).difference(self._pieces):
-            self._remember("\n" + piece + ">", piece)
-        first, last = _folded_piece(pieces[0] + ">"), _folded_piece("\n" + pieces[-1])
-        if first is None or last is None or not self._commented.isdisjoint(middle):
-            return page_text(text)
-        parts = [first, *map(self._pieces.__getitem__, middle), last]
-        folded = Folded("".join(parts)[:-1])
-        folded.shared = _shared_spans(parts, marks, len(folded))
+        return "".join([first, *folded, last])[:-1]
+
+    def _block(self, block: str) -> str:
+        """A block's folded words, from its pieces (each new one folded once); kept for later
+        pages the second time it is seen."""
+        pieces = block.split(self._CUT)
+        new = [piece for piece in set(pieces) if piece not in self._pieces]
+        for piece, words in zip(new, _folded_middles(new), strict=True):
+            if words is None:
+                self._commented.add(piece)
+            self._pieces[piece] = words or ""
+        if not self._commented.isdisjoint(pieces):
+            self._commented.add(block)
+        folded = "".join(map(self._pieces.__getitem__, pieces))
+        if hash(block) in self._seen_once:
+            self._blocks[block] = folded
+        else:
+            self._seen_once.add(hash(block))
         return folded
 
-    def _remember(self, text: str, piece: str) -> None:
-        folded = _folded_piece(text)
-        if folded is None:
-            self._commented.add(piece)
-        self._pieces[piece] = folded or ""
-        self._marks[piece] = "l" if len(folded or "") % _LANDMARK == 1 else "k"
+
+# Joins the middle pieces of a page folded together. No step of the fold makes or removes one
+# (checked by counting), and none reaches past a piece's closing ">" or the next one's "\n".
+_BETWEEN = "\x00"
 
 
-class Folded(str):
-    """A page's folded text, and the spans of it made of pieces already folded for an earlier
-    page of the site (its header, navigation, footer): leak_match searches those once."""
-
-    shared: tuple[tuple[int, int], ...] = ()
-
-
-_SHARED_MINIMUM = 512  # shorter spans are not worth remembering
-# A span also ends after a part whose length is 1 more than a multiple of this (so never an
-# empty part, the most common), once it is long enough: spans then depend on their own
-# content, not on where a page's own parts fall (the navigation holds a page's own headings).
-_LANDMARK = 8
-_RUN = re.compile("k*l|k+")  # parts marked k: known, l: known and a landmark, u: new
-
-
-def _shared_spans(parts: list[str], marks: str, size: int) -> tuple[tuple[int, int], ...]:
-    """Spans of consecutive middle ``parts`` whose pieces were known (marked k or l) before
-    this page (parts[0] never is)."""
-    ends = list(itertools.accumulate(map(len, parts)))
-    spans: list[tuple[int, int]] = []
-    start = reached = -1
-    for run in _RUN.finditer(marks):
-        begin, end = ends[run.start()], ends[run.end()]
-        if start >= 0 and begin != reached:  # a new part came between: the span ended there
-            spans.append((start, reached))
-            start = -1
-        start, reached = begin if start < 0 else start, end
-        if marks[run.end() - 1] == "k" or end - start >= _SHARED_MINIMUM:
-            spans.append((start, end))
-            start = -1
-    if start >= 0:
-        spans.append((start, reached))
-    return tuple((start, min(end, size)) for start, end in spans if min(end, size) - start >= _SHARED_MINIMUM)
+def _folded_middles(pieces: list[str]) -> list[str | None]:
+    """``_folded_piece`` of each middle piece (``"\\n" + piece + ">"``), folded in one pass of
+    each step: the same words, as no escape, path data, tag or comment check reaches across
+    the ``>`` and ``\\n`` around a separator; pieces that open a comment, or make or lose a
+    separator, are folded one by one instead."""
+    if len(pieces) < 2:
+        return [_folded_piece("\n" + piece + ">") for piece in pieces]
+    text = _unescaped_page("\n" + (">" + _BETWEEN + "\n").join(pieces) + ">", markup=True)
+    chunks = _read_tags(text).split(_BETWEEN)
+    if "<!--" in text or len(chunks) != len(pieces):
+        return [_folded_piece("\n" + piece + ">") for piece in pieces]
+    return [" ".join(words) + " " if (words := chunk.split()) else "" for chunk in chunks]
 
 
 def _folded_piece(text: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -58,4 +59,15 @@ def site_url_from(config_file: Path, *, required: bool = True) -> str:
         if not required:
             return ""
         raise ValueError(f"{config_file} has no site_url; set it, or pass --site-url")
-    return url.strip()
+    return web_address(url.strip(), f"site_url in {config_file}")
+
+
+def web_address(url: str, where: str) -> str:
+    """The site's address as partners will open it: a link without its scheme or host would
+    reach every partner broken (in mail above all), so anything else is refused."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+        raise ValueError(
+            f"{where} must be a full web address such as https://partners.example.com/, not '{url}'"
+        )
+    return url

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.resources
 import math
 import re
 import zoneinfo
@@ -135,11 +136,21 @@ def _parse_currency(value: str) -> str:
     return value
 
 
+@functools.cache
+def _iana_zones() -> frozenset[str]:
+    """The zone names of the pinned IANA database (tzdata). The system's database also answers to
+    names such as "localtime", which mean whatever zone the building machine is set to."""
+    return frozenset(importlib.resources.files("tzdata").joinpath("zones").read_text("utf-8").split())
+
+
 def _parse_timezone(value: str) -> str:
     try:
         zoneinfo.ZoneInfo(value)
+        known = value in _iana_zones()
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-        raise ValueError(f"'{value}' is not a time zone name such as Europe/Paris or UTC") from None
+        known = False
+    if not known:
+        raise ValueError(f"'{value}' is not a time zone name such as Europe/Paris or UTC")
     return value
 
 

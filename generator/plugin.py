@@ -72,6 +72,15 @@ def _own_files(project: pipeline.Project) -> list[str]:
         return []
 
 
+def _title_escaped_once(meta: dict[str, Any]) -> None:
+    """A generated page's title is written HTML-escaped, because Material prints it unescaped.
+    Marked safe, it stays escaped once where a template escapes it again: the feed's item titles
+    (``{{ item.title|e }}``) read "News & Thanks", not "News &amp; Thanks"."""
+    title = meta.get("title")
+    if isinstance(title, str):
+        meta["title"] = markupsafe.Markup(title)
+
+
 class ReferralNewsletterConfig(base.Config):
     data_file = opt.Type(str, default=pipeline.DATA_FILE)
     state_dir = opt.Type(str, default=pipeline.STATE_DIR)
@@ -148,7 +157,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             os.environ,
             publishing=self.command == "gh-deploy",
             site_url=config.site_url or "",
-            # Only a preview reuses pages across renders; a build renders every page afresh.
+            # Only a preview keeps rendered pages in memory across renders; every run, a build
+            # too, keeps the pages still on disk as last written (project.generate, memo_record).
             memo=self.render_memo if self.command == "serve" else None,
         )
 
@@ -159,6 +169,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         ):
             page.meta.setdefault("author", feed_author(self.outcome.data.newsletter))
         if page.meta.get("generated_by") == GENERATED_BY["generated_by"]:
+            _title_escaped_once(page.meta)
             return self.html_bodies.set_aside(page.file.src_uri, markdown)
         return markdown
 

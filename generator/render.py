@@ -7,7 +7,7 @@ import functools
 import html
 import operator
 import posixpath
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -27,7 +27,7 @@ from .markdown import Markdown, escape_html, escape_text, front_matter
 from .models import Event, Newsletter, Partner, PartnersFile, Referral
 from .page_templates import page_environment
 from .public_views import PublicViews
-from .render_memo import RenderMemo, partner_digest, shared_digest
+from .render_memo import RenderMemo, partner_digest, public_digest, shared_digest
 from .svg_charts import bar_chart, stacked_columns
 from .todo import QUIET_MONTHS, owner_todo
 from .tree import PartnerLedger, ReferralTree
@@ -144,10 +144,21 @@ def render_site(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
 
 
 class RenderedOnRead(Mapping[str, str]):
-    """Generated files by path; each one's text is rendered when it is read, and not kept."""
+    """Generated files by path; each one's text is rendered when it is read, and not kept.
 
-    def __init__(self, renderers: dict[str, Callable[[], str]]) -> None:
+    ``memo_keys`` are the render memo's keys of the pages it covers; ``kept`` the paths left out
+    because the caller's ``keep`` found them already on disk as rendered from the same key.
+    """
+
+    def __init__(
+        self,
+        renderers: dict[str, Callable[[], str]],
+        memo_keys: Mapping[str, bytes] | None = None,
+        kept: frozenset[str] = frozenset(),
+    ) -> None:
         self.renderers = renderers
+        self.memo_keys = memo_keys or {}
+        self.kept = kept
 
     def __getitem__(self, path: str) -> str:
         return self.renderers[path]()
@@ -159,10 +170,16 @@ class RenderedOnRead(Mapping[str, str]):
         return len(self.renderers)
 
 
-def render_pages(data: PartnersFile, layout: SiteLayout, memo: RenderMemo | None = None) -> RenderedOnRead:
+def render_pages(
+    data: PartnersFile,
+    layout: SiteLayout,
+    memo: RenderMemo | None = None,
+    keep: Callable[[str, bytes], bool] | None = None,
+) -> RenderedOnRead:
     """Every generated file's path, rendered on read: a caller can keep each page in a smaller
     form (bytes) or drop it, instead of holding the whole site as text. With ``memo`` (under
-    ``mkdocs serve``), partner pages whose inputs did not change are reused from it."""
+    ``mkdocs serve``), partner pages whose inputs did not change are reused from it. With
+    ``keep`` (its record of earlier runs), a page it accepts by path and key is left out."""
     ledger = PartnerLedger.of(data)
     calendars = dict(enumerate(event_paths(data.events)))
     tree = ReferralTree.of(data, ledger)
@@ -190,21 +207,27 @@ def render_pages(data: PartnersFile, layout: SiteLayout, memo: RenderMemo | None
         files[layout.post_page(issue)] = functools.partial(_render_post, site, issue)
     for partner in data.partners:
         files[layout.partner_page(partner)] = functools.partial(_render_partner, site, partner)
+    if memo is None and keep is None:
+        return RenderedOnRead(files)
+    keys = _memo_keys(site, files)
     if memo is not None:
-        _reuse_unchanged_pages(site, files, memo)
-    return RenderedOnRead(files)
+        memo.start(files)
+        for path, key in keys.items():
+            files[path] = functools.partial(memo.page, path, key, files[path])
+    kept = frozenset(path for path, key in keys.items() if keep is not None and keep(path, key))
+    return RenderedOnRead({path: render for path, render in files.items() if path not in kept}, keys, kept)
 
 
-def _reuse_unchanged_pages(site: _Site, files: dict[str, Callable[[], str]], memo: RenderMemo) -> None:
-    """The partner pages and the insights page through ``memo`` (see render_memo)."""
+def _memo_keys(site: _Site, paths: Iterable[str]) -> dict[str, bytes]:
+    """The key of each generated file (see render_memo): a partner page's own, the insights
+    page's (the shared part of the data), every other file's (what public pages may show)."""
     shared = shared_digest(site.data, site.layout)
-    memo.start(files)
-    insights = site.layout.insights_page
-    files[insights] = functools.partial(memo.page, insights, shared, files[insights])
+    keys = dict.fromkeys(paths, public_digest(shared, site.data))
+    keys[site.layout.insights_page] = shared
     for partner in site.data.partners:
-        path = site.layout.partner_page(partner)
         own = [partner, *site.ledger.referrals_of(partner.id), *site.ledger.given_to(partner.id)]
-        files[path] = functools.partial(memo.page, path, partner_digest(shared, own), files[path])
+        keys[site.layout.partner_page(partner)] = partner_digest(shared, own)
+    return keys
 
 
 @functools.cache  # templates compile once per process, not once per build

@@ -1,5 +1,5 @@
-"""Partner pages and the owner's insights page kept between renders under ``mkdocs serve``,
-so a save renders only the pages it can have changed.
+"""Generated files kept between renders under ``mkdocs serve``, so a save renders only the
+pages it can have changed.
 
 A partner page shows that partner's own record, referrals and business given, and, from the
 rest of the data, only what this module calls shared: every field but the other partners'
@@ -9,14 +9,17 @@ digest of its partner's records and of the shared part (and of the site layout, 
 included): a note edit changes one partner's digest and one page is rendered again; a stage,
 a name, an event or the newsletter changes the shared digest and every page is. The insights
 page (counts, rates, dates, names of partners; no free text) is kept by the shared digest alone,
-so a note edit does not render it again either. Nothing here
-reaches the disk; ``mkdocs build`` and ``generate`` render everything.
+so a note edit does not render it again either; nor any other file (public pages show no note:
+see public_digest). Nothing here reaches the disk: across runs (``generate``, ``mkdocs build``)
+the same keys are kept by memo_record.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
@@ -68,7 +71,19 @@ def shared_digest(data: PartnersFile, layout: SiteLayout) -> bytes:
     the layout it is rendered for (its secret is hashed, never kept)."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(data.model_dump_json(exclude=_OWN_FREE_TEXT).encode("utf-8"))
-    digest.update(repr(dataclasses.astuple(layout)).encode("utf-8"))
+    # The secret through a keyed digest: keys are kept on disk across runs (memo_record).
+    keyed = hmac.new(layout.secret, b"render-memo", hashlib.sha256).digest()
+    digest.update(repr(dataclasses.astuple(dataclasses.replace(layout, secret=keyed))).encode("utf-8"))
+    return digest.digest()
+
+
+def public_digest(shared: bytes, data: PartnersFile) -> bytes:
+    """The key of every other generated file (home, posts, tree, calendars…): the shared part
+    and the names a public page may print with consent (prospects, ``given`` names); never the
+    notes, which no such page shows."""
+    digest = hashlib.blake2b(shared, digest_size=20)
+    names = [referral.prospect for referral in data.referrals] + [given.to for given in data.given]
+    digest.update(json.dumps(names, ensure_ascii=False).encode("utf-8"))
     return digest.digest()
 
 

@@ -1,4 +1,5 @@
-"""Under ``mkdocs serve``: after a save, read only the built files a rebuild can have changed.
+"""Under ``mkdocs serve``: after a save, read only the built files a rebuild can have changed,
+and search the others only for the values that changed.
 
 Reading and decoding the files is most of a scan, and a rebuild (``--dirty`` above all)
 rewrites few of them. So the guard keeps each file's decoded text from the last clean scan,
@@ -6,23 +7,25 @@ with the file's status taken before it was read. Any write to a file changes its
 change time, which no program can set back, and usually its size and modification time), and
 a file replaced by another has a new inode: a file whose status is unchanged holds the text kept.
 
-What is searched stays what a full scan searches: when the confidential values or their homes
-changed since the last clean scan (a new note, a partner withdrawing consent), every kept text
-is searched again, with the new values; when they did not, a kept text already proved clean
-stays clean and only the files read now are searched. The sitemap, the search index and the
-feeds are read every time. A failed scan, or another site or theme folder, starts over. No MkDocs.
+What is found stays what a full scan finds: the files read now are searched for every value;
+a kept text is searched again only when the confidential values or their homes changed since
+the last clean scan (a note edited, a partner withdrawing consent), and then, where that is
+enough, only for the values that changed (leak_delta gives the argument). The sitemap, the
+search index and the feeds are read every time. A failed scan, or another site or theme
+folder, starts over. No MkDocs.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .leak_scan import Confidential, site_files, site_text
+from .leak_delta import Checked, Proved, away_from_home, recheck_matcher
+from .leak_match import Matcher
+from .leak_scan import Leak, scan_text, site_files, site_text
 from .leak_text import PageFolder
 
 Stamp = tuple[int, int, int, int]  # size, modification and change times (ns), inode
@@ -30,12 +33,6 @@ Stamp = tuple[int, int, int, int]  # size, modification and change times (ns), i
 # Rewritten by every build and read by every crawler: always read again.
 _ALWAYS_READ = frozenset({"sitemap.xml", "sitemap.xml.gz", "search/search_index.json"})
 _FEED_PREFIX = "feed_"  # mkdocs-rss-plugin's feed_rss_created.xml, feed_json_updated.json, ...
-
-
-def values_digest(values: Sequence[Confidential]) -> str:
-    """A fingerprint of what a clean scan proves a file free of: every value, field and home."""
-    rows = sorted([item.value, item.field, item.home, list(item.also)] for item in values)
-    return hashlib.sha256(json.dumps(rows).encode("utf-8")).hexdigest()
 
 
 def always_read(relative: str) -> bool:
@@ -50,57 +47,73 @@ def _stamp(path: Path) -> Stamp:
 
 @dataclass(frozen=True)
 class Seen:
-    """A file as the scan saw it: its status before reading, and its ``site_text``."""
+    """A file as the scan saw it: its status before reading, its ``site_text``, and whether
+    its last search found a value away from home inside one at home (leak_scan.Verdict)."""
 
     stamp: Stamp
     text: str | None
-
-
-@dataclass
-class ScanPlan:
-    """What to search now (site-relative path, text), how many files were read for it, and
-    every file of the site as it is now."""
-
-    texts: list[tuple[str, str | None]]
-    read: int
-    digest: str
-    files: dict[str, Seen]
+    covers: bool = False
 
 
 @dataclass
 class ScanMemory:
-    """The last clean scan: where, the fingerprint of its values, and every file it saw."""
+    """The last clean scan: where, what it proved of the values it checked, and every file it saw."""
 
     where: tuple[str, ...] = ()
-    digest: str | None = None
+    proved: Proved | None = None
     files: dict[str, Seen] = field(default_factory=dict)
 
-    def plan(self, site_dir: Path, verbatim_from: Sequence[Path], digest: str) -> ScanPlan:
-        """Read the new, changed and always-read files; search the kept texts too when the
-        values or their homes changed."""
+    def scan(self, site_dir: Path, verbatim_from: Sequence[Path], checked: Checked) -> tuple[list[Leak], int]:
+        """The leaks of ``checked``'s values in the site, as a full scan finds them, and how
+        many files were read for it."""
         where = (str(site_dir), *map(str, verbatim_from))
         if where != self.where:
-            self.where, self.digest, self.files = where, None, {}
-        texts: list[tuple[str, str | None]] = []
+            self.where, self.proved, self.files = where, None, {}
+        files, fresh = self._read(site_dir, verbatim_from)
+        everything = self.proved is None
+        recheck = None if self.proved is None else recheck_matcher(self.proved, checked)
+        leaks: set[Leak] = set()
+        for relative, seen in files.items():
+            whole = everything or relative in fresh
+            if seen.text is None or not (whole or recheck):
+                continue  # the values and the file are as the last clean scan saw them
+            found, files[relative] = _search(relative, seen, seen.text, None if whole else recheck, checked)
+            leaks.update(found)
+        if leaks:
+            self.forget()
+        else:
+            self.proved, self.files = Proved.by(checked), files
+        return sorted(leaks), len(fresh)
+
+    def _read(self, site_dir: Path, verbatim_from: Sequence[Path]) -> tuple[dict[str, Seen], set[str]]:
+        """Every file of the site as it is now, and which of them were read: the new, the
+        changed and the always-read ones."""
         files: dict[str, Seen] = {}
+        fresh: set[str] = set()
         folder = PageFolder()
         for path in site_files(site_dir):
             relative, stamp = path.relative_to(site_dir).as_posix(), _stamp(path)
             kept = self.files.get(relative)
             if kept is None or kept.stamp != stamp or always_read(relative):
                 files[relative] = Seen(stamp, site_text(site_dir, relative, verbatim_from, folder))
-                texts.append((relative, files[relative].text))
+                fresh.add(relative)
             else:
                 files[relative] = kept
-        read = len(texts)
-        if digest != self.digest:
-            texts = [(relative, seen.text) for relative, seen in files.items()]
-        return ScanPlan(texts, read, digest, files)
-
-    def remember(self, plan: ScanPlan) -> None:
-        """The search of ``plan`` found nothing."""
-        self.digest, self.files = plan.digest, plan.files
+        return files, fresh
 
     def forget(self) -> None:
         """The search found a leak (the site moves to quarantine): the next scan reads all."""
-        self.digest, self.files = None, {}
+        self.proved, self.files = None, {}
+
+
+def _search(
+    relative: str, seen: Seen, text: str, recheck: Matcher | None, checked: Checked
+) -> tuple[list[Leak], Seen]:
+    """A file's leaks, and how to remember it. Searched for every value when ``recheck`` is
+    None (the file was read now, or no clean scan is known), when it covers, or when a value
+    ``recheck`` finds is away from home in it; else for the changed values alone (leak_delta)."""
+    places = checked.places
+    if recheck is None or seen.covers or away_from_home(relative, text, recheck, places):
+        verdict = scan_text(relative, text, checked.matcher, places)
+        return verdict.leaks, dataclasses.replace(seen, covers=verdict.covers)
+    return [], seen

@@ -126,9 +126,11 @@ def _explained(
         # An unclosed quote or bracket runs to the end of the file, where the parser stops:
         # the line that opened it is the one to fix.
         context = error.context or ""
-        what = "a quoted value" if "quoted" in context else "a [list] or {mapping} on one line"
-        if "quoted" not in context and "flow" not in context:
-            what = "a value"
+        what = "a value"
+        if "quoted" in context:
+            what = "a quoted value"
+        elif "flow" in context:
+            what = "a [list] or {mapping} on one line"
         return _position(error.context_mark), f"{what} starts here and is never closed ({detail})"
     if "mapping values are not allowed" in detail:
         hint = "a value holding ': ' must be put in quotes, and a key must line up with the keys beside it"

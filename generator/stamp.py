@@ -1,7 +1,7 @@
 """The render stamp: skip a whole generator run when nothing it depends on has changed.
 
 A run's output is a function of the data file's bytes, the generator's code and templates
-(with its version), the secret, the as-of date and the site address. The stamp records a
+(with its version) and the libraries rendering uses, the secret, the as-of date and the site address. The stamp records a
 digest of those inputs and the size and modification time of every file the run left in the
 docs folder. When the inputs match and every file is still as it was left, rendering again
 would write nothing, so it is skipped. The secret enters only through a keyed digest: the stamp
@@ -19,8 +19,10 @@ import datetime as dt
 import functools
 import hashlib
 import hmac
+import importlib.metadata
 import json
 import os
+import platform
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -42,11 +44,27 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+# Besides the generator's own code, what a page's bytes depend on: a new Jinja2 may escape or
+# space differently, a new pydantic may dump the models (and so the keys) differently.
+_LIBRARIES = ("Jinja2", "MarkupSafe", "PyYAML", "pydantic", "pydantic_core", "babel")
+
+
+def environment_digest() -> str:
+    """The generator's code and templates, Python's version and the libraries rendering uses."""
+    parts = [code_digest(), platform.python_version()]
+    for name in _LIBRARIES:
+        try:
+            parts.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{name}=?")
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
 def inputs_digest(data: bytes, secret: bytes, as_of: dt.date, site_url: str) -> str:
     """One digest of everything a run's output depends on."""
     digest = hashlib.sha256()
     for part in (
-        code_digest().encode(),
+        environment_digest().encode(),
         hashlib.sha256(data).hexdigest().encode(),
         hmac.new(secret, b"render-stamp", hashlib.sha256).hexdigest().encode(),
         as_of.isoformat().encode(),
@@ -69,35 +87,38 @@ def is_fresh(stamp_file: Path, manifest: Path, docs_dir: Path, inputs: str) -> b
     return isinstance(recorded, dict) and sorted(recorded) == files and _unchanged(docs_dir, recorded)
 
 
-def _state(content: bytes) -> list[int | str]:
+def content_state(content: bytes) -> list[int | str]:
     """Size in bytes and a digest of the content."""
     return [len(content), hashlib.sha256(content).hexdigest()]
 
 
-def _file_state(path: Path) -> list[int | str]:
-    return _state(path.read_bytes())
+def content_states(files: Mapping[str, bytes]) -> dict[str, list[int | str]]:
+    """:func:`content_state` of each file."""
+    return {relative: content_state(content) for relative, content in files.items()}
+
+
+def file_holds(path: Path, state: object) -> bool:
+    """The file at ``path`` has the size and digest ``state`` records."""
+    try:
+        if not isinstance(state, list) or os.stat(path).st_size != state[0]:
+            return False  # the size alone, without reading, settles most changes
+        return content_state(path.read_bytes()) == state
+    except OSError:
+        return False
 
 
 def _unchanged(docs_dir: Path, recorded: dict[str, list[int | str]]) -> bool:
-    for relative, state in recorded.items():
-        path = docs_dir / relative
-        try:
-            if not isinstance(state, list) or os.stat(path).st_size != state[0]:
-                return False  # the size alone, without reading, settles most changes
-            if _file_state(path) != state:
-                return False
-        except OSError:
-            return False
-    return True
+    return all(file_holds(docs_dir / relative, state) for relative, state in recorded.items())
 
 
-def write_stamp(stamp_file: Path, files: Mapping[str, bytes], inputs: str) -> None:
+def write_stamp(stamp_file: Path, states: Mapping[str, list[int | str]], inputs: str) -> None:
     """Record the inputs of a run that just finished, and the state of the files it left.
 
-    ``files`` are the bytes the run wrote or found already there, which is exactly what the
-    docs folder holds now: they are not read back (10,000 reads at 10,000 partners).
+    ``states`` come from the bytes the run wrote or found already there, and from the pages it
+    kept unrendered (checked on disk): exactly what the docs folder holds now, not read back
+    (10,000 reads at 10,000 partners).
     """
-    recorded = {relative: _state(files[relative]) for relative in sorted(files)}
+    recorded = {relative: states[relative] for relative in sorted(states)}
     content = {"version": STAMP_VERSION, "inputs": inputs, "files": recorded}
     stamp_file.parent.mkdir(parents=True, exist_ok=True)
     stamp_file.write_text(json.dumps(content, separators=(",", ":")) + "\n", encoding="utf-8")

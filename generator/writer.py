@@ -53,9 +53,12 @@ class WriteReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     recovered: int = 0  # pages recognised by their mark because the manifest was lost
+    kept: int = 0  # of the unchanged, those not even rendered (as an earlier run left them)
 
     def __str__(self) -> str:
         text = f"{len(self.written)} written, {self.unchanged} unchanged, {len(self.removed)} removed"
+        if self.kept:
+            text += f" ({self.kept} files kept from the last run without rendering)"
         if self.recovered:
             text += f" (no manifest: {self.recovered} earlier pages recognised by their generated_by mark)"
         return text
@@ -67,22 +70,31 @@ def write_files(docs_dir: Path, files: Mapping[str, str], manifest_path: Path) -
     return write_bytes(docs_dir, files, manifest_path)
 
 
-def write_bytes(docs_dir: Path, files: Mapping[str, str | bytes], manifest_path: Path) -> WriteReport:
-    """:func:`write_files` for content that is already bytes (such as .eml messages)."""
+def write_bytes(
+    docs_dir: Path,
+    files: Mapping[str, str | bytes],
+    manifest_path: Path,
+    kept: frozenset[str] = frozenset(),
+) -> WriteReport:
+    """:func:`write_files` for content that is already bytes (such as .eml messages).
+
+    ``kept`` are generated files left as they are, unread: the caller has checked that each one
+    still holds the bytes an earlier run wrote (memo_record). They stay listed and are not removed.
+    """
     encoded = dict(sorted(files.items()))
     pending = pending_path(manifest_path)
-    folder = _folder_key(docs_dir, manifest_path)
+    folder = folder_key(docs_dir, manifest_path)
     if _manifest_is_for(manifest_path, folder):
         previous, recovered = read_manifest(manifest_path), 0
     else:
-        previous = marked_pages(docs_dir, _page_folders(encoded))
+        previous = marked_pages(docs_dir, _page_folders([*encoded, *kept]))
         recovered = len(previous)
     left = _left_by_a_cut_run(docs_dir, pending) if _manifest_is_for(pending, folder) else []
     previous = sorted({*previous, *left})
     missing = _refuse_foreign(docs_dir, encoded, previous)
     if missing or left:  # recorded before any file is written: see the module's docstring
         _write_if_changed(pending, _path_list({*missing, *left}, folder))
-    report = WriteReport(recovered=recovered)
+    report = WriteReport(unchanged=len(kept), recovered=recovered, kept=len(kept))
     folders: set[Path] = set()
     for relative, content in encoded.items():
         if relative in missing:
@@ -92,18 +104,19 @@ def write_bytes(docs_dir: Path, files: Mapping[str, str | bytes], manifest_path:
             report.written.append(relative)
         else:
             report.unchanged += 1
-    for relative in sorted(set(previous) - set(encoded)):
+    for relative in sorted(set(previous) - set(encoded) - kept):
         if _remove(docs_dir, relative):
             report.removed.append(relative)
-    _write_manifest(manifest_path, sorted(encoded), folder)
+    _write_manifest(manifest_path, sorted({*encoded, *kept}), folder)
     pending.unlink(missing_ok=True)
     return report
 
 
-def _folder_key(docs_dir: Path, manifest_path: Path) -> str:
-    """The docs folder as seen from the manifest's folder (``../content``): it moves with the
-    project, and tells a manifest of another docs folder from this one's."""
-    relative = os.path.relpath(os.path.abspath(docs_dir), os.path.abspath(manifest_path.parent))
+def folder_key(docs_dir: Path, state_file: Path) -> str:
+    """The docs folder as seen from the folder of a state file such as the manifest
+    (``../content``): it moves with the project, and tells a manifest (or memo_record's record)
+    of another docs folder from this one's."""
+    relative = os.path.relpath(os.path.abspath(docs_dir), os.path.abspath(state_file.parent))
     return Path(relative).as_posix()
 
 
@@ -160,9 +173,9 @@ def marked_pages(docs_dir: Path, folders: Iterable[str]) -> list[str]:
     return found
 
 
-def _page_folders(encoded: Mapping[str, str | bytes]) -> set[str]:
+def _page_folders(paths: Iterable[str]) -> set[str]:
     """The folders this run writes to: where the generator's old files would be."""
-    return {posixpath.dirname(path) for path in encoded}
+    return {posixpath.dirname(path) for path in paths}
 
 
 def _has_mark(path: Path) -> bool:

@@ -57,3 +57,22 @@ def test_benchmark_smallest_size(tmp_path: Path) -> None:
     assert figures["nochange_written"] == 0
     assert figures["files_written"] > 20  # a page per partner, plus posts and the home page
     assert figures["built_pages"] > 20
+
+
+@pytest.mark.slow
+def test_note_edit_benchmark_smallest_size(tmp_path: Path) -> None:
+    output = tmp_path / "note-edit.json"
+    command = [sys.executable, str(BENCHMARKS / "note_edit.py"), "--partners", "20", "--runs", "1"]
+    result = subprocess.run(
+        [*command, "--generate", "--json", str(output)],
+        check=False,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "generate after the edit" in result.stdout
+    (run,) = json.loads(output.read_text())["this"]
+    assert run["written"] == 1  # the edited partner's page, nothing else
+    assert run["files"] > 20

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import REPO, TEST_SECRET, SiteProject, fixture_text
 
 from generator.addresses import private_token
@@ -17,6 +19,24 @@ def test_check_valid_file_exits_zero_with_summary(project: SiteProject) -> None:
     result = project.generator("check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[-1].startswith("partners.yaml: valid (3 partners)")
+
+
+def test_check_piped_into_a_reader_that_stops_early_ends_quietly(project: SiteProject) -> None:
+    """`check | head -1`: the reader closes the pipe before check has printed everything."""
+    project.write_data(fixture_text("golden.yaml"))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "generator", "check"],
+        cwd=project.root,
+        env=project.env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # closed before the child writes: its first line meets a broken pipe
+    errors = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 1
+    assert errors == ""
 
 
 def test_check_lists_referrals_due_an_update_oldest_first(project: SiteProject) -> None:
@@ -71,6 +91,21 @@ def test_links_prints_each_partner_with_full_private_address(project: SiteProjec
     lines = result.stdout.splitlines()
     assert len(lines) == 4
     assert lines[-1].startswith("Insights for Olive Owner (yours only)\thttps://partners.example.com/p/")
+
+
+@pytest.mark.parametrize(
+    "address", ["partners.example.com", "javascript:alert(1)", "https://", "https://a b.com/"]
+)
+def test_links_refuses_a_site_address_partners_could_not_open(project: SiteProject, address: str) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    given = project.generator("links", "--site-url", address)
+    assert given.returncode == 1 and given.stdout == ""
+    assert given.stderr.startswith("error: --site-url must be a full web address"), given.stderr
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("https://partners.example.com/", address), "utf-8")
+    configured = project.generator("links")
+    assert configured.returncode == 1 and configured.stdout == ""
+    assert "site_url in " in configured.stderr and "must be a full web address" in configured.stderr
 
 
 def test_epoch_changes_one_partners_address(project: SiteProject) -> None:

@@ -75,6 +75,8 @@ def test_email_must_be_one_plain_address(address: str) -> None:
         ("currency: EUR", "currency: euro", "6:13: newsletter.currency"),
         ("timezone: Europe/Paris", "timezone: Mars/Olympus", "7:13: newsletter.timezone"),
         ("timezone: Europe/Paris", "timezone: ../../etc/passwd", "7:13: newsletter.timezone"),
+        # The building machine's own zone: the same file would give other event times elsewhere.
+        ("timezone: Europe/Paris", "timezone: localtime", "7:13: newsletter.timezone"),
         ("logo: images/logo.png", "logo: ../secret.png", "8:9: newsletter.logo"),
         ("logo: images/logo.png", "logo: /etc/logo.png", "8:9: newsletter.logo"),
         ('time: "18:30"', 'time: "6pm"', "17:11: events[0].time"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import markdown
@@ -156,6 +157,16 @@ def test_titles_are_literal(hostile_site: SiteProject) -> None:
     page = hostile_site.site / "p" / private_token(TEST_SECRET.encode(), "partner", "first") / "index.html"
     soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
     assert soup.title is not None and soup.title.get_text().startswith(data["partners"][0]["name"])
+
+
+def test_feed_item_titles_are_the_literal_title_escaped_once(hostile_site: SiteProject) -> None:
+    """RSS titles are plain text: XML-escaped once, a reader shows the title as written."""
+    title = yaml.safe_load((hostile_site.root / "partners.yaml").read_text("utf-8"))["newsletter"]["title"]
+    channel = ET.fromstring(hostile_site.read_site("feed_rss_created.xml")).find("channel")
+    assert channel is not None
+    posts = [item for item in channel.findall("item") if "newsletter-" in (item.findtext("link") or "")]
+    titles = [item.findtext("title") or "" for item in posts]
+    assert titles and all(text.endswith(f": {title}") for text in titles), (title, titles)
 
 
 def test_search_index_holds_literal_text(hostile_site: SiteProject) -> None:

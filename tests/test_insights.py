@@ -88,3 +88,14 @@ def test_insights_page_is_private_with_charts_and_tables() -> None:
         for path, text in files.items()
         if path != layout.insights_page
     )
+
+
+def test_insights_page_before_the_first_referral_says_so_instead_of_empty_tables() -> None:
+    text = "newsletter:\n  title: T\n  owner: Olive Owner\npartners:\n  - id: anne\n    name: Anne Ortiz\n"
+    data = load_text(text, "partners.yaml", TODAY)
+    layout = SiteLayout(as_of=TODAY, secret=b"s")
+    page = render_site(data, layout)[layout.insights_page]
+    assert "No referrals yet: the figures fill in\nas your partners' introductions arrive." in page
+    assert "0 still open" not in page and "Figures cover" not in page
+    assert "<table>" not in page and "<svg" not in page
+    assert page.count("<p>No referrals yet.</p>") == 4

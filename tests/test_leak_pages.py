@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 
 from generator import guard
 from generator.guard import Confidential, Leak
-from generator.leak_match import Matcher
-from generator.leak_text import Folded, PageFolder, page_text
+from generator.leak_text import PageFolder, page_text
 
 # Pieces of markup and escapes that could change meaning when cut at a ">" ending a line.
 FRAGMENTS = [
     ">\n",
+    ">\n  \n",  # where pages are cut into blocks of pieces
     ">",
     "\n",
     "\r",
@@ -50,6 +50,9 @@ FRAGMENTS = [
     "Canary",
     "\u00ad",
     "\u200b",
+    "\x00",  # what joins the pieces folded together: a page's own, or one an escape makes
+    "%00",
+    "\\u0000",
     "İ",
     "山田",
 ]
@@ -62,9 +65,25 @@ FRAGMENTS = [
 @example(['<svg>\n<path\n d="M0\n0">\n</svg>\n'])  # path data across lines
 @example(["<p>x</p>\n<b\n>Dana</b>\n<i>Wu</i>\n"])  # a tag across a line break
 def test_pieces_fold_exactly_as_the_whole_page(pages: list[str]) -> None:
+    assert_folded_as_whole_pages(pages)
+
+
+def assert_folded_as_whole_pages(pages: list[str]) -> None:
     folder = PageFolder()  # one folder for several pages, as in a scan: pieces are reused
     for page in [*pages, *pages]:
         assert folder.page_text(page) == page_text(page)
+
+
+LINES = st.lists(st.sampled_from(FRAGMENTS), max_size=8).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(LINES, min_size=3, max_size=12).map(">\n".join), min_size=1, max_size=4))
+@example(["<p>a>\n%00>\n<b>x</b>>\n&amp;#0;>\n\\u0000>\n<p>"])  # escapes that make a NUL
+@example(['<p>a</p>>\n<i>x</i>>\n  \nd="M0 0">\n<p>b</p>\n'])  # path data opening a block
+def test_pages_of_many_pieces_fold_exactly_as_the_whole_page(pages: list[str]) -> None:
+    """Many pieces new to the folder at once: they are folded together (leak_text._BETWEEN)."""
+    assert_folded_as_whole_pages(pages)
 
 
 CANARY = Confidential("Canary Prospect 1", "referrals[0].prospect", "p/token/")
@@ -91,35 +110,6 @@ def test_leaks_split_across_lines_of_pages_sharing_their_markup_are_found(tmp_pa
     assert guard.scan_site(root, [CANARY]) == [
         Leak(name, "referrals[0].prospect") for name in ("a.html", "b.html", "c.html", "d.html")
     ]
-
-
-WORDS = ["dana", "wu", "dana wu", "took a test ride", "canary prospect 1", "x", " ", "山田", "-"]
-LONG_NOTE = "took a test ride on the new touring model and talked about financing options"
-NAV = "nav " * 40
-# A key of a separator's character too: found where a skipped span was cut out, it is no place.
-KEYS = ["dana wu", "took a test ride", LONG_NOTE, "wu", "\x00"]
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.sampled_from([*WORDS, LONG_NOTE, NAV]), max_size=60).map("".join),
-    st.lists(st.tuples(st.integers(0, 2000), st.integers(0, 2000)), max_size=5),
-)
-@example(NAV + "dana wu" + NAV, [(0, 163), (163, 320)])  # a key across two spans
-@example(NAV + LONG_NOTE + NAV, [(190, 320)])  # a long form's anchor reaching deep into a span
-@example(NAV + "took a test ride" + NAV, [(0, 165)])  # a key leaving a span near its end
-@example(NAV + NAV + NAV, [(0, 200)])  # a quiet span, cut out
-def test_shared_spans_find_every_occurrence_a_whole_search_finds(
-    text: str, spans: list[tuple[int, int]]
-) -> None:
-    """Whatever spans a page says it shares, the places found are those of a whole search."""
-    matcher = Matcher({value: {value} for value in KEYS})
-    folded = Folded(text)
-    cut = sorted({min(max(point, 0), len(text)) for span in spans for point in span})
-    folded.shared = tuple(zip(cut[::2], cut[1::2], strict=False))
-    expected = sorted(matcher.occurrences(text))
-    for _ in range(3):  # a span is searched whole the first time it is seen, then skipped if quiet
-        assert sorted(matcher.occurrences(folded)) == expected
 
 
 def header(extra: str = "") -> str:

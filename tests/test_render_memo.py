@@ -65,6 +65,11 @@ EDITS: list[tuple[str, Callable[[str], str]]] = [
         ),
     ),
     (
+        "a prospect's consent",
+        replace("    prospect: Dana Wu\n", "    prospect: Dana Wu\n    public: true\n"),
+    ),
+    ("a public prospect's name", replace("prospect: Dana Wu", "prospect: Dana Wu-Park")),
+    (
         "a removed partner's referral and the partner",
         replace(
             "  - id: r-2026-005\n    partner: quinn-lee\n    prospect: Sam Rivera\n    introduced: 2026-03-15\n    method: name\n    asked: true\n",
@@ -96,13 +101,14 @@ def test_a_new_layout_renders_every_page_again(layout: SiteLayout) -> None:
     data, memo = load(START), RenderMemo()
     dict(render_pages(data, LAYOUT, memo))
     assert dict(render_pages(data, layout, memo)) == render_site(data, layout)
-    assert memo.rendered == len(data.partners) + 1  # and the insights page
+    assert memo.rendered == len(render_site(data, layout))
 
 
 def test_a_note_edit_renders_only_its_partners_page() -> None:
+    """Not the insights page, nor any public page: none of them shows a note."""
     memo = RenderMemo()
     dict(render_pages(load(START), LAYOUT, memo))
-    assert memo.rendered == 5  # four partner pages and the insights page
+    assert memo.rendered == len(render_site(load(START), LAYOUT))
     dict(render_pages(load(EDITS[0][1](START)), LAYOUT, memo))
     assert memo.rendered == 1
     dict(render_pages(load(EDITS[0][1](START)), LAYOUT, memo))

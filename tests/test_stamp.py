@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.metadata
+import platform
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -82,6 +84,17 @@ def _new_version(runs: Runs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     stamp.code_digest.cache_clear()
 
 
+def _new_library(runs: Runs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    versions = importlib.metadata.version
+    monkeypatch.setattr(
+        importlib.metadata, "version", lambda name: "9.9.9" if name == "Jinja2" else versions(name)
+    )
+
+
+def _new_python(runs: Runs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(platform, "python_version", lambda: "3.99.0")
+
+
 def _removed_page(runs: Runs, *_: object) -> None:
     page = next((runs.project.docs_dir / "p").glob("*.md"))
     page.unlink()
@@ -99,6 +112,8 @@ CHANGES: dict[str, tuple[Callable[..., None] | None, dict[str, Any]]] = {
     "site address": (None, {"site_url": "https://elsewhere.example.com/"}),
     "template": (_new_template, {}),
     "version": (_new_version, {}),
+    "a library upgraded": (_new_library, {}),
+    "another Python": (_new_python, {}),
     "a generated file removed": (_removed_page, {}),
     "a generated file edited": (_page_edited_by_hand, {}),
 }
