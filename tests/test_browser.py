@@ -540,6 +540,43 @@ def test_wide_tree_first_shows_the_box_that_matters(stress_tab: Tab, where: str,
     assert stress_tab.page.evaluate(FIRST_BOX_SHOWN, box)
 
 
+# How dark each point of the tree drawing's horizontal connector lines is drawn (the drawing
+# rendered alone on a canvas, ink summed across each line's few rows), away from the vertical
+# lines: [lightest, darkest]. A line shared by several children must not be drawn darker.
+CONNECTOR_INK = """async () => {
+    const svg = document.querySelector('svg.referral-tree');
+    const image = new Image();
+    image.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = svg.viewBox.baseVal.width;
+    canvas.height = svg.viewBox.baseVal.height;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const ink = [];
+    const edges = [...svg.querySelectorAll('path')]
+        .map(path => path.getAttribute('d').match(/M([\\d.]+) ([\\d.]+) V([\\d.]+) H([\\d.]+)/).map(Number));
+    const verticals = edges.flatMap(([, x1, , , x2]) => [x1, x2]);
+    for (const [, x1, , middle, x2] of edges) {
+        for (let x = Math.min(x1, x2); x < Math.max(x1, x2); x++) {
+            if (verticals.some(v => Math.abs(v - x) < 3)) continue;
+            const rows = context.getImageData(x, middle - 2, 1, 5).data;
+            let sum = 0;
+            for (let i = 3; i < rows.length; i += 4) sum += rows[i] / 255;
+            ink.push(sum);
+        }
+    }
+    return [Math.min(...ink), Math.max(...ink)];
+}"""
+
+
+def test_tree_connectors_are_one_even_grey(stress_tab: Tab) -> None:
+    stress_tab.open("tree/")
+    lightest, darkest = stress_tab.page.evaluate(CONNECTOR_INK)
+    assert lightest > 0.2, "the connectors are drawn"
+    assert darkest - lightest < 0.1, (lightest, darkest)
+
+
 # A tree label cut short ends in "…"; in a right-to-left name that end is on the left.
 # [label, whether the "…" is drawn left of the name's first letter] for each right-to-left label.
 RTL_TREE_LABELS = """() => [...document.querySelectorAll('svg.referral-tree text')]
