@@ -596,6 +596,28 @@ def test_right_to_left_names_in_the_tree_are_cut_at_their_end(stress_tab: Tab) -
     stress_tab.assert_clean()
 
 
+# [text, gap on its left, gap on its right] of each right-to-left heading and note cell of a
+# partner page: the text's own box against its element's content box.
+RTL_TEXT_GAPS = """() => [...document.querySelectorAll('.referral > h3, .referral td')]
+    .filter(element => /^[\\u0590-\\u08ff]/.test(element.textContent.trim()))
+    .map(element => {
+        const range = document.createRange();
+        range.selectNodeContents(element.firstChild);
+        const text = range.getBoundingClientRect(), box = element.getBoundingClientRect();
+        const style = getComputedStyle(element);
+        const left = box.left + parseFloat(style.paddingLeft), right = box.right - parseFloat(style.paddingRight);
+        return [element.textContent.trim(), text.left - left, right - text.right];
+    })"""
+
+
+def test_right_to_left_names_and_notes_read_from_the_right(stress_tab: Tab) -> None:
+    stress_tab.open(partner_path("mohamed"))
+    gaps = stress_tab.page.evaluate(RTL_TEXT_GAPS)
+    assert len(gaps) == 2, "the fixture has a right-to-left prospect and note"
+    assert all(right < 2 < left for _, left, right in gaps), gaps
+    stress_tab.assert_clean()
+
+
 # ---------------------------------------------------------------- accessibility
 
 
