@@ -138,8 +138,8 @@ def generate(
         data = load(project, as_of)
         secret = resolve_secret(environ, project.secret_file, publishing=publishing)
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
-        record = memo_record.read_record(project.memo_file, secret.value, project.docs_dir)
-        rendered = render_bytes(data, layout, memo, record.keeper(project.docs_dir))
+        record, keep = _page_record(project, secret)
+        rendered = render_bytes(data, layout, memo, keep)
         stamp.forget(project.stamp_file)
         memo_record.forget(project.memo_file)
         report = write_bytes(project.docs_dir, rendered.files, project.manifest, rendered.kept)
@@ -148,6 +148,17 @@ def generate(
         # 10,000 partners, as much as the rest of a run that renders one page.
         _record_run(project, inputs, secret, rendered, record)
     return Outcome(report, secret, layout, lambda: data)
+
+
+def _page_record(
+    project: Project, secret: SiteSecret
+) -> tuple[PageRecord, Callable[[str, bytes], bool] | None]:
+    """The last run's page record and what it lets a render keep. A throwaway secret (CI's
+    preview) has none and computes no keys: they would match no later run."""
+    if secret.origin == "throwaway":
+        return PageRecord(), None
+    record = memo_record.read_record(project.memo_file, secret.value, project.docs_dir)
+    return record, record.keeper(project.docs_dir)
 
 
 def _record_run(

@@ -489,13 +489,15 @@ def _progress_bar(stage: str, reached: frozenset[str]) -> Markup:
         label = "Closed" if step == "closed" else STAGE_WORDS[step]
         if index < current:
             if stage != "lost" or step in reached:
-                parts.append(f"✓ {label}")
+                parts.append(Markup(f"<span>✓ {escape(label)}</span>"))
         elif index == current:
             shown = STAGE_WORDS[stage] if step == "closed" else label
             parts.append(Markup(f"<strong>● {escape(shown)}</strong>"))
         else:
-            parts.append(f"○ {label}")
-    return Markup(" → ").join(parts)
+            parts.append(Markup(f"<span>○ {escape(label)}</span>"))
+    # On a phone the line wraps: each step is kept whole (extra.css), and the no-break space
+    # keeps each arrow after its step, so no line starts with one.
+    return Markup("\u00a0→ ").join(parts)
 
 
 def _authors_file(data: PartnersFile) -> str:

@@ -7,10 +7,14 @@ from xml.sax.saxutils import escape
 
 BAR_HEIGHT = 22
 PLOT_WIDTH = 320
-SERIES_STYLE = {  # fill and pattern-free opacity; the legend and the table carry the meaning
+# Fills that stand out by at least 3:1 (WCAG, parts of a graphic) against both of the site's
+# backgrounds, white and Material's dark "slate", so neither scheme loses a series; the legend
+# and the table carry the meaning. (Material's indigo is 2.3:1 on slate, a 55% blue 1.7:1.)
+BAR_FILL = "#5c6bc0"
+SERIES_STYLE = {  # fill and pattern-free opacity
     "won": ("#2e7d32", "1"),
-    "lost": ("#9e9e9e", "1"),
-    "open": ("#1565c0", "0.55"),
+    "lost": ("#8a8a8a", "1"),
+    "open": ("#5b8fd6", "1"),
 }
 
 
@@ -40,7 +44,7 @@ def bar_chart(rows: Sequence[tuple[str, float, str]], title: str) -> str:
         parts.append(
             f'<text x="{label_width - 8}" y="{top + 16}" text-anchor="end" font-size="13" '
             f'fill="currentColor">{escape(label)}</text>'
-            f'<rect x="{label_width}" y="{top}" width="{length:.1f}" height="{BAR_HEIGHT}" fill="#3f51b5"/>'
+            f'<rect x="{label_width}" y="{top}" width="{length:.1f}" height="{BAR_HEIGHT}" fill="{BAR_FILL}"/>'
             f'<text x="{label_width + length + 6:.1f}" y="{top + 16}" font-size="13" '
             f'fill="currentColor">{escape(shown)}</text>'
         )

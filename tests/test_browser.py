@@ -10,6 +10,7 @@ refreshed in ``docs-images/`` too, like golden files behind an explicit flag.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -24,7 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from conftest import REPO, TEST_SECRET, make_project
+from conftest import REPO, TEST_SECRET, SiteProject, make_project
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
 from generator.addresses import private_token
@@ -57,6 +58,7 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, 
 TIMEOUT_MS = 60_000  # a loaded two-core CI machine can take seconds per navigation
 expect.set_options(timeout=TIMEOUT_MS)
 DEMO = yaml.safe_load((REPO / "partners.yaml").read_text(encoding="utf-8"))
+STRESS = REPO / "tests" / "fixtures" / "visual-stress.yaml"
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
@@ -81,10 +83,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """A loopback server on a free port for a folder the site is built into next."""
-    root = tmp_path_factory.mktemp("demo")
+@contextlib.contextmanager
+def _serving(root: Path) -> Iterator[tuple[Path, str]]:
+    """A loopback server on a free port for ``root``/site, which the site is built into next."""
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root / "site"))
     )
@@ -97,21 +98,43 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
 
 
 @pytest.fixture(scope="module")
-def site_url(served: tuple[Path, str]) -> str:
-    """The demo built as if published at the loopback address, so its own absolute links stay local."""
-    root, url = served
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    with _serving(tmp_path_factory.mktemp("demo")) as root_and_url:
+        yield root_and_url
+
+
+def _published_at(root: Path, url: str, data: Path) -> SiteProject:
+    """A project for ``data`` whose site_url is ``url``, so the site's own absolute links stay local."""
     project = make_project(root)
     config = project.root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     published = re.search(r"^site_url:\s*(\S+)", text, re.MULTILINE)
     assert published is not None
     config.write_text(text.replace(published.group(1), url), encoding="utf-8")
-    shutil.copy(REPO / "partners.yaml", project.root / "partners.yaml")
+    shutil.copy(data, project.root / "partners.yaml")
+    return project
+
+
+@pytest.fixture(scope="module")
+def site_url(served: tuple[Path, str]) -> str:
+    """The demo built as if published at the loopback address."""
+    root, url = served
+    project = _published_at(root, url, REPO / "partners.yaml")
     for post in (REPO / "content" / "blog" / "posts").glob("*.md"):  # hand-written posts
         shutil.copy(post, project.content / "blog" / "posts" / post.name)
     result = project.mkdocs_build("--strict")
     assert result.returncode == 0, result.stdout + result.stderr
     return url
+
+
+@pytest.fixture(scope="module")
+def stress_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """tests/fixtures/visual-stress.yaml built and served: what the demo's tidy names never show."""
+    with _serving(tmp_path_factory.mktemp("stress")) as (root, url):
+        project = _published_at(root, url, STRESS)
+        result = project.mkdocs_build("--strict")
+        assert result.returncode == 0, result.stdout + result.stderr
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -215,6 +238,13 @@ def tab(request: pytest.FixtureRequest, contexts: dict[str, BrowserContext], sit
     yield from _tab(contexts[request.param], site_url, request.param)
 
 
+@pytest.fixture(params=list(VIEWPORTS))
+def stress_tab(
+    request: pytest.FixtureRequest, contexts: dict[str, BrowserContext], stress_url: str
+) -> Iterator[Tab]:
+    yield from _tab(contexts[request.param], stress_url, request.param)
+
+
 @pytest.fixture
 def desktop_tab(contexts: dict[str, BrowserContext], site_url: str) -> Iterator[Tab]:
     yield from _tab(contexts["desktop"], site_url, "desktop")
@@ -254,6 +284,97 @@ def test_partner_page_shows_each_referral_its_progress_and_timeline(tab: Tab) ->
     page.evaluate("window.scrollTo(0, 0)")
     tab.screenshot("partner-page", first_screen=True)
     tab.assert_clean()
+
+
+# Words the reader takes as one, cut across two lines: each piece of ``text`` between
+# separators, drawn on more than one line (its characters' boxes on different lines).
+SPLIT_ACROSS_LINES = """([selector, separator]) => {
+    const split = [];
+    for (const element of document.querySelectorAll(selector)) {
+        const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        const chars = [];  // [text node, offset] of each character of element.textContent
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (let i = 0; i < node.data.length; i++) chars.push([node, i]);
+        }
+        const text = element.textContent;
+        let start = 0;
+        for (const piece of text.split(separator)) {
+            const from = start + piece.length - piece.trimStart().length;
+            const to = start + piece.trimEnd().length;
+            start += piece.length + separator.length;
+            if (to <= from) continue;
+            const range = document.createRange();
+            range.setStart(...chars[from]);
+            range.setEnd(chars[to - 1][0], chars[to - 1][1] + 1);
+            const middles = [...range.getClientRects()].filter(r => r.width > 0).map(r => (r.top + r.bottom) / 2);
+            const height = parseFloat(getComputedStyle(element).fontSize);
+            if (Math.max(...middles) - Math.min(...middles) > height / 2) split.push(text.slice(from, to));
+        }
+    }
+    return split;
+}"""
+
+
+def test_progress_steps_stay_whole_on_a_line(tab: Tab) -> None:
+    """A step such as "○ Proposal made" never ends one line with "○" and starts the next with its words."""
+    tab.open(partner_path(PARTNER["id"]))
+    assert tab.page.evaluate(SPLIT_ACROSS_LINES, [".referral-progress", "→"]) == []
+
+
+# Dates ("11 April 2023") and ages ("(2 months ago)") drawn across two lines, in the elements
+# ``selector`` names: each match of the pattern in an element's text, its characters' line boxes.
+DATES_SPLIT = """selector => {
+    const pattern = /\\d{1,2} [A-Z][a-z]+ \\d{4}|\\([^()]* ago\\)/g;
+    const split = [];
+    for (const element of document.querySelectorAll(selector)) {
+        const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        const chars = [];
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (let i = 0; i < node.data.length; i++) chars.push([node, i]);
+        }
+        for (const match of element.textContent.matchAll(pattern)) {
+            const range = document.createRange();
+            range.setStart(...chars[match.index]);
+            const last = chars[match.index + match[0].length - 1];
+            range.setEnd(last[0], last[1] + 1);
+            const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom)));
+            if (tops.size > 1) split.push(match[0]);
+        }
+    }
+    return split;
+}"""
+
+
+def test_dates_on_a_partner_page_stay_on_one_line(tab: Tab) -> None:
+    """A subtitle ending "since 11" with "April 2023" on the next line reads as two things."""
+    tab.open(partner_path(PARTNER["id"]))
+    assert tab.page.evaluate(DATES_SPLIT, ".partner-subtitle, .referral li, article > ul > li") == []
+
+
+def test_update_tables_line_up_from_one_referral_to_the_next(desktop_tab: Tab) -> None:
+    """Each referral's history table starts its columns where the one above does, as one ledger."""
+    desktop_tab.open(partner_path(PARTNER["id"]))
+    edges = desktop_tab.page.evaluate(
+        """() => [...document.querySelectorAll('.referral table')].map(table =>
+            [...table.querySelectorAll('thead th')].slice(0, 2).map(th => Math.round(th.getBoundingClientRect().right))
+                .concat(Math.round(table.getBoundingClientRect().right)))"""
+    )
+    assert len(edges) >= 2
+    assert len({tuple(edge) for edge in edges}) == 1, edges
+
+
+def test_lines_led_by_an_icon_have_no_bullet_as_well(tab: Tab) -> None:
+    """A bullet before "🎁 31 March 2026: …" would give the line two markers: the icon is its marker."""
+    tab.open(partner_path(PARTNER["id"]))
+    markers = tab.page.evaluate(
+        """() => [...document.querySelectorAll('article li')]
+            .filter(li => getComputedStyle(li).display === 'list-item')  // cards show no marker
+            .filter(li => (li.firstElementChild?.matches('.twemoji') && !li.firstChild.data?.trim())
+                || li.firstElementChild?.matches('p') && li.firstElementChild.firstElementChild?.matches('.twemoji'))
+            .map(li => getComputedStyle(li).listStyleType)"""
+    )
+    assert len(markers) >= 4, "introduced, last news, business given back, events"
+    assert set(markers) == {"none"}
 
 
 def _check_referral(block: Locator, referral: dict[str, Any]) -> None:
@@ -308,6 +429,14 @@ def test_newsletter_index_lists_posts_and_opens_one(tab: Tab) -> None:
     tab.assert_clean()
 
 
+def test_newsletter_dates_read_like_the_rest_of_the_site(tab: Tab) -> None:
+    """Issues are dated "30 November 2026", as every sentence of the site is, not "November 30, 2026"."""
+    tab.open("blog/")
+    dates = tab.page.locator("article.md-post .md-meta time, .md-post__meta time").all_inner_texts()
+    assert dates, "the listing dates its issues"
+    assert [date for date in dates if not re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", date.strip())] == []
+
+
 def test_follow_link_on_the_home_page_explains_the_feed_and_leads_to_it(tab: Tab) -> None:
     tab.open("")
     page = tab.page
@@ -330,6 +459,165 @@ def test_follow_link_on_the_home_page_explains_the_feed_and_leads_to_it(tab: Tab
     tab.assert_clean()
 
 
+def test_feed_address_is_shown_whole(tab: Tab) -> None:
+    """The address to copy by hand wraps on a phone instead of running out of its box unseen."""
+    tab.open("follow/")
+    code = tab.page.locator("article code", has_text="feed_rss_created.xml")
+    expect(code).to_be_visible()
+    assert code.evaluate("code => code.scrollWidth <= code.clientWidth"), "part of the address is hidden"
+
+
+# Contact links cut in two ("mark@rodgers-" | "hd.example.com", "+1" | "262 555 0142") or
+# parted from their icon, on a line that had room for them whole.
+CONTACT_LINKS_CUT = """() => [...document.querySelectorAll('.owner-contact a')].filter(link => {
+    const lines = new Set([...link.getClientRects()].map(r => Math.round(r.top)));
+    const icon = link.previousElementSibling.getBoundingClientRect();
+    const first = link.getClientRects()[0];
+    return lines.size > 1 || Math.abs(icon.top + icon.bottom - first.top - first.bottom) / 2 > first.height / 2;
+}).map(link => link.textContent)"""
+
+
+@pytest.mark.parametrize("where", ["home", "partner"])
+def test_contact_links_stay_whole_beside_their_icon(tab: Tab, a11y_pages: dict[str, str], where: str) -> None:
+    tab.open(a11y_pages[where])
+    links = tab.page.locator(".owner-contact a")
+    expect(links).to_have_count(2)
+    assert tab.page.evaluate(CONTACT_LINKS_CUT) == []
+    underlined = links.evaluate_all("links => links.map(a => getComputedStyle(a).textDecorationLine)")
+    assert underlined == ["underline", "underline"], "links in a sentence are told by more than colour"
+
+
+def test_contact_separator_ends_a_line_rather_than_starting_one(stress_tab: Tab) -> None:
+    """With an email address as long as a phone's line, the "·" after it stays on its line."""
+    stress_tab.open("")
+    apart = stress_tab.page.evaluate(
+        """() => {
+            const line = document.querySelector('.owner-contact');
+            const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+            let text = walker.nextNode();
+            while (!text.data.includes('·')) text = walker.nextNode();
+            const range = document.createRange();
+            range.setStart(text, text.data.indexOf('·'));
+            range.setEnd(text, text.data.indexOf('·') + 1);
+            const email = [...line.querySelector('a[href^="mailto:"]').getClientRects()].pop();
+            return Math.abs(range.getBoundingClientRect().bottom - email.bottom);
+        }"""
+    )
+    assert apart < 5, "the separator starts a line of its own"
+    stress_tab.assert_clean()
+
+
+def test_not_found_page_explains_and_leads_home(tab: Tab) -> None:
+    """A stale link (a private address that changed) ends on a page that says why and leads on."""
+    tab.open("404.html")  # http.server answers a missing path with its own page, not the site's
+    page = tab.page
+    expect(page.locator("article h1")).to_have_text("Page not found")
+    expect(page.locator("article p").first).to_contain_text("address may have changed")
+    page.locator("article").get_by_role("link", name="Go to the home page").click()
+    page.wait_for_url(tab.site_url)
+    expect(page.locator("article h1")).to_contain_text(DEMO["newsletter"]["title"])
+    tab.assert_clean()
+
+
+# The box a reader looks for first (their own on their page, the first family's founder on the
+# tree page), whole inside the drawing as it first shows, before any sideways scrolling.
+FIRST_BOX_SHOWN = """selector => {
+    const box = document.querySelector(selector).getBoundingClientRect();
+    const figure = document.querySelector('.referral-tree-figure').getBoundingClientRect();
+    return box.left >= figure.left && box.right <= figure.right;
+}"""
+
+
+@pytest.mark.parametrize(
+    ("where", "box"),
+    [("partner", ".referral-tree rect[stroke-width='3']"), ("tree", ".referral-tree rect")],
+)
+def test_wide_tree_first_shows_the_box_that_matters(stress_tab: Tab, where: str, box: str) -> None:
+    stress_tab.open(partner_path("anne") if where == "partner" else "tree/")
+    figure = stress_tab.page.locator(".referral-tree-figure")
+    if stress_tab.viewport == "phone":  # wider than the screen: the case this is about
+        assert figure.evaluate("figure => figure.scrollWidth > figure.clientWidth")
+    assert stress_tab.page.evaluate(FIRST_BOX_SHOWN, box)
+
+
+# How dark each point of the tree drawing's horizontal connector lines is drawn (the drawing
+# rendered alone on a canvas, ink summed across each line's few rows), away from the vertical
+# lines: [lightest, darkest]. A line shared by several children must not be drawn darker.
+CONNECTOR_INK = """async () => {
+    const svg = document.querySelector('svg.referral-tree');
+    const image = new Image();
+    image.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = svg.viewBox.baseVal.width;
+    canvas.height = svg.viewBox.baseVal.height;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const ink = [];
+    const edges = [...svg.querySelectorAll('path')]
+        .map(path => path.getAttribute('d').match(/M([\\d.]+) ([\\d.]+) V([\\d.]+) H([\\d.]+)/).map(Number));
+    const verticals = edges.flatMap(([, x1, , , x2]) => [x1, x2]);
+    for (const [, x1, , middle, x2] of edges) {
+        for (let x = Math.min(x1, x2); x < Math.max(x1, x2); x++) {
+            if (verticals.some(v => Math.abs(v - x) < 3)) continue;
+            const rows = context.getImageData(x, middle - 2, 1, 5).data;
+            let sum = 0;
+            for (let i = 3; i < rows.length; i += 4) sum += rows[i] / 255;
+            ink.push(sum);
+        }
+    }
+    return [Math.min(...ink), Math.max(...ink)];
+}"""
+
+
+def test_tree_connectors_are_one_even_grey(stress_tab: Tab) -> None:
+    stress_tab.open("tree/")
+    lightest, darkest = stress_tab.page.evaluate(CONNECTOR_INK)
+    assert lightest > 0.2, "the connectors are drawn"
+    assert darkest - lightest < 0.1, (lightest, darkest)
+
+
+# A tree label cut short ends in "…"; in a right-to-left name that end is on the left.
+# [label, whether the "…" is drawn left of the name's first letter] for each right-to-left label.
+RTL_TREE_LABELS = """() => [...document.querySelectorAll('svg.referral-tree text')]
+    .filter(text => /[\\u0590-\\u08ff]/.test(text.textContent))
+    .map(text => {
+        const first = text.getExtentOfChar(0), last = text.getExtentOfChar(text.getNumberOfChars() - 1);
+        return [text.textContent, last.x + last.width / 2 < first.x + first.width / 2];
+    })"""
+
+
+def test_right_to_left_names_in_the_tree_are_cut_at_their_end(stress_tab: Tab) -> None:
+    stress_tab.open("tree/")
+    labels = stress_tab.page.evaluate(RTL_TREE_LABELS)
+    cut = [label for label in labels if label[0].endswith("…")]
+    assert cut, "the fixture has a right-to-left name too long for its box"
+    assert all(left for _, left in cut), cut
+    stress_tab.assert_clean()
+
+
+# [text, gap on its left, gap on its right] of each right-to-left heading and note cell of a
+# partner page: the text's own box against its element's content box.
+RTL_TEXT_GAPS = """() => [...document.querySelectorAll('.referral > h3, .referral td')]
+    .filter(element => /^[\\u0590-\\u08ff]/.test(element.textContent.trim()))
+    .map(element => {
+        const range = document.createRange();
+        range.selectNodeContents(element.firstChild);
+        const text = range.getBoundingClientRect(), box = element.getBoundingClientRect();
+        const style = getComputedStyle(element);
+        const left = box.left + parseFloat(style.paddingLeft), right = box.right - parseFloat(style.paddingRight);
+        return [element.textContent.trim(), text.left - left, right - text.right];
+    })"""
+
+
+def test_right_to_left_names_and_notes_read_from_the_right(stress_tab: Tab) -> None:
+    stress_tab.open(partner_path("mohamed"))
+    gaps = stress_tab.page.evaluate(RTL_TEXT_GAPS)
+    assert len(gaps) == 2, "the fixture has a right-to-left prospect and note"
+    assert all(right < 2 < left for _, left, right in gaps), gaps
+    stress_tab.assert_clean()
+
+
 # ---------------------------------------------------------------- accessibility
 
 
@@ -347,10 +635,12 @@ def a11y_pages(served: tuple[Path, str], site_url: str) -> dict[str, str]:
         "tree": "tree/",
         "insights": f"p/{insights}/",
         "follow": "follow/",
+        "newsletter": "blog/",
+        "404": "404.html",
     }
 
 
-PAGE_KINDS = ["home", "post", "partner", "tree", "insights", "follow"]
+PAGE_KINDS = ["home", "post", "partner", "tree", "insights", "follow", "newsletter", "404"]
 
 # What a phone reader would see go wrong: the page sliding sideways, a drawing's words cut off,
 # a table whose last columns are hidden with nothing to say there is more.
@@ -415,6 +705,32 @@ def test_no_serious_accessibility_violations(scheme_tab: Tab, a11y_pages: dict[s
     report = [f"{v['id']} ({v['impact']}): {v['help']}: {v['nodes'][:5]}" for v in serious]
     assert serious == [], "\n".join(report)
     scheme_tab.assert_clean()
+
+
+# Each coloured shape of the insights charts against the page behind it, in the scheme shown:
+# [its fill, its contrast ratio] (WCAG's 3:1 for parts of a graphic).
+CHART_CONTRAST = """() => {
+    const rgb = colour => colour.match(/[\\d.]+/g).map(Number);
+    const luminance = ([r, g, b]) => [r, g, b].map(c => c / 255)
+        .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)
+        .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+    const page = rgb(getComputedStyle(document.body).backgroundColor);
+    const shapes = [...document.querySelectorAll('.chart-figure rect')].filter(r => r.getBBox().width * r.getBBox().height > 0);
+    return shapes.map(shape => {
+        const style = getComputedStyle(shape);
+        const alpha = parseFloat(style.fillOpacity);
+        const shown = rgb(style.fill).slice(0, 3).map((c, i) => c * alpha + page[i] * (1 - alpha));
+        const [light, dark] = [luminance(shown), luminance(page)].sort((a, b) => b - a);
+        return [style.fill, Math.round((light + 0.05) / (dark + 0.05) * 100) / 100];
+    });
+}"""
+
+
+def test_chart_colours_stand_out_in_both_schemes(scheme_tab: Tab, a11y_pages: dict[str, str]) -> None:
+    scheme_tab.open(a11y_pages["insights"])
+    shapes = scheme_tab.page.evaluate(CHART_CONTRAST)
+    assert len({fill for fill, _ in shapes}) == 4, "the bars, and won, lost and open"
+    assert sorted({(fill, ratio) for fill, ratio in shapes if ratio < 3}) == []
 
 
 # ---------------------------------------------------------------- print
