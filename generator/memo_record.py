@@ -5,8 +5,9 @@ After a successful write, the record lists for each generated file the key it wa
 layout; for the others what they may show) and the size and digest of the bytes left on disk.
 The next run renders a file again only when its key changed or the file is no longer exactly
 those bytes (hand-edited, missing, replaced by a link); every other file is neither rendered nor
-written. Whether a file still holds those bytes is decided as the render stamp decides it: by its
-stat fields when they were recorded and still match, else by reading it (stamp.current_state). So a note edit at 10,000 partners renders one page, not 10,081 files.
+written. So a note edit at 10,000 partners renders one page, not 10,081 files. Whether a file
+still holds those bytes is decided as the render stamp decides it: by its stat fields when they
+were recorded and still match, else by reading it (stamp.current_state).
 
 The record is a cache, never an authority: it is ignored (every page is rendered, as without
 it) when it is missing, unreadable, not signed with this site's secret, written by other
