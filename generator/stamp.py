@@ -177,11 +177,6 @@ def current_state(path: StrPath, state: object) -> FileState | None:
         return None
 
 
-def file_holds(path: StrPath, state: object) -> bool:
-    """The file at ``path`` (not a link) has the size and digest ``state`` records."""
-    return current_state(path, state) is not None
-
-
 def read_back(path: StrPath) -> bytes:
     """The one place a recorded file is read (tests count the calls)."""
     with open(path, "rb") as stream:
