@@ -685,6 +685,24 @@ def test_every_page_kind_fits_the_screen(tab: Tab, a11y_pages: dict[str, str], w
     tab.assert_clean()
 
 
+# The figures of the insights page's tables (right-aligned cells) whose text takes more than one line.
+WRAPPED_FIGURES = """() => [...document.querySelectorAll('article td[style*="text-align: right"]')]
+    .filter(cell => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size > 1;
+    })
+    .map(cell => cell.textContent)"""
+
+
+def test_insights_figures_stay_on_one_line(tab: Tab, a11y_pages: dict[str, str]) -> None:
+    tab.open(a11y_pages["insights"])
+    figures = "document.querySelectorAll(`article td[style*='text-align: right']`).length"
+    assert tab.page.evaluate(figures) > 20
+    assert tab.page.evaluate(WRAPPED_FIGURES) == []
+    assert tab.page.evaluate(LAYOUT_PROBLEMS) == []
+
+
 @pytest.mark.parametrize("where", PAGE_KINDS)
 def test_no_serious_accessibility_violations(scheme_tab: Tab, a11y_pages: dict[str, str], where: str) -> None:
     scheme_tab.open(a11y_pages[where])
