@@ -53,14 +53,17 @@ def zensical_brand_config(newsletter: Newsletter, inherited: str) -> str | None:
         return None
     config: dict[str, object] = {"INHERIT": inherited}
     if newsletter.business:
-        config["site_name"] = zensical_text(newsletter.business)
+        config["site_name"] = unescaped_print_text(newsletter.business)
     if newsletter.logo:
         config["theme"] = {"logo": newsletter.logo}
     body = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=10_000)
     return GENERATED_COMMENT + body
 
 
-def zensical_text(value: str) -> str:
-    """Text Zensical's templates print as HTML: live markup and references escaped."""
+def unescaped_print_text(value: str) -> str:
+    """Text for a place one engine prints as HTML unescaped and another escapes: live markup,
+    quotes and anything that could start a reference escaped, a plain "&" left as written.
+    "Smith & Sons" then reads right in both; markup characters, rare in a name, read escaped
+    where the engine escapes again (Zensical's author line, one tooltip)."""
     text = _REFERENCE_START.sub("&amp;", value)
     return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")

@@ -26,6 +26,7 @@ from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
 from .models import Event, Newsletter, Partner, PartnersFile, Referral
 from .page_templates import page_environment
+from .presentation import unescaped_print_text
 from .public_views import PublicViews
 from .render_memo import RenderMemo, partner_digest, public_digest, shared_digest
 from .svg_charts import bar_chart, stacked_columns
@@ -502,10 +503,11 @@ def _progress_bar(stage: str, reached: frozenset[str]) -> Markup:
 
 def _authors_file(data: PartnersFile) -> str:
     owner = data.newsletter
+    # Material prints these unescaped, Zensical escapes them: "Smith & Sons" must read right in both.
     authors = {
         AUTHOR_KEY: {
-            "name": escape_html(owner.owner),
-            "description": escape_html(owner.business or owner.title),
+            "name": unescaped_print_text(owner.owner),
+            "description": unescaped_print_text(owner.business or owner.title),
             "avatar": words.initials_avatar(owner.owner),
         }
     }

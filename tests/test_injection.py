@@ -169,6 +169,18 @@ def test_feed_item_titles_are_the_literal_title_escaped_once(hostile_site: SiteP
     assert titles and all(text.endswith(f": {title}") for text in titles), (title, titles)
 
 
+def test_post_author_line_is_the_literal_owner_and_business(hostile_site: SiteProject) -> None:
+    newsletter = yaml.safe_load((hostile_site.root / "partners.yaml").read_text("utf-8"))["newsletter"]
+    post = next(hostile_site.site.glob("blog/2026/03/*/index.html"))
+    profile = BeautifulSoup(post.read_text("utf-8"), "html.parser").select_one(".md-post__profile")
+    assert profile is not None
+    strong = profile.select_one(".md-profile__description strong")
+    image = profile.select_one("img")
+    assert strong is not None and image is not None
+    assert strong.get_text(strip=True) == newsletter["owner"] == image["alt"]
+    assert profile.get_text(" ", strip=True).endswith(newsletter["business"])
+
+
 def test_search_index_holds_literal_text(hostile_site: SiteProject) -> None:
     index = json.loads(hostile_site.read_site("search/search_index.json"))
     text = " ".join(

@@ -167,6 +167,25 @@ def test_a_business_name_with_markup_reads_as_text(tmp_path: Path) -> None:
     assert page.select_one(".md-header__button.md-logo")["aria-label"] == business  # type: ignore[index]
 
 
+def test_an_owner_and_business_with_a_plain_ampersand_read_as_written(tmp_path: Path) -> None:
+    """The generated authors file serves Material (prints it unescaped) and Zensical (escapes it):
+    on a post and in the feed, "Mark & Co" must not read "Mark &amp; Co"."""
+    project = make_project(tmp_path)
+    data = (REPO / "partners.yaml").read_text(encoding="utf-8")
+    data = data.replace("owner: Mark Rodgers", "owner: Mark Rodgers & Co", 1)
+    project.write_data(data.replace("business: Rodgers Harley-Davidson", "business: Rodgers & Sons", 1))
+    result = project.generator(
+        "build", "--engine", "zensical", REFERRAL_ZENSICAL=str(engine_program("zensical"))
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    post = next(project.site.glob("blog/*/*/newsletter-*/index.html"))
+    profile = BeautifulSoup(post.read_text(encoding="utf-8"), "html.parser").select_one(".md-post__profile")
+    assert profile is not None
+    assert profile.get_text(" ", strip=True) == "Mark Rodgers & Co Rodgers & Sons"
+    authors = {item.text for item in ET.parse(project.site / FEEDS[0]).getroot().iter("author")}
+    assert authors and all((text or "").endswith("(Mark Rodgers & Co)") for text in authors), authors
+
+
 def test_a_foreign_file_in_the_brand_configs_place_is_never_overwritten(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     shutil.copy(REPO / "partners.yaml", project.root / "partners.yaml")
