@@ -93,22 +93,26 @@ class GuardWorker:
 
     def finish(self) -> GuardResult:
         """Wait for the verdict on the whole site as it is now."""
-        if self._writing is not None:
-            self._send(self._writing)
-        self._send(None)
-        while not self._connection.poll(_WAIT):
-            if not self._process.is_alive():
-                raise GuardStopped(f"the leak guard's process stopped (exit code {self._process.exitcode})")
         try:
-            outcome = self._connection.recv()
-        except (EOFError, OSError):
-            raise GuardStopped("the leak guard's process stopped before its verdict") from None
+            if self._writing is not None:
+                self._send(self._writing)
+            self._send(None)
+            outcome = self._verdict()
         finally:
             self.stop()
         if isinstance(outcome, str):
             raise GuardStopped(f"the leak guard failed:\n{outcome}")
-        result: GuardResult = outcome
-        return result
+        return outcome
+
+    def _verdict(self) -> GuardResult | str:
+        while not self._connection.poll(_WAIT):
+            if not self._process.is_alive():
+                raise GuardStopped(f"the leak guard's process stopped (exit code {self._process.exitcode})")
+        try:
+            outcome: GuardResult | str = self._connection.recv()
+        except (EOFError, OSError):
+            raise GuardStopped("the leak guard's process stopped before its verdict") from None
+        return outcome
 
     def stop(self) -> None:
         self._connection.close()
