@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
+import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -75,9 +76,10 @@ class GuardWorker:
 
     @classmethod
     def start(cls, job: GuardJob) -> GuardWorker | None:
-        """A worker, or None where it cannot help: one core only, or no ``fork`` (macOS and
-        Windows start processes afresh, which costs more than the guard it would move)."""
-        if len(os.sched_getaffinity(0)) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        """A worker, or None where it cannot help: off Linux, or with one core only. Elsewhere
+        a process is started afresh (``fork`` is unsafe on macOS, absent on Windows), which
+        costs about what the guard it would move does."""
+        if not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2:
             return None
         return cls(job)
 
