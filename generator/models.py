@@ -15,7 +15,15 @@ import re
 import zoneinfo
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from .audience import audience
 
@@ -186,8 +194,16 @@ LongText = Annotated[
     AfterValidator(_no_control_characters),
 ]
 Email = Annotated[str, Field(max_length=254), AfterValidator(_parse_email)]
-Clock = Annotated[dt.time, BeforeValidator(_parse_clock)]
-Currency = Annotated[str, AfterValidator(_parse_currency)]
+# Editors read JSON Schema's `format: time` as RFC 3339 (18:00:00Z) and would underline every
+# valid 18:00: the schema gives the HH:MM pattern _parse_clock checks instead.
+Clock = Annotated[
+    dt.time,
+    BeforeValidator(_parse_clock),
+    WithJsonSchema({"type": "string", "pattern": f"^{_CLOCK.pattern}$"}),
+]
+Currency = Annotated[
+    str, Field(json_schema_extra={"pattern": f"^{_CURRENCY.pattern}$"}), AfterValidator(_parse_currency)
+]
 TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_parse_timezone)]
 DocsPath = Annotated[
     str,
