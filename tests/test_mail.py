@@ -7,6 +7,7 @@ another partner's confidential data or any internal note.
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import html
 import json
@@ -30,11 +31,13 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from conftest import CI_ONLY, TEST_SECRET, SiteProject
 
+from generator import validate
 from generator.addresses import private_token
 from generator.cli import main
 from generator.mail.log import SendLog, read_states
-from generator.mail.run import parse_month
+from generator.mail.run import compose_month, parse_month
 from generator.mail.send import parse_rate
+from generator.render import SiteLayout
 
 MONTH = "2026-03"
 ISSUE_URL = "https://partners.example.com/blog/2026/03/newsletter-2026-03/"
@@ -865,3 +868,73 @@ def test_a_partner_whose_id_is_corrected_after_sending_is_not_mailed_the_month_a
     assert len(smtp.mailbox.received()) == 3
     # Told, since the corrected id gave the partner a new private address.
     assert "links mailed for" in again.stdout and "steven-hall" in again.stdout, again.stdout
+
+
+# --- composed in process: what a partner reads ------------------------------------------------
+
+QUIET_DATA = """\
+newsletter:
+  title: Test Partner News
+  owner: Olive Owner
+  email: olive@owner.example
+partners:
+  - id: nick-news
+    name: Nick News
+    email: nick@example.com
+  - id: gail-given
+    name: Gail Given
+    email: gail@example.com
+referrals:
+  - id: r-001
+    partner: nick-news
+    prospect: Pat Prospect
+    introduced: 2026-02-03
+  - id: r-002
+    partner: gail-given
+    prospect: Pam Prospect
+    introduced: 2026-02-04
+  - id: r-003
+    partner: nick-news
+    prospect: Paul Prospect
+    introduced: 2026-03-02
+given:
+  - partner: gail-given
+    date: 2026-03-10
+    to: Jo Park
+"""
+
+
+def _composed(data_text: str, **environ: str) -> dict[str, EmailMessage]:
+    as_of = dt.date(2026, 11, 20)
+    data = validate.load_text(data_text, "partners.yaml", as_of)
+    layout = SiteLayout(as_of=as_of, secret=TEST_SECRET.encode())
+    messages = compose_month(data, parse_month("2026-03"), layout, "https://partners.example.com/", environ)
+    return {message.partner_id: _parse(message.data) for message in messages}
+
+
+def _paragraphs(message: EmailMessage) -> list[str]:
+    plain = message.get_body(("plain",))
+    assert plain is not None
+    text = plain.get_content().replace("\r\n", "\n")
+    return [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
+
+
+def test_a_partner_with_no_news_this_month_reads_separate_paragraphs() -> None:
+    gail = _paragraphs(_composed(QUIET_DATA)["gail-given"])
+    no_news = "No news on your introductions in March 2026. Thank you for being one of our referral partners."
+    assert no_news in gail  # a paragraph of its own, not run into the next one
+    assert "BUSINESS WE SENT YOUR WAY" in gail
+    assert "Your introduction is still in progress. Your page has every detail." in gail
+
+
+def test_replies_and_unsubscribes_reach_the_owners_reply_address() -> None:
+    """newsletter.email is the owner's reply address (DESIGN, v1.1): a sending address of
+    another mailbox must not take the replies, "unsubscribe" included."""
+    sent_by_mailer = _composed(QUIET_DATA, REFERRAL_MAIL_FROM="News Desk <news@mailer.example>")["nick-news"]
+    assert str(sent_by_mailer["From"]) == "News Desk <news@mailer.example>"
+    assert str(sent_by_mailer["Reply-To"]) == "Olive Owner <olive@owner.example>"
+    assert str(sent_by_mailer["List-Unsubscribe"]) == "<mailto:olive@owner.example?subject=unsubscribe>"
+    sent_by_owner = _composed(QUIET_DATA)["nick-news"]
+    assert str(sent_by_owner["From"]) == "Olive Owner <olive@owner.example>"
+    assert sent_by_owner["Reply-To"] is None  # replies go to From already
+    assert str(sent_by_owner["List-Unsubscribe"]) == "<mailto:olive@owner.example?subject=unsubscribe>"
