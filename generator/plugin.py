@@ -30,6 +30,7 @@ from .render_memo import RenderMemo
 from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret
 from .stale_pages import remove_stale_private_pages
+from .words import plural
 from .writer import ForeignFileError, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
@@ -57,10 +58,12 @@ def _log_due(display_name: str, due: Sequence[DueReferral]) -> None:
         log.info("%s: %s", display_name, item.describe())
     if len(due) > DUE_SHOWN:
         more = len(due) - DUE_SHOWN
+        verb = "is" if more == 1 else "are"
         log.info(
-            "%s: %d more referrals are due an update: python -m generator due lists them all",
+            "%s: %s %s due an update: python -m generator due lists them all",
             display_name,
-            more,
+            plural(more, "more referral"),
+            verb,
         )
 
 

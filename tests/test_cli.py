@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import re
 import subprocess
 import sys
@@ -10,8 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO, TEST_SECRET, SiteProject, fixture_text
 
+from generator import validate
 from generator.addresses import private_token
 from generator.cli import _parser
+from generator.due import due_referrals
 
 
 def test_check_valid_file_exits_zero_with_summary(project: SiteProject) -> None:
@@ -174,3 +178,25 @@ def test_guard_without_the_secret_says_so_and_creates_none(project: SiteProject)
     assert result.returncode == 1
     assert "no secret: set REFERRAL_SITE_SECRET to the one the pages were generated with" in result.stderr
     assert not (project.root / ".referral" / "secret").exists()
+
+
+def test_the_build_log_counts_one_more_due_referral_in_the_singular(caplog: pytest.LogCaptureFixture) -> None:
+    """The plugin lists ten due referrals and counts the rest: "1 more referrals are" read wrong."""
+    from generator import plugin
+
+    referrals = "".join(
+        f"  - {{id: r{n}, partner: anne, prospect: P{n}, introduced: 2026-01-{n:02d}}}\n"
+        for n in range(1, 12)
+    )
+    text = (
+        "newsletter:\n  title: T\n  owner: O\npartners:\n  - id: anne\n    name: Anne\nreferrals:\n"
+        + referrals
+    )
+    as_of = dt.date(2026, 11, 20)
+    due = due_referrals(validate.load_text(text, "partners.yaml", as_of), as_of)
+    assert len(due) == 11
+    with caplog.at_level(logging.INFO, logger=plugin.log.name):
+        plugin._log_due("partners.yaml", due)
+    assert caplog.messages[-1] == (
+        "partners.yaml: 1 more referral is due an update: python -m generator due lists them all"
+    )
