@@ -52,13 +52,16 @@ def site_public_text(config_file: Path) -> tuple[str, ...]:
     return tuple(str(config.get(key) or "") for key in ("site_name", "site_description"))
 
 
-def site_url_from(config_file: Path, *, required: bool = True) -> str:
-    """``site_url`` from mkdocs.yml; when ``required``, an error saying how to set it if absent."""
+def site_url_from(
+    config_file: Path, *, required: bool = True, fix: str = "set it, or pass --site-url"
+) -> str:
+    """``site_url`` from mkdocs.yml; when ``required``, an error saying how to set it if absent
+    (``fix``: what the calling command accepts)."""
     url = read_site_config(config_file).get("site_url")
     if not isinstance(url, str) or not url.strip():
         if not required:
             return ""
-        raise ValueError(f"{config_file} has no site_url; set it, or pass --site-url")
+        raise ValueError(f"{config_file} has no site_url; {fix}")
     return web_address(url.strip(), f"site_url in {config_file}")
 
 

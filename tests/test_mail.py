@@ -938,3 +938,17 @@ def test_replies_and_unsubscribes_reach_the_owners_reply_address() -> None:
     assert str(sent_by_owner["From"]) == "Olive Owner <olive@owner.example>"
     assert sent_by_owner["Reply-To"] is None  # replies go to From already
     assert str(sent_by_owner["List-Unsubscribe"]) == "<mailto:olive@owner.example?subject=unsubscribe>"
+
+
+def test_without_site_url_the_message_names_only_what_mail_accepts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "partners.yaml").write_text(QUIET_DATA, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Test\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    assert main(["mail", "--month", MONTH]) == 1
+    error = capsys.readouterr().err
+    assert "mkdocs.yml has no site_url" in error
+    assert "--site-url" not in error  # `mail` has no such option: the links come from mkdocs.yml
+    assert not (tmp_path / "mail-out").exists()

@@ -31,6 +31,7 @@ FROM = "REFERRAL_MAIL_FROM"
 OUT_DIR = "mail-out"
 MANIFEST = ".written.json"  # in each month's folder: the .eml files this command wrote there
 DEFAULT_RATE = "1/s"
+SITE_URL_FIX = "set it to the published site's address: every message links to the partner's page there"
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -62,7 +63,8 @@ def run_mail(
     data = pipeline.load(project, as_of)
     secret = resolve_secret(environ, project.secret_file, publishing=request.send)
     layout = SiteLayout(as_of=as_of, secret=secret.value)
-    messages = compose_month(data, request.month, layout, site_url_from(root / "mkdocs.yml"), environ)
+    site_url = site_url_from(root / "mkdocs.yml", fix=SITE_URL_FIX)
+    messages = compose_month(data, request.month, layout, site_url, environ)
     _say_skipped(data, say)
     log_path = project.state_dir / LOG_FILE
     if request.send:  # publishing: the secret came from the environment
