@@ -279,10 +279,16 @@ FIXED_PHRASES = (
 FEW_REFERRALS = 10
 
 
+def percent(part: int, whole: int) -> str:
+    """``13%`` for 1 of 8: halves round up, as an owner works it out by hand (Python's own
+    rounding, half to even, gave 12% for 1 of 8 and 38% for 3 of 8). 0% when there is no whole."""
+    share = (200 * part + whole) // (2 * whole) if whole else 0  # round(100 * part / whole), halves up
+    return f"{share}%"
+
+
 def rate_with_count(won: int, referrals: int) -> str:
     """``50% (4 of 8)``: a rate never stands without the count it rests on."""
-    share = won / referrals if referrals else 0.0
-    return f"{share:.0%} ({won} of {referrals})"
+    return f"{percent(won, referrals)} ({won} of {referrals})"
 
 
 def money_in(value: float, currency: str = "USD") -> str:
