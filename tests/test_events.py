@@ -70,3 +70,33 @@ def test_same_build_date_same_bytes_and_pages_show_the_time() -> None:
     assert files == _files("Europe/Paris")
     assert "**10 December 2026, 18:00 to 21:30**: Holiday mixer, The mill" in files["index.md"]
     assert "**15 January 2027**: New year ride" in files["index.md"]
+
+
+def test_two_sessions_of_one_event_on_one_day_are_two_calendar_entries() -> None:
+    """A calendar keeps one entry per UID: the afternoon session must not replace the morning's."""
+    text = DATA.format(zone="UTC") + (
+        '  - {date: 2026-12-12, title: Open house, time: "10:00"}\n'
+        '  - {date: 2026-12-12, title: Open house, time: "15:00"}\n'
+    )
+    files = render_site(load_text(text, "partners.yaml", AS_OF), SiteLayout(as_of=AS_OF, secret=b"s"))
+    morning = icalendar.Calendar.from_ical(files["events/2026-12-12-open-house.ics"]).walk("VEVENT")[0]
+    afternoon = icalendar.Calendar.from_ical(files["events/2026-12-12-open-house-2.ics"]).walk("VEVENT")[0]
+    assert morning.decoded("dtstart").hour == 10 and afternoon.decoded("dtstart").hour == 15
+    assert str(morning["uid"]) != str(afternoon["uid"])
+    # Stable: the same data gives the same UIDs on the next build.
+    again = render_site(load_text(text, "partners.yaml", AS_OF), SiteLayout(as_of=AS_OF, secret=b"s"))
+    assert again["events/2026-12-12-open-house.ics"] == files["events/2026-12-12-open-house.ics"]
+
+
+def test_a_newsletter_post_lists_no_event_that_is_over_as_coming_up() -> None:
+    """The October issue, read on 20 November, must not invite to 5 November."""
+    text = DATA.format(zone="UTC") + (
+        "  - {date: 2026-11-05, title: Autumn ride}\n  - {date: 2026-11-20, title: Open day}\n"
+        "referrals:\n  - {id: r1, partner: anne, prospect: Pat, introduced: 2026-10-02}\n"
+    )
+    files = render_site(load_text(text, "partners.yaml", AS_OF), SiteLayout(as_of=AS_OF, secret=b"s"))
+    post = files["blog/posts/newsletter/2026-10.md"]
+    coming_up = post[post.index("## Coming up") :]
+    assert "Autumn ride" not in post
+    assert "**20 November 2026**: Open day" in coming_up  # today's event is still to come
+    assert "**10 December 2026, 18:00 to 21:30**: Holiday mixer" in coming_up
