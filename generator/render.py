@@ -33,7 +33,6 @@ from .svg_charts import bar_chart, stacked_columns
 from .todo import QUIET_MONTHS, owner_todo
 from .tree import PartnerLedger, ReferralTree
 from .views import (
-    EVENT_HORIZON_DAYS,
     METHOD_WORDS,
     PROGRESS_STEPS,
     STAGE_WORDS,
@@ -131,9 +130,10 @@ class _Site:
         return _contact_line(self.data.newsletter, self.data.newsletter)
 
     def events_after(
-        self, after: dt.date, source: str, until: dt.date = dt.date.max
+        self, after: dt.date, source: str, days: int | None = None
     ) -> list[tuple[Event, Markdown]]:
         """Upcoming events with a link to each one's calendar file, relative to ``source``."""
+        until = after + dt.timedelta(days=days) if days is not None else dt.date.max
         chosen = [(i, e) for i, e in enumerate(self.data.events) if after < e.date <= until]
         chosen.sort(key=lambda pair: (pair[1].date, pair[1].title))
         return [(event, _link(source, self.calendars[index])) for index, event in chosen]
@@ -371,17 +371,8 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         meta=Markdown(front_matter(meta)),
         issue=public(issue),
         newsletter=public(data.newsletter),
-        events=public(_issue_events(site, issue, source)),
+        events=public(site.events_after(issue.month.last_day, source, days=92)),
         tree_page=_link(source, TREE_PAGE),
-    )
-
-
-def _issue_events(site: _Site, issue: MonthlyIssue, source: str) -> list[tuple[Event, Markdown]]:
-    """An issue's "Coming up": the events of the months after it, but never one already over on
-    the build date, since readers open old issues too (from the feed, the blog's archive)."""
-    after = max(issue.month.last_day, site.layout.as_of - dt.timedelta(days=1))
-    return site.events_after(
-        after, source, until=issue.month.last_day + dt.timedelta(days=EVENT_HORIZON_DAYS)
     )
 
 

@@ -86,17 +86,3 @@ def test_two_sessions_of_one_event_on_one_day_are_two_calendar_entries() -> None
     # Stable: the same data gives the same UIDs on the next build.
     again = render_site(load_text(text, "partners.yaml", AS_OF), SiteLayout(as_of=AS_OF, secret=b"s"))
     assert again["events/2026-12-12-open-house.ics"] == files["events/2026-12-12-open-house.ics"]
-
-
-def test_a_newsletter_post_lists_no_event_that_is_over_as_coming_up() -> None:
-    """The October issue, read on 20 November, must not invite to 5 November."""
-    text = DATA.format(zone="UTC") + (
-        "  - {date: 2026-11-05, title: Autumn ride}\n  - {date: 2026-11-20, title: Open day}\n"
-        "referrals:\n  - {id: r1, partner: anne, prospect: Pat, introduced: 2026-10-02}\n"
-    )
-    files = render_site(load_text(text, "partners.yaml", AS_OF), SiteLayout(as_of=AS_OF, secret=b"s"))
-    post = files["blog/posts/newsletter/2026-10.md"]
-    coming_up = post[post.index("## Coming up") :]
-    assert "Autumn ride" not in post
-    assert "**20 November 2026**: Open day" in coming_up  # today's event is still to come
-    assert "**10 December 2026, 18:00 to 21:30**: Holiday mixer" in coming_up
