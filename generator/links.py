@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,9 +14,15 @@ from .render import SiteLayout
 
 
 def partner_links(data: PartnersFile, layout: SiteLayout, site_url: str) -> list[tuple[str, str]]:
-    """(partner name, full address) for every partner, in name order."""
+    """(partner name, full address) for every partner, in name order; a name two partners share
+    carries the id, so each private link reaches the right one."""
+    shared = {name for name, count in Counter(p.name for p in data.partners).items() if count > 1}
     return sorted(
-        (partner.name, page_url(site_url, layout.partner_page(partner))) for partner in data.partners
+        (
+            f"{partner.name} ({partner.id})" if partner.name in shared else partner.name,
+            page_url(site_url, layout.partner_page(partner)),
+        )
+        for partner in data.partners
     )
 
 

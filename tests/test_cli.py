@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 import subprocess
@@ -14,7 +15,7 @@ from conftest import REPO, TEST_SECRET, SiteProject, fixture_text
 
 from generator import validate
 from generator.addresses import private_token
-from generator.cli import _parser
+from generator.cli import _parser, main
 from generator.due import due_referrals
 
 
@@ -200,3 +201,23 @@ def test_the_build_log_counts_one_more_due_referral_in_the_singular(caplog: pyte
     assert caplog.messages[-1] == (
         "partners.yaml: 1 more referral is due an update: python -m generator due lists them all"
     )
+
+
+def test_links_tells_two_partners_of_the_same_name_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each line is a private link to send: with two John Smiths, the owner must see which is which."""
+    (tmp_path / "partners.yaml").write_text(
+        "newsletter:\n  title: T\n  owner: O\npartners:\n"
+        "  - {id: john-smith, name: John Smith}\n  - {id: john-smith-cpa, name: John Smith}\n"
+        "  - {id: anne, name: Anne Ortiz}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    assert main(["links", "--site-url", "https://partners.example.com/"]) == 0
+    links = dict(line.split("\t") for line in capsys.readouterr().out.splitlines())
+    token = functools.partial(private_token, TEST_SECRET.encode(), "partner")
+    assert links["John Smith (john-smith)"].endswith(f"/p/{token('john-smith')}/")
+    assert links["John Smith (john-smith-cpa)"].endswith(f"/p/{token('john-smith-cpa')}/")
+    assert links["Anne Ortiz"].endswith(f"/p/{token('anne')}/")  # a name of its own stays as it was
