@@ -164,3 +164,21 @@ def test_with_no_branch_the_partners_on_their_own_are_not_called_more() -> None:
     page = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["tree.md"]
     assert "No branches yet" in page
     assert "Two partners joined on their own and have not introduced another partner yet." in page
+
+
+def test_the_issue_of_the_month_under_way_is_not_dated_in_the_future(files: dict[str, str]) -> None:
+    """Built on 20 November, November's issue read "30 November 2026" (and its feed item too),
+    and its "Coming up" left out an event of 25 November."""
+    text = fixture_text("tree.yaml").replace(
+        "referrals:\n",
+        "referrals:\n  - {id: r-nov, partner: ann, prospect: Pat Nov, introduced: 2026-11-03}\n",
+        1,
+    )
+    text += "  - {date: 2026-11-25, title: Lunch at the mill}\n"
+    month_files = render_site(load_text(text, "tree.yaml", TODAY), LAYOUT)
+    november = month_files["blog/posts/newsletter/2026-11.md"]
+    assert "\ndate: 2026-11-20\n" in november
+    coming_up = november[november.index("## Coming up") :]
+    assert "**25 November 2026**: Lunch at the mill" in coming_up and "Holiday mixer" in coming_up
+    # A month that is over keeps its last day, and the events that followed it.
+    assert "\ndate: 2026-03-31\n" in files["blog/posts/newsletter/2026-03.md"]
