@@ -97,6 +97,9 @@ METHOD_LABELS = {
     "lunch": "Lunch for the three of us",
 }
 
+# The insights page's rows for asking (insights.by_asking's labels), written like the methods.
+ASKING_LABELS = {"asked": "Asked for", "earned": "Earned", "not recorded": "Not recorded"}
+
 # The same, as it continues "Introduced on 3 February 2026 …".
 _METHOD_PHRASES = {
     "name": "when you passed on their name",

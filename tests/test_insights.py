@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from conftest import fixture_text
@@ -128,3 +129,13 @@ def test_rates_round_halves_up_as_an_owner_works_them_out(won: int, referrals: i
     assert table_row("Anne Ortiz", str(referrals), str(won), f"{shown} †", "\N{EN DASH}") in page
     percent = shown.split()[0]
     assert f"Figures cover {referrals} referrals: {won} won\n({percent})" in page
+
+
+def test_asked_or_earned_rows_read_as_labels_like_the_methods() -> None:
+    """The method rows read "Letter of introduction"; these read "asked", "not recorded"."""
+    data = load_text(fixture_text("tree.yaml"), "tree.yaml", TODAY)
+    layout = SiteLayout(as_of=TODAY, secret=b"s")
+    page = render_site(data, layout)[layout.insights_page]
+    section = page[page.index("## Asked for or earned") : page.index("## Time to results")]
+    labels = re.findall(r"<tr>\n<td>([^<]*)</td>", section)
+    assert labels == ["Asked for", "Earned", "Not recorded"]
