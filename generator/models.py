@@ -193,7 +193,12 @@ LongText = Annotated[
     Field(min_length=1, max_length=NOTE_MAX, json_schema_extra=NOT_BLANK),
     AfterValidator(_no_control_characters),
 ]
-Email = Annotated[str, Field(max_length=254), AfterValidator(_parse_email)]
+# For editors, looser patterns than the checks (JSON Schema's regular expressions know no
+# Unicode \w): every value `check` accepts matches, while a display name, a second address, a
+# web address or an absolute path is underlined as it is typed.
+EMAIL_HINT = {"pattern": r'^[^\s<>(),;:"\[\]@]+@[^\s<>(),;:"\[\]@]+$'}
+DOCS_PATH_HINT = {"pattern": r"^[^/\s:\\][^\s:\\]*$"}
+Email = Annotated[str, Field(max_length=254, json_schema_extra=EMAIL_HINT), AfterValidator(_parse_email)]
 # Editors read JSON Schema's `format: time` as RFC 3339 (18:00:00Z) and would underline every
 # valid 18:00: the schema gives the HH:MM pattern _parse_clock checks instead.
 Clock = Annotated[
@@ -207,7 +212,7 @@ Currency = Annotated[
 TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_parse_timezone)]
 DocsPath = Annotated[
     str,
-    Field(max_length=NAME_MAX),
+    Field(max_length=NAME_MAX, json_schema_extra=DOCS_PATH_HINT),
     AfterValidator(_parse_docs_path),
 ]
 Id = Annotated[str, Field(pattern=ID_PATTERN)]

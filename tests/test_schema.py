@@ -315,6 +315,13 @@ AGREEMENT = {
     "currency EUR": (lambda d: d["newsletter"].update(currency="EUR"), True),
     "currency eur": (lambda d: d["newsletter"].update(currency="eur"), False),
     "currency EURO": (lambda d: d["newsletter"].update(currency="EURO"), False),
+    "email plain": (lambda d: d["partners"][0].update(email="anne.o+news@ortiz-accounting.example"), True),
+    "email with a name": (lambda d: d["partners"][0].update(email="Anne <anne@example.com>"), False),
+    "two emails": (lambda d: d["newsletter"].update(email="a@example.com, b@example.com"), False),
+    "email without @": (lambda d: d["newsletter"].update(email="anne at example.com"), False),
+    "logo path": (lambda d: d["newsletter"].update(logo="images/logo.png"), True),
+    "logo address": (lambda d: d["newsletter"].update(logo="https://example.com/logo.png"), False),
+    "logo absolute": (lambda d: d["newsletter"].update(logo="/images/logo.png"), False),
 }
 
 
