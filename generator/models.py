@@ -181,11 +181,16 @@ YamlDate = Annotated[dt.date, BeforeValidator(_parse_date)]
 # Field() comes first so its limits are checked by pydantic-core: after a validator they run as
 # Python functions, two calls per text value (a 10,000-partner file has 300,000). A list or a
 # mapping where text belongs fails pydantic's own string check ("expected text, got a list").
-# NOT_BLANK tells editors (through the JSON Schema) what _not_blank checks.
-NOT_BLANK = {"pattern": r"\S"}
+# The patterns tell editors (through the JSON Schema) what _one_line_text and
+# _no_control_characters check: something besides spaces, and no control character (in a Text,
+# no line break or tab either).
+_LINE_BREAKING = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+_CONTROL_CHARACTERS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029"
+ONE_LINE = {"pattern": f"^[^{_LINE_BREAKING}]*[^{_LINE_BREAKING}\\s][^{_LINE_BREAKING}]*$"}
+NOT_BLANK = {"pattern": f"^[^{_CONTROL_CHARACTERS}]*[^{_CONTROL_CHARACTERS}\\s][^{_CONTROL_CHARACTERS}]*$"}
 Text = Annotated[
     str,
-    Field(min_length=1, max_length=NAME_MAX, json_schema_extra=NOT_BLANK),
+    Field(min_length=1, max_length=NAME_MAX, json_schema_extra=ONE_LINE),
     AfterValidator(_one_line_text),
 ]
 LongText = Annotated[
@@ -220,7 +225,7 @@ Id = Annotated[str, Field(pattern=ID_PATTERN)]
 # decimal formatting of the insights page's sums, so `check` refuses what could not build.
 MONEY_MAX = 10**12
 Money = Annotated[float, Field(ge=0, le=MONEY_MAX), BeforeValidator(_parse_number)]
-Epoch = Annotated[int, Field(ge=0), BeforeValidator(_parse_integer)]
+Epoch = Annotated[int, Field(ge=0, le=10**INTEGER_DIGITS - 1), BeforeValidator(_parse_integer)]
 DueDays = Annotated[
     int, BeforeValidator(_parse_integer), Field(ge=1, le=3650)
 ]  # once per file; this order keeps the schema

@@ -322,6 +322,11 @@ AGREEMENT = {
     "logo path": (lambda d: d["newsletter"].update(logo="images/logo.png"), True),
     "logo address": (lambda d: d["newsletter"].update(logo="https://example.com/logo.png"), False),
     "logo absolute": (lambda d: d["newsletter"].update(logo="/images/logo.png"), False),
+    "title on two lines": (lambda d: d["newsletter"].update(title="Partner\nNews"), False),
+    "name with a tab": (lambda d: d["partners"][0].update(name="Anne\tOrtiz"), False),
+    "place with a bell": (lambda d: d["events"][0].update(where="The \x07mill"), False),
+    "note on two lines": (lambda d: d["referrals"][0]["updates"][0].update(note="Met.\nGreat\tlunch."), True),
+    "epoch of ten digits": (lambda d: d["partners"][0].update(epoch=10**10), False),
 }
 
 
