@@ -17,6 +17,7 @@ from generator import validate
 from generator.addresses import private_token
 from generator.cli import _parser, main
 from generator.due import due_referrals
+from generator.links import read_site_config
 
 
 def test_check_valid_file_exits_zero_with_summary(project: SiteProject) -> None:
@@ -221,3 +222,26 @@ def test_links_tells_two_partners_of_the_same_name_apart(
     assert links["John Smith (john-smith)"].endswith(f"/p/{token('john-smith')}/")
     assert links["John Smith (john-smith-cpa)"].endswith(f"/p/{token('john-smith-cpa')}/")
     assert links["Anne Ortiz"].endswith(f"/p/{token('anne')}/")  # a name of its own stays as it was
+
+
+def _settings_at(config: object, address: str, where: str = "") -> list[str]:
+    """The dotted names of mkdocs.yml settings whose value is an address on the site."""
+    if isinstance(config, dict):
+        return [
+            found for key, value in config.items() for found in _settings_at(value, address, f"{where}.{key}")
+        ]
+    if isinstance(config, list):
+        return [found for value in config for found in _settings_at(value, address, where)]
+    return [where.lstrip(".")] if isinstance(config, str) and config.startswith(address) else []
+
+
+def test_publishing_names_every_setting_that_holds_the_sites_address() -> None:
+    """Moving the site means changing each of them: the feed's picture kept loading from
+    partners.example.com after the README's one step (site_url) was followed."""
+    config = read_site_config(REPO / "mkdocs.yml")
+    settings = [name for name in _settings_at(config, config["site_url"]) if name != "site_url"]
+    assert settings, "mkdocs.yml holds the address in settings other than site_url"
+    readme = (REPO / "README.md").read_text("utf-8")
+    publishing = readme[readme.index("## Publishing") : readme.index("## Moving to Zensical")]
+    for name in settings:
+        assert f"`{name.rsplit('.', 1)[-1]}`" in publishing, name
