@@ -952,3 +952,19 @@ def test_without_site_url_the_message_names_only_what_mail_accepts(
     assert "mkdocs.yml has no site_url" in error
     assert "--site-url" not in error  # `mail` has no such option: the links come from mkdocs.yml
     assert not (tmp_path / "mail-out").exists()
+
+
+def test_a_month_with_nobody_to_mail_says_so_instead_of_offering_to_send(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "partners.yaml").write_text(
+        QUIET_DATA.replace("    email: ", "    mail: false\n    email: "), "utf-8"
+    )
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\nsite_url: https://partners.example.com/\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    assert main(["mail", "--month", MONTH]) == 0
+    out = capsys.readouterr().out
+    assert "Opted out (mail: false), not mailed: nick-news, gail-given" in out
+    assert "No message to write for March 2026: no partner has an email address and mail: true." in out
+    assert "To deliver them" not in out

@@ -162,6 +162,9 @@ def _preview(
     # Its own manifest: only .eml files this command wrote are ever replaced or removed.
     wanted = {f"{message.partner_id}.eml": message.data for message in messages}
     write_bytes(folder, wanted, folder / MANIFEST)
+    if not messages:
+        say(f"No message to write for {request.month.label}: no partner has an email address and mail: true.")
+        return 0
     entries = read_log(log_path)
     done = sum(_delivered(entries, message) for message in messages)
     say(f"Wrote {len(messages)} messages to {folder}/ for review; nothing was sent.")
