@@ -103,17 +103,19 @@ class GuardWorker:
         finally:
             self.stop()
         if isinstance(outcome, str):
-            raise GuardStopped(f"the leak guard failed:\n{outcome}")
+            raise GuardStopped(f"it failed, so the site is not checked:\n{outcome}")
         return outcome
 
     def _verdict(self) -> GuardResult | str:
         while not self._connection.poll(_WAIT):
             if not self._process.is_alive():
-                raise GuardStopped(f"the leak guard's process stopped (exit code {self._process.exitcode})")
+                raise GuardStopped(
+                    f"its process stopped (exit code {self._process.exitcode}) before the site was checked"
+                )
         try:
             outcome: GuardResult | str = self._connection.recv()
         except (EOFError, OSError):
-            raise GuardStopped("the leak guard's process stopped before its verdict") from None
+            raise GuardStopped("its process stopped before the site was checked") from None
         return outcome
 
     def stop(self) -> None:
@@ -127,7 +129,7 @@ class GuardWorker:
         try:
             self._connection.send(message)
         except OSError:
-            raise GuardStopped("the leak guard's process stopped") from None
+            raise GuardStopped("its process stopped before the site was checked") from None
 
 
 def _work(connection: Connection, job: GuardJob) -> None:
