@@ -78,7 +78,7 @@ def test_a_clean_site_is_clean(tmp_path: Path, data: PartnersFile) -> None:
 def test_a_worker_that_dies_fails_the_guard(tmp_path: Path, data: PartnersFile) -> None:
     worker = started(tmp_path, data)
     worker._process.kill()
-    with pytest.raises(GuardStopped, match="^its process stopped"):
+    with pytest.raises(GuardStopped, match=r"^its process stopped"):
         worker.writing("a/index.html")
         worker.finish()
 
@@ -86,7 +86,7 @@ def test_a_worker_that_dies_fails_the_guard(tmp_path: Path, data: PartnersFile) 
 def test_a_worker_that_fails_says_why(tmp_path: Path, data: PartnersFile) -> None:
     site = tmp_path / "site"  # never made: the last look at it fails
     worker = started(site, data)
-    with pytest.raises(GuardStopped, match="(?s)^it failed, so the site is not checked:.*FileNotFoundError"):
+    with pytest.raises(GuardStopped, match=r"(?s)^it failed, so the site is not checked:.*FileNotFoundError"):
         worker.finish()
 
 
