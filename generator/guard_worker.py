@@ -81,7 +81,10 @@ class GuardWorker:
         costs about what the guard it would move does."""
         if not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2:
             return None
-        return cls(job)
+        try:
+            return cls(job)
+        except OSError:  # no process to spare (a limit on processes, or on memory)
+            return None
 
     def writing(self, relative: str) -> None:
         """MkDocs is about to write this site file (a path relative to the site folder), and

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 import textwrap
 from pathlib import Path
 
@@ -164,3 +165,14 @@ def test_a_guard_process_that_dies_fails_the_build_closed(project: SiteProject) 
     )
     assert not project.site.exists() or not list(project.site.iterdir())
     assert (project.root / ".referral" / "quarantine" / "site" / "index.html").is_file()
+
+
+def test_on_one_core_the_build_guards_in_its_own_process(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "leak.md").write_text(f"# Notes\n\nLunch with {PROSPECT}.\n", encoding="utf-8")
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    result = project.run("taskset", "--cpu-list", "0", mkdocs, "build", "--verbose")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "on a second process" not in output
+    assert "referrals[0].prospect in leak/index.html" in output
