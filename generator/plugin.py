@@ -90,6 +90,16 @@ def _guard_job(config: MkDocsConfig, outcome: pipeline.Outcome) -> GuardJob:
     return GuardJob(Path(config.site_dir), outcome.data, outcome.layout, public, theme)
 
 
+def _worker_verdict(worker: GuardWorker) -> tuple[list[guard.Leak], int]:
+    """The second process's leaks and file count; a failed or lost process fails the build."""
+    try:
+        result = worker.finish()
+    except GuardStopped as error:
+        raise PluginError(f"Leak guard: {error}") from None
+    log.debug("Leak guard: %.2f s of CPU on a second process.", result.cpu_seconds)
+    return result.leaks, result.files
+
+
 class ReferralNewsletterConfig(base.Config):
     data_file = opt.Type(str, default=pipeline.DATA_FILE)
     state_dir = opt.Type(str, default=pipeline.STATE_DIR)
@@ -244,27 +254,19 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
 
     def _scan(self, config: MkDocsConfig, outcome: pipeline.Outcome) -> tuple[list[guard.Leak], int]:
         """The leaks, and how many files were read: under `mkdocs serve` (rebuilding into one
-        site folder) only those a rebuild can have changed; for publishing, every file."""
+        site folder) only those a rebuild can have changed; for publishing, every file (by the
+        second process when one started, guard_worker)."""
         worker, self.guard_worker = self.guard_worker, None
         if worker is not None:
-            try:
-                result = worker.finish()
-            except GuardStopped as error:
-                raise PluginError(f"Leak guard: {error}") from None
-            log.debug("Leak guard: %.2f s of CPU on a second process.", result.cpu_seconds)
-            return result.leaks, result.files
+            return _worker_verdict(worker)
         job = _guard_job(config, outcome)
-        site, data, layout, public, theme = (
-            job.site_dir,
-            job.data,
-            job.layout,
-            job.public_text,
-            job.verbatim_from,
-        )
+        site, data, layout = job.site_dir, job.data, job.layout
         if self.command == "serve":
-            memory = self.scan_memory
+            memory, public, theme = self.scan_memory, job.public_text, job.verbatim_from
             return guard.guard_changed(site, data, layout, memory, public_text=public, verbatim_from=theme)
-        leaks = guard.guard_site(site, data, layout, public_text=public, verbatim_from=theme)
+        leaks = guard.guard_site(
+            site, data, layout, public_text=job.public_text, verbatim_from=job.verbatim_from
+        )
         return leaks, len(guard.site_files(site))
 
     def _quarantine(self, config: MkDocsConfig, leaks: list[guard.Leak]) -> Path:
