@@ -80,8 +80,25 @@ def test_issues_thank_up_the_tree(data: PartnersFile) -> None:
 
 def test_post_names_the_ancestors(files: dict[str, str]) -> None:
     may = files["blog/posts/newsletter/2026-05.md"]
-    assert "thanks also to Ann Able and Bob Baker, whose earlier introductions led to these wins" in may
+    # One win that month (Dee's): "this win", not "these wins".
+    assert "thanks also to Ann Able and Bob Baker, whose earlier introductions led to this win (" in may
     assert "PRIVATE-CAL" not in may
+    march = files["blog/posts/newsletter/2026-03.md"]  # Bob's one win, Ann above him
+    assert "thanks also to Ann Able, whose earlier introduction led to this win (" in march
+
+
+def test_post_thanks_up_the_tree_for_several_wins_in_the_plural() -> None:
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: anne, name: Anne Ortiz, public: true}
+  - {id: steve, name: Steve Hall, public: true, referred_by: anne}
+referrals:
+  - {id: r1, partner: steve, prospect: Dana Wu, introduced: 2026-10-01, updates: [{date: 2026-11-04, stage: won}]}
+  - {id: r2, partner: steve, prospect: Jo Park, introduced: 2026-10-02, updates: [{date: 2026-11-05, stage: won}]}
+"""
+    november = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["blog/posts/newsletter/2026-11.md"]
+    assert "thanks also to Anne Ortiz, whose earlier introductions led to these wins (" in november
 
 
 def test_spotlights_rotate_least_recently_featured_first(data: PartnersFile) -> None:
