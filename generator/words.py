@@ -332,6 +332,12 @@ def partners_who_sent(count: int) -> str:
     return f"{capitalized(count_words(count, 'partner'))} sent us introductions this month. Thank you all."
 
 
+def no_news_on(count: int, month: str) -> str:
+    """A message's opening when none of the partner's introductions moved during the month."""
+    which = "your introduction" if count == 1 else "your introductions"
+    return f"No news on {which} in {month}. Thank you for being one of our referral partners."
+
+
 def where_they_stood(count: int, month: str) -> str:
     """The opening of a partner's monthly message, in the singular when there is one."""
     which = "the introduction you gave us" if count == 1 else "the introductions you gave us"

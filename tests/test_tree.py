@@ -97,7 +97,9 @@ referrals:
   - {id: r1, partner: steve, prospect: Dana Wu, introduced: 2026-10-01, updates: [{date: 2026-11-04, stage: won}]}
   - {id: r2, partner: steve, prospect: Jo Park, introduced: 2026-10-02, updates: [{date: 2026-11-05, stage: won}]}
 """
-    november = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["blog/posts/newsletter/2026-11.md"]
+    november = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)[
+        "blog/posts/newsletter/2026-11.md"
+    ]
     assert "thanks also to Anne Ortiz, whose earlier introductions led to these wins (" in november
 
 

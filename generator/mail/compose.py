@@ -102,6 +102,7 @@ def mail_environment() -> jinja2.Environment:
         still_in_progress=words.still_in_progress,
         partners_who_sent=words.partners_who_sent,
         where_they_stood=words.where_they_stood,
+        no_news_on=words.no_news_on,
     )
     return env
 
