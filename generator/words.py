@@ -175,14 +175,26 @@ def still_in_progress(count: int, *, others_mentioned: bool) -> str:
     return f"{capitalized(subject)} {verb} still in progress. Your page has every detail."
 
 
-def month_summary(referrals: int, wins: int) -> str:
+def month_summary(referrals: int, wins: int, updates: int = 1, given: int = 0) -> str:
     """One line per newsletter in a list: only the numbers that happened."""
     parts = []
     if referrals:
         parts.append(count_words(referrals, "new introduction"))
     if wins:
         parts.append(count_words(wins, "new client"))
-    return capitalized(join_names(parts)) if parts else "Progress on earlier introductions"
+    if parts:
+        return capitalized(join_names(parts))
+    if updates or not given:
+        return "Progress on earlier introductions"
+    return capitalized(count_words(given, "referral")) + (
+        " sent to a partner" if given == 1 else " sent to partners"
+    )
+
+
+def giving_back(month: str, given: int) -> str:
+    """A month whose only news is the business we sent to partners."""
+    whom = "a partner's business" if given == 1 else "our partners' businesses"
+    return f"In {month} we sent {count_words(given, 'referral')} to {whom}: giving back to those who send us theirs."
 
 
 def grew_from_you(own_wins: int, wins_below: int, introductions: int) -> str | None:
@@ -245,7 +257,7 @@ def introduction_led_to(name: str, wins: int, partners: int) -> str:
     return f"Your introduction of {name} led to {join_names(results)}."
 
 
-def issue_opening(month: str, referrals: int, wins: int) -> str:
+def issue_opening(month: str, referrals: int, wins: int, updates: int = 1, given: int = 0) -> str:
     """The first line of a newsletter issue, built from what actually happened that month."""
     people = count_words(referrals, "new person", "new people")
     clients = f"{count_words(wins, 'introduction')} became {'a new client' if wins == 1 else 'new clients'}"
@@ -255,6 +267,8 @@ def issue_opening(month: str, referrals: int, wins: int) -> str:
         return f"In {month} our partners introduced {people} to us. Thank you!"
     if wins:
         return f"In {month} {clients}. Thank you!"
+    if given and not updates:
+        return giving_back(month, given)
     return f"Here is how the introductions you gave us moved forward in {month}."
 
 

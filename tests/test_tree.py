@@ -7,6 +7,7 @@ import re
 
 import icalendar
 import pytest
+import yaml
 from conftest import fixture_text
 
 from generator.branch import partner_branch
@@ -183,3 +184,31 @@ def test_with_no_branch_the_partners_on_their_own_are_not_called_more() -> None:
     page = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["tree.md"]
     assert "No branches yet" in page
     assert "Two partners joined on their own and have not introduced another partner yet." in page
+
+
+def test_a_month_whose_only_news_is_business_given_says_so() -> None:
+    # January holds nothing but a referral sent to Ann: no introduction existed yet, so the
+    # issue must not speak of "progress on earlier introductions".
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: ann, name: Ann Able, public: true}
+given:
+  - {partner: ann, date: 2026-01-15, to: Zed Client}
+  - {partner: ann, date: 2026-02-15, to: Yan Client}
+  - {partner: ann, date: 2026-02-16, to: Xia Client}
+referrals:
+  - {id: r1, partner: ann, prospect: Pat Doe, introduced: 2026-11-02}
+"""
+    files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
+    january, february = files["blog/posts/newsletter/2026-01.md"], files["blog/posts/newsletter/2026-02.md"]
+    assert "In January 2026 we sent one referral to a partner's business" in january
+    assert "In February 2026 we sent two referrals to our partners' businesses" in february
+    feed_description = yaml.safe_load(january.split("---\n")[1])["rss"]["feed_description"]
+    assert "we sent one referral to a partner's business" in feed_description
+    assert "introductions you gave us moved forward" not in january + february
+    home = files["index.md"]
+    assert "(blog/posts/newsletter/2026-01.md): One referral sent to a partner" in home
+    assert "(blog/posts/newsletter/2026-02.md): Two referrals sent to partners" in home
+    assert "Progress on earlier introductions" not in home
+    assert "Zed Client" not in january + home  # given.to stays on Ann's own page
