@@ -29,6 +29,7 @@ from .render_memo import RenderMemo
 from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret
 from .stale_pages import remove_stale_private_pages
+from .write_undo import WriteFailed
 from .writer import ForeignFileError, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
@@ -114,7 +115,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             outcome = self._generate(project, config)
         except InvalidData as error:
             raise PluginError(error.report) from None
-        except (ForeignFileError, MissingSecret, ValueError) as error:
+        except (ForeignFileError, MissingSecret, WriteFailed, ValueError) as error:
             raise PluginError(str(error)) from None
         if outcome.secret.origin == "created":
             log.info("Created a local preview secret in %s (ignored by git).", project.secret_file)

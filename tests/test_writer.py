@@ -3,17 +3,26 @@ mark when the manifest is lost (stale ones removed, a file without the mark neve
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import hashlib
+import os
 import posixpath
 import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import TEST_SECRET, SiteProject, fixture_text
 
+from generator import project as pipeline
 from generator import validate, writer
+from generator.cli import main
 from generator.markdown import GENERATED_BY, front_matter
 from generator.render import SiteLayout, render_site
+from generator.write_undo import WriteFailed
 from generator.writer import GENERATED_MARK, ForeignFileError, marked_pages, write_files
 
 AS_OF = dt.date(2026, 11, 20)
@@ -183,3 +192,108 @@ def test_a_manifest_of_another_docs_folder_claims_nothing_in_this_one(tmp_path: 
     (other / "index.md").unlink()
     report = write_files(other, {"index.md": PAGE}, manifest)
     assert report.removed == [] and (other / "p" / "old.md").read_text(encoding="utf-8") == HAND
+
+
+# --- a run that fails part-way, or is refused, leaves everything as it was ---------------------
+
+
+def _tree_digest(*folders: Path) -> dict[str, str]:
+    """Every file and folder under ``folders`` with a digest of its bytes ("" for a folder)."""
+    listing = {}
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            listing[str(path)] = "" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return listing
+
+
+@contextlib.contextmanager
+def _unwritable(page: Path) -> Iterator[None]:
+    """``page`` made impossible to replace, for real: immutable for root (which ignores
+    permissions), its folder read-only for anyone else."""
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(page)], capture_output=True, check=False).returncode:
+            pytest.skip("this file system has no immutable flag (chattr)")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(page)], check=True)
+    else:
+        page.parent.chmod(0o555)
+        try:
+            yield
+        finally:
+            page.parent.chmod(0o755)
+
+
+def _generated_project(tmp_path: Path) -> tuple[pipeline.Project, dict[str, str]]:
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    project = pipeline.Project.at(tmp_path)
+    pipeline.generate(project, AS_OF, GENERATE_ENV)
+    return project, GENERATE_ENV
+
+
+GENERATE_ENV = {"REFERRAL_SITE_SECRET": TEST_SECRET}
+
+
+def _edit(project: pipeline.Project, old: str, new: str) -> None:
+    data = project.data_file.read_text(encoding="utf-8")
+    assert old in data
+    project.data_file.write_text(data.replace(old, new), encoding="utf-8")
+
+
+def test_a_run_that_cannot_replace_a_page_puts_back_what_it_had_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, environ = _generated_project(tmp_path)
+    steve = next(
+        path for path in (project.docs_dir / "p").glob("*.md") if "SECRET-NOTE-DANA-WON" in path.read_text()
+    )
+    # The edit changes Steve's page and the home page, and adds a calendar file; every file
+    # before p/ in the writing order is written before Steve's page fails.
+    _edit(project, "note: SECRET-NOTE-DANA-WON", "note: SECRET-NOTE-DANA-WON, edited")
+    _edit(project, "events:\n", "events:\n  - date: 2026-12-24\n    title: Carols\n")
+    before = _tree_digest(project.docs_dir, project.state_dir)
+    with _unwritable(steve):
+        monkeypatch.chdir(tmp_path)
+        for name, value in (environ | {"SOURCE_DATE_EPOCH": "1795132800"}).items():
+            monkeypatch.setenv(name, value)
+        assert main(["generate"]) == 1
+    error = capsys.readouterr().err
+    assert f"could not write content/p/{steve.name}" in error
+    assert "content is as it was before this run" in error
+    assert _tree_digest(project.docs_dir, project.state_dir) == before
+    assert main(["generate"]) == 0  # and the next run, the file writable again, writes it all
+    assert "edited" in steve.read_text()
+
+
+def test_a_failure_after_stale_pages_were_removed_brings_them_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE, "p/old.md": PAGE, "p/keep.md": PAGE}, manifest)
+    before = _tree_digest(tmp_path)
+
+    def full_disk(target: Path, content: bytes) -> None:
+        if target == manifest:  # the last write of a run, after the removals
+            raise OSError(errno.ENOSPC, "No space left on device")
+        REPLACE(target, content)
+
+    monkeypatch.setattr(writer, "replace_file", full_disk)
+    with pytest.raises(WriteFailed, match=r"No space left on device; .* is as it was before this run"):
+        write_files(docs, {"index.md": PAGE + "new\n", "p/keep.md": PAGE, "q/new.md": PAGE}, manifest)
+    assert _tree_digest(tmp_path) == before  # old.md back, q/ and q/new.md gone, index.md as it was
+
+
+REPLACE = writer.replace_file
+
+
+def test_a_refused_run_keeps_the_last_runs_records(tmp_path: Path) -> None:
+    project, environ = _generated_project(tmp_path)
+    assert project.stamp_file.is_file() and project.memo_file.is_file()
+    _edit(project, "events:\n", "events:\n  - date: 2026-12-24\n    title: Carols\n")
+    mine = project.docs_dir / "events" / "2026-12-24-carols.ics"
+    mine.write_text("my own calendar\n", encoding="utf-8")
+    before = _tree_digest(project.docs_dir, project.state_dir)
+    with pytest.raises(ForeignFileError):
+        pipeline.generate(project, AS_OF, environ)
+    assert _tree_digest(project.docs_dir, project.state_dir) == before
