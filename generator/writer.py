@@ -94,7 +94,7 @@ def write_bytes(
     previous = sorted({*previous, *left})
     missing = _refuse_foreign(docs_dir, encoded, previous)
     report = WriteReport(unchanged=len(kept), recovered=recovered, kept=len(kept))
-    undo = UndoLog()
+    undo = UndoLog(store=manifest_path.with_name(manifest_path.stem + ".undo"))
     try:
         if missing or left:  # recorded before any file is written: see the module's docstring
             _replace_if_changed(pending, _path_list({*missing, *left}, folder), undo)
@@ -104,6 +104,7 @@ def write_bytes(
                 report.removed.append(relative)
         _replace_if_changed(manifest_path, _path_list(sorted({*encoded, *kept}), folder), undo)
         pending.unlink(missing_ok=True)
+        undo.finish()
     except OSError as error:
         raise WriteFailed(error, undo.current or docs_dir, docs_dir, undo.undo()) from None
     except Exception:
@@ -123,7 +124,7 @@ def _write_pages(
                 undo.make_folders(target.parent)
                 folders.add(target.parent)
             _create(target, _as_bytes(content), folders)
-            undo.changed(target, None)
+            undo.created(target)
             report.written.append(relative)
         elif _replace_if_changed(target, _as_bytes(content), undo):
             report.written.append(relative)
@@ -274,21 +275,27 @@ def _create(target: Path, content: bytes, folders: set[Path]) -> None:
 
 
 def _write_if_changed(target: Path, content: bytes) -> bool:
-    return _replace_if_changed(target, content, UndoLog())
+    try:
+        if target.read_bytes() == content:
+            return False
+    except FileNotFoundError:
+        pass
+    replace_file(target, content)
+    return True
 
 
 def _replace_if_changed(target: Path, content: bytes, undo: UndoLog) -> bool:
-    """Write ``content`` unless ``target`` holds it already; ``undo`` learns what it held."""
+    """:func:`_write_if_changed`, each change recorded in ``undo``."""
     try:
-        before: bytes | None = target.read_bytes()
+        before = target.read_bytes()
     except FileNotFoundError:
-        before = None
+        undo.make_folders(target.parent)
+        replace_file(target, content)
+        undo.created(target)
+        return True
     if before == content:
         return False
-    if before is None:
-        undo.make_folders(target.parent)
-    replace_file(target, content)
-    undo.changed(target, before)
+    undo.replace(target, content, before)
     return True
 
 
@@ -296,9 +303,7 @@ def _remove(docs_dir: Path, relative: str, undo: UndoLog) -> bool:
     target = docs_dir / relative
     if not target.is_file() or target.is_symlink():
         return False
-    before = target.read_bytes()
-    target.unlink()
-    undo.changed(target, before)
+    undo.remove(target)
     parent = target.parent
     while parent != docs_dir and parent.is_dir() and not any(parent.iterdir()):
         parent.rmdir()

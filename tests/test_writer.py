@@ -18,7 +18,7 @@ import pytest
 from conftest import TEST_SECRET, SiteProject, fixture_text
 
 from generator import project as pipeline
-from generator import validate, writer
+from generator import validate, write_undo, writer
 from generator.cli import main
 from generator.markdown import GENERATED_BY, front_matter
 from generator.render import SiteLayout, render_site
@@ -266,9 +266,11 @@ def test_a_run_that_cannot_replace_a_page_puts_back_what_it_had_written(
     assert "edited" in steve.read_text()
 
 
+@pytest.mark.parametrize("budget", [write_undo.MEMORY_BUDGET, 0])  # old bytes held, or linked
 def test_a_failure_after_stale_pages_were_removed_brings_them_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, budget: int
 ) -> None:
+    monkeypatch.setattr(write_undo, "MEMORY_BUDGET", budget)
     docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
     write_files(docs, {"index.md": PAGE, "p/old.md": PAGE, "p/keep.md": PAGE}, manifest)
     before = _tree_digest(tmp_path)
@@ -278,13 +280,15 @@ def test_a_failure_after_stale_pages_were_removed_brings_them_back(
             raise OSError(errno.ENOSPC, "No space left on device")
         REPLACE(target, content)
 
-    monkeypatch.setattr(writer, "replace_file", full_disk)
+    monkeypatch.setattr(write_undo, "replace_file", full_disk)
     with pytest.raises(WriteFailed, match=r"No space left on device; .* is as it was before this run"):
         write_files(docs, {"index.md": PAGE + "new\n", "p/keep.md": PAGE, "q/new.md": PAGE}, manifest)
     assert _tree_digest(tmp_path) == before  # old.md back, q/ and q/new.md gone, index.md as it was
+    # The old files were kept as links beside the manifest, and the link folder is gone again.
+    assert not (tmp_path / ".referral" / "manifest.undo").exists()
 
 
-REPLACE = writer.replace_file
+REPLACE = write_undo.replace_file
 
 
 def test_a_refused_run_keeps_the_last_runs_records(tmp_path: Path) -> None:
@@ -297,3 +301,14 @@ def test_a_refused_run_keeps_the_last_runs_records(tmp_path: Path) -> None:
     with pytest.raises(ForeignFileError):
         pipeline.generate(project, AS_OF, environ)
     assert _tree_digest(project.docs_dir, project.state_dir) == before
+
+
+def test_old_files_kept_by_a_killed_run_are_deleted_by_the_next(tmp_path: Path) -> None:
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE}, manifest)
+    store = tmp_path / ".referral" / "manifest.undo"
+    store.mkdir()
+    os.link(docs / "index.md", store / "0")  # as a run killed after replacing index.md leaves it
+    write_files(docs, {"index.md": PAGE + "new\n"}, manifest)
+    assert not store.exists()
+    assert (docs / "index.md").read_text(encoding="utf-8") == PAGE + "new\n"
