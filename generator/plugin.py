@@ -49,6 +49,15 @@ def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
         config.theme["logo"] = newsletter.logo
 
 
+def _name_the_feed(config: MkDocsConfig, newsletter: Newsletter) -> None:
+    """The feed is the newsletter: feed readers list it under ``newsletter.title`` unless
+    mkdocs.yml gives the rss plugin a ``feed_title``. Escaped once and marked safe: the feed
+    template prints the title both unescaped and with ``|e``."""
+    rss = config.plugins.get("rss")
+    if rss is not None and not rss.config.get("feed_title"):
+        rss.config["feed_title"] = markupsafe.escape(newsletter.title)
+
+
 DUE_SHOWN = 10  # a build log is read at a glance; `python -m generator due` lists them all
 
 
@@ -125,6 +134,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             log.info(outcome.secret.warning)
         self.outcome = outcome
         _show_brand(config, outcome.data.newsletter)
+        _name_the_feed(config, outcome.data.newsletter)
         log.info("Generated pages from %s: %s", project.display_name, outcome.summary)
         _log_due(project.display_name, due_referrals(outcome.data, pipeline.today()))
         return config
