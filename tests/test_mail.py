@@ -7,6 +7,7 @@ another partner's confidential data or any internal note.
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import html
 import json
@@ -32,6 +33,7 @@ from conftest import CI_ONLY, TEST_SECRET, SiteProject
 
 from generator.addresses import private_token
 from generator.cli import main
+from generator.mail.compose import message_date
 from generator.mail.log import SendLog, read_states
 from generator.mail.run import MailRequest, parse_month, run_mail
 from generator.mail.send import parse_rate
@@ -899,3 +901,12 @@ def test_a_review_of_one_message_says_so_in_the_singular_and_its_text_reads_righ
         in text
     )
     assert "No news on your introduction in March 2026." in html_part.get_content()
+
+
+def test_messages_of_a_month_not_over_yet_are_not_dated_in_the_future() -> None:
+    december = parse_month("2026-12")
+    today = dt.date(2026, 12, 4)
+    assert message_date(december, {}, today) == dt.datetime(2026, 12, 4, tzinfo=dt.UTC)
+    assert message_date(parse_month("2026-11"), {}, today) == dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    epoch = {"SOURCE_DATE_EPOCH": "1795132800"}  # reproducible runs keep their date
+    assert message_date(december, epoch, today) == dt.datetime(2026, 11, 20, tzinfo=dt.UTC)

@@ -94,7 +94,7 @@ def compose_month(
         data.newsletter,
         month,
         sender_address(sender, data.newsletter.owner),
-        message_date(month, environ),
+        message_date(month, environ, layout.as_of),
         site_url,
         layout.secret,
     )
