@@ -124,7 +124,7 @@ def _records_kept_on_error(*records: Path) -> Iterator[None]:
     saved = {record: record.read_bytes() for record in records if record.is_file()}
     try:
         yield
-    except Exception:
+    except (Exception, KeyboardInterrupt):
         for record, content in saved.items():
             with contextlib.suppress(OSError):  # then the next run renders everything
                 replace_file(record, content)

@@ -1,14 +1,14 @@
 """Putting the docs folder back as it was when a write run fails part-way (writer.write_bytes).
 
-A run that raises an error (a file it may not replace, a full disk) takes back every change it
-made, newest first: files it created are removed, files it replaced or removed get their old
-bytes back. The old bytes, read anyway to compare, are kept in memory up to a budget; beyond it
-the old files are kept as hard links in a folder beside the manifest: a run that replaces every
-page (each day changes "3 days ago" on all of them) would otherwise hold the whole site twice
-(121 MB of pages at 10,000 partners), and a link costs a little time per file that bytes already
-read do not. A run that is killed cannot undo; it leaves its record of pending
-files, from which the next run recovers (see writer's docstring), and its kept links, which the
-next run deletes.
+A run that raises an error (a file it may not replace, a full disk) or is stopped with Ctrl-C
+takes back every change it made, newest first: files it created are removed, files it replaced
+or removed get their old bytes back. The old bytes, read anyway to compare, are kept in memory
+up to a budget; beyond it the old files are kept as hard links in a folder beside the manifest:
+a run that replaces every page (each day changes "3 days ago" on all of them) would otherwise
+hold the whole site twice (121 MB of pages at 10,000 partners), and a link costs a little time
+per file that bytes already read do not. A run that is killed cannot undo; it leaves its record
+of pending files, from which the next run recovers (see writer's docstring), and its kept links,
+which the next run deletes.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ the run is about to create (``<manifest>.pending.json``). A run cut short leaves
 so the next run knows those files as its own if they are empty or carry the mark, and replaces
 or removes them; a file that does not is still never touched. Replacing an existing file stays
 atomic (a temporary file renamed over it). A run that fails with an error part-way (a file it may
-not replace, a full disk) puts every file back as it was before it stops (write_undo).
+not replace, a full disk) or is stopped with Ctrl-C puts every file back as it was (write_undo).
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def write_bytes(
         undo.finish()
     except OSError as error:
         raise WriteFailed(error, undo.current or docs_dir, docs_dir, undo.undo()) from None
-    except Exception:
+    except (Exception, KeyboardInterrupt):  # Ctrl-C too; a kill cannot be caught (see above)
         undo.undo()
         raise
     return report

@@ -99,13 +99,17 @@ def test_losing_the_state_folder_then_building_removes_stale_private_pages(proje
 CREATE = writer._create
 
 
+class Killed(BaseException):
+    """A kill: no handler runs (an error or Ctrl-C is undone instead, see write_undo)."""
+
+
 def _cut_after(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
     """Make the writer stop (as a kill would) after creating ``count`` more new files."""
     made: list[Path] = []
 
     def cut(target: Path, content: bytes, folders: set[Path]) -> None:
         if len(made) == count:
-            raise KeyboardInterrupt
+            raise Killed
         CREATE(target, content, folders)
         made.append(target)
 
@@ -117,7 +121,7 @@ def _cut_run(
 ) -> None:
     """A write of ``files`` killed after its first ``count`` new files."""
     _cut_after(patch, count)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(Killed):
         write_files(docs, files, manifest)
 
 
@@ -312,3 +316,23 @@ def test_old_files_kept_by_a_killed_run_are_deleted_by_the_next(tmp_path: Path) 
     write_files(docs, {"index.md": PAGE + "new\n"}, manifest)
     assert not store.exists()
     assert (docs / "index.md").read_text(encoding="utf-8") == PAGE + "new\n"
+
+
+def test_ctrl_c_part_way_puts_back_what_was_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE, "p/a.md": PAGE}, manifest)
+    before = _tree_digest(tmp_path)
+    made: list[Path] = []
+
+    def interrupted(target: Path, content: bytes, folders: set[Path]) -> None:
+        if made:
+            raise KeyboardInterrupt
+        CREATE(target, content, folders)
+        made.append(target)
+
+    monkeypatch.setattr(writer, "_create", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_files(
+            docs, {"index.md": PAGE + "new\n", "p/a.md": PAGE, "p/b.md": PAGE, "p/c.md": PAGE}, manifest
+        )
+    assert made and _tree_digest(tmp_path) == before  # b.md gone, index.md and the records as they were
