@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
@@ -303,7 +304,10 @@ def money_in(value: float, currency: str = "USD") -> str:
     """An amount in the newsletter's currency, in English conventions: ``$18,000``, ``€1,234.50``."""
     whole = float(value).is_integer()
     pattern = "¤#,##0" if whole else "¤#,##0.00"
-    return format_currency(value, currency, format=pattern, locale="en_US", currency_digits=False)
+    text = format_currency(value, currency, format=pattern, locale="en_US", currency_digits=False)
+    # A currency shown by its letters needs a space before the figure, as CLDR's currency spacing
+    # gives it: "CHF 7,000", not "CHF7,000" ("CA$7,000" and "€7,000" stay as they are).
+    return re.sub(r"^(\D*[A-Za-z])(?=\d)", "\\1\u00a0", text)
 
 
 def month_in_numbers(month: str, referrals: int, meetings: int, proposals: int, wins: int) -> str:
