@@ -39,6 +39,7 @@ _OWNER_MAY_READ = ("consent", "partner", "owner")
 __all__ = [
     "Confidential",
     "Leak",
+    "checked_values",
     "confidential_values",
     "decoded_text",
     "guard_changed",
@@ -61,7 +62,7 @@ def confidential_values(
     data: PartnersFile, layout: SiteLayout, *, public_text: Iterable[str] = ()
 ) -> list[Confidential]:
     """Every confidential value worth checking: long enough, and not also public information."""
-    return _checked_values(data, layout, public_text)[0]
+    return checked_values(data, layout, public_text=public_text)[0]
 
 
 def guard_site(
@@ -76,7 +77,7 @@ def guard_site(
     # Inside `mkdocs build` the cycle collector would walk every page object MkDocs holds each
     # time the guard's many small, acyclic objects trigger it.
     with collector_paused():
-        values, matcher = _checked_values(data, layout, public_text)
+        values, matcher = checked_values(data, layout, public_text=public_text)
         return scan_site(site_dir, values, verbatim_from=verbatim_from, matcher=matcher)
 
 
@@ -92,12 +93,12 @@ def guard_changed(
     """``guard_site`` for a site rebuilt in place (``mkdocs serve``), finding the same leaks:
     the leaks, and how many files were read (the others are known to ``memory``, scan_memory)."""
     with collector_paused():
-        values, matcher = _checked_values(data, layout, public_text)
+        values, matcher = checked_values(data, layout, public_text=public_text)
         return memory.scan(site_dir, verbatim_from, Checked(matcher, Places.of(values)))
 
 
-def _checked_values(
-    data: PartnersFile, layout: SiteLayout, public_text: Iterable[str]
+def checked_values(
+    data: PartnersFile, layout: SiteLayout, *, public_text: Iterable[str] = ()
 ) -> tuple[list[Confidential], Matcher]:
     """Values long enough to check and not also public text, and an automaton that finds them
     (built once: it is most of the cost of listing the values; it also knows the public ones)."""

@@ -120,7 +120,7 @@ def site_text(
     """A built file's ``decoded_text``; None for a copy of a theme file, which carries no data.
     ``folder`` folds the markup the site's pages share once (the same text, sooner)."""
     raw = (site_dir / relative).read_bytes()
-    return None if _copied_verbatim(relative, raw, verbatim_from) else decoded_text(relative, raw, folder)
+    return None if copied_verbatim(relative, raw, verbatim_from) else decoded_text(relative, raw, folder)
 
 
 def scan_texts(
@@ -185,7 +185,8 @@ def _out_of_place(
     return away, covers
 
 
-def _copied_verbatim(relative: str, raw: bytes, folders: Sequence[Path]) -> bool:
+def copied_verbatim(relative: str, raw: bytes, folders: Sequence[Path]) -> bool:
+    """Whether a site file is a theme file copied unchanged (it carries no data)."""
     for folder in folders:
         original = folder / relative
         if original.is_file() and original.stat().st_size == len(raw) and original.read_bytes() == raw:

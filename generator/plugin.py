@@ -19,6 +19,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from . import guard, serve_watch
 from . import project as pipeline
 from .due import DueReferral, due_referrals
+from .guard_worker import GuardJob, GuardStopped, GuardWorker
 from .html_page import HtmlBodies
 from .markdown import GENERATED_BY
 from .models import Newsletter
@@ -91,6 +92,14 @@ def _title_escaped_once(meta: dict[str, Any]) -> None:
         meta["title"] = markupsafe.Markup(title)
 
 
+def _guard_job(config: MkDocsConfig, outcome: pipeline.Outcome) -> GuardJob:
+    """What the leak guard checks: the site folder, against the data and the site's own wording."""
+    # Files copied unchanged from the installed theme carry no data (overrides/ is scanned).
+    theme = tuple(Path(folder) for folder in config.theme.dirs if folder != config.theme.custom_dir)
+    public = (str(config.site_name), config.site_description or "")
+    return GuardJob(Path(config.site_dir), outcome.data, outcome.layout, public, theme)
+
+
 class ReferralNewsletterConfig(base.Config):
     data_file = opt.Type(str, default=pipeline.DATA_FILE)
     state_dir = opt.Type(str, default=pipeline.STATE_DIR)
@@ -109,6 +118,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.scan_memory = ScanMemory()
         self.render_memo = RenderMemo()
         self.html_bodies = HtmlBodies()
+        # A `mkdocs build`'s leak guard, at work on the second core while MkDocs writes the site.
+        self.guard_worker: GuardWorker | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -137,6 +148,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         _name_the_feed(config, outcome.data.newsletter)
         log.info("Generated pages from %s: %s", project.display_name, outcome.summary)
         _log_due(project.display_name, due_referrals(outcome.data, pipeline.today()))
+        if self.command != "serve":  # serve keeps its own memory of the site between rebuilds
+            self.guard_worker = GuardWorker.start(_guard_job(config, outcome))
         return config
 
     def _pin_build_date(self) -> None:
@@ -196,10 +209,18 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.unguarded = config if self.command != "serve" else None
         return env
 
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        if self.guard_worker is not None:
+            self.guard_worker.writing(page.file.dest_uri)
+        return output
+
     def on_build_error(self, *, error: Exception) -> None:
         """Fail closed when a build stops after MkDocs began writing the site (a page or a theme
         template that fails, another plugin's error): what it wrote was never leak-guarded, and a
         deploy step that runs anyway must find nothing to publish."""
+        worker, self.guard_worker = self.guard_worker, None
+        if worker is not None:
+            worker.stop()
         config, self.unguarded = self.unguarded, None
         if config is None or not Path(config.site_dir).is_dir():
             return
@@ -235,10 +256,22 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     def _scan(self, config: MkDocsConfig, outcome: pipeline.Outcome) -> tuple[list[guard.Leak], int]:
         """The leaks, and how many files were read: under `mkdocs serve` (rebuilding into one
         site folder) only those a rebuild can have changed; for publishing, every file."""
-        site, data, layout = Path(config.site_dir), outcome.data, outcome.layout
-        # Files copied unchanged from the installed theme carry no data (overrides/ is scanned).
-        theme = [Path(folder) for folder in config.theme.dirs if folder != config.theme.custom_dir]
-        public = (config.site_name, config.site_description or "")
+        worker, self.guard_worker = self.guard_worker, None
+        if worker is not None:
+            try:
+                result = worker.finish()
+            except GuardStopped as error:
+                raise PluginError(f"Leak guard: {error}") from None
+            log.debug("Leak guard: %.2f s of CPU on a second process.", result.cpu_seconds)
+            return result.leaks, result.files
+        job = _guard_job(config, outcome)
+        site, data, layout, public, theme = (
+            job.site_dir,
+            job.data,
+            job.layout,
+            job.public_text,
+            job.verbatim_from,
+        )
         if self.command == "serve":
             memory = self.scan_memory
             return guard.guard_changed(site, data, layout, memory, public_text=public, verbatim_from=theme)

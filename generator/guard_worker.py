@@ -1,0 +1,197 @@
+"""The leak guard of a ``mkdocs build`` on the machine's second core.
+
+MkDocs converts and writes the pages one after the other on one core. The guard's own work
+(listing the confidential values, then reading, folding and searching every built file) does not
+depend on MkDocs' until the site is written, so a forked process does it meanwhile: it lists the
+values while MkDocs converts the pages, and reads each page as soon as MkDocs has written it.
+When the build ends, little is left: the files written last (the search index, the feeds).
+
+What it finds is what ``guard.guard_site`` finds on the finished site. At the end it reads every
+file once more and compares its bytes (by digest) with those it searched: a file written again
+since, by MkDocs or another plugin, is searched again; a file it never saw is searched then.
+No MkDocs here: the plugin tells it which file MkDocs wrote last.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import multiprocessing
+import os
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from . import guard
+from .leak_delta import Checked
+from .leak_scan import Leak, Places, copied_verbatim, decoded_text, scan_text, site_files
+from .leak_text import PageFolder
+from .models import PartnersFile
+from .project import collector_paused
+from .render import SiteLayout
+
+_SWEEP = ""  # a message: read every file already in the site (theme files, the sitemap)
+_WAIT = 0.05  # seconds between looks at whether a silent worker is still alive
+
+
+class GuardStopped(RuntimeError):
+    """The worker failed or died: the site was not checked."""
+
+
+@dataclass(frozen=True)
+class GuardJob:
+    """What the guard checks: a site folder against the data, as ``guard.guard_site`` does."""
+
+    site_dir: Path
+    data: PartnersFile
+    layout: SiteLayout
+    public_text: tuple[str, ...]
+    verbatim_from: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class GuardResult:
+    """The leaks, how many files the site holds, and the worker's CPU seconds."""
+
+    leaks: list[Leak]
+    files: int
+    cpu_seconds: float
+
+
+class GuardWorker:
+    """The parent's side: start the worker, name the files MkDocs wrote, collect the verdict."""
+
+    def __init__(self, job: GuardJob) -> None:
+        context = multiprocessing.get_context("fork")
+        self._connection, child = context.Pipe()
+        # Daemonic: a build that stops, or a parent that exits, takes the worker with it.
+        self._process = context.Process(target=_work, args=(child, job), daemon=True, name="leak-guard")
+        self._process.start()
+        child.close()
+        self._swept = False
+        self._writing: str | None = None  # the file MkDocs writes now
+
+    @classmethod
+    def start(cls, job: GuardJob) -> GuardWorker | None:
+        """A worker, or None where it cannot help: one core only, or no ``fork`` (macOS and
+        Windows start processes afresh, which costs more than the guard it would move)."""
+        if len(os.sched_getaffinity(0)) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        return cls(job)
+
+    def writing(self, relative: str) -> None:
+        """MkDocs is about to write this site file (a path relative to the site folder), and
+        has written the one named before."""
+        if not self._swept:  # the first page: the theme's files and the sitemap come before
+            self._swept = True
+            self._send(_SWEEP)
+        if self._writing is not None:
+            self._send(self._writing)
+        self._writing = relative
+
+    def finish(self) -> GuardResult:
+        """Wait for the verdict on the whole site as it is now."""
+        try:
+            if self._writing is not None:
+                self._send(self._writing)
+            self._send(None)
+            outcome = self._verdict()
+        finally:
+            self.stop()
+        if isinstance(outcome, str):
+            raise GuardStopped(f"the leak guard failed:\n{outcome}")
+        return outcome
+
+    def _verdict(self) -> GuardResult | str:
+        while not self._connection.poll(_WAIT):
+            if not self._process.is_alive():
+                raise GuardStopped(f"the leak guard's process stopped (exit code {self._process.exitcode})")
+        try:
+            outcome: GuardResult | str = self._connection.recv()
+        except (EOFError, OSError):
+            raise GuardStopped("the leak guard's process stopped before its verdict") from None
+        return outcome
+
+    def stop(self) -> None:
+        self._connection.close()
+        self._process.join(timeout=1)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+
+    def _send(self, message: str | None) -> None:
+        try:
+            self._connection.send(message)
+        except OSError:
+            raise GuardStopped("the leak guard's process stopped") from None
+
+
+def _work(connection: Connection, job: GuardJob) -> None:
+    """The worker: search each file as it is named, then the whole site on ``None``."""
+    try:
+        with collector_paused():
+            search = _SiteSearch(job, _checked(job))
+            while (message := connection.recv()) is not None:
+                if message == _SWEEP:
+                    search.sweep()
+                else:
+                    search.read(message)
+            connection.send(search.finish())
+    except EOFError:
+        return  # the parent went away: nobody is waiting for a verdict
+    except BaseException:  # the parent must hear of any failure: an unchecked site is not published
+        with contextlib.suppress(OSError):
+            connection.send(traceback.format_exc())
+
+
+def _checked(job: GuardJob) -> Checked | None:
+    values, matcher = guard.checked_values(job.data, job.layout, public_text=job.public_text)
+    return Checked(matcher, Places.of(values)) if values else None
+
+
+class _SiteSearch:
+    """Each file's verdict, kept with the digest of the bytes it was reached on."""
+
+    def __init__(self, job: GuardJob, checked: Checked | None) -> None:
+        self._job, self._checked = job, checked
+        self._verdicts: dict[str, tuple[bytes, list[Leak]]] = {}
+        self._folder = PageFolder()  # the pages' shared markup is folded once
+
+    def read(self, relative: str) -> None:
+        try:
+            raw = (self._job.site_dir / relative).read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return  # not written after all (an empty page): the last look finds what is there
+        self._verdicts[relative] = (_digest(raw), self._leaks(relative, raw))
+
+    def sweep(self) -> None:
+        for relative in self._relatives():
+            if relative not in self._verdicts:
+                self.read(relative)
+
+    def finish(self) -> GuardResult:
+        """The leaks of every file as it is now: a verdict stands only for the same bytes."""
+        relatives, leaks = self._relatives(), set()
+        for relative in relatives:
+            raw = (self._job.site_dir / relative).read_bytes()
+            kept = self._verdicts.get(relative)
+            leaks.update(kept[1] if kept and kept[0] == _digest(raw) else self._leaks(relative, raw))
+        # A forked process's CPU time starts at zero.
+        return GuardResult(sorted(leaks), len(relatives), time.process_time())
+
+    def _relatives(self) -> list[str]:
+        site = self._job.site_dir
+        return [path.relative_to(site).as_posix() for path in site_files(site)]
+
+    def _leaks(self, relative: str, raw: bytes) -> list[Leak]:
+        checked = self._checked
+        if checked is None or copied_verbatim(relative, raw, self._job.verbatim_from):
+            return []
+        text = decoded_text(relative, raw, self._folder)
+        return scan_text(relative, text, checked.matcher, checked.places).leaks
+
+
+def _digest(raw: bytes) -> bytes:
+    return hashlib.sha256(raw).digest()  # the fastest of hashlib here: SHA extensions in the CPU

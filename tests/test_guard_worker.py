@@ -1,0 +1,164 @@
+"""The leak guard of `mkdocs build` on a second process (generator/guard_worker.py): it reads
+each file as MkDocs writes it, and its verdict is still the whole finished site's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import TEST_SECRET, SiteProject, fixture_text
+
+from generator import guard, validate
+from generator.guard_worker import GuardJob, GuardStopped, GuardWorker
+from generator.models import PartnersFile
+from generator.render import SiteLayout
+
+AS_OF = dt.date(2026, 11, 20)
+LAYOUT = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode())
+PROSPECT = "SECRET-PROSPECT-DANA"  # a referral's prospect in small.yaml: no public page may name it
+TWO_CORES = len(os.sched_getaffinity(0)) >= 2
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> PartnersFile:
+    path = tmp_path / "partners.yaml"
+    path.write_text(fixture_text("small.yaml"), encoding="utf-8")
+    return validate.load_partners(path, AS_OF)
+
+
+def write(site: Path, relative: str, text: str) -> None:
+    path = site / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def started(site: Path, data: PartnersFile) -> GuardWorker:
+    return GuardWorker(GuardJob(site, data, LAYOUT, public_text=(), verbatim_from=()))
+
+
+def test_the_verdict_is_the_finished_sites_whatever_was_read_on_the_way(
+    tmp_path: Path, data: PartnersFile
+) -> None:
+    site = tmp_path / "site"
+    write(site, "sitemap.xml", "<urlset></urlset>")  # written before the first page
+    worker = started(site, data)
+    write(site, "a/index.html", "<p>never named</p>")
+    worker.writing("b/index.html")
+    write(site, "b/index.html", "<p>clean when read</p>")
+    worker.writing("c/index.html")  # b is written: read now, clean
+    write(site, "c/index.html", f"<p>{PROSPECT}</p>")
+    worker.writing("missing/index.html")  # c is written, with a leak; this one never is
+    write(site, "b/index.html", f"<p>rewritten later: {PROSPECT}</p>")  # e.g. by another plugin
+    write(site, "search/search_index.json", f'{{"docs": [{{"text": "{PROSPECT}"}}]}}')
+    result = worker.finish()
+    expected = guard.guard_site(site, data, LAYOUT)
+    assert result.leaks == expected
+    assert {leak.file for leak in result.leaks} == {
+        "b/index.html",
+        "c/index.html",
+        "search/search_index.json",
+    }
+    assert result.files == 5 and result.cpu_seconds > 0
+
+
+def test_a_clean_site_is_clean(tmp_path: Path, data: PartnersFile) -> None:
+    site = tmp_path / "site"
+    worker = started(site, data)
+    for name in "abc":
+        worker.writing(f"{name}/index.html")
+        write(site, f"{name}/index.html", f"<p>page {name}</p>")
+    result = worker.finish()
+    assert (result.leaks, result.files) == ([], 3)
+
+
+def test_a_worker_that_dies_fails_the_guard(tmp_path: Path, data: PartnersFile) -> None:
+    worker = started(tmp_path, data)
+    worker._process.kill()
+    with pytest.raises(GuardStopped, match="stopped"):
+        worker.writing("a/index.html")
+        worker.finish()
+
+
+def test_a_worker_that_fails_says_why(tmp_path: Path, data: PartnersFile) -> None:
+    site = tmp_path / "site"  # never made: the last look at it fails
+    worker = started(site, data)
+    with pytest.raises(GuardStopped, match="FileNotFoundError"):
+        worker.finish()
+
+
+def test_no_confidential_values_means_no_leaks(tmp_path: Path) -> None:
+    path = tmp_path / "partners.yaml"
+    path.write_text(
+        textwrap.dedent("""\
+            newsletter:
+              title: Quiet
+              owner: Sam Lee
+            partners: []
+            """),
+        encoding="utf-8",
+    )
+    empty = validate.load_partners(path, AS_OF)
+    site = tmp_path / "site"
+    write(site, "index.html", "<p>Quiet</p>")
+    result = started(site, empty).finish()
+    assert (result.leaks, result.files) == ([], 1)
+
+
+# --- inside a real `mkdocs build` --------------------------------------------------------------
+
+REWRITE_HOOK = """\
+from pathlib import Path
+
+def on_post_build(config):
+    # Another plugin's after-build step, rewriting a page the guard read clean while MkDocs wrote it.
+    page = Path(config.site_dir) / "follow" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<p>{leak}</p>", encoding="utf-8")
+"""
+
+KILL_HOOK = """\
+def on_post_build(config):
+    config.plugins["referral-newsletter"].guard_worker._process.kill()
+"""
+
+
+def with_hook(project: SiteProject, source: str) -> None:
+    (project.root / "extra_hook.py").write_text(source, encoding="utf-8")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - extra_hook.py\n", encoding="utf-8")
+
+
+def test_a_build_guards_on_a_second_process_and_finds_what_a_whole_scan_finds(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "leak.md").write_text(f"# Notes\n\nLunch with {PROSPECT}.\n", encoding="utf-8")
+    result = project.mkdocs_build("--verbose")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert ("on a second process" in output) is TWO_CORES
+    listed = re.findall(r"^  - (\S+ in \S+)$", output, re.MULTILINE)
+    quarantined = project.root / ".referral" / "quarantine" / "site"
+    data = validate.load_partners(project.root / "partners.yaml", AS_OF)
+    assert listed == [leak.describe() for leak in guard.guard_site(quarantined, data, LAYOUT)]
+    assert "referrals[0].prospect in leak/index.html" in listed
+
+
+def test_a_page_rewritten_after_the_guard_read_it_is_read_again(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    with_hook(project, REWRITE_HOOK.format(leak=PROSPECT))
+    result = project.mkdocs_build()
+    assert result.returncode != 0
+    assert "referrals[0].prospect in follow/index.html" in result.stderr
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="one core: the guard runs in the build's own process")
+def test_a_guard_process_that_dies_fails_the_build_closed(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    with_hook(project, KILL_HOOK)
+    result = project.mkdocs_build()
+    assert result.returncode != 0
+    assert "Leak guard: the leak guard's process stopped" in result.stderr
+    assert not project.site.exists() or not list(project.site.iterdir())
+    assert (project.root / ".referral" / "quarantine" / "site" / "index.html").is_file()
