@@ -50,7 +50,13 @@ class UndoLog:
     held: int = 0  # bytes of old files held in memory
 
     def __post_init__(self) -> None:
-        shutil.rmtree(self.store, ignore_errors=True)  # left by a run that was killed
+        self.finish()  # links left by a run that was killed
+
+    def finish(self) -> None:
+        """The kept links deleted: only a folder holding nothing but this log's numbered links
+        (a file or folder of someone else's by that name is never touched)."""
+        if _holds_only_links(self.store):
+            shutil.rmtree(self.store, ignore_errors=True)
 
     def make_folders(self, folder: Path) -> None:
         """``folder`` and any missing folders above it, each remembered to be removed on undo."""
@@ -80,9 +86,6 @@ class UndoLog:
         target.unlink()
         self.changes.append((target, kept))
 
-    def finish(self) -> None:
-        shutil.rmtree(self.store, ignore_errors=True)
-
     def undo(self) -> list[Path]:
         """Every change taken back, as far as the file system allows; the files it could not
         put back (their change stays)."""
@@ -111,6 +114,12 @@ class UndoLog:
         except OSError:
             return target.read_bytes()
         return link
+
+
+def _holds_only_links(store: Path) -> bool:
+    if not store.is_dir() or store.is_symlink():
+        return False
+    return all(entry.name.isdigit() and entry.is_file() for entry in store.iterdir())
 
 
 def _put_back(path: Path, kept: Kept) -> None:

@@ -336,3 +336,13 @@ def test_ctrl_c_part_way_puts_back_what_was_written(tmp_path: Path, monkeypatch:
             docs, {"index.md": PAGE + "new\n", "p/a.md": PAGE, "p/b.md": PAGE, "p/c.md": PAGE}, manifest
         )
     assert made and _tree_digest(tmp_path) == before  # b.md gone, index.md and the records as they were
+
+
+def test_a_folder_of_someone_elses_where_old_files_are_kept_is_left_alone(tmp_path: Path) -> None:
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    mine = tmp_path / ".referral" / "manifest.undo" / "notes.txt"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("mine\n", encoding="utf-8")
+    write_files(docs, {"index.md": PAGE}, manifest)
+    write_files(docs, {"index.md": PAGE + "new\n"}, manifest)
+    assert mine.read_text(encoding="utf-8") == "mine\n"
