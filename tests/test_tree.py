@@ -212,3 +212,11 @@ referrals:
     assert "(blog/posts/newsletter/2026-02.md): Two referrals sent to partners" in home
     assert "Progress on earlier introductions" not in home
     assert "Zed Client" not in january + home  # given.to stays on Ann's own page
+
+
+def test_a_new_programs_home_says_no_introductions_rather_than_zero() -> None:
+    text = "newsletter: {title: T, owner: O}\npartners:\n  - {id: ann, name: Ann Able}\n"
+    home = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["index.md"]
+    assert "**1 referral partner**" in home
+    assert "**No introductions**" in home and "**No new clients**" in home  # as the partner pages say
+    assert "**0 " not in home
