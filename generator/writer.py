@@ -118,8 +118,9 @@ def _write_pages(
 ) -> None:
     folders: set[Path] = set()
     for relative, content in encoded.items():
-        target = undo.current = docs_dir / relative
+        target = docs_dir / relative
         if relative in missing:
+            undo.current = target
             if target.parent not in folders:
                 undo.make_folders(target.parent)
                 folders.add(target.parent)
@@ -130,7 +131,6 @@ def _write_pages(
             report.written.append(relative)
         else:
             report.unchanged += 1
-    undo.current = None
 
 
 def folder_key(docs_dir: Path, state_file: Path) -> str:
@@ -286,6 +286,7 @@ def _write_if_changed(target: Path, content: bytes) -> bool:
 
 def _replace_if_changed(target: Path, content: bytes, undo: UndoLog) -> bool:
     """:func:`_write_if_changed`, each change recorded in ``undo``."""
+    undo.current = target
     try:
         before = target.read_bytes()
     except FileNotFoundError:
@@ -303,6 +304,7 @@ def _remove(docs_dir: Path, relative: str, undo: UndoLog) -> bool:
     target = docs_dir / relative
     if not target.is_file() or target.is_symlink():
         return False
+    undo.current = target
     undo.remove(target)
     parent = target.parent
     while parent != docs_dir and parent.is_dir() and not any(parent.iterdir()):

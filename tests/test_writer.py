@@ -285,7 +285,9 @@ def test_a_failure_after_stale_pages_were_removed_brings_them_back(
         REPLACE(target, content)
 
     monkeypatch.setattr(write_undo, "replace_file", full_disk)
-    with pytest.raises(WriteFailed, match=r"No space left on device; .* is as it was before this run"):
+    with pytest.raises(
+        WriteFailed, match=r"manifest.json: No space left on device; .* is as it was before this run"
+    ):
         write_files(docs, {"index.md": PAGE + "new\n", "p/keep.md": PAGE, "q/new.md": PAGE}, manifest)
     assert _tree_digest(tmp_path) == before  # old.md back, q/ and q/new.md gone, index.md as it was
     # The old files were kept as links beside the manifest, and the link folder is gone again.
