@@ -20,7 +20,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-Kept = Path | bytes | None  # a hard link to the old file, its bytes, or None: it did not exist
+# The old file as its link's number in the store, its bytes, or None: it did not exist.
+Kept = int | bytes | None
 MEMORY_BUDGET = 32 * 1024 * 1024  # old bytes held in memory by one run; links beyond
 
 
@@ -44,7 +45,12 @@ class UndoLog:
     """Each change a run has made, with what the file was before."""
 
     store: Path  # the run's kept old files; removed when the run ends either way
-    changes: list[tuple[Path, Kept]] = field(default_factory=list)
+    docs_dir: Path = Path()
+    # New pages, as the paths under docs_dir the caller holds anyway, and every other change by
+    # its path as text: a run may change every page, and a Path each, kept to the end, would
+    # cost megabytes at 10,000 partners.
+    pages: list[str] = field(default_factory=list)
+    changes: list[tuple[str, Kept]] = field(default_factory=list)
     folders: list[Path] = field(default_factory=list)  # made by this run, outermost first
     current: Path | None = None  # the file being written when an error stops the run
     held: int = 0  # bytes of old files held in memory
@@ -69,7 +75,10 @@ class UndoLog:
             self.folders.append(made)
 
     def created(self, path: Path) -> None:
-        self.changes.append((path, None))
+        self.changes.append((os.fspath(path), None))
+
+    def created_page(self, relative: str) -> None:
+        self.pages.append(relative)
 
     def replace(self, target: Path, content: bytes, before: bytes) -> None:
         """:func:`replace_file` over a file that holds ``before``, kept until the run ends."""
@@ -77,24 +86,25 @@ class UndoLog:
         try:
             replace_file(target, content)
         except BaseException:
-            _drop(kept)
+            self._drop(kept)
             raise
-        self.changes.append((target, kept))
+        self.changes.append((os.fspath(target), kept))
 
     def remove(self, target: Path) -> None:
         kept = self._keep(target, None)
         target.unlink()
-        self.changes.append((target, kept))
+        self.changes.append((os.fspath(target), kept))
 
     def undo(self) -> list[Path]:
         """Every change taken back, as far as the file system allows; the files it could not
         put back (their change stays)."""
         stuck = []
-        for path, kept in reversed(self.changes):
+        undone = [*((os.path.join(self.docs_dir, page), None) for page in self.pages), *self.changes]
+        for path, kept in reversed(undone):
             try:
-                _put_back(path, kept)
+                self._put_back(Path(path), kept)
             except OSError:
-                stuck.append(path)
+                stuck.append(Path(path))
         for folder in reversed(self.folders):
             with contextlib.suppress(OSError):  # not empty: something of someone else's is in it
                 folder.rmdir()
@@ -107,34 +117,32 @@ class UndoLog:
         if before is not None and self.held + len(before) <= MEMORY_BUDGET:
             self.held += len(before)
             return before
-        link = self.store / str(len(self.changes))
+        number = len(self.changes)
         try:
             self.store.mkdir(parents=True, exist_ok=True)
-            os.link(target, link)
+            os.link(target, self.store / str(number))
         except OSError:
             return target.read_bytes()
-        return link
+        return number
+
+    def _put_back(self, path: Path, kept: Kept) -> None:
+        if kept is None:
+            path.unlink(missing_ok=True)
+        elif isinstance(kept, int):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.store / str(kept), path)
+        else:
+            replace_file(path, kept)
+
+    def _drop(self, kept: Kept) -> None:
+        if isinstance(kept, int):
+            (self.store / str(kept)).unlink(missing_ok=True)
 
 
 def _holds_only_links(store: Path) -> bool:
     if not store.is_dir() or store.is_symlink():
         return False
     return all(entry.name.isdigit() and entry.is_file() for entry in store.iterdir())
-
-
-def _put_back(path: Path, kept: Kept) -> None:
-    if kept is None:
-        path.unlink(missing_ok=True)
-    elif isinstance(kept, Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(kept, path)
-    else:
-        replace_file(path, kept)
-
-
-def _drop(kept: Kept) -> None:
-    if isinstance(kept, Path):
-        kept.unlink(missing_ok=True)
 
 
 class WriteFailed(OSError):

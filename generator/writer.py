@@ -94,7 +94,7 @@ def write_bytes(
     previous = sorted({*previous, *left})
     missing = _refuse_foreign(docs_dir, encoded, previous)
     report = WriteReport(unchanged=len(kept), recovered=recovered, kept=len(kept))
-    undo = UndoLog(store=manifest_path.with_name(manifest_path.stem + ".undo"))
+    undo = UndoLog(store=manifest_path.with_name(manifest_path.stem + ".undo"), docs_dir=docs_dir)
     try:
         if missing or left:  # recorded before any file is written: see the module's docstring
             _replace_if_changed(pending, _path_list({*missing, *left}, folder), undo)
@@ -125,7 +125,7 @@ def _write_pages(
                 undo.make_folders(target.parent)
                 folders.add(target.parent)
             _create(target, _as_bytes(content), folders)
-            undo.created(target)
+            undo.created_page(relative)
             report.written.append(relative)
         elif _replace_if_changed(target, _as_bytes(content), undo):
             report.written.append(relative)
