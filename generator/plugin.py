@@ -171,6 +171,9 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             outcome = self._run_generator(project, config)
             removed = outcome.report.removed
             return outcome
+        except WriteFailed as error:  # its writes and their undoing are no edit to rebuild for
+            removed = list(error.touched)
+            raise
         finally:
             watcher.generation_finished([*_own_files(project), *removed])
 

@@ -111,6 +111,12 @@ class UndoLog:
         self.finish()
         return stuck
 
+    def touched(self) -> tuple[str, ...]:
+        """Every file under docs_dir this run changed, relative to it (as the manifest lists
+        them): ``mkdocs serve`` must not take the changes and their undoing for an edit."""
+        inside = (os.path.relpath(path, self.docs_dir) for path, _ in self.changes)
+        return (*self.pages, *(Path(path).as_posix() for path in inside if not path.startswith("..")))
+
     def _keep(self, target: Path, before: bytes | None) -> Kept:
         """``before`` within the budget, else a hard link to ``target`` (no copy), or its bytes
         when the store is on another file system."""
@@ -148,7 +154,10 @@ def _holds_only_links(store: Path) -> bool:
 class WriteFailed(OSError):
     """Writing the generated files failed part-way; what had been written was put back."""
 
-    def __init__(self, error: OSError, where: Path, docs_dir: Path, stuck: list[Path]) -> None:
+    def __init__(
+        self, error: OSError, where: Path, docs_dir: Path, stuck: list[Path], touched: tuple[str, ...] = ()
+    ) -> None:
+        self.touched = touched  # the files it changed, then put back (relative to docs_dir)
         reason = error.strerror or str(error)
         if stuck:
             outcome = "these files could not be put back as they were: " + ", ".join(map(str, stuck))

@@ -106,7 +106,8 @@ def write_bytes(
         pending.unlink(missing_ok=True)
         undo.finish()
     except OSError as error:
-        raise WriteFailed(error, undo.current or docs_dir, docs_dir, undo.undo()) from None
+        stuck = undo.undo()
+        raise WriteFailed(error, undo.current or docs_dir, docs_dir, stuck, undo.touched()) from None
     except (Exception, KeyboardInterrupt):  # Ctrl-C too; a kill cannot be caught (see above)
         undo.undo()
         raise
