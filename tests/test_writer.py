@@ -9,6 +9,7 @@ import errno
 import hashlib
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -348,3 +349,16 @@ def test_a_folder_of_someone_elses_where_old_files_are_kept_is_left_alone(tmp_pa
     write_files(docs, {"index.md": PAGE}, manifest)
     write_files(docs, {"index.md": PAGE + "new\n"}, manifest)
     assert mine.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_the_readme_lists_every_path_the_generator_writes(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("The generator owns these paths")[1].split("\n\n")[1]
+    owned = [path.removeprefix("content/") for path in re.findall(r"`(content/[^`]+)`", listed)]
+    data_file = tmp_path / "partners.yaml"
+    data_file.write_text(fixture_text("small.yaml"), encoding="utf-8")
+    files = render_site(validate.load_partners(data_file, AS_OF), SiteLayout(as_of=AS_OF, secret=b"s"))
+    unlisted = [
+        path for path in files if not any(path == own or path.startswith(own) for own in owned if own)
+    ]
+    assert unlisted == []
