@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
+import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -75,11 +76,15 @@ class GuardWorker:
 
     @classmethod
     def start(cls, job: GuardJob) -> GuardWorker | None:
-        """A worker, or None where it cannot help: one core only, or no ``fork`` (macOS and
-        Windows start processes afresh, which costs more than the guard it would move)."""
-        if len(os.sched_getaffinity(0)) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        """A worker, or None where it cannot help: off Linux, or with one core only. Elsewhere
+        a process is started afresh (``fork`` is unsafe on macOS, absent on Windows), which
+        costs about what the guard it would move does."""
+        if not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2:
             return None
-        return cls(job)
+        try:
+            return cls(job)
+        except OSError:  # no process to spare (a limit on processes, or on memory)
+            return None
 
     def writing(self, relative: str) -> None:
         """MkDocs is about to write this site file (a path relative to the site folder), and
@@ -101,17 +106,19 @@ class GuardWorker:
         finally:
             self.stop()
         if isinstance(outcome, str):
-            raise GuardStopped(f"the leak guard failed:\n{outcome}")
+            raise GuardStopped(f"it failed, so the site is not checked:\n{outcome}")
         return outcome
 
     def _verdict(self) -> GuardResult | str:
         while not self._connection.poll(_WAIT):
             if not self._process.is_alive():
-                raise GuardStopped(f"the leak guard's process stopped (exit code {self._process.exitcode})")
+                raise GuardStopped(
+                    f"its process stopped (exit code {self._process.exitcode}) before the site was checked"
+                )
         try:
             outcome: GuardResult | str = self._connection.recv()
         except (EOFError, OSError):
-            raise GuardStopped("the leak guard's process stopped before its verdict") from None
+            raise GuardStopped("its process stopped before the site was checked") from None
         return outcome
 
     def stop(self) -> None:
@@ -125,7 +132,7 @@ class GuardWorker:
         try:
             self._connection.send(message)
         except OSError:
-            raise GuardStopped("the leak guard's process stopped") from None
+            raise GuardStopped("its process stopped before the site was checked") from None
 
 
 def _work(connection: Connection, job: GuardJob) -> None:
