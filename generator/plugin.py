@@ -30,6 +30,7 @@ from .render_memo import RenderMemo
 from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret
 from .stale_pages import remove_stale_private_pages
+from .write_undo import WriteFailed
 from .writer import ForeignFileError, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
@@ -47,6 +48,15 @@ def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
             # A warning, so `--strict` (CI) refuses a header with a broken picture.
             log.warning(problem)
         config.theme["logo"] = newsletter.logo
+
+
+def _name_the_feed(config: MkDocsConfig, newsletter: Newsletter) -> None:
+    """The feed is the newsletter: feed readers list it under ``newsletter.title`` unless
+    mkdocs.yml gives the rss plugin a ``feed_title``. Escaped once and marked safe: the feed
+    template prints the title both unescaped and with ``|e``."""
+    rss = config.plugins.get("rss")
+    if rss is not None and not rss.config.get("feed_title"):
+        rss.config["feed_title"] = markupsafe.escape(newsletter.title)
 
 
 DUE_SHOWN = 10  # a build log is read at a glance; `python -m generator due` lists them all
@@ -135,7 +145,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             outcome = self._generate(project, config)
         except InvalidData as error:
             raise PluginError(error.report) from None
-        except (ForeignFileError, MissingSecret, ValueError) as error:
+        except (ForeignFileError, MissingSecret, WriteFailed, ValueError) as error:
             raise PluginError(str(error)) from None
         if outcome.secret.origin == "created":
             log.info("Created a local preview secret in %s (ignored by git).", project.secret_file)
@@ -145,6 +155,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             log.info(outcome.secret.warning)
         self.outcome = outcome
         _show_brand(config, outcome.data.newsletter)
+        _name_the_feed(config, outcome.data.newsletter)
         log.info("Generated pages from %s: %s", project.display_name, outcome.summary)
         _log_due(project.display_name, due_referrals(outcome.data, pipeline.today()))
         if self.command != "serve":  # serve keeps its own memory of the site between rebuilds
@@ -170,6 +181,9 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             outcome = self._run_generator(project, config)
             removed = outcome.report.removed
             return outcome
+        except WriteFailed as error:  # its writes and their undoing are no edit to rebuild for
+            removed = list(error.touched)
+            raise
         finally:
             watcher.generation_finished([*_own_files(project), *removed])
 

@@ -95,6 +95,12 @@ def resolve_secret(
             f"{ENV_VAR} is not set. Publishing needs the same secret every time, or every "
             f"private link already sent stops working ({HOW_TO_MAKE}); see 'Privacy' in README.md."
         )
+    if os.path.lexists(secret_file) and not secret_file.is_file():
+        # A new secret would key addresses no link matches, and could not be stored there.
+        raise MissingSecret(
+            f"{secret_file} is not a file (a folder or a broken link): remove it to make a new "
+            f"secret, or set {ENV_VAR}"
+        )
     if secret_file.is_file():
         stored = secret_file.read_bytes().strip()
         strong(stored.decode("utf-8", errors="replace"), str(secret_file))

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, TEST_SECRET, SiteProject, fixture_text
 
+from generator import project as pipeline
 from generator.mail.compose import Edition
 from generator.models import Newsletter
 from generator.render import SiteLayout
@@ -214,3 +215,23 @@ def test_a_preview_never_publishes(tmp_path: Path) -> None:
     (tmp_path / "secret").write_text(TEST_SECRET, encoding="utf-8")
     with pytest.raises(MissingSecret, match="REFERRAL_SITE_SECRET is not set"):
         resolve_secret({}, tmp_path / "secret", publishing=True)
+
+
+@pytest.mark.parametrize("kind", ["folder", "broken link"])
+def test_a_secret_file_that_is_not_a_file_is_refused_before_anything_is_written(
+    tmp_path: Path, kind: str
+) -> None:
+    # It used to count as no secret: the run wrote every page under a new secret, then failed
+    # to store that secret ("File exists"), leaving content/ keyed by a secret nobody has.
+    secret_file = tmp_path / ".referral" / "secret"
+    secret_file.parent.mkdir()
+    if kind == "folder":
+        secret_file.mkdir()
+    else:
+        secret_file.symlink_to(tmp_path / "gone")
+    with pytest.raises(MissingSecret, match=r"\.referral/secret is not a file .*REFERRAL_SITE_SECRET"):
+        resolve_secret({}, secret_file)
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    with pytest.raises(MissingSecret):
+        pipeline.generate(pipeline.Project.at(tmp_path), dt.date(2026, 11, 20), {})
+    assert not (tmp_path / "content").exists()
