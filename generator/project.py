@@ -156,11 +156,16 @@ def generate(
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
         record, keep = _page_record(project, secret)
         rendered = render_bytes(data, layout, memo, keep)
-        with _records_kept_on_error(project.stamp_file, project.memo_file):
-            stamp.forget(project.stamp_file)
-            memo_record.forget(project.memo_file)
-            report = write_bytes(project.docs_dir, rendered.files, project.manifest, rendered.kept)
+        # A new secret is saved before any page keyed by it is written, and goes with them.
         secret.keep()
+        try:
+            with _records_kept_on_error(project.stamp_file, project.memo_file):
+                stamp.forget(project.stamp_file)
+                memo_record.forget(project.memo_file)
+                report = write_bytes(project.docs_dir, rendered.files, project.manifest, rendered.kept)
+        except (Exception, KeyboardInterrupt):
+            secret.discard()
+            raise
         # Still with the collector paused: one full collection over the model costs 0.5 s at
         # 10,000 partners, as much as the rest of a run that renders one page.
         _record_run(project, inputs, secret, rendered, record)
