@@ -270,10 +270,12 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         """The leaks, and how many files were read: under `mkdocs serve` (rebuilding into one
         site folder) only those a rebuild can have changed; for publishing, every file (by the
         second process when one started, guard_worker)."""
+        job = _guard_job(config, outcome)
         worker, self.guard_worker = self.guard_worker, None
         if worker is not None:
-            return _worker_verdict(worker)
-        job = _guard_job(config, outcome)
+            if worker.job.same_site(job):
+                return _worker_verdict(worker)
+            worker.stop()  # another plugin moved the site or changed its wording: check here
         site, data, layout = job.site_dir, job.data, job.layout
         if self.command == "serve":
             memory, public, theme = self.scan_memory, job.public_text, job.verbatim_from

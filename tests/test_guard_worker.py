@@ -176,3 +176,23 @@ def test_on_one_core_the_build_guards_in_its_own_process(project: SiteProject) -
     assert result.returncode != 0
     assert "on a second process" not in output
     assert "referrals[0].prospect in leak/index.html" in output
+
+
+MOVE_SITE_HOOK = """\
+from pathlib import Path
+
+def on_config(config):
+    # Another plugin choosing where the site goes, after the referral plugin's own on_config.
+    config.site_dir = str(Path(config.config_file_path).parent / "public")
+    return config
+"""
+
+
+def test_a_site_moved_by_another_plugin_is_guarded_where_it_is_built(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    write(project.site, "index.html", "<p>an old, clean site where the build first meant to go</p>")
+    (project.content / "leak.md").write_text(f"# Notes\n\nLunch with {PROSPECT}.\n", encoding="utf-8")
+    with_hook(project, MOVE_SITE_HOOK)
+    result = project.mkdocs_build()
+    assert result.returncode != 0
+    assert "referrals[0].prospect in leak/index.html" in result.stderr
