@@ -47,6 +47,7 @@ FIGURES = {
     "build": [
         ("wall", "mkdocs build after the edit, wall (s)"),
         ("wall_cpu", "  CPU (s)"),
+        ("others_cpu", "  other processes' CPU meanwhile (s)"),
         ("generator", "  generator (on_config), wall (s)"),
         ("generator_cpu", "    CPU (s)"),
         ("guard", "  leak guard (on_post_build), wall (s)"),

@@ -51,6 +51,15 @@ class GuardJob:
     public_text: tuple[str, ...]
     verbatim_from: tuple[Path, ...]
 
+    def same_site(self, other: GuardJob) -> bool:
+        """Whether ``other`` checks the same folder, against the same public wording and theme
+        (another plugin may have changed them since this job was made)."""
+        return (self.site_dir, self.public_text, self.verbatim_from) == (
+            other.site_dir,
+            other.public_text,
+            other.verbatim_from,
+        )
+
 
 @dataclass(frozen=True)
 class GuardResult:
@@ -65,6 +74,7 @@ class GuardWorker:
     """The parent's side: start the worker, name the files MkDocs wrote, collect the verdict."""
 
     def __init__(self, job: GuardJob) -> None:
+        self.job = job
         context = multiprocessing.get_context("fork")
         self._connection, child = context.Pipe()
         # Daemonic: a build that stops, or a parent that exits, takes the worker with it.
@@ -81,7 +91,10 @@ class GuardWorker:
         costs about what the guard it would move does."""
         if not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2:
             return None
-        return cls(job)
+        try:
+            return cls(job)
+        except OSError:  # no process to spare (a limit on processes, or on memory)
+            return None
 
     def writing(self, relative: str) -> None:
         """MkDocs is about to write this site file (a path relative to the site folder), and
@@ -103,17 +116,19 @@ class GuardWorker:
         finally:
             self.stop()
         if isinstance(outcome, str):
-            raise GuardStopped(f"the leak guard failed:\n{outcome}")
+            raise GuardStopped(f"it failed, so the site is not checked:\n{outcome}")
         return outcome
 
     def _verdict(self) -> GuardResult | str:
         while not self._connection.poll(_WAIT):
             if not self._process.is_alive():
-                raise GuardStopped(f"the leak guard's process stopped (exit code {self._process.exitcode})")
+                raise GuardStopped(
+                    f"its process stopped (exit code {self._process.exitcode}) before the site was checked"
+                )
         try:
             outcome: GuardResult | str = self._connection.recv()
         except (EOFError, OSError):
-            raise GuardStopped("the leak guard's process stopped before its verdict") from None
+            raise GuardStopped("its process stopped before the site was checked") from None
         return outcome
 
     def stop(self) -> None:
@@ -127,7 +142,7 @@ class GuardWorker:
         try:
             self._connection.send(message)
         except OSError:
-            raise GuardStopped("the leak guard's process stopped") from None
+            raise GuardStopped("its process stopped before the site was checked") from None
 
 
 def _work(connection: Connection, job: GuardJob) -> None:

@@ -31,6 +31,7 @@ from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret
 from .stale_pages import remove_stale_private_pages
 from .words import plural
+from .write_undo import WriteFailed
 from .writer import ForeignFileError, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
@@ -48,6 +49,15 @@ def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
             # A warning, so `--strict` (CI) refuses a header with a broken picture.
             log.warning(problem)
         config.theme["logo"] = newsletter.logo
+
+
+def _name_the_feed(config: MkDocsConfig, newsletter: Newsletter) -> None:
+    """The feed is the newsletter: feed readers list it under ``newsletter.title`` unless
+    mkdocs.yml gives the rss plugin a ``feed_title``. Escaped once and marked safe: the feed
+    template prints the title both unescaped and with ``|e``."""
+    rss = config.plugins.get("rss")
+    if rss is not None and not rss.config.get("feed_title"):
+        rss.config["feed_title"] = markupsafe.escape(newsletter.title)
 
 
 DUE_SHOWN = 10  # a build log is read at a glance; `python -m generator due` lists them all
@@ -93,6 +103,16 @@ def _guard_job(config: MkDocsConfig, outcome: pipeline.Outcome) -> GuardJob:
     return GuardJob(Path(config.site_dir), outcome.data, outcome.layout, public, theme)
 
 
+def _worker_verdict(worker: GuardWorker) -> tuple[list[guard.Leak], int]:
+    """The second process's leaks and file count; a failed or lost process fails the build."""
+    try:
+        result = worker.finish()
+    except GuardStopped as error:
+        raise PluginError(f"Leak guard: {error}") from None
+    log.debug("Leak guard: %.2f s of CPU on a second process.", result.cpu_seconds)
+    return result.leaks, result.files
+
+
 class ReferralNewsletterConfig(base.Config):
     data_file = opt.Type(str, default=pipeline.DATA_FILE)
     state_dir = opt.Type(str, default=pipeline.STATE_DIR)
@@ -128,7 +148,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             outcome = self._generate(project, config)
         except InvalidData as error:
             raise PluginError(error.report) from None
-        except (ForeignFileError, MissingSecret, ValueError) as error:
+        except (ForeignFileError, MissingSecret, WriteFailed, ValueError) as error:
             raise PluginError(str(error)) from None
         if outcome.secret.origin == "created":
             log.info("Created a local preview secret in %s (ignored by git).", project.secret_file)
@@ -138,6 +158,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             log.info(outcome.secret.warning)
         self.outcome = outcome
         _show_brand(config, outcome.data.newsletter)
+        _name_the_feed(config, outcome.data.newsletter)
         log.info("Generated pages from %s: %s", project.display_name, outcome.summary)
         _log_due(project.display_name, due_referrals(outcome.data, pipeline.today()))
         if self.command != "serve":  # serve keeps its own memory of the site between rebuilds
@@ -163,6 +184,9 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             outcome = self._run_generator(project, config)
             removed = outcome.report.removed
             return outcome
+        except WriteFailed as error:  # its writes and their undoing are no edit to rebuild for
+            removed = list(error.touched)
+            raise
         finally:
             watcher.generation_finished([*_own_files(project), *removed])
 
@@ -247,27 +271,21 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
 
     def _scan(self, config: MkDocsConfig, outcome: pipeline.Outcome) -> tuple[list[guard.Leak], int]:
         """The leaks, and how many files were read: under `mkdocs serve` (rebuilding into one
-        site folder) only those a rebuild can have changed; for publishing, every file."""
+        site folder) only those a rebuild can have changed; for publishing, every file (by the
+        second process when one started, guard_worker)."""
+        job = _guard_job(config, outcome)
         worker, self.guard_worker = self.guard_worker, None
         if worker is not None:
-            try:
-                result = worker.finish()
-            except GuardStopped as error:
-                raise PluginError(f"Leak guard: {error}") from None
-            log.debug("Leak guard: %.2f s of CPU on a second process.", result.cpu_seconds)
-            return result.leaks, result.files
-        job = _guard_job(config, outcome)
-        site, data, layout, public, theme = (
-            job.site_dir,
-            job.data,
-            job.layout,
-            job.public_text,
-            job.verbatim_from,
-        )
+            if worker.job.same_site(job):
+                return _worker_verdict(worker)
+            worker.stop()  # another plugin moved the site or changed its wording: check here
+        site, data, layout = job.site_dir, job.data, job.layout
         if self.command == "serve":
-            memory = self.scan_memory
+            memory, public, theme = self.scan_memory, job.public_text, job.verbatim_from
             return guard.guard_changed(site, data, layout, memory, public_text=public, verbatim_from=theme)
-        leaks = guard.guard_site(site, data, layout, public_text=public, verbatim_from=theme)
+        leaks = guard.guard_site(
+            site, data, layout, public_text=job.public_text, verbatim_from=job.verbatim_from
+        )
         return leaks, len(guard.site_files(site))
 
     def _quarantine(self, config: MkDocsConfig, leaks: list[guard.Leak]) -> Path:

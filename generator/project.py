@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
@@ -17,6 +18,7 @@ from .models import PartnersFile
 from .render import SiteLayout, render_pages
 from .render_memo import RenderMemo
 from .site_secret import MissingSecret, SiteSecret, resolve_secret
+from .write_undo import replace_file
 from .writer import WriteReport, read_manifest, write_bytes
 
 DATA_FILE = "partners.yaml"
@@ -115,6 +117,37 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def _records_kept_on_error(*records: Path) -> Iterator[None]:
+    """The last run's records back as they were when writing is refused or fails: the writer
+    puts the docs folder back too, and a record is checked against the files before any use."""
+    saved = {record: record.read_bytes() for record in records if record.is_file()}
+    try:
+        yield
+    except (Exception, KeyboardInterrupt):
+        for record, content in saved.items():
+            with contextlib.suppress(OSError):  # then the next run renders everything
+                replace_file(record, content)
+        raise
+
+
+@contextmanager
+def _secret_kept(secret: SiteSecret, state_dir: Path) -> Iterator[None]:
+    """A new secret saved before the pages keyed by it are written, and removed with them (and
+    the state folder, if it made it) when writing them fails: no page is keyed by a secret
+    nobody has, and a failed run leaves nothing behind."""
+    made_folder = not state_dir.exists()
+    secret.keep()
+    try:
+        yield
+    except (Exception, KeyboardInterrupt):
+        secret.discard()
+        if made_folder:
+            with contextlib.suppress(OSError):  # not empty: another file of the run's is kept
+                state_dir.rmdir()
+        raise
+
+
 def load(project: Project, as_of: dt.date) -> PartnersFile:
     with collector_paused():
         return validate.load_partners(project.data_file, as_of, display_name=project.display_name)
@@ -140,10 +173,13 @@ def generate(
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
         record, keep = _page_record(project, secret)
         rendered = render_bytes(data, layout, memo, keep)
-        stamp.forget(project.stamp_file)
-        memo_record.forget(project.memo_file)
-        report = write_bytes(project.docs_dir, rendered.files, project.manifest, rendered.kept)
-        secret.keep()
+        with (
+            _secret_kept(secret, project.state_dir),
+            _records_kept_on_error(project.stamp_file, project.memo_file),
+        ):
+            stamp.forget(project.stamp_file)
+            memo_record.forget(project.memo_file)
+            report = write_bytes(project.docs_dir, rendered.files, project.manifest, rendered.kept)
         # Still with the collector paused: one full collection over the model costs 0.5 s at
         # 10,000 partners, as much as the rest of a run that renders one page.
         _record_run(project, inputs, secret, rendered, record)

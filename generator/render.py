@@ -392,6 +392,8 @@ def _feed_summary(issue: MonthlyIssue) -> str:
         issue.month.label, issue.referrals, issue.meetings, issue.proposals, issue.wins
     )
     thanks = words.thank_you_line([p.name for p in issue.thanked], issue.unnamed_thanked, issue.referrals)
+    if not issue.referrals and not issue.updates and issue.given:
+        thanks = words.giving_back(issue.month.label, issue.given)
     return f"{numbers} {thanks}".strip()
 
 

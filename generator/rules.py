@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import zoneinfo
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -27,10 +28,11 @@ class Records:
     referrals: Sequence[Referral | None]
     given: Sequence[Given | None]
     events: Sequence[Event | None] = ()
+    timezone: str = "UTC"  # newsletter.timezone, when the newsletter itself is valid
 
     @classmethod
     def of(cls, data: PartnersFile) -> Records:
-        return cls(data.partners, data.referrals, data.given, data.events)
+        return cls(data.partners, data.referrals, data.given, data.events, data.newsletter.timezone)
 
 
 def check(data: Records, today: dt.date, *, extra_partner_ids: Iterable[str] = ()) -> list[Finding]:
@@ -46,6 +48,7 @@ def check(data: Records, today: dt.date, *, extra_partner_ids: Iterable[str] = (
         *_tree(partners, known),
         *(finding for index, referral in referrals for finding in _updates(index, referral, today)),
         *_dates(data, today),
+        *_local_times(data),
     ]
 
 
@@ -156,6 +159,25 @@ def _dates(data: Records, today: dt.date) -> Iterator[Finding]:
         if event.date > latest:
             ahead = f"more than {EVENT_YEARS_AHEAD} years ahead"
             yield path, f"{event.date} is {ahead} (the latest event date is {latest})"
+
+
+def _local_times(data: Records) -> Iterator[Finding]:
+    """Event times that do not exist in the newsletter's time zone: the hour skipped when the
+    clocks go forward. A calendar moves such a time by the offset change, so "02:30 to 03:30"
+    on that night becomes an event of no length, while the page says an hour."""
+    zone = zoneinfo.ZoneInfo(data.timezone)
+    for index, event in _present(data.events):
+        for name in ("time", "end"):
+            clock: dt.time | None = getattr(event, name)
+            if clock is None:
+                continue
+            local = dt.datetime.combine(event.date, clock, tzinfo=zone)
+            if local.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+                yield (
+                    ("events", index, name),
+                    f"{clock:%H:%M} does not exist on {event.date} in {data.timezone}: the clocks go "
+                    "forward that night; choose a time outside the hour they skip",
+                )
 
 
 def _not_future(path: FieldPath, day: dt.date, today: dt.date) -> Iterator[Finding]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-TEMPORARY_PREFIX = ".tmp-"  # writer._atomic_write's files, renamed into place or removed
+TEMPORARY_PREFIX = ".tmp-"  # write_undo.replace_file's files, renamed into place or removed
 
 
 def can_filter(server: Any) -> bool:

@@ -48,6 +48,12 @@ class SiteSecret:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(self.value + b"\n")
 
+    def discard(self) -> None:
+        """Remove the file :meth:`keep` wrote: the run that made the secret failed and put back
+        everything else it wrote, so no page is keyed by it."""
+        if self.pending is not None:
+            self.pending.unlink(missing_ok=True)
+
 
 def weakness(value: str) -> str | None:
     """Why ``value`` is too weak to key private addresses, or None when it will do."""
@@ -94,6 +100,12 @@ def resolve_secret(
         raise MissingSecret(
             f"{ENV_VAR} is not set. Publishing needs the same secret every time, or every "
             f"private link already sent stops working ({HOW_TO_MAKE}); see 'Privacy' in README.md."
+        )
+    if os.path.lexists(secret_file) and not secret_file.is_file():
+        # A new secret would key addresses no link matches, and could not be stored there.
+        raise MissingSecret(
+            f"{secret_file} is not a file (a folder or a broken link): remove it to make a new "
+            f"secret, or set {ENV_VAR}"
         )
     if secret_file.is_file():
         stored = secret_file.read_bytes().strip()

@@ -107,11 +107,18 @@ def _valid_records(data: dict[str, Any]) -> tuple[rules.Records, set[str]]:
         referrals=[_valid_or_none(models.Referral, item) for item in _section(data, "referrals")],
         given=[_valid_or_none(models.Given, item) for item in _section(data, "given")],
         events=[_valid_or_none(models.Event, item) for item in _section(data, "events")],
+        timezone=_zone_of(data.get("newsletter")),
     )
     raw_ids = {
         item["id"] for item in raw_partners if isinstance(item, dict) and isinstance(item.get("id"), str)
     }
     return records, raw_ids
+
+
+def _zone_of(newsletter: object) -> str:
+    """newsletter.timezone when the newsletter is valid; else UTC, whose times all exist."""
+    valid = _valid_or_none(models.Newsletter, newsletter)
+    return valid.timezone if valid is not None else "UTC"
 
 
 # The fields that name a partner: checked by the rules on valid records, here on the others.

@@ -80,6 +80,10 @@ class MonthlyIssue:
     # Consenting partners further up the tree from this month's wins: their earlier
     # introductions led to these wins.
     tree_thanks: tuple[Partner, ...] = ()
+    # Every update of the month (any stage), and the business given to partners: a month with
+    # neither introductions nor updates has an issue only because of what was given.
+    updates: int = 0
+    given: int = 0
 
 
 @dataclass
@@ -147,6 +151,8 @@ def _issue(
         thanked=named,
         unnamed_thanked=len(givers) - len(named),
         good_news=good_news,
+        updates=sum(tally.stages.values()),
+        given=len(tally.given),
         events=upcoming_events(events, after=month.last_day, days=EVENT_HORIZON_DAYS),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
@@ -178,14 +179,26 @@ def still_in_progress(count: int, *, others_mentioned: bool) -> str:
     return f"{capitalized(subject)} {verb} still in progress. Your page has every detail."
 
 
-def month_summary(referrals: int, wins: int) -> str:
+def month_summary(referrals: int, wins: int, updates: int = 1, given: int = 0) -> str:
     """One line per newsletter in a list: only the numbers that happened."""
     parts = []
     if referrals:
         parts.append(count_words(referrals, "new introduction"))
     if wins:
         parts.append(count_words(wins, "new client"))
-    return capitalized(join_names(parts)) if parts else "Progress on earlier introductions"
+    if parts:
+        return capitalized(join_names(parts))
+    if updates or not given:
+        return "Progress on earlier introductions"
+    return capitalized(count_words(given, "referral")) + (
+        " sent to a partner" if given == 1 else " sent to partners"
+    )
+
+
+def giving_back(month: str, given: int) -> str:
+    """A month whose only news is the business we sent to partners."""
+    whom = "a partner's business" if given == 1 else "our partners' businesses"
+    return f"In {month} we sent {count_words(given, 'referral')} to {whom}: giving back to those who send us theirs."
 
 
 def grew_from_you(own_wins: int, wins_below: int, introductions: int) -> str | None:
@@ -248,7 +261,7 @@ def introduction_led_to(name: str, wins: int, partners: int) -> str:
     return f"Your introduction of {name} led to {join_names(results)}."
 
 
-def issue_opening(month: str, referrals: int, wins: int) -> str:
+def issue_opening(month: str, referrals: int, wins: int, updates: int = 1, given: int = 0) -> str:
     """The first line of a newsletter issue, built from what actually happened that month."""
     people = count_words(referrals, "new person", "new people")
     clients = f"{count_words(wins, 'introduction')} became {'a new client' if wins == 1 else 'new clients'}"
@@ -258,6 +271,8 @@ def issue_opening(month: str, referrals: int, wins: int) -> str:
         return f"In {month} our partners introduced {people} to us. Thank you!"
     if wins:
         return f"In {month} {clients}. Thank you!"
+    if given and not updates:
+        return giving_back(month, given)
     return f"Here is how the introductions you gave us moved forward in {month}."
 
 
@@ -298,7 +313,10 @@ def money_in(value: float, currency: str = "USD") -> str:
     """An amount in the newsletter's currency, in English conventions: ``$18,000``, ``€1,234.50``."""
     whole = float(value).is_integer()
     pattern = "¤#,##0" if whole else "¤#,##0.00"
-    return format_currency(value, currency, format=pattern, locale="en_US", currency_digits=False)
+    text = format_currency(value, currency, format=pattern, locale="en_US", currency_digits=False)
+    # A currency shown by its letters needs a space before the figure, as CLDR's currency spacing
+    # gives it: "CHF 7,000", not "CHF7,000" ("CA$7,000" and "€7,000" stay as they are).
+    return re.sub(r"^(\D*[A-Za-z])(?=\d)", "\\1\u00a0", text)
 
 
 def month_in_numbers(month: str, referrals: int, meetings: int, proposals: int, wins: int) -> str:
@@ -339,6 +357,12 @@ def partners_who_sent(count: int) -> str:
     if count == 1:
         return "One partner sent us an introduction this month. Thank you!"
     return f"{capitalized(count_words(count, 'partner'))} sent us introductions this month. Thank you all."
+
+
+def no_news_on(count: int, month: str) -> str:
+    """A message's opening when none of the partner's introductions moved during the month."""
+    which = "your introduction" if count == 1 else "your introductions"
+    return f"No news on {which} in {month}. Thank you for being one of our referral partners."
 
 
 def where_they_stood(count: int, month: str) -> str:

@@ -12,7 +12,8 @@ renaming a temporary file per page was most of the write time), after a record o
 the run is about to create (``<manifest>.pending.json``). A run cut short leaves that record,
 so the next run knows those files as its own if they are empty or carry the mark, and replaces
 or removes them; a file that does not is still never touched. Replacing an existing file stays
-atomic (a temporary file renamed over it).
+atomic (a temporary file renamed over it). A run that fails with an error part-way (a file it may
+not replace, a full disk) or is stopped with Ctrl-C puts every file back as it was (write_undo).
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .host_files import GENERATED_COMMENT
+from .write_undo import UndoLog, WriteFailed, replace_file
 
 MANIFEST_VERSION = 1
 # How every generated page begins (markdown.front_matter writes it; a test checks they agree).
@@ -92,24 +93,45 @@ def write_bytes(
     left = _left_by_a_cut_run(docs_dir, pending) if _manifest_is_for(pending, folder) else []
     previous = sorted({*previous, *left})
     missing = _refuse_foreign(docs_dir, encoded, previous)
-    if missing or left:  # recorded before any file is written: see the module's docstring
-        _write_if_changed(pending, _path_list({*missing, *left}, folder))
     report = WriteReport(unchanged=len(kept), recovered=recovered, kept=len(kept))
+    undo = UndoLog(store=manifest_path.with_name(manifest_path.stem + ".undo"), docs_dir=docs_dir)
+    try:
+        if missing or left:  # recorded before any file is written: see the module's docstring
+            _replace_if_changed(pending, _path_list({*missing, *left}, folder), undo)
+        _write_pages(docs_dir, encoded, missing, report, undo)
+        for relative in sorted(set(previous) - set(encoded) - kept):
+            if _remove(docs_dir, relative, undo):
+                report.removed.append(relative)
+        _replace_if_changed(manifest_path, _path_list(sorted({*encoded, *kept}), folder), undo)
+        pending.unlink(missing_ok=True)
+        undo.finish()
+    except OSError as error:
+        stuck = undo.undo()
+        raise WriteFailed(error, undo.current or docs_dir, docs_dir, stuck, undo.touched()) from None
+    except (Exception, KeyboardInterrupt):  # Ctrl-C too; a kill cannot be caught (see above)
+        undo.undo()
+        raise
+    return report
+
+
+def _write_pages(
+    docs_dir: Path, encoded: Mapping[str, str | bytes], missing: set[str], report: WriteReport, undo: UndoLog
+) -> None:
     folders: set[Path] = set()
     for relative, content in encoded.items():
+        target = docs_dir / relative
         if relative in missing:
-            _create(docs_dir / relative, _as_bytes(content), folders)
+            undo.current = target
+            if target.parent not in folders:
+                undo.make_folders(target.parent)
+                folders.add(target.parent)
+            _create(target, _as_bytes(content), folders)
+            undo.created_page(relative)
             report.written.append(relative)
-        elif _write_if_changed(docs_dir / relative, _as_bytes(content)):
+        elif _replace_if_changed(target, _as_bytes(content), undo):
             report.written.append(relative)
         else:
             report.unchanged += 1
-    for relative in sorted(set(previous) - set(encoded) - kept):
-        if _remove(docs_dir, relative):
-            report.removed.append(relative)
-    _write_manifest(manifest_path, sorted({*encoded, *kept}), folder)
-    pending.unlink(missing_ok=True)
-    return report
 
 
 def folder_key(docs_dir: Path, state_file: Path) -> str:
@@ -259,34 +281,34 @@ def _write_if_changed(target: Path, content: bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    _atomic_write(target, content)
+    replace_file(target, content)
     return True
 
 
-def _atomic_write(target: Path, content: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+def _replace_if_changed(target: Path, content: bytes, undo: UndoLog) -> bool:
+    """:func:`_write_if_changed`, each change recorded in ``undo``."""
+    undo.current = target
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        before = target.read_bytes()
+    except FileNotFoundError:
+        undo.make_folders(target.parent)
+        replace_file(target, content)
+        undo.created(target)
+        return True
+    if before == content:
+        return False
+    undo.replace(target, content, before)
+    return True
 
 
-def _remove(docs_dir: Path, relative: str) -> bool:
+def _remove(docs_dir: Path, relative: str, undo: UndoLog) -> bool:
     target = docs_dir / relative
     if not target.is_file() or target.is_symlink():
         return False
-    target.unlink()
+    undo.current = target
+    undo.remove(target)
     parent = target.parent
     while parent != docs_dir and parent.is_dir() and not any(parent.iterdir()):
         parent.rmdir()
         parent = parent.parent
     return True
-
-
-def _write_manifest(manifest_path: Path, files: list[str], folder: str) -> None:
-    _write_if_changed(manifest_path, _path_list(files, folder))

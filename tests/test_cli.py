@@ -18,7 +18,6 @@ from generator.addresses import private_token
 from generator.cli import _parser, main
 from generator.due import due_referrals
 from generator.links import read_site_config
-from generator.render import SiteLayout, render_site
 
 
 def test_check_valid_file_exits_zero_with_summary(project: SiteProject) -> None:
@@ -246,20 +245,3 @@ def test_publishing_names_every_setting_that_holds_the_sites_address() -> None:
     publishing = readme[readme.index("## Publishing") : readme.index("## Moving to Zensical")]
     for name in settings:
         assert f"`{name.rsplit('.', 1)[-1]}`" in publishing, name
-
-
-def test_the_readme_lists_every_path_the_generator_writes() -> None:
-    """ "These paths … and nothing else": a user's own follow.md or events/ folder must be
-    foreseeable from the README (the generator refuses to overwrite them)."""
-    text = fixture_text("small.yaml")
-    data = validate.load_text(text, "partners.yaml", dt.date(2026, 11, 20))
-    layout = SiteLayout(as_of=dt.date(2026, 11, 20), secret=TEST_SECRET.encode())
-    readme = (REPO / "README.md").read_text("utf-8")
-    section = readme[readme.index("## What the generator writes") : readme.index("It records what it wrote")]
-    listed = re.findall(r"^- `content/([^`]+)`", section, re.MULTILINE)
-    unlisted = sorted(
-        path
-        for path in render_site(data, layout)
-        if not any(path == entry or (entry.endswith("/") and path.startswith(entry)) for entry in listed)
-    )
-    assert unlisted == []

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from conftest import load_problems
 from ical.calendar_stream import IcsCalendarStream
 
 from generator.render import SiteLayout, render_site
@@ -86,3 +87,26 @@ def test_two_sessions_of_one_event_on_one_day_are_two_calendar_entries() -> None
     # Stable: the same data gives the same UIDs on the next build.
     again = render_site(load_text(text, "partners.yaml", AS_OF), SiteLayout(as_of=AS_OF, secret=b"s"))
     assert again["events/2026-12-12-open-house.ics"] == files["events/2026-12-12-open-house.ics"]
+
+
+SPRING_FORWARD = """\
+newsletter: {{title: T, owner: O, timezone: America/New_York}}
+partners: [{{id: anne, name: Anne Able}}]
+events:
+  - {{date: 2026-03-08, title: Breakfast, time: "{start}", end: "{end}"}}
+"""
+
+
+def test_a_time_the_clocks_skip_is_refused_with_its_place() -> None:
+    # 8 March 2026 in New York: 02:00 becomes 03:00. A calendar reads 02:30 as 03:30, so
+    # "02:30 to 03:30" would be an event of no length while the page says an hour.
+    assert load_problems(SPRING_FORWARD.format(start="02:30", end="03:30")) == [
+        "partners.yaml:4:48: events[0].time: 02:30 does not exist on 2026-03-08 in America/New_York: "
+        "the clocks go forward that night; choose a time outside the hour they skip"
+    ]
+    assert len(load_problems(SPRING_FORWARD.format(start="01:00", end="02:15"))) == 1  # the end
+    # Either side of the skipped hour, and every time on other days, is fine; so is the hour
+    # repeated when the clocks go back (1 November), which exists twice.
+    load_text(SPRING_FORWARD.format(start="01:00", end="03:00"), "partners.yaml", AS_OF)
+    fall_back = SPRING_FORWARD.replace("2026-03-08", "2026-11-01").format(start="01:30", end="01:45")
+    load_text(fall_back, "partners.yaml", AS_OF)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 import textwrap
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def test_a_clean_site_is_clean(tmp_path: Path, data: PartnersFile) -> None:
 def test_a_worker_that_dies_fails_the_guard(tmp_path: Path, data: PartnersFile) -> None:
     worker = started(tmp_path, data)
     worker._process.kill()
-    with pytest.raises(GuardStopped, match="stopped"):
+    with pytest.raises(GuardStopped, match=r"^its process stopped"):
         worker.writing("a/index.html")
         worker.finish()
 
@@ -86,7 +87,7 @@ def test_a_worker_that_dies_fails_the_guard(tmp_path: Path, data: PartnersFile) 
 def test_a_worker_that_fails_says_why(tmp_path: Path, data: PartnersFile) -> None:
     site = tmp_path / "site"  # never made: the last look at it fails
     worker = started(site, data)
-    with pytest.raises(GuardStopped, match="FileNotFoundError"):
+    with pytest.raises(GuardStopped, match=r"(?s)^it failed, so the site is not checked:.*FileNotFoundError"):
         worker.finish()
 
 
@@ -159,6 +160,39 @@ def test_a_guard_process_that_dies_fails_the_build_closed(project: SiteProject) 
     with_hook(project, KILL_HOOK)
     result = project.mkdocs_build()
     assert result.returncode != 0
-    assert "Leak guard: the leak guard's process stopped" in result.stderr
+    assert re.search(
+        r"Leak guard: its process stopped (\(exit code -9\) )?before the site was checked", result.stderr
+    )
     assert not project.site.exists() or not list(project.site.iterdir())
     assert (project.root / ".referral" / "quarantine" / "site" / "index.html").is_file()
+
+
+def test_on_one_core_the_build_guards_in_its_own_process(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "leak.md").write_text(f"# Notes\n\nLunch with {PROSPECT}.\n", encoding="utf-8")
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    result = project.run("taskset", "--cpu-list", "0", mkdocs, "build", "--verbose")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "on a second process" not in output
+    assert "referrals[0].prospect in leak/index.html" in output
+
+
+MOVE_SITE_HOOK = """\
+from pathlib import Path
+
+def on_config(config):
+    # Another plugin choosing where the site goes, after the referral plugin's own on_config.
+    config.site_dir = str(Path(config.config_file_path).parent / "public")
+    return config
+"""
+
+
+def test_a_site_moved_by_another_plugin_is_guarded_where_it_is_built(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    write(project.site, "index.html", "<p>an old, clean site where the build first meant to go</p>")
+    (project.content / "leak.md").write_text(f"# Notes\n\nLunch with {PROSPECT}.\n", encoding="utf-8")
+    with_hook(project, MOVE_SITE_HOOK)
+    result = project.mkdocs_build()
+    assert result.returncode != 0
+    assert "referrals[0].prospect in leak/index.html" in result.stderr

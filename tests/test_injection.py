@@ -167,6 +167,8 @@ def test_feed_item_titles_are_the_literal_title_escaped_once(hostile_site: SiteP
     posts = [item for item in channel.findall("item") if "newsletter-" in (item.findtext("link") or "")]
     titles = [item.findtext("title") or "" for item in posts]
     assert titles and all(text.endswith(f": {title}") for text in titles), (title, titles)
+    # The feed itself is the newsletter: a reader lists it under the newsletter's title.
+    assert channel.findtext("title") == title
 
 
 def test_post_author_line_is_the_literal_owner_and_business(hostile_site: SiteProject) -> None:

@@ -34,8 +34,9 @@ from conftest import CI_ONLY, TEST_SECRET, SiteProject
 from generator import validate
 from generator.addresses import private_token
 from generator.cli import main
+from generator.mail.compose import message_date
 from generator.mail.log import SendLog, read_states
-from generator.mail.run import compose_month, parse_month
+from generator.mail.run import MailRequest, compose_month, parse_month, run_mail
 from generator.mail.send import parse_rate
 from generator.render import SiteLayout
 
@@ -921,7 +922,7 @@ def _paragraphs(message: EmailMessage) -> list[str]:
 
 def test_a_partner_with_no_news_this_month_reads_separate_paragraphs() -> None:
     gail = _paragraphs(_composed(QUIET_DATA)["gail-given"])
-    no_news = "No news on your introductions in March 2026. Thank you for being one of our referral partners."
+    no_news = "No news on your introduction in March 2026. Thank you for being one of our referral partners."
     assert no_news in gail  # a paragraph of its own, not run into the next one
     assert "BUSINESS WE SENT YOUR WAY" in gail
     assert "Your introduction is still in progress. Your page has every detail." in gail
@@ -968,3 +969,46 @@ def test_a_month_with_nobody_to_mail_says_so_instead_of_offering_to_send(
     assert "Opted out (mail: false), not mailed: nick-news, gail-given" in out
     assert "No message to write for March 2026: no partner has an email address and mail: true." in out
     assert "To deliver them" not in out
+
+
+# One partner with a single, closed introduction and no news in March; another only received
+# business that month and has no address, so the month has an issue and one message.
+ONE_INTRODUCTION = """\
+newsletter: {title: T, owner: Olive Owner, email: olive@owner.example}
+partners:
+  - {id: solo, name: Sol Solo, email: sol@example.com}
+  - {id: giver, name: Gil Giver}
+referrals:
+  - {id: r1, partner: solo, prospect: Pat Doe, introduced: 2026-01-05, updates: [{date: 2026-01-20, stage: lost}]}
+given:
+  - {partner: giver, date: 2026-03-02, to: Max Field}
+"""
+
+
+def test_a_review_of_one_message_says_so_in_the_singular_and_its_text_reads_right(tmp_path: Path) -> None:
+    (tmp_path / "partners.yaml").write_text(ONE_INTRODUCTION, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_url: https://partners.example.com/\n", encoding="utf-8")
+    said: list[str] = []
+    environ = {"REFERRAL_SITE_SECRET": TEST_SECRET, "SOURCE_DATE_EPOCH": "1795132800"}
+    request = MailRequest(parse_month(MONTH), tmp_path / "mail-out")
+    assert run_mail(request, tmp_path, environ, said.append) == 0
+    assert f"Wrote 1 message to {tmp_path / 'mail-out' / MONTH}/ for review; nothing was sent." in said
+    message = _parse((tmp_path / "mail-out" / MONTH / "solo.eml").read_bytes())
+    text_part, html_part = message.get_body(("plain",)), message.get_body(("html",))
+    assert text_part is not None and html_part is not None
+    text = text_part.get_content().replace("\r\n", "\n")
+    # One introduction: "your introduction"; and a paragraph of its own, as in the other openings.
+    assert (
+        "\nNo news on your introduction in March 2026. Thank you for being one of\nour referral partners.\n\n"
+        in text
+    )
+    assert "No news on your introduction in March 2026." in html_part.get_content()
+
+
+def test_messages_of_a_month_not_over_yet_are_not_dated_in_the_future() -> None:
+    december = parse_month("2026-12")
+    today = dt.date(2026, 12, 4)
+    assert message_date(december, {}, today) == dt.datetime(2026, 12, 4, tzinfo=dt.UTC)
+    assert message_date(parse_month("2026-11"), {}, today) == dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    epoch = {"SOURCE_DATE_EPOCH": "1795132800"}  # reproducible runs keep their date
+    assert message_date(december, epoch, today) == dt.datetime(2026, 11, 20, tzinfo=dt.UTC)

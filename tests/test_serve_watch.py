@@ -16,6 +16,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from watchdog.events import FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent
 
+from generator import write_undo
 from generator.plugin import ReferralNewsletterPlugin
 from generator.serve_watch import OwnWritesIgnored
 
@@ -91,3 +92,37 @@ def test_a_generation_that_fails_on_an_unreadable_manifest_still_ends_the_hold(
         plugin.on_config(config)
     plugin.watcher.on_any_event(FileModifiedEvent(str(project.content / "blog" / "index.md")))
     assert asked == [1]
+
+
+def test_a_generation_that_fails_part_way_asks_for_no_build_of_its_own(
+    project: SiteProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A page it may not replace: the run creates a calendar file, fails, and removes it again.
+    # Were those two changes taken for an edit, `mkdocs serve` would rebuild, fail the same way,
+    # and rebuild again for as long as the page stays locked.
+    project.write_data(fixture_text("small.yaml"))
+    for name, value in project.env().items():
+        monkeypatch.setenv(name, value)
+    assert project.generator("generate").returncode == 0
+    data = (project.root / "partners.yaml").read_text(encoding="utf-8")
+    project.write_data(data.replace("events:\n", "events:\n  - date: 2026-12-24\n    title: Carols\n"))
+    config = load_config(str(project.root / "mkdocs.yml"))
+    plugin = config.plugins["referral-newsletter"]
+    assert isinstance(plugin, ReferralNewsletterPlugin)
+    plugin.on_startup(command="serve", dirty=True)
+    asked: list[int] = []
+    watcher = plugin.watcher = OwnWritesIgnored(project.content, lambda: asked.append(1))
+    created = project.content / "events" / "2026-12-24-carols.ics"
+
+    def locked(target: Path, content: bytes) -> None:
+        # What the file system reports, as the observer would, while the generator runs.
+        watcher.on_any_event(FileCreatedEvent(str(created)))
+        raise PermissionError(1, "Operation not permitted", str(target))
+
+    monkeypatch.setattr(write_undo, "replace_file", locked)
+    with pytest.raises(PluginError, match="could not write"):
+        plugin.on_config(config)
+    watcher.on_any_event(FileDeletedEvent(str(created)))  # the undo, seen after the run
+    assert not created.exists() and asked == []
+    watcher.on_any_event(FileModifiedEvent(str(project.content / "blog" / "index.md")))
+    assert asked == [1]  # an edit of the editor's own still builds

@@ -7,6 +7,7 @@ import re
 
 import icalendar
 import pytest
+import yaml
 from conftest import fixture_text
 
 from generator.branch import partner_branch
@@ -80,8 +81,27 @@ def test_issues_thank_up_the_tree(data: PartnersFile) -> None:
 
 def test_post_names_the_ancestors(files: dict[str, str]) -> None:
     may = files["blog/posts/newsletter/2026-05.md"]
-    assert "thanks also to Ann Able and Bob Baker, whose earlier introductions led to these wins" in may
+    # One win that month (Dee's): "this win", not "these wins".
+    assert "thanks also to Ann Able and Bob Baker, whose earlier introductions led to this win (" in may
     assert "PRIVATE-CAL" not in may
+    march = files["blog/posts/newsletter/2026-03.md"]  # Bob's one win, Ann above him
+    assert "thanks also to Ann Able, whose earlier introduction led to this win (" in march
+
+
+def test_post_thanks_up_the_tree_for_several_wins_in_the_plural() -> None:
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: anne, name: Anne Ortiz, public: true}
+  - {id: steve, name: Steve Hall, public: true, referred_by: anne}
+referrals:
+  - {id: r1, partner: steve, prospect: Dana Wu, introduced: 2026-10-01, updates: [{date: 2026-11-04, stage: won}]}
+  - {id: r2, partner: steve, prospect: Jo Park, introduced: 2026-10-02, updates: [{date: 2026-11-05, stage: won}]}
+"""
+    november = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)[
+        "blog/posts/newsletter/2026-11.md"
+    ]
+    assert "thanks also to Anne Ortiz, whose earlier introductions led to these wins (" in november
 
 
 def test_spotlights_rotate_least_recently_featured_first(data: PartnersFile) -> None:
@@ -182,3 +202,39 @@ def test_the_issue_of_the_month_under_way_is_not_dated_in_the_future(files: dict
     assert "**25 November 2026**: Lunch at the mill" in coming_up and "Holiday mixer" in coming_up
     # A month that is over keeps its last day, and the events that followed it.
     assert "\ndate: 2026-03-31\n" in files["blog/posts/newsletter/2026-03.md"]
+
+
+def test_a_month_whose_only_news_is_business_given_says_so() -> None:
+    # January holds nothing but a referral sent to Ann: no introduction existed yet, so the
+    # issue must not speak of "progress on earlier introductions".
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: ann, name: Ann Able, public: true}
+given:
+  - {partner: ann, date: 2026-01-15, to: Zed Client}
+  - {partner: ann, date: 2026-02-15, to: Yan Client}
+  - {partner: ann, date: 2026-02-16, to: Xia Client}
+referrals:
+  - {id: r1, partner: ann, prospect: Pat Doe, introduced: 2026-11-02}
+"""
+    files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
+    january, february = files["blog/posts/newsletter/2026-01.md"], files["blog/posts/newsletter/2026-02.md"]
+    assert "In January 2026 we sent one referral to a partner's business" in january
+    assert "In February 2026 we sent two referrals to our partners' businesses" in february
+    feed_description = yaml.safe_load(january.split("---\n")[1])["rss"]["feed_description"]
+    assert "we sent one referral to a partner's business" in feed_description
+    assert "introductions you gave us moved forward" not in january + february
+    home = files["index.md"]
+    assert "(blog/posts/newsletter/2026-01.md): One referral sent to a partner" in home
+    assert "(blog/posts/newsletter/2026-02.md): Two referrals sent to partners" in home
+    assert "Progress on earlier introductions" not in home
+    assert "Zed Client" not in january + home  # given.to stays on Ann's own page
+
+
+def test_a_new_programs_home_says_no_introductions_rather_than_zero() -> None:
+    text = "newsletter: {title: T, owner: O}\npartners:\n  - {id: ann, name: Ann Able}\n"
+    home = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["index.md"]
+    assert "**1 referral partner**" in home
+    assert "**No introductions**" in home and "**No new clients**" in home  # as the partner pages say
+    assert "**0 " not in home

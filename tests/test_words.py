@@ -298,3 +298,17 @@ def test_a_history_without_any_note_has_no_empty_note_column() -> None:
     }
     assert "<th>News</th>" in blocks["P Four"] and "Note" not in blocks["P Four"]
     assert blocks["P Five"].count("<th>Note</th>") == 1 and blocks["P Five"].count("<td></td>") == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "shown"),
+    [
+        (7000, "USD", "$7,000"),
+        (2500.5, "EUR", "€2,500.50"),
+        (7000, "CAD", "CA$7,000"),
+        (7000, "CHF", "CHF\u00a07,000"),  # letters: a space before the figure, never "CHF7,000"
+        (2500.5, "SEK", "SEK\u00a02,500.50"),
+    ],
+)
+def test_money_reads_as_written_in_english(value: float, currency: str, shown: str) -> None:
+    assert words.money_in(value, currency) == shown

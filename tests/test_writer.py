@@ -3,17 +3,27 @@ mark when the manifest is lost (stale ones removed, a file without the mark neve
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import hashlib
+import os
 import posixpath
+import re
 import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import TEST_SECRET, SiteProject, fixture_text
 
-from generator import validate, writer
+from generator import project as pipeline
+from generator import validate, write_undo, writer
+from generator.cli import main
 from generator.markdown import GENERATED_BY, front_matter
 from generator.render import SiteLayout, render_site
+from generator.write_undo import WriteFailed
 from generator.writer import GENERATED_MARK, ForeignFileError, marked_pages, write_files
 
 AS_OF = dt.date(2026, 11, 20)
@@ -90,13 +100,17 @@ def test_losing_the_state_folder_then_building_removes_stale_private_pages(proje
 CREATE = writer._create
 
 
+class Killed(BaseException):
+    """A kill: no handler runs (an error or Ctrl-C is undone instead, see write_undo)."""
+
+
 def _cut_after(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
     """Make the writer stop (as a kill would) after creating ``count`` more new files."""
     made: list[Path] = []
 
     def cut(target: Path, content: bytes, folders: set[Path]) -> None:
         if len(made) == count:
-            raise KeyboardInterrupt
+            raise Killed
         CREATE(target, content, folders)
         made.append(target)
 
@@ -108,7 +122,7 @@ def _cut_run(
 ) -> None:
     """A write of ``files`` killed after its first ``count`` new files."""
     _cut_after(patch, count)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(Killed):
         write_files(docs, files, manifest)
 
 
@@ -183,3 +197,168 @@ def test_a_manifest_of_another_docs_folder_claims_nothing_in_this_one(tmp_path: 
     (other / "index.md").unlink()
     report = write_files(other, {"index.md": PAGE}, manifest)
     assert report.removed == [] and (other / "p" / "old.md").read_text(encoding="utf-8") == HAND
+
+
+# --- a run that fails part-way, or is refused, leaves everything as it was ---------------------
+
+
+def _tree_digest(*folders: Path) -> dict[str, str]:
+    """Every file and folder under ``folders`` with a digest of its bytes ("" for a folder)."""
+    listing = {}
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            listing[str(path)] = "" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return listing
+
+
+@contextlib.contextmanager
+def _unwritable(page: Path) -> Iterator[None]:
+    """``page`` made impossible to replace, for real: immutable for root (which ignores
+    permissions), its folder read-only for anyone else."""
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(page)], capture_output=True, check=False).returncode:
+            pytest.skip("this file system has no immutable flag (chattr)")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(page)], check=True)
+    else:
+        page.parent.chmod(0o555)
+        try:
+            yield
+        finally:
+            page.parent.chmod(0o755)
+
+
+def _generated_project(tmp_path: Path) -> tuple[pipeline.Project, dict[str, str]]:
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    project = pipeline.Project.at(tmp_path)
+    pipeline.generate(project, AS_OF, GENERATE_ENV)
+    return project, GENERATE_ENV
+
+
+GENERATE_ENV = {"REFERRAL_SITE_SECRET": TEST_SECRET}
+
+
+def _edit(project: pipeline.Project, old: str, new: str) -> None:
+    data = project.data_file.read_text(encoding="utf-8")
+    assert old in data
+    project.data_file.write_text(data.replace(old, new), encoding="utf-8")
+
+
+def test_a_run_that_cannot_replace_a_page_puts_back_what_it_had_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, environ = _generated_project(tmp_path)
+    steve = next(
+        path for path in (project.docs_dir / "p").glob("*.md") if "SECRET-NOTE-DANA-WON" in path.read_text()
+    )
+    # The edit changes Steve's page and the home page, and adds a calendar file; every file
+    # before p/ in the writing order is written before Steve's page fails.
+    _edit(project, "note: SECRET-NOTE-DANA-WON", "note: SECRET-NOTE-DANA-WON, edited")
+    _edit(project, "events:\n", "events:\n  - date: 2026-12-24\n    title: Carols\n")
+    before = _tree_digest(project.docs_dir, project.state_dir)
+    with _unwritable(steve):
+        monkeypatch.chdir(tmp_path)
+        for name, value in (environ | {"SOURCE_DATE_EPOCH": "1795132800"}).items():
+            monkeypatch.setenv(name, value)
+        assert main(["generate"]) == 1
+    error = capsys.readouterr().err
+    assert f"could not write content/p/{steve.name}" in error
+    assert "content is as it was before this run" in error
+    assert _tree_digest(project.docs_dir, project.state_dir) == before
+    assert main(["generate"]) == 0  # and the next run, the file writable again, writes it all
+    assert "edited" in steve.read_text()
+
+
+@pytest.mark.parametrize("budget", [write_undo.MEMORY_BUDGET, 0])  # old bytes held, or linked
+def test_a_failure_after_stale_pages_were_removed_brings_them_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, budget: int
+) -> None:
+    monkeypatch.setattr(write_undo, "MEMORY_BUDGET", budget)
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE, "p/old.md": PAGE, "p/keep.md": PAGE}, manifest)
+    before = _tree_digest(tmp_path)
+
+    def full_disk(target: Path, content: bytes) -> None:
+        if target == manifest:  # the last write of a run, after the removals
+            raise OSError(errno.ENOSPC, "No space left on device")
+        REPLACE(target, content)
+
+    monkeypatch.setattr(write_undo, "replace_file", full_disk)
+    with pytest.raises(
+        WriteFailed, match=r"manifest.json: No space left on device; .* is as it was before this run"
+    ):
+        write_files(docs, {"index.md": PAGE + "new\n", "p/keep.md": PAGE, "q/new.md": PAGE}, manifest)
+    assert _tree_digest(tmp_path) == before  # old.md back, q/ and q/new.md gone, index.md as it was
+    # The old files were kept as links beside the manifest, and the link folder is gone again.
+    assert not (tmp_path / ".referral" / "manifest.undo").exists()
+
+
+REPLACE = write_undo.replace_file
+
+
+def test_a_refused_run_keeps_the_last_runs_records(tmp_path: Path) -> None:
+    project, environ = _generated_project(tmp_path)
+    assert project.stamp_file.is_file() and project.memo_file.is_file()
+    _edit(project, "events:\n", "events:\n  - date: 2026-12-24\n    title: Carols\n")
+    mine = project.docs_dir / "events" / "2026-12-24-carols.ics"
+    mine.write_text("my own calendar\n", encoding="utf-8")
+    before = _tree_digest(project.docs_dir, project.state_dir)
+    with pytest.raises(ForeignFileError):
+        pipeline.generate(project, AS_OF, environ)
+    assert _tree_digest(project.docs_dir, project.state_dir) == before
+
+
+def test_old_files_kept_by_a_killed_run_are_deleted_by_the_next(tmp_path: Path) -> None:
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE}, manifest)
+    store = tmp_path / ".referral" / "manifest.undo"
+    store.mkdir()
+    os.link(docs / "index.md", store / "0")  # as a run killed after replacing index.md leaves it
+    write_files(docs, {"index.md": PAGE + "new\n"}, manifest)
+    assert not store.exists()
+    assert (docs / "index.md").read_text(encoding="utf-8") == PAGE + "new\n"
+
+
+def test_ctrl_c_part_way_puts_back_what_was_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE, "p/a.md": PAGE}, manifest)
+    before = _tree_digest(tmp_path)
+    made: list[Path] = []
+
+    def interrupted(target: Path, content: bytes, folders: set[Path]) -> None:
+        if made:
+            raise KeyboardInterrupt
+        CREATE(target, content, folders)
+        made.append(target)
+
+    monkeypatch.setattr(writer, "_create", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_files(
+            docs, {"index.md": PAGE + "new\n", "p/a.md": PAGE, "p/b.md": PAGE, "p/c.md": PAGE}, manifest
+        )
+    assert made and _tree_digest(tmp_path) == before  # b.md gone, index.md and the records as they were
+
+
+def test_a_folder_of_someone_elses_where_old_files_are_kept_is_left_alone(tmp_path: Path) -> None:
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    mine = tmp_path / ".referral" / "manifest.undo" / "notes.txt"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("mine\n", encoding="utf-8")
+    write_files(docs, {"index.md": PAGE}, manifest)
+    write_files(docs, {"index.md": PAGE + "new\n"}, manifest)
+    assert mine.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_the_readme_lists_every_path_the_generator_writes(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("The generator owns these paths")[1].split("\n\n")[1]
+    owned = [path.removeprefix("content/") for path in re.findall(r"`(content/[^`]+)`", listed)]
+    data_file = tmp_path / "partners.yaml"
+    data_file.write_text(fixture_text("small.yaml"), encoding="utf-8")
+    files = render_site(validate.load_partners(data_file, AS_OF), SiteLayout(as_of=AS_OF, secret=b"s"))
+    unlisted = [
+        path for path in files if not any(path == own or path.startswith(own) for own in owned if own)
+    ]
+    assert unlisted == []

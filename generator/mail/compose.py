@@ -110,6 +110,7 @@ def mail_environment() -> jinja2.Environment:
         still_in_progress=words.still_in_progress,
         partners_who_sent=words.partners_who_sent,
         where_they_stood=words.where_they_stood,
+        no_news_on=words.no_news_on,
     )
     return env
 
@@ -136,12 +137,14 @@ def issue_url(site_url: str, layout: SiteLayout, issue: MonthlyIssue) -> str:
     return page_url(site_url, f"{layout.blog_dir}/{month.year:04d}/{month.month:02d}/newsletter-{month.key}")
 
 
-def message_date(month: Month, environ: Mapping[str, str]) -> dt.datetime:
-    """``SOURCE_DATE_EPOCH`` when set, else the moment the month ends: never the clock."""
+def message_date(month: Month, environ: Mapping[str, str], today: dt.date) -> dt.datetime:
+    """``SOURCE_DATE_EPOCH`` when set, else the moment the month ends, or the start of ``today``
+    for a month not over yet (a Date in the future puts a message above newer mail for weeks,
+    and spam filters distrust it): never the clock's time of day."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.combine(month.last_day + dt.timedelta(days=1), dt.time(), dt.UTC)
+    return dt.datetime.combine(min(month.last_day + dt.timedelta(days=1), today), dt.time(), dt.UTC)
 
 
 def header_text(text: str) -> str:

@@ -66,7 +66,7 @@ class PartnerNews:
     month: Month
     referrals: tuple[ReferralNews, ...]
     introduced: int  # introductions this partner made during the month
-    sent_any: bool  # any introduction by the end of the month: "no news on your introductions" needs one
+    sent: int  # introductions by the end of the month: "no news on your introduction(s)" needs one
     still_open: int  # their other open referrals, with no news this month
     given: tuple[GivenNews, ...]
     tree_wins: int  # clients won this month through partners further down this partner's branch
@@ -118,7 +118,7 @@ def partner_news(records: MonthRecords, partner: Partner, *, private_url: str, i
         month=month,
         referrals=tuple(_referral_news(r, month) for r in sorted(active, key=_news_order)),
         introduced=sum(Month.of(r.introduced) == month for r in mine),
-        sent_any=bool(mine),
+        sent=len(mine),
         still_open=sum(r.id not in active_ids and _stage_at(r, month) not in ("won", "lost") for r in mine),
         given=tuple(
             GivenNews(g.date, line(g.to), _maybe_line(g.note))

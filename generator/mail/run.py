@@ -13,6 +13,7 @@ from ..models import Partner, PartnersFile
 from ..render import SiteLayout
 from ..site_secret import resolve_secret
 from ..views import Month, MonthlyIssue, monthly_issues
+from ..words import plural
 from ..writer import write_bytes
 from .compose import (
     Edition,
@@ -95,7 +96,7 @@ def compose_month(
         data.newsletter,
         month,
         sender_address(sender, data.newsletter.owner),
-        message_date(month, environ),
+        message_date(month, environ, layout.as_of),
         site_url,
         layout.secret,
     )
@@ -167,7 +168,7 @@ def _preview(
         return 0
     entries = read_log(log_path)
     done = sum(_delivered(entries, message) for message in messages)
-    say(f"Wrote {len(messages)} messages to {folder}/ for review; nothing was sent.")
+    say(f"Wrote {plural(len(messages), 'message')} to {folder}/ for review; nothing was sent.")
     if done:
         say(f"{done} of them were already delivered (see {log_path}); --send skips those.")
     _warn_changed_links(messages, entries, request.month, say)
