@@ -1012,3 +1012,24 @@ def test_messages_of_a_month_not_over_yet_are_not_dated_in_the_future() -> None:
     assert message_date(parse_month("2026-11"), {}, today) == dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     epoch = {"SOURCE_DATE_EPOCH": "1795132800"}  # reproducible runs keep their date
     assert message_date(december, epoch, today) == dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+
+
+def _coming_up(message: EmailMessage) -> str:
+    paragraphs = _paragraphs(message)
+    return next((p for p in paragraphs if p.startswith("Coming up:")), "")
+
+
+def test_coming_up_starts_on_the_day_the_message_is_dated() -> None:
+    """A message dated during its month left out an event later that month; one dated after an
+    event invited to it as 'coming up'."""
+    data = QUIET_DATA + (
+        "events:\n  - {date: 2026-03-25, title: Spring lunch}\n  - {date: 2026-04-03, title: April ride}\n"
+    )
+    mid_march = {"SOURCE_DATE_EPOCH": str(int(dt.datetime(2026, 3, 20, tzinfo=dt.UTC).timestamp()))}
+    assert _coming_up(_composed(data, **mid_march)["nick-news"]) == (
+        "Coming up: * 25 March 2026: Spring lunch * 3 April 2026: April ride"
+    )
+    # Dated when March ends (1 April): both are still to come in April's case only.
+    assert _coming_up(_composed(data)["nick-news"]) == "Coming up: * 3 April 2026: April ride"
+    after_the_ride = {"SOURCE_DATE_EPOCH": str(int(dt.datetime(2026, 4, 5, tzinfo=dt.UTC).timestamp()))}
+    assert _coming_up(_composed(data, **after_the_ride)["nick-news"]) == ""

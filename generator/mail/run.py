@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -12,7 +13,7 @@ from ..links import page_url, site_url_from
 from ..models import Partner, PartnersFile
 from ..render import SiteLayout
 from ..site_secret import resolve_secret
-from ..views import Month, MonthlyIssue, monthly_issues
+from ..views import EVENT_HORIZON_DAYS, Month, MonthlyIssue, monthly_issues, upcoming_events
 from ..words import plural
 from ..writer import write_bytes
 from .compose import (
@@ -101,6 +102,7 @@ def compose_month(
         layout.secret,
     )
     edition.domain  # noqa: B018 - a site_url without a host fails here once, not once per partner
+    issue = _events_from(issue, data, edition.date.date())
     records, env = MonthRecords.of(data, issue), mail_environment()
     messages, problems = [], shared_addresses(recipients(data))
     for partner in recipients(data):
@@ -117,6 +119,15 @@ def compose_month(
     if problems:
         raise ValueError("; ".join(problems))
     return messages
+
+
+def _events_from(issue: MonthlyIssue, data: PartnersFile, dated: dt.date) -> MonthlyIssue:
+    """The issue's "Coming up" as of the message's own Date: a message dated during its month
+    (SOURCE_DATE_EPOCH, or a month not over yet) lists what is still to come that month, and
+    one dated later invites to nothing already over; the horizon stays the issue's."""
+    horizon = issue.month.last_day + dt.timedelta(days=EVENT_HORIZON_DAYS)
+    after = dated - dt.timedelta(days=1)
+    return replace(issue, events=upcoming_events(data.events, after=after, days=(horizon - after).days))
 
 
 def shared_addresses(partners: list[Partner]) -> list[str]:
