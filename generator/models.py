@@ -421,6 +421,21 @@ class Given(_Model):
 class Event(_Model):
     """A social event for referral sources and prospects."""
 
+    # Tells editors what _end_after_start checks first: an end needs a start time (an `end:` left
+    # empty is no end).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {
+                "properties": {"end": {"type": "string", "description": "An end time."}},
+                "required": ["end"],
+            },
+            "then": {
+                "properties": {"time": {"type": "string", "description": "Then a start time too."}},
+                "required": ["time"],
+            },
+        }
+    )
+
     date: YamlDate = Field(description="Day of the event (YYYY-MM-DD).", json_schema_extra=audience("public"))
     title: Text = Field(description="What it is.", json_schema_extra=audience("public"))
     where: Text | None = Field(

@@ -327,6 +327,9 @@ AGREEMENT = {
     "place with a bell": (lambda d: d["events"][0].update(where="The \x07mill"), False),
     "note on two lines": (lambda d: d["referrals"][0]["updates"][0].update(note="Met.\nGreat\tlunch."), True),
     "epoch of ten digits": (lambda d: d["partners"][0].update(epoch=10**10), False),
+    "end without time": (_with_event(end="21:00"), False),
+    "end without time, both empty": (lambda d: d["events"][0].update(time=None, end=None), True),
+    "end with an empty time": (lambda d: d["events"][0].update(time=None, end="21:00"), False),
 }
 
 
