@@ -365,7 +365,10 @@ def no_news_on(count: int, month: str) -> str:
     return f"No news on {which} in {month}. Thank you for being one of our referral partners."
 
 
-def where_they_stood(count: int, month: str) -> str:
-    """The opening of a partner's monthly message, in the singular when there is one."""
+def where_they_stood(count: int, month: str, month_over: bool = True) -> str:
+    """The opening of a partner's monthly message, in the singular when there is one; a message
+    dated before its month ends tells how things stand so far."""
     which = "the introduction you gave us" if count == 1 else "the introductions you gave us"
-    return f"Here is where {which} stood at the end of {month}."
+    stand = "stands" if count == 1 else "stand"
+    when = f"stood at the end of {month}" if month_over else f"{stand} so far in {month}"
+    return f"Here is where {which} {when}."

@@ -1033,3 +1033,24 @@ def test_coming_up_starts_on_the_day_the_message_is_dated() -> None:
     assert _coming_up(_composed(data)["nick-news"]) == "Coming up: * 3 April 2026: April ride"
     after_the_ride = {"SOURCE_DATE_EPOCH": str(int(dt.datetime(2026, 4, 5, tzinfo=dt.UTC).timestamp()))}
     assert _coming_up(_composed(data, **after_the_ride)["nick-news"]) == ""
+
+
+def test_a_message_dated_before_its_month_ends_does_not_speak_of_the_months_end() -> None:
+    mid_march = {"SOURCE_DATE_EPOCH": str(int(dt.datetime(2026, 3, 20, tzinfo=dt.UTC).timestamp()))}
+    nick = _composed(QUIET_DATA, **mid_march)["nick-news"]
+    assert "Here is where the introduction you gave us stands so far in March 2026." in _paragraphs(nick)
+    html_part = nick.get_body(("html",))
+    assert html_part is not None and "stands so far in March 2026." in html_part.get_content()
+    gail_and_more = _composed(
+        QUIET_DATA.replace(
+            "given:\n",
+            "  - {id: r-004, partner: nick-news, prospect: Pia Prospect, introduced: 2026-03-05}\ngiven:\n",
+        ),
+        **mid_march,
+    )
+    assert "Here is where the introductions you gave us stand so far in March 2026." in _paragraphs(
+        gail_and_more["nick-news"]
+    )
+    # Dated once March is over (1 April), it is where things stood when it ended.
+    after = _paragraphs(_composed(QUIET_DATA)["nick-news"])
+    assert "Here is where the introduction you gave us stood at the end of March 2026." in after

@@ -211,7 +211,8 @@ def compose(env: jinja2.Environment, edition: Edition, partner: Partner, news: P
 
 
 def _bodies(env: jinja2.Environment, edition: Edition, news: PartnerNews, subject: str) -> tuple[str, str]:
-    context = {"news": news, "newsletter": edition.newsletter, "subject": subject}
+    month_over = edition.date.date() > edition.month.last_day
+    context = {"news": news, "newsletter": edition.newsletter, "subject": subject, "month_over": month_over}
     text = env.get_template("message.txt.j2").render(context)
     html = env.get_template("message.html.j2").render(context)
     return text, _inline_css(html)
