@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,23 @@ def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return None
 
 
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """MkDocs' ``!ENV VAR`` and ``!ENV [VAR, …, default]``: the first variable set, else the
+    default (a ``site_url`` given this way is the address the site is published at)."""
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    elif isinstance(node, yaml.SequenceNode) and node.value:
+        *named, last = node.value
+        names = (
+            [loader.construct_scalar(item) for item in named] if named else [loader.construct_scalar(last)]
+        )
+        default = loader.construct_object(last) if named else None
+    else:
+        return None
+    return next((os.environ[str(name)] for name in names if str(name) in os.environ), default)
+
+
+_LenientLoader.add_constructor("!ENV", _env_tag)
 _LenientLoader.add_multi_constructor("!", _ignore_tag)
 _LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 

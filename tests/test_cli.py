@@ -245,3 +245,34 @@ def test_publishing_names_every_setting_that_holds_the_sites_address() -> None:
     publishing = readme[readme.index("## Publishing") : readme.index("## Moving to Zensical")]
     for name in settings:
         assert f"`{name.rsplit('.', 1)[-1]}`" in publishing, name
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, "https://fallback.example/"),
+        ({"SITE_URL": "https://from-env.example/"}, "https://from-env.example/"),
+    ],
+)
+def test_links_reads_a_site_url_given_through_env_as_mkdocs_does(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    environ: dict[str, str],
+    expected: str,
+) -> None:
+    """MkDocs' own `!ENV [VAR, default]` tag: links said the file had no site_url."""
+    (tmp_path / "partners.yaml").write_text(
+        "newsletter: {title: T, owner: O}\npartners:\n  - {id: anne, name: Anne Ortiz}\n", encoding="utf-8"
+    )
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\nsite_url: !ENV [SITE_URL, 'https://fallback.example/']\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    monkeypatch.delenv("SITE_URL", raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    assert main(["links"]) == 0
+    links = dict(line.split("\t") for line in capsys.readouterr().out.splitlines())
+    assert links["Anne Ortiz"].startswith(f"{expected}p/")
