@@ -1054,3 +1054,26 @@ def test_a_message_dated_before_its_month_ends_does_not_speak_of_the_months_end(
     # Dated once March is over (1 April), it is where things stood when it ended.
     after = _paragraphs(_composed(QUIET_DATA)["nick-news"])
     assert "Here is where the introduction you gave us stood at the end of March 2026." in after
+
+
+def test_the_text_part_keeps_to_lines_a_plain_text_reader_shows_whole() -> None:
+    """The rest of the text part wraps at 72 columns; a note ran on in one line of 100 or more."""
+    note = "Good to meet Pat over lunch; a test ride is booked for the spring, after the dealer show."
+    data = QUIET_DATA.replace(
+        "    introduced: 2026-03-02\n",
+        f"    introduced: 2026-03-02\n    updates:\n      - {{date: 2026-03-09, stage: met, note: '{note}'}}\n",
+    ).replace("to: Jo Park", f"to: Jo Park\n    note: '{note}'")
+    data += (
+        "events:\n  - {date: 2026-04-10, title: Holiday partner mixer, time: '18:00', end: '21:00', "
+        "where: 'Main St showroom, Millbrook'}\n"
+    )
+    messages = _composed(data)
+    for message in messages.values():
+        plain = message.get_body(("plain",))
+        assert plain is not None
+        long_lines = [
+            line for line in plain.get_content().splitlines() if len(line) > 76 and " " in line.strip()
+        ]
+        assert long_lines == []
+    nick = _paragraphs(messages["nick-news"])
+    assert any(f"9 March 2026: We met. {note}" in paragraph for paragraph in nick)  # the words all there
