@@ -61,6 +61,7 @@ ENGINES = {
 }
 DEFAULT_ENGINE = "mkdocs"
 CONFIG_FILE = "mkdocs.yml"
+PLUGIN = "referral-newsletter"
 # Beside mkdocs.yml (Zensical reads paths relative to its config): mkdocs.yml plus the brand.
 BRAND_CONFIG = ".referral-zensical.yml"
 
@@ -136,11 +137,19 @@ def build(engine: Engine, site: Site, environ: Mapping[str, str]) -> str:
 
 
 def _require_plugin(site: Site) -> None:
-    """Without the plugin in mkdocs.yml, MkDocs would publish stale pages with no guard."""
+    """Without the plugin in mkdocs.yml, MkDocs would publish stale pages with no guard; and the
+    plugin reads its own data_file, so other data given with --data would be checked, not built."""
     plugins = read_site_config(site.config_file).get("plugins") or []
     names = [next(iter(item)) if isinstance(item, dict) else item for item in plugins]
     if "referral-newsletter" not in names:
         raise EngineError(f"{site.config_file} does not list the referral-newsletter plugin")
+    options = next((item[PLUGIN] for item in plugins if isinstance(item, dict) and PLUGIN in item), None)
+    data_file = str((options or {}).get("data_file") or pipeline.DATA_FILE)
+    if (site.config_file.parent / data_file).resolve() != site.project.data_file.resolve():
+        raise EngineError(
+            f"the referral-newsletter plugin in {site.config_file.name} builds from data_file: {data_file}, "
+            f"not {site.project.data_file.name}: set data_file there, or leave out --data"
+        )
 
 
 def _generate(site: Site, environ: Mapping[str, str]) -> pipeline.Outcome:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import SOURCE_DATE_EPOCH
 
+from generator import cli, engines
 from generator.engine_output import fix_feed_dates
 from generator.engines import ENGINES, EngineError, locate
 
@@ -58,3 +59,25 @@ def test_feed_channel_dates_become_source_date_epoch(tmp_path: Path) -> None:
     assert "<pubDate>Tue, 31 Mar 2026 00:00:00 +0000</pubDate></item>" in text  # the post's own
     assert "10:22:14" not in text
     assert fix_feed_dates(tmp_path, {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}) == 0  # already right
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_data_the_plugin_would_not_read_is_refused_not_silently_replaced(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`build --data other.yaml` validated other.yaml, then MkDocs' plugin built partners.yaml
+    (its data_file in mkdocs.yml) and the command said it had built the site."""
+    data = "newsletter: {title: T, owner: O}\npartners:\n  - {id: anne, name: Anne Ortiz}\n"
+    (tmp_path / "partners.yaml").write_text(data, encoding="utf-8")
+    (tmp_path / "other.yaml").write_text(data.replace("title: T", "title: Other"), encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\ndocs_dir: content\nplugins:\n  - referral-newsletter:\n      data_file: partners.yaml\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert cli.main([command, "--engine", "mkdocs", "--data", "other.yaml"]) == 1
+    error = capsys.readouterr().err
+    assert "other.yaml" in error and "data_file: partners.yaml" in error
+    assert not (tmp_path / "site").exists() and not (tmp_path / "content").exists()
+    # The plugin's own file, named or not, is what it builds: no refusal there.
+    assert engines._require_plugin(engines.Site.at(tmp_path, data_file="./partners.yaml")) is None
