@@ -276,3 +276,14 @@ def test_links_reads_a_site_url_given_through_env_as_mkdocs_does(
     assert main(["links"]) == 0
     links = dict(line.split("\t") for line in capsys.readouterr().out.splitlines())
     assert links["Anne Ortiz"].startswith(f"{expected}p/")
+
+
+def test_the_readme_opens_the_demo_the_way_its_links_work() -> None:
+    """With MkDocs' directory URLs (the default), a page opened from disk links to folders
+    ("follow/"), which a browser shows as file listings: the demo must be opened from a server."""
+    config = read_site_config(REPO / "mkdocs.yml")
+    assert config.get("use_directory_urls", True)
+    readme = (REPO / "README.md").read_text("utf-8")
+    setup = readme[readme.index("## Set up and try it") : readme.index("## What partners see")]
+    assert "Open `site/index.html`" not in setup
+    assert "python3 -m http.server" in setup
