@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 
 import pytest
 from conftest import TODAY, load_problems
@@ -145,7 +146,35 @@ def test_valid_file_loads_with_types() -> None:
         ),
         (
             ("    name: Steve\n", "\tname: Steve\n"),
-            "partners.yaml:8:1: partners[1]: YAML syntax error: found a tab character that violates indentation",
+            "partners.yaml:8:1: partners[1]: YAML syntax error: found a tab character that violates "
+            "indentation: indent with spaces, not tabs",
+        ),
+        (  # the parser stops a line later, saying nothing of the colon
+            ("    name: Steve\n", "    name:Steve\n"),
+            "partners.yaml:8:5: partners[1]: YAML syntax error: 'name:Steve' needs a space after the colon: "
+            "write 'name: Steve'",
+        ),
+        (
+            ("  - id: steve\n", "  - id:steve\n"),
+            "partners.yaml:7:5: partners: YAML syntax error: 'id:steve' needs a space after the colon: "
+            "write 'id: steve'",
+        ),
+        (
+            ("  - id: steve\n", "  -id: steve\n"),
+            "partners.yaml:7:3: partners: YAML syntax error: a list item needs a space after its '-': "
+            "write '- ' before the first field",
+        ),
+        (
+            ("    name: Steve\n", "   name: Steve\n"),
+            "partners.yaml:8:4: partners: YAML syntax error: did not find expected '-' indicator: this line is "
+            "indented differently from the lines around it; the fields of one record must line up under "
+            "its first field",
+        ),
+        (  # ' #' starts a YAML comment: the note would silently lose its end
+            ("        stage: met\n", "        stage: met\n        note: Called Bill #2 about the bike\n"),
+            "partners.yaml:18:15: referrals[0].updates[0].note: '#2 about the bike' after a space and '#' is a "
+            "YAML comment, so the value ends at 'Called Bill'; put the whole value in quotes, or write '# ' "
+            "to mean a comment",
         ),
         (
             ("partners:\n", "partners:\n  - oops\n"),
@@ -338,4 +367,17 @@ def test_huge_file_is_refused_before_parsing() -> None:
 def test_control_character_is_located() -> None:
     assert problems(VALID.replace("name: Steve", "name: Ste\x07ve")) == [
         "partners.yaml:8:14: partners[1].name: the character U+0007 is not allowed in YAML; delete it"
+    ]
+
+
+def test_the_readme_example_with_its_comments_loads() -> None:
+    """Comments after values (``# required``, ``# optional: …``) are comments, not cut values."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Editing partners.yaml") :]
+    start = section.index("```yaml\n") + len("```yaml\n")
+    example = section[start : section.index("\n```", start)]
+    assert "  # required" in example
+    # The example is an excerpt: the partner it names as referrer is not in it.
+    assert problems(example) == [
+        "partners.yaml:21:18: partners[0].referred_by: no partner has the id 'anne-ortiz'"
     ]
