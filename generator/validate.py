@@ -110,9 +110,21 @@ def _valid_records(data: dict[str, Any]) -> tuple[rules.Records, set[str]]:
         timezone=_zone_of(data.get("newsletter")),
     )
     raw_ids = {
-        item["id"] for item in raw_partners if isinstance(item, dict) and isinstance(item.get("id"), str)
+        _as_id(item["id"])
+        for item in raw_partners
+        if isinstance(item, dict) and isinstance(item.get("id"), str)
     }
     return records, raw_ids
+
+
+def _as_id(value: str) -> str:
+    """The valid id an editor most likely meant by ``value`` (``Anne Ortiz`` → ``anne-ortiz``), so
+    references written the valid way are not reported as unknown and nobody is told to copy an
+    invalid id into them; ``value`` itself when no valid id comes of it."""
+    if _ID.fullmatch(value):
+        return value
+    meant = re.sub(r"[^a-z0-9]+", "-", value.strip().lower()).strip("-")
+    return meant if _ID.fullmatch(meant) else value
 
 
 def _zone_of(newsletter: object) -> str:
@@ -238,9 +250,11 @@ def _full_message(detail: Any) -> str:
         allowed = detail["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
         return f"'{value}' is not one of {allowed}"
     if kind == "string_pattern_mismatch":
+        meant = _as_id(value)
+        hint = f"; did you mean '{meant}'?" if meant != value else ""
         return (
             f"'{value}' is not a valid id: use lower-case letters, digits and '-', "
-            "starting with a letter or digit, at most 63 characters"
+            f"starting with a letter or digit, at most 63 characters{hint}"
         )
     if kind in ("string_too_short", "too_short"):
         return "must not be empty"

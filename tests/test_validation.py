@@ -188,12 +188,28 @@ def test_each_mistake_is_located(change: tuple[str, str], expected: str) -> None
     assert problems(VALID.replace(old, new, 1)) == [expected]
 
 
-def test_bad_id_is_located_and_references_to_it_get_a_hint() -> None:
+def test_bad_id_is_located_and_suggests_the_id_its_references_use() -> None:
+    """One wrong capital: one problem, and the hint is the valid id (the references were right;
+    they used to be reported too, each told to copy the invalid 'Anne')."""
     assert problems(VALID.replace("id: anne\n", "id: Anne\n")) == [
         "partners.yaml:5:9: partners[0].id: 'Anne' is not a valid id: use lower-case letters, "
-        "digits and '-', starting with a letter or digit, at most 63 characters",
-        "partners.yaml:9:18: partners[1].referred_by: no partner has the id 'anne'; did you mean 'Anne'?",
+        "digits and '-', starting with a letter or digit, at most 63 characters; did you mean 'anne'?",
     ]
+
+
+def test_an_id_written_as_a_name_suggests_its_id_form() -> None:
+    found = problems(VALID.replace("    name: Anne\n", "    name: Anne\n  - id: Dana Wu\n    name: Dana\n"))
+    assert found == [
+        "partners.yaml:7:9: partners[1].id: 'Dana Wu' is not a valid id: use lower-case letters, "
+        "digits and '-', starting with a letter or digit, at most 63 characters; did you mean 'dana-wu'?",
+    ]
+
+
+def test_a_reference_to_an_unrelated_id_is_still_reported_beside_a_bad_id() -> None:
+    found = problems(
+        VALID.replace("id: anne\n", "id: Anne\n").replace("referred_by: anne", "referred_by: bob")
+    )
+    assert found[1] == "partners.yaml:9:18: partners[1].referred_by: no partner has the id 'bob'"
 
 
 def test_unknown_field_suggests_the_right_name() -> None:
