@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from . import value_hints
 from .audience import audience
 
 STAGES: tuple[str, ...] = ("contacted", "met", "proposal", "won", "lost")
@@ -44,8 +45,12 @@ def _parse_bool(value: Any) -> Any:
         lowered = value.lower()
         if lowered in ("true", "false"):
             return lowered == "true"
-        raise ValueError(f"'{value}' is not true or false")
+        raise ValueError(f"'{value}' is not true or false{_write(value_hints.meant_boolean(value))}")
     return value
+
+
+def _write(meant: str | None) -> str:
+    return f"; write {meant}" if meant is not None else ""
 
 
 def _parse_date(value: Any) -> Any:
@@ -57,7 +62,9 @@ def _parse_date(value: Any) -> Any:
 @functools.lru_cache(maxsize=4096)
 def _iso_date(text: str) -> dt.date:
     if not _ISO_DATE.match(text):
-        raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD")
+        meant = value_hints.meant_date(text)
+        hint = f", here {meant}" if meant is not None else ""
+        raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD{hint}")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -66,10 +73,17 @@ def _iso_date(text: str) -> dt.date:
 
 def _parse_number(value: Any) -> Any:
     if isinstance(value, str):
+        if value_hints.DOTTED_THOUSANDS.fullmatch(value):
+            raise ValueError(
+                f"'{value}' is ambiguous: write {value.replace('.', '')} if the dot separates thousands, "
+                f"or {float(value):g} if it is a decimal point"
+            )
         try:
             number = float(value.replace("_", ""))
         except ValueError:
-            raise ValueError(f"'{value}' is not a number") from None
+            meant = value_hints.meant_number(value)
+            hint = f"; write the plain number, {meant}" if meant is not None else ""
+            raise ValueError(f"'{value}' is not a number{hint}") from None
         if not math.isfinite(number):
             raise ValueError(f"'{value}' is not a finite number")
         return int(number) if number.is_integer() else number
@@ -125,7 +139,9 @@ def _parse_email(value: str) -> str:
 def _parse_clock(value: Any) -> Any:
     if isinstance(value, str):
         if not _CLOCK.fullmatch(value):
-            raise ValueError(f"'{value}' is not a time of day; write it as HH:MM, e.g. 18:30")
+            meant = value_hints.meant_clock(value)
+            example = f"here {meant}" if meant is not None else "e.g. 18:30"
+            raise ValueError(f"'{value}' is not a time of day; write it as HH:MM, {example}")
         return dt.time.fromisoformat(value)
     return value
 

@@ -248,7 +248,7 @@ def _full_message(detail: Any) -> str:
     value = detail.get("input")
     if kind == "literal_error":
         allowed = detail["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
-        return f"'{value}' is not one of {allowed}"
+        return f"'{value}' is not one of {allowed}{_closest(value, allowed.split(', '))}"
     if kind == "string_pattern_mismatch":
         meant = _as_id(value)
         hint = f"; did you mean '{meant}'?" if meant != value else ""
@@ -270,6 +270,14 @@ def _full_message(detail: Any) -> str:
     if kind in _TYPE_WORDS:
         return _TYPE_WORDS[kind] + _got(value)
     return str(detail["msg"])
+
+
+def _closest(value: Any, allowed: list[str]) -> str:
+    """``Met`` → 'met', ``one`` → 'won': the allowed word the value was probably meant as."""
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value.strip().lower(), allowed, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _number(value: Any) -> str:

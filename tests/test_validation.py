@@ -56,7 +56,7 @@ def test_valid_file_loads_with_types() -> None:
         (
             ("stage: met", "stage: mett"),
             "partners.yaml:17:16: referrals[0].updates[0].stage: "
-            "'mett' is not one of contacted, met, proposal, won, lost",
+            "'mett' is not one of contacted, met, proposal, won, lost; did you mean 'met'?",
         ),
         (
             ("    name: Anne\n", "    name: Anne\n    name: Annie\n"),
@@ -108,7 +108,7 @@ def test_valid_file_loads_with_types() -> None:
         ),
         (
             ("name: Anne", "name: Anne\n    public: yes"),
-            "partners.yaml:7:13: partners[0].public: 'yes' is not true or false",
+            "partners.yaml:7:13: partners[0].public: 'yes' is not true or false; write true",
         ),
         (
             ("introduced: 2026-02-03", "introduced: 2026-02-03\n    value: lots"),
@@ -186,6 +186,87 @@ def test_each_mistake_is_located(change: tuple[str, str], expected: str) -> None
     old, new = change
     assert old in VALID
     assert problems(VALID.replace(old, new, 1)) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("stage: met", "stage: one"),
+            "17:16: referrals[0].updates[0].stage: 'one' is not one of contacted, "
+            "met, proposal, won, lost; did you mean 'won'?",
+        ),
+        (
+            ("stage: met", "stage: Met"),
+            "17:16: referrals[0].updates[0].stage: 'Met' is not one of contacted, "
+            "met, proposal, won, lost; did you mean 'met'?",
+        ),
+        (
+            ("stage: met", "stage: met\n    method: Lunch"),
+            "18:13: referrals[0].method: 'Lunch' is not one of "
+            "name, letter, call, lunch; did you mean 'lunch'?",
+        ),
+        (
+            ("stage: met", "stage: met\n    asked: no"),
+            "18:12: referrals[0].asked: 'no' is not true or false; write false",
+        ),
+        (
+            ("2026-02-03", "2026/02/03"),
+            "14:17: referrals[0].introduced: '2026/02/03' is not a date; "
+            "write it as YYYY-MM-DD, here 2026-02-03",
+        ),
+        (
+            ("2026-02-03", "03.02.2026"),
+            "14:17: referrals[0].introduced: '03.02.2026' is not a date; "
+            "write it as YYYY-MM-DD, here 2026-02-03",
+        ),
+        (
+            ("2026-02-03", "2026-2-3"),
+            "14:17: referrals[0].introduced: '2026-2-3' is not a date; "
+            "write it as YYYY-MM-DD, here 2026-02-03",
+        ),
+        (
+            ("2026-02-03", "03/02/2026"),
+            "14:17: referrals[0].introduced: '03/02/2026' is not a date; write it as YYYY-MM-DD",
+        ),  # 3 February or March 2: no guess
+        (
+            ("2026-02-03", "Feb 3"),
+            "14:17: referrals[0].introduced: 'Feb 3' is not a date; write it as YYYY-MM-DD",
+        ),
+        (
+            ("stage: met", "stage: met\n    value: $12,000"),
+            "18:12: referrals[0].value: '$12,000' is not a number; write the plain number, 12000",
+        ),
+        (
+            ("stage: met", "stage: met\n    value: 12.000,50 €"),
+            "18:12: referrals[0].value: '12.000,50 €' is not a number; write the plain number, 12000.50",
+        ),
+        # 12.000 read as twelve; in most of Europe it is twelve thousand
+        (
+            ("stage: met", "stage: met\n    value: 12.000"),
+            "18:12: referrals[0].value: '12.000' is "
+            "ambiguous: write 12000 if the dot separates thousands, or 12 if it is a decimal point",
+        ),
+    ],
+)
+def test_a_refused_value_says_what_was_probably_meant(change: tuple[str, str], expected: str) -> None:
+    old, new = change
+    assert old in VALID
+    assert problems(VALID.replace(old, new, 1)) == [f"partners.yaml:{expected}"]
+
+
+@pytest.mark.parametrize(("written", "meant"), [("9:30", "09:30"), ("9.30pm", "21:30"), ("12am", "00:00")])
+def test_an_event_time_says_what_was_probably_meant(written: str, meant: str) -> None:
+    text = VALID + f"events:\n  - date: 2026-12-10\n    title: Mixer\n    time: {written}\n"
+    assert problems(text) == [
+        f"partners.yaml:21:11: events[0].time: '{written}' is not a time of day; write it as HH:MM, here {meant}"
+    ]
+
+
+def test_a_value_with_decimals_still_loads() -> None:
+    text = VALID.replace("stage: met", "stage: met\n    value: 1250.5", 1)
+    assert load(text).referrals[0].value == 1250.5
+    assert load(VALID.replace("stage: met", "stage: met\n    value: 0.125", 1)).referrals[0].value == 0.125
 
 
 def test_bad_id_is_located_and_suggests_the_id_its_references_use() -> None:
