@@ -208,20 +208,47 @@ def _field_problems(document: source.SourceDocument, error: ValidationError) -> 
 
 def _unknown_field(path: FieldPath) -> str:
     name = str(path[-1])
-    known = _known_fields(path[:-1])
+    models_on_path = _models_along(path[:-1])
+    known = list(models_on_path[-1][1].model_fields)
+    misplaced = _misplaced(name, models_on_path)
+    if misplaced:
+        return f"unknown field '{name}' here; {misplaced}"
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
     return f"unknown field '{name}'{hint}"
 
 
-def _known_fields(parent: FieldPath) -> list[str]:
-    model: type[BaseModel] = models.PartnersFile
+def _misplaced(name: str, models_on_path: list[tuple[str, type[BaseModel]]]) -> str | None:
+    """A field of the list just below or of the record just above: its line is indented wrong."""
+    here = models_on_path[-1][1]
+    for field, info in here.model_fields.items():
+        child = _inner_model_or_none(info.annotation)
+        if child is not None and name in child.model_fields:
+            if child is info.annotation:  # one record, such as newsletter
+                return f"'{name}' is a field of '{field}': indent it under '{field}'"
+            return f"'{name}' is a field of each entry of '{field}': indent it under the entry it belongs to"
+    if len(models_on_path) >= 2 and name in models_on_path[-2][1].model_fields:
+        owner = models_on_path[-1][0]
+        return f"'{name}' is a field of the record that holds '{owner}': line it up with that record's fields"
+    return None
+
+
+def _models_along(parent: FieldPath) -> list[tuple[str, type[BaseModel]]]:
+    """The models from the file down to ``parent``, each with the field name that leads to it."""
+    chain: list[tuple[str, type[BaseModel]]] = [("", models.PartnersFile)]
     for part in parent:
         if isinstance(part, int):
             continue
-        annotation = model.model_fields[part].annotation
-        model = _inner_model(annotation)
-    return list(model.model_fields)
+        annotation = chain[-1][1].model_fields[part].annotation
+        chain.append((part, _inner_model(annotation)))
+    return chain
+
+
+def _inner_model_or_none(annotation: Any) -> type[BaseModel] | None:
+    try:
+        return _inner_model(annotation)
+    except LookupError:
+        return None
 
 
 def _inner_model(annotation: Any) -> type[BaseModel]:

@@ -298,6 +298,25 @@ def test_unknown_field_suggests_the_right_name() -> None:
     assert found == ["partners.yaml:14:5: referrals[0].metod: unknown field 'metod'; did you mean 'method'?"]
 
 
+def test_a_field_indented_into_the_wrong_record_says_where_it_belongs() -> None:
+    """A note dedented from its update lands in the referral; a value indented under an update."""
+    note = VALID.replace("        stage: met\n", "        stage: met\n    note: Went well\n")
+    assert problems(note) == [
+        "partners.yaml:18:5: referrals[0].note: unknown field 'note' here; 'note' is a field of each entry "
+        "of 'updates': indent it under the entry it belongs to"
+    ]
+    value = VALID.replace("        stage: met\n", "        stage: met\n        value: 100\n")
+    assert problems(value) == [
+        "partners.yaml:18:9: referrals[0].updates[0].value: unknown field 'value' here; 'value' is a field "
+        "of the record that holds 'updates': line it up with that record's fields"
+    ]
+    title = VALID.replace("  title: T\n", "").replace("partners:\n", "title: T\npartners:\n")
+    assert problems(title)[1] == (
+        "partners.yaml:3:1: title: unknown field 'title' here; 'title' is a field of 'newsletter': "
+        "indent it under 'newsletter'"
+    )
+
+
 def test_unknown_top_level_field_lists_known_ones() -> None:
     found = problems(VALID + "sponsors: []\n")
     assert found == [
