@@ -15,7 +15,15 @@ import re
 import zoneinfo
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from . import value_hints
 from .audience import audience
@@ -35,7 +43,8 @@ _CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # _CONTROL 
 _ATEXT = r"[\w!#$%&'*+/=?^`{|}~-]+"
 _LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
 _EMAIL = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@{_LABEL}(?:\.{_LABEL})*")
-_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+CLOCK_PATTERN = r"^(?:[01]\d|2[0-3]):[0-5]\d$"
+_CLOCK = re.compile(CLOCK_PATTERN)
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _DOCS_PATH = re.compile(r"[\w.-]+(?:/[\w.-]+)*")
 
@@ -202,7 +211,11 @@ LongText = Annotated[
     AfterValidator(_no_control_characters),
 ]
 Email = Annotated[str, Field(max_length=254), AfterValidator(_parse_email)]
-Clock = Annotated[dt.time, BeforeValidator(_parse_clock)]
+# Not JSON Schema's `format: time`: that is RFC 3339's 18:00:00Z, and the YAML language server
+# underlines every "18:00" written as the contract asks.
+Clock = Annotated[
+    dt.time, BeforeValidator(_parse_clock), WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN})
+]
 Currency = Annotated[str, AfterValidator(_parse_currency)]
 TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_parse_timezone)]
 DocsPath = Annotated[
