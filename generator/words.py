@@ -261,8 +261,11 @@ def introduction_led_to(name: str, wins: int, partners: int) -> str:
     return f"Your introduction of {name} led to {join_names(results)}."
 
 
-def issue_opening(month: str, referrals: int, wins: int, updates: int = 1, given: int = 0) -> str:
-    """The first line of a newsletter issue, built from what actually happened that month."""
+def issue_opening(
+    month: str, referrals: int, wins: int, updates: int = 1, given: int = 0, moved: int | None = None
+) -> str:
+    """The first line of a newsletter issue, built from what actually happened that month;
+    ``moved`` counts the meetings and proposals (unknown: taken as some)."""
     people = count_words(referrals, "new person", "new people")
     clients = f"{count_words(wins, 'introduction')} became {'a new client' if wins == 1 else 'new clients'}"
     if referrals and wins:
@@ -273,6 +276,8 @@ def issue_opening(month: str, referrals: int, wins: int, updates: int = 1, given
         return f"In {month} {clients}. Thank you!"
     if given and not updates:
         return giving_back(month, given)
+    if moved == 0 and updates:  # only first contacts and closed files: nothing moved forward
+        return f"In {month} we followed up on the introductions you gave us."
     return f"Here is how the introductions you gave us moved forward in {month}."
 
 
