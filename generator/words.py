@@ -99,7 +99,8 @@ METHOD_LABELS = {
 }
 
 # The insights page's rows for asking (insights.by_asking's labels), written like the methods.
-ASKING_LABELS = {"asked": "Asked for", "earned": "Earned", "not recorded": "Not recorded"}
+NOT_RECORDED = "not recorded"  # an insights row of referrals whose method or asking is not given
+ASKING_LABELS = {"asked": "Asked for", "earned": "Earned", NOT_RECORDED: "Not recorded"}
 
 # The same, as it continues "Introduced on 3 February 2026 …".
 _METHOD_PHRASES = {
