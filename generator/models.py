@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from . import value_hints
 from .audience import audience
 
 STAGES: tuple[str, ...] = ("contacted", "met", "proposal", "won", "lost")
@@ -42,7 +43,8 @@ _CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # _CONTROL 
 _ATEXT = r"[\w!#$%&'*+/=?^`{|}~-]+"
 _LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
 _EMAIL = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@{_LABEL}(?:\.{_LABEL})*")
-_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+CLOCK_PATTERN = r"^(?:[01]\d|2[0-3]):[0-5]\d$"
+_CLOCK = re.compile(CLOCK_PATTERN)
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _DOCS_PATH = re.compile(r"[\w.-]+(?:/[\w.-]+)*")
 
@@ -52,8 +54,12 @@ def _parse_bool(value: Any) -> Any:
         lowered = value.lower()
         if lowered in ("true", "false"):
             return lowered == "true"
-        raise ValueError(f"'{value}' is not true or false")
+        raise ValueError(f"'{value}' is not true or false{_write(value_hints.meant_boolean(value))}")
     return value
+
+
+def _write(meant: str | None) -> str:
+    return f"; write {meant}" if meant is not None else ""
 
 
 def _parse_date(value: Any) -> Any:
@@ -65,7 +71,9 @@ def _parse_date(value: Any) -> Any:
 @functools.lru_cache(maxsize=4096)
 def _iso_date(text: str) -> dt.date:
     if not _ISO_DATE.match(text):
-        raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD")
+        meant = value_hints.meant_date(text)
+        hint = f", here {meant}" if meant is not None else ""
+        raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD{hint}")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -74,10 +82,17 @@ def _iso_date(text: str) -> dt.date:
 
 def _parse_number(value: Any) -> Any:
     if isinstance(value, str):
+        if value_hints.DOTTED_THOUSANDS.fullmatch(value):
+            raise ValueError(
+                f"'{value}' is ambiguous: write {value.replace('.', '')} if the dot separates thousands, "
+                f"or {float(value):g} if it is a decimal point"
+            )
         try:
             number = float(value.replace("_", ""))
         except ValueError:
-            raise ValueError(f"'{value}' is not a number") from None
+            meant = value_hints.meant_number(value)
+            hint = f"; write the plain number, {meant}" if meant is not None else ""
+            raise ValueError(f"'{value}' is not a number{hint}") from None
         if not math.isfinite(number):
             raise ValueError(f"'{value}' is not a finite number")
         return int(number) if number.is_integer() else number
@@ -133,7 +148,9 @@ def _parse_email(value: str) -> str:
 def _parse_clock(value: Any) -> Any:
     if isinstance(value, str):
         if not _CLOCK.fullmatch(value):
-            raise ValueError(f"'{value}' is not a time of day; write it as HH:MM, e.g. 18:30")
+            meant = value_hints.meant_clock(value)
+            example = f"here {meant}" if meant is not None else "e.g. 18:30"
+            raise ValueError(f"'{value}' is not a time of day; write it as HH:MM, {example}")
         return dt.time.fromisoformat(value)
     return value
 
@@ -204,12 +221,10 @@ LongText = Annotated[
 EMAIL_HINT = {"pattern": r'^[^\s<>(),;:"\[\]@]+@[^\s<>(),;:"\[\]@]+$'}
 DOCS_PATH_HINT = {"pattern": r"^[^/\s:\\][^\s:\\]*$"}
 Email = Annotated[str, Field(max_length=254, json_schema_extra=EMAIL_HINT), AfterValidator(_parse_email)]
-# Editors read JSON Schema's `format: time` as RFC 3339 (18:00:00Z) and would underline every
-# valid 18:00: the schema gives the HH:MM pattern _parse_clock checks instead.
+# Not JSON Schema's `format: time`: that is RFC 3339's 18:00:00Z, and the YAML language server
+# underlines every "18:00" written as the contract asks.
 Clock = Annotated[
-    dt.time,
-    BeforeValidator(_parse_clock),
-    WithJsonSchema({"type": "string", "pattern": f"^{_CLOCK.pattern}$"}),
+    dt.time, BeforeValidator(_parse_clock), WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN})
 ]
 Currency = Annotated[
     str, Field(json_schema_extra={"pattern": f"^{_CURRENCY.pattern}$"}), AfterValidator(_parse_currency)

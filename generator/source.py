@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from . import syntax_hints
 from .problems import FieldPath, InvalidData, Problem
 
 MAX_BYTES = 32 * 1024 * 1024
@@ -78,7 +79,7 @@ def parse(text: str, filename: str, *, with_marks: bool = True) -> SourceDocumen
     separator = _LINE_SEPARATORS.search(text)
     if separator:
         raise _fail(filename, *_character_at(text, separator.start()), _separator_message(separator.group()))
-    builder = _Builder(filename, with_marks)
+    builder = _Builder(filename, with_marks, text)
     parser = _Parser(text)
     try:
         while (event := parser.get_event()) is not None:
@@ -86,7 +87,7 @@ def parse(text: str, filename: str, *, with_marks: bool = True) -> SourceDocumen
             if builder.fatal:
                 break
     except yaml.MarkedYAMLError as error:
-        builder.syntax_error(error, text.count("\n") + 1)
+        builder.syntax_error(error, text)
     except yaml.reader.ReaderError as error:
         builder.character_error(error, text)
     finally:
@@ -119,10 +120,10 @@ def _character_at(text: str, offset: int) -> tuple[tuple[int, int], FieldPath]:
 
 
 def _explained(
-    error: yaml.MarkedYAMLError, position: tuple[int, int], detail: str, last_line: int
+    error: yaml.MarkedYAMLError, position: tuple[int, int], detail: str, text: str
 ) -> tuple[tuple[int, int], str]:
     """Where an editor should look, and what to do, for the syntax errors that point elsewhere."""
-    if error.context_mark is not None and position[0] >= last_line:
+    if error.context_mark is not None and position[0] >= text.count("\n") + 1:
         # An unclosed quote or bracket runs to the end of the file, where the parser stops:
         # the line that opened it is the one to fix.
         context = error.context or ""
@@ -132,10 +133,17 @@ def _explained(
         elif "flow" in context:
             what = "a [list] or {mapping} on one line"
         return _position(error.context_mark), f"{what} starts here and is never closed ({detail})"
+    hinted = syntax_hints.syntax_hint(text, position, detail)
+    if hinted is not None:
+        return hinted
     if "mapping values are not allowed" in detail:
         hint = "a value holding ': ' must be put in quotes, and a key must line up with the keys beside it"
         return position, f"{detail}: {hint}"
     return position, detail
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= syntax_hints.CUT_WORDS else f"…{value[-syntax_hints.CUT_WORDS :]}"
 
 
 def _fail(filename: str, mark: tuple[int, int], path: FieldPath, message: str) -> InvalidData:
@@ -161,8 +169,9 @@ class _Frame:
 class _Builder:
     """Folds parser events into data; one instance per parse."""
 
-    def __init__(self, filename: str, with_marks: bool) -> None:
+    def __init__(self, filename: str, with_marks: bool, text: str) -> None:
         self.document = SourceDocument(filename, None)
+        self.comment_lines = syntax_hints.lines_with_glued_comments(text)
         self.with_marks = with_marks
         self.stack: list[_Frame] = []
         self.problems: list[Problem] = []
@@ -199,7 +208,19 @@ class _Builder:
             if problem:
                 self._report(_position(event.start_mark), (*frame.path, frame.pending_key or ""), problem)
         else:
+            end = event.end_mark
+            if plain and value is not None and end is not None and end.line in self.comment_lines:
+                problem = problem or self._comment_problem(value, end.line, end.column)
             self._attach(value, event, problem=problem)
+
+    def _comment_problem(self, value: str, line: int, column: int) -> str | None:
+        dropped = syntax_hints.comment_cut(self.comment_lines[line], column)
+        if dropped is None:
+            return None
+        return (
+            f"'{dropped}' after a space and '#' is a YAML comment, so the value ends at "
+            f"'{_short(value)}'; put the whole value in quotes, or write '# ' to mean a comment"
+        )
 
     def _alias(self, event: yaml.AliasEvent) -> None:
         message = f"aliases (*{event.anchor}) are not supported; write the value out"
@@ -280,14 +301,14 @@ class _Builder:
         if len(self.problems) >= MAX_PROBLEMS:
             self.fatal = True  # a hostile or badly broken file: stop rather than flood
 
-    def syntax_error(self, error: yaml.MarkedYAMLError, last_line: int) -> None:
+    def syntax_error(self, error: yaml.MarkedYAMLError, text: str) -> None:
         mark = error.problem_mark or error.context_mark
         position = _position(mark) if mark else (1, 1)
         detail = error.problem or "invalid YAML"
         if "nesting depth" in detail:
             self._report(position, self._open_path(position), "nested too deeply for partners.yaml")
         else:
-            position, detail = _explained(error, position, detail, last_line)
+            position, detail = _explained(error, position, detail, text)
             self._report(position, self._open_path(position), f"YAML syntax error: {detail}")
         self.fatal = True
 

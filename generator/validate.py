@@ -110,9 +110,21 @@ def _valid_records(data: dict[str, Any]) -> tuple[rules.Records, set[str]]:
         timezone=_zone_of(data.get("newsletter")),
     )
     raw_ids = {
-        item["id"] for item in raw_partners if isinstance(item, dict) and isinstance(item.get("id"), str)
+        _as_id(item["id"])
+        for item in raw_partners
+        if isinstance(item, dict) and isinstance(item.get("id"), str)
     }
     return records, raw_ids
+
+
+def _as_id(value: str) -> str:
+    """The valid id an editor most likely meant by ``value`` (``Anne Ortiz`` → ``anne-ortiz``), so
+    references written the valid way are not reported as unknown and nobody is told to copy an
+    invalid id into them; ``value`` itself when no valid id comes of it."""
+    if _ID.fullmatch(value):
+        return value
+    meant = re.sub(r"[^a-z0-9]+", "-", value.strip().lower()).strip("-")
+    return meant if _ID.fullmatch(meant) else value
 
 
 def _zone_of(newsletter: object) -> str:
@@ -196,20 +208,47 @@ def _field_problems(document: source.SourceDocument, error: ValidationError) -> 
 
 def _unknown_field(path: FieldPath) -> str:
     name = str(path[-1])
-    known = _known_fields(path[:-1])
+    models_on_path = _models_along(path[:-1])
+    known = list(models_on_path[-1][1].model_fields)
+    misplaced = _misplaced(name, models_on_path)
+    if misplaced:
+        return f"unknown field '{name}' here; {misplaced}"
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
     return f"unknown field '{name}'{hint}"
 
 
-def _known_fields(parent: FieldPath) -> list[str]:
-    model: type[BaseModel] = models.PartnersFile
+def _misplaced(name: str, models_on_path: list[tuple[str, type[BaseModel]]]) -> str | None:
+    """A field of the list just below or of the record just above: its line is indented wrong."""
+    here = models_on_path[-1][1]
+    for field, info in here.model_fields.items():
+        child = _inner_model_or_none(info.annotation)
+        if child is not None and name in child.model_fields:
+            if child is info.annotation:  # one record, such as newsletter
+                return f"'{name}' is a field of '{field}': indent it under '{field}'"
+            return f"'{name}' is a field of each entry of '{field}': indent it under the entry it belongs to"
+    if len(models_on_path) >= 2 and name in models_on_path[-2][1].model_fields:
+        owner = models_on_path[-1][0]
+        return f"'{name}' is a field of the record that holds '{owner}': line it up with that record's fields"
+    return None
+
+
+def _models_along(parent: FieldPath) -> list[tuple[str, type[BaseModel]]]:
+    """The models from the file down to ``parent``, each with the field name that leads to it."""
+    chain: list[tuple[str, type[BaseModel]]] = [("", models.PartnersFile)]
     for part in parent:
         if isinstance(part, int):
             continue
-        annotation = model.model_fields[part].annotation
-        model = _inner_model(annotation)
-    return list(model.model_fields)
+        annotation = chain[-1][1].model_fields[part].annotation
+        chain.append((part, _inner_model(annotation)))
+    return chain
+
+
+def _inner_model_or_none(annotation: Any) -> type[BaseModel] | None:
+    try:
+        return _inner_model(annotation)
+    except LookupError:
+        return None
 
 
 def _inner_model(annotation: Any) -> type[BaseModel]:
@@ -236,11 +275,13 @@ def _full_message(detail: Any) -> str:
     value = detail.get("input")
     if kind == "literal_error":
         allowed = detail["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
-        return f"'{value}' is not one of {allowed}"
+        return f"'{value}' is not one of {allowed}{_closest(value, allowed.split(', '))}"
     if kind == "string_pattern_mismatch":
+        meant = _as_id(value)
+        hint = f"; did you mean '{meant}'?" if meant != value else ""
         return (
             f"'{value}' is not a valid id: use lower-case letters, digits and '-', "
-            "starting with a letter or digit, at most 63 characters"
+            f"starting with a letter or digit, at most 63 characters{hint}"
         )
     if kind in ("string_too_short", "too_short"):
         return "must not be empty"
@@ -256,6 +297,14 @@ def _full_message(detail: Any) -> str:
     if kind in _TYPE_WORDS:
         return _TYPE_WORDS[kind] + _got(value)
     return str(detail["msg"])
+
+
+def _closest(value: Any, allowed: list[str]) -> str:
+    """``Met`` → 'met', ``one`` → 'won': the allowed word the value was probably meant as."""
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value.strip().lower(), allowed, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _number(value: Any) -> str:

@@ -99,7 +99,8 @@ METHOD_LABELS = {
 }
 
 # The insights page's rows for asking (insights.by_asking's labels), written like the methods.
-ASKING_LABELS = {"asked": "Asked for", "earned": "Earned", "not recorded": "Not recorded"}
+NOT_RECORDED = "not recorded"  # an insights row of referrals whose method or asking is not given
+ASKING_LABELS = {"asked": "Asked for", "earned": "Earned", NOT_RECORDED: "Not recorded"}
 
 # The same, as it continues "Introduced on 3 February 2026 …".
 _METHOD_PHRASES = {
@@ -261,8 +262,11 @@ def introduction_led_to(name: str, wins: int, partners: int) -> str:
     return f"Your introduction of {name} led to {join_names(results)}."
 
 
-def issue_opening(month: str, referrals: int, wins: int, updates: int = 1, given: int = 0) -> str:
-    """The first line of a newsletter issue, built from what actually happened that month."""
+def issue_opening(
+    month: str, referrals: int, wins: int, updates: int = 1, given: int = 0, moved: int | None = None
+) -> str:
+    """The first line of a newsletter issue, built from what actually happened that month;
+    ``moved`` counts the meetings and proposals (unknown: taken as some)."""
     people = count_words(referrals, "new person", "new people")
     clients = f"{count_words(wins, 'introduction')} became {'a new client' if wins == 1 else 'new clients'}"
     if referrals and wins:
@@ -273,6 +277,8 @@ def issue_opening(month: str, referrals: int, wins: int, updates: int = 1, given
         return f"In {month} {clients}. Thank you!"
     if given and not updates:
         return giving_back(month, given)
+    if moved == 0 and updates:  # only first contacts and closed files: nothing moved forward
+        return f"In {month} we followed up on the introductions you gave us."
     return f"Here is how the introductions you gave us moved forward in {month}."
 
 

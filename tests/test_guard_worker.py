@@ -196,3 +196,15 @@ def test_a_site_moved_by_another_plugin_is_guarded_where_it_is_built(project: Si
     result = project.mkdocs_build()
     assert result.returncode != 0
     assert "referrals[0].prospect in leak/index.html" in result.stderr
+
+
+def test_a_dirty_build_checks_the_files_it_did_not_write_again(project: SiteProject) -> None:
+    # `--dirty` leaves pages whose source did not change as they were: the guard still reads them.
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "notes.md").write_text("# Notes\n\nLunch.\n", encoding="utf-8")
+    assert project.mkdocs_build().returncode == 0
+    built = project.site / "notes" / "index.html"
+    built.write_text(built.read_text(encoding="utf-8") + f"<p>{PROSPECT}</p>", encoding="utf-8")
+    result = project.mkdocs_build("--dirty")
+    assert result.returncode != 0
+    assert "referrals[0].prospect in notes/index.html" in result.stderr

@@ -139,3 +139,14 @@ def test_asked_or_earned_rows_read_as_labels_like_the_methods() -> None:
     section = page[page.index("## Asked for or earned") : page.index("## Time to results")]
     labels = re.findall(r"<tr>\n<td>([^<]*)</td>", section)
     assert labels == ["Asked for", "Earned", "Not recorded"]
+
+
+def test_a_method_not_recorded_reads_like_the_other_rows() -> None:
+    """It read "unknown", in lower case, in the table and the chart; asking reads "Not recorded"."""
+    text = _one_partner(0, 2).replace(", method: lunch}", "}", 1)
+    data = load_text(text, "partners.yaml", TODAY)
+    layout = SiteLayout(as_of=TODAY, secret=b"s")
+    page = render_site(data, layout)[layout.insights_page]
+    assert table_row("Not recorded", "1", "0", "0% (0 of 1) †", "\N{EN DASH}") in page
+    assert ">Not recorded<" in page[page.index("<svg") :]
+    assert "unknown" not in page.lower()

@@ -49,6 +49,13 @@ def _validator() -> jsonschema.protocols.Validator:
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
+@functools.cache
+def _strict_validator() -> jsonschema.protocols.Validator:
+    """Every format asserted, as the YAML language server does for date, time and email."""
+    schema = partners_schema()
+    return jsonschema.validators.validator_for(schema)(schema, format_checker=jsonschema.FormatChecker())
+
+
 def _properties(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """Every property at every level (top level and in $defs), with a dotted name."""
     found = [(name, node) for name, node in schema["properties"].items()]
@@ -170,6 +177,17 @@ def test_valid_files_pass_the_schema(path: Path) -> None:
     assert not errors, "\n".join(errors)
 
 
+@pytest.mark.parametrize("path", [REPO / "partners.yaml", FIXTURES / "small.yaml"], ids=["demo", "small"])
+def test_valid_files_pass_a_validator_that_checks_every_format(path: Path) -> None:
+    """JSON Schema's `format: time` is RFC 3339's 18:00:00Z: the YAML language server underlined
+    every event time written HH:MM, as the contract asks."""
+    errors = [
+        f"{'.'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in _strict_validator().iter_errors(_load(path))
+    ]
+    assert not errors, "\n".join(errors)
+
+
 def _small_with(change: Any) -> dict[str, Any]:
     document = copy.deepcopy(_load(FIXTURES / "small.yaml"))
     change(document)
@@ -190,12 +208,18 @@ INVALID = {
     "empty name": lambda d: d["partners"][0].update(name=""),
     "blank name": lambda d: d["partners"][0].update(name="   "),
     "blank note": lambda d: d["referrals"][0]["updates"][0].update(note=" \n "),
+    "time 9:30": lambda d: d["events"][0].update(time="9:30"),
+    "time 18:00:00": lambda d: d["events"][0].update(time="18:00:00"),
+    "value $12,000": lambda d: d["referrals"][0].update(value="$12,000"),
+    "asked no": lambda d: d["referrals"][0].update(asked="no"),
+    "date 2026/02/03": lambda d: d["referrals"][0].update(introduced="2026/02/03"),
 }
 
 
 @pytest.mark.parametrize("change", INVALID.values(), ids=INVALID.keys())
 def test_invalid_documents_are_rejected(change: Any) -> None:
     assert not _validator().is_valid(_small_with(change))
+    assert not _strict_validator().is_valid(_small_with(change))
 
 
 def test_optional_fields_may_be_left_empty() -> None:

@@ -232,6 +232,38 @@ referrals:
     assert "Zed Client" not in january + home  # given.to stays on Ann's own page
 
 
+def test_a_month_of_first_contacts_and_closed_files_says_followed_up_without_a_table_of_zeros() -> None:
+    # March holds only a first contact, April only a file closed: neither moved forward, and a
+    # table of four zeros under "moved forward" told readers the opposite of what it said.
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: ann, name: Ann Able, public: true}
+referrals:
+  - id: r1
+    partner: ann
+    prospect: Pat Doe
+    introduced: 2026-02-02
+    updates:
+      - {date: 2026-03-04, stage: contacted}
+      - {date: 2026-04-09, stage: lost}
+  - id: r2
+    partner: ann
+    prospect: Sam Roe
+    introduced: 2026-02-03
+    updates:
+      - {date: 2026-05-04, stage: met}
+"""
+    files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
+    for month in ("03", "04"):
+        post = files[f"blog/posts/newsletter/2026-{month}.md"]
+        assert "2026 we followed up on the introductions you gave us." in post
+        assert "moved forward" not in post and "## The month in numbers" not in post
+    may = files["blog/posts/newsletter/2026-05.md"]
+    assert "Here is how the introductions you gave us moved forward in May 2026." in may
+    assert "| 0 | 1 | 0 | 0 |" in may
+
+
 def test_a_new_programs_home_says_no_introductions_rather_than_zero() -> None:
     text = "newsletter: {title: T, owner: O}\npartners:\n  - {id: ann, name: Ann Able}\n"
     home = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["index.md"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 
 import pytest
 from conftest import TODAY, load_problems
@@ -55,7 +56,7 @@ def test_valid_file_loads_with_types() -> None:
         (
             ("stage: met", "stage: mett"),
             "partners.yaml:17:16: referrals[0].updates[0].stage: "
-            "'mett' is not one of contacted, met, proposal, won, lost",
+            "'mett' is not one of contacted, met, proposal, won, lost; did you mean 'met'?",
         ),
         (
             ("    name: Anne\n", "    name: Anne\n    name: Annie\n"),
@@ -107,7 +108,7 @@ def test_valid_file_loads_with_types() -> None:
         ),
         (
             ("name: Anne", "name: Anne\n    public: yes"),
-            "partners.yaml:7:13: partners[0].public: 'yes' is not true or false",
+            "partners.yaml:7:13: partners[0].public: 'yes' is not true or false; write true",
         ),
         (
             ("introduced: 2026-02-03", "introduced: 2026-02-03\n    value: lots"),
@@ -145,7 +146,35 @@ def test_valid_file_loads_with_types() -> None:
         ),
         (
             ("    name: Steve\n", "\tname: Steve\n"),
-            "partners.yaml:8:1: partners[1]: YAML syntax error: found a tab character that violates indentation",
+            "partners.yaml:8:1: partners[1]: YAML syntax error: found a tab character that violates "
+            "indentation: indent with spaces, not tabs",
+        ),
+        (  # the parser stops a line later, saying nothing of the colon
+            ("    name: Steve\n", "    name:Steve\n"),
+            "partners.yaml:8:5: partners[1]: YAML syntax error: 'name:Steve' needs a space after the colon: "
+            "write 'name: Steve'",
+        ),
+        (
+            ("  - id: steve\n", "  - id:steve\n"),
+            "partners.yaml:7:5: partners: YAML syntax error: 'id:steve' needs a space after the colon: "
+            "write 'id: steve'",
+        ),
+        (
+            ("  - id: steve\n", "  -id: steve\n"),
+            "partners.yaml:7:3: partners: YAML syntax error: a list item needs a space after its '-': "
+            "write '- ' before the first field",
+        ),
+        (
+            ("    name: Steve\n", "   name: Steve\n"),
+            "partners.yaml:8:4: partners: YAML syntax error: did not find expected '-' indicator: this line is "
+            "indented differently from the lines around it; the fields of one record must line up under "
+            "its first field",
+        ),
+        (  # ' #' starts a YAML comment: the note would silently lose its end
+            ("        stage: met\n", "        stage: met\n        note: Called Bill #2 about the bike\n"),
+            "partners.yaml:18:15: referrals[0].updates[0].note: '#2 about the bike' after a space and '#' is a "
+            "YAML comment, so the value ends at 'Called Bill'; put the whole value in quotes, or write '# ' "
+            "to mean a comment",
         ),
         (
             ("partners:\n", "partners:\n  - oops\n"),
@@ -159,17 +188,133 @@ def test_each_mistake_is_located(change: tuple[str, str], expected: str) -> None
     assert problems(VALID.replace(old, new, 1)) == [expected]
 
 
-def test_bad_id_is_located_and_references_to_it_get_a_hint() -> None:
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("stage: met", "stage: one"),
+            "17:16: referrals[0].updates[0].stage: 'one' is not one of contacted, "
+            "met, proposal, won, lost; did you mean 'won'?",
+        ),
+        (
+            ("stage: met", "stage: Met"),
+            "17:16: referrals[0].updates[0].stage: 'Met' is not one of contacted, "
+            "met, proposal, won, lost; did you mean 'met'?",
+        ),
+        (
+            ("stage: met", "stage: met\n    method: Lunch"),
+            "18:13: referrals[0].method: 'Lunch' is not one of "
+            "name, letter, call, lunch; did you mean 'lunch'?",
+        ),
+        (
+            ("stage: met", "stage: met\n    asked: no"),
+            "18:12: referrals[0].asked: 'no' is not true or false; write false",
+        ),
+        (
+            ("2026-02-03", "2026/02/03"),
+            "14:17: referrals[0].introduced: '2026/02/03' is not a date; "
+            "write it as YYYY-MM-DD, here 2026-02-03",
+        ),
+        (
+            ("2026-02-03", "03.02.2026"),
+            "14:17: referrals[0].introduced: '03.02.2026' is not a date; "
+            "write it as YYYY-MM-DD, here 2026-02-03",
+        ),
+        (
+            ("2026-02-03", "2026-2-3"),
+            "14:17: referrals[0].introduced: '2026-2-3' is not a date; "
+            "write it as YYYY-MM-DD, here 2026-02-03",
+        ),
+        (
+            ("2026-02-03", "03/02/2026"),
+            "14:17: referrals[0].introduced: '03/02/2026' is not a date; write it as YYYY-MM-DD",
+        ),  # 3 February or March 2: no guess
+        (
+            ("2026-02-03", "Feb 3"),
+            "14:17: referrals[0].introduced: 'Feb 3' is not a date; write it as YYYY-MM-DD",
+        ),
+        (
+            ("stage: met", "stage: met\n    value: $12,000"),
+            "18:12: referrals[0].value: '$12,000' is not a number; write the plain number, 12000",
+        ),
+        (
+            ("stage: met", "stage: met\n    value: 12.000,50 €"),
+            "18:12: referrals[0].value: '12.000,50 €' is not a number; write the plain number, 12000.50",
+        ),
+        # 12.000 read as twelve; in most of Europe it is twelve thousand
+        (
+            ("stage: met", "stage: met\n    value: 12.000"),
+            "18:12: referrals[0].value: '12.000' is "
+            "ambiguous: write 12000 if the dot separates thousands, or 12 if it is a decimal point",
+        ),
+    ],
+)
+def test_a_refused_value_says_what_was_probably_meant(change: tuple[str, str], expected: str) -> None:
+    old, new = change
+    assert old in VALID
+    assert problems(VALID.replace(old, new, 1)) == [f"partners.yaml:{expected}"]
+
+
+@pytest.mark.parametrize(("written", "meant"), [("9:30", "09:30"), ("9.30pm", "21:30"), ("12am", "00:00")])
+def test_an_event_time_says_what_was_probably_meant(written: str, meant: str) -> None:
+    text = VALID + f"events:\n  - date: 2026-12-10\n    title: Mixer\n    time: {written}\n"
+    assert problems(text) == [
+        f"partners.yaml:21:11: events[0].time: '{written}' is not a time of day; write it as HH:MM, here {meant}"
+    ]
+
+
+def test_a_value_with_decimals_still_loads() -> None:
+    text = VALID.replace("stage: met", "stage: met\n    value: 1250.5", 1)
+    assert load(text).referrals[0].value == 1250.5
+    assert load(VALID.replace("stage: met", "stage: met\n    value: 0.125", 1)).referrals[0].value == 0.125
+
+
+def test_bad_id_is_located_and_suggests_the_id_its_references_use() -> None:
+    """One wrong capital: one problem, and the hint is the valid id (the references were right;
+    they used to be reported too, each told to copy the invalid 'Anne')."""
     assert problems(VALID.replace("id: anne\n", "id: Anne\n")) == [
         "partners.yaml:5:9: partners[0].id: 'Anne' is not a valid id: use lower-case letters, "
-        "digits and '-', starting with a letter or digit, at most 63 characters",
-        "partners.yaml:9:18: partners[1].referred_by: no partner has the id 'anne'; did you mean 'Anne'?",
+        "digits and '-', starting with a letter or digit, at most 63 characters; did you mean 'anne'?",
     ]
+
+
+def test_an_id_written_as_a_name_suggests_its_id_form() -> None:
+    found = problems(VALID.replace("    name: Anne\n", "    name: Anne\n  - id: Dana Wu\n    name: Dana\n"))
+    assert found == [
+        "partners.yaml:7:9: partners[1].id: 'Dana Wu' is not a valid id: use lower-case letters, "
+        "digits and '-', starting with a letter or digit, at most 63 characters; did you mean 'dana-wu'?",
+    ]
+
+
+def test_a_reference_to_an_unrelated_id_is_still_reported_beside_a_bad_id() -> None:
+    found = problems(
+        VALID.replace("id: anne\n", "id: Anne\n").replace("referred_by: anne", "referred_by: bob")
+    )
+    assert found[1] == "partners.yaml:9:18: partners[1].referred_by: no partner has the id 'bob'"
 
 
 def test_unknown_field_suggests_the_right_name() -> None:
     found = problems(VALID.replace("    prospect: Dana\n", "    prospect: Dana\n    metod: lunch\n"))
     assert found == ["partners.yaml:14:5: referrals[0].metod: unknown field 'metod'; did you mean 'method'?"]
+
+
+def test_a_field_indented_into_the_wrong_record_says_where_it_belongs() -> None:
+    """A note dedented from its update lands in the referral; a value indented under an update."""
+    note = VALID.replace("        stage: met\n", "        stage: met\n    note: Went well\n")
+    assert problems(note) == [
+        "partners.yaml:18:5: referrals[0].note: unknown field 'note' here; 'note' is a field of each entry "
+        "of 'updates': indent it under the entry it belongs to"
+    ]
+    value = VALID.replace("        stage: met\n", "        stage: met\n        value: 100\n")
+    assert problems(value) == [
+        "partners.yaml:18:9: referrals[0].updates[0].value: unknown field 'value' here; 'value' is a field "
+        "of the record that holds 'updates': line it up with that record's fields"
+    ]
+    title = VALID.replace("  title: T\n", "").replace("partners:\n", "title: T\npartners:\n")
+    assert problems(title)[1] == (
+        "partners.yaml:3:1: title: unknown field 'title' here; 'title' is a field of 'newsletter': "
+        "indent it under 'newsletter'"
+    )
 
 
 def test_unknown_top_level_field_lists_known_ones() -> None:
@@ -338,4 +483,17 @@ def test_huge_file_is_refused_before_parsing() -> None:
 def test_control_character_is_located() -> None:
     assert problems(VALID.replace("name: Steve", "name: Ste\x07ve")) == [
         "partners.yaml:8:14: partners[1].name: the character U+0007 is not allowed in YAML; delete it"
+    ]
+
+
+def test_the_readme_example_with_its_comments_loads() -> None:
+    """Comments after values (``# required``, ``# optional: …``) are comments, not cut values."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Editing partners.yaml") :]
+    start = section.index("```yaml\n") + len("```yaml\n")
+    example = section[start : section.index("\n```", start)]
+    assert "  # required" in example
+    # The example is an excerpt: the partner it names as referrer is not in it.
+    assert problems(example) == [
+        "partners.yaml:21:18: partners[0].referred_by: no partner has the id 'anne-ortiz'"
     ]

@@ -1,0 +1,77 @@
+"""What an editor meant, for the YAML mistakes whose parser message points elsewhere or says
+nothing useful: a key with no space after its colon, a list dash glued to its key, a line
+indented out of step, a tab, and a ``#`` that silently cut a value short.
+
+Each function reads only the file's text around the place the parser gave; none of them
+decides whether the file is valid (the parser and the model do that).
+"""
+
+from __future__ import annotations
+
+import re
+
+# `asked:true`, `- id:r-1`: YAML reads one plain scalar, not a key and its value, and fails a
+# line or two further on. A URL's `://` is not taken for a key (`note:http` is, rightly).
+_GLUED_COLON = re.compile(r"^ *(?:- +)?([A-Za-z_][\w-]{0,63}):(?=[^\s:/])(\S+)")
+_GLUED_DASH = re.compile(r"^ *-(?=[A-Za-z_])")
+_INDENTATION_ERRORS = ("expected '-' indicator", "did not find expected key", "expected <block end>")
+# ` #2`, ` #1 priority`: a comment to YAML, but a comment is usually written `# text`.
+_COMMENT_GLUED = re.compile(r"[ \t]#(?=[^\s#])")
+CUT_WORDS = 40  # how much of the dropped text a message quotes
+
+
+def syntax_hint(text: str, position: tuple[int, int], detail: str) -> tuple[tuple[int, int], str] | None:
+    """A better place and message for a syntax error at ``position`` (1-based), if one applies."""
+    lines = text.split("\n")
+    for number in _this_and_previous_line(lines, position[0]):
+        line = lines[number - 1].rstrip("\r")
+        glued = _GLUED_COLON.match(line)
+        if glued:
+            key, value = glued.groups()
+            message = f"'{key}:{value}' needs a space after the colon: write '{key}: {value}'"
+            return (number, glued.start(1) + 1), message
+        if _GLUED_DASH.match(line):
+            message = "a list item needs a space after its '-': write '- ' before the first field"
+            return (number, line.index("-") + 1), message
+    if "tab" in detail:
+        return position, f"{detail}: indent with spaces, not tabs"
+    if any(words in detail for words in _INDENTATION_ERRORS):
+        return position, (
+            f"{detail}: this line is indented differently from the lines around it; "
+            "the fields of one record must line up under its first field"
+        )
+    return None
+
+
+def comment_cut(line: str, end_column: int) -> str | None:
+    """The text a ``#`` dropped from a plain value ending at ``end_column`` (0-based) of ``line``:
+    ``Called Bill #2 the same week`` keeps only ``Called Bill``, with no word from YAML."""
+    rest = line[end_column:]
+    if not _COMMENT_GLUED.match(rest):
+        return None
+    dropped = rest.strip()
+    return dropped if len(dropped) <= CUT_WORDS else f"{dropped[:CUT_WORDS]}…"
+
+
+def lines_with_glued_comments(text: str) -> dict[int, str]:
+    """The lines that may hold a ``#`` glued to a word, by 0-based number; usually none."""
+    found: dict[int, str] = {}
+    line, counted = 0, 0
+    for match in _COMMENT_GLUED.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.start())
+        found[line] = text[start : end if end >= 0 else len(text)].rstrip("\r")
+    return found
+
+
+def _this_and_previous_line(lines: list[str], line_number: int) -> list[int]:
+    """The error's line and the last line above it holding anything but a comment."""
+    numbers = [line_number] if 1 <= line_number <= len(lines) else []
+    for number in range(min(line_number, len(lines) + 1) - 1, 0, -1):
+        stripped = lines[number - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            numbers.append(number)
+            break
+    return numbers
