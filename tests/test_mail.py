@@ -1077,3 +1077,10 @@ def test_the_text_part_keeps_to_lines_a_plain_text_reader_shows_whole() -> None:
         assert long_lines == []
     nick = _paragraphs(messages["nick-news"])
     assert any(f"9 March 2026: We met. {note}" in paragraph for paragraph in nick)  # the words all there
+
+
+def test_the_html_part_offers_unsubscribing_as_a_link_to_the_owner() -> None:
+    nick = _composed(QUIET_DATA, REFERRAL_MAIL_FROM="News Desk <news@mailer.example>")["nick-news"]
+    html_part = nick.get_body(("html",))
+    assert html_part is not None
+    assert 'href="mailto:olive@owner.example?subject=unsubscribe"' in html_part.get_content()

@@ -176,6 +176,11 @@ def message_id(edition: Edition, partner_id: str) -> str:
     return f"<{private_token(edition.secret, 'mail', key)}.{edition.month.key}@{edition.domain}>"
 
 
+def unsubscribe_link(edition: Edition) -> str:
+    """A mail to the owner's reply address asking to unsubscribe (List-Unsubscribe, the footer)."""
+    return f"mailto:{edition.reply_to.addr_spec}?subject=unsubscribe"
+
+
 def subject_for(news: PartnerNews) -> str:
     return header_text(f"{news.greeting}, your referral news for {news.month.label}")
 
@@ -194,7 +199,7 @@ def compose(env: jinja2.Environment, edition: Edition, partner: Partner, news: P
     reply_to = edition.reply_to
     if reply_to.addr_spec.casefold() != edition.sender.addr_spec.casefold():
         message["Reply-To"] = reply_to
-    message["List-Unsubscribe"] = f"<mailto:{reply_to.addr_spec}?subject=unsubscribe>"
+    message["List-Unsubscribe"] = f"<{unsubscribe_link(edition)}>"
     message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     # Fixed, not random: "==" is always encoded in quoted-printable, so it cannot clash.
@@ -212,7 +217,13 @@ def compose(env: jinja2.Environment, edition: Edition, partner: Partner, news: P
 
 def _bodies(env: jinja2.Environment, edition: Edition, news: PartnerNews, subject: str) -> tuple[str, str]:
     month_over = edition.date.date() > edition.month.last_day
-    context = {"news": news, "newsletter": edition.newsletter, "subject": subject, "month_over": month_over}
+    context = {
+        "news": news,
+        "newsletter": edition.newsletter,
+        "subject": subject,
+        "month_over": month_over,
+        "unsubscribe_link": unsubscribe_link(edition),
+    }
     text = env.get_template("message.txt.j2").render(context)
     html = env.get_template("message.html.j2").render(context)
     return text, _inline_css(html)
