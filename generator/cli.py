@@ -223,7 +223,8 @@ def _guard(args: argparse.Namespace) -> int:
     for leak in leaks:
         print(f"  - {leak.describe()}")
     scanned = len(guard.site_files(site))
-    print(f"Leak guard: {len(leaks)} confidential values out of place in {scanned} files of {site}.")
+    found, files = plural(len(leaks), "confidential value"), plural(scanned, "file")
+    print(f"Leak guard: {found} out of place in {files} of {site}.")
     if not leaks:
         return 0
     moved = quarantine(site, project.state_dir, site.resolve().name, (leak.file for leak in leaks))

@@ -28,6 +28,7 @@ from .presentation import missing_logo, zensical_brand_config
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .site_secret import MissingSecret
+from .words import plural
 from .writer import ForeignFileError, write_own_file
 
 
@@ -184,7 +185,9 @@ def _guard_or_quarantine(site: Site, outcome: pipeline.Outcome) -> None:
     if leaks:
         found = "\n".join(f"  - {leak.describe()}" for leak in leaks)
         where = _fail_closed(site, [leak.file for leak in leaks])
-        raise EngineError(f"Leak guard: {len(leaks)} confidential values out of place:\n{found}{where}")
+        raise EngineError(
+            f"Leak guard: {plural(len(leaks), 'confidential value')} out of place:\n{found}{where}"
+        )
 
 
 def _fail_closed(site: Site, leaking: Sequence[str] = ()) -> str:

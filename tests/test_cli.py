@@ -287,3 +287,17 @@ def test_the_readme_opens_the_demo_the_way_its_links_work() -> None:
     setup = readme[readme.index("## Set up and try it") : readme.index("## What partners see")]
     assert "Open `site/index.html`" not in setup
     assert "python3 -m http.server" in setup
+
+
+def test_guard_counts_one_leak_in_one_file_in_the_singular(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<p>SECRET-PROSPECT-DANA</p>", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795132800")
+    assert main(["guard"]) == 1
+    out = capsys.readouterr().out
+    assert "Leak guard: 1 confidential value out of place in 1 file of site." in out
