@@ -309,8 +309,21 @@ class _Builder:
             self._report(position, self._open_path(position), "nested too deeply for partners.yaml")
         else:
             position, detail = _explained(error, position, detail, text)
-            self._report(position, self._open_path(position), f"YAML syntax error: {detail}")
+            self._report(position, self._syntax_error_path(position, text), f"YAML syntax error: {detail}")
         self.fatal = True
+
+    def _syntax_error_path(self, position: tuple[int, int], text: str) -> FieldPath:
+        """The open field, or the field whose key lacks the space after its colon (``asked:true``
+        is one scalar to YAML, so no key of that name was ever read)."""
+        path = self._open_path(position)
+        glued = syntax_hints.glued_key(text, position[0])
+        frame = self.stack[-1] if self.stack else None
+        if not glued or frame is None or path != frame.path:
+            return path
+        if isinstance(frame.container, list):  # `- id:r-1`: read as a text item, or about to be
+            items = frame.container
+            return (*path, len(items) - 1 if items and isinstance(items[-1], str) else len(items), glued)
+        return (*path, glued)
 
     def _open_path(self, position: tuple[int, int]) -> FieldPath:
         """The field being read when the parser stopped: the key waiting for its value when the
@@ -319,8 +332,11 @@ class _Builder:
         if not self.stack:
             return ()
         frame = self.stack[-1]
-        if frame.pending_key:
-            key_path = (*frame.path, frame.pending_key)
+        key = frame.pending_key
+        if not key and isinstance(frame.container, dict) and frame.container:
+            key = next(reversed(frame.container))  # its value read, the rest of its line not
+        if key:
+            key_path = (*frame.path, key)
             key_mark = self.document.key_marks.get(key_path)
             if key_mark is not None and key_mark[0] == position[0]:
                 return key_path

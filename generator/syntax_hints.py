@@ -43,6 +43,13 @@ def syntax_hint(text: str, position: tuple[int, int], detail: str) -> tuple[tupl
     return None
 
 
+def glued_key(text: str, line_number: int) -> str | None:
+    """The key of ``key:value`` on line ``line_number`` (1-based), if that line is one."""
+    lines = text.split("\n", line_number)
+    glued = _GLUED_COLON.match(lines[line_number - 1]) if len(lines) >= line_number else None
+    return glued.group(1) if glued else None
+
+
 def comment_cut(line: str, end_column: int) -> str | None:
     """The text a ``#`` dropped from a plain value ending at ``end_column`` (0-based) of ``line``:
     ``Called Bill #2 the same week`` keeps only ``Called Bill``, with no word from YAML."""

@@ -131,7 +131,7 @@ def test_valid_file_loads_with_types() -> None:
         ),
         (
             ("    name: Steve\n", "    name: Steve: x\n"),
-            "partners.yaml:8:16: partners[1]: YAML syntax error: mapping values are not allowed in this "
+            "partners.yaml:8:16: partners[1].name: YAML syntax error: mapping values are not allowed in this "
             "context: a value holding ': ' must be put in quotes, and a key must line up with the keys beside it",
         ),
         (  # the parser stops at the end of the file: the quote that opened the value is the place
@@ -151,12 +151,12 @@ def test_valid_file_loads_with_types() -> None:
         ),
         (  # the parser stops a line later, saying nothing of the colon
             ("    name: Steve\n", "    name:Steve\n"),
-            "partners.yaml:8:5: partners[1]: YAML syntax error: 'name:Steve' needs a space after the colon: "
+            "partners.yaml:8:5: partners[1].name: YAML syntax error: 'name:Steve' needs a space after the colon: "
             "write 'name: Steve'",
         ),
         (
             ("  - id: steve\n", "  - id:steve\n"),
-            "partners.yaml:7:5: partners: YAML syntax error: 'id:steve' needs a space after the colon: "
+            "partners.yaml:7:5: partners[1].id: YAML syntax error: 'id:steve' needs a space after the colon: "
             "write 'id: steve'",
         ),
         (
