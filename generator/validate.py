@@ -191,11 +191,17 @@ def _valid_or_none(model: type[Record], item: Any) -> Record | None:
 
 def _field_problems(document: source.SourceDocument, error: ValidationError) -> Iterator[Problem]:
     already = {problem.path for problem in document.problems}
-    for detail in error.errors(include_url=False):
+    details = error.errors(include_url=False)
+    # `prospects: Dana` is one mistake: the unknown field's message names 'prospect', so
+    # "prospect: required, but missing" would only say it twice.
+    misspelt = {_misspelt(tuple(d["loc"])) for d in details if d["type"] == "extra_forbidden"}
+    for detail in details:
         path: FieldPath = tuple(detail["loc"])
         if any(path[:length] in already for length in range(len(path) + 1)):
             continue  # the loader already said what is wrong here
         kind = detail["type"]
+        if kind == "missing" and path in misspelt:
+            continue
         if kind == "missing":
             # Named by its own path, located at the record that lacks it.
             line, column = document.locate(path[:-1])
@@ -204,6 +210,16 @@ def _field_problems(document: source.SourceDocument, error: ValidationError) -> 
             yield document.problem(path, _unknown_field(path), key=True)
         else:
             yield document.problem(path, _message(detail))
+
+
+def _misspelt(path: FieldPath) -> FieldPath:
+    """The field an unknown one is a misspelling of, or the unknown path itself."""
+    close = difflib.get_close_matches(str(path[-1]), _field_names(path[:-1]), n=1, cutoff=0.6)
+    return (*path[:-1], close[0]) if close else path
+
+
+def _field_names(parent: FieldPath) -> list[str]:
+    return list(_models_along(parent)[-1][1].model_fields)
 
 
 def _unknown_field(path: FieldPath) -> str:

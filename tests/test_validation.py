@@ -317,6 +317,17 @@ def test_a_field_indented_into_the_wrong_record_says_where_it_belongs() -> None:
     )
 
 
+def test_a_misspelt_required_field_is_one_problem() -> None:
+    """'prospects' for 'prospect': the unknown field names the right one; 'prospect: required, but
+    missing' at the record's first line said the same mistake a second time."""
+    found = problems(VALID.replace("    prospect: Dana\n", "    prospects: Dana\n"))
+    assert found == [
+        "partners.yaml:13:5: referrals[0].prospects: unknown field 'prospects'; did you mean 'prospect'?"
+    ]
+    both = VALID.replace("    prospect: Dana\n", "    prospects: Dana\n    nmae: x\n")
+    assert "referrals[0].nmae: unknown field 'nmae'" in problems(both)[1]
+
+
 def test_unknown_top_level_field_lists_known_ones() -> None:
     found = problems(VALID + "sponsors: []\n")
     assert found == [
