@@ -343,7 +343,8 @@ def test_updates_out_of_order_and_after_a_terminal_stage() -> None:
         "      - date: 2026-02-12\n        stage: met\n"
     )
     assert problems(text) == [
-        "partners.yaml:18:15: referrals[0].updates[1].date: 2026-02-05 is out of order: it comes after 2026-02-10",
+        "partners.yaml:18:15: referrals[0].updates[1].date: 2026-02-05 is out of order: it is listed after an "
+        "update of 2026-02-10; list updates oldest first",
         "partners.yaml:23:16: referrals[0].updates[3].stage: comes after the referral was won on 2026-02-11; "
         "nothing can follow",
     ]
