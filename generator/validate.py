@@ -91,8 +91,21 @@ def validate_document(document: source.SourceDocument, today: dt.date) -> models
     return partners_file
 
 
+_ALSO = re.compile(r"\(also (\w+)\[(\d+)\]\)$")
+
+
 def _located(document: source.SourceDocument, findings: list[rules.Finding]) -> list[Problem]:
-    return [document.problem(path, message) for path, message in findings]
+    return [document.problem(path, _with_line_of_other(document, message)) for path, message in findings]
+
+
+def _with_line_of_other(document: source.SourceDocument, message: str) -> str:
+    """``(also partners[5])`` → ``(also partners[5], line 71)``: where to find the other copy, as
+    a duplicate key's message says."""
+    other = _ALSO.search(message)
+    if other is None or not document.marks:
+        return message
+    line = document.locate((other.group(1), int(other.group(2)), "id"))[0]
+    return f"{message[: other.end() - 1]}, line {line})"
 
 
 def _valid_records(data: dict[str, Any]) -> tuple[rules.Records, set[str]]:

@@ -65,14 +65,14 @@ def test_valid_file_loads_with_types() -> None:
         (("    name: Steve\n", ""), "partners.yaml:7:5: partners[1].name: required, but missing"),
         (
             ("referrals:\n", "  - id: anne\n    name: Other\nreferrals:\n"),
-            "partners.yaml:10:9: partners[2].id: duplicate partner id 'anne' (also partners[0])",
+            "partners.yaml:10:9: partners[2].id: duplicate partner id 'anne' (also partners[0], line 5)",
         ),
         (
             (
                 "stage: met",
                 "stage: met\n  - id: r1\n    partner: anne\n    prospect: Eve\n    introduced: 2026-03-01",
             ),
-            "partners.yaml:18:9: referrals[1].id: duplicate referral id 'r1' (also referrals[0])",
+            "partners.yaml:18:9: referrals[1].id: duplicate referral id 'r1' (also referrals[0], line 11)",
         ),
         (
             ("partner: steve", "partner: stevee"),
@@ -389,9 +389,9 @@ def test_a_repeated_id_is_named_when_one_of_the_records_fails_for_another_reason
     text += "  - id: r1\n    partner: anne\n    prospect: Jo\n    introduced: 2026-02-31\n"
     text = text.replace("partner: steve", "partner: anne")
     assert problems(text) == [
-        "partners.yaml:7:9: partners[1].id: duplicate partner id 'anne' (also partners[0])",
+        "partners.yaml:7:9: partners[1].id: duplicate partner id 'anne' (also partners[0], line 5)",
         "partners.yaml:9:13: partners[1].public: 'maybe' is not true or false",
-        "partners.yaml:18:9: referrals[1].id: duplicate referral id 'r1' (also referrals[0])",
+        "partners.yaml:18:9: referrals[1].id: duplicate referral id 'r1' (also referrals[0], line 11)",
         "partners.yaml:21:17: referrals[1].introduced: '2026-02-31' is not a real calendar date",
     ]
 
