@@ -304,6 +304,8 @@ def _full_message(detail: Any) -> str:
     value = detail.get("input")
     if kind == "literal_error":
         allowed = detail["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
+        if value is None:  # `stage:` with nothing after it
+            return f"the value is empty; write one of {allowed}"
         return f"'{value}' is not one of {allowed}{_closest(value, allowed.split(', '))}"
     if kind == "string_pattern_mismatch":
         meant = _as_id(value)

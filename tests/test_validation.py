@@ -317,6 +317,13 @@ def test_a_field_indented_into_the_wrong_record_says_where_it_belongs() -> None:
     )
 
 
+def test_an_empty_stage_says_it_is_empty() -> None:
+    assert problems(VALID.replace("stage: met", "stage:")) == [
+        "partners.yaml:17:15: referrals[0].updates[0].stage: the value is empty; write one of contacted, "
+        "met, proposal, won, lost"
+    ]
+
+
 def test_a_misspelt_required_field_is_one_problem() -> None:
     """'prospects' for 'prospect': the unknown field names the right one; 'prospect: required, but
     missing' at the record's first line said the same mistake a second time."""
