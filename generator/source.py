@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from . import syntax_hints
-from .problems import FieldPath, InvalidData, Problem
+from .problems import SYNTAX_ERROR, FieldPath, InvalidData, Problem
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 16
@@ -309,7 +309,7 @@ class _Builder:
             self._report(position, self._open_path(position), "nested too deeply for partners.yaml")
         else:
             position, detail = _explained(error, position, detail, text)
-            self._report(position, self._syntax_error_path(position, text), f"YAML syntax error: {detail}")
+            self._report(position, self._syntax_error_path(position, text), f"{SYNTAX_ERROR}: {detail}")
         self.fatal = True
 
     def _syntax_error_path(self, position: tuple[int, int], text: str) -> FieldPath:

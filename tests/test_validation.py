@@ -516,3 +516,16 @@ def test_the_readme_example_with_its_comments_loads() -> None:
     assert problems(example) == [
         "partners.yaml:21:18: partners[0].referred_by: no partner has the id 'anne-ortiz'"
     ]
+
+
+def test_a_syntax_error_report_says_the_rest_of_the_file_is_unchecked() -> None:
+    """One syntax error stops YAML; '1 problem found' alone promised a file otherwise clean."""
+    with pytest.raises(InvalidData) as stopped:
+        load(VALID.replace("    name: Steve\n", "    name:Steve\n").replace("stage: met", "stage: mett"))
+    assert stopped.value.report.endswith(
+        "1 problem found (reading stopped at the syntax error: fix it and check again, as the rest "
+        "of the file is not checked yet); nothing was generated."
+    )
+    with pytest.raises(InvalidData) as checked:
+        load(VALID.replace("stage: met", "stage: mett"))
+    assert checked.value.report.endswith("\n1 problem found; nothing was generated.")
