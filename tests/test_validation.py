@@ -241,6 +241,10 @@ def test_each_mistake_is_located(change: tuple[str, str], expected: str) -> None
             ("stage: met", "stage: met\n    value: 12.000,50 €"),
             "18:12: referrals[0].value: '12.000,50 €' is not a number; write the plain number, 12000.50",
         ),
+        (
+            ("stage: met", "stage: met\n    value: USD 12000"),
+            "18:12: referrals[0].value: 'USD 12000' is not a number; write the plain number, 12000",
+        ),
         # 12.000 read as twelve; in most of Europe it is twelve thousand
         (
             ("stage: met", "stage: met\n    value: 12.000"),
