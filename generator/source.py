@@ -249,6 +249,8 @@ class _Builder:
         if not name.strip():  # `~:` or `"":` names no field; its path would end in a dot
             self._report(_position(event.start_mark), frame.path, "a key is empty; write the field name")
             frame.discard = True
+        elif name in frame.container and name == next(iter(frame.container)) and self._split_record(event):
+            return
         elif name in frame.container:
             path = (*frame.path, name)
             first = self.document.key_marks.get(path)
@@ -257,6 +259,28 @@ class _Builder:
             frame.discard = True
         elif self.with_marks:
             self.document.key_marks[(*frame.path, name)] = _position(event.start_mark)
+
+    def _split_record(self, event: yaml.ScalarEvent) -> bool:
+        """A list item's first field again (``id:`` of a pasted record whose ``- `` is missing): read
+        the rest as the next record, with one problem, instead of a duplicate key per field."""
+        frame, parent = self.stack[-1], self.stack[-2] if len(self.stack) >= 2 else None
+        if parent is None or not isinstance(parent.container, list):
+            return False
+        name = frame.pending_key or ""
+        record: dict[str, Any] = {}
+        path = (*parent.path, len(parent.container))
+        parent.container.append(record)
+        self.stack[-1] = _Frame(record, path)
+        self.stack[-1].pending_key = name
+        mark = _position(event.start_mark)
+        self.document.marks[path] = mark
+        self.document.key_marks[(*path, name)] = mark
+        message = (
+            f"'{name}' again in one record: a new record starts with '- ' (write '- {name}: …' here); "
+            "if it is the same record, keep only one"
+        )
+        self._report(mark, (*path, name), message)
+        return True
 
     def _open(self, event: yaml.Event) -> None:
         frame = self.stack[-1] if self.stack else None

@@ -328,6 +328,23 @@ def test_an_empty_stage_says_it_is_empty() -> None:
     ]
 
 
+def test_a_record_pasted_without_its_dash_is_one_problem() -> None:
+    """Its fields went into the record above: a duplicate key for each, a partner 'referred by
+    themselves' and every reference to it unknown (14 problems for the demo's second partner)."""
+    found = problems(VALID.replace("  - id: steve\n", "    id: steve\n"))
+    assert found == [
+        "partners.yaml:7:5: partners[1].id: 'id' again in one record: a new record starts with '- ' "
+        "(write '- id: …' here); if it is the same record, keep only one"
+    ]
+
+
+def test_a_repeated_field_that_does_not_start_a_record_is_a_duplicate_key() -> None:
+    found = problems(VALID.replace("    name: Steve\n", "    name: Steve\n    name: Stephen\n"))
+    assert found == [
+        "partners.yaml:9:5: partners[1].name: duplicate key 'name' (first at line 8); keep only one"
+    ]
+
+
 def test_a_misspelt_required_field_is_one_problem() -> None:
     """'prospects' for 'prospect': the unknown field names the right one; 'prospect: required, but
     missing' at the record's first line said the same mistake a second time."""
