@@ -119,29 +119,6 @@ def _character_at(text: str, offset: int) -> tuple[tuple[int, int], FieldPath]:
     return (line, column), nearest[1]
 
 
-def _explained(
-    error: yaml.MarkedYAMLError, position: tuple[int, int], detail: str, text: str
-) -> tuple[tuple[int, int], str]:
-    """Where an editor should look, and what to do, for the syntax errors that point elsewhere."""
-    if error.context_mark is not None and position[0] >= text.count("\n") + 1:
-        # An unclosed quote or bracket runs to the end of the file, where the parser stops:
-        # the line that opened it is the one to fix.
-        context = error.context or ""
-        what = "a value"
-        if "quoted" in context:
-            what = "a quoted value"
-        elif "flow" in context:
-            what = "a [list] or {mapping} on one line"
-        return _position(error.context_mark), f"{what} starts here and is never closed ({detail})"
-    hinted = syntax_hints.syntax_hint(text, position, detail)
-    if hinted is not None:
-        return hinted
-    if "mapping values are not allowed" in detail:
-        hint = "a value holding ': ' must be put in quotes, and a key must line up with the keys beside it"
-        return position, f"{detail}: {hint}"
-    return position, detail
-
-
 def _short(value: str) -> str:
     return value if len(value) <= syntax_hints.CUT_WORDS else f"…{value[-syntax_hints.CUT_WORDS :]}"
 
@@ -332,7 +309,7 @@ class _Builder:
         if "nesting depth" in detail:
             self._report(position, self._open_path(position), "nested too deeply for partners.yaml")
         else:
-            position, detail = _explained(error, position, detail, text)
+            position, detail = syntax_hints.explained(error, position, detail, text)
             self._report(position, self._syntax_error_path(position, text), f"{SYNTAX_ERROR}: {detail}")
         self.fatal = True
 
