@@ -38,6 +38,10 @@ _TYPE_WORDS = {
 }
 
 
+_RECORD_TYPES = frozenset({"model_type", "model_attributes_type", "dict_type"})
+EMPTY_ITEM = "a '-' with nothing after it: delete that line, or write the record's fields after the '- '"
+
+
 def load_partners(path: Path, today: dt.date, *, display_name: str | None = None) -> models.PartnersFile:
     """Read, parse and validate a partners file; raise :class:`InvalidData` on any problem."""
     name = display_name or str(path)
@@ -221,6 +225,8 @@ def _field_problems(document: source.SourceDocument, error: ValidationError) -> 
             yield Problem(line, column, path, "required, but missing", document.filename)
         elif kind == "extra_forbidden":
             yield document.problem(path, field_hints.unknown_field(path), key=True)
+        elif kind in _RECORD_TYPES and detail.get("input") is None and isinstance(path[-1], int):
+            yield document.problem(path, EMPTY_ITEM)
         else:
             yield document.problem(path, _message(detail))
 

@@ -345,6 +345,14 @@ def test_a_repeated_field_that_does_not_start_a_record_is_a_duplicate_key() -> N
     ]
 
 
+def test_a_dash_with_nothing_after_it_says_to_delete_it() -> None:
+    found = problems(VALID.replace("referrals:\n", "referrals:\n  -\n"))
+    assert found == [
+        "partners.yaml:11:4: referrals[0]: a '-' with nothing after it: delete that line, or write the "
+        "record's fields after the '- '"
+    ]
+
+
 def test_a_misspelt_required_field_is_one_problem() -> None:
     """'prospects' for 'prospect': the unknown field names the right one; 'prospect: required, but
     missing' at the record's first line said the same mistake a second time."""
