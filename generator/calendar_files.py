@@ -32,18 +32,19 @@ def event_paths(events: tuple[Event, ...]) -> tuple[str, ...]:
     return tuple(paths)
 
 
-def event_calendar(event: Event, organiser: str, *, timezone: str, stamp: dt.datetime) -> str:
+def event_calendar(
+    event: Event, organiser: str, *, timezone: str, stamp: dt.datetime, path: str | None = None
+) -> str:
     """One VEVENT: timed in the site's zone when the event has a time, else all day.
 
     ``stamp`` (DTSTAMP, when the file was made) is the build date, passed in: the same
-    build date gives the same bytes.
+    build date gives the same bytes. ``path``: the file's path from :func:`event_paths`.
     """
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//referral-newsletter//EN")
     calendar.add("version", "2.0")
     entry = icalendar.Event()
-    digest = hashlib.sha256(f"{event.date}\x00{event.title}\x00{organiser}".encode()).hexdigest()[:24]
-    entry.add("uid", f"{digest}@referral-newsletter")
+    entry.add("uid", event_uid(event, organiser, path))
     entry.add("dtstamp", stamp.astimezone(dt.UTC))
     _add_times(entry, event, timezone)
     entry.add("summary", event.title)
@@ -55,6 +56,17 @@ def event_calendar(event: Event, organiser: str, *, timezone: str, stamp: dt.dat
     calendar.add_missing_timezones()
     ical: bytes = calendar.to_ical()
     return ical.decode("utf-8")
+
+
+def event_uid(event: Event, organiser: str, path: str | None = None) -> str:
+    """The same on every build. Two events of one day and title (a morning and an afternoon
+    session) get two paths from :func:`event_paths`, and the second its own UID from its path: a
+    calendar keeps one entry per UID, so one would replace the other. The first keeps the UID it
+    always had."""
+    key = f"{event.date}\x00{event.title}\x00{organiser}"
+    if path is not None and path != f"{EVENTS_DIR}/{event_slug(event)}.ics":
+        key += f"\x00{path}"
+    return f"{hashlib.sha256(key.encode()).hexdigest()[:24]}@referral-newsletter"
 
 
 def _add_times(entry: icalendar.Event, event: Event, timezone: str) -> None:

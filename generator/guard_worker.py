@@ -51,6 +51,15 @@ class GuardJob:
     public_text: tuple[str, ...]
     verbatim_from: tuple[Path, ...]
 
+    def same_site(self, other: GuardJob) -> bool:
+        """Whether ``other`` checks the same folder, against the same public wording and theme
+        (another plugin may have changed them since this job was made)."""
+        return (self.site_dir, self.public_text, self.verbatim_from) == (
+            other.site_dir,
+            other.public_text,
+            other.verbatim_from,
+        )
+
 
 @dataclass(frozen=True)
 class GuardResult:
@@ -65,6 +74,7 @@ class GuardWorker:
     """The parent's side: start the worker, name the files MkDocs wrote, collect the verdict."""
 
     def __init__(self, job: GuardJob) -> None:
+        self.job = job
         context = multiprocessing.get_context("fork")
         self._connection, child = context.Pipe()
         # Daemonic: a build that stops, or a parent that exits, takes the worker with it.

@@ -192,6 +192,7 @@ def html_environment() -> jinja2.Environment:
         html_end=Markup(HTML_END),
         quiet_months=QUIET_MONTHS,
         rate=words.rate_with_count,
+        percent=words.percent,
         thanks_for_introductions=words.thanks_for_introductions,
         brought_in_line=words.brought_in_line,
         introduction_led_to=words.introduction_led_to,

@@ -11,6 +11,7 @@ from typing import TypeVar
 from .models import METHODS, PartnersFile, Referral
 from .tree import ReferralTree
 from .views import Month, stage_of
+from .words import NOT_RECORDED
 
 OUTCOMES = ("won", "lost", "open")
 _Key = TypeVar("_Key", bound=Hashable)
@@ -104,8 +105,8 @@ def _median(days: list[int]) -> float | None:
 def compute_insights(data: PartnersFile, tree: ReferralTree) -> Insights:
     referrals = data.referrals
     rows = [(referral, outcome(referral)) for referral in referrals]
-    methods = _grouped(rows, lambda r: r.method or "unknown")
-    asking = _grouped(rows, lambda r: {True: "asked", False: "earned", None: "not recorded"}[r.asked])
+    methods = _grouped(rows, lambda r: r.method or NOT_RECORDED)
+    asking = _grouped(rows, lambda r: {True: "asked", False: "earned", None: NOT_RECORDED}[r.asked])
     partners = _grouped(rows, lambda r: r.partner)
     names = {p.id: p.name for p in data.partners}
     by_partner = sorted(
@@ -118,8 +119,8 @@ def compute_insights(data: PartnersFile, tree: ReferralTree) -> Insights:
     )
     to_meeting, to_win = _days_to(referrals, "met"), _days_to(referrals, "won")
     return Insights(
-        by_method=tuple(conversion(m, methods[m]) for m in (*METHODS, "unknown") if m in methods),
-        by_asking=tuple(conversion(a, asking[a]) for a in ("asked", "earned", "not recorded") if a in asking),
+        by_method=tuple(conversion(m, methods[m]) for m in (*METHODS, NOT_RECORDED) if m in methods),
+        by_asking=tuple(conversion(a, asking[a]) for a in ("asked", "earned", NOT_RECORDED) if a in asking),
         by_partner=tuple(by_partner),
         days_to_meeting=_median(to_meeting),
         days_to_win=_median(to_win),

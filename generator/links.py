@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,9 +14,15 @@ from .render import SiteLayout
 
 
 def partner_links(data: PartnersFile, layout: SiteLayout, site_url: str) -> list[tuple[str, str]]:
-    """(partner name, full address) for every partner, in name order."""
+    """(partner name, full address) for every partner, in name order; a name two partners share
+    carries the id, so each private link reaches the right one."""
+    shared = {name for name, count in Counter(p.name for p in data.partners).items() if count > 1}
     return sorted(
-        (partner.name, page_url(site_url, layout.partner_page(partner))) for partner in data.partners
+        (
+            f"{partner.name} ({partner.id})" if partner.name in shared else partner.name,
+            page_url(site_url, layout.partner_page(partner)),
+        )
+        for partner in data.partners
     )
 
 
@@ -52,13 +59,16 @@ def site_public_text(config_file: Path) -> tuple[str, ...]:
     return tuple(str(config.get(key) or "") for key in ("site_name", "site_description"))
 
 
-def site_url_from(config_file: Path, *, required: bool = True) -> str:
-    """``site_url`` from mkdocs.yml; when ``required``, an error saying how to set it if absent."""
+def site_url_from(
+    config_file: Path, *, required: bool = True, fix: str = "set it, or pass --site-url"
+) -> str:
+    """``site_url`` from mkdocs.yml; when ``required``, an error saying how to set it if absent
+    (``fix``: what the calling command accepts)."""
     url = read_site_config(config_file).get("site_url")
     if not isinstance(url, str) or not url.strip():
         if not required:
             return ""
-        raise ValueError(f"{config_file} has no site_url; set it, or pass --site-url")
+        raise ValueError(f"{config_file} has no site_url; {fix}")
     return web_address(url.strip(), f"site_url in {config_file}")
 
 

@@ -198,11 +198,16 @@ YamlDate = Annotated[dt.date, BeforeValidator(_parse_date)]
 # Field() comes first so its limits are checked by pydantic-core: after a validator they run as
 # Python functions, two calls per text value (a 10,000-partner file has 300,000). A list or a
 # mapping where text belongs fails pydantic's own string check ("expected text, got a list").
-# NOT_BLANK tells editors (through the JSON Schema) what _not_blank checks.
-NOT_BLANK = {"pattern": r"\S"}
+# The patterns tell editors (through the JSON Schema) what _one_line_text and
+# _no_control_characters check: something besides spaces, and no control character (in a Text,
+# no line break or tab either).
+_LINE_BREAKING = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+_CONTROL_CHARACTERS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029"
+ONE_LINE = {"pattern": f"^[^{_LINE_BREAKING}]*[^{_LINE_BREAKING}\\s][^{_LINE_BREAKING}]*$"}
+NOT_BLANK = {"pattern": f"^[^{_CONTROL_CHARACTERS}]*[^{_CONTROL_CHARACTERS}\\s][^{_CONTROL_CHARACTERS}]*$"}
 Text = Annotated[
     str,
-    Field(min_length=1, max_length=NAME_MAX, json_schema_extra=NOT_BLANK),
+    Field(min_length=1, max_length=NAME_MAX, json_schema_extra=ONE_LINE),
     AfterValidator(_one_line_text),
 ]
 LongText = Annotated[
@@ -210,17 +215,24 @@ LongText = Annotated[
     Field(min_length=1, max_length=NOTE_MAX, json_schema_extra=NOT_BLANK),
     AfterValidator(_no_control_characters),
 ]
-Email = Annotated[str, Field(max_length=254), AfterValidator(_parse_email)]
+# For editors, looser patterns than the checks (JSON Schema's regular expressions know no
+# Unicode \w): every value `check` accepts matches, while a display name, a second address, a
+# web address or an absolute path is underlined as it is typed.
+EMAIL_HINT = {"pattern": r'^[^\s<>(),;:"\[\]@]+@[^\s<>(),;:"\[\]@]+$'}
+DOCS_PATH_HINT = {"pattern": r"^[^/\s:\\][^\s:\\]*$"}
+Email = Annotated[str, Field(max_length=254, json_schema_extra=EMAIL_HINT), AfterValidator(_parse_email)]
 # Not JSON Schema's `format: time`: that is RFC 3339's 18:00:00Z, and the YAML language server
 # underlines every "18:00" written as the contract asks.
 Clock = Annotated[
     dt.time, BeforeValidator(_parse_clock), WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN})
 ]
-Currency = Annotated[str, AfterValidator(_parse_currency)]
+Currency = Annotated[
+    str, Field(json_schema_extra={"pattern": f"^{_CURRENCY.pattern}$"}), AfterValidator(_parse_currency)
+]
 TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_parse_timezone)]
 DocsPath = Annotated[
     str,
-    Field(max_length=NAME_MAX),
+    Field(max_length=NAME_MAX, json_schema_extra=DOCS_PATH_HINT),
     AfterValidator(_parse_docs_path),
 ]
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -228,7 +240,7 @@ Id = Annotated[str, Field(pattern=ID_PATTERN)]
 # decimal formatting of the insights page's sums, so `check` refuses what could not build.
 MONEY_MAX = 10**12
 Money = Annotated[float, Field(ge=0, le=MONEY_MAX), BeforeValidator(_parse_number)]
-Epoch = Annotated[int, Field(ge=0), BeforeValidator(_parse_integer)]
+Epoch = Annotated[int, Field(ge=0, le=10**INTEGER_DIGITS - 1), BeforeValidator(_parse_integer)]
 DueDays = Annotated[
     int, BeforeValidator(_parse_integer), Field(ge=1, le=3650)
 ]  # once per file; this order keeps the schema

@@ -52,5 +52,10 @@ def page_environment(*, autoescape: bool, finalize: Callable[[Any], Any]) -> jin
         card_count=words.card_count,
         in_sentence=words.in_sentence,
     )
-    env.globals.update(stage_words=STAGE_WORDS, method_words=METHOD_WORDS, stage_events=words.STAGE_EVENTS)
+    env.globals.update(
+        stage_words=STAGE_WORDS,
+        method_words=METHOD_WORDS,
+        asking_words=words.ASKING_LABELS,
+        stage_events=words.STAGE_EVENTS,
+    )
     return env

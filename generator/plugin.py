@@ -30,6 +30,7 @@ from .render_memo import RenderMemo
 from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret
 from .stale_pages import remove_stale_private_pages
+from .words import plural
 from .write_undo import WriteFailed
 from .writer import ForeignFileError, read_manifest
 
@@ -67,10 +68,12 @@ def _log_due(display_name: str, due: Sequence[DueReferral]) -> None:
         log.info("%s: %s", display_name, item.describe())
     if len(due) > DUE_SHOWN:
         more = len(due) - DUE_SHOWN
+        verb = "is" if more == 1 else "are"
         log.info(
-            "%s: %d more referrals are due an update: python -m generator due lists them all",
+            "%s: %s %s due an update: python -m generator due lists them all",
             display_name,
-            more,
+            plural(more, "more referral"),
+            verb,
         )
 
 
@@ -270,10 +273,12 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         """The leaks, and how many files were read: under `mkdocs serve` (rebuilding into one
         site folder) only those a rebuild can have changed; for publishing, every file (by the
         second process when one started, guard_worker)."""
+        job = _guard_job(config, outcome)
         worker, self.guard_worker = self.guard_worker, None
         if worker is not None:
-            return _worker_verdict(worker)
-        job = _guard_job(config, outcome)
+            if worker.job.same_site(job):
+                return _worker_verdict(worker)
+            worker.stop()  # another plugin moved the site or changed its wording: check here
         site, data, layout = job.site_dir, job.data, job.layout
         if self.command == "serve":
             memory, public, theme = self.scan_memory, job.public_text, job.verbatim_from

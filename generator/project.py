@@ -131,6 +131,23 @@ def _records_kept_on_error(*records: Path) -> Iterator[None]:
         raise
 
 
+@contextmanager
+def _secret_kept(secret: SiteSecret, state_dir: Path) -> Iterator[None]:
+    """A new secret saved before the pages keyed by it are written, and removed with them (and
+    the state folder, if it made it) when writing them fails: no page is keyed by a secret
+    nobody has, and a failed run leaves nothing behind."""
+    made_folder = not state_dir.exists()
+    secret.keep()
+    try:
+        yield
+    except (Exception, KeyboardInterrupt):
+        secret.discard()
+        if made_folder:
+            with contextlib.suppress(OSError):  # not empty: another file of the run's is kept
+                state_dir.rmdir()
+        raise
+
+
 def load(project: Project, as_of: dt.date) -> PartnersFile:
     with collector_paused():
         return validate.load_partners(project.data_file, as_of, display_name=project.display_name)
@@ -156,11 +173,13 @@ def generate(
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
         record, keep = _page_record(project, secret)
         rendered = render_bytes(data, layout, memo, keep)
-        with _records_kept_on_error(project.stamp_file, project.memo_file):
+        with (
+            _secret_kept(secret, project.state_dir),
+            _records_kept_on_error(project.stamp_file, project.memo_file),
+        ):
             stamp.forget(project.stamp_file)
             memo_record.forget(project.memo_file)
             report = write_bytes(project.docs_dir, rendered.files, project.manifest, rendered.kept)
-        secret.keep()
         # Still with the collector paused: one full collection over the model costs 0.5 s at
         # 10,000 partners, as much as the rest of a run that renders one page.
         _record_run(project, inputs, secret, rendered, record)

@@ -33,6 +33,7 @@ from .svg_charts import bar_chart, stacked_columns
 from .todo import QUIET_MONTHS, owner_todo
 from .tree import PartnerLedger, ReferralTree
 from .views import (
+    EVENT_HORIZON_DAYS,
     METHOD_WORDS,
     PROGRESS_STEPS,
     STAGE_WORDS,
@@ -203,6 +204,7 @@ def render_pages(
             data.newsletter.owner,
             timezone=data.newsletter.timezone,
             stamp=dt.datetime.combine(layout.as_of, dt.time(), dt.UTC),
+            path=calendars[index],
         )
     for issue in site.issues:
         files[layout.post_page(issue)] = functools.partial(_render_post, site, issue)
@@ -355,7 +357,9 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
     data, source = site.data, site.layout.post_page(issue)
     meta: dict[str, Any] = {
         "title": escape_html(f"{issue.month.label}: {data.newsletter.title}"),
-        "date": issue.month.last_day,
+        # The month's last day; the build date while the month is under way, so no issue (nor
+        # its feed item) is dated in the future.
+        "date": min(issue.month.last_day, site.layout.as_of),
         "slug": f"newsletter-{issue.month.key}",
         "categories": [POST_CATEGORY],
         "authors": [AUTHOR_KEY],
@@ -370,9 +374,17 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         meta=Markdown(front_matter(meta)),
         issue=public(issue),
         newsletter=public(data.newsletter),
-        events=public(site.events_after(issue.month.last_day, source, days=92)),
+        events=public(_issue_events(site, issue, source)),
         tree_page=_link(source, TREE_PAGE),
     )
+
+
+def _issue_events(site: _Site, issue: MonthlyIssue, source: str) -> list[tuple[Event, Markdown]]:
+    """An issue's "Coming up": what followed its month, as it was announced; while the month is
+    under way, from the build date on (an event later this month is still to come)."""
+    last_day = issue.month.last_day
+    after = last_day if site.layout.as_of > last_day else site.layout.as_of - dt.timedelta(days=1)
+    return site.events_after(after, source, days=(last_day - after).days + EVENT_HORIZON_DAYS)
 
 
 def _feed_summary(issue: MonthlyIssue) -> str:

@@ -48,6 +48,12 @@ class SiteSecret:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(self.value + b"\n")
 
+    def discard(self) -> None:
+        """Remove the file :meth:`keep` wrote: the run that made the secret failed and put back
+        everything else it wrote, so no page is keyed by it."""
+        if self.pending is not None:
+            self.pending.unlink(missing_ok=True)
+
 
 def weakness(value: str) -> str | None:
     """Why ``value`` is too weak to key private addresses, or None when it will do."""

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field, replace
 
 from .models import Event, Given, Partner, PartnersFile, Referral
 from .tree import PartnerLedger, ReferralTree
-from .words import METHOD_LABELS, MONTH_NAMES, STAGE_LABELS
+from .words import ASKING_LABELS, METHOD_LABELS, MONTH_NAMES, NOT_RECORDED, STAGE_LABELS
 
 PROGRESS_STEPS = ("introduced", "contacted", "met", "proposal", "closed")
 # Kept under these names for callers; the wording itself lives in words.py.
 STAGE_WORDS = STAGE_LABELS
-METHOD_WORDS = METHOD_LABELS
+METHOD_WORDS = {**METHOD_LABELS, NOT_RECORDED: ASKING_LABELS[NOT_RECORDED]}
 EVENT_HORIZON_DAYS = 92
 SPOTLIGHTS_PER_ISSUE = 2
 

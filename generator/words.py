@@ -98,6 +98,10 @@ METHOD_LABELS = {
     "lunch": "Lunch for the three of us",
 }
 
+# The insights page's rows for asking (insights.by_asking's labels), written like the methods.
+NOT_RECORDED = "not recorded"  # an insights row of referrals whose method or asking is not given
+ASKING_LABELS = {"asked": "Asked for", "earned": "Earned", NOT_RECORDED: "Not recorded"}
+
 # The same, as it continues "Introduced on 3 February 2026 …".
 _METHOD_PHRASES = {
     "name": "when you passed on their name",
@@ -258,8 +262,11 @@ def introduction_led_to(name: str, wins: int, partners: int) -> str:
     return f"Your introduction of {name} led to {join_names(results)}."
 
 
-def issue_opening(month: str, referrals: int, wins: int, updates: int = 1, given: int = 0) -> str:
-    """The first line of a newsletter issue, built from what actually happened that month."""
+def issue_opening(
+    month: str, referrals: int, wins: int, updates: int = 1, given: int = 0, moved: int | None = None
+) -> str:
+    """The first line of a newsletter issue, built from what actually happened that month;
+    ``moved`` counts the meetings and proposals (unknown: taken as some)."""
     people = count_words(referrals, "new person", "new people")
     clients = f"{count_words(wins, 'introduction')} became {'a new client' if wins == 1 else 'new clients'}"
     if referrals and wins:
@@ -270,6 +277,8 @@ def issue_opening(month: str, referrals: int, wins: int, updates: int = 1, given
         return f"In {month} {clients}. Thank you!"
     if given and not updates:
         return giving_back(month, given)
+    if moved == 0 and updates:  # only first contacts and closed files: nothing moved forward
+        return f"In {month} we followed up on the introductions you gave us."
     return f"Here is how the introductions you gave us moved forward in {month}."
 
 
@@ -294,10 +303,16 @@ FIXED_PHRASES = (
 FEW_REFERRALS = 10
 
 
+def percent(part: int, whole: int) -> str:
+    """``13%`` for 1 of 8: halves round up, as an owner works it out by hand (Python's own
+    rounding, half to even, gave 12% for 1 of 8 and 38% for 3 of 8). 0% when there is no whole."""
+    share = (200 * part + whole) // (2 * whole) if whole else 0  # round(100 * part / whole), halves up
+    return f"{share}%"
+
+
 def rate_with_count(won: int, referrals: int) -> str:
     """``50% (4 of 8)``: a rate never stands without the count it rests on."""
-    share = won / referrals if referrals else 0.0
-    return f"{share:.0%} ({won} of {referrals})"
+    return f"{percent(won, referrals)} ({won} of {referrals})"
 
 
 def money_in(value: float, currency: str = "USD") -> str:

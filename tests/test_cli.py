@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import logging
 import re
 import subprocess
 import sys
@@ -10,8 +13,11 @@ from pathlib import Path
 import pytest
 from conftest import REPO, TEST_SECRET, SiteProject, fixture_text
 
+from generator import validate
 from generator.addresses import private_token
-from generator.cli import _parser
+from generator.cli import _parser, main
+from generator.due import due_referrals
+from generator.links import read_site_config
 
 
 def test_check_valid_file_exits_zero_with_summary(project: SiteProject) -> None:
@@ -174,3 +180,68 @@ def test_guard_without_the_secret_says_so_and_creates_none(project: SiteProject)
     assert result.returncode == 1
     assert "no secret: set REFERRAL_SITE_SECRET to the one the pages were generated with" in result.stderr
     assert not (project.root / ".referral" / "secret").exists()
+
+
+def test_the_build_log_counts_one_more_due_referral_in_the_singular(caplog: pytest.LogCaptureFixture) -> None:
+    """The plugin lists ten due referrals and counts the rest: "1 more referrals are" read wrong."""
+    from generator import plugin
+
+    referrals = "".join(
+        f"  - {{id: r{n}, partner: anne, prospect: P{n}, introduced: 2026-01-{n:02d}}}\n"
+        for n in range(1, 12)
+    )
+    text = (
+        "newsletter:\n  title: T\n  owner: O\npartners:\n  - id: anne\n    name: Anne\nreferrals:\n"
+        + referrals
+    )
+    as_of = dt.date(2026, 11, 20)
+    due = due_referrals(validate.load_text(text, "partners.yaml", as_of), as_of)
+    assert len(due) == 11
+    with caplog.at_level(logging.INFO, logger=plugin.log.name):
+        plugin._log_due("partners.yaml", due)
+    assert caplog.messages[-1] == (
+        "partners.yaml: 1 more referral is due an update: python -m generator due lists them all"
+    )
+
+
+def test_links_tells_two_partners_of_the_same_name_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each line is a private link to send: with two John Smiths, the owner must see which is which."""
+    (tmp_path / "partners.yaml").write_text(
+        "newsletter:\n  title: T\n  owner: O\npartners:\n"
+        "  - {id: john-smith, name: John Smith}\n  - {id: john-smith-cpa, name: John Smith}\n"
+        "  - {id: anne, name: Anne Ortiz}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    assert main(["links", "--site-url", "https://partners.example.com/"]) == 0
+    links = dict(line.split("\t") for line in capsys.readouterr().out.splitlines())
+    token = functools.partial(private_token, TEST_SECRET.encode(), "partner")
+    assert links["John Smith (john-smith)"].endswith(f"/p/{token('john-smith')}/")
+    assert links["John Smith (john-smith-cpa)"].endswith(f"/p/{token('john-smith-cpa')}/")
+    assert links["Anne Ortiz"].endswith(f"/p/{token('anne')}/")  # a name of its own stays as it was
+
+
+def _settings_at(config: object, address: str, where: str = "") -> list[str]:
+    """The dotted names of mkdocs.yml settings whose value is an address on the site."""
+    if isinstance(config, dict):
+        return [
+            found for key, value in config.items() for found in _settings_at(value, address, f"{where}.{key}")
+        ]
+    if isinstance(config, list):
+        return [found for value in config for found in _settings_at(value, address, where)]
+    return [where.lstrip(".")] if isinstance(config, str) and config.startswith(address) else []
+
+
+def test_publishing_names_every_setting_that_holds_the_sites_address() -> None:
+    """Moving the site means changing each of them: the feed's picture kept loading from
+    partners.example.com after the README's one step (site_url) was followed."""
+    config = read_site_config(REPO / "mkdocs.yml")
+    settings = [name for name in _settings_at(config, config["site_url"]) if name != "site_url"]
+    assert settings, "mkdocs.yml holds the address in settings other than site_url"
+    readme = (REPO / "README.md").read_text("utf-8")
+    publishing = readme[readme.index("## Publishing") : readme.index("## Moving to Zensical")]
+    for name in settings:
+        assert f"`{name.rsplit('.', 1)[-1]}`" in publishing, name

@@ -73,6 +73,22 @@ def test_same_build_date_same_bytes_and_pages_show_the_time() -> None:
     assert "**15 January 2027**: New year ride" in files["index.md"]
 
 
+def test_two_sessions_of_one_event_on_one_day_are_two_calendar_entries() -> None:
+    """A calendar keeps one entry per UID: the afternoon session must not replace the morning's."""
+    text = DATA.format(zone="UTC") + (
+        '  - {date: 2026-12-12, title: Open house, time: "10:00"}\n'
+        '  - {date: 2026-12-12, title: Open house, time: "15:00"}\n'
+    )
+    files = render_site(load_text(text, "partners.yaml", AS_OF), SiteLayout(as_of=AS_OF, secret=b"s"))
+    morning = icalendar.Calendar.from_ical(files["events/2026-12-12-open-house.ics"]).walk("VEVENT")[0]
+    afternoon = icalendar.Calendar.from_ical(files["events/2026-12-12-open-house-2.ics"]).walk("VEVENT")[0]
+    assert morning.decoded("dtstart").hour == 10 and afternoon.decoded("dtstart").hour == 15
+    assert str(morning["uid"]) != str(afternoon["uid"])
+    # Stable: the same data gives the same UIDs on the next build.
+    again = render_site(load_text(text, "partners.yaml", AS_OF), SiteLayout(as_of=AS_OF, secret=b"s"))
+    assert again["events/2026-12-12-open-house.ics"] == files["events/2026-12-12-open-house.ics"]
+
+
 SPRING_FORWARD = """\
 newsletter: {{title: T, owner: O, timezone: America/New_York}}
 partners: [{{id: anne, name: Anne Able}}]

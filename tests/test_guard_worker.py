@@ -176,3 +176,35 @@ def test_on_one_core_the_build_guards_in_its_own_process(project: SiteProject) -
     assert result.returncode != 0
     assert "on a second process" not in output
     assert "referrals[0].prospect in leak/index.html" in output
+
+
+MOVE_SITE_HOOK = """\
+from pathlib import Path
+
+def on_config(config):
+    # Another plugin choosing where the site goes, after the referral plugin's own on_config.
+    config.site_dir = str(Path(config.config_file_path).parent / "public")
+    return config
+"""
+
+
+def test_a_site_moved_by_another_plugin_is_guarded_where_it_is_built(project: SiteProject) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    write(project.site, "index.html", "<p>an old, clean site where the build first meant to go</p>")
+    (project.content / "leak.md").write_text(f"# Notes\n\nLunch with {PROSPECT}.\n", encoding="utf-8")
+    with_hook(project, MOVE_SITE_HOOK)
+    result = project.mkdocs_build()
+    assert result.returncode != 0
+    assert "referrals[0].prospect in leak/index.html" in result.stderr
+
+
+def test_a_dirty_build_checks_the_files_it_did_not_write_again(project: SiteProject) -> None:
+    # `--dirty` leaves pages whose source did not change as they were: the guard still reads them.
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "notes.md").write_text("# Notes\n\nLunch.\n", encoding="utf-8")
+    assert project.mkdocs_build().returncode == 0
+    built = project.site / "notes" / "index.html"
+    built.write_text(built.read_text(encoding="utf-8") + f"<p>{PROSPECT}</p>", encoding="utf-8")
+    result = project.mkdocs_build("--dirty")
+    assert result.returncode != 0
+    assert "referrals[0].prospect in notes/index.html" in result.stderr

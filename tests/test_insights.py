@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from conftest import fixture_text
@@ -99,3 +100,53 @@ def test_insights_page_before_the_first_referral_says_so_instead_of_empty_tables
     assert "0 still open" not in page and "Figures cover" not in page
     assert "<table>" not in page and "<svg" not in page
     assert page.count("<p>No referrals yet.</p>") == 4
+
+
+def _one_partner(won: int, referrals: int) -> str:
+    rows = "".join(
+        f"  - {{id: r{n}, partner: anne, prospect: P{n}, introduced: 2026-01-{n:02d}, method: lunch"
+        + (", updates: [{date: 2026-02-01, stage: won}]}\n" if n <= won else "}\n")
+        for n in range(1, referrals + 1)
+    )
+    return (
+        "newsletter:\n  title: T\n  owner: Olive Owner\npartners:\n  - id: anne\n    name: Anne Ortiz\n"
+        f"referrals:\n{rows}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("won", "referrals", "shown"),
+    [(1, 8, "13% (1 of 8)"), (5, 8, "63% (5 of 8)"), (3, 8, "38% (3 of 8)"), (1, 3, "33% (1 of 3)")],
+)
+def test_rates_round_halves_up_as_an_owner_works_them_out(won: int, referrals: int, shown: str) -> None:
+    """1 of 8 is 12.5%: "13%", like 3 of 8 (37.5%) is "38%"; Python's own rounding gave 12% and 38%."""
+    data = load_text(_one_partner(won, referrals), "partners.yaml", TODAY)
+    layout = SiteLayout(as_of=TODAY, secret=b"s")
+    page = render_site(data, layout)[layout.insights_page]
+    assert (
+        table_row("Lunch for the three of us", str(referrals), str(won), f"{shown} †", "\N{EN DASH}") in page
+    )
+    assert table_row("Anne Ortiz", str(referrals), str(won), f"{shown} †", "\N{EN DASH}") in page
+    percent = shown.split()[0]
+    assert f"Figures cover {referrals} referrals: {won} won\n({percent})" in page
+
+
+def test_asked_or_earned_rows_read_as_labels_like_the_methods() -> None:
+    """The method rows read "Letter of introduction"; these read "asked", "not recorded"."""
+    data = load_text(fixture_text("tree.yaml"), "tree.yaml", TODAY)
+    layout = SiteLayout(as_of=TODAY, secret=b"s")
+    page = render_site(data, layout)[layout.insights_page]
+    section = page[page.index("## Asked for or earned") : page.index("## Time to results")]
+    labels = re.findall(r"<tr>\n<td>([^<]*)</td>", section)
+    assert labels == ["Asked for", "Earned", "Not recorded"]
+
+
+def test_a_method_not_recorded_reads_like_the_other_rows() -> None:
+    """It read "unknown", in lower case, in the table and the chart; asking reads "Not recorded"."""
+    text = _one_partner(0, 2).replace(", method: lunch}", "}", 1)
+    data = load_text(text, "partners.yaml", TODAY)
+    layout = SiteLayout(as_of=TODAY, secret=b"s")
+    page = render_site(data, layout)[layout.insights_page]
+    assert table_row("Not recorded", "1", "0", "0% (0 of 1) †", "\N{EN DASH}") in page
+    assert ">Not recorded<" in page[page.index("<svg") :]
+    assert "unknown" not in page.lower()

@@ -31,12 +31,14 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from conftest import CI_ONLY, TEST_SECRET, SiteProject
 
+from generator import validate
 from generator.addresses import private_token
 from generator.cli import main
 from generator.mail.compose import message_date
 from generator.mail.log import SendLog, read_states
-from generator.mail.run import MailRequest, parse_month, run_mail
+from generator.mail.run import MailRequest, compose_month, parse_month, run_mail
 from generator.mail.send import parse_rate
+from generator.render import SiteLayout
 
 MONTH = "2026-03"
 ISSUE_URL = "https://partners.example.com/blog/2026/03/newsletter-2026-03/"
@@ -869,6 +871,106 @@ def test_a_partner_whose_id_is_corrected_after_sending_is_not_mailed_the_month_a
     assert "links mailed for" in again.stdout and "steven-hall" in again.stdout, again.stdout
 
 
+# --- composed in process: what a partner reads ------------------------------------------------
+
+QUIET_DATA = """\
+newsletter:
+  title: Test Partner News
+  owner: Olive Owner
+  email: olive@owner.example
+partners:
+  - id: nick-news
+    name: Nick News
+    email: nick@example.com
+  - id: gail-given
+    name: Gail Given
+    email: gail@example.com
+referrals:
+  - id: r-001
+    partner: nick-news
+    prospect: Pat Prospect
+    introduced: 2026-02-03
+  - id: r-002
+    partner: gail-given
+    prospect: Pam Prospect
+    introduced: 2026-02-04
+  - id: r-003
+    partner: nick-news
+    prospect: Paul Prospect
+    introduced: 2026-03-02
+given:
+  - partner: gail-given
+    date: 2026-03-10
+    to: Jo Park
+"""
+
+
+def _composed(data_text: str, **environ: str) -> dict[str, EmailMessage]:
+    as_of = dt.date(2026, 11, 20)
+    data = validate.load_text(data_text, "partners.yaml", as_of)
+    layout = SiteLayout(as_of=as_of, secret=TEST_SECRET.encode())
+    messages = compose_month(data, parse_month("2026-03"), layout, "https://partners.example.com/", environ)
+    return {message.partner_id: _parse(message.data) for message in messages}
+
+
+def _paragraphs(message: EmailMessage) -> list[str]:
+    plain = message.get_body(("plain",))
+    assert plain is not None
+    text = plain.get_content().replace("\r\n", "\n")
+    return [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
+
+
+def test_a_partner_with_no_news_this_month_reads_separate_paragraphs() -> None:
+    gail = _paragraphs(_composed(QUIET_DATA)["gail-given"])
+    no_news = "No news on your introduction in March 2026. Thank you for being one of our referral partners."
+    assert no_news in gail  # a paragraph of its own, not run into the next one
+    assert "BUSINESS WE SENT YOUR WAY" in gail
+    assert "Your introduction is still in progress. Your page has every detail." in gail
+
+
+def test_replies_and_unsubscribes_reach_the_owners_reply_address() -> None:
+    """newsletter.email is the owner's reply address (DESIGN, v1.1): a sending address of
+    another mailbox must not take the replies, "unsubscribe" included."""
+    sent_by_mailer = _composed(QUIET_DATA, REFERRAL_MAIL_FROM="News Desk <news@mailer.example>")["nick-news"]
+    assert str(sent_by_mailer["From"]) == "News Desk <news@mailer.example>"
+    assert str(sent_by_mailer["Reply-To"]) == "Olive Owner <olive@owner.example>"
+    assert str(sent_by_mailer["List-Unsubscribe"]) == "<mailto:olive@owner.example?subject=unsubscribe>"
+    sent_by_owner = _composed(QUIET_DATA)["nick-news"]
+    assert str(sent_by_owner["From"]) == "Olive Owner <olive@owner.example>"
+    assert sent_by_owner["Reply-To"] is None  # replies go to From already
+    assert str(sent_by_owner["List-Unsubscribe"]) == "<mailto:olive@owner.example?subject=unsubscribe>"
+
+
+def test_without_site_url_the_message_names_only_what_mail_accepts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "partners.yaml").write_text(QUIET_DATA, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Test\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    assert main(["mail", "--month", MONTH]) == 1
+    error = capsys.readouterr().err
+    assert "mkdocs.yml has no site_url" in error
+    assert "--site-url" not in error  # `mail` has no such option: the links come from mkdocs.yml
+    assert not (tmp_path / "mail-out").exists()
+
+
+def test_a_month_with_nobody_to_mail_says_so_instead_of_offering_to_send(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "partners.yaml").write_text(
+        QUIET_DATA.replace("    email: ", "    mail: false\n    email: "), "utf-8"
+    )
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\nsite_url: https://partners.example.com/\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    assert main(["mail", "--month", MONTH]) == 0
+    out = capsys.readouterr().out
+    assert "Opted out (mail: false), not mailed: nick-news, gail-given" in out
+    assert "No message to write for March 2026: no partner has an email address and mail: true." in out
+    assert "To deliver them" not in out
+
+
 # One partner with a single, closed introduction and no news in March; another only received
 # business that month and has no address, so the month has an issue and one message.
 ONE_INTRODUCTION = """\
@@ -910,3 +1012,24 @@ def test_messages_of_a_month_not_over_yet_are_not_dated_in_the_future() -> None:
     assert message_date(parse_month("2026-11"), {}, today) == dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     epoch = {"SOURCE_DATE_EPOCH": "1795132800"}  # reproducible runs keep their date
     assert message_date(december, epoch, today) == dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+
+
+def _coming_up(message: EmailMessage) -> str:
+    paragraphs = _paragraphs(message)
+    return next((p for p in paragraphs if p.startswith("Coming up:")), "")
+
+
+def test_coming_up_starts_on_the_day_the_message_is_dated() -> None:
+    """A message dated during its month left out an event later that month; one dated after an
+    event invited to it as 'coming up'."""
+    data = QUIET_DATA + (
+        "events:\n  - {date: 2026-03-25, title: Spring lunch}\n  - {date: 2026-04-03, title: April ride}\n"
+    )
+    mid_march = {"SOURCE_DATE_EPOCH": str(int(dt.datetime(2026, 3, 20, tzinfo=dt.UTC).timestamp()))}
+    assert _coming_up(_composed(data, **mid_march)["nick-news"]) == (
+        "Coming up: * 25 March 2026: Spring lunch * 3 April 2026: April ride"
+    )
+    # Dated when March ends (1 April): both are still to come in April's case only.
+    assert _coming_up(_composed(data)["nick-news"]) == "Coming up: * 3 April 2026: April ride"
+    after_the_ride = {"SOURCE_DATE_EPOCH": str(int(dt.datetime(2026, 4, 5, tzinfo=dt.UTC).timestamp()))}
+    assert _coming_up(_composed(data, **after_the_ride)["nick-news"]) == ""

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import functools
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,8 @@ import pytest
 import yaml
 from conftest import FIXTURES, REPO
 
-from generator import cli, models
+from generator import cli, models, validate
+from generator.problems import InvalidData
 from generator.schema import SCHEMA_PATH, partners_schema, render_schema
 
 REGENERATE = "python -m generator schema --write"
@@ -284,3 +286,89 @@ def test_a_field_without_description_is_refused() -> None:
     del schema["$defs"]["Partner"]["properties"]["company"]["description"]
     schema["properties"]["events"]["description"] = " "
     assert _undescribed(schema) == ["events", "Partner.company"]
+
+
+# -- the schema and `check` agree --------------------------------------------------------------
+
+# The YAML language server checks `format` with vscode-json-languageservice's RFC 3339 patterns
+# (src/parser/jsonParser.ts), whatever Python packages this machine has: jsonschema's own "time"
+# check needs an optional package and is silently skipped without it.
+_EDITOR_FORMATS = {
+    "date": r"^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+    "time": r"^([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]|60)(\.[0-9]+)?"
+    r"(Z|(\+|-)([01][0-9]|2[0-3]):([0-5][0-9]))$",
+}
+
+
+def _editor_checker() -> jsonschema.FormatChecker:
+    checker = jsonschema.FormatChecker(formats=())
+    for name, pattern in _EDITOR_FORMATS.items():
+        compiled = re.compile(pattern, re.IGNORECASE)
+        checker.checks(name)(lambda value, p=compiled: not isinstance(value, str) or bool(p.match(value)))
+    return checker
+
+
+def _editor_accepts(document: dict[str, Any]) -> bool:
+    schema = partners_schema()
+    cls = jsonschema.validators.validator_for(schema)
+    return bool(cls(schema, format_checker=_editor_checker()).is_valid(document))
+
+
+def _check_accepts(document: dict[str, Any], tmp_path: Path) -> bool:
+    path = tmp_path / "partners.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    try:
+        validate.load_partners(path, dt.date(2026, 12, 4))
+    except InvalidData:
+        return False
+    return True
+
+
+def _with_event(**fields: str) -> Any:
+    return lambda d: d["events"][0].update(fields)
+
+
+AGREEMENT = {
+    "time 18:00": (_with_event(time="18:00"), True),
+    "time and end": (_with_event(time="08:05", end="21:30"), True),
+    "time 8:00": (_with_event(time="8:00"), False),
+    "time 24:00": (_with_event(time="24:00"), False),
+    "time with seconds": (_with_event(time="18:00:00"), False),
+    "time 6pm": (_with_event(time="6pm"), False),
+    "end 18:60": (_with_event(time="18:00", end="18:60"), False),
+    "currency EUR": (lambda d: d["newsletter"].update(currency="EUR"), True),
+    "currency eur": (lambda d: d["newsletter"].update(currency="eur"), False),
+    "currency EURO": (lambda d: d["newsletter"].update(currency="EURO"), False),
+    "email plain": (lambda d: d["partners"][0].update(email="anne.o+news@ortiz-accounting.example"), True),
+    "email with a name": (lambda d: d["partners"][0].update(email="Anne <anne@example.com>"), False),
+    "two emails": (lambda d: d["newsletter"].update(email="a@example.com, b@example.com"), False),
+    "email without @": (lambda d: d["newsletter"].update(email="anne at example.com"), False),
+    "logo path": (lambda d: d["newsletter"].update(logo="images/logo.png"), True),
+    "logo address": (lambda d: d["newsletter"].update(logo="https://example.com/logo.png"), False),
+    "logo absolute": (lambda d: d["newsletter"].update(logo="/images/logo.png"), False),
+    "title on two lines": (lambda d: d["newsletter"].update(title="Partner\nNews"), False),
+    "name with a tab": (lambda d: d["partners"][0].update(name="Anne\tOrtiz"), False),
+    "place with a bell": (lambda d: d["events"][0].update(where="The \x07mill"), False),
+    "note on two lines": (lambda d: d["referrals"][0]["updates"][0].update(note="Met.\nGreat\tlunch."), True),
+    "epoch of ten digits": (lambda d: d["partners"][0].update(epoch=10**10), False),
+}
+
+
+@pytest.mark.parametrize(("change", "valid"), AGREEMENT.values(), ids=AGREEMENT.keys())
+def test_the_editor_and_check_agree_on_each_value(change: Any, valid: bool, tmp_path: Path) -> None:
+    """What `check` accepts an editor must not underline (the demo's own event times were), and
+    what `check` refuses the editor underlines as it is typed."""
+    document = _small_with(change)
+    assert _check_accepts(document, tmp_path) is valid
+    assert _editor_accepts(document) is valid
+
+
+def test_the_demo_passes_the_editors_format_checks() -> None:
+    errors = [e.message for e in _editor_validator_errors(_load(REPO / "partners.yaml"))]
+    assert not errors, errors
+
+
+def _editor_validator_errors(document: Any) -> list[jsonschema.ValidationError]:
+    schema = partners_schema()
+    cls = jsonschema.validators.validator_for(schema)
+    return list(cls(schema, format_checker=_editor_checker()).iter_errors(document))

@@ -186,6 +186,24 @@ def test_with_no_branch_the_partners_on_their_own_are_not_called_more() -> None:
     assert "Two partners joined on their own and have not introduced another partner yet." in page
 
 
+def test_the_issue_of_the_month_under_way_is_not_dated_in_the_future(files: dict[str, str]) -> None:
+    """Built on 20 November, November's issue read "30 November 2026" (and its feed item too),
+    and its "Coming up" left out an event of 25 November."""
+    text = fixture_text("tree.yaml").replace(
+        "referrals:\n",
+        "referrals:\n  - {id: r-nov, partner: ann, prospect: Pat Nov, introduced: 2026-11-03}\n",
+        1,
+    )
+    text += "  - {date: 2026-11-25, title: Lunch at the mill}\n"
+    month_files = render_site(load_text(text, "tree.yaml", TODAY), LAYOUT)
+    november = month_files["blog/posts/newsletter/2026-11.md"]
+    assert "\ndate: 2026-11-20\n" in november
+    coming_up = november[november.index("## Coming up") :]
+    assert "**25 November 2026**: Lunch at the mill" in coming_up and "Holiday mixer" in coming_up
+    # A month that is over keeps its last day, and the events that followed it.
+    assert "\ndate: 2026-03-31\n" in files["blog/posts/newsletter/2026-03.md"]
+
+
 def test_a_month_whose_only_news_is_business_given_says_so() -> None:
     # January holds nothing but a referral sent to Ann: no introduction existed yet, so the
     # issue must not speak of "progress on earlier introductions".
@@ -212,6 +230,38 @@ referrals:
     assert "(blog/posts/newsletter/2026-02.md): Two referrals sent to partners" in home
     assert "Progress on earlier introductions" not in home
     assert "Zed Client" not in january + home  # given.to stays on Ann's own page
+
+
+def test_a_month_of_first_contacts_and_closed_files_says_followed_up_without_a_table_of_zeros() -> None:
+    # March holds only a first contact, April only a file closed: neither moved forward, and a
+    # table of four zeros under "moved forward" told readers the opposite of what it said.
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: ann, name: Ann Able, public: true}
+referrals:
+  - id: r1
+    partner: ann
+    prospect: Pat Doe
+    introduced: 2026-02-02
+    updates:
+      - {date: 2026-03-04, stage: contacted}
+      - {date: 2026-04-09, stage: lost}
+  - id: r2
+    partner: ann
+    prospect: Sam Roe
+    introduced: 2026-02-03
+    updates:
+      - {date: 2026-05-04, stage: met}
+"""
+    files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
+    for month in ("03", "04"):
+        post = files[f"blog/posts/newsletter/2026-{month}.md"]
+        assert "2026 we followed up on the introductions you gave us." in post
+        assert "moved forward" not in post and "## The month in numbers" not in post
+    may = files["blog/posts/newsletter/2026-05.md"]
+    assert "Here is how the introductions you gave us moved forward in May 2026." in may
+    assert "| 0 | 1 | 0 | 0 |" in may
 
 
 def test_a_new_programs_home_says_no_introductions_rather_than_zero() -> None:

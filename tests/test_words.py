@@ -144,6 +144,13 @@ def test_issue_opening_tells_what_happened(referrals: int, wins: int, expected: 
     assert words.issue_opening("May 2026", referrals, wins) == expected
 
 
+def test_an_issue_where_nothing_moved_forward_says_followed_up() -> None:
+    assert words.issue_opening("May 2026", 0, 0, updates=2, moved=0) == (
+        "In May 2026 we followed up on the introductions you gave us."
+    )
+    assert words.issue_opening("May 2026", 0, 0, updates=2, moved=1).endswith("moved forward in May 2026.")
+
+
 def test_month_summary_names_only_what_happened() -> None:
     assert words.month_summary(0, 2) == "Two new clients"
     assert words.month_summary(1, 1) == "One new introduction and one new client"

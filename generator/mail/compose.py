@@ -77,6 +77,14 @@ class Edition:
     secret: bytes = field(repr=False)  # never shown, even in a traceback
 
     @property
+    def reply_to(self) -> Address:
+        """The owner's reply address (``newsletter.email``), where replies and "unsubscribe" go,
+        even when ``REFERRAL_MAIL_FROM`` sends from another mailbox; else the sender."""
+        if not self.newsletter.email:
+            return self.sender
+        return Address(display_name=header_text(self.newsletter.owner), addr_spec=self.newsletter.email)
+
+    @property
     def domain(self) -> str:
         host = urlsplit(self.site_url).hostname
         if not host:
@@ -183,7 +191,10 @@ def compose(env: jinja2.Environment, edition: Edition, partner: Partner, news: P
     message["Subject"] = subject
     message["Date"] = format_datetime(edition.date)
     message["Message-ID"] = mid
-    message["List-Unsubscribe"] = f"<mailto:{edition.sender.addr_spec}?subject=unsubscribe>"
+    reply_to = edition.reply_to
+    if reply_to.addr_spec.casefold() != edition.sender.addr_spec.casefold():
+        message["Reply-To"] = reply_to
+    message["List-Unsubscribe"] = f"<mailto:{reply_to.addr_spec}?subject=unsubscribe>"
     message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     # Fixed, not random: "==" is always encoded in quoted-printable, so it cannot clash.

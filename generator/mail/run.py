@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -12,7 +13,7 @@ from ..links import page_url, site_url_from
 from ..models import Partner, PartnersFile
 from ..render import SiteLayout
 from ..site_secret import resolve_secret
-from ..views import Month, MonthlyIssue, monthly_issues
+from ..views import EVENT_HORIZON_DAYS, Month, MonthlyIssue, monthly_issues, upcoming_events
 from ..words import plural
 from ..writer import write_bytes
 from .compose import (
@@ -32,6 +33,7 @@ FROM = "REFERRAL_MAIL_FROM"
 OUT_DIR = "mail-out"
 MANIFEST = ".written.json"  # in each month's folder: the .eml files this command wrote there
 DEFAULT_RATE = "1/s"
+SITE_URL_FIX = "set it to the published site's address: every message links to the partner's page there"
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -63,7 +65,8 @@ def run_mail(
     data = pipeline.load(project, as_of)
     secret = resolve_secret(environ, project.secret_file, publishing=request.send)
     layout = SiteLayout(as_of=as_of, secret=secret.value)
-    messages = compose_month(data, request.month, layout, site_url_from(root / "mkdocs.yml"), environ)
+    site_url = site_url_from(root / "mkdocs.yml", fix=SITE_URL_FIX)
+    messages = compose_month(data, request.month, layout, site_url, environ)
     _say_skipped(data, say)
     log_path = project.state_dir / LOG_FILE
     if request.send:  # publishing: the secret came from the environment
@@ -99,6 +102,7 @@ def compose_month(
         layout.secret,
     )
     edition.domain  # noqa: B018 - a site_url without a host fails here once, not once per partner
+    issue = _events_from(issue, data, edition.date.date())
     records, env = MonthRecords.of(data, issue), mail_environment()
     messages, problems = [], shared_addresses(recipients(data))
     for partner in recipients(data):
@@ -115,6 +119,15 @@ def compose_month(
     if problems:
         raise ValueError("; ".join(problems))
     return messages
+
+
+def _events_from(issue: MonthlyIssue, data: PartnersFile, dated: dt.date) -> MonthlyIssue:
+    """The issue's "Coming up" as of the message's own Date: a message dated during its month
+    (SOURCE_DATE_EPOCH, or a month not over yet) lists what is still to come that month, and
+    one dated later invites to nothing already over; the horizon stays the issue's."""
+    horizon = issue.month.last_day + dt.timedelta(days=EVENT_HORIZON_DAYS)
+    after = dated - dt.timedelta(days=1)
+    return replace(issue, events=upcoming_events(data.events, after=after, days=(horizon - after).days))
 
 
 def shared_addresses(partners: list[Partner]) -> list[str]:
@@ -161,6 +174,9 @@ def _preview(
     # Its own manifest: only .eml files this command wrote are ever replaced or removed.
     wanted = {f"{message.partner_id}.eml": message.data for message in messages}
     write_bytes(folder, wanted, folder / MANIFEST)
+    if not messages:
+        say(f"No message to write for {request.month.label}: no partner has an email address and mail: true.")
+        return 0
     entries = read_log(log_path)
     done = sum(_delivered(entries, message) for message in messages)
     say(f"Wrote {plural(len(messages), 'message')} to {folder}/ for review; nothing was sent.")
