@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 FieldPath = tuple[str | int, ...]
+SYNTAX_ERROR = "YAML syntax error"
 
 
 def format_field_path(path: FieldPath) -> str:
@@ -44,4 +45,10 @@ class InvalidData(Exception):
     def report(self) -> str:
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
+        if any(problem.message.startswith(SYNTAX_ERROR) for problem in self.problems):
+            # YAML cannot be read past its first syntax error: the rest of the file is unchecked.
+            return (
+                f"{self}\n{count} {noun} found (reading stopped at the syntax error: fix it and check "
+                "again, as the rest of the file is not checked yet); nothing was generated."
+            )
         return f"{self}\n{count} {noun} found; nothing was generated."

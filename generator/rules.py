@@ -126,7 +126,8 @@ def _updates(index: int, referral: Referral, today: dt.date) -> Iterator[Finding
             message = f"{update.date} is before the introduction on {referral.introduced}"
             yield (*path, "date"), message
         elif update.date < previous:
-            yield (*path, "date"), f"{update.date} is out of order: it comes after {previous}"
+            message = f"{update.date} is out of order: it is listed after an update of {previous}; list updates oldest first"
+            yield (*path, "date"), message
         if not EARLIEST <= update.date <= today:  # the usual case skips two generators per date
             yield from _not_future((*path, "date"), update.date, today)
         previous = max(previous, update.date)

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from . import syntax_hints
-from .problems import FieldPath, InvalidData, Problem
+from .problems import SYNTAX_ERROR, FieldPath, InvalidData, Problem
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 16
@@ -117,29 +117,6 @@ def _character_at(text: str, offset: int) -> tuple[tuple[int, int], FieldPath]:
     before = [(mark, path) for path, mark in marks.items() if mark <= (line, column)]
     nearest = max(before, key=lambda item: (item[0], len(item[1])), default=((1, 1), ()))
     return (line, column), nearest[1]
-
-
-def _explained(
-    error: yaml.MarkedYAMLError, position: tuple[int, int], detail: str, text: str
-) -> tuple[tuple[int, int], str]:
-    """Where an editor should look, and what to do, for the syntax errors that point elsewhere."""
-    if error.context_mark is not None and position[0] >= text.count("\n") + 1:
-        # An unclosed quote or bracket runs to the end of the file, where the parser stops:
-        # the line that opened it is the one to fix.
-        context = error.context or ""
-        what = "a value"
-        if "quoted" in context:
-            what = "a quoted value"
-        elif "flow" in context:
-            what = "a [list] or {mapping} on one line"
-        return _position(error.context_mark), f"{what} starts here and is never closed ({detail})"
-    hinted = syntax_hints.syntax_hint(text, position, detail)
-    if hinted is not None:
-        return hinted
-    if "mapping values are not allowed" in detail:
-        hint = "a value holding ': ' must be put in quotes, and a key must line up with the keys beside it"
-        return position, f"{detail}: {hint}"
-    return position, detail
 
 
 def _short(value: str) -> str:
@@ -249,6 +226,8 @@ class _Builder:
         if not name.strip():  # `~:` or `"":` names no field; its path would end in a dot
             self._report(_position(event.start_mark), frame.path, "a key is empty; write the field name")
             frame.discard = True
+        elif name in frame.container and name == next(iter(frame.container)) and self._split_record(event):
+            return
         elif name in frame.container:
             path = (*frame.path, name)
             first = self.document.key_marks.get(path)
@@ -257,6 +236,28 @@ class _Builder:
             frame.discard = True
         elif self.with_marks:
             self.document.key_marks[(*frame.path, name)] = _position(event.start_mark)
+
+    def _split_record(self, event: yaml.ScalarEvent) -> bool:
+        """A list item's first field again (``id:`` of a pasted record whose ``- `` is missing): read
+        the rest as the next record, with one problem, instead of a duplicate key per field."""
+        frame, parent = self.stack[-1], self.stack[-2] if len(self.stack) >= 2 else None
+        if parent is None or not isinstance(parent.container, list):
+            return False
+        name = frame.pending_key or ""
+        record: dict[str, Any] = {}
+        path = (*parent.path, len(parent.container))
+        parent.container.append(record)
+        self.stack[-1] = _Frame(record, path)
+        self.stack[-1].pending_key = name
+        mark = _position(event.start_mark)
+        self.document.marks[path] = mark
+        self.document.key_marks[(*path, name)] = mark
+        message = (
+            f"'{name}' again in one record: a new record starts with '- ' (write '- {name}: …' here); "
+            "if it is the same record, keep only one"
+        )
+        self._report(mark, (*path, name), message)
+        return True
 
     def _open(self, event: yaml.Event) -> None:
         frame = self.stack[-1] if self.stack else None
@@ -308,9 +309,22 @@ class _Builder:
         if "nesting depth" in detail:
             self._report(position, self._open_path(position), "nested too deeply for partners.yaml")
         else:
-            position, detail = _explained(error, position, detail, text)
-            self._report(position, self._open_path(position), f"YAML syntax error: {detail}")
+            position, detail = syntax_hints.explained(error, position, detail, text)
+            self._report(position, self._syntax_error_path(position, text), f"{SYNTAX_ERROR}: {detail}")
         self.fatal = True
+
+    def _syntax_error_path(self, position: tuple[int, int], text: str) -> FieldPath:
+        """The open field, or the field whose key lacks the space after its colon (``asked:true``
+        is one scalar to YAML, so no key of that name was ever read)."""
+        path = self._open_path(position)
+        glued = syntax_hints.glued_key(text, position[0])
+        frame = self.stack[-1] if self.stack else None
+        if not glued or frame is None or path != frame.path:
+            return path
+        if isinstance(frame.container, list):  # `- id:r-1`: read as a text item, or about to be
+            items = frame.container
+            return (*path, len(items) - 1 if items and isinstance(items[-1], str) else len(items), glued)
+        return (*path, glued)
 
     def _open_path(self, position: tuple[int, int]) -> FieldPath:
         """The field being read when the parser stopped: the key waiting for its value when the
@@ -319,8 +333,11 @@ class _Builder:
         if not self.stack:
             return ()
         frame = self.stack[-1]
-        if frame.pending_key:
-            key_path = (*frame.path, frame.pending_key)
+        key = frame.pending_key
+        if not key and isinstance(frame.container, dict) and frame.container:
+            key = next(reversed(frame.container))  # its value read, the rest of its line not
+        if key:
+            key_path = (*frame.path, key)
             key_mark = self.document.key_marks.get(key_path)
             if key_mark is not None and key_mark[0] == position[0]:
                 return key_path

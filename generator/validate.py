@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import models, plain_yaml, rules, source
+from . import field_hints, models, plain_yaml, rules, source
 from .problems import FieldPath, InvalidData, Problem
 
 Record = TypeVar("Record", bound=BaseModel)
@@ -36,6 +36,10 @@ _TYPE_WORDS = {
     "float_type": "expected a number",
     "date_type": "expected a date (YYYY-MM-DD)",
 }
+
+
+_RECORD_TYPES = frozenset({"model_type", "model_attributes_type", "dict_type"})
+EMPTY_ITEM = "a '-' with nothing after it: delete that line, or write the record's fields after the '- '"
 
 
 def load_partners(path: Path, today: dt.date, *, display_name: str | None = None) -> models.PartnersFile:
@@ -91,8 +95,21 @@ def validate_document(document: source.SourceDocument, today: dt.date) -> models
     return partners_file
 
 
+_ALSO = re.compile(r"\(also (\w+)\[(\d+)\]\)$")
+
+
 def _located(document: source.SourceDocument, findings: list[rules.Finding]) -> list[Problem]:
-    return [document.problem(path, message) for path, message in findings]
+    return [document.problem(path, _with_line_of_other(document, message)) for path, message in findings]
+
+
+def _with_line_of_other(document: source.SourceDocument, message: str) -> str:
+    """``(also partners[5])`` → ``(also partners[5], line 71)``: where to find the other copy, as
+    a duplicate key's message says."""
+    other = _ALSO.search(message)
+    if other is None or not document.marks:
+        return message
+    line = document.locate((other.group(1), int(other.group(2)), "id"))[0]
+    return f"{message[: other.end() - 1]}, line {line})"
 
 
 def _valid_records(data: dict[str, Any]) -> tuple[rules.Records, set[str]]:
@@ -191,73 +208,27 @@ def _valid_or_none(model: type[Record], item: Any) -> Record | None:
 
 def _field_problems(document: source.SourceDocument, error: ValidationError) -> Iterator[Problem]:
     already = {problem.path for problem in document.problems}
-    for detail in error.errors(include_url=False):
+    details = error.errors(include_url=False)
+    # `prospects: Dana` is one mistake: the unknown field's message names 'prospect', so
+    # "prospect: required, but missing" would only say it twice.
+    misspelt = {field_hints.misspelt(tuple(d["loc"])) for d in details if d["type"] == "extra_forbidden"}
+    for detail in details:
         path: FieldPath = tuple(detail["loc"])
         if any(path[:length] in already for length in range(len(path) + 1)):
             continue  # the loader already said what is wrong here
         kind = detail["type"]
+        if kind == "missing" and path in misspelt:
+            continue
         if kind == "missing":
             # Named by its own path, located at the record that lacks it.
             line, column = document.locate(path[:-1])
             yield Problem(line, column, path, "required, but missing", document.filename)
         elif kind == "extra_forbidden":
-            yield document.problem(path, _unknown_field(path), key=True)
+            yield document.problem(path, field_hints.unknown_field(path), key=True)
+        elif kind in _RECORD_TYPES and detail.get("input") is None and isinstance(path[-1], int):
+            yield document.problem(path, EMPTY_ITEM)
         else:
             yield document.problem(path, _message(detail))
-
-
-def _unknown_field(path: FieldPath) -> str:
-    name = str(path[-1])
-    models_on_path = _models_along(path[:-1])
-    known = list(models_on_path[-1][1].model_fields)
-    misplaced = _misplaced(name, models_on_path)
-    if misplaced:
-        return f"unknown field '{name}' here; {misplaced}"
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
-    return f"unknown field '{name}'{hint}"
-
-
-def _misplaced(name: str, models_on_path: list[tuple[str, type[BaseModel]]]) -> str | None:
-    """A field of the list just below or of the record just above: its line is indented wrong."""
-    here = models_on_path[-1][1]
-    for field, info in here.model_fields.items():
-        child = _inner_model_or_none(info.annotation)
-        if child is not None and name in child.model_fields:
-            if child is info.annotation:  # one record, such as newsletter
-                return f"'{name}' is a field of '{field}': indent it under '{field}'"
-            return f"'{name}' is a field of each entry of '{field}': indent it under the entry it belongs to"
-    if len(models_on_path) >= 2 and name in models_on_path[-2][1].model_fields:
-        owner = models_on_path[-1][0]
-        return f"'{name}' is a field of the record that holds '{owner}': line it up with that record's fields"
-    return None
-
-
-def _models_along(parent: FieldPath) -> list[tuple[str, type[BaseModel]]]:
-    """The models from the file down to ``parent``, each with the field name that leads to it."""
-    chain: list[tuple[str, type[BaseModel]]] = [("", models.PartnersFile)]
-    for part in parent:
-        if isinstance(part, int):
-            continue
-        annotation = chain[-1][1].model_fields[part].annotation
-        chain.append((part, _inner_model(annotation)))
-    return chain
-
-
-def _inner_model_or_none(annotation: Any) -> type[BaseModel] | None:
-    try:
-        return _inner_model(annotation)
-    except LookupError:
-        return None
-
-
-def _inner_model(annotation: Any) -> type[BaseModel]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in getattr(annotation, "__args__", ()):
-        if isinstance(argument, type) and issubclass(argument, BaseModel):
-            return argument
-    raise LookupError(annotation)
 
 
 def _message(detail: Any) -> str:
@@ -275,6 +246,8 @@ def _full_message(detail: Any) -> str:
     value = detail.get("input")
     if kind == "literal_error":
         allowed = detail["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
+        if value is None:  # `stage:` with nothing after it
+            return f"the value is empty; write one of {allowed}"
         return f"'{value}' is not one of {allowed}{_closest(value, allowed.split(', '))}"
     if kind == "string_pattern_mismatch":
         meant = _as_id(value)

@@ -55,6 +55,8 @@ def meant_date(value: str) -> str | None:
 def meant_number(value: str) -> str | None:
     """``$12,000`` → ``12000``; ``12.000,50 €`` → ``12000.50``."""
     text = _CURRENCY_MARKS.sub("", value)
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):  # `$12000`, `12000 USD`
+        return text if text != value else None
     grouped = _GROUPED.fullmatch(text)
     if not grouped:
         return None

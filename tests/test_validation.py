@@ -65,14 +65,14 @@ def test_valid_file_loads_with_types() -> None:
         (("    name: Steve\n", ""), "partners.yaml:7:5: partners[1].name: required, but missing"),
         (
             ("referrals:\n", "  - id: anne\n    name: Other\nreferrals:\n"),
-            "partners.yaml:10:9: partners[2].id: duplicate partner id 'anne' (also partners[0])",
+            "partners.yaml:10:9: partners[2].id: duplicate partner id 'anne' (also partners[0], line 5)",
         ),
         (
             (
                 "stage: met",
                 "stage: met\n  - id: r1\n    partner: anne\n    prospect: Eve\n    introduced: 2026-03-01",
             ),
-            "partners.yaml:18:9: referrals[1].id: duplicate referral id 'r1' (also referrals[0])",
+            "partners.yaml:18:9: referrals[1].id: duplicate referral id 'r1' (also referrals[0], line 11)",
         ),
         (
             ("partner: steve", "partner: stevee"),
@@ -131,7 +131,7 @@ def test_valid_file_loads_with_types() -> None:
         ),
         (
             ("    name: Steve\n", "    name: Steve: x\n"),
-            "partners.yaml:8:16: partners[1]: YAML syntax error: mapping values are not allowed in this "
+            "partners.yaml:8:16: partners[1].name: YAML syntax error: mapping values are not allowed in this "
             "context: a value holding ': ' must be put in quotes, and a key must line up with the keys beside it",
         ),
         (  # the parser stops at the end of the file: the quote that opened the value is the place
@@ -151,12 +151,12 @@ def test_valid_file_loads_with_types() -> None:
         ),
         (  # the parser stops a line later, saying nothing of the colon
             ("    name: Steve\n", "    name:Steve\n"),
-            "partners.yaml:8:5: partners[1]: YAML syntax error: 'name:Steve' needs a space after the colon: "
+            "partners.yaml:8:5: partners[1].name: YAML syntax error: 'name:Steve' needs a space after the colon: "
             "write 'name: Steve'",
         ),
         (
             ("  - id: steve\n", "  - id:steve\n"),
-            "partners.yaml:7:5: partners: YAML syntax error: 'id:steve' needs a space after the colon: "
+            "partners.yaml:7:5: partners[1].id: YAML syntax error: 'id:steve' needs a space after the colon: "
             "write 'id: steve'",
         ),
         (
@@ -241,6 +241,10 @@ def test_each_mistake_is_located(change: tuple[str, str], expected: str) -> None
             ("stage: met", "stage: met\n    value: 12.000,50 €"),
             "18:12: referrals[0].value: '12.000,50 €' is not a number; write the plain number, 12000.50",
         ),
+        (
+            ("stage: met", "stage: met\n    value: USD 12000"),
+            "18:12: referrals[0].value: 'USD 12000' is not a number; write the plain number, 12000",
+        ),
         # 12.000 read as twelve; in most of Europe it is twelve thousand
         (
             ("stage: met", "stage: met\n    value: 12.000"),
@@ -317,6 +321,49 @@ def test_a_field_indented_into_the_wrong_record_says_where_it_belongs() -> None:
     )
 
 
+def test_an_empty_stage_says_it_is_empty() -> None:
+    assert problems(VALID.replace("stage: met", "stage:")) == [
+        "partners.yaml:17:15: referrals[0].updates[0].stage: the value is empty; write one of contacted, "
+        "met, proposal, won, lost"
+    ]
+
+
+def test_a_record_pasted_without_its_dash_is_one_problem() -> None:
+    """Its fields went into the record above: a duplicate key for each, a partner 'referred by
+    themselves' and every reference to it unknown (14 problems for the demo's second partner)."""
+    found = problems(VALID.replace("  - id: steve\n", "    id: steve\n"))
+    assert found == [
+        "partners.yaml:7:5: partners[1].id: 'id' again in one record: a new record starts with '- ' "
+        "(write '- id: …' here); if it is the same record, keep only one"
+    ]
+
+
+def test_a_repeated_field_that_does_not_start_a_record_is_a_duplicate_key() -> None:
+    found = problems(VALID.replace("    name: Steve\n", "    name: Steve\n    name: Stephen\n"))
+    assert found == [
+        "partners.yaml:9:5: partners[1].name: duplicate key 'name' (first at line 8); keep only one"
+    ]
+
+
+def test_a_dash_with_nothing_after_it_says_to_delete_it() -> None:
+    found = problems(VALID.replace("referrals:\n", "referrals:\n  -\n"))
+    assert found == [
+        "partners.yaml:11:4: referrals[0]: a '-' with nothing after it: delete that line, or write the "
+        "record's fields after the '- '"
+    ]
+
+
+def test_a_misspelt_required_field_is_one_problem() -> None:
+    """'prospects' for 'prospect': the unknown field names the right one; 'prospect: required, but
+    missing' at the record's first line said the same mistake a second time."""
+    found = problems(VALID.replace("    prospect: Dana\n", "    prospects: Dana\n"))
+    assert found == [
+        "partners.yaml:13:5: referrals[0].prospects: unknown field 'prospects'; did you mean 'prospect'?"
+    ]
+    both = VALID.replace("    prospect: Dana\n", "    prospects: Dana\n    nmae: x\n")
+    assert "referrals[0].nmae: unknown field 'nmae'" in problems(both)[1]
+
+
 def test_unknown_top_level_field_lists_known_ones() -> None:
     found = problems(VALID + "sponsors: []\n")
     assert found == [
@@ -332,7 +379,8 @@ def test_updates_out_of_order_and_after_a_terminal_stage() -> None:
         "      - date: 2026-02-12\n        stage: met\n"
     )
     assert problems(text) == [
-        "partners.yaml:18:15: referrals[0].updates[1].date: 2026-02-05 is out of order: it comes after 2026-02-10",
+        "partners.yaml:18:15: referrals[0].updates[1].date: 2026-02-05 is out of order: it is listed after an "
+        "update of 2026-02-10; list updates oldest first",
         "partners.yaml:23:16: referrals[0].updates[3].stage: comes after the referral was won on 2026-02-11; "
         "nothing can follow",
     ]
@@ -377,9 +425,9 @@ def test_a_repeated_id_is_named_when_one_of_the_records_fails_for_another_reason
     text += "  - id: r1\n    partner: anne\n    prospect: Jo\n    introduced: 2026-02-31\n"
     text = text.replace("partner: steve", "partner: anne")
     assert problems(text) == [
-        "partners.yaml:7:9: partners[1].id: duplicate partner id 'anne' (also partners[0])",
+        "partners.yaml:7:9: partners[1].id: duplicate partner id 'anne' (also partners[0], line 5)",
         "partners.yaml:9:13: partners[1].public: 'maybe' is not true or false",
-        "partners.yaml:18:9: referrals[1].id: duplicate referral id 'r1' (also referrals[0])",
+        "partners.yaml:18:9: referrals[1].id: duplicate referral id 'r1' (also referrals[0], line 11)",
         "partners.yaml:21:17: referrals[1].introduced: '2026-02-31' is not a real calendar date",
     ]
 
@@ -497,3 +545,16 @@ def test_the_readme_example_with_its_comments_loads() -> None:
     assert problems(example) == [
         "partners.yaml:21:18: partners[0].referred_by: no partner has the id 'anne-ortiz'"
     ]
+
+
+def test_a_syntax_error_report_says_the_rest_of_the_file_is_unchecked() -> None:
+    """One syntax error stops YAML; '1 problem found' alone promised a file otherwise clean."""
+    with pytest.raises(InvalidData) as stopped:
+        load(VALID.replace("    name: Steve\n", "    name:Steve\n").replace("stage: met", "stage: mett"))
+    assert stopped.value.report.endswith(
+        "1 problem found (reading stopped at the syntax error: fix it and check again, as the rest "
+        "of the file is not checked yet); nothing was generated."
+    )
+    with pytest.raises(InvalidData) as checked:
+        load(VALID.replace("stage: met", "stage: mett"))
+    assert checked.value.report.endswith("\n1 problem found; nothing was generated.")
