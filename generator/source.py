@@ -192,7 +192,7 @@ class _Builder:
 
     def _comment_problem(self, value: str, line: int, column: int) -> str | None:
         dropped = syntax_hints.comment_cut(self.comment_lines[line], column)
-        if dropped is None:
+        if dropped is None or not syntax_hints.cut_short(value, dropped):
             return None
         return (
             f"'{dropped}' after a space and '#' is a YAML comment, so the value ends at "

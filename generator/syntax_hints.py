@@ -87,6 +87,13 @@ def comment_cut(line: str, end_column: int) -> str | None:
     return dropped if len(dropped) <= CUT_WORDS else f"{dropped[:CUT_WORDS]}…"
 
 
+def cut_short(value: str, dropped: str) -> bool:
+    """Whether a value followed by ``#word`` reads as text cut short, not as a value and a
+    comment written without its space: words before it (``Called Bill #2``), or a number after
+    it (``Apt #4``). ``id: anne #main`` and ``public: true #consent`` stay comments, as YAML says."""
+    return " " in value.strip() or dropped[1:2].isdigit()
+
+
 def lines_with_glued_comments(text: str) -> dict[int, str]:
     """The lines that may hold a ``#`` glued to a word, by 0-based number; usually none."""
     found: dict[int, str] = {}

@@ -558,3 +558,16 @@ def test_a_syntax_error_report_says_the_rest_of_the_file_is_unchecked() -> None:
     with pytest.raises(InvalidData) as checked:
         load(VALID.replace("stage: met", "stage: mett"))
     assert checked.value.report.endswith("\n1 problem found; nothing was generated.")
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [("    public: true #consent given\n", True), ("    company: Acme #main\n", "Acme")],
+)
+def test_a_one_word_value_followed_by_a_glued_comment_is_a_comment(line: str, kept: object) -> None:
+    """YAML reads ``#word`` after a space as a comment; only text that reads cut short
+    (``Called Bill #2``) is refused, so a file commented that way still loads."""
+    text = "newsletter: {title: T, owner: O}\npartners:\n  - id: anne\n    name: Anne Ortiz\n" + line
+    data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
+    field = line.split(":")[0].strip()
+    assert getattr(data.partners[0], field) == kept
