@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import re
 import stat
-import subprocess
 import sys
-from collections.abc import Iterator
 from email.headerregistry import Address
 from pathlib import Path
 
 import pytest
-from conftest import REPO, TEST_SECRET, SiteProject, fixture_text
+from conftest import REPO, TEST_SECRET, SiteProject, fixture_text, unwritable
 
 from generator import project as pipeline
 from generator.mail.compose import Edition
@@ -241,30 +237,11 @@ def test_a_secret_file_that_is_not_a_file_is_refused_before_anything_is_written(
     assert not (tmp_path / "content").exists()
 
 
-@contextlib.contextmanager
-def _unwritable_folder(folder: Path) -> Iterator[None]:
-    """Nothing can be created in ``folder``, for real: immutable for root (which ignores
-    permissions), read-only for anyone else."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() == 0:
-        if subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False).returncode:
-            pytest.skip("this file system has no immutable flag (chattr)")
-        try:
-            yield
-        finally:
-            subprocess.run(["chattr", "-i", str(folder)], check=True)
-    else:
-        folder.chmod(0o555)
-        try:
-            yield
-        finally:
-            folder.chmod(0o755)
-
-
 def test_a_new_secret_that_cannot_be_saved_leaves_no_page(tmp_path: Path) -> None:
     # Pages keyed by a secret nobody has would match no link ever sent.
     (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
-    with _unwritable_folder(tmp_path / ".referral"), pytest.raises(OSError):
+    (tmp_path / ".referral").mkdir()
+    with unwritable(tmp_path / ".referral"), pytest.raises(OSError):
         pipeline.generate(pipeline.Project.at(tmp_path), dt.date(2026, 11, 20), {})
     assert not (tmp_path / "content").exists()
     assert not list((tmp_path / ".referral").iterdir())
@@ -272,7 +249,8 @@ def test_a_new_secret_that_cannot_be_saved_leaves_no_page(tmp_path: Path) -> Non
 
 def test_a_new_secret_goes_with_the_pages_of_a_run_that_fails(tmp_path: Path) -> None:
     (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
-    with _unwritable_folder(tmp_path / "content"), pytest.raises(OSError):
+    (tmp_path / "content").mkdir()
+    with unwritable(tmp_path / "content"), pytest.raises(OSError):
         pipeline.generate(pipeline.Project.at(tmp_path), dt.date(2026, 11, 20), {})
     assert not list((tmp_path / "content").iterdir())
     assert not (tmp_path / ".referral" / "secret").exists()

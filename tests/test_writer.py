@@ -3,7 +3,6 @@ mark when the manifest is lost (stale ones removed, a file without the mark neve
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import errno
 import hashlib
@@ -11,12 +10,10 @@ import os
 import posixpath
 import re
 import shutil
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, fixture_text
+from conftest import TEST_SECRET, SiteProject, fixture_text, unwritable
 
 from generator import project as pipeline
 from generator import validate, write_undo, writer
@@ -211,25 +208,6 @@ def _tree_digest(*folders: Path) -> dict[str, str]:
     return listing
 
 
-@contextlib.contextmanager
-def _unwritable(page: Path) -> Iterator[None]:
-    """``page`` made impossible to replace, for real: immutable for root (which ignores
-    permissions), its folder read-only for anyone else."""
-    if os.geteuid() == 0:
-        if subprocess.run(["chattr", "+i", str(page)], capture_output=True, check=False).returncode:
-            pytest.skip("this file system has no immutable flag (chattr)")
-        try:
-            yield
-        finally:
-            subprocess.run(["chattr", "-i", str(page)], check=True)
-    else:
-        page.parent.chmod(0o555)
-        try:
-            yield
-        finally:
-            page.parent.chmod(0o755)
-
-
 def _generated_project(tmp_path: Path) -> tuple[pipeline.Project, dict[str, str]]:
     (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
     project = pipeline.Project.at(tmp_path)
@@ -258,7 +236,7 @@ def test_a_run_that_cannot_replace_a_page_puts_back_what_it_had_written(
     _edit(project, "note: SECRET-NOTE-DANA-WON", "note: SECRET-NOTE-DANA-WON, edited")
     _edit(project, "events:\n", "events:\n  - date: 2026-12-24\n    title: Carols\n")
     before = _tree_digest(project.docs_dir, project.state_dir)
-    with _unwritable(steve):
+    with unwritable(steve):
         monkeypatch.chdir(tmp_path)
         for name, value in (environ | {"SOURCE_DATE_EPOCH": "1795132800"}).items():
             monkeypatch.setenv(name, value)
