@@ -84,6 +84,11 @@ class MonthlyIssue:
     # neither introductions nor updates has an issue only because of what was given.
     updates: int = 0
     given: int = 0
+    # The partners whose own introduction became a client this month, thanked before anyone
+    # further up the tree ("thanks also" needs someone thanked first); those without consent
+    # are counted, not named.
+    won_by: tuple[Partner, ...] = ()
+    unnamed_won_by: int = 0
 
 
 @dataclass
@@ -137,6 +142,8 @@ def _issue(
 ) -> MonthlyIssue:
     givers = {referral.partner: partners[referral.partner] for referral in tally.referrals}
     named = tuple(sorted((p for p in givers.values() if p.public), key=lambda p: p.name))
+    winners = {referral.partner: partners[referral.partner] for referral in tally.wins}
+    won_by = tuple(sorted((p for p in winners.values() if p.public), key=lambda p: p.name))
     good_news = tuple(
         (referral, partners[referral.partner])
         for referral in tally.wins
@@ -153,6 +160,8 @@ def _issue(
         good_news=good_news,
         updates=sum(tally.stages.values()),
         given=len(tally.given),
+        won_by=won_by,
+        unnamed_won_by=len(winners) - len(won_by),
         events=upcoming_events(events, after=month.last_day, days=EVENT_HORIZON_DAYS),
     )
 

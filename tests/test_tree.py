@@ -270,3 +270,29 @@ def test_a_new_programs_home_says_no_introductions_rather_than_zero() -> None:
     assert "**1 referral partner**" in home
     assert "**No introductions**" in home and "**No new clients**" in home  # as the partner pages say
     assert "**0 " not in home
+
+
+@pytest.mark.parametrize(
+    ("steve_public", "thanks"),
+    [
+        ("true", "A warm thank-you to Steve Hall, whose introduction became a new client this month."),
+        ("false", "A warm thank-you to the partner whose introduction became a new client this month."),
+    ],
+)
+def test_a_win_thanks_the_partner_who_gave_it_before_the_tree(steve_public: str, thanks: str) -> None:
+    # A month whose only news is Steve's win thanked Anne ("thanks also", up the tree) and never
+    # Steve, whose introduction it was: DESIGN asks to thank the whole tree, "not only the last
+    # person", so the last person comes first; without his consent he is thanked unnamed.
+    text = f"""\
+newsletter: {{title: T, owner: O}}
+partners:
+  - {{id: anne, name: Anne Ortiz, public: true}}
+  - {{id: steve, name: Steve Hall, public: {steve_public}, referred_by: anne}}
+referrals:
+  - {{id: r1, partner: steve, prospect: Dana Wu, introduced: 2026-09-01, updates: [{{date: 2026-11-04, stage: won}}]}}
+"""
+    post = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["blog/posts/newsletter/2026-11.md"]
+    assert "## Thank you" in post
+    assert thanks in post
+    assert post.index(thanks) < post.index("thanks also to Anne Ortiz")
+    assert "Dana" not in post
