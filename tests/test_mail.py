@@ -971,7 +971,7 @@ def test_a_month_with_nobody_to_mail_says_so_instead_of_offering_to_send(
     assert "To deliver them" not in out
 
 
-# One partner with a single, closed introduction and no news in March; another only received
+# One partner with a single introduction, still open, and no news in March; another only received
 # business that month and has no address, so the month has an issue and one message.
 ONE_INTRODUCTION = """\
 newsletter: {title: T, owner: Olive Owner, email: olive@owner.example}
@@ -979,7 +979,7 @@ partners:
   - {id: solo, name: Sol Solo, email: sol@example.com}
   - {id: giver, name: Gil Giver}
 referrals:
-  - {id: r1, partner: solo, prospect: Pat Doe, introduced: 2026-01-05, updates: [{date: 2026-01-20, stage: lost}]}
+  - {id: r1, partner: solo, prospect: Pat Doe, introduced: 2026-01-05, updates: [{date: 2026-01-20, stage: met}]}
 given:
   - {partner: giver, date: 2026-03-02, to: Max Field}
 """
@@ -1084,3 +1084,34 @@ def test_the_html_part_offers_unsubscribing_as_a_link_to_the_owner() -> None:
     html_part = nick.get_body(("html",))
     assert html_part is not None
     assert 'href="mailto:olive@owner.example?subject=unsubscribe"' in html_part.get_content()
+
+
+CLOSED_EARLIER = """\
+newsletter: {title: T, owner: Olive Owner, email: olive@owner.example}
+partners:
+  - {id: won, name: Wanda Won, email: wanda@example.com}
+  - {id: lost, name: Lou Lost, email: lou@example.com}
+  - {id: both, name: Bo Both, email: bo@example.com}
+referrals:
+  - {id: r1, partner: won, prospect: Pat Doe, introduced: 2026-01-05, updates: [{date: 2026-02-20, stage: won}]}
+  - {id: r2, partner: lost, prospect: Ray Roe, introduced: 2026-01-06, updates: [{date: 2026-01-20, stage: lost}]}
+  - {id: r3, partner: both, prospect: Sam Sue, introduced: 2026-01-07, updates: [{date: 2026-02-02, stage: won}]}
+  - {id: r4, partner: both, prospect: Tia Tee, introduced: 2026-02-07}
+  - {id: r5, partner: lost, prospect: New One, introduced: 2026-03-03}
+"""
+
+
+def test_a_file_closed_in_an_earlier_month_is_not_said_to_have_no_news() -> None:
+    # "No news on your introduction in March" to a partner whose introduction became a client
+    # in February reads as if it were still waiting; only open introductions can have no news.
+    messages = _composed(CLOSED_EARLIER)
+    wanda = _paragraphs(messages["won"])
+    assert not any("No news" in paragraph for paragraph in wanda)
+    assert "Thank you for being one of our referral partners." in wanda
+    html_part = messages["won"].get_body(("html",))
+    assert html_part is not None and "No news" not in html_part.get_content()
+    # One closed and one open: the open one is the introduction with no news, in the singular.
+    bo = _paragraphs(messages["both"])
+    assert (
+        "No news on your introduction in March 2026. Thank you for being one of our referral partners." in bo
+    )

@@ -66,8 +66,9 @@ class PartnerNews:
     month: Month
     referrals: tuple[ReferralNews, ...]
     introduced: int  # introductions this partner made during the month
-    sent: int  # introductions by the end of the month: "no news on your introduction(s)" needs one
-    still_open: int  # their other open referrals, with no news this month
+    # Their other open referrals, with no news this month: only these can have "no news"; a file
+    # closed (won or lost) in an earlier month is not waiting for any.
+    still_open: int
     given: tuple[GivenNews, ...]
     tree_wins: int  # clients won this month through partners further down this partner's branch
     tree_named: tuple[str, ...]  # those partners who agreed to be named
@@ -118,7 +119,6 @@ def partner_news(records: MonthRecords, partner: Partner, *, private_url: str, i
         month=month,
         referrals=tuple(_referral_news(r, month) for r in sorted(active, key=_news_order)),
         introduced=sum(Month.of(r.introduced) == month for r in mine),
-        sent=len(mine),
         still_open=sum(r.id not in active_ids and _stage_at(r, month) not in ("won", "lost") for r in mine),
         given=tuple(
             GivenNews(g.date, line(g.to), _maybe_line(g.note))
