@@ -1115,3 +1115,30 @@ def test_a_file_closed_in_an_earlier_month_is_not_said_to_have_no_news() -> None
     assert (
         "No news on your introduction in March 2026. Thank you for being one of our referral partners." in bo
     )
+
+
+def test_a_partner_who_has_given_nothing_yet_is_not_pointed_to_every_introduction_they_gave() -> None:
+    # Nick has no introduction at all: "Every introduction you gave us and where it stands" and
+    # "See all your introductions" speak of introductions that do not exist.
+    nick = _composed(NOTHING_YET)["nick"]
+    text = "\n\n".join(_paragraphs(nick))
+    assert "Every introduction you gave us" not in text
+    assert "YOUR PAGE Where you will follow every introduction you send us: https://" in text
+    html_part = nick.get_body(("html",))
+    assert html_part is not None
+    assert "See all your introductions" not in html_part.get_content()
+    assert ">See your page</a>" in html_part.get_content()
+    # Olive gave one: her message still points to it.
+    assert "Every introduction you gave us and where it stands:" in "\n".join(
+        _paragraphs(_composed(NOTHING_YET)["olive"])
+    )
+
+
+NOTHING_YET = """\
+newsletter: {title: T, owner: Olive Owner, email: olive@owner.example}
+partners:
+  - {id: nick, name: Nick New, email: nick@example.com}
+  - {id: olive, name: Ola Old, email: ola@example.com}
+referrals:
+  - {id: r1, partner: olive, prospect: Pat Doe, introduced: 2026-03-05}
+"""

@@ -66,6 +66,7 @@ class PartnerNews:
     month: Month
     referrals: tuple[ReferralNews, ...]
     introduced: int  # introductions this partner made during the month
+    sent: int  # introductions by the end of the month: "every introduction you gave us" needs one
     # Their other open referrals, with no news this month: only these can have "no news"; a file
     # closed (won or lost) in an earlier month is not waiting for any.
     still_open: int
@@ -119,6 +120,7 @@ def partner_news(records: MonthRecords, partner: Partner, *, private_url: str, i
         month=month,
         referrals=tuple(_referral_news(r, month) for r in sorted(active, key=_news_order)),
         introduced=sum(Month.of(r.introduced) == month for r in mine),
+        sent=len(mine),
         still_open=sum(r.id not in active_ids and _stage_at(r, month) not in ("won", "lost") for r in mine),
         given=tuple(
             GivenNews(g.date, line(g.to), _maybe_line(g.note))
