@@ -80,6 +80,7 @@ class MonthlyIssue:
     # Consenting partners further up the tree from this month's wins: their earlier
     # introductions led to these wins.
     tree_thanks: tuple[Partner, ...] = ()
+    tree_wins: int = 0  # this month's wins below those partners: the rest came from no branch of theirs
     # Every update of the month (any stage), and the business given to partners: a month with
     # neither introductions nor updates has an issue only because of what was given.
     updates: int = 0
@@ -109,6 +110,7 @@ def monthly_issues(data: PartnersFile, tree: ReferralTree | None = None) -> list
         replace(
             _issue(month, tallies[month], partners, data.events),
             tree_thanks=_roots_of_wins(tallies[month], tree),
+            tree_wins=_wins_with_roots(tallies[month], tree),
         )
         for month in sorted(tallies)
     ]
@@ -119,6 +121,10 @@ def _roots_of_wins(tally: _MonthTally, tree: ReferralTree) -> tuple[Partner, ...
     winners = {referral.partner for referral in tally.wins}
     ancestors = {a.id: a for pid in winners for a in tree.ancestors(pid) if a.public}
     return tuple(sorted(ancestors.values(), key=lambda p: (p.name, p.id)))
+
+
+def _wins_with_roots(tally: _MonthTally, tree: ReferralTree) -> int:
+    return sum(any(a.public for a in tree.ancestors(referral.partner)) for referral in tally.wins)
 
 
 def _tally(data: PartnersFile) -> dict[Month, _MonthTally]:

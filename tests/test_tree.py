@@ -176,7 +176,26 @@ referrals:
     (november,) = (issue for issue in monthly_issues(data) if issue.month.key == "2026-11")
     assert [p.id for p in november.tree_thanks] == ["anne"]
     post = render_site(data, LAYOUT)["blog/posts/newsletter/2026-11.md"]
-    assert "thanks also to Anne Ortiz, whose earlier introductions led to these wins" in post
+    # Her one earlier introduction (Steve) led to one of the two wins; her own win is thanked as hers.
+    assert "thanks also to Anne Ortiz, whose earlier introduction led to one of these wins (" in post
+
+
+def test_thanks_up_the_tree_count_only_the_wins_below_the_partners_thanked() -> None:
+    # Three wins, two of them Steve's (below Anne) and one from Cy, who joined on his own:
+    # Anne's introduction did not lead to "these wins", only to two of them.
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: anne, name: Anne Ortiz, public: true}
+  - {id: steve, name: Steve Hall, public: true, referred_by: anne}
+  - {id: cy, name: Cy Sea, public: true}
+referrals:
+  - {id: r1, partner: steve, prospect: Dana Wu, introduced: 2026-10-01, updates: [{date: 2026-11-04, stage: won}]}
+  - {id: r2, partner: steve, prospect: Jo Park, introduced: 2026-10-02, updates: [{date: 2026-11-05, stage: won}]}
+  - {id: r3, partner: cy, prospect: Max Roe, introduced: 2026-10-03, updates: [{date: 2026-11-06, stage: won}]}
+"""
+    post = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["blog/posts/newsletter/2026-11.md"]
+    assert "thanks also to Anne Ortiz, whose earlier introductions led to two of these wins (" in post
 
 
 def test_with_no_branch_the_partners_on_their_own_are_not_called_more() -> None:
