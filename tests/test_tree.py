@@ -291,6 +291,24 @@ def test_a_new_programs_home_says_no_introductions_rather_than_zero() -> None:
     assert "**0 " not in home
 
 
+def test_the_home_page_does_not_credit_introductions_for_no_clients() -> None:
+    # "No new clients" over "thanks to your introductions" reads as if the introductions were
+    # the reason there are none.
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: ann, name: Ann Able}
+referrals:
+  - {id: r1, partner: ann, prospect: Pat Doe, introduced: 2026-10-01}
+"""
+    home = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["index.md"]
+    assert "**No new clients**\n\n    from your introductions, so far\n" in home
+    assert "thanks to your introductions" not in home
+    won = text.replace("2026-10-01}", "2026-10-01, updates: [{date: 2026-11-02, stage: won}]}")
+    home = render_site(load_text(won, "partners.yaml", TODAY), LAYOUT)["index.md"]
+    assert "**1 new client**\n\n    thanks to your introductions\n" in home
+
+
 @pytest.mark.parametrize(
     ("steve_public", "thanks"),
     [
