@@ -333,3 +333,27 @@ referrals:
     assert thanks in post
     assert post.index(thanks) < post.index("thanks also to Anne Ortiz")
     assert "Dana" not in post
+
+
+def test_a_partner_who_brought_in_a_partner_is_not_told_they_have_introduced_no_one() -> None:
+    # Anne's only introduction is Steve, a partner: her page said "No referrals yet. When you
+    # introduce someone to us" above "Your introduction of Steve Hall led to one new client".
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: anne, name: Anne Ortiz, public: true}
+  - {id: steve, name: Steve Hall, public: true, referred_by: anne}
+referrals:
+  - {id: r1, partner: steve, prospect: Dana Wu, introduced: 2026-09-01, updates: [{date: 2026-11-04, stage: won}]}
+"""
+    data = load_text(text, "partners.yaml", TODAY)
+    files = render_site(data, LAYOUT)
+    anne = partner_page(files, data, "anne")
+    assert "Your introduction of Steve Hall led to one new client." in anne
+    assert "When you introduce someone to us" not in anne
+    assert "No referrals of your own yet: your referral tree below shows where" in anne
+    steve_alone = text.replace(", referred_by: anne", "")
+    data = load_text(steve_alone, "partners.yaml", TODAY)
+    assert "No referrals yet. When you introduce someone to us," in partner_page(
+        render_site(data, LAYOUT), data, "anne"
+    )
