@@ -110,3 +110,14 @@ def test_a_time_the_clocks_skip_is_refused_with_its_place() -> None:
     load_text(SPRING_FORWARD.format(start="01:00", end="03:00"), "partners.yaml", AS_OF)
     fall_back = SPRING_FORWARD.replace("2026-03-08", "2026-11-01").format(start="01:30", end="01:45")
     load_text(fall_back, "partners.yaml", AS_OF)
+
+
+def test_a_partners_page_gives_the_events_sentence_as_the_home_page_does() -> None:
+    # The description is public (DESIGN v1.1); the home page and the issue gave it, while the
+    # partner's own page, where partners read on a phone, listed the title alone.
+    files = _files("UTC")
+    (page,) = (text for path, text in files.items() if path.startswith("p/") and "Thank you, Anne" in text)
+    mixer = next(line for line in page.splitlines() if "Holiday mixer" in line)
+    assert mixer.endswith("): Drinks and a look at next year&#39;s bikes.")
+    ride = next(line for line in page.splitlines() if "New year ride" in line)
+    assert ride.endswith("calendar](../events/2027-01-15-new-year-ride.ics))")

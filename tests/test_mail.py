@@ -1142,3 +1142,19 @@ partners:
 referrals:
   - {id: r1, partner: olive, prospect: Pat Doe, introduced: 2026-03-05}
 """
+
+
+def test_coming_up_gives_the_events_sentence_in_both_parts() -> None:
+    data = NOTHING_YET + (
+        "events:\n  - {date: 2026-04-10, title: Spring ride, where: The mill,"
+        " description: Coffee first; bring a friend.}\n"
+    )
+    message = _composed(data)["olive"]
+    assert "* 10 April 2026: Spring ride, The mill: Coffee first; bring a friend." in " ".join(
+        _paragraphs(message)
+    )
+    html_part = message.get_body(("html",))
+    assert html_part is not None
+    assert (
+        "10 April 2026: Spring ride, The mill: Coffee first; bring a friend.</td>" in html_part.get_content()
+    )

@@ -45,6 +45,7 @@ class EventNews:
     title: str
     where: str | None
     when: str  # "10 December 2026, 18:00 to 21:30"
+    description: str | None = None  # the sentence the home page and the issue give it
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,13 @@ def _digest(issue: MonthlyIssue) -> IssueDigest:
         wins=issue.wins,
         partners_thanked=len(issue.thanked) + issue.unnamed_thanked,
         events=tuple(
-            EventNews(e.date, line(e.title), _maybe_line(e.where), words.event_when(e.date, e.time, e.end))
+            EventNews(
+                e.date,
+                line(e.title),
+                _maybe_line(e.where),
+                words.event_when(e.date, e.time, e.end),
+                _maybe_line(e.description),
+            )
             for e in issue.events
         ),
     )
