@@ -214,9 +214,10 @@ def grew_from_you(own_wins: int, wins_below: int, introductions: int) -> str | N
     thanks = "Thank you for starting it."
     if not own_wins:
         return f"Everything that grew from you: {count_words(total, 'new client')}. {thanks}"
+    own = "introduction" if own_wins == 1 else "introductions"  # one client, one introduction
     return (
         f"Everything that grew from you: {count_words(total, 'new client')}, "
-        f"{number_word(own_wins)} from your own introductions and {number_word(wins_below)} "
+        f"{number_word(own_wins)} from your own {own} and {number_word(wins_below)} "
         f"through the partners you brought in. {thanks}"
     )
 
