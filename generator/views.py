@@ -90,6 +90,11 @@ class MonthlyIssue:
     # are counted, not named.
     won_by: tuple[Partner, ...] = ()
     unnamed_won_by: int = 0
+    # The introductions still to thank once those wins are: a partner whose every introduction
+    # of the month also became a client this month is thanked once, for the win.
+    roll: tuple[Partner, ...] = ()
+    unnamed_roll: int = 0
+    roll_introductions: int = 0
 
 
 @dataclass
@@ -150,6 +155,10 @@ def _issue(
     named = tuple(sorted((p for p in givers.values() if p.public), key=lambda p: p.name))
     winners = {referral.partner: partners[referral.partner] for referral in tally.wins}
     won_by = tuple(sorted((p for p in winners.values() if p.public), key=lambda p: p.name))
+    won_ids = {referral.id for referral in tally.wins}
+    thanked_for_win = {p for p in givers if all(r.id in won_ids for r in tally.referrals if r.partner == p)}
+    roll_referrals = [r for r in tally.referrals if r.partner not in thanked_for_win]
+    roll = tuple(p for p in named if p.id not in thanked_for_win)
     good_news = tuple(
         (referral, partners[referral.partner])
         for referral in tally.wins
@@ -168,6 +177,9 @@ def _issue(
         given=len(tally.given),
         won_by=won_by,
         unnamed_won_by=len(winners) - len(won_by),
+        roll=roll,
+        unnamed_roll=len(givers) - len(thanked_for_win) - len(roll),
+        roll_introductions=len(roll_referrals),
         events=upcoming_events(events, after=month.last_day, days=EVENT_HORIZON_DAYS),
     )
 

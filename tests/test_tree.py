@@ -357,3 +357,23 @@ referrals:
     assert "No referrals yet. When you introduce someone to us," in partner_page(
         render_site(data, LAYOUT), data, "anne"
     )
+
+
+def test_an_introduction_that_became_a_client_the_same_month_is_thanked_once() -> None:
+    # Introduced on the 1st, a client on the 4th: the roll thanked Steve twice in a row, once
+    # for the win and once "for the introduction this month". Bob's introduction is still thanked.
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: steve, name: Steve Hall, public: true}
+  - {id: bob, name: Bob Bee, public: true}
+referrals:
+  - {id: r1, partner: steve, prospect: Dana Wu, introduced: 2026-11-01, updates: [{date: 2026-11-04, stage: won}]}
+  - {id: r2, partner: bob, prospect: Jo Park, introduced: 2026-11-02}
+"""
+    post = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["blog/posts/newsletter/2026-11.md"]
+    assert post.split("<!-- more -->")[1].count("Steve Hall") == 1  # the feed summary lists the givers
+    assert "A warm thank-you to Steve Hall, whose introduction became a new client this month." in post
+    assert "A warm thank-you to Bob Bee for the introduction this month." in post
+    alone = render_site(load_text(text.split("  - {id: r2")[0], "partners.yaml", TODAY), LAYOUT)
+    assert alone["blog/posts/newsletter/2026-11.md"].split("<!-- more -->")[1].count("A warm thank-you") == 1
