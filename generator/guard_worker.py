@@ -21,6 +21,7 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -49,7 +50,7 @@ class GuardJob:
     """What the guard checks: a site folder against the data, as ``guard.guard_site`` does."""
 
     site_dir: Path
-    data: PartnersFile
+    data: Callable[[], PartnersFile]  # loaded by the worker, where a build has not loaded it
     layout: SiteLayout
     public_text: tuple[str, ...]
     verbatim_from: tuple[Path, ...]
@@ -177,7 +178,7 @@ def _work(connection: Connection, job: GuardJob) -> None:
 
 
 def _checked(job: GuardJob) -> Checked | None:
-    values, matcher = guard.checked_values(job.data, job.layout, public_text=job.public_text)
+    values, matcher = guard.checked_values(job.data(), job.layout, public_text=job.public_text)
     return Checked(matcher, Places.of(values)) if values else None
 
 
