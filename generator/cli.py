@@ -187,7 +187,7 @@ def _links(args: argparse.Namespace) -> int:
     )
     as_of = pipeline.today()
     data = pipeline.load(project, as_of)
-    secret = resolve_secret(os.environ, project.secret_file)
+    secret = resolve_secret(os.environ, project.secret_file, sends_addresses=True)
     layout = SiteLayout(as_of=as_of, secret=secret.value)
     lines = [f"{name}\t{url}" for name, url in partner_links(data, layout, site_url)]
     secret.keep()
