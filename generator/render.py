@@ -38,6 +38,7 @@ from .views import (
     PROGRESS_STEPS,
     STAGE_WORDS,
     MonthlyIssue,
+    gathering_line,
     last_activity,
     monthly_issues,
     stage_of,
@@ -185,7 +186,8 @@ def render_pages(
     ledger = PartnerLedger.of(data)
     calendars = dict(enumerate(event_paths(data.events)))
     tree = ReferralTree.of(data, ledger)
-    site = _Site(data, layout, _environment(), ledger, tree, monthly_issues(data, tree), calendars)
+    issues = monthly_issues(data, tree, as_of=layout.as_of)
+    site = _Site(data, layout, _environment(), ledger, tree, issues, calendars)
     private_index = site.env.get_template("private-index.md.j2")
     files: dict[str, Callable[[], str]] = {
         "index.md": functools.partial(_render_home, site),
@@ -355,6 +357,8 @@ def _render_insights(site: _Site) -> str:
 
 def _render_post(site: _Site, issue: MonthlyIssue) -> str:
     data, source = site.data, site.layout.post_page(issue)
+    gathering = gathering_line(issue, site.layout.as_of)
+    opening = gathering_line(issue, site.layout.as_of, escape_text)
     meta: dict[str, Any] = {
         "title": escape_html(f"{issue.month.label}: {data.newsletter.title}"),
         # The month's last day; the build date while the month is under way, so no issue (nor
@@ -367,12 +371,13 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         # Feed readers show an item's description: the issue's summary, not a bare label.
         # RSS carries it as HTML inside XML: escaped for HTML here, the feed plugin escapes
         # the result for XML (a name such as "<script>" must reach readers as text).
-        "rss": {"feed_description": html.escape(_feed_summary(issue), quote=False)},
+        "rss": {"feed_description": html.escape(_feed_summary(issue, gathering), quote=False)},
     }
     public = site.public.of
     return site.env.get_template("post.md.j2").render(
         meta=Markdown(front_matter(meta)),
         issue=public(issue),
+        gathering=None if opening is None else Markdown(opening),
         newsletter=public(data.newsletter),
         events=public(_issue_events(site, issue, source)),
         tree_page=_link(source, TREE_PAGE),
@@ -387,7 +392,9 @@ def _issue_events(site: _Site, issue: MonthlyIssue, source: str) -> list[tuple[E
     return site.events_after(after, source, days=(last_day - after).days + EVENT_HORIZON_DAYS)
 
 
-def _feed_summary(issue: MonthlyIssue) -> str:
+def _feed_summary(issue: MonthlyIssue, gathering: str | None = None) -> str:
+    if gathering:
+        return gathering
     numbers = words.month_in_numbers(
         issue.month.label, issue.referrals, issue.meetings, issue.proposals, issue.wins
     )

@@ -180,8 +180,11 @@ def still_in_progress(count: int, *, others_mentioned: bool) -> str:
     return f"{capitalized(subject)} {verb} still in progress. Your page has every detail."
 
 
-def month_summary(referrals: int, wins: int, updates: int = 1, given: int = 0) -> str:
-    """One line per newsletter in a list: only the numbers that happened."""
+def month_summary(referrals: int, wins: int, updates: int = 1, given: int = 0, held: str = "") -> str:
+    """One line per newsletter in a list: only the numbers that happened; ``held``, the titles
+    of a month's events, when they are its only news."""
+    if held and not (referrals or updates or given):
+        return f"Partner get-together: {held}"
     parts = []
     if referrals:
         parts.append(count_words(referrals, "new introduction"))
@@ -200,6 +203,15 @@ def giving_back(month: str, given: int) -> str:
     """A month whose only news is the business we sent to partners."""
     whom = "a partner's business" if given == 1 else "our partners' businesses"
     return f"In {month} we sent {count_words(given, 'referral')} to {whom}: giving back to those who send us theirs."
+
+
+def gathering(month: str, events: Sequence[tuple[str, str]], to_come: bool) -> str:
+    """A month whose only news is its events (title, when): an invitation while one is still
+    to come, afterwards a record of the get-together."""
+    listed = join_names([f"{title} ({when})" for title, when in events])
+    if to_come:
+        return f"An invitation for {month}: {listed}. We would love to see you there."
+    return f"In {month} we got together with our partners: {listed}. Thank you to everyone who came."
 
 
 def grew_from_you(own_wins: int, wins_below: int, introductions: int) -> str | None:
@@ -264,10 +276,19 @@ def introduction_led_to(name: str, wins: int, partners: int) -> str:
 
 
 def issue_opening(
-    month: str, referrals: int, wins: int, updates: int = 1, given: int = 0, moved: int | None = None
+    month: str,
+    referrals: int,
+    wins: int,
+    updates: int = 1,
+    given: int = 0,
+    moved: int | None = None,
+    gathering: str | None = None,
 ) -> str:
     """The first line of a newsletter issue, built from what actually happened that month;
-    ``moved`` counts the meetings and proposals (unknown: taken as some)."""
+    ``moved`` counts the meetings and proposals (unknown: taken as some); ``gathering`` is the
+    line of a month whose only news is its events."""
+    if gathering:
+        return gathering
     people = count_words(referrals, "new person", "new people")
     clients = f"{count_words(wins, 'introduction')} became {'a new client' if wins == 1 else 'new clients'}"
     if referrals and wins:

@@ -70,7 +70,9 @@ def test_no_private_partner_named_on_another_partners_page(files: dict[str, str]
 
 
 def test_issues_thank_up_the_tree(data: PartnersFile) -> None:
-    thanks = {issue.month.key: [p.id for p in issue.tree_thanks] for issue in monthly_issues(data)}
+    thanks = {
+        issue.month.key: [p.id for p in issue.tree_thanks] for issue in monthly_issues(data, as_of=TODAY)
+    }
     assert thanks == {
         "2026-03": ["ann"],  # bob won: ann introduced bob
         "2026-04": ["ann", "bob"],  # cal won: bob and ann above (cal is private anyway)
@@ -105,7 +107,7 @@ referrals:
 
 
 def test_spotlights_rotate_least_recently_featured_first(data: PartnersFile) -> None:
-    order = [[p.id for p in issue.spotlights] for issue in monthly_issues(data)]
+    order = [[p.id for p in issue.spotlights] for issue in monthly_issues(data, as_of=TODAY)]
     assert order == [["ann", "bob"], ["dee", "ann"], ["bob", "ann"], ["eve", "dee"]]
 
 
@@ -173,7 +175,7 @@ referrals:
     updates: [{date: 2026-11-05, stage: won}]
 """
     data = load_text(text, "partners.yaml", TODAY)
-    (november,) = (issue for issue in monthly_issues(data) if issue.month.key == "2026-11")
+    (november,) = (issue for issue in monthly_issues(data, as_of=TODAY) if issue.month.key == "2026-11")
     assert [p.id for p in november.tree_thanks] == ["anne"]
     post = render_site(data, LAYOUT)["blog/posts/newsletter/2026-11.md"]
     # Her one earlier introduction (Steve) led to one of the two wins; her own win is thanked as hers.
