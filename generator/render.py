@@ -247,6 +247,8 @@ def _environment() -> jinja2.Environment:
         introduction_led_to=_prose(words.introduction_led_to),
         grew_from_you=_prose(words.grew_from_you),
         issue_opening=_prose(words.issue_opening),
+        win_thanks=_prose(words.win_thanks),
+        thank_you_line=_prose(words.thank_you_line),
         month_summary=_prose(words.month_summary),
         quiet_months=QUIET_MONTHS,
         rate=_prose(words.rate_with_count),
@@ -259,10 +261,19 @@ def _prose(sentence: Callable[..., str | None]) -> Callable[..., Markdown | None
     """A words.py sentence for a page: the data in it escaped, its own punctuation kept readable."""
 
     def written(*args: object) -> Markdown | None:
-        text = sentence(*(escape_text(arg) if isinstance(arg, str) else arg for arg in args))
+        text = sentence(*(_escaped(arg) for arg in args))
         return None if text is None else Markdown(text)
 
     return written
+
+
+def _escaped(arg: object) -> object:
+    """A sentence's argument as literal text: a string, or each string of a list (names)."""
+    if isinstance(arg, str):
+        return escape_text(arg)
+    if isinstance(arg, list | tuple):
+        return [escape_text(item) if isinstance(item, str) else item for item in arg]
+    return arg
 
 
 def _contact_line(newsletter: Newsletter, shown: object) -> Markup:
@@ -398,10 +409,14 @@ def _feed_summary(issue: MonthlyIssue, gathering: str | None = None) -> str:
     numbers = words.month_in_numbers(
         issue.month.label, issue.referrals, issue.meetings, issue.proposals, issue.wins
     )
-    thanks = words.thank_you_line([p.name for p in issue.thanked], issue.unnamed_thanked, issue.referrals)
     if not issue.referrals and not issue.updates and issue.given:
-        thanks = words.giving_back(issue.month.label, issue.given)
-    return f"{numbers} {thanks}".strip()
+        return f"{numbers} {words.giving_back(issue.month.label, issue.given)}"
+    # The post's own thanks, in its order: whose introduction won first, then the roll.
+    thanks = [
+        words.win_thanks([p.name for p in issue.won_by], issue.unnamed_won_by, issue.wins),
+        words.thank_you_line([p.name for p in issue.roll], issue.unnamed_roll, issue.roll_introductions),
+    ]
+    return " ".join([numbers, *(line for line in thanks if line)])
 
 
 def _render_follow(site: _Site) -> str:

@@ -360,14 +360,39 @@ def month_in_numbers(month: str, referrals: int, meetings: int, proposals: int, 
     return f"{month} in numbers: {figures}."
 
 
-def thank_you_line(named: Sequence[str], unnamed: int, introductions: int) -> str:
-    """The issue's thanks, naming only partners who agreed to be named."""
-    if not named and not unnamed:
+def _behind_the_scenes(unnamed: int, *, comma: bool = False) -> str:
+    """ ", and to one more partner who prefers to stay behind the scenes" after named partners."""
+    if not unnamed:
         return ""
-    others = count_words(unnamed, "more partner") if named else count_words(unnamed, "partner")
-    who = join_names([*named, others] if unnamed else list(named))
+    prefer = "prefers" if unnamed == 1 else "prefer"
+    return f", and to {count_words(unnamed, 'more partner')} who {prefer} to stay behind the scenes{',' if comma else ''}"
+
+
+def win_thanks(named: Sequence[str], unnamed: int, wins: int) -> str:
+    """The issue's first thanks: the partners whose own introduction became a client this month,
+    named only with their consent ("the partner" without it)."""
+    won = f"{'introduction' if wins == 1 else 'introductions'} became {'a new client' if wins == 1 else 'new clients'}"
+    if named:
+        return (
+            f"A warm thank-you to {join_names(named)}{_behind_the_scenes(unnamed)}, whose {won} this month."
+        )
+    if unnamed:
+        who = "the partner" if unnamed == 1 else f"the {count_words(unnamed, 'partner')}"
+        return f"A warm thank-you to {who} whose {won} this month."
+    return ""
+
+
+def thank_you_line(named: Sequence[str], unnamed: int, introductions: int) -> str:
+    """The issue's thanks for the month's introductions, naming only partners who agreed to be
+    named."""
     what = "introduction" if introductions == 1 else "introductions"
-    return f"A warm thank-you to {who} for the {what} this month."
+    if named:
+        return f"A warm thank-you to {join_names(named)}{_behind_the_scenes(unnamed, comma=True)} for the {what} this month."
+    if unnamed:
+        who = "the partner who" if unnamed == 1 else f"the {count_words(unnamed, 'partner')} who"
+        sent = "an introduction" if introductions == 1 else "introductions"
+        return f"A warm thank-you to {who} sent us {sent} this month."
+    return ""
 
 
 def event_when(day: dt.date, start: dt.time | None = None, end: dt.time | None = None) -> str:

@@ -335,6 +335,10 @@ referrals:
     assert thanks in post
     assert post.index(thanks) < post.index("thanks also to Anne Ortiz")
     assert "Dana" not in post
+    # The feed's summary thanks him too, as the post does (it gave only the numbers).
+    feed = yaml.safe_load(post.split("---\n")[1])["rss"]["feed_description"]
+    assert feed.endswith(f"one new client. {thanks}")
+    assert "Steve" not in feed if steve_public == "false" else "Steve Hall" in feed
 
 
 def test_a_partner_who_brought_in_a_partner_is_not_told_they_have_introduced_no_one() -> None:

@@ -261,7 +261,12 @@ def test_the_feed_summary_thanks_in_the_singular() -> None:
         == "A warm thank-you to Ann Able for the introduction this month."
     )
     assert (
-        words.thank_you_line([], 2, 3) == "A warm thank-you to two partners for the introductions this month."
+        words.thank_you_line([], 2, 3)
+        == "A warm thank-you to the two partners who sent us introductions this month."
+    )
+    assert (
+        words.win_thanks([], 1, 1)
+        == "A warm thank-you to the partner whose introduction became a new client this month."
     )
 
 
