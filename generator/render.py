@@ -37,6 +37,7 @@ from .views import (
     METHOD_WORDS,
     PROGRESS_STEPS,
     STAGE_WORDS,
+    Month,
     MonthlyIssue,
     gathering_line,
     last_activity,
@@ -344,8 +345,8 @@ def _render_insights(site: _Site) -> str:
         for r in insights.by_method
     ]
     months = [
-        (row.month.label[:3] + row.month.label[-2:], {"won": row.won, "lost": row.lost, "open": row.open})
-        for row in insights.per_month
+        (_column_label(row.month, index == 0), {"won": row.won, "lost": row.lost, "open": row.open})
+        for index, row in enumerate(insights.per_month)
     ]
     return (
         html_environment()
@@ -364,6 +365,13 @@ def _render_insights(site: _Site) -> str:
             month_chart=Markup(stacked_columns(months, OUTCOMES, "Referrals per month by outcome")),
         )
     )
+
+
+def _column_label(month: Month, first: bool) -> str:
+    """A month under its chart column, as charts write it: "Nov", with the year below it under
+    the first column and each January ("Nov26" read as a code, not a month)."""
+    short = words.MONTH_NAMES[month.month][:3]
+    return f"{short}\n{month.year}" if first or month.month == 1 else short
 
 
 def _render_post(site: _Site, issue: MonthlyIssue) -> str:
