@@ -261,8 +261,8 @@ def _environment() -> jinja2.Environment:
 def _prose(sentence: Callable[..., str | None]) -> Callable[..., Markdown | None]:
     """A words.py sentence for a page: the data in it escaped, its own punctuation kept readable."""
 
-    def written(*args: object) -> Markdown | None:
-        text = sentence(*(_escaped(arg) for arg in args))
+    def written(*args: object, **options: object) -> Markdown | None:
+        text = sentence(*(_escaped(arg) for arg in args), **{k: _escaped(v) for k, v in options.items()})
         return None if text is None else Markdown(text)
 
     return written
@@ -420,11 +420,10 @@ def _feed_summary(issue: MonthlyIssue, gathering: str | None = None) -> str:
     if not issue.referrals and not issue.updates and issue.given:
         return f"{numbers} {words.giving_back(issue.month.label, issue.given)}"
     # The post's own thanks, in its order: whose introduction won first, then the roll.
-    thanks = [
-        words.win_thanks([p.name for p in issue.won_by], issue.unnamed_won_by, issue.wins),
-        words.thank_you_line([p.name for p in issue.roll], issue.unnamed_roll, issue.roll_introductions),
-    ]
-    return " ".join([numbers, *(line for line in thanks if line)])
+    won = words.win_thanks([p.name for p in issue.won_by], issue.unnamed_won_by, issue.wins)
+    roll = [p.name for p in issue.roll]
+    rest = words.thank_you_line(roll, issue.unnamed_roll, issue.roll_introductions, after_wins=bool(won))
+    return " ".join(line for line in (numbers, won, rest) if line)
 
 
 def _render_follow(site: _Site) -> str:

@@ -382,16 +382,19 @@ def win_thanks(named: Sequence[str], unnamed: int, wins: int) -> str:
     return ""
 
 
-def thank_you_line(named: Sequence[str], unnamed: int, introductions: int) -> str:
+def thank_you_line(
+    named: Sequence[str], unnamed: int, introductions: int, *, after_wins: bool = False
+) -> str:
     """The issue's thanks for the month's introductions, naming only partners who agreed to be
-    named."""
+    named; ``after_wins``: right after :func:`win_thanks`, which it does not echo word for word."""
     what = "introduction" if introductions == 1 else "introductions"
+    thanks = "Thank you as well to" if after_wins else "A warm thank-you to"
     if named:
-        return f"A warm thank-you to {join_names(named)}{_behind_the_scenes(unnamed, comma=True)} for the {what} this month."
+        return f"{thanks} {join_names(named)}{_behind_the_scenes(unnamed, comma=True)} for the {what} this month."
     if unnamed:
         who = "the partner who" if unnamed == 1 else f"the {count_words(unnamed, 'partner')} who"
         sent = "an introduction" if introductions == 1 else "introductions"
-        return f"A warm thank-you to {who} sent us {sent} this month."
+        return f"{thanks} {who} sent us {sent} this month."
     return ""
 
 
