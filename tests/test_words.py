@@ -330,3 +330,18 @@ def test_a_history_without_any_note_has_no_empty_note_column() -> None:
 )
 def test_money_reads_as_written_in_english(value: float, currency: str, shown: str) -> None:
     assert words.money_in(value, currency) == shown
+
+
+def test_a_month_of_business_given_only_mails_no_row_of_zeros_and_no_empty_heading() -> None:
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: anne, name: Anne Able, email: anne@example.com}
+given:
+  - {partner: anne, date: 2026-10-03, to: Gil Green}
+"""
+    parts = mail_texts(load_text(text, "partners.yaml", dt.date(2026, 11, 20)), Month(2026, 10))
+    assert "Gil Green" in parts["plain"] and "Gil Green" in parts["html"]
+    assert "New referrals: 0" not in parts["plain"] and "New referrals" not in parts["html"]
+    assert "IN THE NEWSLETTER" not in parts["plain"] and "in the newsletter" not in parts["html"]
+    assert "\n\n\n" not in parts["plain"].replace("\r\n", "\n")
