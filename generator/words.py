@@ -415,10 +415,12 @@ def partners_who_sent(count: int) -> str:
     return f"{capitalized(count_words(count, 'partner'))} sent us introductions this month. Thank you all."
 
 
-def no_news_on(count: int, month: str) -> str:
-    """A message's opening when none of the partner's introductions moved during the month."""
+def no_news_on(count: int, month: str, month_over: bool = True) -> str:
+    """A message's opening when none of the partner's introductions moved during the month; a
+    message dated before its month ends says "so far" (news may still come)."""
     which = "your introduction" if count == 1 else "your introductions"
-    return f"No news on {which} in {month}. Thank you for being one of our referral partners."
+    when = f"in {month}" if month_over else f"so far in {month}"
+    return f"No news on {which} {when}. Thank you for being one of our referral partners."
 
 
 def where_they_stood(count: int, month: str, month_over: bool = True) -> str:
