@@ -227,10 +227,11 @@ def grew_from_you(own_wins: int, wins_below: int, introductions: int) -> str | N
     if not own_wins:
         return f"Everything that grew from you: {count_words(total, 'new client')}. {thanks}"
     own = "introduction" if own_wins == 1 else "introductions"  # one client, one introduction
+    partners = "the partner" if introductions == 1 else "the partners"
     return (
         f"Everything that grew from you: {count_words(total, 'new client')}, "
         f"{number_word(own_wins)} from your own {own} and {number_word(wins_below)} "
-        f"through the partners you brought in. {thanks}"
+        f"through {partners} you brought in. {thanks}"
     )
 
 

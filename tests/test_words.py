@@ -94,15 +94,15 @@ def test_still_in_progress_says_other_only_after_others() -> None:
 
 
 def test_tree_total_includes_own_clients_and_is_not_repeated() -> None:
-    assert words.grew_from_you(2, 5, 1) == (
+    assert words.grew_from_you(2, 5, 2) == (
         "Everything that grew from you: seven new clients, two from your own introductions and five "
         "through the partners you brought in. Thank you for starting it."
     )
     # One client of their own came from one introduction of theirs (review9: "one from your own
-    # introductions").
+    # introductions"); one partner brought in is "the partner" (review12: Luis in the demo).
     assert words.grew_from_you(1, 1, 1) == (
         "Everything that grew from you: two new clients, one from your own introduction and one "
-        "through the partners you brought in. Thank you for starting it."
+        "through the partner you brought in. Thank you for starting it."
     )
     # One partner brought in and no clients of their own: the line above says it already.
     assert words.grew_from_you(0, 3, 1) is None
