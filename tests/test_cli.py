@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO, TEST_SECRET, SiteProject, fixture_text
 
-from generator import validate
+from generator import build_facts, validate
 from generator.addresses import private_token
 from generator.cli import _parser, main
-from generator.due import due_referrals
 from generator.links import read_site_config
 
 
@@ -195,10 +194,10 @@ def test_the_build_log_counts_one_more_due_referral_in_the_singular(caplog: pyte
         + referrals
     )
     as_of = dt.date(2026, 11, 20)
-    due = due_referrals(validate.load_text(text, "partners.yaml", as_of), as_of)
-    assert len(due) == 11
+    facts = build_facts.facts_of(validate.load_text(text, "partners.yaml", as_of), as_of)
+    assert facts.due_count == 11 and len(facts.due_shown) == 10
     with caplog.at_level(logging.INFO, logger=plugin.log.name):
-        plugin._log_due("partners.yaml", due)
+        plugin._log_due("partners.yaml", facts)
     assert caplog.messages[-1] == (
         "partners.yaml: 1 more referral is due an update: python -m generator due lists them all"
     )
