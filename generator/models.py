@@ -13,7 +13,7 @@ import importlib.resources
 import math
 import re
 import zoneinfo
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -21,8 +21,9 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     WithJsonSchema,
-    model_validator,
+    field_validator,
 )
 
 from . import value_hints
@@ -470,13 +471,20 @@ class Event(_Model):
         None, description="A sentence about the event.", json_schema_extra=audience("public")
     )
 
-    @model_validator(mode="after")
-    def _end_after_start(self) -> Self:
-        if self.end is not None and self.time is None:
+    # A field validator, not a model one, so the problem is located at the `end` value itself.
+    # `time` is declared first: info.data holds it, or lacks it when it was itself invalid
+    # (already reported, so not said again here).
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: dt.time | None, info: ValidationInfo) -> dt.time | None:
+        if end is None or "time" not in info.data:
+            return end
+        start = info.data["time"]
+        if start is None:
             raise ValueError("an event with an `end` needs a start `time`")
-        if self.end is not None and self.time is not None and self.end <= self.time:
+        if end <= start:
             raise ValueError("the event's `end` must be later than its `time`")
-        return self
+        return end
 
 
 class PartnersFile(_Model):
