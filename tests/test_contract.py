@@ -73,6 +73,9 @@ def test_email_must_be_one_plain_address(address: str) -> None:
     ("old", "new", "where"),
     [
         ("currency: EUR", "currency: euro", "6:13: newsletter.currency"),
+        # Three capitals are not enough: ISO 4217 has no XYZ.
+        ("currency: EUR", "currency: XYZ", "6:13: newsletter.currency"),
+        ("currency: EUR", "currency: ABC", "6:13: newsletter.currency"),
         ("timezone: Europe/Paris", "timezone: Mars/Olympus", "7:13: newsletter.timezone"),
         ("timezone: Europe/Paris", "timezone: ../../etc/passwd", "7:13: newsletter.timezone"),
         # The building machine's own zone: the same file would give other event times elsewhere.
