@@ -28,13 +28,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except InvalidData as error:
-        print(error.report, file=sys.stdout)
-        return 1
+        return _report_problems(error)
     except BrokenPipeError:
         return _reader_went_away()
     except (engines.EngineError, ForeignFileError, MissingSecret, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+
+
+def _report_problems(error: InvalidData) -> int:
+    try:
+        print(error.report, file=sys.stdout, flush=True)
+    except BrokenPipeError:  # `check | head -1` on a file with problems
+        return _reader_went_away()
+    return 1
 
 
 def _reader_went_away() -> int:
