@@ -195,6 +195,23 @@ def test_a_ci_build_with_the_secret_builds(project: SiteProject) -> None:
     assert not (project.root / ".referral" / "secret").exists()
 
 
+# DESIGN.md says only that the secret is read from REFERRAL_SITE_SECRET. A suite written from it
+# and run by a CI service (which sets CI or GITHUB_ACTIONS, as `.ci/run` runs with CI=true) would
+# build with a short test secret, or with none in tests about something else; both are refused
+# there, though the same builds pass on a laptop. Whether CI alone (rather than the Pages workflow
+# or `gh-deploy`, which publish) should refuse them is the lead's call: strict, so a change of
+# policy shows here (review10).
+@pytest.mark.xfail(
+    strict=True,
+    reason="policy beyond DESIGN.md: in CI a short REFERRAL_SITE_SECRET, or none, is refused (lead to decide)",
+)
+@pytest.mark.parametrize("secret", ["secret-one", ""], ids=["short secret", "no secret"])
+def test_a_ci_build_as_the_contract_reads_builds(project: SiteProject, secret: str) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    code, output = _mkdocs(project, CI="true", REFERRAL_SITE_SECRET=secret)
+    assert code == 0, output
+
+
 def test_ci_scripts_pass_a_strong_secret_or_ask_for_a_preview() -> None:
     """`.ci/run` runs with CI set: each build it starts must hold a real secret or opt into a preview."""
     properdocs = (REPO / "scripts" / "check-properdocs").read_text("utf-8")
