@@ -61,6 +61,19 @@ def test_partner_page_shows_branch_as_text_and_drawing(files: dict[str, str], da
     assert "PRIVATE" not in page  # Cal and Fay have not agreed to be named, even to Ann
 
 
+def test_a_partners_own_page_shows_their_spotlight(files: dict[str, str], data: PartnersFile) -> None:
+    # DESIGN's privacy table: a spotlight is public only with consent, and always on the partner's
+    # own page. It was on no partner page: a partner could never read how we describe their
+    # business, and one without consent found it nowhere at all (review10).
+    ann = partner_page(files, data, "ann")
+    assert (
+        "In our newsletter's partner spotlight we tell readers about you: <q>Ann spotlight text.</q>" in ann
+    )
+    cal = partner_page(files, data, "cal")
+    assert "should you agree to be named there: <q>PRIVATE-CAL-SPOTLIGHT</q>" in cal
+    assert "spotlight" not in partner_page(files, data, "fay")  # none written for her
+
+
 def test_no_private_partner_named_on_another_partners_page(files: dict[str, str], data: PartnersFile) -> None:
     for partner in data.partners:
         page = partner_page(files, data, partner.id)
