@@ -31,16 +31,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except InvalidData as error:
-        # check's report is its output, on stdout as linters print theirs; for every other
-        # command bad data is an error that stops it: stderr, so `links > links.tsv` holds links.
-        stream = sys.stdout if args.run is _check else sys.stderr
-        print(error.report_for(args.refused), file=stream)
-        return 1
+        return _report_problems(error, args)
     except BrokenPipeError:
         return _reader_went_away()
     except (engines.EngineError, ForeignFileError, MissingSecret, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+
+
+def _report_problems(error: InvalidData, args: argparse.Namespace) -> int:
+    # check's report is its output, on stdout as linters print theirs; for every other command
+    # bad data is an error that stops it: stderr, so `links > links.tsv` holds links.
+    stream = sys.stdout if args.run is _check else sys.stderr
+    try:
+        print(error.report_for(args.refused), file=stream, flush=True)
+    except BrokenPipeError:  # `check | head -1` on a file with problems
+        return _reader_went_away()
+    return 1
 
 
 def _reader_went_away() -> int:

@@ -17,6 +17,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from . import build_facts, guard, serve_watch
 from . import project as pipeline
+from .address_clash import address_clashes
 from .build_facts import DUE_SHOWN, BuildFacts
 from .guard_worker import GuardJob, GuardStopped, GuardWorker
 from .html_page import HtmlBodies
@@ -215,6 +216,15 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             # too, keeps the pages still on disk as last written (project.generate, memo_record).
             memo=self.render_memo if self.command == "serve" else None,
         )
+
+    # After the blog plugin's on_files (priority -50), which gives each post its address.
+    @event_priority(-100)
+    def on_files(self, files: Any, *, config: MkDocsConfig) -> Any:
+        if self.outcome is not None:
+            own = set(_own_files(self._project(config)))
+            if clashes := address_clashes(((f.src_uri, f.dest_uri) for f in files), own):
+                raise PluginError("\n".join(clashes))
+        return files
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
         """Every post's feed author, hand-written ones too: RSS wants an email there, not a name."""

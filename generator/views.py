@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import TypedDict
 
 from .models import Event, Given, Partner, PartnersFile, Referral
 from .tree import PartnerLedger, ReferralTree
@@ -85,9 +86,11 @@ class MonthlyIssue:
     good_news: tuple[tuple[Referral, Partner], ...]
     spotlights: tuple[Partner, ...] = ()
     events: tuple[Event, ...] = ()
-    # Consenting partners further up the tree from this month's wins: their earlier
-    # introductions led to these wins.
+    # Partners further up the tree from this month's wins: their earlier introductions led to
+    # these wins. Those with consent are named, the others counted (everyone up the chain is
+    # thanked, as the month's own thank-you counts the partners behind the scenes).
     tree_thanks: tuple[Partner, ...] = ()
+    unnamed_tree_thanks: int = 0
     tree_wins: int = 0  # this month's wins below those partners: the rest came from no branch of theirs
     # Every update of the month (any stage), and the business given to partners: a month with
     # neither introductions nor updates has an issue only because of what was given.
@@ -113,6 +116,12 @@ class MonthlyIssue:
         return bool(self.held) and not (self.referrals or self.updates or self.given)
 
 
+class _TreeThanks(TypedDict):
+    tree_thanks: tuple[Partner, ...]
+    unnamed_tree_thanks: int
+    tree_wins: int
+
+
 @dataclass
 class _MonthTally:
     referrals: list[Referral] = field(default_factory=list)
@@ -134,22 +143,24 @@ def monthly_issues(
     issues = [
         replace(
             _issue(month, tallies[month], partners, data.events),
-            tree_thanks=_roots_of_wins(tallies[month], tree),
-            tree_wins=_wins_with_roots(tallies[month], tree),
+            **_thanks_up_the_tree(tallies[month], tree),
         )
         for month in sorted(tallies)
     ]
     return _with_spotlights(issues, data.partners)
 
 
-def _roots_of_wins(tally: _MonthTally, tree: ReferralTree) -> tuple[Partner, ...]:
+def _thanks_up_the_tree(tally: _MonthTally, tree: ReferralTree) -> _TreeThanks:
+    """The ancestors of the month's winners (named with consent, else counted) and how many of
+    the wins have any ancestor."""
     winners = {referral.partner for referral in tally.wins}
-    ancestors = {a.id: a for pid in winners for a in tree.ancestors(pid) if a.public}
-    return tuple(sorted(ancestors.values(), key=lambda p: (p.name, p.id)))
-
-
-def _wins_with_roots(tally: _MonthTally, tree: ReferralTree) -> int:
-    return sum(any(a.public for a in tree.ancestors(referral.partner)) for referral in tally.wins)
+    ancestors = {a.id: a for pid in winners for a in tree.ancestors(pid)}
+    named = sorted((a for a in ancestors.values() if a.public), key=lambda p: (p.name, p.id))
+    return {
+        "tree_thanks": tuple(named),
+        "unnamed_tree_thanks": len(ancestors) - len(named),
+        "tree_wins": sum(bool(tree.ancestors(referral.partner)) for referral in tally.wins),
+    }
 
 
 def _tally(data: PartnersFile, until: Month) -> dict[Month, _MonthTally]:
