@@ -100,9 +100,9 @@ class _Site:
     # A referral's status box (its progress bar) depends only on its stage and the stages it
     # went through: a few dozen kinds for 50,000 referrals, each rendered once per render.
     statuses: dict[tuple[str, frozenset[str]], Markup] = field(default_factory=dict)
-    # Likewise the line saying when and how a referral was introduced: 50,000 referrals share a
-    # few thousand (date, method, asked).
-    introductions: dict[tuple[dt.date, str | None, bool | None], str] = field(default_factory=dict)
+    # Likewise how a referral was introduced (after its date): 50,000 referrals share a few
+    # (method, asked).
+    introductions: dict[tuple[str | None, bool | None], str] = field(default_factory=dict)
 
     @functools.cached_property
     def public(self) -> PublicViews:
@@ -460,7 +460,7 @@ class ReferralView(NamedTuple):
     stage: str
     status: Markup  # the status box: admonition, progress bar
     last: dt.date
-    introduction: str  # when and how it was introduced, in words
+    introduction: str  # how it was introduced, in words: " over lunch, at our request." (after its date)
     noted: bool  # any update has a note for the partner: else the history has no Note column
 
 
@@ -474,10 +474,10 @@ def _referral_view(referral: Referral, site: _Site) -> ReferralView:
     status = site.statuses.get(key)
     if status is None:
         status = site.statuses[key] = _status_box(*key)
-    how = (referral.introduced, referral.method, referral.asked)
+    how = (referral.method, referral.asked)
     introduction = site.introductions.get(how)
     if introduction is None:
-        introduction = site.introductions[how] = words.introduction_line(*how)
+        introduction = site.introductions[how] = words.introduction_manner(*how)
     noted = any(update.note for update in referral.updates)
     return ReferralView(referral, stage, status, last_activity(referral), introduction, noted)
 

@@ -137,7 +137,15 @@ def capitalized(text: str) -> str:
 
 def introduction_line(introduced: dt.date, method: str | None, asked: bool | None) -> str:
     """``Introduced on 3 February 2026 over lunch, the three of us together, at our request.``"""
-    parts = [f"Introduced on {long_date(introduced)}"]
+    return f"Introduced on {long_date(introduced)}{introduction_manner(method, asked)}"
+
+
+def introduction_manner(method: str | None, asked: bool | None) -> str:
+    """What follows the date in ``introduction_line``: `` over lunch, …, at our request.``
+
+    Apart so a page can print the date as one unbreakable piece before it.
+    """
+    parts = []
     if method in _METHOD_PHRASES:
         parts.append(f" {_METHOD_PHRASES[method]}")
     if asked is not None:

@@ -54,7 +54,12 @@ README_IMAGES = {  # screenshot name → the README's copy
     "partner-page-phone-first-screen": "partner-page.png",
     "newsletter-post-desktop-first-screen": "newsletter-post.png",
 }
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+VIEWPORTS = {
+    "phone": {"width": 390, "height": 844},
+    "desktop": {"width": 1280, "height": 800},
+    "small-phone": {"width": 320, "height": 640},  # the narrowest in use (iPhone SE, small Androids)
+}
+SIZES = ["phone", "desktop"]  # what most tests read at; phone-only checks add the small phone
 TIMEOUT_MS = 60_000  # a loaded two-core CI machine can take seconds per navigation
 expect.set_options(timeout=TIMEOUT_MS)
 DEMO = yaml.safe_load((REPO / "partners.yaml").read_text(encoding="utf-8"))
@@ -233,16 +238,23 @@ def _tab(context: BrowserContext, site_url: str, viewport: str) -> Iterator[Tab]
     page.close()
 
 
-@pytest.fixture(params=list(VIEWPORTS))
+@pytest.fixture(params=SIZES)
 def tab(request: pytest.FixtureRequest, contexts: dict[str, BrowserContext], site_url: str) -> Iterator[Tab]:
     yield from _tab(contexts[request.param], site_url, request.param)
 
 
-@pytest.fixture(params=list(VIEWPORTS))
+@pytest.fixture(params=SIZES)
 def stress_tab(
     request: pytest.FixtureRequest, contexts: dict[str, BrowserContext], stress_url: str
 ) -> Iterator[Tab]:
     yield from _tab(contexts[request.param], stress_url, request.param)
+
+
+@pytest.fixture(params=["phone", "small-phone"])
+def phone_tab(
+    request: pytest.FixtureRequest, contexts: dict[str, BrowserContext], site_url: str
+) -> Iterator[Tab]:
+    yield from _tab(contexts[request.param], site_url, request.param)
 
 
 @pytest.fixture
@@ -321,10 +333,10 @@ def test_progress_steps_stay_whole_on_a_line(tab: Tab) -> None:
     assert tab.page.evaluate(SPLIT_ACROSS_LINES, [".referral-progress", "→"]) == []
 
 
-# Dates ("11 April 2023") and ages ("(2 months ago)") drawn across two lines, in the elements
+# Dates ("11 April 2023"), ages ("(2 months ago)") and spans ("182 days") drawn across two lines, in the elements
 # ``selector`` names: each match of the pattern in an element's text, its characters' line boxes.
 DATES_SPLIT = """selector => {
-    const pattern = /\\d{1,2} [A-Z][a-z]+ \\d{4}|\\([^()]* ago\\)/g;
+    const pattern = /\\d{1,2} [A-Z][a-z]+ \\d{4}|\\([^()]* ago\\)|\\d+ days\\b/g;
     const split = [];
     for (const element of document.querySelectorAll(selector)) {
         const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
@@ -349,6 +361,16 @@ def test_dates_on_a_partner_page_stay_on_one_line(tab: Tab) -> None:
     """A subtitle ending "since 11" with "April 2023" on the next line reads as two things."""
     tab.open(partner_path(PARTNER["id"]))
     assert tab.page.evaluate(DATES_SPLIT, ".partner-subtitle, .referral li, article > ul > li") == []
+
+
+@pytest.mark.parametrize("where", ["partner", "insights"])
+def test_dates_stay_whole_on_the_smallest_phone(
+    phone_tab: Tab, a11y_pages: dict[str, str], where: str
+) -> None:
+    """At 320 px "Introduced on 4 November" ended a line and "2026 over lunch" began the next; the
+    insights to-do list split "2 September" | "2026" and "182" | "days" at 390 px."""
+    phone_tab.open(a11y_pages[where])
+    assert phone_tab.page.evaluate(DATES_SPLIT, ".partner-subtitle, article li") == []
 
 
 def test_update_tables_line_up_from_one_referral_to_the_next(desktop_tab: Tab) -> None:
@@ -505,6 +527,25 @@ def test_contact_separator_ends_a_line_rather_than_starting_one(stress_tab: Tab)
     )
     assert apart < 5, "the separator starts a line of its own"
     stress_tab.assert_clean()
+
+
+# The business's name in the header bar: true when it is cut ("Rodgers Harley-Davi…"), by
+# Material's one-line ellipsis or by leaving the bar.
+HEADER_NAME_CUT = """() => {
+    const name = document.querySelector('.md-header__topic:first-child > .md-ellipsis');
+    const bar = document.querySelector('.md-header').getBoundingClientRect();
+    const box = name.getBoundingClientRect();
+    return name.scrollWidth > name.clientWidth || name.scrollHeight > name.clientHeight
+        || box.top < bar.top || box.bottom > bar.bottom;
+}"""
+
+
+def test_business_name_in_the_header_shows_whole_on_a_phone(phone_tab: Tab) -> None:
+    phone_tab.open("")
+    name = phone_tab.page.locator(".md-header__topic").first
+    expect(name).to_have_text(DEMO["newsletter"]["business"])
+    assert not phone_tab.page.evaluate(HEADER_NAME_CUT)
+    phone_tab.screenshot("header", first_screen=True)
 
 
 def test_not_found_page_explains_and_leads_home(tab: Tab) -> None:

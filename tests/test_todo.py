@@ -56,9 +56,15 @@ def test_insights_page_opens_with_the_to_do_list_and_no_prospect() -> None:
     layout = SiteLayout(as_of=TODAY, secret=b"s")
     page = render_site(data, layout)[layout.insights_page]
     todo = page[page.index("## To do") : page.index("## Conversion")]
-    assert "<li><strong>Gina Generous</strong>: referral g1, introduced 10 January 2026" in todo
+    assert (
+        '<li><strong>Gina Generous</strong>: referral g1, introduced <span class="date">10 January 2026</span>'
+        in todo
+    )
     assert todo.index("referral g1") < todo.index("referral g2")
-    assert "<li><strong>Sam Silent</strong>: no introduction yet, partner since 1 February 2025" in todo
+    assert (
+        '<li><strong>Sam Silent</strong>: no introduction yet, partner since <span class="date">1 February 2025</span>'
+        in todo
+    )
     assert "<li><strong>Gina Generous</strong>: 3 introductions sent, none returned" in todo
     assert "Nia New" not in todo and "Theo Thanked" not in todo
     assert "P-" not in page
