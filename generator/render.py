@@ -248,7 +248,7 @@ def _environment() -> jinja2.Environment:
         month_summary=_prose(words.month_summary),
         quiet_months=QUIET_MONTHS,
         rate=_prose(words.rate_with_count),
-        event_when=_prose(words.event_when),
+        event_hours=_prose(words.event_hours),
     )
     return env
 

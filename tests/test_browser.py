@@ -333,10 +333,11 @@ def test_progress_steps_stay_whole_on_a_line(tab: Tab) -> None:
     assert tab.page.evaluate(SPLIT_ACROSS_LINES, [".referral-progress", "→"]) == []
 
 
-# Dates ("11 April 2023"), ages ("(2 months ago)") and spans ("182 days") drawn across two lines, in the elements
+# Dates ("11 April 2023"), ages ("(2 months ago)"), spans ("182 days") and hours ("18:00 to
+# 21:00") drawn across two lines, in the elements
 # ``selector`` names: each match of the pattern in an element's text, its characters' line boxes.
 DATES_SPLIT = """selector => {
-    const pattern = /\\d{1,2} [A-Z][a-z]+ \\d{4}|\\([^()]* ago\\)|\\d+ days\\b/g;
+    const pattern = /\\d{1,2} [A-Z][a-z]+ \\d{4}|\\([^()]* ago\\)|\\d+ days\\b|\\d\\d:\\d\\d to \\d\\d:\\d\\d/g;
     const split = [];
     for (const element of document.querySelectorAll(selector)) {
         const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
@@ -363,12 +364,13 @@ def test_dates_on_a_partner_page_stay_on_one_line(tab: Tab) -> None:
     assert tab.page.evaluate(DATES_SPLIT, ".partner-subtitle, .referral li, article > ul > li") == []
 
 
-@pytest.mark.parametrize("where", ["partner", "insights"])
+@pytest.mark.parametrize("where", ["partner", "insights", "home", "post"])
 def test_dates_stay_whole_on_the_smallest_phone(
     phone_tab: Tab, a11y_pages: dict[str, str], where: str
 ) -> None:
     """At 320 px "Introduced on 4 November" ended a line and "2026 over lunch" began the next; the
-    insights to-do list split "2 September" | "2026" and "182" | "days" at 390 px."""
+    insights to-do list split "2 September" | "2026" and "182" | "days" at 390 px; an event's
+    hours read "18:00 to" | "21:00" at 320 px on the home page, posts and partner pages."""
     phone_tab.open(a11y_pages[where])
     assert phone_tab.page.evaluate(DATES_SPLIT, ".partner-subtitle, article li") == []
 
