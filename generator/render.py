@@ -102,7 +102,7 @@ class _Site:
     statuses: dict[tuple[str, frozenset[str]], Markup] = field(default_factory=dict)
     # Likewise how a referral was introduced (after its date): 50,000 referrals share a few
     # (method, asked).
-    introductions: dict[tuple[str | None, bool | None], str] = field(default_factory=dict)
+    introductions: dict[tuple[str | None, bool | None], Markup] = field(default_factory=dict)
 
     @functools.cached_property
     def public(self) -> PublicViews:
@@ -460,7 +460,7 @@ class ReferralView(NamedTuple):
     stage: str
     status: Markup  # the status box: admonition, progress bar
     last: dt.date
-    introduction: str  # how it was introduced, in words: " over lunch, at our request." (after its date)
+    introduction: Markup  # how it was introduced, in words: " over lunch, at our request." (after its date)
     noted: bool  # any update has a note for the partner: else the history has no Note column
 
 
@@ -477,7 +477,8 @@ def _referral_view(referral: Referral, site: _Site) -> ReferralView:
     how = (referral.method, referral.asked)
     introduction = site.introductions.get(how)
     if introduction is None:
-        introduction = site.introductions[how] = words.introduction_manner(*how)
+        # Escaped here, not by the page's finalize, which would strip its leading space.
+        introduction = site.introductions[how] = escape(words.introduction_manner(*how))
     noted = any(update.note for update in referral.updates)
     return ReferralView(referral, stage, status, last_activity(referral), introduction, noted)
 

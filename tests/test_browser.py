@@ -30,7 +30,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, 
 
 from generator.addresses import private_token
 from generator.views import STAGE_WORDS
-from generator.words import STAGE_EVENTS, greeting_name, long_date
+from generator.words import STAGE_EVENTS, greeting_name, introduction_line, long_date
 
 # Debian's headless shell (apt-get install chromium-headless-shell) idles at a third of the CPU
 # of the full browser, whose hidden omnibox popup keeps repainting; either one works.
@@ -411,11 +411,14 @@ def _check_referral(block: Locator, referral: dict[str, Any]) -> None:
             title: block.querySelector('.admonition-title').innerText.trim(),
             progress: block.querySelector('.referral-progress').innerText,
             current: block.querySelector('.referral-progress strong').innerText.trim(),
+            introduced: block.querySelector(':scope > ul > li').innerText.trim(),
             rows: [...block.querySelectorAll('table tbody tr')].map(row =>
                 [...row.querySelectorAll('td')].map(cell => cell.innerText.trim())),
         })"""
     )
     assert shown["title"] == STAGE_WORDS[stage]
+    how = (referral["introduced"], referral.get("method"), referral.get("asked"))
+    assert shown["introduced"] == introduction_line(*how), "one sentence, however it is marked up"
     # Told by symbols and words, not by colour alone: ✓ done, ● where it stands (bold), ○ to come.
     assert shown["current"] == f"● {STAGE_WORDS[stage]}"
     assert ("✓ Introduced" if updates else "● Introduced") in shown["progress"]
