@@ -814,6 +814,27 @@ def test_partner_page_prints_on_one_or_two_a4_pages(desktop_tab: Tab) -> None:
     desktop_tab.assert_clean()
 
 
+# The width the page is laid out at on A4 paper: 210 mm less Material's @page margins (25 mm).
+A4_PRINTED_WIDTH = round((210 - 2 * 25) / 25.4 * 96)
+
+# Each chart or table box of the page that paper would cut: [class, content width, box width,
+# a scroll shadow painted behind it].
+CUT_ON_PAPER = """() => [...document.querySelectorAll('article .chart-figure, article .md-typeset__scrollwrap')]
+    .map(box => [box.className, box.scrollWidth, box.clientWidth, getComputedStyle(box).backgroundImage])
+    .filter(([, content, width, shadow]) => content > width + 1 || shadow !== 'none')"""
+
+
+def test_insights_charts_and_tables_fit_on_paper(desktop_tab: Tab, a11y_pages: dict[str, str]) -> None:
+    """The bar chart printed cut at "63% (5 of 8", with the scroll shadow printed beside it."""
+    desktop_tab.open(a11y_pages["insights"])
+    page = desktop_tab.page
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_PRINTED_WIDTH, "height": 1000})
+    assert page.locator("article .chart-figure").count() == 2
+    assert page.evaluate(CUT_ON_PAPER) == []
+    assert page.evaluate(LAYOUT_PROBLEMS) == []
+
+
 def pdf_pages(pdf: bytes) -> int:
     """Pages in a PDF chromium wrote: its page objects, checked against the page tree's count."""
     pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
