@@ -749,6 +749,27 @@ def test_insights_figures_stay_on_one_line(tab: Tab, a11y_pages: dict[str, str])
     assert tab.page.evaluate(LAYOUT_PROBLEMS) == []
 
 
+# The insights' first chart on a phone: [content wider than its box, its figures' size in px].
+BAR_CHART_SHOWN = """() => {
+    const figure = document.querySelector('.chart-figure');
+    const svg = figure.querySelector('svg');
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return [figure.scrollWidth > figure.clientWidth + 1, Math.round(13 * scale * 10) / 10];
+}"""
+
+
+def test_insights_bar_chart_shows_every_bar_whole_on_a_phone(
+    phone_tab: Tab, a11y_pages: dict[str, str]
+) -> None:
+    """The bars ran past a phone's edge, cut where the figure ends: all looked the same length."""
+    phone_tab.open(a11y_pages["insights"])
+    cut, text_px = phone_tab.page.evaluate(BAR_CHART_SHOWN)
+    assert not cut
+    assert text_px >= 11, "a smaller phone shrinks the chart a little, its words still legible"
+    chart = SCREENSHOTS / f"insights-bar-chart-{phone_tab.viewport}.png"
+    phone_tab.page.locator(".chart-figure").first.screenshot(path=chart, animations="disabled")
+
+
 @pytest.mark.parametrize("where", PAGE_KINDS)
 def test_no_serious_accessibility_violations(scheme_tab: Tab, a11y_pages: dict[str, str], where: str) -> None:
     scheme_tab.open(a11y_pages[where])
