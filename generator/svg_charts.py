@@ -76,16 +76,18 @@ def stacked_columns(columns: Sequence[tuple[str, dict[str, int]]], series: Seque
             f'<text x="{left + (column_width - 10) / 2:g}" y="{plot_height + 26}" text-anchor="middle" '
             f'font-size="11" fill="currentColor">{escape(label)}</text>'
         )
-    parts.append(_legend(series, plot_height + 48))
+    parts.append(_legend(series, plot_height + 48, width))
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _legend(series: Sequence[str], top: int) -> str:
+def _legend(series: Sequence[str], top: int, width: int) -> str:
+    """The key, under the newest columns at the right: a phone first shows that end (extra.css)."""
     items = []
+    first = width - 90 * len(series)
     for index, name in enumerate(series):
         fill, opacity = SERIES_STYLE.get(name, ("#607d8b", "1"))
-        left = 40 + index * 90
+        left = first + index * 90
         items.append(
             f'<rect x="{left}" y="{top}" width="14" height="14" fill="{fill}" fill-opacity="{opacity}"/>'
             f'<text x="{left + 20}" y="{top + 12}" font-size="12" fill="currentColor">{escape(name)}</text>'

@@ -770,6 +770,32 @@ def test_insights_bar_chart_shows_every_bar_whole_on_a_phone(
     phone_tab.page.locator(".chart-figure").first.screenshot(path=chart, animations="disabled")
 
 
+# The months chart as a phone first shows it: [its latest month's label and the key's words
+# that are not whole inside the figure's box, whether it scrolls to older months].
+MONTHS_SHOWN = """() => {
+    const figure = document.querySelectorAll('.chart-figure')[1];
+    const box = figure.getBoundingClientRect();
+    const labels = [...figure.querySelectorAll('text')];
+    const months = labels.filter(text => text.getAttribute('text-anchor') === 'middle');
+    const wanted = [months[months.length - 1], ...labels.filter(text => !months.includes(text))];
+    const hidden = wanted.filter(text => {
+        const shown = text.getBoundingClientRect();
+        return shown.left < box.left - 0.5 || shown.right > box.right + 0.5;
+    }).map(text => text.textContent);
+    return [hidden, figure.scrollWidth > figure.clientWidth];
+}"""
+
+
+def test_insights_months_chart_first_shows_the_latest_months_on_a_phone(
+    phone_tab: Tab, a11y_pages: dict[str, str]
+) -> None:
+    """Wider than a phone, the chart showed its oldest months with the latest hidden at the right."""
+    phone_tab.open(a11y_pages["insights"])
+    hidden, scrolls = phone_tab.page.evaluate(MONTHS_SHOWN)
+    assert scrolls, "the demo's months are wider than a phone: the case this is about"
+    assert hidden == []
+
+
 @pytest.mark.parametrize("where", PAGE_KINDS)
 def test_no_serious_accessibility_violations(scheme_tab: Tab, a11y_pages: dict[str, str], where: str) -> None:
     scheme_tab.open(a11y_pages[where])
