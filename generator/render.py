@@ -102,9 +102,9 @@ class _Site:
     # A referral's status box (its progress bar) depends only on its stage and the stages it
     # went through: a few dozen kinds for 50,000 referrals, each rendered once per render.
     statuses: dict[tuple[str, frozenset[str]], Markup] = field(default_factory=dict)
-    # Likewise the line saying when and how a referral was introduced: 50,000 referrals share a
-    # few thousand (date, method, asked).
-    introductions: dict[tuple[dt.date, str | None, bool | None], str] = field(default_factory=dict)
+    # Likewise how a referral was introduced (after its date): 50,000 referrals share a few
+    # (method, asked).
+    introductions: dict[tuple[str | None, bool | None], Markup] = field(default_factory=dict)
 
     @functools.cached_property
     def public(self) -> PublicViews:
@@ -253,7 +253,7 @@ def _environment() -> jinja2.Environment:
         month_summary=_prose(words.month_summary),
         quiet_months=QUIET_MONTHS,
         rate=_prose(words.rate_with_count),
-        event_when=_prose(words.event_when),
+        event_hours=_prose(words.event_hours),
     )
     return env
 
@@ -489,7 +489,7 @@ class ReferralView(NamedTuple):
     stage: str
     status: Markup  # the status box: admonition, progress bar
     last: dt.date
-    introduction: str  # when and how it was introduced, in words
+    introduction: Markup  # how it was introduced, in words: " over lunch, at our request." (after its date)
     noted: bool  # any update has a note for the partner: else the history has no Note column
 
 
@@ -503,10 +503,11 @@ def _referral_view(referral: Referral, site: _Site) -> ReferralView:
     status = site.statuses.get(key)
     if status is None:
         status = site.statuses[key] = _status_box(*key)
-    how = (referral.introduced, referral.method, referral.asked)
+    how = (referral.method, referral.asked)
     introduction = site.introductions.get(how)
     if introduction is None:
-        introduction = site.introductions[how] = words.introduction_line(*how)
+        # Escaped here, not by the page's finalize, which would strip its leading space.
+        introduction = site.introductions[how] = escape(words.introduction_manner(*how))
     noted = any(update.note for update in referral.updates)
     return ReferralView(referral, stage, status, last_activity(referral), introduction, noted)
 

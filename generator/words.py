@@ -137,7 +137,15 @@ def capitalized(text: str) -> str:
 
 def introduction_line(introduced: dt.date, method: str | None, asked: bool | None) -> str:
     """``Introduced on 3 February 2026 over lunch, the three of us together, at our request.``"""
-    parts = [f"Introduced on {long_date(introduced)}"]
+    return f"Introduced on {long_date(introduced)}{introduction_manner(method, asked)}"
+
+
+def introduction_manner(method: str | None, asked: bool | None) -> str:
+    """What follows the date in ``introduction_line``: `` over lunch, …, at our request.``
+
+    Apart so a page can print the date as one unbreakable piece before it.
+    """
+    parts = []
     if method in _METHOD_PHRASES:
         parts.append(f" {_METHOD_PHRASES[method]}")
     if asked is not None:
@@ -401,12 +409,15 @@ def thank_you_line(
 
 def event_when(day: dt.date, start: dt.time | None = None, end: dt.time | None = None) -> str:
     """``10 December 2026``, ``10 December 2026, 18:00`` or ``10 December 2026, 18:00 to 21:30``."""
-    when = long_date(day)
-    if start is not None:
-        when += f", {start:%H:%M}"
-        if end is not None:
-            when += f" to {end:%H:%M}"
-    return when
+    hours = event_hours(start, end)
+    return long_date(day) if hours is None else f"{long_date(day)}, {hours}"
+
+
+def event_hours(start: dt.time | None, end: dt.time | None = None) -> str | None:
+    """``18:00`` or ``18:00 to 21:30``: the part of ``event_when`` after the date, if any."""
+    if start is None:
+        return None
+    return f"{start:%H:%M}" if end is None else f"{start:%H:%M} to {end:%H:%M}"
 
 
 def partners_who_sent(count: int) -> str:

@@ -75,8 +75,11 @@ def test_event_without_time_is_all_day_in_both_parsers() -> None:
 def test_same_build_date_same_bytes_and_pages_show_the_time() -> None:
     files = _files("Europe/Paris")
     assert files == _files("Europe/Paris")
-    assert "**10 December 2026, 18:00 to 21:30**: Holiday mixer, The mill" in files["index.md"]
-    assert "**15 January 2027**: New year ride" in files["index.md"]
+    assert (
+        '**<span class="date">10 December 2026</span>, <span class="date">18:00 to 21:30</span>**: Holiday mixer, The mill'
+        in files["index.md"]
+    )
+    assert '**<span class="date">15 January 2027</span>**: New year ride' in files["index.md"]
 
 
 def test_two_sessions_of_one_event_on_one_day_are_two_calendar_entries() -> None:

@@ -273,7 +273,10 @@ def test_the_issue_of_the_month_under_way_is_not_dated_in_the_future(files: dict
     november = month_files["blog/posts/newsletter/2026-11.md"]
     assert "\ndate: 2026-11-20\n" in november
     coming_up = november[november.index("## Coming up") :]
-    assert "**25 November 2026**: Lunch at the mill" in coming_up and "Holiday mixer" in coming_up
+    assert (
+        '**<span class="date">25 November 2026</span>**: Lunch at the mill' in coming_up
+        and "Holiday mixer" in coming_up
+    )
     # A month that is over keeps its last day, and the events that followed it.
     assert "\ndate: 2026-03-31\n" in files["blog/posts/newsletter/2026-03.md"]
 
