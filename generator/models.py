@@ -500,7 +500,11 @@ class PartnersFile(_Model):
     """partners.yaml, version 1."""
 
     newsletter: Newsletter = Field(description="The program and its newsletter.")
-    partners: tuple[Partner, ...] = Field(description="Referral sources.")
+    # Required, but a new program may not have any yet: `partners:` with nothing under it is none.
+    partners: Annotated[
+        tuple[Partner, ...],
+        BeforeValidator(_empty_when_null, json_schema_input_type=tuple[Partner, ...] | None),
+    ] = Field(description="Referral sources.")
     referrals: Annotated[
         tuple[Referral, ...],
         BeforeValidator(_empty_when_null, json_schema_input_type=tuple[Referral, ...] | None),

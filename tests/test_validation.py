@@ -571,3 +571,13 @@ def test_a_one_word_value_followed_by_a_glued_comment_is_a_comment(line: str, ke
     data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
     field = line.split(":")[0].strip()
     assert getattr(data.partners[0], field) == kept
+
+
+@pytest.mark.parametrize(
+    "partners", ["partners:\n", "partners: []\n"], ids=["nothing under it", "empty list"]
+)
+def test_a_program_with_no_partners_yet_is_valid(partners: str) -> None:
+    """`partners` is required, but a new program may have none yet: left empty, like
+    `referrals:` or `events:`, it means none."""
+    text = f"newsletter:\n  title: New News\n  owner: Olive Owner\n{partners}"
+    assert load_text(text, "partners.yaml", TODAY).partners == ()
