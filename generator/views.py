@@ -5,13 +5,21 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TypedDict
 
 from .models import Event, Given, Partner, PartnersFile, Referral
 from .tree import PartnerLedger, ReferralTree
-from .words import ASKING_LABELS, METHOD_LABELS, MONTH_NAMES, NOT_RECORDED, STAGE_LABELS
+from .words import (
+    ASKING_LABELS,
+    METHOD_LABELS,
+    MONTH_NAMES,
+    NOT_RECORDED,
+    STAGE_LABELS,
+    event_when,
+    gathering,
+)
 
 PROGRESS_STEPS = ("introduced", "contacted", "met", "proposal", "closed")
 # Kept under these names for callers; the wording itself lives in words.py.
@@ -98,6 +106,14 @@ class MonthlyIssue:
     roll: tuple[Partner, ...] = ()
     unnamed_roll: int = 0
     roll_introductions: int = 0
+    # The events held during the month itself: a month with no other news has an issue for
+    # them, the invitation an owner sends (DESIGN: "hold social events ... keep them connected").
+    held: tuple[Event, ...] = ()
+
+    @property
+    def only_events(self) -> bool:
+        """Nothing was introduced, updated or given: the month's news is its events."""
+        return bool(self.held) and not (self.referrals or self.updates or self.given)
 
 
 class _TreeThanks(TypedDict):
@@ -112,14 +128,18 @@ class _MonthTally:
     stages: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     wins: list[Referral] = field(default_factory=list)
     given: list[Given] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
 
-def monthly_issues(data: PartnersFile, tree: ReferralTree | None = None) -> list[MonthlyIssue]:
-    """One issue per calendar month with any referral, update or business given, oldest first.
+def monthly_issues(
+    data: PartnersFile, tree: ReferralTree | None = None, *, as_of: dt.date
+) -> list[MonthlyIssue]:
+    """One issue per calendar month with any referral, update, business given or event, oldest
+    first, up to the month of ``as_of`` (an event planned for a later month is not news yet).
     ``tree``: the data's referral tree when the caller has it already (it costs a pass)."""
     partners = {partner.id: partner for partner in data.partners}
     tree = tree or ReferralTree.of(data, PartnerLedger.of(data))
-    tallies = _tally(data)
+    tallies = _tally(data, Month.of(as_of))
     issues = [
         replace(
             _issue(month, tallies[month], partners, data.events),
@@ -143,7 +163,7 @@ def _thanks_up_the_tree(tally: _MonthTally, tree: ReferralTree) -> _TreeThanks:
     }
 
 
-def _tally(data: PartnersFile) -> dict[Month, _MonthTally]:
+def _tally(data: PartnersFile, until: Month) -> dict[Month, _MonthTally]:
     # Keyed by (year, month) while counting: hashing a Month dataclass costs a Python call, and
     # there is one key per referral and per update (150,000 at 10,000 partners).
     tallies: dict[tuple[int, int], _MonthTally] = defaultdict(_MonthTally)
@@ -156,6 +176,9 @@ def _tally(data: PartnersFile) -> dict[Month, _MonthTally]:
                 tally.wins.append(referral)
     for given in data.given:
         tallies[given.date.year, given.date.month].given.append(given)
+    for event in data.events:
+        if (event.date.year, event.date.month) <= (until.year, until.month):
+            tallies[event.date.year, event.date.month].events.append(event)
     return {Month(year, month): tally for (year, month), tally in tallies.items()}
 
 
@@ -167,7 +190,10 @@ def _issue(
     winners = {referral.partner: partners[referral.partner] for referral in tally.wins}
     won_by = tuple(sorted((p for p in winners.values() if p.public), key=lambda p: p.name))
     won_ids = {referral.id for referral in tally.wins}
-    thanked_for_win = {p for p in givers if all(r.id in won_ids for r in tally.referrals if r.partner == p)}
+    # Givers all of whose introductions of the month won: one pass, not one per giver (that was
+    # 10 s at 10,000 partners, 1,500 givers by 2,000 introductions a month).
+    still_open = {referral.partner for referral in tally.referrals if referral.id not in won_ids}
+    thanked_for_win = givers.keys() - still_open
     roll_referrals = [r for r in tally.referrals if r.partner not in thanked_for_win]
     roll = tuple(p for p in named if p.id not in thanked_for_win)
     good_news = tuple(
@@ -192,7 +218,21 @@ def _issue(
         unnamed_roll=len(givers) - len(thanked_for_win) - len(roll),
         roll_introductions=len(roll_referrals),
         events=upcoming_events(events, after=month.last_day, days=EVENT_HORIZON_DAYS),
+        held=tuple(sorted(tally.events, key=lambda e: (e.date, e.time or dt.time(), e.title))),
     )
+
+
+def gathering_line(issue: MonthlyIssue, today: dt.date, text: Callable[[str], str] = str) -> str | None:
+    """The opening of a month whose only news is its events, as read on ``today``: the events
+    still to come as an invitation, else all of them as a get-together that took place.
+    ``text`` prepares each title for where the line goes (escaped for a page)."""
+    if not issue.only_events:
+        return None
+    coming = [event for event in issue.held if event.date >= today]
+    shown = [
+        (text(event.title), event_when(event.date, event.time, event.end)) for event in coming or issue.held
+    ]
+    return gathering(issue.month.label, shown, to_come=bool(coming))
 
 
 def upcoming_events(events: Iterable[Event], *, after: dt.date, days: int | None = None) -> tuple[Event, ...]:

@@ -557,3 +557,43 @@ def test_the_build_log_shows_ten_due_referrals_and_counts_the_rest(project: Site
     assert "2 more referrals are due an update: python -m generator due lists them all" in result.stderr
     due = project.generator("due")
     assert due.stdout.count(": due an update: ") == 12
+
+
+# ---------------------------------------------------------------- a month of events only
+
+EVENT_ONLY = """\
+newsletter: {title: Event News, owner: Olive Owner, email: olive@example.com}
+partners:
+  - {id: anne, name: Anne Able, email: anne@example.com}
+referrals:
+  - {id: r1, partner: anne, prospect: SECRET-PROSPECT-DANA, introduced: 2026-09-05}
+events:
+  - {date: 2026-11-25, title: Holiday mixer, where: The mill, time: "18:00", end: "21:30"}
+"""
+EVENT_INVITATION = "An invitation for November 2026: Holiday mixer (25 November 2026, 18:00 to 21:30)."
+
+
+def test_a_month_whose_only_news_is_an_event_is_posted_listed_in_the_feed_and_mailed(
+    project: SiteProject,
+) -> None:
+    # November's only news is the mixer (the build is dated 20 November): the issue that invites
+    # to it is built, listed on the home page and in the feed, and `mail --month` writes it.
+    # October, with nothing at all, has no issue.
+    project.write_data(EVENT_ONLY)
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    post = BeautifulSoup(project.read_site("blog/2026/11/newsletter-2026-11/index.html"), "html.parser")
+    assert EVENT_INVITATION in " ".join(post.get_text(" ").split())
+    assert not (project.site / "blog" / "2026" / "10").exists()
+    home = " ".join(BeautifulSoup(project.read_site("index.html"), "html.parser").get_text(" ").split())
+    assert "November 2026 : Partner get-together: Holiday mixer" in home
+    channel = ET.fromstring(project.read_site("feed_rss_created.xml")).find("channel")
+    assert channel is not None
+    descriptions = {
+        item.findtext("link"): item.findtext("description") or "" for item in channel.findall("item")
+    }
+    assert descriptions[SITE_URL + "blog/2026/11/newsletter-2026-11/"].startswith(EVENT_INVITATION)
+    mailed = project.generator("mail", "--month", "2026-11", REFERRAL_MAIL_FROM="Olive <olive@example.com>")
+    assert mailed.returncode == 0, mailed.stdout + mailed.stderr
+    message = (project.root / "mail-out" / "2026-11" / "anne.eml").read_text("utf-8")
+    assert "An invitation for November 2026: Holiday mixer" in " ".join(message.split())
