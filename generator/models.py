@@ -128,8 +128,9 @@ def _no_control_characters(value: str) -> str:
 
 def _not_blank(value: str) -> None:
     # A quoted value of spaces only ("   ") passes the length check but prints as nothing:
-    # an empty heading, "Thank you, ,", a blank box in the tree.
-    if value.isspace():
+    # an empty heading, "Thank you, ,", a blank box in the tree. So does one of invisible
+    # characters. A value starting with a letter or digit (nearly all) skips the search.
+    if value.isspace() or (not value[:1].isalnum() and _BLANK.fullmatch(value)):
         raise ValueError("must not be blank: write the text, or leave the field out if it is optional")
 
 
@@ -214,10 +215,16 @@ YamlDate = Annotated[dt.date, BeforeValidator(_parse_date)]
 # The patterns tell editors (through the JSON Schema) what _one_line_text and
 # _no_control_characters check: something besides spaces, and no control character (in a Text,
 # no line break or tab either).
+# Characters that print as nothing: soft hyphen, joiners, zero-width spaces and marks, word
+# joiner, byte-order mark. A value of these (and spaces) alone is blank.
+_INVISIBLE = r"\u00ad\u034f\u061c\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2064\ufeff"
+_BLANK = re.compile(f"[\\s{_INVISIBLE}]+")
 _LINE_BREAKING = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _CONTROL_CHARACTERS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-ONE_LINE = {"pattern": f"^[^{_LINE_BREAKING}]*[^{_LINE_BREAKING}\\s][^{_LINE_BREAKING}]*$"}
-NOT_BLANK = {"pattern": f"^[^{_CONTROL_CHARACTERS}]*[^{_CONTROL_CHARACTERS}\\s][^{_CONTROL_CHARACTERS}]*$"}
+ONE_LINE = {"pattern": f"^[^{_LINE_BREAKING}]*[^{_LINE_BREAKING}\\s{_INVISIBLE}][^{_LINE_BREAKING}]*$"}
+NOT_BLANK = {
+    "pattern": f"^[^{_CONTROL_CHARACTERS}]*[^{_CONTROL_CHARACTERS}\\s{_INVISIBLE}][^{_CONTROL_CHARACTERS}]*$"
+}
 Text = Annotated[
     str,
     Field(min_length=1, max_length=NAME_MAX, json_schema_extra=ONE_LINE),

@@ -199,6 +199,20 @@ def test_a_value_of_spaces_only_is_refused_like_an_empty_one(field: str, where: 
     assert len(found) == 1 and found[0].startswith(f"partners.yaml:{where}: must not be blank"), found
 
 
+# Invisible characters alone (a zero-width space, a byte-order mark, a soft hyphen, with or
+# without spaces) print as nothing too: they passed as a name (review10).
+@pytest.mark.parametrize("invisible", ["\\u200b", "\\ufeff", " \\u00ad \\u2060", "\\u200f"])
+def test_a_value_of_invisible_characters_only_is_refused_like_spaces(invisible: str) -> None:
+    found = problems(V11.replace("name: Anne Ortiz", f'name: "{invisible}"'))
+    assert len(found) == 1 and found[0].startswith(
+        "partners.yaml:11:11: partners[0].name: must not be blank"
+    ), found
+
+
+def test_invisible_characters_inside_visible_text_stay_accepted() -> None:
+    assert load(V11.replace("name: Anne Ortiz", 'name: "Anne\\u00adOrtiz\\u200b"'))
+
+
 def test_a_deal_value_check_accepts_also_renders_and_a_huge_one_is_refused() -> None:
     # 1e300 passed `check`, then broke the build: the insights page's sums are formatted as
     # decimals, which refuse a number of 301 digits.

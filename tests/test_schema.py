@@ -354,6 +354,11 @@ AGREEMENT = {
     "name with a right-to-left override": (lambda d: d["partners"][0].update(name="Anne \u202eOrtiz"), False),
     "note with an isolate": (lambda d: d["referrals"][0]["updates"][0].update(note="Met \u2067here."), False),
     "name with a right-to-left mark": (lambda d: d["partners"][0].update(name="Anne\u200f Ortiz"), True),
+    "name of a zero-width space only": (lambda d: d["partners"][0].update(name="\u200b"), False),
+    "note of a byte-order mark and spaces": (
+        lambda d: d["referrals"][0]["updates"][0].update(note=" \ufeff "),
+        False,
+    ),
     "note on two lines": (lambda d: d["referrals"][0]["updates"][0].update(note="Met.\nGreat\tlunch."), True),
     "epoch of ten digits": (lambda d: d["partners"][0].update(epoch=10**10), False),
     "end without time": (_with_event(end="21:00"), False),
