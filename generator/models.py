@@ -38,9 +38,13 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NAME_MAX = 200  # names, titles, places: one line of text
 NOTE_MAX = 5000  # notes and descriptions: a few paragraphs
 # Control characters other than tab and newline (and the Unicode line/paragraph separators,
-# which break a line in some readers but not in others) have no place in a newsletter.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # _CONTROL and tab, line feed, return
+# which break a line in some readers but not in others) have no place in a newsletter. Nor have
+# the bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069): each runs on
+# past its value to the end of the paragraph, so a name holding one turns the rest of a public
+# sentence around. The marks (U+200E, U+200F, U+061C) hold no such state and stay welcome.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# _CONTROL and tab, line feed, return
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # One plain address, no display name, no list, nothing a mail header could be split on.
 _ATEXT = r"[\w!#$%&'*+/=?^`{|}~-]+"
 _LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
@@ -124,8 +128,9 @@ def _no_control_characters(value: str) -> str:
 
 def _not_blank(value: str) -> None:
     # A quoted value of spaces only ("   ") passes the length check but prints as nothing:
-    # an empty heading, "Thank you, ,", a blank box in the tree.
-    if value.isspace():
+    # an empty heading, "Thank you, ,", a blank box in the tree. So does one of invisible
+    # characters. A value starting with a letter or digit (nearly all) skips the search.
+    if value.isspace() or (not value[:1].isalnum() and _BLANK.fullmatch(value)):
         raise ValueError("must not be blank: write the text, or leave the field out if it is optional")
 
 
@@ -210,10 +215,16 @@ YamlDate = Annotated[dt.date, BeforeValidator(_parse_date)]
 # The patterns tell editors (through the JSON Schema) what _one_line_text and
 # _no_control_characters check: something besides spaces, and no control character (in a Text,
 # no line break or tab either).
-_LINE_BREAKING = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
-_CONTROL_CHARACTERS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029"
-ONE_LINE = {"pattern": f"^[^{_LINE_BREAKING}]*[^{_LINE_BREAKING}\\s][^{_LINE_BREAKING}]*$"}
-NOT_BLANK = {"pattern": f"^[^{_CONTROL_CHARACTERS}]*[^{_CONTROL_CHARACTERS}\\s][^{_CONTROL_CHARACTERS}]*$"}
+# Characters that print as nothing: soft hyphen, joiners, zero-width spaces and marks, word
+# joiner, byte-order mark. A value of these (and spaces) alone is blank.
+_INVISIBLE = r"\u00ad\u034f\u061c\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2064\ufeff"
+_BLANK = re.compile(f"[\\s{_INVISIBLE}]+")
+_LINE_BREAKING = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_CONTROL_CHARACTERS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+ONE_LINE = {"pattern": f"^[^{_LINE_BREAKING}]*[^{_LINE_BREAKING}\\s{_INVISIBLE}][^{_LINE_BREAKING}]*$"}
+NOT_BLANK = {
+    "pattern": f"^[^{_CONTROL_CHARACTERS}]*[^{_CONTROL_CHARACTERS}\\s{_INVISIBLE}][^{_CONTROL_CHARACTERS}]*$"
+}
 Text = Annotated[
     str,
     Field(min_length=1, max_length=NAME_MAX, json_schema_extra=ONE_LINE),
