@@ -64,6 +64,7 @@ TIMEOUT_MS = 60_000  # a loaded two-core CI machine can take seconds per navigat
 expect.set_options(timeout=TIMEOUT_MS)
 DEMO = yaml.safe_load((REPO / "partners.yaml").read_text(encoding="utf-8"))
 STRESS = REPO / "tests" / "fixtures" / "visual-stress.yaml"
+STRESS_DATA = yaml.safe_load(STRESS.read_text(encoding="utf-8"))
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
@@ -551,6 +552,24 @@ def test_business_name_in_the_header_shows_whole_on_a_phone(phone_tab: Tab) -> N
     expect(name).to_have_text(DEMO["newsletter"]["business"])
     assert not phone_tab.page.evaluate(HEADER_NAME_CUT)
     phone_tab.screenshot("header", first_screen=True)
+
+
+@pytest.fixture
+def stress_phone_tab(contexts: dict[str, BrowserContext], stress_url: str) -> Iterator[Tab]:
+    yield from _tab(contexts["phone"], stress_url, "phone")
+
+
+def test_business_name_in_the_phone_menu_shows_whole(stress_phone_tab: Tab) -> None:
+    """The stress fixture's "Smith & Sons Motorcycles & Co" is wider than the menu Material opens."""
+    stress_phone_tab.open("")
+    page = stress_phone_tab.page
+    page.locator("label.md-header__button[for='__drawer']").click()
+    title = page.locator(".md-nav--primary > .md-nav__title[for='__drawer']")
+    expect(title).to_be_visible()
+    expect(title).to_have_text(STRESS_DATA["newsletter"]["business"])
+    assert title.evaluate("t => t.scrollWidth <= t.clientWidth && t.scrollHeight <= t.clientHeight")
+    page.screenshot(path=SCREENSHOTS / "menu-stress-phone.png", animations="disabled")
+    stress_phone_tab.assert_clean()
 
 
 def test_not_found_page_explains_and_leads_home(tab: Tab) -> None:
