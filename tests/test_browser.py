@@ -606,6 +606,27 @@ def test_business_name_in_the_phone_menu_shows_whole(stress_phone_tab: Tab) -> N
     stress_phone_tab.assert_clean()
 
 
+# Headings with an empty last line: [heading, px from its last line of words to its bottom].
+HEADINGS_WITH_A_BLANK_LINE = """() => [...document.querySelectorAll('article :is(h1, h2, h3)')].map(heading => {
+    const text = document.createRange();
+    text.setStart(heading.firstChild, 0);
+    text.setEnd(heading.firstChild, heading.firstChild.length);
+    const last = Math.max(...[...text.getClientRects()].map(r => r.bottom));
+    const style = getComputedStyle(heading);
+    const bottom = heading.getBoundingClientRect().bottom - parseFloat(style.paddingBottom);
+    return [heading.firstChild.textContent.trim(), Math.round(bottom - last)];
+}).filter(([, gap]) => gap > 8)"""
+
+
+@pytest.mark.parametrize("where", ["home", "insights"])
+def test_headings_end_with_their_words_on_a_phone(
+    phone_tab: Tab, a11y_pages: dict[str, str], where: str
+) -> None:
+    """At 390 px the home page's title had a blank line under it: Material's hidden "¶" wrapped."""
+    phone_tab.open(a11y_pages[where])
+    assert phone_tab.page.evaluate(HEADINGS_WITH_A_BLANK_LINE) == []
+
+
 def test_not_found_page_explains_and_leads_home(tab: Tab) -> None:
     """A stale link (a private address that changed) ends on a page that says why and leads on."""
     tab.open("404.html")  # http.server answers a missing path with its own page, not the site's
