@@ -1,4 +1,5 @@
-"""Rebuild after a one-note edit: what a run costs when one update note of one referral changed.
+"""Rebuild after a one-note edit (or, with ``--no-edit``, with nothing changed): what a run costs
+when one update note of one referral changed.
 
 For each run, in a fresh project (run.py's skeleton, make_data.py's data at N partners): a first
 ``generate`` (or ``mkdocs build``), then one update note edited in partners.yaml, then the same
@@ -37,7 +38,7 @@ _NOTE = re.compile(r"^( +note: )(.*)$", re.MULTILINE)
 # (phase result key, label) per command; "wall"/"wall_cpu" are the whole child process.
 FIGURES = {
     "generate": [
-        ("wall", "generate after the edit, wall (s)"),
+        ("wall", "generate again, wall (s)"),
         ("wall_cpu", "  CPU (s)"),
         ("load_cpu", "  load+validate CPU (s)"),
         ("render_site_cpu", "  render CPU (s)"),
@@ -45,7 +46,7 @@ FIGURES = {
         ("written", "  files written"),
     ],
     "build": [
-        ("wall", "mkdocs build after the edit, wall (s)"),
+        ("wall", "mkdocs build again, wall (s)"),
         ("wall_cpu", "  CPU (s)"),
         ("others_cpu", "  other processes' CPU meanwhile (s)"),
         ("generator", "  generator (on_config), wall (s)"),
@@ -70,9 +71,12 @@ def edit_one_note(data_file: Path) -> None:
     data_file.write_text(text[: match.start(2)] + edited + text[match.end(2) :], "utf-8")
 
 
-def one_run(command: str, data_file: Path, root: Path, source: Path, settle: float = 0.0) -> dict[str, Any]:
-    """A first run, (with ``settle``, a pause, an edit and an unmeasured run,) the edit, the measured
-    run; ``root`` is removed afterwards."""
+def one_run(
+    command: str, data_file: Path, root: Path, source: Path, settle: float = 0.0, edit: bool = True
+) -> dict[str, Any]:
+    """A first run, (with ``settle``, a pause, an edit and an unmeasured run,) the edit (unless
+    ``edit`` is false: the rebuild with nothing changed), the measured run; ``root`` is removed
+    afterwards."""
     phase = "generate" if command == "generate" else "build"
     bench.make_project(root, data_file, source)
     try:
@@ -81,7 +85,8 @@ def one_run(command: str, data_file: Path, root: Path, source: Path, settle: flo
             time.sleep(settle)
             edit_one_note(root / "partners.yaml")
             bench.measure(phase, root, source)
-        edit_one_note(root / "partners.yaml")
+        if edit:
+            edit_one_note(root / "partners.yaml")
         state = {"probe_us": bench.speed_probe(), "load_average": os.getloadavg()[0]}
         result = bench.measure(phase, root, source)
     finally:
@@ -135,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--settle", type=float, default=0.0, help="seconds before an unmeasured first edit (see above)"
     )
+    parser.add_argument(
+        "--no-edit", action="store_true", help="measure the rebuild with nothing changed instead"
+    )
     args = parser.parse_args(argv)
     sources = {"base": args.base.resolve()} if args.base else {}
     sources["this"] = args.repo.resolve()
@@ -146,8 +154,10 @@ def main(argv: list[str] | None = None) -> int:
             for label, source in sources.items():
                 print(f"N={args.partners:,} {args.command}: {label}, run {number + 1}", file=sys.stderr)
                 root = workdir / f"{label}-{number}"
-                results[label].append(one_run(args.command, data_file, root, source, args.settle))
-    print(f"One note edited, then {args.command} again at {args.partners:,} partners:")
+                run = one_run(args.command, data_file, root, source, args.settle, not args.no_edit)
+                results[label].append(run)
+    change = "Nothing changed" if args.no_edit else "One note edited"
+    print(f"{change}, then {args.command} again at {args.partners:,} partners:")
     print(report(args.command, results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))

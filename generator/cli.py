@@ -22,19 +22,32 @@ from .site_secret import THROWAWAY_WARNING, MissingSecret, SiteSecret, resolve_s
 from .words import plural
 from .writer import ForeignFileError
 
+# What a command did not do when the data file is refused: the end of its summary line.
+GENERATED_NOTHING = "nothing was generated"
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.run(args))
     except InvalidData as error:
-        print(error.report, file=sys.stdout)
-        return 1
+        return _report_problems(error, args)
     except BrokenPipeError:
         return _reader_went_away()
     except (engines.EngineError, ForeignFileError, MissingSecret, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+
+
+def _report_problems(error: InvalidData, args: argparse.Namespace) -> int:
+    # check's report is its output, on stdout as linters print theirs; for every other command
+    # bad data is an error that stops it: stderr, so `links > links.tsv` holds links.
+    stream = sys.stdout if args.run is _check else sys.stderr
+    try:
+        print(error.report_for(args.refused), file=stream, flush=True)
+    except BrokenPipeError:  # `check | head -1` on a file with problems
+        return _reader_went_away()
+    return 1
 
 
 def _reader_went_away() -> int:
@@ -52,12 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "path", nargs="?", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)"
     )
-    check.set_defaults(run=_check)
+    check.set_defaults(run=_check, refused=GENERATED_NOTHING)
     due = commands.add_parser("due", help="list open referrals whose partner is due an update")
     due.add_argument(
         "path", nargs="?", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)"
     )
-    due.set_defaults(run=_due)
+    due.set_defaults(run=_due, refused="no referral was listed")
     generate = commands.add_parser(
         "generate", help="render partners.yaml into the docs folder, without building"
     )
@@ -65,18 +78,18 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--docs-dir", default=pipeline.DOCS_DIR, help="the MkDocs docs_dir (default: %(default)s)"
     )
-    generate.set_defaults(run=_generate)
+    generate.set_defaults(run=_generate, refused=GENERATED_NOTHING)
     _add_engine_commands(commands)
     links = commands.add_parser("links", help="print each partner's private page address, to send to them")
     links.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
     links.add_argument("--site-url", help="the published site's address (default: site_url in mkdocs.yml)")
-    links.set_defaults(run=_links)
+    links.set_defaults(run=_links, refused="no address was printed")
     scan = commands.add_parser(
         "guard", help="scan a built site for confidential data (for builds without the plugin)"
     )
     scan.add_argument("site", nargs="?", default="site", help="the built site folder (default: %(default)s)")
     scan.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
-    scan.set_defaults(run=_guard)
+    scan.set_defaults(run=_guard, refused="the site was not scanned")
     mail = commands.add_parser("mail", help="write a month's newsletter emails for review, or --send them")
     mail.add_argument("--month", required=True, help="the issue to mail, as YYYY-MM")
     mail.add_argument("--out", default=mail_run.OUT_DIR, help=".eml folder (default: %(default)s)")
@@ -92,10 +105,10 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PARTNER_ID",
         help="an uncertain message you found in your sent mail: log it as delivered (repeatable)",
     )
-    mail.set_defaults(run=_mail)
+    mail.set_defaults(run=_mail, refused="no message was written or sent")
     schema = commands.add_parser("schema", help="print the JSON Schema of partners.yaml (for editors)")
     schema.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_PATH} if it changed")
-    schema.set_defaults(run=_schema)
+    schema.set_defaults(run=_schema, refused=GENERATED_NOTHING)
     return parser
 
 
@@ -121,8 +134,8 @@ def _add_engine_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
             help="site configuration (default: %(default)s)",
         )
     serve.add_argument("-a", "--dev-addr", help="IP:PORT to serve on (default: the engine's, 127.0.0.1:8000)")
-    build.set_defaults(run=_build)
-    serve.set_defaults(run=_serve)
+    build.set_defaults(run=_build, refused="nothing was generated or built")
+    serve.set_defaults(run=_serve, refused="nothing was generated or served")
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -187,7 +200,7 @@ def _links(args: argparse.Namespace) -> int:
     )
     as_of = pipeline.today()
     data = pipeline.load(project, as_of)
-    secret = resolve_secret(os.environ, project.secret_file)
+    secret = resolve_secret(os.environ, project.secret_file, sends_addresses=True)
     layout = SiteLayout(as_of=as_of, secret=secret.value)
     lines = [f"{name}\t{url}" for name, url in partner_links(data, layout, site_url)]
     secret.keep()

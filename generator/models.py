@@ -13,16 +13,18 @@ import importlib.resources
 import math
 import re
 import zoneinfo
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
+from babel.numbers import list_currencies
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     WithJsonSchema,
-    model_validator,
+    field_validator,
 )
 
 from . import value_hints
@@ -155,8 +157,15 @@ def _parse_clock(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def currency_codes() -> tuple[str, ...]:
+    """The ISO 4217 codes the pinned CLDR data (babel) knows: three capitals alone also let
+    through codes no currency has, such as XYZ, which the pages could only print as letters."""
+    return tuple(sorted(list_currencies()))
+
+
 def _parse_currency(value: str) -> str:
-    if not _CURRENCY.fullmatch(value):
+    if not _CURRENCY.fullmatch(value) or value not in currency_codes():
         raise ValueError(f"'{value}' is not an ISO 4217 currency code such as USD or EUR")
     return value
 
@@ -226,8 +235,9 @@ Email = Annotated[str, Field(max_length=254, json_schema_extra=EMAIL_HINT), Afte
 Clock = Annotated[
     dt.time, BeforeValidator(_parse_clock), WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN})
 ]
+# The schema lists the codes, so an editor completes them and underlines XYZ as check does.
 Currency = Annotated[
-    str, Field(json_schema_extra={"pattern": f"^{_CURRENCY.pattern}$"}), AfterValidator(_parse_currency)
+    str, Field(json_schema_extra={"enum": list(currency_codes())}), AfterValidator(_parse_currency)
 ]
 TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_parse_timezone)]
 DocsPath = Annotated[
@@ -470,13 +480,20 @@ class Event(_Model):
         None, description="A sentence about the event.", json_schema_extra=audience("public")
     )
 
-    @model_validator(mode="after")
-    def _end_after_start(self) -> Self:
-        if self.end is not None and self.time is None:
+    # A field validator, not a model one, so the problem is located at the `end` value itself.
+    # `time` is declared first: info.data holds it, or lacks it when it was itself invalid
+    # (already reported, so not said again here).
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: dt.time | None, info: ValidationInfo) -> dt.time | None:
+        if end is None or "time" not in info.data:
+            return end
+        start = info.data["time"]
+        if start is None:
             raise ValueError("an event with an `end` needs a start `time`")
-        if self.end is not None and self.time is not None and self.end <= self.time:
+        if end <= start:
             raise ValueError("the event's `end` must be later than its `time`")
-        return self
+        return end
 
 
 class PartnersFile(_Model):

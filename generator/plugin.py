@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import guard, serve_watch
+from . import build_facts, guard, serve_watch
 from . import project as pipeline
-from .due import DueReferral, due_referrals
+from .address_clash import address_clashes
+from .build_facts import DUE_SHOWN, BuildFacts
 from .guard_worker import GuardJob, GuardStopped, GuardWorker
 from .html_page import HtmlBodies
 from .markdown import GENERATED_BY
@@ -60,14 +60,11 @@ def _name_the_feed(config: MkDocsConfig, newsletter: Newsletter) -> None:
         rss.config["feed_title"] = markupsafe.escape(newsletter.title)
 
 
-DUE_SHOWN = 10  # a build log is read at a glance; `python -m generator due` lists them all
-
-
-def _log_due(display_name: str, due: Sequence[DueReferral]) -> None:
-    for item in due[:DUE_SHOWN]:
-        log.info("%s: %s", display_name, item.describe())
-    if len(due) > DUE_SHOWN:
-        more = len(due) - DUE_SHOWN
+def _log_due(display_name: str, facts: BuildFacts) -> None:
+    for line in facts.due_shown:
+        log.info("%s: %s", display_name, line)
+    if facts.due_count > DUE_SHOWN:
+        more = facts.due_count - DUE_SHOWN
         verb = "is" if more == 1 else "are"
         log.info(
             "%s: %s %s due an update: python -m generator due lists them all",
@@ -75,6 +72,20 @@ def _log_due(display_name: str, due: Sequence[DueReferral]) -> None:
             plural(more, "more referral"),
             verb,
         )
+
+
+def _build_facts(project: pipeline.Project, outcome: pipeline.Outcome) -> BuildFacts:
+    """The newsletter's settings and the due referrals: as recorded when nothing changed, else
+    from the data, then recorded for the next build."""
+    if not outcome.rendered and (recorded := build_facts.read_record(project.facts_file, outcome.inputs)):
+        return recorded
+    facts = build_facts.facts_of(outcome.data, pipeline.today())
+    if outcome.inputs:
+        try:
+            build_facts.write_record(project.facts_file, outcome.inputs, facts)
+        except OSError as error:  # a convenience for the next build, not worth failing this one
+            log.debug("Could not record the build's facts in %s: %s", project.facts_file, error)
+    return facts
 
 
 def _own_files(project: pipeline.Project) -> list[str]:
@@ -100,7 +111,8 @@ def _guard_job(config: MkDocsConfig, outcome: pipeline.Outcome) -> GuardJob:
     # Files copied unchanged from the installed theme carry no data (overrides/ is scanned).
     theme = tuple(Path(folder) for folder in config.theme.dirs if folder != config.theme.custom_dir)
     public = (str(config.site_name), config.site_description or "")
-    return GuardJob(Path(config.site_dir), outcome.data, outcome.layout, public, theme)
+    # The data is loaded where the guard runs: a build that rendered nothing has not loaded it.
+    return GuardJob(Path(config.site_dir), lambda: outcome.data, outcome.layout, public, theme)
 
 
 def _worker_verdict(worker: GuardWorker) -> tuple[list[guard.Leak], int]:
@@ -122,6 +134,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.outcome: pipeline.Outcome | None = None
+        self.newsletter: Newsletter | None = None
         self.watcher: serve_watch.OwnWritesIgnored | None = None
         # The build's config from the moment MkDocs starts writing the site until the leak guard
         # has passed it or moved it away: a build that stops in between fails closed too.
@@ -157,10 +170,12 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         if outcome.secret.warning:
             log.info(outcome.secret.warning)
         self.outcome = outcome
-        _show_brand(config, outcome.data.newsletter)
-        _name_the_feed(config, outcome.data.newsletter)
+        facts = _build_facts(project, outcome)
+        self.newsletter = facts.newsletter
+        _show_brand(config, facts.newsletter)
+        _name_the_feed(config, facts.newsletter)
         log.info("Generated pages from %s: %s", project.display_name, outcome.summary)
-        _log_due(project.display_name, due_referrals(outcome.data, pipeline.today()))
+        _log_due(project.display_name, facts)
         if self.command != "serve":  # serve keeps its own memory of the site between rebuilds
             self.guard_worker = GuardWorker.start(_guard_job(config, outcome))
         return config
@@ -202,12 +217,23 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             memo=self.render_memo if self.command == "serve" else None,
         )
 
+    # After the blog plugin's on_files (priority -50), which gives each post its address.
+    @event_priority(-100)
+    def on_files(self, files: Any, *, config: MkDocsConfig) -> Any:
+        if self.outcome is not None:
+            own = set(_own_files(self._project(config)))
+            if clashes := address_clashes(((f.src_uri, f.dest_uri) for f in files), own):
+                raise PluginError("\n".join(clashes))
+        return files
+
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
         """Every post's feed author, hand-written ones too: RSS wants an email there, not a name."""
-        if self.outcome is not None and page.file.src_uri.startswith(
-            f"{self.outcome.layout.blog_dir}/posts/"
+        if (
+            self.outcome is not None
+            and self.newsletter is not None
+            and page.file.src_uri.startswith(f"{self.outcome.layout.blog_dir}/posts/")
         ):
-            page.meta.setdefault("author", feed_author(self.outcome.data.newsletter))
+            page.meta.setdefault("author", feed_author(self.newsletter))
         if page.meta.get("generated_by") == GENERATED_BY["generated_by"]:
             _title_escaped_once(page.meta)
             return self.html_bodies.set_aside(page.file.src_uri, markdown)
@@ -279,7 +305,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             if worker.job.same_site(job):
                 return _worker_verdict(worker)
             worker.stop()  # another plugin moved the site or changed its wording: check here
-        site, data, layout = job.site_dir, job.data, job.layout
+        site, data, layout = job.site_dir, outcome.data, job.layout
         if self.command == "serve":
             memory, public, theme = self.scan_memory, job.public_text, job.verbatim_from
             return guard.guard_changed(site, data, layout, memory, public_text=public, verbatim_from=theme)

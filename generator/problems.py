@@ -43,12 +43,16 @@ class InvalidData(Exception):
 
     @property
     def report(self) -> str:
+        return self.report_for()
+
+    def report_for(self, outcome: str = "nothing was generated") -> str:
+        """Every problem, then a count and what the command did not do (``outcome``)."""
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         if any(problem.message.startswith(SYNTAX_ERROR) for problem in self.problems):
             # YAML cannot be read past its first syntax error: the rest of the file is unchecked.
             return (
                 f"{self}\n{count} {noun} found (reading stopped at the syntax error: fix it and check "
-                "again, as the rest of the file is not checked yet); nothing was generated."
+                f"again, as the rest of the file is not checked yet); {outcome}."
             )
-        return f"{self}\n{count} {noun} found; nothing was generated."
+        return f"{self}\n{count} {noun} found; {outcome}."

@@ -57,6 +57,10 @@ class Project:
         return self.state_dir / "render-memo.json"
 
     @property
+    def facts_file(self) -> Path:
+        return self.state_dir / "build-facts.json"
+
+    @property
     def display_name(self) -> str:
         try:
             return str(self.data_file.relative_to(self.root))
@@ -71,6 +75,7 @@ class Outcome:
     layout: SiteLayout
     loader: Callable[[], PartnersFile]
     rendered: bool = True  # false: the inputs were unchanged, nothing was rendered or written
+    inputs: str = ""  # the render stamp's digest of what the output depends on ("": none yet)
 
     @property
     def summary(self) -> str:
@@ -166,7 +171,7 @@ def generate(
     nothing the output depends on changed since the last run, nothing is rendered at all."""
     inputs = _inputs_digest(project, as_of, environ, site_url)
     if inputs and stamp.is_fresh(project.stamp_file, project.manifest, project.docs_dir, inputs):
-        return _unchanged_outcome(project, as_of, environ, publishing, site_url)
+        return _unchanged_outcome(project, as_of, environ, publishing, site_url, inputs)
     with collector_paused():
         data = load(project, as_of)
         secret = resolve_secret(environ, project.secret_file, publishing=publishing)
@@ -183,7 +188,7 @@ def generate(
         # Still with the collector paused: one full collection over the model costs 0.5 s at
         # 10,000 partners, as much as the rest of a run that renders one page.
         _record_run(project, inputs, secret, rendered, record)
-    return Outcome(report, secret, layout, lambda: data)
+    return Outcome(report, secret, layout, lambda: data, inputs=inputs)
 
 
 def _page_record(
@@ -242,9 +247,14 @@ def _inputs_digest(project: Project, as_of: dt.date, environ: Mapping[str, str],
 
 
 def _unchanged_outcome(
-    project: Project, as_of: dt.date, environ: Mapping[str, str], publishing: bool, site_url: str
+    project: Project,
+    as_of: dt.date,
+    environ: Mapping[str, str],
+    publishing: bool,
+    site_url: str,
+    inputs: str,
 ) -> Outcome:
     secret = resolve_secret(environ, project.secret_file, publishing=publishing)
     layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
     report = WriteReport(unchanged=len(read_manifest(project.manifest)))
-    return Outcome(report, secret, layout, lambda: load(project, as_of), rendered=False)
+    return Outcome(report, secret, layout, lambda: load(project, as_of), rendered=False, inputs=inputs)

@@ -37,7 +37,9 @@ from .views import (
     METHOD_WORDS,
     PROGRESS_STEPS,
     STAGE_WORDS,
+    Month,
     MonthlyIssue,
+    gathering_line,
     last_activity,
     monthly_issues,
     stage_of,
@@ -185,7 +187,8 @@ def render_pages(
     ledger = PartnerLedger.of(data)
     calendars = dict(enumerate(event_paths(data.events)))
     tree = ReferralTree.of(data, ledger)
-    site = _Site(data, layout, _environment(), ledger, tree, monthly_issues(data, tree), calendars)
+    issues = monthly_issues(data, tree, as_of=layout.as_of)
+    site = _Site(data, layout, _environment(), ledger, tree, issues, calendars)
     private_index = site.env.get_template("private-index.md.j2")
     files: dict[str, Callable[[], str]] = {
         "index.md": functools.partial(_render_home, site),
@@ -245,6 +248,8 @@ def _environment() -> jinja2.Environment:
         introduction_led_to=_prose(words.introduction_led_to),
         grew_from_you=_prose(words.grew_from_you),
         issue_opening=_prose(words.issue_opening),
+        win_thanks=_prose(words.win_thanks),
+        thank_you_line=_prose(words.thank_you_line),
         month_summary=_prose(words.month_summary),
         quiet_months=QUIET_MONTHS,
         rate=_prose(words.rate_with_count),
@@ -256,11 +261,20 @@ def _environment() -> jinja2.Environment:
 def _prose(sentence: Callable[..., str | None]) -> Callable[..., Markdown | None]:
     """A words.py sentence for a page: the data in it escaped, its own punctuation kept readable."""
 
-    def written(*args: object) -> Markdown | None:
-        text = sentence(*(escape_text(arg) if isinstance(arg, str) else arg for arg in args))
+    def written(*args: object, **options: object) -> Markdown | None:
+        text = sentence(*(_escaped(arg) for arg in args), **{k: _escaped(v) for k, v in options.items()})
         return None if text is None else Markdown(text)
 
     return written
+
+
+def _escaped(arg: object) -> object:
+    """A sentence's argument as literal text: a string, or each string of a list (names)."""
+    if isinstance(arg, str):
+        return escape_text(arg)
+    if isinstance(arg, list | tuple):
+        return [escape_text(item) if isinstance(item, str) else item for item in arg]
+    return arg
 
 
 def _contact_line(newsletter: Newsletter, shown: object) -> Markup:
@@ -331,8 +345,8 @@ def _render_insights(site: _Site) -> str:
         for r in insights.by_method
     ]
     months = [
-        (row.month.label[:3] + row.month.label[-2:], {"won": row.won, "lost": row.lost, "open": row.open})
-        for row in insights.per_month
+        (_column_label(row.month, index == 0), {"won": row.won, "lost": row.lost, "open": row.open})
+        for index, row in enumerate(insights.per_month)
     ]
     return (
         html_environment()
@@ -353,8 +367,17 @@ def _render_insights(site: _Site) -> str:
     )
 
 
+def _column_label(month: Month, first: bool) -> str:
+    """A month under its chart column, as charts write it: "Nov", with the year below it under
+    the first column and each January ("Nov26" read as a code, not a month)."""
+    short = words.MONTH_NAMES[month.month][:3]
+    return f"{short}\n{month.year}" if first or month.month == 1 else short
+
+
 def _render_post(site: _Site, issue: MonthlyIssue) -> str:
     data, source = site.data, site.layout.post_page(issue)
+    gathering = gathering_line(issue, site.layout.as_of)
+    opening = gathering_line(issue, site.layout.as_of, escape_text)
     meta: dict[str, Any] = {
         "title": escape_html(f"{issue.month.label}: {data.newsletter.title}"),
         # The month's last day; the build date while the month is under way, so no issue (nor
@@ -367,12 +390,13 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         # Feed readers show an item's description: the issue's summary, not a bare label.
         # RSS carries it as HTML inside XML: escaped for HTML here, the feed plugin escapes
         # the result for XML (a name such as "<script>" must reach readers as text).
-        "rss": {"feed_description": html.escape(_feed_summary(issue), quote=False)},
+        "rss": {"feed_description": html.escape(_feed_summary(issue, gathering), quote=False)},
     }
     public = site.public.of
     return site.env.get_template("post.md.j2").render(
         meta=Markdown(front_matter(meta)),
         issue=public(issue),
+        gathering=None if opening is None else Markdown(opening),
         newsletter=public(data.newsletter),
         events=public(_issue_events(site, issue, source)),
         tree_page=_link(source, TREE_PAGE),
@@ -387,14 +411,19 @@ def _issue_events(site: _Site, issue: MonthlyIssue, source: str) -> list[tuple[E
     return site.events_after(after, source, days=(last_day - after).days + EVENT_HORIZON_DAYS)
 
 
-def _feed_summary(issue: MonthlyIssue) -> str:
+def _feed_summary(issue: MonthlyIssue, gathering: str | None = None) -> str:
+    if gathering:
+        return gathering
     numbers = words.month_in_numbers(
         issue.month.label, issue.referrals, issue.meetings, issue.proposals, issue.wins
     )
-    thanks = words.thank_you_line([p.name for p in issue.thanked], issue.unnamed_thanked, issue.referrals)
     if not issue.referrals and not issue.updates and issue.given:
-        thanks = words.giving_back(issue.month.label, issue.given)
-    return f"{numbers} {thanks}".strip()
+        return f"{numbers} {words.giving_back(issue.month.label, issue.given)}"
+    # The post's own thanks, in its order: whose introduction won first, then the roll.
+    won = words.win_thanks([p.name for p in issue.won_by], issue.unnamed_won_by, issue.wins)
+    roll = [p.name for p in issue.roll]
+    rest = words.thank_you_line(roll, issue.unnamed_roll, issue.roll_introductions, after_wins=bool(won))
+    return " ".join(line for line in (numbers, won, rest) if line)
 
 
 def _render_follow(site: _Site) -> str:

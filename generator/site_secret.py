@@ -10,6 +10,8 @@ from pathlib import Path
 
 ENV_VAR = "REFERRAL_SITE_SECRET"
 PREVIEW_VAR = "REFERRAL_PREVIEW"
+# Set by a build whose site is deployed (the Pages workflow): its secret must be strong.
+PUBLISH_VAR = "REFERRAL_PUBLISH"
 CI_VARS = ("CI", "GITHUB_ACTIONS")
 # 22 characters of token_urlsafe's 64-letter alphabet carry 132 bits: beyond brute force.
 MIN_LENGTH = 22
@@ -84,7 +86,12 @@ def in_ci(environ: Mapping[str, str]) -> bool:
 
 
 def resolve_secret(
-    environ: Mapping[str, str], secret_file: Path, *, publishing: bool = False, create: bool = True
+    environ: Mapping[str, str],
+    secret_file: Path,
+    *,
+    publishing: bool = False,
+    create: bool = True,
+    sends_addresses: bool = False,
 ) -> SiteSecret:
     """The secret from ``REFERRAL_SITE_SECRET``, else the local file, else a new one.
 
@@ -92,10 +99,16 @@ def resolve_secret(
     ahead. In CI a new secret would give addresses that match no link ever sent, so it is refused
     unless ``REFERRAL_PREVIEW=1`` asks for a throwaway preview. ``create=False``: checking pages
     needs the secret they were made with.
+
+    A weak secret from the environment is refused where addresses leave the machine: publishing
+    (``gh-deploy``, ``mail --send``, a build with ``REFERRAL_PUBLISH=1``) and ``sends_addresses``
+    (``links``). A build in CI that publishes nothing (tests, a check of a pull request) goes
+    ahead with a warning, as a local preview does: its addresses are never sent.
     """
     raw = environ.get(ENV_VAR, "")
     if raw:  # empty is "not set" (a CI secret missing in a fork); blank is a mistake
-        return _from_environment(raw.strip(), publishing or in_ci(environ))
+        strict = publishing or sends_addresses or _flag(environ, PUBLISH_VAR)
+        return _from_environment(raw.strip(), strict)
     if publishing:
         raise MissingSecret(
             f"{ENV_VAR} is not set. Publishing needs the same secret every time, or every "
@@ -117,13 +130,14 @@ def resolve_secret(
 
 
 def _from_environment(value: str, deployable: bool) -> SiteSecret:
-    """A short or repetitive secret is refused where pages may be published (CI, deploy, mail);
-    a local preview goes ahead with a warning, since its addresses are never sent."""
+    """A short or repetitive secret is refused where pages or addresses are published; a preview
+    or a test build goes ahead with a warning, since its addresses are never sent."""
     problem = weakness(value)
     if problem is None or deployable or not value:
         return SiteSecret(strong(value, ENV_VAR), "environment")
     warning = (
-        f"{ENV_VAR} {problem}: fine for a local preview, refused in CI and for publishing; {HOW_TO_MAKE}"
+        f"{ENV_VAR} {problem}: fine for a preview or a test build, refused for publishing "
+        f"(gh-deploy, mail --send, links, {PUBLISH_VAR}=1); {HOW_TO_MAKE}"
     )
     return SiteSecret(value.encode("utf-8"), "environment", warning=warning)
 

@@ -55,11 +55,12 @@ def bar_chart(rows: Sequence[tuple[str, float, str]], title: str) -> str:
 
 
 def stacked_columns(columns: Sequence[tuple[str, dict[str, int]]], series: Sequence[str], title: str) -> str:
-    """Vertical columns, one per label, stacked by series (bottom first), with a legend."""
+    """Vertical columns, one per label, stacked by series (bottom first), with a legend. A label
+    may hold a second line after a newline ("Jan\n2027": the year under the month)."""
     largest = max((sum(values.values()) for _, values in columns), default=0) or 1
     column_width, plot_height = 46, 180
     width = max(len(columns) * column_width + 60, 320)
-    height = plot_height + 70
+    height = plot_height + 80
     parts = [_open(width, height, title)]
     for index, (label, values) in enumerate(columns):
         left = 40 + index * column_width
@@ -72,11 +73,12 @@ def stacked_columns(columns: Sequence[tuple[str, dict[str, int]]], series: Seque
                 f'<rect x="{left}" y="{bottom:.1f}" width="{column_width - 10}" height="{size:.1f}" '
                 f'fill="{fill}" fill-opacity="{opacity}"/>'
             )
-        parts.append(
-            f'<text x="{left + (column_width - 10) / 2:g}" y="{plot_height + 26}" text-anchor="middle" '
-            f'font-size="11" fill="currentColor">{escape(label)}</text>'
-        )
-    parts.append(_legend(series, plot_height + 48, width))
+        for line, text in enumerate(label.split("\n")):
+            parts.append(
+                f'<text x="{left + (column_width - 10) / 2:g}" y="{plot_height + 26 + 14 * line}" '
+                f'text-anchor="middle" font-size="12" fill="currentColor">{escape(text)}</text>'
+            )
+    parts.append(_legend(series, plot_height + 58, width))
     parts.append("</svg>")
     return "".join(parts)
 

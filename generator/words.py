@@ -188,8 +188,11 @@ def still_in_progress(count: int, *, others_mentioned: bool) -> str:
     return f"{capitalized(subject)} {verb} still in progress. Your page has every detail."
 
 
-def month_summary(referrals: int, wins: int, updates: int = 1, given: int = 0) -> str:
-    """One line per newsletter in a list: only the numbers that happened."""
+def month_summary(referrals: int, wins: int, updates: int = 1, given: int = 0, held: str = "") -> str:
+    """One line per newsletter in a list: only the numbers that happened; ``held``, the titles
+    of a month's events, when they are its only news."""
+    if held and not (referrals or updates or given):
+        return f"Partner get-together: {held}"
     parts = []
     if referrals:
         parts.append(count_words(referrals, "new introduction"))
@@ -210,6 +213,15 @@ def giving_back(month: str, given: int) -> str:
     return f"In {month} we sent {count_words(given, 'referral')} to {whom}: giving back to those who send us theirs."
 
 
+def gathering(month: str, events: Sequence[tuple[str, str]], to_come: bool) -> str:
+    """A month whose only news is its events (title, when): an invitation while one is still
+    to come, afterwards a record of the get-together."""
+    listed = join_names([f"{title} ({when})" for title, when in events])
+    if to_come:
+        return f"An invitation for {month}: {listed}. We would love to see you there."
+    return f"In {month} we got together with our partners: {listed}. Thank you to everyone who came."
+
+
 def grew_from_you(own_wins: int, wins_below: int, introductions: int) -> str | None:
     """The whole harvest of a partner's branch, own clients included; None when it adds nothing.
 
@@ -223,10 +235,11 @@ def grew_from_you(own_wins: int, wins_below: int, introductions: int) -> str | N
     if not own_wins:
         return f"Everything that grew from you: {count_words(total, 'new client')}. {thanks}"
     own = "introduction" if own_wins == 1 else "introductions"  # one client, one introduction
+    partners = "the partner" if introductions == 1 else "the partners"
     return (
         f"Everything that grew from you: {count_words(total, 'new client')}, "
         f"{number_word(own_wins)} from your own {own} and {number_word(wins_below)} "
-        f"through the partners you brought in. {thanks}"
+        f"through {partners} you brought in. {thanks}"
     )
 
 
@@ -272,10 +285,19 @@ def introduction_led_to(name: str, wins: int, partners: int) -> str:
 
 
 def issue_opening(
-    month: str, referrals: int, wins: int, updates: int = 1, given: int = 0, moved: int | None = None
+    month: str,
+    referrals: int,
+    wins: int,
+    updates: int = 1,
+    given: int = 0,
+    moved: int | None = None,
+    gathering: str | None = None,
 ) -> str:
     """The first line of a newsletter issue, built from what actually happened that month;
-    ``moved`` counts the meetings and proposals (unknown: taken as some)."""
+    ``moved`` counts the meetings and proposals (unknown: taken as some); ``gathering`` is the
+    line of a month whose only news is its events."""
+    if gathering:
+        return gathering
     people = count_words(referrals, "new person", "new people")
     clients = f"{count_words(wins, 'introduction')} became {'a new client' if wins == 1 else 'new clients'}"
     if referrals and wins:
@@ -347,14 +369,42 @@ def month_in_numbers(month: str, referrals: int, meetings: int, proposals: int, 
     return f"{month} in numbers: {figures}."
 
 
-def thank_you_line(named: Sequence[str], unnamed: int, introductions: int) -> str:
-    """The issue's thanks, naming only partners who agreed to be named."""
-    if not named and not unnamed:
+def _behind_the_scenes(unnamed: int, *, comma: bool = False) -> str:
+    """ ", and to one more partner who prefers to stay behind the scenes" after named partners."""
+    if not unnamed:
         return ""
-    others = count_words(unnamed, "more partner") if named else count_words(unnamed, "partner")
-    who = join_names([*named, others] if unnamed else list(named))
+    prefer = "prefers" if unnamed == 1 else "prefer"
+    return f", and to {count_words(unnamed, 'more partner')} who {prefer} to stay behind the scenes{',' if comma else ''}"
+
+
+def win_thanks(named: Sequence[str], unnamed: int, wins: int) -> str:
+    """The issue's first thanks: the partners whose own introduction became a client this month,
+    named only with their consent ("the partner" without it)."""
+    won = f"{'introduction' if wins == 1 else 'introductions'} became {'a new client' if wins == 1 else 'new clients'}"
+    if named:
+        return (
+            f"A warm thank-you to {join_names(named)}{_behind_the_scenes(unnamed)}, whose {won} this month."
+        )
+    if unnamed:
+        who = "the partner" if unnamed == 1 else f"the {count_words(unnamed, 'partner')}"
+        return f"A warm thank-you to {who} whose {won} this month."
+    return ""
+
+
+def thank_you_line(
+    named: Sequence[str], unnamed: int, introductions: int, *, after_wins: bool = False
+) -> str:
+    """The issue's thanks for the month's introductions, naming only partners who agreed to be
+    named; ``after_wins``: right after :func:`win_thanks`, which it does not echo word for word."""
     what = "introduction" if introductions == 1 else "introductions"
-    return f"A warm thank-you to {who} for the {what} this month."
+    thanks = "Thank you as well to" if after_wins else "A warm thank-you to"
+    if named:
+        return f"{thanks} {join_names(named)}{_behind_the_scenes(unnamed, comma=True)} for the {what} this month."
+    if unnamed:
+        who = "the partner who" if unnamed == 1 else f"the {count_words(unnamed, 'partner')} who"
+        sent = "an introduction" if introductions == 1 else "introductions"
+        return f"{thanks} {who} sent us {sent} this month."
+    return ""
 
 
 def event_when(day: dt.date, start: dt.time | None = None, end: dt.time | None = None) -> str:
@@ -377,10 +427,12 @@ def partners_who_sent(count: int) -> str:
     return f"{capitalized(count_words(count, 'partner'))} sent us introductions this month. Thank you all."
 
 
-def no_news_on(count: int, month: str) -> str:
-    """A message's opening when none of the partner's introductions moved during the month."""
+def no_news_on(count: int, month: str, month_over: bool = True) -> str:
+    """A message's opening when none of the partner's introductions moved during the month; a
+    message dated before its month ends says "so far" (news may still come)."""
     which = "your introduction" if count == 1 else "your introductions"
-    return f"No news on {which} in {month}. Thank you for being one of our referral partners."
+    when = f"in {month}" if month_over else f"so far in {month}"
+    return f"No news on {which} {when}. Thank you for being one of our referral partners."
 
 
 def where_they_stood(count: int, month: str, month_over: bool = True) -> str:

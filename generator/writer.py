@@ -308,7 +308,14 @@ def _remove(docs_dir: Path, relative: str, undo: UndoLog) -> bool:
     undo.current = target
     undo.remove(target)
     parent = target.parent
-    while parent != docs_dir and parent.is_dir() and not any(parent.iterdir()):
+    while parent != docs_dir and parent.is_dir() and _is_empty(parent):
         parent.rmdir()
         parent = parent.parent
     return True
+
+
+def _is_empty(folder: Path) -> bool:
+    """Whether ``folder`` holds nothing, from its first entry: ``iterdir`` lists it all, and
+    removing 1,000 pages from one folder then read 500,000 names (0.8 s)."""
+    with os.scandir(folder) as entries:
+        return next(entries, None) is None

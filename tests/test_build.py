@@ -491,6 +491,35 @@ def test_foreign_file_is_never_overwritten(project: SiteProject) -> None:
     assert snapshot(project.content) == before
 
 
+# A hand-written file that MkDocs publishes at a generated page's address: the same name in
+# another form (tree/index.md beside tree.md), or a post given an issue's date and slug. One
+# of the two pages silently replaced the other in site/, and --strict passed (review10).
+@pytest.mark.parametrize(
+    ("mine", "text"),
+    [
+        ("tree/index.md", "# MY-OWN-TREE\n"),
+        (
+            "blog/posts/mine/march.md",
+            "---\ndate: 2026-03-15\nslug: newsletter-2026-03\ncategories:\n- Newsletter\n---\n"
+            "# MY-OWN-POST\n\nHello.\n\n<!-- more -->\n\nMore.\n",
+        ),
+    ],
+)
+def test_a_foreign_file_published_at_a_generated_address_is_refused(
+    project: SiteProject, mine: str, text: str
+) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    path = project.content / mine
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    result = project.mkdocs_build()
+    assert result.returncode != 0
+    assert f"{mine} and " in output(result) or f" and {mine}" in output(result), output(result)
+    assert "published at the same address" in output(result)
+    assert path.read_text(encoding="utf-8") == text
+    assert not project.site.exists()
+
+
 def test_a_run_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     project.write_data(fixture_text("small.yaml"))
@@ -528,3 +557,43 @@ def test_the_build_log_shows_ten_due_referrals_and_counts_the_rest(project: Site
     assert "2 more referrals are due an update: python -m generator due lists them all" in result.stderr
     due = project.generator("due")
     assert due.stdout.count(": due an update: ") == 12
+
+
+# ---------------------------------------------------------------- a month of events only
+
+EVENT_ONLY = """\
+newsletter: {title: Event News, owner: Olive Owner, email: olive@example.com}
+partners:
+  - {id: anne, name: Anne Able, email: anne@example.com}
+referrals:
+  - {id: r1, partner: anne, prospect: SECRET-PROSPECT-DANA, introduced: 2026-09-05}
+events:
+  - {date: 2026-11-25, title: Holiday mixer, where: The mill, time: "18:00", end: "21:30"}
+"""
+EVENT_INVITATION = "An invitation for November 2026: Holiday mixer (25 November 2026, 18:00 to 21:30)."
+
+
+def test_a_month_whose_only_news_is_an_event_is_posted_listed_in_the_feed_and_mailed(
+    project: SiteProject,
+) -> None:
+    # November's only news is the mixer (the build is dated 20 November): the issue that invites
+    # to it is built, listed on the home page and in the feed, and `mail --month` writes it.
+    # October, with nothing at all, has no issue.
+    project.write_data(EVENT_ONLY)
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    post = BeautifulSoup(project.read_site("blog/2026/11/newsletter-2026-11/index.html"), "html.parser")
+    assert EVENT_INVITATION in " ".join(post.get_text(" ").split())
+    assert not (project.site / "blog" / "2026" / "10").exists()
+    home = " ".join(BeautifulSoup(project.read_site("index.html"), "html.parser").get_text(" ").split())
+    assert "November 2026 : Partner get-together: Holiday mixer" in home
+    channel = ET.fromstring(project.read_site("feed_rss_created.xml")).find("channel")
+    assert channel is not None
+    descriptions = {
+        item.findtext("link"): item.findtext("description") or "" for item in channel.findall("item")
+    }
+    assert descriptions[SITE_URL + "blog/2026/11/newsletter-2026-11/"].startswith(EVENT_INVITATION)
+    mailed = project.generator("mail", "--month", "2026-11", REFERRAL_MAIL_FROM="Olive <olive@example.com>")
+    assert mailed.returncode == 0, mailed.stdout + mailed.stderr
+    message = (project.root / "mail-out" / "2026-11" / "anne.eml").read_text("utf-8")
+    assert "An invitation for November 2026: Holiday mixer" in " ".join(message.split())

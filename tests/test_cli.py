@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO, TEST_SECRET, SiteProject, fixture_text
 
-from generator import validate
+from generator import build_facts, validate
 from generator.addresses import private_token
 from generator.cli import _parser, main
-from generator.due import due_referrals
 from generator.links import read_site_config
 
 
@@ -27,9 +26,14 @@ def test_check_valid_file_exits_zero_with_summary(project: SiteProject) -> None:
     assert result.stdout.splitlines()[-1].startswith("partners.yaml: valid (3 partners)")
 
 
-def test_check_piped_into_a_reader_that_stops_early_ends_quietly(project: SiteProject) -> None:
+# Valid data, and data with problems: the report of problems met the broken pipe with a
+# traceback (review10).
+@pytest.mark.parametrize(
+    "data", [fixture_text("golden.yaml"), fixture_text("golden.yaml").replace("stage: won", "stage: signed")]
+)
+def test_check_piped_into_a_reader_that_stops_early_ends_quietly(project: SiteProject, data: str) -> None:
     """`check | head -1`: the reader closes the pipe before check has printed everything."""
-    project.write_data(fixture_text("golden.yaml"))
+    project.write_data(data)
     child = subprocess.Popen(
         [sys.executable, "-m", "generator", "check"],
         cwd=project.root,
@@ -195,10 +199,10 @@ def test_the_build_log_counts_one_more_due_referral_in_the_singular(caplog: pyte
         + referrals
     )
     as_of = dt.date(2026, 11, 20)
-    due = due_referrals(validate.load_text(text, "partners.yaml", as_of), as_of)
-    assert len(due) == 11
+    facts = build_facts.facts_of(validate.load_text(text, "partners.yaml", as_of), as_of)
+    assert facts.due_count == 11 and len(facts.due_shown) == 10
     with caplog.at_level(logging.INFO, logger=plugin.log.name):
-        plugin._log_due("partners.yaml", due)
+        plugin._log_due("partners.yaml", facts)
     assert caplog.messages[-1] == (
         "partners.yaml: 1 more referral is due an update: python -m generator due lists them all"
     )
@@ -301,3 +305,43 @@ def test_guard_counts_one_leak_in_one_file_in_the_singular(
     assert main(["guard"]) == 1
     out = capsys.readouterr().out
     assert "Leak guard: 1 confidential value out of place in 1 file of site." in out
+
+
+@pytest.mark.parametrize(
+    ("command", "summary"),
+    [
+        (["check"], "1 problem found; nothing was generated."),
+        (["generate"], "1 problem found; nothing was generated."),
+        (["due"], "1 problem found; no referral was listed."),
+        (
+            ["links", "--site-url", "https://partners.example.com/"],
+            "1 problem found; no address was printed.",
+        ),
+        (["guard"], "1 problem found; the site was not scanned."),
+        (["mail", "--month", "2026-03"], "1 problem found; no message was written or sent."),
+    ],
+)
+def test_bad_data_is_refused_with_a_summary_true_for_each_command_and_on_stderr_but_for_check(
+    command: list[str],
+    summary: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Every command said "nothing was generated", also those that generate nothing, and printed
+    # the problems on stdout: `links > links.tsv` put them in the file and showed nothing. check's
+    # report is its output (as linters print theirs); every other command's is an error.
+    (tmp_path / "partners.yaml").write_text(
+        "newsletter: {title: T, owner: O}\npartners:\n  - {id: anne, nmae: Anne Ortiz}\n", encoding="utf-8"
+    )
+    (tmp_path / "site").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    monkeypatch.setenv("REFERRAL_MAIL_FROM", "O <o@example.com>")
+    assert main(command) == 1
+    captured = capsys.readouterr()
+    report, elsewhere = (captured.out, captured.err) if command == ["check"] else (captured.err, captured.out)
+    assert elsewhere == ""
+    lines = report.splitlines()
+    assert lines[0].startswith("partners.yaml:3:") and "partners[0].nmae: unknown field 'nmae'" in lines[0]
+    assert lines[-1] == summary

@@ -92,8 +92,10 @@ def test_feed_author_is_the_owners_address_and_the_summary_reads_as_written(site
     assert authors == {"olive@owner.example (Olive Owner)"}
     # RSS descriptions are HTML carried in XML: read them as a feed reader shows them.
     descriptions = [_reader_text(item.findtext("description") or "") for item in channel.findall("item")]
+    # Her introduction became a client the same month: thanked once, for the win, as the post does.
     assert any(
-        "A warm thank-you to Anne Able & Sons for the introduction this month." in d for d in descriptions
+        "A warm thank-you to Anne Able & Sons, whose introduction became a new client this month." in d
+        for d in descriptions
     )
 
 

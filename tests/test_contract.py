@@ -73,6 +73,9 @@ def test_email_must_be_one_plain_address(address: str) -> None:
     ("old", "new", "where"),
     [
         ("currency: EUR", "currency: euro", "6:13: newsletter.currency"),
+        # Three capitals are not enough: ISO 4217 has no XYZ.
+        ("currency: EUR", "currency: XYZ", "6:13: newsletter.currency"),
+        ("currency: EUR", "currency: ABC", "6:13: newsletter.currency"),
         ("timezone: Europe/Paris", "timezone: Mars/Olympus", "7:13: newsletter.timezone"),
         ("timezone: Europe/Paris", "timezone: ../../etc/passwd", "7:13: newsletter.timezone"),
         # The building machine's own zone: the same file would give other event times elsewhere.
@@ -81,7 +84,9 @@ def test_email_must_be_one_plain_address(address: str) -> None:
         ("logo: images/logo.png", "logo: /etc/logo.png", "8:9: newsletter.logo"),
         ('time: "18:30"', 'time: "6pm"', "17:11: events[0].time"),
         ('time: "18:30"', 'time: "24:00"', "17:11: events[0].time"),
-        ('end: "21:00"', 'end: "18:00"', "15:5: events[0]"),
+        # The offending value is the end: the message points at it, by its own path.
+        ('end: "21:00"', 'end: "18:00"', "18:10: events[0].end:"),
+        ('end: "21:00"', 'end: "18:30"', "18:10: events[0].end:"),
     ],
 )
 def test_v11_values_are_checked(old: str, new: str, where: str) -> None:
@@ -92,7 +97,12 @@ def test_v11_values_are_checked(old: str, new: str, where: str) -> None:
 
 def test_end_needs_a_start() -> None:
     found = problems(V11.replace('    time: "18:30"\n', ""))
-    assert "needs a start `time`" in found[0], found
+    assert found == ["partners.yaml:17:10: events[0].end: an event with an `end` needs a start `time`"]
+
+
+def test_an_invalid_start_is_reported_once_not_again_at_the_end() -> None:
+    found = problems(V11.replace('time: "18:30"', 'time: "6pm"'))
+    assert len(found) == 1 and found[0].startswith("partners.yaml:17:11: events[0].time:"), found
 
 
 @pytest.mark.parametrize(

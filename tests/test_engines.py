@@ -139,7 +139,8 @@ def test_bad_data_is_located_and_changes_nothing(engine: str, tmp_path: Path) ->
     before = tree(project.root)
     result = build_with(engine, project)
     assert result.returncode == 1
-    assert re.search(r"^partners\.yaml:\d+:\d+: referrals\[0\]\.updates\[0\]\.stage: ", result.stdout, re.M)
+    # On stderr, as every command but check reports bad data (README, "Commands").
+    assert re.search(r"^partners\.yaml:\d+:\d+: referrals\[0\]\.updates\[0\]\.stage: ", result.stderr, re.M)
     assert tree(project.root) == before
 
 

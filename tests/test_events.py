@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
+from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import yaml
 from conftest import load_problems
 from ical.calendar_stream import IcsCalendarStream
 
+from generator.mail.run import compose_month
 from generator.render import SiteLayout, render_site
 from generator.validate import load_text
+from generator.views import Month
 
 AS_OF = dt.date(2026, 11, 20)
 DATA = """\
@@ -124,3 +130,66 @@ def test_a_partners_page_gives_the_events_sentence_as_the_home_page_does() -> No
     assert mixer.endswith("): Drinks and a look at next year&#39;s bikes.")
     ride = next(line for line in page.splitlines() if "New year ride" in line)
     assert ride.endswith("calendar](../events/2027-01-15-new-year-ride.ics))")
+
+
+EVENT_MONTH = """\
+newsletter: {title: Event News, owner: Olive Owner}
+partners:
+  - {id: anne, name: Anne Able, email: anne@example.com}
+referrals:
+  - {id: r1, partner: anne, prospect: Dana Wu, introduced: 2026-10-05}
+events:
+  - {date: 2026-12-10, title: Holiday mixer, where: The mill, time: "18:00", end: "21:30"}
+  - {date: 2027-02-18, title: Bike night}
+"""
+INVITATION = "An invitation for December 2026: Holiday mixer (10 December 2026, 18:00 to 21:30)."
+AFTERWARDS = (
+    "In December 2026 we got together with our partners: Holiday mixer (10 December 2026, 18:00 to 21:30)."
+)
+
+
+def _mail_text(as_of: dt.date) -> str:
+    data = load_text(EVENT_MONTH, "partners.yaml", as_of)
+    layout = SiteLayout(as_of=as_of, secret=b"s")
+    environ = {"REFERRAL_MAIL_FROM": "Olive <olive@example.com>"}
+    (outgoing,) = compose_month(data, Month(2026, 12), layout, "https://example.com/", environ)
+    message = email.message_from_bytes(outgoing.data, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    part = message.get_body(("plain",))
+    assert part is not None
+    return " ".join(part.get_content().split())
+
+
+@pytest.mark.parametrize(
+    ("as_of", "opening"), [(dt.date(2026, 12, 4), INVITATION), (dt.date(2027, 1, 5), AFTERWARDS)]
+)
+def test_a_month_whose_only_news_is_an_event_has_an_issue_that_announces_it(
+    as_of: dt.date, opening: str
+) -> None:
+    # December's only news is the mixer: it had no issue, so `mail --month 2026-12` failed and
+    # the post, home page and feed never announced it. November, with nothing at all, and
+    # February, not begun yet, still have none.
+    files = render_site(load_text(EVENT_MONTH, "partners.yaml", as_of), SiteLayout(as_of=as_of, secret=b"s"))
+    posts = sorted(path for path in files if path.startswith("blog/posts/newsletter/"))
+    assert posts == ["blog/posts/newsletter/2026-10.md", "blog/posts/newsletter/2026-12.md"]
+    post = files["blog/posts/newsletter/2026-12.md"]
+    meta = yaml.safe_load(post.split("---")[1])
+    assert " ".join(post.split("<!-- more -->")[0].split("---", 2)[2].split()).startswith(
+        f"# December 2026 {opening}"
+    )
+    assert meta["rss"]["feed_description"].startswith(opening)
+    assert "## The month in numbers" not in post
+    assert (
+        "[December 2026](blog/posts/newsletter/2026-12.md): Partner get-together: Holiday mixer"
+        in files["index.md"]
+    )
+    text = _mail_text(as_of)
+    assert f"Dear Anne, {opening}" in text
+    # Dated while December is under way, the message does not close the month's news early.
+    no_news = (
+        "No news on your introduction so far in December 2026."
+        if as_of.month == 12
+        else ("No news on your introduction in December 2026.")
+    )
+    assert no_news in text
+    assert "New referrals: 0" not in text

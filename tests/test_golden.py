@@ -42,7 +42,7 @@ def layout() -> SiteLayout:
 def rendered_pages(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
     """Golden name → generated text, under names a reviewer recognises (not private tokens)."""
     files = render_site(data, layout)
-    newest = max(monthly_issues(data), key=lambda issue: issue.month)
+    newest = max(monthly_issues(data, as_of=AS_OF), key=lambda issue: issue.month)
     pages = {
         "home.md": files["index.md"],
         "tree.md": files[TREE_PAGE],

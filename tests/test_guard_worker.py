@@ -38,7 +38,7 @@ def write(site: Path, relative: str, text: str) -> None:
 
 
 def started(site: Path, data: PartnersFile) -> GuardWorker:
-    return GuardWorker(GuardJob(site, data, LAYOUT, public_text=(), verbatim_from=()))
+    return GuardWorker(GuardJob(site, lambda: data, LAYOUT, public_text=(), verbatim_from=()))
 
 
 def test_the_verdict_is_the_finished_sites_whatever_was_read_on_the_way(

@@ -280,7 +280,8 @@ def test_a_malformed_file_is_refused_located_and_changes_nothing(
     before = _snapshot(tmp_path)
     for command in (["check"], ["generate"]):
         assert main(command) == 1, command
-        lines = capsys.readouterr().out.splitlines()
+        captured = capsys.readouterr()  # check's report is its output; generate's, an error
+        lines = (captured.out if command == ["check"] else captured.err).splitlines()
         assert lines and lines[-1].endswith("; nothing was generated."), lines
         assert all(LOCATED.match(line) for line in lines[:-1]), lines
     assert _snapshot(tmp_path) == before

@@ -10,6 +10,7 @@ from conftest import fixture_text
 
 from generator.insights import Insights, compute_insights
 from generator.render import SiteLayout, render_site
+from generator.svg_charts import text_width
 from generator.tree import PartnerLedger, ReferralTree
 from generator.validate import load_text
 
@@ -150,3 +151,33 @@ def test_a_method_not_recorded_reads_like_the_other_rows() -> None:
     assert table_row("Not recorded", "1", "0", "0% (0 of 1) †", "\N{EN DASH}") in page
     assert ">Not recorded<" in page[page.index("<svg") :]
     assert "unknown" not in page.lower()
+
+
+def test_month_columns_read_as_months_with_the_year_below_and_fit_their_column() -> None:
+    # The columns read "Nov26", "Dec26", "Jan27": a code to decipher. Charts write the month, with
+    # the year under the first column and where a new year begins; each line fits its column
+    # (36 px, at a size the phone shows unscaled: the figure scrolls instead of shrinking).
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: ann, name: Ann Able}
+referrals:
+  - {id: r1, partner: ann, prospect: P1, introduced: 2026-11-03}
+  - {id: r2, partner: ann, prospect: P2, introduced: 2026-12-03}
+  - {id: r3, partner: ann, prospect: P3, introduced: 2027-01-05}
+"""
+    as_of = dt.date(2027, 1, 20)
+    layout = SiteLayout(as_of=as_of, secret=b"s")
+    page = render_site(load_text(text, "partners.yaml", as_of), layout)[layout.insights_page]
+    chart = page[page.index("Referrals per month by outcome") :]
+    labels = re.findall(
+        r'<text x="[\d.]+" y="(\d+)" text-anchor="middle" font-size="(\d+)"[^>]*>([^<]+)</text>', chart
+    )
+    assert [(int(y), label) for y, _, label in labels] == [
+        (206, "Nov"),
+        (220, "2026"),
+        (206, "Dec"),
+        (206, "Jan"),
+        (220, "2027"),
+    ]
+    assert all(text_width(label, int(size)) <= 36 and int(size) >= 12 for _, size, label in labels)

@@ -141,6 +141,8 @@ def test_only_the_markdown_is_handed_on_and_the_html_comes_back() -> None:
     assert article(restored) == article(convert(page))
     assert "Thank you</h1><p>Body</p><h2" in article(restored) and "<td>1</td>" in restored
     assert bodies.kept == {}
+    unfinished = f"{HTML_START}\n<p>No end marker</p>\n"
+    assert bodies.set_aside("p/y.md", unfinished) == unfinished and bodies.kept == {}
 
 
 @pytest.fixture(scope="module")

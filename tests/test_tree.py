@@ -61,6 +61,19 @@ def test_partner_page_shows_branch_as_text_and_drawing(files: dict[str, str], da
     assert "PRIVATE" not in page  # Cal and Fay have not agreed to be named, even to Ann
 
 
+def test_a_partners_own_page_shows_their_spotlight(files: dict[str, str], data: PartnersFile) -> None:
+    # DESIGN's privacy table: a spotlight is public only with consent, and always on the partner's
+    # own page. It was on no partner page: a partner could never read how we describe their
+    # business, and one without consent found it nowhere at all (review10).
+    ann = partner_page(files, data, "ann")
+    assert (
+        "In our newsletter's partner spotlight we tell readers about you: <q>Ann spotlight text.</q>" in ann
+    )
+    cal = partner_page(files, data, "cal")
+    assert "should you agree to be named there: <q>PRIVATE-CAL-SPOTLIGHT</q>" in cal
+    assert "spotlight" not in partner_page(files, data, "fay")  # none written for her
+
+
 def test_no_private_partner_named_on_another_partners_page(files: dict[str, str], data: PartnersFile) -> None:
     for partner in data.partners:
         page = partner_page(files, data, partner.id)
@@ -70,22 +83,64 @@ def test_no_private_partner_named_on_another_partners_page(files: dict[str, str]
 
 
 def test_issues_thank_up_the_tree(data: PartnersFile) -> None:
-    thanks = {issue.month.key: [p.id for p in issue.tree_thanks] for issue in monthly_issues(data)}
+    thanks = {
+        issue.month.key: [p.id for p in issue.tree_thanks] for issue in monthly_issues(data, as_of=TODAY)
+    }
     assert thanks == {
         "2026-03": ["ann"],  # bob won: ann introduced bob
         "2026-04": ["ann", "bob"],  # cal won: bob and ann above (cal is private anyway)
-        "2026-05": ["ann", "bob"],  # dee won, three levels down: cal stays anonymous
+        "2026-05": ["ann", "bob"],  # dee won, three levels down: cal stays anonymous (counted)
         "2026-06": [],
     }
 
 
 def test_post_names_the_ancestors(files: dict[str, str]) -> None:
     may = files["blog/posts/newsletter/2026-05.md"]
-    # One win that month (Dee's): "this win", not "these wins".
-    assert "thanks also to Ann Able and Bob Baker, whose earlier introductions led to this win (" in may
+    # One win that month (Dee's): "this win", not "these wins". Cal, between Bob and Dee, is
+    # thanked too, without a name.
+    thanks = (
+        "thanks also to Ann Able and Bob Baker, and to one more partner who prefers to stay behind "
+        "the scenes, whose earlier introductions led to this win ("
+    )
+    assert thanks in may
     assert "PRIVATE-CAL" not in may
     march = files["blog/posts/newsletter/2026-03.md"]  # Bob's one win, Ann above him
     assert "thanks also to Ann Able, whose earlier introduction led to this win (" in march
+
+
+UNNAMED_ROOT = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: anne, name: Anne Ortiz, public: true}
+  - {id: quinn, name: PRIVATE-QUINN, referred_by: anne}
+  - {id: dana, name: Dana Wu, public: true, referred_by: quinn}
+referrals:
+  - {id: r1, partner: dana, prospect: Max Roe, introduced: 2026-10-01, updates: [{date: 2026-11-04, stage: won}]}
+"""
+
+
+def test_thanks_up_the_tree_include_the_partners_who_prefer_not_to_be_named() -> None:
+    # Anne introduced Quinn (no consent to be named), Quinn introduced Dana, Dana's introduction
+    # became a client: everyone up the chain is thanked, Quinn without a name, as the month's
+    # own thank-you counts the partners behind the scenes. Quinn was left out altogether.
+    post = render_site(load_text(UNNAMED_ROOT, "partners.yaml", TODAY), LAYOUT)[
+        "blog/posts/newsletter/2026-11.md"
+    ]
+    thanks = (
+        "thanks also to Anne Ortiz, and to one more partner who prefers to stay behind the scenes, "
+        "whose earlier introductions led to this win ("
+    )
+    assert thanks in post
+    assert "PRIVATE-QUINN" not in post
+
+
+def test_thanks_up_the_tree_when_nobody_above_may_be_named() -> None:
+    # Quinn alone above Dana: the win still has a root to thank (there was no "thanks also").
+    text = UNNAMED_ROOT.replace("  - {id: anne, name: Anne Ortiz, public: true}\n", "")
+    text = text.replace(", referred_by: anne}", "}")
+    post = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["blog/posts/newsletter/2026-11.md"]
+    assert "thanks also to the partner whose earlier introduction led to this win (" in post
+    assert "PRIVATE-QUINN" not in post
 
 
 def test_post_thanks_up_the_tree_for_several_wins_in_the_plural() -> None:
@@ -105,7 +160,7 @@ referrals:
 
 
 def test_spotlights_rotate_least_recently_featured_first(data: PartnersFile) -> None:
-    order = [[p.id for p in issue.spotlights] for issue in monthly_issues(data)]
+    order = [[p.id for p in issue.spotlights] for issue in monthly_issues(data, as_of=TODAY)]
     assert order == [["ann", "bob"], ["dee", "ann"], ["bob", "ann"], ["eve", "dee"]]
 
 
@@ -173,7 +228,7 @@ referrals:
     updates: [{date: 2026-11-05, stage: won}]
 """
     data = load_text(text, "partners.yaml", TODAY)
-    (november,) = (issue for issue in monthly_issues(data) if issue.month.key == "2026-11")
+    (november,) = (issue for issue in monthly_issues(data, as_of=TODAY) if issue.month.key == "2026-11")
     assert [p.id for p in november.tree_thanks] == ["anne"]
     post = render_site(data, LAYOUT)["blog/posts/newsletter/2026-11.md"]
     # Her one earlier introduction (Steve) led to one of the two wins; her own win is thanked as hers.
@@ -336,6 +391,10 @@ referrals:
     assert thanks in post
     assert post.index(thanks) < post.index("thanks also to Anne Ortiz")
     assert "Dana" not in post
+    # The feed's summary thanks him too, as the post does (it gave only the numbers).
+    feed = yaml.safe_load(post.split("---\n")[1])["rss"]["feed_description"]
+    assert feed.endswith(f"one new client. {thanks}")
+    assert "Steve" not in feed if steve_public == "false" else "Steve Hall" in feed
 
 
 def test_a_partner_who_brought_in_a_partner_is_not_told_they_have_introduced_no_one() -> None:
@@ -377,6 +436,8 @@ referrals:
     post = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["blog/posts/newsletter/2026-11.md"]
     assert post.split("<!-- more -->")[1].count("Steve Hall") == 1  # the feed summary lists the givers
     assert "A warm thank-you to Steve Hall, whose introduction became a new client this month." in post
-    assert "A warm thank-you to Bob Bee for the introduction this month." in post
+    # Two thanks in a row do not open with the same words (review12, reading the demo's May).
+    assert "Thank you as well to Bob Bee for the introduction this month." in post
+    assert post.split("<!-- more -->")[1].count("A warm thank-you") == 1
     alone = render_site(load_text(text.split("  - {id: r2")[0], "partners.yaml", TODAY), LAYOUT)
     assert alone["blog/posts/newsletter/2026-11.md"].split("<!-- more -->")[1].count("A warm thank-you") == 1

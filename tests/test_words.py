@@ -94,15 +94,15 @@ def test_still_in_progress_says_other_only_after_others() -> None:
 
 
 def test_tree_total_includes_own_clients_and_is_not_repeated() -> None:
-    assert words.grew_from_you(2, 5, 1) == (
+    assert words.grew_from_you(2, 5, 2) == (
         "Everything that grew from you: seven new clients, two from your own introductions and five "
         "through the partners you brought in. Thank you for starting it."
     )
     # One client of their own came from one introduction of theirs (review9: "one from your own
-    # introductions").
+    # introductions"); one partner brought in is "the partner" (review12: Luis in the demo).
     assert words.grew_from_you(1, 1, 1) == (
         "Everything that grew from you: two new clients, one from your own introduction and one "
-        "through the partners you brought in. Thank you for starting it."
+        "through the partner you brought in. Thank you for starting it."
     )
     # One partner brought in and no clients of their own: the line above says it already.
     assert words.grew_from_you(0, 3, 1) is None
@@ -261,7 +261,12 @@ def test_the_feed_summary_thanks_in_the_singular() -> None:
         == "A warm thank-you to Ann Able for the introduction this month."
     )
     assert (
-        words.thank_you_line([], 2, 3) == "A warm thank-you to two partners for the introductions this month."
+        words.thank_you_line([], 2, 3)
+        == "A warm thank-you to the two partners who sent us introductions this month."
+    )
+    assert (
+        words.win_thanks([], 1, 1)
+        == "A warm thank-you to the partner whose introduction became a new client this month."
     )
 
 
@@ -325,3 +330,18 @@ def test_a_history_without_any_note_has_no_empty_note_column() -> None:
 )
 def test_money_reads_as_written_in_english(value: float, currency: str, shown: str) -> None:
     assert words.money_in(value, currency) == shown
+
+
+def test_a_month_of_business_given_only_mails_no_row_of_zeros_and_no_empty_heading() -> None:
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: anne, name: Anne Able, email: anne@example.com}
+given:
+  - {partner: anne, date: 2026-10-03, to: Gil Green}
+"""
+    parts = mail_texts(load_text(text, "partners.yaml", dt.date(2026, 11, 20)), Month(2026, 10))
+    assert "Gil Green" in parts["plain"] and "Gil Green" in parts["html"]
+    assert "New referrals: 0" not in parts["plain"] and "New referrals" not in parts["html"]
+    assert "IN THE NEWSLETTER" not in parts["plain"] and "in the newsletter" not in parts["html"]
+    assert "\n\n\n" not in parts["plain"].replace("\r\n", "\n")

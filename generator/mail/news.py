@@ -58,6 +58,12 @@ class IssueDigest:
     wins: int
     partners_thanked: int
     events: tuple[EventNews, ...]
+    gathering: str | None = None  # the opening of a month whose only news is its events
+
+    @property
+    def has_numbers(self) -> bool:
+        """Anything to count: a month of events or business given only shows no row of zeros."""
+        return bool(self.referrals or self.meetings or self.proposals or self.wins)
 
 
 @dataclass(frozen=True)
@@ -88,9 +94,10 @@ class MonthRecords:
     ledger: PartnerLedger
     tree: ReferralTree
     winners: tuple[str, ...]  # the partner behind each referral won this month
+    gathering: str | None = None  # see views.gathering_line, as of the message's date
 
     @classmethod
-    def of(cls, data: PartnersFile, issue: MonthlyIssue) -> MonthRecords:
+    def of(cls, data: PartnersFile, issue: MonthlyIssue, gathering: str | None = None) -> MonthRecords:
         ledger = PartnerLedger.of(data)
         winners = tuple(
             referral.partner
@@ -98,7 +105,7 @@ class MonthRecords:
             for update in referral.updates
             if update.stage == "won" and Month.of(update.date) == issue.month
         )
-        return cls(issue, ledger, ReferralTree.of(data, ledger), winners)
+        return cls(issue, ledger, ReferralTree.of(data, ledger), winners, gathering)
 
     def tree_wins(self, partner: Partner) -> list[Partner]:
         """Partners below this one in the referral tree, once per client they brought in."""
@@ -131,7 +138,7 @@ def partner_news(records: MonthRecords, partner: Partner, *, private_url: str, i
         tree_wins=len(tree_wins),
         tree_named=tuple(sorted({line(p.name) for p in tree_wins if p.public})),
         tree_unnamed=len({p.id for p in tree_wins if not p.public}),
-        digest=_digest(records.issue),
+        digest=_digest(records.issue, records.gathering),
         private_url=private_url,
         issue_url=issue_url,
     )
@@ -162,7 +169,7 @@ def _referral_news(referral: Referral, month: Month) -> ReferralNews:
     return ReferralNews(line(referral.prospect), _stage_at(referral, month), introduced, steps)
 
 
-def _digest(issue: MonthlyIssue) -> IssueDigest:
+def _digest(issue: MonthlyIssue, gathering: str | None) -> IssueDigest:
     return IssueDigest(
         referrals=issue.referrals,
         meetings=issue.meetings,
@@ -179,6 +186,7 @@ def _digest(issue: MonthlyIssue) -> IssueDigest:
             )
             for e in issue.events
         ),
+        gathering=_maybe_line(gathering),
     )
 
 

@@ -13,7 +13,7 @@ from ..links import page_url, site_url_from
 from ..models import Partner, PartnersFile
 from ..render import SiteLayout
 from ..site_secret import resolve_secret
-from ..views import EVENT_HORIZON_DAYS, Month, MonthlyIssue, monthly_issues, upcoming_events
+from ..views import EVENT_HORIZON_DAYS, Month, MonthlyIssue, gathering_line, monthly_issues, upcoming_events
 from ..words import plural
 from ..writer import write_bytes
 from .compose import (
@@ -84,7 +84,7 @@ def compose_month(
     data: PartnersFile, month: Month, layout: SiteLayout, site_url: str, environ: Mapping[str, str]
 ) -> list[Outgoing]:
     """Every partner's message for ``month``; all bad addresses reported at once."""
-    issue = _issue_for(data, month)
+    issue = _issue_for(data, month, layout.as_of)
     # The environment wins (a sending address may differ from the public one); else the
     # owner's public reply address from the data.
     sender = environ.get(FROM, "").strip() or (data.newsletter.email or "")
@@ -103,7 +103,8 @@ def compose_month(
     )
     edition.domain  # noqa: B018 - a site_url without a host fails here once, not once per partner
     issue = _events_from(issue, data, edition.date.date())
-    records, env = MonthRecords.of(data, issue), mail_environment()
+    records = MonthRecords.of(data, issue, gathering_line(issue, edition.date.date()))
+    env = mail_environment()
     messages, problems = [], shared_addresses(recipients(data))
     for partner in recipients(data):
         news = partner_news(
@@ -147,13 +148,17 @@ def shared_addresses(partners: list[Partner]) -> list[str]:
     return problems
 
 
-def _issue_for(data: PartnersFile, month: Month) -> MonthlyIssue:
-    issues = {issue.month: issue for issue in monthly_issues(data)}
+def _issue_for(data: PartnersFile, month: Month, as_of: dt.date) -> MonthlyIssue:
+    issues = {issue.month: issue for issue in monthly_issues(data, as_of=as_of)}
     if month not in issues:
         known = ", ".join(m.key for m in sorted(issues)) or "none"
+        why = (
+            "that month has not begun yet"
+            if month > Month.of(as_of)
+            else "nothing was introduced, updated or given and no event was held that month"
+        )
         raise ValueError(
-            f"there is no newsletter issue for {month.label}: nothing was introduced, updated or given "
-            f"that month (months with an issue: {known})"
+            f"there is no newsletter issue for {month.label}: {why} (months with an issue: {known})"
         )
     return issues[month]
 
