@@ -57,10 +57,10 @@ def test_insights_page_opens_with_the_to_do_list_and_no_prospect() -> None:
     page = render_site(data, layout)[layout.insights_page]
     todo = page[page.index("## To do") : page.index("## Conversion")]
     assert (
-        '<li><strong>Gina Generous</strong>: referral g1, introduced <span class="date">10 January 2026</span>'
+        '<li><strong>Gina Generous</strong>: referral <span class="token">g1</span>, introduced <span class="date">10 January 2026</span>'
         in todo
     )
-    assert todo.index("referral g1") < todo.index("referral g2")
+    assert todo.index(">g1<") < todo.index(">g2<")
     assert (
         '<li><strong>Sam Silent</strong>: no introduction yet, partner since <span class="date">1 February 2025</span>'
         in todo
