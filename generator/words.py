@@ -45,8 +45,11 @@ def time_ago(day: dt.date, today: dt.date) -> str:
     if days < 60:
         return f"{days // 7} weeks ago"
     if days < 730:
-        return f"{days // 30} months ago"
-    return f"{days // 365} years ago"
+        # Calendar months, not days // 30: 1 January seen on 27 December is 11 months ago, not 12.
+        months = (today.year - day.year) * 12 + today.month - day.month - (today.day < day.day)
+        return f"{max(months, 2)} months ago"
+    years = today.year - day.year - ((today.month, today.day) < (day.month, day.day))
+    return f"{max(years, 2)} years ago"
 
 
 def plural(count: int, singular: str, many: str | None = None) -> str:

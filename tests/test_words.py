@@ -345,3 +345,20 @@ given:
     assert "New referrals: 0" not in parts["plain"] and "New referrals" not in parts["html"]
     assert "IN THE NEWSLETTER" not in parts["plain"] and "in the newsletter" not in parts["html"]
     assert "\n\n\n" not in parts["plain"].replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize(
+    ("day", "today", "said"),
+    [
+        (dt.date(2026, 1, 1), dt.date(2026, 12, 27), "11 months ago"),
+        (dt.date(2026, 1, 31), dt.date(2026, 12, 30), "10 months ago"),
+        (dt.date(2026, 1, 31), dt.date(2026, 12, 31), "11 months ago"),
+        (dt.date(2026, 7, 31), dt.date(2026, 9, 29), "2 months ago"),
+        (dt.date(2024, 12, 5), dt.date(2026, 12, 4), "23 months ago"),
+        (dt.date(2024, 12, 4), dt.date(2026, 12, 4), "2 years ago"),
+        (dt.date(2023, 12, 5), dt.date(2026, 12, 4), "2 years ago"),
+    ],
+)
+def test_ages_in_months_and_years_are_calendar_ones(day: dt.date, today: dt.date, said: str) -> None:
+    """A partner reads "11 months ago" for 1 January on 27 December (360 days: days // 30 said 12)."""
+    assert words.time_ago(day, today) == said
