@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ GENERATED_NOTHING = "nothing was generated"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _print_what_the_terminal_cannot_show_escaped()
     args = _parser().parse_args(argv)
     try:
         return int(args.run(args))
@@ -41,6 +43,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (engines.EngineError, ForeignFileError, MissingSecret, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+
+
+def _print_what_the_terminal_cannot_show_escaped() -> None:
+    """A name the terminal's encoding cannot show ("Zo\\xeb" under LC_ALL=C without Python's
+    UTF-8 mode) is printed escaped, as Python prints it on stderr, not as a traceback mid-report."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="backslashreplace")
 
 
 def _reader_went_away() -> int:
