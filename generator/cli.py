@@ -12,7 +12,7 @@ from pathlib import Path
 from . import engines, guard, source, validate
 from . import project as pipeline
 from .due import due_referrals
-from .links import page_url, partner_links, site_public_text, site_url_from, web_address
+from .links import directory_urls_from, page_url, partner_links, site_public_text, site_url_from, web_address
 from .mail import run as mail_run
 from .mail.send import parse_rate
 from .problems import InvalidData
@@ -204,12 +204,15 @@ def _links(args: argparse.Namespace) -> int:
     data = pipeline.load(project, as_of)
     secret = resolve_secret(os.environ, project.secret_file, sends_addresses=True)
     layout = SiteLayout(as_of=as_of, secret=secret.value)
-    lines = [f"{name}\t{url}" for name, url in partner_links(data, layout, site_url)]
+    config_file = Path.cwd() / "mkdocs.yml"
+    folders = directory_urls_from(config_file) if config_file.is_file() else True
+    links = partner_links(data, layout, site_url, directory_urls=folders)
     secret.keep()
     _say_secret(secret, project.secret_file)
-    for line in lines:
-        print(line)
-    print(f"Insights for {data.newsletter.owner} (yours only)\t{page_url(site_url, layout.insights_page)}")
+    for name, url in links:
+        print(f"{name}\t{url}")
+    insights = page_url(site_url, layout.insights_page, directory_urls=folders)
+    print(f"Insights for {data.newsletter.owner} (yours only)\t{insights}")
     return 0
 
 

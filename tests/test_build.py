@@ -6,6 +6,8 @@ on a copy of it (``clone``) or on a fresh project, so each costs at most one mor
 
 from __future__ import annotations
 
+import email
+import email.policy
 import gc
 import gzip
 import html
@@ -568,3 +570,52 @@ def test_a_month_whose_only_news_is_an_event_is_posted_listed_in_the_feed_and_ma
     assert mailed.returncode == 0, mailed.stdout + mailed.stderr
     message = (project.root / "mail-out" / "2026-11" / "anne.eml").read_text("utf-8")
     assert "An invitation for November 2026: Holiday mixer" in " ".join(message.split())
+
+
+# ---------------------------------------------------------------- use_directory_urls: false
+
+
+def _addresses_in_mail(folder: Path) -> set[str]:
+    """Every address of the site in the month's messages (both parts, decoded)."""
+    found = set()
+    for path in sorted(folder.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        for part in message.walk():
+            if part.get_content_maintype() == "text":
+                found.update(re.findall(re.escape(SITE_URL) + r"[^\s\"<>)]*", part.get_content()))
+    return found
+
+
+def test_pages_built_as_html_files_get_working_links_and_stay_private(tmp_path: Path) -> None:
+    """``use_directory_urls: false`` builds a partner's page at ``p/<token>.html``: links and
+    mail sent ``p/<token>/``, which no host serves, so every partner's link was a 404. The private
+    pages must still be kept out of the sitemap, search and feeds, and a removed partner's page
+    out of a dirty rebuild."""
+    project = make_project(tmp_path)
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "use_directory_urls: false\n", encoding="utf-8")
+    project.write_data(fixture_text("small.yaml"))
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, output(result)
+    links = project.generator("links")
+    assert links.returncode == 0, output(links)
+    addresses = {line.split("\t")[1] for line in links.stdout.splitlines()}
+    mail = project.generator("mail", "--month", "2026-03", REFERRAL_MAIL_FROM="owner@example.com")
+    assert mail.returncode == 0, output(mail)
+    addresses |= _addresses_in_mail(project.root / "mail-out" / "2026-03")
+    assert any("/p/" in address for address in addresses) and any("/blog/" in a for a in addresses)
+    for address in addresses:
+        assert (project.site / address.removeprefix(SITE_URL)).is_file(), address
+    for name in ("search/search_index.json", "sitemap.xml", "feed_rss_created.xml", "feed_rss_updated.xml"):
+        text = normalized_text(project.site / name)
+        assert "p/" not in text.replace("sitemap", "") and "SECRET" not in text, name
+    quinn = project.site / "p" / f"{token('quiet-quinn')}.html"
+    assert quinn.is_file()
+    data = yaml.safe_load(fixture_text("small.yaml"))
+    data["partners"] = [p for p in data["partners"] if p["id"] != "quiet-quinn"]
+    data["referrals"] = [r for r in data["referrals"] if r["partner"] != "quiet-quinn"]
+    data["given"] = [g for g in data.get("given", []) if g["partner"] != "quiet-quinn"]
+    project.write_data(yaml.safe_dump(data, sort_keys=False))
+    again = project.mkdocs_build("--dirty")  # --strict refuses any dirty build
+    assert again.returncode == 0, output(again)
+    assert not quinn.exists()

@@ -131,10 +131,11 @@ def chain_thanks(news: PartnerNews) -> str:
     )
 
 
-def issue_url(site_url: str, layout: SiteLayout, issue: MonthlyIssue) -> str:
+def issue_url(site_url: str, layout: SiteLayout, issue: MonthlyIssue, *, directory_urls: bool = True) -> str:
     """The post's address under mkdocs.yml's blog settings: post_url_format "{date}/{slug}"."""
     month = issue.month
-    return page_url(site_url, f"{layout.blog_dir}/{month.year:04d}/{month.month:02d}/newsletter-{month.key}")
+    page = f"{layout.blog_dir}/{month.year:04d}/{month.month:02d}/newsletter-{month.key}"
+    return page_url(site_url, page, directory_urls=directory_urls)
 
 
 def message_date(month: Month, environ: Mapping[str, str], today: dt.date) -> dt.datetime:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import project as pipeline
-from ..links import page_url, site_url_from
+from ..links import directory_urls_from, page_url, site_url_from
 from ..models import Partner, PartnersFile
 from ..render import SiteLayout
 from ..site_secret import resolve_secret
@@ -66,7 +66,8 @@ def run_mail(
     secret = resolve_secret(environ, project.secret_file, publishing=request.send)
     layout = SiteLayout(as_of=as_of, secret=secret.value)
     site_url = site_url_from(root / "mkdocs.yml", fix=SITE_URL_FIX)
-    messages = compose_month(data, request.month, layout, site_url, environ)
+    folders = directory_urls_from(root / "mkdocs.yml")
+    messages = compose_month(data, request.month, layout, site_url, environ, directory_urls=folders)
     _say_skipped(data, say)
     log_path = project.state_dir / LOG_FILE
     if request.send:  # publishing: the secret came from the environment
@@ -81,9 +82,16 @@ def recipients(data: PartnersFile) -> list[Partner]:
 
 
 def compose_month(
-    data: PartnersFile, month: Month, layout: SiteLayout, site_url: str, environ: Mapping[str, str]
+    data: PartnersFile,
+    month: Month,
+    layout: SiteLayout,
+    site_url: str,
+    environ: Mapping[str, str],
+    *,
+    directory_urls: bool = True,
 ) -> list[Outgoing]:
-    """Every partner's message for ``month``; all bad addresses reported at once."""
+    """Every partner's message for ``month``; all bad addresses reported at once.
+    ``directory_urls``: mkdocs.yml's ``use_directory_urls``, where the pages linked to are built."""
     issue = _issue_for(data, month, layout.as_of)
     # The environment wins (a sending address may differ from the public one); else the
     # owner's public reply address from the data.
@@ -110,8 +118,8 @@ def compose_month(
         news = partner_news(
             records,
             partner,
-            private_url=page_url(site_url, layout.partner_page(partner)),
-            issue_url=issue_url(site_url, layout, issue),
+            private_url=page_url(site_url, layout.partner_page(partner), directory_urls=directory_urls),
+            issue_url=issue_url(site_url, layout, issue, directory_urls=directory_urls),
         )
         try:
             messages.append(compose(env, edition, partner, news))
