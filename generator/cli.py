@@ -12,7 +12,15 @@ from pathlib import Path
 from . import engines, guard, source, validate
 from . import project as pipeline
 from .due import due_referrals
-from .links import directory_urls_from, page_url, partner_links, site_public_text, site_url_from, web_address
+from .links import (
+    directory_urls_from,
+    page_url,
+    partner_links,
+    read_site_config,
+    site_public_text,
+    site_url_from,
+    web_address,
+)
 from .mail import run as mail_run
 from .mail.send import parse_rate
 from .problems import InvalidData
@@ -78,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
     generate.add_argument(
-        "--docs-dir", default=pipeline.DOCS_DIR, help="the MkDocs docs_dir (default: %(default)s)"
+        "--docs-dir", help=f"the MkDocs docs_dir (default: docs_dir in mkdocs.yml, else {pipeline.DOCS_DIR})"
     )
     generate.set_defaults(run=_generate, refused=GENERATED_NOTHING)
     _add_engine_commands(commands)
@@ -184,12 +192,15 @@ def _due(args: argparse.Namespace) -> int:
 
 def _generate(args: argparse.Namespace) -> int:
     root = Path.cwd()
-    project = pipeline.Project(root, Path(args.data), Path(args.docs_dir), root / pipeline.STATE_DIR)
     config_file = root / "mkdocs.yml"
-    site_url = site_url_from(config_file, required=False) if config_file.is_file() else ""
+    config = read_site_config(config_file) if config_file.is_file() else {}
+    # The folder MkDocs reads: pages written anywhere else would never be built.
+    docs_dir = str(args.docs_dir or config.get("docs_dir") or pipeline.DOCS_DIR)
+    project = pipeline.Project(root, Path(args.data), Path(docs_dir), root / pipeline.STATE_DIR)
+    site_url = site_url_from(config_file, required=False) if config else ""
     outcome = pipeline.generate(project, pipeline.today(), os.environ, site_url=site_url)
     _say_secret(outcome.secret, project.secret_file)
-    print(f"Generated into {args.docs_dir}: {outcome.summary}")
+    print(f"Generated into {docs_dir}: {outcome.summary}")
     return 0
 
 

@@ -375,3 +375,22 @@ def test_check_and_links_print_names_with_accents_on_an_ascii_terminal(tmp_path:
     assert links.returncode == 0, links.stderr
     token = private_token(TEST_SECRET.encode(), "partner", "zoe")
     assert f"Zo\\xeb \\xd8rtiz\thttps://partners.example.com/p/{token}/" in links.stdout.splitlines()
+
+
+def test_generate_writes_into_the_docs_dir_mkdocs_yml_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A project whose mkdocs.yml sets another docs_dir: generate wrote a second copy of the
+    pages into content/, which MkDocs never reads, and left the real docs folder as it was."""
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\ndocs_dir: docs src\n", encoding="utf-8")
+    (tmp_path / "docs src").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795132800")
+    assert main(["generate"]) == 0
+    assert capsys.readouterr().out.startswith("Generated into docs src: ")
+    assert (tmp_path / "docs src" / "index.md").is_file()
+    assert not (tmp_path / "content").exists()
+    assert main(["generate", "--docs-dir", "elsewhere"]) == 0
+    assert (tmp_path / "elsewhere" / "index.md").is_file()
