@@ -59,6 +59,22 @@ def _name_the_feed(config: MkDocsConfig, newsletter: Newsletter) -> None:
         rss.config["feed_title"] = markupsafe.escape(newsletter.title)
 
 
+def _check_blog_dir(config: MkDocsConfig, blog_dir: str) -> None:
+    """The issues are written into ``blog_dir/posts/``: a blog plugin set to read another folder
+    builds them as plain pages, out of the blog, with no word said (a warning fails --strict)."""
+    blog = config.plugins.get("material/blog") or config.plugins.get("blog")
+    configured = str(blog.config.get("blog_dir", blog_dir)).strip("/") if blog is not None else blog_dir
+    if configured != blog_dir:
+        log.warning(
+            "mkdocs.yml: the blog plugin's blog_dir is '%s', but the newsletter's issues are written to "
+            "%s/posts/ in the docs folder: set blog_dir: %s, or they are built as plain pages, out of "
+            "the blog and its feed",
+            configured,
+            blog_dir,
+            blog_dir,
+        )
+
+
 def _log_due(display_name: str, facts: BuildFacts) -> None:
     for line in facts.due_shown:
         log.info("%s: %s", display_name, line)
@@ -173,6 +189,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.newsletter = facts.newsletter
         _show_brand(config, facts.newsletter)
         _name_the_feed(config, facts.newsletter)
+        _check_blog_dir(config, outcome.layout.blog_dir)
         log.info("Generated pages from %s: %s", project.display_name, outcome.summary)
         _log_due(project.display_name, facts)
         if self.command != "serve":  # serve keeps its own memory of the site between rebuilds

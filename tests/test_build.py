@@ -619,3 +619,19 @@ def test_pages_built_as_html_files_get_working_links_and_stay_private(tmp_path: 
     again = project.mkdocs_build("--dirty")  # --strict refuses any dirty build
     assert again.returncode == 0, output(again)
     assert not quinn.exists()
+
+
+def test_a_blog_dir_other_than_the_generators_fails_a_strict_build_saying_why(tmp_path: Path) -> None:
+    """The generator writes the issues into blog/posts/: with the blog plugin's blog_dir set to
+    another folder, the build passed with an empty newsletter, its issues built as plain pages."""
+    project = make_project(tmp_path)
+    config = project.root / "mkdocs.yml"
+    text = config.read_text("utf-8").replace("blog_dir: blog", "blog_dir: news")
+    config.write_text(text.replace("- blog/index.md", "- news/index.md"), encoding="utf-8")
+    (project.content / "blog").rename(project.content / "news")
+    project.write_data(fixture_text("small.yaml"))
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 1
+    assert "the blog plugin's blog_dir is 'news', but the newsletter's issues are written to blog/" in output(
+        result
+    )
