@@ -83,6 +83,15 @@ class SiteLayout:
     def post_page(self, issue: MonthlyIssue) -> str:
         return f"{self.posts_dir}/{issue.month.key}.md"
 
+    def post_date(self, issue: MonthlyIssue) -> dt.date:
+        """The month's last day; the build date while the month is under way, so no issue (nor
+        its feed item) is dated in the future."""
+        return min(issue.month.last_day, self.as_of)
+
+    @staticmethod
+    def post_slug(issue: MonthlyIssue) -> str:
+        return f"newsletter-{issue.month.key}"
+
     @property
     def insights_page(self) -> str:
         return f"{self.private_dir}/{private_token(self.secret, 'insights', 'owner')}.md"
@@ -380,10 +389,8 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
     opening = gathering_line(issue, site.layout.as_of, escape_text)
     meta: dict[str, Any] = {
         "title": escape_html(f"{issue.month.label}: {data.newsletter.title}"),
-        # The month's last day; the build date while the month is under way, so no issue (nor
-        # its feed item) is dated in the future.
-        "date": min(issue.month.last_day, site.layout.as_of),
-        "slug": f"newsletter-{issue.month.key}",
+        "date": site.layout.post_date(issue),
+        "slug": site.layout.post_slug(issue),
         "categories": [POST_CATEGORY],
         "authors": [AUTHOR_KEY],
         "description": escape_html(f"Referral partner news for {issue.month.label}"),

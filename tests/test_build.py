@@ -635,3 +635,30 @@ def test_a_blog_dir_other_than_the_generators_fails_a_strict_build_saying_why(tm
     assert "the blog plugin's blog_dir is 'news', but the newsletter's issues are written to blog/" in output(
         result
     )
+
+
+@pytest.mark.parametrize(
+    ("setting", "replacement"),
+    [
+        ('post_url_format: "{date}/{slug}"', 'post_url_format: "{slug}"'),
+        ("post_url_date_format: yyyy/MM", "post_url_date_format: yyyy/MM/dd"),
+        ('post_url_format: "{date}/{slug}"', 'post_url_format: "{categories}/{file}"'),
+    ],
+)
+def test_the_mails_link_to_the_issue_follows_the_blogs_url_settings(
+    tmp_path: Path, setting: str, replacement: str
+) -> None:
+    """The mail linked to blog/YYYY/MM/newsletter-YYYY-MM/ whatever mkdocs.yml's blog plugin
+    said: with another post_url_format or post_url_date_format, "Read the issue online" was a 404."""
+    project = make_project(tmp_path)
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace(setting, replacement), encoding="utf-8")
+    project.write_data(fixture_text("small.yaml"))
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, output(result)
+    mail = project.generator("mail", "--month", "2026-03", REFERRAL_MAIL_FROM="owner@example.com")
+    assert mail.returncode == 0, output(mail)
+    issues = {a for a in _addresses_in_mail(project.root / "mail-out" / "2026-03") if "/p/" not in a}
+    assert issues
+    for address in issues:
+        assert (project.site / address.removeprefix(SITE_URL) / "index.html").is_file(), address
