@@ -49,7 +49,9 @@ from .views import (
 AUTHOR_KEY = "owner"
 POST_CATEGORY = "Newsletter"
 TREE_PAGE = "tree.md"
-FOLLOW_PAGE = "follow.md"
+# A folder page: built at follow/index.html with or without use_directory_urls, so its relative
+# link to the feed ("../") holds either way (follow.md became follow.html, beside the feed).
+FOLLOW_PAGE = "follow/index.md"
 
 
 # Each partner's address is asked for by the page list, the page itself and the leak guard.

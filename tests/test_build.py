@@ -609,6 +609,12 @@ def test_pages_built_as_html_files_get_working_links_and_stay_private(tmp_path: 
     for name in ("search/search_index.json", "sitemap.xml", "feed_rss_created.xml", "feed_rss_updated.xml"):
         text = normalized_text(project.site / name)
         assert "p/" not in text.replace("sitemap", "") and "SECRET" not in text, name
+    home = soup_of(project.site / "index.html").find("a", string=re.compile("Follow the newsletter"))
+    assert isinstance(home, Tag)
+    follow_page = project.site / str(home["href"])
+    follow = soup_of(follow_page).find("a", string="Open the feed itself")
+    assert isinstance(follow, Tag)
+    assert (follow_page.parent / str(follow["href"])).resolve() == project.site / "feed_rss_created.xml"
     quinn = project.site / "p" / f"{token('quiet-quinn')}.html"
     assert quinn.is_file()
     data = yaml.safe_load(fixture_text("small.yaml"))
