@@ -18,6 +18,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from . import build_facts, guard, serve_watch
 from . import project as pipeline
 from .build_facts import DUE_SHOWN, BuildFacts
+from .clashes import clash_message, clashing_sources
 from .guard_worker import GuardJob, GuardStopped, GuardWorker
 from .html_page import HtmlBodies
 from .markdown import GENERATED_BY
@@ -245,6 +246,18 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             _title_escaped_once(page.meta)
             return self.html_bodies.set_aside(page.file.src_uri, markdown)
         return markdown
+
+    # After the blog plugin (-50), which gives each post its address in this event.
+    @event_priority(-100)
+    def on_files(self, files: Any, *, config: MkDocsConfig) -> Any:
+        """Refuse a page of the owner's that would be built where a generated page is."""
+        if self.outcome is not None:
+            project = self._project(config)
+            built = ((file.src_uri, file.dest_uri) for file in files)
+            if clashes := clashing_sources(built, _own_files(project)):
+                folder = os.path.relpath(project.docs_dir, project.root)
+                raise PluginError(clash_message(clashes, Path(folder).as_posix()))
+        return files
 
     # First, so any other plugin reading a page's HTML finds the whole page.
     @event_priority(100)

@@ -668,3 +668,31 @@ def test_the_mails_link_to_the_issue_follows_the_blogs_url_settings(
     assert issues
     for address in issues:
         assert (project.site / address.removeprefix(SITE_URL) / "index.html").is_file(), address
+
+
+@pytest.mark.parametrize(
+    ("own_file", "generated"),
+    [
+        ("tree/index.md", "tree.md"),
+        ("follow.md", "follow/index.md"),
+        ("blog/posts/march.md", "blog/posts/newsletter/2026-03.md"),
+    ],
+)
+def test_a_page_of_yours_built_at_a_generated_pages_address_is_refused_naming_both(
+    tmp_path: Path, own_file: str, generated: str
+) -> None:
+    """MkDocs builds tree.md and tree/index.md (or a post of yours with a generated issue's slug)
+    at one address and keeps whichever it writes last, without a word: your page or the
+    generated one vanished from the site."""
+    project = make_project(tmp_path)
+    project.write_data(fixture_text("small.yaml"))
+    own = project.content / own_file
+    own.parent.mkdir(parents=True, exist_ok=True)
+    slug = "newsletter-2026-03" if own_file.startswith("blog/") else "mine"
+    own.write_text(HAND_WRITTEN.replace(HAND_WRITTEN_SLUG, slug), encoding="utf-8")
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 1
+    assert f"content/{own_file} and the generated content/{generated} would both be built at" in output(
+        result
+    )
+    assert not project.site.exists()
