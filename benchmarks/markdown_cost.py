@@ -64,12 +64,7 @@ CORE = "core Markdown"
 def kind_of(page: Any) -> str:
     """The generated page kind of an MkDocs page, from its path and front matter."""
     uri, meta = page.file.src_uri, page.meta or {}
-    fixed = {
-        "index.md": "home",
-        "tree.md": "tree",
-        "follow/index.md": "follow",
-        "p/index.md": "private index",
-    }
+    fixed = {"index.md": "home", "tree.md": "tree", "follow.md": "follow", "p/index.md": "private index"}
     if uri in fixed:
         return fixed[uri]
     if uri.startswith("p/"):

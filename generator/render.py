@@ -10,6 +10,7 @@ import posixpath
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 import jinja2
 import yaml
@@ -49,9 +50,7 @@ from .views import (
 AUTHOR_KEY = "owner"
 POST_CATEGORY = "Newsletter"
 TREE_PAGE = "tree.md"
-# A folder page: built at follow/index.html with or without use_directory_urls, so its relative
-# link to the feed ("../") holds either way (follow.md became follow.html, beside the feed).
-FOLLOW_PAGE = "follow/index.md"
+FOLLOW_PAGE = "follow.md"
 
 
 # Each partner's address is asked for by the page list, the page itself and the leak guard.
@@ -438,15 +437,25 @@ def _feed_summary(issue: MonthlyIssue, gathering: str | None = None) -> str:
 def _render_follow(site: _Site) -> str:
     meta = {"title": "Follow the newsletter", "hide": ["navigation", "toc"]}
     feed = site.layout.feed_file
+    site_url = site.layout.site_url
     return site.env.get_template("follow.md.j2").render(
         meta=Markdown(front_matter(meta)),
         newsletter=site.public.of(site.data.newsletter),
-        # Raw links: MkDocs checks Markdown links against pages, and the feed is not one. The
-        # page is built at follow/index.html, one folder down.
-        feed_link=Markdown(f"../{feed}"),
+        # Raw links: MkDocs checks Markdown links against pages, and the feed is not one.
+        feed_link=Markdown(_feed_link(site_url, feed)),
         # site_url comes from mkdocs.yml, not from the data: shown as written in a code block.
-        feed_address=Markdown(site.layout.site_url.rstrip("/") + "/" + feed if site.layout.site_url else ""),
+        feed_address=Markdown(site_url.rstrip("/") + "/" + feed if site_url else ""),
     )
+
+
+def _feed_link(site_url: str, feed: str) -> str:
+    """From the site's root, as site_url places it ("/feed..." or "/repo/feed..."): the page is
+    built at follow/index.html, or at follow.html with use_directory_urls: false, where "../"
+    pointed above the site; `mkdocs serve` mounts the site at the same path. Without a site_url
+    (which the feed plugin requires), one folder down."""
+    if not site_url:
+        return f"../{feed}"
+    return f"{urlsplit(site_url).path.rstrip('/')}/{feed}"
 
 
 def _render_partner(site: _Site, partner: Partner) -> str:
