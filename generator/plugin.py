@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import markupsafe
+import pathspec
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
@@ -74,6 +75,17 @@ def _check_blog_dir(config: MkDocsConfig, blog_dir: str) -> None:
             blog_dir,
             blog_dir,
         )
+
+
+def _keep_private_pages_out_of_nav(config: MkDocsConfig, private_dir: str) -> None:
+    """Private pages are never in a navigation, whatever mkdocs.yml says: without ``not_in_nav``
+    covering them MkDocs lists each one ("p/<token>.md") in the build log, which CI shows to
+    anyone who can read the repository, and without ``nav`` links them from every page."""
+    spec = config.not_in_nav
+    if spec is not None and spec.match_file(f"{private_dir}/page.md"):
+        return
+    private = pathspec.gitignore.GitIgnoreSpec.from_lines([f"/{private_dir}/"])
+    config.not_in_nav = private if spec is None else spec + private
 
 
 def _log_due(display_name: str, facts: BuildFacts) -> None:
@@ -191,6 +203,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         _show_brand(config, facts.newsletter)
         _name_the_feed(config, facts.newsletter)
         _check_blog_dir(config, outcome.layout.blog_dir)
+        _keep_private_pages_out_of_nav(config, outcome.layout.private_dir)
         log.info("Generated pages from %s: %s", project.display_name, outcome.summary)
         _log_due(project.display_name, facts)
         if self.command != "serve":  # serve keeps its own memory of the site between rebuilds

@@ -698,3 +698,27 @@ def test_a_page_of_yours_built_at_a_generated_pages_address_is_refused_naming_bo
         result
     )
     assert not project.site.exists()
+
+
+@pytest.mark.parametrize("nav_too", [False, True], ids=["not_in_nav removed", "nav and not_in_nav removed"])
+def test_private_addresses_stay_out_of_the_build_log_and_nav_without_not_in_nav(
+    tmp_path: Path, nav_too: bool
+) -> None:
+    """Without not_in_nav, MkDocs listed every private page ("p/<token>.md") among the pages
+    not in the nav, in the build log, which CI shows to anyone who can read the repository;
+    without nav as well, every public page's navigation linked to them (the leak guard then
+    moved the site away, blaming the data)."""
+    project = make_project(tmp_path)
+    config = project.root / "mkdocs.yml"
+    text = re.sub(r"^not_in_nav: \|\n  /p/\n", "", config.read_text("utf-8"), flags=re.MULTILINE)
+    if nav_too:
+        text = re.sub(r"^nav:\n(?:  .*\n)+", "", text, flags=re.MULTILINE)
+    assert "not_in_nav" not in text and ("\nnav:" not in text) == nav_too
+    config.write_text(text, encoding="utf-8")
+    project.write_data(fixture_text("small.yaml"))
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, output(result)
+    for partner_id in PARTNER_IDS:
+        assert token(partner_id) not in output(result), partner_id
+    assert not private_links(project.site / "index.html")
+    assert not private_links(project.site / "tree" / "index.html")
