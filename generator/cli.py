@@ -39,15 +39,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     _print_what_the_terminal_cannot_show_escaped()
     args = _parser().parse_args(argv)
     try:
+        return _run(args)
+    except BrokenPipeError:  # also when the report of bad data meets it
+        return _reader_went_away()
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
         return int(args.run(args))
     except InvalidData as error:
         # check's report is its output, on stdout as linters print theirs; for every other
         # command bad data is an error that stops it: stderr, so `links > links.tsv` holds links.
         stream = sys.stdout if args.run is _check else sys.stderr
-        print(error.report_for(args.refused), file=stream)
+        print(error.report_for(args.refused), file=stream, flush=True)
         return 1
-    except BrokenPipeError:
-        return _reader_went_away()
+    except BrokenPipeError:  # not an error of the command's: main ends quietly
+        raise
     except (engines.EngineError, ForeignFileError, MissingSecret, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

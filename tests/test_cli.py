@@ -394,3 +394,23 @@ def test_generate_writes_into_the_docs_dir_mkdocs_yml_names(
     assert not (tmp_path / "content").exists()
     assert main(["generate", "--docs-dir", "elsewhere"]) == 0
     assert (tmp_path / "elsewhere" / "index.md").is_file()
+
+
+def test_check_of_bad_data_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
+    """`check | head -1` on a file with problems: the report met the closed pipe inside the
+    handler of the bad data, where the broken pipe was no longer caught (two tracebacks)."""
+    data = fixture_text("small.yaml").replace("stage: met", "stage: mett")
+    (tmp_path / "partners.yaml").write_text(data, encoding="utf-8")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "generator", "check"],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795132800"},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # closed before the child writes: its report meets a broken pipe
+    errors = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 1
+    assert errors == ""
