@@ -36,6 +36,8 @@ from .write_undo import WriteFailed
 from .writer import ForeignFileError, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
+# mkdocs-rss-plugin's default cache_dir, relative to the current folder.
+_FEED_CACHE = ".cache/plugins/rss"
 
 
 def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
@@ -59,6 +61,16 @@ def _name_the_feed(config: MkDocsConfig, newsletter: Newsletter) -> None:
     rss = config.plugins.get("rss")
     if rss is not None and not rss.config.get("feed_title"):
         rss.config["feed_title"] = markupsafe.escape(newsletter.title)
+
+
+def _feed_cache_in_project(config: MkDocsConfig, root: Path) -> None:
+    """mkdocs-rss-plugin makes its cache folder (``.cache/plugins/rss``) in the current folder
+    unless told otherwise: `mkdocs build -f path/mkdocs.yml` run elsewhere left it there, and
+    stopped in a traceback where it could not write. The project's own folder instead (ignored
+    by git), as when MkDocs runs there."""
+    rss = config.plugins.get("rss")
+    if rss is not None and rss.config.get("cache_dir") == str(Path(_FEED_CACHE).resolve()):
+        rss.config["cache_dir"] = str(root / _FEED_CACHE)
 
 
 def _check_blog_dir(config: MkDocsConfig, blog_dir: str) -> None:
@@ -202,6 +214,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.newsletter = facts.newsletter
         _show_brand(config, facts.newsletter)
         _name_the_feed(config, facts.newsletter)
+        _feed_cache_in_project(config, project.root)
         _check_blog_dir(config, outcome.layout.blog_dir)
         _keep_private_pages_out_of_nav(config, outcome.layout.private_dir)
         log.info("Generated pages from %s: %s", project.display_name, outcome.summary)

@@ -15,6 +15,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from urllib.parse import unquote
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
-from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, fixture_text, make_project
+from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, fixture_text, make_project, unwritable
 
 from generator import project as pipeline
 from generator.addresses import private_token
@@ -745,3 +746,23 @@ def test_generated_english_pages_say_so_under_a_french_theme(tmp_path: Path) -> 
     assert isinstance(heading, Tag)
     declared = heading.find_parent(attrs={"lang": True})
     assert declared is not None and declared["lang"] == "en"
+
+
+def test_a_build_run_from_a_folder_it_may_not_write_in_passes(tmp_path: Path) -> None:
+    """`mkdocs build -f path/to/mkdocs.yml` from another folder: the feed plugin made its cache
+    folder (.cache/plugins/rss) in the current folder, and stopped in a traceback where it could
+    not (a read-only checkout, a CI step in /)."""
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project")
+    project.write_data(fixture_text("small.yaml"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    command = [mkdocs, "build", "--strict", "-f", str(project.root / "mkdocs.yml")]
+    with unwritable(elsewhere):
+        result = subprocess.run(
+            command, cwd=elsewhere, env=project.env(), capture_output=True, text=True, check=False
+        )
+    assert result.returncode == 0, output(result)
+    assert (project.site / "feed_rss_created.xml").is_file()
+    assert list(elsewhere.iterdir()) == []
