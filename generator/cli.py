@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -11,7 +12,15 @@ from pathlib import Path
 from . import engines, guard, source, validate
 from . import project as pipeline
 from .due import due_referrals
-from .links import page_url, partner_links, site_public_text, site_url_from, web_address
+from .links import (
+    directory_urls_from,
+    page_url,
+    partner_links,
+    read_site_config,
+    site_public_text,
+    site_url_from,
+    web_address,
+)
 from .mail import run as mail_run
 from .mail.send import parse_rate
 from .problems import InvalidData
@@ -27,27 +36,35 @@ GENERATED_NOTHING = "nothing was generated"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _print_what_the_terminal_cannot_show_escaped()
     args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except BrokenPipeError:  # also when the report of bad data meets it
+        return _reader_went_away()
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.run(args))
     except InvalidData as error:
-        return _report_problems(error, args)
-    except BrokenPipeError:
-        return _reader_went_away()
+        # check's report is its output, on stdout as linters print theirs; for every other
+        # command bad data is an error that stops it: stderr, so `links > links.tsv` holds links.
+        stream = sys.stdout if args.run is _check else sys.stderr
+        print(error.report_for(args.refused), file=stream, flush=True)
+        return 1
+    except BrokenPipeError:  # not an error of the command's: main ends quietly
+        raise
     except (engines.EngineError, ForeignFileError, MissingSecret, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 
 
-def _report_problems(error: InvalidData, args: argparse.Namespace) -> int:
-    # check's report is its output, on stdout as linters print theirs; for every other command
-    # bad data is an error that stops it: stderr, so `links > links.tsv` holds links.
-    stream = sys.stdout if args.run is _check else sys.stderr
-    try:
-        print(error.report_for(args.refused), file=stream, flush=True)
-    except BrokenPipeError:  # `check | head -1` on a file with problems
-        return _reader_went_away()
-    return 1
+def _print_what_the_terminal_cannot_show_escaped() -> None:
+    """A name the terminal's encoding cannot show ("Zo\\xeb" under LC_ALL=C without Python's
+    UTF-8 mode) is printed escaped, as Python prints it on stderr, not as a traceback mid-report."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="backslashreplace")
 
 
 def _reader_went_away() -> int:
@@ -76,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
     generate.add_argument(
-        "--docs-dir", default=pipeline.DOCS_DIR, help="the MkDocs docs_dir (default: %(default)s)"
+        "--docs-dir", help=f"the MkDocs docs_dir (default: docs_dir in mkdocs.yml, else {pipeline.DOCS_DIR})"
     )
     generate.set_defaults(run=_generate, refused=GENERATED_NOTHING)
     _add_engine_commands(commands)
@@ -182,12 +199,15 @@ def _due(args: argparse.Namespace) -> int:
 
 def _generate(args: argparse.Namespace) -> int:
     root = Path.cwd()
-    project = pipeline.Project(root, Path(args.data), Path(args.docs_dir), root / pipeline.STATE_DIR)
     config_file = root / "mkdocs.yml"
-    site_url = site_url_from(config_file, required=False) if config_file.is_file() else ""
+    config = read_site_config(config_file) if config_file.is_file() else {}
+    # The folder MkDocs reads: pages written anywhere else would never be built.
+    docs_dir = str(args.docs_dir or config.get("docs_dir") or pipeline.DOCS_DIR)
+    project = pipeline.Project(root, Path(args.data), Path(docs_dir), root / pipeline.STATE_DIR)
+    site_url = site_url_from(config_file, required=False) if config else ""
     outcome = pipeline.generate(project, pipeline.today(), os.environ, site_url=site_url)
     _say_secret(outcome.secret, project.secret_file)
-    print(f"Generated into {args.docs_dir}: {outcome.summary}")
+    print(f"Generated into {docs_dir}: {outcome.summary}")
     return 0
 
 
@@ -202,12 +222,15 @@ def _links(args: argparse.Namespace) -> int:
     data = pipeline.load(project, as_of)
     secret = resolve_secret(os.environ, project.secret_file, sends_addresses=True)
     layout = SiteLayout(as_of=as_of, secret=secret.value)
-    lines = [f"{name}\t{url}" for name, url in partner_links(data, layout, site_url)]
+    config_file = Path.cwd() / "mkdocs.yml"
+    folders = directory_urls_from(config_file) if config_file.is_file() else True
+    links = partner_links(data, layout, site_url, directory_urls=folders)
     secret.keep()
     _say_secret(secret, project.secret_file)
-    for line in lines:
-        print(line)
-    print(f"Insights for {data.newsletter.owner} (yours only)\t{page_url(site_url, layout.insights_page)}")
+    for name, url in links:
+        print(f"{name}\t{url}")
+    insights = page_url(site_url, layout.insights_page, directory_urls=folders)
+    print(f"Insights for {data.newsletter.owner} (yours only)\t{insights}")
     return 0
 
 

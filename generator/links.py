@@ -14,23 +14,33 @@ from .models import PartnersFile
 from .render import SiteLayout
 
 
-def partner_links(data: PartnersFile, layout: SiteLayout, site_url: str) -> list[tuple[str, str]]:
+def partner_links(
+    data: PartnersFile, layout: SiteLayout, site_url: str, *, directory_urls: bool = True
+) -> list[tuple[str, str]]:
     """(partner name, full address) for every partner, in name order; a name two partners share
     carries the id, so each private link reaches the right one."""
     shared = {name for name, count in Counter(p.name for p in data.partners).items() if count > 1}
     return sorted(
         (
             f"{partner.name} ({partner.id})" if partner.name in shared else partner.name,
-            page_url(site_url, layout.partner_page(partner)),
+            page_url(site_url, layout.partner_page(partner), directory_urls=directory_urls),
         )
         for partner in data.partners
     )
 
 
-def page_url(site_url: str, page: str) -> str:
-    """The published address of a docs page such as ``p/<token>.md``."""
+def page_url(site_url: str, page: str, *, directory_urls: bool = True) -> str:
+    """The published address of a docs page such as ``p/<token>.md``: ``p/<token>/``, or
+    ``p/<token>.html`` where mkdocs.yml sets ``use_directory_urls: false``."""
     base = site_url if site_url.endswith("/") else f"{site_url}/"
-    return f"{base}{page.removesuffix('.md')}/"
+    path = page.removesuffix(".md")
+    return f"{base}{path}/" if directory_urls else f"{base}{path}.html"
+
+
+def directory_urls_from(config_file: Path) -> bool:
+    """MkDocs' ``use_directory_urls`` (default true): where each page is built, so where the
+    addresses sent to partners must point."""
+    return read_site_config(config_file).get("use_directory_urls", True) is not False
 
 
 class _LenientLoader(yaml.SafeLoader):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import markupsafe
+import pathspec
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
@@ -35,6 +36,8 @@ from .write_undo import WriteFailed
 from .writer import ForeignFileError, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
+# mkdocs-rss-plugin's default cache_dir, relative to the current folder.
+_FEED_CACHE = ".cache/plugins/rss"
 
 
 def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
@@ -58,6 +61,43 @@ def _name_the_feed(config: MkDocsConfig, newsletter: Newsletter) -> None:
     rss = config.plugins.get("rss")
     if rss is not None and not rss.config.get("feed_title"):
         rss.config["feed_title"] = markupsafe.escape(newsletter.title)
+
+
+def _feed_cache_in_project(config: MkDocsConfig, root: Path) -> None:
+    """mkdocs-rss-plugin makes its cache folder (``.cache/plugins/rss``) in the current folder
+    unless told otherwise: `mkdocs build -f path/mkdocs.yml` run elsewhere left it there, and
+    stopped in a traceback where it could not write. The project's own folder instead (ignored
+    by git), as when MkDocs runs there."""
+    rss = config.plugins.get("rss")
+    if rss is not None and rss.config.get("cache_dir") == str(Path(_FEED_CACHE).resolve()):
+        rss.config["cache_dir"] = str(root / _FEED_CACHE)
+
+
+def _check_blog_dir(config: MkDocsConfig, blog_dir: str) -> None:
+    """The issues are written into ``blog_dir/posts/``: a blog plugin set to read another folder
+    builds them as plain pages, out of the blog, with no word said (a warning fails --strict)."""
+    blog = config.plugins.get("material/blog") or config.plugins.get("blog")
+    configured = str(blog.config.get("blog_dir", blog_dir)).strip("/") if blog is not None else blog_dir
+    if configured != blog_dir:
+        log.warning(
+            "mkdocs.yml: the blog plugin's blog_dir is '%s', but the newsletter's issues are written to "
+            "%s/posts/ in the docs folder: set blog_dir: %s, or they are built as plain pages, out of "
+            "the blog and its feed",
+            configured,
+            blog_dir,
+            blog_dir,
+        )
+
+
+def _keep_private_pages_out_of_nav(config: MkDocsConfig, private_dir: str) -> None:
+    """Private pages are never in a navigation, whatever mkdocs.yml says: without ``not_in_nav``
+    covering them MkDocs lists each one ("p/<token>.md") in the build log, which CI shows to
+    anyone who can read the repository, and without ``nav`` links them from every page."""
+    spec = config.not_in_nav
+    if spec is not None and spec.match_file(f"{private_dir}/page.md"):
+        return
+    private = pathspec.gitignore.GitIgnoreSpec.from_lines([f"/{private_dir}/"])
+    config.not_in_nav = private if spec is None else spec + private
 
 
 def _log_due(display_name: str, facts: BuildFacts) -> None:
@@ -174,6 +214,9 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.newsletter = facts.newsletter
         _show_brand(config, facts.newsletter)
         _name_the_feed(config, facts.newsletter)
+        _feed_cache_in_project(config, project.root)
+        _check_blog_dir(config, outcome.layout.blog_dir)
+        _keep_private_pages_out_of_nav(config, outcome.layout.private_dir)
         log.info("Generated pages from %s: %s", project.display_name, outcome.summary)
         _log_due(project.display_name, facts)
         if self.command != "serve":  # serve keeps its own memory of the site between rebuilds
@@ -220,6 +263,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     # After the blog plugin's on_files (priority -50), which gives each post its address.
     @event_priority(-100)
     def on_files(self, files: Any, *, config: MkDocsConfig) -> Any:
+        """Refuse a page of the owner's that would be built where a generated page is."""
         if self.outcome is not None:
             own = set(_own_files(self._project(config)))
             if clashes := address_clashes(((f.src_uri, f.dest_uri) for f in files), own):

@@ -92,8 +92,13 @@ class Outcome:
 def today(environ: Mapping[str, str] = os.environ) -> dt.date:
     """The date pages are rendered for: ``SOURCE_DATE_EPOCH`` when set, so builds reproduce."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch.isdigit():
+    if not epoch:
         return dt.date.today()
+    if not (epoch.isascii() and epoch.isdigit()):  # MkDocs would stop on it in a traceback
+        raise ValueError(
+            f"SOURCE_DATE_EPOCH '{epoch[:20]}' is not a whole number of seconds since 1970: "
+            "give one, e.g. $(git log -1 --format=%ct), or unset it"
+        )
     try:
         day = dt.datetime.fromtimestamp(int(epoch[:12]), dt.UTC).date() if len(epoch) <= 12 else None
     except (OverflowError, OSError, ValueError):

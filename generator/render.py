@@ -10,6 +10,7 @@ import posixpath
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 import jinja2
 import yaml
@@ -82,6 +83,15 @@ class SiteLayout:
 
     def post_page(self, issue: MonthlyIssue) -> str:
         return f"{self.posts_dir}/{issue.month.key}.md"
+
+    def post_date(self, issue: MonthlyIssue) -> dt.date:
+        """The month's last day; the build date while the month is under way, so no issue (nor
+        its feed item) is dated in the future."""
+        return min(issue.month.last_day, self.as_of)
+
+    @staticmethod
+    def post_slug(issue: MonthlyIssue) -> str:
+        return f"newsletter-{issue.month.key}"
 
     @property
     def insights_page(self) -> str:
@@ -380,10 +390,8 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
     opening = gathering_line(issue, site.layout.as_of, escape_text)
     meta: dict[str, Any] = {
         "title": escape_html(f"{issue.month.label}: {data.newsletter.title}"),
-        # The month's last day; the build date while the month is under way, so no issue (nor
-        # its feed item) is dated in the future.
-        "date": min(issue.month.last_day, site.layout.as_of),
-        "slug": f"newsletter-{issue.month.key}",
+        "date": site.layout.post_date(issue),
+        "slug": site.layout.post_slug(issue),
         "categories": [POST_CATEGORY],
         "authors": [AUTHOR_KEY],
         "description": escape_html(f"Referral partner news for {issue.month.label}"),
@@ -429,15 +437,25 @@ def _feed_summary(issue: MonthlyIssue, gathering: str | None = None) -> str:
 def _render_follow(site: _Site) -> str:
     meta = {"title": "Follow the newsletter", "hide": ["navigation", "toc"]}
     feed = site.layout.feed_file
+    site_url = site.layout.site_url
     return site.env.get_template("follow.md.j2").render(
         meta=Markdown(front_matter(meta)),
         newsletter=site.public.of(site.data.newsletter),
-        # Raw links: MkDocs checks Markdown links against pages, and the feed is not one. The
-        # page is built at follow/index.html, one folder down.
-        feed_link=Markdown(f"../{feed}"),
+        # Raw links: MkDocs checks Markdown links against pages, and the feed is not one.
+        feed_link=Markdown(_feed_link(site_url, feed)),
         # site_url comes from mkdocs.yml, not from the data: shown as written in a code block.
-        feed_address=Markdown(site.layout.site_url.rstrip("/") + "/" + feed if site.layout.site_url else ""),
+        feed_address=Markdown(site_url.rstrip("/") + "/" + feed if site_url else ""),
     )
+
+
+def _feed_link(site_url: str, feed: str) -> str:
+    """From the site's root, as site_url places it ("/feed..." or "/repo/feed..."): the page is
+    built at follow/index.html, or at follow.html with use_directory_urls: false, where "../"
+    pointed above the site; `mkdocs serve` mounts the site at the same path. Without a site_url
+    (which the feed plugin requires), one folder down."""
+    if not site_url:
+        return f"../{feed}"
+    return f"{urlsplit(site_url).path.rstrip('/')}/{feed}"
 
 
 def _render_partner(site: _Site, partner: Partner) -> str:

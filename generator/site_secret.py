@@ -57,6 +57,17 @@ class SiteSecret:
             self.pending.unlink(missing_ok=True)
 
 
+def _as_utf8(value: str) -> str:
+    """An environment variable as the UTF-8 text it holds: Python decodes the environment in the
+    locale's encoding, so under LC_ALL=C without its UTF-8 mode "é" arrives as two undecodable
+    bytes (kept as surrogates), which keyed nothing; the same secret must give the same
+    addresses on every machine."""
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeDecodeError:  # bytes that are no UTF-8: keyed as they are
+        return value
+
+
 def weakness(value: str) -> str | None:
     """Why ``value`` is too weak to key private addresses, or None when it will do."""
     if not value.strip():
@@ -73,7 +84,7 @@ def strong(value: str, where: str) -> bytes:
     problem = weakness(value)
     if problem:
         raise WeakSecret(f"the site secret in {where} {problem}; {HOW_TO_MAKE}")
-    return value.encode("utf-8")
+    return value.encode("utf-8", "surrogateescape")
 
 
 def _flag(environ: Mapping[str, str], name: str) -> bool:
@@ -105,7 +116,7 @@ def resolve_secret(
     (``links``). A build in CI that publishes nothing (tests, a check of a pull request) goes
     ahead with a warning, as a local preview does: its addresses are never sent.
     """
-    raw = environ.get(ENV_VAR, "")
+    raw = _as_utf8(environ.get(ENV_VAR, ""))
     if raw:  # empty is "not set" (a CI secret missing in a fork); blank is a mistake
         strict = publishing or sends_addresses or _flag(environ, PUBLISH_VAR)
         return _from_environment(raw.strip(), strict)
@@ -139,7 +150,7 @@ def _from_environment(value: str, deployable: bool) -> SiteSecret:
         f"{ENV_VAR} {problem}: fine for a preview or a test build, refused for publishing "
         f"(gh-deploy, mail --send, links, {PUBLISH_VAR}=1); {HOW_TO_MAKE}"
     )
-    return SiteSecret(value.encode("utf-8"), "environment", warning=warning)
+    return SiteSecret(value.encode("utf-8", "surrogateescape"), "environment", warning=warning)
 
 
 def _new_secret(environ: Mapping[str, str], secret_file: Path) -> SiteSecret:

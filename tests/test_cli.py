@@ -345,3 +345,77 @@ def test_bad_data_is_refused_with_a_summary_true_for_each_command_and_on_stderr_
     lines = report.splitlines()
     assert lines[0].startswith("partners.yaml:3:") and "partners[0].nmae: unknown field 'nmae'" in lines[0]
     assert lines[-1] == summary
+
+
+def _ascii_terminal_run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m generator`` where the terminal takes ASCII only: LC_ALL=C with Python's UTF-8
+    mode and locale coercion off, as on a minimal container or an old server."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "LC_ALL": "C",
+        "PYTHONUTF8": "0",
+        "PYTHONCOERCECLOCALE": "0",
+        "REFERRAL_SITE_SECRET": TEST_SECRET,
+        "SOURCE_DATE_EPOCH": "1795132800",
+    }
+    command = [sys.executable, "-m", "generator", *args]
+    return subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, encoding="utf-8", errors="replace", check=False
+    )
+
+
+def test_check_and_links_print_names_with_accents_on_an_ascii_terminal(tmp_path: Path) -> None:
+    """check's report and links' list go to stdout, which Python opens strictly in the locale's
+    encoding: a name with an accent ended check in a traceback and links in "error: 'ascii'
+    codec can't encode" before the partner's address, under LC_ALL=C without UTF-8 mode."""
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\nsite_url: https://partners.example.com/\n")
+    data = "newsletter: {title: T, owner: O}\npartners:\n  - {id: zoe, name: Zoë Ørtiz, public: sí}\n"
+    (tmp_path / "partners.yaml").write_text(data, encoding="utf-8")
+    refused = _ascii_terminal_run(tmp_path, "check")
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr, refused.stderr
+    assert "partners.yaml:3:40: partners[0].public: 's\\xed' is not true or false" in refused.stdout
+    (tmp_path / "partners.yaml").write_text(data.replace("sí", "true"), encoding="utf-8")
+    links = _ascii_terminal_run(tmp_path, "links")
+    assert links.returncode == 0, links.stderr
+    token = private_token(TEST_SECRET.encode(), "partner", "zoe")
+    assert f"Zo\\xeb \\xd8rtiz\thttps://partners.example.com/p/{token}/" in links.stdout.splitlines()
+
+
+def test_generate_writes_into_the_docs_dir_mkdocs_yml_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A project whose mkdocs.yml sets another docs_dir: generate wrote a second copy of the
+    pages into content/, which MkDocs never reads, and left the real docs folder as it was."""
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\ndocs_dir: docs src\n", encoding="utf-8")
+    (tmp_path / "docs src").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795132800")
+    assert main(["generate"]) == 0
+    assert capsys.readouterr().out.startswith("Generated into docs src: ")
+    assert (tmp_path / "docs src" / "index.md").is_file()
+    assert not (tmp_path / "content").exists()
+    assert main(["generate", "--docs-dir", "elsewhere"]) == 0
+    assert (tmp_path / "elsewhere" / "index.md").is_file()
+
+
+def test_check_of_bad_data_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
+    """`check | head -1` on a file with problems: the report met the closed pipe inside the
+    handler of the bad data, where the broken pipe was no longer caught (two tracebacks)."""
+    data = fixture_text("small.yaml").replace("stage: met", "stage: mett")
+    (tmp_path / "partners.yaml").write_text(data, encoding="utf-8")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "generator", "check"],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795132800"},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # closed before the child writes: its report meets a broken pipe
+    errors = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 1
+    assert errors == ""

@@ -294,6 +294,16 @@ def test_a_source_date_epoch_beyond_2100_is_refused_in_words(epoch: str) -> None
         today({"SOURCE_DATE_EPOCH": epoch})
 
 
+@pytest.mark.parametrize("epoch", ["abc", "1795132800.5", "-5", "1,795,132,800", "²"])
+def test_a_source_date_epoch_that_is_no_whole_number_is_refused_in_words(epoch: str) -> None:
+    """Rendered for today's date instead, while MkDocs itself then stopped in a traceback
+    (int() of the value, or a negative time in the sitemap's gzip header)."""
+    with pytest.raises(
+        ValueError, match=rf"SOURCE_DATE_EPOCH '{re.escape(epoch)}' is not a whole number of seconds"
+    ):
+        today({"SOURCE_DATE_EPOCH": epoch})
+
+
 def test_a_source_date_epoch_in_range_is_the_day() -> None:
     assert today({"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}) == TODAY
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import stat
+import subprocess
 import sys
 from email.headerregistry import Address
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from conftest import REPO, TEST_SECRET, SiteProject, fixture_text, unwritable
 
 from generator import project as pipeline
+from generator.addresses import private_token
 from generator.mail.compose import Edition
 from generator.models import Newsletter
 from generator.render import SiteLayout
@@ -276,3 +278,27 @@ def test_a_new_secret_goes_with_the_pages_of_a_run_that_fails(tmp_path: Path) ->
         pipeline.generate(pipeline.Project.at(tmp_path), dt.date(2026, 11, 20), {})
     assert not list((tmp_path / "content").iterdir())
     assert not (tmp_path / ".referral" / "secret").exists()
+
+
+def test_a_secret_with_accents_keys_the_same_addresses_whatever_the_locale(tmp_path: Path) -> None:
+    """Python reads environment variables in the locale's encoding: under LC_ALL=C without its
+    UTF-8 mode, "é" arrived as two undecodable bytes and links stopped with "'utf-8' codec can't
+    encode characters: surrogates not allowed" (elsewhere: other bytes, other addresses)."""
+    secret = "sécret-à-accents-0123456789abcdef"
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\nsite_url: https://partners.example.com/\n")
+    (tmp_path / "partners.yaml").write_text(
+        "newsletter: {title: T, owner: O}\npartners:\n  - {id: anne, name: Anne Ortiz}\n", encoding="utf-8"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "LC_ALL": "C",
+        "PYTHONUTF8": "0",
+        "PYTHONCOERCECLOCALE": "0",
+        "REFERRAL_SITE_SECRET": secret,  # passed on as UTF-8 bytes
+        "SOURCE_DATE_EPOCH": "1795132800",
+    }
+    command = [sys.executable, "-m", "generator", "links"]
+    result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    token = private_token(secret.encode("utf-8"), "partner", "anne")
+    assert f"Anne Ortiz\thttps://partners.example.com/p/{token}/" in result.stdout.splitlines()

@@ -24,7 +24,8 @@ from .. import words
 from ..addresses import private_token
 from ..links import page_url
 from ..models import Newsletter, Partner
-from ..render import SiteLayout
+from ..post_urls import PostUrls
+from ..render import POST_CATEGORY, SiteLayout
 from ..views import Month, MonthlyIssue
 from .news import PartnerNews, line
 
@@ -131,10 +132,23 @@ def chain_thanks(news: PartnerNews) -> str:
     )
 
 
-def issue_url(site_url: str, layout: SiteLayout, issue: MonthlyIssue) -> str:
-    """The post's address under mkdocs.yml's blog settings: post_url_format "{date}/{slug}"."""
-    month = issue.month
-    return page_url(site_url, f"{layout.blog_dir}/{month.year:04d}/{month.month:02d}/newsletter-{month.key}")
+# The blog settings of this project's mkdocs.yml: posts at blog/YYYY/MM/<slug>/.
+PROJECT_POST_URLS = PostUrls(date_format="yyyy/MM")
+
+
+def issue_url(
+    site_url: str,
+    layout: SiteLayout,
+    issue: MonthlyIssue,
+    *,
+    directory_urls: bool = True,
+    post_urls: PostUrls = PROJECT_POST_URLS,
+) -> str:
+    """The post's address under mkdocs.yml's blog settings (``post_urls``)."""
+    page = post_urls.post_page(
+        layout.blog_dir, layout.post_date(issue), layout.post_slug(issue), issue.month.key, [POST_CATEGORY]
+    )
+    return page_url(site_url, page, directory_urls=directory_urls)
 
 
 def message_date(month: Month, environ: Mapping[str, str], today: dt.date) -> dt.datetime:

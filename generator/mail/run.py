@@ -9,14 +9,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import project as pipeline
-from ..links import page_url, site_url_from
+from ..links import page_url, read_site_config, site_url_from
 from ..models import Partner, PartnersFile
+from ..post_urls import PostUrls
 from ..render import SiteLayout
 from ..site_secret import resolve_secret
 from ..views import EVENT_HORIZON_DAYS, Month, MonthlyIssue, gathering_line, monthly_issues, upcoming_events
 from ..words import plural
 from ..writer import write_bytes
 from .compose import (
+    PROJECT_POST_URLS,
     Edition,
     Outgoing,
     compose,
@@ -66,7 +68,16 @@ def run_mail(
     secret = resolve_secret(environ, project.secret_file, publishing=request.send)
     layout = SiteLayout(as_of=as_of, secret=secret.value)
     site_url = site_url_from(root / "mkdocs.yml", fix=SITE_URL_FIX)
-    messages = compose_month(data, request.month, layout, site_url, environ)
+    config = read_site_config(root / "mkdocs.yml")
+    messages = compose_month(
+        data,
+        request.month,
+        layout,
+        site_url,
+        environ,
+        directory_urls=config.get("use_directory_urls", True) is not False,
+        post_urls=PostUrls.of(config),
+    )
     _say_skipped(data, say)
     log_path = project.state_dir / LOG_FILE
     if request.send:  # publishing: the secret came from the environment
@@ -81,9 +92,17 @@ def recipients(data: PartnersFile) -> list[Partner]:
 
 
 def compose_month(
-    data: PartnersFile, month: Month, layout: SiteLayout, site_url: str, environ: Mapping[str, str]
+    data: PartnersFile,
+    month: Month,
+    layout: SiteLayout,
+    site_url: str,
+    environ: Mapping[str, str],
+    *,
+    directory_urls: bool = True,
+    post_urls: PostUrls = PROJECT_POST_URLS,
 ) -> list[Outgoing]:
-    """Every partner's message for ``month``; all bad addresses reported at once."""
+    """Every partner's message for ``month``; all bad addresses reported at once.
+    ``directory_urls`` and ``post_urls``: mkdocs.yml's settings, where the linked pages are built."""
     issue = _issue_for(data, month, layout.as_of)
     # The environment wins (a sending address may differ from the public one); else the
     # owner's public reply address from the data.
@@ -110,8 +129,8 @@ def compose_month(
         news = partner_news(
             records,
             partner,
-            private_url=page_url(site_url, layout.partner_page(partner)),
-            issue_url=issue_url(site_url, layout, issue),
+            private_url=page_url(site_url, layout.partner_page(partner), directory_urls=directory_urls),
+            issue_url=issue_url(site_url, layout, issue, directory_urls=directory_urls, post_urls=post_urls),
         )
         try:
             messages.append(compose(env, edition, partner, news))
