@@ -1,0 +1,310 @@
+"""Every figure a reader sees, checked against an independent count (tests/figures_oracle.py).
+
+The pages are what ``generate`` writes (the same render, in process); they are read back as a
+reader reads them, figures parsed out of the Markdown and HTML, and compared with the oracle's
+count of partners.yaml: on the demo, on every fixture and on seeded random datasets with month
+and year edges, trees three deep and wins with no value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import figures_oracle as oracle
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import FIXTURES, REPO, SOURCE_DATE_EPOCH, TEST_SECRET
+
+from generator.cli import main
+from generator.render import SiteLayout, render_site
+from generator.validate import load_text
+
+AS_OF = dt.date(2026, 11, 20)
+WORDS = {
+    w: n
+    for n, w in enumerate(
+        ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    )
+}
+STAGE_TITLES = {
+    "introduced": "Introduced",
+    "contacted": "In touch",
+    "met": "Met",
+    "proposal": "Proposal made",
+    "won": "New client",
+    "lost": "File closed",
+}
+DATASETS = {
+    "demo": REPO / "partners.yaml",
+    **{path.stem: path for path in sorted(FIXTURES.glob("*.yaml"))},
+}
+SEEDS = range(40)
+
+
+def number(text: str) -> int:
+    return WORDS[text.lower()] if text.lower() in WORDS else int(text.replace(",", ""))
+
+
+def front_matter(page: str) -> dict[str, Any]:
+    return yaml.safe_load(page.split("---\n")[1])  # type: ignore[no-any-return]
+
+
+def render(text: str) -> tuple[oracle.Raw, dict[str, str]]:
+    """The oracle's reading of ``text`` and the generated files; each partner's page is also
+    given under ``partner:ID`` (its address is a keyed hash, not a figure under test)."""
+    data = load_text(text, "partners.yaml", AS_OF)
+    layout = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode(), site_url="https://x.example/")
+    files = render_site(data, layout)
+    for partner in data.partners:
+        files[f"partner:{partner.id}"] = files[layout.partner_page(partner)]
+    files["source:partners.yaml"] = text
+    return oracle.read(text), files
+
+
+def dataset_texts() -> list[Any]:
+    named = [pytest.param(path.read_text(encoding="utf-8"), id=name) for name, path in DATASETS.items()]
+    seeded = [pytest.param(oracle.random_dataset(seed, AS_OF), id=f"seed{seed}") for seed in SEEDS]
+    return named + seeded
+
+
+@pytest.fixture(scope="module", params=dataset_texts())
+def site(request: pytest.FixtureRequest) -> tuple[oracle.Raw, dict[str, str]]:
+    return render(request.param)
+
+
+# --- reading the pages back ---------------------------------------------------------------------
+
+
+def posts(files: dict[str, str]) -> dict[str, str]:
+    """Newsletter posts by month key (from their slug)."""
+    found = {}
+    for path, text in files.items():
+        if path.startswith("blog/posts/") and path.endswith(".md"):
+            found[front_matter(text)["slug"].removeprefix("newsletter-")] = text
+    return found
+
+
+def post_numbers(text: str) -> tuple[int, int, int, int]:
+    table = re.search(r"^\| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$", text, re.M)
+    return (0, 0, 0, 0) if table is None else tuple(int(x) for x in table.groups())  # type: ignore[return-value]
+
+
+def feed_numbers(text: str) -> tuple[int, ...]:
+    summary = front_matter(text)["rss"]["feed_description"]
+    found = re.search(
+        r"in numbers: (\w+) new introductions?, (\w+) meetings?, (\w+) proposals? and (\w+) new clients?\.",
+        summary,
+    )
+    assert found, summary
+    return tuple(number(x) for x in found.groups())
+
+
+def home_cards(text: str) -> tuple[int, int, int]:
+    cards = re.findall(r"\*\*(\w+) (?:referral partners?|introductions?|new clients?)\*\*", text)
+    return tuple(number(x) for x in cards)  # type: ignore[return-value]
+
+
+def partner_pages(raw: oracle.Raw, files: dict[str, str]) -> dict[str, str]:
+    return {p["id"]: files[f"partner:{p['id']}"] for p in raw["partners"]}
+
+
+def soup(text: str) -> BeautifulSoup:
+    return BeautifulSoup(text.split("---\n", 2)[2], "html.parser")
+
+
+def partner_cards(text: str) -> list[int]:
+    cards = [strong.get_text() for strong in soup(text).select(".partner-summary strong")]
+    return [0 if card.startswith(("No ", "None ")) else number(card.split()[0]) for card in cards]
+
+
+def partner_stages(text: str) -> Counter[tuple[str, str]]:
+    titles = {label: key for key, label in STAGE_TITLES.items()}
+    return Counter(
+        (box.find("h3").get_text().rstrip("¶"), titles[box.select_one(".admonition-title").get_text()])
+        for box in soup(text).select("div.referral")
+    )
+
+
+def table_rows(text: str, heading: str) -> dict[str, list[str]]:
+    """The rows of the table under ``heading`` on the insights page, by first cell."""
+    section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows = soup("---\n---\n" + section).select("tbody tr")
+    return {cells[0]: cells[1:] for cells in ([td.get_text() for td in row.find_all("td")] for row in rows)}
+
+
+# --- the comparisons -----------------------------------------------------------------------------
+
+
+def test_every_month_with_news_has_a_post_with_its_numbers(site: tuple[oracle.Raw, dict[str, str]]) -> None:
+    raw, files = site
+    expected = oracle.months(raw)
+    shown = posts(files)
+    assert set(expected) <= set(shown)
+    for month, news in expected.items():
+        figures = (news.introductions, news.meetings, news.proposals, news.wins)
+        assert post_numbers(shown[month]) == figures, month
+        assert feed_numbers(shown[month]) == figures, month
+
+
+def test_home_cards_count_partners_introductions_and_clients(site: tuple[oracle.Raw, dict[str, str]]) -> None:
+    raw, files = site
+    wins = sum(oracle.stage(r) == "won" for r in raw["referrals"])
+    assert home_cards(files["index.md"]) == (len(raw["partners"]), len(raw["referrals"]), wins)
+
+
+def test_each_partner_page_counts_and_stages(site: tuple[oracle.Raw, dict[str, str]]) -> None:
+    raw, files = site
+    pages = partner_pages(raw, files)
+    assert len(pages) == len(raw["partners"])
+    for partner_id, text in pages.items():
+        figures = oracle.partner(raw, partner_id)
+        # A partner with no introduction yet gets a welcome instead of the cards.
+        cards = (
+            [figures.introductions, figures.won, figures.open, figures.given] if figures.introductions else []
+        )
+        assert partner_cards(text) == cards, partner_id
+        assert partner_stages(text) == figures.stages, partner_id
+
+
+def test_insights_totals_by_method_and_asking(site: tuple[oracle.Raw, dict[str, str]]) -> None:
+    raw, files = site
+    text = next(t for t in files.values() if "title: Referral insights" in t)
+    figures = oracle.insights(raw)
+    method_labels = {
+        "name": "Name passed on",
+        "letter": "Letter of introduction",
+        "call": "Introductory phone call",
+        "lunch": "Lunch for the three of us",
+        "not recorded": "Not recorded",
+    }
+    asking_labels = {"asked": "Asked for", "earned": "Earned", "not recorded": "Not recorded"}
+    for heading, rows, labels in (
+        ("Conversion by introduction method", figures.by_method, method_labels),
+        ("Asked for or earned", figures.by_asking, asking_labels),
+    ):
+        shown = table_rows(text, heading)
+        assert set(shown) == {labels[key] for key in rows}, heading
+        for key, row in rows.items():
+            referrals, won, rate, _value = shown[labels[key]]
+            assert (int(referrals), int(won)) == (row.referrals, row.won), (heading, key)
+            assert rate.startswith(f"{round_half_up(row.won, row.referrals)}% ({row.won} of {row.referrals})")
+    total = figures.total
+    if total.referrals:
+        assert f"Figures cover {total.referrals} referral" in text or "Figures cover one referral" in text
+        assert f": {total.won} won" in text
+        assert (
+            f"{total.lost} closed without a sale and {total.referrals - total.won - total.lost} still open"
+            in text
+        )
+
+
+def test_insights_months_by_outcome(site: tuple[oracle.Raw, dict[str, str]]) -> None:
+    raw, files = site
+    text = next(t for t in files.values() if "title: Referral insights" in t)
+    figures = oracle.insights(raw)
+    shown = table_rows(text, "Referrals per month, by outcome")
+    expected = {
+        month_label(month): [str(row.won), str(row.lost), str(row.referrals - row.won - row.lost)]
+        for month, row in figures.per_month.items()
+    }
+    assert shown == expected
+
+
+def round_half_up(part: int, whole: int) -> int:
+    return int(100 * part / whole + 0.5 + 1e-9) if whole else 0
+
+
+def month_label(key: str) -> str:
+    year, month = key.split("-")
+    return f"{dt.date(int(year), int(month), 1):%B} {year}"
+
+
+def test_oracle_reads_the_demo_as_the_readme_tells_it() -> None:
+    """The oracle itself, on figures counted by hand from the demo's partners.yaml."""
+    raw = oracle.read((REPO / "partners.yaml").read_text(encoding="utf-8"))
+    assert oracle.partner(raw, "anne-ortiz").introductions == 4
+    assert oracle.ancestors(raw, "keisha-brown")[:3] == ["luis-navarro", "dana-wu", "steve-hall"]
+
+
+def shown_money(cell: str) -> float:
+    digits = re.sub(r"[^\d.]", "", cell.split("‡")[0])
+    return float(digits) if digits else 0.0
+
+
+def test_insights_values_and_partner_rows(site: tuple[oracle.Raw, dict[str, str]]) -> None:
+    """Values won are the sum of the won referrals' values; a win with no value is said to be left
+    out, never silently dropped from the sum."""
+    raw, files = site
+    text = next(t for t in files.values() if "title: Referral insights" in t)
+    figures = oracle.insights(raw)
+    method_labels = {
+        "name": "Name passed on",
+        "letter": "Letter of introduction",
+        "call": "Introductory phone call",
+        "lunch": "Lunch for the three of us",
+        "not recorded": "Not recorded",
+    }
+    shown = table_rows(text, "Conversion by introduction method")
+    for key, row in figures.by_method.items():
+        cell = shown[method_labels[key]][3]
+        assert shown_money(cell) == pytest.approx(row.value), (key, cell)
+        assert ("‡" in cell) == bool(row.unvalued_wins), (key, cell)
+    if any(row.unvalued_wins for row in figures.by_method.values()):
+        assert "‡ " in text.split("## Conversion by introduction method", 1)[1].split("\n## ", 1)[0]
+
+
+def test_insights_branches_and_medians(site: tuple[oracle.Raw, dict[str, str]]) -> None:
+    raw, files = site
+    text = next(t for t in files.values() if "title: Referral insights" in t)
+    names = {p["id"]: p["name"] for p in raw["partners"]}
+    rows = table_rows(text, "Most productive branches of the tree")
+    expected = {
+        names[pid]: [
+            str(len(oracle.descendants(raw, pid))),
+            str(sum(oracle.own_wins(raw, d) for d in oracle.descendants(raw, pid))),
+        ]
+        for pid in names
+        if oracle.descendants(raw, pid)
+    }
+    for name, cells in rows.items():
+        assert expected[name] == cells, name
+    assert len(rows) == min(10, len(expected))
+    meeting_days = sorted(
+        next((u["date"] - r["introduced"]).days for u in r["updates"] if u["stage"] == "met")
+        for r in raw["referrals"]
+        if any(u["stage"] == "met" for u in r["updates"])
+    )
+    if meeting_days:
+        assert f"first meeting: <strong>{median(meeting_days):g}</strong>" in text
+
+
+def median(values: list[int]) -> float:
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def test_insights_due_list_and_the_due_command(
+    site: tuple[oracle.Raw, dict[str, str]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    raw, files = site
+    text = next(t for t in files.values() if "title: Referral insights" in t)
+    expected = oracle.due(raw, AS_OF)
+    shown = re.findall(r"referral (\S+), introduced .*?no news for <span class=\"date\">(\d+) days", text)
+    assert sorted((rid, int(days)) for rid, days in shown) == sorted(expected)
+    assert [int(days) for _, days in shown] == [days for _, days in expected]
+    # `python -m generator due` on the same file, as the owner runs it.
+    source = tmp_path / "partners.yaml"
+    source.write_text(files["source:partners.yaml"], encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    assert main(["due", str(source)]) == 0
+    printed = re.findall(r"due an update: (\S+) from \S+, no news for (\d+) days", capsys.readouterr().out)
+    assert sorted((rid, int(days)) for rid, days in printed) == sorted(expected)
+    assert [int(days) for _, days in printed] == [days for _, days in expected]  # longest wait first
