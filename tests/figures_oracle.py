@@ -262,3 +262,39 @@ def _random_referral(rng: random.Random, index: int, partners: int, as_of: dt.da
     if updates:
         referral["updates"] = updates
     return referral
+
+
+def stage_at(referral: Raw, month: str) -> str:
+    """Where a referral stood at the end of ``month`` (a month's message tells no later news)."""
+    done = [u for u in referral["updates"] if month_of(u["date"]) <= month]
+    return str(done[-1]["stage"]) if done else "introduced"
+
+
+@dataclass
+class MailFigures:
+    items: Counter[tuple[str, str]]  # (prospect, stage at the end of the month) with news that month
+    introduced: int  # introductions the partner made that month
+    still_open: int  # open at the month's end, no news that month
+    tree_wins: int  # clients won that month by partners below, at any depth
+    given: int
+
+
+def mail(raw: Raw, partner_id: str, month: str) -> MailFigures:
+    mine = [r for r in raw["referrals"] if r["partner"] == partner_id and month_of(r["introduced"]) <= month]
+    active = [
+        r for r in mine if month in {month_of(r["introduced"]), *(month_of(u["date"]) for u in r["updates"])}
+    ]
+    below = set(descendants(raw, partner_id))
+    return MailFigures(
+        items=Counter((str(r["prospect"]), stage_at(r, month)) for r in active),
+        introduced=sum(month_of(r["introduced"]) == month for r in mine),
+        still_open=sum(r not in active and stage_at(r, month) not in CLOSED for r in mine),
+        tree_wins=sum(
+            1
+            for r in raw["referrals"]
+            if r["partner"] in below
+            for u in r["updates"]
+            if u["stage"] == "won" and month_of(u["date"]) == month
+        ),
+        given=sum(1 for g in raw["given"] if g["partner"] == partner_id and month_of(g["date"]) == month),
+    )

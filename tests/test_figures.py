@@ -9,8 +9,11 @@ and year edges, trees three deep and wins with no value.
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import re
 from collections import Counter
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +24,10 @@ from bs4 import BeautifulSoup
 from conftest import FIXTURES, REPO, SOURCE_DATE_EPOCH, TEST_SECRET
 
 from generator.cli import main
+from generator.mail.run import compose_month
 from generator.render import SiteLayout, render_site
 from generator.validate import load_text
+from generator.views import Month
 
 AS_OF = dt.date(2026, 11, 20)
 WORDS = {
@@ -308,3 +313,166 @@ def test_insights_due_list_and_the_due_command(
     printed = re.findall(r"due an update: (\S+) from \S+, no news for (\d+) days", capsys.readouterr().out)
     assert sorted((rid, int(days)) for rid, days in printed) == sorted(expected)
     assert [int(days) for _, days in printed] == [days for _, days in expected]  # longest wait first
+
+
+def tree_section(text: str) -> str:
+    page = soup(text).get_text()
+    return (
+        page.split("Your referral tree", 1)[1].split("Introduce someone", 1)[0]
+        if "Your referral tree" in page
+        else ""
+    )
+
+
+def test_each_partner_page_tells_what_grew_down_the_tree(site: tuple[oracle.Raw, dict[str, str]]) -> None:
+    raw, files = site
+    below = oracle.children(raw)
+    for partner_id, text in partner_pages(raw, files).items():
+        section = tree_section(text)
+        direct, everyone = below[partner_id], oracle.descendants(raw, partner_id)
+        if not direct:
+            assert "You brought" not in section, partner_id
+            continue
+        brought = re.search(
+            r"You brought (\w+) partners? into our circle(?:, and (\w+) partners have joined)?", section
+        )
+        assert brought, section
+        assert number(brought[1]) == len(direct), partner_id
+        assert number(brought[2] or brought[1]) == len(everyone), partner_id
+        led = re.findall(
+            r"led to (\w+) new clients?(?: and (\w+) more partners?)?|led to (\w+) more partners?", section
+        )
+        joined = section.count("joined through you; their first introductions are still to come")
+        grown = []
+        for child in direct:
+            wins = oracle.own_wins(raw, child) + sum(
+                oracle.own_wins(raw, d) for d in oracle.descendants(raw, child)
+            )
+            grown.append((wins, len(oracle.descendants(raw, child))))
+        shown = [(number(w), number(p or "0")) if w else (0, number(only)) for w, p, only in led]
+        assert sorted(shown + [(0, 0)] * joined) == sorted(grown), partner_id
+        total = figures_total = oracle.partner(raw, partner_id)
+        harvest = re.search(r"Everything that grew from you: (\w+) new clients?", section)
+        if harvest:
+            assert number(harvest[1]) == total.won + figures_total.wins_below, partner_id
+
+
+def thanked(sentence: str | None) -> tuple[list[str], int]:
+    """(names, partners counted behind the scenes) of one thank-you sentence's list of people."""
+    if sentence is None:
+        return [], 0
+    anonymous = re.fullmatch(r"the (?:partner|(\w+) partners)", sentence)
+    if anonymous:
+        return [], number(anonymous[1] or "one")
+    more = re.search(r", and to (\w+) more partners? who prefers? to stay behind the scenes,?$", sentence)
+    names = sentence[: more.start()] if more else sentence
+    listed = names.split(", ")
+    listed[-1:] = listed[-1].split(" and ")
+    return sorted(listed), number(more[1]) if more else 0
+
+
+def test_each_post_thanks_the_right_partners_up_the_tree(site: tuple[oracle.Raw, dict[str, str]]) -> None:
+    """Whose introduction won this month, named with consent and else counted; everyone further
+    up the tree from them; a win's prospect welcomed by name only with both consents."""
+    raw, files = site
+    if any(re.search(r",| and ", p["name"]) for p in raw["partners"]):
+        pytest.skip("a name with a comma or 'and' cannot be told apart in a list")
+    people = {p["id"]: p for p in raw["partners"]}
+    shown = posts(files)
+    for month in oracle.months(raw):
+        won = [
+            r
+            for r in raw["referrals"]
+            if r["updates"]
+            and r["updates"][-1]["stage"] == "won"
+            and oracle.month_of(r["updates"][-1]["date"]) == month
+        ]
+        winners = {r["partner"] for r in won}
+        up = {a for pid in winners for a in oracle.ancestors(raw, pid)}
+        text = shown[month].split("## Good news")[0].split("## Partner spotlight")[0]
+        win_line = re.search(r"A warm thank-you to (.*?),? whose introductions? became", text)
+        tree_line = re.search(r"thanks also to (.*?),? whose earlier", text)
+        for line, group in ((win_line, winners), (tree_line, up)):
+            names, unnamed = thanked(line[1] if line else None)
+            expected = sorted(people[pid]["name"] for pid in group if people[pid].get("public"))
+            assert (names, unnamed) == (expected, len(group) - len(expected)), (month, line)
+        welcomed = re.findall(r"^- Welcome, (.*)! Introduced by (.*)\.$", shown[month], re.M)
+        expected_welcome = [
+            (r["prospect"], people[r["partner"]]["name"])
+            for r in won
+            if r.get("public") and people[r["partner"]].get("public")
+        ]
+        assert sorted(welcomed) == sorted(expected_welcome), month
+
+
+HEADLINES = {**STAGE_TITLES, "won": "A new client, thanks to you!"}
+
+
+def mail_texts(text: str, month: str) -> dict[str, str]:
+    """Each recipient's plain-text message for ``month``, by partner id, as `mail` writes it."""
+    data = load_text(text, "partners.yaml", AS_OF)
+    layout = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode(), site_url="https://x.example/")
+    environ = {
+        "REFERRAL_MAIL_FROM": "Mark Rodgers <mark@example.com>",
+        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+    }
+    year, number_of_month = (int(part) for part in month.split("-"))
+    found = {}
+    for message in compose_month(data, Month(year, number_of_month), layout, "https://x.example/", environ):
+        parsed = email.message_from_bytes(message.data, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        body = parsed.get_body(preferencelist=("plain",))
+        assert body is not None
+        found[message.partner_id] = body.get_content().replace("\r\n", "\n")
+    return found
+
+
+def test_each_mail_tells_the_partner_their_month(site: tuple[oracle.Raw, dict[str, str]]) -> None:
+    raw, files = site
+    for month in sorted(oracle.months(raw))[-3:]:
+        issue = oracle.months(raw)[month]
+        for partner_id, body in mail_texts(files["source:partners.yaml"], month).items():
+            figures = oracle.mail(raw, partner_id, month)
+            titles = {label: key for key, label in HEADLINES.items()}
+            items = re.findall(r"^\* (.+): (" + "|".join(map(re.escape, titles)) + r")$", body, re.M)
+            assert Counter((name, titles[label]) for name, label in items) == figures.items, (
+                month,
+                partner_id,
+            )
+            prose = " ".join(body.split())
+            thanks = re.search(r"for the (?:(\w+) )?introductions? you sent us this month", prose)
+            assert (number(thanks[1] or "one") if thanks else 0) == figures.introduced, (month, partner_id)
+            chain = re.search(r"Thanks to you, too: (\w+) new clients? came", prose)
+            assert (number(chain[1]) if chain else 0) == figures.tree_wins, (month, partner_id)
+            given = (
+                prose.split("BUSINESS WE SENT YOUR WAY", 1)[1].split("YOUR PAGE")[0] if figures.given else ""
+            )
+            assert given.count("* ") == figures.given, (month, partner_id)
+            assert still_in_progress(prose) == figures.still_open, (month, partner_id)
+            numbers = re.findall(r"\* (?:New referrals|Meetings|Proposals|New clients): (\d+)", body)
+            expected = [issue.introductions, issue.meetings, issue.proposals, issue.wins]
+            assert [int(n) for n in numbers] == (expected if any(expected) else []), (month, partner_id)
+
+
+def still_in_progress(prose: str) -> int:
+    others = re.search(r"(\w+) other introductions? of yours (?:is|are) still in progress", prose)
+    if others:
+        return number(others[1])
+    yours = re.search(r"Your (?:(\w+) )?introductions? (?:is|are) still in progress", prose)
+    return number(yours[1] or "one") if yours else 0
+
+
+def test_home_lists_the_latest_months_with_their_numbers(site: tuple[oracle.Raw, dict[str, str]]) -> None:
+    raw, files = site
+    news = oracle.months(raw)
+    listed = re.findall(
+        r"^- \[(\w+ \d{4})\]\(blog/posts/[^)]*(\d{4}-\d{2})\.md\): (.*)$", files["index.md"], re.M
+    )
+    assert [key for _, key, _ in listed] == sorted(news, reverse=True)[:6]
+    for label, key, summary in listed:
+        assert label == month_label(key)
+        month = news[key]
+        intros = re.search(r"(\w+) new introductions?", summary, re.I)
+        wins = re.search(r"(\w+) new clients?", summary, re.I)
+        assert (number(intros[1]) if intros else 0) == month.introductions, key
+        assert (number(wins[1]) if wins else 0) == month.wins, key
