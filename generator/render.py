@@ -422,7 +422,9 @@ def _feed_summary(issue: MonthlyIssue, gathering: str | None = None) -> str:
     # The post's own thanks, in its order: whose introduction won first, then the roll.
     won = words.win_thanks([p.name for p in issue.won_by], issue.unnamed_won_by, issue.wins)
     roll = [p.name for p in issue.roll]
-    rest = words.thank_you_line(roll, issue.unnamed_roll, issue.roll_introductions, after_wins=bool(won))
+    rest = words.thank_you_line(
+        roll, issue.unnamed_roll, issue.roll_introductions, after_wins=bool(won), others=issue.roll_others
+    )
     return " ".join(line for line in (numbers, won, rest) if line)
 
 

@@ -392,17 +392,20 @@ def win_thanks(named: Sequence[str], unnamed: int, wins: int) -> str:
 
 
 def thank_you_line(
-    named: Sequence[str], unnamed: int, introductions: int, *, after_wins: bool = False
+    named: Sequence[str], unnamed: int, introductions: int, *, after_wins: bool = False, others: bool = False
 ) -> str:
     """The issue's thanks for the month's introductions, naming only partners who agreed to be
-    named; ``after_wins``: right after :func:`win_thanks`, which it does not echo word for word."""
+    named; ``after_wins``: right after :func:`win_thanks`, which it does not echo word for word;
+    ``others``: someone here was just thanked for a win, so these are their other introductions."""
     what = "introduction" if introductions == 1 else "introductions"
+    what = f"other {what}" if others else what
     thanks = "Thank you as well to" if after_wins else "A warm thank-you to"
     if named:
         return f"{thanks} {join_names(named)}{_behind_the_scenes(unnamed, comma=True)} for the {what} this month."
     if unnamed:
         who = "the partner who" if unnamed == 1 else f"the {count_words(unnamed, 'partner')} who"
         sent = "an introduction" if introductions == 1 else "introductions"
+        sent = ("another introduction" if introductions == 1 else "other introductions") if others else sent
         return f"{thanks} {who} sent us {sent} this month."
     return ""
 

@@ -49,6 +49,33 @@ DATASETS = {
     **{path.stem: path for path in sorted(FIXTURES.glob("*.yaml"))},
 }
 SEEDS = range(40)
+# The edges by name: a referral won and one lost in the month of their introduction; updates on
+# the first and last day of a month and of a year; thanks three deep (anne > bob > cat > dan);
+# a partner (bob) who brought in another and gave prospects; wins with and without a value; a win
+# whose partner (dan) has no consent; a partner with nothing yet.
+EDGES = """
+newsletter: {title: T, owner: Olive Owner, due_after_days: 30}
+partners:
+  - {id: anne, name: Anne Ortiz, public: true}
+  - {id: bob, name: Bob Baker, referred_by: anne, public: true}
+  - {id: cat, name: Cat Cole, referred_by: bob}
+  - {id: dan, name: Dan Dunn, referred_by: cat}
+  - {id: eve, name: Eve Eng, public: true, since: 2026-01-01}
+referrals:
+  - {id: r1, partner: bob, prospect: Ann Won, introduced: 2026-03-02, method: call, asked: true,
+     value: 1000, public: true, updates: [{date: 2026-03-31, stage: won}]}
+  - {id: r2, partner: bob, prospect: Len Lost, introduced: 2026-03-02, method: call,
+     updates: [{date: 2026-03-02, stage: lost}]}
+  - {id: r3, partner: dan, prospect: Dee Deep, introduced: 2025-12-31, method: lunch, asked: false,
+     public: true, updates: [{date: 2025-12-31, stage: contacted}, {date: 2026-01-01, stage: met},
+     {date: 2026-01-31, stage: proposal}, {date: 2026-02-01, stage: won}]}
+  - {id: r4, partner: cat, prospect: Val Less, introduced: 2026-10-31, method: lunch,
+     updates: [{date: 2026-11-01, stage: won}]}
+  - {id: r5, partner: anne, prospect: Old Quiet, introduced: 2026-09-30, method: name}
+given:
+  - {partner: bob, date: 2025-12-31, to: Jo Park}
+"""
+ZERO = "newsletter: {title: T, owner: Olive Owner}\npartners:\n  - {id: anne, name: Anne Ortiz}\n"
 
 
 def number(text: str) -> int:
@@ -74,7 +101,7 @@ def render(text: str) -> tuple[oracle.Raw, dict[str, str]]:
 def dataset_texts() -> list[Any]:
     named = [pytest.param(path.read_text(encoding="utf-8"), id=name) for name, path in DATASETS.items()]
     seeded = [pytest.param(oracle.random_dataset(seed, AS_OF), id=f"seed{seed}") for seed in SEEDS]
-    return named + seeded
+    return [*named, pytest.param(EDGES, id="edges"), pytest.param(ZERO, id="zero"), *seeded]
 
 
 @pytest.fixture(scope="module", params=dataset_texts())

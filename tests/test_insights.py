@@ -127,7 +127,8 @@ def test_rates_round_halves_up_as_an_owner_works_them_out(won: int, referrals: i
     layout = SiteLayout(as_of=TODAY, secret=b"s")
     page = render_site(data, layout)[layout.insights_page]
     assert (
-        table_row("Lunch for the three of us", str(referrals), str(won), f"{shown} †", "\N{EN DASH} ‡") in page
+        table_row("Lunch for the three of us", str(referrals), str(won), f"{shown} †", "\N{EN DASH} ‡")
+        in page
     )
     assert table_row("Anne Ortiz", str(referrals), str(won), f"{shown} †", "\N{EN DASH} ‡") in page
     percent = shown.split()[0]
