@@ -34,6 +34,12 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {MONTH_NAMES[day.month]} {day.year}"
 
 
+def whole_months(day: dt.date, today: dt.date) -> int:
+    """Calendar months from ``day`` to ``today``, as a reader counts them: 23 May to 20 November
+    is five (days // 30 said six from 181 days on, a year from 360)."""
+    return (today.year - day.year) * 12 + today.month - day.month - (today.day < day.day)
+
+
 def time_ago(day: dt.date, today: dt.date) -> str:
     days = (today - day).days
     if days <= 0:
@@ -42,11 +48,12 @@ def time_ago(day: dt.date, today: dt.date) -> str:
         return "yesterday"
     if days < 14:
         return f"{days} days ago"
-    if days < 60:
+    months = whole_months(day, today)
+    if months < 2:
         return f"{days // 7} weeks ago"
-    if days < 730:
-        return f"{days // 30} months ago"
-    return f"{days // 365} years ago"
+    if months < 24:
+        return f"{months} months ago"
+    return f"{months // 12} years ago"
 
 
 def plural(count: int, singular: str, many: str | None = None) -> str:

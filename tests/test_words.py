@@ -345,3 +345,15 @@ given:
     assert "New referrals: 0" not in parts["plain"] and "New referrals" not in parts["html"]
     assert "IN THE NEWSLETTER" not in parts["plain"] and "in the newsletter" not in parts["html"]
     assert "\n\n\n" not in parts["plain"].replace("\r\n", "\n")
+
+
+def test_months_ago_are_calendar_months() -> None:
+    # days // 30 ran ahead of the calendar: 360 days (25 November to 20 November) read
+    # "12 months ago", 181 days (23 May to 20 November) "6 months ago" (review14).
+    today = dt.date(2026, 11, 20)
+    assert words.time_ago(dt.date(2025, 11, 25), today) == "11 months ago"
+    assert words.time_ago(dt.date(2026, 5, 23), today) == "5 months ago"
+    assert words.time_ago(dt.date(2026, 5, 20), today) == "6 months ago"
+    assert words.time_ago(dt.date(2024, 11, 21), today) == "23 months ago"
+    assert words.time_ago(dt.date(2024, 11, 20), today) == "2 years ago"
+    assert words.time_ago(dt.date(2026, 9, 21), today) == "8 weeks ago"
