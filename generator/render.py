@@ -39,6 +39,7 @@ from .views import (
     STAGE_WORDS,
     Month,
     MonthlyIssue,
+    event_order,
     gathering_line,
     last_activity,
     monthly_issues,
@@ -138,7 +139,7 @@ class _Site:
         """Upcoming events with a link to each one's calendar file, relative to ``source``."""
         until = after + dt.timedelta(days=days) if days is not None else dt.date.max
         chosen = [(i, e) for i, e in enumerate(self.data.events) if after < e.date <= until]
-        chosen.sort(key=lambda pair: (pair[1].date, pair[1].title))
+        chosen.sort(key=lambda pair: event_order(pair[1]))
         return [(event, _link(source, self.calendars[index])) for index, event in chosen]
 
 

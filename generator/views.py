@@ -222,7 +222,7 @@ def _issue(
         roll_introductions=len(roll_referrals),
         roll_others=any(r.partner in winners for r in roll_referrals),
         events=upcoming_events(events, after=month.last_day, days=EVENT_HORIZON_DAYS),
-        held=tuple(sorted(tally.events, key=lambda e: (e.date, e.time or dt.time(), e.title))),
+        held=tuple(sorted(tally.events, key=event_order)),
     )
 
 
@@ -239,10 +239,15 @@ def gathering_line(issue: MonthlyIssue, today: dt.date, text: Callable[[str], st
     return gathering(issue.month.label, shown, to_come=bool(coming))
 
 
+def event_order(event: Event) -> tuple[dt.date, dt.time, str]:
+    """Events as they happen: by day, then by the clock (an all-day event first), then title."""
+    return (event.date, event.time or dt.time(), event.title)
+
+
 def upcoming_events(events: Iterable[Event], *, after: dt.date, days: int | None = None) -> tuple[Event, ...]:
     """Events after ``after`` (within ``days`` if given), soonest first."""
     until = after + dt.timedelta(days=days) if days is not None else dt.date.max
-    return tuple(sorted((e for e in events if after < e.date <= until), key=lambda e: (e.date, e.title)))
+    return tuple(sorted((e for e in events if after < e.date <= until), key=event_order))
 
 
 def _with_spotlights(issues: list[MonthlyIssue], partners: Iterable[Partner]) -> list[MonthlyIssue]:

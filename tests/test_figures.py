@@ -154,12 +154,22 @@ def partner_cards(text: str) -> list[int]:
     return [0 if card.startswith(("No ", "None ")) else number(card.split()[0]) for card in cards]
 
 
-def partner_stages(text: str) -> Counter[tuple[str, str]]:
+def partner_stages(text: str) -> Counter[tuple[str, str, str, str]]:
+    """(prospect, stage, introduced, last news) of each referral on a partner's page."""
     titles = {label: key for key, label in STAGE_TITLES.items()}
-    return Counter(
-        (box.find("h3").get_text().rstrip("¶"), titles[box.select_one(".admonition-title").get_text()])
-        for box in soup(text).select("div.referral")
-    )
+    found: Counter[tuple[str, str, str, str]] = Counter()
+    for box in soup(text).select("div.referral"):
+        dates = [span.get_text() for span in box.select("ul span.date")]
+        name, stage = (
+            box.find("h3").get_text().rstrip("¶"),
+            titles[box.select_one(".admonition-title").get_text()],
+        )
+        found[name, stage, dates[0], dates[1]] += 1
+    return found
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def table_rows(text: str, heading: str) -> dict[str, list[str]]:
@@ -200,7 +210,16 @@ def test_each_partner_page_counts_and_stages(site: tuple[oracle.Raw, dict[str, s
             [figures.introductions, figures.won, figures.open, figures.given] if figures.introductions else []
         )
         assert partner_cards(text) == cards, partner_id
-        assert partner_stages(text) == figures.stages, partner_id
+        own = [r for r in raw["referrals"] if r["partner"] == partner_id]
+        expected = Counter(
+            (r["prospect"], oracle.stage(r), long_date(r["introduced"]), long_date(oracle.last_news(r)))
+            for r in own
+        )
+        assert partner_stages(text) == expected, partner_id
+        thanks = re.search(
+            r"Thank you for the (?:(\w+) )?introductions? you have sent us", soup(text).get_text()
+        )
+        assert (number(thanks[1] or "one") if thanks else 0) == figures.introductions, partner_id
 
 
 def test_insights_totals_by_method_and_asking(site: tuple[oracle.Raw, dict[str, str]]) -> None:
