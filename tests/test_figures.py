@@ -522,3 +522,38 @@ def test_home_lists_the_latest_months_with_their_numbers(site: tuple[oracle.Raw,
         wins = re.search(r"(\w+) new clients?", summary, re.I)
         assert (number(intros[1]) if intros else 0) == month.introductions, key
         assert (number(wins[1]) if wins else 0) == month.wins, key
+
+
+def test_the_demo_as_generate_writes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same figures in the files `python -m generator generate` writes for the demo."""
+    text = (REPO / "partners.yaml").read_text(encoding="utf-8")
+    (tmp_path / "partners.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    for variable in ("CI", "GITHUB_ACTIONS", "REFERRAL_PREVIEW", "REFERRAL_PUBLISH"):
+        monkeypatch.delenv(variable, raising=False)
+    assert main(["generate", "--data", "partners.yaml", "--docs-dir", "content"]) == 0
+    capsys.readouterr()
+    raw = oracle.read(text)
+    files = {
+        path.relative_to(tmp_path / "content").as_posix(): path.read_text(encoding="utf-8")
+        for path in (tmp_path / "content").rglob("*.md")
+    }
+    ids = {p["name"]: p["id"] for p in raw["partners"]}
+    for path, page in list(files.items()):
+        title = front_matter(page).get("title")
+        if path.startswith("p/") and title in ids:
+            files[f"partner:{ids[title]}"] = page
+    files["source:partners.yaml"] = text
+    site = (raw, files)
+    test_every_month_with_news_has_a_post_with_its_numbers(site)
+    test_home_cards_count_partners_introductions_and_clients(site)
+    test_each_partner_page_counts_and_stages(site)
+    test_each_partner_page_tells_what_grew_down_the_tree(site)
+    test_insights_totals_by_method_and_asking(site)
+    test_insights_months_by_outcome(site)
+    test_insights_values_and_partner_rows(site)
+    test_each_post_thanks_the_right_partners_up_the_tree(site)
