@@ -442,6 +442,12 @@ def test_each_post_thanks_the_right_partners_up_the_tree(site: tuple[oracle.Raw,
             names, unnamed = thanked(line[1] if line else None)
             expected = sorted(people[pid]["name"] for pid in group if people[pid].get("public"))
             assert (names, unnamed) == (expected, len(group) - len(expected)), (month, line)
+        led = re.search(r"whose earlier introductions? led to (this win|these wins|(\w+) of these wins)", text)
+        below_wins = sum(1 for r in won if oracle.ancestors(raw, r["partner"]))
+        if led is None:
+            assert below_wins == 0, month
+        else:
+            assert (len(won) if led[2] is None else number(led[2])) == below_wins, (month, led[0])
         welcomed = re.findall(r"^- Welcome, (.*)! Introduced by (.*)\.$", shown[month], re.M)
         expected_welcome = [
             (r["prospect"], people[r["partner"]]["name"])
