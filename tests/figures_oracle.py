@@ -53,9 +53,13 @@ class MonthNews:
     given: int = 0
 
 
-def months(raw: Raw) -> dict[str, MonthNews]:
-    """Each month's news by the dates things happened in it."""
+def months(raw: Raw, as_of: dt.date | None = None) -> dict[str, MonthNews]:
+    """Each month's news by the dates things happened in it; with ``as_of``, also the months up
+    to then whose only news is an event held in them."""
     news: dict[str, MonthNews] = defaultdict(MonthNews)
+    for event in raw["events"] if as_of else ():
+        if month_of(event["date"]) <= month_of(as_of):
+            news.setdefault(month_of(event["date"]), MonthNews())  # a gathering makes an issue
     for referral in raw["referrals"]:
         news[month_of(referral["introduced"])].introductions += 1
         for update in referral["updates"]:
@@ -223,7 +227,14 @@ def random_dataset(seed: int, as_of: dt.date) -> str:
             {"partner": f"p{rng.randrange(len(partners))}", "date": _day(rng, as_of), "to": "Jo Park"}
         )
     newsletter = {"title": "Updates", "owner": "Mark Rodgers", "due_after_days": rng.choice([7, 30, 60])}
-    data = {"newsletter": newsletter, "partners": partners, "referrals": referrals, "given": given}
+    events = [_random_event(rng, as_of) for _ in range(rng.randint(0, 4))]
+    data = {
+        "newsletter": newsletter,
+        "partners": partners,
+        "referrals": referrals,
+        "given": given,
+        "events": events,
+    }
     return yaml.dump(data, Dumper=_NoAliases, sort_keys=False)
 
 
@@ -232,6 +243,16 @@ class _NoAliases(yaml.SafeDumper):
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+
+def _random_event(rng: random.Random, as_of: dt.date) -> Raw:
+    event: Raw = {
+        "date": as_of + dt.timedelta(days=rng.randrange(-120, 200)),
+        "title": f"Event {rng.randrange(1000)}",
+    }
+    if rng.random() < 0.6:
+        event["time"] = rng.choice(["07:00", "12:30", "18:00"])
+    return event
 
 
 def _day(rng: random.Random, as_of: dt.date) -> dt.date:
