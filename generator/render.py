@@ -528,15 +528,16 @@ def _stages_reached(referral: Referral) -> frozenset[str]:
 def _progress_bar(stage: str, reached: frozenset[str]) -> Markup:
     """Steps done, current and to come, told by symbols and words, not by colour alone.
 
-    A closed file shows only the steps it really went through: "✓ Met" on a referral that
-    never met us would contradict its history.
+    A closed referral, won or lost, shows only the steps it really went through: "✓ Met" on
+    a referral that never met us would contradict its history (a sale closed straight from the
+    introduction showed all three). An open one's earlier steps are implied by where it stands.
     """
     current = step_of(stage)
     parts = []
     for index, step in enumerate(PROGRESS_STEPS):
         label = "Closed" if step == "closed" else STAGE_WORDS[step]
         if index < current:
-            if stage != "lost" or step in reached:
+            if stage not in ("won", "lost") or step in reached:
                 parts.append(Markup(f"<span>✓ {escape(label)}</span>"))
         elif index == current:
             shown = STAGE_WORDS[stage] if step == "closed" else label

@@ -599,3 +599,22 @@ def test_events_coming_up_on_the_home_and_partner_pages(site: tuple[oracle.Raw, 
     assert coming_up(files["index.md"]) == expected
     for partner_id, page in partner_pages(raw, files).items():
         assert coming_up(page) == expected, partner_id
+
+
+def test_a_closed_referrals_progress_ticks_only_the_steps_in_its_history(
+    site: tuple[oracle.Raw, dict[str, str]],
+) -> None:
+    # A sale closed straight from the introduction read "✓ In touch → ✓ Met → ✓ Proposal made →
+    # ● New client" above a history of one line, "Became a client"; a closed file without a sale
+    # already showed only its own steps (review14).
+    raw, files = site
+    labels = {"introduced": "Introduced", "contacted": "In touch", "met": "Met", "proposal": "Proposal made"}
+    for partner_id, text in partner_pages(raw, files).items():
+        boxes = {box.find("h3").get_text().rstrip("¶"): box for box in soup(text).select("div.referral")}
+        for referral in raw["referrals"]:
+            if referral["partner"] != partner_id or oracle.stage(referral) not in oracle.CLOSED:
+                continue
+            progress = boxes[referral["prospect"]].select_one(".referral-progress").get_text()
+            ticked = re.findall(r"✓ ([^→]+?)\s*(?:→|$)", progress)
+            history = {"introduced", *(u["stage"] for u in referral["updates"])}
+            assert ticked == [labels[s] for s in labels if s in history], (partner_id, referral["id"])
