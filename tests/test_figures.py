@@ -618,3 +618,21 @@ def test_a_closed_referrals_progress_ticks_only_the_steps_in_its_history(
             ticked = re.findall(r"✓ ([^→]+?)\s*(?:→|$)", progress)
             history = {"introduced", *(u["stage"] for u in referral["updates"])}
             assert ticked == [labels[s] for s in labels if s in history], (partner_id, referral["id"])
+
+
+def test_insights_quiet_and_owed_lists_and_the_tree_pages_count(
+    site: tuple[oracle.Raw, dict[str, str]],
+) -> None:
+    raw, files = site
+    text = next(t for t in files.values() if "title: Referral insights" in t)
+    sent = Counter(r["partner"] for r in raw["referrals"])
+    given = {g["partner"] for g in raw["given"]}
+    owed = re.findall(r"<li><strong>(.+?)</strong>: (\d+) introductions sent, none returned</li>", text)
+    expected = [
+        (p["name"], sent[p["id"]]) for p in raw["partners"] if sent[p["id"]] >= 2 and p["id"] not in given
+    ]
+    assert sorted((html.unescape(n), int(c)) for n, c in owed) == sorted(expected)
+    below = oracle.children(raw)
+    alone = sum(1 for p in raw["partners"] if p.get("referred_by") is None and not below[p["id"]])
+    starters = re.search(r"^(\w+) (?:more )?partners? joined on their own", files["tree.md"], re.M)
+    assert (number(starters[1]) if starters else 0) == alone
