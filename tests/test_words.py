@@ -357,3 +357,15 @@ def test_months_ago_are_calendar_months() -> None:
     assert words.time_ago(dt.date(2024, 11, 21), today) == "23 months ago"
     assert words.time_ago(dt.date(2024, 11, 20), today) == "2 years ago"
     assert words.time_ago(dt.date(2026, 9, 21), today) == "8 weeks ago"
+
+
+def test_the_roll_after_a_win_thanks_the_winners_other_introductions() -> None:
+    # review14: the partner just thanked for a win is thanked for the others, counted without it.
+    assert (
+        words.thank_you_line([], 1, 1, after_wins=True, others=True)
+        == "Thank you as well to the partner who sent us another introduction this month."
+    )
+    assert (
+        words.thank_you_line(["Bob Baker"], 0, 2, after_wins=True, others=True)
+        == "Thank you as well to Bob Baker for the other introductions this month."
+    )
