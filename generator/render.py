@@ -40,6 +40,7 @@ from .views import (
     STAGE_WORDS,
     Month,
     MonthlyIssue,
+    event_order,
     gathering_line,
     last_activity,
     monthly_issues,
@@ -148,7 +149,7 @@ class _Site:
         """Upcoming events with a link to each one's calendar file, relative to ``source``."""
         until = after + dt.timedelta(days=days) if days is not None else dt.date.max
         chosen = [(i, e) for i, e in enumerate(self.data.events) if after < e.date <= until]
-        chosen.sort(key=lambda pair: (pair[1].date, pair[1].title))
+        chosen.sort(key=lambda pair: event_order(pair[1]))
         return [(event, _link(source, self.calendars[index])) for index, event in chosen]
 
 
@@ -430,7 +431,9 @@ def _feed_summary(issue: MonthlyIssue, gathering: str | None = None) -> str:
     # The post's own thanks, in its order: whose introduction won first, then the roll.
     won = words.win_thanks([p.name for p in issue.won_by], issue.unnamed_won_by, issue.wins)
     roll = [p.name for p in issue.roll]
-    rest = words.thank_you_line(roll, issue.unnamed_roll, issue.roll_introductions, after_wins=bool(won))
+    rest = words.thank_you_line(
+        roll, issue.unnamed_roll, issue.roll_introductions, after_wins=bool(won), others=issue.roll_others
+    )
     return " ".join(line for line in (numbers, won, rest) if line)
 
 
@@ -543,15 +546,16 @@ def _stages_reached(referral: Referral) -> frozenset[str]:
 def _progress_bar(stage: str, reached: frozenset[str]) -> Markup:
     """Steps done, current and to come, told by symbols and words, not by colour alone.
 
-    A closed file shows only the steps it really went through: "✓ Met" on a referral that
-    never met us would contradict its history.
+    A closed referral, won or lost, shows only the steps it really went through: "✓ Met" on
+    a referral that never met us would contradict its history (a sale closed straight from the
+    introduction showed all three). An open one's earlier steps are implied by where it stands.
     """
     current = step_of(stage)
     parts = []
     for index, step in enumerate(PROGRESS_STEPS):
         label = "Closed" if step == "closed" else STAGE_WORDS[step]
         if index < current:
-            if stage != "lost" or step in reached:
+            if stage not in ("won", "lost") or step in reached:
                 parts.append(Markup(f"<span>✓ {escape(label)}</span>"))
         elif index == current:
             shown = STAGE_WORDS[stage] if step == "closed" else label

@@ -106,6 +106,8 @@ class MonthlyIssue:
     roll: tuple[Partner, ...] = ()
     unnamed_roll: int = 0
     roll_introductions: int = 0
+    # Someone on the roll was just thanked for a win: the roll thanks their other introductions.
+    roll_others: bool = False
     # The events held during the month itself: a month with no other news has an issue for
     # them, the invitation an owner sends (DESIGN: "hold social events ... keep them connected").
     held: tuple[Event, ...] = ()
@@ -194,7 +196,8 @@ def _issue(
     # 10 s at 10,000 partners, 1,500 givers by 2,000 introductions a month).
     still_open = {referral.partner for referral in tally.referrals if referral.id not in won_ids}
     thanked_for_win = givers.keys() - still_open
-    roll_referrals = [r for r in tally.referrals if r.partner not in thanked_for_win]
+    # An introduction that won this month is thanked with the win, not counted again on the roll.
+    roll_referrals = [r for r in tally.referrals if r.partner not in thanked_for_win and r.id not in won_ids]
     roll = tuple(p for p in named if p.id not in thanked_for_win)
     good_news = tuple(
         (referral, partners[referral.partner])
@@ -217,8 +220,9 @@ def _issue(
         roll=roll,
         unnamed_roll=len(givers) - len(thanked_for_win) - len(roll),
         roll_introductions=len(roll_referrals),
+        roll_others=any(r.partner in winners for r in roll_referrals),
         events=upcoming_events(events, after=month.last_day, days=EVENT_HORIZON_DAYS),
-        held=tuple(sorted(tally.events, key=lambda e: (e.date, e.time or dt.time(), e.title))),
+        held=tuple(sorted(tally.events, key=event_order)),
     )
 
 
@@ -235,10 +239,15 @@ def gathering_line(issue: MonthlyIssue, today: dt.date, text: Callable[[str], st
     return gathering(issue.month.label, shown, to_come=bool(coming))
 
 
+def event_order(event: Event) -> tuple[dt.date, dt.time, str]:
+    """Events as they happen: by day, then by the clock (an all-day event first), then title."""
+    return (event.date, event.time or dt.time(), event.title)
+
+
 def upcoming_events(events: Iterable[Event], *, after: dt.date, days: int | None = None) -> tuple[Event, ...]:
     """Events after ``after`` (within ``days`` if given), soonest first."""
     until = after + dt.timedelta(days=days) if days is not None else dt.date.max
-    return tuple(sorted((e for e in events if after < e.date <= until), key=lambda e: (e.date, e.title)))
+    return tuple(sorted((e for e in events if after < e.date <= until), key=event_order))
 
 
 def _with_spotlights(issues: list[MonthlyIssue], partners: Iterable[Partner]) -> list[MonthlyIssue]:

@@ -34,6 +34,12 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {MONTH_NAMES[day.month]} {day.year}"
 
 
+def whole_months(day: dt.date, today: dt.date) -> int:
+    """Calendar months from ``day`` to ``today``, as a reader counts them: 23 May to 20 November
+    is five (days // 30 said six from 181 days on, a year from 360)."""
+    return (today.year - day.year) * 12 + today.month - day.month - (today.day < day.day)
+
+
 def time_ago(day: dt.date, today: dt.date) -> str:
     days = (today - day).days
     if days <= 0:
@@ -42,14 +48,12 @@ def time_ago(day: dt.date, today: dt.date) -> str:
         return "yesterday"
     if days < 14:
         return f"{days} days ago"
-    if days < 60:
+    months = whole_months(day, today)
+    if months < 2:
         return f"{days // 7} weeks ago"
-    if days < 730:
-        # Calendar months, not days // 30: 1 January seen on 27 December is 11 months ago, not 12.
-        months = (today.year - day.year) * 12 + today.month - day.month - (today.day < day.day)
-        return f"{max(months, 2)} months ago"
-    years = today.year - day.year - ((today.month, today.day) < (day.month, day.day))
-    return f"{max(years, 2)} years ago"
+    if months < 24:
+        return f"{months} months ago"
+    return f"{months // 12} years ago"
 
 
 def plural(count: int, singular: str, many: str | None = None) -> str:
@@ -395,17 +399,20 @@ def win_thanks(named: Sequence[str], unnamed: int, wins: int) -> str:
 
 
 def thank_you_line(
-    named: Sequence[str], unnamed: int, introductions: int, *, after_wins: bool = False
+    named: Sequence[str], unnamed: int, introductions: int, *, after_wins: bool = False, others: bool = False
 ) -> str:
     """The issue's thanks for the month's introductions, naming only partners who agreed to be
-    named; ``after_wins``: right after :func:`win_thanks`, which it does not echo word for word."""
+    named; ``after_wins``: right after :func:`win_thanks`, which it does not echo word for word;
+    ``others``: someone here was just thanked for a win, so these are their other introductions."""
     what = "introduction" if introductions == 1 else "introductions"
+    what = f"other {what}" if others else what
     thanks = "Thank you as well to" if after_wins else "A warm thank-you to"
     if named:
         return f"{thanks} {join_names(named)}{_behind_the_scenes(unnamed, comma=True)} for the {what} this month."
     if unnamed:
         who = "the partner who" if unnamed == 1 else f"the {count_words(unnamed, 'partner')} who"
         sent = "an introduction" if introductions == 1 else "introductions"
+        sent = ("another introduction" if introductions == 1 else "other introductions") if others else sent
         return f"{thanks} {who} sent us {sent} this month."
     return ""
 

@@ -84,3 +84,25 @@ def test_bar_chart_labels_fit_inside_the_drawing() -> None:
     # The longest label and figure the insights page prints still fit a 390 px phone's column
     # (358 px): the chart used to be 650 px wide, and a phone cut its longer bars at the edge.
     assert width <= 358
+
+
+def test_gone_quiet_means_six_calendar_months_without_an_introduction() -> None:
+    # 23 May to 20 November is five months and 28 days: 181 days passed the old test
+    # (more than 180), and the list said "no introduction for 6 months or more" (review14).
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: may20, name: May Twenty}
+  - {id: may23, name: May Twentythree}
+  - {id: joined, name: Jo Joined, since: 2026-05-21}
+referrals:
+  - {id: r1, partner: may20, prospect: P, introduced: 2026-05-20}
+  - {id: r2, partner: may23, prospect: Q, introduced: 2026-05-23}
+"""
+    quiet = owner_todo(load_text(text, "partners.yaml", TODAY), TODAY).quiet
+    assert [q.partner.id for q in quiet] == ["may20"]
+    data = load_text(text, "partners.yaml", TODAY)
+    layout = SiteLayout(as_of=TODAY, secret=b"s")
+    page = render_site(data, layout)[layout.insights_page]
+    assert "May Twentythree" not in page.split("### Gone quiet")[1].split("\n## ")[0]
+    assert '20 May 2026</span> <span class="date">(6 months ago)</span>' in page

@@ -441,3 +441,29 @@ referrals:
     assert post.split("<!-- more -->")[1].count("A warm thank-you") == 1
     alone = render_site(load_text(text.split("  - {id: r2")[0], "partners.yaml", TODAY), LAYOUT)
     assert alone["blog/posts/newsletter/2026-11.md"].split("<!-- more -->")[1].count("A warm thank-you") == 1
+
+
+def test_a_giver_thanked_for_a_win_is_thanked_for_the_other_introductions_only() -> None:
+    # Bob introduced two people in March: one became a client on the 31st, the other's file was
+    # closed the same day. The roll thanked him again "for the introductions" (two: the won one
+    # counted a second time); it is his other introduction that is still to thank (review14).
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: bob, name: Bob Baker, public: true}
+  - {id: cat, name: Cat Cole}
+referrals:
+  - {id: r1, partner: bob, prospect: Ann Won, introduced: 2026-03-02, updates: [{date: 2026-03-31, stage: won}]}
+  - {id: r2, partner: bob, prospect: Len Lost, introduced: 2026-03-02, updates: [{date: 2026-03-02, stage: lost}]}
+"""
+    post = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["blog/posts/newsletter/2026-03.md"]
+    assert "A warm thank-you to Bob Baker, whose introduction became a new client this month." in post
+    assert "Thank you as well to Bob Baker for the other introduction this month." in post
+    assert "for the introductions this month" not in post
+    # Cat's introduction is hers, not an "other" one: only a winner's introductions are.
+    cat = text + "  - {id: r3, partner: cat, prospect: Cy Open, introduced: 2026-03-05}\n"
+    post = render_site(load_text(cat, "partners.yaml", TODAY), LAYOUT)["blog/posts/newsletter/2026-03.md"]
+    assert (
+        "Thank you as well to Bob Baker, and to one more partner who prefers to stay behind the scenes, for the other introductions this month."
+        in post
+    )
