@@ -26,6 +26,7 @@ class Conversion:
     won: int
     lost: int
     value_won: float
+    unvalued_wins: int = 0  # wins with no value: left out of value_won, and the page says so
 
     @property
     def open(self) -> int:
@@ -77,6 +78,7 @@ def conversion(label: str, group: Iterable[Outcome]) -> Conversion:
         won=len(won),
         lost=sum(1 for _, result in chosen if result == "lost"),
         value_won=sum(r.value or 0 for r in won),
+        unvalued_wins=sum(r.value is None for r in won),
     )
 
 

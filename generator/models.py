@@ -13,16 +13,18 @@ import importlib.resources
 import math
 import re
 import zoneinfo
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
+from babel.numbers import list_currencies
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     WithJsonSchema,
-    model_validator,
+    field_validator,
 )
 
 from . import value_hints
@@ -36,9 +38,13 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NAME_MAX = 200  # names, titles, places: one line of text
 NOTE_MAX = 5000  # notes and descriptions: a few paragraphs
 # Control characters other than tab and newline (and the Unicode line/paragraph separators,
-# which break a line in some readers but not in others) have no place in a newsletter.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # _CONTROL and tab, line feed, return
+# which break a line in some readers but not in others) have no place in a newsletter. Nor have
+# the bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069): each runs on
+# past its value to the end of the paragraph, so a name holding one turns the rest of a public
+# sentence around. The marks (U+200E, U+200F, U+061C) hold no such state and stay welcome.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# _CONTROL and tab, line feed, return
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # One plain address, no display name, no list, nothing a mail header could be split on.
 _ATEXT = r"[\w!#$%&'*+/=?^`{|}~-]+"
 _LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
@@ -122,8 +128,9 @@ def _no_control_characters(value: str) -> str:
 
 def _not_blank(value: str) -> None:
     # A quoted value of spaces only ("   ") passes the length check but prints as nothing:
-    # an empty heading, "Thank you, ,", a blank box in the tree.
-    if value.isspace():
+    # an empty heading, "Thank you, ,", a blank box in the tree. So does one of invisible
+    # characters. A value starting with a letter or digit (nearly all) skips the search.
+    if value.isspace() or (not value[:1].isalnum() and _BLANK.fullmatch(value)):
         raise ValueError("must not be blank: write the text, or leave the field out if it is optional")
 
 
@@ -155,8 +162,15 @@ def _parse_clock(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def currency_codes() -> tuple[str, ...]:
+    """The ISO 4217 codes the pinned CLDR data (babel) knows: three capitals alone also let
+    through codes no currency has, such as XYZ, which the pages could only print as letters."""
+    return tuple(sorted(list_currencies()))
+
+
 def _parse_currency(value: str) -> str:
-    if not _CURRENCY.fullmatch(value):
+    if not _CURRENCY.fullmatch(value) or value not in currency_codes():
         raise ValueError(f"'{value}' is not an ISO 4217 currency code such as USD or EUR")
     return value
 
@@ -201,10 +215,16 @@ YamlDate = Annotated[dt.date, BeforeValidator(_parse_date)]
 # The patterns tell editors (through the JSON Schema) what _one_line_text and
 # _no_control_characters check: something besides spaces, and no control character (in a Text,
 # no line break or tab either).
-_LINE_BREAKING = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
-_CONTROL_CHARACTERS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029"
-ONE_LINE = {"pattern": f"^[^{_LINE_BREAKING}]*[^{_LINE_BREAKING}\\s][^{_LINE_BREAKING}]*$"}
-NOT_BLANK = {"pattern": f"^[^{_CONTROL_CHARACTERS}]*[^{_CONTROL_CHARACTERS}\\s][^{_CONTROL_CHARACTERS}]*$"}
+# Characters that print as nothing: soft hyphen, joiners, zero-width spaces and marks, word
+# joiner, byte-order mark. A value of these (and spaces) alone is blank.
+_INVISIBLE = r"\u00ad\u034f\u061c\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2064\ufeff"
+_BLANK = re.compile(f"[\\s{_INVISIBLE}]+")
+_LINE_BREAKING = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_CONTROL_CHARACTERS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+ONE_LINE = {"pattern": f"^[^{_LINE_BREAKING}]*[^{_LINE_BREAKING}\\s{_INVISIBLE}][^{_LINE_BREAKING}]*$"}
+NOT_BLANK = {
+    "pattern": f"^[^{_CONTROL_CHARACTERS}]*[^{_CONTROL_CHARACTERS}\\s{_INVISIBLE}][^{_CONTROL_CHARACTERS}]*$"
+}
 Text = Annotated[
     str,
     Field(min_length=1, max_length=NAME_MAX, json_schema_extra=ONE_LINE),
@@ -226,8 +246,9 @@ Email = Annotated[str, Field(max_length=254, json_schema_extra=EMAIL_HINT), Afte
 Clock = Annotated[
     dt.time, BeforeValidator(_parse_clock), WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN})
 ]
+# The schema lists the codes, so an editor completes them and underlines XYZ as check does.
 Currency = Annotated[
-    str, Field(json_schema_extra={"pattern": f"^{_CURRENCY.pattern}$"}), AfterValidator(_parse_currency)
+    str, Field(json_schema_extra={"enum": list(currency_codes())}), AfterValidator(_parse_currency)
 ]
 TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_parse_timezone)]
 DocsPath = Annotated[
@@ -470,20 +491,31 @@ class Event(_Model):
         None, description="A sentence about the event.", json_schema_extra=audience("public")
     )
 
-    @model_validator(mode="after")
-    def _end_after_start(self) -> Self:
-        if self.end is not None and self.time is None:
+    # A field validator, not a model one, so the problem is located at the `end` value itself.
+    # `time` is declared first: info.data holds it, or lacks it when it was itself invalid
+    # (already reported, so not said again here).
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: dt.time | None, info: ValidationInfo) -> dt.time | None:
+        if end is None or "time" not in info.data:
+            return end
+        start = info.data["time"]
+        if start is None:
             raise ValueError("an event with an `end` needs a start `time`")
-        if self.end is not None and self.time is not None and self.end <= self.time:
+        if end <= start:
             raise ValueError("the event's `end` must be later than its `time`")
-        return self
+        return end
 
 
 class PartnersFile(_Model):
     """partners.yaml, version 1."""
 
     newsletter: Newsletter = Field(description="The program and its newsletter.")
-    partners: tuple[Partner, ...] = Field(description="Referral sources.")
+    # Required, but a new program may not have any yet: `partners:` with nothing under it is none.
+    partners: Annotated[
+        tuple[Partner, ...],
+        BeforeValidator(_empty_when_null, json_schema_input_type=tuple[Partner, ...] | None),
+    ] = Field(description="Referral sources.")
     referrals: Annotated[
         tuple[Referral, ...],
         BeforeValidator(_empty_when_null, json_schema_input_type=tuple[Referral, ...] | None),

@@ -18,8 +18,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from . import build_facts, guard, serve_watch
 from . import project as pipeline
+from .address_clash import address_clashes
 from .build_facts import DUE_SHOWN, BuildFacts
-from .clashes import clash_message, clashing_sources
 from .guard_worker import GuardJob, GuardStopped, GuardWorker
 from .html_page import HtmlBodies
 from .markdown import GENERATED_BY
@@ -260,6 +260,16 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             memo=self.render_memo if self.command == "serve" else None,
         )
 
+    # After the blog plugin's on_files (priority -50), which gives each post its address.
+    @event_priority(-100)
+    def on_files(self, files: Any, *, config: MkDocsConfig) -> Any:
+        """Refuse a page of the owner's that would be built where a generated page is."""
+        if self.outcome is not None:
+            own = set(_own_files(self._project(config)))
+            if clashes := address_clashes(((f.src_uri, f.dest_uri) for f in files), own):
+                raise PluginError("\n".join(clashes))
+        return files
+
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
         """Every post's feed author, hand-written ones too: RSS wants an email there, not a name."""
         if (
@@ -272,18 +282,6 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             _title_escaped_once(page.meta)
             return self.html_bodies.set_aside(page.file.src_uri, markdown)
         return markdown
-
-    # After the blog plugin (-50), which gives each post its address in this event.
-    @event_priority(-100)
-    def on_files(self, files: Any, *, config: MkDocsConfig) -> Any:
-        """Refuse a page of the owner's that would be built where a generated page is."""
-        if self.outcome is not None:
-            project = self._project(config)
-            built = ((file.src_uri, file.dest_uri) for file in files)
-            if clashes := clashing_sources(built, _own_files(project)):
-                folder = os.path.relpath(project.docs_dir, project.root)
-                raise PluginError(clash_message(clashes, Path(folder).as_posix()))
-        return files
 
     # First, so any other plugin reading a page's HTML finds the whole page.
     @event_priority(100)

@@ -40,6 +40,7 @@ from .views import (
     STAGE_WORDS,
     Month,
     MonthlyIssue,
+    event_order,
     gathering_line,
     last_activity,
     monthly_issues,
@@ -112,9 +113,9 @@ class _Site:
     # A referral's status box (its progress bar) depends only on its stage and the stages it
     # went through: a few dozen kinds for 50,000 referrals, each rendered once per render.
     statuses: dict[tuple[str, frozenset[str]], Markup] = field(default_factory=dict)
-    # Likewise the line saying when and how a referral was introduced: 50,000 referrals share a
-    # few thousand (date, method, asked).
-    introductions: dict[tuple[dt.date, str | None, bool | None], str] = field(default_factory=dict)
+    # Likewise how a referral was introduced (after its date): 50,000 referrals share a few
+    # (method, asked).
+    introductions: dict[tuple[str | None, bool | None], Markup] = field(default_factory=dict)
 
     @functools.cached_property
     def public(self) -> PublicViews:
@@ -148,7 +149,7 @@ class _Site:
         """Upcoming events with a link to each one's calendar file, relative to ``source``."""
         until = after + dt.timedelta(days=days) if days is not None else dt.date.max
         chosen = [(i, e) for i, e in enumerate(self.data.events) if after < e.date <= until]
-        chosen.sort(key=lambda pair: (pair[1].date, pair[1].title))
+        chosen.sort(key=lambda pair: event_order(pair[1]))
         return [(event, _link(source, self.calendars[index])) for index, event in chosen]
 
 
@@ -263,7 +264,7 @@ def _environment() -> jinja2.Environment:
         month_summary=_prose(words.month_summary),
         quiet_months=QUIET_MONTHS,
         rate=_prose(words.rate_with_count),
-        event_when=_prose(words.event_when),
+        event_hours=_prose(words.event_hours),
     )
     return env
 
@@ -430,7 +431,9 @@ def _feed_summary(issue: MonthlyIssue, gathering: str | None = None) -> str:
     # The post's own thanks, in its order: whose introduction won first, then the roll.
     won = words.win_thanks([p.name for p in issue.won_by], issue.unnamed_won_by, issue.wins)
     roll = [p.name for p in issue.roll]
-    rest = words.thank_you_line(roll, issue.unnamed_roll, issue.roll_introductions, after_wins=bool(won))
+    rest = words.thank_you_line(
+        roll, issue.unnamed_roll, issue.roll_introductions, after_wins=bool(won), others=issue.roll_others
+    )
     return " ".join(line for line in (numbers, won, rest) if line)
 
 
@@ -507,7 +510,7 @@ class ReferralView(NamedTuple):
     stage: str
     status: Markup  # the status box: admonition, progress bar
     last: dt.date
-    introduction: str  # when and how it was introduced, in words
+    introduction: Markup  # how it was introduced, in words: " over lunch, at our request." (after its date)
     noted: bool  # any update has a note for the partner: else the history has no Note column
 
 
@@ -521,10 +524,11 @@ def _referral_view(referral: Referral, site: _Site) -> ReferralView:
     status = site.statuses.get(key)
     if status is None:
         status = site.statuses[key] = _status_box(*key)
-    how = (referral.introduced, referral.method, referral.asked)
+    how = (referral.method, referral.asked)
     introduction = site.introductions.get(how)
     if introduction is None:
-        introduction = site.introductions[how] = words.introduction_line(*how)
+        # Escaped here, not by the page's finalize, which would strip its leading space.
+        introduction = site.introductions[how] = escape(words.introduction_manner(*how))
     noted = any(update.note for update in referral.updates)
     return ReferralView(referral, stage, status, last_activity(referral), introduction, noted)
 
@@ -542,15 +546,16 @@ def _stages_reached(referral: Referral) -> frozenset[str]:
 def _progress_bar(stage: str, reached: frozenset[str]) -> Markup:
     """Steps done, current and to come, told by symbols and words, not by colour alone.
 
-    A closed file shows only the steps it really went through: "✓ Met" on a referral that
-    never met us would contradict its history.
+    A closed referral, won or lost, shows only the steps it really went through: "✓ Met" on
+    a referral that never met us would contradict its history (a sale closed straight from the
+    introduction showed all three). An open one's earlier steps are implied by where it stands.
     """
     current = step_of(stage)
     parts = []
     for index, step in enumerate(PROGRESS_STEPS):
         label = "Closed" if step == "closed" else STAGE_WORDS[step]
         if index < current:
-            if stage != "lost" or step in reached:
+            if stage not in ("won", "lost") or step in reached:
                 parts.append(Markup(f"<span>✓ {escape(label)}</span>"))
         elif index == current:
             shown = STAGE_WORDS[stage] if step == "closed" else label

@@ -40,6 +40,7 @@ def check(data: Records, today: dt.date, *, extra_partner_ids: Iterable[str] = (
     partners = _present(data.partners)
     referrals = _present(data.referrals)
     known = {partner.id for _, partner in partners} | set(extra_partner_ids)
+    today = owners_today(today, data.timezone)
     return [
         *_duplicates("partners", "partner", [(i, p.id) for i, p in partners]),
         *_duplicates("referrals", "referral", [(i, r.id) for i, r in referrals]),
@@ -50,6 +51,18 @@ def check(data: Records, today: dt.date, *, extra_partner_ids: Iterable[str] = (
         *_dates(data, today),
         *_local_times(data),
     ]
+
+
+def owners_today(today: dt.date, timezone: str) -> dt.date:
+    """The latest date it is where the owner lives while it is ``today`` in UTC (the build's
+    date). East of UTC the owner's day starts first: in Auckland an update dated this morning
+    is still "tomorrow" on a UTC runner, and was refused as in the future by CI's check."""
+    try:
+        zone = zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return today
+    end_of_day = dt.datetime.combine(today, dt.time(23, 59, 59), dt.UTC)
+    return max(today, end_of_day.astimezone(zone).date())
 
 
 def _present(records: Sequence[Record | None]) -> list[tuple[int, Record]]:

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 BAR_HEIGHT = 22
-PLOT_WIDTH = 320
+BAR_ROW = 20 + BAR_HEIGHT + 10  # a label's line, its bar, the gap to the next label
+PLOT_WIDTH = 200  # the longest bar
 # Fills that stand out by at least 3:1 (WCAG, parts of a graphic) against both of the site's
 # backgrounds, white and Material's dark "slate", so neither scheme loses a series; the legend
 # and the table carry the meaning. (Material's indigo is 2.3:1 on slate, a 55% blue 1.7:1.)
@@ -27,26 +28,27 @@ def text_width(text: str, font_size: float) -> float:
 
 
 def bar_chart(rows: Sequence[tuple[str, float, str]], title: str) -> str:
-    """Horizontal bars: ``(label, value, shown value)`` per row, scaled to the largest value.
+    """Horizontal bars, each under its label: ``(label, value, shown value)`` per row, scaled to
+    the largest value.
 
-    The label column and the room after the longest bar are sized to their texts, so no
-    label runs outside the drawing.
+    Labels sit above their bars, not beside them: the drawing is then about 340 px wide, not
+    650, so a 390 px phone shows every bar whole with its figure instead of cutting the longer
+    bars at the screen's edge, where they all looked the same length. The room after the
+    longest bar is sized to the figures, so no text runs outside the drawing.
     """
     largest = max((value for _, value, _ in rows), default=0) or 1
-    label_width = round(max((text_width(label, 13) for label, _, _ in rows), default=0)) + 16
-    value_width = round(max((text_width(shown, 13) for _, _, shown in rows), default=0)) + 12
-    height = len(rows) * (BAR_HEIGHT + 8) + 10
-    width = label_width + PLOT_WIDTH + value_width
-    parts = [_open(width, height, title)]
+    label_width = round(max((text_width(label, 13) for label, _, _ in rows), default=0))
+    value_width = round(max((text_width(shown, 13) for _, _, shown in rows), default=0)) + 6
+    width = max(label_width, PLOT_WIDTH + value_width)
+    height = len(rows) * BAR_ROW - 6
+    parts = [_open(width, height, title, "chart chart-bars")]
     for index, (label, value, shown) in enumerate(rows):
-        top = 5 + index * (BAR_HEIGHT + 8)
+        top = index * BAR_ROW
         length = PLOT_WIDTH * value / largest
         parts.append(
-            f'<text x="{label_width - 8}" y="{top + 16}" text-anchor="end" font-size="13" '
-            f'fill="currentColor">{escape(label)}</text>'
-            f'<rect x="{label_width}" y="{top}" width="{length:.1f}" height="{BAR_HEIGHT}" fill="{BAR_FILL}"/>'
-            f'<text x="{label_width + length + 6:.1f}" y="{top + 16}" font-size="13" '
-            f'fill="currentColor">{escape(shown)}</text>'
+            f'<text x="0" y="{top + 14}" font-size="13" fill="currentColor">{escape(label)}</text>'
+            f'<rect x="0" y="{top + 20}" width="{length:.1f}" height="{BAR_HEIGHT}" fill="{BAR_FILL}"/>'
+            f'<text x="{length + 6:.1f}" y="{top + 36}" font-size="13" fill="currentColor">{escape(shown)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -76,16 +78,18 @@ def stacked_columns(columns: Sequence[tuple[str, dict[str, int]]], series: Seque
                 f'<text x="{left + (column_width - 10) / 2:g}" y="{plot_height + 26 + 14 * line}" '
                 f'text-anchor="middle" font-size="12" fill="currentColor">{escape(text)}</text>'
             )
-    parts.append(_legend(series, plot_height + 58))
+    parts.append(_legend(series, plot_height + 58, width))
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _legend(series: Sequence[str], top: int) -> str:
+def _legend(series: Sequence[str], top: int, width: int) -> str:
+    """The key, under the newest columns at the right: a phone first shows that end (extra.css)."""
     items = []
+    first = width - 90 * len(series)
     for index, name in enumerate(series):
         fill, opacity = SERIES_STYLE.get(name, ("#607d8b", "1"))
-        left = 40 + index * 90
+        left = first + index * 90
         items.append(
             f'<rect x="{left}" y="{top}" width="14" height="14" fill="{fill}" fill-opacity="{opacity}"/>'
             f'<text x="{left + 20}" y="{top + 12}" font-size="12" fill="currentColor">{escape(name)}</text>'
@@ -93,8 +97,8 @@ def _legend(series: Sequence[str], top: int) -> str:
     return "".join(items)
 
 
-def _open(width: int, height: int, title: str) -> str:
+def _open(width: int, height: int, title: str, kind: str = "chart") -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{kind}" role="img" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}"><title>{escape(title)}</title>'
     )

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from .due import DueReferral, due_referrals
 from .models import Partner, PartnersFile
 from .tree import PartnerLedger
+from .words import whole_months
 
 QUIET_MONTHS = 6  # no introduction for this long: time for a coffee, not a reminder email
-QUIET_DAYS = QUIET_MONTHS * 30
 GENEROUS_REFERRALS = 2  # sent at least this many and received nothing back: owed a referral
 
 
@@ -58,7 +58,7 @@ def _quiet_partners(partners: Sequence[Partner], ledger: PartnerLedger, as_of: d
         dates = [r.introduced for r in ledger.referrals_of(partner.id)]
         last = max(dates, default=None)
         start = last or partner.since
-        if start is not None and (as_of - start).days > QUIET_DAYS:
+        if start is not None and whole_months(start, as_of) >= QUIET_MONTHS:
             found.append(QuietPartner(partner, last, (as_of - start).days))
     return sorted(found, key=lambda q: (-q.days_quiet, q.partner.name, q.partner.id))
 

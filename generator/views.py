@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import TypedDict
 
 from .models import Event, Given, Partner, PartnersFile, Referral
 from .tree import PartnerLedger, ReferralTree
@@ -85,9 +86,11 @@ class MonthlyIssue:
     good_news: tuple[tuple[Referral, Partner], ...]
     spotlights: tuple[Partner, ...] = ()
     events: tuple[Event, ...] = ()
-    # Consenting partners further up the tree from this month's wins: their earlier
-    # introductions led to these wins.
+    # Partners further up the tree from this month's wins: their earlier introductions led to
+    # these wins. Those with consent are named, the others counted (everyone up the chain is
+    # thanked, as the month's own thank-you counts the partners behind the scenes).
     tree_thanks: tuple[Partner, ...] = ()
+    unnamed_tree_thanks: int = 0
     tree_wins: int = 0  # this month's wins below those partners: the rest came from no branch of theirs
     # Every update of the month (any stage), and the business given to partners: a month with
     # neither introductions nor updates has an issue only because of what was given.
@@ -103,6 +106,8 @@ class MonthlyIssue:
     roll: tuple[Partner, ...] = ()
     unnamed_roll: int = 0
     roll_introductions: int = 0
+    # Someone on the roll was just thanked for a win: the roll thanks their other introductions.
+    roll_others: bool = False
     # The events held during the month itself: a month with no other news has an issue for
     # them, the invitation an owner sends (DESIGN: "hold social events ... keep them connected").
     held: tuple[Event, ...] = ()
@@ -111,6 +116,12 @@ class MonthlyIssue:
     def only_events(self) -> bool:
         """Nothing was introduced, updated or given: the month's news is its events."""
         return bool(self.held) and not (self.referrals or self.updates or self.given)
+
+
+class _TreeThanks(TypedDict):
+    tree_thanks: tuple[Partner, ...]
+    unnamed_tree_thanks: int
+    tree_wins: int
 
 
 @dataclass
@@ -134,22 +145,24 @@ def monthly_issues(
     issues = [
         replace(
             _issue(month, tallies[month], partners, data.events),
-            tree_thanks=_roots_of_wins(tallies[month], tree),
-            tree_wins=_wins_with_roots(tallies[month], tree),
+            **_thanks_up_the_tree(tallies[month], tree),
         )
         for month in sorted(tallies)
     ]
     return _with_spotlights(issues, data.partners)
 
 
-def _roots_of_wins(tally: _MonthTally, tree: ReferralTree) -> tuple[Partner, ...]:
+def _thanks_up_the_tree(tally: _MonthTally, tree: ReferralTree) -> _TreeThanks:
+    """The ancestors of the month's winners (named with consent, else counted) and how many of
+    the wins have any ancestor."""
     winners = {referral.partner for referral in tally.wins}
-    ancestors = {a.id: a for pid in winners for a in tree.ancestors(pid) if a.public}
-    return tuple(sorted(ancestors.values(), key=lambda p: (p.name, p.id)))
-
-
-def _wins_with_roots(tally: _MonthTally, tree: ReferralTree) -> int:
-    return sum(any(a.public for a in tree.ancestors(referral.partner)) for referral in tally.wins)
+    ancestors = {a.id: a for pid in winners for a in tree.ancestors(pid)}
+    named = sorted((a for a in ancestors.values() if a.public), key=lambda p: (p.name, p.id))
+    return {
+        "tree_thanks": tuple(named),
+        "unnamed_tree_thanks": len(ancestors) - len(named),
+        "tree_wins": sum(bool(tree.ancestors(referral.partner)) for referral in tally.wins),
+    }
 
 
 def _tally(data: PartnersFile, until: Month) -> dict[Month, _MonthTally]:
@@ -183,7 +196,8 @@ def _issue(
     # 10 s at 10,000 partners, 1,500 givers by 2,000 introductions a month).
     still_open = {referral.partner for referral in tally.referrals if referral.id not in won_ids}
     thanked_for_win = givers.keys() - still_open
-    roll_referrals = [r for r in tally.referrals if r.partner not in thanked_for_win]
+    # An introduction that won this month is thanked with the win, not counted again on the roll.
+    roll_referrals = [r for r in tally.referrals if r.partner not in thanked_for_win and r.id not in won_ids]
     roll = tuple(p for p in named if p.id not in thanked_for_win)
     good_news = tuple(
         (referral, partners[referral.partner])
@@ -206,8 +220,9 @@ def _issue(
         roll=roll,
         unnamed_roll=len(givers) - len(thanked_for_win) - len(roll),
         roll_introductions=len(roll_referrals),
+        roll_others=any(r.partner in winners for r in roll_referrals),
         events=upcoming_events(events, after=month.last_day, days=EVENT_HORIZON_DAYS),
-        held=tuple(sorted(tally.events, key=lambda e: (e.date, e.time or dt.time(), e.title))),
+        held=tuple(sorted(tally.events, key=event_order)),
     )
 
 
@@ -224,10 +239,15 @@ def gathering_line(issue: MonthlyIssue, today: dt.date, text: Callable[[str], st
     return gathering(issue.month.label, shown, to_come=bool(coming))
 
 
+def event_order(event: Event) -> tuple[dt.date, dt.time, str]:
+    """Events as they happen: by day, then by the clock (an all-day event first), then title."""
+    return (event.date, event.time or dt.time(), event.title)
+
+
 def upcoming_events(events: Iterable[Event], *, after: dt.date, days: int | None = None) -> tuple[Event, ...]:
     """Events after ``after`` (within ``days`` if given), soonest first."""
     until = after + dt.timedelta(days=days) if days is not None else dt.date.max
-    return tuple(sorted((e for e in events if after < e.date <= until), key=lambda e: (e.date, e.title)))
+    return tuple(sorted((e for e in events if after < e.date <= until), key=event_order))
 
 
 def _with_spotlights(issues: list[MonthlyIssue], partners: Iterable[Partner]) -> list[MonthlyIssue]:

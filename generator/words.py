@@ -34,6 +34,12 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {MONTH_NAMES[day.month]} {day.year}"
 
 
+def whole_months(day: dt.date, today: dt.date) -> int:
+    """Calendar months from ``day`` to ``today``, as a reader counts them: 23 May to 20 November
+    is five (days // 30 said six from 181 days on, a year from 360)."""
+    return (today.year - day.year) * 12 + today.month - day.month - (today.day < day.day)
+
+
 def time_ago(day: dt.date, today: dt.date) -> str:
     days = (today - day).days
     if days <= 0:
@@ -42,11 +48,12 @@ def time_ago(day: dt.date, today: dt.date) -> str:
         return "yesterday"
     if days < 14:
         return f"{days} days ago"
-    if days < 60:
+    months = whole_months(day, today)
+    if months < 2:
         return f"{days // 7} weeks ago"
-    if days < 730:
-        return f"{days // 30} months ago"
-    return f"{days // 365} years ago"
+    if months < 24:
+        return f"{months} months ago"
+    return f"{months // 12} years ago"
 
 
 def plural(count: int, singular: str, many: str | None = None) -> str:
@@ -137,7 +144,15 @@ def capitalized(text: str) -> str:
 
 def introduction_line(introduced: dt.date, method: str | None, asked: bool | None) -> str:
     """``Introduced on 3 February 2026 over lunch, the three of us together, at our request.``"""
-    parts = [f"Introduced on {long_date(introduced)}"]
+    return f"Introduced on {long_date(introduced)}{introduction_manner(method, asked)}"
+
+
+def introduction_manner(method: str | None, asked: bool | None) -> str:
+    """What follows the date in ``introduction_line``: `` over lunch, …, at our request.``
+
+    Apart so a page can print the date as one unbreakable piece before it.
+    """
+    parts = []
     if method in _METHOD_PHRASES:
         parts.append(f" {_METHOD_PHRASES[method]}")
     if asked is not None:
@@ -384,29 +399,35 @@ def win_thanks(named: Sequence[str], unnamed: int, wins: int) -> str:
 
 
 def thank_you_line(
-    named: Sequence[str], unnamed: int, introductions: int, *, after_wins: bool = False
+    named: Sequence[str], unnamed: int, introductions: int, *, after_wins: bool = False, others: bool = False
 ) -> str:
     """The issue's thanks for the month's introductions, naming only partners who agreed to be
-    named; ``after_wins``: right after :func:`win_thanks`, which it does not echo word for word."""
+    named; ``after_wins``: right after :func:`win_thanks`, which it does not echo word for word;
+    ``others``: someone here was just thanked for a win, so these are their other introductions."""
     what = "introduction" if introductions == 1 else "introductions"
+    what = f"other {what}" if others else what
     thanks = "Thank you as well to" if after_wins else "A warm thank-you to"
     if named:
         return f"{thanks} {join_names(named)}{_behind_the_scenes(unnamed, comma=True)} for the {what} this month."
     if unnamed:
         who = "the partner who" if unnamed == 1 else f"the {count_words(unnamed, 'partner')} who"
         sent = "an introduction" if introductions == 1 else "introductions"
+        sent = ("another introduction" if introductions == 1 else "other introductions") if others else sent
         return f"{thanks} {who} sent us {sent} this month."
     return ""
 
 
 def event_when(day: dt.date, start: dt.time | None = None, end: dt.time | None = None) -> str:
     """``10 December 2026``, ``10 December 2026, 18:00`` or ``10 December 2026, 18:00 to 21:30``."""
-    when = long_date(day)
-    if start is not None:
-        when += f", {start:%H:%M}"
-        if end is not None:
-            when += f" to {end:%H:%M}"
-    return when
+    hours = event_hours(start, end)
+    return long_date(day) if hours is None else f"{long_date(day)}, {hours}"
+
+
+def event_hours(start: dt.time | None, end: dt.time | None = None) -> str | None:
+    """``18:00`` or ``18:00 to 21:30``: the part of ``event_when`` after the date, if any."""
+    if start is None:
+        return None
+    return f"{start:%H:%M}" if end is None else f"{start:%H:%M} to {end:%H:%M}"
 
 
 def partners_who_sent(count: int) -> str:

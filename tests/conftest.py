@@ -36,7 +36,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TEST_SECRET = "test-secret-for-private-addresses-0123456789"
 # Variables that change how a secret is resolved (generator/site_secret.py): stripped from every
 # subprocess unless a test sets them, so the suite behaves the same on a laptop and in CI.
-CI_ONLY = ("CI", "GITHUB_ACTIONS", "REFERRAL_PREVIEW")
+CI_ONLY = ("CI", "GITHUB_ACTIONS", "REFERRAL_PREVIEW", "REFERRAL_PUBLISH")
 # Fixed "today" for reproducible pages: 2026-11-20 00:00 UTC.
 SOURCE_DATE_EPOCH = "1795132800"
 

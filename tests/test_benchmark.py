@@ -72,7 +72,19 @@ def test_note_edit_benchmark_smallest_size(tmp_path: Path) -> None:
         timeout=900,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "generate after the edit" in result.stdout
+    assert "One note edited, then generate again" in result.stdout
     (run,) = json.loads(output.read_text())["this"]
     assert run["written"] == 1  # the edited partner's page, nothing else
     assert run["files"] > 20
+    unchanged = subprocess.run(
+        [*command, "--generate", "--no-edit", "--json", str(output)],
+        check=False,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=900,
+    )
+    assert unchanged.returncode == 0, unchanged.stderr[-3000:]
+    assert "Nothing changed, then generate again" in unchanged.stdout
+    (run,) = json.loads(output.read_text())["this"]
+    assert run["written"] == 0

@@ -30,7 +30,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, 
 
 from generator.addresses import private_token
 from generator.views import STAGE_WORDS
-from generator.words import STAGE_EVENTS, greeting_name, long_date
+from generator.words import STAGE_EVENTS, greeting_name, introduction_line, long_date
 
 # Debian's headless shell (apt-get install chromium-headless-shell) idles at a third of the CPU
 # of the full browser, whose hidden omnibox popup keeps repainting; either one works.
@@ -54,11 +54,17 @@ README_IMAGES = {  # screenshot name → the README's copy
     "partner-page-phone-first-screen": "partner-page.png",
     "newsletter-post-desktop-first-screen": "newsletter-post.png",
 }
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+VIEWPORTS = {
+    "phone": {"width": 390, "height": 844},
+    "desktop": {"width": 1280, "height": 800},
+    "small-phone": {"width": 320, "height": 640},  # the narrowest in use (iPhone SE, small Androids)
+}
+SIZES = ["phone", "desktop"]  # what most tests read at; phone-only checks add the small phone
 TIMEOUT_MS = 60_000  # a loaded two-core CI machine can take seconds per navigation
 expect.set_options(timeout=TIMEOUT_MS)
 DEMO = yaml.safe_load((REPO / "partners.yaml").read_text(encoding="utf-8"))
 STRESS = REPO / "tests" / "fixtures" / "visual-stress.yaml"
+STRESS_DATA = yaml.safe_load(STRESS.read_text(encoding="utf-8"))
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
@@ -233,16 +239,23 @@ def _tab(context: BrowserContext, site_url: str, viewport: str) -> Iterator[Tab]
     page.close()
 
 
-@pytest.fixture(params=list(VIEWPORTS))
+@pytest.fixture(params=SIZES)
 def tab(request: pytest.FixtureRequest, contexts: dict[str, BrowserContext], site_url: str) -> Iterator[Tab]:
     yield from _tab(contexts[request.param], site_url, request.param)
 
 
-@pytest.fixture(params=list(VIEWPORTS))
+@pytest.fixture(params=SIZES)
 def stress_tab(
     request: pytest.FixtureRequest, contexts: dict[str, BrowserContext], stress_url: str
 ) -> Iterator[Tab]:
     yield from _tab(contexts[request.param], stress_url, request.param)
+
+
+@pytest.fixture(params=["phone", "small-phone"])
+def phone_tab(
+    request: pytest.FixtureRequest, contexts: dict[str, BrowserContext], site_url: str
+) -> Iterator[Tab]:
+    yield from _tab(contexts[request.param], site_url, request.param)
 
 
 @pytest.fixture
@@ -321,10 +334,11 @@ def test_progress_steps_stay_whole_on_a_line(tab: Tab) -> None:
     assert tab.page.evaluate(SPLIT_ACROSS_LINES, [".referral-progress", "→"]) == []
 
 
-# Dates ("11 April 2023") and ages ("(2 months ago)") drawn across two lines, in the elements
+# Dates ("11 April 2023"), ages ("(2 months ago)"), spans ("182 days") and hours ("18:00 to
+# 21:00") drawn across two lines, in the elements
 # ``selector`` names: each match of the pattern in an element's text, its characters' line boxes.
 DATES_SPLIT = """selector => {
-    const pattern = /\\d{1,2} [A-Z][a-z]+ \\d{4}|\\([^()]* ago\\)/g;
+    const pattern = /\\d{1,2} [A-Z][a-z]+ \\d{4}|\\([^()]* ago\\)|\\d+ days\\b|\\d\\d:\\d\\d to \\d\\d:\\d\\d/g;
     const split = [];
     for (const element of document.querySelectorAll(selector)) {
         const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
@@ -349,6 +363,51 @@ def test_dates_on_a_partner_page_stay_on_one_line(tab: Tab) -> None:
     """A subtitle ending "since 11" with "April 2023" on the next line reads as two things."""
     tab.open(partner_path(PARTNER["id"]))
     assert tab.page.evaluate(DATES_SPLIT, ".partner-subtitle, .referral li, article > ul > li") == []
+
+
+@pytest.mark.parametrize("where", ["partner", "insights", "home", "post"])
+def test_dates_stay_whole_on_the_smallest_phone(
+    phone_tab: Tab, a11y_pages: dict[str, str], where: str
+) -> None:
+    """At 320 px "Introduced on 4 November" ended a line and "2026 over lunch" began the next; the
+    insights to-do list split "2 September" | "2026" and "182" | "days" at 390 px; an event's
+    hours read "18:00 to" | "21:00" at 320 px on the home page, posts and partner pages."""
+    phone_tab.open(a11y_pages[where])
+    assert phone_tab.page.evaluate(DATES_SPLIT, ".partner-subtitle, article li") == []
+
+
+# [ids checked, ids cut]: the referral ids of the insights' to-do list cut across two lines ("r-2026-" | "013") at any
+# width of their line from 360 px down to 160: where each line ends depends on the names before
+# the id, so every width is tried rather than the one the demo happens to have.
+IDS_SPLIT = """() => {
+    const split = new Set();
+    let checked = 0;
+    for (const item of document.querySelectorAll('article li')) {
+        const id = [...item.childNodes].map(node => node.textContent).join('').match(/referral (r-[\\w-]+)/);
+        if (!id) continue;
+        checked += 1;
+        const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+        let node = walker.nextNode();
+        while (node && !node.data.includes(id[1])) node = walker.nextNode();
+        const range = document.createRange();
+        range.setStart(node, node.data.indexOf(id[1]));
+        range.setEnd(node, node.data.indexOf(id[1]) + id[1].length);
+        for (let width = 360; width >= 160; width -= 4) {
+            item.style.width = `${width}px`;
+            const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom)));
+            if (lines.size > 1) split.add(id[1]);
+        }
+        item.style.width = '';
+    }
+    return [checked, [...split]];
+}"""
+
+
+def test_referral_ids_stay_whole_at_any_width(desktop_tab: Tab, a11y_pages: dict[str, str]) -> None:
+    desktop_tab.open(a11y_pages["insights"])
+    checked, split = desktop_tab.page.evaluate(IDS_SPLIT)
+    assert checked >= 5, "the demo's to-do list names referrals due an update"
+    assert split == []
 
 
 def test_update_tables_line_up_from_one_referral_to_the_next(desktop_tab: Tab) -> None:
@@ -387,11 +446,14 @@ def _check_referral(block: Locator, referral: dict[str, Any]) -> None:
             title: block.querySelector('.admonition-title').innerText.trim(),
             progress: block.querySelector('.referral-progress').innerText,
             current: block.querySelector('.referral-progress strong').innerText.trim(),
+            introduced: block.querySelector(':scope > ul > li').innerText.trim(),
             rows: [...block.querySelectorAll('table tbody tr')].map(row =>
                 [...row.querySelectorAll('td')].map(cell => cell.innerText.trim())),
         })"""
     )
     assert shown["title"] == STAGE_WORDS[stage]
+    how = (referral["introduced"], referral.get("method"), referral.get("asked"))
+    assert shown["introduced"] == introduction_line(*how), "one sentence, however it is marked up"
     # Told by symbols and words, not by colour alone: ✓ done, ● where it stands (bold), ○ to come.
     assert shown["current"] == f"● {STAGE_WORDS[stage]}"
     assert ("✓ Introduced" if updates else "● Introduced") in shown["progress"]
@@ -505,6 +567,64 @@ def test_contact_separator_ends_a_line_rather_than_starting_one(stress_tab: Tab)
     )
     assert apart < 5, "the separator starts a line of its own"
     stress_tab.assert_clean()
+
+
+# The business's name in the header bar: true when it is cut ("Rodgers Harley-Davi…"), by
+# Material's one-line ellipsis or by leaving the bar.
+HEADER_NAME_CUT = """() => {
+    const name = document.querySelector('.md-header__topic:first-child > .md-ellipsis');
+    const bar = document.querySelector('.md-header').getBoundingClientRect();
+    const box = name.getBoundingClientRect();
+    return name.scrollWidth > name.clientWidth || name.scrollHeight > name.clientHeight
+        || box.top < bar.top || box.bottom > bar.bottom;
+}"""
+
+
+def test_business_name_in_the_header_shows_whole_on_a_phone(phone_tab: Tab) -> None:
+    phone_tab.open("")
+    name = phone_tab.page.locator(".md-header__topic").first
+    expect(name).to_have_text(DEMO["newsletter"]["business"])
+    assert not phone_tab.page.evaluate(HEADER_NAME_CUT)
+    phone_tab.screenshot("header", first_screen=True)
+
+
+@pytest.fixture
+def stress_phone_tab(contexts: dict[str, BrowserContext], stress_url: str) -> Iterator[Tab]:
+    yield from _tab(contexts["phone"], stress_url, "phone")
+
+
+def test_business_name_in_the_phone_menu_shows_whole(stress_phone_tab: Tab) -> None:
+    """The stress fixture's "Smith & Sons Motorcycles & Co" is wider than the menu Material opens."""
+    stress_phone_tab.open("")
+    page = stress_phone_tab.page
+    page.locator("label.md-header__button[for='__drawer']").click()
+    title = page.locator(".md-nav--primary > .md-nav__title[for='__drawer']")
+    expect(title).to_be_visible()
+    expect(title).to_have_text(STRESS_DATA["newsletter"]["business"])
+    assert title.evaluate("t => t.scrollWidth <= t.clientWidth && t.scrollHeight <= t.clientHeight")
+    page.screenshot(path=SCREENSHOTS / "menu-stress-phone.png", animations="disabled")
+    stress_phone_tab.assert_clean()
+
+
+# Headings with an empty last line: [heading, px from its last line of words to its bottom].
+HEADINGS_WITH_A_BLANK_LINE = """() => [...document.querySelectorAll('article :is(h1, h2, h3)')].map(heading => {
+    const text = document.createRange();
+    text.setStart(heading.firstChild, 0);
+    text.setEnd(heading.firstChild, heading.firstChild.length);
+    const last = Math.max(...[...text.getClientRects()].map(r => r.bottom));
+    const style = getComputedStyle(heading);
+    const bottom = heading.getBoundingClientRect().bottom - parseFloat(style.paddingBottom);
+    return [heading.firstChild.textContent.trim(), Math.round(bottom - last)];
+}).filter(([, gap]) => gap > 8)"""
+
+
+@pytest.mark.parametrize("where", ["home", "insights"])
+def test_headings_end_with_their_words_on_a_phone(
+    phone_tab: Tab, a11y_pages: dict[str, str], where: str
+) -> None:
+    """At 390 px the home page's title had a blank line under it: Material's hidden "¶" wrapped."""
+    phone_tab.open(a11y_pages[where])
+    assert phone_tab.page.evaluate(HEADINGS_WITH_A_BLANK_LINE) == []
 
 
 def test_not_found_page_explains_and_leads_home(tab: Tab) -> None:
@@ -703,6 +823,53 @@ def test_insights_figures_stay_on_one_line(tab: Tab, a11y_pages: dict[str, str])
     assert tab.page.evaluate(LAYOUT_PROBLEMS) == []
 
 
+# The insights' first chart on a phone: [content wider than its box, its figures' size in px].
+BAR_CHART_SHOWN = """() => {
+    const figure = document.querySelector('.chart-figure');
+    const svg = figure.querySelector('svg');
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return [figure.scrollWidth > figure.clientWidth + 1, Math.round(13 * scale * 10) / 10];
+}"""
+
+
+def test_insights_bar_chart_shows_every_bar_whole_on_a_phone(
+    phone_tab: Tab, a11y_pages: dict[str, str]
+) -> None:
+    """The bars ran past a phone's edge, cut where the figure ends: all looked the same length."""
+    phone_tab.open(a11y_pages["insights"])
+    cut, text_px = phone_tab.page.evaluate(BAR_CHART_SHOWN)
+    assert not cut
+    assert text_px >= 11, "a smaller phone shrinks the chart a little, its words still legible"
+    chart = SCREENSHOTS / f"insights-bar-chart-{phone_tab.viewport}.png"
+    phone_tab.page.locator(".chart-figure").first.screenshot(path=chart, animations="disabled")
+
+
+# The months chart as a phone first shows it: [its latest month's label and the key's words
+# that are not whole inside the figure's box, whether it scrolls to older months].
+MONTHS_SHOWN = """() => {
+    const figure = document.querySelectorAll('.chart-figure')[1];
+    const box = figure.getBoundingClientRect();
+    const labels = [...figure.querySelectorAll('text')];
+    const months = labels.filter(text => text.getAttribute('text-anchor') === 'middle');
+    const wanted = [months[months.length - 1], ...labels.filter(text => !months.includes(text))];
+    const hidden = wanted.filter(text => {
+        const shown = text.getBoundingClientRect();
+        return shown.left < box.left - 0.5 || shown.right > box.right + 0.5;
+    }).map(text => text.textContent);
+    return [hidden, figure.scrollWidth > figure.clientWidth];
+}"""
+
+
+def test_insights_months_chart_first_shows_the_latest_months_on_a_phone(
+    phone_tab: Tab, a11y_pages: dict[str, str]
+) -> None:
+    """Wider than a phone, the chart showed its oldest months with the latest hidden at the right."""
+    phone_tab.open(a11y_pages["insights"])
+    hidden, scrolls = phone_tab.page.evaluate(MONTHS_SHOWN)
+    assert scrolls, "the demo's months are wider than a phone: the case this is about"
+    assert hidden == []
+
+
 @pytest.mark.parametrize("where", PAGE_KINDS)
 def test_no_serious_accessibility_violations(scheme_tab: Tab, a11y_pages: dict[str, str], where: str) -> None:
     scheme_tab.open(a11y_pages[where])
@@ -766,6 +933,27 @@ def test_partner_page_prints_on_one_or_two_a4_pages(desktop_tab: Tab) -> None:
     (ARTIFACTS / "partner-page.pdf").write_bytes(pdf)
     assert 1 <= pdf_pages(pdf) <= 2
     desktop_tab.assert_clean()
+
+
+# The width the page is laid out at on A4 paper: 210 mm less Material's @page margins (25 mm).
+A4_PRINTED_WIDTH = round((210 - 2 * 25) / 25.4 * 96)
+
+# Each chart or table box of the page that paper would cut: [class, content width, box width,
+# a scroll shadow painted behind it].
+CUT_ON_PAPER = """() => [...document.querySelectorAll('article .chart-figure, article .md-typeset__scrollwrap')]
+    .map(box => [box.className, box.scrollWidth, box.clientWidth, getComputedStyle(box).backgroundImage])
+    .filter(([, content, width, shadow]) => content > width + 1 || shadow !== 'none')"""
+
+
+def test_insights_charts_and_tables_fit_on_paper(desktop_tab: Tab, a11y_pages: dict[str, str]) -> None:
+    """The bar chart printed cut at "63% (5 of 8", with the scroll shadow printed beside it."""
+    desktop_tab.open(a11y_pages["insights"])
+    page = desktop_tab.page
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_PRINTED_WIDTH, "height": 1000})
+    assert page.locator("article .chart-figure").count() == 2
+    assert page.evaluate(CUT_ON_PAPER) == []
+    assert page.evaluate(LAYOUT_PROBLEMS) == []
 
 
 def pdf_pages(pdf: bytes) -> int:

@@ -494,6 +494,35 @@ def test_foreign_file_is_never_overwritten(project: SiteProject) -> None:
     assert snapshot(project.content) == before
 
 
+# A hand-written file that MkDocs publishes at a generated page's address: the same name in
+# another form (tree/index.md beside tree.md), or a post given an issue's date and slug. One
+# of the two pages silently replaced the other in site/, and --strict passed (review10).
+@pytest.mark.parametrize(
+    ("mine", "text"),
+    [
+        ("tree/index.md", "# MY-OWN-TREE\n"),
+        (
+            "blog/posts/mine/march.md",
+            "---\ndate: 2026-03-15\nslug: newsletter-2026-03\ncategories:\n- Newsletter\n---\n"
+            "# MY-OWN-POST\n\nHello.\n\n<!-- more -->\n\nMore.\n",
+        ),
+    ],
+)
+def test_a_foreign_file_published_at_a_generated_address_is_refused(
+    project: SiteProject, mine: str, text: str
+) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    path = project.content / mine
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    result = project.mkdocs_build()
+    assert result.returncode != 0
+    assert f"{mine} and " in output(result) or f" and {mine}" in output(result), output(result)
+    assert "published at the same address" in output(result)
+    assert path.read_text(encoding="utf-8") == text
+    assert not project.site.exists()
+
+
 def test_a_run_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     project.write_data(fixture_text("small.yaml"))
@@ -695,9 +724,9 @@ def test_a_page_of_yours_built_at_a_generated_pages_address_is_refused_naming_bo
     own.write_text(HAND_WRITTEN.replace(HAND_WRITTEN_SLUG, slug), encoding="utf-8")
     result = project.mkdocs_build("--strict")
     assert result.returncode == 1
-    assert f"content/{own_file} and the generated content/{generated} would both be built at" in output(
-        result
-    )
+    said = output(result)
+    assert f"{own_file} and {generated}" in said or f"{generated} and {own_file}" in said, said
+    assert "would be published at the same address" in said
     assert not project.site.exists()
 
 

@@ -26,9 +26,14 @@ def test_check_valid_file_exits_zero_with_summary(project: SiteProject) -> None:
     assert result.stdout.splitlines()[-1].startswith("partners.yaml: valid (3 partners)")
 
 
-def test_check_piped_into_a_reader_that_stops_early_ends_quietly(project: SiteProject) -> None:
+# Valid data, and data with problems: the report of problems met the broken pipe with a
+# traceback (review10).
+@pytest.mark.parametrize(
+    "data", [fixture_text("golden.yaml"), fixture_text("golden.yaml").replace("stage: won", "stage: signed")]
+)
+def test_check_piped_into_a_reader_that_stops_early_ends_quietly(project: SiteProject, data: str) -> None:
     """`check | head -1`: the reader closes the pipe before check has printed everything."""
-    project.write_data(fixture_text("golden.yaml"))
+    project.write_data(data)
     child = subprocess.Popen(
         [sys.executable, "-m", "generator", "check"],
         cwd=project.root,

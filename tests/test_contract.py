@@ -73,6 +73,9 @@ def test_email_must_be_one_plain_address(address: str) -> None:
     ("old", "new", "where"),
     [
         ("currency: EUR", "currency: euro", "6:13: newsletter.currency"),
+        # Three capitals are not enough: ISO 4217 has no XYZ.
+        ("currency: EUR", "currency: XYZ", "6:13: newsletter.currency"),
+        ("currency: EUR", "currency: ABC", "6:13: newsletter.currency"),
         ("timezone: Europe/Paris", "timezone: Mars/Olympus", "7:13: newsletter.timezone"),
         ("timezone: Europe/Paris", "timezone: ../../etc/passwd", "7:13: newsletter.timezone"),
         # The building machine's own zone: the same file would give other event times elsewhere.
@@ -81,7 +84,9 @@ def test_email_must_be_one_plain_address(address: str) -> None:
         ("logo: images/logo.png", "logo: /etc/logo.png", "8:9: newsletter.logo"),
         ('time: "18:30"', 'time: "6pm"', "17:11: events[0].time"),
         ('time: "18:30"', 'time: "24:00"', "17:11: events[0].time"),
-        ('end: "21:00"', 'end: "18:00"', "15:5: events[0]"),
+        # The offending value is the end: the message points at it, by its own path.
+        ('end: "21:00"', 'end: "18:00"', "18:10: events[0].end:"),
+        ('end: "21:00"', 'end: "18:30"', "18:10: events[0].end:"),
     ],
 )
 def test_v11_values_are_checked(old: str, new: str, where: str) -> None:
@@ -92,7 +97,12 @@ def test_v11_values_are_checked(old: str, new: str, where: str) -> None:
 
 def test_end_needs_a_start() -> None:
     found = problems(V11.replace('    time: "18:30"\n', ""))
-    assert "needs a start `time`" in found[0], found
+    assert found == ["partners.yaml:17:10: events[0].end: an event with an `end` needs a start `time`"]
+
+
+def test_an_invalid_start_is_reported_once_not_again_at_the_end() -> None:
+    found = problems(V11.replace('time: "18:30"', 'time: "6pm"'))
+    assert len(found) == 1 and found[0].startswith("partners.yaml:17:11: events[0].time:"), found
 
 
 @pytest.mark.parametrize(
@@ -110,11 +120,24 @@ def test_a_huge_value_is_refused_quickly() -> None:
     assert found[0].startswith("partners.yaml:11:11: partners[0].name:"), found
 
 
-@pytest.mark.parametrize("character", ["\\x07", "\\u2028", "\\x1b"])
+# U+202E and U+2067 open a right-to-left override or isolate that runs on past the value, to the
+# end of the paragraph: a name holding one turns the rest of a public post's sentence around
+# (they were accepted; review10).
+@pytest.mark.parametrize("character", ["\\x07", "\\u2028", "\\x1b", "\\u202e", "\\u2067"])
 def test_control_characters_are_refused_with_the_field(character: str) -> None:
     found = problems(V11.replace("greeting: Anne", f'greeting: "An{character}ne"'))
     assert found[0].startswith("partners.yaml:12:15: partners[0].greeting:"), found
     assert "control character" in found[0]
+
+
+def test_right_to_left_text_and_its_marks_stay_welcome() -> None:
+    # Arabic and Hebrew need no control character; the marks (RLM, LRM, ALM) hold no state.
+    assert load(
+        V11.replace(
+            "name: Anne Ortiz",
+            'name: "\u0645\u062d\u0645\u062f \u200f\u0627\u0644\u0639\u0644\u064a\u200e \u061c"',
+        )
+    )
 
 
 def test_names_are_one_line_but_notes_may_have_several() -> None:
@@ -174,6 +197,20 @@ def test_a_value_of_spaces_only_is_refused_like_an_empty_one(field: str, where: 
     key = field.split(":")[0]
     found = problems(V11.replace(field, f'{key}: "   "'))
     assert len(found) == 1 and found[0].startswith(f"partners.yaml:{where}: must not be blank"), found
+
+
+# Invisible characters alone (a zero-width space, a byte-order mark, a soft hyphen, with or
+# without spaces) print as nothing too: they passed as a name (review10).
+@pytest.mark.parametrize("invisible", ["\\u200b", "\\ufeff", " \\u00ad \\u2060", "\\u200f"])
+def test_a_value_of_invisible_characters_only_is_refused_like_spaces(invisible: str) -> None:
+    found = problems(V11.replace("name: Anne Ortiz", f'name: "{invisible}"'))
+    assert len(found) == 1 and found[0].startswith(
+        "partners.yaml:11:11: partners[0].name: must not be blank"
+    ), found
+
+
+def test_invisible_characters_inside_visible_text_stay_accepted() -> None:
+    assert load(V11.replace("name: Anne Ortiz", 'name: "Anne\\u00adOrtiz\\u200b"'))
 
 
 def test_a_deal_value_check_accepts_also_renders_and_a_huge_one_is_refused() -> None:

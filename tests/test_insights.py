@@ -80,7 +80,9 @@ def test_insights_page_is_private_with_charts_and_tables() -> None:
     assert layout.insights_page.startswith("p/") and len(layout.insights_page) == len("p/") + 26 + len(".md")
     assert "private: true" in page and "exclude: true" in page
     assert page.count("<svg") == 2
-    assert table_row("Introductory phone call", "1", "1", "100% (1 of 1) †", "\N{EN DASH}") in page
+    # A win with no value: the sum says it leaves it out (review14).
+    assert table_row("Introductory phone call", "1", "1", "100% (1 of 1) †", "\N{EN DASH} ‡") in page
+    assert "‡ Leaves out 1 win with no value recorded" in page
     assert table_row("Lunch for the three of us", "2", "2", "100% (2 of 2) †", "$1,500") in page
     assert "† Fewer than 10 referrals: a hint, not yet a pattern." in page
     assert page.index("## To do") < page.index("## Conversion by introduction method")
@@ -125,9 +127,10 @@ def test_rates_round_halves_up_as_an_owner_works_them_out(won: int, referrals: i
     layout = SiteLayout(as_of=TODAY, secret=b"s")
     page = render_site(data, layout)[layout.insights_page]
     assert (
-        table_row("Lunch for the three of us", str(referrals), str(won), f"{shown} †", "\N{EN DASH}") in page
+        table_row("Lunch for the three of us", str(referrals), str(won), f"{shown} †", "\N{EN DASH} ‡")
+        in page
     )
-    assert table_row("Anne Ortiz", str(referrals), str(won), f"{shown} †", "\N{EN DASH}") in page
+    assert table_row("Anne Ortiz", str(referrals), str(won), f"{shown} †", "\N{EN DASH} ‡") in page
     percent = shown.split()[0]
     assert f"Figures cover {referrals} referrals: {won} won\n({percent})" in page
 

@@ -56,9 +56,15 @@ def test_insights_page_opens_with_the_to_do_list_and_no_prospect() -> None:
     layout = SiteLayout(as_of=TODAY, secret=b"s")
     page = render_site(data, layout)[layout.insights_page]
     todo = page[page.index("## To do") : page.index("## Conversion")]
-    assert "<li><strong>Gina Generous</strong>: referral g1, introduced 10 January 2026" in todo
-    assert todo.index("referral g1") < todo.index("referral g2")
-    assert "<li><strong>Sam Silent</strong>: no introduction yet, partner since 1 February 2025" in todo
+    assert (
+        '<li><strong>Gina Generous</strong>: referral <span class="token">g1</span>, introduced <span class="date">10 January 2026</span>'
+        in todo
+    )
+    assert todo.index(">g1<") < todo.index(">g2<")
+    assert (
+        '<li><strong>Sam Silent</strong>: no introduction yet, partner since <span class="date">1 February 2025</span>'
+        in todo
+    )
     assert "<li><strong>Gina Generous</strong>: 3 introductions sent, none returned" in todo
     assert "Nia New" not in todo and "Theo Thanked" not in todo
     assert "P-" not in page
@@ -71,7 +77,32 @@ def test_bar_chart_labels_fit_inside_the_drawing() -> None:
     ]
     svg = bar_chart(rows, "t")
     width = float(svg.split('width="')[1].split('"')[0])
-    label_right = float(svg.split('<text x="')[1].split('"')[0])
-    assert label_right - text_width("Lunch for the three of us", 13) >= 0
+    label_left = float(svg.split('<text x="')[1].split('"')[0])
+    assert label_left >= 0 and label_left + text_width("Lunch for the three of us", 13) <= width
     value_left = float(svg.split('<text x="')[2].split('"')[0])
     assert value_left + text_width("100% (12 of 12)", 13) <= width
+    # The longest label and figure the insights page prints still fit a 390 px phone's column
+    # (358 px): the chart used to be 650 px wide, and a phone cut its longer bars at the edge.
+    assert width <= 358
+
+
+def test_gone_quiet_means_six_calendar_months_without_an_introduction() -> None:
+    # 23 May to 20 November is five months and 28 days: 181 days passed the old test
+    # (more than 180), and the list said "no introduction for 6 months or more" (review14).
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: may20, name: May Twenty}
+  - {id: may23, name: May Twentythree}
+  - {id: joined, name: Jo Joined, since: 2026-05-21}
+referrals:
+  - {id: r1, partner: may20, prospect: P, introduced: 2026-05-20}
+  - {id: r2, partner: may23, prospect: Q, introduced: 2026-05-23}
+"""
+    quiet = owner_todo(load_text(text, "partners.yaml", TODAY), TODAY).quiet
+    assert [q.partner.id for q in quiet] == ["may20"]
+    data = load_text(text, "partners.yaml", TODAY)
+    layout = SiteLayout(as_of=TODAY, secret=b"s")
+    page = render_site(data, layout)[layout.insights_page]
+    assert "May Twentythree" not in page.split("### Gone quiet")[1].split("\n## ")[0]
+    assert '20 May 2026</span> <span class="date">(6 months ago)</span>' in page

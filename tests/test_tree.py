@@ -61,6 +61,19 @@ def test_partner_page_shows_branch_as_text_and_drawing(files: dict[str, str], da
     assert "PRIVATE" not in page  # Cal and Fay have not agreed to be named, even to Ann
 
 
+def test_a_partners_own_page_shows_their_spotlight(files: dict[str, str], data: PartnersFile) -> None:
+    # DESIGN's privacy table: a spotlight is public only with consent, and always on the partner's
+    # own page. It was on no partner page: a partner could never read how we describe their
+    # business, and one without consent found it nowhere at all (review10).
+    ann = partner_page(files, data, "ann")
+    assert (
+        "In our newsletter's partner spotlight we tell readers about you: <q>Ann spotlight text.</q>" in ann
+    )
+    cal = partner_page(files, data, "cal")
+    assert "should you agree to be named there: <q>PRIVATE-CAL-SPOTLIGHT</q>" in cal
+    assert "spotlight" not in partner_page(files, data, "fay")  # none written for her
+
+
 def test_no_private_partner_named_on_another_partners_page(files: dict[str, str], data: PartnersFile) -> None:
     for partner in data.partners:
         page = partner_page(files, data, partner.id)
@@ -76,18 +89,58 @@ def test_issues_thank_up_the_tree(data: PartnersFile) -> None:
     assert thanks == {
         "2026-03": ["ann"],  # bob won: ann introduced bob
         "2026-04": ["ann", "bob"],  # cal won: bob and ann above (cal is private anyway)
-        "2026-05": ["ann", "bob"],  # dee won, three levels down: cal stays anonymous
+        "2026-05": ["ann", "bob"],  # dee won, three levels down: cal stays anonymous (counted)
         "2026-06": [],
     }
 
 
 def test_post_names_the_ancestors(files: dict[str, str]) -> None:
     may = files["blog/posts/newsletter/2026-05.md"]
-    # One win that month (Dee's): "this win", not "these wins".
-    assert "thanks also to Ann Able and Bob Baker, whose earlier introductions led to this win (" in may
+    # One win that month (Dee's): "this win", not "these wins". Cal, between Bob and Dee, is
+    # thanked too, without a name.
+    thanks = (
+        "thanks also to Ann Able and Bob Baker, and to one more partner who prefers to stay behind "
+        "the scenes, whose earlier introductions led to this win ("
+    )
+    assert thanks in may
     assert "PRIVATE-CAL" not in may
     march = files["blog/posts/newsletter/2026-03.md"]  # Bob's one win, Ann above him
     assert "thanks also to Ann Able, whose earlier introduction led to this win (" in march
+
+
+UNNAMED_ROOT = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: anne, name: Anne Ortiz, public: true}
+  - {id: quinn, name: PRIVATE-QUINN, referred_by: anne}
+  - {id: dana, name: Dana Wu, public: true, referred_by: quinn}
+referrals:
+  - {id: r1, partner: dana, prospect: Max Roe, introduced: 2026-10-01, updates: [{date: 2026-11-04, stage: won}]}
+"""
+
+
+def test_thanks_up_the_tree_include_the_partners_who_prefer_not_to_be_named() -> None:
+    # Anne introduced Quinn (no consent to be named), Quinn introduced Dana, Dana's introduction
+    # became a client: everyone up the chain is thanked, Quinn without a name, as the month's
+    # own thank-you counts the partners behind the scenes. Quinn was left out altogether.
+    post = render_site(load_text(UNNAMED_ROOT, "partners.yaml", TODAY), LAYOUT)[
+        "blog/posts/newsletter/2026-11.md"
+    ]
+    thanks = (
+        "thanks also to Anne Ortiz, and to one more partner who prefers to stay behind the scenes, "
+        "whose earlier introductions led to this win ("
+    )
+    assert thanks in post
+    assert "PRIVATE-QUINN" not in post
+
+
+def test_thanks_up_the_tree_when_nobody_above_may_be_named() -> None:
+    # Quinn alone above Dana: the win still has a root to thank (there was no "thanks also").
+    text = UNNAMED_ROOT.replace("  - {id: anne, name: Anne Ortiz, public: true}\n", "")
+    text = text.replace(", referred_by: anne}", "}")
+    post = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["blog/posts/newsletter/2026-11.md"]
+    assert "thanks also to the partner whose earlier introduction led to this win (" in post
+    assert "PRIVATE-QUINN" not in post
 
 
 def test_post_thanks_up_the_tree_for_several_wins_in_the_plural() -> None:
@@ -220,7 +273,10 @@ def test_the_issue_of_the_month_under_way_is_not_dated_in_the_future(files: dict
     november = month_files["blog/posts/newsletter/2026-11.md"]
     assert "\ndate: 2026-11-20\n" in november
     coming_up = november[november.index("## Coming up") :]
-    assert "**25 November 2026**: Lunch at the mill" in coming_up and "Holiday mixer" in coming_up
+    assert (
+        '**<span class="date">25 November 2026</span>**: Lunch at the mill' in coming_up
+        and "Holiday mixer" in coming_up
+    )
     # A month that is over keeps its last day, and the events that followed it.
     assert "\ndate: 2026-03-31\n" in files["blog/posts/newsletter/2026-03.md"]
 
@@ -385,3 +441,29 @@ referrals:
     assert post.split("<!-- more -->")[1].count("A warm thank-you") == 1
     alone = render_site(load_text(text.split("  - {id: r2")[0], "partners.yaml", TODAY), LAYOUT)
     assert alone["blog/posts/newsletter/2026-11.md"].split("<!-- more -->")[1].count("A warm thank-you") == 1
+
+
+def test_a_giver_thanked_for_a_win_is_thanked_for_the_other_introductions_only() -> None:
+    # Bob introduced two people in March: one became a client on the 31st, the other's file was
+    # closed the same day. The roll thanked him again "for the introductions" (two: the won one
+    # counted a second time); it is his other introduction that is still to thank (review14).
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: bob, name: Bob Baker, public: true}
+  - {id: cat, name: Cat Cole}
+referrals:
+  - {id: r1, partner: bob, prospect: Ann Won, introduced: 2026-03-02, updates: [{date: 2026-03-31, stage: won}]}
+  - {id: r2, partner: bob, prospect: Len Lost, introduced: 2026-03-02, updates: [{date: 2026-03-02, stage: lost}]}
+"""
+    post = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["blog/posts/newsletter/2026-03.md"]
+    assert "A warm thank-you to Bob Baker, whose introduction became a new client this month." in post
+    assert "Thank you as well to Bob Baker for the other introduction this month." in post
+    assert "for the introductions this month" not in post
+    # Cat's introduction is hers, not an "other" one: only a winner's introductions are.
+    cat = text + "  - {id: r3, partner: cat, prospect: Cy Open, introduced: 2026-03-05}\n"
+    post = render_site(load_text(cat, "partners.yaml", TODAY), LAYOUT)["blog/posts/newsletter/2026-03.md"]
+    assert (
+        "Thank you as well to Bob Baker, and to one more partner who prefers to stay behind the scenes, for the other introductions this month."
+        in post
+    )

@@ -571,3 +571,45 @@ def test_a_one_word_value_followed_by_a_glued_comment_is_a_comment(line: str, ke
     data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
     field = line.split(":")[0].strip()
     assert getattr(data.partners[0], field) == kept
+
+
+@pytest.mark.parametrize(
+    "partners", ["partners:\n", "partners: []\n"], ids=["nothing under it", "empty list"]
+)
+def test_a_program_with_no_partners_yet_is_valid(partners: str) -> None:
+    """`partners` is required, but a new program may have none yet: left empty, like
+    `referrals:` or `events:`, it means none."""
+    text = f"newsletter:\n  title: New News\n  owner: Olive Owner\n{partners}"
+    assert load_text(text, "partners.yaml", TODAY).partners == ()
+
+
+def test_an_update_dated_today_where_the_owner_lives_is_not_in_the_future(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 9 December 2026 20:00 UTC is 10 December 09:00 in Auckland: the owner records this
+    # morning's meeting and pushes; `check` says the date is in the future and the build stops.
+    from generator.cli import main
+
+    (tmp_path / "partners.yaml").write_text(
+        "newsletter: {title: T, owner: O, timezone: Pacific/Auckland}\n"
+        "partners:\n  - {id: anne, name: Anne Able}\n"
+        "referrals:\n  - {id: r1, partner: anne, prospect: P, introduced: 2026-12-01,"
+        " updates: [{date: 2026-12-10, stage: met}]}\n",
+        encoding="utf-8",
+    )
+    moment = dt.datetime(2026, 12, 9, 20, 0, tzinfo=dt.UTC)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(moment.timestamp())))
+    assert main(["check", str(tmp_path / "partners.yaml")]) == 0, capsys.readouterr()
+    # Two days ahead is still a typing mistake there, and west of UTC nothing changes.
+    source = tmp_path / "partners.yaml"
+    source.write_text(source.read_text("utf-8").replace("2026-12-10", "2026-12-11"), encoding="utf-8")
+    assert main(["check", str(source)]) == 1
+    assert "2026-12-11 is in the future (today is 2026-12-10)" in capsys.readouterr().out
+    source.write_text(
+        source.read_text("utf-8")
+        .replace("Pacific/Auckland", "America/Los_Angeles")
+        .replace("12-11", "12-10"),
+        encoding="utf-8",
+    )
+    assert main(["check", str(source)]) == 1
+    assert "2026-12-10 is in the future (today is 2026-12-09)" in capsys.readouterr().out

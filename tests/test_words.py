@@ -345,3 +345,44 @@ given:
     assert "New referrals: 0" not in parts["plain"] and "New referrals" not in parts["html"]
     assert "IN THE NEWSLETTER" not in parts["plain"] and "in the newsletter" not in parts["html"]
     assert "\n\n\n" not in parts["plain"].replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize(
+    ("day", "today", "said"),
+    [
+        (dt.date(2026, 1, 1), dt.date(2026, 12, 27), "11 months ago"),
+        (dt.date(2026, 1, 31), dt.date(2026, 12, 30), "10 months ago"),
+        (dt.date(2026, 1, 31), dt.date(2026, 12, 31), "11 months ago"),
+        (dt.date(2026, 7, 31), dt.date(2026, 9, 29), "8 weeks ago"),
+        (dt.date(2024, 12, 5), dt.date(2026, 12, 4), "23 months ago"),
+        (dt.date(2024, 12, 4), dt.date(2026, 12, 4), "2 years ago"),
+        (dt.date(2023, 12, 5), dt.date(2026, 12, 4), "2 years ago"),
+    ],
+)
+def test_ages_in_months_and_years_are_calendar_ones(day: dt.date, today: dt.date, said: str) -> None:
+    """A partner reads "11 months ago" for 1 January on 27 December (360 days: days // 30 said 12)."""
+    assert words.time_ago(day, today) == said
+
+
+def test_months_ago_are_calendar_months() -> None:
+    # days // 30 ran ahead of the calendar: 360 days (25 November to 20 November) read
+    # "12 months ago", 181 days (23 May to 20 November) "6 months ago" (review14).
+    today = dt.date(2026, 11, 20)
+    assert words.time_ago(dt.date(2025, 11, 25), today) == "11 months ago"
+    assert words.time_ago(dt.date(2026, 5, 23), today) == "5 months ago"
+    assert words.time_ago(dt.date(2026, 5, 20), today) == "6 months ago"
+    assert words.time_ago(dt.date(2024, 11, 21), today) == "23 months ago"
+    assert words.time_ago(dt.date(2024, 11, 20), today) == "2 years ago"
+    assert words.time_ago(dt.date(2026, 9, 21), today) == "8 weeks ago"
+
+
+def test_the_roll_after_a_win_thanks_the_winners_other_introductions() -> None:
+    # review14: the partner just thanked for a win is thanked for the others, counted without it.
+    assert (
+        words.thank_you_line([], 1, 1, after_wins=True, others=True)
+        == "Thank you as well to the partner who sent us another introduction this month."
+    )
+    assert (
+        words.thank_you_line(["Bob Baker"], 0, 2, after_wins=True, others=True)
+        == "Thank you as well to Bob Baker for the other introductions this month."
+    )

@@ -17,6 +17,7 @@ from conftest import TEST_SECRET, SiteProject, fixture_text, unwritable
 
 from generator import project as pipeline
 from generator import validate, write_undo, writer
+from generator.address_clash import address_clashes
 from generator.cli import main
 from generator.markdown import GENERATED_BY, front_matter
 from generator.render import SiteLayout, render_site
@@ -340,3 +341,23 @@ def test_the_readme_lists_every_path_the_generator_writes(tmp_path: Path) -> Non
         path for path in files if not any(path == own or path.startswith(own) for own in owned if own)
     ]
     assert unlisted == []
+
+
+def test_a_foreign_file_at_a_generated_files_address_is_named_with_what_to_do() -> None:
+    files = [
+        ("tree.md", "tree/index.html"),
+        ("tree/index.md", "tree/index.html"),
+        ("blog/posts/newsletter/2026-03.md", "blog/2026/03/newsletter-2026-03/index.html"),
+        ("blog/posts/mine.md", "blog/2026/03/newsletter-2026-03/index.html"),
+        ("a.md", "a/index.html"),
+        ("a/index.md", "a/index.html"),  # two of the owner's own: MkDocs' business, not ours
+    ]
+    own = {"tree.md", "blog/posts/newsletter/2026-03.md"}
+    assert address_clashes(files, own) == [
+        "blog/posts/mine.md and blog/posts/newsletter/2026-03.md would be published at the same "
+        "address (blog/2026/03/newsletter-2026-03/index.html), and one would replace the other: "
+        "change the date or slug of blog/posts/mine.md, then build again.",
+        "tree.md and tree/index.md would be published at the same address (tree/index.html), and "
+        "one would replace the other: rename or move tree/index.md, then build again.",
+    ]
+    assert address_clashes(files[:1] + files[2:3], own) == []
