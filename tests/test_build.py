@@ -754,14 +754,10 @@ def test_private_addresses_stay_out_of_the_build_log_and_nav_without_not_in_nav(
     assert not private_links(project.site / "tree" / "index.html")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review13: the generated pages are written in English whatever theme.language says; "
-    'with language: fr the page says <html lang="fr"> around English text (screen readers read '
-    "it with French rules, browsers offer to translate it from French). Marking generated "
-    'content lang="en" needs a wrapper in overrides/main.html, to be checked for layout in a browser.',
-)
 def test_generated_english_pages_say_so_under_a_french_theme(tmp_path: Path) -> None:
+    """The generated pages are written in English whatever theme.language says: with language: fr
+    the page said <html lang="fr"> around English text (screen readers read it with French rules,
+    browsers offered to translate it from French; review13)."""
     project = make_project(tmp_path)
     config = project.root / "mkdocs.yml"
     text = config.read_text("utf-8").replace(
