@@ -198,6 +198,8 @@ class _SiteSearch:
         self._verdicts[relative] = (_digest(raw), self._leaks(relative, raw))
 
     def sweep(self) -> None:
+        if not self._job.site_dir.is_dir():  # nothing written yet: the last look reads it all
+            return
         for relative in self._relatives():
             if relative not in self._verdicts:
                 self.read(relative)

@@ -8,6 +8,7 @@ import os
 import re
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,16 @@ def test_a_dirty_build_checks_the_files_it_did_not_write_again(project: SiteProj
     result = project.mkdocs_build("--dirty")
     assert result.returncode != 0
     assert "referrals[0].prospect in notes/index.html" in result.stderr
+
+
+def test_a_sweep_before_the_site_folder_exists_is_no_failure(tmp_path: Path, data: PartnersFile) -> None:
+    """The first page named makes the worker read what the site holds; a folder not made yet
+    (a test writing after naming, or a builder that makes it late) holds nothing to read yet.
+    This raced: whenever the worker swept first, it failed the guard (review15 saw it once)."""
+    site = tmp_path / "site"
+    worker = started(site, data)
+    worker.writing("a/index.html")
+    time.sleep(0.3)  # the worker sweeps now, before anything exists (it failed here)
+    write(site, "a/index.html", f"<p>{PROSPECT}</p>")
+    result = worker.finish()
+    assert [leak.file for leak in result.leaks] == ["a/index.html"] and result.files == 1
