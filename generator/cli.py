@@ -1,4 +1,4 @@
-"""python -m generator: check, generate and inspect the referral site without MkDocs."""
+"""python -m generator: check, generate, build, preview, guard and mail the referral site."""
 
 from __future__ import annotations
 
@@ -86,7 +86,9 @@ def _parser() -> argparse.ArgumentParser:
         "path", nargs="?", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)"
     )
     check.set_defaults(run=_check, refused=GENERATED_NOTHING)
-    due = commands.add_parser("due", help="list open referrals whose partner is due an update")
+    due = commands.add_parser(
+        "due", help="list open referrals with no news for longer than due_after_days, oldest first"
+    )
     due.add_argument(
         "path", nargs="?", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)"
     )
