@@ -72,13 +72,28 @@ _LenientLoader.add_multi_constructor("!", _ignore_tag)
 _LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 
 
-def read_site_config(config_file: Path) -> dict[str, Any]:
-    """mkdocs.yml as plain data, without MkDocs (or Zensical, which reads the same file)."""
+def read_site_config(config_file: Path, *, inherited_by: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """mkdocs.yml as plain data, without MkDocs (or Zensical, which reads the same file), over
+    the file its ``INHERIT`` names (relative to it), merged as MkDocs merges them."""
     try:
         config = yaml.load(config_file.read_text("utf-8"), Loader=_LenientLoader)
     except (OSError, yaml.YAMLError) as error:
         raise ValueError(f"cannot read {config_file}: {error}") from None
-    return config if isinstance(config, dict) else {}
+    config = config if isinstance(config, dict) else {}
+    parent = config.pop("INHERIT", None)
+    if not isinstance(parent, str) or config_file in inherited_by:  # a loop: MkDocs fails on it
+        return config
+    base = read_site_config(config_file.parent / parent, inherited_by=(*inherited_by, config_file))
+    return _merged(base, config)
+
+
+def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """``override`` over ``base``: mappings merged key by key, anything else replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        old = merged.get(key)
+        merged[key] = _merged(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+    return merged
 
 
 def site_public_text(config_file: Path) -> tuple[str, ...]:

@@ -795,3 +795,21 @@ def test_a_build_run_from_a_folder_it_may_not_write_in_passes(tmp_path: Path) ->
     assert result.returncode == 0, output(result)
     assert (project.site / "feed_rss_created.xml").is_file()
     assert list(elsewhere.iterdir()) == []
+
+
+def test_analytics_a_site_adds_stay_off_private_pages(tmp_path: Path) -> None:
+    """Material's analytics (extra.analytics in mkdocs.yml) loaded Google's script on every page,
+    private ones too, and it reports the page's address: each partner's private address went to
+    Google. Public pages keep it."""
+    project = make_project(tmp_path)
+    config = project.root / "mkdocs.yml"
+    analytics = "\nextra:\n  analytics:\n    provider: google\n    property: G-ABCDEF1234\n"
+    config.write_text(config.read_text("utf-8") + analytics, encoding="utf-8")
+    project.write_data(fixture_text("small.yaml"))
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, output(result)
+    assert "G-ABCDEF1234" in project.read_site("index.html")
+    private = [project.site / "p" / "index.html", *sorted(project.site.glob("p/*/index.html"))]
+    assert len(private) == len(PARTNER_IDS) + 2  # and the stub index, the owner's insights page
+    for page in private:
+        assert "G-ABCDEF1234" not in page.read_text("utf-8"), page

@@ -435,3 +435,31 @@ def test_check_of_bad_data_piped_into_a_reader_that_stops_early_ends_quietly(tmp
     errors = child.stderr.read().decode()
     assert child.wait(timeout=60) == 1
     assert errors == ""
+
+
+def test_links_and_generate_read_settings_a_mkdocs_yml_inherits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """MkDocs' INHERIT: a mkdocs.yml that takes site_url and docs_dir from a shared base file.
+    links said the file had no site_url; generate wrote into content/ for no site address."""
+    (tmp_path / "partners.yaml").write_text(
+        "newsletter: {title: T, owner: O}\npartners:\n  - {id: anne, name: Anne Ortiz}\n", encoding="utf-8"
+    )
+    (tmp_path / "config").mkdir()
+    base = "site_name: Base\nsite_url: https://base.example/\ndocs_dir: ../pages\ntheme: {name: material}\n"
+    (tmp_path / "config" / "base.yml").write_text(base, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "INHERIT: config/base.yml\nsite_name: T\ndocs_dir: pages\ntheme: {language: fr}\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795132800")
+    config = read_site_config(tmp_path / "mkdocs.yml")
+    assert config["theme"] == {"name": "material", "language": "fr"} and config["site_name"] == "T"
+    assert main(["links"]) == 0
+    links = dict(line.split("\t") for line in capsys.readouterr().out.splitlines())
+    assert links["Anne Ortiz"].startswith("https://base.example/p/")
+    assert main(["generate"]) == 0
+    assert "Sitemap: https://base.example/sitemap.xml" in (tmp_path / "pages" / "robots.txt").read_text(
+        "utf-8"
+    )
