@@ -1,4 +1,4 @@
-"""python -m generator: check, generate and inspect the referral site without MkDocs."""
+"""python -m generator: check, generate, build, preview, guard and mail the referral site."""
 
 from __future__ import annotations
 
@@ -75,6 +75,9 @@ def _reader_went_away() -> int:
     return 1
 
 
+MKDOCS_DOCS_DIR = "docs"  # MkDocs' docs_dir when mkdocs.yml names none
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -83,7 +86,9 @@ def _parser() -> argparse.ArgumentParser:
         "path", nargs="?", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)"
     )
     check.set_defaults(run=_check, refused=GENERATED_NOTHING)
-    due = commands.add_parser("due", help="list open referrals whose partner is due an update")
+    due = commands.add_parser(
+        "due", help="list open referrals with no news for longer than due_after_days, oldest first"
+    )
     due.add_argument(
         "path", nargs="?", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)"
     )
@@ -93,7 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
     generate.add_argument(
-        "--docs-dir", help=f"the MkDocs docs_dir (default: docs_dir in mkdocs.yml, else {pipeline.DOCS_DIR})"
+        "--docs-dir",
+        help=f"the MkDocs docs_dir (default: docs_dir in mkdocs.yml, else {MKDOCS_DOCS_DIR}; "
+        f"{pipeline.DOCS_DIR} without mkdocs.yml)",
     )
     generate.set_defaults(run=_generate, refused=GENERATED_NOTHING)
     _add_engine_commands(commands)
@@ -201,8 +208,10 @@ def _generate(args: argparse.Namespace) -> int:
     root = Path.cwd()
     config_file = root / "mkdocs.yml"
     config = read_site_config(config_file) if config_file.is_file() else {}
-    # The folder MkDocs reads: pages written anywhere else would never be built.
-    docs_dir = str(args.docs_dir or config.get("docs_dir") or pipeline.DOCS_DIR)
+    # The folder MkDocs reads: pages written anywhere else would never be built. An mkdocs.yml
+    # that names none builds from MkDocs' default, docs/; without mkdocs.yml, this project's.
+    default = MKDOCS_DOCS_DIR if config_file.is_file() else pipeline.DOCS_DIR
+    docs_dir = str(args.docs_dir or config.get("docs_dir") or default)
     project = pipeline.Project(root, Path(args.data), Path(docs_dir), root / pipeline.STATE_DIR)
     site_url = site_url_from(config_file, required=False) if config else ""
     outcome = pipeline.generate(project, pipeline.today(), os.environ, site_url=site_url)

@@ -108,7 +108,8 @@ def resolve_secret(
 
     A new secret is only returned, not written: the caller calls ``keep()`` once its run goes
     ahead. In CI a new secret would give addresses that match no link ever sent, so it is refused
-    unless ``REFERRAL_PREVIEW=1`` asks for a throwaway preview. ``create=False``: checking pages
+    unless ``REFERRAL_PREVIEW=1`` asks for a throwaway preview (never for ``sends_addresses``:
+    ``links`` would print addresses that lead to no page). ``create=False``: checking pages
     needs the secret they were made with.
 
     A weak secret from the environment is refused where addresses leave the machine: publishing
@@ -137,7 +138,7 @@ def resolve_secret(
         return SiteSecret(stored, "file")
     if not create:
         raise MissingSecret(f"no secret: set {ENV_VAR} to the one the pages were generated with")
-    return _new_secret(environ, secret_file)
+    return _new_secret(environ, secret_file, sends_addresses)
 
 
 def _from_environment(value: str, deployable: bool) -> SiteSecret:
@@ -153,10 +154,17 @@ def _from_environment(value: str, deployable: bool) -> SiteSecret:
     return SiteSecret(value.encode("utf-8", "surrogateescape"), "environment", warning=warning)
 
 
-def _new_secret(environ: Mapping[str, str], secret_file: Path) -> SiteSecret:
+def _new_secret(environ: Mapping[str, str], secret_file: Path, sends_addresses: bool) -> SiteSecret:
     value = secrets.token_urlsafe(32).encode("ascii")
     if not in_ci(environ):
         return SiteSecret(value, "created", pending=secret_file)
+    if sends_addresses:
+        # A throwaway secret's addresses lead to no page, in the preview or anywhere else.
+        raise MissingSecret(
+            f"{ENV_VAR} is not set, and this is a CI run (CI or GITHUB_ACTIONS is set): the "
+            f"addresses to send partners come only from the site's own secret ({PREVIEW_VAR}=1 "
+            f"would key them with a throwaway one, leading to no page). Set {ENV_VAR} to it."
+        )
     if _flag(environ, PREVIEW_VAR):
         return SiteSecret(value, "throwaway")
     raise MissingSecret(

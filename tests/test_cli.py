@@ -401,6 +401,22 @@ def test_generate_writes_into_the_docs_dir_mkdocs_yml_names(
     assert (tmp_path / "elsewhere" / "index.md").is_file()
 
 
+def test_generate_writes_into_mkdocs_default_docs_dir_when_mkdocs_yml_names_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An mkdocs.yml without docs_dir: MkDocs (and `generator build`) read docs/, while generate
+    wrote content/, a copy no build reads."""
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795132800")
+    assert main(["generate"]) == 0
+    assert capsys.readouterr().out.startswith("Generated into docs: ")
+    assert (tmp_path / "docs" / "index.md").is_file()
+    assert not (tmp_path / "content").exists()
+
+
 def test_check_of_bad_data_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
     """`check | head -1` on a file with problems: the report met the closed pipe inside the
     handler of the bad data, where the broken pipe was no longer caught (two tracebacks)."""

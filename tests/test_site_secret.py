@@ -106,6 +106,14 @@ def test_ci_with_an_explicit_preview_gets_a_throwaway_secret_never_stored(tmp_pa
     assert not (tmp_path / "secret").exists()
 
 
+def test_a_preview_gives_no_addresses_to_send(tmp_path: Path) -> None:
+    """`links` in CI with REFERRAL_PREVIEW=1 printed addresses keyed by a throwaway secret,
+    which lead to no page anywhere."""
+    with pytest.raises(MissingSecret, match="REFERRAL_SITE_SECRET is not set"):
+        resolve_secret({"CI": "true", "REFERRAL_PREVIEW": "1"}, tmp_path / "secret", sends_addresses=True)
+    assert not (tmp_path / "secret").exists()
+
+
 def test_ci_false_is_not_ci(tmp_path: Path) -> None:
     assert resolve_secret({"CI": "false"}, tmp_path / "secret").origin == "created"
 
