@@ -234,20 +234,24 @@ def test_each_partner_page_counts_and_stages(site: tuple[oracle.Raw, dict[str, s
         assert (number(thanks[1] or "one") if thanks else 0) == figures.introductions, partner_id
 
 
+# The insights tables' row labels for each method, as a reader sees them (written out here, not
+# taken from the generator, so the test reads the page as DESIGN.md words it).
+METHOD_LABELS = {
+    "name": "Name passed on",
+    "letter": "Letter of introduction",
+    "call": "Introductory phone call",
+    "lunch": "Lunch for the three of us",
+    "not recorded": "Not recorded",
+}
+
+
 def test_insights_totals_by_method_and_asking(site: tuple[oracle.Raw, dict[str, str]]) -> None:
     raw, files = site
     text = next(t for t in files.values() if "title: Referral insights" in t)
     figures = oracle.insights(raw)
-    method_labels = {
-        "name": "Name passed on",
-        "letter": "Letter of introduction",
-        "call": "Introductory phone call",
-        "lunch": "Lunch for the three of us",
-        "not recorded": "Not recorded",
-    }
     asking_labels = {"asked": "Asked for", "earned": "Earned", "not recorded": "Not recorded"}
     for heading, rows, labels in (
-        ("Conversion by introduction method", figures.by_method, method_labels),
+        ("Conversion by introduction method", figures.by_method, METHOD_LABELS),
         ("Asked for or earned", figures.by_asking, asking_labels),
     ):
         shown = table_rows(text, heading)
@@ -305,16 +309,9 @@ def test_insights_values_and_partner_rows(site: tuple[oracle.Raw, dict[str, str]
     raw, files = site
     text = next(t for t in files.values() if "title: Referral insights" in t)
     figures = oracle.insights(raw)
-    method_labels = {
-        "name": "Name passed on",
-        "letter": "Letter of introduction",
-        "call": "Introductory phone call",
-        "lunch": "Lunch for the three of us",
-        "not recorded": "Not recorded",
-    }
     shown = table_rows(text, "Conversion by introduction method")
     for key, row in figures.by_method.items():
-        cell = shown[method_labels[key]][3]
+        cell = shown[METHOD_LABELS[key]][3]
         assert shown_money(cell) == pytest.approx(row.value), (key, cell)
         assert ("‡" in cell) == bool(row.unvalued_wins), (key, cell)
     if any(row.unvalued_wins for row in figures.by_method.values()):
