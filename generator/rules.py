@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .models import TERMINAL_STAGES, Event, Given, Partner, PartnersFile, Referral
+from .models import Event, Given, Partner, PartnersFile, Referral
 from .problems import FieldPath
 
 Finding = tuple[FieldPath, str]
@@ -129,12 +129,11 @@ def _cycles(parent: dict[str, str], index_of: dict[str, int]) -> Iterator[Findin
 
 
 def _updates(index: int, referral: Referral, today: dt.date) -> Iterator[Finding]:
+    # News may follow `won` or `lost` (a lost prospect comes back, a client buys again): the
+    # latest update sets the stage, so only the dates are checked here.
     previous = referral.introduced
-    closed_by: str | None = None
     for number, update in enumerate(referral.updates):
         path: FieldPath = ("referrals", index, "updates", number)
-        if closed_by:
-            yield (*path, "stage"), f"comes after the referral was {closed_by}; nothing can follow"
         if update.date < referral.introduced:
             message = f"{update.date} is before the introduction on {referral.introduced}"
             yield (*path, "date"), message
@@ -144,9 +143,6 @@ def _updates(index: int, referral: Referral, today: dt.date) -> Iterator[Finding
         if not EARLIEST <= update.date <= today:  # the usual case skips two generators per date
             yield from _not_future((*path, "date"), update.date, today)
         previous = max(previous, update.date)
-        if update.stage in TERMINAL_STAGES and not closed_by:
-            word = "won" if update.stage == "won" else "closed (lost)"
-            closed_by = f"{word} on {update.date}"
 
 
 # Dates outside these bounds are typing mistakes, and year 9999 overflows date arithmetic

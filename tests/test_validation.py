@@ -372,18 +372,27 @@ def test_unknown_top_level_field_lists_known_ones() -> None:
     ]
 
 
-def test_updates_out_of_order_and_after_a_terminal_stage() -> None:
+def test_updates_out_of_order_are_refused() -> None:
     text = VALID + (
-        "      - date: 2026-02-05\n        stage: proposal\n"
-        "      - date: 2026-02-11\n        stage: won\n"
-        "      - date: 2026-02-12\n        stage: met\n"
+        "      - date: 2026-02-05\n        stage: proposal\n      - date: 2026-02-11\n        stage: won\n"
     )
     assert problems(text) == [
         "partners.yaml:18:15: referrals[0].updates[1].date: 2026-02-05 is out of order: it is listed after an "
         "update of 2026-02-10; list updates oldest first",
-        "partners.yaml:23:16: referrals[0].updates[3].stage: comes after the referral was won on 2026-02-11; "
-        "nothing can follow",
     ]
+
+
+@pytest.mark.parametrize("closed", ["won", "lost"])
+def test_updates_after_won_or_lost_are_accepted(closed: str) -> None:
+    """DESIGN.md: the latest update sets the stage. A lost prospect can come back and a client can
+    buy again, so news after `won` or `lost` is the file's history, not a mistake (check refused it)."""
+    text = VALID + (
+        f"      - date: 2026-02-11\n        stage: {closed}\n"
+        "      - date: 2026-02-12\n        stage: met\n"
+        "      - date: 2026-02-13\n        stage: won\n"
+    )
+    stages = [u.stage for u in load_text(text, "partners.yaml", TODAY).referrals[0].updates]
+    assert stages == ["met", closed, "met", "won"]
 
 
 def test_all_problems_are_reported_in_one_run() -> None:
