@@ -47,6 +47,7 @@ def check(data: Records, today: dt.date, *, extra_partner_ids: Iterable[str] = (
         *_references("referrals", "partner", [(i, r.partner) for i, r in referrals], known),
         *_references("given", "partner", [(i, g.partner) for i, g in _present(data.given)], known),
         *_tree(partners, known),
+        *_shared_emails(partners),
         *(finding for index, referral in referrals for finding in _updates(index, referral, today)),
         *_dates(data, today),
         *_local_times(data),
@@ -77,6 +78,28 @@ def _duplicates(section: str, noun: str, ids: list[tuple[int, str]]) -> Iterator
             yield (section, index, "id"), message
         else:
             first_index[value] = index
+
+
+def _shared_emails(partners: list[tuple[int, Partner]]) -> Iterator[Finding]:
+    """Each monthly mail holds its partner's private link and news, so two partners mailed at one
+    address (a couple, two people at one firm) would each read the other's: found here, at the
+    second address, rather than on the day the mail is run."""
+    first: dict[str, Partner] = {}
+    for index, partner in partners:
+        if not (partner.email and partner.mail):
+            continue
+        address = partner.email.strip().casefold()
+        if address not in first:
+            first[address] = partner
+            continue
+        yield (
+            ("partners", index, "email"),
+            (
+                f"partners '{first[address].id}' and '{partner.id}' have the same email: each would receive "
+                "the other's private link and news by mail; give each their own address, or set mail: false "
+                "on one of them"
+            ),
+        )
 
 
 def _references(

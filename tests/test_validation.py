@@ -395,6 +395,25 @@ def test_updates_after_won_or_lost_are_accepted(closed: str) -> None:
     assert stages == ["met", closed, "met", "won"]
 
 
+def test_two_partners_mailed_at_one_address_are_located_at_the_second() -> None:
+    """check passed them and only `mail` refused them, with no file, line or column, on the day
+    it ran: each message holds its partner's private link, so one inbox would get both."""
+    text = VALID.replace("    name: Anne\n", "    name: Anne\n    email: jo@example.com\n").replace(
+        "    name: Steve\n", "    name: Steve\n    email: Jo@Example.com\n"
+    )
+    assert problems(text) == [
+        "partners.yaml:10:12: partners[1].email: partners 'anne' and 'steve' have the same email: each would "
+        "receive the other's private link and news by mail; give each their own address, or set mail: false "
+        "on one of them"
+    ]
+    # Left out of the mail, one of them receives nothing: a shared inbox is then no leak.
+    opted_out = text.replace("Jo@Example.com\n", "Jo@Example.com\n    mail: false\n")
+    assert [p.email for p in load_text(opted_out, "partners.yaml", TODAY).partners] == [
+        "jo@example.com",
+        "Jo@Example.com",
+    ]
+
+
 def test_all_problems_are_reported_in_one_run() -> None:
     text = (
         VALID.replace("stage: met", "stage: mett").replace(

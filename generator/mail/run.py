@@ -124,7 +124,9 @@ def compose_month(
     issue = _events_from(issue, data, edition.date.date())
     records = MonthRecords.of(data, issue, gathering_line(issue, edition.date.date()))
     env = mail_environment()
-    messages, problems = [], shared_addresses(recipients(data))
+    # Two partners mailed at one address never reach here: check refuses them (rules.py).
+    messages: list[Outgoing] = []
+    problems: list[str] = []
     for partner in recipients(data):
         news = partner_news(
             records,
@@ -148,23 +150,6 @@ def _events_from(issue: MonthlyIssue, data: PartnersFile, dated: dt.date) -> Mon
     horizon = issue.month.last_day + dt.timedelta(days=EVENT_HORIZON_DAYS)
     after = dated - dt.timedelta(days=1)
     return replace(issue, events=upcoming_events(data.events, after=after, days=(horizon - after).days))
-
-
-def shared_addresses(partners: list[Partner]) -> list[str]:
-    """Each message holds its partner's private link and news: one inbox must not get two."""
-    first: dict[str, Partner] = {}
-    problems = []
-    for partner in partners:
-        address = (partner.email or "").strip().casefold()
-        if address in first:
-            problems.append(
-                f"partners '{first[address].id}' and '{partner.id}' have the same email '{partner.email}': "
-                "each would receive the other's private link and news; give each their own address, "
-                "or set mail: false on one of them"
-            )
-        else:
-            first[address] = partner
-    return problems
 
 
 def _issue_for(data: PartnersFile, month: Month, as_of: dt.date) -> MonthlyIssue:
