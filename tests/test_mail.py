@@ -364,6 +364,25 @@ def _preview(project: SiteProject) -> dict[str, bytes]:
 # --- review first: .eml files, nothing sent ---------------------------------------------------
 
 
+def test_a_ci_preview_with_a_throwaway_secret_says_its_links_lead_to_no_page(
+    mail: Mailer, mail_project: SiteProject
+) -> None:
+    """CI with REFERRAL_PREVIEW=1 and no site secret (a pull request from a fork) wrote .eml files
+    whose private links were keyed by a throwaway secret, and said "To deliver them: --send"."""
+    result = mail(CI="true", REFERRAL_PREVIEW="1", REFERRAL_SITE_SECRET="")
+    assert result.returncode == 0, result.stderr
+    assert "throwaway secret and lead to no page" in result.stdout
+    assert "To deliver them" not in result.stdout
+    written = _preview(mail_project)
+    assert sorted(written) == ["anne-ortiz", "quiet-quinn", "steve-hall"]
+    for data in written.values():
+        assert str(_parse(data)["Subject"]).strip().startswith("[Preview: its links lead to no page] ")
+    # The same run with the site's own secret is the real preview: nothing of it.
+    again = mail(REFERRAL_SITE_SECRET=TEST_SECRET)
+    assert "throwaway" not in again.stdout and "To deliver them" in again.stdout
+    assert not any("Preview" in _parse(data)["Subject"] for data in _preview(mail_project).values())
+
+
 def test_default_writes_reproducible_eml_files_and_sends_nothing(
     mail_project: SiteProject, smtp: SmtpServer
 ) -> None:
