@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from conftest import TODAY, load_problems
 
 from generator import source
+from generator.cli import main
 from generator.models import PartnersFile
 from generator.problems import InvalidData
 from generator.validate import load_text
@@ -616,7 +618,6 @@ def test_an_update_dated_today_where_the_owner_lives_is_not_in_the_future(
 ) -> None:
     # 9 December 2026 20:00 UTC is 10 December 09:00 in Auckland: the owner records this
     # morning's meeting and pushes; `check` says the date is in the future and the build stops.
-    from generator.cli import main
 
     (tmp_path / "partners.yaml").write_text(
         "newsletter: {title: T, owner: O, timezone: Pacific/Auckland}\n"
@@ -641,3 +642,28 @@ def test_an_update_dated_today_where_the_owner_lives_is_not_in_the_future(
     )
     assert main(["check", str(source)]) == 1
     assert "2026-12-10 is in the future (today is 2026-12-09)" in capsys.readouterr().out
+
+
+LOCATED_LINE = re.compile(r"^partners\.yaml:\d+:\d+: \S+: .+$")
+
+
+def test_every_located_problem_is_one_line_a_problem_matcher_can_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad value quoted in a message kept its line breaks: `check`'s report, read line by line
+    (an editor's problem matcher, grep), cut "'me\\nt' is not one of …" in two, and the second
+    half matched nothing. Every located line is one line; the count comes last, on its own."""
+    text = (
+        VALID.replace("stage: met", 'stage: "me\\nt\\u2028x"')
+        .replace("introduced: 2026-02-03", 'introduced: "2026-02-\\r03"')
+        .replace("  title: T\n", '  title: T\n  currency: "US\\x1b[2JD"\n')
+        + '"odd\\u0085key": 1\n'
+    )
+    (tmp_path / "partners.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    *located, summary = capsys.readouterr().out.splitlines()
+    assert [line for line in located if not LOCATED_LINE.match(line)] == []
+    assert len(located) == 4 and summary == "4 problems found; nothing was generated."
+    assert "referrals[0].updates[0].stage: 'me\\nt\\u2028x' is not one of" in located[-2]
+    assert "newsletter.currency: 'US\\x1b[2JD' is not" in located[0]
