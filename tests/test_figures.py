@@ -18,6 +18,7 @@ from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import figures_oracle as oracle
 import pytest
@@ -383,7 +384,11 @@ def test_insights_due_list_and_the_due_command(
     # `python -m generator due` on the same file, as the owner runs it.
     source = tmp_path / "partners.yaml"
     source.write_text(files["source:partners.yaml"], encoding="utf-8")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    # At noon on AS_OF where the owner lives: `due` counts days to the owner's date (at the
+    # conftest's midnight UTC it is still the 19th in the demo's Chicago).
+    zone = ZoneInfo(raw["newsletter"].get("timezone", "UTC"))
+    noon = dt.datetime.combine(AS_OF, dt.time(12), zone)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(noon.timestamp())))
     assert main(["due", str(source)]) == 0
     printed = re.findall(r"due an update: (\S+) from \S+, no news for (\d+) days", capsys.readouterr().out)
     assert sorted((rid, int(days)) for rid, days in printed) == sorted(expected)
