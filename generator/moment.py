@@ -24,13 +24,8 @@ class BuildMoment:
         return self.instant.astimezone(dt.UTC).date()
 
     def date_in(self, timezone: str) -> dt.date:
-        """The date at this instant in ``timezone``; in UTC for a zone that does not exist
-        (check refuses it, at its line)."""
-        try:
-            zone = zoneinfo.ZoneInfo(timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return self.utc_date
-        return self.instant.astimezone(zone).date()
+        """The date at this instant in ``timezone``."""
+        return self.instant.astimezone(zone_of(timezone)).date()
 
 
 # A run's moment, or a plain date: then that is the owner's date, wherever they are (tests, and
@@ -43,3 +38,17 @@ def owners_date(when: When, timezone: str) -> dt.date:
     if isinstance(when, BuildMoment):
         return when.date_in(timezone)
     return when
+
+
+def zone_of(timezone: str) -> dt.tzinfo:
+    """``newsletter.timezone``; UTC for a zone that does not exist (check refuses it, at its line)."""
+    try:
+        return zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def day_start(day: dt.date, timezone: str) -> dt.datetime:
+    """The moment ``day`` begins where the owner lives: a file or message dated by the owner's
+    date at 00:00 UTC would be dated up to 14 hours ahead of its making east of UTC."""
+    return dt.datetime.combine(day, dt.time(), zone_of(timezone))

@@ -125,7 +125,7 @@ def compose_month(
         data.newsletter,
         month,
         sender_address(sender, data.newsletter.owner),
-        message_date(month, environ, layout.as_of),
+        message_date(month, environ, layout.as_of, data.newsletter.timezone),
         site_url,
         layout.secret,
         throwaway,
