@@ -273,7 +273,8 @@ def _inputs_digest(
         secret = resolve_secret(environ, project.secret_file, create=False)
     except (OSError, MissingSecret):
         return None
-    return lambda as_of: stamp.inputs_digest(raw, secret.value, as_of, site_url)
+    # Cached: the stamp check and the outcome ask for the same date (2 ms each at most).
+    return functools.cache(lambda as_of: stamp.inputs_digest(raw, secret.value, as_of, site_url))
 
 
 def _unchanged_outcome(
