@@ -251,6 +251,17 @@ def test_gzip_and_binary_files_are_read(tmp_path: Path) -> None:
     ]
 
 
+# JSON's simple escapes are lower-case only: "\\N", "\\R" and "\\T" (a Windows path in a note,
+# or any image whose bytes hold them, such as a PNG logo) are no escapes, and stopped the guard
+# with a KeyError, failing every build of such a site (review16).
+@pytest.mark.parametrize(
+    "text", ["<p>Saved in C:\\Temp\\New\\Reports, Dana Wu</p>", '{"text": "\\T \\N Dana Wu"}']
+)
+def test_a_backslash_before_a_capital_is_text_not_an_escape(tmp_path: Path, text: str) -> None:
+    root = site(tmp_path, {"page.html": text, "logo.png": b"\x89PNG\r\n\x1a\n\\T\\N\\R\x00\xff"})
+    assert guard.scan_site(root, [DANA]) == [Leak("page.html", "referrals[0].prospect")]
+
+
 def test_matches_are_whole_words(tmp_path: Path) -> None:
     jo = Confidential("Jo", "given[0].to", None)
     root = site(tmp_path, {"a.html": "Join Jonas, Jo2 and xJo", "b.html": "Thanks, Jo."})
