@@ -361,7 +361,8 @@ class Partner(_Model):
     public: YamlBool = Field(
         False,
         description="Consent to be named on public pages (default false).",
-        json_schema_extra=audience("owner"),
+        # Their own page tells them whether they are named ("should you agree to be named").
+        json_schema_extra=audience("partner"),
     )
     spotlight: LongText | None = Field(
         None,
@@ -422,7 +423,8 @@ class Referral(_Model):
     asked: YamlBool | None = Field(
         None,
         description="true if the owner asked for it; false if it was earned.",
-        json_schema_extra=audience("owner"),
+        # The partner's page says "at our request" or "without our asking".
+        json_schema_extra=audience("partner"),
     )
     public: YamlBool = Field(
         False,
