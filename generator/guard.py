@@ -30,7 +30,7 @@ from .render import SiteLayout
 from .scan_memory import ScanMemory
 from .words import FIXED_PHRASES
 
-_BARE_WORD = re.compile(r"[a-z]+")
+_BARE_WORD = re.compile(r"[a-z]+|[0-9]+")  # a word, or digits: a year, a count
 MIN_LENGTH = 4  # shorter values ("Jo", "Ann") match too much ordinary text to be checked
 _TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 # Audiences whose values may also appear on the owner's own private pages.
@@ -144,9 +144,10 @@ def _sort_by_audience(data: PartnersFile, layout: SiteLayout) -> _Sorted:
 
 
 def _bare_word_id(item: TextValue) -> bool:
-    """An id that is one plain word ("content", "search") proves nothing when found: the theme's
-    own text says "Skip to content". Public views never print ids, and an id made of a name
-    ("anne-ortiz") is still checked, as are the name's own heading-id forms."""
+    """An id that is one plain word ("content", "search") or digits only ("2026") proves nothing
+    when found: the theme's own text says "Skip to content", posts print their year. Public views
+    never print ids, and an id made of a name ("anne-ortiz") is still checked, as are the name's
+    own heading-id forms."""
     if not item.records or not _BARE_WORD.fullmatch(item.text):
         return False
     return _is_id_field(type(item.records[-1]), item.path.rsplit(".", 1)[-1])
