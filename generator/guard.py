@@ -24,7 +24,7 @@ from .leak_delta import Checked
 from .leak_match import Matcher
 from .leak_scan import Confidential, Leak, Places, decoded_text, matcher_for, scan_site, site_files
 from .leak_text import fold, plain
-from .models import ID_PATTERN, Partner, PartnersFile
+from .models import ID_PATTERN, Partner, PartnersFile, Referral
 from .project import collector_paused
 from .render import SiteLayout
 from .scan_memory import ScanMemory
@@ -147,10 +147,13 @@ def _bare_word_id(item: TextValue) -> bool:
     """An id that is one plain word ("content", "search") or digits only ("2026") proves nothing
     when found: the theme's own text says "Skip to content", posts print their year. Public views
     never print ids, and an id made of a name ("anne-ortiz") is still checked, as are the name's
-    own heading-id forms."""
-    if not item.records or not _BARE_WORD.fullmatch(item.text):
+    own heading-id forms. A referral's id, any text, is skipped when it holds no letter."""
+    if not item.records:
         return False
-    return _is_id_field(type(item.records[-1]), item.path.rsplit(".", 1)[-1])
+    model, name = type(item.records[-1]), item.path.rsplit(".", 1)[-1]
+    if model is Referral and name == "id":  # any text: numbered ("2026", "2026-10") or named
+        return not any(character.isalpha() for character in item.text)
+    return bool(_BARE_WORD.fullmatch(item.text)) and _is_id_field(model, name)
 
 
 @functools.cache

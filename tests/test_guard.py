@@ -331,6 +331,36 @@ def test_a_hidden_partner_whose_id_is_a_plain_word_or_number_builds(project: Sit
     assert "no confidential data found" in result.stderr
 
 
+def test_ids_without_a_letter_are_not_guarded_and_ids_with_one_are() -> None:
+    # A referral numbered 2026, or "2026-10", is found as a post's year or month on every page
+    # and failed the build; an id with no letter carries no name. "r-dana-wu" may (review16).
+    from conftest import TODAY
+
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: "2025", name: Hidden Harriet}
+  - {id: hidden-hal, name: Hidden Hal}
+referrals:
+"""
+    ids = ["2026", "2026-10", "2026/10", "r-dana-wu", "Dana-2026"]
+    text += "".join(
+        f'  - {{id: "{i}", partner: hidden-hal, prospect: P Q, introduced: 2026-10-02}}\n' for i in ids
+    )
+    fields = {
+        item.field: item.value
+        for item in guard.confidential_values(validate.load_text(text, "p.yaml", TODAY), LAYOUT)
+    }
+    assert "partners[0].id" not in fields and fields["partners[1].id"] == "hidden-hal"
+    assert [fields.get(f"referrals[{n}].id") for n in range(len(ids))] == [
+        None,
+        None,
+        None,
+        "r-dana-wu",
+        "Dana-2026",
+    ]
+
+
 def test_a_hidden_partners_hyphenated_id_is_still_guarded(small: PartnersFile) -> None:
     values = {item.field: item.value for item in guard.confidential_values(small, LAYOUT)}
     hidden = [p for p in small.partners if not p.public and "-" in p.id]
