@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import project as pipeline
-from ..links import page_url, read_site_config, site_url_from
+from ..links import data_file_from, page_url, read_site_config, site_url_from
 from ..models import Partner, PartnersFile
 from ..post_urls import PostUrls
 from ..render import SiteLayout
@@ -62,7 +62,7 @@ def run_mail(
     """Compose every message for the month; write them for review, or send those not yet delivered."""
     if request.arrived and not request.send:
         raise ValueError("--arrived records a delivery: use it with --send")
-    project = pipeline.Project.at(root)
+    project = pipeline.Project.at(root, data_file_from(root / "mkdocs.yml", pipeline.DATA_FILE))
     as_of = pipeline.today(environ)
     data = pipeline.load(project, as_of)
     secret = resolve_secret(environ, project.secret_file, publishing=request.send)
