@@ -31,6 +31,7 @@ from .render_memo import RenderMemo
 from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret
 from .stale_pages import remove_stale_private_pages
+from .stop_signals import StopSignals
 from .words import plural
 from .write_undo import WriteFailed
 from .writer import ForeignFileError, read_manifest
@@ -186,6 +187,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.html_bodies = HtmlBodies()
         # A `mkdocs build`'s leak guard, at work on the second core while MkDocs writes the site.
         self.guard_worker: GuardWorker | None = None
+        # While the site is unguarded: Ctrl-C, SIGTERM or SIGHUP fail closed first (stop_signals).
+        self.stop_signals: StopSignals | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -293,6 +296,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
         # `mkdocs serve` builds into a folder of its own and keeps serving after an error.
         self.unguarded = config if self.command != "serve" else None
+        if self.unguarded is not None:
+            self.stop_signals = StopSignals.arm(self._fail_closed)
         return env
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
@@ -304,6 +309,10 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         """Fail closed when a build stops after MkDocs began writing the site (a page or a theme
         template that fails, another plugin's error): what it wrote was never leak-guarded, and a
         deploy step that runs anyway must find nothing to publish."""
+        self._fail_closed()
+
+    def _fail_closed(self) -> None:
+        self._disarm()
         worker, self.guard_worker = self.guard_worker, None
         if worker is not None:
             worker.stop()
@@ -330,6 +339,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             )
         leaks, scanned = self._scan(config, self.outcome)
         self.unguarded = None  # checked: a leak moves the site away itself, with the leaks named
+        self._disarm()
         if leaks:
             found = "\n".join(f"  - {leak.describe()}" for leak in leaks)
             moved = self._quarantine(config, leaks)
@@ -373,6 +383,11 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             self.watcher.generation_finished(read_manifest(project.manifest))
             log.info("Watching %s for changes, except the pages generated from the data.", project.docs_dir)
         return server
+
+    def _disarm(self) -> None:
+        stop_signals, self.stop_signals = self.stop_signals, None
+        if stop_signals is not None:
+            stop_signals.disarm()
 
     def _project(self, config: MkDocsConfig) -> pipeline.Project:
         root = Path(config.config_file_path).parent
