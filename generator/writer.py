@@ -18,9 +18,11 @@ not replace, a full disk) or is stopped with Ctrl-C puts every file back as it w
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +36,8 @@ GENERATED_MARK = b"---\ngenerated_by: referral-newsletter\n"
 # The same mark in the other files the generator writes, each in its own format's comments.
 COMMENT_MARK = GENERATED_COMMENT.encode()  # .authors.yml, robots.txt, _headers
 CALENDAR_MARK = b"\r\nPRODID:-//referral-newsletter//EN\r\n"  # .ics, near the top
+# write_undo.replace_file's temporary file: tempfile.mkstemp's 8 characters, then the suffix.
+_CUT_REPLACEMENT = re.compile(r"\.tmp-[a-z0-9_]{8}(\.[^./]+)?")
 
 
 class ForeignFileError(Exception):
@@ -111,6 +115,7 @@ def write_bytes(
     except (Exception, KeyboardInterrupt):  # Ctrl-C too; a kill cannot be caught (see above)
         undo.undo()
         raise
+    _remove_cut_replacements(docs_dir, _page_folders([*encoded, *kept]))
     return report
 
 
@@ -312,6 +317,22 @@ def _remove(docs_dir: Path, relative: str, undo: UndoLog) -> bool:
         parent.rmdir()
         parent = parent.parent
     return True
+
+
+def _remove_cut_replacements(docs_dir: Path, folders: Iterable[str]) -> None:
+    """A replacement a killed run had written but not yet renamed over its page (``.tmp-``, as
+    ``replace_file`` names it): a copy of a page, private ones too, that no run would ever
+    rename. Removed only when empty or marked, like a cut run's new files."""
+    for folder in sorted(set(folders)):
+        try:
+            with os.scandir(docs_dir / folder) as entries:
+                cut = [entry.path for entry in entries if _CUT_REPLACEMENT.fullmatch(entry.name)]
+        except OSError:
+            continue
+        for path in map(Path, cut):
+            with contextlib.suppress(OSError):  # left for the next run: this one has succeeded
+                if path.is_file() and not path.is_symlink() and (path.stat().st_size == 0 or _has_mark(path)):
+                    path.unlink()
 
 
 def _is_empty(folder: Path) -> bool:

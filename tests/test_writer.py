@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, fixture_text, unwritable
+from conftest import TEST_SECRET, SiteProject, fixture_text, make_project, unwritable
 
 from generator import project as pipeline
 from generator import validate, write_undo, writer
@@ -298,6 +298,43 @@ def test_old_files_kept_by_a_killed_run_are_deleted_by_the_next(tmp_path: Path) 
     write_files(docs, {"index.md": PAGE + "new\n"}, manifest)
     assert not store.exists()
     assert (docs / "index.md").read_text(encoding="utf-8") == PAGE + "new\n"
+
+
+KILLED_BEFORE_RENAME = """\
+import os, signal
+
+_replace = os.replace
+
+
+def _killed_before_renaming_the_home_page(source, target, *args, **kwargs):
+    # A real kill at the worst moment: the new home page is written beside the old one.
+    if os.path.basename(str(source)).startswith(".tmp-") and str(target).endswith("content/index.md"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _replace(source, target, *args, **kwargs)
+
+
+os.replace = _killed_before_renaming_the_home_page
+"""
+
+
+def test_a_run_killed_while_replacing_a_page_leaves_no_copy_behind(tmp_path: Path) -> None:
+    """A replaced page is written to a temporary file, then renamed over the page: a run killed
+    in between left the temporary copy in content/ for good (a private page's copy, with its
+    notes, when it was one), and every later run left it there too (review18)."""
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project")
+    project.write_data(fixture_text("small.yaml"))
+    assert project.generator("generate").returncode == 0
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(KILLED_BEFORE_RENAME, encoding="utf-8")
+    project.write_data(fixture_text("small.yaml").replace("title: ", "title: New ", 1))
+    killed = project.generator("generate", PYTHONPATH=str(hook))
+    assert killed.returncode == -9
+    assert list(project.content.glob(".tmp-*.md"))  # what the kill left
+    assert project.generator("generate").returncode == 0
+    assert not [path for path in project.content.rglob("*") if path.name.startswith(".tmp-")]
+    assert "New " in (project.content / "index.md").read_text(encoding="utf-8")
 
 
 def test_ctrl_c_part_way_puts_back_what_was_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
