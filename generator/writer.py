@@ -58,6 +58,8 @@ class WriteReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     recovered: int = 0  # pages recognised by their mark because the manifest was lost
+    # Listed in the manifest, stale, but without the mark: not the generator's, left alone.
+    left_alone: list[str] = field(default_factory=list)
     kept: int = 0  # of the unchanged, those not even rendered (as an earlier run left them)
 
     def __str__(self) -> str:
@@ -66,6 +68,9 @@ class WriteReport:
             text += f" ({self.kept} files kept from the last run without rendering)"
         if self.recovered:
             text += f" (no manifest: {self.recovered} earlier pages recognised by their generated_by mark)"
+        if self.left_alone:
+            listed = ", ".join(self.left_alone)
+            text += f"; left alone, though the manifest listed them: {listed} (not generated: no generated_by mark)"
         return text
 
 
@@ -80,11 +85,16 @@ def write_bytes(
     files: Mapping[str, str | bytes],
     manifest_path: Path,
     kept: frozenset[str] = frozenset(),
+    marked: bool = True,
 ) -> WriteReport:
     """:func:`write_files` for content that is already bytes (such as .eml messages).
 
     ``kept`` are generated files left as they are, unread: the caller has checked that each one
     still holds the bytes an earlier run wrote (memo_record). They stay listed and are not removed.
+    With ``marked`` (every file the generator writes into the docs folder carries its mark), a
+    stale listed file without the mark is left alone: the manifest may have been edited, merged or
+    copied from elsewhere, and name a page of the user's. (A generated file edited by hand is still
+    repaired: its path is one the generator writes.)
     """
     encoded = dict(sorted(files.items()))
     pending = pending_path(manifest_path)
@@ -104,7 +114,9 @@ def write_bytes(
             _replace_if_changed(pending, _path_list({*missing, *left}, folder), undo)
         _write_pages(docs_dir, encoded, missing, report, undo)
         for relative in sorted(set(previous) - set(encoded) - kept):
-            if _remove(docs_dir, relative, undo):
+            if marked and _is_unmarked_file(docs_dir / relative):
+                report.left_alone.append(relative)
+            elif _remove(docs_dir, relative, undo):
                 report.removed.append(relative)
         _replace_if_changed(manifest_path, _path_list(sorted({*encoded, *kept}), folder), undo)
         pending.unlink(missing_ok=True)
@@ -211,6 +223,15 @@ def _has_mark(path: Path) -> bool:
     return head.startswith((GENERATED_MARK, COMMENT_MARK)) or (
         head.startswith(b"BEGIN:VCALENDAR") and CALENDAR_MARK in head
     )
+
+
+def _is_unmarked_file(path: Path) -> bool:
+    """A file (not a link) with something in it but not the mark (empty: as a cut run leaves
+    a page it had begun); False when it cannot be read."""
+    try:
+        return path.is_file() and not path.is_symlink() and path.stat().st_size > 0 and not _has_mark(path)
+    except OSError:
+        return False
 
 
 def _is_safe_relative(path: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
+import json
 import os
 import posixpath
 import re
@@ -335,6 +336,27 @@ def test_a_run_killed_while_replacing_a_page_leaves_no_copy_behind(tmp_path: Pat
     assert project.generator("generate").returncode == 0
     assert not [path for path in project.content.rglob("*") if path.name.startswith(".tmp-")]
     assert "New " in (project.content / "index.md").read_text(encoding="utf-8")
+
+
+def _list_in_manifest(manifest: Path, *paths: str) -> None:
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    record["files"] = sorted([*record["files"], *paths])
+    manifest.write_text(json.dumps(record), encoding="utf-8")
+
+
+def test_a_manifest_listing_a_file_of_the_users_removes_nothing_of_theirs(tmp_path: Path) -> None:
+    """The manifest is only a record: edited by hand, merged or copied from another project, it
+    may list a page of the user's. Without the generator's mark that page is not its own; it
+    was deleted as a stale generated page, with '1 removed' for all warning (review18)."""
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE, "p/a.md": PAGE}, manifest)
+    (docs / "about.md").write_text(HAND, encoding="utf-8")
+    _list_in_manifest(manifest, "about.md")
+    report = write_files(docs, {"index.md": PAGE}, manifest)
+    assert (docs / "about.md").read_text(encoding="utf-8") == HAND
+    assert report.removed == ["p/a.md"] and report.left_alone == ["about.md"]
+    assert "left alone, though the manifest listed them: about.md" in str(report)
+    assert writer.read_manifest(manifest) == ["index.md"]
 
 
 def test_ctrl_c_part_way_puts_back_what_was_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
