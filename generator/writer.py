@@ -323,6 +323,8 @@ def _replace_if_changed(target: Path, content: bytes, undo: UndoLog) -> bool:
         return True
     if before == content:
         return False
+    if target.is_symlink():  # someone's link, read through above: neither replaced nor written through
+        raise ForeignFileError([target])
     undo.replace(target, content, before)
     return True
 

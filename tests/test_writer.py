@@ -359,6 +359,24 @@ def test_a_manifest_listing_a_file_of_the_users_removes_nothing_of_theirs(tmp_pa
     assert writer.read_manifest(manifest) == ["index.md"]
 
 
+def test_a_listed_page_replaced_by_a_link_is_not_replaced(tmp_path: Path) -> None:
+    """A link the user put where a generated page was (to their own notes, or outside the
+    project) is theirs: it was silently replaced by a file. The run is refused and everything
+    it had changed put back (review18)."""
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE, "tree.md": PAGE}, manifest)
+    notes = tmp_path / "notes.md"
+    notes.write_text(HAND, encoding="utf-8")
+    (docs / "tree.md").unlink()
+    (docs / "tree.md").symlink_to(notes)
+    before = _tree_digest(tmp_path)
+    with pytest.raises(ForeignFileError) as refused:
+        write_files(docs, {"index.md": PAGE + "new\n", "p/a.md": PAGE, "tree.md": PAGE + "new\n"}, manifest)
+    assert refused.value.paths == [docs / "tree.md"]
+    assert (docs / "tree.md").is_symlink() and notes.read_text(encoding="utf-8") == HAND
+    assert _tree_digest(tmp_path) == before
+
+
 def test_ctrl_c_part_way_puts_back_what_was_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
     write_files(docs, {"index.md": PAGE, "p/a.md": PAGE}, manifest)
