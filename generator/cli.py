@@ -29,6 +29,7 @@ from .render import SiteLayout
 from .schema import SCHEMA_PATH, render_schema
 from .site_secret import THROWAWAY_WARNING, MissingSecret, SiteSecret, resolve_secret
 from .words import plural
+from .write_undo import os_failure
 from .writer import ForeignFileError
 
 # What a command did not do when the data file is refused: the end of its summary line.
@@ -55,7 +56,10 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     except BrokenPipeError:  # not an error of the command's: main ends quietly
         raise
-    except (engines.EngineError, ForeignFileError, MissingSecret, OSError, ValueError) as error:
+    except OSError as error:
+        print(f"error: {os_failure(error)}", file=sys.stderr)
+        return 1
+    except (engines.EngineError, ForeignFileError, MissingSecret, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 

@@ -33,7 +33,7 @@ from .site_secret import THROWAWAY_WARNING, MissingSecret
 from .stale_pages import remove_stale_private_pages
 from .stop_signals import StopSignals
 from .words import plural
-from .write_undo import WriteFailed
+from .write_undo import WriteFailed, os_failure
 from .writer import ForeignFileError, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
@@ -204,8 +204,10 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             outcome = self._generate(project, config)
         except InvalidData as error:
             raise PluginError(error.report) from None
-        except (ForeignFileError, MissingSecret, WriteFailed, ValueError) as error:
+        except (ForeignFileError, MissingSecret, ValueError) as error:
             raise PluginError(str(error)) from None
+        except OSError as error:  # a failed write of pages too (WriteFailed); no traceback
+            raise PluginError(os_failure(error)) from None
         if outcome.secret.origin == "created":
             log.info("Created a local preview secret in %s (ignored by git).", project.secret_file)
         elif outcome.secret.origin == "throwaway":

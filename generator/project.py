@@ -213,9 +213,24 @@ def _record_run(
     """The stamp and the render memo's record of a run that has written its files."""
     states = stamp.written_states(project.docs_dir, rendered.files) | record.states(rendered.kept)
     if inputs:
-        stamp.write_stamp(project.stamp_file, states, inputs)
+        with _unrecorded_on_error(project.stamp_file):
+            stamp.write_stamp(project.stamp_file, states, inputs)
     if secret.origin != "throwaway":  # its keys would match no later run: store nothing
-        memo_record.write_record(project.memo_file, secret.value, project.docs_dir, rendered.keys, states)
+        with _unrecorded_on_error(project.memo_file):
+            memo_record.write_record(project.memo_file, secret.value, project.docs_dir, rendered.keys, states)
+
+
+@contextmanager
+def _unrecorded_on_error(record: Path) -> Iterator[None]:
+    """A record the run could not write (a full disk) is left out, not half written: it only
+    spares the next run work (without it, that run renders every page again), and the pages
+    this run wrote are whole and listed. Failing the run there reported an error (a traceback
+    under mkdocs build) for a docs folder already complete."""
+    try:
+        yield
+    except OSError:
+        with contextlib.suppress(OSError):
+            record.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
