@@ -11,6 +11,10 @@ import os
 import posixpath
 import re
 import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -375,6 +379,65 @@ def test_a_listed_page_replaced_by_a_link_is_not_replaced(tmp_path: Path) -> Non
     assert refused.value.paths == [docs / "tree.md"]
     assert (docs / "tree.md").is_symlink() and notes.read_text(encoding="utf-8") == HAND
     assert _tree_digest(tmp_path) == before
+
+
+PAUSED_AT_THE_FIRST_PRIVATE_PAGE = """\
+import os, time
+
+_open = os.open
+
+
+def _paused(path, flags, *args, **kwargs):
+    # The first private page this run creates waits until the test lets it go on.
+    if flags & os.O_EXCL and "/p/" in str(path) and not os.path.exists(os.environ["PAUSED"]):
+        open(os.environ["PAUSED"], "w").close()
+        while not os.path.exists(os.environ["GO_ON"]):
+            time.sleep(0.05)
+    return _open(path, flags, *args, **kwargs)
+
+
+os.open = _paused
+"""
+
+
+def _waits_for_a_lock(pid: int) -> bool:
+    """Whether ``pid`` is blocked on a file lock (/proc/locks marks a waiter with '->')."""
+    return any("->" in line and f" {pid} " in line for line in Path("/proc/locks").read_text().splitlines())
+
+
+def _until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 60  # a bound for a stuck run, not a measure of speed
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.05)
+
+
+def test_two_runs_at_once_take_turns(tmp_path: Path) -> None:
+    """A second generate (or mkdocs serve's) while a first one writes: it took the first run's new
+    pages for a cut run's, wrote the rest and listed them all; the first then met its pages,
+    failed, said content/ was as before, and removed pages the second had listed (review18)."""
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project")
+    project.write_data(fixture_text("small.yaml"))
+    paused, go_on = tmp_path / "paused", tmp_path / "go-on"
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(PAUSED_AT_THE_FIRST_PRIVATE_PAGE, encoding="utf-8")
+    command = [sys.executable, "-m", "generator", "generate"]
+    env = project.env(PYTHONPATH=str(hook), PAUSED=str(paused), GO_ON=str(go_on))
+    first = subprocess.Popen(
+        command, cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    _until(paused.exists)
+    second = subprocess.Popen(
+        command, cwd=project.root, env=project.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    _until(lambda: second.poll() is not None or _waits_for_a_lock(second.pid))
+    go_on.touch()
+    outcomes = [(run.wait(), run.communicate()) for run in (first, second)]
+    assert [code for code, _ in outcomes] == [0, 0], outcomes
+    listed = writer.read_manifest(project.root / ".referral" / "manifest.json")
+    assert listed and all((project.content / path).is_file() for path in listed)
 
 
 def test_ctrl_c_part_way_puts_back_what_was_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
