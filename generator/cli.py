@@ -30,6 +30,7 @@ from .render import SiteLayout
 from .schema import SCHEMA_PATH, render_schema
 from .site_secret import THROWAWAY_WARNING, MissingSecret, SiteSecret, resolve_secret
 from .words import plural
+from .write_undo import os_failure
 from .writer import ForeignFileError
 
 # Where a command reads the data when not told: where the plugin does (mkdocs build).
@@ -58,7 +59,10 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     except BrokenPipeError:  # not an error of the command's: main ends quietly
         raise
-    except (engines.EngineError, ForeignFileError, MissingSecret, OSError, ValueError) as error:
+    except OSError as error:
+        print(f"error: {os_failure(error)}", file=sys.stderr)
+        return 1
+    except (engines.EngineError, ForeignFileError, MissingSecret, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 

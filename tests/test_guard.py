@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import signal
 import unicodedata
 from pathlib import Path
 from typing import Literal
@@ -424,6 +425,39 @@ def test_a_build_that_stops_after_writing_part_of_the_site_fails_closed(project:
     project.write_data(fixture_text("small.yaml").replace("stage: met", "stage: mett", 1))
     assert project.mkdocs_build().returncode != 0
     assert (project.site / "aaa-notes" / "index.html").is_file()
+
+
+STOP_HOOK = """\
+import signal
+
+def on_post_page(output, page, config):
+    # A real signal, as a CI step's timeout, a closed terminal or Ctrl-C sends it, once MkDocs
+    # has written the pages before this one (the leak among them).
+    if page.file.src_uri == "zzz.md":
+        signal.raise_signal(signal.{name})
+    return output
+"""
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_a_build_stopped_by_a_signal_after_writing_part_of_the_site_fails_closed(
+    project: SiteProject, stop: str
+) -> None:
+    # MkDocs calls no plugin for Ctrl-C, and SIGTERM or SIGHUP ended the build on the spot:
+    # the pages written so far stayed in site/, never leak-guarded (review18).
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "aaa-notes.md").write_text("Lunch with SECRET-PROSPECT-DANA.\n", encoding="utf-8")
+    (project.content / "zzz.md").write_text("# Z\n", encoding="utf-8")
+    (project.root / "stop_hook.py").write_text(STOP_HOOK.format(name=stop), encoding="utf-8")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - stop_hook.py\n", encoding="utf-8")
+    result = project.mkdocs_build()
+    assert result.returncode == (1 if stop == "SIGINT" else -getattr(signal, stop))
+    quarantined = project.root / ".referral" / "quarantine" / "site"
+    assert "The build stopped before the leak guard could check the site." in result.stderr
+    assert f"The built site was moved out of {project.site} to {quarantined}" in result.stderr
+    assert list(project.site.iterdir()) == []
+    assert (quarantined / "aaa-notes" / "index.html").is_file()
 
 
 def test_the_guard_command_fails_closed_too(project: SiteProject) -> None:

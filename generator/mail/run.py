@@ -196,7 +196,7 @@ def _preview(
     folder = request.out / request.month.key
     # Its own manifest: only .eml files this command wrote are ever replaced or removed.
     wanted = {f"{message.partner_id}.eml": message.data for message in messages}
-    write_bytes(folder, wanted, folder / MANIFEST)
+    write_bytes(folder, wanted, folder / MANIFEST, marked=False)  # an .eml carries no mark
     if not messages:
         say(f"No message to write for {request.month.label}: no partner has an email address and mail: true.")
         return 0
