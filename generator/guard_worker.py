@@ -81,8 +81,13 @@ class GuardWorker:
         self.job = job
         context = multiprocessing.get_context("fork")
         self._connection, child = context.Pipe()
-        # Daemonic: a build that stops, or a parent that exits, takes the worker with it.
-        self._process = context.Process(target=_work, args=(child, job), daemon=True, name="leak-guard")
+        # Daemonic: a build that stops, or a parent that exits, takes the worker with it. A parent
+        # killed outright runs no clean-up: the worker closes its copy of the parent's end, so
+        # the parent's death ends its wait for a message (review18: it waited forever).
+        parent_end = self._connection
+        self._process = context.Process(
+            target=_work, args=(child, job, parent_end), daemon=True, name="leak-guard"
+        )
         self._process.start()
         child.close()
         self._swept = False
@@ -155,11 +160,20 @@ class GuardWorker:
         try:
             self._connection.send(message)
         except OSError:
-            raise GuardStopped("its process stopped before the site was checked") from None
+            raise GuardStopped(self._why_it_stopped()) from None
+
+    def _why_it_stopped(self) -> str:
+        """The traceback a failed worker sent before it went, if any: the closed pipe alone says
+        nothing of the cause, and MkDocs puts the error on the page it was building."""
+        with contextlib.suppress(EOFError, OSError):
+            if self._connection.poll(0) and isinstance(said := self._connection.recv(), str):
+                return f"it failed, so the site is not checked:\n{said}"
+        return "its process stopped before the site was checked"
 
 
-def _work(connection: Connection, job: GuardJob) -> None:
+def _work(connection: Connection, job: GuardJob, parent_end: Connection) -> None:
     """The worker: search each file as it is named, then the whole site on ``None``."""
+    parent_end.close()
     try:
         with collector_paused():
             search = _SiteSearch(job, _checked(job))

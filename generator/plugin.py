@@ -32,8 +32,9 @@ from .render_memo import RenderMemo
 from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret
 from .stale_pages import remove_stale_private_pages
+from .stop_signals import StopSignals
 from .words import plural
-from .write_undo import WriteFailed
+from .write_undo import WriteFailed, os_failure
 from .writer import ForeignFileError, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.referral_newsletter")
@@ -187,6 +188,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.html_bodies = HtmlBodies()
         # A `mkdocs build`'s leak guard, at work on the second core while MkDocs writes the site.
         self.guard_worker: GuardWorker | None = None
+        # While the site is unguarded: Ctrl-C, SIGTERM or SIGHUP fail closed first (stop_signals).
+        self.stop_signals: StopSignals | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -202,8 +205,10 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             outcome = self._generate(project, config, moment)
         except InvalidData as error:
             raise PluginError(error.report) from None
-        except (ForeignFileError, MissingSecret, WriteFailed, ValueError) as error:
+        except (ForeignFileError, MissingSecret, ValueError) as error:
             raise PluginError(str(error)) from None
+        except OSError as error:  # a failed write of pages too (WriteFailed); no traceback
+            raise PluginError(os_failure(error)) from None
         if outcome.secret.origin == "created":
             log.info("Created a local preview secret in %s (ignored by git).", project.secret_file)
         elif outcome.secret.origin == "throwaway":
@@ -305,6 +310,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
         # `mkdocs serve` builds into a folder of its own and keeps serving after an error.
         self.unguarded = config if self.command != "serve" else None
+        if self.unguarded is not None:
+            self.stop_signals = StopSignals.arm(self._fail_closed)
         return env
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
@@ -316,6 +323,10 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         """Fail closed when a build stops after MkDocs began writing the site (a page or a theme
         template that fails, another plugin's error): what it wrote was never leak-guarded, and a
         deploy step that runs anyway must find nothing to publish."""
+        self._fail_closed()
+
+    def _fail_closed(self) -> None:
+        self._disarm()
         worker, self.guard_worker = self.guard_worker, None
         if worker is not None:
             worker.stop()
@@ -342,6 +353,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             )
         leaks, scanned = self._scan(config, self.outcome)
         self.unguarded = None  # checked: a leak moves the site away itself, with the leaks named
+        self._disarm()
         if leaks:
             found = "\n".join(f"  - {leak.describe()}" for leak in leaks)
             moved = self._quarantine(config, leaks)
@@ -385,6 +397,11 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             self.watcher.generation_finished(read_manifest(project.manifest))
             log.info("Watching %s for changes, except the pages generated from the data.", project.docs_dir)
         return server
+
+    def _disarm(self) -> None:
+        stop_signals, self.stop_signals = self.stop_signals, None
+        if stop_signals is not None:
+            stop_signals.disarm()
 
     def _project(self, config: MkDocsConfig) -> pipeline.Project:
         root = Path(config.config_file_path).parent

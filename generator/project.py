@@ -136,6 +136,26 @@ def collector_paused() -> Iterator[None]:
 
 
 @contextmanager
+def _one_run_at_a_time(root: Path) -> Iterator[None]:
+    """Runs in one project take turns (``generate`` while ``mkdocs serve`` regenerates, two CI
+    steps): two at once took each other's new pages for those of a cut run, and the one that then
+    failed removed pages the other had listed. An advisory lock on the project folder, which
+    creates no file; the kernel drops it with its process, so a killed run leaves no stale lock."""
+    try:
+        import fcntl  # not on Windows: no turns taken there
+
+        handle = os.open(root, os.O_RDONLY)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
+@contextmanager
 def _records_kept_on_error(*records: Path) -> Iterator[None]:
     """The last run's records back as they were when writing is refused or fails: the writer
     puts the docs folder back too, and a record is checked against the files before any use."""
@@ -183,6 +203,18 @@ def generate(
     """Validate first; only a valid file renders, and only changed files are written. When
     nothing the output depends on changed since the last run, nothing is rendered at all.
     Pages are dated by ``when`` where the owner lives (newsletter.timezone)."""
+    with _one_run_at_a_time(project.root):
+        return _generate(project, when, environ, publishing, site_url, memo)
+
+
+def _generate(
+    project: Project,
+    when: When,
+    environ: Mapping[str, str],
+    publishing: bool,
+    site_url: str,
+    memo: RenderMemo | None,
+) -> Outcome:
     digest = _inputs_digest(project, environ, site_url)
     if digest is not None:
         fresh = stamp.fresh_zone(
@@ -232,9 +264,24 @@ def _record_run(
     """The stamp and the render memo's record of a run that has written its files."""
     states = stamp.written_states(project.docs_dir, rendered.files) | record.states(rendered.kept)
     if inputs:
-        stamp.write_stamp(project.stamp_file, states, inputs, zone)
+        with _unrecorded_on_error(project.stamp_file):
+            stamp.write_stamp(project.stamp_file, states, inputs, zone)
     if secret.origin != "throwaway":  # its keys would match no later run: store nothing
-        memo_record.write_record(project.memo_file, secret.value, project.docs_dir, rendered.keys, states)
+        with _unrecorded_on_error(project.memo_file):
+            memo_record.write_record(project.memo_file, secret.value, project.docs_dir, rendered.keys, states)
+
+
+@contextmanager
+def _unrecorded_on_error(record: Path) -> Iterator[None]:
+    """A record the run could not write (a full disk) is left out, not half written: it only
+    spares the next run work (without it, that run renders every page again), and the pages
+    this run wrote are whole and listed. Failing the run there reported an error (a traceback
+    under mkdocs build) for a docs folder already complete."""
+    try:
+        yield
+    except OSError:
+        with contextlib.suppress(OSError):
+            record.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,15 @@ def _holds_only_links(store: Path) -> bool:
     return all(entry.name.isdigit() and entry.is_file() for entry in store.iterdir())
 
 
+def os_failure(error: OSError) -> str:
+    """One sentence for a file the run could not use (no traceback): which file, why, and what to
+    do. A failed write of generated files says more of its own (:class:`WriteFailed`)."""
+    if isinstance(error, WriteFailed) or not error.filename:
+        return str(error)
+    reason = error.strerror or str(error)
+    return f"could not use {error.filename}: {reason}; make sure its folder is writable and the disk has room, then run again"
+
+
 class WriteFailed(OSError):
     """Writing the generated files failed part-way; what had been written was put back."""
 

@@ -18,9 +18,11 @@ not replace, a full disk) or is stopped with Ctrl-C puts every file back as it w
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +36,8 @@ GENERATED_MARK = b"---\ngenerated_by: referral-newsletter\n"
 # The same mark in the other files the generator writes, each in its own format's comments.
 COMMENT_MARK = GENERATED_COMMENT.encode()  # .authors.yml, robots.txt, _headers
 CALENDAR_MARK = b"\r\nPRODID:-//referral-newsletter//EN\r\n"  # .ics, near the top
+# write_undo.replace_file's temporary file: tempfile.mkstemp's 8 characters, then the suffix.
+_CUT_REPLACEMENT = re.compile(r"\.tmp-[a-z0-9_]{8}(\.[^./]+)?")
 
 
 class ForeignFileError(Exception):
@@ -54,6 +58,8 @@ class WriteReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     recovered: int = 0  # pages recognised by their mark because the manifest was lost
+    # Listed in the manifest, stale, but without the mark: not the generator's, left alone.
+    left_alone: list[str] = field(default_factory=list)
     kept: int = 0  # of the unchanged, those not even rendered (as an earlier run left them)
 
     def __str__(self) -> str:
@@ -62,6 +68,9 @@ class WriteReport:
             text += f" ({self.kept} files kept from the last run without rendering)"
         if self.recovered:
             text += f" (no manifest: {self.recovered} earlier pages recognised by their generated_by mark)"
+        if self.left_alone:
+            listed = ", ".join(self.left_alone)
+            text += f"; left alone, though the manifest listed them: {listed} (not generated: no generated_by mark)"
         return text
 
 
@@ -76,11 +85,16 @@ def write_bytes(
     files: Mapping[str, str | bytes],
     manifest_path: Path,
     kept: frozenset[str] = frozenset(),
+    marked: bool = True,
 ) -> WriteReport:
     """:func:`write_files` for content that is already bytes (such as .eml messages).
 
     ``kept`` are generated files left as they are, unread: the caller has checked that each one
     still holds the bytes an earlier run wrote (memo_record). They stay listed and are not removed.
+    With ``marked`` (every file the generator writes into the docs folder carries its mark), a
+    stale listed file without the mark is left alone: the manifest may have been edited, merged or
+    copied from elsewhere, and name a page of the user's. (A generated file edited by hand is still
+    repaired: its path is one the generator writes.)
     """
     encoded = dict(sorted(files.items()))
     pending = pending_path(manifest_path)
@@ -100,7 +114,9 @@ def write_bytes(
             _replace_if_changed(pending, _path_list({*missing, *left}, folder), undo)
         _write_pages(docs_dir, encoded, missing, report, undo)
         for relative in sorted(set(previous) - set(encoded) - kept):
-            if _remove(docs_dir, relative, undo):
+            if marked and _is_unmarked_file(docs_dir / relative):
+                report.left_alone.append(relative)
+            elif _remove(docs_dir, relative, undo):
                 report.removed.append(relative)
         _replace_if_changed(manifest_path, _path_list(sorted({*encoded, *kept}), folder), undo)
         pending.unlink(missing_ok=True)
@@ -111,6 +127,7 @@ def write_bytes(
     except (Exception, KeyboardInterrupt):  # Ctrl-C too; a kill cannot be caught (see above)
         undo.undo()
         raise
+    _remove_cut_replacements(docs_dir, _page_folders([*encoded, *kept]))
     return report
 
 
@@ -208,6 +225,15 @@ def _has_mark(path: Path) -> bool:
     )
 
 
+def _is_unmarked_file(path: Path) -> bool:
+    """A file (not a link) with something in it but not the mark (empty: as a cut run leaves
+    a page it had begun); False when it cannot be read."""
+    try:
+        return path.is_file() and not path.is_symlink() and path.stat().st_size > 0 and not _has_mark(path)
+    except OSError:
+        return False
+
+
 def _is_safe_relative(path: str) -> bool:
     # On the string, as pathlib would split it: a no-change run checks every listed path (twice),
     # and two Path objects per path cost 0.1 s at 10,000 partners, a third of such a run.
@@ -297,6 +323,8 @@ def _replace_if_changed(target: Path, content: bytes, undo: UndoLog) -> bool:
         return True
     if before == content:
         return False
+    if target.is_symlink():  # someone's link, read through above: neither replaced nor written through
+        raise ForeignFileError([target])
     undo.replace(target, content, before)
     return True
 
@@ -312,6 +340,22 @@ def _remove(docs_dir: Path, relative: str, undo: UndoLog) -> bool:
         parent.rmdir()
         parent = parent.parent
     return True
+
+
+def _remove_cut_replacements(docs_dir: Path, folders: Iterable[str]) -> None:
+    """A replacement a killed run had written but not yet renamed over its page (``.tmp-``, as
+    ``replace_file`` names it): a copy of a page, private ones too, that no run would ever
+    rename. Removed only when empty or marked, like a cut run's new files."""
+    for folder in sorted(set(folders)):
+        try:
+            with os.scandir(docs_dir / folder) as entries:
+                cut = [entry.path for entry in entries if _CUT_REPLACEMENT.fullmatch(entry.name)]
+        except OSError:
+            continue
+        for path in map(Path, cut):
+            with contextlib.suppress(OSError):  # left for the next run: this one has succeeded
+                if path.is_file() and not path.is_symlink() and (path.stat().st_size == 0 or _has_mark(path)):
+                    path.unlink()
 
 
 def _is_empty(folder: Path) -> bool:

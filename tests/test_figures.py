@@ -422,15 +422,23 @@ def test_each_partner_page_tells_what_grew_down_the_tree(site: tuple[oracle.Raw,
         led = re.findall(
             r"led to (\w+) new clients?(?: and (\w+) more partners?)?|led to (\w+) more partners?", section
         )
-        joined = section.count("joined through you; their first introductions are still to come")
-        grown = []
+        # A partner brought in with nothing grown below them yet: their own introductions, if any.
+        waiting = section.count("joined through you; their first introductions are still to come")
+        sent = [
+            number(n)
+            for n in re.findall(r"joined through you and has sent us (\w+) introductions? so far", section)
+        ]
+        grown, quiet = [], []
         for child in direct:
             wins = oracle.own_wins(raw, child) + sum(
                 oracle.own_wins(raw, d) for d in oracle.descendants(raw, child)
             )
             grown.append((wins, len(oracle.descendants(raw, child))))
+            if grown[-1] == (0, 0):
+                quiet.append(oracle.partner(raw, child).introductions)
         shown = [(number(w), number(p or "0")) if w else (0, number(only)) for w, p, only in led]
-        assert sorted(shown + [(0, 0)] * joined) == sorted(grown), partner_id
+        assert sorted(shown + [(0, 0)] * (waiting + len(sent))) == sorted(grown), partner_id
+        assert sorted(sent + [0] * waiting) == sorted(quiet), partner_id
         total = figures_total = oracle.partner(raw, partner_id)
         harvest = re.search(r"Everything that grew from you: (\w+) new clients?", section)
         if harvest:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import signal
 import unicodedata
 from pathlib import Path
 from typing import Literal
@@ -251,6 +252,17 @@ def test_gzip_and_binary_files_are_read(tmp_path: Path) -> None:
     ]
 
 
+# JSON's simple escapes are lower-case only: "\\N", "\\R" and "\\T" (a Windows path in a note,
+# or any image whose bytes hold them, such as a PNG logo) are no escapes, and stopped the guard
+# with a KeyError, failing every build of such a site (review16).
+@pytest.mark.parametrize(
+    "text", ["<p>Saved in C:\\Temp\\New\\Reports, Dana Wu</p>", '{"text": "\\T \\N Dana Wu"}']
+)
+def test_a_backslash_before_a_capital_is_text_not_an_escape(tmp_path: Path, text: str) -> None:
+    root = site(tmp_path, {"page.html": text, "logo.png": b"\x89PNG\r\n\x1a\n\\T\\N\\R\x00\xff"})
+    assert guard.scan_site(root, [DANA]) == [Leak("page.html", "referrals[0].prospect")]
+
+
 def test_matches_are_whole_words(tmp_path: Path) -> None:
     jo = Confidential("Jo", "given[0].to", None)
     root = site(tmp_path, {"a.html": "Join Jonas, Jo2 and xJo", "b.html": "Thanks, Jo."})
@@ -309,12 +321,45 @@ def test_the_small_fixture_builds_clean_with_strict(project: SiteProject) -> Non
     assert "no confidential data found" in result.stderr
 
 
-def test_a_hidden_partner_whose_id_is_a_plain_word_builds(project: SiteProject) -> None:
-    # "content" is in every Material page ("Skip to content"): a bare-word id proves nothing.
-    project.write_data(fixture_text("small.yaml").replace("quiet-quinn", "content"))
+# "content" is in every Material page ("Skip to content"), "2026" in every page of a post of that
+# year: an id of one plain word or of digits only proves nothing when found (the digits failed
+# the build, naming partners[N].id in every page; review16).
+@pytest.mark.parametrize("bare", ["content", "2026"])
+def test_a_hidden_partner_whose_id_is_a_plain_word_or_number_builds(project: SiteProject, bare: str) -> None:
+    project.write_data(fixture_text("small.yaml").replace("quiet-quinn", bare))
     result = project.mkdocs_build("--strict")
     assert result.returncode == 0, result.stderr
     assert "no confidential data found" in result.stderr
+
+
+def test_ids_without_a_letter_are_not_guarded_and_ids_with_one_are() -> None:
+    # A referral numbered 2026, or "2026-10", is found as a post's year or month on every page
+    # and failed the build; an id with no letter carries no name. "r-dana-wu" may (review16).
+    from conftest import TODAY
+
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: "2025", name: Hidden Harriet}
+  - {id: hidden-hal, name: Hidden Hal}
+referrals:
+"""
+    ids = ["2026", "2026-10", "2026/10", "r-dana-wu", "Dana-2026"]
+    text += "".join(
+        f'  - {{id: "{i}", partner: hidden-hal, prospect: P Q, introduced: 2026-10-02}}\n' for i in ids
+    )
+    fields = {
+        item.field: item.value
+        for item in guard.confidential_values(validate.load_text(text, "p.yaml", TODAY), LAYOUT)
+    }
+    assert "partners[0].id" not in fields and fields["partners[1].id"] == "hidden-hal"
+    assert [fields.get(f"referrals[{n}].id") for n in range(len(ids))] == [
+        None,
+        None,
+        None,
+        "r-dana-wu",
+        "Dana-2026",
+    ]
 
 
 def test_a_hidden_partners_hyphenated_id_is_still_guarded(small: PartnersFile) -> None:
@@ -380,6 +425,39 @@ def test_a_build_that_stops_after_writing_part_of_the_site_fails_closed(project:
     project.write_data(fixture_text("small.yaml").replace("stage: met", "stage: mett", 1))
     assert project.mkdocs_build().returncode != 0
     assert (project.site / "aaa-notes" / "index.html").is_file()
+
+
+STOP_HOOK = """\
+import signal
+
+def on_post_page(output, page, config):
+    # A real signal, as a CI step's timeout, a closed terminal or Ctrl-C sends it, once MkDocs
+    # has written the pages before this one (the leak among them).
+    if page.file.src_uri == "zzz.md":
+        signal.raise_signal(signal.{name})
+    return output
+"""
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_a_build_stopped_by_a_signal_after_writing_part_of_the_site_fails_closed(
+    project: SiteProject, stop: str
+) -> None:
+    # MkDocs calls no plugin for Ctrl-C, and SIGTERM or SIGHUP ended the build on the spot:
+    # the pages written so far stayed in site/, never leak-guarded (review18).
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "aaa-notes.md").write_text("Lunch with SECRET-PROSPECT-DANA.\n", encoding="utf-8")
+    (project.content / "zzz.md").write_text("# Z\n", encoding="utf-8")
+    (project.root / "stop_hook.py").write_text(STOP_HOOK.format(name=stop), encoding="utf-8")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - stop_hook.py\n", encoding="utf-8")
+    result = project.mkdocs_build()
+    assert result.returncode == (1 if stop == "SIGINT" else -getattr(signal, stop))
+    quarantined = project.root / ".referral" / "quarantine" / "site"
+    assert "The build stopped before the leak guard could check the site." in result.stderr
+    assert f"The built site was moved out of {project.site} to {quarantined}" in result.stderr
+    assert list(project.site.iterdir()) == []
+    assert (quarantined / "aaa-notes" / "index.html").is_file()
 
 
 def test_the_guard_command_fails_closed_too(project: SiteProject) -> None:

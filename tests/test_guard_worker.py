@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import signal
+import subprocess
 import sys
 import textwrap
 import time
@@ -90,6 +92,73 @@ def test_a_worker_that_fails_says_why(tmp_path: Path, data: PartnersFile) -> Non
     worker = started(site, data)
     with pytest.raises(GuardStopped, match=r"(?s)^it failed, so the site is not checked:.*FileNotFoundError"):
         worker.finish()
+
+
+def test_a_worker_that_fails_while_pages_are_written_says_why(tmp_path: Path, data: PartnersFile) -> None:
+    # It had sent its traceback and gone; the next page MkDocs wrote met the closed pipe, and the
+    # build said only "its process stopped", blaming the page being built (review16: a KeyError
+    # in the guard read so was hard to find).
+    def broken() -> PartnersFile:
+        raise ValueError("the data could not be listed")
+
+    worker = GuardWorker(GuardJob(tmp_path, broken, LAYOUT, public_text=(), verbatim_from=()))
+    worker._process.join(timeout=30)
+    with pytest.raises(
+        GuardStopped, match=r"(?s)^it failed, so the site is not checked:.*could not be listed"
+    ):
+        for number in range(100):
+            worker.writing(f"{number}/index.html")
+        worker.finish()
+
+
+ORPHAN_SCRIPT = """\
+import datetime, sys
+from pathlib import Path
+from generator import validate
+from generator.guard_worker import GuardJob, GuardWorker
+from generator.render import SiteLayout
+data = validate.load_partners(Path(sys.argv[1]), {as_of!r})
+layout = SiteLayout(as_of={as_of!r}, secret={secret!r})
+worker = GuardWorker(GuardJob(Path(sys.argv[2]), lambda: data, layout, public_text=(), verbatim_from=()))
+print(worker._process.pid, flush=True)
+sys.stdin.readline()  # until the test has read the pid: then the build is killed
+"""
+
+
+def _has_ended(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")  # a zombie has ended; only its parent's wait is missing
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="one core: the guard runs in the build's own process")
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
+def test_a_worker_whose_build_is_killed_ends_too(tmp_path: Path, stop: signal.Signals) -> None:
+    """A build stopped by a signal Python does not turn into an exception (a CI step's timeout,
+    a closed terminal, kill -9) runs no clean-up: the worker must see its parent go. It held its
+    own copy of the parent's end of the pipe, so it waited for a message forever (review18)."""
+    data_file = tmp_path / "partners.yaml"
+    data_file.write_text(fixture_text("small.yaml"), encoding="utf-8")
+    script = ORPHAN_SCRIPT.format(as_of=AS_OF, secret=TEST_SECRET.encode())
+    build = subprocess.Popen(
+        [sys.executable, "-c", script, str(data_file), str(tmp_path / "site")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert build.stdout is not None
+    pid = int(build.stdout.readline())
+    build.send_signal(stop)
+    build.wait()
+    deadline = time.monotonic() + 30  # a bound for a stuck worker, not a measure of speed
+    while not _has_ended(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    ended = _has_ended(pid)
+    if not ended:
+        os.kill(pid, signal.SIGKILL)
+    assert ended, "the leak guard's process outlived its build"
 
 
 def test_no_confidential_values_means_no_leaks(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
-from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, fixture_text, make_project
+from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, fixture_text, make_project, unwritable
 
 from generator import project as pipeline
 from generator import stamp, writer
@@ -249,3 +249,61 @@ def test_manifest_paths_are_vetted_as_pathlib_would(path: str) -> None:
     parts = PurePosixPath(path).parts
     expected = bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts
     assert writer._is_safe_relative(path) == expected
+
+
+FULL_AT_THE_STAMP = """\
+import builtins, errno, io, os
+
+_open = io.open
+
+
+def _full_at_the_stamp(file, mode="r", *args, **kwargs):
+    # The disk fills up just as the run records its stamp, after every page is written.
+    if os.path.basename(str(file)) == "render-stamp.json" and "w" in mode:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    return _open(file, mode, *args, **kwargs)
+
+
+io.open = builtins.open = _full_at_the_stamp
+"""
+
+
+def test_a_stamp_the_disk_has_no_room_for_fails_nothing(tmp_path: Path) -> None:
+    """The stamp only spares the next run work: a run that wrote every page but could not
+    record it reported '[Errno 28]' and exit 1 (a traceback under mkdocs build), for a docs
+    folder already complete. Now it leaves the stamp out, and the next run renders again (review18)."""
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project")
+    project.write_data(fixture_text("small.yaml"))
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(FULL_AT_THE_STAMP, encoding="utf-8")
+    full = project.generator("generate", PYTHONPATH=str(hook))
+    assert full.returncode == 0, full.stderr
+    assert not (project.root / ".referral" / "render-stamp.json").exists()
+    again = project.generator("generate")
+    assert again.returncode == 0 and "not rendered" not in again.stdout
+    assert (project.root / ".referral" / "render-stamp.json").is_file()
+
+
+@pytest.mark.build  # a real mkdocs build
+def test_a_state_folder_that_cannot_be_written_stops_the_build_with_a_message(tmp_path: Path) -> None:
+    """The generator's own records not writable (here the state folder is read-only): the
+    build stopped in a Python traceback; now one line names the file and what to do, and
+    content/ is as it was (review18)."""
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project")
+    project.write_data(fixture_text("small.yaml"))
+    assert project.generator("generate").returncode == 0
+    project.write_data(fixture_text("small.yaml").replace("title: ", "title: New ", 1))
+    state = project.root / ".referral"
+    before = sorted((path, path.read_bytes()) for path in project.content.rglob("*") if path.is_file())
+    with unwritable(state):
+        result = project.mkdocs_build()
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert f"could not use {state / 'render-stamp.json'}: " in result.stderr
+    assert "make sure its folder is writable and the disk has room, then run again" in result.stderr
+    assert (
+        sorted((path, path.read_bytes()) for path in project.content.rglob("*") if path.is_file()) == before
+    )

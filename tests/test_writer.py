@@ -6,14 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
+import json
 import os
 import posixpath
 import re
 import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, fixture_text, unwritable
+from conftest import TEST_SECRET, SiteProject, fixture_text, make_project, unwritable
 
 from generator import project as pipeline
 from generator import validate, write_undo, writer
@@ -298,6 +303,141 @@ def test_old_files_kept_by_a_killed_run_are_deleted_by_the_next(tmp_path: Path) 
     write_files(docs, {"index.md": PAGE + "new\n"}, manifest)
     assert not store.exists()
     assert (docs / "index.md").read_text(encoding="utf-8") == PAGE + "new\n"
+
+
+KILLED_BEFORE_RENAME = """\
+import os, signal
+
+_replace = os.replace
+
+
+def _killed_before_renaming_the_home_page(source, target, *args, **kwargs):
+    # A real kill at the worst moment: the new home page is written beside the old one.
+    if os.path.basename(str(source)).startswith(".tmp-") and str(target).endswith("content/index.md"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _replace(source, target, *args, **kwargs)
+
+
+os.replace = _killed_before_renaming_the_home_page
+"""
+
+
+def test_a_run_killed_while_replacing_a_page_leaves_no_copy_behind(tmp_path: Path) -> None:
+    """A replaced page is written to a temporary file, then renamed over the page: a run killed
+    in between left the temporary copy in content/ for good (a private page's copy, with its
+    notes, when it was one), and every later run left it there too (review18)."""
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project")
+    project.write_data(fixture_text("small.yaml"))
+    assert project.generator("generate").returncode == 0
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(KILLED_BEFORE_RENAME, encoding="utf-8")
+    project.write_data(fixture_text("small.yaml").replace("title: ", "title: New ", 1))
+    killed = project.generator("generate", PYTHONPATH=str(hook))
+    assert killed.returncode == -9
+    assert list(project.content.glob(".tmp-*.md"))  # what the kill left
+    assert project.generator("generate").returncode == 0
+    assert not [path for path in project.content.rglob("*") if path.name.startswith(".tmp-")]
+    assert "New " in (project.content / "index.md").read_text(encoding="utf-8")
+
+
+def _list_in_manifest(manifest: Path, *paths: str) -> None:
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    record["files"] = sorted([*record["files"], *paths])
+    manifest.write_text(json.dumps(record), encoding="utf-8")
+
+
+def test_a_manifest_listing_a_file_of_the_users_removes_nothing_of_theirs(tmp_path: Path) -> None:
+    """The manifest is only a record: edited by hand, merged or copied from another project, it
+    may list a page of the user's. Without the generator's mark that page is not its own; it
+    was deleted as a stale generated page, with '1 removed' for all warning (review18)."""
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE, "p/a.md": PAGE}, manifest)
+    (docs / "about.md").write_text(HAND, encoding="utf-8")
+    _list_in_manifest(manifest, "about.md")
+    report = write_files(docs, {"index.md": PAGE}, manifest)
+    assert (docs / "about.md").read_text(encoding="utf-8") == HAND
+    assert report.removed == ["p/a.md"] and report.left_alone == ["about.md"]
+    assert "left alone, though the manifest listed them: about.md" in str(report)
+    assert writer.read_manifest(manifest) == ["index.md"]
+
+
+def test_a_listed_page_replaced_by_a_link_is_not_replaced(tmp_path: Path) -> None:
+    """A link the user put where a generated page was (to their own notes, or outside the
+    project) is theirs: it was silently replaced by a file. The run is refused and everything
+    it had changed put back (review18)."""
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE, "tree.md": PAGE}, manifest)
+    notes = tmp_path / "notes.md"
+    notes.write_text(HAND, encoding="utf-8")
+    (docs / "tree.md").unlink()
+    (docs / "tree.md").symlink_to(notes)
+    before = _tree_digest(tmp_path)
+    with pytest.raises(ForeignFileError) as refused:
+        write_files(docs, {"index.md": PAGE + "new\n", "p/a.md": PAGE, "tree.md": PAGE + "new\n"}, manifest)
+    assert refused.value.paths == [docs / "tree.md"]
+    assert (docs / "tree.md").is_symlink() and notes.read_text(encoding="utf-8") == HAND
+    assert _tree_digest(tmp_path) == before
+
+
+PAUSED_AT_THE_FIRST_PRIVATE_PAGE = """\
+import os, time
+
+_open = os.open
+
+
+def _paused(path, flags, *args, **kwargs):
+    # The first private page this run creates waits until the test lets it go on.
+    if flags & os.O_EXCL and "/p/" in str(path) and not os.path.exists(os.environ["PAUSED"]):
+        open(os.environ["PAUSED"], "w").close()
+        while not os.path.exists(os.environ["GO_ON"]):
+            time.sleep(0.05)
+    return _open(path, flags, *args, **kwargs)
+
+
+os.open = _paused
+"""
+
+
+def _waits_for_a_lock(pid: int) -> bool:
+    """Whether ``pid`` is blocked on a file lock (/proc/locks marks a waiter with '->')."""
+    return any("->" in line and f" {pid} " in line for line in Path("/proc/locks").read_text().splitlines())
+
+
+def _until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 60  # a bound for a stuck run, not a measure of speed
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.05)
+
+
+def test_two_runs_at_once_take_turns(tmp_path: Path) -> None:
+    """A second generate (or mkdocs serve's) while a first one writes: it took the first run's new
+    pages for a cut run's, wrote the rest and listed them all; the first then met its pages,
+    failed, said content/ was as before, and removed pages the second had listed (review18)."""
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project")
+    project.write_data(fixture_text("small.yaml"))
+    paused, go_on = tmp_path / "paused", tmp_path / "go-on"
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(PAUSED_AT_THE_FIRST_PRIVATE_PAGE, encoding="utf-8")
+    command = [sys.executable, "-m", "generator", "generate"]
+    env = project.env(PYTHONPATH=str(hook), PAUSED=str(paused), GO_ON=str(go_on))
+    first = subprocess.Popen(
+        command, cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    _until(paused.exists)
+    second = subprocess.Popen(
+        command, cwd=project.root, env=project.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    _until(lambda: second.poll() is not None or _waits_for_a_lock(second.pid))
+    go_on.touch()
+    outcomes = [(run.wait(), run.communicate()) for run in (first, second)]
+    assert [code for code, _ in outcomes] == [0, 0], outcomes
+    listed = writer.read_manifest(project.root / ".referral" / "manifest.json")
+    assert listed and all((project.content / path).is_file() for path in listed)
 
 
 def test_ctrl_c_part_way_puts_back_what_was_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

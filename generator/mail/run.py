@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import project as pipeline
-from ..links import page_url, read_site_config, site_url_from
+from ..links import data_file_from, page_url, read_site_config, site_url_from
 from ..models import Partner, PartnersFile
 from ..moment import owners_date
 from ..post_urls import PostUrls
@@ -68,7 +68,7 @@ def run_mail(
     """Compose every message for the month; write them for review, or send those not yet delivered."""
     if request.arrived and not request.send:
         raise ValueError("--arrived records a delivery: use it with --send")
-    project = pipeline.Project.at(root)
+    project = pipeline.Project.at(root, data_file_from(root / "mkdocs.yml", pipeline.DATA_FILE))
     now = pipeline.moment(environ)
     data = pipeline.load(project, now)
     secret = resolve_secret(environ, project.secret_file, publishing=request.send)
@@ -197,7 +197,7 @@ def _preview(
     folder = request.out / request.month.key
     # Its own manifest: only .eml files this command wrote are ever replaced or removed.
     wanted = {f"{message.partner_id}.eml": message.data for message in messages}
-    write_bytes(folder, wanted, folder / MANIFEST)
+    write_bytes(folder, wanted, folder / MANIFEST, marked=False)  # an .eml carries no mark
     if not messages:
         say(f"No message to write for {request.month.label}: no partner has an email address and mail: true.")
         return 0

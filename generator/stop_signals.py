@@ -1,0 +1,55 @@
+"""Fail closed when a build is stopped by a signal while it writes a site nobody has checked.
+
+MkDocs tells plugins of a failed build only when an ``Exception`` stops it (``on_build_error``):
+Ctrl-C (``KeyboardInterrupt``) passes it by, and SIGTERM or SIGHUP (a CI step's timeout or
+cancellation, a closed terminal) end the process with no clean-up at all. Either way the pages
+written so far stayed in the site folder, never leak-guarded, for a deploy step that runs anyway.
+While armed, these signals first run the build's fail-closed step, then take their usual course:
+the same exit status, the same ``KeyboardInterrupt`` for Ctrl-C, as without it.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
+
+STOPS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class StopSignals:
+    """The handlers of :data:`STOPS` while a site is written and not yet checked."""
+
+    def __init__(self, on_stop: Callable[[], None]) -> None:
+        self._on_stop = on_stop
+        self._previous: dict[int, Any] = {}
+
+    @classmethod
+    def arm(cls, on_stop: Callable[[], None]) -> StopSignals | None:
+        """``on_stop`` runs first when one of :data:`STOPS` arrives. None off the main thread,
+        where Python lets no handler be set (a build started by other code)."""
+        if threading.current_thread() is not threading.main_thread():
+            return None
+        armed = cls(on_stop)
+        for stop in STOPS:
+            previous = signal.getsignal(stop)
+            if previous in (signal.SIG_IGN, None):  # ignored (nohup), or set outside Python: left so
+                continue
+            armed._previous[stop] = previous
+            signal.signal(stop, armed._stopped)
+        return armed
+
+    def disarm(self) -> None:
+        """The handlers as they were before :meth:`arm`."""
+        previous, self._previous = self._previous, {}
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
+
+    def _stopped(self, number: int, frame: FrameType | None) -> None:
+        self.disarm()
+        try:
+            self._on_stop()
+        finally:
+            signal.raise_signal(number)  # its usual course, from the handler it had before
