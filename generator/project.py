@@ -96,7 +96,7 @@ def moment(environ: Mapping[str, str] = os.environ) -> BuildMoment:
     Read once per run: pages are dated by its date where the owner lives (moment.owners_date)."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch:
-        return BuildMoment(dt.datetime.now(dt.UTC))
+        return BuildMoment(_now())
     if not (epoch.isascii() and epoch.isdigit()):  # MkDocs would stop on it in a traceback
         raise ValueError(
             f"SOURCE_DATE_EPOCH '{epoch[:20]}' is not a whole number of seconds since 1970: "
@@ -112,6 +112,10 @@ def moment(environ: Mapping[str, str] = os.environ) -> BuildMoment:
             "give seconds since 1970, e.g. $(git log -1 --format=%ct)"
         )
     return BuildMoment(instant)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def today(environ: Mapping[str, str] = os.environ) -> dt.date:

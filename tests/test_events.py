@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import os
 from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from ical.calendar_stream import IcsCalendarStream
 
 from generator import project as pipeline
 from generator.mail.run import compose_month
+from generator.plugin import ReferralNewsletterPlugin
 from generator.render import SiteLayout, render_site
 from generator.validate import load_text
 from generator.views import Month
@@ -231,6 +233,20 @@ def test_a_build_lists_coming_events_by_the_date_where_the_owner_lives(tmp_path:
     assert result.returncode == 0, result.stderr
     coming = site.read_site("index.html").split('id="coming-up"')[-1]
     assert "New year ride" in coming and "Holiday mixer" not in coming
+
+
+def test_the_plugin_dates_by_the_clock_not_by_the_build_date_it_pinned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Without SOURCE_DATE_EPOCH the plugin pins it to the start of the UTC day, for the feeds;
+    # read back as the run's moment (every rebuild under mkdocs serve), 20:00 UTC on 10
+    # December, 09:00 on the 11th in Auckland, became midnight UTC: the 10th there.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")  # unset for the plugin; restored after the test
+    monkeypatch.setattr(pipeline, "_now", lambda: dt.datetime(2026, 12, 10, 20, 0, tzinfo=dt.UTC))
+    plugin = ReferralNewsletterPlugin()
+    for _ in ("build", "rebuild"):
+        assert plugin._build_moment().date_in("Pacific/Auckland") == dt.date(2026, 12, 11)
+    assert os.environ["SOURCE_DATE_EPOCH"]  # pinned for MkDocs and the feeds
 
 
 def test_events_of_one_day_are_listed_in_the_order_they_happen() -> None:
