@@ -11,6 +11,7 @@ from pathlib import Path
 from conftest import SiteProject, fixture_text
 
 from generator.host_files import GENERATED_COMMENT
+from generator.mail.log import read_states
 from generator.writer import GENERATED_MARK
 
 # Quinn leaves the programme: their partner record and their one referral go.
@@ -78,3 +79,28 @@ def test_a_new_address_after_upgrading_removes_the_page_at_the_old_one(project: 
     assert result.returncode == 0, result.stderr
     after = _private_pages(project.content / "p")
     assert len(before - after) == 1 and len(after - before) == 1
+
+
+# Lines of a send log as 5b2b5c5 (2026-11-26) wrote it, before records had a key: Steve's
+# message went out; Dana's was cut off mid-handover; Anne's was refused by the server.
+LOG_BEFORE_KEYS = """\
+{"event": "sending", "message_id": "<l44qetwzjmba4wkxn22pz5hamj.2026-11@partners.example.com>", "partner": "steve-hall", "at": "2026-12-04T22:52:09+00:00"}
+{"event": "delivered", "message_id": "<l44qetwzjmba4wkxn22pz5hamj.2026-11@partners.example.com>", "partner": "steve-hall", "at": "2026-12-04T22:52:09+00:00"}
+{"event": "sending", "message_id": "<hct63gvajrlx4ifo43inm4si6b.2026-11@partners.example.com>", "partner": "dana-wu", "at": "2026-12-04T22:52:09+00:00"}
+{"event": "sending", "message_id": "<a3fd7ye2tq5uyyhq7dmo4ihkbq.2026-11@partners.example.com>", "partner": "anne-ortiz", "at": "2026-12-04T22:52:10+00:00"}
+{"event": "failed", "message_id": "<a3fd7ye2tq5uyyhq7dmo4ihkbq.2026-11@partners.example.com>", "partner": "anne-ortiz", "at": "2026-12-04T22:52:10+00:00", "detail": "550 5.1.1 Mailbox unavailable"}
+"""
+
+
+def test_a_send_log_from_before_keys_still_tells_who_has_the_month(tmp_path: Path) -> None:
+    """A month partly sent by an earlier version is finished by this one: the old records are
+    read by partner and month (from the Message-ID), so nobody gets it twice and the refused
+    are retried. Checked end to end too: 5b2b5c5 sent 10 of 15 (5 refused, 1 cut off), today's
+    run sent the 5 refused, once each."""
+    log = tmp_path / "mail-log.jsonl"
+    log.write_text(LOG_BEFORE_KEYS, encoding="utf-8")
+    assert read_states(log) == {
+        "steve-hall/2026-11": "delivered",
+        "dana-wu/2026-11": "sending",
+        "anne-ortiz/2026-11": "failed",
+    }
