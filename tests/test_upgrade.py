@@ -104,3 +104,36 @@ def test_a_send_log_from_before_keys_still_tells_who_has_the_month(tmp_path: Pat
         "dana-wu/2026-11": "sending",
         "anne-ortiz/2026-11": "failed",
     }
+
+
+def _mail_preview(project: SiteProject) -> tuple[int, dict[str, bytes]]:
+    result = project.generator("mail", "--month", "2026-03", REFERRAL_MAIL_FROM="Olive <olive@owner.example>")
+    folder = project.root / "mail-out" / "2026-03"
+    return result.returncode, {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def test_the_mail_review_step_takes_over_the_messages_an_earlier_version_wrote(project: SiteProject) -> None:
+    """Versions before b9ceb8d (5b2b5c5 and earlier) wrote a month's .eml files with no
+    manifest. After upgrading, ``mail --month`` refused each as 'not created by the generator'
+    (checked with a real 5b2b5c5 preview): the review step before sending stopped until the
+    folder was removed by hand. Its own messages are recognised by their Message-ID; a file of
+    the owner's is still never touched."""
+    project.write_data(fixture_text("small.yaml"))
+    code, fresh = _mail_preview(project)
+    assert code == 0 and {"anne-ortiz.eml", "steve-hall.eml"} <= fresh.keys()
+    folder = project.root / "mail-out" / "2026-03"
+    (folder / ".written.json").unlink()  # as 5b2b5c5 left the folder: no manifest...
+    for name in ("anne-ortiz.eml", "steve-hall.eml"):  # ...and its own wording and Date
+        (folder / name).write_bytes(
+            fresh[name].replace(b"Date: ", b"Date: Thu, 26 Nov 2026 05:00:00 +0000\r\nX-Old: ", 1)
+        )
+    old_id = b"Message-ID: <" + b"a" * 26 + b".2026-03@partners.example.com>"
+    (folder / "gone-partner.eml").write_bytes(b"From: Olive\r\n" + old_id + b"\r\n\r\nSECRET-OLD\r\n")
+    (folder / "my-own.eml").write_bytes(b"From: me\r\nSubject: draft\r\n\r\nmine\r\n")
+    code, after = _mail_preview(project)
+    assert code == 0
+    assert {name: after[name] for name in fresh if name != ".written.json"} == {
+        name: data for name, data in fresh.items() if name != ".written.json"
+    }
+    assert "gone-partner.eml" not in after  # a partner removed since: their old message goes
+    assert after["my-own.eml"] == b"From: me\r\nSubject: draft\r\n\r\nmine\r\n"
