@@ -440,6 +440,26 @@ def test_two_runs_at_once_take_turns(tmp_path: Path) -> None:
     assert listed and all((project.content / path).is_file() for path in listed)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="review18, left: a generated file edited by hand is rendered again over the edit without a "
+    "word (README says so). Saying it needs the last run's record of each page (memo_record's sizes and "
+    "digests, in project.generate) passed to the writer, which alone sees the old bytes it replaces: "
+    "the lead's files, mid-#16",
+)
+def test_a_hand_edit_a_run_renders_over_is_named(tmp_path: Path) -> None:
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project")
+    project.write_data(fixture_text("small.yaml"))
+    assert project.generator("generate").returncode == 0
+    tree = project.content / "tree.md"
+    tree.write_text(tree.read_text(encoding="utf-8") + "\nMy own note about the tree.\n", encoding="utf-8")
+    again = project.generator("generate")
+    assert again.returncode == 0
+    assert "My own note" not in tree.read_text(encoding="utf-8")  # repaired, as the README says
+    assert "tree.md" in again.stdout + again.stderr  # ... and named, so the edit is not lost unseen
+
+
 def test_ctrl_c_part_way_puts_back_what_was_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
     write_files(docs, {"index.md": PAGE, "p/a.md": PAGE}, manifest)
