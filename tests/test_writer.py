@@ -342,6 +342,27 @@ def test_a_run_killed_while_replacing_a_page_leaves_no_copy_behind(tmp_path: Pat
     assert "New " in (project.content / "index.md").read_text(encoding="utf-8")
 
 
+KILLED_BEFORE_RENAMING_THE_MANIFEST = KILLED_BEFORE_RENAME.replace("content/index.md", "manifest.json")
+
+
+def test_a_run_killed_while_replacing_its_manifest_leaves_no_copy_behind(tmp_path: Path) -> None:
+    """The same for the manifest's replacement in .referral/, a list of every private address."""
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project")
+    project.write_data(fixture_text("small.yaml"))
+    assert project.generator("generate").returncode == 0
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(KILLED_BEFORE_RENAMING_THE_MANIFEST, encoding="utf-8")
+    project.write_data(fixture_text("small.yaml").replace("  - id: ", "  - epoch: 2\n    id: ", 1))
+    assert project.generator("generate", PYTHONPATH=str(hook)).returncode == -9
+    state = project.root / ".referral"
+    assert list(state.glob(".tmp-*.json"))  # what the kill left
+    (state / ".tmp-mine0000.json").write_text('{"mine": true}\n', encoding="utf-8")  # not the generator's
+    assert project.generator("generate").returncode == 0
+    assert [path.name for path in state.glob(".tmp-*")] == [".tmp-mine0000.json"]
+
+
 def _list_in_manifest(manifest: Path, *paths: str) -> None:
     record = json.loads(manifest.read_text(encoding="utf-8"))
     record["files"] = sorted([*record["files"], *paths])
