@@ -354,7 +354,11 @@ def _remove_cut_replacements(
     for folder in sorted(set(folders)):
         try:
             with os.scandir(docs_dir / folder) as entries:
-                cut = [entry.path for entry in entries if _CUT_REPLACEMENT.fullmatch(entry.name)]
+                cut = [
+                    e.path
+                    for e in entries
+                    if e.name.startswith(".tmp-") and _CUT_REPLACEMENT.fullmatch(e.name)
+                ]
         except OSError:
             continue
         for path in map(Path, cut):
