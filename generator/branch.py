@@ -24,6 +24,7 @@ class Introduction:
     name: str
     led_to_wins: int
     partners_below: int
+    sent: int  # their own introductions
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,12 @@ class PartnerBranch:
 def partner_branch(tree: ReferralTree, partner: Partner) -> PartnerBranch:
     introducer = tree.partners.get(partner.referred_by or "")
     brought_in = tuple(
-        Introduction(shown_name(tree.partners[child]), tree.grew_from(child), tree.branches[child].partners)
+        Introduction(
+            shown_name(tree.partners[child]),
+            tree.grew_from(child),
+            tree.branches[child].partners,
+            tree.own_sent.get(child, 0),
+        )
         for child in tree.children_of(partner.id)
     )
     branch = tree.branches[partner.id]

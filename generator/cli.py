@@ -13,6 +13,7 @@ from . import engines, guard, source, validate
 from . import project as pipeline
 from .due import due_referrals
 from .links import (
+    data_file_from,
     directory_urls_from,
     page_url,
     partner_links,
@@ -32,6 +33,8 @@ from .words import plural
 from .write_undo import os_failure
 from .writer import ForeignFileError
 
+# Where a command reads the data when not told: where the plugin does (mkdocs build).
+DATA_HELP = f"the data file (default: data_file in mkdocs.yml, else {pipeline.DATA_FILE})"
 # What a command did not do when the data file is refused: the end of its summary line.
 GENERATED_NOTHING = "nothing was generated"
 
@@ -86,21 +89,17 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     check = commands.add_parser("check", help="validate partners.yaml only; list who is due an update")
-    check.add_argument(
-        "path", nargs="?", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)"
-    )
+    check.add_argument("path", nargs="?", help=DATA_HELP)
     check.set_defaults(run=_check, refused=GENERATED_NOTHING)
     due = commands.add_parser(
         "due", help="list open referrals with no news for longer than due_after_days, oldest first"
     )
-    due.add_argument(
-        "path", nargs="?", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)"
-    )
+    due.add_argument("path", nargs="?", help=DATA_HELP)
     due.set_defaults(run=_due, refused="no referral was listed")
     generate = commands.add_parser(
         "generate", help="render partners.yaml into the docs folder, without building"
     )
-    generate.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
+    generate.add_argument("--data", help=DATA_HELP)
     generate.add_argument(
         "--docs-dir",
         help=f"the MkDocs docs_dir (default: docs_dir in mkdocs.yml, else {MKDOCS_DOCS_DIR}; "
@@ -109,14 +108,14 @@ def _parser() -> argparse.ArgumentParser:
     generate.set_defaults(run=_generate, refused=GENERATED_NOTHING)
     _add_engine_commands(commands)
     links = commands.add_parser("links", help="print each partner's private page address, to send to them")
-    links.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
+    links.add_argument("--data", help=DATA_HELP)
     links.add_argument("--site-url", help="the published site's address (default: site_url in mkdocs.yml)")
     links.set_defaults(run=_links, refused="no address was printed")
     scan = commands.add_parser(
         "guard", help="scan a built site for confidential data (for builds without the plugin)"
     )
     scan.add_argument("site", nargs="?", default="site", help="the built site folder (default: %(default)s)")
-    scan.add_argument("--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)")
+    scan.add_argument("--data", help=DATA_HELP)
     scan.set_defaults(run=_guard, refused="the site was not scanned")
     mail = commands.add_parser("mail", help="write a month's newsletter emails for review, or --send them")
     mail.add_argument("--month", required=True, help="the issue to mail, as YYYY-MM")
@@ -152,9 +151,7 @@ def _add_engine_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
             default=os.environ.get("REFERRAL_ENGINE") or engines.DEFAULT_ENGINE,
             help="the site builder (default: %(default)s, or REFERRAL_ENGINE)",
         )
-        command.add_argument(
-            "--data", default=pipeline.DATA_FILE, help="the data file (default: %(default)s)"
-        )
+        command.add_argument("--data", help=DATA_HELP)
         command.add_argument(
             "-f",
             "--config-file",
@@ -164,6 +161,11 @@ def _add_engine_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     serve.add_argument("-a", "--dev-addr", help="IP:PORT to serve on (default: the engine's, 127.0.0.1:8000)")
     build.set_defaults(run=_build, refused="nothing was generated or built")
     serve.set_defaults(run=_serve, refused="nothing was generated or served")
+
+
+def _data_file(given: str | None) -> str:
+    """The data file given, else the one the plugin in ./mkdocs.yml reads, else partners.yaml."""
+    return given or os.path.relpath(data_file_from(Path.cwd() / engines.CONFIG_FILE, pipeline.DATA_FILE))
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -177,7 +179,8 @@ def _serve(args: argparse.Namespace) -> int:
     return engines.serve(engines.ENGINES[args.engine], site, os.environ, args.dev_addr)
 
 
-def _due_lines(path: str) -> tuple[int, list[str]]:
+def _due_lines(given: str | None) -> tuple[int, list[str]]:
+    path = _data_file(given)
     as_of = pipeline.today()
     data = validate.load_partners(Path(path), as_of, display_name=path)
     due = due_referrals(data, as_of)
@@ -195,7 +198,7 @@ def _check(args: argparse.Namespace) -> int:
     for line in warnings:
         print(line)
     due = plural(len(warnings), "referral")
-    print(f"{args.path}: valid ({plural(partners, 'partner')}); {due} due an update")
+    print(f"{_data_file(args.path)}: valid ({plural(partners, 'partner')}); {due} due an update")
     return 0
 
 
@@ -216,7 +219,7 @@ def _generate(args: argparse.Namespace) -> int:
     # that names none builds from MkDocs' default, docs/; without mkdocs.yml, this project's.
     default = MKDOCS_DOCS_DIR if config_file.is_file() else pipeline.DOCS_DIR
     docs_dir = str(args.docs_dir or config.get("docs_dir") or default)
-    project = pipeline.Project(root, Path(args.data), Path(docs_dir), root / pipeline.STATE_DIR)
+    project = pipeline.Project(root, Path(_data_file(args.data)), Path(docs_dir), root / pipeline.STATE_DIR)
     site_url = site_url_from(config_file, required=False) if config else ""
     outcome = pipeline.generate(project, pipeline.today(), os.environ, site_url=site_url)
     _say_secret(outcome.secret, project.secret_file)
@@ -225,7 +228,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _links(args: argparse.Namespace) -> int:
-    project = pipeline.Project.at(Path.cwd(), args.data)
+    project = pipeline.Project.at(Path.cwd(), _data_file(args.data))
     site_url = (
         web_address(args.site_url, "--site-url")
         if args.site_url
@@ -262,7 +265,7 @@ def _guard(args: argparse.Namespace) -> int:
     site = Path(args.site)
     if not site.is_dir():
         raise ValueError(f"no built site at {site}: build it first")
-    project = pipeline.Project.at(Path.cwd(), args.data)
+    project = pipeline.Project.at(Path.cwd(), _data_file(args.data))
     as_of = pipeline.today()
     data = pipeline.load(project, as_of)
     secret = resolve_secret(os.environ, project.secret_file, create=False)

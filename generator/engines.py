@@ -23,7 +23,7 @@ from pathlib import Path
 from . import guard
 from . import project as pipeline
 from .engine_output import clean_cache, fix_feed_dates, restore_cache
-from .links import read_site_config, site_public_text
+from .links import PLUGIN_NAME, data_file_from, read_site_config, site_public_text
 from .presentation import missing_logo, zensical_brand_config
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
@@ -62,7 +62,7 @@ ENGINES = {
 }
 DEFAULT_ENGINE = "mkdocs"
 CONFIG_FILE = "mkdocs.yml"
-PLUGIN = "referral-newsletter"
+PLUGIN = PLUGIN_NAME
 # Beside mkdocs.yml (Zensical reads paths relative to its config): mkdocs.yml plus the brand.
 BRAND_CONFIG = ".referral-zensical.yml"
 
@@ -77,8 +77,9 @@ class Site:
     site_dir: Path
 
     @classmethod
-    def at(cls, root: Path, config_file: str = CONFIG_FILE, data_file: str = pipeline.DATA_FILE) -> Site:
+    def at(cls, root: Path, config_file: str = CONFIG_FILE, data_file: str | None = None) -> Site:
         config_path = root / config_file
+        data_file = data_file or data_file_from(config_path, pipeline.DATA_FILE)
         config = read_site_config(config_path)
         docs_dir = str(config.get("docs_dir") or "docs")
         site_dir = root / str(config.get("site_dir") or "site")

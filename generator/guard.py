@@ -24,13 +24,13 @@ from .leak_delta import Checked
 from .leak_match import Matcher
 from .leak_scan import Confidential, Leak, Places, decoded_text, matcher_for, scan_site, site_files
 from .leak_text import fold, plain
-from .models import ID_PATTERN, Partner, PartnersFile
+from .models import ID_PATTERN, Partner, PartnersFile, Referral
 from .project import collector_paused
 from .render import SiteLayout
 from .scan_memory import ScanMemory
 from .words import FIXED_PHRASES
 
-_BARE_WORD = re.compile(r"[a-z]+")
+_BARE_WORD = re.compile(r"[a-z]+|[0-9]+")  # a word, or digits: a year, a count
 MIN_LENGTH = 4  # shorter values ("Jo", "Ann") match too much ordinary text to be checked
 _TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 # Audiences whose values may also appear on the owner's own private pages.
@@ -144,12 +144,16 @@ def _sort_by_audience(data: PartnersFile, layout: SiteLayout) -> _Sorted:
 
 
 def _bare_word_id(item: TextValue) -> bool:
-    """An id that is one plain word ("content", "search") proves nothing when found: the theme's
-    own text says "Skip to content". Public views never print ids, and an id made of a name
-    ("anne-ortiz") is still checked, as are the name's own heading-id forms."""
-    if not item.records or not _BARE_WORD.fullmatch(item.text):
+    """An id that is one plain word ("content", "search") or digits only ("2026") proves nothing
+    when found: the theme's own text says "Skip to content", posts print their year. Public views
+    never print ids, and an id made of a name ("anne-ortiz") is still checked, as are the name's
+    own heading-id forms. A referral's id, any text, is skipped when it holds no letter."""
+    if not item.records:
         return False
-    return _is_id_field(type(item.records[-1]), item.path.rsplit(".", 1)[-1])
+    model, name = type(item.records[-1]), item.path.rsplit(".", 1)[-1]
+    if model is Referral and name == "id":  # any text: numbered ("2026", "2026-10") or named
+        return not any(character.isalpha() for character in item.text)
+    return bool(_BARE_WORD.fullmatch(item.text)) and _is_id_field(model, name)
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from .models import METHODS, PartnersFile, Referral
 from .tree import ReferralTree
-from .views import Month, stage_of
+from .views import Month, stage_of, won_on
 from .words import NOT_RECORDED
 
 OUTCOMES = ("won", "lost", "open")
@@ -119,7 +119,9 @@ def compute_insights(data: PartnersFile, tree: ReferralTree) -> Insights:
         ((names[pid], tree.branches[pid].partners, tree.branches[pid].wins) for pid in tree.partners),
         key=lambda row: (-row[2], -row[1], row[0]),
     )
-    to_meeting, to_win = _days_to(referrals, "met"), _days_to(referrals, "won")
+    to_meeting = _days_to(referrals, "met")
+    # To the win that counts (views.won_on), not a first `won` the file later lost.
+    to_win = [(won - r.introduced).days for r in referrals if (won := won_on(r)) is not None]
     return Insights(
         by_method=tuple(conversion(m, methods[m]) for m in (*METHODS, NOT_RECORDED) if m in methods),
         by_asking=tuple(conversion(a, asking[a]) for a in ("asked", "earned", NOT_RECORDED) if a in asking),

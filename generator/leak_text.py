@@ -19,8 +19,10 @@ import unicodedata
 from urllib.parse import unquote
 
 UNESCAPE_ROUNDS = 8  # each round is linear; real pages need at most 2, hostile ones 4 or 5
+# Hex digits in any case; the simple escapes lower-case only, as JSON has them: "C:\Temp" in a
+# page, or a PNG's bytes, hold a backslash before a capital that is no escape.
 _JSON_ESCAPE = re.compile(  # a literal first: fast search
-    r"\\(?:u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|u([0-9a-f]{4})|([nrt\"/\\]))", re.IGNORECASE
+    r"\\(?:u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|u([0-9a-f]{4})|(?-i:([nrt\"/\\])))", re.IGNORECASE
 )
 _JSON_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "/": "/", "\\": "\\"}
 _URL_ESCAPES = re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")  # a literal first: fast search

@@ -43,6 +43,27 @@ def directory_urls_from(config_file: Path) -> bool:
     return read_site_config(config_file).get("use_directory_urls", True) is not False
 
 
+PLUGIN_NAME = "referral-newsletter"  # as mkdocs.yml lists the plugin
+
+
+def data_file_from(config_file: Path, default: str) -> str:
+    """The data file the plugin in ``config_file`` reads (its ``data_file``, relative to the
+    file's folder, as the plugin takes it), else ``default``, also when there is no such file."""
+    if not config_file.is_file():
+        return default
+    plugins = read_site_config(config_file).get("plugins") or []
+    entries = plugins.items() if isinstance(plugins, dict) else (_plugin_entry(item) for item in plugins)
+    for name, options in entries:
+        if name == PLUGIN_NAME and isinstance(options, dict) and isinstance(options.get("data_file"), str):
+            return str(config_file.parent / options["data_file"])
+    return default
+
+
+def _plugin_entry(item: object) -> tuple[object, object]:
+    """A ``plugins:`` list item, ``name`` or ``{name: {options}}``, as (name, options)."""
+    return next(iter(item.items())) if isinstance(item, dict) and item else (item, None)
+
+
 class _LenientLoader(yaml.SafeLoader):
     """Reads mkdocs.yml without MkDocs: tags such as !ENV or !!python/name become None."""
 

@@ -42,9 +42,11 @@ NOTE_MAX = 5000  # notes and descriptions: a few paragraphs
 # the bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069): each runs on
 # past its value to the end of the paragraph, so a name holding one turns the rest of a public
 # sentence around. The marks (U+200E, U+200F, U+061C) hold no such state and stay welcome.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# U+FFFE and U+FFFF are no characters at all, and XML cannot carry them: one in a public name
+# made the whole RSS feed unreadable.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 # _CONTROL and tab, line feed, return
-_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 # One plain address, no display name, no list, nothing a mail header could be split on.
 _ATEXT = r"[\w!#$%&'*+/=?^`{|}~-]+"
 _LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
@@ -120,6 +122,8 @@ def _parse_integer(value: Any) -> Any:
 
 def _no_control_characters(value: str) -> str:
     found = _CONTROL.search(value)
+    if found and found.group() in "\ufffe\uffff":  # XML has no place for them: a feed would break
+        raise ValueError(f"contains U+{ord(found.group()):04X}, which is no character; remove it")
     if found:
         raise ValueError(f"contains the control character U+{ord(found.group()):04X}; remove it")
     _not_blank(value)
@@ -219,8 +223,8 @@ YamlDate = Annotated[dt.date, BeforeValidator(_parse_date)]
 # joiner, byte-order mark. A value of these (and spaces) alone is blank.
 _INVISIBLE = r"\u00ad\u034f\u061c\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2064\ufeff"
 _BLANK = re.compile(f"[\\s{_INVISIBLE}]+")
-_LINE_BREAKING = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-_CONTROL_CHARACTERS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_LINE_BREAKING = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff"
+_CONTROL_CHARACTERS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff"
 ONE_LINE = {"pattern": f"^[^{_LINE_BREAKING}]*[^{_LINE_BREAKING}\\s{_INVISIBLE}][^{_LINE_BREAKING}]*$"}
 NOT_BLANK = {
     "pattern": f"^[^{_CONTROL_CHARACTERS}]*[^{_CONTROL_CHARACTERS}\\s{_INVISIBLE}][^{_CONTROL_CHARACTERS}]*$"
@@ -361,7 +365,8 @@ class Partner(_Model):
     public: YamlBool = Field(
         False,
         description="Consent to be named on public pages (default false).",
-        json_schema_extra=audience("owner"),
+        # Their own page tells them whether they are named ("should you agree to be named").
+        json_schema_extra=audience("partner"),
     )
     spotlight: LongText | None = Field(
         None,
@@ -422,7 +427,8 @@ class Referral(_Model):
     asked: YamlBool | None = Field(
         None,
         description="true if the owner asked for it; false if it was earned.",
-        json_schema_extra=audience("owner"),
+        # The partner's page says "at our request" or "without our asking".
+        json_schema_extra=audience("partner"),
     )
     public: YamlBool = Field(
         False,

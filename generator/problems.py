@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 FieldPath = tuple[str | int, ...]
@@ -31,7 +32,26 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.filename}:{self.line}:{self.column}"
-        return f"{where}: {format_field_path(self.path)}: {self.message}"
+        return one_line(f"{where}: {format_field_path(self.path)}: {self.message}")
+
+
+# Direction overrides would show a located line in another order than it is read.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control, line or paragraph separator and direction override written as
+    its escape (``\\n``, ``\\x1b``, ``\\u2028``): a bad value quoted in a message must not split
+    the report that editors and grep read line by line, nor drive the terminal."""
+    if text.isprintable():  # the usual case, checked in C
+        return text
+    return "".join(_escaped(char) for char in text)
+
+
+def _escaped(char: str) -> str:
+    if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI_CONTROLS:
+        return char.encode("unicode_escape").decode("ascii")
+    return char
 
 
 class InvalidData(Exception):

@@ -17,6 +17,7 @@ from .memo_record import PageRecord
 from .models import PartnersFile
 from .render import SiteLayout, render_pages
 from .render_memo import RenderMemo
+from .render_split import encoded_pages
 from .site_secret import MissingSecret, SiteSecret, resolve_secret
 from .write_undo import replace_file
 from .writer import WriteReport, read_manifest, write_bytes
@@ -284,7 +285,10 @@ def render_bytes(
     the pages' symbols (✓ ● ○ →) make Python hold their text at two bytes a character, UTF-8 at
     about one."""
     pages = render_pages(data, layout, memo, keep)
-    files = {path: text.encode("utf-8") for path, text in pages.items()}
+    if memo is None:
+        files = encoded_pages(pages.renderers)
+    else:  # a preview's memo keeps what it renders: in this process, page by page
+        files = {path: text.encode("utf-8") for path, text in pages.items()}
     return RenderedBytes(files, pages.memo_keys, pages.kept)
 
 

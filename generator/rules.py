@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .models import TERMINAL_STAGES, Event, Given, Partner, PartnersFile, Referral
+from .models import Event, Given, Partner, PartnersFile, Referral
 from .problems import FieldPath
 
 Finding = tuple[FieldPath, str]
@@ -47,6 +47,7 @@ def check(data: Records, today: dt.date, *, extra_partner_ids: Iterable[str] = (
         *_references("referrals", "partner", [(i, r.partner) for i, r in referrals], known),
         *_references("given", "partner", [(i, g.partner) for i, g in _present(data.given)], known),
         *_tree(partners, known),
+        *_shared_emails(partners),
         *(finding for index, referral in referrals for finding in _updates(index, referral, today)),
         *_dates(data, today),
         *_local_times(data),
@@ -77,6 +78,28 @@ def _duplicates(section: str, noun: str, ids: list[tuple[int, str]]) -> Iterator
             yield (section, index, "id"), message
         else:
             first_index[value] = index
+
+
+def _shared_emails(partners: list[tuple[int, Partner]]) -> Iterator[Finding]:
+    """Each monthly mail holds its partner's private link and news, so two partners mailed at one
+    address (a couple, two people at one firm) would each read the other's: found here, at the
+    second address, rather than on the day the mail is run."""
+    first: dict[str, Partner] = {}
+    for index, partner in partners:
+        if not (partner.email and partner.mail):
+            continue
+        address = partner.email.strip().casefold()
+        if address not in first:
+            first[address] = partner
+            continue
+        yield (
+            ("partners", index, "email"),
+            (
+                f"partners '{first[address].id}' and '{partner.id}' have the same email: each would receive "
+                "the other's private link and news by mail; give each their own address, or set mail: false "
+                "on one of them"
+            ),
+        )
 
 
 def _references(
@@ -129,12 +152,11 @@ def _cycles(parent: dict[str, str], index_of: dict[str, int]) -> Iterator[Findin
 
 
 def _updates(index: int, referral: Referral, today: dt.date) -> Iterator[Finding]:
+    # News may follow `won` or `lost` (a lost prospect comes back, a client buys again): the
+    # latest update sets the stage, so only the dates are checked here.
     previous = referral.introduced
-    closed_by: str | None = None
     for number, update in enumerate(referral.updates):
         path: FieldPath = ("referrals", index, "updates", number)
-        if closed_by:
-            yield (*path, "stage"), f"comes after the referral was {closed_by}; nothing can follow"
         if update.date < referral.introduced:
             message = f"{update.date} is before the introduction on {referral.introduced}"
             yield (*path, "date"), message
@@ -144,9 +166,6 @@ def _updates(index: int, referral: Referral, today: dt.date) -> Iterator[Finding
         if not EARLIEST <= update.date <= today:  # the usual case skips two generators per date
             yield from _not_future((*path, "date"), update.date, today)
         previous = max(previous, update.date)
-        if update.stage in TERMINAL_STAGES and not closed_by:
-            word = "won" if update.stage == "won" else "closed (lost)"
-            closed_by = f"{word} on {update.date}"
 
 
 # Dates outside these bounds are typing mistakes, and year 9999 overflows date arithmetic

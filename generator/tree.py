@@ -59,6 +59,7 @@ class ReferralTree:
     roots: tuple[str, ...]
     own_wins: dict[str, int]
     branches: dict[str, Branch]
+    own_sent: dict[str, int]  # each partner's own introductions
 
     @classmethod
     def of(cls, data: PartnersFile, ledger: PartnerLedger) -> ReferralTree:
@@ -72,7 +73,8 @@ class ReferralTree:
                 roots.append(partner.id)
         frozen = {key: tuple(value) for key, value in children.items()}
         own_wins = cls._own_wins(partners, ledger)
-        tree = cls(partners, frozen, tuple(roots), own_wins, {})
+        own_sent = {partner_id: len(referrals) for partner_id, referrals in ledger.referrals.items()}
+        tree = cls(partners, frozen, tuple(roots), own_wins, {}, own_sent)
         return replace(tree, branches=tree._count_branches())
 
     @staticmethod

@@ -33,6 +33,19 @@ def stage_of(referral: Referral) -> str:
     return referral.updates[-1].stage if referral.updates else "introduced"
 
 
+def won_on(referral: Referral) -> dt.date | None:
+    """The day a referral whose latest update is `won` became a client: the first of the `won`
+    updates it ends with. Lost in March and won in June is a June win; a client who buys again
+    (won, then won) is thanked once, on the first; won, then lost, is no win."""
+    updates = referral.updates
+    if not updates or updates[-1].stage != "won":
+        return None
+    first = len(updates) - 1
+    while first and updates[first - 1].stage == "won":
+        first -= 1
+    return updates[first].date
+
+
 def last_activity(referral: Referral) -> dt.date:
     return referral.updates[-1].date if referral.updates else referral.introduced
 
@@ -174,8 +187,9 @@ def _tally(data: PartnersFile, until: Month) -> dict[Month, _MonthTally]:
         for update in referral.updates:
             tally = tallies[update.date.year, update.date.month]
             tally.stages[update.stage] += 1
-            if update.stage == "won":
-                tally.wins.append(referral)
+        won = won_on(referral)
+        if won is not None:
+            tallies[won.year, won.month].wins.append(referral)
     for given in data.given:
         tallies[given.date.year, given.date.month].given.append(given)
     for event in data.events:
@@ -209,7 +223,7 @@ def _issue(
         referrals=len(tally.referrals),
         meetings=tally.stages["met"],
         proposals=tally.stages["proposal"],
-        wins=tally.stages["won"],
+        wins=len(tally.wins),
         thanked=named,
         unnamed_thanked=len(givers) - len(named),
         good_news=good_news,

@@ -279,13 +279,16 @@ def brought_in_line(direct: int, in_all: int) -> str:
     return f"{said}, and {count_words(in_all, 'partner')} have joined through your branch in all."
 
 
-def introduction_led_to(name: str, wins: int, partners: int) -> str:
-    """What one partner brought in by this partner has led to, without "led to 0 new clients"."""
+def introduction_led_to(name: str, wins: int, partners: int, sent: int = 0) -> str:
+    """What one partner brought in by this partner has led to, without "led to 0 new clients";
+    ``sent`` counts their own introductions, so one who sent some is not said to have sent none."""
     results = []
     if wins:
         results.append(count_words(wins, "new client"))
     if partners:
         results.append(count_words(partners, "more partner"))
+    if not results and sent:
+        return f"{capitalized(name)} joined through you and has sent us {count_words(sent, 'introduction')} so far."
     if not results:
         return f"{capitalized(name)} joined through you; their first introductions are still to come."
     return f"Your introduction of {name} led to {join_names(results)}."

@@ -3,7 +3,9 @@
 Plain Python over what PyYAML reads from partners.yaml: none of the generator's loader, model,
 views or words. A referral's stage is its latest update's ("introduced" with none); won = the
 sale closed, lost = closed without a sale; the tree comes from ``referred_by``; a month's news is
-dated by the introductions, updates and business given that fall in it.
+dated by the introductions, updates and business given that fall in it. News may follow `won` or
+`lost` (a lost prospect comes back, a client buys again): a referral counts as won only while its
+latest update says so, once, in the month it last became a client.
 """
 
 from __future__ import annotations
@@ -32,6 +34,16 @@ def read(text: str) -> Raw:
 def stage(referral: Raw) -> str:
     updates = referral["updates"]
     return str(updates[-1]["stage"]) if updates else "introduced"
+
+
+def won_on(referral: Raw) -> dt.date | None:
+    """The day a won referral last turned into a client (a sale after a sale is the same client)."""
+    day, previous = None, "introduced"
+    for update in referral["updates"]:
+        if update["stage"] == "won" and previous != "won":
+            day = update["date"]
+        previous = update["stage"]
+    return day if previous == "won" else None
 
 
 def last_news(referral: Raw) -> dt.date:
@@ -67,7 +79,9 @@ def months(raw: Raw, as_of: dt.date | None = None) -> dict[str, MonthNews]:
             month.updates += 1
             month.meetings += update["stage"] == "met"
             month.proposals += update["stage"] == "proposal"
-            month.wins += update["stage"] == "won"
+        won = won_on(referral)
+        if won is not None:
+            news[month_of(won)].wins += 1
     for item in raw["given"]:
         news[month_of(item["date"])].given += 1
     return dict(news)
@@ -193,6 +207,13 @@ STAGE_PATHS = (
     ("lost",),
     ("contacted", "lost"),
     ("contacted", "met", "proposal", "lost"),
+    # News after a close: a lost file that comes back (and wins), a client who buys again, a
+    # client whose file is opened again.
+    ("lost", "contacted", "won"),
+    ("won", "won"),
+    ("won", "lost"),
+    ("met", "won", "proposal"),
+    ("lost", "lost"),
 )
 # Month and year edges: introductions and updates on first and last days.
 EDGE_DAYS = (
@@ -313,9 +334,7 @@ def mail(raw: Raw, partner_id: str, month: str) -> MailFigures:
         tree_wins=sum(
             1
             for r in raw["referrals"]
-            if r["partner"] in below
-            for u in r["updates"]
-            if u["stage"] == "won" and month_of(u["date"]) == month
+            if r["partner"] in below and (won := won_on(r)) is not None and month_of(won) == month
         ),
         given=sum(1 for g in raw["given"] if g["partner"] == partner_id and month_of(g["date"]) == month),
     )

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, TEST_SECRET, SiteProject, fixture_text
+from conftest import CI_ONLY, REPO, SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, fixture_text
 
 from generator import build_facts, validate
 from generator.addresses import private_token
@@ -463,3 +463,30 @@ def test_links_and_generate_read_settings_a_mkdocs_yml_inherits(
     assert "Sitemap: https://base.example/sitemap.xml" in (tmp_path / "pages" / "robots.txt").read_text(
         "utf-8"
     )
+
+
+def test_commands_read_the_data_file_the_plugin_in_mkdocs_yml_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # mkdocs build reads the plugin's data_file; the commands read partners.yaml whatever it said,
+    # so check, links and generate failed (or read another file), and build said to "leave out
+    # --data" when none was given (review16).
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "data_file: partners.yaml" in config
+    (tmp_path / "mkdocs.yml").write_text(
+        config.replace("data_file: partners.yaml", "data_file: data/team.yaml")
+    )
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "team.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    for name in CI_ONLY:
+        monkeypatch.delenv(name, raising=False)
+    assert main(["check"]) == 0
+    assert "data/team.yaml: valid" in capsys.readouterr().out
+    assert main(["links"]) == 0
+    assert "Anne Ortiz\thttps://partners.example.com/p/" in capsys.readouterr().out
+    assert main(["generate"]) == 0
+    assert (tmp_path / "content" / "index.md").is_file()
+    assert main(["check", "data/team.yaml"]) == 0  # a path given is still the path read

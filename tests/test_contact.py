@@ -167,3 +167,39 @@ def test_a_missing_logo_fails_a_strict_build(tmp_path: Path) -> None:
     result = project.mkdocs_build("--strict")
     assert result.returncode != 0
     assert "newsletter.logo: 'images/logo.svg' is not a file" in result.stdout + result.stderr
+
+
+def _png_with_text(text: str) -> bytes:
+    """A 1x1 grey PNG carrying ``text`` in a tEXt chunk, as image tools leave a source path."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\x80")
+    comment = b"Comment\x00" + text.encode("latin-1")
+    return b"\x89PNG\r\n\x1a\n" + b"".join(
+        chunk(kind, data)
+        for kind, data in ((b"IHDR", header), (b"tEXt", comment), (b"IDAT", pixels), (b"IEND", b""))
+    )
+
+
+@pytest.mark.build
+def test_a_png_logo_and_a_note_with_a_windows_path_build(tmp_path: Path) -> None:
+    # A backslash before a capital (C:\Temp, or bytes of an image) was read as a JSON escape the
+    # guard did not know: its process stopped and every build failed closed (review16).
+    project = make_project(tmp_path)
+    data = DATA.replace("images/logo.svg", "images/logo.png").replace(
+        "stage: won}", "stage: won, note: 'Signed copy in C:\\Temp\\New\\Reports'}"
+    )
+    assert "C:\\Temp" in data
+    project.write_data(data)
+    (project.content / "images").mkdir()
+    (project.content / "images" / "logo.png").write_bytes(_png_with_text("C:\\Temp\\New\\Reports\\logo.png"))
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (project.site / "images" / "logo.png").read_bytes().startswith(b"\x89PNG")
+    page = _partner_page(project).get_text()
+    assert "Signed copy in C:\\Temp\\New\\Reports" in page

@@ -130,6 +130,23 @@ def test_control_characters_are_refused_with_the_field(character: str) -> None:
     assert "control character" in found[0]
 
 
+# U+FFFE and U+FFFF passed, and a public name holding one made the feed XML unreadable: feed
+# readers drop the whole feed (review16). U+FFFD and the planes' noncharacters XML does carry.
+@pytest.mark.parametrize(
+    ("field", "where"),
+    [
+        ("greeting: Anne", "12:15: partners[0].greeting"),
+        ("description: Drinks and a short talk.", "19:18: events[0].description"),
+    ],
+)
+@pytest.mark.parametrize("character", ["\\uffff", "\\ufffe"])
+def test_what_xml_cannot_carry_is_refused_with_the_field(field: str, where: str, character: str) -> None:
+    key, value = field.split(": ")
+    found = problems(V11.replace(field, f'{key}: "{value}{character}"'))
+    assert len(found) == 1 and found[0].startswith(f"partners.yaml:{where}: contains U+FFF"), found
+    assert load(V11.replace("greeting: Anne", 'greeting: "An\\ufffdne \\U0001fffe"'))
+
+
 def test_right_to_left_text_and_its_marks_stay_welcome() -> None:
     # Arabic and Hebrew need no control character; the marks (RLM, LRM, ALM) hold no state.
     assert load(

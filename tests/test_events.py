@@ -202,7 +202,9 @@ def test_a_month_whose_only_news_is_an_event_has_an_issue_that_announces_it(
         "SOURCE_DATE_EPOCH or the runner's clock), taken before the data and its "
         "newsletter.timezone are read, and only the date reaches rendering; listing events by "
         "the date in newsletter.timezone needs the moment and the zone at every caller of "
-        "today() (cli, engines, the plugin)"
+        "today() (cli, engines, the plugin, mail); and the render stamp, checked before the data "
+        "is read so without its zone, keys on the UTC date, so it would also have to key on the "
+        "date in the zone its last run recorded (review17 weighed it: seven of the lead's files)"
     ),
 )
 def test_an_event_already_over_where_it_is_held_is_no_longer_coming_up() -> None:

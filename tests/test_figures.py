@@ -54,7 +54,9 @@ SEEDS = range(30)
 # The edges by name: a referral won and one lost in the month of their introduction; updates on
 # the first and last day of a month and of a year; thanks three deep (anne > bob > cat > dan);
 # a partner (bob) who brought in another and gave prospects; wins with and without a value; a win
-# whose partner (dan) has no consent; a partner with nothing yet.
+# whose partner (dan) has no consent; a partner with nothing yet; news after a close: lost in
+# March and won in June (a June win), a client who bought again (won once, in April), a client
+# whose file opened again (open), won then lost (not a win).
 EDGES = """
 newsletter: {title: T, owner: Olive Owner, due_after_days: 30}
 partners:
@@ -74,6 +76,15 @@ referrals:
   - {id: r4, partner: cat, prospect: Val Less, introduced: 2026-10-31, method: lunch,
      updates: [{date: 2026-11-01, stage: won}]}
   - {id: r5, partner: anne, prospect: Old Quiet, introduced: 2026-09-30, method: name}
+  - {id: r6, partner: dan, prospect: Back Again, introduced: 2026-02-10, method: call, value: 700,
+     updates: [{date: 2026-03-05, stage: lost}, {date: 2026-06-01, stage: contacted},
+     {date: 2026-06-20, stage: won}]}
+  - {id: r7, partner: eve, prospect: Buys Twice, introduced: 2026-04-01, method: letter, value: 50,
+     updates: [{date: 2026-04-02, stage: won}, {date: 2026-07-09, stage: won}]}
+  - {id: r8, partner: bob, prospect: Opened Again, introduced: 2026-04-03, method: letter,
+     updates: [{date: 2026-04-04, stage: won}, {date: 2026-11-02, stage: proposal}]}
+  - {id: r9, partner: cat, prospect: Fell Through, introduced: 2026-05-01, method: lunch,
+     updates: [{date: 2026-05-02, stage: won}, {date: 2026-05-30, stage: lost}]}
 given:
   - {partner: bob, date: 2025-12-31, to: Jo Park}
 """
@@ -341,6 +352,11 @@ def test_insights_branches_and_medians(site: tuple[oracle.Raw, dict[str, str]]) 
     )
     if meeting_days:
         assert f"first meeting: <strong>{median(meeting_days):g}</strong>" in text
+    win_days = sorted(
+        (won - r["introduced"]).days for r in raw["referrals"] if (won := oracle.won_on(r)) is not None
+    )
+    shown_win = f"{median(win_days):g}</strong> ({len(win_days)} referral" if win_days else "no wins yet"
+    assert f"introduction to a win: <strong>{shown_win}" in text
 
 
 def median(values: list[int]) -> float:
@@ -401,15 +417,23 @@ def test_each_partner_page_tells_what_grew_down_the_tree(site: tuple[oracle.Raw,
         led = re.findall(
             r"led to (\w+) new clients?(?: and (\w+) more partners?)?|led to (\w+) more partners?", section
         )
-        joined = section.count("joined through you; their first introductions are still to come")
-        grown = []
+        # A partner brought in with nothing grown below them yet: their own introductions, if any.
+        waiting = section.count("joined through you; their first introductions are still to come")
+        sent = [
+            number(n)
+            for n in re.findall(r"joined through you and has sent us (\w+) introductions? so far", section)
+        ]
+        grown, quiet = [], []
         for child in direct:
             wins = oracle.own_wins(raw, child) + sum(
                 oracle.own_wins(raw, d) for d in oracle.descendants(raw, child)
             )
             grown.append((wins, len(oracle.descendants(raw, child))))
+            if grown[-1] == (0, 0):
+                quiet.append(oracle.partner(raw, child).introductions)
         shown = [(number(w), number(p or "0")) if w else (0, number(only)) for w, p, only in led]
-        assert sorted(shown + [(0, 0)] * joined) == sorted(grown), partner_id
+        assert sorted(shown + [(0, 0)] * (waiting + len(sent))) == sorted(grown), partner_id
+        assert sorted(sent + [0] * waiting) == sorted(quiet), partner_id
         total = figures_total = oracle.partner(raw, partner_id)
         harvest = re.search(r"Everything that grew from you: (\w+) new clients?", section)
         if harvest:
@@ -442,9 +466,7 @@ def test_each_post_thanks_the_right_partners_up_the_tree(site: tuple[oracle.Raw,
         won = [
             r
             for r in raw["referrals"]
-            if r["updates"]
-            and r["updates"][-1]["stage"] == "won"
-            and oracle.month_of(r["updates"][-1]["date"]) == month
+            if (day := oracle.won_on(r)) is not None and oracle.month_of(day) == month
         ]
         winners = {r["partner"] for r in won}
         up = {a for pid in winners for a in oracle.ancestors(raw, pid)}

@@ -253,6 +253,17 @@ def test_gzip_and_binary_files_are_read(tmp_path: Path) -> None:
     ]
 
 
+# JSON's simple escapes are lower-case only: "\\N", "\\R" and "\\T" (a Windows path in a note,
+# or any image whose bytes hold them, such as a PNG logo) are no escapes, and stopped the guard
+# with a KeyError, failing every build of such a site (review16).
+@pytest.mark.parametrize(
+    "text", ["<p>Saved in C:\\Temp\\New\\Reports, Dana Wu</p>", '{"text": "\\T \\N Dana Wu"}']
+)
+def test_a_backslash_before_a_capital_is_text_not_an_escape(tmp_path: Path, text: str) -> None:
+    root = site(tmp_path, {"page.html": text, "logo.png": b"\x89PNG\r\n\x1a\n\\T\\N\\R\x00\xff"})
+    assert guard.scan_site(root, [DANA]) == [Leak("page.html", "referrals[0].prospect")]
+
+
 def test_matches_are_whole_words(tmp_path: Path) -> None:
     jo = Confidential("Jo", "given[0].to", None)
     root = site(tmp_path, {"a.html": "Join Jonas, Jo2 and xJo", "b.html": "Thanks, Jo."})
@@ -311,12 +322,45 @@ def test_the_small_fixture_builds_clean_with_strict(project: SiteProject) -> Non
     assert "no confidential data found" in result.stderr
 
 
-def test_a_hidden_partner_whose_id_is_a_plain_word_builds(project: SiteProject) -> None:
-    # "content" is in every Material page ("Skip to content"): a bare-word id proves nothing.
-    project.write_data(fixture_text("small.yaml").replace("quiet-quinn", "content"))
+# "content" is in every Material page ("Skip to content"), "2026" in every page of a post of that
+# year: an id of one plain word or of digits only proves nothing when found (the digits failed
+# the build, naming partners[N].id in every page; review16).
+@pytest.mark.parametrize("bare", ["content", "2026"])
+def test_a_hidden_partner_whose_id_is_a_plain_word_or_number_builds(project: SiteProject, bare: str) -> None:
+    project.write_data(fixture_text("small.yaml").replace("quiet-quinn", bare))
     result = project.mkdocs_build("--strict")
     assert result.returncode == 0, result.stderr
     assert "no confidential data found" in result.stderr
+
+
+def test_ids_without_a_letter_are_not_guarded_and_ids_with_one_are() -> None:
+    # A referral numbered 2026, or "2026-10", is found as a post's year or month on every page
+    # and failed the build; an id with no letter carries no name. "r-dana-wu" may (review16).
+    from conftest import TODAY
+
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: "2025", name: Hidden Harriet}
+  - {id: hidden-hal, name: Hidden Hal}
+referrals:
+"""
+    ids = ["2026", "2026-10", "2026/10", "r-dana-wu", "Dana-2026"]
+    text += "".join(
+        f'  - {{id: "{i}", partner: hidden-hal, prospect: P Q, introduced: 2026-10-02}}\n' for i in ids
+    )
+    fields = {
+        item.field: item.value
+        for item in guard.confidential_values(validate.load_text(text, "p.yaml", TODAY), LAYOUT)
+    }
+    assert "partners[0].id" not in fields and fields["partners[1].id"] == "hidden-hal"
+    assert [fields.get(f"referrals[{n}].id") for n in range(len(ids))] == [
+        None,
+        None,
+        None,
+        "r-dana-wu",
+        "Dana-2026",
+    ]
 
 
 def test_a_hidden_partners_hyphenated_id_is_still_guarded(small: PartnersFile) -> None:

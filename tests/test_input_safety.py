@@ -332,7 +332,8 @@ CHECKED = {
     ),
     "email with a header": (
         (ANNE_EMAIL, 'email: "a@b.example\\nBcc: x@evil.example"'),
-        "partners.yaml:13:12: partners[0].email: 'a@b.example\nBcc: x@evil.example' is not one plain",
+        # The line break quoted as \n: the located line stays one line (review17).
+        "partners.yaml:13:12: partners[0].email: 'a@b.example\\nBcc: x@evil.example' is not one plain",
     ),
     "two email addresses": (
         (ANNE_EMAIL, "email: a@b.example, c@d.example"),

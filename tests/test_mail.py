@@ -364,6 +364,25 @@ def _preview(project: SiteProject) -> dict[str, bytes]:
 # --- review first: .eml files, nothing sent ---------------------------------------------------
 
 
+def test_a_ci_preview_with_a_throwaway_secret_says_its_links_lead_to_no_page(
+    mail: Mailer, mail_project: SiteProject
+) -> None:
+    """CI with REFERRAL_PREVIEW=1 and no site secret (a pull request from a fork) wrote .eml files
+    whose private links were keyed by a throwaway secret, and said "To deliver them: --send"."""
+    result = mail(CI="true", REFERRAL_PREVIEW="1", REFERRAL_SITE_SECRET="")
+    assert result.returncode == 0, result.stderr
+    assert "throwaway secret and lead to no page" in result.stdout
+    assert "To deliver them" not in result.stdout
+    written = _preview(mail_project)
+    assert sorted(written) == ["anne-ortiz", "quiet-quinn", "steve-hall"]
+    for data in written.values():
+        assert str(_parse(data)["Subject"]).strip().startswith("[Preview: its links lead to no page] ")
+    # The same run with the site's own secret is the real preview: nothing of it.
+    again = mail(REFERRAL_SITE_SECRET=TEST_SECRET)
+    assert "throwaway" not in again.stdout and "To deliver them" in again.stdout
+    assert not any("Preview" in _parse(data)["Subject"] for data in _preview(mail_project).values())
+
+
 def test_default_writes_reproducible_eml_files_and_sends_nothing(
     mail_project: SiteProject, smtp: SmtpServer
 ) -> None:
@@ -837,8 +856,14 @@ def test_two_partners_sharing_an_address_are_refused_before_anything_is_written(
     mail_project.write_data(DATA.replace("SECRET-EMAIL-QUINN@example.com", "secret-email-steve@EXAMPLE.com"))
     result = mail()
     assert result.returncode == 1
-    assert "partners 'steve-hall' and 'quiet-quinn' have the same email" in result.stderr
+    # Located as check locates it (mail named neither file nor line), and the address not echoed
+    # into a CI log.
+    located = (
+        "partners.yaml:21:12: partners[2].email: partners 'steve-hall' and 'quiet-quinn' have the same email"
+    )
+    assert located in result.stderr
     assert "mail: false" in result.stderr
+    assert "secret-email-steve" not in result.stderr.lower()
     assert _preview(mail_project) == {}
     # Leaving one of them out of the mail is enough.
     mail_project.write_data(

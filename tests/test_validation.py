@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from conftest import TODAY, load_problems
 
 from generator import source
+from generator.cli import main
 from generator.models import PartnersFile
 from generator.problems import InvalidData
 from generator.validate import load_text
@@ -372,17 +374,45 @@ def test_unknown_top_level_field_lists_known_ones() -> None:
     ]
 
 
-def test_updates_out_of_order_and_after_a_terminal_stage() -> None:
+def test_updates_out_of_order_are_refused() -> None:
     text = VALID + (
-        "      - date: 2026-02-05\n        stage: proposal\n"
-        "      - date: 2026-02-11\n        stage: won\n"
-        "      - date: 2026-02-12\n        stage: met\n"
+        "      - date: 2026-02-05\n        stage: proposal\n      - date: 2026-02-11\n        stage: won\n"
     )
     assert problems(text) == [
         "partners.yaml:18:15: referrals[0].updates[1].date: 2026-02-05 is out of order: it is listed after an "
         "update of 2026-02-10; list updates oldest first",
-        "partners.yaml:23:16: referrals[0].updates[3].stage: comes after the referral was won on 2026-02-11; "
-        "nothing can follow",
+    ]
+
+
+@pytest.mark.parametrize("closed", ["won", "lost"])
+def test_updates_after_won_or_lost_are_accepted(closed: str) -> None:
+    """DESIGN.md: the latest update sets the stage. A lost prospect can come back and a client can
+    buy again, so news after `won` or `lost` is the file's history, not a mistake (check refused it)."""
+    text = VALID + (
+        f"      - date: 2026-02-11\n        stage: {closed}\n"
+        "      - date: 2026-02-12\n        stage: met\n"
+        "      - date: 2026-02-13\n        stage: won\n"
+    )
+    stages = [u.stage for u in load_text(text, "partners.yaml", TODAY).referrals[0].updates]
+    assert stages == ["met", closed, "met", "won"]
+
+
+def test_two_partners_mailed_at_one_address_are_located_at_the_second() -> None:
+    """check passed them and only `mail` refused them, with no file, line or column, on the day
+    it ran: each message holds its partner's private link, so one inbox would get both."""
+    text = VALID.replace("    name: Anne\n", "    name: Anne\n    email: jo@example.com\n").replace(
+        "    name: Steve\n", "    name: Steve\n    email: Jo@Example.com\n"
+    )
+    assert problems(text) == [
+        "partners.yaml:10:12: partners[1].email: partners 'anne' and 'steve' have the same email: each would "
+        "receive the other's private link and news by mail; give each their own address, or set mail: false "
+        "on one of them"
+    ]
+    # Left out of the mail, one of them receives nothing: a shared inbox is then no leak.
+    opted_out = text.replace("Jo@Example.com\n", "Jo@Example.com\n    mail: false\n")
+    assert [p.email for p in load_text(opted_out, "partners.yaml", TODAY).partners] == [
+        "jo@example.com",
+        "Jo@Example.com",
     ]
 
 
@@ -588,7 +618,6 @@ def test_an_update_dated_today_where_the_owner_lives_is_not_in_the_future(
 ) -> None:
     # 9 December 2026 20:00 UTC is 10 December 09:00 in Auckland: the owner records this
     # morning's meeting and pushes; `check` says the date is in the future and the build stops.
-    from generator.cli import main
 
     (tmp_path / "partners.yaml").write_text(
         "newsletter: {title: T, owner: O, timezone: Pacific/Auckland}\n"
@@ -613,3 +642,28 @@ def test_an_update_dated_today_where_the_owner_lives_is_not_in_the_future(
     )
     assert main(["check", str(source)]) == 1
     assert "2026-12-10 is in the future (today is 2026-12-09)" in capsys.readouterr().out
+
+
+LOCATED_LINE = re.compile(r"^partners\.yaml:\d+:\d+: \S+: .+$")
+
+
+def test_every_located_problem_is_one_line_a_problem_matcher_can_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad value quoted in a message kept its line breaks: `check`'s report, read line by line
+    (an editor's problem matcher, grep), cut "'me\\nt' is not one of …" in two, and the second
+    half matched nothing. Every located line is one line; the count comes last, on its own."""
+    text = (
+        VALID.replace("stage: met", 'stage: "me\\nt\\u2028x"')
+        .replace("introduced: 2026-02-03", 'introduced: "2026-02-\\r03"')
+        .replace("  title: T\n", '  title: T\n  currency: "US\\x1b[2JD"\n')
+        + '"odd\\u0085key": 1\n'
+    )
+    (tmp_path / "partners.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    *located, summary = capsys.readouterr().out.splitlines()
+    assert [line for line in located if not LOCATED_LINE.match(line)] == []
+    assert len(located) == 4 and summary == "4 problems found; nothing was generated."
+    assert "referrals[0].updates[0].stage: 'me\\nt\\u2028x' is not one of" in located[-2]
+    assert "newsletter.currency: 'US\\x1b[2JD' is not" in located[0]

@@ -122,6 +122,16 @@ def test_what_an_introduction_led_to() -> None:
     assert words.introduction_led_to("Bo", 0, 0) == (
         "Bo joined through you; their first introductions are still to come."
     )
+    # Introductions of their own, none grown into a client yet: not "still to come" (review16).
+    assert (
+        words.introduction_led_to("Bo", 0, 0, 1)
+        == "Bo joined through you and has sent us one introduction so far."
+    )
+    assert (
+        words.introduction_led_to("Bo", 0, 0, 3)
+        == "Bo joined through you and has sent us three introductions so far."
+    )
+    assert words.introduction_led_to("Bo", 1, 0, 3) == "Your introduction of Bo led to one new client."
     assert words.brought_in_line(1, 1) == "You brought one partner into our circle."
     assert words.brought_in_line(1, 3) == (
         "You brought one partner into our circle, and three partners have joined through your branch in all."

@@ -76,6 +76,9 @@ class Edition:
     date: dt.datetime
     site_url: str
     secret: bytes = field(repr=False)  # never shown, even in a traceback
+    # CI's throwaway preview (REFERRAL_PREVIEW=1, no site secret): its links lead to no page, and
+    # each subject says so, for whoever opens a file of it later.
+    throwaway: bool = False
 
     @property
     def reply_to(self) -> Address:
@@ -199,9 +202,12 @@ def subject_for(news: PartnerNews) -> str:
     return header_text(f"{news.greeting}, your referral news for {news.month.label}")
 
 
+THROWAWAY_SUBJECT = "[Preview: its links lead to no page] "
+
+
 def compose(env: jinja2.Environment, edition: Edition, partner: Partner, news: PartnerNews) -> Outgoing:
     recipient = recipient_address(partner)
-    subject = subject_for(news)
+    subject = (THROWAWAY_SUBJECT if edition.throwaway else "") + subject_for(news)
     text, html = _bodies(env, edition, news, subject)
     mid = message_id(edition, partner.id)
     message = EmailMessage(policy=policy.SMTP)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .. import words
 from ..models import Partner, PartnersFile, Referral
 from ..tree import PartnerLedger, ReferralTree
-from ..views import Month, MonthlyIssue
+from ..views import Month, MonthlyIssue, won_on
 
 
 @dataclass(frozen=True)
@@ -102,8 +102,7 @@ class MonthRecords:
         winners = tuple(
             referral.partner
             for referral in data.referrals
-            for update in referral.updates
-            if update.stage == "won" and Month.of(update.date) == issue.month
+            if (won := won_on(referral)) is not None and Month.of(won) == issue.month
         )
         return cls(issue, ledger, ReferralTree.of(data, ledger), winners, gathering)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import project as pipeline
-from ..links import page_url, read_site_config, site_url_from
+from ..links import data_file_from, page_url, read_site_config, site_url_from
 from ..models import Partner, PartnersFile
 from ..post_urls import PostUrls
 from ..render import SiteLayout
@@ -36,6 +36,11 @@ OUT_DIR = "mail-out"
 MANIFEST = ".written.json"  # in each month's folder: the .eml files this command wrote there
 DEFAULT_RATE = "1/s"
 SITE_URL_FIX = "set it to the published site's address: every message links to the partner's page there"
+THROWAWAY_PREVIEW = (
+    "REFERRAL_PREVIEW is set and REFERRAL_SITE_SECRET is not: these messages' private links were made "
+    "with a throwaway secret and lead to no page (each subject says so). Read them for their wording "
+    "only; to send them, run with the site's own REFERRAL_SITE_SECRET and --send."
+)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -62,7 +67,7 @@ def run_mail(
     """Compose every message for the month; write them for review, or send those not yet delivered."""
     if request.arrived and not request.send:
         raise ValueError("--arrived records a delivery: use it with --send")
-    project = pipeline.Project.at(root)
+    project = pipeline.Project.at(root, data_file_from(root / "mkdocs.yml", pipeline.DATA_FILE))
     as_of = pipeline.today(environ)
     data = pipeline.load(project, as_of)
     secret = resolve_secret(environ, project.secret_file, publishing=request.send)
@@ -77,12 +82,13 @@ def run_mail(
         environ,
         directory_urls=config.get("use_directory_urls", True) is not False,
         post_urls=PostUrls.of(config),
+        throwaway=secret.origin == "throwaway",
     )
     _say_skipped(data, say)
     log_path = project.state_dir / LOG_FILE
     if request.send:  # publishing: the secret came from the environment
         return _send(messages, request, log_path, environ, say)
-    code = _preview(messages, request, log_path, say)
+    code = _preview(messages, request, log_path, say, throwaway=secret.origin == "throwaway")
     secret.keep()  # only once the messages are written: a refused run creates nothing
     return code
 
@@ -100,9 +106,11 @@ def compose_month(
     *,
     directory_urls: bool = True,
     post_urls: PostUrls = PROJECT_POST_URLS,
+    throwaway: bool = False,
 ) -> list[Outgoing]:
     """Every partner's message for ``month``; all bad addresses reported at once.
-    ``directory_urls`` and ``post_urls``: mkdocs.yml's settings, where the linked pages are built."""
+    ``directory_urls`` and ``post_urls``: mkdocs.yml's settings, where the linked pages are built;
+    ``throwaway``: the links are keyed by CI's throwaway secret (the subjects say so)."""
     issue = _issue_for(data, month, layout.as_of)
     # The environment wins (a sending address may differ from the public one); else the
     # owner's public reply address from the data.
@@ -119,12 +127,15 @@ def compose_month(
         message_date(month, environ, layout.as_of),
         site_url,
         layout.secret,
+        throwaway,
     )
     edition.domain  # noqa: B018 - a site_url without a host fails here once, not once per partner
     issue = _events_from(issue, data, edition.date.date())
     records = MonthRecords.of(data, issue, gathering_line(issue, edition.date.date()))
     env = mail_environment()
-    messages, problems = [], shared_addresses(recipients(data))
+    # Two partners mailed at one address never reach here: check refuses them (rules.py).
+    messages: list[Outgoing] = []
+    problems: list[str] = []
     for partner in recipients(data):
         news = partner_news(
             records,
@@ -148,23 +159,6 @@ def _events_from(issue: MonthlyIssue, data: PartnersFile, dated: dt.date) -> Mon
     horizon = issue.month.last_day + dt.timedelta(days=EVENT_HORIZON_DAYS)
     after = dated - dt.timedelta(days=1)
     return replace(issue, events=upcoming_events(data.events, after=after, days=(horizon - after).days))
-
-
-def shared_addresses(partners: list[Partner]) -> list[str]:
-    """Each message holds its partner's private link and news: one inbox must not get two."""
-    first: dict[str, Partner] = {}
-    problems = []
-    for partner in partners:
-        address = (partner.email or "").strip().casefold()
-        if address in first:
-            problems.append(
-                f"partners '{first[address].id}' and '{partner.id}' have the same email '{partner.email}': "
-                "each would receive the other's private link and news; give each their own address, "
-                "or set mail: false on one of them"
-            )
-        else:
-            first[address] = partner
-    return problems
 
 
 def _issue_for(data: PartnersFile, month: Month, as_of: dt.date) -> MonthlyIssue:
@@ -192,7 +186,12 @@ def _say_skipped(data: PartnersFile, say: Callable[[str], None]) -> None:
 
 
 def _preview(
-    messages: list[Outgoing], request: MailRequest, log_path: Path, say: Callable[[str], None]
+    messages: list[Outgoing],
+    request: MailRequest,
+    log_path: Path,
+    say: Callable[[str], None],
+    *,
+    throwaway: bool = False,
 ) -> int:
     folder = request.out / request.month.key
     # Its own manifest: only .eml files this command wrote are ever replaced or removed.
@@ -207,7 +206,10 @@ def _preview(
     if done:
         say(f"{done} of them were already delivered (see {log_path}); --send skips those.")
     _warn_changed_links(messages, entries, request.month, say)
-    say(f"To deliver them: python -m generator mail --month {request.month.key} --send")
+    if throwaway:
+        say(THROWAWAY_PREVIEW)
+    else:
+        say(f"To deliver them: python -m generator mail --month {request.month.key} --send")
     return 0
 
 

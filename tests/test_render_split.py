@@ -1,0 +1,138 @@
+"""Rendering on two cores (generator/render_split.py): the same pages, in the same order, as
+rendering them one by one, whatever the forked process does; and a real ``generate`` that splits
+writes the same files as one held to a single core."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SiteProject, make_project
+
+from generator import render_split
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import make_data
+
+TWO_CORES = len(os.sched_getaffinity(0)) >= 2 and sys.platform.startswith("linux")
+needs_two_cores = pytest.mark.skipif(not TWO_CORES, reason="the split needs two cores on Linux")
+PAGES = render_split.MIN_PAGES + 57
+
+
+def page(index: int, parent: int) -> Callable[[], str]:
+    """A page that says which process rendered it, with text that needs UTF-8; it takes a
+    moment, as a real page does, so the forked process starts before this one is done."""
+
+    def render() -> str:
+        time.sleep(0.001)
+        return f"page {index} ✓ by {'parent' if os.getpid() == parent else 'other'}\n"
+
+    return render
+
+
+def renderers(count: int = PAGES) -> dict[str, Callable[[], str]]:
+    parent = os.getpid()
+    return {f"p/{index:04}.md": page(index, parent) for index in range(count)}
+
+
+@needs_two_cores
+def test_both_processes_render_and_every_page_comes_back_in_order() -> None:
+    pages = render_split.encoded_pages(renderers())
+    assert list(pages) == [f"p/{index:04}.md" for index in range(PAGES)]
+    assert all(text.startswith(f"page {index} ✓ by".encode()) for index, text in enumerate(pages.values()))
+    by_other = [path for path, text in pages.items() if text.endswith(b"by other\n")]
+    assert by_other, "the forked process rendered nothing"
+    assert len(by_other) < PAGES
+
+
+def test_few_pages_are_rendered_here_alone() -> None:
+    pages = render_split.encoded_pages(renderers(render_split.MIN_PAGES - 1))
+    assert all(text.endswith(b"by parent\n") for text in pages.values())
+
+
+def test_with_another_thread_running_nothing_is_forked() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        pages = render_split.encoded_pages(renderers())
+    finally:
+        stop.set()
+        thread.join()
+    assert all(text.endswith(b"by parent\n") for text in pages.values())
+
+
+@needs_two_cores
+def test_a_page_that_fails_in_the_other_process_is_rendered_here() -> None:
+    parent = os.getpid()
+
+    def fails_elsewhere() -> str:
+        if os.getpid() != parent:
+            raise RuntimeError("only in the forked process")
+        return "rendered here\n"
+
+    work = renderers()
+    work["p/last.md"] = fails_elsewhere  # the forked process starts from the end
+    pages = render_split.encoded_pages(work)
+    assert pages["p/last.md"] == b"rendered here\n"
+    assert len(pages) == PAGES + 1 and all(pages.values())
+
+
+@needs_two_cores
+def test_a_forked_process_that_dies_leaves_its_pages_to_this_one() -> None:
+    parent = os.getpid()
+
+    def dies_elsewhere() -> str:
+        if os.getpid() != parent:
+            os._exit(9)
+        return "rendered here\n"
+
+    work = renderers()
+    work["p/last.md"] = dies_elsewhere
+    pages = render_split.encoded_pages(work)
+    assert pages["p/last.md"] == b"rendered here\n"
+    assert [text.decode().split(" ✓")[0] for text in list(pages.values())[:PAGES]] == [
+        f"page {index}" for index in range(PAGES)
+    ]
+
+
+def test_an_error_in_a_page_is_raised_here_as_without_the_split() -> None:
+    def broken() -> str:
+        raise ValueError("a template mistake")
+
+    work = renderers()
+    work["p/last.md"] = broken
+    with pytest.raises(ValueError, match="a template mistake"):
+        render_split.encoded_pages(work)
+
+
+def content_files(project: SiteProject) -> dict[str, bytes]:
+    return {
+        path.relative_to(project.content).as_posix(): path.read_bytes()
+        for path in sorted(project.content.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.mark.slow
+@needs_two_cores
+@pytest.mark.skipif(shutil.which("taskset") is None, reason="taskset (util-linux) holds a run to one core")
+def test_generate_on_two_cores_writes_what_one_core_writes(tmp_path: Path) -> None:
+    (tmp_path / "split").mkdir()
+    (tmp_path / "single").mkdir()
+    split, single = make_project(tmp_path / "split"), make_project(tmp_path / "single")
+    for project in (split, single):
+        make_data.write(project.root / "partners.yaml", 260)
+    assert split.generator("generate").returncode == 0
+    result = single.run("taskset", "--cpu-list", "0", sys.executable, "-m", "generator", "generate")
+    assert result.returncode == 0, result.stderr
+    written, expected = content_files(split), content_files(single)
+    assert len(written) > render_split.MIN_PAGES
+    assert sorted(written) == sorted(expected)
+    assert [path for path in written if written[path] != expected[path]] == []
