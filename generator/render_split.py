@@ -61,8 +61,13 @@ def _render_split(renders: list[Callable[[], str]], pages: list[bytes | None]) -
     lock = context.Lock()
     receiver, sender = context.Pipe(duplex=False)
     try:
+        # The parent's end goes along to be closed there: with a copy of it open, a child whose
+        # parent was killed wrote into a full pipe forever (review18), holding the project's lock.
         process = context.Process(
-            target=_render_from_back, args=(renders, bounds, lock, sender), daemon=True, name="render"
+            target=_render_from_back,
+            args=(renders, bounds, lock, sender, receiver),
+            daemon=True,
+            name="render",
         )
         process.start()
     except OSError:  # no process to spare: render everything here
@@ -107,9 +112,13 @@ def _receive(receiver: Connection, pages: list[bytes | None], *, wait: bool) -> 
             pages[index] = page
 
 
-def _render_from_back(renders: list[Callable[[], str]], bounds: Any, lock: Any, sender: Connection) -> None:
+def _render_from_back(
+    renders: list[Callable[[], str]], bounds: Any, lock: Any, sender: Connection, parent_end: Connection
+) -> None:
     """The forked process: render from the back, send the pages in batches, stop at the first
-    error (the parent renders what is missing, and so raises the error itself)."""
+    error (the parent renders what is missing, and so raises the error itself), or when the
+    parent has gone (its end closed: sending fails)."""
+    parent_end.close()
     batch: list[tuple[int, bytes]] = []
     try:
         while (claimed := _claim(bounds, lock, front=False)) is not None:
