@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import fcntl
 import hashlib
 import json
 import os
@@ -421,9 +422,12 @@ os.open = _paused
 """
 
 
-def _waits_for_a_lock(pid: int) -> bool:
-    """Whether ``pid`` is blocked on a file lock (/proc/locks marks a waiter with '->')."""
-    return any("->" in line and f" {pid} " in line for line in Path("/proc/locks").read_text().splitlines())
+def _has_open(pid: int, folder: Path) -> bool:
+    """Whether ``pid`` holds ``folder`` open: a run does so only to take its turn (project_lock)."""
+    try:
+        return any(os.readlink(fd) == str(folder) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:  # it ended meanwhile, or an fd closed as it was read
+        return False
 
 
 def _until(condition: Callable[[], bool]) -> None:
@@ -453,7 +457,7 @@ def test_two_runs_at_once_take_turns(tmp_path: Path) -> None:
     second = subprocess.Popen(
         command, cwd=project.root, env=project.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    _until(lambda: second.poll() is not None or _waits_for_a_lock(second.pid))
+    _until(lambda: second.poll() is not None or _has_open(second.pid, project.root))
     go_on.touch()
     outcomes = [(run.wait(), run.communicate()) for run in (first, second)]
     assert [code for code, _ in outcomes] == [0, 0], outcomes
@@ -479,6 +483,45 @@ def test_a_hand_edit_a_run_renders_over_is_named(tmp_path: Path) -> None:
     assert again.returncode == 0
     assert "My own note" not in tree.read_text(encoding="utf-8")  # repaired, as the README says
     assert "tree.md" in again.stdout + again.stderr  # ... and named, so the edit is not lost unseen
+
+
+BUSY_WAIT_OF_ONE_SECOND = """\
+import sys
+
+from generator import project_lock
+from generator.cli import main
+
+project_lock.WAIT_SECONDS = 1.0  # 300 in use
+sys.exit(main(["generate"]))
+"""
+
+
+def test_a_turn_that_never_comes_ends_in_a_message(tmp_path: Path) -> None:
+    """A run holding the project's turn for good (stopped with SIGSTOP, or stuck): the next run
+    waited for it forever (review18)."""
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project")
+    project.write_data(fixture_text("small.yaml"))
+    holder = os.open(project.root, os.O_RDONLY)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)  # as the stuck run holds it
+        run = subprocess.run(
+            [sys.executable, "-c", BUSY_WAIT_OF_ONE_SECOND],
+            cwd=project.root,
+            env=project.env(),
+            capture_output=True,
+            text=True,
+            timeout=120,  # a bound, so that waiting forever fails this test instead of hanging it
+            check=False,
+        )
+    finally:
+        os.close(holder)
+    assert run.returncode == 1
+    assert run.stderr == (
+        f"error: another run of the generator in {project.root} (generate, mkdocs build or mkdocs serve) "
+        "has been writing for more than 1 s; let it finish or stop it, then run again\n"
+    )
+    assert not (project.content / "index.md").exists()
 
 
 def test_ctrl_c_part_way_puts_back_what_was_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
