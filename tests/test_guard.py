@@ -488,6 +488,33 @@ def test_a_build_stopped_by_a_signal_after_writing_part_of_the_site_fails_closed
     assert (quarantined / "aaa-notes" / "index.html").is_file()
 
 
+STOP_THE_COMMAND_HOOK = STOP_HOOK.replace(
+    "signal.raise_signal(signal.{name})", "os.kill(os.getppid(), signal.{name})"
+)
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_the_build_command_stopped_part_way_fails_closed(project: SiteProject, stop: str) -> None:
+    """`python -m generator build` (what the Pages workflow runs) stopped while MkDocs writes:
+    on Ctrl-C it killed MkDocs outright with half a site in site/ and printed a traceback; on
+    SIGTERM it died and left MkDocs running alone. It now passes the signal on, and MkDocs'
+    plugin moves what it wrote aside (review18)."""
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "aaa-notes.md").write_text("Lunch with SECRET-PROSPECT-DANA.\n", encoding="utf-8")
+    (project.content / "zzz.md").write_text("# Z\n", encoding="utf-8")
+    hook = "import os\n" + STOP_THE_COMMAND_HOOK.format(name=stop)
+    (project.root / "stop_hook.py").write_text(hook, encoding="utf-8")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - stop_hook.py\n", encoding="utf-8")
+    result = project.generator("build")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "The build stopped before the leak guard could check the site." in result.stderr
+    assert "mkdocs build failed (exit " in result.stderr
+    assert list(project.site.iterdir()) == []
+    assert (project.root / ".referral" / "quarantine" / "site" / "aaa-notes" / "index.html").is_file()
+
+
 def test_the_guard_command_fails_closed_too(project: SiteProject) -> None:
     project.write_data(fixture_text("small.yaml"))
     (project.site / "blog").mkdir(parents=True)
