@@ -4,6 +4,7 @@ writes the same files as one held to a single core."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import REPO, SiteProject, make_project
@@ -152,6 +154,31 @@ def test_the_other_process_ends_when_the_run_is_killed(tmp_path: Path) -> None:
     if not ended:
         os.kill(other, 9)
     assert ended, "the other render process outlived its run"
+
+
+def _lock_left_held_by_a_dead_process() -> Any:
+    context = multiprocessing.get_context("fork")
+    lock = context.Lock()
+    holder = context.Process(target=lambda: lock.acquire() and os._exit(0))  # killed while holding it
+    holder.start()
+    holder.join()
+    return lock
+
+
+@needs_two_cores
+def test_a_claim_lock_a_dead_process_held_stops_the_claims(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process killed while it held the claim lock (the OOM killer's pick, kill -9) never
+    gives it back: the other waited for it forever, a run hung, and a forked process so stuck
+    held the project's turn for good (review18)."""
+    monkeypatch.setattr(render_split, "CLAIM_WAIT", 0.5, raising=False)
+    lock = _lock_left_held_by_a_dead_process()
+    bounds = multiprocessing.get_context("fork").RawArray("q", [0, 99])
+    claimed: list[object] = []
+    waiting = threading.Thread(target=lambda: claimed.append(render_split._claim(bounds, lock, front=True)))
+    waiting.daemon = True  # on failure it waits forever: it must not keep the test run alive
+    waiting.start()
+    waiting.join(timeout=30)  # a bound for a wait forever, not a measure of speed
+    assert claimed == [None]
 
 
 def test_an_error_in_a_page_is_raised_here_as_without_the_split() -> None:
