@@ -119,7 +119,7 @@ def build(engine: Engine, site: Site, environ: Mapping[str, str]) -> str:
     if engine.runs_plugin:
         _require_plugin(site)
         # Bad data stops here, before the engine runs: nothing on disk changes.
-        pipeline.load(site.project, pipeline.today(environ))
+        pipeline.load(site.project, pipeline.moment(environ))
         command = [str(program), "build", "--strict", "-f", str(site.config_file)]
         _run_or_quarantine(command, site, environ)
         return f"Built {site.site_dir.name}/ with {engine.name} (the plugin generated and guarded it)."
@@ -157,7 +157,7 @@ def _require_plugin(site: Site) -> None:
 
 def _generate(site: Site, environ: Mapping[str, str]) -> pipeline.Outcome:
     site_url = str(read_site_config(site.config_file).get("site_url") or "")
-    return pipeline.generate(site.project, pipeline.today(environ), environ, site_url=site_url)
+    return pipeline.generate(site.project, pipeline.moment(environ), environ, site_url=site_url)
 
 
 def zensical_config(site: Site, outcome: pipeline.Outcome) -> Path:

@@ -169,7 +169,15 @@ class GuardWorker:
         try:
             self._connection.send(message)
         except OSError:
-            raise GuardStopped("its process stopped before the site was checked") from None
+            raise GuardStopped(self._why_it_stopped()) from None
+
+    def _why_it_stopped(self) -> str:
+        """The traceback a failed worker sent before it went, if any: the closed pipe alone says
+        nothing of the cause, and MkDocs puts the error on the page it was building."""
+        with contextlib.suppress(EOFError, OSError):
+            if self._connection.poll(0) and isinstance(said := self._connection.recv(), str):
+                return f"it failed, so the site is not checked:\n{said}"
+        return "its process stopped before the site was checked"
 
 
 class _Stillness:

@@ -51,7 +51,10 @@ def data_file_from(config_file: Path, default: str) -> str:
     file's folder, as the plugin takes it), else ``default``, also when there is no such file."""
     if not config_file.is_file():
         return default
-    plugins = read_site_config(config_file).get("plugins") or []
+    try:
+        plugins = read_site_config(config_file).get("plugins") or []
+    except ValueError:  # a broken mkdocs.yml stops the build, not a check of the data
+        return default
     entries = plugins.items() if isinstance(plugins, dict) else (_plugin_entry(item) for item in plugins)
     for name, options in entries:
         if name == PLUGIN_NAME and isinstance(options, dict) and isinstance(options.get("data_file"), str):

@@ -24,6 +24,7 @@ from .guard_worker import GuardJob, GuardStopped, GuardWorker
 from .html_page import HtmlBodies
 from .markdown import GENERATED_BY
 from .models import Newsletter
+from .moment import BuildMoment
 from .presentation import brand_name, feed_author, missing_logo
 from .problems import InvalidData
 from .quarantine import Quarantined, quarantine, quarantine_note
@@ -120,7 +121,7 @@ def _build_facts(project: pipeline.Project, outcome: pipeline.Outcome) -> BuildF
     from the data, then recorded for the next build."""
     if not outcome.rendered and (recorded := build_facts.read_record(project.facts_file, outcome.inputs)):
         return recorded
-    facts = build_facts.facts_of(outcome.data, pipeline.today())
+    facts = build_facts.facts_of(outcome.data, outcome.layout.as_of)
     if outcome.inputs:
         try:
             build_facts.write_record(project.facts_file, outcome.inputs, facts)
@@ -198,10 +199,10 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.unguarded = None
-        self._pin_build_date()
+        moment = self._build_moment()
         project = self._project(config)
         try:
-            outcome = self._generate(project, config)
+            outcome = self._generate(project, config, moment)
         except InvalidData as error:
             raise PluginError(error.report) from None
         except (ForeignFileError, MissingSecret, ValueError) as error:
@@ -228,6 +229,13 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             self.guard_worker = GuardWorker.start(_guard_job(config, outcome))
         return config
 
+    def _build_moment(self) -> BuildMoment:
+        """The run's moment, read before the build date is pinned: a date this plugin pinned is
+        the start of a UTC day, not the moment (east of UTC the owner's date is often the next)."""
+        moment = pipeline.moment({} if self.pinned_build_date else os.environ)
+        self._pin_build_date()
+        return moment
+
     def _pin_build_date(self) -> None:
         """MkDocs and the feed plugin stamp the build time unless SOURCE_DATE_EPOCH is set: then
         the start of today stands in, so the same input gives the same bytes all day."""
@@ -236,15 +244,17 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             os.environ["SOURCE_DATE_EPOCH"] = str(int(start.timestamp()))
             self.pinned_build_date = True
 
-    def _generate(self, project: pipeline.Project, config: MkDocsConfig) -> pipeline.Outcome:
+    def _generate(
+        self, project: pipeline.Project, config: MkDocsConfig, moment: BuildMoment
+    ) -> pipeline.Outcome:
         """One generator run; under ``mkdocs serve`` its own writes are announced to the watcher."""
         watcher = self.watcher
         if watcher is None:
-            return self._run_generator(project, config)
+            return self._run_generator(project, config, moment)
         watcher.generation_started()
         removed: list[str] = []
         try:
-            outcome = self._run_generator(project, config)
+            outcome = self._run_generator(project, config, moment)
             removed = outcome.report.removed
             return outcome
         except WriteFailed as error:  # its writes and their undoing are no edit to rebuild for
@@ -253,10 +263,12 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         finally:
             watcher.generation_finished([*_own_files(project), *removed])
 
-    def _run_generator(self, project: pipeline.Project, config: MkDocsConfig) -> pipeline.Outcome:
+    def _run_generator(
+        self, project: pipeline.Project, config: MkDocsConfig, moment: BuildMoment
+    ) -> pipeline.Outcome:
         return pipeline.generate(
             project,
-            pipeline.today(),
+            moment,
             os.environ,
             publishing=self.command == "gh-deploy",
             site_url=config.site_url or "",

@@ -490,3 +490,6 @@ def test_commands_read_the_data_file_the_plugin_in_mkdocs_yml_names(
     assert main(["generate"]) == 0
     assert (tmp_path / "content" / "index.md").is_file()
     assert main(["check", "data/team.yaml"]) == 0  # a path given is still the path read
+    (tmp_path / "mkdocs.yml").write_text("site_name: [unclosed\n")  # checking the data needs none
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    assert main(["check"]) == 0

@@ -94,6 +94,23 @@ def test_a_worker_that_fails_says_why(tmp_path: Path, data: PartnersFile) -> Non
         worker.finish()
 
 
+def test_a_worker_that_fails_while_pages_are_written_says_why(tmp_path: Path, data: PartnersFile) -> None:
+    # It had sent its traceback and gone; the next page MkDocs wrote met the closed pipe, and the
+    # build said only "its process stopped", blaming the page being built (review16: a KeyError
+    # in the guard read so was hard to find).
+    def broken() -> PartnersFile:
+        raise ValueError("the data could not be listed")
+
+    worker = GuardWorker(GuardJob(tmp_path, broken, LAYOUT, public_text=(), verbatim_from=()))
+    worker._process.join(timeout=30)
+    with pytest.raises(
+        GuardStopped, match=r"(?s)^it failed, so the site is not checked:.*could not be listed"
+    ):
+        for number in range(100):
+            worker.writing(f"{number}/index.html")
+        worker.finish()
+
+
 ORPHAN_SCRIPT = """\
 import datetime, sys
 from pathlib import Path

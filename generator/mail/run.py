@@ -11,6 +11,7 @@ from pathlib import Path
 from .. import project as pipeline
 from ..links import data_file_from, page_url, read_site_config, site_url_from
 from ..models import Partner, PartnersFile
+from ..moment import owners_date
 from ..post_urls import PostUrls
 from ..render import SiteLayout
 from ..site_secret import resolve_secret
@@ -68,10 +69,10 @@ def run_mail(
     if request.arrived and not request.send:
         raise ValueError("--arrived records a delivery: use it with --send")
     project = pipeline.Project.at(root, data_file_from(root / "mkdocs.yml", pipeline.DATA_FILE))
-    as_of = pipeline.today(environ)
-    data = pipeline.load(project, as_of)
+    now = pipeline.moment(environ)
+    data = pipeline.load(project, now)
     secret = resolve_secret(environ, project.secret_file, publishing=request.send)
-    layout = SiteLayout(as_of=as_of, secret=secret.value)
+    layout = SiteLayout(as_of=owners_date(now, data.newsletter.timezone), secret=secret.value)
     site_url = site_url_from(root / "mkdocs.yml", fix=SITE_URL_FIX)
     config = read_site_config(root / "mkdocs.yml")
     messages = compose_month(
@@ -124,7 +125,7 @@ def compose_month(
         data.newsletter,
         month,
         sender_address(sender, data.newsletter.owner),
-        message_date(month, environ, layout.as_of),
+        message_date(month, environ, layout.as_of, data.newsletter.timezone),
         site_url,
         layout.secret,
         throwaway,
