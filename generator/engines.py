@@ -28,6 +28,7 @@ from .presentation import missing_logo, zensical_brand_config
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .site_secret import MissingSecret
+from .stop_signals import passed_on
 from .words import plural
 from .writer import ForeignFileError, write_own_file
 
@@ -174,10 +175,11 @@ def zensical_config(site: Site, outcome: pipeline.Outcome) -> Path:
 
 
 def _run_or_quarantine(command: Sequence[str], site: Site, environ: Mapping[str, str]) -> None:
-    result = subprocess.run(command, cwd=site.root, env=engine_environ(environ), check=False)
-    if result.returncode != 0:
+    with subprocess.Popen(command, cwd=site.root, env=engine_environ(environ)) as engine, passed_on(engine):
+        returncode = engine.wait()
+    if returncode != 0:
         where = _fail_closed(site)
-        raise EngineError(f"{Path(command[0]).name} build failed (exit {result.returncode}).{where}")
+        raise EngineError(f"{Path(command[0]).name} build failed (exit {returncode}).{where}")
 
 
 def _guard_or_quarantine(site: Site, outcome: pipeline.Outcome) -> None:

@@ -27,7 +27,7 @@ from .models import Newsletter
 from .moment import BuildMoment
 from .presentation import brand_name, feed_author, missing_logo
 from .problems import InvalidData
-from .quarantine import quarantine, quarantine_note
+from .quarantine import Quarantined, quarantine, quarantine_note
 from .render_memo import RenderMemo
 from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret
@@ -382,7 +382,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         )
         return leaks, len(guard.site_files(site))
 
-    def _quarantine(self, config: MkDocsConfig, leaks: list[guard.Leak]) -> Path:
+    def _quarantine(self, config: MkDocsConfig, leaks: list[guard.Leak]) -> Quarantined:
         """Fail closed. `mkdocs serve` builds into a temporary folder of its own: one fixed name."""
         site = Path(config.site_dir)
         name = "serve" if self.command == "serve" else site.name

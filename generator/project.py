@@ -16,6 +16,7 @@ from . import memo_record, stamp, validate
 from .memo_record import PageRecord
 from .models import PartnersFile
 from .moment import BuildMoment, When, owners_date
+from .project_lock import one_run_at_a_time
 from .render import SiteLayout, render_pages
 from .render_memo import RenderMemo
 from .render_split import encoded_pages
@@ -140,26 +141,6 @@ def collector_paused() -> Iterator[None]:
 
 
 @contextmanager
-def _one_run_at_a_time(root: Path) -> Iterator[None]:
-    """Runs in one project take turns (``generate`` while ``mkdocs serve`` regenerates, two CI
-    steps): two at once took each other's new pages for those of a cut run, and the one that then
-    failed removed pages the other had listed. An advisory lock on the project folder, which
-    creates no file; the kernel drops it with its process, so a killed run leaves no stale lock."""
-    try:
-        import fcntl  # not on Windows: no turns taken there
-
-        handle = os.open(root, os.O_RDONLY)
-    except (ImportError, OSError):
-        yield
-        return
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)
-
-
-@contextmanager
 def _records_kept_on_error(*records: Path) -> Iterator[None]:
     """The last run's records back as they were when writing is refused or fails: the writer
     puts the docs folder back too, and a record is checked against the files before any use."""
@@ -207,7 +188,7 @@ def generate(
     """Validate first; only a valid file renders, and only changed files are written. When
     nothing the output depends on changed since the last run, nothing is rendered at all.
     Pages are dated by ``when`` where the owner lives (newsletter.timezone)."""
-    with _one_run_at_a_time(project.root):
+    with one_run_at_a_time(project.root):
         return _generate(project, when, environ, publishing, site_url, memo)
 
 

@@ -23,7 +23,7 @@ import json
 import os
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,6 +129,7 @@ def write_bytes(
         undo.undo()
         raise
     _remove_cut_replacements(docs_dir, _page_folders([*encoded, *kept]))
+    _remove_cut_replacements(manifest_path.parent, [""], _is_a_path_list)
     return report
 
 
@@ -355,20 +356,37 @@ def _remove(docs_dir: Path, relative: str, undo: UndoLog) -> bool:
     return True
 
 
-def _remove_cut_replacements(docs_dir: Path, folders: Iterable[str]) -> None:
+def _remove_cut_replacements(
+    docs_dir: Path, folders: Iterable[str], ours: Callable[[Path], bool] | None = None
+) -> None:
     """A replacement a killed run had written but not yet renamed over its page (``.tmp-``, as
     ``replace_file`` names it): a copy of a page, private ones too, that no run would ever
-    rename. Removed only when empty or marked, like a cut run's new files."""
+    rename. Removed only when empty or marked, like a cut run's new files (or, for the
+    manifest's and the pending record's own, when ``ours`` knows it)."""
+    ours = ours or _has_mark
     for folder in sorted(set(folders)):
         try:
             with os.scandir(docs_dir / folder) as entries:
-                cut = [entry.path for entry in entries if _CUT_REPLACEMENT.fullmatch(entry.name)]
+                cut = [
+                    e.path
+                    for e in entries
+                    if e.name.startswith(".tmp-") and _CUT_REPLACEMENT.fullmatch(e.name)
+                ]
         except OSError:
             continue
         for path in map(Path, cut):
             with contextlib.suppress(OSError):  # left for the next run: this one has succeeded
-                if path.is_file() and not path.is_symlink() and (path.stat().st_size == 0 or _has_mark(path)):
+                if path.is_file() and not path.is_symlink() and (path.stat().st_size == 0 or ours(path)):
                     path.unlink()
+
+
+def _is_a_path_list(path: Path) -> bool:
+    """Whether the file holds a manifest or pending record as :func:`_path_list` writes them."""
+    try:
+        content = json.loads(path.read_text("utf-8"))
+    except ValueError:
+        return False
+    return isinstance(content, dict) and set(content) == {"version", "docs_dir", "files"}
 
 
 def _is_empty(folder: Path) -> bool:
