@@ -22,7 +22,7 @@ from .address_clash import address_clashes
 from .build_facts import DUE_SHOWN, BuildFacts
 from .guard_worker import GuardJob, GuardStopped, GuardWorker
 from .html_page import HtmlBodies
-from .markdown import GENERATED_BY
+from .markdown import GENERATED_BY, escape_html
 from .models import Newsletter
 from .moment import BuildMoment, day_start
 from .presentation import brand_name, feed_author, missing_logo
@@ -320,6 +320,16 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             _title_escaped_once(page.meta)
             return self.html_bodies.set_aside(page.file.src_uri, markdown)
         return markdown
+
+    # After the feed plugin read the post's author (its on_page_content), before the template.
+    def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
+        """The post's ``<meta name="author">`` (Material prints ``page.meta.author`` raw) names
+        the owner: the feed's "address (Name)" list read "['mark@… (Mark Rodgers)']" in link
+        previews and search results."""
+        newsletter = self.newsletter
+        if newsletter is not None and page.meta.get("author") == feed_author(newsletter) != []:
+            page.meta["author"] = escape_html(newsletter.owner)
+        return context
 
     # First, so any other plugin reading a page's HTML finds the whole page.
     @event_priority(100)

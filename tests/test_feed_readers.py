@@ -1,4 +1,5 @@
-"""The RSS feed as feed readers read it (feedparser, strict), from real Material builds."""
+"""The RSS feed as feed readers read it (feedparser, strict), and the post pages' head as link
+previews read it, from real Material builds."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from bs4 import BeautifulSoup
 from conftest import REPO, SOURCE_DATE_EPOCH, SiteProject, make_project
 
 from generator import project as pipeline
@@ -150,6 +152,17 @@ def test_guids_links_and_dates_stay_put_when_another_partner_s_note_changes(tmp_
     result = project.mkdocs_build("--strict")
     assert result.returncode == 0, result.stdout + result.stderr
     assert {feed: project.read_site(feed) for feed in FEEDS} == before
+
+
+@pytest.mark.build
+def test_a_post_s_meta_author_is_the_owner_s_name_and_the_feed_s_is_rss_s_form(site: SiteProject) -> None:
+    # The feed wants "address (Name)"; the post's <meta name="author"> read as a Python list,
+    # "['tama@harbour.example (Tama Owner)']", in link previews and search results.
+    post = BeautifulSoup(site.read_site("blog/2026/10/newsletter-2026-10/index.html"), "html.parser")
+    meta = post.find("meta", attrs={"name": "author"})
+    assert meta is not None and meta["content"] == "Tama Owner"
+    authors = {item.findtext("author") for item in _channel(site, "feed_rss_created.xml").findall("item")}
+    assert authors == {"tama@harbour.example (Tama Owner)"}
 
 
 def test_a_pinned_build_date_is_the_start_of_the_owners_day(monkeypatch: pytest.MonkeyPatch) -> None:
