@@ -1,5 +1,5 @@
-"""The RSS feed as feed readers read it (feedparser, strict), and the post pages' head as link
-previews read it, from real Material builds."""
+"""The RSS feed as feed readers read it (feedparser, strict), the sitemap as crawlers read it and
+the post pages' head as link previews read it, from real Material builds."""
 
 from __future__ import annotations
 
@@ -163,6 +163,28 @@ def test_a_post_s_meta_author_is_the_owner_s_name_and_the_feed_s_is_rss_s_form(s
     assert meta is not None and meta["content"] == "Tama Owner"
     authors = {item.findtext("author") for item in _channel(site, "feed_rss_created.xml").findall("item")}
     assert authors == {"tama@harbour.example (Tama Owner)"}
+
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.mark.build
+def test_the_sitemap_lists_public_pages_each_dated_when_it_last_changed(site: SiteProject) -> None:
+    # Every page's lastmod was the build date: each build told crawlers that every past issue
+    # had changed that day. A post's is its own date, never after the build date (the issue under
+    # way is dated the 21st in Auckland, the 20th in UTC); pages that follow the data, the build date.
+    root = ET.fromstring(site.read_site("sitemap.xml"))
+    assert root.tag == f"{SITEMAP}urlset"
+    lastmod = {(url.findtext(f"{SITEMAP}loc") or ""): url.findtext(f"{SITEMAP}lastmod") for url in root}
+    assert all(loc.startswith("https://partners.example.com/") for loc in lastmod)
+    assert [loc for loc in lastmod if "/p/" in loc] == []
+    site_url = "https://partners.example.com/"
+    assert lastmod[site_url + "blog/2026/09/newsletter-2026-09/"] == "2026-09-30"
+    assert lastmod[site_url + "blog/2026/10/newsletter-2026-10/"] == "2026-10-31"
+    assert lastmod[site_url + "blog/2026/11/newsletter-2026-11/"] == "2026-11-20"
+    assert lastmod[site_url + "blog/2026/03/welcome/"] == "2026-03-02"
+    assert lastmod[site_url] == lastmod[site_url + "blog/"] == "2026-11-20"  # the build's UTC date
+    assert f"Sitemap: {site_url}sitemap.xml" in site.read_site("robots.txt").splitlines()
 
 
 def test_a_pinned_build_date_is_the_start_of_the_owners_day(monkeypatch: pytest.MonkeyPatch) -> None:
