@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import json
 import os
 import re
 import shutil
@@ -47,6 +48,8 @@ referrals:
       - {date: 2026-11-04, stage: met, note: NOTE-TWO, internal: INTERNAL-TWO}
 given:
   - {partner: anne, date: 2026-10-10, to: GIVEN-TO-ONE, note: GIVEN-NOTE-ONE}
+events:
+  - {date: 2026-11-28, title: Harbour barbecue night, where: The boat shed}
 """
 CONFIDENTIAL = (
     "PROSPECT-ONE",
@@ -206,6 +209,25 @@ def test_the_sitemap_lists_public_pages_each_dated_when_it_last_changed(site: Si
     assert lastmod[site_url + "blog/2026/03/welcome/"] == "2026-03-02"
     assert lastmod[site_url] == lastmod[site_url + "blog/"] == "2026-11-20"  # the build's UTC date
     assert f"Sitemap: {site_url}sitemap.xml" in site.read_site("robots.txt").splitlines()
+
+
+@pytest.mark.build
+def test_search_finds_the_public_words_and_no_private_page_or_value(site: SiteProject) -> None:
+    index = json.loads(site.read_site("search/search_index.json"))
+    locations = {doc["location"].partition("#")[0] for doc in index["docs"]}
+    assert {"", "tree/", "blog/2026/10/newsletter-2026-10/", "blog/2026/03/welcome/"} <= locations
+    assert [location for location in locations if location.startswith("p/")] == []
+
+    def found(words: str) -> set[str]:
+        return {
+            doc["location"].partition("#")[0] for doc in index["docs"] if words in doc["text"] + doc["title"]
+        }
+
+    assert "" in found("Harbour Partner News")
+    assert "blog/2026/09/newsletter-2026-09/" in found("Anne Public")
+    assert "blog/2026/11/newsletter-2026-11/" in found("Harbour barbecue night")
+    text = site.read_site("search/search_index.json")
+    assert [value for value in CONFIDENTIAL if value in text] == []
 
 
 def test_a_pinned_build_date_is_the_start_of_the_owners_day(monkeypatch: pytest.MonkeyPatch) -> None:
