@@ -169,12 +169,6 @@ def test_a_post_s_meta_author_is_the_owner_s_name_and_the_feed_s_is_rss_s_form(s
 
 
 @pytest.mark.engines
-@pytest.mark.xfail(
-    strict=True,
-    reason="Zensical dates a post at 00:00 UTC and the channel at the start of the UTC day: the "
-    "generated Zensical config would need rss date_from_meta.default_timezone and "
-    "engine_output.build_time the start of the owner's day (review21, not done)",
-)
 def test_under_zensical_no_issue_is_dated_after_the_feed_was_built_east_of_utc(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     project.write_data(DATA)
