@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from conftest import REPO, SOURCE_DATE_EPOCH, SiteProject, engine_program, make_project
 
 from generator import project as pipeline
+from generator.engine_output import fix_feed_dates
 from generator.plugin import ReferralNewsletterPlugin
 
 # 20:00 UTC on 20 November 2026: 09:00 on the 21st in Auckland, where the owner lives.
@@ -235,3 +236,20 @@ def test_a_pinned_build_date_is_the_start_of_the_owners_day(monkeypatch: pytest.
     pinned = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC)
     assert pinned == dt.datetime(2026, 12, 10, 11, 0, tzinfo=dt.UTC)  # 00:00 on the 11th there
     assert pinned <= now
+
+
+def test_zensical_s_whole_day_items_are_dated_at_midnight_where_the_owner_lives(tmp_path: Path) -> None:
+    feed = tmp_path / "feed_rss_created.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>'
+        "<lastBuildDate>Fri, 04 Dec 2026 10:22:14 +0000</lastBuildDate>"
+        "<item><title>November</title><pubDate>Sat, 21 Nov 2026 00:00:00 +0000</pubDate></item>"
+        "<item><title>Timed</title><pubDate>Tue, 03 Mar 2026 08:30:00 +0000</pubDate></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    assert fix_feed_dates(tmp_path, {"SOURCE_DATE_EPOCH": EVENING_IN_UTC}, "Pacific/Auckland") == 1
+    text = feed.read_text(encoding="utf-8")
+    assert "<lastBuildDate>Fri, 20 Nov 2026 20:00:00 +0000</lastBuildDate>" in text
+    assert "<pubDate>Sat, 21 Nov 2026 00:00:00 +1300</pubDate>" in text  # 11:00 UTC on the 20th
+    assert "<pubDate>Tue, 03 Mar 2026 08:30:00 +0000</pubDate>" in text  # a post's own time stays
