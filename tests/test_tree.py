@@ -421,6 +421,29 @@ referrals:
     )
 
 
+def test_a_second_partner_who_prefers_not_to_be_named_reads_as_another() -> None:
+    # The demo's Ray Delgado brought in two partners who did not consent to be named; his page
+    # read "Your introduction of a partner who prefers not to be named led to one new client." and
+    # then "A partner who prefers not to be named joined through you…", as if the same one.
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: ray, name: Ray Delgado, public: true}
+  - {id: hana, name: Hana Kim, referred_by: ray}
+  - {id: sam, name: Sam Turner, referred_by: ray}
+  - {id: tia, name: Tia Lund, referred_by: ray}
+referrals:
+  - {id: r1, partner: hana, prospect: Dana Wu, introduced: 2026-09-01, updates: [{date: 2026-11-04, stage: won}]}
+  - {id: r2, partner: sam, prospect: Eli Fox, introduced: 2026-10-01}
+"""
+    data = load_text(text, "partners.yaml", TODAY)
+    ray = partner_page(render_site(data, LAYOUT), data, "ray")
+    assert "<li>Your introduction of a partner who prefers not to be named led to one new client.</li>" in ray
+    assert "<li>Another partner who prefers not to be named joined through you and has sent us one introduction so far.</li>" in ray
+    assert "<li>Another partner who prefers not to be named joined through you; their first" in ray
+    assert ray.count("a partner who prefers not to be named") + ray.count("A partner who prefers") == 1
+
+
 def test_an_introduction_that_became_a_client_the_same_month_is_thanked_once() -> None:
     # Introduced on the 1st, a client on the 4th: the roll thanked Steve twice in a row, once
     # for the win and once "for the introduction this month". Bob's introduction is still thanked.
