@@ -439,7 +439,10 @@ referrals:
     data = load_text(text, "partners.yaml", TODAY)
     ray = partner_page(render_site(data, LAYOUT), data, "ray")
     assert "<li>Your introduction of a partner who prefers not to be named led to one new client.</li>" in ray
-    assert "<li>Another partner who prefers not to be named joined through you and has sent us one introduction so far.</li>" in ray
+    assert (
+        "<li>Another partner who prefers not to be named joined through you and has sent us one introduction so far.</li>"
+        in ray
+    )
     assert "<li>Another partner who prefers not to be named joined through you; their first" in ray
     assert ray.count("a partner who prefers not to be named") + ray.count("A partner who prefers") == 1
 
