@@ -407,6 +407,8 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         meta=Markdown(front_matter(meta)),
         issue=public(issue),
         gathering=None if opening is None else Markdown(opening),
+        # Dated before its month ends, the issue says "so far", as the month's mail does.
+        under_way=site.layout.as_of <= issue.month.last_day,
         newsletter=public(data.newsletter),
         events=public(_issue_events(site, issue, source)),
         tree_page=_link(source, TREE_PAGE),

@@ -214,10 +214,13 @@ def month_summary(referrals: int, wins: int, updates: int = 1, given: int = 0, h
     )
 
 
-def giving_back(month: str, given: int) -> str:
-    """A month whose only news is the business we sent to partners."""
+def giving_back(month: str, given: int, *, so_far: bool = False) -> str:
+    """A month whose only news is the business we sent to partners (``so_far``: still under way)."""
     whom = "a partner's business" if given == 1 else "our partners' businesses"
-    return f"In {month} we sent {count_words(given, 'referral')} to {whom}: giving back to those who send us theirs."
+    when, sent = (f"So far in {month},", "we have sent") if so_far else (f"In {month}", "we sent")
+    return (
+        f"{when} {sent} {count_words(given, 'referral')} to {whom}: giving back to those who send us theirs."
+    )
 
 
 def gathering(month: str, events: Sequence[tuple[str, str]], to_come: bool) -> str:
@@ -306,25 +309,40 @@ def issue_opening(
     given: int = 0,
     moved: int | None = None,
     gathering: str | None = None,
+    *,
+    so_far: bool = False,
 ) -> str:
     """The first line of a newsletter issue, built from what actually happened that month;
     ``moved`` counts the meetings and proposals (unknown: taken as some); ``gathering`` is the
-    line of a month whose only news is its events."""
+    line of a month whose only news is its events; ``so_far``: the month is still under way, so
+    the issue tells what has happened so far, as that month's mail does."""
     if gathering:
         return gathering
-    people = count_words(referrals, "new person", "new people")
-    clients = f"{count_words(wins, 'introduction')} became {'a new client' if wins == 1 else 'new clients'}"
-    if referrals and wins:
-        return f"In {month} our partners introduced {people} to us, and {clients}. Thank you!"
-    if referrals:
-        return f"In {month} our partners introduced {people} to us. Thank you!"
-    if wins:
-        return f"In {month} {clients}. Thank you!"
+    when = f"So far in {month}," if so_far else f"In {month}"
+    news = _month_news(referrals, wins, so_far)
+    if news:
+        return f"{when} {news}. Thank you!"
     if given and not updates:
-        return giving_back(month, given)
+        return giving_back(month, given, so_far=so_far)
     if moved == 0 and updates:  # only first contacts and closed files: nothing moved forward
-        return f"In {month} we followed up on the introductions you gave us."
-    return f"Here is how the introductions you gave us moved forward in {month}."
+        return f"{when} we {'have followed' if so_far else 'followed'} up on the introductions you gave us."
+    moved_forward = f"have moved forward so far in {month}" if so_far else f"moved forward in {month}"
+    return f"Here is how the introductions you gave us {moved_forward}."
+
+
+def _month_news(referrals: int, wins: int, so_far: bool) -> str:
+    """The month's introductions and wins as the opening tells them, in the present perfect
+    while the month is under way ("our partners have introduced one new person to us")."""
+    parts = []
+    if referrals:
+        people = count_words(referrals, "new person", "new people")
+        parts.append(f"our partners {'have introduced' if so_far else 'introduced'} {people} to us")
+    if wins:
+        became = ("has become" if wins == 1 else "have become") if so_far else "became"
+        parts.append(
+            f"{count_words(wins, 'introduction')} {became} {'a new client' if wins == 1 else 'new clients'}"
+        )
+    return ", and ".join(parts)
 
 
 def step_line(day: dt.date, stage: str, note: str | None) -> str:

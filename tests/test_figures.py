@@ -212,7 +212,9 @@ def test_every_month_with_news_has_a_post_with_its_numbers(site: tuple[oracle.Ra
         assert feed_numbers(shown[month]) == figures, month
         opening = shown[month].split("<!-- more -->")[0].split("---\n", 2)[2]
         people = re.search(r"introduced (\w+) new (?:person|people) to us", opening)
-        became = re.search(r"(\w+) introductions? became (?:a )?new clients?", opening)
+        became = re.search(
+            r"(\w+) introductions? (?:became|has become|have become) (?:a )?new clients?", opening
+        )
         assert (number(people[1]) if people else 0) == news.introductions, (month, opening)
         assert (number(became[1]) if became else 0) == news.wins, (month, opening)
 

@@ -279,6 +279,9 @@ def test_the_issue_of_the_month_under_way_is_not_dated_in_the_future(files: dict
     )
     # A month that is over keeps its last day, and the events that followed it.
     assert "\ndate: 2026-03-31\n" in files["blog/posts/newsletter/2026-03.md"]
+    # Its opening says "so far", as the month's mail dated the same day does; a month over does not.
+    assert "\nSo far in November 2026, our partners have introduced one new person to us." in november
+    assert "\nIn March 2026 " in files["blog/posts/newsletter/2026-03.md"]
 
 
 def test_a_month_whose_only_news_is_business_given_says_so() -> None:

@@ -169,6 +169,26 @@ def test_an_issue_where_nothing_moved_forward_says_followed_up() -> None:
     assert words.issue_opening("May 2026", 0, 0, updates=2, moved=1).endswith("moved forward in May 2026.")
 
 
+def test_an_issue_of_the_month_under_way_tells_what_happened_so_far() -> None:
+    # Dated before its month ends, the post said "In November 2026 two introductions became new
+    # clients." while that month's mail, dated the same day, said "so far in November 2026".
+    def so_far(referrals: int, wins: int, **options: int) -> str:
+        return words.issue_opening("May 2026", referrals, wins, so_far=True, **options)
+
+    assert so_far(1, 0) == "So far in May 2026, our partners have introduced one new person to us. Thank you!"
+    assert so_far(0, 1) == "So far in May 2026, one introduction has become a new client. Thank you!"
+    assert so_far(3, 2) == (
+        "So far in May 2026, our partners have introduced three new people to us, and two introductions "
+        "have become new clients. Thank you!"
+    )
+    assert (
+        so_far(0, 0, updates=2, moved=0)
+        == "So far in May 2026, we have followed up on the introductions you gave us."
+    )
+    assert so_far(0, 0).endswith("have moved forward so far in May 2026.")
+    assert so_far(0, 0, updates=0, given=1).startswith("So far in May 2026, we have sent one referral to")
+
+
 def test_month_summary_names_only_what_happened() -> None:
     assert words.month_summary(0, 2) == "Two new clients"
     assert words.month_summary(1, 1) == "One new introduction and one new client"
