@@ -554,6 +554,9 @@ def still_in_progress(prose: str) -> int:
     others = re.search(r"(\w+) other introductions? of yours (?:is|are) still in progress", prose)
     if others:
         return number(others[1])
+    some = re.search(r"(\w+) of your \w+ introductions (?:is|are) still in progress", prose)
+    if some:
+        return number(some[1])
     yours = re.search(r"Your (?:(\w+) )?introductions? (?:is|are) still in progress", prose)
     return number(yours[1] or "one") if yours else 0
 

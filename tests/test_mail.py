@@ -1135,11 +1135,14 @@ def test_a_file_closed_in_an_earlier_month_is_not_said_to_have_no_news() -> None
     assert "Thank you for being one of our referral partners." in wanda
     html_part = messages["won"].get_body(("html",))
     assert html_part is not None and "No news" not in html_part.get_content()
-    # One closed and one open: the open one is the introduction with no news, in the singular.
+    # One closed and one open: the open one is the introduction with no news, told once, without
+    # "your introduction", as if it were the only one (review23).
     bo = _paragraphs(messages["both"])
     assert (
-        "No news on your introduction in March 2026. Thank you for being one of our referral partners." in bo
+        "One of your two introductions is still in progress, with no news in March 2026. Your page has every "
+        "detail. Thank you for being one of our referral partners." in bo
     )
+    assert sum("still in progress" in paragraph for paragraph in bo) == 1
 
 
 def test_a_partner_who_has_given_nothing_yet_is_not_pointed_to_every_introduction_they_gave() -> None:

@@ -322,6 +322,36 @@ def mail_texts(data: PartnersFile, month: Month) -> dict[str, str]:
     return {kind: part.get_content() for kind, part in parts.items() if part is not None}
 
 
+def test_no_news_is_told_of_the_introductions_still_in_progress_only() -> None:
+    # The demo's Anne, four introductions, three of them closed, read in December's mail "No news
+    # on your introduction so far in December 2026." then "Your introduction is still in
+    # progress.": one introduction, said twice, and "no news" on files long closed.
+    assert words.no_news_on(1, "December 2026", False, sent=4) == (
+        "One of your four introductions is still in progress, with no news so far in December 2026. "
+        "Your page has every detail. Thank you for being one of our referral partners."
+    )
+    assert words.no_news_on(2, "May 2026", True, sent=3).startswith(
+        "Two of your three introductions are still in progress, with no news in May 2026."
+    )
+    assert words.no_news_on(2, "May 2026", True, sent=2) == (
+        "No news on your introductions in May 2026. Thank you for being one of our referral partners."
+    )
+    text = THANKS_DATA.replace("    name: Bob Baker\n", "    name: Bob Baker\n    email: bob@example.com\n")
+    text = text.replace(
+        "introduced: 2026-06-04\n", "introduced: 2026-06-04\n    updates: [{date: 2026-06-20, stage: lost}]\n"
+    )
+    text += "  - {id: r5, partner: ann, prospect: P Five, introduced: 2026-11-03}\n"  # November's issue
+    data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
+    for kind, part in mail_texts(data, Month(2026, 11)).items():
+        prose = " ".join(part.split())
+        assert (
+            "One of your two introductions is still in progress, with no news so far in November 2026."
+            in prose
+        )
+        assert prose.count("still in progress") == 1, kind
+        assert "No news on your introduction" not in prose, kind
+
+
 def test_a_partner_with_no_introduction_yet_is_not_told_there_is_no_news_on_them() -> None:
     text = THANKS_DATA.replace("    name: Bob Baker\n", "    name: Bob Baker\n    email: bob@example.com\n")
     data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
