@@ -13,6 +13,7 @@ from .models import Event, Given, Partner, PartnersFile, Referral, Update
 from .tree import PartnerLedger, ReferralTree
 from .words import (
     ASKING_LABELS,
+    BACK_IN_TOUCH,
     METHOD_LABELS,
     MONTH_NAMES,
     NOT_RECORDED,
@@ -49,12 +50,18 @@ def won_on(referral: Referral) -> dt.date | None:
 
 def with_news(updates: Sequence[Update]) -> list[tuple[Update, str]]:
     """Each update with what it tells (a key of words.STAGE_EVENTS): its stage, but a `won`
-    right after a `won` is the client buying again, not a new client (won_on thanks the first)."""
+    right after a `won` is the client buying again, not a new client (won_on thanks the first),
+    and a `contacted` right after a `lost` is a closed file taken up again."""
     stages = [None, *(update.stage for update in updates)]
     return [
-        (update, REPEAT_WIN if update.stage == "won" and before == "won" else update.stage)
-        for update, before in zip(updates, stages, strict=False)
+        (update, _news_after(update.stage, before)) for update, before in zip(updates, stages, strict=False)
     ]
+
+
+def _news_after(stage: str, before: str | None) -> str:
+    if stage == "won" and before == "won":
+        return REPEAT_WIN
+    return BACK_IN_TOUCH if stage == "contacted" and before == "lost" else stage
 
 
 def last_activity(referral: Referral) -> dt.date:

@@ -256,6 +256,10 @@ def grew_from_you(own_wins: int, wins_below: int, introductions: int) -> str | N
 # A `won` update right after a `won`: the client bought again, once a client (views.with_news).
 REPEAT_WIN = "won-again"
 
+# A `contacted` right after a `lost`: a closed file taken up again (views.with_news); "We got in
+# touch" under "We closed the file" read as if the file had never been closed.
+BACK_IN_TOUCH = "back-in-touch"
+
 # What happened on a date, for histories: "9 November 2026: We got in touch."
 STAGE_EVENTS = {
     "introduced": "You introduced us",
@@ -264,11 +268,17 @@ STAGE_EVENTS = {
     "proposal": "We made a proposal",
     "won": "Became a client",
     REPEAT_WIN: "Bought from us again",
+    BACK_IN_TOUCH: "We got back in touch",
     "lost": "We closed the file",
 }
 
 # Where a referral stands, as the headline of a message's item: the thanks is said here, once.
-STAGE_HEADLINES = {**STAGE_LABELS, "won": "A new client, thanks to you!", REPEAT_WIN: "A returning client"}
+STAGE_HEADLINES = {
+    **STAGE_LABELS,
+    "won": "A new client, thanks to you!",
+    REPEAT_WIN: "A returning client",
+    BACK_IN_TOUCH: STAGE_LABELS["contacted"],
+}
 
 # How a partner who did not consent to be named is shown on its own (a tree box, a list).
 ANONYMOUS_PARTNER = "A partner"

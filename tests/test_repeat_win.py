@@ -66,3 +66,23 @@ def test_a_client_who_buys_twice_in_the_month_of_the_win_is_a_new_client() -> No
         "* Dana Wu: A new client, thanks to you! - 5 March 2026: Became a client. Bought a bike. "
         "- 20 March 2026: Bought from us again. Bought a second bike for her son."
     ) in plain
+
+
+def test_a_closed_file_taken_up_again_says_back_in_touch() -> None:
+    # Lost in March, in touch again in June: "We closed the file" then "We got in touch" on the
+    # partner's page and in June's mail read as if the file had never been closed (review23).
+    text = DATA.replace("{again}", "2026-06-12").replace("{{", "{").replace("}}", "}")
+    text = text.replace("stage: won, note: Bought a bike.", "stage: lost, note: Not this year.")
+    text = text.replace(
+        "stage: won, note: Bought a second bike for her son.", "stage: contacted, note: She called."
+    )
+    plain, html = _mail(text, Month(2026, 6))
+    assert "* Dana Wu: In touch - 12 June 2026: We got back in touch. She called." in plain
+    assert "We got back in touch." in html and "We got in touch" not in plain + html
+    files = render_site(load_text(text, "partners.yaml", AS_OF), LAYOUT)
+    page = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Anne" in t)
+    rows = " ".join(page.split("<tbody>")[1].split("</tbody>")[0].split())
+    assert rows == (
+        "<tr> <td>5 March 2026</td> <td>We closed the file</td> <td>Not this year.</td> </tr> "
+        "<tr> <td>12 June 2026</td> <td>We got back in touch</td> <td>She called.</td> </tr>"
+    )
