@@ -489,10 +489,15 @@ def no_news_on(count: int, month: str, month_over: bool = True, sent: int | None
     return f"No news on {which} {when}. Thank you for being one of our referral partners."
 
 
-def where_they_stood(count: int, month: str, month_over: bool = True) -> str:
+def where_they_stood(count: int, month: str, month_over: bool = True, sent: int | None = None) -> str:
     """The opening of a partner's monthly message, in the singular when there is one; a message
-    dated before its month ends tells how things stand so far."""
-    which = "the introduction you gave us" if count == 1 else "the introductions you gave us"
+    dated before its month ends tells how things stand so far. With ``sent``, all their
+    introductions, more than the ``count`` with news: "one of your three introductions" ("the
+    introduction you gave us" told a partner of three that they had given one)."""
+    if sent is not None and sent > count:
+        which = f"{number_word(count)} of your {number_word(sent)} introductions"
+    else:
+        which = "the introduction you gave us" if count == 1 else "the introductions you gave us"
     stand = "stands" if count == 1 else "stand"
     when = f"stood at the end of {month}" if month_over else f"{stand} so far in {month}"
     return f"Here is where {which} {when}."

@@ -1063,7 +1063,8 @@ def test_coming_up_starts_on_the_day_the_message_is_dated() -> None:
 def test_a_message_dated_before_its_month_ends_does_not_speak_of_the_months_end() -> None:
     mid_march = {"SOURCE_DATE_EPOCH": str(int(dt.datetime(2026, 3, 20, tzinfo=dt.UTC).timestamp()))}
     nick = _composed(QUIET_DATA, **mid_march)["nick-news"]
-    assert "Here is where the introduction you gave us stands so far in March 2026." in _paragraphs(nick)
+    # Nick gave two introductions, one with news: "the introduction you gave us" said he gave one.
+    assert "Here is where one of your two introductions stands so far in March 2026." in _paragraphs(nick)
     html_part = nick.get_body(("html",))
     assert html_part is not None and "stands so far in March 2026." in html_part.get_content()
     gail_and_more = _composed(
@@ -1073,12 +1074,12 @@ def test_a_message_dated_before_its_month_ends_does_not_speak_of_the_months_end(
         ),
         **mid_march,
     )
-    assert "Here is where the introductions you gave us stand so far in March 2026." in _paragraphs(
+    assert "Here is where two of your three introductions stand so far in March 2026." in _paragraphs(
         gail_and_more["nick-news"]
     )
     # Dated once March is over (1 April), it is where things stood when it ended.
     after = _paragraphs(_composed(QUIET_DATA)["nick-news"])
-    assert "Here is where the introduction you gave us stood at the end of March 2026." in after
+    assert "Here is where one of your two introductions stood at the end of March 2026." in after
 
 
 def test_the_text_part_keeps_to_lines_a_plain_text_reader_shows_whole() -> None:

@@ -234,6 +234,14 @@ def test_a_message_opens_in_the_singular_for_one_introduction() -> None:
         "Here is where the introduction you gave us stood at the end of May 2026."
     )
     assert words.where_they_stood(2, "May 2026").startswith("Here is where the introductions you gave us")
+    # Fewer with news than they gave: "the introduction you gave us" told a partner of three
+    # that they had given one (review23).
+    assert words.where_they_stood(1, "May 2026", False, sent=3) == (
+        "Here is where one of your three introductions stands so far in May 2026."
+    )
+    assert words.where_they_stood(2, "May 2026", True, sent=2).startswith(
+        "Here is where the introductions you"
+    )
 
 
 def test_partners_who_sent_thanks_one_or_many() -> None:
