@@ -473,20 +473,21 @@ def partners_who_sent(count: int) -> str:
 
 
 def no_news_on(count: int, month: str, month_over: bool = True, sent: int | None = None) -> str:
-    """A message's opening when none of the partner's introductions moved during the month; a
-    message dated before its month ends says "so far" (news may still come). With ``sent``, all
-    their introductions, more than the ``count`` still open: which of them wait for news, in one
-    paragraph ("No news on your introduction" to a partner of four, three of them closed, told
-    them of one introduction and had "no news" on files long closed)."""
+    """A message's opening when none of the partner's introductions moved during the month, in
+    one paragraph: which of them wait for news, and how long; a message dated before its month
+    ends says "so far" (news may still come). ``sent`` counts all their introductions: "No news
+    on your introduction" to a partner of four, three of them closed, told them of one, and
+    "Your introduction is still in progress" below it said it again."""
     when = f"in {month}" if month_over else f"so far in {month}"
     if sent is not None and sent > count:
-        verb = "is" if count == 1 else "are"
-        return (
-            f"{capitalized(number_word(count))} of your {number_word(sent)} introductions {verb} still in progress, "
-            f"with no news {when}. Your page has every detail. Thank you for being one of our referral partners."
-        )
-    which = "your introduction" if count == 1 else "your introductions"
-    return f"No news on {which} {when}. Thank you for being one of our referral partners."
+        which = f"{capitalized(number_word(count))} of your {number_word(sent)} introductions"
+    else:
+        which = "Your introduction" if count == 1 else f"Your {count_words(count, 'introduction')}"
+    verb = "is" if count == 1 else "are"
+    return (
+        f"{which} {verb} still in progress, with no news {when}. Your page has every detail. "
+        "Thank you for being one of our referral partners."
+    )
 
 
 def where_they_stood(count: int, month: str, month_over: bool = True, sent: int | None = None) -> str:

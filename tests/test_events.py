@@ -192,9 +192,9 @@ def test_a_month_whose_only_news_is_an_event_has_an_issue_that_announces_it(
     assert f"Dear Anne, {opening}" in text
     # Dated while December is under way, the message does not close the month's news early.
     no_news = (
-        "No news on your introduction so far in December 2026."
+        "Your introduction is still in progress, with no news so far in December 2026."
         if as_of.month == 12
-        else ("No news on your introduction in December 2026.")
+        else ("Your introduction is still in progress, with no news in December 2026.")
     )
     assert no_news in text
     assert "New referrals: 0" not in text

@@ -947,10 +947,13 @@ def _paragraphs(message: EmailMessage) -> list[str]:
 
 def test_a_partner_with_no_news_this_month_reads_separate_paragraphs() -> None:
     gail = _paragraphs(_composed(QUIET_DATA)["gail-given"])
-    no_news = "No news on your introduction in March 2026. Thank you for being one of our referral partners."
+    no_news = (
+        "Your introduction is still in progress, with no news in March 2026. Your page has every detail. "
+        "Thank you for being one of our referral partners."
+    )
     assert no_news in gail  # a paragraph of its own, not run into the next one
     assert "BUSINESS WE SENT YOUR WAY" in gail
-    assert "Your introduction is still in progress. Your page has every detail." in gail
+    assert sum("still in progress" in paragraph for paragraph in gail) == 1  # told once (review23)
 
 
 def test_replies_and_unsubscribes_reach_the_owners_reply_address() -> None:
@@ -1024,10 +1027,10 @@ def test_a_review_of_one_message_says_so_in_the_singular_and_its_text_reads_righ
     text = text_part.get_content().replace("\r\n", "\n")
     # One introduction: "your introduction"; and a paragraph of its own, as in the other openings.
     assert (
-        "\nNo news on your introduction in March 2026. Thank you for being one of\nour referral partners.\n\n"
-        in text
+        "\nYour introduction is still in progress, with no news in March 2026. Your\npage has every detail. "
+        "Thank you for being one of our referral partners.\n\n" in text
     )
-    assert "No news on your introduction in March 2026." in html_part.get_content()
+    assert "Your introduction is still in progress, with no news in March 2026." in html_part.get_content()
 
 
 def test_messages_of_a_month_not_over_yet_are_not_dated_in_the_future() -> None:

@@ -344,7 +344,8 @@ def test_no_news_is_told_of_the_introductions_still_in_progress_only() -> None:
         "Two of your three introductions are still in progress, with no news in May 2026."
     )
     assert words.no_news_on(2, "May 2026", True, sent=2) == (
-        "No news on your introductions in May 2026. Thank you for being one of our referral partners."
+        "Your two introductions are still in progress, with no news in May 2026. Your page has every "
+        "detail. Thank you for being one of our referral partners."
     )
     text = THANKS_DATA.replace("    name: Bob Baker\n", "    name: Bob Baker\n    email: bob@example.com\n")
     text = text.replace(
