@@ -7,6 +7,7 @@ another partner's confidential data or any internal note.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import html
@@ -195,6 +196,7 @@ class Mailbox:
         self.folder = folder
         self.refuse: set[str] = set()
         self.hang_up: set[str] = set()  # take the message, then drop the line before answering
+        self.stall: set[str] = set()  # take the message, then wait a minute before answering
         self.sessions: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._count = 0
@@ -217,6 +219,8 @@ class Mailbox:
         temporary.rename(self.folder / f"{name}.msg")  # readers never see half a message
         if self.hang_up & set(envelope.rcpt_tos):
             server.transport.close()
+        if self.stall & set(envelope.rcpt_tos):
+            await asyncio.sleep(60)
         return "250 Message accepted for delivery"
 
     def received(self) -> list[tuple[list[str], bytes]]:

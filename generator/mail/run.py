@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -245,7 +248,7 @@ def _send(
     say: Callable[[str], None],
 ) -> int:
     settings = SmtpSettings.from_env(environ)
-    with SendLog.open(log_path) as log:
+    with SendLog.open(log_path) as log, _sigterm_as_interrupt():
         _warn_changed_links(messages, log.entries(), request.month, say)
         _confirm_arrived(messages, request.arrived, log)
         report = send_all(
@@ -253,7 +256,21 @@ def _send(
         )
     _summarise(report, log_path, say)
     # A retry loop stops at exit 0: only when every message is known to have arrived.
-    return 1 if report.failed or report.interrupted or report.uncertain else 0
+    return 1 if report.failed or report.interrupted or report.uncertain or report.stopped else 0
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a service stopping, a CI timeout) stops the sending as Ctrl-C does, so the run
+    ends with its summary of who got what instead of silently."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _confirm_arrived(messages: list[Outgoing], partner_ids: tuple[str, ...], log: SendLog) -> None:
@@ -272,19 +289,26 @@ def _confirm_arrived(messages: list[Outgoing], partner_ids: tuple[str, ...], log
 
 
 def _summarise(report: SendReport, log_path: Path, say: Callable[[str], None]) -> None:
+    stopped = f", {len(report.stopped)} not sent (interrupted)" if report.stopped else ""
     say(
         f"{len(report.delivered)} delivered, {len(report.already)} already delivered before, "
-        f"{len(report.failed)} failed, {len(report.interrupted) + len(report.uncertain)} uncertain"
+        f"{len(report.failed)} failed, {len(report.interrupted) + len(report.uncertain)} uncertain{stopped}"
     )
+    if report.stopped:
+        say(
+            f"Interrupted before sending to: {', '.join(report.stopped)}. Run the same command again "
+            "to send them; nobody it lists as delivered gets a second copy."
+        )
     for partner_id, detail in report.failed:
         say(f"Failed: {partner_id}: {detail}")
     if report.failed:
         say("Failed messages were not logged as delivered: run the same command again to retry them.")
-    if report.failed or report.interrupted or report.uncertain:
+    if report.failed or report.interrupted or report.uncertain or report.stopped:
         say("Not every message is known to have arrived: exit status 1 until each one has.")
     for message in [*report.interrupted, *report.uncertain]:
         say(
-            f"Uncertain: {message.partner_id} {message.message_id}: the connection broke while the server "
+            f"Uncertain: {message.partner_id} {message.message_id}: the handover was cut off (connection lost, or "
+            "the run stopped) while the server "
             "was receiving it, so it may have arrived. It is not resent; look for this Message-ID in your "
             f"sent mail or server log: if it arrived, rerun with --arrived {message.partner_id}; if it "
             f"never arrived, rerun with --resend-uncertain ({log_path})."

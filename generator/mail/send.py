@@ -85,6 +85,7 @@ class SendReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     interrupted: list[Outgoing] = field(default_factory=list)  # handover broken during this run
     uncertain: list[Outgoing] = field(default_factory=list)  # left so by an earlier run; not resent
+    stopped: list[str] = field(default_factory=list)  # not handed over: the run was interrupted
 
 
 def send_all(
@@ -100,6 +101,7 @@ def send_all(
     report = SendReport()
     pending = _pending(messages, log, report, resend_uncertain)
     connection = _Connection(settings)
+    index = 0
     try:
         for index, message in enumerate(pending):
             pacer.wait()
@@ -110,9 +112,28 @@ def send_all(
                 say(f"cannot reach {settings.host}:{settings.port}: {error}")
                 break
             _tell(report, say, message, outcome, detail)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (run.py): the summary still says who got what
+        connection.drop()  # no QUIT: the server may still be busy with the message in flight
+        say("interrupted")
+        _sort_stopped(report, pending[index:], log)
     finally:
         connection.close()
     return report
+
+
+def _sort_stopped(report: SendReport, rest: Sequence[Outgoing], log: SendLog) -> None:
+    """Where an interrupted run left each message it had not finished: the log knows whether the
+    one in flight was handed over (``sending``: it may have arrived) or even answered."""
+    entries = log.entries()
+    for message in rest:
+        entry = entry_for(entries, message)
+        state = entry.event if entry else None
+        if state == "delivered":
+            report.delivered.append(message.partner_id)
+        elif state == "sending":
+            report.interrupted.append(message)
+        else:
+            report.stopped.append(message.partner_id)
 
 
 def _pending(
@@ -197,12 +218,23 @@ class _Connection:
         self.smtp: smtplib.SMTP | None = None
 
     def open(self) -> smtplib.SMTP:
+        if self.smtp is not None and not self._alive(self.smtp):
+            self.drop()
         if self.smtp is None:
             try:
                 self.smtp = _connect(self.settings)
             except OSError as error:
                 raise CannotConnect(str(error) or type(error).__name__) from None
         return self.smtp
+
+    @staticmethod
+    def _alive(smtp: smtplib.SMTP) -> bool:
+        """Servers close a quiet session (Postfix after 300 s), often between two messages at a
+        slow --rate; a NOOP finds out before anything of the next message is handed over."""
+        try:
+            return smtp.noop()[0] == 250
+        except OSError:
+            return False
 
     def reset(self) -> None:
         try:

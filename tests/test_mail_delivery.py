@@ -1,0 +1,107 @@
+"""Mail sent exactly once, whatever goes wrong: faults of the server, the sender and the log.
+
+Every test drives the real ``mail`` command against a real SMTP server on loopback (aiosmtpd,
+as in test_mail.py) and checks what each partner received, the exit status and what the
+command said to do next.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import test_mail
+from conftest import SiteProject
+from test_mail import (
+    MONTH,
+    RECIPIENTS,
+    SmtpServer,
+    _by_recipient,
+    _log,
+    _mail_process,
+    _start_server,
+    _wait_for,
+)
+
+# The fixtures of test_mail.py: the same project and server.
+mail_project, smtp = test_mail.mail_project, test_mail.smtp
+
+
+def _copies(server: SmtpServer) -> dict[str, int]:
+    return {partner: len(copies) for partner, copies in _by_recipient(server).items()}
+
+
+EVERY_PARTNER_ONCE = {partner: 1 for partner in RECIPIENTS.values()}
+
+
+def test_a_connection_the_server_closed_while_idle_is_reopened_not_a_failed_message(
+    mail_project: SiteProject, tmp_path: Path
+) -> None:
+    # Servers drop a quiet session (Postfix after 300 s); at a slow --rate that happens between
+    # two messages. Nothing of the next one was handed over: open a new session and send it.
+    with _start_server(tmp_path, timeout=1.0) as server:
+        result = _mail_process(mail_project, "--send", "--rate", "0.5/s", **server.env())
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "3 delivered, 0 already delivered before, 0 failed" in result.stdout
+        assert _copies(server) == EVERY_PARTNER_ONCE
+
+
+def _sender(project: SiteProject, server: SmtpServer, rate: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "generator", "mail", "--month", MONTH, "--send", "--rate", rate]
+    return subprocess.Popen(
+        command,
+        cwd=project.root,
+        env=project.env(**server.env()),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _stop(sender: subprocess.Popen[str], signum: int) -> tuple[str, str]:
+    try:
+        sender.send_signal(signum)
+        return sender.communicate(timeout=30)
+    finally:
+        if sender.poll() is None:
+            sender.kill()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_stopped_after_two_messages_it_says_who_got_theirs_and_a_rerun_sends_the_rest_once(
+    mail_project: SiteProject, smtp: SmtpServer, signum: int
+) -> None:
+    sender = _sender(mail_project, smtp, "20/min")
+    _wait_for(lambda: [e["event"] for e in _log(mail_project)] == ["sending", "delivered"] * 2)
+    stdout, stderr = _stop(sender, signum)  # while it waits 3 s before the third
+    assert sender.returncode == 1, stdout + stderr
+    assert "Traceback" not in stderr
+    assert "2 delivered, 0 already delivered before, 0 failed, 0 uncertain, 1 not sent" in stdout
+    assert "Interrupted before sending to: quiet-quinn. Run the same command again" in stdout
+    rerun = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "1 delivered, 2 already delivered before, 0 failed, 0 uncertain" in rerun.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+def test_stopped_while_the_server_holds_a_message_it_is_uncertain_and_not_resent(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    smtp.mailbox.stall.add("SECRET-EMAIL-STEVE@example.com")  # the server has it, answers late
+    sender = _sender(mail_project, smtp, "50/s")
+    _wait_for(lambda: len(smtp.mailbox.received()) == 2)
+    stdout, stderr = _stop(sender, signal.SIGINT)
+    assert sender.returncode == 1, stdout + stderr
+    assert "Traceback" not in stderr
+    assert "1 delivered, 0 already delivered before, 0 failed, 1 uncertain, 1 not sent" in stdout
+    assert "Uncertain: steve-hall" in stdout and "rerun with --arrived steve-hall" in stdout
+    assert "Interrupted before sending to: quiet-quinn." in stdout
+    smtp.mailbox.stall.clear()
+    rerun = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert rerun.returncode == 1, rerun.stdout + rerun.stderr  # steve's stays uncertain
+    assert "1 delivered, 1 already delivered before, 0 failed, 1 uncertain" in rerun.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
