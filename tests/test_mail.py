@@ -195,6 +195,7 @@ class Mailbox:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.refuse: set[str] = set()
+        self.answers: dict[str, str] = {}  # a recipient's RCPT answer other than 550 (e.g. 451)
         self.hang_up: set[str] = set()  # take the message, then drop the line before answering
         self.stall: set[str] = set()  # take the message, then wait a minute before answering
         self.sessions: list[dict[str, Any]] = []
@@ -206,6 +207,8 @@ class Mailbox:
     ) -> str:
         if address in self.refuse:
             return "550 5.1.1 Mailbox unavailable"
+        if address in self.answers:
+            return self.answers[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -11,9 +11,11 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import test_mail
+from aiosmtpd.smtp import AuthResult
 from conftest import SiteProject
 from test_mail import (
     MONTH,
@@ -104,4 +106,45 @@ def test_stopped_while_the_server_holds_a_message_it_is_uncertain_and_not_resent
     rerun = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
     assert rerun.returncode == 1, rerun.stdout + rerun.stderr  # steve's stays uncertain
     assert "1 delivered, 1 already delivered before, 0 failed, 1 uncertain" in rerun.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_refused_login_is_named_with_what_to_check_not_as_an_unreachable_server(
+    mail_project: SiteProject, tmp_path: Path
+) -> None:
+    def refuse(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        return AuthResult(success=False, handled=False)  # aiosmtpd answers 535
+
+    options = {"authenticator": refuse, "auth_required": True, "auth_require_tls": False}
+    with _start_server(tmp_path, **options) as server:
+        env = server.env(REFERRAL_SMTP_USER="olive", REFERRAL_SMTP_PASSWORD="wrong")
+        result = _mail_process(mail_project, "--send", "--rate", "50/s", **env)
+    assert result.returncode == 1
+    assert "cannot reach" not in result.stdout and "(535, b'" not in result.stdout
+    assert "the server refused the login: 535 5.7.8 Authentication credentials invalid" in result.stdout
+    assert "check REFERRAL_SMTP_USER and REFERRAL_SMTP_PASSWORD" in result.stdout
+    assert "0 delivered, 0 already delivered before, 3 failed" in result.stdout
+    assert _log(mail_project) == [] and server.mailbox.received() == []
+
+
+def test_an_address_refused_for_good_is_told_apart_from_one_to_retry_later(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    smtp.mailbox.refuse.add("SECRET-EMAIL-STEVE@example.com")  # 550
+    smtp.mailbox.answers["SECRET-EMAIL-QUINN@example.com"] = "451 4.3.0 Try again later"
+    first = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert first.returncode == 1
+    assert "1 delivered, 0 already delivered before, 2 failed" in first.stdout
+    # Running it again cannot help steve-hall: the address itself must change.
+    assert (
+        "Refused for good: steve-hall: the server will not take this address: correct the "
+        "partner's email in partners.yaml, or set mail: false" in first.stdout
+    )
+    assert "Failed for now: quiet-quinn: run the same command again later" in first.stdout
+    smtp.mailbox.refuse.clear()
+    smtp.mailbox.answers.clear()
+    second = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert second.returncode == 0, second.stdout
+    assert "2 delivered, 1 already delivered before, 0 failed" in second.stdout
     assert _copies(smtp) == EVERY_PARTNER_ONCE

@@ -259,6 +259,21 @@ def _send(
     return 1 if report.failed or report.interrupted or report.uncertain or report.stopped else 0
 
 
+def _say_next_for_failed(report: SendReport, say: Callable[[str], None]) -> None:
+    """A 5xx to an address comes back on every retry: only a corrected address helps."""
+    for partner_id in report.refused:
+        say(
+            f"Refused for good: {partner_id}: the server will not take this address: correct the "
+            "partner's email in partners.yaml, or set mail: false, then run the same command again."
+        )
+    retry = [partner_id for partner_id, _ in report.failed if partner_id not in report.refused]
+    if retry:
+        say(
+            f"Failed for now: {', '.join(retry)}: run the same command again later to retry "
+            f"{'it' if len(retry) == 1 else 'them'}; nothing failed was logged as delivered."
+        )
+
+
 @contextmanager
 def _sigterm_as_interrupt() -> Iterator[None]:
     """SIGTERM (a service stopping, a CI timeout) stops the sending as Ctrl-C does, so the run
@@ -301,8 +316,7 @@ def _summarise(report: SendReport, log_path: Path, say: Callable[[str], None]) -
         )
     for partner_id, detail in report.failed:
         say(f"Failed: {partner_id}: {detail}")
-    if report.failed:
-        say("Failed messages were not logged as delivered: run the same command again to retry them.")
+    _say_next_for_failed(report, say)
     if report.failed or report.interrupted or report.uncertain or report.stopped:
         say("Not every message is known to have arrived: exit status 1 until each one has.")
     for message in [*report.interrupted, *report.uncertain]:

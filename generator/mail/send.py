@@ -86,6 +86,7 @@ class SendReport:
     interrupted: list[Outgoing] = field(default_factory=list)  # handover broken during this run
     uncertain: list[Outgoing] = field(default_factory=list)  # left so by an earlier run; not resent
     stopped: list[str] = field(default_factory=list)  # not handed over: the run was interrupted
+    refused: list[str] = field(default_factory=list)  # of ``failed``: the address refused for good
 
 
 def send_all(
@@ -109,7 +110,7 @@ def send_all(
                 outcome, detail = _deliver(connection, message, log)
             except CannotConnect as error:
                 report.failed.extend((rest.partner_id, f"not sent: {error}") for rest in pending[index:])
-                say(f"cannot reach {settings.host}:{settings.port}: {error}")
+                say(f"cannot send through {settings.host}:{settings.port}: {error}")
                 break
             _tell(report, say, message, outcome, detail)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (run.py): the summary still says who got what
@@ -160,6 +161,10 @@ def _tell(
     if outcome == "delivered":
         report.delivered.append(message.partner_id)
         say(f"delivered  {message.partner_id}")
+    elif outcome == "refused":
+        report.failed.append((message.partner_id, detail))
+        report.refused.append(message.partner_id)
+        say(f"FAILED     {message.partner_id}: {detail}")
     elif outcome == "uncertain":
         report.interrupted.append(message)
         say(f"uncertain  {message.partner_id}: {detail}")
@@ -169,7 +174,12 @@ def _tell(
 
 
 class _Refused(Exception):
-    """The server said no to the sender or the recipient: this message failed, the session lives."""
+    """The server said no to the sender or the recipient: this message failed, the session lives.
+    ``for_good``: a 5xx to the recipient, which no retry changes; the address itself must."""
+
+    def __init__(self, text: str, *, for_good: bool = False) -> None:
+        super().__init__(text)
+        self.for_good = for_good
 
 
 def _deliver(connection: _Connection, message: Outgoing, log: SendLog) -> tuple[str, str]:
@@ -178,7 +188,7 @@ def _deliver(connection: _Connection, message: Outgoing, log: SendLog) -> tuple[
         _envelope(smtp, message)
     except _Refused as refused:
         connection.reset()
-        return "failed", str(refused)
+        return ("refused" if refused.for_good else "failed"), str(refused)
     except OSError as error:  # smtplib's errors are OSErrors too
         connection.drop()
         return "failed", f"connection lost before sending: {error}"
@@ -202,7 +212,7 @@ def _envelope(smtp: smtplib.SMTP, message: Outgoing) -> None:
         raise _Refused(f"sender refused: {_reply(code, reply)}")
     code, reply = smtp.rcpt(message.recipient)
     if code not in (250, 251):
-        raise _Refused(f"recipient refused: {_reply(code, reply)}")
+        raise _Refused(f"recipient refused: {_reply(code, reply)}", for_good=500 <= code < 600)
 
 
 def _reply(code: int, reply: bytes | str) -> str:
@@ -223,6 +233,13 @@ class _Connection:
         if self.smtp is None:
             try:
                 self.smtp = _connect(self.settings)
+            except smtplib.SMTPAuthenticationError as error:
+                raise CannotConnect(
+                    f"the server refused the login: {_reply(error.smtp_code, error.smtp_error)}; "
+                    f"check {USER} and {PASSWORD}"
+                ) from None
+            except smtplib.SMTPResponseException as error:  # e.g. a 421 greeting: busy
+                raise CannotConnect(_reply(error.smtp_code, error.smtp_error)) from None
             except OSError as error:
                 raise CannotConnect(str(error) or type(error).__name__) from None
         return self.smtp
