@@ -10,6 +10,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -147,4 +148,46 @@ def test_an_address_refused_for_good_is_told_apart_from_one_to_retry_later(
     second = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
     assert second.returncode == 0, second.stdout
     assert "2 delivered, 1 already delivered before, 0 failed" in second.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+def _edit_log(project: SiteProject, edit: Callable[[int, str], str]) -> Path:
+    path = project.root / ".referral" / "mail-log.jsonl"
+    lines = path.read_text("utf-8").splitlines()
+    path.write_text("".join(edit(number, line) + "\n" for number, line in enumerate(lines, 1)), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edit", "where"),
+    [
+        # A quote lost by hand on both of anne-ortiz's lines: neither can be read any more.
+        (lambda n, line: line.replace('"anne-ortiz', "anne-ortiz") if n <= 2 else line, ":1:"),
+        (lambda n, line: line.replace('"delivered"', '"deliverd"') if n == 2 else line, ":2:1: event"),
+    ],
+    ids=["broken-json", "unknown-event"],
+)
+def test_a_log_line_edited_into_nonsense_stops_the_send_instead_of_mailing_twice(
+    mail_project: SiteProject, smtp: SmtpServer, edit: Callable[[int, str], str], where: str
+) -> None:
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    log = _edit_log(mail_project, edit)
+    before = log.read_bytes()
+    for args in [("--send", "--rate", "50/s"), ()]:
+        result = _mail_process(mail_project, *args, **smtp.env())
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert f"mail-log.jsonl{where}" in result.stderr
+        assert "could be sent again" in result.stderr
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+    assert log.read_bytes() == before
+    assert not (mail_project.root / "mail-out").exists()  # the review wrote nothing either
+
+
+def test_a_line_torn_by_a_kill_is_still_read_past(mail_project: SiteProject, smtp: SmtpServer) -> None:
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    # A kill while the last record was written; the next run starts a new line after it.
+    _edit_log(mail_project, lambda n, line: line[:40] if n == 6 else line)
+    again = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert again.returncode == 1, again.stdout + again.stderr  # quiet-quinn's: uncertain now
+    assert "0 delivered, 2 already delivered before, 0 failed, 1 uncertain" in again.stdout
     assert _copies(smtp) == EVERY_PARTNER_ONCE

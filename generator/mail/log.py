@@ -56,15 +56,51 @@ def read_log(path: Path) -> dict[str, Entry]:
     entries: dict[str, Entry] = {}
     if not path.is_file():
         return entries
-    for text in path.read_text("utf-8", errors="replace").splitlines():
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError:
-            continue  # a line torn by a kill: its message was not yet delivered
+    for number, text in enumerate(path.read_text("utf-8", errors="replace").splitlines(), start=1):
+        record = _record(path, number, text)
+        if record is None:
+            continue
         entry, key = _entry(record), _key_of(record)
-        if entry and key and _replaces(entries.get(key), entry):
+        if entry is None or key is None:
+            raise _unreadable(path, number, 1, _field_at_fault(record))
+        if _replaces(entries.get(key), entry):
             entries[key] = entry
     return {**entries, **_by_address(entries)}
+
+
+class LogUnreadable(ValueError):
+    """A line of the log that is neither a record nor one torn by a kill: skipping it could
+    forget a delivery and send that message again."""
+
+
+def _record(path: Path, number: int, text: str) -> dict[str, object] | None:
+    """The record on one line; None for a blank line or the unfinished record a kill left."""
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        # A kill cuts a record short of its closing brace (its message was not yet answered);
+        # a line that still ends in one was changed afterwards, by hand or by the disk.
+        if not text.strip() or not text.rstrip().endswith("}"):
+            return None
+        raise _unreadable(path, number, error.colno, f"not a record ({error.msg})") from None
+    if not isinstance(record, dict):
+        raise _unreadable(path, number, 1, "not a record (a JSON object was expected)")
+    return record
+
+
+def _field_at_fault(record: dict[str, object]) -> str:
+    if record.get("event") not in ("sending", "delivered", "failed"):
+        return f"event: {record.get('event')!r} is not sending, delivered or failed"
+    if not isinstance(record.get("message_id"), str):
+        return "message_id: missing"
+    return "key: missing, and no partner and month to make it from"
+
+
+def _unreadable(path: Path, line: int, column: int, problem: str) -> LogUnreadable:
+    return LogUnreadable(
+        f"{path}:{line}:{column}: {problem}. A delivery this line recorded could be sent again, "
+        "so nothing was sent: repair the line as the lines around it read, then run again"
+    )
 
 
 def entry_for(entries: Mapping[str, Entry], message: Outgoing) -> Entry | None:

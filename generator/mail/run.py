@@ -197,13 +197,13 @@ def _preview(
     throwaway: bool = False,
 ) -> int:
     folder = request.out / request.month.key
+    entries = read_log(log_path)  # first: a log that cannot be read leaves the folder untouched
     # Its own manifest: only .eml files this command wrote are ever replaced or removed.
     wanted = {f"{message.partner_id}.eml": message.data for message in messages}
     write_bytes(folder, wanted, folder / MANIFEST, marked=False)  # an .eml carries no mark
     if not messages:
         say(f"No message to write for {request.month.label}: no partner has an email address and mail: true.")
         return 0
-    entries = read_log(log_path)
     done = sum(_delivered(entries, message) for message in messages)
     say(f"Wrote {plural(len(messages), 'message')} to {folder}/ for review; nothing was sent.")
     if done:
