@@ -191,3 +191,23 @@ def test_a_line_torn_by_a_kill_is_still_read_past(mail_project: SiteProject, smt
     assert again.returncode == 1, again.stdout + again.stderr  # quiet-quinn's: uncertain now
     assert "0 delivered, 2 already delivered before, 0 failed, 1 uncertain" in again.stdout
     assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+def test_the_review_says_which_messages_send_will_not_resend_as_send_does(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    smtp.mailbox.hang_up.add("SECRET-EMAIL-ANNE@example.com")  # anne-ortiz's: uncertain
+    smtp.mailbox.refuse.add("SECRET-EMAIL-STEVE@example.com")  # steve-hall's: failed, retried
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 1
+    review = _mail_process(mail_project, **smtp.env())
+    assert review.returncode == 0, review.stdout + review.stderr
+    assert "1 of them was already delivered" in review.stdout
+    assert (
+        "Uncertain, so --send does not resend it: anne-ortiz (rerun --send with --arrived anne-ortiz "
+        "or --resend-uncertain)" in review.stdout
+    )
+    smtp.mailbox.hang_up.clear()
+    smtp.mailbox.refuse.clear()
+    send = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert "1 delivered, 1 already delivered before, 0 failed, 1 uncertain" in send.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE

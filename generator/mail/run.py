@@ -204,10 +204,12 @@ def _preview(
     if not messages:
         say(f"No message to write for {request.month.label}: no partner has an email address and mail: true.")
         return 0
-    done = sum(_delivered(entries, message) for message in messages)
+    done = sum(_in_state(entries, message, "delivered") for message in messages)
     say(f"Wrote {plural(len(messages), 'message')} to {folder}/ for review; nothing was sent.")
     if done:
-        say(f"{done} of them were already delivered (see {log_path}); --send skips those.")
+        were = "was" if done == 1 else "were"
+        say(f"{done} of them {were} already delivered (see {log_path}); --send skips those.")
+    _say_uncertain([m.partner_id for m in messages if _in_state(entries, m, "sending")], say)
     _warn_changed_links(messages, entries, request.month, say)
     if throwaway:
         say(THROWAWAY_PREVIEW)
@@ -216,9 +218,19 @@ def _preview(
     return 0
 
 
-def _delivered(entries: Mapping[str, Entry], message: Outgoing) -> bool:
+def _in_state(entries: Mapping[str, Entry], message: Outgoing, event: str) -> bool:
     entry = entry_for(entries, message)
-    return entry is not None and entry.event == "delivered"
+    return entry is not None and entry.event == event
+
+
+def _say_uncertain(partner_ids: list[str], say: Callable[[str], None]) -> None:
+    """The review tells what --send will do: it leaves a message that may have arrived alone."""
+    if partner_ids:
+        one = partner_ids[0] if len(partner_ids) == 1 else "PARTNER_ID"
+        say(
+            f"Uncertain, so --send does not resend {'it' if len(partner_ids) == 1 else 'them'}: "
+            f"{', '.join(partner_ids)} (rerun --send with --arrived {one} or --resend-uncertain)"
+        )
 
 
 def _warn_changed_links(
