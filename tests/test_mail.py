@@ -198,6 +198,8 @@ class Mailbox:
         self.answers: dict[str, str] = {}  # a recipient's RCPT answer other than 550 (e.g. 451)
         self.hang_up: set[str] = set()  # take the message, then drop the line before answering
         self.stall: set[str] = set()  # take the message, then wait a minute before answering
+        self.stall_seconds = 60.0
+        self.data_answers: dict[str, str] = {}  # the answer to a recipient's message, instead of 250
         self.sessions: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._count = 0
@@ -213,6 +215,9 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        for address in envelope.rcpt_tos:
+            if address in self.data_answers:
+                return self.data_answers[address]  # refused after reading it: nothing stored
         with self._lock:
             self._count += 1
             name = f"{self._count:03d}"
@@ -223,7 +228,7 @@ class Mailbox:
         if self.hang_up & set(envelope.rcpt_tos):
             server.transport.close()
         if self.stall & set(envelope.rcpt_tos):
-            await asyncio.sleep(60)
+            await asyncio.sleep(self.stall_seconds)
         return "250 Message accepted for delivery"
 
     def received(self) -> list[tuple[list[str], bytes]]:

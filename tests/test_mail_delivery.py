@@ -211,3 +211,22 @@ def test_the_review_says_which_messages_send_will_not_resend_as_send_does(
     send = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
     assert "1 delivered, 1 already delivered before, 0 failed, 1 uncertain" in send.stdout
     assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+def test_a_message_refused_after_its_content_was_sent_is_failed_not_delivered(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    # The final answer after the content is the server's yes or no (a spam filter, a full disk).
+    smtp.mailbox.data_answers["SECRET-EMAIL-STEVE@example.com"] = "554 5.7.1 Message rejected as spam"
+    smtp.mailbox.data_answers["SECRET-EMAIL-QUINN@example.com"] = "451 4.3.0 Try again later"
+    first = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert first.returncode == 1, first.stdout
+    assert "1 delivered, 0 already delivered before, 2 failed, 0 uncertain" in first.stdout
+    assert "Failed: steve-hall: 554 5.7.1 Message rejected as spam" in first.stdout
+    assert "Failed: quiet-quinn: 451 4.3.0 Try again later" in first.stdout
+    assert _copies(smtp) == {"anne-ortiz": 1}
+    smtp.mailbox.data_answers.clear()
+    second = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert second.returncode == 0, second.stdout
+    assert "2 delivered, 1 already delivered before, 0 failed" in second.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE

@@ -193,15 +193,20 @@ def _deliver(connection: _Connection, message: Outgoing, log: SendLog) -> tuple[
         connection.drop()
         return "failed", f"connection lost before sending: {error}"
     log.record("sending", message)
+    reply: bytes | str
     try:
-        smtp.data(message.data)
+        # smtplib raises on a refused DATA command but returns the answer to the content itself:
+        # a 4xx/5xx there (a spam filter, a full disk) means the server did not take it.
+        code, reply = smtp.data(message.data)
     except smtplib.SMTPResponseException as error:
-        log.record("failed", message, _reply(error.smtp_code, error.smtp_error))
-        connection.reset()
-        return "failed", _reply(error.smtp_code, error.smtp_error)
+        code, reply = error.smtp_code, error.smtp_error
     except OSError as error:
         connection.drop()
         return "uncertain", f"connection lost while the server was receiving it ({error})"
+    if code != 250:
+        log.record("failed", message, _reply(code, reply))
+        connection.reset()
+        return "failed", _reply(code, reply)
     log.record("delivered", message)
     return "delivered", ""
 
