@@ -21,6 +21,7 @@ from conftest import SiteProject
 from test_mail import (
     MONTH,
     RECIPIENTS,
+    Mailer,
     SmtpServer,
     _by_recipient,
     _log,
@@ -29,8 +30,10 @@ from test_mail import (
     _wait_for,
 )
 
-# The fixtures of test_mail.py: the same project and server.
-mail_project, smtp = test_mail.mail_project, test_mail.smtp
+from generator.mail import send
+
+# The fixtures of test_mail.py: the same project, server and in-process command.
+mail_project, smtp, mail = test_mail.mail_project, test_mail.smtp, test_mail.mail
 
 
 def _copies(server: SmtpServer) -> dict[str, int]:
@@ -229,4 +232,18 @@ def test_a_message_refused_after_its_content_was_sent_is_failed_not_delivered(
     second = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
     assert second.returncode == 0, second.stdout
     assert "2 delivered, 1 already delivered before, 0 failed" in second.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+def test_a_server_slow_to_answer_a_message_it_has_read_is_waited_for_not_left_uncertain(
+    mail: Mailer, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Servers answer a message only once they have scanned it. Every other command's limit is
+    # shortened to 1 s here (60 s in use) so that a 3 s scan outlasts it.
+    monkeypatch.setattr(send, "TIMEOUT_SECONDS", 1)
+    smtp.mailbox.stall.add("SECRET-EMAIL-STEVE@example.com")
+    smtp.mailbox.stall_seconds = 3
+    result = mail("--send", "--rate", "50/s", **smtp.env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 delivered, 0 already delivered before, 0 failed, 0 uncertain" in result.stdout
     assert _copies(smtp) == EVERY_PARTNER_ONCE

@@ -22,6 +22,9 @@ HOST, PORT, USER, PASSWORD = (
 DEFAULT_PORT = 587
 IMPLICIT_TLS_PORT = 465
 TIMEOUT_SECONDS = 60
+# RFC 5321 4.5.3.2.6: wait 10 minutes for the answer to a message's content, which servers give
+# only after scanning it; giving up sooner leaves a message they took "uncertain".
+CONTENT_TIMEOUT_SECONDS = 600
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|sec|second|m|min|minute|h|hour))?\s*$")
 _PER = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600}
 
@@ -197,7 +200,7 @@ def _deliver(connection: _Connection, message: Outgoing, log: SendLog) -> tuple[
     try:
         # smtplib raises on a refused DATA command but returns the answer to the content itself:
         # a 4xx/5xx there (a spam filter, a full disk) means the server did not take it.
-        code, reply = smtp.data(message.data)
+        code, reply = _hand_over(smtp, message.data)
     except smtplib.SMTPResponseException as error:
         code, reply = error.smtp_code, error.smtp_error
     except OSError as error:
@@ -209,6 +212,15 @@ def _deliver(connection: _Connection, message: Outgoing, log: SendLog) -> tuple[
         return "failed", _reply(code, reply)
     log.record("delivered", message)
     return "delivered", ""
+
+
+def _hand_over(smtp: smtplib.SMTP, data: bytes) -> tuple[int, bytes]:
+    if smtp.sock is not None:
+        smtp.sock.settimeout(CONTENT_TIMEOUT_SECONDS)
+    answer = smtp.data(data)
+    if smtp.sock is not None:
+        smtp.sock.settimeout(TIMEOUT_SECONDS)
+    return answer
 
 
 def _envelope(smtp: smtplib.SMTP, message: Outgoing) -> None:
