@@ -19,6 +19,7 @@ import test_mail
 from aiosmtpd.smtp import AuthResult
 from conftest import SiteProject
 from test_mail import (
+    DATA,
     MONTH,
     RECIPIENTS,
     Mailer,
@@ -26,6 +27,8 @@ from test_mail import (
     _by_recipient,
     _log,
     _mail_process,
+    _parse,
+    _private_url,
     _start_server,
     _wait_for,
 )
@@ -247,3 +250,22 @@ def test_a_server_slow_to_answer_a_message_it_has_read_is_waited_for_not_left_un
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 delivered, 0 already delivered before, 0 failed, 0 uncertain" in result.stdout
     assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+def test_a_new_partner_at_an_address_another_partner_left_gets_their_own_month(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    # Steve moves to a new address; a colleague joins at the office address he was mailed at.
+    newcomer = "  - id: sam-shared\n    name: Sam Shared\n    email: SECRET-EMAIL-STEVE@example.com\n"
+    mail_project.write_data(
+        DATA.replace("SECRET-EMAIL-STEVE@example.com", "steve.new@example.com").replace(
+            "  - id: nora-none\n", newcomer + "  - id: nora-none\n"
+        )
+    )
+    again = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "1 delivered, 3 already delivered before" in again.stdout
+    received = smtp.mailbox.received()
+    assert len(received) == 4 and received[-1][0] == ["SECRET-EMAIL-STEVE@example.com"]
+    assert _private_url("sam-shared") in _parse(received[-1][1]).get_body(("plain",)).get_content()

@@ -20,7 +20,7 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +48,7 @@ class Entry:
     message_id: str
     links: str | None  # fingerprint of the addresses sent; None in logs older than it
     to: str | None = None  # digest of the recipient's address; None in logs older than it
+    partner: str | None = None  # the partner id it was logged under
 
 
 def read_log(path: Path) -> dict[str, Entry]:
@@ -103,13 +104,16 @@ def _unreadable(path: Path, line: int, column: int, problem: str) -> LogUnreadab
     )
 
 
-def entry_for(entries: Mapping[str, Entry], message: Outgoing) -> Entry | None:
+def entry_for(entries: Mapping[str, Entry], message: Outgoing, mailed: Collection[str] = ()) -> Entry | None:
     """The log's last word on ``message``: under its partner and month, else a message of the
-    same month that went (or may have gone) to the same address under another partner id."""
+    same month that went (or may have gone) to the same address under another partner id, one
+    no longer ``mailed`` (an id corrected since). A partner still mailed under their own id has
+    moved address: a newcomer at their old one is someone else and gets their own month."""
     found = entries.get(message.key)
     if found is not None:
         return found
-    return entries.get(_address_key(address_digest(message.recipient), message.month))
+    alias = entries.get(_address_key(address_digest(message.recipient), message.month))
+    return None if alias is None or alias.partner in mailed else alias
 
 
 def address_digest(address: str) -> str:
@@ -143,9 +147,13 @@ def _entry(record: object) -> Entry | None:
     message_id, event, links = record.get("message_id"), record.get("event"), record.get("links")
     if not isinstance(message_id, str) or event not in ("sending", "delivered", "failed"):
         return None
-    to = record.get("to")
+    to, partner = record.get("to"), record.get("partner")
     return Entry(
-        event, message_id, links if isinstance(links, str) else None, to if isinstance(to, str) else None
+        event,
+        message_id,
+        links if isinstance(links, str) else None,
+        to if isinstance(to, str) else None,
+        partner if isinstance(partner, str) else None,
     )
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import signal
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -204,12 +204,13 @@ def _preview(
     if not messages:
         say(f"No message to write for {request.month.label}: no partner has an email address and mail: true.")
         return 0
-    done = sum(_in_state(entries, message, "delivered") for message in messages)
+    mailed = {message.partner_id for message in messages}
+    done = sum(_in_state(entries, message, mailed, "delivered") for message in messages)
     say(f"Wrote {plural(len(messages), 'message')} to {folder}/ for review; nothing was sent.")
     if done:
         were = "was" if done == 1 else "were"
         say(f"{done} of them {were} already delivered (see {log_path}); --send skips those.")
-    _say_uncertain([m.partner_id for m in messages if _in_state(entries, m, "sending")], say)
+    _say_uncertain([m.partner_id for m in messages if _in_state(entries, m, mailed, "sending")], say)
     _warn_changed_links(messages, entries, request.month, say)
     if throwaway:
         say(THROWAWAY_PREVIEW)
@@ -218,8 +219,8 @@ def _preview(
     return 0
 
 
-def _in_state(entries: Mapping[str, Entry], message: Outgoing, event: str) -> bool:
-    entry = entry_for(entries, message)
+def _in_state(entries: Mapping[str, Entry], message: Outgoing, mailed: Collection[str], event: str) -> bool:
+    entry = entry_for(entries, message, mailed)
     return entry is not None and entry.event == event
 
 
@@ -237,10 +238,11 @@ def _warn_changed_links(
     messages: list[Outgoing], entries: Mapping[str, Entry], month: Month, say: Callable[[str], None]
 ) -> None:
     """Name the partners already mailed this month whose links are no longer the ones they got."""
+    mailed = {message.partner_id for message in messages}
     changed = [
         message.partner_id
         for message in messages
-        if (entry := entry_for(entries, message)) is not None
+        if (entry := entry_for(entries, message, mailed)) is not None
         and entry.event == "delivered"
         and entry.links not in (None, message.links)
     ]
@@ -306,7 +308,7 @@ def _confirm_arrived(messages: list[Outgoing], partner_ids: tuple[str, ...], log
     by_partner = {message.partner_id: message for message in messages}
     for partner_id in partner_ids:
         message = by_partner.get(partner_id)
-        entry = entry_for(entries, message) if message else None
+        entry = entry_for(entries, message, by_partner) if message else None
         if message is None or entry is None or entry.event != "sending":
             raise ValueError(f"--arrived {partner_id}: this month has no uncertain message for that partner")
         # What arrived is what was handed over: its Message-ID and links, which a new secret or

@@ -7,7 +7,7 @@ import re
 import smtplib
 import ssl
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .compose import Outgoing
@@ -119,18 +119,20 @@ def send_all(
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (run.py): the summary still says who got what
         connection.drop()  # no QUIT: the server may still be busy with the message in flight
         say("interrupted")
-        _sort_stopped(report, pending[index:], log)
+        _sort_stopped(report, pending[index:], log, {m.partner_id for m in messages})
     finally:
         connection.close()
     return report
 
 
-def _sort_stopped(report: SendReport, rest: Sequence[Outgoing], log: SendLog) -> None:
+def _sort_stopped(
+    report: SendReport, rest: Sequence[Outgoing], log: SendLog, mailed: Collection[str]
+) -> None:
     """Where an interrupted run left each message it had not finished: the log knows whether the
     one in flight was handed over (``sending``: it may have arrived) or even answered."""
     entries = log.entries()
     for message in rest:
-        entry = entry_for(entries, message)
+        entry = entry_for(entries, message, mailed)
         state = entry.event if entry else None
         if state == "delivered":
             report.delivered.append(message.partner_id)
@@ -143,10 +145,10 @@ def _sort_stopped(report: SendReport, rest: Sequence[Outgoing], log: SendLog) ->
 def _pending(
     messages: Sequence[Outgoing], log: SendLog, report: SendReport, resend_uncertain: bool
 ) -> list[Outgoing]:
-    entries = log.entries()
+    entries, mailed = log.entries(), {message.partner_id for message in messages}
     pending = []
     for message in messages:
-        entry = entry_for(entries, message)
+        entry = entry_for(entries, message, mailed)
         state = entry.event if entry else None
         if state == "delivered":
             report.already.append(message.partner_id)
