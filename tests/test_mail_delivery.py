@@ -269,3 +269,40 @@ def test_a_new_partner_at_an_address_another_partner_left_gets_their_own_month(
     received = smtp.mailbox.received()
     assert len(received) == 4 and received[-1][0] == ["SECRET-EMAIL-STEVE@example.com"]
     assert _private_url("sam-shared") in _parse(received[-1][1]).get_body(("plain",)).get_content()
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_server_that_wants_a_login_none_was_given_for_stops_the_run_saying_so(
+    mail_project: SiteProject, tmp_path: Path
+) -> None:
+    def accept(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        return AuthResult(success=True)
+
+    options = {"authenticator": accept, "auth_required": True, "auth_require_tls": False}
+    with _start_server(tmp_path, **options) as server:
+        result = _mail_process(mail_project, "--send", "--rate", "50/s", **server.env())
+    assert result.returncode == 1
+    assert "the server requires a login (530 5.7.0 Authentication required): set REFERRAL_SMTP_USER" in (
+        result.stdout
+    )
+    assert "Failed for now: anne-ortiz, steve-hall, quiet-quinn" in result.stdout
+    assert "FAILED     steve-hall" not in result.stdout  # said once, not once per partner
+    assert _log(mail_project) == [] and server.mailbox.received() == []
+
+
+def test_a_second_sender_started_while_one_runs_is_refused_and_told_what_to_do(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    first = _sender(mail_project, smtp, "20/min")
+    try:
+        _wait_for(lambda: len(_log(mail_project)) >= 2)
+        second = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+        assert second.returncode == 1
+        assert "another 'mail --send' is running" in second.stderr
+        assert "wait for it to end (the same command then sends only what it did not)" in second.stderr
+        stdout, stderr = first.communicate(timeout=30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert first.returncode == 0, stdout + stderr
+    assert _copies(smtp) == EVERY_PARTNER_ONCE

@@ -189,7 +189,10 @@ class SendLog:
             try:
                 fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise LogBusy(f"{path} is in use: another 'mail --send' is running") from None
+                raise LogBusy(
+                    f"{path} is in use: another 'mail --send' is running: wait for it to end "
+                    "(the same command then sends only what it did not)"
+                ) from None
             _end_torn_line(stream)
             yield cls(path, stream)
 

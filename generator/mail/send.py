@@ -227,6 +227,8 @@ def _hand_over(smtp: smtplib.SMTP, data: bytes) -> tuple[int, bytes]:
 
 def _envelope(smtp: smtplib.SMTP, message: Outgoing) -> None:
     code, reply = smtp.mail(message.sender)
+    if code == 530:  # the same for every message: said once, and the run stops
+        raise CannotConnect(f"the server requires a login ({_reply(code, reply)}): set {USER} and {PASSWORD}")
     if code != 250:
         raise _Refused(f"sender refused: {_reply(code, reply)}")
     code, reply = smtp.rcpt(message.recipient)
