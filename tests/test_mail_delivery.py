@@ -306,3 +306,20 @@ def test_a_second_sender_started_while_one_runs_is_refused_and_told_what_to_do(
             first.kill()
     assert first.returncode == 0, stdout + stderr
     assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+def test_a_partner_whose_address_changed_after_their_month_went_out_is_told_about(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    # A bounce reported later by the partner's own server: the owner corrects the address.
+    mail_project.write_data(DATA.replace("SECRET-EMAIL-STEVE@example.com", "steve.new@example.com"))
+    again = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "0 delivered, 3 already delivered before" in again.stdout
+    assert (
+        "Delivered before to an address changed since: steve-hall. Not sent again: to send it to "
+        "the new address, run this command without --send and send mail-out/2026-03/steve-hall.eml "
+        "yourself." in again.stdout
+    )
+    assert len(smtp.mailbox.received()) == 3

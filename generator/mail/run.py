@@ -269,8 +269,19 @@ def _send(
             messages, settings, log, Pacer(request.interval), say, resend_uncertain=request.resend_uncertain
         )
     _summarise(report, log_path, say)
+    _say_moved(report.moved, request.out / request.month.key, say)
     # A retry loop stops at exit 0: only when every message is known to have arrived.
     return 1 if report.failed or report.interrupted or report.uncertain or report.stopped else 0
+
+
+def _say_moved(partner_ids: list[str], folder: Path, say: Callable[[str], None]) -> None:
+    """A corrected address after a bounce: the log sends no month twice, so say how to resend."""
+    for partner_id in partner_ids:
+        say(
+            f"Delivered before to an address changed since: {partner_id}. Not sent again: to send it "
+            f"to the new address, run this command without --send and send {folder}/{partner_id}.eml "
+            "yourself."
+        )
 
 
 def _say_next_for_failed(report: SendReport, say: Callable[[str], None]) -> None:

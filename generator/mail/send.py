@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .compose import Outgoing
-from .log import SendLog, entry_for
+from .log import SendLog, address_digest, entry_for
 
 HOST, PORT, USER, PASSWORD = (
     "REFERRAL_SMTP_HOST",
@@ -90,6 +90,7 @@ class SendReport:
     uncertain: list[Outgoing] = field(default_factory=list)  # left so by an earlier run; not resent
     stopped: list[str] = field(default_factory=list)  # not handed over: the run was interrupted
     refused: list[str] = field(default_factory=list)  # of ``failed``: the address refused for good
+    moved: list[str] = field(default_factory=list)  # of ``already``: to an address changed since
 
 
 def send_all(
@@ -152,6 +153,8 @@ def _pending(
         state = entry.event if entry else None
         if state == "delivered":
             report.already.append(message.partner_id)
+            if entry and entry.to not in (None, address_digest(message.recipient)):
+                report.moved.append(message.partner_id)
         elif entry and state == "sending" and not resend_uncertain:
             # Reported under the Message-ID it was handed over with, which a new secret changes.
             report.uncertain.append(replace(message, message_id=entry.message_id))
