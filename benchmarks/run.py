@@ -56,6 +56,13 @@ def _max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _forked_cpu() -> float:
+    """CPU seconds of this process's ended children: the process that renders beside the run
+    (generator/render_split.py), which the run's own CPU time does not count."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 class Timers:
     """Wrap attributes so each call adds its wall time (``name``) and CPU time (``name_cpu``)."""
 
@@ -69,12 +76,13 @@ class Timers:
 
         @functools.wraps(original)
         def timed(*args: Any, **kwargs: Any) -> Any:
-            start, cpu = time.perf_counter(), time.process_time()
+            start, cpu, forked = time.perf_counter(), time.process_time(), _forked_cpu()
             try:
                 return original(*args, **kwargs)
             finally:
                 self.add(name, time.perf_counter() - start)
                 self.add(f"{name}_cpu", time.process_time() - cpu)
+                self.add(f"{name}_forked_cpu", _forked_cpu() - forked)
 
         setattr(owner, attribute, timed)
 
@@ -83,10 +91,11 @@ class Timers:
 
     @contextmanager
     def measure(self, name: str) -> Iterator[None]:
-        start, cpu = time.perf_counter(), time.process_time()
+        start, cpu, forked = time.perf_counter(), time.process_time(), _forked_cpu()
         yield
         self.add(name, time.perf_counter() - start)
         self.add(f"{name}_cpu", time.process_time() - cpu)
+        self.add(f"{name}_forked_cpu", _forked_cpu() - forked)
 
 
 def phase_load(root: Path) -> Result:
@@ -313,6 +322,7 @@ def summarize(size: int, yaml_bytes: int, runs: list[Result]) -> Result:
         plugin_share=(summary["generator_in_build_s"] + summary["guard_s"]) / summary["build_s"],
         plugin_share_cpu=(
             summary["generator_in_build_cpu_s"]
+            + _zero_if_nan(summary["generator_forked_cpu_s"])
             + summary["guard_cpu_s"]
             + _zero_if_nan(summary["guard_worker_cpu_s"])
         )
@@ -331,10 +341,12 @@ FIGURES: dict[str, tuple[str, str]] = {
     "load_peak_mb": ("load", "peak_mb"),
     "render_s": ("first", "render_site"),
     "render_cpu_s": ("first", "render_site_cpu"),
+    "render_forked_cpu_s": ("first", "render_site_forked_cpu"),
     "write_s": ("first", "write_files"),
     "write_cpu_s": ("first", "write_files_cpu"),
     "first_s": ("first", "seconds"),
     "first_cpu_s": ("first", "seconds_cpu"),
+    "first_forked_cpu_s": ("first", "seconds_forked_cpu"),
     "files_written": ("first", "written"),
     "generator_peak_mb": ("first", "peak_mb"),
     "nochange_s": ("again", "seconds"),
@@ -346,6 +358,7 @@ FIGURES: dict[str, tuple[str, str]] = {
     "built_pages": ("build", "pages"),
     "generator_in_build_s": ("build", "generator"),
     "generator_in_build_cpu_s": ("build", "generator_cpu"),
+    "generator_forked_cpu_s": ("build", "generator_forked_cpu"),
     "guard_s": ("build", "guard"),
     "guard_cpu_s": ("build", "guard_cpu"),
     "guard_worker_cpu_s": ("build", "guard_worker_cpu"),
@@ -360,10 +373,12 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("load_peak_mb", "  peak RSS (MB)", "{:.0f}"),
     ("render_s", "render, wall (s)", "{:.2f}"),
     ("render_cpu_s", "  CPU (s)", "{:.2f}"),
+    ("render_forked_cpu_s", "  the second process rendering beside it, CPU (s)", "{:.2f}"),
     ("write_s", "write, wall (s)", "{:.2f}"),
     ("write_cpu_s", "  CPU (s)", "{:.2f}"),
     ("first_s", "first generate (load..write), wall (s)", "{:.2f}"),
     ("first_cpu_s", "  CPU (s)", "{:.2f}"),
+    ("first_forked_cpu_s", "  the second process rendering beside it, CPU (s)", "{:.2f}"),
     ("files_written", "  files written", "{:.0f}"),
     ("generator_peak_mb", "  peak RSS (MB)", "{:.0f}"),
     ("generator_extra_mb", "  peak RSS above imports (MB)", "{:.0f}"),
@@ -380,6 +395,7 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("built_pages", "  pages built", "{:.0f}"),
     ("generator_in_build_s", "  of which generator (on_config), wall (s)", "{:.2f}"),
     ("generator_in_build_cpu_s", "    generator CPU (s)", "{:.2f}"),
+    ("generator_forked_cpu_s", "    generator's second process, CPU (s)", "{:.2f}"),
     ("guard_s", "  of which leak guard (on_post_build), wall (s)", "{:.2f}"),
     ("guard_cpu_s", "    leak guard CPU (s)", "{:.2f}"),
     ("guard_worker_cpu_s", "    leak guard's second process, CPU (s)", "{:.2f}"),

@@ -24,6 +24,7 @@ from .links import (
 )
 from .mail import run as mail_run
 from .mail.send import parse_rate
+from .moment import owners_date
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .render import SiteLayout
@@ -181,9 +182,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _due_lines(given: str | None) -> tuple[int, list[str]]:
     path = _data_file(given)
-    as_of = pipeline.today()
-    data = validate.load_partners(Path(path), as_of, display_name=path)
-    due = due_referrals(data, as_of)
+    now = pipeline.moment()
+    data = validate.load_partners(Path(path), now, display_name=path)
+    due = due_referrals(data, owners_date(now, data.newsletter.timezone))
     lines: list[str] = []
     if due:
         document = source.parse(source.read_text(Path(path).read_bytes(), path), path)
@@ -221,7 +222,7 @@ def _generate(args: argparse.Namespace) -> int:
     docs_dir = str(args.docs_dir or config.get("docs_dir") or default)
     project = pipeline.Project(root, Path(_data_file(args.data)), Path(docs_dir), root / pipeline.STATE_DIR)
     site_url = site_url_from(config_file, required=False) if config else ""
-    outcome = pipeline.generate(project, pipeline.today(), os.environ, site_url=site_url)
+    outcome = pipeline.generate(project, pipeline.moment(), os.environ, site_url=site_url)
     _say_secret(outcome.secret, project.secret_file)
     print(f"Generated into {docs_dir}: {outcome.summary}")
     return 0
@@ -234,10 +235,10 @@ def _links(args: argparse.Namespace) -> int:
         if args.site_url
         else site_url_from(Path.cwd() / "mkdocs.yml")
     )
-    as_of = pipeline.today()
-    data = pipeline.load(project, as_of)
+    now = pipeline.moment()
+    data = pipeline.load(project, now)
     secret = resolve_secret(os.environ, project.secret_file, sends_addresses=True)
-    layout = SiteLayout(as_of=as_of, secret=secret.value)
+    layout = SiteLayout(as_of=owners_date(now, data.newsletter.timezone), secret=secret.value)
     config_file = Path.cwd() / "mkdocs.yml"
     folders = directory_urls_from(config_file) if config_file.is_file() else True
     links = partner_links(data, layout, site_url, directory_urls=folders)
@@ -266,8 +267,9 @@ def _guard(args: argparse.Namespace) -> int:
     if not site.is_dir():
         raise ValueError(f"no built site at {site}: build it first")
     project = pipeline.Project.at(Path.cwd(), _data_file(args.data))
-    as_of = pipeline.today()
-    data = pipeline.load(project, as_of)
+    now = pipeline.moment()
+    data = pipeline.load(project, now)
+    as_of = owners_date(now, data.newsletter.timezone)
     secret = resolve_secret(os.environ, project.secret_file, create=False)
     config_file = Path.cwd() / "mkdocs.yml"
     public = site_public_text(config_file) if config_file.is_file() else ()

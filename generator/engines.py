@@ -28,6 +28,7 @@ from .presentation import missing_logo, zensical_brand_config
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .site_secret import MissingSecret
+from .stop_signals import passed_on
 from .words import plural
 from .writer import ForeignFileError, write_own_file
 
@@ -118,7 +119,7 @@ def build(engine: Engine, site: Site, environ: Mapping[str, str]) -> str:
     if engine.runs_plugin:
         _require_plugin(site)
         # Bad data stops here, before the engine runs: nothing on disk changes.
-        pipeline.load(site.project, pipeline.today(environ))
+        pipeline.load(site.project, pipeline.moment(environ))
         command = [str(program), "build", "--strict", "-f", str(site.config_file)]
         _run_or_quarantine(command, site, environ)
         return f"Built {site.site_dir.name}/ with {engine.name} (the plugin generated and guarded it)."
@@ -130,7 +131,7 @@ def build(engine: Engine, site: Site, environ: Mapping[str, str]) -> str:
         _run_or_quarantine([str(program), "build", "--strict", "-f", str(config)], site, environ)
     finally:
         removed = clean_cache(cache, site.project.state_dir, outcome)
-    fix_feed_dates(site.site_dir, environ)
+    fix_feed_dates(site.site_dir, environ, outcome.data.newsletter.timezone)
     _guard_or_quarantine(site, outcome)
     return (
         f"Built {site.site_dir.name}/ with {engine.name}: {outcome.report}; "
@@ -156,7 +157,7 @@ def _require_plugin(site: Site) -> None:
 
 def _generate(site: Site, environ: Mapping[str, str]) -> pipeline.Outcome:
     site_url = str(read_site_config(site.config_file).get("site_url") or "")
-    return pipeline.generate(site.project, pipeline.today(environ), environ, site_url=site_url)
+    return pipeline.generate(site.project, pipeline.moment(environ), environ, site_url=site_url)
 
 
 def zensical_config(site: Site, outcome: pipeline.Outcome) -> Path:
@@ -174,10 +175,11 @@ def zensical_config(site: Site, outcome: pipeline.Outcome) -> Path:
 
 
 def _run_or_quarantine(command: Sequence[str], site: Site, environ: Mapping[str, str]) -> None:
-    result = subprocess.run(command, cwd=site.root, env=engine_environ(environ), check=False)
-    if result.returncode != 0:
+    with subprocess.Popen(command, cwd=site.root, env=engine_environ(environ)) as engine, passed_on(engine):
+        returncode = engine.wait()
+    if returncode != 0:
         where = _fail_closed(site)
-        raise EngineError(f"{Path(command[0]).name} build failed (exit {result.returncode}).{where}")
+        raise EngineError(f"{Path(command[0]).name} build failed (exit {returncode}).{where}")
 
 
 def _guard_or_quarantine(site: Site, outcome: pipeline.Outcome) -> None:

@@ -39,6 +39,10 @@ _WAIT = 0.05  # seconds between looks at whether a silent worker is still alive
 # Pages named per message: each message wakes the worker (25 µs on a quiet machine, 190 µs on a
 # busy one, in MkDocs' own process), and a worker a few pages behind loses nothing.
 _BATCH = 32
+# Seconds a worker may use no CPU at all while the build waits for its verdict: it has every
+# file named by then and only reads and searches, so a worker that still does nothing is stopped
+# (SIGSTOP, a frozen cgroup) or stuck (a lock held at the fork): the build fails closed.
+STALLED = 60.0
 
 
 class GuardStopped(RuntimeError):
@@ -133,10 +137,15 @@ class GuardWorker:
         return outcome
 
     def _verdict(self) -> GuardResult | str:
+        still = _Stillness(self._process.pid)
         while not self._connection.poll(_WAIT):
             if not self._process.is_alive():
                 raise GuardStopped(
                     f"its process stopped (exit code {self._process.exitcode}) before the site was checked"
+                )
+            if still.longer_than(STALLED):
+                raise GuardStopped(
+                    f"its process has done nothing for {STALLED:.0f} s (stopped or stuck), so the site is not checked"
                 )
         try:
             outcome: GuardResult | str = self._connection.recv()
@@ -169,6 +178,28 @@ class GuardWorker:
             if self._connection.poll(0) and isinstance(said := self._connection.recv(), str):
                 return f"it failed, so the site is not checked:\n{said}"
         return "its process stopped before the site was checked"
+
+
+class _Stillness:
+    """How long a process has used no CPU, from its /proc/PID/stat (Linux, where workers run)."""
+
+    def __init__(self, pid: int | None) -> None:
+        self._pid, self._ticks, self._since = pid, _cpu_ticks(pid), time.monotonic()
+
+    def longer_than(self, seconds: float) -> bool:
+        ticks = _cpu_ticks(self._pid)
+        if ticks is None or ticks != self._ticks:  # moving, or nothing to tell: never a stall
+            self._ticks, self._since = ticks, time.monotonic()
+        return time.monotonic() - self._since > seconds
+
+
+def _cpu_ticks(pid: int | None) -> int | None:
+    """User and system CPU ticks so far, or None when they cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _work(connection: Connection, job: GuardJob, parent_end: Connection) -> None:

@@ -319,8 +319,8 @@ class Newsletter(_Model):
     )
     timezone: TimeZone = Field(
         "UTC",
-        description="IANA time zone of event times, and where a date counts as in the future, "
-        "e.g. Europe/Paris (default UTC).",
+        description="IANA time zone of event times and of the site's today: what is past, coming "
+        "up, due or in the future, e.g. Europe/Paris (default UTC).",
         json_schema_extra=audience("public"),
     )
     logo: DocsPath | None = Field(

@@ -13,7 +13,7 @@ import jinja2
 
 from . import words
 from .stamp import code_digest
-from .views import METHOD_WORDS, STAGE_WORDS
+from .views import METHOD_WORDS, STAGE_WORDS, with_news
 
 
 class _PageEnvironment(jinja2.Environment):
@@ -55,6 +55,7 @@ def page_environment(*, autoescape: bool, finalize: Callable[[Any], Any]) -> jin
         count_words=words.count_words,
         card_count=words.card_count,
         in_sentence=words.in_sentence,
+        with_news=with_news,
     )
     env.globals.update(
         stage_words=STAGE_WORDS,

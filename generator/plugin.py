@@ -22,11 +22,12 @@ from .address_clash import address_clashes
 from .build_facts import DUE_SHOWN, BuildFacts
 from .guard_worker import GuardJob, GuardStopped, GuardWorker
 from .html_page import HtmlBodies
-from .markdown import GENERATED_BY
+from .markdown import GENERATED_BY, escape_html
 from .models import Newsletter
+from .moment import BuildMoment, day_start
 from .presentation import brand_name, feed_author, missing_logo
 from .problems import InvalidData
-from .quarantine import quarantine, quarantine_note
+from .quarantine import Quarantined, quarantine, quarantine_note
 from .render_memo import RenderMemo
 from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret
@@ -62,6 +63,16 @@ def _name_the_feed(config: MkDocsConfig, newsletter: Newsletter) -> None:
     rss = config.plugins.get("rss")
     if rss is not None and not rss.config.get("feed_title"):
         rss.config["feed_title"] = markupsafe.escape(newsletter.title)
+
+
+def _date_the_feed_where_the_owner_lives(config: MkDocsConfig, newsletter: Newsletter) -> None:
+    """Posts are dated by the owner's date, which the feed plugin puts at 00:00 in its
+    ``default_timezone`` (UTC unless mkdocs.yml says otherwise): east of UTC the issue under
+    way was dated hours ahead of its making, after the feed's lastBuildDate. At 00:00 where
+    the owner lives, no issue is dated after the run that made it."""
+    rss = config.plugins.get("rss")
+    if rss is not None and rss.config.date_from_meta.default_timezone == "UTC":
+        rss.config.date_from_meta.default_timezone = newsletter.timezone
 
 
 def _feed_cache_in_project(config: MkDocsConfig, root: Path) -> None:
@@ -120,7 +131,7 @@ def _build_facts(project: pipeline.Project, outcome: pipeline.Outcome) -> BuildF
     from the data, then recorded for the next build."""
     if not outcome.rendered and (recorded := build_facts.read_record(project.facts_file, outcome.inputs)):
         return recorded
-    facts = build_facts.facts_of(outcome.data, pipeline.today())
+    facts = build_facts.facts_of(outcome.data, outcome.layout.as_of)
     if outcome.inputs:
         try:
             build_facts.write_record(project.facts_file, outcome.inputs, facts)
@@ -198,10 +209,10 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.unguarded = None
-        self._pin_build_date()
+        moment = self._build_moment()
         project = self._project(config)
         try:
-            outcome = self._generate(project, config)
+            outcome = self._generate(project, config, moment)
         except InvalidData as error:
             raise PluginError(error.report) from None
         except (ForeignFileError, MissingSecret, ValueError) as error:
@@ -219,6 +230,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.newsletter = facts.newsletter
         _show_brand(config, facts.newsletter)
         _name_the_feed(config, facts.newsletter)
+        _date_the_feed_where_the_owner_lives(config, facts.newsletter)
+        self._pin_build_date_to_owners_day(moment, facts.newsletter.timezone)
         _feed_cache_in_project(config, project.root)
         _check_blog_dir(config, outcome.layout.blog_dir)
         _keep_private_pages_out_of_nav(config, outcome.layout.private_dir)
@@ -228,6 +241,13 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             self.guard_worker = GuardWorker.start(_guard_job(config, outcome))
         return config
 
+    def _build_moment(self) -> BuildMoment:
+        """The run's moment, read before the build date is pinned: a date this plugin pinned is
+        the start of a UTC day, not the moment (east of UTC the owner's date is often the next)."""
+        moment = pipeline.moment({} if self.pinned_build_date else os.environ)
+        self._pin_build_date()
+        return moment
+
     def _pin_build_date(self) -> None:
         """MkDocs and the feed plugin stamp the build time unless SOURCE_DATE_EPOCH is set: then
         the start of today stands in, so the same input gives the same bytes all day."""
@@ -236,15 +256,26 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             os.environ["SOURCE_DATE_EPOCH"] = str(int(start.timestamp()))
             self.pinned_build_date = True
 
-    def _generate(self, project: pipeline.Project, config: MkDocsConfig) -> pipeline.Outcome:
+    def _pin_build_date_to_owners_day(self, moment: BuildMoment, timezone: str) -> None:
+        """A build date this plugin pinned becomes the start of the owner's day, once the data
+        names their timezone: the feed's lastBuildDate is then never before the issue dated
+        today where the owner lives (the start of the UTC day was, east of UTC), nor after
+        the run; a build date the environment gave is left as it is."""
+        if self.pinned_build_date:
+            start = day_start(moment.date_in(timezone), timezone)
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(start.timestamp()))
+
+    def _generate(
+        self, project: pipeline.Project, config: MkDocsConfig, moment: BuildMoment
+    ) -> pipeline.Outcome:
         """One generator run; under ``mkdocs serve`` its own writes are announced to the watcher."""
         watcher = self.watcher
         if watcher is None:
-            return self._run_generator(project, config)
+            return self._run_generator(project, config, moment)
         watcher.generation_started()
         removed: list[str] = []
         try:
-            outcome = self._run_generator(project, config)
+            outcome = self._run_generator(project, config, moment)
             removed = outcome.report.removed
             return outcome
         except WriteFailed as error:  # its writes and their undoing are no edit to rebuild for
@@ -253,10 +284,12 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         finally:
             watcher.generation_finished([*_own_files(project), *removed])
 
-    def _run_generator(self, project: pipeline.Project, config: MkDocsConfig) -> pipeline.Outcome:
+    def _run_generator(
+        self, project: pipeline.Project, config: MkDocsConfig, moment: BuildMoment
+    ) -> pipeline.Outcome:
         return pipeline.generate(
             project,
-            pipeline.today(),
+            moment,
             os.environ,
             publishing=self.command == "gh-deploy",
             site_url=config.site_url or "",
@@ -287,6 +320,16 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             _title_escaped_once(page.meta)
             return self.html_bodies.set_aside(page.file.src_uri, markdown)
         return markdown
+
+    # After the feed plugin read the post's author (its on_page_content), before the template.
+    def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
+        """The post's ``<meta name="author">`` (Material prints ``page.meta.author`` raw) names
+        the owner: the feed's "address (Name)" list read "['mark@… (Mark Rodgers)']" in link
+        previews and search results."""
+        newsletter = self.newsletter
+        if newsletter is not None and page.meta.get("author") == feed_author(newsletter) != []:
+            page.meta["author"] = escape_html(newsletter.owner)
+        return context
 
     # First, so any other plugin reading a page's HTML finds the whole page.
     @event_priority(100)
@@ -370,7 +413,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         )
         return leaks, len(guard.site_files(site))
 
-    def _quarantine(self, config: MkDocsConfig, leaks: list[guard.Leak]) -> Path:
+    def _quarantine(self, config: MkDocsConfig, leaks: list[guard.Leak]) -> Quarantined:
         """Fail closed. `mkdocs serve` builds into a temporary folder of its own: one fixed name."""
         site = Path(config.site_dir)
         name = "serve" if self.command == "serve" else site.name

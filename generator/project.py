@@ -15,6 +15,8 @@ from pathlib import Path
 from . import memo_record, stamp, validate
 from .memo_record import PageRecord
 from .models import PartnersFile
+from .moment import BuildMoment, When, owners_date
+from .project_lock import one_run_at_a_time
 from .render import SiteLayout, render_pages
 from .render_memo import RenderMemo
 from .render_split import encoded_pages
@@ -90,26 +92,36 @@ class Outcome:
         return self.loader()
 
 
-def today(environ: Mapping[str, str] = os.environ) -> dt.date:
-    """The date pages are rendered for: ``SOURCE_DATE_EPOCH`` when set, so builds reproduce."""
+def moment(environ: Mapping[str, str] = os.environ) -> BuildMoment:
+    """The run's moment: ``SOURCE_DATE_EPOCH`` when set, so builds reproduce; else the clock.
+    Read once per run: pages are dated by its date where the owner lives (moment.owners_date)."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch:
-        return dt.date.today()
+        return BuildMoment(_now())
     if not (epoch.isascii() and epoch.isdigit()):  # MkDocs would stop on it in a traceback
         raise ValueError(
             f"SOURCE_DATE_EPOCH '{epoch[:20]}' is not a whole number of seconds since 1970: "
             "give one, e.g. $(git log -1 --format=%ct), or unset it"
         )
     try:
-        day = dt.datetime.fromtimestamp(int(epoch[:12]), dt.UTC).date() if len(epoch) <= 12 else None
+        instant = dt.datetime.fromtimestamp(int(epoch[:12]), dt.UTC) if len(epoch) <= 12 else None
     except (OverflowError, OSError, ValueError):
-        day = None
-    if day is None or day.year >= LAST_YEAR:
+        instant = None
+    if instant is None or instant.year >= LAST_YEAR:
         raise ValueError(
             f"SOURCE_DATE_EPOCH '{epoch[:20]}' is not a time before {LAST_YEAR}: "
             "give seconds since 1970, e.g. $(git log -1 --format=%ct)"
         )
-    return day
+    return BuildMoment(instant)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def today(environ: Mapping[str, str] = os.environ) -> dt.date:
+    """The run's date in UTC; pages are dated by the owner's (:func:`moment`)."""
+    return moment(environ).utc_date
 
 
 @contextmanager
@@ -126,26 +138,6 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-@contextmanager
-def _one_run_at_a_time(root: Path) -> Iterator[None]:
-    """Runs in one project take turns (``generate`` while ``mkdocs serve`` regenerates, two CI
-    steps): two at once took each other's new pages for those of a cut run, and the one that then
-    failed removed pages the other had listed. An advisory lock on the project folder, which
-    creates no file; the kernel drops it with its process, so a killed run leaves no stale lock."""
-    try:
-        import fcntl  # not on Windows: no turns taken there
-
-        handle = os.open(root, os.O_RDONLY)
-    except (ImportError, OSError):
-        yield
-        return
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)
 
 
 @contextmanager
@@ -179,14 +171,14 @@ def _secret_kept(secret: SiteSecret, state_dir: Path) -> Iterator[None]:
         raise
 
 
-def load(project: Project, as_of: dt.date) -> PartnersFile:
+def load(project: Project, when: When) -> PartnersFile:
     with collector_paused():
-        return validate.load_partners(project.data_file, as_of, display_name=project.display_name)
+        return validate.load_partners(project.data_file, when, display_name=project.display_name)
 
 
 def generate(
     project: Project,
-    as_of: dt.date,
+    when: When,
     environ: Mapping[str, str],
     *,
     publishing: bool = False,
@@ -194,24 +186,35 @@ def generate(
     memo: RenderMemo | None = None,
 ) -> Outcome:
     """Validate first; only a valid file renders, and only changed files are written. When
-    nothing the output depends on changed since the last run, nothing is rendered at all."""
-    with _one_run_at_a_time(project.root):
-        return _generate(project, as_of, environ, publishing, site_url, memo)
+    nothing the output depends on changed since the last run, nothing is rendered at all.
+    Pages are dated by ``when`` where the owner lives (newsletter.timezone)."""
+    with one_run_at_a_time(project.root):
+        return _generate(project, when, environ, publishing, site_url, memo)
 
 
 def _generate(
     project: Project,
-    as_of: dt.date,
+    when: When,
     environ: Mapping[str, str],
     publishing: bool,
     site_url: str,
     memo: RenderMemo | None,
 ) -> Outcome:
-    inputs = _inputs_digest(project, as_of, environ, site_url)
-    if inputs and stamp.is_fresh(project.stamp_file, project.manifest, project.docs_dir, inputs):
-        return _unchanged_outcome(project, as_of, environ, publishing, site_url, inputs)
+    digest = _inputs_digest(project, environ, site_url)
+    if digest is not None:
+        fresh = stamp.fresh_zone(
+            project.stamp_file,
+            project.manifest,
+            project.docs_dir,
+            lambda zone: digest(owners_date(when, zone)),
+        )
+        if fresh is not None:
+            as_of = owners_date(when, fresh)
+            return _unchanged_outcome(project, when, as_of, environ, publishing, site_url, digest(as_of))
     with collector_paused():
-        data = load(project, as_of)
+        data = load(project, when)
+        as_of = owners_date(when, data.newsletter.timezone)
+        inputs = "" if digest is None else digest(as_of)
         secret = resolve_secret(environ, project.secret_file, publishing=publishing)
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
         record, keep = _page_record(project, secret)
@@ -225,7 +228,7 @@ def _generate(
             report = write_bytes(project.docs_dir, rendered.files, project.manifest, rendered.kept)
         # Still with the collector paused: one full collection over the model costs 0.5 s at
         # 10,000 partners, as much as the rest of a run that renders one page.
-        _record_run(project, inputs, secret, rendered, record)
+        _record_run(project, inputs, data.newsletter.timezone, secret, rendered, record)
     return Outcome(report, secret, layout, lambda: data, inputs=inputs)
 
 
@@ -241,13 +244,13 @@ def _page_record(
 
 
 def _record_run(
-    project: Project, inputs: str, secret: SiteSecret, rendered: RenderedBytes, record: PageRecord
+    project: Project, inputs: str, zone: str, secret: SiteSecret, rendered: RenderedBytes, record: PageRecord
 ) -> None:
     """The stamp and the render memo's record of a run that has written its files."""
     states = stamp.written_states(project.docs_dir, rendered.files) | record.states(rendered.kept)
     if inputs:
         with _unrecorded_on_error(project.stamp_file):
-            stamp.write_stamp(project.stamp_file, states, inputs)
+            stamp.write_stamp(project.stamp_file, states, inputs, zone)
     if secret.origin != "throwaway":  # its keys would match no later run: store nothing
         with _unrecorded_on_error(project.memo_file):
             memo_record.write_record(project.memo_file, secret.value, project.docs_dir, rendered.keys, states)
@@ -292,18 +295,23 @@ def render_bytes(
     return RenderedBytes(files, pages.memo_keys, pages.kept)
 
 
-def _inputs_digest(project: Project, as_of: dt.date, environ: Mapping[str, str], site_url: str) -> str:
-    """The stamp digest, or "" when there is no secret yet (a first run creates it)."""
+def _inputs_digest(
+    project: Project, environ: Mapping[str, str], site_url: str
+) -> Callable[[dt.date], str] | None:
+    """The stamp digest for the owner's date, or None when there is no secret yet (a first run
+    creates it)."""
     try:
         raw = project.data_file.read_bytes()
         secret = resolve_secret(environ, project.secret_file, create=False)
     except (OSError, MissingSecret):
-        return ""
-    return stamp.inputs_digest(raw, secret.value, as_of, site_url)
+        return None
+    # Cached: the stamp check and the outcome ask for the same date (2 ms each at most).
+    return functools.cache(lambda as_of: stamp.inputs_digest(raw, secret.value, as_of, site_url))
 
 
 def _unchanged_outcome(
     project: Project,
+    when: When,
     as_of: dt.date,
     environ: Mapping[str, str],
     publishing: bool,
@@ -313,4 +321,4 @@ def _unchanged_outcome(
     secret = resolve_secret(environ, project.secret_file, publishing=publishing)
     layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
     report = WriteReport(unchanged=len(read_manifest(project.manifest)))
-    return Outcome(report, secret, layout, lambda: load(project, as_of), rendered=False, inputs=inputs)
+    return Outcome(report, secret, layout, lambda: load(project, when), rendered=False, inputs=inputs)

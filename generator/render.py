@@ -26,6 +26,7 @@ from .html_page import Headings, html_environment
 from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
 from .models import Event, Newsletter, Partner, PartnersFile, Referral
+from .moment import day_start
 from .page_templates import page_environment
 from .presentation import unescaped_print_text
 from .public_views import PublicViews
@@ -217,7 +218,7 @@ def render_pages(
             event,
             data.newsletter.owner,
             timezone=data.newsletter.timezone,
-            stamp=dt.datetime.combine(layout.as_of, dt.time(), dt.UTC),
+            stamp=day_start(layout.as_of, data.newsletter.timezone),
             path=calendars[index],
         )
     for issue in site.issues:

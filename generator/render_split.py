@@ -24,6 +24,10 @@ MIN_PAGES = 200
 # Pages claimed at a time, and sent back at a time: few lock and pipe operations, small messages.
 _CLAIM = 8
 _SEND = 64
+# Seconds to wait for the claim lock, held a few microseconds at a time: longer means the process
+# holding it was killed there (a POSIX semaphore is not given back by a dead process), and the
+# claims stop; any page not delivered is rendered here, as when the other process dies.
+CLAIM_WAIT = 10.0
 
 Renderers = Mapping[str, Callable[[], str]]
 
@@ -61,8 +65,13 @@ def _render_split(renders: list[Callable[[], str]], pages: list[bytes | None]) -
     lock = context.Lock()
     receiver, sender = context.Pipe(duplex=False)
     try:
+        # The parent's end goes along to be closed there: with a copy of it open, a child whose
+        # parent was killed wrote into a full pipe forever (review18), holding the project's lock.
         process = context.Process(
-            target=_render_from_back, args=(renders, bounds, lock, sender), daemon=True, name="render"
+            target=_render_from_back,
+            args=(renders, bounds, lock, sender, receiver),
+            daemon=True,
+            name="render",
         )
         process.start()
     except OSError:  # no process to spare: render everything here
@@ -82,8 +91,11 @@ def _render_split(renders: list[Callable[[], str]], pages: list[bytes | None]) -
 
 
 def _claim(bounds: Any, lock: Any, *, front: bool) -> range | None:
-    """The next few indices from one end, or None when the two ends have met."""
-    with lock:
+    """The next few indices from one end, or None when the two ends have met (or the other
+    process died holding the lock)."""
+    if not lock.acquire(timeout=CLAIM_WAIT):
+        return None
+    try:
         first, last = bounds[0], bounds[1]
         if first > last:
             return None
@@ -94,6 +106,8 @@ def _claim(bounds: Any, lock: Any, *, front: bool) -> range | None:
         start = max(last - _CLAIM + 1, first)
         bounds[1] = start - 1
         return range(start, last + 1)
+    finally:
+        lock.release()
 
 
 def _receive(receiver: Connection, pages: list[bytes | None], *, wait: bool) -> None:
@@ -107,9 +121,13 @@ def _receive(receiver: Connection, pages: list[bytes | None], *, wait: bool) -> 
             pages[index] = page
 
 
-def _render_from_back(renders: list[Callable[[], str]], bounds: Any, lock: Any, sender: Connection) -> None:
+def _render_from_back(
+    renders: list[Callable[[], str]], bounds: Any, lock: Any, sender: Connection, parent_end: Connection
+) -> None:
     """The forked process: render from the back, send the pages in batches, stop at the first
-    error (the parent renders what is missing, and so raises the error itself)."""
+    error (the parent renders what is missing, and so raises the error itself), or when the
+    parent has gone (its end closed: sending fails)."""
+    parent_end.close()
     batch: list[tuple[int, bytes]] = []
     try:
         while (claimed := _claim(bounds, lock, front=False)) is not None:

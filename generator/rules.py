@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from .models import Event, Given, Partner, PartnersFile, Referral
+from .moment import BuildMoment, When
 from .problems import FieldPath
 
 Finding = tuple[FieldPath, str]
@@ -35,7 +36,7 @@ class Records:
         return cls(data.partners, data.referrals, data.given, data.events, data.newsletter.timezone)
 
 
-def check(data: Records, today: dt.date, *, extra_partner_ids: Iterable[str] = ()) -> list[Finding]:
+def check(data: Records, today: When, *, extra_partner_ids: Iterable[str] = ()) -> list[Finding]:
     """Every cross-record problem in the file, as (field path, message)."""
     partners = _present(data.partners)
     referrals = _present(data.referrals)
@@ -54,10 +55,13 @@ def check(data: Records, today: dt.date, *, extra_partner_ids: Iterable[str] = (
     ]
 
 
-def owners_today(today: dt.date, timezone: str) -> dt.date:
-    """The latest date it is where the owner lives while it is ``today`` in UTC (the build's
-    date). East of UTC the owner's day starts first: in Auckland an update dated this morning
-    is still "tomorrow" on a UTC runner, and was refused as in the future by CI's check."""
+def owners_today(today: When, timezone: str) -> dt.date:
+    """The owner's date at the build's moment; given only a date (in UTC), the latest date it
+    is where the owner lives during it. East of UTC the owner's day starts first: in Auckland an
+    update dated this morning is still "tomorrow" on a UTC runner, and was refused as in the
+    future by CI's check."""
+    if isinstance(today, BuildMoment):
+        return today.date_in(timezone)
     try:
         zone = zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

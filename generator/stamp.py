@@ -1,7 +1,8 @@
 """The render stamp: skip a whole generator run when nothing it depends on has changed.
 
 A run's output is a function of the data file's bytes, the generator's code and templates
-(with its version) and the libraries rendering uses, the secret, the as-of date and the site address. The stamp records a
+(with its version) and the libraries rendering uses, the secret, the as-of date (the owner's, in
+the data's time zone, recorded beside the digest) and the site address. The stamp records a
 digest of those inputs and the size and modification time of every file the run left in the
 docs folder. When the inputs match and every file is still as it was left, rendering again
 would write nothing, so it is skipped. The secret enters only through a keyed digest: the stamp
@@ -31,14 +32,14 @@ import os
 import platform
 import stat as stat_mode
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeGuard
 
 from . import __version__
 from .writer import read_manifest
 
-STAMP_VERSION = 3  # 3: stat fields beside size and digest; an older stamp means one full run
+STAMP_VERSION = 4  # 3: stat fields beside size and digest; 4: the zone; an older stamp means one full run
 PACKAGE = Path(__file__).resolve().parent
 
 # A file's stat fields vouch for it only when its last change is this much older than the moment
@@ -94,8 +95,13 @@ def inputs_digest(data: bytes, secret: bytes, as_of: dt.date, site_url: str) -> 
     return digest.hexdigest()
 
 
-def is_fresh(stamp_file: Path, manifest: Path, docs_dir: Path, inputs: str) -> bool:
-    """The last run had these inputs and its files are all still on disk as it left them.
+def fresh_zone(stamp_file: Path, manifest: Path, docs_dir: Path, inputs: Callable[[str], str]) -> str | None:
+    """The time zone the last run dated its pages in, when that run had the inputs ``inputs``
+    gives for it and its files are all still on disk as it left them; else None.
+
+    The zone is the data's (``newsletter.timezone``), known only once the data is read, and the
+    digest holds the date in it: so the last run's zone keys this check, which is exact while the
+    data is unchanged, and any change to the data changes the digest anyway.
 
     Like ``git status`` refreshing the index, a stamp whose files had to be read (not yet
     settled, or touched without a change) is written again with their stat fields, so that the
@@ -104,18 +110,21 @@ def is_fresh(stamp_file: Path, manifest: Path, docs_dir: Path, inputs: str) -> b
     try:
         stamp = json.loads(stamp_file.read_text("utf-8"))
     except (OSError, ValueError):
-        return False
-    if not isinstance(stamp, dict) or stamp.get("version") != STAMP_VERSION or stamp.get("inputs") != inputs:
-        return False
+        return None
+    if not isinstance(stamp, dict) or stamp.get("version") != STAMP_VERSION:
+        return None
+    zone = stamp.get("zone")
+    if not isinstance(zone, str) or stamp.get("inputs") != (digest := inputs(zone)):
+        return None
     recorded = stamp.get("files")
     if not isinstance(recorded, dict) or sorted(recorded) != read_manifest(manifest):
-        return False
+        return None
     now = _current_states(docs_dir, recorded)
     if now is None:
-        return False
+        return None
     if now != recorded:
-        _refresh(stamp_file, now, inputs)
-    return True
+        _refresh(stamp_file, now, digest, zone)
+    return zone
 
 
 def _current_states(docs_dir: Path, recorded: dict[str, object]) -> dict[str, FileState] | None:
@@ -130,10 +139,10 @@ def _current_states(docs_dir: Path, recorded: dict[str, object]) -> dict[str, Fi
     return states
 
 
-def _refresh(stamp_file: Path, states: Mapping[str, FileState], inputs: str) -> None:
+def _refresh(stamp_file: Path, states: Mapping[str, FileState], inputs: str, zone: str) -> None:
     # A cache: a read-only state folder only means reading the files again next time.
     with contextlib.suppress(OSError):
-        write_stamp(stamp_file, states, inputs)
+        write_stamp(stamp_file, states, inputs, zone)
 
 
 def content_state(content: bytes) -> FileState:
@@ -213,15 +222,16 @@ def _well_formed(state: object) -> TypeGuard[FileState]:
     )
 
 
-def write_stamp(stamp_file: Path, states: Mapping[str, FileState], inputs: str) -> None:
-    """Record the inputs of a run that just finished, and the state of the files it left.
+def write_stamp(stamp_file: Path, states: Mapping[str, FileState], inputs: str, zone: str) -> None:
+    """Record the inputs of a run that just finished, the zone it dated its pages in (public:
+    ``newsletter.timezone``), and the state of the files it left.
 
     ``states`` come from the bytes the run wrote or found already there, and from the pages it
     kept unrendered (checked on disk): exactly what the docs folder holds now, not read back
     (10,000 reads at 10,000 partners).
     """
     recorded = {relative: states[relative] for relative in sorted(states)}
-    content = {"version": STAMP_VERSION, "inputs": inputs, "files": recorded}
+    content = {"version": STAMP_VERSION, "inputs": inputs, "zone": zone, "files": recorded}
     stamp_file.parent.mkdir(parents=True, exist_ok=True)
     stamp_file.write_text(json.dumps(content, separators=(",", ":")) + "\n", encoding="utf-8")
 

@@ -11,8 +11,10 @@ the same exit status, the same ``KeyboardInterrupt`` for Ctrl-C, as without it.
 from __future__ import annotations
 
 import signal
+import subprocess
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
@@ -48,8 +50,33 @@ class StopSignals:
             signal.signal(stop, handler)
 
     def _stopped(self, number: int, frame: FrameType | None) -> None:
-        self.disarm()
+        previous, self._previous = self._previous, {}
+        for stop in previous:  # a second Ctrl-C (a terminal's, and the one passed on) waits its turn
+            signal.signal(stop, signal.SIG_IGN)
         try:
             self._on_stop()
         finally:
+            for stop, handler in previous.items():
+                signal.signal(stop, handler)
             signal.raise_signal(number)  # its usual course, from the handler it had before
+
+
+@contextmanager
+def passed_on(process: subprocess.Popen[bytes]) -> Iterator[None]:
+    """While ``process`` (a site engine) runs: :data:`STOPS` go to it instead, so it fails
+    closed itself (the plugin moves what MkDocs wrote aside) and this process, still waiting for
+    it, then says so. Without it, Ctrl-C here killed MkDocs outright (``subprocess.run`` does so
+    after 0.25 s), with half a site in site/, and SIGTERM left it running alone."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {stop: signal.getsignal(stop) for stop in STOPS}
+    for stop, handler in previous.items():
+        if handler not in (signal.SIG_IGN, None):
+            signal.signal(stop, lambda number, frame: process.send_signal(number))
+    try:
+        yield
+    finally:
+        for stop, handler in previous.items():
+            if handler is not None:
+                signal.signal(stop, handler)

@@ -7,7 +7,6 @@ at once, each with the position of the value it is about.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 from collections.abc import Iterator, Sequence
@@ -17,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import field_hints, models, plain_yaml, rules, source
+from .moment import When
 from .problems import FieldPath, InvalidData, Problem
 
 Record = TypeVar("Record", bound=BaseModel)
@@ -42,7 +42,7 @@ _RECORD_TYPES = frozenset({"model_type", "model_attributes_type", "dict_type"})
 EMPTY_ITEM = "a '-' with nothing after it: delete that line, or write the record's fields after the '- '"
 
 
-def load_partners(path: Path, today: dt.date, *, display_name: str | None = None) -> models.PartnersFile:
+def load_partners(path: Path, today: When, *, display_name: str | None = None) -> models.PartnersFile:
     """Read, parse and validate a partners file; raise :class:`InvalidData` on any problem."""
     name = display_name or str(path)
     try:
@@ -52,7 +52,7 @@ def load_partners(path: Path, today: dt.date, *, display_name: str | None = None
     return load_text(text, name, today)
 
 
-def load_text(text: str, filename: str, today: dt.date) -> models.PartnersFile:
+def load_text(text: str, filename: str, today: When) -> models.PartnersFile:
     """Validate YAML text; the fast paths skip line marks and re-parse only to locate errors.
 
     A file in the plain subset (:mod:`generator.plain_yaml`, the usual case) is read without
@@ -72,7 +72,7 @@ def _unmarked(text: str, filename: str) -> source.SourceDocument:
     return source.SourceDocument(filename, data)
 
 
-def validate_document(document: source.SourceDocument, today: dt.date) -> models.PartnersFile:
+def validate_document(document: source.SourceDocument, today: When) -> models.PartnersFile:
     data = document.data
     if data is None:  # `---` and nothing else: a document with no content
         raise InvalidData([Problem(1, 1, (), source.EMPTY_FILE, document.filename)])

@@ -5,17 +5,18 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypedDict
 
-from .models import Event, Given, Partner, PartnersFile, Referral
+from .models import Event, Given, Partner, PartnersFile, Referral, Update
 from .tree import PartnerLedger, ReferralTree
 from .words import (
     ASKING_LABELS,
     METHOD_LABELS,
     MONTH_NAMES,
     NOT_RECORDED,
+    REPEAT_WIN,
     STAGE_LABELS,
     event_when,
     gathering,
@@ -44,6 +45,16 @@ def won_on(referral: Referral) -> dt.date | None:
     while first and updates[first - 1].stage == "won":
         first -= 1
     return updates[first].date
+
+
+def with_news(updates: Sequence[Update]) -> list[tuple[Update, str]]:
+    """Each update with what it tells (a key of words.STAGE_EVENTS): its stage, but a `won`
+    right after a `won` is the client buying again, not a new client (won_on thanks the first)."""
+    stages = [None, *(update.stage for update in updates)]
+    return [
+        (update, REPEAT_WIN if update.stage == "won" and before == "won" else update.stage)
+        for update, before in zip(updates, stages, strict=False)
+    ]
 
 
 def last_activity(referral: Referral) -> dt.date:

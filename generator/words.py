@@ -250,6 +250,9 @@ def grew_from_you(own_wins: int, wins_below: int, introductions: int) -> str | N
     )
 
 
+# A `won` update right after a `won`: the client bought again, once a client (views.with_news).
+REPEAT_WIN = "won-again"
+
 # What happened on a date, for histories: "9 November 2026: We got in touch."
 STAGE_EVENTS = {
     "introduced": "You introduced us",
@@ -257,11 +260,12 @@ STAGE_EVENTS = {
     "met": "We met",
     "proposal": "We made a proposal",
     "won": "Became a client",
+    REPEAT_WIN: "Bought from us again",
     "lost": "We closed the file",
 }
 
 # Where a referral stands, as the headline of a message's item: the thanks is said here, once.
-STAGE_HEADLINES = {**STAGE_LABELS, "won": "A new client, thanks to you!"}
+STAGE_HEADLINES = {**STAGE_LABELS, "won": "A new client, thanks to you!", REPEAT_WIN: "A returning client"}
 
 # How a partner who did not consent to be named is shown on its own (a tree box, a list).
 ANONYMOUS_PARTNER = "A partner"

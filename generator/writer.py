@@ -23,7 +23,7 @@ import json
 import os
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +101,7 @@ def write_bytes(
     folder = folder_key(docs_dir, manifest_path)
     if _manifest_is_for(manifest_path, folder):
         previous, recovered = read_manifest(manifest_path), 0
+        marked = marked and not _from_before_the_mark(manifest_path)
     else:
         previous = marked_pages(docs_dir, _page_folders([*encoded, *kept]))
         recovered = len(previous)
@@ -128,6 +129,7 @@ def write_bytes(
         undo.undo()
         raise
     _remove_cut_replacements(docs_dir, _page_folders([*encoded, *kept]))
+    _remove_cut_replacements(manifest_path.parent, [""], _is_a_path_list)
     return report
 
 
@@ -172,6 +174,18 @@ def _manifest_is_for(manifest_path: Path, folder: str) -> bool:
         return True  # read_manifest says what is wrong with it
     recorded = content.get("docs_dir", folder) if isinstance(content, dict) else folder
     return bool(recorded == folder)
+
+
+def _from_before_the_mark(manifest_path: Path) -> bool:
+    """True for a manifest with no ``docs_dir``: written by a version from before the folder was
+    recorded, and so possibly from before pages were marked (5b2b5c5 and earlier). Those versions
+    removed every listed file; today's run must too once, or an upgrade strands the old private
+    pages of partners removed or given a new address, published at their old address."""
+    try:
+        content = json.loads(manifest_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(content, dict) and "docs_dir" not in content
 
 
 def pending_path(manifest_path: Path) -> Path:
@@ -342,20 +356,37 @@ def _remove(docs_dir: Path, relative: str, undo: UndoLog) -> bool:
     return True
 
 
-def _remove_cut_replacements(docs_dir: Path, folders: Iterable[str]) -> None:
+def _remove_cut_replacements(
+    docs_dir: Path, folders: Iterable[str], ours: Callable[[Path], bool] | None = None
+) -> None:
     """A replacement a killed run had written but not yet renamed over its page (``.tmp-``, as
     ``replace_file`` names it): a copy of a page, private ones too, that no run would ever
-    rename. Removed only when empty or marked, like a cut run's new files."""
+    rename. Removed only when empty or marked, like a cut run's new files (or, for the
+    manifest's and the pending record's own, when ``ours`` knows it)."""
+    ours = ours or _has_mark
     for folder in sorted(set(folders)):
         try:
             with os.scandir(docs_dir / folder) as entries:
-                cut = [entry.path for entry in entries if _CUT_REPLACEMENT.fullmatch(entry.name)]
+                cut = [
+                    e.path
+                    for e in entries
+                    if e.name.startswith(".tmp-") and _CUT_REPLACEMENT.fullmatch(e.name)
+                ]
         except OSError:
             continue
         for path in map(Path, cut):
             with contextlib.suppress(OSError):  # left for the next run: this one has succeeded
-                if path.is_file() and not path.is_symlink() and (path.stat().st_size == 0 or _has_mark(path)):
+                if path.is_file() and not path.is_symlink() and (path.stat().st_size == 0 or ours(path)):
                     path.unlink()
+
+
+def _is_a_path_list(path: Path) -> bool:
+    """Whether the file holds a manifest or pending record as :func:`_path_list` writes them."""
+    try:
+        content = json.loads(path.read_text("utf-8"))
+    except ValueError:
+        return False
+    return isinstance(content, dict) and set(content) == {"version", "docs_dir", "files"}
 
 
 def _is_empty(folder: Path) -> bool:

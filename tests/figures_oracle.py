@@ -312,9 +312,18 @@ def stage_at(referral: Raw, month: str) -> str:
     return str(done[-1]["stage"]) if done else "introduced"
 
 
+def headline_at(referral: Raw, month: str) -> str:
+    """``stage_at``, but a client won in an earlier month who bought again is "won-again"."""
+    stage = stage_at(referral, month)
+    done = {**referral, "updates": [u for u in referral["updates"] if month_of(u["date"]) <= month]}
+    if stage == "won" and month_of(won_on(done) or dt.date.min) != month:
+        return "won-again"
+    return stage
+
+
 @dataclass
 class MailFigures:
-    items: Counter[tuple[str, str]]  # (prospect, stage at the end of the month) with news that month
+    items: Counter[tuple[str, str]]  # (prospect, headline_at the end of the month) with news that month
     introduced: int  # introductions the partner made that month
     still_open: int  # open at the month's end, no news that month
     tree_wins: int  # clients won that month by partners below, at any depth
@@ -328,7 +337,7 @@ def mail(raw: Raw, partner_id: str, month: str) -> MailFigures:
     ]
     below = set(descendants(raw, partner_id))
     return MailFigures(
-        items=Counter((str(r["prospect"]), stage_at(r, month)) for r in active),
+        items=Counter((str(r["prospect"]), headline_at(r, month)) for r in active),
         introduced=sum(month_of(r["introduced"]) == month for r in mine),
         still_open=sum(r not in active and stage_at(r, month) not in CLOSED for r in mine),
         tree_wins=sum(

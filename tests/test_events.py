@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import os
 from email.message import EmailMessage
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 import yaml
-from conftest import load_problems
+from conftest import TEST_SECRET, load_problems, make_project
 from ical.calendar_stream import IcsCalendarStream
 
+from generator import project as pipeline
 from generator.mail.run import compose_month
+from generator.plugin import ReferralNewsletterPlugin
 from generator.render import SiteLayout, render_site
 from generator.validate import load_text
 from generator.views import Month
@@ -53,7 +57,8 @@ def test_timed_event_reads_the_same_in_two_parsers(zone: str) -> None:
     end = dt.datetime(2026, 12, 10, 21, 30, tzinfo=ZoneInfo(zone))
     (event,) = icalendar.Calendar.from_ical(ics).walk("VEVENT")
     assert event.decoded("dtstart") == start and event.decoded("dtend") == end
-    assert event.decoded("dtstamp") == dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+    # Made at the start of the owner's day (test_owners_day): 23:00 UTC the day before in Paris.
+    assert event.decoded("dtstamp") == dt.datetime(2026, 11, 20, tzinfo=ZoneInfo(zone))
     assert str(event["description"]) == "Drinks and a look at next year's bikes."
     (other,) = IcsCalendarStream.calendar_from_ics(ics).events
     assert other.dtstart == start and other.dtend == end
@@ -195,29 +200,53 @@ def test_a_month_whose_only_news_is_an_event_has_an_issue_that_announces_it(
     assert "New referrals: 0" not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "large (review14): 'today' is the build moment's date in UTC (project.today, from "
-        "SOURCE_DATE_EPOCH or the runner's clock), taken before the data and its "
-        "newsletter.timezone are read, and only the date reaches rendering; listing events by "
-        "the date in newsletter.timezone needs the moment and the zone at every caller of "
-        "today() (cli, engines, the plugin, mail); and the render stamp, checked before the data "
-        "is read so without its zone, keys on the UTC date, so it would also have to key on the "
-        "date in the zone its last run recorded (review17 weighed it: seven of the lead's files)"
-    ),
-)
-def test_an_event_already_over_where_it_is_held_is_no_longer_coming_up() -> None:
-    # Built on 10 December at 20:00 UTC: 09:00 on 11 December in Auckland, where last night's
-    # 18:00 to 21:30 mixer is over. The home page still lists it under "Coming up".
-    from generator.project import today
+def _home_built_at(root: Path, moment: dt.datetime) -> str:
+    """The home page a generator run writes at ``moment`` (SOURCE_DATE_EPOCH, as CI sets it)."""
+    project = pipeline.Project.at(root)
+    environ = {"SOURCE_DATE_EPOCH": str(int(moment.timestamp())), "REFERRAL_SITE_SECRET": TEST_SECRET}
+    pipeline.generate(project, pipeline.moment(environ), environ)
+    return (project.docs_dir / "index.md").read_text("utf-8")
 
+
+def test_an_event_already_over_where_it_is_held_is_no_longer_coming_up(tmp_path: Path) -> None:
+    # Built on 10 December at 20:00 UTC: 09:00 on 11 December in Auckland, where last night's
+    # 18:00 to 21:30 mixer is over. The home page still listed it under "Coming up": pages
+    # were dated by the build's date in UTC (review14's xfail).
+    make_project(tmp_path).write_data(DATA.format(zone="Pacific/Auckland"))
+    during = _home_built_at(tmp_path, dt.datetime(2026, 12, 10, 6, 0, tzinfo=dt.UTC))  # 19:00 there
+    assert "Holiday mixer" in during.split("## Coming up")[-1]
     moment = dt.datetime(2026, 12, 10, 20, 0, tzinfo=dt.UTC)
-    as_of = today({"SOURCE_DATE_EPOCH": str(int(moment.timestamp()))})
-    data = load_text(DATA.format(zone="Pacific/Auckland"), "partners.yaml", as_of)
-    home = render_site(data, SiteLayout(as_of=as_of, secret=b"s"))["index.md"]
     assert moment.astimezone(ZoneInfo("Pacific/Auckland")).date() == dt.date(2026, 12, 11)
+    home = _home_built_at(tmp_path, moment)
     assert "Holiday mixer" not in home.split("## Coming up")[-1]
+    assert "New year ride" in home.split("## Coming up")[-1]
+
+
+@pytest.mark.build
+def test_a_build_lists_coming_events_by_the_date_where_the_owner_lives(tmp_path: Path) -> None:
+    # The plugin pins SOURCE_DATE_EPOCH to the start of the UTC day when it is unset, for the
+    # feeds; it reads the run's moment first. Here CI sets it to 20:00 UTC, 09:00 in Auckland.
+    site = make_project(tmp_path)
+    site.write_data(DATA.format(zone="Pacific/Auckland"))
+    moment = dt.datetime(2026, 12, 10, 20, 0, tzinfo=dt.UTC)
+    result = site.mkdocs_build("--strict", SOURCE_DATE_EPOCH=str(int(moment.timestamp())))
+    assert result.returncode == 0, result.stderr
+    coming = site.read_site("index.html").split('id="coming-up"')[-1]
+    assert "New year ride" in coming and "Holiday mixer" not in coming
+
+
+def test_the_plugin_dates_by_the_clock_not_by_the_build_date_it_pinned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Without SOURCE_DATE_EPOCH the plugin pins it to the start of the UTC day, for the feeds;
+    # read back as the run's moment (every rebuild under mkdocs serve), 20:00 UTC on 10
+    # December, 09:00 on the 11th in Auckland, became midnight UTC: the 10th there.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")  # unset for the plugin; restored after the test
+    monkeypatch.setattr(pipeline, "_now", lambda: dt.datetime(2026, 12, 10, 20, 0, tzinfo=dt.UTC))
+    plugin = ReferralNewsletterPlugin()
+    for _ in ("build", "rebuild"):
+        assert plugin._build_moment().date_in("Pacific/Auckland") == dt.date(2026, 12, 11)
+    assert os.environ["SOURCE_DATE_EPOCH"]  # pinned for MkDocs and the feeds
 
 
 def test_events_of_one_day_are_listed_in_the_order_they_happen() -> None:

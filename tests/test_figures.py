@@ -18,6 +18,7 @@ from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import figures_oracle as oracle
 import pytest
@@ -55,7 +56,7 @@ SEEDS = range(30)
 # the first and last day of a month and of a year; thanks three deep (anne > bob > cat > dan);
 # a partner (bob) who brought in another and gave prospects; wins with and without a value; a win
 # whose partner (dan) has no consent; a partner with nothing yet; news after a close: lost in
-# March and won in June (a June win), a client who bought again (won once, in April), a client
+# March and won in June (a June win), a client who bought again (won in April, again in October), a client
 # whose file opened again (open), won then lost (not a win).
 EDGES = """
 newsletter: {title: T, owner: Olive Owner, due_after_days: 30}
@@ -64,7 +65,7 @@ partners:
   - {id: bob, name: Bob Baker, referred_by: anne, public: true}
   - {id: cat, name: Cat Cole, referred_by: bob}
   - {id: dan, name: Dan Dunn, referred_by: cat}
-  - {id: eve, name: Eve Eng, public: true, since: 2026-01-01}
+  - {id: eve, name: Eve Eng, public: true, since: 2026-01-01, email: eve@example.com}
 referrals:
   - {id: r1, partner: bob, prospect: Ann Won, introduced: 2026-03-02, method: call, asked: true,
      value: 1000, public: true, updates: [{date: 2026-03-31, stage: won}]}
@@ -80,7 +81,7 @@ referrals:
      updates: [{date: 2026-03-05, stage: lost}, {date: 2026-06-01, stage: contacted},
      {date: 2026-06-20, stage: won}]}
   - {id: r7, partner: eve, prospect: Buys Twice, introduced: 2026-04-01, method: letter, value: 50,
-     updates: [{date: 2026-04-02, stage: won}, {date: 2026-07-09, stage: won}]}
+     updates: [{date: 2026-04-02, stage: won}, {date: 2026-10-09, stage: won}]}
   - {id: r8, partner: bob, prospect: Opened Again, introduced: 2026-04-03, method: letter,
      updates: [{date: 2026-04-04, stage: won}, {date: 2026-11-02, stage: proposal}]}
   - {id: r9, partner: cat, prospect: Fell Through, introduced: 2026-05-01, method: lunch,
@@ -383,7 +384,11 @@ def test_insights_due_list_and_the_due_command(
     # `python -m generator due` on the same file, as the owner runs it.
     source = tmp_path / "partners.yaml"
     source.write_text(files["source:partners.yaml"], encoding="utf-8")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    # At noon on AS_OF where the owner lives: `due` counts days to the owner's date (at the
+    # conftest's midnight UTC it is still the 19th in the demo's Chicago).
+    zone = ZoneInfo(raw["newsletter"].get("timezone", "UTC"))
+    noon = dt.datetime.combine(AS_OF, dt.time(12), zone)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(noon.timestamp())))
     assert main(["due", str(source)]) == 0
     printed = re.findall(r"due an update: (\S+) from \S+, no news for (\d+) days", capsys.readouterr().out)
     assert sorted((rid, int(days)) for rid, days in printed) == sorted(expected)
@@ -494,7 +499,7 @@ def test_each_post_thanks_the_right_partners_up_the_tree(site: tuple[oracle.Raw,
         assert sorted(welcomed) == sorted(expected_welcome), month
 
 
-HEADLINES = {**STAGE_TITLES, "won": "A new client, thanks to you!"}
+HEADLINES = {**STAGE_TITLES, "won": "A new client, thanks to you!", "won-again": "A returning client"}
 
 
 def mail_texts(text: str, month: str) -> dict[str, str]:

@@ -3,6 +3,7 @@ built site whatever the encoding, and failing a real `mkdocs build` when one lea
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import json
@@ -13,7 +14,7 @@ from typing import Literal
 from urllib.parse import quote
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, fixture_text
+from conftest import TEST_SECRET, SiteProject, fixture_text, unwritable
 
 from generator import guard, validate
 from generator.guard import Confidential, Leak
@@ -405,6 +406,33 @@ def test_a_build_failing_the_guard_moves_the_site_out_of_the_deploy_folder(proje
     assert (quarantined / "leak" / "index.html").read_text(encoding="utf-8").count("again") >= 1
 
 
+@pytest.mark.parametrize("obstacle", ["a link to a folder of the user's", "a file", "a read-only folder"])
+def test_a_site_that_cannot_be_quarantined_is_deleted_instead(project: SiteProject, obstacle: str) -> None:
+    """Moving a leaking site away failed in a traceback, and the site stayed in site/ for a
+    deploy step that runs anyway (review18)."""
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "leak.md").write_text("Lunch with SECRET-PROSPECT-DANA.\n", encoding="utf-8")
+    quarantine = project.root / ".referral" / "quarantine"
+    quarantine.mkdir(parents=True)
+    mine = project.root / "mine"
+    mine.mkdir()
+    (mine / "keep.txt").write_text("precious\n", encoding="utf-8")
+    if obstacle == "a file":
+        (quarantine / "site").write_text("precious\n", encoding="utf-8")
+    elif obstacle != "a read-only folder":
+        (quarantine / "site").symlink_to(mine)
+    with unwritable(quarantine) if obstacle == "a read-only folder" else contextlib.nullcontext():
+        result = project.mkdocs_build()
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert f"The built site could not be moved to {quarantine / 'site'} (" in result.stderr
+    assert f"it was deleted from {project.site} instead, so no deploy step publishes it" in result.stderr
+    assert list(project.site.iterdir()) == []
+    assert [path.name for path in mine.iterdir()] == ["keep.txt"]
+    if obstacle == "a file":
+        assert (quarantine / "site").read_text(encoding="utf-8") == "precious\n"
+
+
 def test_a_build_that_stops_after_writing_part_of_the_site_fails_closed(project: SiteProject) -> None:
     # A page naming a template that does not exist stops MkDocs mid-build: the pages written
     # before it were never leak-guarded, so they must not stay where a deploy step looks.
@@ -458,6 +486,33 @@ def test_a_build_stopped_by_a_signal_after_writing_part_of_the_site_fails_closed
     assert f"The built site was moved out of {project.site} to {quarantined}" in result.stderr
     assert list(project.site.iterdir()) == []
     assert (quarantined / "aaa-notes" / "index.html").is_file()
+
+
+STOP_THE_COMMAND_HOOK = STOP_HOOK.replace(
+    "signal.raise_signal(signal.{name})", "os.kill(os.getppid(), signal.{name})"
+)
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_the_build_command_stopped_part_way_fails_closed(project: SiteProject, stop: str) -> None:
+    """`python -m generator build` (what the Pages workflow runs) stopped while MkDocs writes:
+    on Ctrl-C it killed MkDocs outright with half a site in site/ and printed a traceback; on
+    SIGTERM it died and left MkDocs running alone. It now passes the signal on, and MkDocs'
+    plugin moves what it wrote aside (review18)."""
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "aaa-notes.md").write_text("Lunch with SECRET-PROSPECT-DANA.\n", encoding="utf-8")
+    (project.content / "zzz.md").write_text("# Z\n", encoding="utf-8")
+    hook = "import os\n" + STOP_THE_COMMAND_HOOK.format(name=stop)
+    (project.root / "stop_hook.py").write_text(hook, encoding="utf-8")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - stop_hook.py\n", encoding="utf-8")
+    result = project.generator("build")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "The build stopped before the leak guard could check the site." in result.stderr
+    assert "mkdocs build failed (exit " in result.stderr
+    assert list(project.site.iterdir()) == []
+    assert (project.root / ".referral" / "quarantine" / "site" / "aaa-notes" / "index.html").is_file()
 
 
 def test_the_guard_command_fails_closed_too(project: SiteProject) -> None:

@@ -237,6 +237,41 @@ def test_a_guard_process_that_dies_fails_the_build_closed(project: SiteProject) 
     assert (project.root / ".referral" / "quarantine" / "site" / "index.html").is_file()
 
 
+STOP_HOOK = """\
+import os, signal
+
+from generator import guard_worker
+
+
+def on_post_build(config):
+    guard_worker.STALLED = 1.0  # seconds without CPU before the build gives up (60 in use)
+    os.kill(config.plugins["referral-newsletter"].guard_worker._process.pid, signal.SIGSTOP)
+"""
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="one core: the guard runs in the build's own process")
+def test_a_guard_process_that_hangs_fails_the_build_closed(project: SiteProject) -> None:
+    """A worker that never answers (stopped, or stuck on a lock held at the fork): the build
+    waited for its verdict forever (review18)."""
+    project.write_data(fixture_text("small.yaml"))
+    with_hook(project, STOP_HOOK)
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    # A bound, so that the waiting forever this test is about fails it instead of hanging it.
+    result = subprocess.run(
+        [mkdocs, "build"],
+        cwd=project.root,
+        env=project.env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Leak guard: its process has done nothing for 1 s (stopped or stuck)" in result.stderr
+    assert not project.site.exists() or not list(project.site.iterdir())
+    assert (project.root / ".referral" / "quarantine" / "site" / "index.html").is_file()
+
+
 def test_on_one_core_the_build_guards_in_its_own_process(project: SiteProject) -> None:
     project.write_data(fixture_text("small.yaml"))
     (project.content / "leak.md").write_text(f"# Notes\n\nLunch with {PROSPECT}.\n", encoding="utf-8")

@@ -4,13 +4,16 @@ writes the same files as one held to a single core."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
+import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import REPO, SiteProject, make_project
@@ -100,6 +103,82 @@ def test_a_forked_process_that_dies_leaves_its_pages_to_this_one() -> None:
     assert [text.decode().split(" ✓")[0] for text in list(pages.values())[:PAGES]] == [
         f"page {index}" for index in range(PAGES)
     ]
+
+
+KILLED_MID_RENDER = """\
+import os, signal, sys, time
+from pathlib import Path
+
+from generator import render_split
+
+parent, record = os.getpid(), Path(sys.argv[1])
+
+
+def page(index):
+    def render():
+        if os.getpid() != parent:
+            record.write_text(str(os.getpid()))  # the other process is at work
+        elif record.exists():
+            os.kill(parent, signal.SIGKILL)  # this run is killed, as by the OOM killer or kill -9
+        time.sleep(0.001)
+        return "x" * 4096  # the other process's pages fill the pipe no one reads any more
+
+    return render
+
+
+render_split.encoded_pages({f"p/{index:04}.md": page(index) for index in range(600)})
+"""
+
+
+def _has_ended(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")  # a zombie has ended; only its parent's wait is missing
+
+
+@needs_two_cores
+def test_the_other_process_ends_when_the_run_is_killed(tmp_path: Path) -> None:
+    """It held a copy of the end of the pipe its parent read, so when the parent was killed it
+    wrote into the full pipe forever; it also held generate's lock on the project, so every
+    later generate and mkdocs build waited for it forever (review18)."""
+    record = tmp_path / "other-pid"
+    run = subprocess.run([sys.executable, "-c", KILLED_MID_RENDER, str(record)], cwd=REPO, check=False)
+    assert run.returncode == -9
+    other = int(record.read_text())
+    deadline = time.monotonic() + 30  # a bound for a stuck process, not a measure of speed
+    while not _has_ended(other) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    ended = _has_ended(other)
+    if not ended:
+        os.kill(other, 9)
+    assert ended, "the other render process outlived its run"
+
+
+def _lock_left_held_by_a_dead_process() -> Any:
+    context = multiprocessing.get_context("fork")
+    lock = context.Lock()
+    holder = context.Process(target=lambda: lock.acquire() and os._exit(0))  # killed while holding it
+    holder.start()
+    holder.join()
+    return lock
+
+
+@needs_two_cores
+def test_a_claim_lock_a_dead_process_held_stops_the_claims(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process killed while it held the claim lock (the OOM killer's pick, kill -9) never
+    gives it back: the other waited for it forever, a run hung, and a forked process so stuck
+    held the project's turn for good (review18)."""
+    monkeypatch.setattr(render_split, "CLAIM_WAIT", 0.5, raising=False)
+    lock = _lock_left_held_by_a_dead_process()
+    bounds = multiprocessing.get_context("fork").RawArray("q", [0, 99])
+    claimed: list[object] = []
+    waiting = threading.Thread(target=lambda: claimed.append(render_split._claim(bounds, lock, front=True)))
+    waiting.daemon = True  # on failure it waits forever: it must not keep the test run alive
+    waiting.start()
+    waiting.join(timeout=30)  # a bound for a wait forever, not a measure of speed
+    assert claimed == [None]
 
 
 def test_an_error_in_a_page_is_raised_here_as_without_the_split() -> None:

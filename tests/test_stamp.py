@@ -18,6 +18,7 @@ from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, fixture_text, make_project,
 
 from generator import project as pipeline
 from generator import stamp, writer
+from generator.moment import BuildMoment
 from generator.problems import InvalidData
 
 AS_OF = pipeline.today({"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
@@ -144,6 +145,24 @@ def test_invalid_data_keeps_the_last_good_stamp(runs: Runs) -> None:
         runs.rendered()
     runs.project.data_file.write_text(fixture_text("small.yaml"), "utf-8")
     assert not runs.rendered()  # the last good run's files are still there, as it left them
+
+
+def _moment(day: int, hour: int) -> BuildMoment:
+    return BuildMoment(dt.datetime(2026, 12, day, hour, tzinfo=dt.UTC))
+
+
+def test_a_run_renders_again_when_the_owners_date_turns_and_only_then(runs: Runs) -> None:
+    # In Auckland (UTC+13 in December) the date turns at 11:00 UTC. Keyed on the UTC date, the
+    # stamp would skip the run at 12:00 UTC (a new day for the owner, whose pages are dated by
+    # it) and render again at 01:00 UTC the next day, when nothing a page shows had changed.
+    data = runs.project.data_file
+    data.write_text(
+        data.read_text("utf-8").replace("newsletter:\n", "newsletter:\n  timezone: Pacific/Auckland\n")
+    )
+    assert runs.rendered(as_of=_moment(10, 1))  # 14:00 on 10 December there
+    assert not runs.rendered(as_of=_moment(10, 10))  # 23:00 on the 10th
+    assert runs.rendered(as_of=_moment(10, 12))  # 01:00 on the 11th
+    assert not runs.rendered(as_of=_moment(11, 1))  # 14:00 on the 11th: a new UTC date only
 
 
 # --- the files' stat fields (racy git): read a file only when stat cannot vouch for it ---------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import fcntl
 import hashlib
 import json
 import os
@@ -342,6 +343,27 @@ def test_a_run_killed_while_replacing_a_page_leaves_no_copy_behind(tmp_path: Pat
     assert "New " in (project.content / "index.md").read_text(encoding="utf-8")
 
 
+KILLED_BEFORE_RENAMING_THE_MANIFEST = KILLED_BEFORE_RENAME.replace("content/index.md", "manifest.json")
+
+
+def test_a_run_killed_while_replacing_its_manifest_leaves_no_copy_behind(tmp_path: Path) -> None:
+    """The same for the manifest's replacement in .referral/, a list of every private address."""
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project")
+    project.write_data(fixture_text("small.yaml"))
+    assert project.generator("generate").returncode == 0
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(KILLED_BEFORE_RENAMING_THE_MANIFEST, encoding="utf-8")
+    project.write_data(fixture_text("small.yaml").replace("  - id: ", "  - epoch: 2\n    id: ", 1))
+    assert project.generator("generate", PYTHONPATH=str(hook)).returncode == -9
+    state = project.root / ".referral"
+    assert list(state.glob(".tmp-*.json"))  # what the kill left
+    (state / ".tmp-mine0000.json").write_text('{"mine": true}\n', encoding="utf-8")  # not the generator's
+    assert project.generator("generate").returncode == 0
+    assert [path.name for path in state.glob(".tmp-*")] == [".tmp-mine0000.json"]
+
+
 def _list_in_manifest(manifest: Path, *paths: str) -> None:
     record = json.loads(manifest.read_text(encoding="utf-8"))
     record["files"] = sorted([*record["files"], *paths])
@@ -400,9 +422,12 @@ os.open = _paused
 """
 
 
-def _waits_for_a_lock(pid: int) -> bool:
-    """Whether ``pid`` is blocked on a file lock (/proc/locks marks a waiter with '->')."""
-    return any("->" in line and f" {pid} " in line for line in Path("/proc/locks").read_text().splitlines())
+def _has_open(pid: int, folder: Path) -> bool:
+    """Whether ``pid`` holds ``folder`` open: a run does so only to take its turn (project_lock)."""
+    try:
+        return any(os.readlink(fd) == str(folder) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:  # it ended meanwhile, or an fd closed as it was read
+        return False
 
 
 def _until(condition: Callable[[], bool]) -> None:
@@ -432,12 +457,71 @@ def test_two_runs_at_once_take_turns(tmp_path: Path) -> None:
     second = subprocess.Popen(
         command, cwd=project.root, env=project.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    _until(lambda: second.poll() is not None or _waits_for_a_lock(second.pid))
+    _until(lambda: second.poll() is not None or _has_open(second.pid, project.root))
     go_on.touch()
     outcomes = [(run.wait(), run.communicate()) for run in (first, second)]
     assert [code for code, _ in outcomes] == [0, 0], outcomes
     listed = writer.read_manifest(project.root / ".referral" / "manifest.json")
     assert listed and all((project.content / path).is_file() for path in listed)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review18, left: a generated file edited by hand is rendered again over the edit without a "
+    "word (README says so). Saying it needs the last run's record of each page (memo_record's sizes and "
+    "digests, in project.generate) passed to the writer, which alone sees the old bytes it replaces: "
+    "the lead's files, mid-#16",
+)
+def test_a_hand_edit_a_run_renders_over_is_named(tmp_path: Path) -> None:
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project")
+    project.write_data(fixture_text("small.yaml"))
+    assert project.generator("generate").returncode == 0
+    tree = project.content / "tree.md"
+    tree.write_text(tree.read_text(encoding="utf-8") + "\nMy own note about the tree.\n", encoding="utf-8")
+    again = project.generator("generate")
+    assert again.returncode == 0
+    assert "My own note" not in tree.read_text(encoding="utf-8")  # repaired, as the README says
+    assert "tree.md" in again.stdout + again.stderr  # ... and named, so the edit is not lost unseen
+
+
+BUSY_WAIT_OF_ONE_SECOND = """\
+import sys
+
+from generator import project_lock
+from generator.cli import main
+
+project_lock.WAIT_SECONDS = 1.0  # 300 in use
+sys.exit(main(["generate"]))
+"""
+
+
+def test_a_turn_that_never_comes_ends_in_a_message(tmp_path: Path) -> None:
+    """A run holding the project's turn for good (stopped with SIGSTOP, or stuck): the next run
+    waited for it forever (review18)."""
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project")
+    project.write_data(fixture_text("small.yaml"))
+    holder = os.open(project.root, os.O_RDONLY)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)  # as the stuck run holds it
+        run = subprocess.run(
+            [sys.executable, "-c", BUSY_WAIT_OF_ONE_SECOND],
+            cwd=project.root,
+            env=project.env(),
+            capture_output=True,
+            text=True,
+            timeout=120,  # a bound, so that waiting forever fails this test instead of hanging it
+            check=False,
+        )
+    finally:
+        os.close(holder)
+    assert run.returncode == 1
+    assert run.stderr == (
+        f"error: another run of the generator in {project.root} (generate, mkdocs build or mkdocs serve) "
+        "has been writing for more than 1 s; let it finish or stop it, then run again\n"
+    )
+    assert not (project.content / "index.md").exists()
 
 
 def test_ctrl_c_part_way_puts_back_what_was_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

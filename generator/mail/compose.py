@@ -24,6 +24,7 @@ from .. import words
 from ..addresses import private_token
 from ..links import page_url
 from ..models import Newsletter, Partner
+from ..moment import day_start, zone_of
 from ..post_urls import PostUrls
 from ..render import POST_CATEGORY, SiteLayout
 from ..views import Month, MonthlyIssue
@@ -154,14 +155,17 @@ def issue_url(
     return page_url(site_url, page, directory_urls=directory_urls)
 
 
-def message_date(month: Month, environ: Mapping[str, str], today: dt.date) -> dt.datetime:
+def message_date(
+    month: Month, environ: Mapping[str, str], today: dt.date, timezone: str = "UTC"
+) -> dt.datetime:
     """``SOURCE_DATE_EPOCH`` when set, else the moment the month ends, or the start of ``today``
     for a month not over yet (a Date in the future puts a message above newer mail for weeks,
-    and spam filters distrust it): never the clock's time of day."""
+    and spam filters distrust it): never the clock's time of day. In the owner's ``timezone``,
+    whose date ``today`` is: the message's own date is the owner's (its "so far", its events)."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.combine(min(month.last_day + dt.timedelta(days=1), today), dt.time(), dt.UTC)
+        return dt.datetime.fromtimestamp(int(epoch), zone_of(timezone))
+    return day_start(min(month.last_day + dt.timedelta(days=1), today), timezone)
 
 
 def header_text(text: str) -> str:

@@ -7,12 +7,14 @@ should not print (``internal``, another partner's prospects, anyone's email).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import words
-from ..models import Partner, PartnersFile, Referral
+from ..models import Partner, PartnersFile, Referral, Update
 from ..tree import PartnerLedger, ReferralTree
-from ..views import Month, MonthlyIssue, won_on
+from ..views import Month, MonthlyIssue, with_news, won_on
+from ..words import REPEAT_WIN
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class Step:
 @dataclass(frozen=True)
 class ReferralNews:
     prospect: str
-    stage: str  # "introduced", "met", … "won", "lost": where it stood at the end of the month
+    stage: str  # "introduced", "met", … "won", REPEAT_WIN, "lost": where it stood at the month's end
     introduced: dt.date | None  # set when the introduction itself happened this month
     steps: tuple[Step, ...]
 
@@ -159,13 +161,25 @@ def _news_order(referral: Referral) -> tuple[dt.date, str]:
 
 
 def _referral_news(referral: Referral, month: Month) -> ReferralNews:
+    told = [(update, news) for update, news in with_news(referral.updates) if update.date <= month.last_day]
     steps = tuple(
-        Step(update.date, update.stage, _maybe_line(update.note))
-        for update in referral.updates
+        Step(update.date, news, _maybe_line(update.note))
+        for update, news in told
         if Month.of(update.date) == month
     )
     introduced = referral.introduced if Month.of(referral.introduced) == month else None
-    return ReferralNews(line(referral.prospect), _stage_at(referral, month), introduced, steps)
+    return ReferralNews(line(referral.prospect), _headline_stage(told, month), introduced, steps)
+
+
+def _headline_stage(told: Sequence[tuple[Update, str]], month: Month) -> str:
+    """Where the referral stood at the end of ``month``: a client won in an earlier month who
+    bought again is a returning client, not "a new client, thanks to you!" a second time."""
+    if not told:
+        return "introduced"
+    if told[-1][1] != REPEAT_WIN:
+        return told[-1][1]
+    won = next(update for update, news in reversed(told) if news == "won")  # where the run began
+    return REPEAT_WIN if Month.of(won.date) != month else "won"
 
 
 def _digest(issue: MonthlyIssue, gathering: str | None) -> IssueDigest:

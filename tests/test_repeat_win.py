@@ -1,0 +1,68 @@
+"""A client who buys again: news of its own, not a second "new client, thanks to you!"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+from email.message import EmailMessage
+
+from generator.mail.run import compose_month
+from generator.render import SiteLayout, render_site
+from generator.validate import load_text
+from generator.views import Month
+
+AS_OF = dt.date(2026, 11, 20)
+DATA = """\
+newsletter: {{title: News, owner: Olive Owner}}
+partners:
+  - {{id: anne, name: Anne Able, email: anne@example.com}}
+referrals:
+  - id: r1
+    partner: anne
+    prospect: Dana Wu
+    introduced: 2026-01-10
+    updates:
+      - {{date: 2026-03-05, stage: won, note: Bought a bike.}}
+      - {{date: {again}, stage: won, note: Bought a second bike for her son.}}
+"""
+LAYOUT = SiteLayout(as_of=AS_OF, secret=b"s")
+
+
+def _mail(text: str, month: Month) -> tuple[str, str]:
+    data = load_text(text, "partners.yaml", AS_OF)
+    environ = {"REFERRAL_MAIL_FROM": "Olive <olive@example.com>"}
+    (outgoing,) = compose_month(data, month, LAYOUT, "https://example.com/", environ)
+    message = email.message_from_bytes(outgoing.data, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    parts = [message.get_body((kind,)) for kind in ("plain", "html")]
+    plain, html = (" ".join(part.get_content().split()) for part in parts if part is not None)
+    return plain, html
+
+
+def test_a_client_who_buys_again_is_not_a_new_client_again() -> None:
+    # Won in March, bought again in June: June's message said "A new client, thanks to you!"
+    # and "Became a client" a second time, and so did the partner's page.
+    text = DATA.format(again="2026-06-12")
+    plain, html = _mail(text, Month(2026, 6))
+    assert "* Dana Wu: A returning client - 12 June 2026: Bought from us again. Bought a second" in plain
+    assert "A returning client" in html and "Bought from us again." in html
+    assert "new client" not in (plain + html).lower() and "Became a client" not in plain + html
+    march, _ = _mail(text, Month(2026, 3))
+    assert "* Dana Wu: A new client, thanks to you! - 5 March 2026: Became a client. Bought a bike." in march
+    files = render_site(load_text(text, "partners.yaml", AS_OF), LAYOUT)
+    page = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Anne" in t)
+    rows = " ".join(page.split("<tbody>")[1].split("</tbody>")[0].split())
+    assert rows == (
+        "<tr> <td>5 March 2026</td> <td>Became a client</td> <td>Bought a bike.</td> </tr> "
+        "<tr> <td>12 June 2026</td> <td>Bought from us again</td> <td>Bought a second bike for her son.</td> </tr>"
+    )
+    assert "became a new client" not in files["blog/posts/newsletter/2026-06.md"]  # counted once, in March
+
+
+def test_a_client_who_buys_twice_in_the_month_of_the_win_is_a_new_client() -> None:
+    plain, _ = _mail(DATA.format(again="2026-03-20"), Month(2026, 3))
+    assert (
+        "* Dana Wu: A new client, thanks to you! - 5 March 2026: Became a client. Bought a bike. "
+        "- 20 March 2026: Bought from us again. Bought a second bike for her son."
+    ) in plain
