@@ -323,3 +323,17 @@ def test_a_partner_whose_address_changed_after_their_month_went_out_is_told_abou
         "yourself." in again.stdout
     )
     assert len(smtp.mailbox.received()) == 3
+
+
+def test_an_address_at_an_international_domain_is_mailed_and_stops_no_one_else(
+    mail: Mailer, mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    mail_project.write_data(DATA.replace("SECRET-EMAIL-STEVE@example.com", "steve@exämple.com"))
+    assert mail(**smtp.env()).returncode == 0
+    reviewed = (mail_project.root / "mail-out" / MONTH / "steve-hall.eml").read_bytes()
+    result = mail("--send", "--rate", "50/s", **smtp.env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 delivered, 0 already delivered before, 0 failed" in result.stdout
+    received = {tuple(rcpt_tos): data for rcpt_tos, data in smtp.mailbox.received()}
+    assert received[("steve@xn--exmple-cua.com",)] == reviewed  # the domain's ASCII form, as reviewed
+    assert _parse(reviewed)["To"].addresses[0].addr_spec == "steve@xn--exmple-cua.com"
