@@ -7,6 +7,7 @@ command said to do next.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 import test_mail
 from aiosmtpd.smtp import AuthResult
-from conftest import SiteProject
+from conftest import CI_ONLY, SOURCE_DATE_EPOCH, SiteProject
 from test_mail import (
     DATA,
     MONTH,
@@ -337,3 +338,26 @@ def test_an_address_at_an_international_domain_is_mailed_and_stops_no_one_else(
     received = {tuple(rcpt_tos): data for rcpt_tos, data in smtp.mailbox.received()}
     assert received[("steve@xn--exmple-cua.com",)] == reviewed  # the domain's ASCII form, as reviewed
     assert _parse(reviewed)["To"].addresses[0].addr_spec == "steve@xn--exmple-cua.com"
+
+
+def test_an_address_mail_cannot_send_to_is_refused_by_check_located(tmp_path: Path) -> None:
+    # mail refused it ("not one valid address") with no line, after check had passed it.
+    data = DATA.replace("SECRET-EMAIL-STEVE@example.com", "zoë@example.com")
+    (tmp_path / "partners.yaml").write_text(data, encoding="utf-8")
+    line = data[: data.index("zoë@")].count("\n") + 1
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check"],
+        cwd=tmp_path,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in CI_ONLY},
+            "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        f"partners.yaml:{line}:12: partners[1].email: 'zoë@example.com' has letters outside ASCII "
+        "before the @" in result.stdout
+    )
