@@ -373,9 +373,8 @@ def _summarise(report: SendReport, log_path: Path, say: Callable[[str], None]) -
         say("Not every message is known to have arrived: exit status 1 until each one has.")
     for message in [*report.interrupted, *report.uncertain]:
         say(
-            f"Uncertain: {message.partner_id} {message.message_id}: the handover was cut off (connection lost, or "
-            "the run stopped) while the server "
-            "was receiving it, so it may have arrived. It is not resent; look for this Message-ID in your "
+            f"Uncertain: {message.partner_id} {message.message_id}: the handover was cut off (connection "
+            "lost, or the run stopped) while the server was receiving it, so it may have arrived. It is not resent; look for this Message-ID in your "
             f"sent mail or server log: if it arrived, rerun with --arrived {message.partner_id}; if it "
             f"never arrived, rerun with --resend-uncertain ({log_path})."
         )
