@@ -450,16 +450,19 @@ def test_two_runs_at_once_take_turns(tmp_path: Path) -> None:
     (hook / "sitecustomize.py").write_text(PAUSED_AT_THE_FIRST_PRIVATE_PAGE, encoding="utf-8")
     command = [sys.executable, "-m", "generator", "generate"]
     env = project.env(PYTHONPATH=str(hook), PAUSED=str(paused), GO_ON=str(go_on))
-    first = subprocess.Popen(
-        command, cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    _until(paused.exists)
-    second = subprocess.Popen(
-        command, cwd=project.root, env=project.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    _until(lambda: second.poll() is not None or _has_open(second.pid, project.root))
-    go_on.touch()
-    outcomes = [(run.wait(), run.communicate()) for run in (first, second)]
+    runs = [
+        subprocess.Popen(command, cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    ]
+    try:
+        _until(paused.exists)
+        second = subprocess.Popen(
+            command, cwd=project.root, env=project.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        runs.append(second)
+        _until(lambda: second.poll() is not None or _has_open(second.pid, project.root))
+    finally:
+        go_on.touch()  # the paused run never outlives the test, even one that fails
+    outcomes = [(run.wait(timeout=120), run.communicate()) for run in runs]
     assert [code for code, _ in outcomes] == [0, 0], outcomes
     listed = writer.read_manifest(project.root / ".referral" / "manifest.json")
     assert listed and all((project.content / path).is_file() for path in listed)
