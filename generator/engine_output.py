@@ -15,37 +15,49 @@ from pathlib import Path
 
 from . import guard
 from . import project as pipeline
+from .moment import day_start
 
-# Channel-level dates only: the items' own pubDate come from the posts and are reproducible.
+# Channel-level dates: Zensical stamps them with the build time.
 _CHANNEL_DATE = re.compile(r"<(pubDate|lastBuildDate)>[^<]*</\1>")
+# An item dated by a whole day: Zensical puts a post's date at 00:00 UTC.
+_ITEM_DAY = re.compile(r"<pubDate>[A-Z][a-z]{2}, (\d{2} [A-Z][a-z]{2} \d{4}) 00:00:00 \+0000</pubDate>")
 # A private page's path, p/<26 base32 characters>, as written in a cache entry (JSON may
 # escape the slash). Public pages never name one: the leak guard makes sure of it.
 _PRIVATE_PAGE = re.compile(rb"(?<![A-Za-z0-9])p(?:/|\\/)([a-z2-7]{26})(?![a-z0-9])")
 PARKED_CACHE = "zensical-cache"  # in the state folder: private cache entries between builds
 
 
-def build_time(environ: Mapping[str, str]) -> dt.datetime:
-    """``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the start of today (UTC)."""
+def build_time(environ: Mapping[str, str], timezone: str = "UTC") -> dt.datetime:
+    """``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the start of today where the
+    owner lives (``timezone``): never before the issue dated today there, nor after the run."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.combine(pipeline.today(environ), dt.time(), dt.UTC)
+    return day_start(pipeline.moment(environ).date_in(timezone), timezone)
 
 
-def fix_feed_dates(site_dir: Path, environ: Mapping[str, str]) -> int:
-    """Rewrite each RSS feed's channel dates to ``build_time``; the number of feeds changed."""
-    stamp = format_datetime(build_time(environ))
+def fix_feed_dates(site_dir: Path, environ: Mapping[str, str], timezone: str = "UTC") -> int:
+    """Rewrite each RSS feed's channel dates to ``build_time`` and its items' dates of a whole
+    day (Zensical's 00:00 UTC) to 00:00 where the owner lives, as the MkDocs build dates them:
+    east of UTC the issue under way was dated after the build. The number of feeds changed."""
+    stamp = format_datetime(build_time(environ, timezone))
     changed = 0
     for feed in sorted(site_dir.glob("*.xml")):
         text = feed.read_text(encoding="utf-8")
         if "<rss" not in text:
             continue
         head, item, rest = text.partition("<item>")
-        fixed = _CHANNEL_DATE.sub(lambda match: f"<{match[1]}>{stamp}</{match[1]}>", head) + item + rest
+        fixed = _CHANNEL_DATE.sub(lambda match: f"<{match[1]}>{stamp}</{match[1]}>", head)
+        fixed += _ITEM_DAY.sub(lambda match: _owners_midnight(match, timezone), item + rest)
         if fixed != text:
             feed.write_text(fixed, encoding="utf-8")
             changed += 1
     return changed
+
+
+def _owners_midnight(match: re.Match[str], timezone: str) -> str:
+    day = dt.datetime.strptime(match[1], "%d %b %Y").date()
+    return f"<pubDate>{format_datetime(day_start(day, timezone))}</pubDate>"
 
 
 def restore_cache(cache_dir: Path, state_dir: Path) -> int:

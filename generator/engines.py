@@ -131,7 +131,7 @@ def build(engine: Engine, site: Site, environ: Mapping[str, str]) -> str:
         _run_or_quarantine([str(program), "build", "--strict", "-f", str(config)], site, environ)
     finally:
         removed = clean_cache(cache, site.project.state_dir, outcome)
-    fix_feed_dates(site.site_dir, environ)
+    fix_feed_dates(site.site_dir, environ, outcome.data.newsletter.timezone)
     _guard_or_quarantine(site, outcome)
     return (
         f"Built {site.site_dir.name}/ with {engine.name}: {outcome.report}; "

@@ -22,9 +22,9 @@ from .address_clash import address_clashes
 from .build_facts import DUE_SHOWN, BuildFacts
 from .guard_worker import GuardJob, GuardStopped, GuardWorker
 from .html_page import HtmlBodies
-from .markdown import GENERATED_BY
+from .markdown import GENERATED_BY, escape_html
 from .models import Newsletter
-from .moment import BuildMoment
+from .moment import BuildMoment, day_start
 from .presentation import brand_name, feed_author, missing_logo
 from .problems import InvalidData
 from .quarantine import Quarantined, quarantine, quarantine_note
@@ -63,6 +63,16 @@ def _name_the_feed(config: MkDocsConfig, newsletter: Newsletter) -> None:
     rss = config.plugins.get("rss")
     if rss is not None and not rss.config.get("feed_title"):
         rss.config["feed_title"] = markupsafe.escape(newsletter.title)
+
+
+def _date_the_feed_where_the_owner_lives(config: MkDocsConfig, newsletter: Newsletter) -> None:
+    """Posts are dated by the owner's date, which the feed plugin puts at 00:00 in its
+    ``default_timezone`` (UTC unless mkdocs.yml says otherwise): east of UTC the issue under
+    way was dated hours ahead of its making, after the feed's lastBuildDate. At 00:00 where
+    the owner lives, no issue is dated after the run that made it."""
+    rss = config.plugins.get("rss")
+    if rss is not None and rss.config.date_from_meta.default_timezone == "UTC":
+        rss.config.date_from_meta.default_timezone = newsletter.timezone
 
 
 def _feed_cache_in_project(config: MkDocsConfig, root: Path) -> None:
@@ -220,6 +230,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.newsletter = facts.newsletter
         _show_brand(config, facts.newsletter)
         _name_the_feed(config, facts.newsletter)
+        _date_the_feed_where_the_owner_lives(config, facts.newsletter)
+        self._pin_build_date_to_owners_day(moment, facts.newsletter.timezone)
         _feed_cache_in_project(config, project.root)
         _check_blog_dir(config, outcome.layout.blog_dir)
         _keep_private_pages_out_of_nav(config, outcome.layout.private_dir)
@@ -243,6 +255,15 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             start = dt.datetime.combine(dt.date.today(), dt.time(), dt.UTC)
             os.environ["SOURCE_DATE_EPOCH"] = str(int(start.timestamp()))
             self.pinned_build_date = True
+
+    def _pin_build_date_to_owners_day(self, moment: BuildMoment, timezone: str) -> None:
+        """A build date this plugin pinned becomes the start of the owner's day, once the data
+        names their timezone: the feed's lastBuildDate is then never before the issue dated
+        today where the owner lives (the start of the UTC day was, east of UTC), nor after
+        the run; a build date the environment gave is left as it is."""
+        if self.pinned_build_date:
+            start = day_start(moment.date_in(timezone), timezone)
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(start.timestamp()))
 
     def _generate(
         self, project: pipeline.Project, config: MkDocsConfig, moment: BuildMoment
@@ -299,6 +320,16 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             _title_escaped_once(page.meta)
             return self.html_bodies.set_aside(page.file.src_uri, markdown)
         return markdown
+
+    # After the feed plugin read the post's author (its on_page_content), before the template.
+    def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
+        """The post's ``<meta name="author">`` (Material prints ``page.meta.author`` raw) names
+        the owner: the feed's "address (Name)" list read "['mark@… (Mark Rodgers)']" in link
+        previews and search results."""
+        newsletter = self.newsletter
+        if newsletter is not None and page.meta.get("author") == feed_author(newsletter) != []:
+            page.meta["author"] = escape_html(newsletter.owner)
+        return context
 
     # First, so any other plugin reading a page's HTML finds the whole page.
     @event_priority(100)

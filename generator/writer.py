@@ -110,6 +110,7 @@ def write_bytes(
     folder = folder_key(docs_dir, manifest_path)
     if _manifest_is_for(manifest_path, folder):
         previous, recovered = read_manifest(manifest_path), 0
+        marked = marked and not _from_before_the_mark(manifest_path)
     else:
         previous = marked_pages(docs_dir, _page_folders([*encoded, *kept]))
         recovered = len(previous)
@@ -205,6 +206,18 @@ def _manifest_is_for(manifest_path: Path, folder: str) -> bool:
         return True  # read_manifest says what is wrong with it
     recorded = content.get("docs_dir", folder) if isinstance(content, dict) else folder
     return bool(recorded == folder)
+
+
+def _from_before_the_mark(manifest_path: Path) -> bool:
+    """True for a manifest with no ``docs_dir``: written by a version from before the folder was
+    recorded, and so possibly from before pages were marked (5b2b5c5 and earlier). Those versions
+    removed every listed file; today's run must too once, or an upgrade strands the old private
+    pages of partners removed or given a new address, published at their old address."""
+    try:
+        content = json.loads(manifest_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(content, dict) and "docs_dir" not in content
 
 
 def pending_path(manifest_path: Path) -> Path:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -17,7 +19,7 @@ from ..render import SiteLayout
 from ..site_secret import resolve_secret
 from ..views import EVENT_HORIZON_DAYS, Month, MonthlyIssue, gathering_line, monthly_issues, upcoming_events
 from ..words import plural
-from ..writer import write_bytes
+from ..writer import MANIFEST_VERSION, folder_key, write_bytes
 from .compose import (
     PROJECT_POST_URLS,
     Edition,
@@ -186,6 +188,29 @@ def _say_skipped(data: PartnersFile, say: Callable[[str], None]) -> None:
         say(f"Opted out (mail: false), not mailed: {', '.join(opted_out)}")
 
 
+def _adopt_messages_from_before_the_manifest(folder: Path, month: str) -> None:
+    """Versions before b9ceb8d (5b2b5c5 and earlier) wrote a month's .eml files with no manifest:
+    after upgrading, each was refused as someone else's and the review step stopped. Those that
+    carry this command's Message-ID for the month are listed as its own, once; any other file
+    stays someone else's."""
+    manifest = folder / MANIFEST
+    if os.path.lexists(manifest) or not folder.is_dir():
+        return
+    ours = sorted(path.name for path in folder.glob("*.eml") if _carries_our_message_id(path, month))
+    if ours:
+        listing = {"version": MANIFEST_VERSION, "docs_dir": folder_key(folder, manifest), "files": ours}
+        manifest.write_text(json.dumps(listing, indent=1) + "\n", encoding="utf-8")
+
+
+def _carries_our_message_id(path: Path, month: str) -> bool:
+    if path.is_symlink() or not path.is_file():
+        return False
+    with path.open("rb") as stream:
+        head = stream.read(4096).split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    pattern = rb"^Message-ID: <[a-z2-7]{26}\." + re.escape(month.encode()) + rb"@"
+    return re.search(pattern, head, re.MULTILINE | re.IGNORECASE) is not None
+
+
 def _preview(
     messages: list[Outgoing],
     request: MailRequest,
@@ -195,6 +220,7 @@ def _preview(
     throwaway: bool = False,
 ) -> int:
     folder = request.out / request.month.key
+    _adopt_messages_from_before_the_manifest(folder, request.month.key)
     # Its own manifest: only .eml files this command wrote are ever replaced or removed.
     wanted = {f"{message.partner_id}.eml": message.data for message in messages}
     write_bytes(folder, wanted, folder / MANIFEST, marked=False)  # an .eml carries no mark
