@@ -190,7 +190,7 @@ def _due_lines(given: str | None) -> tuple[int, list[str]]:
         document = source.parse(source.read_text(Path(path).read_bytes(), path), path)
         for item in due:
             problem = document.problem(("referrals", item.index), item.describe())
-            lines.append(f"{problem} (warning)")
+            lines.append(problem.as_warning())
     return len(data.partners), lines
 
 

@@ -55,6 +55,12 @@ class PageRecord:
         self.checked[path] = current
         return True
 
+    def size_of(self, path: str) -> int | None:
+        """The size of the file the last run left at ``path``, if it recorded one."""
+        recorded = self.pages.get(path)
+        size = recorded[1][0] if recorded and recorded[1] else None
+        return size if isinstance(size, int) else None
+
     def states(self, paths: frozenset[str]) -> dict[str, FileState]:
         """The file states of kept pages, as :meth:`can_keep` found them on disk."""
         return {path: self.checked[path] for path in paths}

@@ -153,6 +153,11 @@ def _parse_email(value: str) -> str:
             f"'{value}' is not one plain email address; write it as name@example.com, "
             "without a display name, brackets or a second address"
         )
+    if not value.rpartition("@")[0].isascii():  # mail refused it, after check had passed it
+        raise ValueError(
+            f"'{value}' has letters outside ASCII before the @, which the newsletter mail cannot "
+            "be sent to; use the partner's ASCII address (an international domain after the @ is fine)"
+        )
     return value
 
 

@@ -75,6 +75,21 @@ def _date_the_feed_where_the_owner_lives(config: MkDocsConfig, newsletter: Newsl
         rss.config.date_from_meta.default_timezone = newsletter.timezone
 
 
+def _channel_dated_in_utc(config: MkDocsConfig) -> None:
+    """mkdocs-rss-plugin dates its channel (pubDate, lastBuildDate) with ``formatdate()``, whose
+    "-0000" RFC 2822 reserves for "zone unknown" (Python reads it back as a naive time) and has
+    no setting for it. The same instant is UTC: said "+0000", as each item's zone is said."""
+    rss = config.plugins.get("rss")
+    for feed in (getattr(rss, "feed_created", None), getattr(rss, "feed_updated", None)):
+        if feed is not None:
+            feed.pubDate = _said_in_utc(feed.pubDate)
+            feed.buildDate = _said_in_utc(feed.buildDate)
+
+
+def _said_in_utc(stamp: str | None) -> str | None:
+    return stamp.removesuffix(" -0000") + " +0000" if stamp and stamp.endswith(" -0000") else stamp
+
+
 def _feed_cache_in_project(config: MkDocsConfig, root: Path) -> None:
     """mkdocs-rss-plugin makes its cache folder (``.cache/plugins/rss``) in the current folder
     unless told otherwise: `mkdocs build -f path/mkdocs.yml` run elsewhere left it there, and
@@ -298,10 +313,12 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             memo=self.render_memo if self.command == "serve" else None,
         )
 
-    # After the blog plugin's on_files (priority -50), which gives each post its address.
+    # After the blog plugin's on_files (priority -50), which gives each post its address, and
+    # after the feed plugin's on_config, which dated its channel.
     @event_priority(-100)
     def on_files(self, files: Any, *, config: MkDocsConfig) -> Any:
         """Refuse a page of the owner's that would be built where a generated page is."""
+        _channel_dated_in_utc(config)
         if self.outcome is not None:
             own = set(_own_files(self._project(config)))
             if clashes := address_clashes(((f.src_uri, f.dest_uri) for f in files), own):

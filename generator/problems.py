@@ -31,8 +31,17 @@ class Problem:
     filename: str = "partners.yaml"
 
     def __str__(self) -> str:
+        return self._located("")
+
+    def as_warning(self) -> str:
+        """The located line of a warning: ``warning:`` right after the place, as compilers and
+        linters print it, is how editors' problem matchers and CI annotations tell it from an
+        error (whose line, the data contract's, names no severity)."""
+        return self._located("warning: ")
+
+    def _located(self, severity: str) -> str:
         where = f"{self.filename}:{self.line}:{self.column}"
-        return one_line(f"{where}: {format_field_path(self.path)}: {self.message}")
+        return one_line(f"{where}: {severity}{format_field_path(self.path)}: {self.message}")
 
 
 # Direction overrides would show a located line in another order than it is read.

@@ -17,7 +17,10 @@ up here:
 - an optional field's ``anyOf: [X, {type: null}]`` becomes X with ``type: [X's type, "null"]``
   (the same meaning; the YAML language server completes a value by the first type), and the
   ``default: null`` that says nothing becomes no default (the language server would otherwise
-  type a literal ``null`` into the file). Real defaults (``false``, ``0``, ``30``, ``[]``) stay.
+  type a literal ``null`` into the file). Real defaults (``false``, ``0``, ``30``, ``[]``) stay;
+- a text field also takes a number, and an id a whole number of 63 digits at most: the loader
+  hands `check` the text as written (``phone: 5550142``, ``id: 42``), where an editor reads a
+  number. The string limits (length, pattern) still apply to text, as JSON Schema applies them.
 
 Rules that span records (unique ids, references to partners, update order) are beyond a
 JSON Schema; ``python -m generator check`` enforces them.
@@ -54,6 +57,13 @@ _RENAMED_KEYWORDS = {
     "max_length": "maxLength",
 }
 _NULL = {"type": "null"}
+# What a number written unquoted reads as where `check` takes text (the field's pattern says which
+# field is text): any number in a text field, a whole number of 63 digits at most for an id.
+_NUMBER_AS_TEXT: dict[str, dict[str, Any]] = {
+    models.ONE_LINE["pattern"]: {"type": "number"},
+    models.NOT_BLANK["pattern"]: {"type": "number"},
+    models.ID_PATTERN: {"type": "integer", "minimum": 0, "maximum": 10**63 - 1},
+}
 _TOP_ORDER = ("type", "properties", "required", "additionalProperties", "$defs")
 # Keywords whose values are data, not schemas.
 _DATA_KEYWORDS = frozenset({"default", "enum", "const", "examples", "required"})
@@ -132,7 +142,19 @@ def _property(node: dict[str, Any]) -> dict[str, Any]:
             if "enum" in node:
                 node["enum"] = [*node["enum"], None]
             node = dict(sorted(node.items()))
-    return node
+    return _number_as_text(node)
+
+
+def _number_as_text(node: dict[str, Any]) -> dict[str, Any]:
+    """A text field taking an unquoted number too, as `check` does (see the module docstring)."""
+    number = _NUMBER_AS_TEXT.get(node.get("pattern", ""))
+    types = node.get("type")
+    if number is None or types not in ("string", ["string", "null"]):
+        return node
+    kinds = [types] if isinstance(types, str) else types
+    widened = {**node, "type": [kinds[0], number["type"], *kinds[1:]]}  # text first: completion
+    widened.update((key, value) for key, value in number.items() if key != "type")
+    return widened
 
 
 def _undescribed(schema: dict[str, Any]) -> list[str]:

@@ -60,6 +60,8 @@ class WriteReport:
     recovered: int = 0  # pages recognised by their mark because the manifest was lost
     # Listed in the manifest, stale, but without the mark: not the generator's, left alone.
     left_alone: list[str] = field(default_factory=list)
+    # Replaced, though not as the last run left them (their size changed): edited by hand.
+    edited: list[str] = field(default_factory=list)
     kept: int = 0  # of the unchanged, those not even rendered (as an earlier run left them)
 
     def __str__(self) -> str:
@@ -71,6 +73,11 @@ class WriteReport:
         if self.left_alone:
             listed = ", ".join(self.left_alone)
             text += f"; left alone, though the manifest listed them: {listed} (not generated: no generated_by mark)"
+        if self.edited:
+            text += (
+                f"; rendered again over a hand edit: {', '.join(self.edited)} (generated files are "
+                "replaced on every run: change partners.yaml, or write a page of your own)"
+            )
         return text
 
 
@@ -86,6 +93,7 @@ def write_bytes(
     manifest_path: Path,
     kept: frozenset[str] = frozenset(),
     marked: bool = True,
+    last_size: Callable[[str], int | None] | None = None,
 ) -> WriteReport:
     """:func:`write_files` for content that is already bytes (such as .eml messages).
 
@@ -94,7 +102,8 @@ def write_bytes(
     With ``marked`` (every file the generator writes into the docs folder carries its mark), a
     stale listed file without the mark is left alone: the manifest may have been edited, merged or
     copied from elsewhere, and name a page of the user's. (A generated file edited by hand is still
-    repaired: its path is one the generator writes.)
+    repaired: its path is one the generator writes, and when ``last_size`` tells the size the
+    last run left it at, the report names it.)
     """
     encoded = dict(sorted(files.items()))
     pending = pending_path(manifest_path)
@@ -113,7 +122,7 @@ def write_bytes(
     try:
         if missing or left:  # recorded before any file is written: see the module's docstring
             _replace_if_changed(pending, _path_list({*missing, *left}, folder), undo)
-        _write_pages(docs_dir, encoded, missing, report, undo)
+        _write_pages(docs_dir, encoded, missing, report, undo, last_size)
         for relative in sorted(set(previous) - set(encoded) - kept):
             if marked and _is_unmarked_file(docs_dir / relative):
                 report.left_alone.append(relative)
@@ -134,7 +143,12 @@ def write_bytes(
 
 
 def _write_pages(
-    docs_dir: Path, encoded: Mapping[str, str | bytes], missing: set[str], report: WriteReport, undo: UndoLog
+    docs_dir: Path,
+    encoded: Mapping[str, str | bytes],
+    missing: set[str],
+    report: WriteReport,
+    undo: UndoLog,
+    last_size: Callable[[str], int | None] | None,
 ) -> None:
     folders: set[Path] = set()
     for relative, content in encoded.items():
@@ -147,10 +161,28 @@ def _write_pages(
             _create(target, _as_bytes(content), folders)
             undo.created_page(relative)
             report.written.append(relative)
-        elif _replace_if_changed(target, _as_bytes(content), undo):
+        elif _replace_if_changed(target, _as_bytes(content), undo, _edit_noter(report, relative, last_size)):
             report.written.append(relative)
         else:
             report.unchanged += 1
+
+
+def _edit_noter(
+    report: WriteReport, relative: str, last_size: Callable[[str], int | None] | None
+) -> Callable[[bytes], None] | None:
+    """What notes a page replaced over a hand edit: one whose old bytes are not the size the
+    last run left (a size, not a digest: hashing every replaced page costs 0.1 s at 10,000)."""
+    if last_size is None:
+        return None
+    size = last_size(relative)
+    if size is None:
+        return None
+
+    def note(before: bytes) -> None:
+        if len(before) != size:
+            report.edited.append(relative)
+
+    return note
 
 
 def folder_key(docs_dir: Path, state_file: Path) -> str:
@@ -325,8 +357,10 @@ def _write_if_changed(target: Path, content: bytes) -> bool:
     return True
 
 
-def _replace_if_changed(target: Path, content: bytes, undo: UndoLog) -> bool:
-    """:func:`_write_if_changed`, each change recorded in ``undo``."""
+def _replace_if_changed(
+    target: Path, content: bytes, undo: UndoLog, replacing: Callable[[bytes], None] | None = None
+) -> bool:
+    """:func:`_write_if_changed`, each change recorded in ``undo``; ``replacing`` sees the old bytes."""
     undo.current = target
     try:
         before = target.read_bytes()
@@ -339,6 +373,8 @@ def _replace_if_changed(target: Path, content: bytes, undo: UndoLog) -> bool:
         return False
     if target.is_symlink():  # someone's link, read through above: neither replaced nor written through
         raise ForeignFileError([target])
+    if replacing is not None:
+        replacing(before)
     undo.replace(target, content, before)
     return True
 

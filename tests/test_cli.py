@@ -73,9 +73,34 @@ given:
     listed = [line.split(": due an update: ")[1].split(",")[0] for line in result.stdout.splitlines()]
     assert listed == ["r-005 from steve-hall", "r-003 from quiet-quinn", "r-006 from anne-ortiz"]
     assert result.stdout.splitlines()[1] == (
-        "partners.yaml:64:5: referrals[2]: due an update: r-003 from quiet-quinn, "
-        "no news for 250 days (last on 2026-03-15) (warning)"
+        "partners.yaml:64:5: warning: referrals[2]: due an update: r-003 from quiet-quinn, "
+        "no news for 250 days (last on 2026-03-15)"
     )
+    checked = project.generator("check")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.splitlines()[:-1] == result.stdout.splitlines()
+
+
+# How compilers and linters print a located line, and so how editors' problem matchers and CI
+# annotations tell a warning from an error: the word after the place.
+SEVERITY = re.compile(
+    r"^(?P<file>[^:]+):(?P<line>\d+):(?P<column>\d+): (?:(?P<severity>warning|error): )?(?P<text>.+)$"
+)
+
+
+def test_check_s_warnings_say_warning_after_the_place_and_its_errors_keep_the_contract(
+    project: SiteProject,
+) -> None:
+    project.write_data(fixture_text("small.yaml"))
+    warned = project.generator("check")
+    warnings = [SEVERITY.match(line) for line in warned.stdout.splitlines()[:-1]]
+    assert warnings and all(match and match["severity"] == "warning" for match in warnings), warned.stdout
+    assert "(warning)" not in warned.stdout
+    project.write_data(fixture_text("small.yaml").replace("stage: met", "stage: mett", 1))
+    refused = project.generator("check")
+    errors = [SEVERITY.match(line) for line in refused.stdout.splitlines()[:-1]]
+    assert errors and all(match and match["severity"] is None for match in errors), refused.stdout
+    assert refused.stdout.startswith("partners.yaml:42:16: referrals[0].updates[0].stage: 'mett'")
 
 
 def test_check_invalid_file_exits_nonzero_and_writes_nothing(project: SiteProject) -> None:

@@ -91,10 +91,11 @@ def _channel(project: SiteProject, feed: str) -> ET.Element:
 
 
 def _date(text: str | None) -> dt.datetime:
-    """RFC 822's "-0000" (the feed plugin's channel dates) is UTC with no local zone given."""
+    """An RFC 822 date and its zone ("-0000", zone unknown, reads back as a naive time)."""
     assert text is not None
     moment = email.utils.parsedate_to_datetime(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    assert moment.tzinfo is not None, text
+    return moment
 
 
 @pytest.mark.build
@@ -131,6 +132,19 @@ def test_no_issue_is_dated_after_the_feed_was_built_east_of_utc(site: SiteProjec
             assert (local.year, local.month) == (int(month[1]), int(month[2]))
     newest = _date(channel.find("item").findtext("pubDate"))  # type: ignore[union-attr]
     assert newest.astimezone(auckland).date() == dt.date(2026, 11, 21)
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("feed", FEEDS)
+@pytest.mark.parametrize("element", ["pubDate", "lastBuildDate"])
+def test_the_channel_says_its_zone(site: SiteProject, feed: str, element: str) -> None:
+    # The feed plugin wrote "-0000", which RFC 2822 reserves for "zone unknown": Python's
+    # email.utils reads it as a naive time, and a strict reader may take it as local time.
+    text = _channel(site, feed).findtext(element) or ""
+    assert RFC822_WITH_ZONE.match(text), text
+    moment = email.utils.parsedate_to_datetime(text)
+    assert moment.tzinfo is not None, text
+    assert moment == dt.datetime.fromtimestamp(int(EVENING_IN_UTC), dt.UTC)
 
 
 @pytest.mark.build

@@ -7,6 +7,7 @@ another partner's confidential data or any internal note.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import html
@@ -194,7 +195,11 @@ class Mailbox:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.refuse: set[str] = set()
+        self.answers: dict[str, str] = {}  # a recipient's RCPT answer other than 550 (e.g. 451)
         self.hang_up: set[str] = set()  # take the message, then drop the line before answering
+        self.stall: set[str] = set()  # take the message, then wait a minute before answering
+        self.stall_seconds = 60.0
+        self.data_answers: dict[str, str] = {}  # the answer to a recipient's message, instead of 250
         self.sessions: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._count = 0
@@ -204,10 +209,15 @@ class Mailbox:
     ) -> str:
         if address in self.refuse:
             return "550 5.1.1 Mailbox unavailable"
+        if address in self.answers:
+            return self.answers[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        for address in envelope.rcpt_tos:
+            if address in self.data_answers:
+                return self.data_answers[address]  # refused after reading it: nothing stored
         with self._lock:
             self._count += 1
             name = f"{self._count:03d}"
@@ -217,6 +227,8 @@ class Mailbox:
         temporary.rename(self.folder / f"{name}.msg")  # readers never see half a message
         if self.hang_up & set(envelope.rcpt_tos):
             server.transport.close()
+        if self.stall & set(envelope.rcpt_tos):
+            await asyncio.sleep(self.stall_seconds)
         return "250 Message accepted for delivery"
 
     def received(self) -> list[tuple[list[str], bytes]]:

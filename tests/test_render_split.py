@@ -117,7 +117,9 @@ parent, record = os.getpid(), Path(sys.argv[1])
 def page(index):
     def render():
         if os.getpid() != parent:
-            record.write_text(str(os.getpid()))  # the other process is at work
+            if not record.exists():  # the other process is at work: said once, whole
+                record.with_suffix(".new").write_text(str(os.getpid()))
+                record.with_suffix(".new").replace(record)
         elif record.exists():
             os.kill(parent, signal.SIGKILL)  # this run is killed, as by the OOM killer or kill -9
         time.sleep(0.001)

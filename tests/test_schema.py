@@ -324,6 +324,14 @@ def _check_accepts(document: dict[str, Any], tmp_path: Path) -> bool:
     return True
 
 
+def _partner_id(document: dict[str, Any], old: str, new: Any) -> None:
+    """A partner's id changed, with every reference to it."""
+    for record in [*document["partners"], *document["referrals"], *document.get("given", [])]:
+        for field in ("id", "partner", "referred_by"):
+            if record.get(field) == old:
+                record[field] = new
+
+
 def _with_event(**fields: str) -> Any:
     return lambda d: d["events"][0].update(fields)
 
@@ -364,6 +372,16 @@ AGREEMENT = {
     "end without time": (_with_event(end="21:00"), False),
     "end without time, both empty": (lambda d: d["events"][0].update(time=None, end=None), True),
     "end with an empty time": (lambda d: d["events"][0].update(time=None, end="21:00"), False),
+    # An unquoted number where text belongs: `check` reads the text as written, the editor a number.
+    "name 123": (lambda d: d["partners"][0].update(name=123), True),
+    "phone 5550142": (lambda d: d["newsletter"].update(phone=5550142), True),
+    "company 1901": (lambda d: d["partners"][0].update(company=1901), True),
+    "spotlight 42.5": (lambda d: d["partners"][0].update(spotlight=42.5), True),
+    "referral id 42": (lambda d: d["referrals"][0].update(id=42), True),
+    "partner id 42": (lambda d: _partner_id(d, "quiet-quinn", 42), True),
+    "partner id -42": (lambda d: _partner_id(d, "quiet-quinn", -42), False),
+    "partner id 4.5": (lambda d: _partner_id(d, "quiet-quinn", 4.5), False),
+    "partner id of 64 digits": (lambda d: _partner_id(d, "quiet-quinn", 10**63), False),
 }
 
 

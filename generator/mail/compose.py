@@ -173,18 +173,29 @@ def header_text(text: str) -> str:
     return line(text).replace(_ENCODED_WORD_START, f"={_WORD_JOINER}?")
 
 
+def ascii_domain(addr_spec: str) -> str:
+    """``ann@exämple.de`` as ``ann@xn--exmple-cua.de``: SMTP without SMTPUTF8 carries only ASCII,
+    and smtplib stopped the whole run at the first such address (a UnicodeEncodeError)."""
+    local, at, domain = addr_spec.rpartition("@")
+    if not at or domain.isascii():
+        return addr_spec
+    return f"{local}@{domain.encode('idna').decode('ascii')}"
+
+
 def sender_address(text: str, owner: str) -> Address:
     """``REFERRAL_MAIL_FROM``: ``Name <address>`` or a bare address (then named after the owner)."""
     name, addr_spec = parseaddr(text)
     try:
-        return Address(display_name=header_text(name or owner), addr_spec=addr_spec)
+        return Address(display_name=header_text(name or owner), addr_spec=ascii_domain(addr_spec))
     except (ValueError, HeaderParseError):
         raise ValueError(f"REFERRAL_MAIL_FROM '{text}' is not an email address") from None
 
 
 def recipient_address(partner: Partner) -> Address:
     try:
-        return Address(display_name=header_text(partner.name), addr_spec=(partner.email or "").strip())
+        return Address(
+            display_name=header_text(partner.name), addr_spec=ascii_domain((partner.email or "").strip())
+        )
     except (ValueError, HeaderParseError):
         raise ValueError(
             f"partner '{partner.id}': email '{partner.email}' is not one valid address"

@@ -20,7 +20,7 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +48,7 @@ class Entry:
     message_id: str
     links: str | None  # fingerprint of the addresses sent; None in logs older than it
     to: str | None = None  # digest of the recipient's address; None in logs older than it
+    partner: str | None = None  # the partner id it was logged under
 
 
 def read_log(path: Path) -> dict[str, Entry]:
@@ -56,24 +57,63 @@ def read_log(path: Path) -> dict[str, Entry]:
     entries: dict[str, Entry] = {}
     if not path.is_file():
         return entries
-    for text in path.read_text("utf-8", errors="replace").splitlines():
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError:
-            continue  # a line torn by a kill: its message was not yet delivered
+    for number, text in enumerate(path.read_text("utf-8", errors="replace").splitlines(), start=1):
+        record = _record(path, number, text)
+        if record is None:
+            continue
         entry, key = _entry(record), _key_of(record)
-        if entry and key and _replaces(entries.get(key), entry):
+        if entry is None or key is None:
+            raise _unreadable(path, number, 1, _field_at_fault(record))
+        if _replaces(entries.get(key), entry):
             entries[key] = entry
     return {**entries, **_by_address(entries)}
 
 
-def entry_for(entries: Mapping[str, Entry], message: Outgoing) -> Entry | None:
+class LogUnreadable(ValueError):
+    """A line of the log that is neither a record nor one torn by a kill: skipping it could
+    forget a delivery and send that message again."""
+
+
+def _record(path: Path, number: int, text: str) -> dict[str, object] | None:
+    """The record on one line; None for a blank line or the unfinished record a kill left."""
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        # A kill cuts a record short of its closing brace (its message was not yet answered);
+        # a line that still ends in one was changed afterwards, by hand or by the disk.
+        if not text.strip() or not text.rstrip().endswith("}"):
+            return None
+        raise _unreadable(path, number, error.colno, f"not a record ({error.msg})") from None
+    if not isinstance(record, dict):
+        raise _unreadable(path, number, 1, "not a record (a JSON object was expected)")
+    return record
+
+
+def _field_at_fault(record: dict[str, object]) -> str:
+    if record.get("event") not in ("sending", "delivered", "failed"):
+        return f"event: {record.get('event')!r} is not sending, delivered or failed"
+    if not isinstance(record.get("message_id"), str):
+        return "message_id: missing"
+    return "key: missing, and no partner and month to make it from"
+
+
+def _unreadable(path: Path, line: int, column: int, problem: str) -> LogUnreadable:
+    return LogUnreadable(
+        f"{path}:{line}:{column}: {problem}. A delivery this line recorded could be sent again, "
+        "so nothing was sent: repair the line as the lines around it read, then run again"
+    )
+
+
+def entry_for(entries: Mapping[str, Entry], message: Outgoing, mailed: Collection[str] = ()) -> Entry | None:
     """The log's last word on ``message``: under its partner and month, else a message of the
-    same month that went (or may have gone) to the same address under another partner id."""
+    same month that went (or may have gone) to the same address under another partner id, one
+    no longer ``mailed`` (an id corrected since). A partner still mailed under their own id has
+    moved address: a newcomer at their old one is someone else and gets their own month."""
     found = entries.get(message.key)
     if found is not None:
         return found
-    return entries.get(_address_key(address_digest(message.recipient), message.month))
+    alias = entries.get(_address_key(address_digest(message.recipient), message.month))
+    return None if alias is None or alias.partner in mailed else alias
 
 
 def address_digest(address: str) -> str:
@@ -107,9 +147,13 @@ def _entry(record: object) -> Entry | None:
     message_id, event, links = record.get("message_id"), record.get("event"), record.get("links")
     if not isinstance(message_id, str) or event not in ("sending", "delivered", "failed"):
         return None
-    to = record.get("to")
+    to, partner = record.get("to"), record.get("partner")
     return Entry(
-        event, message_id, links if isinstance(links, str) else None, to if isinstance(to, str) else None
+        event,
+        message_id,
+        links if isinstance(links, str) else None,
+        to if isinstance(to, str) else None,
+        partner if isinstance(partner, str) else None,
     )
 
 
@@ -145,7 +189,10 @@ class SendLog:
             try:
                 fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise LogBusy(f"{path} is in use: another 'mail --send' is running") from None
+                raise LogBusy(
+                    f"{path} is in use: another 'mail --send' is running: wait for it to end "
+                    "(the same command then sends only what it did not)"
+                ) from None
             _end_torn_line(stream)
             yield cls(path, stream)
 

@@ -6,7 +6,10 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
+import signal
+import threading
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -220,6 +223,7 @@ def _preview(
     throwaway: bool = False,
 ) -> int:
     folder = request.out / request.month.key
+    entries = read_log(log_path)  # first: a log that cannot be read leaves the folder untouched
     _adopt_messages_from_before_the_manifest(folder, request.month.key)
     # Its own manifest: only .eml files this command wrote are ever replaced or removed.
     wanted = {f"{message.partner_id}.eml": message.data for message in messages}
@@ -227,11 +231,13 @@ def _preview(
     if not messages:
         say(f"No message to write for {request.month.label}: no partner has an email address and mail: true.")
         return 0
-    entries = read_log(log_path)
-    done = sum(_delivered(entries, message) for message in messages)
+    mailed = {message.partner_id for message in messages}
+    done = sum(_in_state(entries, message, mailed, "delivered") for message in messages)
     say(f"Wrote {plural(len(messages), 'message')} to {folder}/ for review; nothing was sent.")
     if done:
-        say(f"{done} of them were already delivered (see {log_path}); --send skips those.")
+        were = "was" if done == 1 else "were"
+        say(f"{done} of them {were} already delivered (see {log_path}); --send skips those.")
+    _say_uncertain([m.partner_id for m in messages if _in_state(entries, m, mailed, "sending")], say)
     _warn_changed_links(messages, entries, request.month, say)
     if throwaway:
         say(THROWAWAY_PREVIEW)
@@ -240,19 +246,30 @@ def _preview(
     return 0
 
 
-def _delivered(entries: Mapping[str, Entry], message: Outgoing) -> bool:
-    entry = entry_for(entries, message)
-    return entry is not None and entry.event == "delivered"
+def _in_state(entries: Mapping[str, Entry], message: Outgoing, mailed: Collection[str], event: str) -> bool:
+    entry = entry_for(entries, message, mailed)
+    return entry is not None and entry.event == event
+
+
+def _say_uncertain(partner_ids: list[str], say: Callable[[str], None]) -> None:
+    """The review tells what --send will do: it leaves a message that may have arrived alone."""
+    if partner_ids:
+        one = partner_ids[0] if len(partner_ids) == 1 else "PARTNER_ID"
+        say(
+            f"Uncertain, so --send does not resend {'it' if len(partner_ids) == 1 else 'them'}: "
+            f"{', '.join(partner_ids)} (rerun --send with --arrived {one} or --resend-uncertain)"
+        )
 
 
 def _warn_changed_links(
     messages: list[Outgoing], entries: Mapping[str, Entry], month: Month, say: Callable[[str], None]
 ) -> None:
     """Name the partners already mailed this month whose links are no longer the ones they got."""
+    mailed = {message.partner_id for message in messages}
     changed = [
         message.partner_id
         for message in messages
-        if (entry := entry_for(entries, message)) is not None
+        if (entry := entry_for(entries, message, mailed)) is not None
         and entry.event == "delivered"
         and entry.links not in (None, message.links)
     ]
@@ -272,15 +289,55 @@ def _send(
     say: Callable[[str], None],
 ) -> int:
     settings = SmtpSettings.from_env(environ)
-    with SendLog.open(log_path) as log:
+    with SendLog.open(log_path) as log, _sigterm_as_interrupt():
         _warn_changed_links(messages, log.entries(), request.month, say)
         _confirm_arrived(messages, request.arrived, log)
         report = send_all(
             messages, settings, log, Pacer(request.interval), say, resend_uncertain=request.resend_uncertain
         )
     _summarise(report, log_path, say)
+    _say_moved(report.moved, request.out / request.month.key, say)
     # A retry loop stops at exit 0: only when every message is known to have arrived.
-    return 1 if report.failed or report.interrupted or report.uncertain else 0
+    return 1 if report.failed or report.interrupted or report.uncertain or report.stopped else 0
+
+
+def _say_moved(partner_ids: list[str], folder: Path, say: Callable[[str], None]) -> None:
+    """A corrected address after a bounce: the log sends no month twice, so say how to resend."""
+    for partner_id in partner_ids:
+        say(
+            f"Delivered before to an address changed since: {partner_id}. Not sent again: to send it "
+            f"to the new address, run this command without --send and send {folder}/{partner_id}.eml "
+            "yourself."
+        )
+
+
+def _say_next_for_failed(report: SendReport, say: Callable[[str], None]) -> None:
+    """A 5xx to an address comes back on every retry: only a corrected address helps."""
+    for partner_id in report.refused:
+        say(
+            f"Refused for good: {partner_id}: the server will not take this address: correct the "
+            "partner's email in partners.yaml, or set mail: false, then run the same command again."
+        )
+    retry = [partner_id for partner_id, _ in report.failed if partner_id not in report.refused]
+    if retry:
+        say(
+            f"Failed for now: {', '.join(retry)}: run the same command again later to retry "
+            f"{'it' if len(retry) == 1 else 'them'}; nothing failed was logged as delivered."
+        )
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a service stopping, a CI timeout) stops the sending as Ctrl-C does, so the run
+    ends with its summary of who got what instead of silently."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _confirm_arrived(messages: list[Outgoing], partner_ids: tuple[str, ...], log: SendLog) -> None:
@@ -289,7 +346,7 @@ def _confirm_arrived(messages: list[Outgoing], partner_ids: tuple[str, ...], log
     by_partner = {message.partner_id: message for message in messages}
     for partner_id in partner_ids:
         message = by_partner.get(partner_id)
-        entry = entry_for(entries, message) if message else None
+        entry = entry_for(entries, message, by_partner) if message else None
         if message is None or entry is None or entry.event != "sending":
             raise ValueError(f"--arrived {partner_id}: this month has no uncertain message for that partner")
         # What arrived is what was handed over: its Message-ID and links, which a new secret or
@@ -299,20 +356,25 @@ def _confirm_arrived(messages: list[Outgoing], partner_ids: tuple[str, ...], log
 
 
 def _summarise(report: SendReport, log_path: Path, say: Callable[[str], None]) -> None:
+    stopped = f", {len(report.stopped)} not sent (interrupted)" if report.stopped else ""
     say(
         f"{len(report.delivered)} delivered, {len(report.already)} already delivered before, "
-        f"{len(report.failed)} failed, {len(report.interrupted) + len(report.uncertain)} uncertain"
+        f"{len(report.failed)} failed, {len(report.interrupted) + len(report.uncertain)} uncertain{stopped}"
     )
+    if report.stopped:
+        say(
+            f"Interrupted before sending to: {', '.join(report.stopped)}. Run the same command again "
+            "to send them; nobody it lists as delivered gets a second copy."
+        )
     for partner_id, detail in report.failed:
         say(f"Failed: {partner_id}: {detail}")
-    if report.failed:
-        say("Failed messages were not logged as delivered: run the same command again to retry them.")
-    if report.failed or report.interrupted or report.uncertain:
+    _say_next_for_failed(report, say)
+    if report.failed or report.interrupted or report.uncertain or report.stopped:
         say("Not every message is known to have arrived: exit status 1 until each one has.")
     for message in [*report.interrupted, *report.uncertain]:
         say(
-            f"Uncertain: {message.partner_id} {message.message_id}: the connection broke while the server "
-            "was receiving it, so it may have arrived. It is not resent; look for this Message-ID in your "
+            f"Uncertain: {message.partner_id} {message.message_id}: the handover was cut off (connection "
+            "lost, or the run stopped) while the server was receiving it, so it may have arrived. It is not resent; look for this Message-ID in your "
             f"sent mail or server log: if it arrived, rerun with --arrived {message.partner_id}; if it "
             f"never arrived, rerun with --resend-uncertain ({log_path})."
         )

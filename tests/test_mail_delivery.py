@@ -1,0 +1,363 @@
+"""Mail sent exactly once, whatever goes wrong: faults of the server, the sender and the log.
+
+Every test drives the real ``mail`` command against a real SMTP server on loopback (aiosmtpd,
+as in test_mail.py) and checks what each partner received, the exit status and what the
+command said to do next.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import test_mail
+from aiosmtpd.smtp import AuthResult
+from conftest import CI_ONLY, SOURCE_DATE_EPOCH, SiteProject
+from test_mail import (
+    DATA,
+    MONTH,
+    RECIPIENTS,
+    Mailer,
+    SmtpServer,
+    _by_recipient,
+    _log,
+    _mail_process,
+    _parse,
+    _private_url,
+    _start_server,
+    _wait_for,
+)
+
+from generator.mail import send
+
+# The fixtures of test_mail.py: the same project, server and in-process command.
+mail_project, smtp, mail = test_mail.mail_project, test_mail.smtp, test_mail.mail
+
+
+def _copies(server: SmtpServer) -> dict[str, int]:
+    return {partner: len(copies) for partner, copies in _by_recipient(server).items()}
+
+
+EVERY_PARTNER_ONCE = {partner: 1 for partner in RECIPIENTS.values()}
+
+
+def test_a_connection_the_server_closed_while_idle_is_reopened_not_a_failed_message(
+    mail_project: SiteProject, tmp_path: Path
+) -> None:
+    # Servers drop a quiet session (Postfix after 300 s); at a slow --rate that happens between
+    # two messages. Nothing of the next one was handed over: open a new session and send it.
+    with _start_server(tmp_path, timeout=1.0) as server:
+        result = _mail_process(mail_project, "--send", "--rate", "0.5/s", **server.env())
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "3 delivered, 0 already delivered before, 0 failed" in result.stdout
+        assert _copies(server) == EVERY_PARTNER_ONCE
+
+
+def _sender(project: SiteProject, server: SmtpServer, rate: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "generator", "mail", "--month", MONTH, "--send", "--rate", rate]
+    return subprocess.Popen(
+        command,
+        cwd=project.root,
+        env=project.env(**server.env()),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _stop(sender: subprocess.Popen[str], signum: int) -> tuple[str, str]:
+    try:
+        sender.send_signal(signum)
+        return sender.communicate(timeout=30)
+    finally:
+        if sender.poll() is None:
+            sender.kill()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_stopped_after_two_messages_it_says_who_got_theirs_and_a_rerun_sends_the_rest_once(
+    mail_project: SiteProject, smtp: SmtpServer, signum: int
+) -> None:
+    sender = _sender(mail_project, smtp, "20/min")
+    _wait_for(lambda: [e["event"] for e in _log(mail_project)] == ["sending", "delivered"] * 2)
+    stdout, stderr = _stop(sender, signum)  # while it waits 3 s before the third
+    assert sender.returncode == 1, stdout + stderr
+    assert "Traceback" not in stderr
+    assert "2 delivered, 0 already delivered before, 0 failed, 0 uncertain, 1 not sent" in stdout
+    assert "Interrupted before sending to: quiet-quinn. Run the same command again" in stdout
+    rerun = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "1 delivered, 2 already delivered before, 0 failed, 0 uncertain" in rerun.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+def test_stopped_while_the_server_holds_a_message_it_is_uncertain_and_not_resent(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    smtp.mailbox.stall.add("SECRET-EMAIL-STEVE@example.com")  # the server has it, answers late
+    sender = _sender(mail_project, smtp, "50/s")
+    _wait_for(lambda: len(smtp.mailbox.received()) == 2)
+    stdout, stderr = _stop(sender, signal.SIGINT)
+    assert sender.returncode == 1, stdout + stderr
+    assert "Traceback" not in stderr
+    assert "1 delivered, 0 already delivered before, 0 failed, 1 uncertain, 1 not sent" in stdout
+    assert "Uncertain: steve-hall" in stdout and "rerun with --arrived steve-hall" in stdout
+    assert "Interrupted before sending to: quiet-quinn." in stdout
+    smtp.mailbox.stall.clear()
+    rerun = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert rerun.returncode == 1, rerun.stdout + rerun.stderr  # steve's stays uncertain
+    assert "1 delivered, 1 already delivered before, 0 failed, 1 uncertain" in rerun.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_refused_login_is_named_with_what_to_check_not_as_an_unreachable_server(
+    mail_project: SiteProject, tmp_path: Path
+) -> None:
+    def refuse(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        return AuthResult(success=False, handled=False)  # aiosmtpd answers 535
+
+    options = {"authenticator": refuse, "auth_required": True, "auth_require_tls": False}
+    with _start_server(tmp_path, **options) as server:
+        env = server.env(REFERRAL_SMTP_USER="olive", REFERRAL_SMTP_PASSWORD="wrong")
+        result = _mail_process(mail_project, "--send", "--rate", "50/s", **env)
+    assert result.returncode == 1
+    assert "cannot reach" not in result.stdout and "(535, b'" not in result.stdout
+    assert "the server refused the login: 535 5.7.8 Authentication credentials invalid" in result.stdout
+    assert "check REFERRAL_SMTP_USER and REFERRAL_SMTP_PASSWORD" in result.stdout
+    assert "0 delivered, 0 already delivered before, 3 failed" in result.stdout
+    assert _log(mail_project) == [] and server.mailbox.received() == []
+
+
+def test_an_address_refused_for_good_is_told_apart_from_one_to_retry_later(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    smtp.mailbox.refuse.add("SECRET-EMAIL-STEVE@example.com")  # 550
+    smtp.mailbox.answers["SECRET-EMAIL-QUINN@example.com"] = "451 4.3.0 Try again later"
+    first = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert first.returncode == 1
+    assert "1 delivered, 0 already delivered before, 2 failed" in first.stdout
+    # Running it again cannot help steve-hall: the address itself must change.
+    assert (
+        "Refused for good: steve-hall: the server will not take this address: correct the "
+        "partner's email in partners.yaml, or set mail: false" in first.stdout
+    )
+    assert "Failed for now: quiet-quinn: run the same command again later" in first.stdout
+    smtp.mailbox.refuse.clear()
+    smtp.mailbox.answers.clear()
+    second = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert second.returncode == 0, second.stdout
+    assert "2 delivered, 1 already delivered before, 0 failed" in second.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+def _edit_log(project: SiteProject, edit: Callable[[int, str], str]) -> Path:
+    path = project.root / ".referral" / "mail-log.jsonl"
+    lines = path.read_text("utf-8").splitlines()
+    path.write_text("".join(edit(number, line) + "\n" for number, line in enumerate(lines, 1)), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edit", "where"),
+    [
+        # A quote lost by hand on both of anne-ortiz's lines: neither can be read any more.
+        (lambda n, line: line.replace('"anne-ortiz', "anne-ortiz") if n <= 2 else line, ":1:"),
+        (lambda n, line: line.replace('"delivered"', '"deliverd"') if n == 2 else line, ":2:1: event"),
+    ],
+    ids=["broken-json", "unknown-event"],
+)
+def test_a_log_line_edited_into_nonsense_stops_the_send_instead_of_mailing_twice(
+    mail_project: SiteProject, smtp: SmtpServer, edit: Callable[[int, str], str], where: str
+) -> None:
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    log = _edit_log(mail_project, edit)
+    before = log.read_bytes()
+    for args in [("--send", "--rate", "50/s"), ()]:
+        result = _mail_process(mail_project, *args, **smtp.env())
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert f"mail-log.jsonl{where}" in result.stderr
+        assert "could be sent again" in result.stderr
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+    assert log.read_bytes() == before
+    assert not (mail_project.root / "mail-out").exists()  # the review wrote nothing either
+
+
+def test_a_line_torn_by_a_kill_is_still_read_past(mail_project: SiteProject, smtp: SmtpServer) -> None:
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    # A kill while the last record was written; the next run starts a new line after it.
+    _edit_log(mail_project, lambda n, line: line[:40] if n == 6 else line)
+    again = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert again.returncode == 1, again.stdout + again.stderr  # quiet-quinn's: uncertain now
+    assert "0 delivered, 2 already delivered before, 0 failed, 1 uncertain" in again.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+def test_the_review_says_which_messages_send_will_not_resend_as_send_does(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    smtp.mailbox.hang_up.add("SECRET-EMAIL-ANNE@example.com")  # anne-ortiz's: uncertain
+    smtp.mailbox.refuse.add("SECRET-EMAIL-STEVE@example.com")  # steve-hall's: failed, retried
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 1
+    review = _mail_process(mail_project, **smtp.env())
+    assert review.returncode == 0, review.stdout + review.stderr
+    assert "1 of them was already delivered" in review.stdout
+    assert (
+        "Uncertain, so --send does not resend it: anne-ortiz (rerun --send with --arrived anne-ortiz "
+        "or --resend-uncertain)" in review.stdout
+    )
+    smtp.mailbox.hang_up.clear()
+    smtp.mailbox.refuse.clear()
+    send = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert "1 delivered, 1 already delivered before, 0 failed, 1 uncertain" in send.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+def test_a_message_refused_after_its_content_was_sent_is_failed_not_delivered(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    # The final answer after the content is the server's yes or no (a spam filter, a full disk).
+    smtp.mailbox.data_answers["SECRET-EMAIL-STEVE@example.com"] = "554 5.7.1 Message rejected as spam"
+    smtp.mailbox.data_answers["SECRET-EMAIL-QUINN@example.com"] = "451 4.3.0 Try again later"
+    first = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert first.returncode == 1, first.stdout
+    assert "1 delivered, 0 already delivered before, 2 failed, 0 uncertain" in first.stdout
+    assert "Failed: steve-hall: 554 5.7.1 Message rejected as spam" in first.stdout
+    assert "Failed: quiet-quinn: 451 4.3.0 Try again later" in first.stdout
+    assert _copies(smtp) == {"anne-ortiz": 1}
+    smtp.mailbox.data_answers.clear()
+    second = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert second.returncode == 0, second.stdout
+    assert "2 delivered, 1 already delivered before, 0 failed" in second.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+def test_a_server_slow_to_answer_a_message_it_has_read_is_waited_for_not_left_uncertain(
+    mail: Mailer, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Servers answer a message only once they have scanned it. Every other command's limit is
+    # shortened to 1 s here (60 s in use) so that a 3 s scan outlasts it.
+    monkeypatch.setattr(send, "TIMEOUT_SECONDS", 1)
+    smtp.mailbox.stall.add("SECRET-EMAIL-STEVE@example.com")
+    smtp.mailbox.stall_seconds = 3
+    result = mail("--send", "--rate", "50/s", **smtp.env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 delivered, 0 already delivered before, 0 failed, 0 uncertain" in result.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+def test_a_new_partner_at_an_address_another_partner_left_gets_their_own_month(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    # Steve moves to a new address; a colleague joins at the office address he was mailed at.
+    newcomer = "  - id: sam-shared\n    name: Sam Shared\n    email: SECRET-EMAIL-STEVE@example.com\n"
+    mail_project.write_data(
+        DATA.replace("SECRET-EMAIL-STEVE@example.com", "steve.new@example.com").replace(
+            "  - id: nora-none\n", newcomer + "  - id: nora-none\n"
+        )
+    )
+    again = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "1 delivered, 3 already delivered before" in again.stdout
+    received = smtp.mailbox.received()
+    assert len(received) == 4 and received[-1][0] == ["SECRET-EMAIL-STEVE@example.com"]
+    assert _private_url("sam-shared") in _parse(received[-1][1]).get_body(("plain",)).get_content()
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_server_that_wants_a_login_none_was_given_for_stops_the_run_saying_so(
+    mail_project: SiteProject, tmp_path: Path
+) -> None:
+    def accept(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        return AuthResult(success=True)
+
+    options = {"authenticator": accept, "auth_required": True, "auth_require_tls": False}
+    with _start_server(tmp_path, **options) as server:
+        result = _mail_process(mail_project, "--send", "--rate", "50/s", **server.env())
+    assert result.returncode == 1
+    assert "the server requires a login (530 5.7.0 Authentication required): set REFERRAL_SMTP_USER" in (
+        result.stdout
+    )
+    assert "Failed for now: anne-ortiz, steve-hall, quiet-quinn" in result.stdout
+    assert "FAILED     steve-hall" not in result.stdout  # said once, not once per partner
+    assert _log(mail_project) == [] and server.mailbox.received() == []
+
+
+def test_a_second_sender_started_while_one_runs_is_refused_and_told_what_to_do(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    first = _sender(mail_project, smtp, "20/min")
+    try:
+        _wait_for(lambda: len(_log(mail_project)) >= 2)
+        second = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+        assert second.returncode == 1
+        assert "another 'mail --send' is running" in second.stderr
+        assert "wait for it to end (the same command then sends only what it did not)" in second.stderr
+        stdout, stderr = first.communicate(timeout=30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert first.returncode == 0, stdout + stderr
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+def test_a_partner_whose_address_changed_after_their_month_went_out_is_told_about(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    # A bounce reported later by the partner's own server: the owner corrects the address.
+    mail_project.write_data(DATA.replace("SECRET-EMAIL-STEVE@example.com", "steve.new@example.com"))
+    again = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "0 delivered, 3 already delivered before" in again.stdout
+    assert (
+        "Delivered before to an address changed since: steve-hall. Not sent again: to send it to "
+        "the new address, run this command without --send and send mail-out/2026-03/steve-hall.eml "
+        "yourself." in again.stdout
+    )
+    assert len(smtp.mailbox.received()) == 3
+
+
+def test_an_address_at_an_international_domain_is_mailed_and_stops_no_one_else(
+    mail: Mailer, mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    mail_project.write_data(DATA.replace("SECRET-EMAIL-STEVE@example.com", "steve@exämple.com"))
+    assert mail(**smtp.env()).returncode == 0
+    reviewed = (mail_project.root / "mail-out" / MONTH / "steve-hall.eml").read_bytes()
+    result = mail("--send", "--rate", "50/s", **smtp.env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 delivered, 0 already delivered before, 0 failed" in result.stdout
+    received = {tuple(rcpt_tos): data for rcpt_tos, data in smtp.mailbox.received()}
+    assert received[("steve@xn--exmple-cua.com",)] == reviewed  # the domain's ASCII form, as reviewed
+    assert _parse(reviewed)["To"].addresses[0].addr_spec == "steve@xn--exmple-cua.com"
+
+
+def test_an_address_mail_cannot_send_to_is_refused_by_check_located(tmp_path: Path) -> None:
+    # mail refused it ("not one valid address") with no line, after check had passed it.
+    data = DATA.replace("SECRET-EMAIL-STEVE@example.com", "zoë@example.com")
+    (tmp_path / "partners.yaml").write_text(data, encoding="utf-8")
+    line = data[: data.index("zoë@")].count("\n") + 1
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check"],
+        cwd=tmp_path,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in CI_ONLY},
+            "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        f"partners.yaml:{line}:12: partners[1].email: 'zoë@example.com' has letters outside ASCII "
+        "before the @" in result.stdout
+    )
