@@ -113,7 +113,7 @@ class _Site:
     calendars: dict[int, str]  # index of the event in data.events → its .ics path
     # A referral's status box (its progress bar) depends only on its stage and the stages it
     # went through: a few dozen kinds for 50,000 referrals, each rendered once per render.
-    statuses: dict[tuple[str, frozenset[str]], Markup] = field(default_factory=dict)
+    statuses: dict[tuple[str, frozenset[str], bool], Markup] = field(default_factory=dict)
     # Likewise how a referral was introduced (after its date): 50,000 referrals share a few
     # (method, asked).
     introductions: dict[tuple[str | None, bool | None], Markup] = field(default_factory=dict)
@@ -473,6 +473,7 @@ def _render_partner(site: _Site, partner: Partner) -> str:
     }
     views = [_referral_view(r, site) for r in site.ledger.referrals_of(partner.id)]
     views.sort(key=_latest_news_first, reverse=True)
+    _thank_once_for_the_lost(views, site)
     given = sorted(site.ledger.given_to(partner.id), key=lambda g: g.date, reverse=True)
     branch = partner_branch(site.tree, partner)
     events = site.partner_events
@@ -523,10 +524,7 @@ _latest_news_first = operator.attrgetter("last", "referral.introduced", "referra
 
 def _referral_view(referral: Referral, site: _Site) -> ReferralView:
     stage = stage_of(referral)
-    key = (stage, _stages_reached(referral))
-    status = site.statuses.get(key)
-    if status is None:
-        status = site.statuses[key] = _status_box(*key)
+    status = _status(site, stage, _stages_reached(referral))
     how = (referral.method, referral.asked)
     introduction = site.introductions.get(how)
     if introduction is None:
@@ -536,10 +534,30 @@ def _referral_view(referral: Referral, site: _Site) -> ReferralView:
     return ReferralView(referral, stage, status, last_activity(referral), introduction, noted)
 
 
-def _status_box(stage: str, reached: frozenset[str]) -> Markup:
+def _status(site: _Site, stage: str, reached: frozenset[str], *, thanks: bool = False) -> Markup:
+    """A status box, rendered once per kind and reused (a few dozen kinds for 50,000 referrals)."""
+    key = (stage, reached, thanks)
+    status = site.statuses.get(key)
+    if status is None:
+        status = site.statuses[key] = _status_box(*key)
+    return status
+
+
+def _thank_once_for_the_lost(views: list[ReferralView], site: _Site) -> None:
+    """The first closed file without a sale on a page thanks the partner all the same; the
+    others only say it did not go ahead (the thanks three times over read like a form letter)."""
+    for index, view in enumerate(views):
+        if view.stage == "lost":
+            status = _status(site, view.stage, _stages_reached(view.referral), thanks=True)
+            views[index] = view._replace(status=status)
+            return
+
+
+def _status_box(stage: str, reached: frozenset[str], thanks: bool) -> Markup:
     template = html_environment().get_template("referral-status.html.j2")
+    progress = _progress_bar(stage, reached)
     # The page template puts the box on a line of its own: the file's last line break is its.
-    return Markup(template.render(stage=stage, progress=_progress_bar(stage, reached)).removesuffix("\n"))
+    return Markup(template.render(stage=stage, progress=progress, thanks=thanks).removesuffix("\n"))
 
 
 def _stages_reached(referral: Referral) -> frozenset[str]:

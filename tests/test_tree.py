@@ -496,3 +496,26 @@ referrals:
         "Thank you as well to Bob Baker, and to one more partner who prefers to stay behind the scenes, for the other introductions this month."
         in post
     )
+
+
+THREE_LOST = """\
+newsletter: {title: Updates, owner: Mark Rodgers}
+partners:
+  - {id: marcus, name: Marcus Lee}
+referrals:
+  - {id: r1, partner: marcus, prospect: Ada One, introduced: 2026-02-02, updates: [{date: 2026-03-02, stage: lost}]}
+  - {id: r2, partner: marcus, prospect: Bo Two, introduced: 2026-04-02, updates: [{date: 2026-05-02, stage: lost}]}
+  - {id: r3, partner: marcus, prospect: Cy Three, introduced: 2026-06-02, updates: [{date: 2026-07-02, stage: lost}]}
+  - {id: r4, partner: marcus, prospect: Di Four, introduced: 2026-08-02}
+"""
+
+
+def test_a_partner_is_thanked_once_for_files_closed_without_a_sale() -> None:
+    data = load_text(THREE_LOST, "three-lost.yaml", TODAY)
+    page = partner_page(render_site(data, LAYOUT), data, "marcus")
+    assert page.count("This one did not go ahead.") == 3
+    assert page.count("Thank you all the same: every introduction counts.") == 1
+    # On the closed file shown first (the latest news first): Cy's, closed in July.
+    thanks = page.index("Thank you all the same")
+    assert page.rindex("Cy Three", 0, thanks) > page.rfind("Bo Two", 0, thanks)
+    assert "Ada One" not in page[:thanks] and "Bo Two" not in page[:thanks]
