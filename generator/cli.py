@@ -29,7 +29,7 @@ from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .render import SiteLayout
 from .schema import SCHEMA_PATH, render_schema
-from .site_secret import THROWAWAY_WARNING, MissingSecret, SiteSecret, resolve_secret
+from .site_secret import THROWAWAY_WARNING, MissingSecret, SiteSecret, moved_warning, resolve_secret
 from .words import plural
 from .write_undo import os_failure
 from .writer import ForeignFileError
@@ -224,6 +224,8 @@ def _generate(args: argparse.Namespace) -> int:
     site_url = site_url_from(config_file, required=False) if config else ""
     outcome = pipeline.generate(project, pipeline.moment(), os.environ, site_url=site_url)
     _say_secret(outcome.secret, project.secret_file)
+    if outcome.moved:
+        print(f"warning: {moved_warning(outcome.moved)}", file=sys.stderr)
     print(f"Generated into {docs_dir}: {outcome.summary}")
     return 0
 
