@@ -386,3 +386,17 @@ def test_mkdocs_build_says_a_changed_secret_and_a_strict_build_still_passes(proj
     log = rotated.stdout + rotated.stderr
     assert moved_warning(len(old)) in log
     assert not [text for text in (TEST_SECRET, OTHER, *old, *_private_addresses(project.root)) if text in log]
+
+
+def test_a_record_of_another_format_is_not_taken_for_another_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An older generator signed its record over other fields: after an upgrade, the same secret
+    must not be said to have changed."""
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", STRONG)
+    _generate_saying(tmp_path, monkeypatch, capsys)
+    record = tmp_path / ".referral" / "render-memo.json"
+    record.write_text(record.read_text(encoding="utf-8").replace('"version":2', '"version":1'), "utf-8")
+    (tmp_path / ".referral" / "render-stamp.json").unlink()  # as after an upgrade: a run that renders
+    assert MOVED not in _generate_saying(tmp_path, monkeypatch, capsys)
