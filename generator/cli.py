@@ -24,12 +24,20 @@ from .links import (
 )
 from .mail import run as mail_run
 from .mail.send import parse_rate
+from .memo_record import read_record
 from .moment import owners_date
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .render import SiteLayout
 from .schema import SCHEMA_PATH, render_schema
-from .site_secret import THROWAWAY_WARNING, MissingSecret, SiteSecret, moved_warning, resolve_secret
+from .site_secret import (
+    THROWAWAY_WARNING,
+    UNBUILT_LINKS_WARNING,
+    MissingSecret,
+    SiteSecret,
+    moved_warning,
+    resolve_secret,
+)
 from .words import plural
 from .write_undo import os_failure
 from .writer import ForeignFileError
@@ -276,6 +284,8 @@ def _links(args: argparse.Namespace) -> int:
     links = partner_links(data, layout, site_url, directory_urls=folders)
     secret.keep()
     _say_secret(secret, project.secret_file)
+    if read_record(project.memo_file, secret.value, project.docs_dir).other_secret:
+        print(f"warning: {UNBUILT_LINKS_WARNING}", file=sys.stderr)
     for name, url in links:
         print(f"{name}\t{url}")
     insights = page_url(site_url, layout.insights_page, directory_urls=folders)

@@ -34,6 +34,13 @@ def moved_warning(pages: int) -> str:
     )
 
 
+# links under a secret other than the last run's: its addresses lead to no page until a build.
+UNBUILT_LINKS_WARNING = (
+    "the site secret is not the one the last run used: these addresses lead to no page until "
+    "the site is generated and published with this secret; send them only then"
+)
+
+
 class MissingSecret(Exception):
     """No usable secret: none given where one is needed, or one too weak to keep pages private."""
 

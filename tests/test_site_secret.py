@@ -21,6 +21,7 @@ from generator.models import Newsletter
 from generator.render import SiteLayout
 from generator.site_secret import (
     HOW_TO_MAKE,
+    UNBUILT_LINKS_WARNING,
     MissingSecret,
     WeakSecret,
     moved_warning,
@@ -400,3 +401,19 @@ def test_a_record_of_another_format_is_not_taken_for_another_secret(
     record.write_text(record.read_text(encoding="utf-8").replace('"version":2', '"version":1'), "utf-8")
     (tmp_path / ".referral" / "render-stamp.json").unlink()  # as after an upgrade: a run that renders
     assert MOVED not in _generate_saying(tmp_path, monkeypatch, capsys)
+
+
+def test_links_under_another_secret_than_the_last_run_say_they_lead_to_no_page_yet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rotating the secret, then running links before a build, printed addresses of pages that
+    do not exist yet, without a word."""
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", STRONG)
+    _generate_saying(tmp_path, monkeypatch, capsys)
+    links = ["links", "--site-url", "https://partners.example.com/"]
+    assert main(links) == 0 and "warning" not in capsys.readouterr().err
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", OTHER)
+    assert main(links) == 0
+    said = capsys.readouterr()
+    assert said.err == f"warning: {UNBUILT_LINKS_WARNING}\n" and said.out.count("https://") > 1
