@@ -24,12 +24,20 @@ from .links import (
 )
 from .mail import run as mail_run
 from .mail.send import parse_rate
+from .memo_record import read_record
 from .moment import owners_date
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .render import SiteLayout
 from .schema import SCHEMA_PATH, render_schema
-from .site_secret import THROWAWAY_WARNING, MissingSecret, SiteSecret, resolve_secret
+from .site_secret import (
+    THROWAWAY_WARNING,
+    UNBUILT_LINKS_WARNING,
+    MissingSecret,
+    SiteSecret,
+    moved_warning,
+    resolve_secret,
+)
 from .words import plural
 from .write_undo import os_failure
 from .writer import ForeignFileError
@@ -38,6 +46,10 @@ from .writer import ForeignFileError
 DATA_HELP = f"the data file (default: data_file in mkdocs.yml, else {pipeline.DATA_FILE})"
 # What a command did not do when the data file is refused: the end of its summary line.
 GENERATED_NOTHING = "nothing was generated"
+# Said on Ctrl-C by a command that writes nothing; one that writes says what is left (below).
+NOTHING_CHANGED = "interrupted; nothing was changed"
+# The status shells give a command stopped by Ctrl-C (128 + SIGINT): scripts tell it from a failure.
+INTERRUPTED = 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     except BrokenPipeError:  # also when the report of bad data meets it
         return _reader_went_away()
+    except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback of wherever it landed
+        print(args.interrupted, file=sys.stderr, flush=True)
+        return INTERRUPTED
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -88,6 +103,7 @@ MKDOCS_DOCS_DIR = "docs"  # MkDocs' docs_dir when mkdocs.yml names none
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser.set_defaults(interrupted=NOTHING_CHANGED)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     check = commands.add_parser("check", help="validate partners.yaml only; list who is due an update")
     check.add_argument("path", nargs="?", help=DATA_HELP)
@@ -106,7 +122,12 @@ def _parser() -> argparse.ArgumentParser:
         help=f"the MkDocs docs_dir (default: docs_dir in mkdocs.yml, else {MKDOCS_DOCS_DIR}; "
         f"{pipeline.DOCS_DIR} without mkdocs.yml)",
     )
-    generate.set_defaults(run=_generate, refused=GENERATED_NOTHING)
+    # The writer puts back a write it was stopped in; a stop after it leaves every page whole.
+    generate.set_defaults(
+        run=_generate,
+        refused=GENERATED_NOTHING,
+        interrupted="interrupted; no page was left half-written: run it again to finish",
+    )
     _add_engine_commands(commands)
     links = commands.add_parser("links", help="print each partner's private page address, to send to them")
     links.add_argument("--data", help=DATA_HELP)
@@ -117,7 +138,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("site", nargs="?", default="site", help="the built site folder (default: %(default)s)")
     scan.add_argument("--data", help=DATA_HELP)
-    scan.set_defaults(run=_guard, refused="the site was not scanned")
+    scan.set_defaults(
+        run=_guard,
+        refused="the site was not scanned",
+        interrupted="interrupted; the site was not fully scanned: do not publish it",
+    )
     mail = commands.add_parser("mail", help="write a month's newsletter emails for review, or --send them")
     mail.add_argument("--month", required=True, help="the issue to mail, as YYYY-MM")
     mail.add_argument("--out", default=mail_run.OUT_DIR, help=".eml folder (default: %(default)s)")
@@ -133,7 +158,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PARTNER_ID",
         help="an uncertain message you found in your sent mail: log it as delivered (repeatable)",
     )
-    mail.set_defaults(run=_mail, refused="no message was written or sent")
+    # mail --send ends its own interrupted delivery with a summary; this is for a stop outside it.
+    mail.set_defaults(
+        run=_mail,
+        refused="no message was written or sent",
+        interrupted="interrupted; run the same command again to finish (the send log knows who got what)",
+    )
     schema = commands.add_parser("schema", help="print the JSON Schema of partners.yaml (for editors)")
     schema.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_PATH} if it changed")
     schema.set_defaults(run=_schema, refused=GENERATED_NOTHING)
@@ -160,8 +190,16 @@ def _add_engine_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
             help="site configuration (default: %(default)s)",
         )
     serve.add_argument("-a", "--dev-addr", help="IP:PORT to serve on (default: the engine's, 127.0.0.1:8000)")
-    build.set_defaults(run=_build, refused="nothing was generated or built")
-    serve.set_defaults(run=_serve, refused="nothing was generated or served")
+    # The engine gets Ctrl-C itself and fails closed (stop_signals.passed_on); this is for a stop
+    # outside it (loading the data, Zensical's leak guard), where site/ may be left unchecked.
+    build.set_defaults(
+        run=_build,
+        refused="nothing was generated or built",
+        interrupted="interrupted; this build did not check site/: do not publish it",
+    )
+    serve.set_defaults(
+        run=_serve, refused="nothing was generated or served", interrupted="interrupted; the preview stopped"
+    )
 
 
 def _data_file(given: str | None) -> str:
@@ -224,6 +262,8 @@ def _generate(args: argparse.Namespace) -> int:
     site_url = site_url_from(config_file, required=False) if config else ""
     outcome = pipeline.generate(project, pipeline.moment(), os.environ, site_url=site_url)
     _say_secret(outcome.secret, project.secret_file)
+    if outcome.moved:
+        print(f"warning: {moved_warning(outcome.moved)}", file=sys.stderr)
     print(f"Generated into {docs_dir}: {outcome.summary}")
     return 0
 
@@ -244,6 +284,8 @@ def _links(args: argparse.Namespace) -> int:
     links = partner_links(data, layout, site_url, directory_urls=folders)
     secret.keep()
     _say_secret(secret, project.secret_file)
+    if read_record(project.memo_file, secret.value, project.docs_dir).other_secret:
+        print(f"warning: {UNBUILT_LINKS_WARNING}", file=sys.stderr)
     for name, url in links:
         print(f"{name}\t{url}")
     insights = page_url(site_url, layout.insights_page, directory_urls=folders)

@@ -27,7 +27,7 @@ from .links import PLUGIN_NAME, data_file_from, read_site_config, site_public_te
 from .presentation import missing_logo, zensical_brand_config
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
-from .site_secret import MissingSecret
+from .site_secret import MissingSecret, moved_warning
 from .stop_signals import passed_on
 from .words import plural
 from .writer import ForeignFileError, write_own_file
@@ -157,7 +157,10 @@ def _require_plugin(site: Site) -> None:
 
 def _generate(site: Site, environ: Mapping[str, str]) -> pipeline.Outcome:
     site_url = str(read_site_config(site.config_file).get("site_url") or "")
-    return pipeline.generate(site.project, pipeline.moment(environ), environ, site_url=site_url)
+    outcome = pipeline.generate(site.project, pipeline.moment(environ), environ, site_url=site_url)
+    if outcome.moved:
+        print(f"warning: {moved_warning(outcome.moved)}", file=sys.stderr, flush=True)
+    return outcome
 
 
 def zensical_config(site: Site, outcome: pipeline.Outcome) -> Path:

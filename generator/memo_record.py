@@ -12,7 +12,8 @@ were recorded and still match, else by reading it (stamp.current_state).
 The record is a cache, never an authority: it is ignored (every page is rendered, as without
 it) when it is missing, unreadable, not signed with this site's secret, written by other
 generator code, templates or libraries, or for another docs folder. It holds digests only: no
-data, no secret.
+data, no secret. A record signed with another secret also tells the run that the secret
+changed since the last run, so that it says every private address moved.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class PageRecord:
     pages: Mapping[str, tuple[bytes, FileState]] = field(default_factory=dict)
     # Each kept page's state as checked in this run (its stat fields refreshed when it was read).
     checked: dict[str, FileState] = field(default_factory=dict, compare=False)
+    # The last run's record is there but signed with another secret: every private address moves.
+    other_secret: bool = False
 
     def keeper(self, docs_dir: Path) -> Callable[[str, bytes], bool]:
         """For render.render_pages: whether the page at a path, with this key, can be kept."""
@@ -78,7 +81,9 @@ def read_record(record_file: Path, secret: bytes, docs_dir: Path) -> PageRecord:
     head = _head(record_file, docs_dir)
     body = _body({name: content.get(name) for name in head}, content["pages"])
     if not hmac.compare_digest(str(content.get("signature", "")), _signature(secret, body)):
-        return PageRecord()
+        # Only a record of this format is signed as _signature signs now: an older one, or one
+        # from a newer generator, says nothing of the secret.
+        return PageRecord(other_secret=content.get("version") == RECORD_VERSION)
     if any(content.get(name) != value for name, value in head.items()):
         return PageRecord()
     return PageRecord(_pages(content["pages"]))

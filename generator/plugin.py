@@ -30,7 +30,7 @@ from .problems import InvalidData
 from .quarantine import Quarantined, quarantine, quarantine_note
 from .render_memo import RenderMemo
 from .scan_memory import ScanMemory
-from .site_secret import THROWAWAY_WARNING, MissingSecret
+from .site_secret import THROWAWAY_WARNING, MissingSecret, moved_warning
 from .stale_pages import remove_stale_private_pages
 from .stop_signals import StopSignals
 from .words import plural
@@ -240,6 +240,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             log.info(THROWAWAY_WARNING)
         if outcome.secret.warning:
             log.info(outcome.secret.warning)
+        if outcome.moved:  # info, not a warning: a deliberate rotation must pass --strict
+            log.info("Warning: %s", moved_warning(outcome.moved))
         self.outcome = outcome
         facts = _build_facts(project, outcome)
         self.newsletter = facts.newsletter

@@ -79,6 +79,7 @@ class Outcome:
     loader: Callable[[], PartnersFile]
     rendered: bool = True  # false: the inputs were unchanged, nothing was rendered or written
     inputs: str = ""  # the render stamp's digest of what the output depends on ("": none yet)
+    moved: int = 0  # private pages moved to new addresses by a secret unlike the last run's
 
     @property
     def summary(self) -> str:
@@ -231,7 +232,14 @@ def _generate(
         # Still with the collector paused: one full collection over the model costs 0.5 s at
         # 10,000 partners, as much as the rest of a run that renders one page.
         _record_run(project, inputs, data.newsletter.timezone, secret, rendered, record)
-    return Outcome(report, secret, layout, lambda: data, inputs=inputs)
+    moved = _private_pages(rendered.files, layout) if record.other_secret else 0
+    return Outcome(report, secret, layout, lambda: data, inputs=inputs, moved=moved)
+
+
+def _private_pages(files: Mapping[str, bytes], layout: SiteLayout) -> int:
+    """The private pages a run wrote (each partner's and the owner's insights), not their index."""
+    folder = f"{layout.private_dir}/"
+    return sum(1 for path in files if path.startswith(folder) and path != layout.private_index)
 
 
 def _page_record(

@@ -24,6 +24,23 @@ THROWAWAY_WARNING = (
 HOW_TO_MAKE = 'make one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
 
 
+def moved_warning(pages: int) -> str:
+    """Said once, by the run that finds the secret changed since the last one (the render
+    memo's record is signed with another): naming neither the secret nor any address."""
+    return (
+        f"the site secret is not the one the last run used: all {pages} private pages move to "
+        "new addresses; partners' old links will stop working; send them their new links with "
+        "`python -m generator links`"
+    )
+
+
+# links under a secret other than the last run's: its addresses lead to no page until a build.
+UNBUILT_LINKS_WARNING = (
+    "the site secret is not the one the last run used: these addresses lead to no page until "
+    "the site is generated and published with this secret; send them only then"
+)
+
+
 class MissingSecret(Exception):
     """No usable secret: none given where one is needed, or one too weak to keep pages private."""
 

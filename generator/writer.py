@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import __version__
 from .host_files import GENERATED_COMMENT
 from .write_undo import UndoLog, WriteFailed, replace_file
 
@@ -46,9 +47,13 @@ class ForeignFileError(Exception):
     def __init__(self, paths: list[Path]) -> None:
         self.paths = paths
         listed = ", ".join(str(path) for path in paths)
+        where, them = ("that path", "it") if len(paths) == 1 else ("each of these paths", "them")
+        # Often a page a newer version began to write (follow.md), where the owner had one.
         super().__init__(
-            f"refusing to overwrite files the generator did not create: {listed}. "
-            "Move or rename them, then build again."
+            f"refusing to overwrite files not created by the generator: {listed}. This version "
+            f"of the generator ({__version__}) writes its own file at {where}: rename yours "
+            f"(and the links to {them}), or delete {them} to let the generator write {them}; "
+            "then build again."
         )
 
 

@@ -11,14 +11,23 @@ from email.headerregistry import Address
 from pathlib import Path
 
 import pytest
-from conftest import REPO, TEST_SECRET, SiteProject, fixture_text, unwritable
+from conftest import REPO, SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, fixture_text, unwritable
 
 from generator import project as pipeline
 from generator.addresses import private_token
+from generator.cli import main
 from generator.mail.compose import Edition
 from generator.models import Newsletter
 from generator.render import SiteLayout
-from generator.site_secret import HOW_TO_MAKE, MissingSecret, WeakSecret, resolve_secret, weakness
+from generator.site_secret import (
+    HOW_TO_MAKE,
+    UNBUILT_LINKS_WARNING,
+    MissingSecret,
+    WeakSecret,
+    moved_warning,
+    resolve_secret,
+    weakness,
+)
 from generator.views import Month
 
 STRONG = "kT3v-9QxLm2pW_8ZrB4nYc"  # 22 characters, as many distinct ones
@@ -310,3 +319,101 @@ def test_a_secret_with_accents_keys_the_same_addresses_whatever_the_locale(tmp_p
     assert result.returncode == 0, result.stderr
     token = private_token(secret.encode("utf-8"), "partner", "anne")
     assert f"Anne Ortiz\thttps://partners.example.com/p/{token}/" in result.stdout.splitlines()
+
+
+def _generate_saying(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    """``python -m generator generate`` in ``root``: what it printed, stdout and stderr."""
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    assert main(["generate"]) == 0
+    said = capsys.readouterr()
+    return said.out + said.err
+
+
+def _private_addresses(root: Path) -> list[str]:
+    return [page.stem for page in (root / "content" / "p").glob("*.md") if page.name != "index.md"]
+
+
+OTHER = "zX8-qM4rTw7_Lp2NvB6yHc0JdK"
+MOVED = "the site secret is not the one the last run used"
+
+
+def test_a_changed_secret_is_said_once_naming_neither_secret_nor_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new REFERRAL_SITE_SECRET moves every private page: partners' bookmarked links stop
+    working. The run that finds it says so (a run's log may be shown by CI: no secret, no address)."""
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", STRONG)
+    first = _generate_saying(tmp_path, monkeypatch, capsys)
+    old = _private_addresses(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", OTHER)
+    moved = _generate_saying(tmp_path, monkeypatch, capsys)
+    new = _private_addresses(tmp_path)
+    assert MOVED not in first and not set(old) & set(new)
+    assert f"warning: {moved_warning(len(new))}" in moved
+    assert f"all {len(new)} private pages move" in moved and "python -m generator links" in moved
+    assert not [text for text in (STRONG, OTHER, *old, *new) if text in moved]
+    assert MOVED not in _generate_saying(tmp_path, monkeypatch, capsys)  # said once
+
+
+def test_a_secret_file_replaced_is_said_and_a_raised_epoch_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "partners.yaml"
+    data.write_text(fixture_text("small.yaml"), encoding="utf-8")
+    monkeypatch.delenv("REFERRAL_SITE_SECRET", raising=False)
+    for name in ("CI", "GITHUB_ACTIONS", "REFERRAL_PREVIEW"):
+        monkeypatch.delenv(name, raising=False)
+    assert MOVED not in _generate_saying(tmp_path, monkeypatch, capsys)
+    (tmp_path / ".referral" / "secret").write_text(OTHER + "\n", encoding="utf-8")  # from another machine
+    assert MOVED in _generate_saying(tmp_path, monkeypatch, capsys)
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text.replace("    name:", "    epoch: 1\n    name:", 1), encoding="utf-8")
+    before = set(_private_addresses(tmp_path))
+    said = _generate_saying(tmp_path, monkeypatch, capsys)
+    assert MOVED not in said and set(_private_addresses(tmp_path)) != before
+
+
+def test_mkdocs_build_says_a_changed_secret_and_a_strict_build_still_passes(project: SiteProject) -> None:
+    """A deliberate rotation must still build under --strict (the Pages workflow's): the message
+    is information, and it names neither the secret nor an address (the log may be public)."""
+    project.write_data(fixture_text("small.yaml"))
+    first = project.mkdocs_build("--strict")
+    assert first.returncode == 0 and MOVED not in first.stderr, first.stderr
+    old = _private_addresses(project.root)
+    rotated = project.mkdocs_build("--strict", REFERRAL_SITE_SECRET=OTHER)
+    assert rotated.returncode == 0, rotated.stderr
+    log = rotated.stdout + rotated.stderr
+    assert moved_warning(len(old)) in log
+    assert not [text for text in (TEST_SECRET, OTHER, *old, *_private_addresses(project.root)) if text in log]
+
+
+def test_a_record_of_another_format_is_not_taken_for_another_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An older generator signed its record over other fields: after an upgrade, the same secret
+    must not be said to have changed."""
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", STRONG)
+    _generate_saying(tmp_path, monkeypatch, capsys)
+    record = tmp_path / ".referral" / "render-memo.json"
+    record.write_text(record.read_text(encoding="utf-8").replace('"version":2', '"version":1'), "utf-8")
+    (tmp_path / ".referral" / "render-stamp.json").unlink()  # as after an upgrade: a run that renders
+    assert MOVED not in _generate_saying(tmp_path, monkeypatch, capsys)
+
+
+def test_links_under_another_secret_than_the_last_run_say_they_lead_to_no_page_yet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rotating the secret, then running links before a build, printed addresses of pages that
+    do not exist yet, without a word."""
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", STRONG)
+    _generate_saying(tmp_path, monkeypatch, capsys)
+    links = ["links", "--site-url", "https://partners.example.com/"]
+    assert main(links) == 0 and "warning" not in capsys.readouterr().err
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", OTHER)
+    assert main(links) == 0
+    said = capsys.readouterr()
+    assert said.err == f"warning: {UNBUILT_LINKS_WARNING}\n" and said.out.count("https://") > 1

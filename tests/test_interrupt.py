@@ -1,0 +1,79 @@
+"""Ctrl-C in a command: one line saying what was left, exit status 130, never a traceback."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import CI_ONLY, REPO, SOURCE_DATE_EPOCH, TEST_SECRET
+
+# As shells expect of a command stopped by Ctrl-C (128 + SIGINT), and as README says.
+INTERRUPTED = 130
+NOTHING_CHANGED = "interrupted; nothing was changed"
+
+COMMANDS = {
+    "check": (["check", "partners.yaml"], NOTHING_CHANGED),
+    "due": (["due", "partners.yaml"], NOTHING_CHANGED),
+    "links": (["links", "--site-url", "https://partners.example.com/"], NOTHING_CHANGED),
+    "generate": (["generate"], "interrupted; no page was left half-written: run it again to finish"),
+    "mail": (
+        ["mail", "--month", "2026-11"],
+        "interrupted; run the same command again to finish (the send log knows who got what)",
+    ),
+}
+
+
+def _opened_for_writing(fifo: Path, process: subprocess.Popen[str]) -> int:
+    """The FIFO's writing end, once the command has opened the reading end: it is loading."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as error:
+            if error.errno != errno.ENXIO:  # ENXIO: nobody reads it yet
+                raise
+            time.sleep(0.01)
+    _, err = process.communicate()
+    pytest.fail(f"the command never read the data file: {err}")
+
+
+def _environment() -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if name not in CI_ONLY}
+    env.update(REFERRAL_SITE_SECRET=TEST_SECRET, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
+    env["PYTHONPATH"] = str(REPO)
+    return env
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_ctrl_c_while_the_data_loads_ends_in_one_line_and_status_130(tmp_path: Path, command: str) -> None:
+    """A real SIGINT while the command waits for the rest of its data file (a FIFO it is reading):
+    it printed a traceback ending in KeyboardInterrupt and exited 1."""
+    args, said = COMMANDS[command]
+    fifo = tmp_path / "partners.yaml"
+    os.mkfifo(fifo)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", *args],
+        cwd=tmp_path,
+        env=_environment(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    writer = _opened_for_writing(fifo, process)
+    try:
+        os.write(writer, b"newsletter:\n  title: T\n")  # half a file: the command waits for more
+        process.send_signal(signal.SIGINT)
+    finally:
+        # The end of the file: a Ctrl-C that came before the command's read() began (it was
+        # still opening the file) is acted on as soon as that read returns, still loading.
+        os.close(writer)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out, err) == (INTERRUPTED, "", said + "\n")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["partners.yaml"]  # nothing made
