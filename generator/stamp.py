@@ -81,12 +81,12 @@ def environment_digest() -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def inputs_digest(data: bytes, secret: bytes, as_of: dt.date, site_url: str) -> str:
-    """One digest of everything a run's output depends on."""
+def inputs_digest(data_sha256: str, secret: bytes, as_of: dt.date, site_url: str) -> str:
+    """One digest of everything a run's output depends on (the data file by its SHA-256)."""
     digest = hashlib.sha256()
     for part in (
         environment_digest().encode(),
-        hashlib.sha256(data).hexdigest().encode(),
+        data_sha256.encode(),
         hmac.new(secret, b"render-stamp", hashlib.sha256).hexdigest().encode(),
         as_of.isoformat().encode(),
         site_url.encode(),
