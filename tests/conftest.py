@@ -130,6 +130,16 @@ class SiteProject:
         return (self.site / relative).read_text(encoding="utf-8")
 
 
+def process_has_ended(pid: int) -> bool:
+    """Whether a process (a forked worker of a killed run) has ended: gone, or a zombie whose
+    parent has not waited for it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")
+
+
 def make_project(root: Path) -> SiteProject:
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO / "overrides", root / "overrides")

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, fixture_text
+from conftest import TEST_SECRET, SiteProject, fixture_text, process_has_ended
 
 from generator import guard, validate
 from generator.guard_worker import GuardJob, GuardStopped, GuardWorker
@@ -125,14 +125,6 @@ sys.stdin.readline()  # until the test has read the pid: then the build is kille
 """
 
 
-def _has_ended(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return True
-    return state in ("Z", "X")  # a zombie has ended; only its parent's wait is missing
-
-
 @pytest.mark.skipif(not TWO_CORES, reason="one core: the guard runs in the build's own process")
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
 def test_a_worker_whose_build_is_killed_ends_too(tmp_path: Path, stop: signal.Signals) -> None:
@@ -153,9 +145,9 @@ def test_a_worker_whose_build_is_killed_ends_too(tmp_path: Path, stop: signal.Si
     build.send_signal(stop)
     build.wait()
     deadline = time.monotonic() + 30  # a bound for a stuck worker, not a measure of speed
-    while not _has_ended(pid) and time.monotonic() < deadline:
+    while not process_has_ended(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
-    ended = _has_ended(pid)
+    ended = process_has_ended(pid)
     if not ended:
         os.kill(pid, signal.SIGKILL)
     assert ended, "the leak guard's process outlived its build"

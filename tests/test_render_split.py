@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, SiteProject, make_project
+from conftest import REPO, SiteProject, make_project, process_has_ended
 
 from generator import render_split
 
@@ -132,14 +132,6 @@ render_split.encoded_pages({f"p/{index:04}.md": page(index) for index in range(6
 """
 
 
-def _has_ended(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return True
-    return state in ("Z", "X")  # a zombie has ended; only its parent's wait is missing
-
-
 @needs_two_cores
 def test_the_other_process_ends_when_the_run_is_killed(tmp_path: Path) -> None:
     """It held a copy of the end of the pipe its parent read, so when the parent was killed it
@@ -150,9 +142,9 @@ def test_the_other_process_ends_when_the_run_is_killed(tmp_path: Path) -> None:
     assert run.returncode == -9
     other = int(record.read_text())
     deadline = time.monotonic() + 30  # a bound for a stuck process, not a measure of speed
-    while not _has_ended(other) and time.monotonic() < deadline:
+    while not process_has_ended(other) and time.monotonic() < deadline:
         time.sleep(0.1)
-    ended = _has_ended(other)
+    ended = process_has_ended(other)
     if not ended:
         os.kill(other, 9)
     assert ended, "the other render process outlived its run"

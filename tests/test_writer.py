@@ -323,20 +323,28 @@ os.replace = _killed_before_renaming_the_home_page
 """
 
 
-def test_a_run_killed_while_replacing_a_page_leaves_no_copy_behind(tmp_path: Path) -> None:
-    """A replaced page is written to a temporary file, then renamed over the page: a run killed
-    in between left the temporary copy in content/ for good (a private page's copy, with its
-    notes, when it was one), and every later run left it there too (review18)."""
+def _killed_in_its_second_run(tmp_path: Path, hook_code: str, second_data: str) -> SiteProject:
+    """A project generated once, then generated again from ``second_data`` with ``hook_code``
+    (a sitecustomize that kills the run at some moment): the kill is real (SIGKILL)."""
     (tmp_path / "project").mkdir()
     project = make_project(tmp_path / "project")
     project.write_data(fixture_text("small.yaml"))
     assert project.generator("generate").returncode == 0
     hook = tmp_path / "hook"
     hook.mkdir()
-    (hook / "sitecustomize.py").write_text(KILLED_BEFORE_RENAME, encoding="utf-8")
-    project.write_data(fixture_text("small.yaml").replace("title: ", "title: New ", 1))
-    killed = project.generator("generate", PYTHONPATH=str(hook))
-    assert killed.returncode == -9
+    (hook / "sitecustomize.py").write_text(hook_code, encoding="utf-8")
+    project.write_data(second_data)
+    assert project.generator("generate", PYTHONPATH=str(hook)).returncode == -9
+    return project
+
+
+def test_a_run_killed_while_replacing_a_page_leaves_no_copy_behind(tmp_path: Path) -> None:
+    """A replaced page is written to a temporary file, then renamed over the page: a run killed
+    in between left the temporary copy in content/ for good (a private page's copy, with its
+    notes, when it was one), and every later run left it there too (review18)."""
+    project = _killed_in_its_second_run(
+        tmp_path, KILLED_BEFORE_RENAME, fixture_text("small.yaml").replace("title: ", "title: New ", 1)
+    )
     assert list(project.content.glob(".tmp-*.md"))  # what the kill left
     assert project.generator("generate").returncode == 0
     assert not [path for path in project.content.rglob("*") if path.name.startswith(".tmp-")]
@@ -348,15 +356,11 @@ KILLED_BEFORE_RENAMING_THE_MANIFEST = KILLED_BEFORE_RENAME.replace("content/inde
 
 def test_a_run_killed_while_replacing_its_manifest_leaves_no_copy_behind(tmp_path: Path) -> None:
     """The same for the manifest's replacement in .referral/, a list of every private address."""
-    (tmp_path / "project").mkdir()
-    project = make_project(tmp_path / "project")
-    project.write_data(fixture_text("small.yaml"))
-    assert project.generator("generate").returncode == 0
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(KILLED_BEFORE_RENAMING_THE_MANIFEST, encoding="utf-8")
-    project.write_data(fixture_text("small.yaml").replace("  - id: ", "  - epoch: 2\n    id: ", 1))
-    assert project.generator("generate", PYTHONPATH=str(hook)).returncode == -9
+    project = _killed_in_its_second_run(
+        tmp_path,
+        KILLED_BEFORE_RENAMING_THE_MANIFEST,
+        fixture_text("small.yaml").replace("  - id: ", "  - epoch: 2\n    id: ", 1),
+    )
     state = project.root / ".referral"
     assert list(state.glob(".tmp-*.json"))  # what the kill left
     (state / ".tmp-mine0000.json").write_text('{"mine": true}\n', encoding="utf-8")  # not the generator's
