@@ -412,6 +412,25 @@ def test_default_writes_reproducible_eml_files_and_sends_nothing(
     assert _log(mail_project) == []
 
 
+def test_a_partner_who_joined_after_the_month_is_not_mailed_its_issue(
+    mail: Mailer, mail_project: SiteProject
+) -> None:
+    """Re-sending or finishing an old month must not greet a newcomer with "thank you for being
+    one of our partners" for a month before they were one (review23 saw it)."""
+    newcomer = "  - id: nina-new\n    name: Nina New\n    email: nina@example.com\n    since: 2026-04-01\n"
+    joined_on_the_last_day = (
+        newcomer.replace("nina", "lara").replace("Nina", "Lara").replace("04-01", "03-31")
+    )
+    mail_project.write_data(
+        DATA.replace("\nreferrals:\n", f"{newcomer}{joined_on_the_last_day}\nreferrals:\n", 1)
+    )
+    result = mail()
+    assert result.returncode == 0, result.stderr
+    written = _preview(mail_project)
+    assert "nina-new" not in written and "lara-new" in written
+    assert "Partners only since after March 2026 (since:), not mailed: nina-new" in result.stdout
+
+
 def test_preview_needs_a_from_address(mail: Mailer, mail_project: SiteProject) -> None:
     result = mail(REFERRAL_MAIL_FROM="")
     assert result.returncode == 1
@@ -1007,7 +1026,10 @@ def test_a_month_with_nobody_to_mail_says_so_instead_of_offering_to_send(
     assert main(["mail", "--month", MONTH]) == 0
     out = capsys.readouterr().out
     assert "Opted out (mail: false), not mailed: nick-news, gail-given" in out
-    assert "No message to write for March 2026: no partner has an email address and mail: true." in out
+    assert (
+        "No message to write for March 2026: no partner of that month has an email address and mail: true."
+        in out
+    )
     assert "To deliver them" not in out
 
 

@@ -90,7 +90,7 @@ def run_mail(
         post_urls=PostUrls.of(config),
         throwaway=secret.origin == "throwaway",
     )
-    _say_skipped(data, say)
+    _say_skipped(data, request.month, say)
     log_path = project.state_dir / LOG_FILE
     if request.send:  # publishing: the secret came from the environment
         return _send(messages, request, log_path, environ, say)
@@ -99,8 +99,16 @@ def run_mail(
     return code
 
 
-def recipients(data: PartnersFile) -> list[Partner]:
-    return [partner for partner in data.partners if partner.email and partner.mail]
+def recipients(data: PartnersFile, month: Month) -> list[Partner]:
+    """Partners mailed the month's issue: with an address, not opted out, and partners by then
+    (an issue of a month before someone joined is not news to them, nor were they part of it)."""
+    return [
+        partner for partner in data.partners if partner.email and partner.mail and _joined_by(partner, month)
+    ]
+
+
+def _joined_by(partner: Partner, month: Month) -> bool:
+    return partner.since is None or partner.since <= month.last_day
 
 
 def compose_month(
@@ -142,7 +150,7 @@ def compose_month(
     # Two partners mailed at one address never reach here: check refuses them (rules.py).
     messages: list[Outgoing] = []
     problems: list[str] = []
-    for partner in recipients(data):
+    for partner in recipients(data, month):
         news = partner_news(
             records,
             partner,
@@ -182,13 +190,16 @@ def _issue_for(data: PartnersFile, month: Month, as_of: dt.date) -> MonthlyIssue
     return issues[month]
 
 
-def _say_skipped(data: PartnersFile, say: Callable[[str], None]) -> None:
+def _say_skipped(data: PartnersFile, month: Month, say: Callable[[str], None]) -> None:
     no_email = [p.id for p in data.partners if not p.email]
     opted_out = [p.id for p in data.partners if p.email and not p.mail]
+    later = [p.id for p in data.partners if p.email and p.mail and not _joined_by(p, month)]
     if no_email:
         say(f"No email address, not mailed: {', '.join(no_email)}")
     if opted_out:
         say(f"Opted out (mail: false), not mailed: {', '.join(opted_out)}")
+    if later:
+        say(f"Partners only since after {month.label} (since:), not mailed: {', '.join(later)}")
 
 
 def _adopt_messages_from_before_the_manifest(folder: Path, month: str) -> None:
@@ -229,7 +240,10 @@ def _preview(
     wanted = {f"{message.partner_id}.eml": message.data for message in messages}
     write_bytes(folder, wanted, folder / MANIFEST, marked=False)  # an .eml carries no mark
     if not messages:
-        say(f"No message to write for {request.month.label}: no partner has an email address and mail: true.")
+        say(
+            f"No message to write for {request.month.label}: no partner of that month has an "
+            "email address and mail: true."
+        )
         return 0
     mailed = {message.partner_id for message in messages}
     done = sum(_in_state(entries, message, mailed, "delivered") for message in messages)
