@@ -407,6 +407,29 @@ def test_a_listed_page_replaced_by_a_link_is_not_replaced(tmp_path: Path) -> Non
     assert _tree_digest(tmp_path) == before
 
 
+def test_a_link_put_where_a_stale_page_was_is_not_removed(tmp_path: Path) -> None:
+    """The same link, where the page it replaced is no longer generated: it is the user's, and
+    removing stale pages must not delete it (nor what it points to)."""
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE, "p/a.md": PAGE}, manifest)
+    notes = tmp_path / "notes.md"
+    notes.write_text(PAGE, encoding="utf-8")  # marked, as a copy of a generated page would be
+    (docs / "p" / "a.md").unlink()
+    (docs / "p" / "a.md").symlink_to(notes)
+    report = write_files(docs, {"index.md": PAGE}, manifest)
+    assert (docs / "p" / "a.md").is_symlink() and notes.read_text(encoding="utf-8") == PAGE
+    assert report.removed == []
+
+
+def test_removing_the_last_pages_leaves_the_docs_folder_itself(tmp_path: Path) -> None:
+    """Emptied folders of its own pages go; the docs folder is the user's, even when empty."""
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"p/a.md": PAGE}, manifest)
+    report = write_files(docs, {}, manifest)
+    assert report.removed == ["p/a.md"]
+    assert docs.is_dir() and list(docs.iterdir()) == []
+
+
 PAUSED_AT_THE_FIRST_PRIVATE_PAGE = """\
 import os, time
 
