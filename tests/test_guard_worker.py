@@ -58,6 +58,7 @@ def test_the_verdict_is_the_finished_sites_whatever_was_read_on_the_way(
     worker.writing("missing/index.html")  # c is written, with a leak; this one never is
     write(site, "b/index.html", f"<p>rewritten later: {PROSPECT}</p>")  # e.g. by another plugin
     write(site, "search/search_index.json", f'{{"docs": [{{"text": "{PROSPECT}"}}]}}')
+    write(site, "feed_rss_created.xml", f"<rss><item><title>{PROSPECT}</title></item></rss>")
     result = worker.finish()
     expected = guard.guard_site(site, data, LAYOUT)
     assert result.leaks == expected
@@ -65,8 +66,9 @@ def test_the_verdict_is_the_finished_sites_whatever_was_read_on_the_way(
         "b/index.html",
         "c/index.html",
         "search/search_index.json",
+        "feed_rss_created.xml",
     }
-    assert result.files == 5 and result.cpu_seconds > 0
+    assert result.files == 6 and result.cpu_seconds > 0
 
 
 def test_a_file_read_clean_then_rewritten_with_a_leak_is_read_again(

@@ -457,6 +457,14 @@ def test_a_new_page_that_fails_half_written_is_not_left_behind(
     assert _tree_digest(tmp_path) == before
 
 
+def test_a_replaced_page_is_readable_by_all_as_a_new_one_is(tmp_path: Path) -> None:
+    # A page is replaced through a temporary file, which is created readable by its owner only.
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE}, manifest)
+    write_files(docs, {"index.md": PAGE + "new\n"}, manifest)
+    assert (docs / "index.md").stat().st_mode & 0o777 == 0o644
+
+
 def test_a_listed_page_replaced_by_a_link_is_not_replaced(tmp_path: Path) -> None:
     """A link the user put where a generated page was (to their own notes, or outside the
     project) is theirs: it was silently replaced by a file. The run is refused and everything
