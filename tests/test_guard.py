@@ -431,6 +431,18 @@ def test_a_build_failing_the_guard_moves_the_site_out_of_the_deploy_folder(proje
     assert (quarantined / "leak" / "index.html").read_text(encoding="utf-8").count("again") >= 1
 
 
+def test_a_hidden_entry_holding_a_leak_leaves_the_site_and_others_stay(tmp_path: Path) -> None:
+    # MkDocs' own output is what does not start with a dot, but a leak in a hidden entry (a
+    # plugin's .well-known/, a dot-file) must not stay to be published either; .git stays.
+    from generator.quarantine import quarantine
+
+    site_dir = site(tmp_path, {"index.html": "x", ".well-known/a.txt": "Dana Wu", ".git/HEAD": "ref"})
+    moved = quarantine(site_dir, tmp_path / "state", "site", [".well-known/a.txt"])
+    assert moved.problem == ""
+    assert sorted(path.name for path in site_dir.iterdir()) == [".git"]
+    assert sorted(path.name for path in moved.folder.iterdir()) == [".well-known", "index.html"]
+
+
 @pytest.mark.parametrize("obstacle", ["a link to a folder of the user's", "a file", "a read-only folder"])
 def test_a_site_that_cannot_be_quarantined_is_deleted_instead(project: SiteProject, obstacle: str) -> None:
     """Moving a leaking site away failed in a traceback, and the site stayed in site/ for a

@@ -23,7 +23,7 @@ import pytest
 from conftest import TEST_SECRET, SiteProject, fixture_text, make_project, unwritable
 
 from generator import project as pipeline
-from generator import validate, write_undo, writer
+from generator import project_lock, validate, write_undo, writer
 from generator.address_clash import address_clashes
 from generator.cli import main
 from generator.host_files import GENERATED_COMMENT
@@ -590,12 +590,21 @@ def test_a_hand_edit_a_run_renders_over_is_named(tmp_path: Path) -> None:
     assert "hand edit" not in project.generator("generate").stdout  # said once
 
 
+def test_a_run_waits_for_the_turn_another_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One turn at a time (an exclusive lock): a second run waits, and says so after the wait."""
+    monkeypatch.setattr(project_lock, "WAIT_SECONDS", 0.2)
+    held, busy = project_lock.one_run_at_a_time(tmp_path), pytest.raises(project_lock.ProjectBusy)
+    with held, busy, project_lock.one_run_at_a_time(tmp_path):
+        pass
+    with project_lock.one_run_at_a_time(tmp_path):  # given back at the end of the block
+        pass
+
+
 BUSY_WAIT_OF_ONE_SECOND = """\
 import sys
 
 from generator import project_lock
 from generator.cli import main
-from generator.host_files import GENERATED_COMMENT
 
 project_lock.WAIT_SECONDS = 1.0  # 300 in use
 sys.exit(main(["generate"]))
