@@ -184,3 +184,50 @@ referrals:
         (220, "2027"),
     ]
     assert all(text_width(label, int(size)) <= 36 and int(size) >= 12 for _, size, label in labels)
+
+
+TWO_MEETINGS = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: pub, name: Pat Public}
+referrals:
+  - id: r-1
+    partner: pub
+    prospect: P One
+    introduced: 2026-01-01
+    value: 0
+    updates:
+      - {date: 2026-01-11, stage: met}
+      - {date: 2026-01-31, stage: met}
+      - {date: 2026-02-10, stage: won}
+"""
+
+
+def test_days_to_a_meeting_count_the_first_and_a_win_worth_zero_is_valued() -> None:
+    data = load_text(TWO_MEETINGS, "partners.yaml", TODAY)
+    insights = compute_insights(data, ReferralTree.of(data, PartnerLedger.of(data)))
+    assert (insights.days_to_meeting, insights.meetings_timed) == (10, 1)  # not the second meeting
+    assert (insights.total.won, insights.total.value_won, insights.total.unvalued_wins) == (1, 0, 0)
+
+
+BUSY_BUT_NOT_CLOSING = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: busy, name: Bo Busy}
+  - {id: closer, name: Cy Closer}
+referrals:
+  - {id: r-1, partner: busy, prospect: P One, introduced: 2026-01-01}
+  - {id: r-2, partner: busy, prospect: P Two, introduced: 2026-01-02}
+  - {id: r-3, partner: busy, prospect: P Three, introduced: 2026-01-03}
+  - id: r-4
+    partner: closer
+    prospect: P Four
+    introduced: 2026-01-04
+    updates: [{date: 2026-02-01, stage: won}]
+"""
+
+
+def test_partners_rank_by_clients_won_before_introductions() -> None:
+    data = load_text(BUSY_BUT_NOT_CLOSING, "partners.yaml", TODAY)
+    insights = compute_insights(data, ReferralTree.of(data, PartnerLedger.of(data)))
+    assert [row.label for row in insights.by_partner] == ["Cy Closer", "Bo Busy"]

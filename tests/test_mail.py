@@ -36,7 +36,7 @@ from generator import validate
 from generator.addresses import private_token
 from generator.cli import main
 from generator.mail.compose import message_date
-from generator.mail.log import SendLog, read_states
+from generator.mail.log import SendLog, address_digest, read_states
 from generator.mail.run import MailRequest, compose_month, parse_month, run_mail
 from generator.mail.send import parse_rate
 from generator.render import SiteLayout
@@ -810,6 +810,12 @@ def test_starttls_is_used_when_offered_and_login_happens_inside_it(
 @pytest.mark.parametrize(("text", "seconds"), [("2/s", 0.5), ("30/min", 2.0), ("3600/h", 1.0), ("4", 0.25)])
 def test_rates(text: str, seconds: float) -> None:
     assert parse_rate(text) == seconds
+
+
+def test_the_log_knows_an_address_however_it_is_written() -> None:
+    # "Anne@Example.com " corrected to "anne@example.com" is the same mailbox: not "moved".
+    assert address_digest("Anne@Example.com ") == address_digest("anne@example.com")
+    assert address_digest("anne@example.com") != address_digest("ann@example.com")
 
 
 def test_a_delivered_message_stays_delivered_whatever_the_log_says_after(tmp_path: Path) -> None:

@@ -459,3 +459,16 @@ def test_the_roll_after_a_win_thanks_the_winners_other_introductions() -> None:
         words.thank_you_line(["Bob Baker"], 0, 2, after_wins=True, others=True)
         == "Thank you as well to Bob Baker for the other introductions this month."
     )
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(0, "0 introductions"), (1, "1 introduction"), (2, "2 introductions")],
+)
+def test_a_figure_is_plural_for_none_and_for_many(count: int, expected: str) -> None:
+    assert words.plural(count, "introduction") == expected
+
+
+@pytest.mark.parametrize(("count", "expected"), [(1, "one"), (9, "nine"), (10, "ten"), (11, "11")])
+def test_counts_up_to_ten_are_spelled_out(count: int, expected: str) -> None:
+    assert words.number_word(count) == expected
