@@ -105,8 +105,13 @@ def test_host_hints_keep_private_pages_out_of_search_engines(project: SiteProjec
         == "# generated_by: referral-newsletter\nUser-agent: *\nAllow: /\nSitemap: https://partners.example.com/sitemap.xml\n"
     )
     headers = project.read_site("_headers").splitlines()
-    assert headers[:2] == ["# generated_by: referral-newsletter", "/p/*"]
-    assert "  X-Robots-Tag: noindex, nofollow, noarchive" in headers
+    assert headers == [
+        "# generated_by: referral-newsletter",
+        "/p/*",
+        "  X-Robots-Tag: noindex, nofollow, noarchive",
+        "  Referrer-Policy: no-referrer",  # the private address never leaves in a Referer
+        "  Cache-Control: private, no-store",
+    ]
 
 
 def test_without_source_date_epoch_a_rebuild_the_same_day_is_byte_identical(project: SiteProject) -> None:

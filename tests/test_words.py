@@ -430,6 +430,8 @@ given:
         (dt.date(2024, 12, 5), dt.date(2026, 12, 4), "23 months ago"),
         (dt.date(2024, 12, 4), dt.date(2026, 12, 4), "2 years ago"),
         (dt.date(2023, 12, 5), dt.date(2026, 12, 4), "2 years ago"),
+        (dt.date(2026, 11, 20), dt.date(2026, 12, 3), "13 days ago"),
+        (dt.date(2026, 11, 20), dt.date(2026, 12, 4), "2 weeks ago"),  # from the 14th day, in weeks
     ],
 )
 def test_ages_in_months_and_years_are_calendar_ones(day: dt.date, today: dt.date, said: str) -> None:
