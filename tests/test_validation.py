@@ -384,6 +384,23 @@ def test_updates_out_of_order_are_refused() -> None:
     ]
 
 
+def test_updates_on_the_day_of_the_introduction_and_on_one_day_are_accepted() -> None:
+    # A lunch of the three is the introduction and the meeting; a proposal can follow that day.
+    text = VALID.replace("      - date: 2026-02-10\n", "      - date: 2026-02-03\n") + (
+        "      - date: 2026-02-03\n        stage: proposal\n"
+    )
+    assert [u.date for u in load(text).referrals[0].updates] == [dt.date(2026, 2, 3)] * 2
+
+
+def test_an_event_is_accepted_up_to_five_years_ahead_to_the_day() -> None:
+    last = TODAY.replace(year=TODAY.year + 5)
+    event = VALID + "events:\n  - date: {}\n    title: Reunion\n"
+    assert load(event.format(last)).events[0].date == last
+    assert [line.split(": ")[1] for line in problems(event.format(last + dt.timedelta(days=1)))] == [
+        "events[0].date"
+    ]
+
+
 @pytest.mark.parametrize("closed", ["won", "lost"])
 def test_updates_after_won_or_lost_are_accepted(closed: str) -> None:
     """DESIGN.md: the latest update sets the stage. A lost prospect can come back and a client can
