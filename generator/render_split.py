@@ -34,13 +34,15 @@ CLAIM_WAIT = 10.0
 Renderers = Mapping[str, Callable[[], str]]
 
 
-def encoded_pages(renderers: Renderers) -> dict[str, bytes]:
-    """Every page rendered and encoded as UTF-8, on two cores where that can help."""
+def encoded_pages(renderers: Renderers, alongside: Callable[[], object] = lambda: None) -> dict[str, bytes]:
+    """Every page rendered and encoded as UTF-8, on two cores where that can help. ``alongside``
+    is other work of the run, done here while the other process renders."""
     paths = list(renderers)
     if not _can_split(len(paths)):
+        alongside()
         return {path: renderers[path]().encode("utf-8") for path in paths}
     pages: list[bytes | None] = [None] * len(paths)
-    _render_split([renderers[path] for path in paths], pages)
+    _render_split([renderers[path] for path in paths], pages, alongside)
     return {path: _rendered(renderers[path], page) for path, page in zip(paths, pages, strict=True)}
 
 
@@ -60,7 +62,9 @@ def _can_split(count: int) -> bool:
     )
 
 
-def _render_split(renders: list[Callable[[], str]], pages: list[bytes | None]) -> None:
+def _render_split(
+    renders: list[Callable[[], str]], pages: list[bytes | None], alongside: Callable[[], object]
+) -> None:
     """Fill ``pages`` from both ends; leave None where the other process did not deliver."""
     context = multiprocessing.get_context("fork")
     bounds = context.RawArray("q", [0, len(renders) - 1])  # next from the front, next from the back
@@ -78,6 +82,7 @@ def _render_split(renders: list[Callable[[], str]], pages: list[bytes | None]) -
         )
         process.start()
     except OSError:  # no process to spare: render everything here
+        alongside()
         return
     sender.close()
     # Taken as it arrives, by a thread: received only between this process's own pages, the
@@ -86,6 +91,7 @@ def _render_split(renders: list[Callable[[], str]], pages: list[bytes | None]) -
     drain = threading.Thread(target=_receive, args=(receiver, pages), name="render-receive", daemon=True)
     drain.start()
     try:
+        alongside()
         while (claimed := _claim(bounds, lock, front=True)) is not None:
             for index in claimed:
                 pages[index] = renders[index]().encode("utf-8")
