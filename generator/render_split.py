@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
 import pickle
-import sys
 import threading
 from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
 from typing import Any
+
+from .forked import as_forked, can_fork
 
 # Below this many pages a fork (about 10 ms with a large model) costs more than it saves.
 MIN_PAGES = 200
@@ -51,15 +51,7 @@ def _rendered(render: Callable[[], str], page: bytes | None) -> bytes:
 
 
 def _can_split(count: int) -> bool:
-    """Linux (fork is unsafe on macOS, absent on Windows), two cores, enough pages, and no other
-    thread: a thread holding a lock at the fork (a log handler's, under ``mkdocs serve``) would
-    leave the forked process waiting for it forever."""
-    return (
-        count >= MIN_PAGES
-        and sys.platform.startswith("linux")
-        and len(os.sched_getaffinity(0)) >= 2
-        and threading.active_count() == 1
-    )
+    return count >= MIN_PAGES and can_fork()
 
 
 def _render_split(
@@ -154,6 +146,7 @@ def _render_from_back(
     """The forked process: render from the back, send the pages in batches, stop at the first
     error (the parent renders what is missing, and so raises the error itself), or when the
     parent has gone (its end closed: sending fails)."""
+    as_forked()
     parent_end.close()
     batch: list[tuple[int, bytes]] = []
     try:
