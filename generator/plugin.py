@@ -22,6 +22,7 @@ from .address_clash import address_clashes
 from .build_facts import DUE_SHOWN, BuildFacts
 from .guard_worker import GuardJob, GuardStopped, GuardWorker
 from .html_page import HtmlBodies
+from .links import site_public_text
 from .markdown import GENERATED_BY, escape_html
 from .models import Newsletter
 from .moment import BuildMoment, day_start
@@ -177,7 +178,8 @@ def _guard_job(config: MkDocsConfig, outcome: pipeline.Outcome) -> GuardJob:
     """What the leak guard checks: the site folder, against the data and the site's own wording."""
     # Files copied unchanged from the installed theme carry no data (overrides/ is scanned).
     theme = tuple(Path(folder) for folder in config.theme.dirs if folder != config.theme.custom_dir)
-    public = (str(config.site_name), config.site_description or "")
+    # The header's business name, and what mkdocs.yml and the theme print (one read of the file).
+    public = (str(config.site_name), *site_public_text(Path(config.config_file_path)))
     # The data is loaded where the guard runs: a build that rendered nothing has not loaded it.
     return GuardJob(Path(config.site_dir), lambda: outcome.data, outcome.layout, public, theme)
 

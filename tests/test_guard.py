@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 from conftest import TEST_SECRET, SiteProject, fixture_text, unwritable
 
-from generator import guard, validate
+from generator import guard, links, validate
 from generator.guard import Confidential, Leak
 from generator.models import PartnersFile
 from generator.render import SiteLayout
@@ -653,3 +653,67 @@ def test_many_long_notes_sharing_their_opening_are_told_apart(tmp_path: Path) ->
     files["index.html"] = f"<p>{notes[7].value}</p><p>{opening}someone else</p>"
     root = site(tmp_path, files)
     assert guard.scan_site(root, notes) == [Leak("index.html", "referrals[7].updates[0].note")]
+
+
+# --- words every site prints are no leak (review27) ------------------------------------------
+
+# Material prints "Skip to content", "Archive" and "Categories" on every page, mkdocs.yml's palette
+# toggle "Switch to dark mode", every post links its calendar files under events/, the product's
+# stylesheet says "the menu a phone opens" in a comment, and March's issue is headed "March 2026".
+# Hidden partners' companies and a note reading so failed every build (review16 saw it).
+PRINTED_ANYWAY = ["Events", "Skip to content", "Archive", "Categories", "Dark", "Menu"]
+
+
+def test_words_every_site_prints_are_no_leak(project: SiteProject) -> None:
+    hidden = "".join(
+        f"  - {{id: hidden-{n}, name: SECRET-HIDDEN-{n}, company: {word}}}\n"
+        for n, word in enumerate(PRINTED_ANYWAY)
+    )
+    text = fixture_text("small.yaml").replace("referrals:\n", hidden + "\nreferrals:\n", 1)
+    project.write_data(text.replace("SECRET-NOTE-DANA-MET", "March 2026"))
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, result.stderr
+    assert "no confidential data found" in result.stderr
+    # The words are printed there indeed: the test would pass for nothing otherwise.
+    post = project.read_site("blog/2026/03/newsletter-2026-03/index.html")
+    for printed in [
+        "Skip to content",
+        "Archive",
+        "Categories",
+        "Switch to dark mode",
+        "events/",
+        "March 2026",
+    ]:
+        assert printed in post
+    assert "The menu a phone opens" in project.read_site("stylesheets/extra.css")
+
+
+def test_theme_words_and_issue_headings_are_public_but_other_values_are_not(project: SiteProject) -> None:
+    words = ["Archive", "Events", "Menu"]
+    hidden = "".join(f"  - {{id: h-{n}, name: Hidden H{n}, company: {w}}}\n" for n, w in enumerate(words))
+    text = fixture_text("small.yaml").replace(
+        "referrals:\n", hidden + "  - {id: h-x, name: Hidden X, company: Archivist Co}\nreferrals:\n", 1
+    )
+    data = load(project, text.replace("SECRET-NOTE-DANA-MET", "March 2026"))
+    public = links.site_public_text(project.root / "mkdocs.yml")
+    values = {item.field: item.value for item in guard.confidential_values(data, LAYOUT, public_text=public)}
+    assert "partners[3].company" not in values  # "Archive": Material's
+    assert "partners[4].company" not in values  # "Events": the calendar files' folder
+    assert values["partners[5].company"] == "Menu"  # said only in a stylesheet's comment: still guarded
+    assert values["partners[6].company"] == "Archivist Co"
+    assert "referrals[0].updates[0].note" not in values  # March's issue heading
+
+
+def test_a_stylesheet_is_read_without_its_comments_but_with_its_printed_text(tmp_path: Path) -> None:
+    root = site(
+        tmp_path,
+        {
+            "a.css": "/* Lunch with Dana Wu */ .x { color: red }",
+            "b.css": '.x::after { content: "Dana Wu" }',
+            "c.css.gz": gzip.compress(b'.x::after { content: "Da/* */na Wu" }'),
+        },
+    )
+    assert guard.scan_site(root, [DANA]) == [
+        Leak("b.css", "referrals[0].prospect"),
+        Leak("c.css.gz", "referrals[0].prospect"),
+    ]
