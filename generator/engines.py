@@ -170,7 +170,8 @@ def zensical_config(site: Site, outcome: pipeline.Outcome) -> Path:
     text = zensical_brand_config(newsletter, site.config_file.name)
     if text is None:
         return site.config_file
-    if problem := missing_logo(newsletter, site.project.docs_dir):
+    project = site.project
+    if problem := missing_logo(newsletter, project.docs_dir, project.data_file, project.display_name):
         raise EngineError(problem)
     target = site.config_file.parent / BRAND_CONFIG
     write_own_file(target, text)

@@ -43,7 +43,7 @@ log = logging.getLogger("mkdocs.plugins.referral_newsletter")
 _FEED_CACHE = ".cache/plugins/rss"
 
 
-def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
+def _show_brand(config: MkDocsConfig, newsletter: Newsletter, project: pipeline.Project) -> None:
     """The business in the header (Material prints site_name there), and its logo if given.
 
     Material prints site_name unescaped in places and with ``| e`` in others: escaped once and
@@ -51,7 +51,9 @@ def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
     """
     config.site_name = markupsafe.escape(brand_name(newsletter, config.site_name))
     if newsletter.logo:
-        if problem := missing_logo(newsletter, Path(config.docs_dir)):
+        if problem := missing_logo(
+            newsletter, Path(config.docs_dir), project.data_file, project.display_name
+        ):
             # A warning, so `--strict` (CI) refuses a header with a broken picture.
             log.warning(problem)
         config.theme["logo"] = newsletter.logo
@@ -247,7 +249,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.outcome = outcome
         facts = _build_facts(project, outcome)
         self.newsletter = facts.newsletter
-        _show_brand(config, facts.newsletter)
+        _show_brand(config, facts.newsletter, project)
         _name_the_feed(config, facts.newsletter)
         _date_the_feed_where_the_owner_lives(config, facts.newsletter)
         self._pin_build_date_to_owners_day(moment, facts.newsletter.timezone)
