@@ -223,13 +223,22 @@ def giving_back(month: str, given: int, *, so_far: bool = False) -> str:
     )
 
 
-def gathering(month: str, events: Sequence[tuple[str, str]], to_come: bool) -> str:
-    """A month whose only news is its events (title, when): an invitation while one is still
-    to come, afterwards a record of the get-together."""
-    listed = join_names([f"{title} ({when})" for title, when in events])
-    if to_come:
-        return f"An invitation for {month}: {listed}. We would love to see you there."
-    return f"In {month} we got together with our partners: {listed}. Thank you to everyone who came."
+def gathering(month: str, held: Sequence[tuple[str, str]], coming: Sequence[tuple[str, str]]) -> str:
+    """A month whose only news is its events (title, when): a record of those already held,
+    and an invitation to those still to come (a month may have both: the breakfast last week
+    is thanked for, not invited to)."""
+    said: list[str] = []
+    if held:
+        said.append(f"In {month} we got together with our partners: {_events_listed(held)}.")
+        said.append("Thank you to everyone who came.")
+    if coming:
+        invitation = f"Still to come in {month}" if held else f"An invitation for {month}"
+        said.append(f"{invitation}: {_events_listed(coming)}. We would love to see you there.")
+    return " ".join(said)
+
+
+def _events_listed(events: Sequence[tuple[str, str]]) -> str:
+    return join_names([f"{title} ({when})" for title, when in events])
 
 
 def grew_from_you(own_wins: int, wins_below: int, introductions: int) -> str | None:
