@@ -16,7 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import build_facts, guard, serve_watch
+from . import build_facts, guard, serve_watch, unchecked_site
 from . import project as pipeline
 from .address_clash import address_clashes
 from .build_facts import DUE_SHOWN, BuildFacts
@@ -230,6 +230,9 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.unguarded = None
         moment = self._build_moment()
         project = self._project(config)
+        # First: bad data below stops the build. INFO: nothing unchecked is left (--strict passes).
+        if killed := unchecked_site.move_aside(project.state_dir):
+            log.info("Warning: %s.", killed)
         try:
             outcome = self._generate(project, config, moment)
         except InvalidData as error:
@@ -366,6 +369,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.unguarded = config if self.command != "serve" else None
         if self.unguarded is not None:
             self.stop_signals = StopSignals.arm(self._fail_closed)
+            unchecked_site.note_unchecked(self._project(config).state_dir, Path(config.site_dir))
         return env
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
@@ -389,6 +393,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             return
         site = Path(config.site_dir)
         moved = quarantine(site, self._project(config).state_dir, site.name)
+        unchecked_site.checked(self._project(config).state_dir)
         log.error(
             "The build stopped before the leak guard could check the site. %s", quarantine_note(moved, site)
         )
@@ -415,6 +420,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
                 f"Leak guard: {len(leaks)} confidential values found where they do not belong:\n{found}\n"
                 + quarantine_note(moved, site)
             )
+        unchecked_site.checked(self._project(config).state_dir)
         log.info("Leak guard: scanned %d files, no confidential data found.", scanned)
 
     def _scan(self, config: MkDocsConfig, outcome: pipeline.Outcome) -> tuple[list[guard.Leak], int]:
@@ -440,7 +446,10 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         """Fail closed. `mkdocs serve` builds into a temporary folder of its own: one fixed name."""
         site = Path(config.site_dir)
         name = "serve" if self.command == "serve" else site.name
-        return quarantine(site, self._project(config).state_dir, name, (leak.file for leak in leaks))
+        state_dir = self._project(config).state_dir
+        moved = quarantine(site, state_dir, name, (leak.file for leak in leaks))
+        unchecked_site.checked(state_dir)
+        return moved
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         project = self._project(config)

@@ -717,3 +717,62 @@ def test_a_stylesheet_is_read_without_its_comments_but_with_its_printed_text(tmp
         Leak("b.css", "referrals[0].prospect"),
         Leak("c.css.gz", "referrals[0].prospect"),
     ]
+
+
+KILL_HOOK = STOP_HOOK.format(name="SIGKILL").replace("signal.raise_signal(", "os.kill(os.getpid(), ")
+
+
+@pytest.mark.parametrize("next_build", ["python -m generator build", "mkdocs build"])
+def test_a_site_a_killed_build_left_unchecked_is_moved_aside_by_the_next_build(
+    project: SiteProject, next_build: str
+) -> None:
+    # SIGKILL (an out-of-memory kill, a runner's hard timeout) cannot be caught: the pages written
+    # so far stayed in site/, leak and all, and a next build stopped by bad data (before MkDocs
+    # writes anything) left them there for a deploy step, without a word (review18 saw it).
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "aaa-notes.md").write_text("Lunch with SECRET-PROSPECT-DANA.\n", encoding="utf-8")
+    (project.content / "zzz.md").write_text("# Z\n", encoding="utf-8")
+    (project.root / "stop_hook.py").write_text("import os\n" + KILL_HOOK, encoding="utf-8")
+    config = project.root / "mkdocs.yml"
+    plain_config = config.read_text(encoding="utf-8")
+    config.write_text(plain_config + "\nhooks:\n  - stop_hook.py\n", encoding="utf-8")
+    assert project.mkdocs_build().returncode == -signal.SIGKILL
+    assert (project.site / "aaa-notes" / "index.html").is_file()  # unchecked, the leak in it
+    config.write_text(plain_config, encoding="utf-8")
+    project.write_data(fixture_text("small.yaml").replace("stage: met", "stage: mett", 1))
+    result = project.generator("build") if next_build.startswith("python") else project.mkdocs_build()
+    assert result.returncode != 0 and "'mett'" in result.stderr  # the bad data, as before
+    quarantined = project.root / ".referral" / "quarantine" / "site"
+    assert (
+        f"the last build into {project.site} ended before the leak guard checked what it wrote"
+        in " ".join(result.stderr.split())
+    )
+    assert list(project.site.iterdir()) == []
+    assert (quarantined / "aaa-notes" / "index.html").is_file()
+    # Said once: a finished build leaves nothing to move, and the next one says nothing.
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "aaa-notes.md").write_text("Lunch.\n", encoding="utf-8")
+    for _ in range(2):
+        result = project.mkdocs_build("--strict")
+        assert result.returncode == 0, result.stderr
+        assert "ended before the leak guard" not in result.stderr
+
+
+def test_the_unchecked_site_note_names_only_a_folder_with_something_in_it(tmp_path: Path) -> None:
+    from generator import unchecked_site
+
+    state, site_dir = tmp_path / ".referral", tmp_path / "site"
+    unchecked_site.note_unchecked(state, site_dir)
+    assert unchecked_site.left_unchecked(state) is None  # nothing written yet
+    assert unchecked_site.move_aside(state) is None and not (state / unchecked_site.NOTE).exists()
+    unchecked_site.note_unchecked(state, site_dir)
+    (site_dir / "blog").mkdir(parents=True)
+    (site_dir / ".git").mkdir()  # a gh-pages checkout's: not MkDocs' output, it stays
+    assert unchecked_site.left_unchecked(state) == site_dir.resolve()
+    said = unchecked_site.move_aside(state)
+    assert said is not None and "ended before the leak guard checked what it wrote" in said
+    assert sorted(path.name for path in site_dir.iterdir()) == [".git"]
+    assert (state / "quarantine" / "site" / "blog").is_dir()
+    unchecked_site.checked(state)  # nothing noted: nothing to do
+    (state / unchecked_site.NOTE).write_text("site\n", encoding="utf-8")  # not written by a build
+    assert unchecked_site.left_unchecked(state) is None
