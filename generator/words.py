@@ -407,8 +407,12 @@ def money_in(value: float, currency: str = "USD") -> str:
     return re.sub(r"^(\D*[A-Za-z])(?=\d)", "\\1\u00a0", text)
 
 
-def month_in_numbers(month: str, referrals: int, meetings: int, proposals: int, wins: int) -> str:
-    """A newsletter issue's figures as one sentence, for feed readers that show only a summary."""
+def month_in_numbers(
+    month: str, referrals: int, meetings: int, proposals: int, wins: int, *, so_far: bool = False
+) -> str:
+    """A newsletter issue's figures as one sentence, for feed readers that show only a summary.
+    ``so_far`` for a month under way: its figures are not the month's, and a reader keeps the
+    summary it first fetched (the issue itself says "so far" too)."""
     figures = join_names(
         [
             count_words(referrals, "new introduction"),
@@ -417,7 +421,7 @@ def month_in_numbers(month: str, referrals: int, meetings: int, proposals: int, 
             count_words(wins, "new client"),
         ]
     )
-    return f"{month} in numbers: {figures}."
+    return f"{month}{' so far,' if so_far else ''} in numbers: {figures}."
 
 
 def _behind_the_scenes(unnamed: int, *, comma: bool = False) -> str:

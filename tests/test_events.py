@@ -301,3 +301,20 @@ def test_a_month_with_an_event_held_and_one_to_come_thanks_for_one_and_invites_t
     for page in (files["index.md"].split("## Coming up")[1], coming_up):
         assert "Partner breakfast" not in page
     assert f"Dear Anne, {opening}" in _mail_text(as_of, data)
+
+
+def test_the_feed_summary_of_the_month_under_way_gives_its_figures_so_far() -> None:
+    # The issue of a month under way says "So far in October 2026, …" (review23), but its feed
+    # summary gave the figures as the month's ("October 2026 in numbers: one new introduction"),
+    # and a feed reader keeps the summary it first fetched (review23 saw it; review27).
+    def summary(as_of: dt.date) -> str:
+        files = render_site(
+            load_text(EVENT_MONTH, "partners.yaml", as_of), SiteLayout(as_of=as_of, secret=b"s")
+        )
+        meta = yaml.safe_load(files["blog/posts/newsletter/2026-10.md"].split("---")[1])
+        return str(meta["rss"]["feed_description"])
+
+    assert summary(dt.date(2026, 10, 20)).startswith(
+        "October 2026 so far, in numbers: one new introduction, no meetings, no proposals and no new clients."
+    )
+    assert summary(dt.date(2026, 11, 2)).startswith("October 2026 in numbers: one new introduction,")
