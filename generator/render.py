@@ -397,6 +397,8 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
     data, source = site.data, site.layout.post_page(issue)
     gathering = gathering_line(issue, site.layout.as_of)
     opening = gathering_line(issue, site.layout.as_of, escape_text)
+    # Dated before its month ends, the issue says "so far", as the month's mail does.
+    under_way = site.layout.as_of <= issue.month.last_day
     meta: dict[str, Any] = {
         "title": escape_html(f"{issue.month.label}: {data.newsletter.title}"),
         "date": site.layout.post_date(issue),
@@ -407,15 +409,16 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         # Feed readers show an item's description: the issue's summary, not a bare label.
         # RSS carries it as HTML inside XML: escaped for HTML here, the feed plugin escapes
         # the result for XML (a name such as "<script>" must reach readers as text).
-        "rss": {"feed_description": html.escape(_feed_summary(issue, gathering), quote=False)},
+        "rss": {
+            "feed_description": html.escape(_feed_summary(issue, gathering, so_far=under_way), quote=False)
+        },
     }
     public = site.public.of
     return site.env.get_template("post.md.j2").render(
         meta=Markdown(front_matter(meta)),
         issue=public(issue),
         gathering=None if opening is None else Markdown(opening),
-        # Dated before its month ends, the issue says "so far", as the month's mail does.
-        under_way=site.layout.as_of <= issue.month.last_day,
+        under_way=under_way,
         newsletter=public(data.newsletter),
         events=public(_issue_events(site, issue, source)),
         tree_page=_link(source, TREE_PAGE),
@@ -430,11 +433,11 @@ def _issue_events(site: _Site, issue: MonthlyIssue, source: str) -> list[tuple[E
     return site.events_after(after, source, days=(last_day - after).days + EVENT_HORIZON_DAYS)
 
 
-def _feed_summary(issue: MonthlyIssue, gathering: str | None = None) -> str:
+def _feed_summary(issue: MonthlyIssue, gathering: str | None = None, *, so_far: bool = False) -> str:
     if gathering:
         return gathering
     numbers = words.month_in_numbers(
-        issue.month.label, issue.referrals, issue.meetings, issue.proposals, issue.wins
+        issue.month.label, issue.referrals, issue.meetings, issue.proposals, issue.wins, so_far=so_far
     )
     if not issue.referrals and not issue.updates and issue.given:
         return f"{numbers} {words.giving_back(issue.month.label, issue.given)}"
