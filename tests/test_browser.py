@@ -58,6 +58,7 @@ VIEWPORTS = {
     "phone": {"width": 390, "height": 844},
     "desktop": {"width": 1280, "height": 800},
     "small-phone": {"width": 320, "height": 640},  # the narrowest in use (iPhone SE, small Androids)
+    "phone-375": {"width": 375, "height": 812},  # the accessibility checks' phone (iPhone mini, X)
 }
 SIZES = ["phone", "desktop"]  # what most tests read at; phone-only checks add the small phone
 TIMEOUT_MS = 60_000  # a loaded two-core CI machine can take seconds per navigation
@@ -879,6 +880,12 @@ def test_no_serious_accessibility_violations(scheme_tab: Tab, a11y_pages: dict[s
     options: dict[str, Any] = {"resultTypes": ["violations"]}
     if expected == "slate":  # only colours change with the scheme: the light run checks the rest
         options["runOnly"] = {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}
+    assert _serious_violations(page, options) == []
+    scheme_tab.assert_clean()
+
+
+def _serious_violations(page: Page, options: dict[str, Any]) -> list[str]:
+    """axe-core's serious and critical findings on the page as shown: rule, help, first nodes."""
     page.add_script_tag(path=AXE)
     violations = page.evaluate(
         """async options => (await axe.run(document, options)).violations.map(v => ({
@@ -887,9 +894,44 @@ def test_no_serious_accessibility_violations(scheme_tab: Tab, a11y_pages: dict[s
         options,
     )
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
-    report = [f"{v['id']} ({v['impact']}): {v['help']}: {v['nodes'][:5]}" for v in serious]
-    assert serious == [], "\n".join(report)
-    scheme_tab.assert_clean()
+    return [f"{v['id']} ({v['impact']}): {v['help']}: {v['nodes'][:5]}" for v in serious]
+
+
+@pytest.fixture
+def phone_375_tab(contexts: dict[str, BrowserContext], site_url: str) -> Iterator[Tab]:
+    yield from _tab(contexts["phone-375"], site_url, "phone-375")
+
+
+@pytest.mark.parametrize("where", PAGE_KINDS)
+def test_no_serious_accessibility_violations_on_a_phone(
+    phone_375_tab: Tab, a11y_pages: dict[str, str], where: str
+) -> None:
+    """At 375 px the insights' wider tables scroll sideways in a box a keyboard could not reach."""
+    phone_375_tab.open(a11y_pages[where])
+    assert _serious_violations(phone_375_tab.page, {"resultTypes": ["violations"]}) == []
+    phone_375_tab.assert_clean()
+
+
+def test_a_table_wider_than_a_phone_scrolls_by_keyboard(phone_375_tab: Tab, a11y_pages: dict[str, str]) -> None:
+    """Tab reaches each table box that scrolls, shows where the focus is, and the arrow keys scroll it."""
+    phone_375_tab.open(a11y_pages["insights"])
+    page = phone_375_tab.page
+    wide = page.locator(".md-typeset__scrollwrap").filter(has=page.locator("table"))
+    scrolling = [box for box in wide.all() if box.evaluate("box => box.scrollWidth > box.clientWidth + 1")]
+    assert scrolling, "the demo's insights have a table wider than 375 px: the case this is about"
+    for box in scrolling:
+        assert box.get_attribute("tabindex") == "0"
+        assert box.get_attribute("role") == "region" and box.get_attribute("aria-label")
+    page.keyboard.press("Tab")  # from the page itself, as a keyboard reader starts
+    for _ in range(200):
+        if page.evaluate("document.activeElement.classList.contains('md-typeset__scrollwrap')"):
+            break
+        page.keyboard.press("Tab")
+    focused = page.locator(".md-typeset__scrollwrap:focus")
+    expect(focused).to_have_count(1)
+    assert focused.evaluate("box => getComputedStyle(box).outlineStyle") != "none", "focus is visible"
+    page.keyboard.press("ArrowRight")
+    expect(focused).not_to_have_js_property("scrollLeft", 0)
 
 
 # Each coloured shape of the insights charts against the page behind it, in the scheme shown:
