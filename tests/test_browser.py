@@ -912,7 +912,9 @@ def test_no_serious_accessibility_violations_on_a_phone(
     phone_375_tab.assert_clean()
 
 
-def test_a_table_wider_than_a_phone_scrolls_by_keyboard(phone_375_tab: Tab, a11y_pages: dict[str, str]) -> None:
+def test_a_table_wider_than_a_phone_scrolls_by_keyboard(
+    phone_375_tab: Tab, a11y_pages: dict[str, str]
+) -> None:
     """Tab reaches each table box that scrolls, shows where the focus is, and the arrow keys scroll it."""
     phone_375_tab.open(a11y_pages["insights"])
     page = phone_375_tab.page
