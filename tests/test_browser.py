@@ -329,6 +329,20 @@ SPLIT_ACROSS_LINES = """([selector, separator]) => {
 }"""
 
 
+def test_progress_steps_are_read_in_words_by_a_screen_reader(desktop_tab: Tab) -> None:
+    """A screen reader read "check mark Introduced right arrow black circle Met right arrow white circle …"."""
+    desktop_tab.open(partner_path(PARTNER["id"]))
+    lines = desktop_tab.page.locator(".referral-progress")
+    expect(lines).to_have_count(len(REFERRALS))
+    for line in lines.all():
+        spoken = line.aria_snapshot()
+        assert not re.search("[✓●○→]", spoken), spoken
+        assert re.search(r"\(now\)", spoken), spoken
+        assert re.search(r"\((?:done|to come)\)", spoken), spoken
+        assert line.locator(".visually-hidden").first.is_hidden() is False  # read, yet not drawn:
+        assert line.locator(".visually-hidden").first.evaluate("e => e.getBoundingClientRect().width") <= 1
+
+
 def test_progress_steps_stay_whole_on_a_line(tab: Tab) -> None:
     """A step such as "○ Proposal made" never ends one line with "○" and starts the next with its words."""
     tab.open(partner_path(PARTNER["id"]))
@@ -443,14 +457,22 @@ def _check_referral(block: Locator, referral: dict[str, Any]) -> None:
     block.scroll_into_view_if_needed()
     expect(block.locator(".referral-progress")).to_be_visible()
     shown = block.evaluate(
-        """block => ({
+        """block => {
+          // What the eye reads: without the words kept for screen readers.
+          const seen = element => {
+            const copy = element.cloneNode(true);
+            copy.querySelectorAll('.visually-hidden').forEach(hidden => hidden.remove());
+            return copy.textContent.replace(/\u00a0/g, ' ');
+          };
+          return {
             title: block.querySelector('.admonition-title').innerText.trim(),
-            progress: block.querySelector('.referral-progress').innerText,
-            current: block.querySelector('.referral-progress strong').innerText.trim(),
+            progress: seen(block.querySelector('.referral-progress')),
+            current: seen(block.querySelector('.referral-progress strong')).trim(),
             introduced: block.querySelector(':scope > ul > li').innerText.trim(),
             rows: [...block.querySelectorAll('table tbody tr')].map(row =>
                 [...row.querySelectorAll('td')].map(cell => cell.innerText.trim())),
-        })"""
+          };
+        }"""
     )
     assert shown["title"] == STAGE_WORDS[stage]
     how = (referral["introduced"], referral.get("method"), referral.get("asked"))
