@@ -761,6 +761,52 @@ def test_right_to_left_names_and_notes_read_from_the_right(stress_tab: Tab) -> N
     stress_tab.assert_clean()
 
 
+# Where each of ``names`` is drawn in the first element of ``selector`` that holds them all:
+# [name, left edge], in the order the sentence gives them.
+NAMES_DRAWN = """([selector, names]) => {
+    const element = [...document.querySelectorAll(selector)].find(e => names.every(n => e.textContent.includes(n)));
+    if (!element) return [];
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    const chars = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < node.data.length; i++) chars.push([node, i]);
+    }
+    const text = element.textContent;
+    return names.map(name => [name, text.indexOf(name)]).sort((a, b) => a[1] - b[1]).map(([name, at]) => {
+        const range = document.createRange();
+        range.setStart(...chars[at]);
+        range.setEnd(chars[at + name.length - 1][0], chars[at + name.length - 1][1] + 1);
+        return [name, range.getBoundingClientRect().left];
+    });
+}"""
+
+
+@pytest.mark.parametrize(
+    ("where", "selector", "names"),
+    [
+        ("blog/2026/11/newsletter-2026-11/", "article p", ["שרה לוי", "عمر الفاروق"]),  # names listed
+        ("", "article li", ["عشاء الشركاء", "قاعة النخيل"]),  # an event and its place
+    ],
+)
+def test_right_to_left_names_keep_their_place_in_an_english_sentence(
+    stress_desktop_tab: Tab, where: str, selector: str, names: list[str]
+) -> None:
+    """The post's "A warm thank-you to שרה לוי, عمر الفاروق and …" showed عمر الفاروق first: the comma between
+    two right-to-left names joined them into one right-to-left run; so did an event's title and
+    place. Each name is isolated, as <bdi> would."""
+    stress_desktop_tab.open(where)
+    drawn = stress_desktop_tab.page.evaluate(NAMES_DRAWN, [selector, names])
+    assert len(drawn) == len(names), "the fixture prints them in one sentence"
+    lefts = [left for _, left in drawn]
+    assert lefts == sorted(lefts), drawn
+    stress_desktop_tab.assert_clean()
+
+
+@pytest.fixture
+def stress_desktop_tab(contexts: dict[str, BrowserContext], stress_url: str) -> Iterator[Tab]:
+    yield from _tab(contexts["desktop"], stress_url, "desktop")
+
+
 # ---------------------------------------------------------------- accessibility
 
 
