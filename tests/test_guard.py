@@ -653,3 +653,11 @@ def test_many_long_notes_sharing_their_opening_are_told_apart(tmp_path: Path) ->
     files["index.html"] = f"<p>{notes[7].value}</p><p>{opening}someone else</p>"
     root = site(tmp_path, files)
     assert guard.scan_site(root, notes) == [Leak("index.html", "referrals[7].updates[0].note")]
+
+
+def test_a_wide_name_cut_to_a_tree_label_is_found(tmp_path: Path) -> None:
+    # Chinese, Japanese and Korean characters are cut by the room they take, about two Latin
+    # letters each: the tree shows nine of these sixteen, and the guard looks for those nine.
+    name = Confidential("李小龙北京贸易有限公司国际部经理", "partners[2].name", "p/token/")
+    root = site(tmp_path, {"tree/index.html": '<svg><text x="1">李小龙北京贸易有限…</text></svg>'})
+    assert guard.scan_site(root, [name]) == [Leak("tree/index.html", "partners[2].name")]
