@@ -802,3 +802,11 @@ def test_the_unchecked_site_note_names_only_a_folder_with_something_in_it(tmp_pa
     unchecked_site.checked(state)  # nothing noted: nothing to do
     (state / unchecked_site.NOTE).write_text("site\n", encoding="utf-8")  # not written by a build
     assert unchecked_site.left_unchecked(state) is None
+
+
+def test_a_wide_name_cut_to_a_tree_label_is_found(tmp_path: Path) -> None:
+    # Chinese, Japanese and Korean characters are cut by the room they take, about two Latin
+    # letters each: the tree shows nine of these sixteen, and the guard looks for those nine.
+    name = Confidential("李小龙北京贸易有限公司国际部经理", "partners[2].name", "p/token/")
+    root = site(tmp_path, {"tree/index.html": '<svg><text x="1">李小龙北京贸易有限…</text></svg>'})
+    assert guard.scan_site(root, [name]) == [Leak("tree/index.html", "partners[2].name")]
