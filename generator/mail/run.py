@@ -126,24 +126,7 @@ def compose_month(
     ``directory_urls`` and ``post_urls``: mkdocs.yml's settings, where the linked pages are built;
     ``throwaway``: the links are keyed by CI's throwaway secret (the subjects say so)."""
     issue = _issue_for(data, month, layout.as_of)
-    # The environment wins (a sending address may differ from the public one); else the
-    # owner's public reply address from the data.
-    sender = environ.get(FROM, "").strip() or (data.newsletter.email or "")
-    if not sender:
-        raise ValueError(
-            f"{FROM} is not set and newsletter.email is empty: messages need a From address, "
-            "e.g. 'Ann Lee <ann@example.com>'"
-        )
-    edition = Edition(
-        data.newsletter,
-        month,
-        sender_address(sender, data.newsletter.owner),
-        message_date(month, environ, layout.as_of, data.newsletter.timezone),
-        site_url,
-        layout.secret,
-        throwaway,
-    )
-    edition.domain  # noqa: B018 - a site_url without a host fails here once, not once per partner
+    edition = _edition(data, month, layout, site_url, environ, throwaway=throwaway)
     issue = _events_from(issue, data, edition.date.date())
     records = MonthRecords.of(data, issue, gathering_line(issue, edition.date.date()))
     env = mail_environment()
@@ -164,6 +147,41 @@ def compose_month(
     if problems:
         raise ValueError("; ".join(problems))
     return messages
+
+
+def _edition(
+    data: PartnersFile,
+    month: Month,
+    layout: SiteLayout,
+    site_url: str,
+    environ: Mapping[str, str],
+    *,
+    throwaway: bool,
+) -> Edition:
+    """What every message of the month shares: its sender, Date, site and secret."""
+    edition = Edition(
+        data.newsletter,
+        month,
+        sender_address(_sender(data, environ), data.newsletter.owner),
+        message_date(month, environ, layout.as_of, data.newsletter.timezone),
+        site_url,
+        layout.secret,
+        throwaway,
+    )
+    edition.domain  # noqa: B018 - a site_url without a host fails here once, not once per partner
+    return edition
+
+
+def _sender(data: PartnersFile, environ: Mapping[str, str]) -> str:
+    """The environment wins (a sending address may differ from the public one); else the
+    owner's public reply address from the data."""
+    sender = environ.get(FROM, "").strip() or (data.newsletter.email or "")
+    if not sender:
+        raise ValueError(
+            f"{FROM} is not set and newsletter.email is empty: messages need a From address, "
+            "e.g. 'Ann Lee <ann@example.com>'"
+        )
+    return sender
 
 
 def _events_from(issue: MonthlyIssue, data: PartnersFile, dated: dt.date) -> MonthlyIssue:
