@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import field_hints, models, plain_yaml, rules, source
+from . import field_hints, models, rules, source
 from .moment import When
+from .plain_split import parse_plain_fast
 from .problems import FieldPath, InvalidData, Problem
 
 Record = TypeVar("Record", bound=BaseModel)
@@ -55,8 +56,9 @@ def load_partners(path: Path, today: When, *, display_name: str | None = None) -
 def load_text(text: str, filename: str, today: When) -> models.PartnersFile:
     """Validate YAML text; the fast paths skip line marks and re-parse only to locate errors.
 
-    A file in the plain subset (:mod:`generator.plain_yaml`, the usual case) is read without
-    libyaml's events; any other file without marks. Either way a file with any problem is read
+    A file in the plain subset (:mod:`generator.plain_yaml`, the usual case; a large one on two
+    cores, :mod:`generator.plain_split`) is read without libyaml's events; any other file
+    without marks. Either way a file with any problem is read
     again by the marked reader, so every message is the marked reader's.
     """
     try:
@@ -66,7 +68,7 @@ def load_text(text: str, filename: str, today: When) -> models.PartnersFile:
 
 
 def _unmarked(text: str, filename: str) -> source.SourceDocument:
-    data = plain_yaml.parse_plain(text)
+    data = parse_plain_fast(text)
     if data is None:
         return source.parse(text, filename, with_marks=False)
     return source.SourceDocument(filename, data)

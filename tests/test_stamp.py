@@ -33,9 +33,9 @@ class Runs:
 
         render = pipeline.render_bytes
 
-        def counted(*args: Any) -> dict[str, bytes]:
+        def counted(*args: Any, **options: Any) -> dict[str, bytes]:
             self.renders += 1
-            return render(*args)
+            return render(*args, **options)
 
         monkeypatch.setattr(pipeline, "render_bytes", counted)
 
