@@ -24,13 +24,16 @@ Result = TypeVar("Result")
 
 
 def can_fork() -> bool:
-    """Linux (fork is unsafe on macOS, absent on Windows), two cores, and no other thread: a
-    thread holding a lock at the fork (a log handler's, under ``mkdocs serve``) would leave the
-    forked process waiting for it forever."""
+    """Linux (fork is unsafe on macOS, absent on Windows), two cores, no other thread (a thread
+    holding a lock at the fork, a log handler's under ``mkdocs serve``, would leave the forked
+    process waiting for it forever), and not itself a daemonic process, which multiprocessing
+    lets have no children: the leak guard's, which loads the data on a build with nothing
+    changed, failed every such build of a file large enough to be read on two cores."""
     return (
         sys.platform.startswith("linux")
         and len(os.sched_getaffinity(0)) >= 2
         and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
     )
 
 

@@ -8,10 +8,12 @@ plain reader, for every cut the split can choose in each text.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+from multiprocessing.connection import Connection
 
 import pytest
-from conftest import fixture_text
+from conftest import SiteProject, fixture_text
 from hypothesis import event, given, settings
 from test_injection import hostile_yaml
 from test_input_safety import BASE, CORPUS
@@ -19,7 +21,7 @@ from test_plain_yaml import EDGES, documents, make_data
 from test_render_split import needs_two_cores
 from test_validation_fuzz import edited
 
-from generator import plain_split
+from generator import forked, plain_split
 from generator.plain_yaml import parse_plain
 
 
@@ -126,3 +128,31 @@ def test_a_forked_reader_that_dies_leaves_the_tail_to_this_one(monkeypatch: pyte
 
     monkeypatch.setattr(plain_split, "parse_plain", dies_elsewhere)
     assert plain_split.parse_plain_fast(LARGE) == parse_plain(LARGE)
+
+
+def _read_in_a_daemon(sender: Connection) -> None:
+    try:
+        sender.send((forked.can_fork(), plain_split.parse_plain_fast(LARGE) == parse_plain(LARGE)))
+    except BaseException as error:
+        sender.send(repr(error))
+
+
+def test_a_daemonic_process_reads_a_large_file_alone() -> None:
+    """The leak guard's process is daemonic, and multiprocessing lets it have no children: it
+    loads the data itself on a build with nothing changed, and forking there stopped the build."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_read_in_a_daemon, args=(sender,), daemon=True)
+    process.start()
+    assert receiver.recv() == (False, True)
+    process.join()
+
+
+@pytest.mark.build
+def test_a_build_with_nothing_changed_passes_with_a_large_file(project: SiteProject) -> None:
+    project.write_data(LARGE)
+    first = project.mkdocs_build()
+    assert first.returncode == 0, first.stderr
+    again = project.mkdocs_build()
+    assert again.returncode == 0, again.stderr
+    assert "nothing changed since the last run" in again.stderr
