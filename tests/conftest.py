@@ -19,11 +19,17 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import settings
 
+from generator.models import PartnersFile
 from generator.problems import InvalidData
 from generator.validate import load_text
 
 # The date every in-process validation test runs on.
 TODAY = dt.date(2026, 11, 20)
+
+
+def load_valid(text: str) -> PartnersFile:
+    """``text`` as partners.yaml, validated on TODAY (it must load)."""
+    return load_text(text, "partners.yaml", TODAY)
 
 
 def load_problems(text: str) -> list[str]:
