@@ -302,12 +302,11 @@ def render_bytes(
     about one. Without ``keyed``, no render memo keys are worked out (a throwaway secret's would
     match no later run)."""
     pages = render_pages(data, layout, memo, keep)
-    keys = pages.memo_keys if keyed else dict
-    if memo is None:
-        files = encoded_pages(pages.renderers, alongside=keys)
-    else:  # a preview's memo keeps what it renders: in this process, page by page
+    if memo is not None:  # a preview's memo keeps what it renders: in this process, page by page
         files = {path: text.encode("utf-8") for path, text in pages.items()}
-    return RenderedBytes(files, keys(), pages.kept)
+        return RenderedBytes(files, pages.memo_keys(), pages.kept)
+    files, keys = encoded_pages(pages.renderers, pages.memo_keys if keyed else dict)
+    return RenderedBytes(files, keys, pages.kept)
 
 
 def _inputs_digest(

@@ -162,7 +162,8 @@ def test_a_missing_logo_fails_a_strict_build(tmp_path: Path) -> None:
     project.write_data(DATA)
     result = project.mkdocs_build("--strict")
     assert result.returncode != 0
-    assert "newsletter.logo: 'images/logo.svg' is not a file" in result.stdout + result.stderr
+    # Located like every problem with the data (it named only the field; review27).
+    assert "partners.yaml:7:9: newsletter.logo: 'images/logo.svg' is not a file" in result.stderr
 
 
 def _png_with_text(text: str) -> bytes:
@@ -199,3 +200,17 @@ def test_a_png_logo_and_a_note_with_a_windows_path_build(tmp_path: Path) -> None
     assert (project.site / "images" / "logo.png").read_bytes().startswith(b"\x89PNG")
     page = _partner_page(project).get_text()
     assert "Signed copy in C:\\Temp\\New\\Reports" in page
+
+
+def test_a_missing_logo_is_located_at_its_field_for_both_engines(tmp_path: Path) -> None:
+    from generator.presentation import missing_logo
+
+    data_file = tmp_path / "partners.yaml"
+    data_file.write_text(DATA, encoding="utf-8")
+    newsletter = Newsletter(title="T", owner="O", logo="images/logo.svg")
+    docs = tmp_path / "content"
+    said = missing_logo(newsletter, docs, data_file, "partners.yaml")
+    assert said == f"partners.yaml:7:9: newsletter.logo: 'images/logo.svg' is not a file in {docs}/"
+    (docs / "images").mkdir(parents=True)
+    (docs / "images" / "logo.svg").write_text(LOGO, encoding="utf-8")
+    assert missing_logo(newsletter, docs, data_file, "partners.yaml") is None
