@@ -343,6 +343,22 @@ def test_progress_steps_are_read_in_words_by_a_screen_reader(desktop_tab: Tab) -
         assert line.locator(".visually-hidden").first.evaluate("e => e.getBoundingClientRect().width") <= 1
 
 
+@pytest.mark.parametrize("where", ["home", "post", "partner"])
+def test_calendar_links_say_which_event_out_of_context(
+    desktop_tab: Tab, a11y_pages: dict[str, str], where: str
+) -> None:
+    """A screen reader's list of links read "add to your calendar" once per event, all alike."""
+    desktop_tab.open(a11y_pages[where])
+    links = desktop_tab.page.locator("article a[href$='.ics']")
+    spoken = [" ".join(re.findall(r'link "(.*?)"', link.aria_snapshot())[0].split()) for link in links.all()]
+    assert len(spoken) >= 2, "the demo has several events coming up"
+    assert len(set(spoken)) == len(spoken), spoken
+    titles = {f"add {event['title']} to your calendar" for event in DEMO["events"]}
+    assert set(spoken) <= titles, spoken
+    # The eye reads "(add to your calendar)" as before, the event's title beside it.
+    assert links.first.locator(".visually-hidden").evaluate("e => e.getBoundingClientRect().width") <= 1
+
+
 def test_progress_steps_stay_whole_on_a_line(tab: Tab) -> None:
     """A step such as "○ Proposal made" never ends one line with "○" and starts the next with its words."""
     tab.open(partner_path(PARTNER["id"]))
