@@ -890,6 +890,24 @@ def test_every_page_kind_fits_the_screen(tab: Tab, a11y_pages: dict[str, str], w
     tab.assert_clean()
 
 
+@pytest.mark.parametrize("where", PAGE_KINDS)
+def test_the_first_tab_offers_to_skip_to_the_content(
+    phone_375_tab: Tab, a11y_pages: dict[str, str], where: str
+) -> None:
+    """A partner's page (and the 404 page) had no "Skip to content": a keyboard reader on a phone
+    tabbed through the header and the hidden menu, fifteen stops, before their own page."""
+    phone_375_tab.open(a11y_pages[where])
+    page = phone_375_tab.page
+    page.keyboard.press("Tab")
+    focused = page.locator(":focus")
+    expect(focused).to_have_text("Skip to content")
+    target = focused.get_attribute("href")
+    assert target and target.startswith("#")
+    page.keyboard.press("Enter")
+    expect(page.locator(".md-content h1").first).to_have_attribute("id", target[1:])
+    assert page.evaluate("location.hash") == target
+
+
 # The figures of the insights page's tables (right-aligned cells) whose text takes more than one line.
 WRAPPED_FIGURES = """() => [...document.querySelectorAll('article td[style*="text-align: right"]')]
     .filter(cell => {
