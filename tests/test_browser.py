@@ -908,6 +908,46 @@ def test_the_first_tab_offers_to_skip_to_the_content(
     assert page.evaluate("location.hash") == target
 
 
+# Words cut off inside the article: an element that hides what overflows it (not a scroll box,
+# nor one visually hidden), holding more than it shows.
+TEXT_CUT = """() => [...document.querySelectorAll('article *')].filter(element => {
+    const style = getComputedStyle(element);
+    const hides = [style.overflowX, style.overflowY].some(o => o === 'hidden' || o === 'clip');
+    const shown = element.getBoundingClientRect().width > 1;  // not words kept for screen readers only
+    return hides && shown
+        && (element.scrollWidth > element.clientWidth + 1 || element.scrollHeight > element.clientHeight + 1);
+}).map(element => `${element.tagName}.${element.className}: ${element.textContent.trim().slice(0, 40)}`)"""
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "",
+        "blog/2026/11/newsletter-2026-11/",
+        "blog/",
+        "tree/",
+        "follow/",
+        "long",
+        "many",
+        "norah",
+        "mohamed",
+        "yamada",
+    ],
+)
+def test_hard_data_fits_a_phone(contexts: dict[str, BrowserContext], stress_url: str, where: str) -> None:
+    """Names of 66 and 72 letters without a space, forty introductions, none, an emoji in a name,
+    Arabic, Hebrew and Japanese: at 375 px nothing slides the page sideways and nothing is cut off."""
+    tab = Tab(contexts["phone-375"].new_page(), stress_url, "phone-375")
+    try:
+        tab.open(where if "/" in where or not where else partner_path(where))
+        assert tab.page.evaluate(LAYOUT_PROBLEMS) == []
+        assert tab.page.evaluate(TEXT_CUT) == []
+        tab.screenshot(f"hard-data-{where.strip('/').replace('/', '-') or 'home'}")
+        tab.assert_clean()
+    finally:
+        tab.page.close()
+
+
 # The figures of the insights page's tables (right-aligned cells) whose text takes more than one line.
 WRAPPED_FIGURES = """() => [...document.querySelectorAll('article td[style*="text-align: right"]')]
     .filter(cell => {
