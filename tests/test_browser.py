@@ -343,6 +343,22 @@ def test_progress_steps_are_read_in_words_by_a_screen_reader(desktop_tab: Tab) -
         assert line.locator(".visually-hidden").first.evaluate("e => e.getBoundingClientRect().width") <= 1
 
 
+@pytest.mark.parametrize("where", ["home", "post", "partner"])
+def test_calendar_links_say_which_event_out_of_context(
+    desktop_tab: Tab, a11y_pages: dict[str, str], where: str
+) -> None:
+    """A screen reader's list of links read "add to your calendar" once per event, all alike."""
+    desktop_tab.open(a11y_pages[where])
+    links = desktop_tab.page.locator("article a[href$='.ics']")
+    spoken = [" ".join(re.findall(r'link "(.*?)"', link.aria_snapshot())[0].split()) for link in links.all()]
+    assert len(spoken) >= 2, "the demo has several events coming up"
+    assert len(set(spoken)) == len(spoken), spoken
+    titles = {f"add {event['title']} to your calendar" for event in DEMO["events"]}
+    assert set(spoken) <= titles, spoken
+    # The eye reads "(add to your calendar)" as before, the event's title beside it.
+    assert links.first.locator(".visually-hidden").evaluate("e => e.getBoundingClientRect().width") <= 1
+
+
 def test_progress_steps_stay_whole_on_a_line(tab: Tab) -> None:
     """A step such as "○ Proposal made" never ends one line with "○" and starts the next with its words."""
     tab.open(partner_path(PARTNER["id"]))
@@ -898,6 +914,64 @@ def test_every_page_kind_fits_the_screen(tab: Tab, a11y_pages: dict[str, str], w
         assert not any(tab.page.evaluate(overflow))
     tab.screenshot(f"fit-{where}", first_screen=True)
     tab.assert_clean()
+
+
+@pytest.mark.parametrize("where", PAGE_KINDS)
+def test_the_first_tab_offers_to_skip_to_the_content(
+    phone_375_tab: Tab, a11y_pages: dict[str, str], where: str
+) -> None:
+    """A partner's page (and the 404 page) had no "Skip to content": a keyboard reader on a phone
+    tabbed through the header and the hidden menu, fifteen stops, before their own page."""
+    phone_375_tab.open(a11y_pages[where])
+    page = phone_375_tab.page
+    page.keyboard.press("Tab")
+    focused = page.locator(":focus")
+    expect(focused).to_have_text("Skip to content")
+    target = focused.get_attribute("href")
+    assert target and target.startswith("#")
+    page.keyboard.press("Enter")
+    expect(page.locator(".md-content h1").first).to_have_attribute("id", target[1:])
+    assert page.evaluate("location.hash") == target
+
+
+# Words cut off inside the article: an element that hides what overflows it (not a scroll box,
+# nor one visually hidden), holding more than it shows.
+TEXT_CUT = """() => [...document.querySelectorAll('article *')].filter(element => {
+    const style = getComputedStyle(element);
+    const hides = [style.overflowX, style.overflowY].some(o => o === 'hidden' || o === 'clip');
+    const shown = element.getBoundingClientRect().width > 1;  // not words kept for screen readers only
+    return hides && shown
+        && (element.scrollWidth > element.clientWidth + 1 || element.scrollHeight > element.clientHeight + 1);
+}).map(element => `${element.tagName}.${element.className}: ${element.textContent.trim().slice(0, 40)}`)"""
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "",
+        "blog/2026/11/newsletter-2026-11/",
+        "blog/",
+        "tree/",
+        "follow/",
+        "long",
+        "many",
+        "norah",
+        "mohamed",
+        "yamada",
+    ],
+)
+def test_hard_data_fits_a_phone(contexts: dict[str, BrowserContext], stress_url: str, where: str) -> None:
+    """Names of 66 and 72 letters without a space, forty introductions, none, an emoji in a name,
+    Arabic, Hebrew and Japanese: at 375 px nothing slides the page sideways and nothing is cut off."""
+    tab = Tab(contexts["phone-375"].new_page(), stress_url, "phone-375")
+    try:
+        tab.open(where if "/" in where or not where else partner_path(where))
+        assert tab.page.evaluate(LAYOUT_PROBLEMS) == []
+        assert tab.page.evaluate(TEXT_CUT) == []
+        tab.screenshot(f"hard-data-{where.strip('/').replace('/', '-') or 'home'}")
+        tab.assert_clean()
+    finally:
+        tab.page.close()
 
 
 # The figures of the insights page's tables (right-aligned cells) whose text takes more than one line.

@@ -81,6 +81,14 @@ def test_header_shows_the_business_and_its_logo(site: SiteProject) -> None:
 
 
 @pytest.mark.build
+def test_the_logo_is_named_after_the_business(site: SiteProject) -> None:
+    # Material's alt is the word "logo": a screen reader listing the page's images read "logo",
+    # twice (the header and the menu).
+    logos = soup_of(site.site / "index.html").select("img[src$='images/logo.svg']")
+    assert [logo["alt"] for logo in logos] == ["Owner Motors", "Owner Motors"]
+
+
+@pytest.mark.build
 def test_feed_author_is_the_owners_address_and_the_summary_reads_as_written(site: SiteProject) -> None:
     channel = ET.fromstring(site.read_site("feed_rss_created.xml")).find("channel")
     assert channel is not None
