@@ -658,10 +658,11 @@ def test_many_long_notes_sharing_their_opening_are_told_apart(tmp_path: Path) ->
 # --- words every site prints are no leak (review27) ------------------------------------------
 
 # Material prints "Skip to content", "Archive" and "Categories" on every page, mkdocs.yml's palette
-# toggle "Switch to dark mode", every post links its calendar files under events/, the product's
+# toggle "Switch to dark mode" and colours ("indigo", "deep orange" in attributes), every post
+# links its calendar files under events/, the product's
 # stylesheet says "the menu a phone opens" in a comment, and March's issue is headed "March 2026".
 # Hidden partners' companies and a note reading so failed every build (review16 saw it).
-PRINTED_ANYWAY = ["Events", "Skip to content", "Archive", "Categories", "Dark", "Menu"]
+PRINTED_ANYWAY = ["Events", "Skip to content", "Archive", "Categories", "Dark", "Menu", "Indigo", "Orange"]
 
 
 def test_words_every_site_prints_are_no_leak(project: SiteProject) -> None:
@@ -677,6 +678,8 @@ def test_words_every_site_prints_are_no_leak(project: SiteProject) -> None:
     # The words are printed there indeed: the test would pass for nothing otherwise.
     post = project.read_site("blog/2026/03/newsletter-2026-03/index.html")
     for printed in [
+        'data-md-color-primary="indigo"',
+        'data-md-color-accent="deep-orange"',
         "Skip to content",
         "Archive",
         "Categories",
