@@ -18,6 +18,8 @@ import re
 import unicodedata
 from urllib.parse import unquote
 
+from .svg_tree import label_kept
+
 UNESCAPE_ROUNDS = 8  # each round is linear; real pages need at most 2, hostile ones 4 or 5
 # Hex digits in any case; the simple escapes lower-case only, as JSON has them: "C:\Temp" in a
 # page, or a PNG's bytes, hold a backslash before a capital that is no escape.
@@ -189,8 +191,9 @@ def forms(value: str, *, label: int | None = None) -> set[str]:
         found.add(_slug(base, ascii_only=True))
         if not base.isascii():  # else both slugs are the same
             found.add(_slug(base, ascii_only=False))
-        if len(value) > label:
-            found.add(fold(value[: label - 1]))
+        kept = label_kept(value, label)
+        if kept != value:
+            found.add(fold(kept))
     return {form for form in found if form}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import unicodedata
 from collections.abc import Sequence
 from urllib.parse import quote
 
@@ -61,9 +62,20 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
     return f"{count} {word}"
 
 
+def isolated(text: str) -> str:
+    """``text`` set apart from the sentence around it, as HTML's ``<bdi>`` does, when it holds
+    right-to-left letters: in "thanks to שרה לוי, عمر الفاروق and …" the comma between two
+    right-to-left names joined them into one run, drawn in the opposite order (so were an event's
+    title and place). Unicode's first-strong isolate and its pop say it in plain text too (the
+    mail's text part); left-to-right text is returned as it is."""
+    if any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
+        return f"\u2068{text}\u2069"
+    return text
+
+
 def join_names(names: Sequence[str]) -> str:
-    """``[a, b, c]`` → ``a, b and c``."""
-    names = list(names)
+    """``[a, b, c]`` → ``a, b and c``, each name :func:`isolated`."""
+    names = [isolated(name) for name in names]
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} and {names[-1]}"
@@ -238,7 +250,7 @@ def gathering(month: str, held: Sequence[tuple[str, str]], coming: Sequence[tupl
 
 
 def _events_listed(events: Sequence[tuple[str, str]]) -> str:
-    return join_names([f"{title} ({when})" for title, when in events])
+    return join_names([f"{isolated(title)} ({when})" for title, when in events])
 
 
 def grew_from_you(own_wins: int, wins_below: int, introductions: int) -> str | None:

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from hypothesis import settings
 
 from generator.problems import InvalidData
@@ -129,6 +131,14 @@ class SiteProject:
     def read_site(self, relative: str) -> str:
         return (self.site / relative).read_text(encoding="utf-8")
 
+    def site_bytes(self) -> dict[str, bytes]:
+        """Every file of the built site, by its path below site/: two builds compare whole."""
+        return {
+            path.relative_to(self.site).as_posix(): path.read_bytes()
+            for path in sorted(self.site.rglob("*"))
+            if path.is_file()
+        }
+
 
 def process_has_ended(pid: int) -> bool:
     """Whether a process (a forked worker of a killed run) has ended: gone, or a zombie whose
@@ -138,6 +148,18 @@ def process_has_ended(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return True
     return state in ("Z", "X")
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    """A built page, parsed as a browser would read its HTML."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now, for a server a test starts (SMTP, serve)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def make_project(root: Path) -> SiteProject:

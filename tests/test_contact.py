@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import TEST_SECRET, SiteProject, make_project
+from conftest import TEST_SECRET, SiteProject, make_project, soup_of
 
 from generator.addresses import private_token
 from generator.contact import introduction_mailto, phone_link
@@ -43,17 +43,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> SiteProject:
     return project
 
 
-def _soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
 def _partner_page(site: SiteProject) -> BeautifulSoup:
-    return _soup(site.site / "p" / private_token(TEST_SECRET.encode(), "partner", "anne", 0) / "index.html")
+    return soup_of(site.site / "p" / private_token(TEST_SECRET.encode(), "partner", "anne", 0) / "index.html")
 
 
 @pytest.mark.build
 def test_home_and_partner_page_give_the_owners_contact(site: SiteProject) -> None:
-    for page in (_soup(site.site / "index.html"), _partner_page(site)):
+    for page in (soup_of(site.site / "index.html"), _partner_page(site)):
         hrefs = [str(a.get("href")) for a in page.select("article a")]
         assert "mailto:olive@owner.example" in hrefs
         assert "tel:+15550100199" in hrefs
@@ -76,7 +72,7 @@ def test_introduce_someone_opens_a_ready_letter_to_the_owner(site: SiteProject) 
 
 @pytest.mark.build
 def test_header_shows_the_business_and_its_logo(site: SiteProject) -> None:
-    home = _soup(site.site / "index.html")
+    home = soup_of(site.site / "index.html")
     topic = home.select_one(".md-header__topic .md-ellipsis")
     assert topic is not None and topic.get_text(strip=True) == "Owner Motors"
     logo = home.select_one(".md-header__button.md-logo img")

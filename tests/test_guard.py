@@ -8,6 +8,7 @@ import datetime as dt
 import gzip
 import json
 import signal
+import textwrap
 import unicodedata
 from pathlib import Path
 from typing import Literal
@@ -25,8 +26,11 @@ AS_OF = dt.date(2026, 11, 20)
 LAYOUT = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode())
 
 
-def load(project: SiteProject, text: str) -> PartnersFile:
-    return validate.load_partners(project.write_data(text), AS_OF)
+def load(text: str) -> PartnersFile:
+    """The data of ``text`` as a build loads it, without a project: the tests that list the
+    confidential values need no site, so they stay in the fast tier (`project` marks a test
+    as a build), where a change to an audience or to the guard's rules is caught at once."""
+    return validate.load_text(textwrap.dedent(text), "partners.yaml", AS_OF)
 
 
 def home_of(data: PartnersFile, partner_id: str) -> str:
@@ -42,8 +46,8 @@ def by_field(data: PartnersFile) -> dict[str, Confidential]:
 
 
 @pytest.fixture
-def small(project: SiteProject) -> PartnersFile:
-    return load(project, fixture_text("small.yaml"))
+def small() -> PartnersFile:
+    return load(fixture_text("small.yaml"))
 
 
 def test_every_secret_marker_of_the_fixture_is_listed_with_its_home(small: PartnersFile) -> None:
@@ -89,12 +93,12 @@ def test_the_owners_private_page_may_show_hidden_partners_names(small: PartnersF
     assert items["owner page address"].value == owner.removeprefix("p/").removesuffix("/")
 
 
-def test_a_hidden_partners_profession_and_greeting_are_guarded(project: SiteProject) -> None:
+def test_a_hidden_partners_profession_and_greeting_are_guarded() -> None:
     text = DATA.format(prospect="Dana Wu", note="Met").replace(
         "      - id: hidden\n",
         "      - id: hidden\n        profession: Orthodontist\n        greeting: Quinnie\n",
     )
-    fields = by_field(load(project, text))
+    fields = by_field(load(text))
     assert fields["partners[1].profession"].value == "Orthodontist"
     assert fields["partners[1].greeting"].value == "Quinnie"
     assert "partners[0].profession" not in fields  # no profession given for the public partner
@@ -146,25 +150,46 @@ DATA = """\
 """
 
 
-def test_short_values_are_skipped(project: SiteProject) -> None:
-    fields = by_field(load(project, DATA.format(prospect="Jo", note="Met")))
+def test_short_values_are_skipped() -> None:
+    fields = by_field(load(DATA.format(prospect="Jo", note="Met")))
     assert "referrals[0].prospect" not in fields
     assert "referrals[0].updates[0].note" not in fields
 
 
-def test_values_found_in_public_text_are_skipped(project: SiteProject) -> None:
+def test_a_note_stays_private_when_the_prospect_and_the_partner_consent() -> None:
+    # Consent names the prospect in public; the partner's own news about them stays theirs.
+    data = load(
+        DATA.format(prospect="Dana Wu", note="Signed at the showroom").replace(
+            "        introduced: 2026-02-03\n", "        introduced: 2026-02-03\n        public: true\n"
+        )
+    )
+    assert data.referrals[0].public and data.partners[0].public
+    fields = by_field(data)
+    assert "referrals[0].prospect" not in fields
+    assert fields["referrals[0].updates[0].note"].home == home_of(data, "pub")
+
+
+def test_a_value_of_exactly_the_minimum_length_is_still_checked() -> None:
+    # The boundary: a four-letter prospect ("Dana") is guarded, a three-letter note ("Met") is not.
+    fields = by_field(load(DATA.format(prospect="Dana", note="Met")))
+    assert len("Dana") == guard.MIN_LENGTH
+    assert fields["referrals[0].prospect"].value == "Dana"
+    assert "referrals[0].updates[0].note" not in fields
+
+
+def test_values_found_in_public_text_are_skipped() -> None:
     # "Anne" is part of a public partner's name, "Holiday mixer" an event, the note template text.
-    fields = by_field(load(project, DATA.format(prospect="Anne", note="Thank you all the same")))
+    fields = by_field(load(DATA.format(prospect="Anne", note="Thank you all the same")))
     assert "referrals[0].prospect" not in fields
     assert "referrals[0].updates[0].note" not in fields
     assert "partners[1].company" not in fields  # the same company as a public partner's
-    fields = by_field(load(project, DATA.format(prospect="Holiday mixer", note="Annex deal")))
+    fields = by_field(load(DATA.format(prospect="Holiday mixer", note="Annex deal")))
     assert "referrals[0].prospect" not in fields
     assert "referrals[0].updates[0].note" in fields  # "Annex" is not the word "Anne"
 
 
-def test_whitespace_runs_are_collapsed_and_values_never_shown(project: SiteProject) -> None:
-    item = by_field(load(project, DATA.format(prospect="Dana Wu", note="x")))["partners[1].name"]
+def test_whitespace_runs_are_collapsed_and_values_never_shown() -> None:
+    item = by_field(load(DATA.format(prospect="Dana Wu", note="x")))["partners[1].name"]
     assert item.value == "Quinn Quiet"
     assert "Quinn" not in repr(item)
 
@@ -457,6 +482,7 @@ def test_a_build_that_stops_after_writing_part_of_the_site_fails_closed(project:
 
 STOP_HOOK = """\
 import signal
+import textwrap
 
 def on_post_page(output, page, config):
     # A real signal, as a CI step's timeout, a closed terminal or Ctrl-C sends it, once MkDocs
@@ -782,3 +808,11 @@ def test_the_unchecked_site_note_names_only_a_folder_with_something_in_it(tmp_pa
     unchecked_site.checked(state)  # nothing noted: nothing to do
     (state / unchecked_site.NOTE).write_text("site\n", encoding="utf-8")  # not written by a build
     assert unchecked_site.left_unchecked(state) is None
+
+
+def test_a_wide_name_cut_to_a_tree_label_is_found(tmp_path: Path) -> None:
+    # Chinese, Japanese and Korean characters are cut by the room they take, about two Latin
+    # letters each: the tree shows nine of these sixteen, and the guard looks for those nine.
+    name = Confidential("李小龙北京贸易有限公司国际部经理", "partners[2].name", "p/token/")
+    root = site(tmp_path, {"tree/index.html": '<svg><text x="1">李小龙北京贸易有限…</text></svg>'})
+    assert guard.scan_site(root, [name]) == [Leak("tree/index.html", "partners[2].name")]

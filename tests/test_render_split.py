@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from conftest import REPO, SiteProject, make_project, process_has_ended
@@ -24,6 +24,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 import make_data
 
 TWO_CORES = len(os.sched_getaffinity(0)) >= 2 and sys.platform.startswith("linux")
+T = TypeVar("T")
 needs_two_cores = pytest.mark.skipif(not TWO_CORES, reason="the split needs two cores on Linux")
 PAGES = render_split.MIN_PAGES + 57
 
@@ -62,17 +63,22 @@ def test_the_work_aside_is_done_by_the_other_process_and_its_result_comes_back()
     assert len(pages) == PAGES
 
 
-@needs_two_cores
-def test_the_work_aside_is_done_here_when_the_other_process_dies_first() -> None:
+def dying_elsewhere(value: T) -> Callable[[], T]:
+    """Work that ends any process but this one at once, and gives ``value`` here."""
     parent = os.getpid()
 
-    def dies_elsewhere() -> int:
+    def work() -> T:
         if os.getpid() != parent:
             os._exit(9)
-        return os.getpid()
+        return value
 
-    pages, aside = render_split.encoded_pages(renderers(), dies_elsewhere)
-    assert aside == parent
+    return work
+
+
+@needs_two_cores
+def test_the_work_aside_is_done_here_when_the_other_process_dies_first() -> None:
+    pages, aside = render_split.encoded_pages(renderers(), dying_elsewhere("done here"))
+    assert aside == "done here"
     assert all(text.endswith(b"by parent\n") for text in pages.values())
 
 
@@ -115,15 +121,8 @@ def test_a_page_that_fails_in_the_other_process_is_rendered_here() -> None:
 
 @needs_two_cores
 def test_a_forked_process_that_dies_leaves_its_pages_to_this_one() -> None:
-    parent = os.getpid()
-
-    def dies_elsewhere() -> str:
-        if os.getpid() != parent:
-            os._exit(9)
-        return "rendered here\n"
-
     work = renderers()
-    work["p/last.md"] = dies_elsewhere
+    work["p/last.md"] = dying_elsewhere("rendered here\n")
     pages = render_split.encoded_pages(work, dict)[0]
     assert pages["p/last.md"] == b"rendered here\n"
     assert [text.decode().split(" ✓")[0] for text in list(pages.values())[:PAGES]] == [
