@@ -15,7 +15,7 @@ from typing import Literal
 from urllib.parse import quote
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, fixture_text, unwritable
+from conftest import REPO, TEST_SECRET, SiteProject, fixture_text, unwritable
 
 from generator import guard, links, validate
 from generator.guard import Confidential, Leak
@@ -720,14 +720,14 @@ def test_words_every_site_prints_are_no_leak(project: SiteProject) -> None:
     assert "The menu a phone opens" in project.read_site("stylesheets/extra.css")
 
 
-def test_theme_words_and_issue_headings_are_public_but_other_values_are_not(project: SiteProject) -> None:
+def test_theme_words_and_issue_headings_are_public_but_other_values_are_not() -> None:
     words = ["Archive", "Events", "Menu"]
     hidden = "".join(f"  - {{id: h-{n}, name: Hidden H{n}, company: {w}}}\n" for n, w in enumerate(words))
     text = fixture_text("small.yaml").replace(
         "referrals:\n", hidden + "  - {id: h-x, name: Hidden X, company: Archivist Co}\nreferrals:\n", 1
     )
-    data = load(project, text.replace("SECRET-NOTE-DANA-MET", "March 2026"))
-    public = links.site_public_text(project.root / "mkdocs.yml")
+    data = load(text.replace("SECRET-NOTE-DANA-MET", "March 2026"))
+    public = links.site_public_text(REPO / "mkdocs.yml")
     values = {item.field: item.value for item in guard.confidential_values(data, LAYOUT, public_text=public)}
     assert "partners[3].company" not in values  # "Archive": Material's
     assert "partners[4].company" not in values  # "Events": the calendar files' folder
