@@ -15,7 +15,7 @@ from typing import Literal
 from urllib.parse import quote
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, fixture_text, unwritable
+from conftest import REPO, TEST_SECRET, SiteProject, fixture_text, unwritable
 
 from generator import guard, links, validate
 from generator.guard import Confidential, Leak
@@ -684,10 +684,12 @@ def test_many_long_notes_sharing_their_opening_are_told_apart(tmp_path: Path) ->
 # --- words every site prints are no leak (review27) ------------------------------------------
 
 # Material prints "Skip to content", "Archive" and "Categories" on every page, mkdocs.yml's palette
-# toggle "Switch to dark mode", every post links its calendar files under events/, the product's
-# stylesheet says "the menu a phone opens" in a comment, and March's issue is headed "March 2026".
-# Hidden partners' companies and a note reading so failed every build (review16 saw it).
-PRINTED_ANYWAY = ["Events", "Skip to content", "Archive", "Categories", "Dark", "Menu"]
+# toggle "Switch to dark mode" and colours ("indigo", "deep orange" in attributes), every post
+# links its calendar files under events/, the product's
+# stylesheet says "the menu a phone opens" in a comment, March's issue is headed "March 2026" and
+# lists the spring ride of "10 April 2026". Hidden partners' companies and notes reading so failed
+# every build (review16 saw it).
+PRINTED_ANYWAY = ["Events", "Skip to content", "Archive", "Categories", "Dark", "Menu", "Indigo", "Orange"]
 
 
 def test_words_every_site_prints_are_no_leak(project: SiteProject) -> None:
@@ -696,6 +698,7 @@ def test_words_every_site_prints_are_no_leak(project: SiteProject) -> None:
         for n, word in enumerate(PRINTED_ANYWAY)
     )
     text = fixture_text("small.yaml").replace("referrals:\n", hidden + "\nreferrals:\n", 1)
+    text = text.replace("SECRET-NOTE-DANA-WON", "10 April 2026")  # the spring ride's date
     project.write_data(text.replace("SECRET-NOTE-DANA-MET", "March 2026"))
     result = project.mkdocs_build("--strict")
     assert result.returncode == 0, result.stderr
@@ -703,6 +706,9 @@ def test_words_every_site_prints_are_no_leak(project: SiteProject) -> None:
     # The words are printed there indeed: the test would pass for nothing otherwise.
     post = project.read_site("blog/2026/03/newsletter-2026-03/index.html")
     for printed in [
+        'data-md-color-primary="indigo"',
+        'data-md-color-accent="deep-orange"',
+        "10 April 2026",
         "Skip to content",
         "Archive",
         "Categories",
@@ -714,14 +720,14 @@ def test_words_every_site_prints_are_no_leak(project: SiteProject) -> None:
     assert "The menu a phone opens" in project.read_site("stylesheets/extra.css")
 
 
-def test_theme_words_and_issue_headings_are_public_but_other_values_are_not(project: SiteProject) -> None:
+def test_theme_words_and_issue_headings_are_public_but_other_values_are_not() -> None:
     words = ["Archive", "Events", "Menu"]
     hidden = "".join(f"  - {{id: h-{n}, name: Hidden H{n}, company: {w}}}\n" for n, w in enumerate(words))
     text = fixture_text("small.yaml").replace(
         "referrals:\n", hidden + "  - {id: h-x, name: Hidden X, company: Archivist Co}\nreferrals:\n", 1
     )
-    data = load(project, text.replace("SECRET-NOTE-DANA-MET", "March 2026"))
-    public = links.site_public_text(project.root / "mkdocs.yml")
+    data = load(text.replace("SECRET-NOTE-DANA-MET", "March 2026"))
+    public = links.site_public_text(REPO / "mkdocs.yml")
     values = {item.field: item.value for item in guard.confidential_values(data, LAYOUT, public_text=public)}
     assert "partners[3].company" not in values  # "Archive": Material's
     assert "partners[4].company" not in values  # "Events": the calendar files' folder
