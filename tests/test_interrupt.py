@@ -77,3 +77,22 @@ def test_ctrl_c_while_the_data_loads_ends_in_one_line_and_status_130(tmp_path: P
     out, err = process.communicate(timeout=60)
     assert (process.returncode, out, err) == (INTERRUPTED, "", said + "\n")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["partners.yaml"]  # nothing made
+
+
+def test_a_stop_signal_the_build_was_told_to_ignore_stays_ignored() -> None:
+    """Under ``nohup`` (SIGHUP ignored) a closed terminal must not stop the build: the fail-closed
+    handlers are set only for signals that would have stopped it anyway."""
+    from generator.stop_signals import StopSignals
+
+    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        armed = StopSignals.arm(lambda: None)
+        assert armed is not None
+        try:
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_IGN, signal.SIG_DFL)
+        finally:
+            armed.disarm()
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, before)
