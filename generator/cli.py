@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeAlias
 
 from . import engines, guard, source, validate
 from . import project as pipeline
@@ -48,6 +49,7 @@ DATA_HELP = f"the data file (default: data_file in mkdocs.yml, else {pipeline.DA
 GENERATED_NOTHING = "nothing was generated"
 # Said on Ctrl-C by a command that writes nothing; one that writes says what is left (below).
 NOTHING_CHANGED = "interrupted; nothing was changed"
+SECRET_KEPT = "interrupted; nothing was changed but the new local preview secret, kept (see above)"
 # The status shells give a command stopped by Ctrl-C (128 + SIGINT): scripts tell it from a failure.
 INTERRUPTED = 130
 
@@ -99,12 +101,29 @@ def _reader_went_away() -> int:
 
 
 MKDOCS_DOCS_DIR = "docs"  # MkDocs' docs_dir when mkdocs.yml names none
+# argparse's subcommand list, generic in its type stubs only (so a string here).
+_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     parser.set_defaults(interrupted=NOTHING_CHANGED)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    # `--help` lists the commands in the order they are added here.
+    for add in (
+        _add_check_commands,
+        _add_generate_command,
+        _add_engine_commands,
+        _add_links_command,
+        _add_guard_command,
+        _add_mail_command,
+        _add_schema_command,
+    ):
+        add(commands)
+    return parser
+
+
+def _add_check_commands(commands: _Commands) -> None:
     check = commands.add_parser("check", help="validate partners.yaml only; list who is due an update")
     check.add_argument("path", nargs="?", help=DATA_HELP)
     check.set_defaults(run=_check, refused=GENERATED_NOTHING)
@@ -113,6 +132,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     due.add_argument("path", nargs="?", help=DATA_HELP)
     due.set_defaults(run=_due, refused="no referral was listed")
+
+
+def _add_generate_command(commands: _Commands) -> None:
     generate = commands.add_parser(
         "generate", help="render partners.yaml into the docs folder, without building"
     )
@@ -128,11 +150,16 @@ def _parser() -> argparse.ArgumentParser:
         refused=GENERATED_NOTHING,
         interrupted="interrupted; no page was left half-written: run it again to finish",
     )
-    _add_engine_commands(commands)
+
+
+def _add_links_command(commands: _Commands) -> None:
     links = commands.add_parser("links", help="print each partner's private page address, to send to them")
     links.add_argument("--data", help=DATA_HELP)
     links.add_argument("--site-url", help="the published site's address (default: site_url in mkdocs.yml)")
     links.set_defaults(run=_links, refused="no address was printed")
+
+
+def _add_guard_command(commands: _Commands) -> None:
     scan = commands.add_parser(
         "guard", help="scan a built site for confidential data (for builds without the plugin)"
     )
@@ -143,6 +170,9 @@ def _parser() -> argparse.ArgumentParser:
         refused="the site was not scanned",
         interrupted="interrupted; the site was not fully scanned: do not publish it",
     )
+
+
+def _add_mail_command(commands: _Commands) -> None:
     mail = commands.add_parser("mail", help="write a month's newsletter emails for review, or --send them")
     mail.add_argument("--month", required=True, help="the issue to mail, as YYYY-MM")
     mail.add_argument("--out", default=mail_run.OUT_DIR, help=".eml folder (default: %(default)s)")
@@ -164,13 +194,15 @@ def _parser() -> argparse.ArgumentParser:
         refused="no message was written or sent",
         interrupted="interrupted; run the same command again to finish (the send log knows who got what)",
     )
+
+
+def _add_schema_command(commands: _Commands) -> None:
     schema = commands.add_parser("schema", help="print the JSON Schema of partners.yaml (for editors)")
     schema.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_PATH} if it changed")
     schema.set_defaults(run=_schema, refused=GENERATED_NOTHING)
-    return parser
 
 
-def _add_engine_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_engine_commands(commands: _Commands) -> None:
     build = commands.add_parser(
         "build", help="validate, generate, build and leak-guard the site with MkDocs, ProperDocs or Zensical"
     )
@@ -284,6 +316,8 @@ def _links(args: argparse.Namespace) -> int:
     links = partner_links(data, layout, site_url, directory_urls=folders)
     secret.keep()
     _say_secret(secret, project.secret_file)
+    if secret.origin == "created":  # from here on, a Ctrl-C leaves that one file behind
+        args.interrupted = SECRET_KEPT
     if read_record(project.memo_file, secret.value, project.docs_dir).other_secret:
         print(f"warning: {UNBUILT_LINKS_WARNING}", file=sys.stderr)
     for name, url in links:

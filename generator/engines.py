@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import guard
+from . import guard, unchecked_site
 from . import project as pipeline
 from .engine_output import clean_cache, fix_feed_dates, restore_cache
 from .links import PLUGIN_NAME, data_file_from, read_site_config, site_public_text
@@ -116,6 +116,8 @@ def engine_environ(environ: Mapping[str, str]) -> dict[str, str]:
 def build(engine: Engine, site: Site, environ: Mapping[str, str]) -> str:
     """Validate, generate, build, guard; on any failure nothing publishable is left in site/."""
     program = locate(engine, site.root, environ)
+    if killed := unchecked_site.move_aside(site.project.state_dir):  # before bad data stops the build
+        print(f"warning: {killed}.", file=sys.stderr, flush=True)
     if engine.runs_plugin:
         _require_plugin(site)
         # Bad data stops here, before the engine runs: nothing on disk changes.
@@ -127,12 +129,14 @@ def build(engine: Engine, site: Site, environ: Mapping[str, str]) -> str:
     config = zensical_config(site, outcome)
     cache = site.root / ".cache"
     restore_cache(cache, site.project.state_dir)
+    unchecked_site.note_unchecked(site.project.state_dir, site.site_dir)
     try:
         _run_or_quarantine([str(program), "build", "--strict", "-f", str(config)], site, environ)
     finally:
         removed = clean_cache(cache, site.project.state_dir, outcome)
     fix_feed_dates(site.site_dir, environ, outcome.data.newsletter.timezone)
     _guard_or_quarantine(site, outcome)
+    unchecked_site.checked(site.project.state_dir)
     return (
         f"Built {site.site_dir.name}/ with {engine.name}: {outcome.report}; "
         f"{removed} private entries taken out of .cache/; leak guard passed."
@@ -170,7 +174,8 @@ def zensical_config(site: Site, outcome: pipeline.Outcome) -> Path:
     text = zensical_brand_config(newsletter, site.config_file.name)
     if text is None:
         return site.config_file
-    if problem := missing_logo(newsletter, site.project.docs_dir):
+    project = site.project
+    if problem := missing_logo(newsletter, project.docs_dir, project.data_file, project.display_name):
         raise EngineError(problem)
     target = site.config_file.parent / BRAND_CONFIG
     write_own_file(target, text)

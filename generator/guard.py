@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from . import leak_scan
 from .audience import TextValue, text_values
+from .calendar_files import EVENTS_DIR
 from .leak_delta import Checked
 from .leak_match import Matcher
 from .leak_scan import Confidential, Leak, Places, decoded_text, matcher_for, scan_site, site_files
@@ -28,13 +29,16 @@ from .models import ID_PATTERN, Partner, PartnersFile, Referral
 from .project import collector_paused
 from .render import SiteLayout
 from .scan_memory import ScanMemory
-from .words import FIXED_PHRASES
+from .views import Month
+from .words import FIXED_PHRASES, long_date
 
 _BARE_WORD = re.compile(r"[a-z]+|[0-9]+")  # a word, or digits: a year, a count
 MIN_LENGTH = 4  # shorter values ("Jo", "Ann") match too much ordinary text to be checked
 _TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 # Audiences whose values may also appear on the owner's own private pages.
 _OWNER_MAY_READ = ("consent", "partner", "owner")
+# The folders of Material's blog in every post's links: blog/archive/2026/, blog/category/…, page/2/.
+_BLOG_PATH_WORDS = ("posts", "archive", "category", "page")
 
 __all__ = [
     "Confidential",
@@ -104,13 +108,30 @@ def checked_values(
     (built once: it is most of the cost of listing the values; it also knows the public ones)."""
     sorted_texts = _sort_by_audience(data, layout)
     candidates = [item for item in sorted_texts.private if len(item.value) >= MIN_LENGTH]
-    corpus = "\n".join([*_folded(sorted_texts.public), _fixed_corpus(), *_folded(public_text)])
+    site = _site_wording(data, layout)
+    corpus = "\n".join([*_folded(sorted_texts.public), _fixed_corpus(), *_folded([*public_text, *site])])
     matcher = matcher_for(candidates)
     public = {value for _, _, value in matcher.occurrences(corpus)}
     values = [item for item in candidates if item.value not in public]
     if leak_scan.may_hide(public, values, matcher):
         matcher = matcher_for(values)  # rare: a long public text shares its opening with a value
     return values, matcher
+
+
+def _site_wording(data: PartnersFile, layout: SiteLayout) -> list[str]:
+    """What every site prints whatever its data says: the folders of its links (``events/…``,
+    ``blog/…/category/…``), its issues' headings ("March 2026", each month of every year from the
+    data's first date to its last) and the dates public pages give ("10 April 2026"). A hidden
+    partner's company "Events", or a note reading "March 2026", is no leak where these are printed."""
+    folders = [EVENTS_DIR, layout.blog_dir, layout.posts_subdir, *_BLOG_PATH_WORDS]
+    # Updates fall between their introduction and today: the years of the others span them.
+    years = [layout.as_of.year]
+    years += [referral.introduced.year for referral in data.referrals]
+    years += [given.date.year for given in data.given] + [event.date.year for event in data.events]
+    months = [Month(year, month) for year in range(min(years), max(years) + 1) for month in range(1, 13)]
+    # The dates public pages print: the events', and the issues' (a month's last day, or today).
+    days = [event.date for event in data.events] + [month.last_day for month in months] + [layout.as_of]
+    return folders + [month.label for month in months] + [long_date(day) for day in days]
 
 
 def _sort_by_audience(data: PartnersFile, layout: SiteLayout) -> _Sorted:

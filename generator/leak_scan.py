@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .leak_match import Matcher
-from .leak_text import PageFolder, forms, page_text
+from .leak_text import PageFolder, forms, page_text, without_css_comments
 from .svg_tree import MAX_LABEL
 
 # Fields shown as names, which the SVG referral tree may cut to MAX_LABEL characters.
@@ -199,6 +199,8 @@ def decoded_text(relative: str, raw: bytes, folder: PageFolder | None = None) ->
     if relative.endswith(".gz"):
         raw = _gunzip(raw)
     text = raw.decode("utf-8", errors="replace")
+    if relative.removesuffix(".gz").endswith(".css"):
+        text = without_css_comments(text)
     return folder.page_text(text) if folder else page_text(text)
 
 

@@ -18,6 +18,8 @@ import re
 import unicodedata
 from urllib.parse import unquote
 
+from .svg_tree import label_kept
+
 UNESCAPE_ROUNDS = 8  # each round is linear; real pages need at most 2, hostile ones 4 or 5
 # Hex digits in any case; the simple escapes lower-case only, as JSON has them: "C:\Temp" in a
 # page, or a PNG's bytes, hold a backslash before a capital that is no escape.
@@ -41,6 +43,7 @@ _INVISIBLE = re.compile(
 # SVG path data (a sixth of a Material page: its icons) is drawing commands, never text a
 # reader or a crawler sees; dropping it first makes every later pass shorter.
 _PATH_DATA = re.compile(r'\sd="[-0-9A-Za-z.,\s]*"')
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
 _SLUG_DROP = re.compile(r"[^\w\s-]")
 _SLUG_JOIN = re.compile(r"[-\s]+")
 
@@ -62,6 +65,13 @@ def page_text(text: str) -> str:
     if "<" in text:
         text = _read_tags(_without_comments(text))
     return " ".join(text.split())
+
+
+def without_css_comments(text: str) -> str:
+    """A stylesheet without its comments, which no browser shows (an unclosed one runs to the
+    end): the product's own stylesheet says "the menu a phone opens", and a hidden partner's
+    company "Menu" is no leak there. Text CSS does print (``content: "…"``) is still read."""
+    return _CSS_COMMENT.sub("", text)
 
 
 def _unescaped_page(text: str, *, markup: bool) -> str:
@@ -181,8 +191,9 @@ def forms(value: str, *, label: int | None = None) -> set[str]:
         found.add(_slug(base, ascii_only=True))
         if not base.isascii():  # else both slugs are the same
             found.add(_slug(base, ascii_only=False))
-        if len(value) > label:
-            found.add(fold(value[: label - 1]))
+        kept = label_kept(value, label)
+        if kept != value:
+            found.add(fold(kept))
     return {form for form in found if form}
 
 

@@ -12,6 +12,7 @@ import yaml
 
 from .models import PartnersFile
 from .render import SiteLayout
+from .theme_words import theme_words
 
 
 def partner_links(
@@ -71,11 +72,11 @@ class _LenientLoader(yaml.SafeLoader):
     """Reads mkdocs.yml without MkDocs: tags such as !ENV or !!python/name become None."""
 
 
-def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
     return None
 
 
-def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> object:
     """MkDocs' ``!ENV VAR`` and ``!ENV [VAR, …, default]``: the first variable set, else the
     default (a ``site_url`` given this way is the address the site is published at)."""
     if isinstance(node, yaml.ScalarNode):
@@ -121,9 +122,11 @@ def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def site_public_text(config_file: Path) -> tuple[str, ...]:
-    """The site's name and description: public words, whatever the data holds."""
+    """The site's name and description, and the words its theme prints (theme_words): public
+    words, whatever the data holds."""
     config = read_site_config(config_file)
-    return tuple(str(config.get(key) or "") for key in ("site_name", "site_description"))
+    named = tuple(str(config.get(key) or "") for key in ("site_name", "site_description"))
+    return (*named, *theme_words(config))
 
 
 def site_url_from(

@@ -55,6 +55,7 @@ def page_environment(*, autoescape: bool, finalize: Callable[[Any], Any]) -> jin
         count_words=words.count_words,
         card_count=words.card_count,
         in_sentence=words.in_sentence,
+        isolated=words.isolated,
         with_news=with_news,
     )
     env.globals.update(

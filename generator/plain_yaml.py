@@ -58,15 +58,20 @@ class _Outside(Exception):
 
 def parse_plain(text: str) -> dict[str, Any] | None:
     """The data of ``text`` when it is in the plain subset, else ``None``."""
-    if _OUTSIDE.search(text):
+    return parse_plain_part(text, 0, len(text))
+
+
+def parse_plain_part(text: str, start: int, end: int) -> dict[str, Any] | None:
+    """:func:`parse_plain` of ``text[start:end]``, without the copy (``start`` begins a line)."""
+    if _OUTSIDE.search(text, start, end):
         return None
     try:
-        return _read(text)
+        return _read(text, start, end)
     except _Outside:
         return None
 
 
-def _read(text: str) -> dict[str, Any]:
+def _read(text: str, start: int, end: int) -> dict[str, Any]:
     root: dict[str, Any] = {}
     frames: list[tuple[int, Container]] = [(0, root)]  # (column of its keys or dashes, container)
     pending: tuple[dict[str, Any], str, int] | None = None  # a `key:` whose value may follow
@@ -74,7 +79,7 @@ def _read(text: str) -> dict[str, Any]:
     # One object per distinct field name and short value (stages, ids, dates, names) instead of
     # one per line: 70 MB less at the peak of loading 10,000 partners, and in the model after.
     shared: dict[str, str] = {}
-    for match in _LINES.finditer(text):
+    for match in _LINES.finditer(text, start, end):
         indent, dash, key, plain, single, double, other = match.groups()
         if key is None:
             if other is not None:

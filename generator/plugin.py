@@ -16,12 +16,13 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import build_facts, guard, serve_watch
+from . import build_facts, guard, serve_watch, unchecked_site
 from . import project as pipeline
 from .address_clash import address_clashes
 from .build_facts import DUE_SHOWN, BuildFacts
 from .guard_worker import GuardJob, GuardStopped, GuardWorker
 from .html_page import HtmlBodies
+from .links import site_public_text
 from .markdown import GENERATED_BY, escape_html
 from .models import Newsletter
 from .moment import BuildMoment, day_start
@@ -42,7 +43,7 @@ log = logging.getLogger("mkdocs.plugins.referral_newsletter")
 _FEED_CACHE = ".cache/plugins/rss"
 
 
-def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
+def _show_brand(config: MkDocsConfig, newsletter: Newsletter, project: pipeline.Project) -> None:
     """The business in the header (Material prints site_name there), and its logo if given.
 
     Material prints site_name unescaped in places and with ``| e`` in others: escaped once and
@@ -50,7 +51,9 @@ def _show_brand(config: MkDocsConfig, newsletter: Newsletter) -> None:
     """
     config.site_name = markupsafe.escape(brand_name(newsletter, config.site_name))
     if newsletter.logo:
-        if problem := missing_logo(newsletter, Path(config.docs_dir)):
+        if problem := missing_logo(
+            newsletter, Path(config.docs_dir), project.data_file, project.display_name
+        ):
             # A warning, so `--strict` (CI) refuses a header with a broken picture.
             log.warning(problem)
         config.theme["logo"] = newsletter.logo
@@ -177,7 +180,8 @@ def _guard_job(config: MkDocsConfig, outcome: pipeline.Outcome) -> GuardJob:
     """What the leak guard checks: the site folder, against the data and the site's own wording."""
     # Files copied unchanged from the installed theme carry no data (overrides/ is scanned).
     theme = tuple(Path(folder) for folder in config.theme.dirs if folder != config.theme.custom_dir)
-    public = (str(config.site_name), config.site_description or "")
+    # The header's business name, and what mkdocs.yml and the theme print (one read of the file).
+    public = (str(config.site_name), *site_public_text(Path(config.config_file_path)))
     # The data is loaded where the guard runs: a build that rendered nothing has not loaded it.
     return GuardJob(Path(config.site_dir), lambda: outcome.data, outcome.layout, public, theme)
 
@@ -226,6 +230,9 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.unguarded = None
         moment = self._build_moment()
         project = self._project(config)
+        # First: bad data below stops the build. INFO: nothing unchecked is left (--strict passes).
+        if killed := unchecked_site.move_aside(project.state_dir):
+            log.info("Warning: %s.", killed)
         try:
             outcome = self._generate(project, config, moment)
         except InvalidData as error:
@@ -245,7 +252,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.outcome = outcome
         facts = _build_facts(project, outcome)
         self.newsletter = facts.newsletter
-        _show_brand(config, facts.newsletter)
+        _show_brand(config, facts.newsletter, project)
         _name_the_feed(config, facts.newsletter)
         _date_the_feed_where_the_owner_lives(config, facts.newsletter)
         self._pin_build_date_to_owners_day(moment, facts.newsletter.timezone)
@@ -362,6 +369,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.unguarded = config if self.command != "serve" else None
         if self.unguarded is not None:
             self.stop_signals = StopSignals.arm(self._fail_closed)
+            unchecked_site.note_unchecked(self._project(config).state_dir, Path(config.site_dir))
         return env
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
@@ -385,6 +393,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             return
         site = Path(config.site_dir)
         moved = quarantine(site, self._project(config).state_dir, site.name)
+        unchecked_site.checked(self._project(config).state_dir)
         log.error(
             "The build stopped before the leak guard could check the site. %s", quarantine_note(moved, site)
         )
@@ -411,6 +420,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
                 f"Leak guard: {len(leaks)} confidential values found where they do not belong:\n{found}\n"
                 + quarantine_note(moved, site)
             )
+        unchecked_site.checked(self._project(config).state_dir)
         log.info("Leak guard: scanned %d files, no confidential data found.", scanned)
 
     def _scan(self, config: MkDocsConfig, outcome: pipeline.Outcome) -> tuple[list[guard.Leak], int]:
@@ -436,7 +446,10 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         """Fail closed. `mkdocs serve` builds into a temporary folder of its own: one fixed name."""
         site = Path(config.site_dir)
         name = "serve" if self.command == "serve" else site.name
-        return quarantine(site, self._project(config).state_dir, name, (leak.file for leak in leaks))
+        state_dir = self._project(config).state_dir
+        moved = quarantine(site, state_dir, name, (leak.file for leak in leaks))
+        unchecked_site.checked(state_dir)
+        return moved
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         project = self._project(config)

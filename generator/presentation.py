@@ -7,9 +7,11 @@ from pathlib import Path
 
 import yaml
 
+from . import source
 from .host_files import GENERATED_COMMENT
 from .markdown import escape_html
 from .models import Newsletter
+from .problems import InvalidData, Problem, format_field_path
 
 # An "&" that could start a character reference ("&amp;", "&#60;"); any other "&" is plain text
 # to an HTML parser, so "Smith & Sons" may stay as written.
@@ -33,12 +35,26 @@ def feed_author(newsletter: Newsletter) -> list[str]:
     return [f"{newsletter.email} ({escape_html(newsletter.owner)})"] if newsletter.email else []
 
 
-def missing_logo(newsletter: Newsletter, docs_dir: Path) -> str | None:
-    """What is wrong with ``newsletter.logo``: not a file in the docs folder; None when it is
-    one, or when no logo is set. Both engines refuse such a header (MkDocs with --strict)."""
+def missing_logo(newsletter: Newsletter, docs_dir: Path, data_file: Path, display_name: str) -> str | None:
+    """What is wrong with ``newsletter.logo``: not a file in the docs folder, located at the
+    field in ``data_file`` (shown as ``display_name``) as every problem with the data is; None
+    when it is one, or when no logo is set. Both engines refuse such a header (MkDocs with
+    --strict)."""
     if not newsletter.logo or (docs_dir / newsletter.logo).is_file():
         return None
-    return f"newsletter.logo: '{newsletter.logo}' is not a file in {docs_dir}/"
+    message = f"'{newsletter.logo}' is not a file in {docs_dir}/"
+    return str(_located_logo(data_file, display_name, message))
+
+
+def _located_logo(data_file: Path, display_name: str, message: str) -> Problem | str:
+    """The problem at ``newsletter.logo``'s line and column. The file is read again with line
+    marks only here, when the logo is missing; if it cannot be, the field's name still says where."""
+    path = ("newsletter", "logo")
+    try:
+        document = source.parse(source.read_text(data_file.read_bytes(), display_name), display_name)
+    except (OSError, InvalidData):
+        return f"{format_field_path(path)}: {message}"
+    return document.problem(path, message)
 
 
 def zensical_brand_config(newsletter: Newsletter, inherited: str) -> str | None:

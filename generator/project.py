@@ -220,7 +220,7 @@ def _generate(
         secret = resolve_secret(environ, project.secret_file, publishing=publishing)
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
         record, keep = _page_record(project, secret)
-        rendered = render_bytes(data, layout, memo, keep)
+        rendered = render_bytes(data, layout, memo, keep, keyed=secret.origin != "throwaway")
         with (
             _secret_kept(secret, project.state_dir),
             _records_kept_on_error(project.stamp_file, project.memo_file),
@@ -246,12 +246,12 @@ def _private_pages(files: Mapping[str, bytes], layout: SiteLayout) -> int:
 def _page_record(
     project: Project, secret: SiteSecret
 ) -> tuple[PageRecord, Callable[[str, bytes], bool] | None]:
-    """The last run's page record and what it lets a render keep. A throwaway secret (CI's
-    preview) has none and computes no keys: they would match no later run."""
+    """The last run's page record and what it lets a render keep: nothing without a record (a
+    first run, or a throwaway secret's: CI's preview has none)."""
     if secret.origin == "throwaway":
         return PageRecord(), None
     record = memo_record.read_record(project.memo_file, secret.value, project.docs_dir)
-    return record, record.keeper(project.docs_dir)
+    return record, record.keeper(project.docs_dir) if record.pages else None
 
 
 def _record_run(
@@ -294,16 +294,19 @@ def render_bytes(
     layout: SiteLayout,
     memo: RenderMemo | None = None,
     keep: Callable[[str, bytes], bool] | None = None,
+    *,
+    keyed: bool = True,
 ) -> RenderedBytes:
     """Every generated file but those ``keep`` accepts, encoded page by page as it is rendered:
     the pages' symbols (✓ ● ○ →) make Python hold their text at two bytes a character, UTF-8 at
-    about one."""
+    about one. Without ``keyed``, no render memo keys are worked out (a throwaway secret's would
+    match no later run)."""
     pages = render_pages(data, layout, memo, keep)
-    if memo is None:
-        files = encoded_pages(pages.renderers)
-    else:  # a preview's memo keeps what it renders: in this process, page by page
+    if memo is not None:  # a preview's memo keeps what it renders: in this process, page by page
         files = {path: text.encode("utf-8") for path, text in pages.items()}
-    return RenderedBytes(files, pages.memo_keys, pages.kept)
+        return RenderedBytes(files, pages.memo_keys(), pages.kept)
+    files, keys = encoded_pages(pages.renderers, pages.memo_keys if keyed else dict)
+    return RenderedBytes(files, keys, pages.kept)
 
 
 def _inputs_digest(

@@ -114,8 +114,10 @@ def _references(
             yield (section, index, field), unknown_partner(value, known)
 
 
-def unknown_partner(value: str, known: set[str]) -> str:
-    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+def unknown_partner(value: str, known: set[str], *, named: str | None = None) -> str:
+    """The one message for a reference naming no partner; ``named`` is the id of the partner
+    whose name the value is (``partner: Anne Ortiz``), the best hint there is."""
+    close = [named] if named else difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return f"no partner has the id '{value}'{hint}"
 

@@ -18,9 +18,11 @@ up here:
   (the same meaning; the YAML language server completes a value by the first type), and the
   ``default: null`` that says nothing becomes no default (the language server would otherwise
   type a literal ``null`` into the file). Real defaults (``false``, ``0``, ``30``, ``[]``) stay;
-- a text field also takes a number, and an id a whole number of 63 digits at most: the loader
-  hands `check` the text as written (``phone: 5550142``, ``id: 42``), where an editor reads a
-  number. The string limits (length, pattern) still apply to text, as JSON Schema applies them.
+- a text field also takes a number or a boolean, and an id a whole number of 63 digits at most
+  or a boolean: the loader hands `check` the text as written (``phone: 5550142``, ``id: 42``,
+  ``name: true``), where an editor reads a number or a boolean. The string limits (length,
+  pattern) still apply to text, as JSON Schema applies them; so an id written ``True`` (which
+  the id pattern refuses) is the one boolean `check` refuses and the editor cannot tell.
 
 Rules that span records (unique ids, references to partners, update order) are beyond a
 JSON Schema; ``python -m generator check`` enforces them.
@@ -146,13 +148,14 @@ def _property(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def _number_as_text(node: dict[str, Any]) -> dict[str, Any]:
-    """A text field taking an unquoted number too, as `check` does (see the module docstring)."""
+    """A text field taking an unquoted number or boolean too, as `check` does (see the module
+    docstring)."""
     number = _NUMBER_AS_TEXT.get(node.get("pattern", ""))
     types = node.get("type")
     if number is None or types not in ("string", ["string", "null"]):
         return node
     kinds = [types] if isinstance(types, str) else types
-    widened = {**node, "type": [kinds[0], number["type"], *kinds[1:]]}  # text first: completion
+    widened = {**node, "type": [kinds[0], number["type"], "boolean", *kinds[1:]]}  # text first: completion
     widened.update((key, value) for key, value in number.items() if key != "type")
     return widened
 

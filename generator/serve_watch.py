@@ -16,19 +16,33 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Protocol, TypeGuard
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers.api import BaseObserver
 
 TEMPORARY_PREFIX = ".tmp-"  # write_undo.replace_file's files, renamed into place or removed
 
 
-def can_filter(server: Any) -> bool:
+class LiveReloadServer(Protocol):
+    """What is used of MkDocs 1.6's ``LiveReloadServer`` (a frozen release), named here so that
+    the core needs no MkDocs import."""
+
+    _rebuild_cond: threading.Condition
+    _want_rebuild: bool
+
+    @property
+    def observer(self) -> BaseObserver: ...
+
+    def unwatch(self, path: str) -> None: ...
+
+
+def can_filter(server: object) -> TypeGuard[LiveReloadServer]:
     """The server exposes what is needed to ask for a rebuild and to replace a watch."""
     return all(hasattr(server, name) for name in ("_rebuild_cond", "_want_rebuild", "observer", "unwatch"))
 
 
-def request_rebuild(server: Any) -> None:
+def request_rebuild(server: LiveReloadServer) -> None:
     """What MkDocs' own watch callback does: wake its build loop."""
     with server._rebuild_cond:
         server._want_rebuild = True
@@ -86,7 +100,7 @@ def _text(path: str | bytes) -> str:
     return os.fsdecode(path)
 
 
-def replace_docs_watch(server: Any, docs_dir: Path) -> OwnWritesIgnored:
+def replace_docs_watch(server: LiveReloadServer, docs_dir: Path) -> OwnWritesIgnored:
     """Swap MkDocs' watch of ``docs_dir`` for one that ignores the generator's own writes."""
     handler = OwnWritesIgnored(docs_dir, lambda: request_rebuild(server))
     server.unwatch(str(docs_dir))

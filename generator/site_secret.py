@@ -143,19 +143,24 @@ def resolve_secret(
             f"{ENV_VAR} is not set. Publishing needs the same secret every time, or every "
             f"private link already sent stops working ({HOW_TO_MAKE}); see 'Privacy' in README.md."
         )
-    if os.path.lexists(secret_file) and not secret_file.is_file():
+    if os.path.lexists(secret_file):
+        return _from_file(secret_file)
+    if not create:
+        raise MissingSecret(f"no secret: set {ENV_VAR} to the one the pages were generated with")
+    return _new_secret(environ, secret_file, sends_addresses)
+
+
+def _from_file(secret_file: Path) -> SiteSecret:
+    """The local preview's stored secret, refused when weak like one from the environment."""
+    if not secret_file.is_file():
         # A new secret would key addresses no link matches, and could not be stored there.
         raise MissingSecret(
             f"{secret_file} is not a file (a folder or a broken link): remove it to make a new "
             f"secret, or set {ENV_VAR}"
         )
-    if secret_file.is_file():
-        stored = secret_file.read_bytes().strip()
-        strong(stored.decode("utf-8", errors="replace"), str(secret_file))
-        return SiteSecret(stored, "file")
-    if not create:
-        raise MissingSecret(f"no secret: set {ENV_VAR} to the one the pages were generated with")
-    return _new_secret(environ, secret_file, sends_addresses)
+    stored = secret_file.read_bytes().strip()
+    strong(stored.decode("utf-8", errors="replace"), str(secret_file))
+    return SiteSecret(stored, "file")
 
 
 def _from_environment(value: str, deployable: bool) -> SiteSecret:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -11,7 +12,7 @@ NODE_WIDTH = 150
 NODE_HEIGHT = 34
 COLUMN = 170
 ROW = 74
-MAX_LABEL = 20
+MAX_LABEL = 20  # in widths of a Latin letter: a Chinese, Japanese or Korean character is two
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,27 @@ def _edge(x1: float, y1: int, x2: float, y2: int) -> str:
 
 
 def _box(node: Node, column: float, row: int) -> str:
-    label = node.label if len(node.label) <= MAX_LABEL else node.label[: MAX_LABEL - 1] + "…"
+    kept = label_kept(node.label)
+    label = node.label if kept == node.label else kept + "…"
     return f"{_frame(column, row, node.emphasis)}{escape(label)}</text>"
+
+
+def label_kept(name: str, limit: int = MAX_LABEL) -> str:
+    """The part of ``name`` its box shows: all of it, or the start that leaves room for "…".
+
+    Counted in widths, not characters: a wide character (Chinese, Japanese, Korean, most emoji)
+    takes about two Latin letters' room, and "李小龙北京贸易有限公司国际部经理" cut at 20
+    characters ran out of its box across its neighbours' (the leak guard looks for the same cut).
+    """
+    widths = [2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in name]
+    if sum(widths) <= limit:
+        return name
+    used = 1  # the "…"
+    for index, width in enumerate(widths):
+        used += width
+        if used > limit:
+            return name[:index]
+    return name
 
 
 @functools.lru_cache(maxsize=1024)

@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import field_hints, models, plain_yaml, rules, source
+from . import field_hints, models, rules, source
 from .moment import When
+from .plain_split import parse_plain_fast
 from .problems import FieldPath, InvalidData, Problem
 
 Record = TypeVar("Record", bound=BaseModel)
@@ -55,8 +56,9 @@ def load_partners(path: Path, today: When, *, display_name: str | None = None) -
 def load_text(text: str, filename: str, today: When) -> models.PartnersFile:
     """Validate YAML text; the fast paths skip line marks and re-parse only to locate errors.
 
-    A file in the plain subset (:mod:`generator.plain_yaml`, the usual case) is read without
-    libyaml's events; any other file without marks. Either way a file with any problem is read
+    A file in the plain subset (:mod:`generator.plain_yaml`, the usual case; a large one on two
+    cores, :mod:`generator.plain_split`) is read without libyaml's events; any other file
+    without marks. Either way a file with any problem is read
     again by the marked reader, so every message is the marked reader's.
     """
     try:
@@ -66,7 +68,7 @@ def load_text(text: str, filename: str, today: When) -> models.PartnersFile:
 
 
 def _unmarked(text: str, filename: str) -> source.SourceDocument:
-    data = plain_yaml.parse_plain(text)
+    data = parse_plain_fast(text)
     if data is None:
         return source.parse(text, filename, with_marks=False)
     return source.SourceDocument(filename, data)
@@ -85,9 +87,10 @@ def validate_document(document: source.SourceDocument, today: When) -> models.Pa
     except ValidationError as error:
         partial, raw_ids = _valid_records(data)
         findings = rules.check(partial, today, extra_partner_ids=raw_ids)
-        findings += _references_of_invalid_records(data, partial, raw_ids)
-        findings += _duplicates_beside_invalid_records(data, partial)
-        problems = [*_field_problems(document, error), *_located(document, findings)]
+        references = _references_of_invalid_records(data, partial, raw_ids)
+        findings += references + _duplicates_beside_invalid_records(data, partial)
+        answered = {path for path, _ in references}  # said once, as an unknown partner
+        problems = [*_field_problems(document, error, answered), *_located(document, findings)]
         raise InvalidData([*document.problems, *problems]) from None
     problems = _located(document, rules.check(rules.Records.of(partners_file), today))
     if problems or document.problems:
@@ -157,16 +160,44 @@ _REFERENCES = (("partners", "referred_by"), ("referrals", "partner"), ("given", 
 def _references_of_invalid_records(
     data: dict[str, Any], partial: rules.Records, known: set[str]
 ) -> list[rules.Finding]:
-    """An unknown partner id in a record that failed for another reason: reported with it, so
-    one run names every problem (the rules only see the records that are valid)."""
+    """An unknown partner in a record that failed for another reason: reported with it, so
+    one run names every problem (the rules only see the records that are valid). A reference
+    not written as an id (``partner: Bob B``) names no partner either, and says so the same way,
+    not as an id to reformat (no partner has the reformatted one); one that is a partner's
+    name hints that partner's id. A value some partner's invalid id holds, or one longer than
+    any id, is left to its pattern message, which says how to write both, or its length."""
     findings: list[rules.Finding] = []
+    raw_ids = _raw_partner_ids(data)
+    named = _ids_by_name(data)
     for section, field in _REFERENCES:
         records: Sequence[BaseModel | None] = getattr(partial, section)
         for index, item in enumerate(_section(data, section)):
             value = item.get(field) if isinstance(item, dict) and records[index] is None else None
-            if isinstance(value, str) and _ID.fullmatch(value) and value not in known:
-                findings.append(((section, index, field), rules.unknown_partner(value, known)))
+            if not isinstance(value, str) or value in known or value in raw_ids or not value.strip():
+                continue
+            if len(value) > QUOTE_MAX:  # longer than any id: its length is the problem to name
+                continue
+            meant = named.get(value.strip().casefold())
+            findings.append(((section, index, field), rules.unknown_partner(value, known, named=meant)))
     return findings
+
+
+def _raw_partner_ids(data: dict[str, Any]) -> set[str]:
+    return {
+        item["id"]
+        for item in _section(data, "partners")
+        if isinstance(item, dict) and isinstance(item.get("id"), str)
+    }
+
+
+def _ids_by_name(data: dict[str, Any]) -> dict[str, str]:
+    """Each partner's valid id by their name, case folded (the first partner of a name)."""
+    named: dict[str, str] = {}
+    for item in _section(data, "partners"):
+        name, value = (item.get("name"), item.get("id")) if isinstance(item, dict) else (None, None)
+        if isinstance(name, str) and isinstance(value, str) and _ID.fullmatch(value):
+            named.setdefault(name.strip().casefold(), value)
+    return named
 
 
 def _duplicates_beside_invalid_records(data: dict[str, Any], partial: rules.Records) -> list[rules.Finding]:
@@ -206,8 +237,10 @@ def _valid_or_none(model: type[Record], item: Any) -> Record | None:
         return None
 
 
-def _field_problems(document: source.SourceDocument, error: ValidationError) -> Iterator[Problem]:
-    already = {problem.path for problem in document.problems}
+def _field_problems(
+    document: source.SourceDocument, error: ValidationError, answered: set[FieldPath]
+) -> Iterator[Problem]:
+    already = {problem.path for problem in document.problems} | answered
     details = error.errors(include_url=False)
     # `prospects: Dana` is one mistake: the unknown field's message names 'prospect', so
     # "prospect: required, but missing" would only say it twice.

@@ -259,16 +259,20 @@ def _issue(
 
 
 def gathering_line(issue: MonthlyIssue, today: dt.date, text: Callable[[str], str] = str) -> str | None:
-    """The opening of a month whose only news is its events, as read on ``today``: the events
-    still to come as an invitation, else all of them as a get-together that took place.
+    """The opening of a month whose only news is its events, as read on ``today``: those held
+    as a get-together that took place, those still to come as an invitation.
     ``text`` prepares each title for where the line goes (escaped for a page)."""
     if not issue.only_events:
         return None
-    coming = [event for event in issue.held if event.date >= today]
-    shown = [
-        (text(event.title), event_when(event.date, event.time, event.end)) for event in coming or issue.held
-    ]
-    return gathering(issue.month.label, shown, to_come=bool(coming))
+    shown = {
+        to_come: [
+            (text(event.title), event_when(event.date, event.time, event.end))
+            for event in issue.held
+            if (event.date >= today) == to_come
+        ]
+        for to_come in (False, True)
+    }
+    return gathering(issue.month.label, held=shown[False], coming=shown[True])
 
 
 def event_order(event: Event) -> tuple[dt.date, dt.time, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import unicodedata
 from collections.abc import Sequence
 from urllib.parse import quote
 
@@ -61,9 +62,20 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
     return f"{count} {word}"
 
 
+def isolated(text: str) -> str:
+    """``text`` set apart from the sentence around it, as HTML's ``<bdi>`` does, when it holds
+    right-to-left letters: in "thanks to שרה לוי, عمر الفاروق and …" the comma between two
+    right-to-left names joined them into one run, drawn in the opposite order (so were an event's
+    title and place). Unicode's first-strong isolate and its pop say it in plain text too (the
+    mail's text part); left-to-right text is returned as it is."""
+    if any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
+        return f"\u2068{text}\u2069"
+    return text
+
+
 def join_names(names: Sequence[str]) -> str:
-    """``[a, b, c]`` → ``a, b and c``."""
-    names = list(names)
+    """``[a, b, c]`` → ``a, b and c``, each name :func:`isolated`."""
+    names = [isolated(name) for name in names]
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} and {names[-1]}"
@@ -223,13 +235,22 @@ def giving_back(month: str, given: int, *, so_far: bool = False) -> str:
     )
 
 
-def gathering(month: str, events: Sequence[tuple[str, str]], to_come: bool) -> str:
-    """A month whose only news is its events (title, when): an invitation while one is still
-    to come, afterwards a record of the get-together."""
-    listed = join_names([f"{title} ({when})" for title, when in events])
-    if to_come:
-        return f"An invitation for {month}: {listed}. We would love to see you there."
-    return f"In {month} we got together with our partners: {listed}. Thank you to everyone who came."
+def gathering(month: str, held: Sequence[tuple[str, str]], coming: Sequence[tuple[str, str]]) -> str:
+    """A month whose only news is its events (title, when): a record of those already held,
+    and an invitation to those still to come (a month may have both: the breakfast last week
+    is thanked for, not invited to)."""
+    said: list[str] = []
+    if held:
+        said.append(f"In {month} we got together with our partners: {_events_listed(held)}.")
+        said.append("Thank you to everyone who came.")
+    if coming:
+        invitation = f"Still to come in {month}" if held else f"An invitation for {month}"
+        said.append(f"{invitation}: {_events_listed(coming)}. We would love to see you there.")
+    return " ".join(said)
+
+
+def _events_listed(events: Sequence[tuple[str, str]]) -> str:
+    return join_names([f"{isolated(title)} ({when})" for title, when in events])
 
 
 def grew_from_you(own_wins: int, wins_below: int, introductions: int) -> str | None:
@@ -398,8 +419,12 @@ def money_in(value: float, currency: str = "USD") -> str:
     return re.sub(r"^(\D*[A-Za-z])(?=\d)", "\\1\u00a0", text)
 
 
-def month_in_numbers(month: str, referrals: int, meetings: int, proposals: int, wins: int) -> str:
-    """A newsletter issue's figures as one sentence, for feed readers that show only a summary."""
+def month_in_numbers(
+    month: str, referrals: int, meetings: int, proposals: int, wins: int, *, so_far: bool = False
+) -> str:
+    """A newsletter issue's figures as one sentence, for feed readers that show only a summary.
+    ``so_far`` for a month under way: its figures are not the month's, and a reader keeps the
+    summary it first fetched (the issue itself says "so far" too)."""
     figures = join_names(
         [
             count_words(referrals, "new introduction"),
@@ -408,7 +433,7 @@ def month_in_numbers(month: str, referrals: int, meetings: int, proposals: int, 
             count_words(wins, "new client"),
         ]
     )
-    return f"{month} in numbers: {figures}."
+    return f"{month}{' so far,' if so_far else ''} in numbers: {figures}."
 
 
 def _behind_the_scenes(unnamed: int, *, comma: bool = False) -> str:

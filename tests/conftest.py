@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
@@ -15,13 +16,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from hypothesis import settings
 
+from generator.models import PartnersFile
 from generator.problems import InvalidData
 from generator.validate import load_text
 
 # The date every in-process validation test runs on.
 TODAY = dt.date(2026, 11, 20)
+
+
+def load_valid(text: str) -> PartnersFile:
+    """``text`` as partners.yaml, validated on TODAY (it must load)."""
+    return load_text(text, "partners.yaml", TODAY)
 
 
 def load_problems(text: str) -> list[str]:
@@ -37,8 +45,9 @@ TEST_SECRET = "test-secret-for-private-addresses-0123456789"
 # Variables that change how a secret is resolved (generator/site_secret.py): stripped from every
 # subprocess unless a test sets them, so the suite behaves the same on a laptop and in CI.
 CI_ONLY = ("CI", "GITHUB_ACTIONS", "REFERRAL_PREVIEW", "REFERRAL_PUBLISH")
-# Fixed "today" for reproducible pages: 2026-11-20 00:00 UTC.
-SOURCE_DATE_EPOCH = "1795132800"
+# Fixed "today" for reproducible pages built in a subprocess: the start of TODAY in UTC, so
+# in-process renders and real builds date their pages alike.
+SOURCE_DATE_EPOCH = str(int(dt.datetime.combine(TODAY, dt.time(), dt.UTC).timestamp()))
 
 # The suite replays the same generated examples on every run, so a red CI run is reproducible
 # and never a matter of luck; HYPOTHESIS_PROFILE=explore searches new examples (see README).
@@ -129,6 +138,14 @@ class SiteProject:
     def read_site(self, relative: str) -> str:
         return (self.site / relative).read_text(encoding="utf-8")
 
+    def site_bytes(self) -> dict[str, bytes]:
+        """Every file of the built site, by its path below site/: two builds compare whole."""
+        return {
+            path.relative_to(self.site).as_posix(): path.read_bytes()
+            for path in sorted(self.site.rglob("*"))
+            if path.is_file()
+        }
+
 
 def process_has_ended(pid: int) -> bool:
     """Whether a process (a forked worker of a killed run) has ended: gone, or a zombie whose
@@ -138,6 +155,18 @@ def process_has_ended(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return True
     return state in ("Z", "X")
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    """A built page, parsed as a browser would read its HTML."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now, for a server a test starts (SMTP, serve)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def make_project(root: Path) -> SiteProject:

@@ -250,20 +250,12 @@ def tree_snapshot(root: Path) -> dict[str, tuple[bytes | None, int]]:
     }
 
 
-def site_bytes(project: SiteProject) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(project.site)): p.read_bytes()
-        for p in sorted(project.site.rglob("*"))
-        if p.is_file()
-    }
-
-
 @pytest.mark.parametrize("command", ["mkdocs build", "python -m generator build"])
 def test_a_second_build_elsewhere_is_byte_identical(site: SiteProject, tmp_path: Path, command: str) -> None:
     again = inputs_only(site, tmp_path)
     result = again.mkdocs_build("--strict") if command == "mkdocs build" else again.generator("build")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert site_bytes(again) == site_bytes(site)
+    assert again.site_bytes() == site.site_bytes()
 
 
 # ---------------------------------------------------------------- fail closed

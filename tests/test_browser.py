@@ -58,6 +58,7 @@ VIEWPORTS = {
     "phone": {"width": 390, "height": 844},
     "desktop": {"width": 1280, "height": 800},
     "small-phone": {"width": 320, "height": 640},  # the narrowest in use (iPhone SE, small Androids)
+    "phone-375": {"width": 375, "height": 812},  # the accessibility checks' phone (iPhone mini, X)
 }
 SIZES = ["phone", "desktop"]  # what most tests read at; phone-only checks add the small phone
 TIMEOUT_MS = 60_000  # a loaded two-core CI machine can take seconds per navigation
@@ -328,6 +329,36 @@ SPLIT_ACROSS_LINES = """([selector, separator]) => {
 }"""
 
 
+def test_progress_steps_are_read_in_words_by_a_screen_reader(desktop_tab: Tab) -> None:
+    """A screen reader read "check mark Introduced right arrow black circle Met right arrow white circle …"."""
+    desktop_tab.open(partner_path(PARTNER["id"]))
+    lines = desktop_tab.page.locator(".referral-progress")
+    expect(lines).to_have_count(len(REFERRALS))
+    for line in lines.all():
+        spoken = line.aria_snapshot()
+        assert not re.search("[✓●○→]", spoken), spoken
+        assert re.search(r"\(now\)", spoken), spoken
+        assert re.search(r"\((?:done|to come)\)", spoken), spoken
+        assert line.locator(".visually-hidden").first.is_hidden() is False  # read, yet not drawn:
+        assert line.locator(".visually-hidden").first.evaluate("e => e.getBoundingClientRect().width") <= 1
+
+
+@pytest.mark.parametrize("where", ["home", "post", "partner"])
+def test_calendar_links_say_which_event_out_of_context(
+    desktop_tab: Tab, a11y_pages: dict[str, str], where: str
+) -> None:
+    """A screen reader's list of links read "add to your calendar" once per event, all alike."""
+    desktop_tab.open(a11y_pages[where])
+    links = desktop_tab.page.locator("article a[href$='.ics']")
+    spoken = [" ".join(re.findall(r'link "(.*?)"', link.aria_snapshot())[0].split()) for link in links.all()]
+    assert len(spoken) >= 2, "the demo has several events coming up"
+    assert len(set(spoken)) == len(spoken), spoken
+    titles = {f"add {event['title']} to your calendar" for event in DEMO["events"]}
+    assert set(spoken) <= titles, spoken
+    # The eye reads "(add to your calendar)" as before, the event's title beside it.
+    assert links.first.locator(".visually-hidden").evaluate("e => e.getBoundingClientRect().width") <= 1
+
+
 def test_progress_steps_stay_whole_on_a_line(tab: Tab) -> None:
     """A step such as "○ Proposal made" never ends one line with "○" and starts the next with its words."""
     tab.open(partner_path(PARTNER["id"]))
@@ -436,20 +467,54 @@ def test_lines_led_by_an_icon_have_no_bullet_as_well(tab: Tab) -> None:
     assert set(markers) == {"none"}
 
 
+def test_every_icon_is_drawn_in_the_colour_of_its_text(tab: Tab) -> None:
+    """The icons come from the stylesheet (one copy each), not from an SVG in every page: each
+    must still be drawn, at the size Material gives its icons, in the colour of the text."""
+    tab.open(partner_path(PARTNER["id"]))
+    icons = tab.page.evaluate(
+        """() => [...document.querySelectorAll('article .twemoji[class*=" icon-"]')].map(icon => {
+            const drawn = getComputedStyle(icon, '::before');
+            const box = icon.getBoundingClientRect();
+            return {
+                name: [...icon.classList].find(name => name.startsWith('icon-')),
+                mask: drawn.maskImage || drawn.webkitMaskImage,
+                paint: drawn.backgroundColor,
+                text: getComputedStyle(icon).color,
+                width: box.width, height: box.height,
+            };
+        })"""
+    )
+    names = {icon["name"] for icon in icons}
+    assert {"icon-handshake-outline", "icon-trophy-outline", "icon-calendar-start"} <= names
+    for icon in icons:
+        assert icon["mask"].startswith('url("data:image/svg+xml'), icon
+        assert icon["paint"] == icon["text"], icon
+        assert icon["width"] >= 12 and icon["height"] >= 12, icon
+    tab.assert_clean()
+
+
 def _check_referral(block: Locator, referral: dict[str, Any]) -> None:
     updates = referral.get("updates", [])
     stage = updates[-1]["stage"] if updates else "introduced"
     block.scroll_into_view_if_needed()
     expect(block.locator(".referral-progress")).to_be_visible()
     shown = block.evaluate(
-        """block => ({
+        """block => {
+          // What the eye reads: without the words kept for screen readers.
+          const seen = element => {
+            const copy = element.cloneNode(true);
+            copy.querySelectorAll('.visually-hidden').forEach(hidden => hidden.remove());
+            return copy.textContent.replace(/\u00a0/g, ' ');
+          };
+          return {
             title: block.querySelector('.admonition-title').innerText.trim(),
-            progress: block.querySelector('.referral-progress').innerText,
-            current: block.querySelector('.referral-progress strong').innerText.trim(),
+            progress: seen(block.querySelector('.referral-progress')),
+            current: seen(block.querySelector('.referral-progress strong')).trim(),
             introduced: block.querySelector(':scope > ul > li').innerText.trim(),
             rows: [...block.querySelectorAll('table tbody tr')].map(row =>
                 [...row.querySelectorAll('td')].map(cell => cell.innerText.trim())),
-        })"""
+          };
+        }"""
     )
     assert shown["title"] == STAGE_WORDS[stage]
     how = (referral["introduced"], referral.get("method"), referral.get("asked"))
@@ -738,6 +803,52 @@ def test_right_to_left_names_and_notes_read_from_the_right(stress_tab: Tab) -> N
     stress_tab.assert_clean()
 
 
+# Where each of ``names`` is drawn in the first element of ``selector`` that holds them all:
+# [name, left edge], in the order the sentence gives them.
+NAMES_DRAWN = """([selector, names]) => {
+    const element = [...document.querySelectorAll(selector)].find(e => names.every(n => e.textContent.includes(n)));
+    if (!element) return [];
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    const chars = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < node.data.length; i++) chars.push([node, i]);
+    }
+    const text = element.textContent;
+    return names.map(name => [name, text.indexOf(name)]).sort((a, b) => a[1] - b[1]).map(([name, at]) => {
+        const range = document.createRange();
+        range.setStart(...chars[at]);
+        range.setEnd(chars[at + name.length - 1][0], chars[at + name.length - 1][1] + 1);
+        return [name, range.getBoundingClientRect().left];
+    });
+}"""
+
+
+@pytest.mark.parametrize(
+    ("where", "selector", "names"),
+    [
+        ("blog/2026/11/newsletter-2026-11/", "article p", ["שרה לוי", "عمر الفاروق"]),  # names listed
+        ("", "article li", ["عشاء الشركاء", "قاعة النخيل"]),  # an event and its place
+    ],
+)
+def test_right_to_left_names_keep_their_place_in_an_english_sentence(
+    stress_desktop_tab: Tab, where: str, selector: str, names: list[str]
+) -> None:
+    """The post's "A warm thank-you to שרה לוי, عمر الفاروق and …" showed عمر الفاروق first: the comma between
+    two right-to-left names joined them into one right-to-left run; so did an event's title and
+    place. Each name is isolated, as <bdi> would."""
+    stress_desktop_tab.open(where)
+    drawn = stress_desktop_tab.page.evaluate(NAMES_DRAWN, [selector, names])
+    assert len(drawn) == len(names), "the fixture prints them in one sentence"
+    lefts = [left for _, left in drawn]
+    assert lefts == sorted(lefts), drawn
+    stress_desktop_tab.assert_clean()
+
+
+@pytest.fixture
+def stress_desktop_tab(contexts: dict[str, BrowserContext], stress_url: str) -> Iterator[Tab]:
+    yield from _tab(contexts["desktop"], stress_url, "desktop")
+
+
 # ---------------------------------------------------------------- accessibility
 
 
@@ -803,6 +914,64 @@ def test_every_page_kind_fits_the_screen(tab: Tab, a11y_pages: dict[str, str], w
         assert not any(tab.page.evaluate(overflow))
     tab.screenshot(f"fit-{where}", first_screen=True)
     tab.assert_clean()
+
+
+@pytest.mark.parametrize("where", PAGE_KINDS)
+def test_the_first_tab_offers_to_skip_to_the_content(
+    phone_375_tab: Tab, a11y_pages: dict[str, str], where: str
+) -> None:
+    """A partner's page (and the 404 page) had no "Skip to content": a keyboard reader on a phone
+    tabbed through the header and the hidden menu, fifteen stops, before their own page."""
+    phone_375_tab.open(a11y_pages[where])
+    page = phone_375_tab.page
+    page.keyboard.press("Tab")
+    focused = page.locator(":focus")
+    expect(focused).to_have_text("Skip to content")
+    target = focused.get_attribute("href")
+    assert target and target.startswith("#")
+    page.keyboard.press("Enter")
+    expect(page.locator(".md-content h1").first).to_have_attribute("id", target[1:])
+    assert page.evaluate("location.hash") == target
+
+
+# Words cut off inside the article: an element that hides what overflows it (not a scroll box,
+# nor one visually hidden), holding more than it shows.
+TEXT_CUT = """() => [...document.querySelectorAll('article *')].filter(element => {
+    const style = getComputedStyle(element);
+    const hides = [style.overflowX, style.overflowY].some(o => o === 'hidden' || o === 'clip');
+    const shown = element.getBoundingClientRect().width > 1;  // not words kept for screen readers only
+    return hides && shown
+        && (element.scrollWidth > element.clientWidth + 1 || element.scrollHeight > element.clientHeight + 1);
+}).map(element => `${element.tagName}.${element.className}: ${element.textContent.trim().slice(0, 40)}`)"""
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "",
+        "blog/2026/11/newsletter-2026-11/",
+        "blog/",
+        "tree/",
+        "follow/",
+        "long",
+        "many",
+        "norah",
+        "mohamed",
+        "yamada",
+    ],
+)
+def test_hard_data_fits_a_phone(contexts: dict[str, BrowserContext], stress_url: str, where: str) -> None:
+    """Names of 66 and 72 letters without a space, forty introductions, none, an emoji in a name,
+    Arabic, Hebrew and Japanese: at 375 px nothing slides the page sideways and nothing is cut off."""
+    tab = Tab(contexts["phone-375"].new_page(), stress_url, "phone-375")
+    try:
+        tab.open(where if "/" in where or not where else partner_path(where))
+        assert tab.page.evaluate(LAYOUT_PROBLEMS) == []
+        assert tab.page.evaluate(TEXT_CUT) == []
+        tab.screenshot(f"hard-data-{where.strip('/').replace('/', '-') or 'home'}")
+        tab.assert_clean()
+    finally:
+        tab.page.close()
 
 
 # The figures of the insights page's tables (right-aligned cells) whose text takes more than one line.
@@ -879,6 +1048,12 @@ def test_no_serious_accessibility_violations(scheme_tab: Tab, a11y_pages: dict[s
     options: dict[str, Any] = {"resultTypes": ["violations"]}
     if expected == "slate":  # only colours change with the scheme: the light run checks the rest
         options["runOnly"] = {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}
+    assert _serious_violations(page, options) == []
+    scheme_tab.assert_clean()
+
+
+def _serious_violations(page: Page, options: dict[str, Any]) -> list[str]:
+    """axe-core's serious and critical findings on the page as shown: rule, help, first nodes."""
     page.add_script_tag(path=AXE)
     violations = page.evaluate(
         """async options => (await axe.run(document, options)).violations.map(v => ({
@@ -887,9 +1062,46 @@ def test_no_serious_accessibility_violations(scheme_tab: Tab, a11y_pages: dict[s
         options,
     )
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
-    report = [f"{v['id']} ({v['impact']}): {v['help']}: {v['nodes'][:5]}" for v in serious]
-    assert serious == [], "\n".join(report)
-    scheme_tab.assert_clean()
+    return [f"{v['id']} ({v['impact']}): {v['help']}: {v['nodes'][:5]}" for v in serious]
+
+
+@pytest.fixture
+def phone_375_tab(contexts: dict[str, BrowserContext], site_url: str) -> Iterator[Tab]:
+    yield from _tab(contexts["phone-375"], site_url, "phone-375")
+
+
+@pytest.mark.parametrize("where", PAGE_KINDS)
+def test_no_serious_accessibility_violations_on_a_phone(
+    phone_375_tab: Tab, a11y_pages: dict[str, str], where: str
+) -> None:
+    """At 375 px the insights' wider tables scroll sideways in a box a keyboard could not reach."""
+    phone_375_tab.open(a11y_pages[where])
+    assert _serious_violations(phone_375_tab.page, {"resultTypes": ["violations"]}) == []
+    phone_375_tab.assert_clean()
+
+
+def test_a_table_wider_than_a_phone_scrolls_by_keyboard(
+    phone_375_tab: Tab, a11y_pages: dict[str, str]
+) -> None:
+    """Tab reaches each table box that scrolls, shows where the focus is, and the arrow keys scroll it."""
+    phone_375_tab.open(a11y_pages["insights"])
+    page = phone_375_tab.page
+    wide = page.locator(".md-typeset__scrollwrap").filter(has=page.locator("table"))
+    scrolling = [box for box in wide.all() if box.evaluate("box => box.scrollWidth > box.clientWidth + 1")]
+    assert scrolling, "the demo's insights have a table wider than 375 px: the case this is about"
+    for box in scrolling:
+        assert box.get_attribute("tabindex") == "0"
+        assert box.get_attribute("role") == "region" and box.get_attribute("aria-label")
+    page.keyboard.press("Tab")  # from the page itself, as a keyboard reader starts
+    for _ in range(200):
+        if page.evaluate("document.activeElement.classList.contains('md-typeset__scrollwrap')"):
+            break
+        page.keyboard.press("Tab")
+    focused = page.locator(".md-typeset__scrollwrap:focus")
+    expect(focused).to_have_count(1)
+    assert focused.evaluate("box => getComputedStyle(box).outlineStyle") != "none", "focus is visible"
+    page.keyboard.press("ArrowRight")
+    expect(focused).not_to_have_js_property("scrollLeft", 0)
 
 
 # Each coloured shape of the insights charts against the page behind it, in the scheme shown:

@@ -26,7 +26,15 @@ from urllib.parse import unquote
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
-from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, fixture_text, make_project, unwritable
+from conftest import (
+    SOURCE_DATE_EPOCH,
+    TEST_SECRET,
+    SiteProject,
+    fixture_text,
+    make_project,
+    soup_of,
+    unwritable,
+)
 
 from generator import project as pipeline
 from generator.addresses import private_token
@@ -81,10 +89,6 @@ def token(partner_id: str) -> str:
 
 def partner_dir(project: SiteProject, partner_id: str) -> Path:
     return project.site / "p" / token(partner_id)
-
-
-def soup_of(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 def article(path: Path) -> Tag:

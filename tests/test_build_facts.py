@@ -39,14 +39,6 @@ def with_load_counter(project: SiteProject) -> None:
     config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - count_loads.py\n", encoding="utf-8")
 
 
-def site_bytes(project: SiteProject) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(project.site)): path.read_bytes()
-        for path in project.site.rglob("*")
-        if path.is_file()
-    }
-
-
 def due_lines(output: str) -> list[str]:
     return [line.split("INFO", 1)[-1] for line in output.splitlines() if "due an update" in line]
 
@@ -68,14 +60,14 @@ def test_a_build_with_nothing_changed_shows_the_same_without_loading_the_data(
     first = project.mkdocs_build("--strict")
     assert first.returncode == 0, first.stderr
     assert "data loaded in the build's process: 1" in first.stdout
-    built = site_bytes(project)
+    built = project.site_bytes()
 
     again = project.mkdocs_build("--strict")
     assert again.returncode == 0, again.stderr
     assert "nothing changed since the last run: not rendered" in again.stderr
     assert "data loaded in the build's process: 0" in again.stdout
     assert due_lines(again.stderr) == due_lines(first.stderr) and due_lines(first.stderr)
-    assert site_bytes(project) == built  # header, feed title and feed authors as before
+    assert project.site_bytes() == built  # header, feed title and feed authors as before
 
     data = (project.root / "partners.yaml").read_text(encoding="utf-8")
     project.write_data(data.replace("title: Test Partner News", "title: Test Partner Letters", 1))

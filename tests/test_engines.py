@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, SiteProject, engine_program, fixture_text, make_project
+from conftest import REPO, SiteProject, engine_program, fixture_text, free_port, make_project
 
 from generator import guard
 
@@ -189,12 +188,6 @@ def assert_cache_holds_nothing_private(project: SiteProject) -> None:
         text = guard.decoded_text(relative, raw)
         assert not MARKER.findall(text), relative
         assert not [token for token in private if token in text], relative
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

@@ -153,8 +153,8 @@ AFTERWARDS = (
 )
 
 
-def _mail_text(as_of: dt.date) -> str:
-    data = load_text(EVENT_MONTH, "partners.yaml", as_of)
+def _mail_text(as_of: dt.date, text: str = EVENT_MONTH) -> str:
+    data = load_text(text, "partners.yaml", as_of)
     layout = SiteLayout(as_of=as_of, secret=b"s")
     environ = {"REFERRAL_MAIL_FROM": "Olive <olive@example.com>"}
     (outgoing,) = compose_month(data, Month(2026, 12), layout, "https://example.com/", environ)
@@ -278,3 +278,43 @@ events:
         assert part is not None
         body = part.get_content()
         assert body.index("Breakfast ride") < body.index("Afternoon talk")
+
+
+def test_a_month_with_an_event_held_and_one_to_come_thanks_for_one_and_invites_to_the_other() -> None:
+    # Built on 4 December, between the breakfast (3 December) and the mixer (10 December): the
+    # issue, the feed and the mail invited to the mixer alone, as if the breakfast never was
+    # (review16 saw it). "Coming up" lists the mixer and not the breakfast.
+    as_of = dt.date(2026, 12, 4)
+    data = EVENT_MONTH.replace("events:\n", "events:\n  - {date: 2026-12-03, title: Partner breakfast}\n")
+    opening = (
+        "In December 2026 we got together with our partners: Partner breakfast (3 December 2026). "
+        "Thank you to everyone who came. Still to come in December 2026: Holiday mixer "
+        "(10 December 2026, 18:00 to 21:30). We would love to see you there."
+    )
+    files = render_site(load_text(data, "partners.yaml", as_of), SiteLayout(as_of=as_of, secret=b"s"))
+    post = files["blog/posts/newsletter/2026-12.md"]
+    opened, rest = post.split("<!-- more -->")
+    assert " ".join(opened.split("---", 2)[2].split()).startswith(f"# December 2026 {opening}")
+    assert yaml.safe_load(post.split("---")[1])["rss"]["feed_description"].startswith(opening)
+    coming_up = rest.split("## Coming up")[1]
+    assert "Holiday mixer" in coming_up and "Partner breakfast" not in coming_up
+    for page in (files["index.md"].split("## Coming up")[1], coming_up):
+        assert "Partner breakfast" not in page
+    assert f"Dear Anne, {opening}" in _mail_text(as_of, data)
+
+
+def test_the_feed_summary_of_the_month_under_way_gives_its_figures_so_far() -> None:
+    # The issue of a month under way says "So far in October 2026, …" (review23), but its feed
+    # summary gave the figures as the month's ("October 2026 in numbers: one new introduction"),
+    # and a feed reader keeps the summary it first fetched (review23 saw it; review27).
+    def summary(as_of: dt.date) -> str:
+        files = render_site(
+            load_text(EVENT_MONTH, "partners.yaml", as_of), SiteLayout(as_of=as_of, secret=b"s")
+        )
+        meta = yaml.safe_load(files["blog/posts/newsletter/2026-10.md"].split("---")[1])
+        return str(meta["rss"]["feed_description"])
+
+    assert summary(dt.date(2026, 10, 20)).startswith(
+        "October 2026 so far, in numbers: one new introduction, no meetings, no proposals and no new clients."
+    )
+    assert summary(dt.date(2026, 11, 2)).startswith("October 2026 in numbers: one new introduction,")

@@ -15,9 +15,9 @@ from typing import Literal
 from urllib.parse import quote
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, fixture_text, unwritable
+from conftest import REPO, TEST_SECRET, SiteProject, fixture_text, unwritable
 
-from generator import guard, validate
+from generator import guard, links, validate
 from generator.guard import Confidential, Leak
 from generator.models import PartnersFile
 from generator.render import SiteLayout
@@ -737,3 +737,140 @@ def test_many_long_notes_sharing_their_opening_are_told_apart(tmp_path: Path) ->
     files["index.html"] = f"<p>{notes[7].value}</p><p>{opening}someone else</p>"
     root = site(tmp_path, files)
     assert guard.scan_site(root, notes) == [Leak("index.html", "referrals[7].updates[0].note")]
+
+
+# --- words every site prints are no leak (review27) ------------------------------------------
+
+# Material prints "Skip to content", "Archive" and "Categories" on every page, mkdocs.yml's palette
+# toggle "Switch to dark mode" and colours ("indigo", "deep orange" in attributes), every post
+# links its calendar files under events/, the product's
+# stylesheet says "the menu a phone opens" in a comment, March's issue is headed "March 2026" and
+# lists the spring ride of "10 April 2026". Hidden partners' companies and notes reading so failed
+# every build (review16 saw it).
+PRINTED_ANYWAY = ["Events", "Skip to content", "Archive", "Categories", "Dark", "Menu", "Indigo", "Orange"]
+
+
+def test_words_every_site_prints_are_no_leak(project: SiteProject) -> None:
+    hidden = "".join(
+        f"  - {{id: hidden-{n}, name: SECRET-HIDDEN-{n}, company: {word}}}\n"
+        for n, word in enumerate(PRINTED_ANYWAY)
+    )
+    text = fixture_text("small.yaml").replace("referrals:\n", hidden + "\nreferrals:\n", 1)
+    text = text.replace("SECRET-NOTE-DANA-WON", "10 April 2026")  # the spring ride's date
+    project.write_data(text.replace("SECRET-NOTE-DANA-MET", "March 2026"))
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, result.stderr
+    assert "no confidential data found" in result.stderr
+    # The words are printed there indeed: the test would pass for nothing otherwise.
+    post = project.read_site("blog/2026/03/newsletter-2026-03/index.html")
+    for printed in [
+        'data-md-color-primary="indigo"',
+        'data-md-color-accent="deep-orange"',
+        "10 April 2026",
+        "Skip to content",
+        "Archive",
+        "Categories",
+        "Switch to dark mode",
+        "events/",
+        "March 2026",
+    ]:
+        assert printed in post
+    assert "The menu a phone opens" in project.read_site("stylesheets/extra.css")
+
+
+def test_theme_words_and_issue_headings_are_public_but_other_values_are_not() -> None:
+    words = ["Archive", "Events", "Menu"]
+    hidden = "".join(f"  - {{id: h-{n}, name: Hidden H{n}, company: {w}}}\n" for n, w in enumerate(words))
+    text = fixture_text("small.yaml").replace(
+        "referrals:\n", hidden + "  - {id: h-x, name: Hidden X, company: Archivist Co}\nreferrals:\n", 1
+    )
+    data = load(text.replace("SECRET-NOTE-DANA-MET", "March 2026"))
+    public = links.site_public_text(REPO / "mkdocs.yml")
+    values = {item.field: item.value for item in guard.confidential_values(data, LAYOUT, public_text=public)}
+    assert "partners[3].company" not in values  # "Archive": Material's
+    assert "partners[4].company" not in values  # "Events": the calendar files' folder
+    assert values["partners[5].company"] == "Menu"  # said only in a stylesheet's comment: still guarded
+    assert values["partners[6].company"] == "Archivist Co"
+    assert "referrals[0].updates[0].note" not in values  # March's issue heading
+
+
+def test_a_stylesheet_is_read_without_its_comments_but_with_its_printed_text(tmp_path: Path) -> None:
+    root = site(
+        tmp_path,
+        {
+            "a.css": "/* Lunch with Dana Wu */ .x { color: red }",
+            "b.css": '.x::after { content: "Dana Wu" }',
+            "c.css.gz": gzip.compress(b'.x::after { content: "Da/* */na Wu" }'),
+        },
+    )
+    assert guard.scan_site(root, [DANA]) == [
+        Leak("b.css", "referrals[0].prospect"),
+        Leak("c.css.gz", "referrals[0].prospect"),
+    ]
+
+
+KILL_HOOK = STOP_HOOK.format(name="SIGKILL").replace("signal.raise_signal(", "os.kill(os.getpid(), ")
+
+
+@pytest.mark.parametrize("next_build", ["python -m generator build", "mkdocs build"])
+def test_a_site_a_killed_build_left_unchecked_is_moved_aside_by_the_next_build(
+    project: SiteProject, next_build: str
+) -> None:
+    # SIGKILL (an out-of-memory kill, a runner's hard timeout) cannot be caught: the pages written
+    # so far stayed in site/, leak and all, and a next build stopped by bad data (before MkDocs
+    # writes anything) left them there for a deploy step, without a word (review18 saw it).
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "aaa-notes.md").write_text("Lunch with SECRET-PROSPECT-DANA.\n", encoding="utf-8")
+    (project.content / "zzz.md").write_text("# Z\n", encoding="utf-8")
+    (project.root / "stop_hook.py").write_text("import os\n" + KILL_HOOK, encoding="utf-8")
+    config = project.root / "mkdocs.yml"
+    plain_config = config.read_text(encoding="utf-8")
+    config.write_text(plain_config + "\nhooks:\n  - stop_hook.py\n", encoding="utf-8")
+    assert project.mkdocs_build().returncode == -signal.SIGKILL
+    assert (project.site / "aaa-notes" / "index.html").is_file()  # unchecked, the leak in it
+    config.write_text(plain_config, encoding="utf-8")
+    project.write_data(fixture_text("small.yaml").replace("stage: met", "stage: mett", 1))
+    result = project.generator("build") if next_build.startswith("python") else project.mkdocs_build()
+    assert result.returncode != 0 and "'mett'" in result.stderr  # the bad data, as before
+    quarantined = project.root / ".referral" / "quarantine" / "site"
+    assert (
+        f"the last build into {project.site} ended before the leak guard checked what it wrote"
+        in " ".join(result.stderr.split())
+    )
+    assert list(project.site.iterdir()) == []
+    assert (quarantined / "aaa-notes" / "index.html").is_file()
+    # Said once: a finished build leaves nothing to move, and the next one says nothing.
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "aaa-notes.md").write_text("Lunch.\n", encoding="utf-8")
+    for _ in range(2):
+        result = project.mkdocs_build("--strict")
+        assert result.returncode == 0, result.stderr
+        assert "ended before the leak guard" not in result.stderr
+
+
+def test_the_unchecked_site_note_names_only_a_folder_with_something_in_it(tmp_path: Path) -> None:
+    from generator import unchecked_site
+
+    state, site_dir = tmp_path / ".referral", tmp_path / "site"
+    unchecked_site.note_unchecked(state, site_dir)
+    assert unchecked_site.left_unchecked(state) is None  # nothing written yet
+    assert unchecked_site.move_aside(state) is None and not (state / unchecked_site.NOTE).exists()
+    unchecked_site.note_unchecked(state, site_dir)
+    (site_dir / "blog").mkdir(parents=True)
+    (site_dir / ".git").mkdir()  # a gh-pages checkout's: not MkDocs' output, it stays
+    assert unchecked_site.left_unchecked(state) == site_dir.resolve()
+    said = unchecked_site.move_aside(state)
+    assert said is not None and "ended before the leak guard checked what it wrote" in said
+    assert sorted(path.name for path in site_dir.iterdir()) == [".git"]
+    assert (state / "quarantine" / "site" / "blog").is_dir()
+    unchecked_site.checked(state)  # nothing noted: nothing to do
+    (state / unchecked_site.NOTE).write_text("site\n", encoding="utf-8")  # not written by a build
+    assert unchecked_site.left_unchecked(state) is None
+
+
+def test_a_wide_name_cut_to_a_tree_label_is_found(tmp_path: Path) -> None:
+    # Chinese, Japanese and Korean characters are cut by the room they take, about two Latin
+    # letters each: the tree shows nine of these sixteen, and the guard looks for those nine.
+    name = Confidential("李小龙北京贸易有限公司国际部经理", "partners[2].name", "p/token/")
+    root = site(tmp_path, {"tree/index.html": '<svg><text x="1">李小龙北京贸易有限…</text></svg>'})
+    assert guard.scan_site(root, [name]) == [Leak("tree/index.html", "partners[2].name")]

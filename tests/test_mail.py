@@ -13,7 +13,6 @@ import email
 import html
 import json
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from conftest import CI_ONLY, TEST_SECRET, SiteProject
+from conftest import CI_ONLY, TEST_SECRET, SiteProject, free_port
 
 from generator import validate
 from generator.addresses import private_token
@@ -255,17 +254,11 @@ class SmtpServer:
         return settings
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def _start_server(tmp_path: Path, **smtp_options: Any) -> Iterator[SmtpServer]:
     folder = tmp_path / "received"
     folder.mkdir()
-    mailbox, port = Mailbox(folder), _free_port()
+    mailbox, port = Mailbox(folder), free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port, **smtp_options)
     controller.start()
     try:
@@ -745,7 +738,7 @@ def test_a_message_cut_off_mid_delivery_is_not_resent_unless_asked(
 def test_an_unreachable_server_fails_every_message_and_logs_none(
     mail: Mailer, mail_project: SiteProject
 ) -> None:
-    env = {"REFERRAL_SMTP_HOST": "127.0.0.1", "REFERRAL_SMTP_PORT": str(_free_port())}
+    env = {"REFERRAL_SMTP_HOST": "127.0.0.1", "REFERRAL_SMTP_PORT": str(free_port())}
     result = mail("--send", **env)
     assert result.returncode == 1
     assert "0 delivered, 0 already delivered before, 3 failed" in result.stdout

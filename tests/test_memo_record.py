@@ -5,10 +5,8 @@ rendering again, never an error."""
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import os
-import platform
 import shutil
 import time
 from collections.abc import Callable, Iterable
@@ -16,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from code_changes import new_library, new_python, new_template, new_version
 from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, make_project
 from test_render_memo import EDITS, START
 from test_stamp import MARGIN_S, Reads
@@ -196,30 +195,7 @@ def test_a_new_secret_renders_everything(tmp_path: Path) -> None:
     assert copy.generate(EDITS[1][1](EDITS[0][1](START)), rotated).report.kept == PAGES - 1
 
 
-def _new_version(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(stamp, "__version__", "99.0.0")
-
-
-def _new_template(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    copy = tmp_path / "generator-copy"
-    shutil.copytree(stamp.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    template = copy / "templates" / "partner.html.j2"
-    template.write_text(template.read_text("utf-8") + "\n", "utf-8")
-    monkeypatch.setattr(stamp, "PACKAGE", copy)
-
-
-def _new_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    versions = importlib.metadata.version
-    monkeypatch.setattr(
-        importlib.metadata, "version", lambda name: "9.9.9" if name == "Jinja2" else versions(name)
-    )
-
-
-def _new_python(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(platform, "python_version", lambda: "3.99.0")
-
-
-@pytest.mark.parametrize("change", [_new_version, _new_template, _new_library, _new_python])
+@pytest.mark.parametrize("change", [new_version, new_template, new_library, new_python])
 def test_other_code_or_libraries_render_everything(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[..., None]
 ) -> None:

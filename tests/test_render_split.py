@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from conftest import REPO, SiteProject, make_project, process_has_ended
@@ -24,6 +24,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 import make_data
 
 TWO_CORES = len(os.sched_getaffinity(0)) >= 2 and sys.platform.startswith("linux")
+T = TypeVar("T")
 needs_two_cores = pytest.mark.skipif(not TWO_CORES, reason="the split needs two cores on Linux")
 PAGES = render_split.MIN_PAGES + 57
 
@@ -46,7 +47,7 @@ def renderers(count: int = PAGES) -> dict[str, Callable[[], str]]:
 
 @needs_two_cores
 def test_both_processes_render_and_every_page_comes_back_in_order() -> None:
-    pages = render_split.encoded_pages(renderers())
+    pages = render_split.encoded_pages(renderers(), dict)[0]
     assert list(pages) == [f"p/{index:04}.md" for index in range(PAGES)]
     assert all(text.startswith(f"page {index} ✓ by".encode()) for index, text in enumerate(pages.values()))
     by_other = [path for path, text in pages.items() if text.endswith(b"by other\n")]
@@ -54,8 +55,39 @@ def test_both_processes_render_and_every_page_comes_back_in_order() -> None:
     assert len(by_other) < PAGES
 
 
+@needs_two_cores
+def test_the_work_aside_is_done_by_the_other_process_and_its_result_comes_back() -> None:
+    parent = os.getpid()
+    pages, aside = render_split.encoded_pages(renderers(), lambda: {"done by": os.getpid()})
+    assert aside["done by"] != parent
+    assert len(pages) == PAGES
+
+
+def dying_elsewhere(value: T) -> Callable[[], T]:
+    """Work that ends any process but this one at once, and gives ``value`` here."""
+    parent = os.getpid()
+
+    def work() -> T:
+        if os.getpid() != parent:
+            os._exit(9)
+        return value
+
+    return work
+
+
+@needs_two_cores
+def test_the_work_aside_is_done_here_when_the_other_process_dies_first() -> None:
+    pages, aside = render_split.encoded_pages(renderers(), dying_elsewhere("done here"))
+    assert aside == "done here"
+    assert all(text.endswith(b"by parent\n") for text in pages.values())
+
+
+def test_with_few_pages_the_work_aside_is_done_here() -> None:
+    assert render_split.encoded_pages(renderers(3), os.getpid)[1] == os.getpid()
+
+
 def test_few_pages_are_rendered_here_alone() -> None:
-    pages = render_split.encoded_pages(renderers(render_split.MIN_PAGES - 1))
+    pages = render_split.encoded_pages(renderers(render_split.MIN_PAGES - 1), dict)[0]
     assert all(text.endswith(b"by parent\n") for text in pages.values())
 
 
@@ -64,7 +96,7 @@ def test_with_another_thread_running_nothing_is_forked() -> None:
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        pages = render_split.encoded_pages(renderers())
+        pages = render_split.encoded_pages(renderers(), dict)[0]
     finally:
         stop.set()
         thread.join()
@@ -82,23 +114,16 @@ def test_a_page_that_fails_in_the_other_process_is_rendered_here() -> None:
 
     work = renderers()
     work["p/last.md"] = fails_elsewhere  # the forked process starts from the end
-    pages = render_split.encoded_pages(work)
+    pages = render_split.encoded_pages(work, dict)[0]
     assert pages["p/last.md"] == b"rendered here\n"
     assert len(pages) == PAGES + 1 and all(pages.values())
 
 
 @needs_two_cores
 def test_a_forked_process_that_dies_leaves_its_pages_to_this_one() -> None:
-    parent = os.getpid()
-
-    def dies_elsewhere() -> str:
-        if os.getpid() != parent:
-            os._exit(9)
-        return "rendered here\n"
-
     work = renderers()
-    work["p/last.md"] = dies_elsewhere
-    pages = render_split.encoded_pages(work)
+    work["p/last.md"] = dying_elsewhere("rendered here\n")
+    pages = render_split.encoded_pages(work, dict)[0]
     assert pages["p/last.md"] == b"rendered here\n"
     assert [text.decode().split(" ✓")[0] for text in list(pages.values())[:PAGES]] == [
         f"page {index}" for index in range(PAGES)
@@ -128,7 +153,7 @@ def page(index):
     return render
 
 
-render_split.encoded_pages({f"p/{index:04}.md": page(index) for index in range(600)})
+render_split.encoded_pages({f"p/{index:04}.md": page(index) for index in range(600)}, dict)
 """
 
 
@@ -182,7 +207,7 @@ def test_an_error_in_a_page_is_raised_here_as_without_the_split() -> None:
     work = renderers()
     work["p/last.md"] = broken
     with pytest.raises(ValueError, match="a template mistake"):
-        render_split.encoded_pages(work)
+        render_split.encoded_pages(work, dict)[0]
 
 
 def content_files(project: SiteProject) -> dict[str, bytes]:

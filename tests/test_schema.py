@@ -382,6 +382,14 @@ AGREEMENT = {
     "partner id -42": (lambda d: _partner_id(d, "quiet-quinn", -42), False),
     "partner id 4.5": (lambda d: _partner_id(d, "quiet-quinn", 4.5), False),
     "partner id of 64 digits": (lambda d: _partner_id(d, "quiet-quinn", 10**63), False),
+    # A boolean where text belongs is text to `check` too ("A name such as no stays text"): the
+    # editor underlined `name: true`, which `check` accepts (review24 saw it; review27).
+    "name true": (lambda d: d["partners"][0].update(name=True), True),
+    "company false": (lambda d: d["partners"][0].update(company=False), True),
+    "note true": (lambda d: d["referrals"][0]["updates"][0].update(note=True), True),
+    "referral id true": (lambda d: d["referrals"][0].update(id=True), True),
+    "value true": (lambda d: d["referrals"][0].update(value=True), False),
+    "stage true": (lambda d: d["referrals"][0]["updates"][0].update(stage=True), False),
 }
 
 

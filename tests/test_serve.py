@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import html
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, fixture_text, make_project
+from conftest import TEST_SECRET, SiteProject, fixture_text, free_port, make_project
 
 from generator.addresses import private_token
 
@@ -34,12 +33,6 @@ WAIT_LIMIT = 600.0  # only a limit on waiting; nothing here asserts a duration
 # writes, and starts as soon as the first ends: long after this much quiet it cannot come.
 QUIET = 5.0
 OLD_NOTE, NEW_NOTE = "SECRET-NOTE-DANA-MET", "SECRET-NOTE-DANA-MET-EDITED"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _page(url: str) -> str:
@@ -80,7 +73,7 @@ def _serving(tmp_path: Path, flags: tuple[str, ...], blog_line: str = "") -> Ite
     project.write_data(fixture_text("small.yaml"))
     blog_index = project.content / "blog" / "index.md"
     blog_index.write_text(blog_index.read_text("utf-8") + blog_line, "utf-8")
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     token = private_token(TEST_SECRET.encode(), "partner", "steve-hall", 0)

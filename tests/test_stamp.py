@@ -4,9 +4,7 @@ whose stat fields vouch for them are not read (racy git: stamp.current_state).""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
 import os
-import platform
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -14,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
+from code_changes import new_library, new_python, new_template, new_version
 from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, fixture_text, make_project, unwritable
 
 from generator import project as pipeline
@@ -34,9 +33,9 @@ class Runs:
 
         render = pipeline.render_bytes
 
-        def counted(*args: Any) -> dict[str, bytes]:
+        def counted(*args: Any, **options: Any) -> dict[str, bytes]:
             self.renders += 1
-            return render(*args)
+            return render(*args, **options)
 
         monkeypatch.setattr(pipeline, "render_bytes", counted)
 
@@ -74,29 +73,9 @@ def _edit_data(runs: Runs, *_: object) -> None:
     data.write_text(data.read_text("utf-8").replace("stage: met\n", "stage: proposal\n", 1), "utf-8")
 
 
-def _new_template(runs: Runs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    copy = tmp_path / "generator-copy"
-    shutil.copytree(stamp.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    template = copy / "templates" / "partner.html.j2"
-    template.write_text(template.read_text("utf-8") + "\n", "utf-8")
-    monkeypatch.setattr(stamp, "PACKAGE", copy)
-    stamp.code_digest.cache_clear()
-
-
-def _new_version(runs: Runs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(stamp, "__version__", "99.0.0")
-    stamp.code_digest.cache_clear()
-
-
-def _new_library(runs: Runs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    versions = importlib.metadata.version
-    monkeypatch.setattr(
-        importlib.metadata, "version", lambda name: "9.9.9" if name == "Jinja2" else versions(name)
-    )
-
-
-def _new_python(runs: Runs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(platform, "python_version", lambda: "3.99.0")
+def _code(change: Callable[[pytest.MonkeyPatch, Path], None]) -> Callable[..., None]:
+    """A change of the code a run depends on, applied as any other change here is."""
+    return lambda _runs, monkeypatch, tmp_path: change(monkeypatch, tmp_path)
 
 
 def _removed_page(runs: Runs, *_: object) -> None:
@@ -114,10 +93,10 @@ CHANGES: dict[str, tuple[Callable[..., None] | None, dict[str, Any]]] = {
     "secret": (None, {"environ": {"REFERRAL_SITE_SECRET": TEST_SECRET + "-rotated"}}),
     "as-of date": (None, {"as_of": AS_OF + dt.timedelta(days=1)}),
     "site address": (None, {"site_url": "https://elsewhere.example.com/"}),
-    "template": (_new_template, {}),
-    "version": (_new_version, {}),
-    "a library upgraded": (_new_library, {}),
-    "another Python": (_new_python, {}),
+    "template": (_code(new_template), {}),
+    "version": (_code(new_version), {}),
+    "a library upgraded": (_code(new_library), {}),
+    "another Python": (_code(new_python), {}),
     "a generated file removed": (_removed_page, {}),
     "a generated file edited": (_page_edited_by_hand, {}),
 }

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from generator.render import TREE_PAGE, SiteLayout, render_site
+from generator.svg_tree import Node, tree_svg
 from generator.validate import load_text
 
 DATA = """\
@@ -47,3 +48,14 @@ def test_the_drawing_branches_rather_than_stacking() -> None:
         rows.setdefault(y, set()).add(x)
     assert max(len(xs) for xs in rows.values()) >= 3  # siblings and families side by side
     assert len(rows) == 2  # two generations, not one column of chains
+
+
+def test_a_wide_name_is_cut_to_the_room_of_its_box() -> None:
+    # "李小龙北京贸易有限公司国际部经理" (16 characters, each as wide as two Latin letters) was cut
+    # at 20 characters, so all of it was drawn, twice as wide as its box, across its neighbours.
+    svg = tree_svg(
+        [Node("李小龙北京贸易有限公司国际部经理", None), Node("Bartholomew Featherstonehaugh", 0)], "t"
+    )
+    assert ">李小龙北京贸易有限…</text>" in svg
+    assert ">Bartholomew Feather…</text>" in svg  # Latin names are cut where they were
+    assert ">山田太郎</text>" in tree_svg([Node("山田太郎", None)], "t")

@@ -8,11 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, load_problems
+from conftest import TODAY, load_problems, load_valid
 
 from generator import source
 from generator.cli import main
-from generator.models import PartnersFile
 from generator.problems import InvalidData
 from generator.validate import load_text
 
@@ -40,8 +39,7 @@ referrals:
 problems = load_problems
 
 
-def load(text: str) -> PartnersFile:
-    return load_text(text, "partners.yaml", TODAY)
+load = load_valid
 
 
 def test_valid_file_loads_with_types() -> None:
@@ -462,6 +460,33 @@ def test_an_unknown_partner_is_named_in_a_record_that_fails_for_another_reason_t
         "partners.yaml:20:5: given[0].to: required, but missing",
         "partners.yaml:20:14: given[0].partner: no partner has the id 'bob'",
     ]
+
+
+def test_every_reference_naming_no_partner_gets_one_message_however_it_is_written() -> None:
+    # A reference written as a name, or otherwise not as an id, was told to reformat it as an id
+    # no partner has ("'Ghost Person' is not a valid id…; did you mean 'ghost-person'?"), and one
+    # written with a partner's name hinted an id made of it ('Steve Hall' → 'steve-hall', the
+    # partner being 'steve'): one rule now, at the value, as for an unknown id (review27).
+    text = VALID.replace("    name: Steve\n", "    name: Steve Hall\n").replace(
+        "partner: steve", "partner: Steve Hall"
+    )
+    text = text.replace("referred_by: anne", "referred_by: Ghost Person")
+    text += "given:\n  - {partner: Nobody At All, date: 2026-03-01, to: Jo}\n"
+    text += "  - {partner: nobody, date: 2026-03-01, to: Jo}\n"
+    assert problems(text) == [
+        "partners.yaml:9:18: partners[1].referred_by: no partner has the id 'Ghost Person'",
+        "partners.yaml:12:14: referrals[0].partner: no partner has the id 'Steve Hall'; did you mean 'steve'?",
+        "partners.yaml:19:15: given[0].partner: no partner has the id 'Nobody At All'",
+        "partners.yaml:20:15: given[1].partner: no partner has the id 'nobody'",
+    ]
+
+
+def test_a_reference_to_a_partner_whose_own_id_is_invalid_keeps_the_id_message() -> None:
+    text = VALID.replace("id: steve", "id: Steve Hall").replace("partner: steve", "partner: Steve Hall")
+    text = text.replace("    referred_by: anne\n", "")
+    found = problems(text)
+    assert [line.split(": ", 2)[1] for line in found] == ["partners[1].id", "referrals[0].partner"]
+    assert all("is not a valid id" in line and "did you mean 'steve-hall'?" in line for line in found)
 
 
 def test_a_repeated_id_is_named_when_one_of_the_records_fails_for_another_reason() -> None:

@@ -463,6 +463,26 @@ def test_the_roll_after_a_win_thanks_the_winners_other_introductions() -> None:
     )
 
 
+def test_right_to_left_names_are_isolated_from_the_sentence_around_them() -> None:
+    # "thanks to שרה לוי, عمر الفاروق and Kim" drew عمر الفاروق first: the comma between two
+    # right-to-left names joined them into one run (tests/test_browser.py shows it in a browser).
+    # Each such name is isolated, as <bdi> does; left-to-right names stay exactly as they were.
+    assert (
+        words.join_names(["שרה לוי", "عمر الفاروق", "Kim Lee"])
+        == "\u2068שרה לוי\u2069, \u2068عمر الفاروق\u2069 and Kim Lee"
+    )
+    assert words.join_names(["Anne Ortiz", "山田太郎", "Zoë 🏍️"]) == "Anne Ortiz, 山田太郎 and Zoë 🏍️"
+    assert words.isolated("Ortiz & Lane") == "Ortiz & Lane"
+
+
+def test_an_events_right_to_left_title_and_place_are_isolated_in_both_parts_of_the_mail() -> None:
+    text = THANKS_DATA.replace("    name: Bob Baker\n", "    name: Bob Baker\n    email: bob@example.com\n")
+    text += "events:\n  - {date: 2026-11-28, title: عشاء الشركاء, where: قاعة النخيل}\n"
+    data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
+    for kind, part in mail_texts(data, Month(2026, 11)).items():
+        assert "\u2068عشاء الشركاء\u2069, \u2068قاعة النخيل\u2069" in part, kind  # noqa: RUF001
+
+
 @pytest.mark.parametrize(
     ("count", "expected"),
     [(0, "0 introductions"), (1, "1 introduction"), (2, "2 introductions")],

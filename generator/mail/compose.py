@@ -107,7 +107,9 @@ def mail_environment() -> jinja2.Environment:
         # Every value in the HTML part is escaped; the text part is plain text.
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
     )
-    env.filters.update(longdate=words.long_date, plural=words.plural, chain_thanks=chain_thanks)
+    env.filters.update(
+        longdate=words.long_date, plural=words.plural, chain_thanks=chain_thanks, isolated=words.isolated
+    )
     env.globals.update(
         stage_headlines=words.STAGE_HEADLINES,
         step_line=words.step_line,

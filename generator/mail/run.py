@@ -23,6 +23,7 @@ from ..site_secret import resolve_secret
 from ..views import EVENT_HORIZON_DAYS, Month, MonthlyIssue, gathering_line, monthly_issues, upcoming_events
 from ..words import plural
 from ..writer import MANIFEST_VERSION, folder_key, write_bytes
+from . import summary
 from .compose import (
     PROJECT_POST_URLS,
     Edition,
@@ -35,7 +36,8 @@ from .compose import (
 )
 from .log import LOG_FILE, Entry, SendLog, entry_for, read_log
 from .news import MonthRecords, partner_news
-from .send import Pacer, SendReport, SmtpSettings, send_all
+from .send import Pacer, send_all
+from .session import SmtpSettings
 
 FROM = "REFERRAL_MAIL_FROM"
 OUT_DIR = "mail-out"
@@ -126,24 +128,7 @@ def compose_month(
     ``directory_urls`` and ``post_urls``: mkdocs.yml's settings, where the linked pages are built;
     ``throwaway``: the links are keyed by CI's throwaway secret (the subjects say so)."""
     issue = _issue_for(data, month, layout.as_of)
-    # The environment wins (a sending address may differ from the public one); else the
-    # owner's public reply address from the data.
-    sender = environ.get(FROM, "").strip() or (data.newsletter.email or "")
-    if not sender:
-        raise ValueError(
-            f"{FROM} is not set and newsletter.email is empty: messages need a From address, "
-            "e.g. 'Ann Lee <ann@example.com>'"
-        )
-    edition = Edition(
-        data.newsletter,
-        month,
-        sender_address(sender, data.newsletter.owner),
-        message_date(month, environ, layout.as_of, data.newsletter.timezone),
-        site_url,
-        layout.secret,
-        throwaway,
-    )
-    edition.domain  # noqa: B018 - a site_url without a host fails here once, not once per partner
+    edition = _edition(data, month, layout, site_url, environ, throwaway=throwaway)
     issue = _events_from(issue, data, edition.date.date())
     records = MonthRecords.of(data, issue, gathering_line(issue, edition.date.date()))
     env = mail_environment()
@@ -164,6 +149,41 @@ def compose_month(
     if problems:
         raise ValueError("; ".join(problems))
     return messages
+
+
+def _edition(
+    data: PartnersFile,
+    month: Month,
+    layout: SiteLayout,
+    site_url: str,
+    environ: Mapping[str, str],
+    *,
+    throwaway: bool,
+) -> Edition:
+    """What every message of the month shares: its sender, Date, site and secret."""
+    edition = Edition(
+        data.newsletter,
+        month,
+        sender_address(_sender(data, environ), data.newsletter.owner),
+        message_date(month, environ, layout.as_of, data.newsletter.timezone),
+        site_url,
+        layout.secret,
+        throwaway,
+    )
+    edition.domain  # noqa: B018 - a site_url without a host fails here once, not once per partner
+    return edition
+
+
+def _sender(data: PartnersFile, environ: Mapping[str, str]) -> str:
+    """The environment wins (a sending address may differ from the public one); else the
+    owner's public reply address from the data."""
+    sender = environ.get(FROM, "").strip() or (data.newsletter.email or "")
+    if not sender:
+        raise ValueError(
+            f"{FROM} is not set and newsletter.email is empty: messages need a From address, "
+            "e.g. 'Ann Lee <ann@example.com>'"
+        )
+    return sender
 
 
 def _events_from(issue: MonthlyIssue, data: PartnersFile, dated: dt.date) -> MonthlyIssue:
@@ -251,8 +271,8 @@ def _preview(
     if done:
         were = "was" if done == 1 else "were"
         say(f"{done} of them {were} already delivered (see {log_path}); --send skips those.")
-    _say_uncertain([m.partner_id for m in messages if _in_state(entries, m, mailed, "sending")], say)
-    _warn_changed_links(messages, entries, request.month, say)
+    summary.say_uncertain([m.partner_id for m in messages if _in_state(entries, m, mailed, "sending")], say)
+    summary.warn_changed_links(messages, entries, request.month, say)
     if throwaway:
         say(THROWAWAY_PREVIEW)
     else:
@@ -265,36 +285,6 @@ def _in_state(entries: Mapping[str, Entry], message: Outgoing, mailed: Collectio
     return entry is not None and entry.event == event
 
 
-def _say_uncertain(partner_ids: list[str], say: Callable[[str], None]) -> None:
-    """The review tells what --send will do: it leaves a message that may have arrived alone."""
-    if partner_ids:
-        one = partner_ids[0] if len(partner_ids) == 1 else "PARTNER_ID"
-        say(
-            f"Uncertain, so --send does not resend {'it' if len(partner_ids) == 1 else 'them'}: "
-            f"{', '.join(partner_ids)} (rerun --send with --arrived {one} or --resend-uncertain)"
-        )
-
-
-def _warn_changed_links(
-    messages: list[Outgoing], entries: Mapping[str, Entry], month: Month, say: Callable[[str], None]
-) -> None:
-    """Name the partners already mailed this month whose links are no longer the ones they got."""
-    mailed = {message.partner_id for message in messages}
-    changed = [
-        message.partner_id
-        for message in messages
-        if (entry := entry_for(entries, message, mailed)) is not None
-        and entry.event == "delivered"
-        and entry.links not in (None, message.links)
-    ]
-    if changed:
-        say(
-            f"Warning: the links mailed for {month.label} have changed since (a new site secret, "
-            f"site_url or epoch) for: {', '.join(changed)}. Their messages are not sent again; the "
-            "links they hold may no longer work: send each their new address (python -m generator links)."
-        )
-
-
 def _send(
     messages: list[Outgoing],
     request: MailRequest,
@@ -304,40 +294,15 @@ def _send(
 ) -> int:
     settings = SmtpSettings.from_env(environ)
     with SendLog.open(log_path) as log, _sigterm_as_interrupt():
-        _warn_changed_links(messages, log.entries(), request.month, say)
+        summary.warn_changed_links(messages, log.entries(), request.month, say)
         _confirm_arrived(messages, request.arrived, log)
         report = send_all(
             messages, settings, log, Pacer(request.interval), say, resend_uncertain=request.resend_uncertain
         )
-    _summarise(report, log_path, say)
-    _say_moved(report.moved, request.out / request.month.key, say)
+    summary.summarise(report, log_path, say)
+    summary.say_moved(report.moved, request.out / request.month.key, say)
     # A retry loop stops at exit 0: only when every message is known to have arrived.
     return 1 if report.failed or report.interrupted or report.uncertain or report.stopped else 0
-
-
-def _say_moved(partner_ids: list[str], folder: Path, say: Callable[[str], None]) -> None:
-    """A corrected address after a bounce: the log sends no month twice, so say how to resend."""
-    for partner_id in partner_ids:
-        say(
-            f"Delivered before to an address changed since: {partner_id}. Not sent again: to send it "
-            f"to the new address, run this command without --send and send {folder}/{partner_id}.eml "
-            "yourself."
-        )
-
-
-def _say_next_for_failed(report: SendReport, say: Callable[[str], None]) -> None:
-    """A 5xx to an address comes back on every retry: only a corrected address helps."""
-    for partner_id in report.refused:
-        say(
-            f"Refused for good: {partner_id}: the server will not take this address: correct the "
-            "partner's email in partners.yaml, or set mail: false, then run the same command again."
-        )
-    retry = [partner_id for partner_id, _ in report.failed if partner_id not in report.refused]
-    if retry:
-        say(
-            f"Failed for now: {', '.join(retry)}: run the same command again later to retry "
-            f"{'it' if len(retry) == 1 else 'them'}; nothing failed was logged as delivered."
-        )
 
 
 @contextmanager
@@ -367,28 +332,3 @@ def _confirm_arrived(messages: list[Outgoing], partner_ids: tuple[str, ...], log
         # site_url since then no longer gives (the link warning depends on them).
         handed_over = replace(message, message_id=entry.message_id, links=entry.links or message.links)
         log.record("delivered", handed_over, "confirmed by hand (--arrived)")
-
-
-def _summarise(report: SendReport, log_path: Path, say: Callable[[str], None]) -> None:
-    stopped = f", {len(report.stopped)} not sent (interrupted)" if report.stopped else ""
-    say(
-        f"{len(report.delivered)} delivered, {len(report.already)} already delivered before, "
-        f"{len(report.failed)} failed, {len(report.interrupted) + len(report.uncertain)} uncertain{stopped}"
-    )
-    if report.stopped:
-        say(
-            f"Interrupted before sending to: {', '.join(report.stopped)}. Run the same command again "
-            "to send them; nobody it lists as delivered gets a second copy."
-        )
-    for partner_id, detail in report.failed:
-        say(f"Failed: {partner_id}: {detail}")
-    _say_next_for_failed(report, say)
-    if report.failed or report.interrupted or report.uncertain or report.stopped:
-        say("Not every message is known to have arrived: exit status 1 until each one has.")
-    for message in [*report.interrupted, *report.uncertain]:
-        say(
-            f"Uncertain: {message.partner_id} {message.message_id}: the handover was cut off (connection "
-            "lost, or the run stopped) while the server was receiving it, so it may have arrived. It is not resent; look for this Message-ID in your "
-            f"sent mail or server log: if it arrived, rerun with --arrived {message.partner_id}; if it "
-            f"never arrived, rerun with --resend-uncertain ({log_path})."
-        )

@@ -1,0 +1,92 @@
+"""What ``python -m generator mail`` tells the owner once a month's messages are written or sent:
+who got what, what is uncertain, and what to run next."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from ..views import Month
+from .compose import Outgoing
+from .log import Entry, entry_for
+from .send import SendReport
+
+
+def say_uncertain(partner_ids: list[str], say: Callable[[str], None]) -> None:
+    """The review tells what --send will do: it leaves a message that may have arrived alone."""
+    if partner_ids:
+        one = partner_ids[0] if len(partner_ids) == 1 else "PARTNER_ID"
+        say(
+            f"Uncertain, so --send does not resend {'it' if len(partner_ids) == 1 else 'them'}: "
+            f"{', '.join(partner_ids)} (rerun --send with --arrived {one} or --resend-uncertain)"
+        )
+
+
+def warn_changed_links(
+    messages: list[Outgoing], entries: Mapping[str, Entry], month: Month, say: Callable[[str], None]
+) -> None:
+    """Name the partners already mailed this month whose links are no longer the ones they got."""
+    mailed = {message.partner_id for message in messages}
+    changed = [
+        message.partner_id
+        for message in messages
+        if (entry := entry_for(entries, message, mailed)) is not None
+        and entry.event == "delivered"
+        and entry.links not in (None, message.links)
+    ]
+    if changed:
+        say(
+            f"Warning: the links mailed for {month.label} have changed since (a new site secret, "
+            f"site_url or epoch) for: {', '.join(changed)}. Their messages are not sent again; the "
+            "links they hold may no longer work: send each their new address (python -m generator links)."
+        )
+
+
+def say_moved(partner_ids: list[str], folder: Path, say: Callable[[str], None]) -> None:
+    """A corrected address after a bounce: the log sends no month twice, so say how to resend."""
+    for partner_id in partner_ids:
+        say(
+            f"Delivered before to an address changed since: {partner_id}. Not sent again: to send it "
+            f"to the new address, run this command without --send and send {folder}/{partner_id}.eml "
+            "yourself."
+        )
+
+
+def _say_next_for_failed(report: SendReport, say: Callable[[str], None]) -> None:
+    """A 5xx to an address comes back on every retry: only a corrected address helps."""
+    for partner_id in report.refused:
+        say(
+            f"Refused for good: {partner_id}: the server will not take this address: correct the "
+            "partner's email in partners.yaml, or set mail: false, then run the same command again."
+        )
+    retry = [partner_id for partner_id, _ in report.failed if partner_id not in report.refused]
+    if retry:
+        say(
+            f"Failed for now: {', '.join(retry)}: run the same command again later to retry "
+            f"{'it' if len(retry) == 1 else 'them'}; nothing failed was logged as delivered."
+        )
+
+
+def summarise(report: SendReport, log_path: Path, say: Callable[[str], None]) -> None:
+    stopped = f", {len(report.stopped)} not sent (interrupted)" if report.stopped else ""
+    say(
+        f"{len(report.delivered)} delivered, {len(report.already)} already delivered before, "
+        f"{len(report.failed)} failed, {len(report.interrupted) + len(report.uncertain)} uncertain{stopped}"
+    )
+    if report.stopped:
+        say(
+            f"Interrupted before sending to: {', '.join(report.stopped)}. Run the same command again "
+            "to send them; nobody it lists as delivered gets a second copy."
+        )
+    for partner_id, detail in report.failed:
+        say(f"Failed: {partner_id}: {detail}")
+    _say_next_for_failed(report, say)
+    if report.failed or report.interrupted or report.uncertain or report.stopped:
+        say("Not every message is known to have arrived: exit status 1 until each one has.")
+    for message in [*report.interrupted, *report.uncertain]:
+        say(
+            f"Uncertain: {message.partner_id} {message.message_id}: the handover was cut off (connection "
+            "lost, or the run stopped) while the server was receiving it, so it may have arrived. It is not resent; look for this Message-ID in your "
+            f"sent mail or server log: if it arrived, rerun with --arrived {message.partner_id}; if it "
+            f"never arrived, rerun with --resend-uncertain ({log_path})."
+        )
