@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import re
 from email.message import EmailMessage
 
 import pytest
@@ -479,3 +480,14 @@ def test_an_events_right_to_left_title_and_place_are_isolated_in_both_parts_of_t
     data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
     for kind, part in mail_texts(data, Month(2026, 11)).items():
         assert "\u2068عشاء الشركاء\u2069, \u2068قاعة النخيل\u2069" in part, kind  # noqa: RUF001
+
+
+def test_the_mails_html_part_has_headings_a_screen_reader_can_jump_between() -> None:
+    # Its section titles were bold table cells: a screen reader's list of headings was empty.
+    text = THANKS_DATA.replace("    name: Bob Baker\n", "    name: Bob Baker\n    email: bob@example.com\n")
+    data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
+    html_part = mail_texts(data, Month(2026, 6))["html"]
+    headings = re.findall(r"<(h[1-6])\b[^>]*>(.*?)</\1>", html_part)
+    assert headings[0][0] == "h1" and headings[0][1].endswith(": June 2026")
+    assert [level for level, _ in headings[1:]] == ["h2"] * (len(headings) - 1)
+    assert "June 2026 in the newsletter" in [title for _, title in headings]
