@@ -49,6 +49,7 @@ DATA_HELP = f"the data file (default: data_file in mkdocs.yml, else {pipeline.DA
 GENERATED_NOTHING = "nothing was generated"
 # Said on Ctrl-C by a command that writes nothing; one that writes says what is left (below).
 NOTHING_CHANGED = "interrupted; nothing was changed"
+SECRET_KEPT = "interrupted; nothing was changed but the new local preview secret, kept (see above)"
 # The status shells give a command stopped by Ctrl-C (128 + SIGINT): scripts tell it from a failure.
 INTERRUPTED = 130
 
@@ -315,6 +316,8 @@ def _links(args: argparse.Namespace) -> int:
     links = partner_links(data, layout, site_url, directory_urls=folders)
     secret.keep()
     _say_secret(secret, project.secret_file)
+    if secret.origin == "created":  # from here on, a Ctrl-C leaves that one file behind
+        args.interrupted = SECRET_KEPT
     if read_record(project.memo_file, secret.value, project.docs_dir).other_secret:
         print(f"warning: {UNBUILT_LINKS_WARNING}", file=sys.stderr)
     for name, url in links:

@@ -30,7 +30,7 @@ from .project import collector_paused
 from .render import SiteLayout
 from .scan_memory import ScanMemory
 from .views import Month
-from .words import FIXED_PHRASES
+from .words import FIXED_PHRASES, long_date
 
 _BARE_WORD = re.compile(r"[a-z]+|[0-9]+")  # a word, or digits: a year, a count
 MIN_LENGTH = 4  # shorter values ("Jo", "Ann") match too much ordinary text to be checked
@@ -120,16 +120,18 @@ def checked_values(
 
 def _site_wording(data: PartnersFile, layout: SiteLayout) -> list[str]:
     """What every site prints whatever its data says: the folders of its links (``events/…``,
-    ``blog/…/category/…``) and its issues' headings ("March 2026", each month of every year
-    from the data's first date to its last). A hidden partner's company "Events", or a note
-    reading "March 2026", is no leak where these are printed."""
+    ``blog/…/category/…``), its issues' headings ("March 2026", each month of every year from the
+    data's first date to its last) and the dates public pages give ("10 April 2026"). A hidden
+    partner's company "Events", or a note reading "March 2026", is no leak where these are printed."""
     folders = [EVENTS_DIR, layout.blog_dir, layout.posts_subdir, *_BLOG_PATH_WORDS]
     # Updates fall between their introduction and today: the years of the others span them.
     years = [layout.as_of.year]
     years += [referral.introduced.year for referral in data.referrals]
     years += [given.date.year for given in data.given] + [event.date.year for event in data.events]
-    span = range(min(years), max(years) + 1)
-    return folders + [Month(year, month).label for year in span for month in range(1, 13)]
+    months = [Month(year, month) for year in range(min(years), max(years) + 1) for month in range(1, 13)]
+    # The dates public pages print: the events', and the issues' (a month's last day, or today).
+    days = [event.date for event in data.events] + [month.last_day for month in months] + [layout.as_of]
+    return folders + [month.label for month in months] + [long_date(day) for day in days]
 
 
 def _sort_by_audience(data: PartnersFile, layout: SiteLayout) -> _Sorted:

@@ -11,7 +11,6 @@ environment's finalize (``html_text``).
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import re
 import unicodedata
 
@@ -176,15 +175,12 @@ def heading(context: jinja2.runtime.Context, text: str, level: int) -> Markup:
     return headings(level, text)
 
 
-@functools.cache  # a handful of small constant files, read once per process
 def icon(name: str) -> Markup:
-    """A Material Design icon as Material's emoji extension writes ``:material-NAME:``.
-
-    The SVG files are copies of Material's (templates/icons/, with their licence), so pages
-    need no theme at render time; tests/test_page_html.py checks they still match Material's.
-    """
-    svg = importlib.resources.files("generator").joinpath(f"templates/icons/{name}.svg")
-    return Markup('<span class="twemoji">{}</span>').format(Markup(svg.read_text("utf-8")))
+    """A Material Design icon where Material's emoji extension writes ``:material-NAME:``: the
+    same ``twemoji`` box, drawn by the site's stylesheet (overrides/stylesheets/extra.css) from
+    one copy of the SVG instead of the SVG in every page (templates/icons/, copies of Material's
+    with their licence; tests/test_page_html.py checks both still match)."""
+    return Markup('<span class="twemoji icon-{}"></span>').format(name)
 
 
 @functools.cache  # templates compile once per process, not once per build

@@ -72,11 +72,11 @@ class _LenientLoader(yaml.SafeLoader):
     """Reads mkdocs.yml without MkDocs: tags such as !ENV or !!python/name become None."""
 
 
-def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
     return None
 
 
-def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> object:
     """MkDocs' ``!ENV VAR`` and ``!ENV [VAR, …, default]``: the first variable set, else the
     default (a ``site_url`` given this way is the address the site is published at)."""
     if isinstance(node, yaml.ScalarNode):

@@ -1,7 +1,8 @@
 """The words a site prints whatever its data: the theme's own (Material's language strings:
 "Skip to content", "Archive", "Categories"…) and those mkdocs.yml gives it (nav titles, palette
-toggles, blog categories, copyright). The leak guard takes them as public text, so a hidden
-partner whose company is "Archive" is no leak where Material prints "Archive" on every page.
+settings and toggles, theme features, blog categories, copyright). The leak guard takes them as
+public text, so a hidden partner whose company is "Archive" is no leak where Material prints
+"Archive" on every page.
 mkdocs.yml is read as plain data and the language file as text: no MkDocs here.
 """
 
@@ -26,7 +27,8 @@ def theme_words(config: Mapping[str, Any]) -> tuple[str, ...]:
     return (
         *_texts(config.get("copyright")),
         *_nav_titles(config.get("nav")),
-        *_palette_names(theme.get("palette")),
+        *_palette_words(theme.get("palette")),
+        *(feature for feature in _listed(theme.get("features")) if isinstance(feature, str)),
         *_blog_categories(config.get("plugins")),
         *language_strings(str(theme.get("language") or _FALLBACK)),
     )
@@ -75,17 +77,29 @@ def _nav_titles(nav: object) -> Iterator[str]:
             yield from _nav_titles(below)
 
 
-def _palette_names(palette: object) -> Iterator[str]:
-    """Each palette toggle's name ("Switch to dark mode"), Material's button title."""
-    for scheme in palette if isinstance(palette, list) else [palette]:
-        toggle = scheme.get("toggle") if isinstance(scheme, Mapping) else None
+def _palette_words(palette: object) -> Iterator[str]:
+    """Each palette's settings, which Material prints in every page's attributes
+    (``data-md-color-primary="indigo"``, ``data-md-color-scheme="slate"``), and its toggle's
+    name ("Switch to dark mode"), the button's title: a hidden partner's company "Indigo" or
+    "Orange" is no leak there."""
+    for scheme in _listed(palette):
+        if not isinstance(scheme, Mapping):
+            continue
+        for setting in ("scheme", "primary", "accent", "media"):
+            yield from _texts(scheme.get(setting))
+        toggle = scheme.get("toggle")
         if isinstance(toggle, Mapping):
             yield from _texts(toggle.get("name"))
 
 
+def _listed(value: object) -> list[object]:
+    """A list as given, a single value as a list of one (mkdocs.yml takes either)."""
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
 def _blog_categories(plugins: object) -> Iterator[str]:
     """The blog plugin's allowed categories: printed on every post and in the navigation."""
-    for entry in plugins if isinstance(plugins, list) else [plugins]:
+    for entry in _listed(plugins):
         blog = entry.get("blog") if isinstance(entry, Mapping) else None
         categories = blog.get("categories_allowed") if isinstance(blog, Mapping) else None
         for category in categories if isinstance(categories, list) else []:

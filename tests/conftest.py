@@ -19,11 +19,17 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import settings
 
+from generator.models import PartnersFile
 from generator.problems import InvalidData
 from generator.validate import load_text
 
 # The date every in-process validation test runs on.
 TODAY = dt.date(2026, 11, 20)
+
+
+def load_valid(text: str) -> PartnersFile:
+    """``text`` as partners.yaml, validated on TODAY (it must load)."""
+    return load_text(text, "partners.yaml", TODAY)
 
 
 def load_problems(text: str) -> list[str]:
@@ -39,8 +45,9 @@ TEST_SECRET = "test-secret-for-private-addresses-0123456789"
 # Variables that change how a secret is resolved (generator/site_secret.py): stripped from every
 # subprocess unless a test sets them, so the suite behaves the same on a laptop and in CI.
 CI_ONLY = ("CI", "GITHUB_ACTIONS", "REFERRAL_PREVIEW", "REFERRAL_PUBLISH")
-# Fixed "today" for reproducible pages: 2026-11-20 00:00 UTC.
-SOURCE_DATE_EPOCH = "1795132800"
+# Fixed "today" for reproducible pages built in a subprocess: the start of TODAY in UTC, so
+# in-process renders and real builds date their pages alike.
+SOURCE_DATE_EPOCH = str(int(dt.datetime.combine(TODAY, dt.time(), dt.UTC).timestamp()))
 
 # The suite replays the same generated examples on every run, so a red CI run is reproducible
 # and never a matter of luck; HYPOTHESIS_PROFILE=explore searches new examples (see README).

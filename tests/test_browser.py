@@ -467,6 +467,32 @@ def test_lines_led_by_an_icon_have_no_bullet_as_well(tab: Tab) -> None:
     assert set(markers) == {"none"}
 
 
+def test_every_icon_is_drawn_in_the_colour_of_its_text(tab: Tab) -> None:
+    """The icons come from the stylesheet (one copy each), not from an SVG in every page: each
+    must still be drawn, at the size Material gives its icons, in the colour of the text."""
+    tab.open(partner_path(PARTNER["id"]))
+    icons = tab.page.evaluate(
+        """() => [...document.querySelectorAll('article .twemoji[class*=" icon-"]')].map(icon => {
+            const drawn = getComputedStyle(icon, '::before');
+            const box = icon.getBoundingClientRect();
+            return {
+                name: [...icon.classList].find(name => name.startsWith('icon-')),
+                mask: drawn.maskImage || drawn.webkitMaskImage,
+                paint: drawn.backgroundColor,
+                text: getComputedStyle(icon).color,
+                width: box.width, height: box.height,
+            };
+        })"""
+    )
+    names = {icon["name"] for icon in icons}
+    assert {"icon-handshake-outline", "icon-trophy-outline", "icon-calendar-start"} <= names
+    for icon in icons:
+        assert icon["mask"].startswith('url("data:image/svg+xml'), icon
+        assert icon["paint"] == icon["text"], icon
+        assert icon["width"] >= 12 and icon["height"] >= 12, icon
+    tab.assert_clean()
+
+
 def _check_referral(block: Locator, referral: dict[str, Any]) -> None:
     updates = referral.get("updates", [])
     stage = updates[-1]["stage"] if updates else "introduced"

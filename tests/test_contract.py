@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import TODAY, load_problems
+from conftest import TODAY, load_problems, load_valid
 from pydantic import BaseModel, Field
 
 from generator.audience import MEANINGS, UndeclaredField, declared
 from generator.models import MONEY_MAX, NAME_MAX, NOTE_MAX, PartnersFile
 from generator.render import SiteLayout, render_site
-from generator.validate import load_text
 
 V11 = """\
 newsletter:
@@ -36,8 +35,7 @@ events:
 """
 
 
-def load(text: str) -> PartnersFile:
-    return load_text(text, "partners.yaml", TODAY)
+load = load_valid
 
 
 problems = load_problems

@@ -681,3 +681,35 @@ def test_insights_quiet_and_owed_lists_and_the_tree_pages_count(
     alone = sum(1 for p in raw["partners"] if p.get("referred_by") is None and not below[p["id"]])
     starters = re.search(r"^(\w+) (?:more )?partners? joined on their own", files["tree.md"], re.M)
     assert (number(starters[1]) if starters else 0) == alone
+
+
+# --- a month's figures at their edges ------------------------------------------------------------
+
+EDGE_MONTH = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: pub, name: Pat Public, public: true, spotlight: Pat sells boats., since: 2026-10-31}
+  - {id: hid, name: Hal Hidden}
+referrals:
+  - {id: r-1, partner: hid, prospect: P One, introduced: 2026-10-02}
+  - {id: r-2, partner: hid, prospect: P Two, introduced: 2026-10-03}
+  - {id: r-3, partner: pub, prospect: P Three, introduced: 2026-10-04}
+events:
+  - {date: 2026-10-31, title: Halloween drinks}
+  - {date: 2026-11-01, title: November breakfast}
+"""
+
+
+def test_a_months_thanks_count_partners_not_introductions_and_its_edges_fall_right() -> None:
+    from generator.views import monthly_issues
+
+    data = load_text(EDGE_MONTH, "partners.yaml", dt.date(2026, 11, 20))
+    october = monthly_issues(data, as_of=dt.date(2026, 11, 20))[0]
+    assert october.month == Month(2026, 10) and october.referrals == 3
+    # One partner behind the scenes, with two introductions: "the partner who prefers…", not two.
+    assert [p.id for p in october.thanked] == ["pub"] and october.unnamed_thanked == 1
+    # An event on the month's last day was held that month; "coming up" starts the day after.
+    assert [e.title for e in october.held] == ["Halloween drinks"]
+    assert [e.title for e in october.events] == ["November breakfast"]
+    # A partner since the month's last day is a partner of that month: spotlighted.
+    assert [p.id for p in october.spotlights] == ["pub"]

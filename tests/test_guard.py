@@ -15,7 +15,7 @@ from typing import Literal
 from urllib.parse import quote
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, fixture_text, unwritable
+from conftest import REPO, TEST_SECRET, SiteProject, fixture_text, unwritable
 
 from generator import guard, links, validate
 from generator.guard import Confidential, Leak
@@ -431,6 +431,18 @@ def test_a_build_failing_the_guard_moves_the_site_out_of_the_deploy_folder(proje
     assert (quarantined / "leak" / "index.html").read_text(encoding="utf-8").count("again") >= 1
 
 
+def test_a_hidden_entry_holding_a_leak_leaves_the_site_and_others_stay(tmp_path: Path) -> None:
+    # MkDocs' own output is what does not start with a dot, but a leak in a hidden entry (a
+    # plugin's .well-known/, a dot-file) must not stay to be published either; .git stays.
+    from generator.quarantine import quarantine
+
+    site_dir = site(tmp_path, {"index.html": "x", ".well-known/a.txt": "Dana Wu", ".git/HEAD": "ref"})
+    moved = quarantine(site_dir, tmp_path / "state", "site", [".well-known/a.txt"])
+    assert moved.problem == ""
+    assert sorted(path.name for path in site_dir.iterdir()) == [".git"]
+    assert sorted(path.name for path in moved.folder.iterdir()) == [".well-known", "index.html"]
+
+
 @pytest.mark.parametrize("obstacle", ["a link to a folder of the user's", "a file", "a read-only folder"])
 def test_a_site_that_cannot_be_quarantined_is_deleted_instead(project: SiteProject, obstacle: str) -> None:
     """Moving a leaking site away failed in a traceback, and the site stayed in site/ for a
@@ -625,6 +637,11 @@ def test_a_name_cut_to_a_tree_label_is_found(tmp_path: Path) -> None:
     assert guard.scan_site(root, [name]) == [Leak("tree/index.html", "partners[2].name")]
     note = Confidential("Bartholomew Featherstonehaugh", "referrals[0].updates[0].note", None)
     assert guard.scan_site(root, [note]) == []  # notes are never drawn as labels
+    # One character over the label's length (MAX_LABEL, 20) is already cut.
+    name = Confidential("Bartholomew Featherst", "partners[2].name", "p/token/")
+    label = '<svg><text x="1">Bartholomew Feather…</text></svg>'
+    root = site(tmp_path / "one-over", {"tree/index.html": label})
+    assert guard.scan_site(root, [name]) == [Leak("tree/index.html", "partners[2].name")]
 
 
 def test_short_values_still_need_word_edges_except_beside_cjk(tmp_path: Path) -> None:
@@ -650,6 +667,47 @@ def test_a_pages_own_note_quoting_another_partners_stock_note_is_not_a_leak(tmp_
         Leak("p/dan/index.html", "referrals[0].updates[0].note"),
         Leak("p/dan/index.html", "referrals[1].updates[0].note"),
     ]
+
+
+def test_hidden_files_are_read_too(tmp_path: Path) -> None:
+    # A hidden file in the site (.well-known/, a dot-file a plugin copied) is published as well.
+    root = site(tmp_path, {".notes.html": "Dana Wu", ".well-known/x.txt": "Dana Wu"})
+    assert guard.scan_site(root, [DANA]) == [
+        Leak(".notes.html", "referrals[0].prospect"),
+        Leak(".well-known/x.txt", "referrals[0].prospect"),
+    ]
+
+
+def test_a_file_the_size_of_a_theme_file_but_not_its_copy_is_read(tmp_path: Path) -> None:
+    theme = site(tmp_path / "theme", {"main.js": "var x = 'Oliver Twis';"})
+    root = site(tmp_path, {"main.js": "var x = 'Dana Wu xyz';"})
+    assert (theme / "main.js").stat().st_size == (root / "main.js").stat().st_size
+    assert guard.scan_site(root, [DANA], verbatim_from=[theme]) == [Leak("main.js", "referrals[0].prospect")]
+
+
+def test_a_value_reaching_one_character_past_a_value_at_home_is_a_leak(tmp_path: Path) -> None:
+    # Inside the page's own note it is accounted for; one character beyond it, it is not.
+    own = Confidential("Took a test ride", "referrals[0].updates[0].note", "p/ann/")
+    other = Confidential("a test ride!", "referrals[1].updates[0].note", "p/bob/")
+    root = site(tmp_path, {"p/ann/index.html": "<p>Took a test ride!</p>"})
+    assert guard.scan_site(root, [own, other]) == [Leak("p/ann/index.html", "referrals[1].updates[0].note")]
+
+
+def test_a_value_of_word_bounded_length_is_found_touching_a_letter(tmp_path: Path) -> None:
+    # From leak_match.WORD_BOUNDED characters on, a value needs no word edge ("xDana Wu-Leesy").
+    value = Confidential("Dana Wu-Lees", "referrals[0].prospect", None)
+    assert len(value.value) == 12
+    root = site(tmp_path, {"a.html": "<p>xDana Wu-Leesy</p>"})
+    assert guard.scan_site(root, [value]) == [Leak("a.html", "referrals[0].prospect")]
+
+
+def test_a_long_value_is_found_after_many_near_misses(tmp_path: Path) -> None:
+    # Past leak_match.CHECK_BUDGET openings without the whole value, it is looked for by str.find.
+    note = "Took a test ride on the new touring model and talked about financing at length"
+    value = Confidential(note, "referrals[0].updates[0].note", "p/a/")
+    misses = " ".join([note[:60] + " no"] * 100)
+    root = site(tmp_path, {"index.html": f"<p>{misses} {note}</p>"})
+    assert guard.scan_site(root, [value]) == [Leak("index.html", "referrals[0].updates[0].note")]
 
 
 def test_a_long_repetitive_value_is_found_in_linear_time(tmp_path: Path) -> None:
@@ -684,10 +742,24 @@ def test_many_long_notes_sharing_their_opening_are_told_apart(tmp_path: Path) ->
 # --- words every site prints are no leak (review27) ------------------------------------------
 
 # Material prints "Skip to content", "Archive" and "Categories" on every page, mkdocs.yml's palette
-# toggle "Switch to dark mode", every post links its calendar files under events/, the product's
-# stylesheet says "the menu a phone opens" in a comment, and March's issue is headed "March 2026".
-# Hidden partners' companies and a note reading so failed every build (review16 saw it).
-PRINTED_ANYWAY = ["Events", "Skip to content", "Archive", "Categories", "Dark", "Menu", "Done", "To come"]
+# toggle "Switch to dark mode" and colours ("indigo", "deep orange" in attributes), every post
+# links its calendar files under events/, the product's
+# stylesheet says "the menu a phone opens" in a comment, March's issue is headed "March 2026" and
+# lists the spring ride of "10 April 2026". Hidden partners' companies and notes reading so failed
+# every build (review16 saw it). A partner page's progress line says "(done)" and "(to come)" to
+# screen readers (review28).
+PRINTED_ANYWAY = [
+    "Events",
+    "Skip to content",
+    "Archive",
+    "Categories",
+    "Dark",
+    "Menu",
+    "Indigo",
+    "Orange",
+    "Done",
+    "To come",
+]
 
 
 def test_words_every_site_prints_are_no_leak(project: SiteProject) -> None:
@@ -696,6 +768,7 @@ def test_words_every_site_prints_are_no_leak(project: SiteProject) -> None:
         for n, word in enumerate(PRINTED_ANYWAY)
     )
     text = fixture_text("small.yaml").replace("referrals:\n", hidden + "\nreferrals:\n", 1)
+    text = text.replace("SECRET-NOTE-DANA-WON", "10 April 2026")  # the spring ride's date
     project.write_data(text.replace("SECRET-NOTE-DANA-MET", "March 2026"))
     result = project.mkdocs_build("--strict")
     assert result.returncode == 0, result.stderr
@@ -703,6 +776,9 @@ def test_words_every_site_prints_are_no_leak(project: SiteProject) -> None:
     # The words are printed there indeed: the test would pass for nothing otherwise.
     post = project.read_site("blog/2026/03/newsletter-2026-03/index.html")
     for printed in [
+        'data-md-color-primary="indigo"',
+        'data-md-color-accent="deep-orange"',
+        "10 April 2026",
         "Skip to content",
         "Archive",
         "Categories",
@@ -714,14 +790,14 @@ def test_words_every_site_prints_are_no_leak(project: SiteProject) -> None:
     assert "The menu a phone opens" in project.read_site("stylesheets/extra.css")
 
 
-def test_theme_words_and_issue_headings_are_public_but_other_values_are_not(project: SiteProject) -> None:
+def test_theme_words_and_issue_headings_are_public_but_other_values_are_not() -> None:
     words = ["Archive", "Events", "Menu"]
     hidden = "".join(f"  - {{id: h-{n}, name: Hidden H{n}, company: {w}}}\n" for n, w in enumerate(words))
     text = fixture_text("small.yaml").replace(
         "referrals:\n", hidden + "  - {id: h-x, name: Hidden X, company: Archivist Co}\nreferrals:\n", 1
     )
-    data = load(project, text.replace("SECRET-NOTE-DANA-MET", "March 2026"))
-    public = links.site_public_text(project.root / "mkdocs.yml")
+    data = load(text.replace("SECRET-NOTE-DANA-MET", "March 2026"))
+    public = links.site_public_text(REPO / "mkdocs.yml")
     values = {item.field: item.value for item in guard.confidential_values(data, LAYOUT, public_text=public)}
     assert "partners[3].company" not in values  # "Archive": Material's
     assert "partners[4].company" not in values  # "Events": the calendar files' folder

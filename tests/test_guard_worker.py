@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import TEST_SECRET, SiteProject, fixture_text, process_has_ended
 
-from generator import guard, validate
+from generator import guard, guard_worker, validate
 from generator.guard_worker import GuardJob, GuardStopped, GuardWorker
 from generator.models import PartnersFile
 from generator.render import SiteLayout
@@ -58,6 +58,7 @@ def test_the_verdict_is_the_finished_sites_whatever_was_read_on_the_way(
     worker.writing("missing/index.html")  # c is written, with a leak; this one never is
     write(site, "b/index.html", f"<p>rewritten later: {PROSPECT}</p>")  # e.g. by another plugin
     write(site, "search/search_index.json", f'{{"docs": [{{"text": "{PROSPECT}"}}]}}')
+    write(site, "feed_rss_created.xml", f"<rss><item><title>{PROSPECT}</title></item></rss>")
     result = worker.finish()
     expected = guard.guard_site(site, data, LAYOUT)
     assert result.leaks == expected
@@ -65,8 +66,24 @@ def test_the_verdict_is_the_finished_sites_whatever_was_read_on_the_way(
         "b/index.html",
         "c/index.html",
         "search/search_index.json",
+        "feed_rss_created.xml",
     }
-    assert result.files == 5 and result.cpu_seconds > 0
+    assert result.files == 6 and result.cpu_seconds > 0
+
+
+def test_a_file_read_clean_then_rewritten_with_a_leak_is_read_again(
+    tmp_path: Path, data: PartnersFile
+) -> None:
+    # In the test above the worker may never read b/index.html before its rewrite (pages are sent
+    # in batches of 32, and the worker reads when it gets to them), so the verdict kept for bytes
+    # read on the way is checked here, in this process: read clean, rewritten, read again.
+    site = tmp_path / "site"
+    write(site, "b/index.html", "<p>clean when read</p>")
+    job = GuardJob(site, lambda: data, LAYOUT, public_text=(), verbatim_from=())
+    search = guard_worker._SiteSearch(job, guard_worker._checked(job))
+    search.read("b/index.html")
+    write(site, "b/index.html", f"<p>rewritten later: {PROSPECT}</p>")
+    assert {leak.file for leak in search.finish().leaks} == {"b/index.html"}
 
 
 def test_a_clean_site_is_clean(tmp_path: Path, data: PartnersFile) -> None:

@@ -77,3 +77,54 @@ def test_ctrl_c_while_the_data_loads_ends_in_one_line_and_status_130(tmp_path: P
     out, err = process.communicate(timeout=60)
     assert (process.returncode, out, err) == (INTERRUPTED, "", said + "\n")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["partners.yaml"]  # nothing made
+
+
+def test_a_stop_signal_the_build_was_told_to_ignore_stays_ignored() -> None:
+    """Under ``nohup`` (SIGHUP ignored) a closed terminal must not stop the build: the fail-closed
+    handlers are set only for signals that would have stopped it anyway."""
+    from generator.stop_signals import StopSignals
+
+    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        armed = StopSignals.arm(lambda: None)
+        assert armed is not None
+        try:
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_IGN, signal.SIG_DFL)
+        finally:
+            armed.disarm()
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, before)
+
+
+def test_ctrl_c_in_links_after_a_new_secret_was_kept_says_it_was_kept(tmp_path: Path) -> None:
+    """``links`` makes a local preview secret when there is none, and says so; a Ctrl-C after
+    that (here while it prints the links, its output not read) said "nothing was changed"."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import make_data
+
+    make_data.write(tmp_path / "partners.yaml", 2000)  # more links than a pipe holds
+    env = {name: value for name, value in _environment().items() if name != "REFERRAL_SITE_SECRET"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "links", "--site-url", "https://partners.example.com/"],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    secret = tmp_path / ".referral" / "secret"
+    deadline = time.monotonic() + 120
+    while not secret.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # it fills the pipe nobody reads, and waits there
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == INTERRUPTED, err
+    assert (
+        err.splitlines()[-1]
+        == "interrupted; nothing was changed but the new local preview secret, kept (see above)"
+    )
+    assert secret.is_file()

@@ -805,6 +805,34 @@ def test_rates(text: str, seconds: float) -> None:
     assert parse_rate(text) == seconds
 
 
+def test_a_delivered_message_stays_delivered_whatever_the_log_says_after(tmp_path: Path) -> None:
+    """Nothing replaces ``delivered`` (two lines after it, from a log merged by hand or a second
+    machine, must not make the month look unsent and mail the partner again)."""
+    log = tmp_path / "mail-log.jsonl"
+    records = [
+        {
+            "event": "delivered",
+            "key": "anne-ortiz/2026-11",
+            "message_id": "<a.2026-11@x>",
+            "partner": "anne-ortiz",
+        },
+        {
+            "event": "sending",
+            "key": "anne-ortiz/2026-11",
+            "message_id": "<b.2026-11@x>",
+            "partner": "anne-ortiz",
+        },
+        {
+            "event": "failed",
+            "key": "anne-ortiz/2026-11",
+            "message_id": "<b.2026-11@x>",
+            "partner": "anne-ortiz",
+        },
+    ]
+    log.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    assert read_states(log) == {"anne-ortiz/2026-11": "delivered"}
+
+
 @pytest.mark.parametrize("text", ["0/s", "fast", "-1/s", "2/day"])
 def test_bad_rates_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="is not a rate"):

@@ -34,7 +34,7 @@ from test_mail import (
     _wait_for,
 )
 
-from generator.mail import send
+from generator.mail import session
 
 # The fixtures of test_mail.py: the same project, server and in-process command.
 mail_project, smtp, mail = test_mail.mail_project, test_mail.smtp, test_mail.mail
@@ -244,7 +244,7 @@ def test_a_server_slow_to_answer_a_message_it_has_read_is_waited_for_not_left_un
 ) -> None:
     # Servers answer a message only once they have scanned it. Every other command's limit is
     # shortened to 1 s here (60 s in use) so that a 3 s scan outlasts it.
-    monkeypatch.setattr(send, "TIMEOUT_SECONDS", 1)
+    monkeypatch.setattr(session, "TIMEOUT_SECONDS", 1)
     smtp.mailbox.stall.add("SECRET-EMAIL-STEVE@example.com")
     smtp.mailbox.stall_seconds = 3
     result = mail("--send", "--rate", "50/s", **smtp.env())

@@ -75,7 +75,20 @@ def test_each_icon_is_what_material_writes_for_its_shortcode(name: str) -> None:
         extensions=["pymdownx.emoji"],
         extension_configs={"pymdownx.emoji": {"emoji_index": emoji.twemoji, "emoji_generator": emoji.to_svg}},
     )
-    assert material == f"<p>{icon(name)}</p>"
+    svg = (REPO / "generator" / "templates" / "icons" / f"{name}.svg").read_text("utf-8")
+    assert material == f'<p><span class="twemoji">{svg}</span></p>'  # the copy is still Material's
+
+
+@pytest.mark.parametrize("name", ICONS)
+def test_each_icon_is_drawn_by_the_stylesheet_from_its_svg(name: str) -> None:
+    svg = (REPO / "generator" / "templates" / "icons" / f"{name}.svg").read_text("utf-8").strip()
+    stylesheet = (REPO / "overrides" / "stylesheets" / "extra.css").read_text("utf-8")
+    rule = (
+        f".md-typeset .icon-{name} {{\n  --referral-icon: url('data:image/svg+xml;charset=utf-8,{svg}');\n}}"
+    )
+    assert rule in stylesheet
+    assert "'" not in svg and "#" not in svg  # nothing that would end the URL or cut it short
+    assert icon(name) == f'<span class="twemoji icon-{name}"></span>'
 
 
 def test_headings_get_the_ids_and_permalinks_toc_gives_them() -> None:

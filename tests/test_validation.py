@@ -8,11 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, load_problems
+from conftest import TODAY, load_problems, load_valid
 
 from generator import source
 from generator.cli import main
-from generator.models import PartnersFile
 from generator.problems import InvalidData
 from generator.validate import load_text
 
@@ -40,8 +39,7 @@ referrals:
 problems = load_problems
 
 
-def load(text: str) -> PartnersFile:
-    return load_text(text, "partners.yaml", TODAY)
+load = load_valid
 
 
 def test_valid_file_loads_with_types() -> None:

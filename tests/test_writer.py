@@ -17,14 +17,16 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import TEST_SECRET, SiteProject, fixture_text, make_project, unwritable
 
 from generator import project as pipeline
-from generator import validate, write_undo, writer
+from generator import project_lock, validate, write_undo, writer
 from generator.address_clash import address_clashes
 from generator.cli import main
+from generator.host_files import GENERATED_COMMENT
 from generator.markdown import GENERATED_BY, front_matter
 from generator.render import SiteLayout, render_site
 from generator.write_undo import WriteFailed
@@ -389,6 +391,80 @@ def test_a_manifest_listing_a_file_of_the_users_removes_nothing_of_theirs(tmp_pa
     assert writer.read_manifest(manifest) == ["index.md"]
 
 
+@pytest.mark.parametrize("where", ["outside", "absolute"])
+def test_a_manifest_listing_a_path_outside_the_docs_folder_removes_nothing_there(
+    tmp_path: Path, where: str
+) -> None:
+    """A manifest edited (or copied) to list ``../x.md`` or ``/abs/x.md``: even a file carrying the
+    mark is not the generator's to remove there."""
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE}, manifest)
+    outside = tmp_path / "elsewhere" / "x.md"
+    outside.parent.mkdir()
+    outside.write_text(PAGE, encoding="utf-8")
+    listed = "../elsewhere/x.md" if where == "outside" else str(outside)
+    _list_in_manifest(manifest, listed)
+    report = write_files(docs, {"index.md": PAGE}, manifest)
+    assert outside.read_text(encoding="utf-8") == PAGE
+    assert report.removed == []
+
+
+def test_a_file_of_the_users_where_the_generator_writes_its_own_outside_the_docs_is_refused(
+    tmp_path: Path,
+) -> None:
+    """``write_own_file`` (the Zensical brand config beside mkdocs.yml): a file without the mark
+    there is the user's, never replaced; one with the mark is rewritten."""
+    target = tmp_path / "zensical-brand.yml"
+    target.write_text("# my own config\n", encoding="utf-8")
+    with pytest.raises(ForeignFileError):
+        writer.write_own_file(target, GENERATED_COMMENT + "site_name: x\n")
+    assert target.read_text(encoding="utf-8") == "# my own config\n"
+    target.write_text(GENERATED_COMMENT + "site_name: old\n", encoding="utf-8")
+    assert writer.write_own_file(target, GENERATED_COMMENT + "site_name: x\n")
+
+
+def test_a_new_page_that_fails_half_written_is_not_left_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while a new page is written: the half page is removed with the rest of the run."""
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE}, manifest)
+    before = _tree_digest(tmp_path)
+    real_fdopen = os.fdopen
+
+    class _FullDisk:
+        def __init__(self, stream: Any) -> None:
+            self.stream = stream
+
+        def __enter__(self) -> _FullDisk:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.stream.close()
+
+        def write(self, data: bytes) -> int:
+            self.stream.write(data[:5])
+            self.stream.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def fdopen(handle: int, *args: Any, **kwargs: Any) -> Any:
+        stream = real_fdopen(handle, *args, **kwargs)
+        return _FullDisk(stream) if os.readlink(f"/proc/self/fd/{handle}").endswith("b.md") else stream
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    with pytest.raises(WriteFailed):
+        write_files(docs, {"index.md": PAGE, "p/a.md": PAGE, "p/b.md": PAGE}, manifest)
+    assert _tree_digest(tmp_path) == before
+
+
+def test_a_replaced_page_is_readable_by_all_as_a_new_one_is(tmp_path: Path) -> None:
+    # A page is replaced through a temporary file, which is created readable by its owner only.
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE}, manifest)
+    write_files(docs, {"index.md": PAGE + "new\n"}, manifest)
+    assert (docs / "index.md").stat().st_mode & 0o777 == 0o644
+
+
 def test_a_listed_page_replaced_by_a_link_is_not_replaced(tmp_path: Path) -> None:
     """A link the user put where a generated page was (to their own notes, or outside the
     project) is theirs: it was silently replaced by a file. The run is refused and everything
@@ -405,6 +481,29 @@ def test_a_listed_page_replaced_by_a_link_is_not_replaced(tmp_path: Path) -> Non
     assert refused.value.paths == [docs / "tree.md"]
     assert (docs / "tree.md").is_symlink() and notes.read_text(encoding="utf-8") == HAND
     assert _tree_digest(tmp_path) == before
+
+
+def test_a_link_put_where_a_stale_page_was_is_not_removed(tmp_path: Path) -> None:
+    """The same link, where the page it replaced is no longer generated: it is the user's, and
+    removing stale pages must not delete it (nor what it points to)."""
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE, "p/a.md": PAGE}, manifest)
+    notes = tmp_path / "notes.md"
+    notes.write_text(PAGE, encoding="utf-8")  # marked, as a copy of a generated page would be
+    (docs / "p" / "a.md").unlink()
+    (docs / "p" / "a.md").symlink_to(notes)
+    report = write_files(docs, {"index.md": PAGE}, manifest)
+    assert (docs / "p" / "a.md").is_symlink() and notes.read_text(encoding="utf-8") == PAGE
+    assert report.removed == []
+
+
+def test_removing_the_last_pages_leaves_the_docs_folder_itself(tmp_path: Path) -> None:
+    """Emptied folders of its own pages go; the docs folder is the user's, even when empty."""
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"p/a.md": PAGE}, manifest)
+    report = write_files(docs, {}, manifest)
+    assert report.removed == ["p/a.md"]
+    assert docs.is_dir() and list(docs.iterdir()) == []
 
 
 PAUSED_AT_THE_FIRST_PRIVATE_PAGE = """\
@@ -489,6 +588,16 @@ def test_a_hand_edit_a_run_renders_over_is_named(tmp_path: Path) -> None:
         "change partners.yaml, or write a page of your own)\n"
     )
     assert "hand edit" not in project.generator("generate").stdout  # said once
+
+
+def test_a_run_waits_for_the_turn_another_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One turn at a time (an exclusive lock): a second run waits, and says so after the wait."""
+    monkeypatch.setattr(project_lock, "WAIT_SECONDS", 0.2)
+    held, busy = project_lock.one_run_at_a_time(tmp_path), pytest.raises(project_lock.ProjectBusy)
+    with held, busy, project_lock.one_run_at_a_time(tmp_path):
+        pass
+    with project_lock.one_run_at_a_time(tmp_path):  # given back at the end of the block
+        pass
 
 
 BUSY_WAIT_OF_ONE_SECOND = """\

@@ -36,7 +36,8 @@ from .compose import (
 )
 from .log import LOG_FILE, Entry, SendLog, entry_for, read_log
 from .news import MonthRecords, partner_news
-from .send import Pacer, SmtpSettings, send_all
+from .send import Pacer, send_all
+from .session import SmtpSettings
 
 FROM = "REFERRAL_MAIL_FROM"
 OUT_DIR = "mail-out"

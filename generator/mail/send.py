@@ -2,59 +2,21 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import smtplib
-import ssl
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 
+from . import session
 from .compose import Outgoing
 from .log import SendLog, address_digest, entry_for
 
-HOST, PORT, USER, PASSWORD = (
-    "REFERRAL_SMTP_HOST",
-    "REFERRAL_SMTP_PORT",
-    "REFERRAL_SMTP_USER",
-    "REFERRAL_SMTP_PASSWORD",
-)
-DEFAULT_PORT = 587
-IMPLICIT_TLS_PORT = 465
-TIMEOUT_SECONDS = 60
 # RFC 5321 4.5.3.2.6: wait 10 minutes for the answer to a message's content, which servers give
 # only after scanning it; giving up sooner leaves a message they took "uncertain".
 CONTENT_TIMEOUT_SECONDS = 600
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|sec|second|m|min|minute|h|hour))?\s*$")
 _PER = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600}
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str
-    port: int = DEFAULT_PORT
-    user: str | None = None
-    password: str | None = field(default=None, repr=False)
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> SmtpSettings:
-        host = environ.get(HOST, "").strip()
-        if not host:
-            raise ValueError(
-                f"{HOST} is not set: --send needs the SMTP server (see README, 'Newsletter by email')"
-            )
-        port_text = environ.get(PORT, "").strip() or str(DEFAULT_PORT)
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise ValueError(f"{PORT} '{port_text}' is not a port number")
-        user = environ.get(USER, "").strip() or None
-        password = environ.get(PASSWORD) or None
-        if user and not password:
-            raise ValueError(f"{USER} is set but {PASSWORD} is not")
-        return cls(host, int(port_text), user, password)
-
-
-class CannotConnect(Exception):
-    """The server could not be reached or refused the session: nothing more can be sent now."""
 
 
 def parse_rate(text: str) -> float:
@@ -95,7 +57,7 @@ class SendReport:
 
 def send_all(
     messages: Sequence[Outgoing],
-    settings: SmtpSettings,
+    settings: session.SmtpSettings,
     log: SendLog,
     pacer: Pacer,
     say: Callable[[str], None],
@@ -105,14 +67,14 @@ def send_all(
     """Send every message the log has not seen delivered; stop early only if the server is gone."""
     report = SendReport()
     pending = _pending(messages, log, report, resend_uncertain)
-    connection = _Connection(settings)
+    connection = session.Connection(settings)
     index = 0
     try:
         for index, message in enumerate(pending):
             pacer.wait()
             try:
                 outcome, detail = _deliver(connection, message, log)
-            except CannotConnect as error:
+            except session.CannotConnect as error:
                 report.failed.extend((rest.partner_id, f"not sent: {error}") for rest in pending[index:])
                 say(f"cannot send through {settings.host}:{settings.port}: {error}")
                 break
@@ -190,7 +152,7 @@ class _Refused(Exception):
         self.for_good = for_good
 
 
-def _deliver(connection: _Connection, message: Outgoing, log: SendLog) -> tuple[str, str]:
+def _deliver(connection: session.Connection, message: Outgoing, log: SendLog) -> tuple[str, str]:
     smtp = connection.open()
     try:
         _envelope(smtp, message)
@@ -212,9 +174,9 @@ def _deliver(connection: _Connection, message: Outgoing, log: SendLog) -> tuple[
         connection.drop()
         return "uncertain", f"connection lost while the server was receiving it ({error})"
     if code != 250:
-        log.record("failed", message, _reply(code, reply))
+        log.record("failed", message, session.reply(code, reply))
         connection.reset()
-        return "failed", _reply(code, reply)
+        return "failed", session.reply(code, reply)
     log.record("delivered", message)
     return "delivered", ""
 
@@ -224,112 +186,18 @@ def _hand_over(smtp: smtplib.SMTP, data: bytes) -> tuple[int, bytes]:
         smtp.sock.settimeout(CONTENT_TIMEOUT_SECONDS)
     answer = smtp.data(data)
     if smtp.sock is not None:
-        smtp.sock.settimeout(TIMEOUT_SECONDS)
+        smtp.sock.settimeout(session.TIMEOUT_SECONDS)
     return answer
 
 
 def _envelope(smtp: smtplib.SMTP, message: Outgoing) -> None:
     code, reply = smtp.mail(message.sender)
     if code == 530:  # the same for every message: said once, and the run stops
-        raise CannotConnect(f"the server requires a login ({_reply(code, reply)}): set {USER} and {PASSWORD}")
+        raise session.CannotConnect(
+            f"the server requires a login ({session.reply(code, reply)}): set {session.USER} and {session.PASSWORD}"
+        )
     if code != 250:
-        raise _Refused(f"sender refused: {_reply(code, reply)}")
+        raise _Refused(f"sender refused: {session.reply(code, reply)}")
     code, reply = smtp.rcpt(message.recipient)
     if code not in (250, 251):
-        raise _Refused(f"recipient refused: {_reply(code, reply)}", for_good=500 <= code < 600)
-
-
-def _reply(code: int, reply: bytes | str) -> str:
-    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
-    return f"{code} {' '.join(text.split())}"
-
-
-class _Connection:
-    """One SMTP session, opened on first use and reopened after it was dropped."""
-
-    def __init__(self, settings: SmtpSettings) -> None:
-        self.settings = settings
-        self.smtp: smtplib.SMTP | None = None
-
-    def open(self) -> smtplib.SMTP:
-        if self.smtp is not None and not self._alive(self.smtp):
-            self.drop()
-        if self.smtp is None:
-            try:
-                self.smtp = _connect(self.settings)
-            except smtplib.SMTPAuthenticationError as error:
-                raise CannotConnect(
-                    f"the server refused the login: {_reply(error.smtp_code, error.smtp_error)}; "
-                    f"check {USER} and {PASSWORD}"
-                ) from None
-            except smtplib.SMTPResponseException as error:  # e.g. a 421 greeting: busy
-                raise CannotConnect(_reply(error.smtp_code, error.smtp_error)) from None
-            except OSError as error:
-                raise CannotConnect(str(error) or type(error).__name__) from None
-        return self.smtp
-
-    @staticmethod
-    def _alive(smtp: smtplib.SMTP) -> bool:
-        """Servers close a quiet session (Postfix after 300 s), often between two messages at a
-        slow --rate; a NOOP finds out before anything of the next message is handed over."""
-        try:
-            return smtp.noop()[0] == 250
-        except OSError:
-            return False
-
-    def reset(self) -> None:
-        try:
-            if self.smtp is not None:
-                self.smtp.rset()
-        except OSError:
-            self.drop()
-
-    def drop(self) -> None:
-        if self.smtp is not None:
-            self.smtp.close()
-        self.smtp = None
-
-    def close(self) -> None:
-        try:
-            if self.smtp is not None:
-                self.smtp.quit()
-        except OSError:
-            pass
-        self.drop()
-
-
-def _connect(settings: SmtpSettings) -> smtplib.SMTP:
-    context = ssl.create_default_context()
-    smtp: smtplib.SMTP
-    if settings.port == IMPLICIT_TLS_PORT:
-        smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT_SECONDS, context=context)
-    else:
-        smtp = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS)
-    try:
-        smtp.ehlo_or_helo_if_needed()
-        if not isinstance(smtp.sock, ssl.SSLSocket) and smtp.has_extn("starttls"):
-            smtp.starttls(context=context)
-            smtp.ehlo()
-        if settings.user:
-            _login(smtp, settings)
-    except BaseException:
-        smtp.close()
-        raise
-    return smtp
-
-
-def _login(smtp: smtplib.SMTP, settings: SmtpSettings) -> None:
-    if not isinstance(smtp.sock, ssl.SSLSocket) and not _is_loopback(settings.host):
-        raise smtplib.SMTPException(
-            f"{settings.host} offers no STARTTLS: refusing to send the password unencrypted"
-        )
-    smtp.login(settings.user or "", settings.password or "")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+        raise _Refused(f"recipient refused: {session.reply(code, reply)}", for_good=500 <= code < 600)
