@@ -587,23 +587,24 @@ def _progress_bar(stage: str, reached: frozenset[str]) -> Markup:
         label = "Closed" if step == "closed" else STAGE_WORDS[step]
         if index < current:
             if stage not in ("won", "lost") or step in reached:
-                parts.append(Markup(f"<span>{_step('✓', label, 'done')}</span>"))
+                parts.append(Markup(f"<span>{_step('✓', label)}</span>"))
         elif index == current:
             shown = STAGE_WORDS[stage] if step == "closed" else label
-            parts.append(Markup(f"<strong>{_step('●', shown, 'now')}</strong>"))
+            parts.append(Markup(f"<strong>{_step('●', shown)}</strong>"))
         else:
-            parts.append(Markup(f"<span>{_step('○', label, 'to come')}</span>"))
+            parts.append(Markup(f"<span>{_step('○', label)}</span>"))
     # On a phone the line wraps: each step is kept whole (extra.css), and the no-break space
     # keeps each arrow after its step, so no line starts with one.
     return Markup('\u00a0<span aria-hidden="true">→</span> ').join(parts)
 
 
-def _step(symbol: str, label: str, state: str) -> Markup:
+def _step(symbol: str, label: str) -> Markup:
     """One step of the progress line. A screen reader read the symbols aloud ("check mark
     Introduced right arrow black circle Met"): it says "Introduced (done)" instead, the symbols
     hidden from it and the state in words hidden from the eye (extra.css)."""
     return Markup(
-        f'<span aria-hidden="true">{symbol}</span> {escape(label)}<span class="visually-hidden"> ({state})</span>'
+        f'<span aria-hidden="true">{symbol}</span> {escape(label)}'
+        f'<span class="visually-hidden"> ({words.STEP_STATES[symbol]})</span>'
     )
 
 

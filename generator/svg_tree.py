@@ -98,6 +98,8 @@ def label_kept(name: str, limit: int = MAX_LABEL) -> str:
     takes about two Latin letters' room, and "李小龙北京贸易有限公司国际部经理" cut at 20
     characters ran out of its box across its neighbours' (the leak guard looks for the same cut).
     """
+    if name.isascii():  # most names: one width each, as before
+        return name if len(name) <= limit else name[: limit - 1]
     widths = [2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in name]
     if sum(widths) <= limit:
         return name

@@ -382,9 +382,14 @@ def step_line(day: dt.date, stage: str, note: str | None) -> str:
     return f"{text} {note}" if note else text
 
 
+# What a screen reader says after each step of a referral's progress line, for the symbol the
+# eye reads before it (render._progress_bar): "Introduced (done)", "Met (now)".
+STEP_STATES = {"✓": "done", "●": "now", "○": "to come"}
+
 # Fixed phrases the generator prints from code rather than from templates: the leak guard
 # treats them as public words (a prospect called "We met" is not a leak of that prospect).
 FIXED_PHRASES = (
+    *STEP_STATES.values(),
     *STAGE_LABELS.values(),
     *METHOD_LABELS.values(),
     *_METHOD_PHRASES.values(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import re
 from email.message import EmailMessage
 
 import pytest
@@ -494,3 +495,26 @@ def test_a_figure_is_plural_for_none_and_for_many(count: int, expected: str) -> 
 @pytest.mark.parametrize(("count", "expected"), [(1, "one"), (9, "nine"), (10, "ten"), (11, "11")])
 def test_counts_up_to_ten_are_spelled_out(count: int, expected: str) -> None:
     assert words.number_word(count) == expected
+
+
+def test_the_mails_html_part_has_headings_a_screen_reader_can_jump_between() -> None:
+    # Its section titles were bold table cells: a screen reader's list of headings was empty.
+    text = THANKS_DATA.replace("    name: Bob Baker\n", "    name: Bob Baker\n    email: bob@example.com\n")
+    data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
+    html_part = mail_texts(data, Month(2026, 6))["html"]
+    headings = re.findall(r"<(h[1-6])\b[^>]*>(.*?)</\1>", html_part)
+    assert headings[0][0] == "h1" and headings[0][1].endswith(": June 2026")
+    assert [level for level, _ in headings[1:]] == ["h2"] * (len(headings) - 1)
+    assert "June 2026 in the newsletter" in [title for _, title in headings]
+
+
+def test_a_right_to_left_prospect_opening_a_line_of_the_mail_leaves_the_line_left_to_right() -> None:
+    # "* <Hebrew name>: Became a client": a mail program that sets each paragraph's direction by
+    # its first letter (as many do for plain text) drew the line from the right, the name last.
+    # Isolated, the name is skipped when the direction is chosen: the line starts with "Became".
+    name = "\u05d9\u05d5\u05e1\u05d9"  # Yossi, in Hebrew letters
+    text = THANKS_DATA.replace("    name: Bob Baker\n", "    name: Bob Baker\n    email: bob@example.com\n")
+    text = text.replace("prospect: P Two\n", f"prospect: {name}\n")
+    data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
+    for kind, part in mail_texts(data, Month(2026, 6)).items():
+        assert f"\u2068{name}\u2069" in part, kind
