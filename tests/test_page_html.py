@@ -215,7 +215,11 @@ def test_partner_page_keeps_its_headings_admonitions_cards_tables_and_icons(gold
     assert heads[0] == ("h1", "thank-you-anne", "#thank-you-anne")
     assert ("h3", "dana-wu", "#dana-wu") in heads and ("h2", "coming-up", "#coming-up") in heads
     assert article_tag.select("div.admonition.success > p.admonition-title")
-    assert article_tag.select("div.grid.cards.partner-summary > ul > li > p > span.twemoji > svg")
+    cards = article_tag.select("div.grid.cards.partner-summary > ul > li > p > span.twemoji")
+    assert [card["class"] for card in cards][:2] == [
+        ["twemoji", "icon-handshake-outline"],
+        ["twemoji", "icon-trophy-outline"],
+    ]
     assert [th.get_text() for th in article_tag.select("div.referral table thead th")][:3] == [
         "Date",
         "News",
