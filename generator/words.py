@@ -244,7 +244,8 @@ def gathering(month: str, held: Sequence[tuple[str, str]], coming: Sequence[tupl
         said.append(f"In {month} we got together with our partners: {_events_listed(held)}.")
         said.append("Thank you to everyone who came.")
     if coming:
-        invitation = f"Still to come in {month}" if held else f"An invitation for {month}"
+        # The month was just named in the sentence before; naming it again read like a form.
+        invitation = "Still to come this month" if held else f"An invitation for {month}"
         said.append(f"{invitation}: {_events_listed(coming)}. We would love to see you there.")
     return " ".join(said)
 

@@ -288,7 +288,7 @@ def test_a_month_with_an_event_held_and_one_to_come_thanks_for_one_and_invites_t
     data = EVENT_MONTH.replace("events:\n", "events:\n  - {date: 2026-12-03, title: Partner breakfast}\n")
     opening = (
         "In December 2026 we got together with our partners: Partner breakfast (3 December 2026). "
-        "Thank you to everyone who came. Still to come in December 2026: Holiday mixer "
+        "Thank you to everyone who came. Still to come this month: Holiday mixer "
         "(10 December 2026, 18:00 to 21:30). We would love to see you there."
     )
     files = render_site(load_text(data, "partners.yaml", as_of), SiteLayout(as_of=as_of, secret=b"s"))
