@@ -49,7 +49,9 @@ DATA_HELP = f"the data file (default: data_file in mkdocs.yml, else {pipeline.DA
 GENERATED_NOTHING = "nothing was generated"
 # Said on Ctrl-C by a command that writes nothing; one that writes says what is left (below).
 NOTHING_CHANGED = "interrupted; nothing was changed"
-SECRET_KEPT = "interrupted; nothing was changed but the new local preview secret, kept (see above)"
+SECRET_KEPT = (
+    "interrupted; nothing was changed except the new local preview secret, which is kept (see above)"
+)
 # The status shells give a command stopped by Ctrl-C (128 + SIGINT): scripts tell it from a failure.
 INTERRUPTED = 130
 

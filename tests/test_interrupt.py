@@ -125,6 +125,6 @@ def test_ctrl_c_in_links_after_a_new_secret_was_kept_says_it_was_kept(tmp_path: 
     assert process.returncode == INTERRUPTED, err
     assert (
         err.splitlines()[-1]
-        == "interrupted; nothing was changed but the new local preview secret, kept (see above)"
+        == "interrupted; nothing was changed except the new local preview secret, which is kept (see above)"
     )
     assert secret.is_file()
