@@ -515,7 +515,8 @@ class Event(_Model):
         if start is None:
             raise ValueError("an event with an `end` needs a start `time`")
         if end <= start:
-            raise ValueError("the event's `end` must be later than its `time`")
+            # Quote both values, as every other message quotes the bad one.
+            raise ValueError(f"'{end:%H:%M}' is not after the event's start time '{start:%H:%M}'")
         return end
 
 

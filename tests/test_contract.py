@@ -93,6 +93,13 @@ def test_v11_values_are_checked(old: str, new: str, where: str) -> None:
     assert found[0].startswith(f"partners.yaml:{where}"), found
 
 
+def test_an_end_before_the_start_quotes_both_times() -> None:
+    found = problems(V11.replace('end: "21:00"', 'end: "18:00"'))
+    assert found == [
+        "partners.yaml:18:10: events[0].end: '18:00' is not after the event's start time '18:30'"
+    ]
+
+
 def test_end_needs_a_start() -> None:
     found = problems(V11.replace('    time: "18:30"\n', ""))
     assert found == ["partners.yaml:17:10: events[0].end: an event with an `end` needs a start `time`"]
