@@ -505,18 +505,26 @@ def on_post_page(output, page, config):
 """
 
 
+def with_a_leak_and_a_hook(project: SiteProject, hook: str) -> str:
+    """A project whose first page leaks a prospect and whose build runs ``hook`` (stop_hook.py)
+    after writing it; the mkdocs.yml it had before the hook."""
+    project.write_data(fixture_text("small.yaml"))
+    (project.content / "aaa-notes.md").write_text("Lunch with SECRET-PROSPECT-DANA.\n", encoding="utf-8")
+    (project.content / "zzz.md").write_text("# Z\n", encoding="utf-8")
+    (project.root / "stop_hook.py").write_text(hook, encoding="utf-8")
+    config = project.root / "mkdocs.yml"
+    plain_config = config.read_text(encoding="utf-8")
+    config.write_text(plain_config + "\nhooks:\n  - stop_hook.py\n", encoding="utf-8")
+    return plain_config
+
+
 @pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM", "SIGHUP"])
 def test_a_build_stopped_by_a_signal_after_writing_part_of_the_site_fails_closed(
     project: SiteProject, stop: str
 ) -> None:
     # MkDocs calls no plugin for Ctrl-C, and SIGTERM or SIGHUP ended the build on the spot:
     # the pages written so far stayed in site/, never leak-guarded (review18).
-    project.write_data(fixture_text("small.yaml"))
-    (project.content / "aaa-notes.md").write_text("Lunch with SECRET-PROSPECT-DANA.\n", encoding="utf-8")
-    (project.content / "zzz.md").write_text("# Z\n", encoding="utf-8")
-    (project.root / "stop_hook.py").write_text(STOP_HOOK.format(name=stop), encoding="utf-8")
-    config = project.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - stop_hook.py\n", encoding="utf-8")
+    with_a_leak_and_a_hook(project, STOP_HOOK.format(name=stop))
     result = project.mkdocs_build()
     assert result.returncode == (1 if stop == "SIGINT" else -getattr(signal, stop))
     quarantined = project.root / ".referral" / "quarantine" / "site"
@@ -537,13 +545,7 @@ def test_the_build_command_stopped_part_way_fails_closed(project: SiteProject, s
     on Ctrl-C it killed MkDocs outright with half a site in site/ and printed a traceback; on
     SIGTERM it died and left MkDocs running alone. It now passes the signal on, and MkDocs'
     plugin moves what it wrote aside (review18)."""
-    project.write_data(fixture_text("small.yaml"))
-    (project.content / "aaa-notes.md").write_text("Lunch with SECRET-PROSPECT-DANA.\n", encoding="utf-8")
-    (project.content / "zzz.md").write_text("# Z\n", encoding="utf-8")
-    hook = "import os\n" + STOP_THE_COMMAND_HOOK.format(name=stop)
-    (project.root / "stop_hook.py").write_text(hook, encoding="utf-8")
-    config = project.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - stop_hook.py\n", encoding="utf-8")
+    with_a_leak_and_a_hook(project, "import os\n" + STOP_THE_COMMAND_HOOK.format(name=stop))
     result = project.generator("build")
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
@@ -831,13 +833,8 @@ def test_a_site_a_killed_build_left_unchecked_is_moved_aside_by_the_next_build(
     # SIGKILL (an out-of-memory kill, a runner's hard timeout) cannot be caught: the pages written
     # so far stayed in site/, leak and all, and a next build stopped by bad data (before MkDocs
     # writes anything) left them there for a deploy step, without a word (review18 saw it).
-    project.write_data(fixture_text("small.yaml"))
-    (project.content / "aaa-notes.md").write_text("Lunch with SECRET-PROSPECT-DANA.\n", encoding="utf-8")
-    (project.content / "zzz.md").write_text("# Z\n", encoding="utf-8")
-    (project.root / "stop_hook.py").write_text("import os\n" + KILL_HOOK, encoding="utf-8")
+    plain_config = with_a_leak_and_a_hook(project, "import os\n" + KILL_HOOK)
     config = project.root / "mkdocs.yml"
-    plain_config = config.read_text(encoding="utf-8")
-    config.write_text(plain_config + "\nhooks:\n  - stop_hook.py\n", encoding="utf-8")
     assert project.mkdocs_build().returncode == -signal.SIGKILL
     assert (project.site / "aaa-notes" / "index.html").is_file()  # unchecked, the leak in it
     config.write_text(plain_config, encoding="utf-8")
