@@ -45,6 +45,9 @@ def page_environment(*, autoescape: bool, finalize: Callable[[Any], Any]) -> jin
         auto_reload=False,
         bytecode_cache=_bytecode_cache(finalize),
     )
+    # These caches live as long as the environment, which is built once per process (compiling
+    # the templates again each run costs more than the caches save): they keep at most 4,096
+    # dates and amounts each, across the runs of `mkdocs serve`, and never a name.
     env.filters.update(
         # A page prints the same few hundred dates many times (every update, every "last news").
         longdate=functools.lru_cache(maxsize=4096)(dates_in_words.long_date),
