@@ -25,11 +25,12 @@ from generator import project as pipeline
 from generator import project_lock, validate, write_undo, writer
 from generator.address_clash import address_clashes
 from generator.cli import main
+from generator.generated_files import GENERATED_MARK, marked_pages
 from generator.host_files import GENERATED_COMMENT
 from generator.markdown import GENERATED_BY, front_matter
 from generator.render import SiteLayout, render_site
 from generator.write_undo import WriteFailed
-from generator.writer import GENERATED_MARK, ForeignFileError, marked_pages, write_files
+from generator.writer import ForeignFileError, write_files
 
 PAGE = front_matter({"title": "x"}) + "body\n"
 HAND = "---\ntitle: mine\n---\nhand-written\n"
