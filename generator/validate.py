@@ -83,7 +83,7 @@ def validate_document(document: source.SourceDocument, today: When) -> models.Pa
         message = f"the file must be a mapping with newsletter and partners, not {kind}"
         raise InvalidData([document.problem((), message)])
     try:
-        partners_file = models.PartnersFile.model_validate(data)
+        partners_file = models.PartnersFile.model_validate(data, context={models.FIELDS_SETS: {}})
     except ValidationError as error:
         partial, raw_ids = _valid_records(data)
         findings = rules.check(partial, today, extra_partner_ids=raw_ids)
