@@ -202,35 +202,8 @@ def render_pages(
     ``mkdocs serve``), partner pages whose inputs did not change are reused from it. With
     ``keep`` (its record of earlier runs), a page it accepts by path and key is left out. Without
     either, the keys are worked out only if asked for."""
-    ledger = PartnerLedger.of(data)
-    calendars = dict(enumerate(event_paths(data.events)))
-    tree = ReferralTree.of(data, ledger)
-    issues = monthly_issues(data, tree, as_of=layout.as_of)
-    site = _Site(data, layout, _environment(), ledger, tree, issues, calendars)
-    private_index = site.env.get_template("private-index.md.j2")
-    files: dict[str, Callable[[], str]] = {
-        "index.md": functools.partial(_render_home, site),
-        TREE_PAGE: functools.partial(_render_tree, site),
-        FOLLOW_PAGE: functools.partial(_render_follow, site),
-        layout.insights_page: functools.partial(_render_insights, site),
-        layout.private_index: private_index.render,
-        f"{layout.blog_dir}/.authors.yml": functools.partial(_authors_file, data),
-        "robots.txt": functools.partial(robots_txt, layout.site_url),
-        "_headers": functools.partial(netlify_headers, layout.site_url, layout.private_dir),
-    }
-    for index, event in enumerate(data.events):
-        files[calendars[index]] = functools.partial(
-            event_calendar,
-            event,
-            data.newsletter.owner,
-            timezone=data.newsletter.timezone,
-            stamp=day_start(layout.as_of, data.newsletter.timezone),
-            path=calendars[index],
-        )
-    for issue in site.issues:
-        files[layout.post_page(issue)] = functools.partial(_render_post, site, issue)
-    for partner in data.partners:
-        files[layout.partner_page(partner)] = functools.partial(_render_partner, site, partner)
+    site = _site_of(data, layout)
+    files = _renderers(site)
     if memo is None and keep is None:
         return RenderedOnRead(files, functools.partial(_memo_keys, site, list(files)))
     keys = _memo_keys(site, files)
@@ -241,6 +214,44 @@ def render_pages(
     kept = frozenset(path for path, key in keys.items() if keep is not None and keep(path, key))
     rendered = {path: render for path, render in files.items() if path not in kept}
     return RenderedOnRead(rendered, lambda: keys, kept)
+
+
+def _site_of(data: PartnersFile, layout: SiteLayout) -> _Site:
+    ledger = PartnerLedger.of(data)
+    calendars = dict(enumerate(event_paths(data.events)))
+    tree = ReferralTree.of(data, ledger)
+    issues = monthly_issues(data, tree, as_of=layout.as_of)
+    return _Site(data, layout, _environment(), ledger, tree, issues, calendars)
+
+
+def _renderers(site: _Site) -> dict[str, Callable[[], str]]:
+    """What renders each generated file, by its path: the site's own pages, then one file per
+    event, newsletter issue and partner."""
+    data, layout = site.data, site.layout
+    files: dict[str, Callable[[], str]] = {
+        "index.md": functools.partial(_render_home, site),
+        TREE_PAGE: functools.partial(_render_tree, site),
+        FOLLOW_PAGE: functools.partial(_render_follow, site),
+        layout.insights_page: functools.partial(_render_insights, site),
+        layout.private_index: site.env.get_template("private-index.md.j2").render,
+        f"{layout.blog_dir}/.authors.yml": functools.partial(_authors_file, data),
+        "robots.txt": functools.partial(robots_txt, layout.site_url),
+        "_headers": functools.partial(netlify_headers, layout.site_url, layout.private_dir),
+    }
+    for index, event in enumerate(data.events):
+        files[site.calendars[index]] = functools.partial(
+            event_calendar,
+            event,
+            data.newsletter.owner,
+            timezone=data.newsletter.timezone,
+            stamp=day_start(layout.as_of, data.newsletter.timezone),
+            path=site.calendars[index],
+        )
+    for issue in site.issues:
+        files[layout.post_page(issue)] = functools.partial(_render_post, site, issue)
+    for partner in data.partners:
+        files[layout.partner_page(partner)] = functools.partial(_render_partner, site, partner)
+    return files
 
 
 def _memo_keys(site: _Site, paths: Iterable[str]) -> dict[str, bytes]:

@@ -23,7 +23,7 @@ import json
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,40 +111,72 @@ def write_bytes(
     last run left it at, the report names it.)
     """
     encoded = dict(sorted(files.items()))
-    pending = pending_path(manifest_path)
     folder = folder_key(docs_dir, manifest_path)
+    page_folders = _page_folders([*encoded, *kept])
+    earlier = _earlier_files(docs_dir, manifest_path, folder, page_folders, marked)
+    missing = _refuse_foreign(docs_dir, encoded, earlier.files)
+    report = WriteReport(unchanged=len(kept), recovered=earlier.recovered, kept=len(kept))
+    undo = UndoLog(store=manifest_path.with_name(manifest_path.stem + ".undo"), docs_dir=docs_dir)
+    pending = pending_path(manifest_path)
+    with _undone_on_failure(undo, docs_dir):
+        if missing or earlier.left:  # recorded before any file is written: see the module's docstring
+            _replace_if_changed(pending, _path_list({*missing, *earlier.left}, folder), undo)
+        _write_pages(docs_dir, encoded, missing, report, undo, last_size)
+        stale = sorted(set(earlier.files) - set(encoded) - kept)
+        _remove_stale(docs_dir, stale, earlier.marked, report, undo)
+        _replace_if_changed(manifest_path, _path_list(sorted({*encoded, *kept}), folder), undo)
+        pending.unlink(missing_ok=True)
+        undo.finish()
+    _remove_cut_replacements(docs_dir, page_folders)
+    _remove_cut_replacements(manifest_path.parent, [""], _is_a_path_list)
+    return report
+
+
+@contextlib.contextmanager
+def _undone_on_failure(undo: UndoLog, docs_dir: Path) -> Iterator[None]:
+    """Every file put back as it was when the write fails part-way or is stopped with Ctrl-C."""
+    try:
+        yield
+    except OSError as error:
+        stuck = undo.undo()
+        raise WriteFailed(error, undo.current or docs_dir, docs_dir, stuck, undo.touched()) from None
+    except (Exception, KeyboardInterrupt):  # Ctrl-C too; a kill cannot be caught (see the module docstring)
+        undo.undo()
+        raise
+
+
+@dataclass(frozen=True)
+class _EarlierFiles:
+    """The generator's files that earlier runs left in the docs folder."""
+
+    files: list[str]  # listed in the manifest, or found by their mark, or left by a cut run
+    recovered: int  # of them, found by their mark because the manifest was lost
+    left: list[str]  # of them, those a run cut short had begun to create
+    marked: bool  # whether a stale file without the mark is left alone (see write_bytes)
+
+
+def _earlier_files(
+    docs_dir: Path, manifest_path: Path, folder: str, page_folders: set[str], marked: bool
+) -> _EarlierFiles:
     if _manifest_is_for(manifest_path, folder):
         previous, recovered = read_manifest(manifest_path), 0
         marked = marked and not _from_before_the_mark(manifest_path)
     else:
-        previous = marked_pages(docs_dir, _page_folders([*encoded, *kept]))
+        previous = marked_pages(docs_dir, page_folders)
         recovered = len(previous)
+    pending = pending_path(manifest_path)
     left = _left_by_a_cut_run(docs_dir, pending) if _manifest_is_for(pending, folder) else []
-    previous = sorted({*previous, *left})
-    missing = _refuse_foreign(docs_dir, encoded, previous)
-    report = WriteReport(unchanged=len(kept), recovered=recovered, kept=len(kept))
-    undo = UndoLog(store=manifest_path.with_name(manifest_path.stem + ".undo"), docs_dir=docs_dir)
-    try:
-        if missing or left:  # recorded before any file is written: see the module's docstring
-            _replace_if_changed(pending, _path_list({*missing, *left}, folder), undo)
-        _write_pages(docs_dir, encoded, missing, report, undo, last_size)
-        for relative in sorted(set(previous) - set(encoded) - kept):
-            if marked and _is_unmarked_file(docs_dir / relative):
-                report.left_alone.append(relative)
-            elif _remove(docs_dir, relative, undo):
-                report.removed.append(relative)
-        _replace_if_changed(manifest_path, _path_list(sorted({*encoded, *kept}), folder), undo)
-        pending.unlink(missing_ok=True)
-        undo.finish()
-    except OSError as error:
-        stuck = undo.undo()
-        raise WriteFailed(error, undo.current or docs_dir, docs_dir, stuck, undo.touched()) from None
-    except (Exception, KeyboardInterrupt):  # Ctrl-C too; a kill cannot be caught (see above)
-        undo.undo()
-        raise
-    _remove_cut_replacements(docs_dir, _page_folders([*encoded, *kept]))
-    _remove_cut_replacements(manifest_path.parent, [""], _is_a_path_list)
-    return report
+    return _EarlierFiles(sorted({*previous, *left}), recovered, left, marked)
+
+
+def _remove_stale(docs_dir: Path, stale: list[str], marked: bool, report: WriteReport, undo: UndoLog) -> None:
+    """Remove the generator's files this run no longer writes; with ``marked``, a file without
+    the mark is left alone and named in the report."""
+    for relative in stale:
+        if marked and _is_unmarked_file(docs_dir / relative):
+            report.left_alone.append(relative)
+        elif _remove(docs_dir, relative, undo):
+            report.removed.append(relative)
 
 
 def _write_pages(

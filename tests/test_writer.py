@@ -3,7 +3,6 @@ mark when the manifest is lost (stale ones removed, a file without the mark neve
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import fcntl
 import hashlib
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, fixture_text, make_project, unwritable
+from conftest import TEST_SECRET, TODAY, SiteProject, fixture_text, make_project, unwritable
 
 from generator import project as pipeline
 from generator import project_lock, validate, write_undo, writer
@@ -32,7 +31,6 @@ from generator.render import SiteLayout, render_site
 from generator.write_undo import WriteFailed
 from generator.writer import GENERATED_MARK, ForeignFileError, marked_pages, write_files
 
-AS_OF = dt.date(2026, 11, 20)
 PAGE = front_matter({"title": "x"}) + "body\n"
 HAND = "---\ntitle: mine\n---\nhand-written\n"
 
@@ -46,8 +44,8 @@ def test_the_mark_the_writer_looks_for_is_the_one_front_matter_writes() -> None:
 def test_every_generated_page_carries_the_mark(tmp_path: Path) -> None:
     data_file = tmp_path / "partners.yaml"
     data_file.write_text(fixture_text("small.yaml"), encoding="utf-8")
-    data = validate.load_partners(data_file, AS_OF)
-    files = render_site(data, SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode()))
+    data = validate.load_partners(data_file, TODAY)
+    files = render_site(data, SiteLayout(as_of=TODAY, secret=TEST_SECRET.encode()))
     pages = {path: text for path, text in files.items() if path.endswith(".md")}
     assert len(pages) > 5
     assert not [path for path, text in pages.items() if not text.encode().startswith(GENERATED_MARK)]
@@ -220,7 +218,7 @@ def _tree_digest(*folders: Path) -> dict[str, str]:
 def _generated_project(tmp_path: Path) -> tuple[pipeline.Project, dict[str, str]]:
     (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
     project = pipeline.Project.at(tmp_path)
-    pipeline.generate(project, AS_OF, GENERATE_ENV)
+    pipeline.generate(project, TODAY, GENERATE_ENV)
     return project, GENERATE_ENV
 
 
@@ -293,7 +291,7 @@ def test_a_refused_run_keeps_the_last_runs_records(tmp_path: Path) -> None:
     mine.write_text("my own calendar\n", encoding="utf-8")
     before = _tree_digest(project.docs_dir, project.state_dir)
     with pytest.raises(ForeignFileError):
-        pipeline.generate(project, AS_OF, environ)
+        pipeline.generate(project, TODAY, environ)
     assert _tree_digest(project.docs_dir, project.state_dir) == before
 
 
@@ -675,7 +673,7 @@ def test_the_readme_lists_every_path_the_generator_writes(tmp_path: Path) -> Non
     owned = [path.removeprefix("content/") for path in re.findall(r"`(content/[^`]+)`", listed)]
     data_file = tmp_path / "partners.yaml"
     data_file.write_text(fixture_text("small.yaml"), encoding="utf-8")
-    files = render_site(validate.load_partners(data_file, AS_OF), SiteLayout(as_of=AS_OF, secret=b"s"))
+    files = render_site(validate.load_partners(data_file, TODAY), SiteLayout(as_of=TODAY, secret=b"s"))
     unlisted = [
         path for path in files if not any(path == own or path.startswith(own) for own in owned if own)
     ]
