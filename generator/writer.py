@@ -99,6 +99,7 @@ def write_bytes(
     kept: frozenset[str] = frozenset(),
     marked: bool = True,
     last_size: Callable[[str], int | None] | None = None,
+    owned: Iterable[str] = (),
 ) -> WriteReport:
     """:func:`write_files` for content that is already bytes (such as .eml messages).
 
@@ -108,7 +109,9 @@ def write_bytes(
     stale listed file without the mark is left alone: the manifest may have been edited, merged or
     copied from elsewhere, and name a page of the user's. (A generated file edited by hand is still
     repaired: its path is one the generator writes, and when ``last_size`` tells the size the
-    last run left it at, the report names it.)
+    last run left it at, the report names it.) ``owned`` are the folders the generator writes in
+    on other runs: without a manifest, its earlier pages are looked for there too, so a month or
+    an event gone from the data loses its file even when this run writes nothing beside it.
     """
     encoded = dict(sorted(files.items()))
     pending = pending_path(manifest_path)
@@ -117,7 +120,7 @@ def write_bytes(
         previous, recovered = read_manifest(manifest_path), 0
         marked = marked and not _from_before_the_mark(manifest_path)
     else:
-        previous = marked_pages(docs_dir, _page_folders([*encoded, *kept]))
+        previous = marked_pages(docs_dir, {*_page_folders([*encoded, *kept]), *owned})
         recovered = len(previous)
     left = _left_by_a_cut_run(docs_dir, pending) if _manifest_is_for(pending, folder) else []
     previous = sorted({*previous, *left})
