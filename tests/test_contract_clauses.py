@@ -5,10 +5,13 @@ DESIGN promises. Clauses another test already proves are not repeated here."""
 
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from conftest import SiteProject, make_project
+import pytest
+from conftest import SiteProject, built_project, make_project, soup_of
 
 # A program that has had news: a post for each of two months, an event with its calendar file.
 WITH_NEWS = """\
@@ -78,3 +81,158 @@ def test_without_its_record_a_run_still_removes_its_stale_posts_and_calendar_fil
     left = generated(project)
     assert not [path for path in left if path.startswith(("blog/posts/", "events/"))], left
     assert not [path for path in left if "Anne Ortiz" in (project.content / path).read_text(encoding="utf-8")]
+
+
+# Every edge value at once (DESIGN, data contract v1 and v1.1; "today" is conftest's TODAY,
+# 2026-11-20): HTML-special and non-Latin text in every text field, referral ids differing only
+# in case, one prospect referred by two partners, a partner who referred nobody and one with
+# every optional field absent, leap days and month and year boundaries, a referral introduced
+# today, and the smallest and largest values each number and length allows.
+LONG_ID = "a" + "-b" * 31  # 63 characters: the longest id the pattern allows
+LONG_NAME = ("Zoë <b>&amp;</b> 'Ω' 李 " * 10)[:200]
+LONG_NOTE = ("Notë <i>x</i> & y. " * 300)[:5000]
+EDGES = f"""\
+newsletter:
+  title: "Ünïcødé <b>News</b> & 'Co'"
+  owner: "O'Brien & <Sons>"
+  due_after_days: 3650
+partners:
+  - id: "0"
+    name: Bare Minimum
+  - id: {LONG_ID}
+    name: "{LONG_NAME}"
+    company: "Café <Müller> & Söhne"
+    profession: "Arzt \\"Ärztin\\" 医者"
+    email: edge.partner@example.com
+    since: 2024-02-29
+    public: true
+    spotlight: "<script>alert(1)</script> 李小龍 & *friends*"
+    epoch: 999999999
+  - id: zed
+    name: "Zed <Zulu>"
+    referred_by: {LONG_ID}
+    public: true
+    epoch: 0
+referrals:
+  - id: R-1
+    partner: {LONG_ID}
+    prospect: "Prøspect <one> & \\"two\\""
+    introduced: 2024-02-29
+    method: name
+    asked: true
+    public: false
+    value: 1000000000000
+    updates:
+      - date: 2024-02-29
+        stage: contacted
+      - date: 2024-03-01
+        stage: met
+        note: "{LONG_NOTE}"
+        internal: "Internal <i>never</i> & ever"
+      - date: 2024-12-31
+        stage: won
+  - id: r-1
+    partner: zed
+    prospect: "Prøspect <one> & \\"two\\""
+    introduced: 2025-12-31
+    method: lunch
+    asked: false
+    value: 0
+    updates:
+      - date: 2026-01-01
+        stage: lost
+        note: "Gently <b>closed</b>"
+  - id: today
+    partner: zed
+    prospect: "Introduced Today"
+    introduced: 2026-11-20
+    public: true
+given: []
+events: []
+"""
+PROSPECT = 'Prøspect <one> & "two"'
+
+
+@pytest.fixture(scope="module")
+def edges(tmp_path_factory: pytest.TempPathFactory) -> SiteProject:
+    return built_project(tmp_path_factory.mktemp("edges"), EDGES)
+
+
+def private_pages(project: SiteProject) -> dict[str, str]:
+    """Each partner's private page as a partner reads it (its text), by partner id."""
+    lines = project.generator("links").stdout.splitlines()
+    addresses = dict(line.rsplit("\t", 1) for line in lines if "\t" in line)
+    names = {"Bare Minimum": "0", LONG_NAME: LONG_ID, "Zed <Zulu>": "zed"}
+    return {
+        names[name]: soup_of(project.site / urlsplit(address).path.strip("/") / "index.html").get_text(" ")
+        for name, address in addresses.items()
+        if name in names
+    }
+
+
+def public_text(project: SiteProject) -> str:
+    """Everything a visitor can fetch but the private pages, with entities undone."""
+    site = project.site
+    files = (path for path in site.rglob("*") if path.is_file() and path.relative_to(site).parts[0] != "p")
+    return "\n".join(html.unescape(path.read_text(encoding="utf-8", errors="replace")) for path in files)
+
+
+@pytest.mark.build
+def test_every_edge_value_at_once_passes_check(edges: SiteProject) -> None:
+    assert (len(LONG_ID), len(LONG_NAME), len(LONG_NOTE)) == (63, 200, 5000)
+    assert LONG_NAME[-1] != " " and LONG_NOTE[-1] != " "
+    result = edges.generator("check")
+    assert result.returncode == 0, result.stdout
+    assert "valid (3 partners)" in result.stdout
+
+
+@pytest.mark.build
+def test_each_partner_page_shows_its_own_referrals_as_written(edges: SiteProject) -> None:
+    pages = private_pages(edges)
+    assert sorted(pages) == sorted(["0", LONG_ID, "zed"])
+    # The same prospect, referred by two partners under ids differing only in case: on both pages.
+    assert PROSPECT in pages[LONG_ID] and PROSPECT in pages["zed"]
+    assert " ".join(LONG_NOTE.split()) in " ".join(pages[LONG_ID].split())
+    assert "Gently <b>closed</b>" in pages["zed"] and "Gently" not in pages[LONG_ID]
+    assert "Introduced Today" in pages["zed"] and "Introduced Today" not in pages[LONG_ID]
+    # lost is said gently; a partner who referred nobody is told so, not shown a table of zeros.
+    assert "File closed" in pages["zed"]
+    assert "No referrals yet" in pages["0"] and PROSPECT not in pages["0"]
+
+
+@pytest.mark.build
+def test_never_published_values_are_on_no_page_even_the_partners_own(edges: SiteProject) -> None:
+    everything = "\n".join(
+        html.unescape(path.read_text(encoding="utf-8", errors="replace"))
+        for path in edges.site.rglob("*")
+        if path.is_file()
+    )
+    assert "Gently <b>closed</b>" in everything  # the partner's own note: on their page
+    assert "Internal <i>never</i>" not in everything
+    assert "edge.partner@example.com" not in everything
+
+
+@pytest.mark.build
+def test_public_files_name_only_what_both_consents_allow(edges: SiteProject) -> None:
+    public = public_text(edges)
+    assert LONG_NAME in public and "Zed <Zulu>" in public
+    assert "<script>alert(1)</script> 李小龍 & *friends*" in public  # a consenting partner's spotlight
+    for private in (PROSPECT, "Introduced Today", "Bare Minimum", "Gently", "Notë"):
+        assert private not in public, private
+
+
+@pytest.mark.build
+def test_months_on_leap_days_and_year_boundaries_get_their_issues(edges: SiteProject) -> None:
+    posts = edges.content / "blog" / "posts" / "newsletter"
+    assert sorted(path.stem for path in posts.iterdir()) == [
+        "2024-02",
+        "2024-03",
+        "2024-12",
+        "2025-12",
+        "2026-01",
+        "2026-11",
+    ]
+    assert "date: 2024-02-29\n" in (posts / "2024-02.md").read_text(encoding="utf-8")
+    # The month under way is dated today, never ahead; its issue counts today's introduction.
+    under_way = (posts / "2026-11.md").read_text(encoding="utf-8")
+    assert "date: 2026-11-20\n" in under_way and "So far in November 2026" in under_way
