@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import SiteProject, built_project, make_project, soup_of
+from conftest import SiteProject, built_project, load_problems, make_project, soup_of
 
 # A program that has had news: a post for each of two months, an event with its calendar file.
 WITH_NEWS = """\
@@ -236,3 +236,53 @@ def test_months_on_leap_days_and_year_boundaries_get_their_issues(edges: SitePro
     # The month under way is dated today, never ahead; its issue counts today's introduction.
     under_way = (posts / "2026-11.md").read_text(encoding="utf-8")
     assert "date: 2026-11-20\n" in under_way and "So far in November 2026" in under_way
+
+
+# Each date field out of its range in a record that also fails for another reason.
+MIXED = """\
+newsletter:
+  title: T
+  owner: O
+partners:
+  - id: a
+    name: A
+    since: 2030-01-01
+    public: maybe
+referrals:
+  - id: r
+    partner: a
+    prospect: P
+    introduced: 1899-12-31
+    method: dinner
+    updates:
+      - date: 2029-01-01
+        stage: mett
+given:
+  - partner: a
+    date: 2030-01-01
+    to: X
+    bogus: 1
+events:
+  - date: 2040-01-01
+    title: E
+    time: "25:00"
+"""
+
+
+def test_a_record_with_a_mistake_still_has_its_dates_checked() -> None:
+    """README and STYLE: mistakes are reported all at once, so an editor fixing every line
+    `check` names is not then shown a second list: a date out of range is named beside the
+    other mistake of its record, not only once that mistake is fixed."""
+    assert load_problems(MIXED) == [
+        "partners.yaml:7:12: partners[0].since: 2030-01-01 is in the future (today is 2026-11-20)",
+        "partners.yaml:8:13: partners[0].public: 'maybe' is not true or false",
+        "partners.yaml:13:17: referrals[0].introduced: 1899-12-31 is before 1900-01-01; write the real date (YYYY-MM-DD)",
+        "partners.yaml:14:13: referrals[0].method: 'dinner' is not one of name, letter, call, lunch",
+        "partners.yaml:16:15: referrals[0].updates[0].date: 2029-01-01 is in the future (today is 2026-11-20)",
+        "partners.yaml:17:16: referrals[0].updates[0].stage: 'mett' is not one of contacted, met, proposal, won, lost;"
+        " did you mean 'met'?",
+        "partners.yaml:20:11: given[0].date: 2030-01-01 is in the future (today is 2026-11-20)",
+        "partners.yaml:22:5: given[0].bogus: unknown field 'bogus'; known fields: partner, date, to, note",
+        "partners.yaml:24:11: events[0].date: 2040-01-01 is more than 5 years ahead (the latest event date is 2031-11-20)",
+        "partners.yaml:26:11: events[0].time: '25:00' is not a time of day; write it as HH:MM, e.g. 18:30",
+    ]
