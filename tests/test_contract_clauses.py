@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import SiteProject, built_project, load_problems, make_project, soup_of
+from conftest import SiteProject, built_project, load_problems, load_valid, make_project, soup_of
 
 # A program that has had news: a post for each of two months, an event with its calendar file.
 WITH_NEWS = """\
@@ -286,3 +286,77 @@ def test_a_record_with_a_mistake_still_has_its_dates_checked() -> None:
         "partners.yaml:24:11: events[0].date: 2040-01-01 is more than 5 years ahead (the latest event date is 2031-11-20)",
         "partners.yaml:26:11: events[0].time: '25:00' is not a time of day; write it as HH:MM, e.g. 18:30",
     ]
+
+
+# DESIGN's example with every section, each required field on a line of its own.
+COMPLETE = """\
+newsletter:
+  title: Referral Partner Updates
+  owner: Mark Rodgers
+partners:
+  - id: anne-ortiz
+    name: Anne Ortiz
+  - id: steve-hall
+    name: Steve Hall
+    referred_by: anne-ortiz
+referrals:
+  - id: r-2026-001
+    partner: steve-hall
+    prospect: Dana Wu
+    introduced: 2026-02-03
+    updates:
+      - date: 2026-02-10
+        stage: met
+given:
+  - partner: steve-hall
+    date: 2026-03-01
+    to: Jo Park
+events:
+  - date: 2026-12-10
+    title: Holiday partner mixer
+"""
+# Each required field left out (the text it goes from, what is left) and where check says so:
+# at the first line of its record.
+REQUIRED = {
+    "2:3: newsletter.title": ("  title: Referral Partner Updates\n", ""),
+    "2:3: newsletter.owner": ("  owner: Mark Rodgers\n", ""),
+    "5:5: partners[0].id": ("  - id: anne-ortiz\n    name", "  - name"),
+    "5:5: partners[0].name": ("    name: Anne Ortiz\n", ""),
+    "11:5: referrals[0].id": ("  - id: r-2026-001\n    partner", "  - partner"),
+    "11:5: referrals[0].partner": ("    partner: steve-hall\n    prospect", "    prospect"),
+    "11:5: referrals[0].prospect": ("    prospect: Dana Wu\n", ""),
+    "11:5: referrals[0].introduced": ("    introduced: 2026-02-03\n", ""),
+    "16:9: referrals[0].updates[0].date": ("      - date: 2026-02-10\n        stage", "      - stage"),
+    "16:9: referrals[0].updates[0].stage": ("        stage: met\n", ""),
+    "19:5: given[0].partner": ("  - partner: steve-hall\n    date", "  - date"),
+    "19:5: given[0].date": ("    date: 2026-03-01\n", ""),
+    "19:5: given[0].to": ("    to: Jo Park\n", ""),
+    "23:5: events[0].date": ("  - date: 2026-12-10\n    title", "  - title"),
+    "23:5: events[0].title": ("    title: Holiday partner mixer\n", ""),
+}
+
+
+def test_the_complete_example_is_valid() -> None:
+    assert len(load_valid(COMPLETE).partners) == 2
+
+
+@pytest.mark.parametrize("where", list(REQUIRED))
+def test_each_required_field_left_out_is_named_where_its_record_starts(where: str) -> None:
+    """DESIGN marks these fields required (given's and events' as its example writes them)."""
+    text = COMPLETE.replace(*REQUIRED[where], 1)
+    assert text != COMPLETE
+    found = [problem for problem in load_problems(text) if "required" in problem]
+    assert found == [f"partners.yaml:{where}: required, but missing"]
+
+
+def test_every_optional_field_left_out_takes_designs_default() -> None:
+    data = load_valid(COMPLETE)
+    anne, steve = data.partners
+    referral, given, event = data.referrals[0], data.given[0], data.events[0]
+    assert (anne.public, steve.public, referral.public) == (False, False, False)  # "default false"
+    assert (anne.company, anne.profession, anne.email, anne.since, anne.referred_by, anne.spotlight) == (
+        None,
+    ) * 6
+    assert (referral.method, referral.asked, referral.value, referral.updates[0].note) == (None,) * 4
+    assert (data.newsletter.business, given.note, event.where) == (None,) * 3
+    assert (data.newsletter.currency, data.newsletter.timezone) == ("USD", "UTC")
