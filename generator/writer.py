@@ -110,6 +110,7 @@ def write_bytes(
     kept: frozenset[str] = frozenset(),
     marked: bool = True,
     last_size: Callable[[str], int | None] | None = None,
+    owned: Iterable[str] = (),
 ) -> WriteReport:
     """:func:`write_files` for content that is already bytes (such as .eml messages).
 
@@ -119,13 +120,15 @@ def write_bytes(
     stale listed file without the mark is left alone: the manifest may have been edited, merged or
     copied from elsewhere, and name a page of the user's. (A generated file edited by hand is still
     repaired: its path is one the generator writes, and when ``last_size`` tells the size the
-    last run left it at, the report names it.)
+    last run left it at, the report names it.) ``owned`` are the folders the generator writes in
+    on other runs: without a manifest, its earlier pages are looked for there too, so a month or
+    an event gone from the data loses its file even when this run writes nothing beside it.
     """
     stream = files if isinstance(files, PageStream) else _in_order(files)
     paths = sorted(stream.paths)
     folder = folder_key(docs_dir, manifest_path)
     page_folders = _page_folders([*paths, *kept])
-    earlier = _earlier_files(docs_dir, manifest_path, folder, page_folders, marked)
+    earlier = _earlier_files(docs_dir, manifest_path, folder, {*page_folders, *owned}, marked)
     missing, stream = _refuse_foreign(docs_dir, stream, earlier.files)
     report = WriteReport(unchanged=len(kept), recovered=earlier.recovered, kept=len(kept))
     undo = UndoLog(store=manifest_path.with_name(manifest_path.stem + ".undo"), docs_dir=docs_dir)
