@@ -646,11 +646,11 @@ def test_a_one_word_value_followed_by_a_glued_comment_is_a_comment(line: str, ke
 
 
 @pytest.mark.parametrize(
-    "partners", ["partners:\n", "partners: []\n"], ids=["nothing under it", "empty list"]
+    "partners", ["partners:\n", "partners: []\n", ""], ids=["nothing under it", "empty list", "left out"]
 )
 def test_a_program_with_no_partners_yet_is_valid(partners: str) -> None:
-    """`partners` is required, but a new program may have none yet: left empty, like
-    `referrals:` or `events:`, it means none."""
+    """A new program may have no partners yet: `partners:` left empty or left out means none,
+    as `referrals:` or `events:` do (left out, it alone was refused)."""
     text = f"newsletter:\n  title: New News\n  owner: Olive Owner\n{partners}"
     assert load_text(text, "partners.yaml", TODAY).partners == ()
 
