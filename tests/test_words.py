@@ -42,9 +42,9 @@ def test_every_method_and_stage_has_words() -> None:
     assert set(words.METHOD_LABELS) == {"name", "letter", "call", "lunch"}
     stages = {"introduced", "contacted", "met", "proposal", "won", "lost"}
     assert set(words.STAGE_LABELS) == stages
-    # A client who buys again, or a closed file taken up again, has news and a headline of its
-    # own (views.with_news), no stage.
-    news = stages | {words.REPEAT_WIN, words.BACK_IN_TOUCH}
+    # A client who buys again, a client who did not stay, or a closed file taken up again, has
+    # news and a headline of its own (views.with_news), no stage.
+    news = stages | {words.REPEAT_WIN, words.CLIENT_NO_MORE, words.BACK_IN_TOUCH}
     assert set(words.STAGE_EVENTS) == set(words.STAGE_HEADLINES) == news
     assert "through" not in " ".join(words.FIXED_PHRASES)
 
