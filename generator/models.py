@@ -543,11 +543,12 @@ class PartnersFile(_Model):
     """partners.yaml, version 1."""
 
     newsletter: Newsletter = Field(description="The program and its newsletter.")
-    # Required, but a new program may not have any yet: `partners:` with nothing under it is none.
+    # A new program may have no partners or referrals yet: a list section left out, or left
+    # empty, is none, the same for all four (a missing `partners:` alone was refused).
     partners: Annotated[
         tuple[Partner, ...],
         BeforeValidator(_empty_when_null, json_schema_input_type=tuple[Partner, ...] | None),
-    ] = Field(description="Referral sources.")
+    ] = Field((), description="Referral sources.")
     referrals: Annotated[
         tuple[Referral, ...],
         BeforeValidator(_empty_when_null, json_schema_input_type=tuple[Referral, ...] | None),

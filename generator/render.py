@@ -594,7 +594,9 @@ def _status_box(stage: str, reached: frozenset[str], thanks: bool) -> Markup:
     template = html_environment().get_template("referral-status.html.j2")
     progress = _progress_bar(stage, reached)
     # The page template puts the box on a line of its own: the file's last line break is its.
-    return Markup(template.render(stage=stage, progress=progress, thanks=thanks).removesuffix("\n"))
+    return Markup(
+        template.render(stage=stage, reached=reached, progress=progress, thanks=thanks).removesuffix("\n")
+    )
 
 
 def _stages_reached(referral: Referral) -> frozenset[str]:
