@@ -25,6 +25,7 @@ from pydantic import (
     ValidationInfo,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 
 from . import value_hints
@@ -278,8 +279,24 @@ DueDays = Annotated[
 ]  # once per file; this order keeps the schema
 
 
+FIELDS_SETS = "fields sets"  # the validation context's key for the shared sets
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+
+    @model_validator(mode="after")
+    def _one_fields_set_per_shape(self, info: ValidationInfo) -> Any:
+        """Each record keeps the names of the fields it was given (pydantic's
+        ``model_fields_set``) in a set of its own: 216 to 728 bytes for every referral and
+        update, half of the model's memory (6.3 of 13.2 MB at 1,000 partners). The records are
+        frozen, so nothing adds to those sets (``model_copy`` copies the set first): records
+        of one file given the same fields share one, kept in the validation's context."""
+        shared = info.context.get(FIELDS_SETS) if isinstance(info.context, dict) else None
+        if shared is not None:
+            given = self.__pydantic_fields_set__
+            object.__setattr__(self, "__pydantic_fields_set__", shared.setdefault(frozenset(given), given))
+        return self
 
 
 # Each field says who may read it (generator/audience.py): the leak guard, the public views
@@ -526,11 +543,12 @@ class PartnersFile(_Model):
     """partners.yaml, version 1."""
 
     newsletter: Newsletter = Field(description="The program and its newsletter.")
-    # Required, but a new program may not have any yet: `partners:` with nothing under it is none.
+    # A new program may have no partners or referrals yet: a list section left out, or left
+    # empty, is none, the same for all four (a missing `partners:` alone was refused).
     partners: Annotated[
         tuple[Partner, ...],
         BeforeValidator(_empty_when_null, json_schema_input_type=tuple[Partner, ...] | None),
-    ] = Field(description="Referral sources.")
+    ] = Field((), description="Referral sources.")
     referrals: Annotated[
         tuple[Referral, ...],
         BeforeValidator(_empty_when_null, json_schema_input_type=tuple[Referral, ...] | None),

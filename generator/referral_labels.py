@@ -40,6 +40,11 @@ REPEAT_WIN = "won-again"
 # touch" under "We closed the file" read as if the file had never been closed.
 BACK_IN_TOUCH = "back-in-touch"
 
+# A `lost` right after a `won`: the client did not stay (a sale undone, a contract ended). "We
+# closed the file" under "Became a client", and "This one did not go ahead", denied the win the
+# partner had been told of; it is no win now (views.won_on), said without blame.
+CLIENT_NO_MORE = "client-no-more"
+
 # What happened on a date, for histories: "9 November 2026: We got in touch."
 STAGE_EVENTS = {
     "introduced": "You introduced us",
@@ -50,6 +55,7 @@ STAGE_EVENTS = {
     REPEAT_WIN: "Bought from us again",
     BACK_IN_TOUCH: "We got back in touch",
     "lost": "We closed the file",
+    CLIENT_NO_MORE: "No longer a client",
 }
 
 # Where a referral stands, as the headline of a message's item: the thanks is said here, once.
@@ -58,6 +64,7 @@ STAGE_HEADLINES = {
     "won": "A new client, thanks to you!",
     REPEAT_WIN: "A returning client",
     BACK_IN_TOUCH: STAGE_LABELS["contacted"],
+    CLIENT_NO_MORE: STAGE_LABELS["lost"],
 }
 
 # What a screen reader says after each step of a referral's progress line, for the symbol the

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from . import dates_in_words, issue_sentences, names_in_words, numbers_in_words, referral_labels, words
 from .addresses import private_token
 from .branch import partner_branch, public_forest, shown_name
-from .calendar_files import event_calendar, event_paths
+from .calendar_files import EVENTS_DIR, event_calendar, event_paths
 from .contact import contact_mailto, introduction_mailto, phone_link
 from .host_files import GENERATED_COMMENT, netlify_headers, robots_txt
 from .html_page import Headings, html_environment
@@ -74,6 +74,11 @@ class SiteLayout:
     @property
     def posts_dir(self) -> str:
         return f"{self.blog_dir}/posts/{self.posts_subdir}"
+
+    @property
+    def owned_folders(self) -> tuple[str, ...]:
+        """Every folder the generator writes in, some only in some runs (posts, events)."""
+        return ("", self.private_dir, self.blog_dir, self.posts_dir, EVENTS_DIR)
 
     @property
     def private_index(self) -> str:
@@ -589,7 +594,9 @@ def _status_box(stage: str, reached: frozenset[str], thanks: bool) -> Markup:
     template = html_environment().get_template("referral-status.html.j2")
     progress = _progress_bar(stage, reached)
     # The page template puts the box on a line of its own: the file's last line break is its.
-    return Markup(template.render(stage=stage, progress=progress, thanks=thanks).removesuffix("\n"))
+    return Markup(
+        template.render(stage=stage, reached=reached, progress=progress, thanks=thanks).removesuffix("\n")
+    )
 
 
 def _stages_reached(referral: Referral) -> frozenset[str]:

@@ -15,6 +15,7 @@ from .models import Event, Given, Partner, PartnersFile, Referral, Update
 from .referral_labels import (
     ASKING_LABELS,
     BACK_IN_TOUCH,
+    CLIENT_NO_MORE,
     METHOD_LABELS,
     NOT_RECORDED,
     REPEAT_WIN,
@@ -50,7 +51,8 @@ def won_on(referral: Referral) -> dt.date | None:
 def with_news(updates: Sequence[Update]) -> list[tuple[Update, str]]:
     """Each update with what it tells (a key of referral_labels.STAGE_EVENTS): its stage, but a `won`
     right after a `won` is the client buying again, not a new client (won_on thanks the first),
-    and a `contacted` right after a `lost` is a closed file taken up again."""
+    a `lost` right after a `won` a client who did not stay, and a `contacted` right after a
+    `lost` is a closed file taken up again."""
     stages = [None, *(update.stage for update in updates)]
     return [
         (update, _news_after(update.stage, before)) for update, before in zip(updates, stages, strict=False)
@@ -60,6 +62,8 @@ def with_news(updates: Sequence[Update]) -> list[tuple[Update, str]]:
 def _news_after(stage: str, before: str | None) -> str:
     if stage == "won" and before == "won":
         return REPEAT_WIN
+    if stage == "lost" and before == "won":
+        return CLIENT_NO_MORE
     return BACK_IN_TOUCH if stage == "contacted" and before == "lost" else stage
 
 

@@ -798,3 +798,15 @@ def test_analytics_a_site_adds_stay_off_private_pages(tmp_path: Path) -> None:
     assert len(private) == len(PARTNER_IDS) + 2  # and the stub index, the owner's insights page
     for page in private:
         assert "G-ABCDEF1234" not in page.read_text("utf-8"), page
+
+
+def test_a_new_program_with_no_partners_or_referrals_sections_builds(project: SiteProject) -> None:
+    """A new seller's first file holds the newsletter alone: `check`, `generate` and a strict
+    `mkdocs build` all take it, as the schema does (a missing `partners:` was refused)."""
+    project.write_data("newsletter: {title: New News, owner: Olive Owner}\n")
+    assert project.generator("check").returncode == 0
+    generated = project.generator("generate")
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    built = project.mkdocs_build("--strict")
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "No introductions" in project.read_site("index.html")

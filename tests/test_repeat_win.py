@@ -86,3 +86,42 @@ def test_a_closed_file_taken_up_again_says_back_in_touch() -> None:
         "<tr> <td>5 March 2026</td> <td>We closed the file</td> <td>Not this year.</td> </tr> "
         "<tr> <td>12 June 2026</td> <td>We got back in touch</td> <td>She called.</td> </tr>"
     )
+
+
+def test_a_client_who_did_not_stay_is_not_told_it_did_not_go_ahead() -> None:
+    # Won in March, lost in June: the page's history said "Became a client" then "We closed
+    # the file", its box "This one did not go ahead", and June's mail "It did not go ahead this
+    # time", though March's mail had said "A new client, thanks to you!" (review32).
+    text = DATA.format(again="2026-06-12").replace(
+        "stage: won, note: Bought a second bike for her son.", "stage: lost, note: She moved abroad."
+    )
+    plain, html = _mail(text, Month(2026, 6))
+    assert (
+        "* Dana Wu: File closed - 12 June 2026: No longer a client. She moved abroad. They became "
+        "a client, though not for good in the end. Thank you all the same."
+    ) in plain
+    assert "They became a client, though not for good in the end." in html
+    assert "go ahead" not in plain + html and "We closed the file" not in plain + html
+    files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
+    page = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Anne" in t)
+    rows = " ".join(page.split("<tbody>")[1].split("</tbody>")[0].split())
+    assert rows == (
+        "<tr> <td>5 March 2026</td> <td>Became a client</td> <td>Bought a bike.</td> </tr> "
+        "<tr> <td>12 June 2026</td> <td>No longer a client</td> <td>She moved abroad.</td> </tr>"
+    )
+    assert "<p>They became a client, though not for good in the end. Thank you all the same" in page
+    assert "go ahead" not in page
+    # Counted as it stands, as before: no new client in March's issue or on the page.
+    assert "No new clients" in page
+
+
+def test_a_file_closed_without_ever_a_sale_still_did_not_go_ahead() -> None:
+    text = DATA.format(again="2026-06-12").replace(
+        "stage: won, note: Bought a bike.", "stage: met, note: Met."
+    )
+    text = text.replace("stage: won, note: Bought a second bike for her son.", "stage: lost, note: No.")
+    plain, _ = _mail(text, Month(2026, 6))
+    assert "* Dana Wu: File closed - 12 June 2026: We closed the file. No. It did not go ahead" in plain
+    files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
+    page = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Anne" in t)
+    assert "<p>This one did not go ahead. Thank you all the same" in page and "not for good" not in page

@@ -49,9 +49,13 @@ def test_every_method_and_stage_has_words() -> None:
     assert set(referral_labels.METHOD_LABELS) == {"name", "letter", "call", "lunch"}
     stages = {"introduced", "contacted", "met", "proposal", "won", "lost"}
     assert set(referral_labels.STAGE_LABELS) == stages
-    # A client who buys again, or a closed file taken up again, has news and a headline of its
-    # own (views.with_news), no stage.
-    news = stages | {referral_labels.REPEAT_WIN, referral_labels.BACK_IN_TOUCH}
+    # A client who buys again, a client who did not stay, or a closed file taken up again, has
+    # news and a headline of its own (views.with_news), no stage.
+    news = stages | {
+        referral_labels.REPEAT_WIN,
+        referral_labels.CLIENT_NO_MORE,
+        referral_labels.BACK_IN_TOUCH,
+    }
     assert set(referral_labels.STAGE_EVENTS) == set(referral_labels.STAGE_HEADLINES) == news
     assert "through" not in " ".join(referral_labels.FIXED_PHRASES)
 

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -692,3 +692,75 @@ def test_a_foreign_file_at_a_generated_files_address_is_named_with_what_to_do() 
         "one would replace the other: rename or move tree/index.md, then build again.",
     ]
     assert address_clashes(files[:1] + files[2:3], own) == []
+
+
+def test_each_page_of_a_stream_is_on_disk_before_the_next_is_rendered(tmp_path: Path) -> None:
+    """A run writes each page as it is rendered: it holds a few pages, not the whole site
+    (112 MB at 10,000 partners), and the order the render gives them in does not matter."""
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE, "p/a.md": PAGE}, manifest)
+    order = ["p/c.md", "index.md", "p/a.md", "p/b.md"]
+    seen: list[str] = []
+
+    def rendered() -> Iterator[tuple[str, bytes]]:
+        for relative in order:
+            assert all((docs / earlier).read_bytes() == f"{PAGE}{earlier}\n".encode() for earlier in seen)
+            seen.append(relative)
+            yield relative, f"{PAGE}{relative}\n".encode()
+
+    report = writer.write_bytes(docs, writer.PageStream(sorted(order), rendered()), manifest)
+    assert seen == order
+    assert report.written == sorted(order)  # reported in the order of their paths
+    assert json.loads(manifest.read_text())["files"] == sorted(order)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    ["the render fails", "a page never comes", "a page comes twice", "a page not announced"],
+)
+def test_a_stream_that_fails_part_way_puts_back_what_was_written(tmp_path: Path, fault: str) -> None:
+    """Pages written before the render failed (one replaced, one created) are put back, and a
+    stream that gives a page twice, leaves one out or gives one it did not announce is a fault
+    that is undone the same way, never a half-written site."""
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE, "p/a.md": PAGE}, manifest)
+    before = _tree_digest(tmp_path)
+    announced = ["index.md", "p/a.md", "p/b.md", "p/c.md"]
+
+    def rendered() -> Iterator[tuple[str, bytes]]:
+        yield "index.md", (PAGE + "new\n").encode()
+        yield "p/b.md", PAGE.encode()
+        if fault == "the render fails":
+            raise ValueError("a template failed")
+        yield "p/a.md", PAGE.encode()
+        if fault == "a page comes twice":
+            yield "p/b.md", PAGE.encode()
+        if fault == "a page not announced":
+            yield "p/z.md", PAGE.encode()
+        if fault != "a page never comes":
+            yield "p/c.md", PAGE.encode()
+
+    expected = ValueError if fault == "the render fails" else RuntimeError
+    with pytest.raises(expected):
+        writer.write_bytes(docs, writer.PageStream(announced, rendered()), manifest)
+    assert _tree_digest(tmp_path) == before  # index.md as it was, b.md gone, the manifest as it was
+
+
+def test_a_file_not_ours_in_the_way_of_a_stream_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    """Telling a file in the way from a copy of the run's own needs the run's bytes first: the
+    stream is then read whole before anything is written, and a copy is still taken as ours."""
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    docs.mkdir()
+    (docs / "p").mkdir()
+    (docs / "p" / "copy.md").write_text(PAGE, encoding="utf-8")  # exactly what the run writes there
+    (docs / "index.md").write_text(HAND, encoding="utf-8")
+    before = _tree_digest(tmp_path)
+    files = {"index.md": PAGE, "p/copy.md": PAGE, "p/new.md": PAGE}
+    stream = writer.PageStream(sorted(files), ((path, text.encode()) for path, text in files.items()))
+    with pytest.raises(ForeignFileError, match=r"index\.md"):
+        writer.write_bytes(docs, stream, manifest)
+    assert _tree_digest(tmp_path) == before
+    (docs / "index.md").unlink()
+    stream = writer.PageStream(sorted(files), ((path, text.encode()) for path, text in files.items()))
+    assert writer.write_bytes(docs, stream, manifest).written == ["index.md", "p/new.md"]
+    assert json.loads(manifest.read_text())["files"] == sorted(files)
