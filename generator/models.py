@@ -77,8 +77,9 @@ def _parse_date(value: Any) -> Any:
 
 # A file repeats a few hundred dates 150,000 times (10,000 partners): each text is read once,
 # and its records share one date object. A text that is not a date raises, and is not kept.
-# Kept for the process, not one load: a validator has no per-load state unless every
-# model_validate passes a context; it holds at most 4,096 date texts, never a name.
+# Kept for the process, not one load: only the whole file's validation passes a context
+# (validate's record-by-record retry and build_facts do not), and the memo holds at most 4,096
+# date texts, never a name.
 @functools.lru_cache(maxsize=4096)
 def _iso_date(text: str) -> dt.date:
     if not _ISO_DATE.match(text):
