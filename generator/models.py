@@ -25,7 +25,6 @@ from pydantic import (
     ValidationInfo,
     WithJsonSchema,
     field_validator,
-    model_validator,
 )
 
 from . import value_hints
@@ -286,18 +285,16 @@ FIELDS_SETS = "fields sets"  # the validation context's key for the shared sets
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
 
-    @model_validator(mode="after")
-    def _one_fields_set_per_shape(self, info: ValidationInfo) -> Any:
+    def model_post_init(self, context: Any, /) -> None:
         """Each record keeps the names of the fields it was given (pydantic's
         ``model_fields_set``) in a set of its own: 216 to 728 bytes for every referral and
         update, half of the model's memory (6.3 of 13.2 MB at 1,000 partners). The records are
         frozen, so nothing adds to those sets (``model_copy`` copies the set first): records
         of one file given the same fields share one, kept in the validation's context."""
-        shared = info.context.get(FIELDS_SETS) if isinstance(info.context, dict) else None
+        shared = context.get(FIELDS_SETS) if isinstance(context, dict) else None
         if shared is not None:
             given = self.__pydantic_fields_set__
             object.__setattr__(self, "__pydantic_fields_set__", shared.setdefault(frozenset(given), given))
-        return self
 
 
 # Each field says who may read it (generator/audience.py): the leak guard, the public views
