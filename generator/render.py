@@ -15,7 +15,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from . import dates_in_words, issue_sentences, names_in_words, numbers_in_words, words
+from . import dates_in_words, issue_sentences, names_in_words, numbers_in_words
 from .addresses import private_token
 from .branch import partner_branch, public_forest, shown_name
 from .calendar_files import EVENTS_DIR, event_calendar, event_paths
@@ -24,15 +24,15 @@ from .host_files import GENERATED_COMMENT, netlify_headers, robots_txt
 from .html_page import Headings, html_environment
 from .insights import OUTCOMES, compute_insights
 from .markdown import Markdown, escape_html, escape_text, front_matter
+from .markdown_page import markdown_environment
 from .models import Event, Newsletter, Partner, PartnersFile
 from .moment import day_start
-from .page_templates import page_environment
 from .presentation import unescaped_print_text
 from .public_views import PublicViews
 from .referral_status import ReferralViews, latest_news_first
 from .render_memo import RenderMemo, partner_digest, public_digest, shared_digest
 from .svg_charts import bar_chart, stacked_columns
-from .todo import QUIET_MONTHS, owner_todo
+from .todo import owner_todo
 from .tree import PartnerLedger, ReferralTree
 from .views import (
     EVENT_HORIZON_DAYS,
@@ -220,7 +220,7 @@ def _site_of(data: PartnersFile, layout: SiteLayout) -> _Site:
     calendars = dict(enumerate(event_paths(data.events)))
     tree = ReferralTree.of(data, ledger)
     issues = monthly_issues(data, tree, as_of=layout.as_of)
-    return _Site(data, layout, _environment(), ledger, tree, issues, calendars)
+    return _Site(data, layout, markdown_environment(), ledger, tree, issues, calendars)
 
 
 def _renderers(site: _Site) -> dict[str, Callable[[], str]]:
@@ -263,51 +263,6 @@ def _memo_keys(site: _Site, paths: Iterable[str]) -> dict[str, bytes]:
         own = [partner, *site.ledger.referrals_of(partner.id), *site.ledger.given_to(partner.id)]
         keys[site.layout.partner_page(partner)] = partner_digest(shared, own)
     return keys
-
-
-@functools.cache  # templates compile once per process, not once per build
-def _environment() -> jinja2.Environment:
-    # Escaping by default: every value printed is literal text unless it is Markdown.
-    env = page_environment(autoescape=False, finalize=escape_text)
-    env.filters.update(
-        names=names_in_words.join_names,
-        money=numbers_in_words.money,
-        capitalize_first=names_in_words.capitalized,
-    )
-    env.globals.update(
-        introduction_line=_prose(words.introduction_line),
-        thanks_for_introductions=_prose(words.thanks_for_introductions),
-        brought_in_line=_prose(words.brought_in_line),
-        introduction_led_to=_prose(words.introduction_led_to),
-        grew_from_you=_prose(words.grew_from_you),
-        issue_opening=_prose(issue_sentences.issue_opening),
-        win_thanks=_prose(issue_sentences.win_thanks),
-        thank_you_line=_prose(issue_sentences.thank_you_line),
-        month_summary=_prose(issue_sentences.month_summary),
-        quiet_months=QUIET_MONTHS,
-        rate=_prose(numbers_in_words.rate_with_count),
-        event_hours=_prose(dates_in_words.event_hours),
-    )
-    return env
-
-
-def _prose(sentence: Callable[..., str | None]) -> Callable[..., Markdown | None]:
-    """A sentence in words for a page: the data in it escaped, its own punctuation kept readable."""
-
-    def written(*args: object, **options: object) -> Markdown | None:
-        text = sentence(*(_escaped(arg) for arg in args), **{k: _escaped(v) for k, v in options.items()})
-        return None if text is None else Markdown(text)
-
-    return written
-
-
-def _escaped(arg: object) -> object:
-    """A sentence's argument as literal text: a string, or each string of a list (names)."""
-    if isinstance(arg, str):
-        return escape_text(arg)
-    if isinstance(arg, list | tuple):
-        return [escape_text(item) if isinstance(item, str) else item for item in arg]
-    return arg
 
 
 def _contact_line(newsletter: Newsletter, shown: object) -> Markup:
