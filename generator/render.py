@@ -15,14 +15,14 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from . import dates_in_words, issue_sentences, names_in_words, numbers_in_words
+from . import issue_sentences, names_in_words
 from .addresses import private_token
 from .branch import partner_branch, public_forest, shown_name
 from .calendar_files import EVENTS_DIR, event_calendar, event_paths
 from .contact import contact_mailto, introduction_mailto, phone_link
 from .host_files import GENERATED_COMMENT, netlify_headers, robots_txt
 from .html_page import Headings, html_environment
-from .insights import OUTCOMES, compute_insights
+from .insights_page import render_insights_page
 from .markdown import Markdown, escape_html, escape_text, front_matter
 from .markdown_page import markdown_environment
 from .models import Event, Newsletter, Partner, PartnersFile
@@ -31,13 +31,9 @@ from .presentation import unescaped_print_text
 from .public_views import PublicViews
 from .referral_status import ReferralViews, latest_news_first
 from .render_memo import RenderMemo, partner_digest, public_digest, shared_digest
-from .svg_charts import bar_chart, stacked_columns
-from .todo import owner_todo
 from .tree import PartnerLedger, ReferralTree
 from .views import (
     EVENT_HORIZON_DAYS,
-    METHOD_WORDS,
-    Month,
     MonthlyIssue,
     event_order,
     gathering_line,
@@ -231,7 +227,9 @@ def _renderers(site: _Site) -> dict[str, Callable[[], str]]:
         "index.md": functools.partial(_render_home, site),
         TREE_PAGE: functools.partial(_render_tree, site),
         FOLLOW_PAGE: functools.partial(_render_follow, site),
-        layout.insights_page: functools.partial(_render_insights, site),
+        layout.insights_page: functools.partial(
+            render_insights_page, data, site.tree, site.ledger, layout.as_of
+        ),
         layout.private_index: site.env.get_template("private-index.md.j2").render,
         f"{layout.blog_dir}/.authors.yml": functools.partial(_authors_file, data),
         "robots.txt": functools.partial(robots_txt, layout.site_url),
@@ -318,52 +316,6 @@ def _render_tree(site: _Site) -> str:
         outline=outline,
         starters=sum(1 for root in tree.roots if not tree.children_of(root)),
     )
-
-
-def _render_insights(site: _Site) -> str:
-    meta = {
-        "title": "Referral insights",
-        "private": True,
-        "search": {"exclude": True},
-        "hide": ["navigation", "footer"],
-    }
-    insights = compute_insights(site.data, site.tree)
-    methods = [
-        (
-            METHOD_WORDS.get(r.label, r.label),
-            r.rate * 100,
-            numbers_in_words.rate_with_count(r.won, r.referrals),
-        )
-        for r in insights.by_method
-    ]
-    months = [
-        (_column_label(row.month, index == 0), {"won": row.won, "lost": row.lost, "open": row.open})
-        for index, row in enumerate(insights.per_month)
-    ]
-    return (
-        html_environment()
-        .get_template("insights.html.j2")
-        .render(
-            meta=Markup(front_matter(meta)),
-            newsletter=site.data.newsletter,
-            insights=insights,
-            total=insights.total,
-            todo=owner_todo(site.data, site.layout.as_of, site.ledger),
-            partner_names={p.id: p.name for p in site.data.partners},
-            as_of=site.layout.as_of,
-            currency=site.data.newsletter.currency,
-            few=numbers_in_words.FEW_REFERRALS,
-            method_chart=Markup(bar_chart(methods, "Conversion to a win by introduction method")),
-            month_chart=Markup(stacked_columns(months, OUTCOMES, "Referrals per month by outcome")),
-        )
-    )
-
-
-def _column_label(month: Month, first: bool) -> str:
-    """A month under its chart column, as charts write it: "Nov", with the year below it under
-    the first column and each January ("Nov26" read as a code, not a month)."""
-    short = dates_in_words.MONTH_NAMES[month.month][:3]
-    return f"{short}\n{month.year}" if first or month.month == 1 else short
 
 
 def _render_post(site: _Site, issue: MonthlyIssue) -> str:
