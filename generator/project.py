@@ -228,7 +228,12 @@ def _generate(
             stamp.forget(project.stamp_file)
             memo_record.forget(project.memo_file)
             report = write_bytes(
-                project.docs_dir, rendered.files, project.manifest, rendered.kept, last_size=record.size_of
+                project.docs_dir,
+                rendered.files,
+                project.manifest,
+                rendered.kept,
+                last_size=record.size_of,
+                own_folders=layout.own_folders,
             )
         # Still with the collector paused: one full collection over the model costs 0.5 s at
         # 10,000 partners, as much as the rest of a run that renders one page.

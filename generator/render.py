@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from . import words
 from .addresses import private_token
 from .branch import partner_branch, public_forest, shown_name
-from .calendar_files import event_calendar, event_paths
+from .calendar_files import EVENTS_DIR, event_calendar, event_paths
 from .contact import contact_mailto, introduction_mailto, phone_link
 from .host_files import GENERATED_COMMENT, netlify_headers, robots_txt
 from .html_page import Headings, html_environment
@@ -74,6 +74,11 @@ class SiteLayout:
     @property
     def posts_dir(self) -> str:
         return f"{self.blog_dir}/posts/{self.posts_subdir}"
+
+    @property
+    def own_folders(self) -> tuple[str, ...]:
+        """The folders the generator writes its files to, whether or not a run writes any there."""
+        return ("", self.private_dir, self.blog_dir, self.posts_dir, EVENTS_DIR)
 
     @property
     def private_index(self) -> str:

@@ -99,6 +99,7 @@ def write_bytes(
     kept: frozenset[str] = frozenset(),
     marked: bool = True,
     last_size: Callable[[str], int | None] | None = None,
+    own_folders: Iterable[str] = (),
 ) -> WriteReport:
     """:func:`write_files` for content that is already bytes (such as .eml messages).
 
@@ -108,7 +109,9 @@ def write_bytes(
     stale listed file without the mark is left alone: the manifest may have been edited, merged or
     copied from elsewhere, and name a page of the user's. (A generated file edited by hand is still
     repaired: its path is one the generator writes, and when ``last_size`` tells the size the
-    last run left it at, the report names it.)
+    last run left it at, the report names it.) ``own_folders`` are where the generator's files go
+    even when this run writes none there (no event left): a lost manifest's stale marked files
+    are looked for there too.
     """
     encoded = dict(sorted(files.items()))
     pending = pending_path(manifest_path)
@@ -117,7 +120,7 @@ def write_bytes(
         previous, recovered = read_manifest(manifest_path), 0
         marked = marked and not _from_before_the_mark(manifest_path)
     else:
-        previous = marked_pages(docs_dir, _page_folders([*encoded, *kept]))
+        previous = marked_pages(docs_dir, {*_page_folders([*encoded, *kept]), *own_folders})
         recovered = len(previous)
     left = _left_by_a_cut_run(docs_dir, pending) if _manifest_is_for(pending, folder) else []
     previous = sorted({*previous, *left})
