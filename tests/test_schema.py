@@ -253,9 +253,8 @@ def test_hook_entry_checks_the_files_it_is_given(tmp_path: Path) -> None:
     entry = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]["entry"].split()
     assert entry[0] == "python"
     command = [sys.executable, *entry[1:]]
-    good = tmp_path / "partners.yaml"
-    good.write_bytes((FIXTURES / "small.yaml").read_bytes())
-    ok = subprocess.run(
+    hook = functools.partial(
+        subprocess.run,
         [*command, "partners.yaml"],
         check=False,
         cwd=tmp_path,
@@ -263,18 +262,14 @@ def test_hook_entry_checks_the_files_it_is_given(tmp_path: Path) -> None:
         text=True,
         stdin=subprocess.DEVNULL,
     )
+    good = tmp_path / "partners.yaml"
+    good.write_bytes((FIXTURES / "small.yaml").read_bytes())
+    ok = hook()
     assert ok.returncode == 0, ok.stdout + ok.stderr
     good.write_text(
         good.read_text(encoding="utf-8").replace("stage: met", "stage: mett", 1), encoding="utf-8"
     )
-    bad = subprocess.run(
-        [*command, "partners.yaml"],
-        check=False,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-    )
+    bad = hook()
     assert bad.returncode != 0
     assert "partners.yaml:" in bad.stdout and "stage" in bad.stdout
 

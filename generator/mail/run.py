@@ -17,11 +17,11 @@ from .. import project as pipeline
 from ..links import data_file_from, page_url, read_site_config, site_url_from
 from ..models import Partner, PartnersFile
 from ..moment import owners_date
+from ..numbers_in_words import plural
 from ..post_urls import PostUrls
 from ..render import SiteLayout
 from ..site_secret import resolve_secret
 from ..views import EVENT_HORIZON_DAYS, Month, MonthlyIssue, gathering_line, monthly_issues, upcoming_events
-from ..words import plural
 from ..writer import MANIFEST_VERSION, folder_key, write_bytes
 from . import summary
 from .compose import (
