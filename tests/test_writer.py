@@ -98,26 +98,6 @@ def test_losing_the_state_folder_then_building_removes_stale_private_pages(proje
     assert "1 removed" in result.stderr
 
 
-def test_losing_the_state_folder_then_dropping_every_event_and_post_removes_their_old_files(
-    project: SiteProject,
-) -> None:
-    # The marked files were looked for only in folders the run wrote to: with no event left,
-    # events/ was not one, and the calendar files of the removed events stayed published (and
-    # unlisted for good); the same for the issues once no month had news (review32).
-    text = fixture_text("small.yaml")
-    project.write_data(text)
-    assert project.generator("generate").returncode == 0
-    assert list((project.content / "events").glob("*.ics")) and list(
-        (project.content / "blog" / "posts" / "newsletter").glob("*.md")
-    )
-    shutil.rmtree(project.root / ".referral")
-    project.write_data(text[: text.index("referrals:")])  # the newsletter and partners only
-    result = project.generator("generate")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert not list((project.content / "events").glob("*")), "a removed event's calendar file stayed"
-    assert not list((project.content / "blog" / "posts").rglob("*.md")), "an old issue stayed"
-
-
 # --- new files are written in place, after a record of them ----------------------------------
 
 
