@@ -11,7 +11,19 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import SiteProject, built_project, load_problems, load_valid, make_project, soup_of
+from conftest import (
+    TEST_SECRET,
+    TODAY,
+    SiteProject,
+    built_project,
+    load_problems,
+    load_valid,
+    make_project,
+    soup_of,
+)
+
+from generator import guard
+from generator.render import SiteLayout
 
 # A program that has had news: a post for each of two months, an event with its calendar file.
 WITH_NEWS = """\
@@ -360,3 +372,25 @@ def test_every_optional_field_left_out_takes_designs_default() -> None:
     assert (referral.method, referral.asked, referral.value, referral.updates[0].note) == (None,) * 4
     assert (data.newsletter.business, given.note, event.where) == (None,) * 3
     assert (data.newsletter.currency, data.newsletter.timezone) == ("USD", "UTC")
+
+
+# A note in the words every issue prints: "Thank you!" ends the opening of any month with an
+# introduction or a win ("In March 2026 our partners introduced … to us. Thank you!").
+THANKED = COMPLETE.replace("        stage: met\n", "        stage: met\n        note: Thank you!\n")
+
+
+def test_a_note_in_the_words_every_issue_prints_is_no_secret() -> None:
+    data = load_valid(THANKED)
+    layout = SiteLayout(as_of=TODAY, secret=TEST_SECRET.encode())
+    fields = {item.field for item in guard.confidential_values(data, layout)}
+    assert "referrals[0].prospect" in fields  # the guard still looks for what is secret
+    assert "referrals[0].updates[0].note" not in fields
+
+
+@pytest.mark.build
+def test_a_note_saying_thank_you_builds(tmp_path: Path) -> None:
+    """A valid file builds: a partner's note that reads like the issue's own words is no leak
+    (the leak guard stopped this build, naming the note in the February issue)."""
+    project = built_project(tmp_path, THANKED)
+    issue = html.unescape(project.read_site("blog/2026/02/newsletter-2026-02/index.html"))
+    assert "Thank you!" in issue and "Dana Wu" not in issue
