@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import html
 import shutil
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import (
+    REPO,
     TEST_SECRET,
     TODAY,
     SiteProject,
@@ -394,3 +398,29 @@ def test_a_note_saying_thank_you_builds(tmp_path: Path) -> None:
     project = built_project(tmp_path, THANKED)
     issue = html.unescape(project.read_site("blog/2026/02/newsletter-2026-02/index.html"))
     assert "Thank you!" in issue and "Dana Wu" not in issue
+
+
+# DESIGN, Known traps: "pin mkdocs>=1.6,<2 and keep the core free of MkDocs imports so it can move
+# to ProperDocs or Zensical later".
+CORE_IMPORTS = """
+import importlib, pkgutil, sys
+import generator
+names = [m.name for m in pkgutil.walk_packages(generator.__path__, "generator.")]
+for name in names:
+    if name not in ("generator.plugin", "generator.__main__"):
+        importlib.import_module(name)
+print(len(names), sorted({name.split(".")[0] for name in sys.modules} & {"mkdocs", "material"}))
+"""
+
+
+def test_no_module_but_the_plugin_imports_mkdocs() -> None:
+    result = subprocess.run([sys.executable, "-c", CORE_IMPORTS], capture_output=True, text=True, check=True)
+    count, imported = result.stdout.split(" ", 1)
+    assert int(count) > 50 and imported.strip() == "[]", result.stdout
+
+
+def test_mkdocs_is_pinned_below_2() -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "mkdocs>=1.6,<2" in project["dependencies"]
+    pins = (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert [pin for pin in pins if pin.startswith("mkdocs==")] == ["mkdocs==1.6.1"]
