@@ -216,6 +216,23 @@ def test_each_partner_page_shows_its_own_referrals_as_written(edges: SiteProject
     assert "No referrals yet" in pages["0"] and PROSPECT not in pages["0"]
 
 
+# README, What partners see: "the thank-you first, then every introduction they sent …, their
+# branch of the referral tree, the business sent their way, and the events coming up".
+PAGE_ORDER = ["Your referrals", "Your referral tree", "Giving back", "Coming up"]
+
+
+@pytest.mark.build
+def test_a_partner_page_keeps_its_sections_in_order(edges: SiteProject) -> None:
+    lines = edges.generator("links").stdout.splitlines()
+    address = next(line.rsplit("\t", 1)[1] for line in lines if line.startswith("Zed"))
+    page = soup_of(edges.site / urlsplit(address).path.strip("/") / "index.html").find("article")
+    assert page is not None
+    headings = [heading.get_text(strip=True).rstrip("¶") for heading in page.find_all(["h1", "h2"])]
+    assert headings[0] == "Thank you, Zed"
+    assert headings[1:] == [title for title in PAGE_ORDER if title in headings], headings
+    assert headings[1:3] == PAGE_ORDER[:2] and "Giving back" in headings
+
+
 @pytest.mark.build
 def test_never_published_values_are_on_no_page_even_the_partners_own(edges: SiteProject) -> None:
     everything = "\n".join(
