@@ -99,6 +99,19 @@ def test_without_its_record_a_run_still_removes_its_stale_posts_and_calendar_fil
     assert not [path for path in left if "Anne Ortiz" in (project.content / path).read_text(encoding="utf-8")]
 
 
+def test_a_month_and_an_event_gone_from_the_data_lose_their_files(tmp_path: Path) -> None:
+    """The usual case of the one above: the same project, its record kept."""
+    project = make_project(tmp_path)
+    project.write_data(WITH_NEWS)
+    assert project.generator("generate").returncode == 0
+    assert [path for path in generated(project) if path.startswith(("blog/posts/", "events/"))]
+    project.write_data(STARTED_OVER)
+    result = project.generator("generate")
+    assert result.returncode == 0, result.stderr
+    assert not [path for path in generated(project) if path.startswith(("blog/posts/", "events/"))]
+    assert "4 removed" in result.stdout  # two posts, the calendar file and Anne's page
+
+
 # Every edge value at once (DESIGN, data contract v1 and v1.1; "today" is conftest's TODAY,
 # 2026-11-20): HTML-special and non-Latin text in every text field, referral ids differing only
 # in case, one prospect referred by two partners, a partner who referred nobody and one with
