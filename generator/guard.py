@@ -22,16 +22,17 @@ from pydantic import BaseModel
 from . import leak_scan
 from .audience import TextValue, text_values
 from .calendar_files import EVENTS_DIR
+from .dates_in_words import long_date
 from .leak_delta import Checked
 from .leak_match import Matcher
 from .leak_scan import Confidential, Leak, Places, decoded_text, matcher_for, scan_site, site_files
 from .leak_text import fold, plain
 from .models import ID_PATTERN, Partner, PartnersFile, Referral
 from .project import collector_paused
+from .referral_labels import FIXED_PHRASES
 from .render import SiteLayout
 from .scan_memory import ScanMemory
 from .views import Month
-from .words import FIXED_PHRASES, long_date
 
 _BARE_WORD = re.compile(r"[a-z]+|[0-9]+")  # a word, or digits: a year, a count
 MIN_LENGTH = 4  # shorter values ("Jo", "Ann") match too much ordinary text to be checked

@@ -81,10 +81,10 @@ def validate_document(document: source.SourceDocument, today: When) -> models.Pa
         raise InvalidData([Problem(1, 1, (), source.EMPTY_FILE, document.filename)])
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "plain text"
-        message = f"the file must be a mapping with newsletter and partners, not {kind}"
+        message = f"the file holds {kind}; it needs sections such as newsletter: and partners:, each a name and ':' at the start of a line"
         raise InvalidData([document.problem((), message)])
     try:
-        partners_file = models.PartnersFile.model_validate(data)
+        partners_file = models.PartnersFile.model_validate(data, context={models.FIELDS_SETS: {}})
     except ValidationError as error:
         partial, raw_ids = _valid_records(data)
         findings = rules.check(partial, today, extra_partner_ids=raw_ids)

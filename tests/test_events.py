@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import yaml
-from conftest import TEST_SECRET, load_problems, make_project
+from conftest import TEST_SECRET, TODAY, load_problems, make_project
 from ical.calendar_stream import IcsCalendarStream
 
 from generator import project as pipeline
@@ -23,7 +23,6 @@ from generator.render import SiteLayout, render_site
 from generator.validate import load_text
 from generator.views import Month
 
-AS_OF = dt.date(2026, 11, 20)
 DATA = """\
 newsletter:
   title: Event News
@@ -46,8 +45,8 @@ RIDE = "events/2027-01-15-new-year-ride.ics"
 
 
 def _files(zone: str) -> dict[str, str]:
-    data = load_text(DATA.format(zone=zone), "partners.yaml", AS_OF)
-    return render_site(data, SiteLayout(as_of=AS_OF, secret=b"s"))
+    data = load_text(DATA.format(zone=zone), "partners.yaml", TODAY)
+    return render_site(data, SiteLayout(as_of=TODAY, secret=b"s"))
 
 
 @pytest.mark.parametrize("zone", ["Europe/Paris", "UTC"])
@@ -93,13 +92,13 @@ def test_two_sessions_of_one_event_on_one_day_are_two_calendar_entries() -> None
         '  - {date: 2026-12-12, title: Open house, time: "10:00"}\n'
         '  - {date: 2026-12-12, title: Open house, time: "15:00"}\n'
     )
-    files = render_site(load_text(text, "partners.yaml", AS_OF), SiteLayout(as_of=AS_OF, secret=b"s"))
+    files = render_site(load_text(text, "partners.yaml", TODAY), SiteLayout(as_of=TODAY, secret=b"s"))
     morning = icalendar.Calendar.from_ical(files["events/2026-12-12-open-house.ics"]).walk("VEVENT")[0]
     afternoon = icalendar.Calendar.from_ical(files["events/2026-12-12-open-house-2.ics"]).walk("VEVENT")[0]
     assert morning.decoded("dtstart").hour == 10 and afternoon.decoded("dtstart").hour == 15
     assert str(morning["uid"]) != str(afternoon["uid"])
     # Stable: the same data gives the same UIDs on the next build.
-    again = render_site(load_text(text, "partners.yaml", AS_OF), SiteLayout(as_of=AS_OF, secret=b"s"))
+    again = render_site(load_text(text, "partners.yaml", TODAY), SiteLayout(as_of=TODAY, secret=b"s"))
     assert again["events/2026-12-12-open-house.ics"] == files["events/2026-12-12-open-house.ics"]
 
 
@@ -121,9 +120,9 @@ def test_a_time_the_clocks_skip_is_refused_with_its_place() -> None:
     assert len(load_problems(SPRING_FORWARD.format(start="01:00", end="02:15"))) == 1  # the end
     # Either side of the skipped hour, and every time on other days, is fine; so is the hour
     # repeated when the clocks go back (1 November), which exists twice.
-    load_text(SPRING_FORWARD.format(start="01:00", end="03:00"), "partners.yaml", AS_OF)
+    load_text(SPRING_FORWARD.format(start="01:00", end="03:00"), "partners.yaml", TODAY)
     fall_back = SPRING_FORWARD.replace("2026-03-08", "2026-11-01").format(start="01:30", end="01:45")
-    load_text(fall_back, "partners.yaml", AS_OF)
+    load_text(fall_back, "partners.yaml", TODAY)
 
 
 def test_a_partners_page_gives_the_events_sentence_as_the_home_page_does() -> None:
@@ -263,8 +262,8 @@ events:
   - {date: 2026-12-10, title: Afternoon talk, time: "14:00"}
   - {date: 2026-12-10, title: Breakfast ride, time: "07:00", end: "09:00"}
 """
-    data = load_text(text, "partners.yaml", AS_OF)
-    layout = SiteLayout(as_of=AS_OF, secret=b"s")
+    data = load_text(text, "partners.yaml", TODAY)
+    layout = SiteLayout(as_of=TODAY, secret=b"s")
     files = render_site(data, layout)
     partner = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Anne" in t)
     for page in (files["index.md"], files["blog/posts/newsletter/2026-11.md"], partner):
