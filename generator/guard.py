@@ -227,15 +227,27 @@ def _fixed_corpus() -> str:
     return "\n".join(fold(text) for text in [*FIXED_PHRASES, *_template_words(), *_phrase_words()])
 
 
+# The modules that compose the sentences public pages print (words.py and its parts).
+_PHRASE_MODULES = (
+    "words.py",
+    "issue_sentences.py",
+    "names_in_words.py",
+    "numbers_in_words.py",
+    "dates_in_words.py",
+    "referral_labels.py",
+)
+
+
 def _phrase_words() -> Iterator[str]:
-    """The literal text of the sentences words.py composes, as of the templates: an issue opens
+    """The literal text of the sentences the code composes, as of the templates: an issue opens
     "In March 2026 … to us. Thank you!", so a note saying "Thank you!" is no secret either.
     Docstrings are left out: no page prints them."""
-    tree = ast.parse(importlib.resources.files("generator").joinpath("words.py").read_text(encoding="utf-8"))
-    docstrings = {id(doc) for node in ast.walk(tree) if (doc := _docstring_of(node)) is not None}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-            yield node.value
+    for module in _PHRASE_MODULES:
+        tree = ast.parse(importlib.resources.files("generator").joinpath(module).read_text(encoding="utf-8"))
+        docstrings = {id(doc) for node in ast.walk(tree) if (doc := _docstring_of(node)) is not None}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                yield node.value
 
 
 def _docstring_of(node: ast.AST) -> ast.AST | None:
