@@ -276,7 +276,7 @@ class Event(_Model):
     )
     end: Clock | None = Field(
         None,
-        description="End time, HH:MM, later than `time` on the same day.",
+        description="End time, HH:MM; earlier than `time` means the next day (21:00 to 01:00).",
         json_schema_extra=audience("public"),
     )
     description: LongText | None = Field(
@@ -294,10 +294,22 @@ class Event(_Model):
         start = info.data["time"]
         if start is None:
             raise ValueError("an event with an `end` needs a start `time`")
-        if end <= start:
-            # Quote both values, as every other message quotes the bad one.
-            raise ValueError(f"'{end:%H:%M}' is not after the event's start time '{start:%H:%M}'")
+        if end == start:
+            # An end before the start is the next day (a party from 21:00 to 01:00); the same
+            # time would be a day-long event nobody means. Quote it, as every message quotes
+            # the bad value.
+            raise ValueError(
+                f"'{end:%H:%M}' is the event's start time: give when it ends (an end before "
+                "the start, such as 01:00 after 21:00, is the next day)"
+            )
         return end
+
+    @property
+    def end_day(self) -> dt.date:
+        """The day it ends: the next one when its end comes before its start (after midnight)."""
+        if self.time is not None and self.end is not None and self.end < self.time:
+            return self.date + dt.timedelta(days=1)
+        return self.date
 
 
 class PartnersFile(_Model):

@@ -345,7 +345,8 @@ def render_bytes(
     pages = render_pages(data, layout, memo, keep)
     if memo is not None:  # a preview's memo keeps what it renders: in this process, page by page
         files = {path: text.encode("utf-8") for path, text in pages.items()}
-        return RenderedBytes(list(files), files.items(), pages.memo_keys, pages.kept)
+        paths = sorted(files)  # written in the order of their paths, as any mapping is
+        return RenderedBytes(paths, ((path, files[path]) for path in paths), pages.memo_keys, pages.kept)
     in_turn = PagesInTurn(pages.renderers, pages.memo_keys if keyed else dict)
     return RenderedBytes(in_turn.paths, in_turn, in_turn.aside_result, pages.kept)
 

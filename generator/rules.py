@@ -216,11 +216,12 @@ def _local_times(data: Records) -> Iterator[Finding]:
             clock: dt.time | None = getattr(event, name)
             if clock is None:
                 continue
-            local = dt.datetime.combine(event.date, clock, tzinfo=zone)
+            day = event.end_day if name == "end" else event.date
+            local = dt.datetime.combine(day, clock, tzinfo=zone)
             if local.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
                 yield (
                     ("events", index, name),
-                    f"{clock:%H:%M} does not exist on {event.date} in {data.timezone}: the clocks go "
+                    f"{clock:%H:%M} does not exist on {day} in {data.timezone}: the clocks go "
                     "forward that night; choose a time outside the hour they skip",
                 )
 

@@ -68,6 +68,38 @@ def test_timed_event_reads_the_same_in_two_parsers(zone: str) -> None:
         assert "DTSTART:20261210T180000Z" in ics and "VTIMEZONE" not in ics
 
 
+def test_an_event_past_midnight_ends_the_next_day_on_its_page_and_in_both_parsers() -> None:
+    """A party from 21:00 to 01:00: an end before the start is the next morning, in the
+    calendar file (two parsers) and on the partner's and the public pages (the mail says it in the
+    same words: dates_in_words.event_when)."""
+    text = DATA.format(zone="Europe/Paris").replace(
+        'time: "18:00"\n    end: "21:30"', 'time: "21:00"\n    end: "01:00"'
+    )
+    data = load_text(text, "partners.yaml", TODAY)
+    files = render_site(data, SiteLayout(as_of=TODAY, secret=b"s"))
+    zone = ZoneInfo("Europe/Paris")
+    start, end = dt.datetime(2026, 12, 10, 21, 0, tzinfo=zone), dt.datetime(2026, 12, 11, 1, 0, tzinfo=zone)
+    (event,) = icalendar.Calendar.from_ical(files[MIXER]).walk("VEVENT")
+    assert event.decoded("dtstart") == start and event.decoded("dtend") == end
+    (other,) = IcsCalendarStream.calendar_from_ics(files[MIXER]).events
+    assert other.dtstart == start and other.dtend == end
+    partner_page = next(text for path, text in files.items() if path.startswith("p/") and "Anne" in text)
+    for page in (files["index.md"], partner_page):
+        assert '10 December 2026</span>, <span class="date">21:00 to 01:00 the next day</span>' in page
+
+
+def test_an_end_after_midnight_must_exist_on_the_next_day() -> None:
+    """The end is checked on the day it falls: 02:30 on the night New York's clocks go forward."""
+    text = DATA.format(zone="America/New_York").replace(
+        '  - date: 2026-12-10\n    title: Holiday mixer\n    where: The mill\n    time: "18:00"\n    end: "21:30"',
+        '  - date: 2027-03-13\n    title: Late mixer\n    where: The mill\n    time: "22:00"\n    end: "02:30"',
+    )
+    assert load_problems(text) == [
+        "partners.yaml:12:10: events[0].end: 02:30 does not exist on 2027-03-14 in America/New_York: the "
+        "clocks go forward that night; choose a time outside the hour they skip"
+    ]
+
+
 def test_event_without_time_is_all_day_in_both_parsers() -> None:
     ics = _files("Europe/Paris")[RIDE]
     (event,) = icalendar.Calendar.from_ical(ics).walk("VEVENT")

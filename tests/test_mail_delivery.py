@@ -146,6 +146,31 @@ def test_a_hang_up_with_the_terminal_gone_leaves_the_next_run_to_say_who_got_the
     assert _copies(smtp) == EVERY_PARTNER_ONCE
 
 
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_log_deleted_or_replaced_during_the_send_is_put_back_and_nobody_mailed_twice(
+    mail_project: SiteProject, smtp: SmtpServer, how: str
+) -> None:
+    # The run wrote on into the deleted file (or the one an editor's save put aside) and ended
+    # "3 delivered"; the next run found no deliveries and mailed all three again (review32).
+    sender = _sender(mail_project, smtp, "20/min")
+    log = mail_project.root / ".referral" / "mail-log.jsonl"
+    _wait_for(lambda: [e["event"] for e in _log(mail_project)] == ["sending", "delivered"] * 2)
+    if how == "deleted":
+        log.unlink()  # while it waits 3 s before the third
+    else:
+        kept = log.with_name("saved-copy")
+        kept.write_bytes(log.read_bytes())
+        kept.replace(log)
+    stdout, stderr = sender.communicate(timeout=60)
+    assert sender.returncode == 0, stdout + stderr
+    assert f"The send log {log} was {how} during this run: it was written again" in stdout
+    assert [e["event"] for e in _log(mail_project)].count("delivered") >= 3
+    rerun = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "0 delivered, 3 already delivered before, 0 failed, 0 uncertain" in rerun.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
 def test_stopped_while_the_server_holds_a_message_it_is_uncertain_and_not_resent(
     mail_project: SiteProject, smtp: SmtpServer
 ) -> None:

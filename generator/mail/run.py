@@ -301,6 +301,7 @@ def _send(
         )
     summary.summarise(report, log_path, say)
     summary.say_moved(report.moved, request.out / request.month.key, say)
+    summary.say_log_put_back(log.put_back, log_path, say)
     # A retry loop stops at exit 0: only when every message is known to have arrived.
     return 1 if report.failed or report.interrupted or report.uncertain or report.stopped else 0
 
