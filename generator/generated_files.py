@@ -4,10 +4,7 @@ docstring)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from .host_files import GENERATED_COMMENT
@@ -17,8 +14,6 @@ GENERATED_MARK = b"---\ngenerated_by: referral-newsletter\n"
 # The same mark in the other files the generator writes, each in its own format's comments.
 COMMENT_MARK = GENERATED_COMMENT.encode()  # .authors.yml, robots.txt, _headers
 CALENDAR_MARK = b"\r\nPRODID:-//referral-newsletter//EN\r\n"  # .ics, near the top
-# write_undo.replace_file's temporary file: tempfile.mkstemp's 8 characters, then the suffix.
-_CUT_REPLACEMENT = re.compile(r"\.tmp-[a-z0-9_]{8}(\.[^./]+)?")
 
 
 def marked_pages(docs_dir: Path, folders: Iterable[str]) -> list[str]:
@@ -62,27 +57,3 @@ def left_by_a_cut_run(docs_dir: Path, listed: Iterable[str]) -> list[str]:
         and not (docs_dir / relative).is_symlink()
         and ((docs_dir / relative).stat().st_size == 0 or has_mark(docs_dir / relative))
     ]
-
-
-def remove_cut_replacements(
-    docs_dir: Path, folders: Iterable[str], ours: Callable[[Path], bool] | None = None
-) -> None:
-    """A replacement a killed run had written but not yet renamed over its page (``.tmp-``, as
-    ``replace_file`` names it): a copy of a page, private ones too, that no run would ever
-    rename. Removed only when empty or marked, like a cut run's new files (or, for the
-    manifest's and the pending record's own, when ``ours`` knows it)."""
-    ours = ours or has_mark
-    for folder in sorted(set(folders)):
-        try:
-            with os.scandir(docs_dir / folder) as entries:
-                cut = [
-                    e.path
-                    for e in entries
-                    if e.name.startswith(".tmp-") and _CUT_REPLACEMENT.fullmatch(e.name)
-                ]
-        except OSError:
-            continue
-        for path in map(Path, cut):
-            with contextlib.suppress(OSError):  # left for the next run: this one has succeeded
-                if path.is_file() and not path.is_symlink() and (path.stat().st_size == 0 or ours(path)):
-                    path.unlink()

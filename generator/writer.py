@@ -22,6 +22,7 @@ import contextlib
 import json
 import os
 import posixpath
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,11 +33,12 @@ from .generated_files import (
     is_unmarked_file,
     left_by_a_cut_run,
     marked_pages,
-    remove_cut_replacements,
 )
 from .write_undo import UndoLog, WriteFailed, replace_file
 
 MANIFEST_VERSION = 1
+# write_undo.replace_file's temporary file: tempfile.mkstemp's 8 characters, then the suffix.
+_CUT_REPLACEMENT = re.compile(r"\.tmp-[a-z0-9_]{8}(\.[^./]+)?")
 
 
 class ForeignFileError(Exception):
@@ -140,8 +142,8 @@ def write_bytes(
         _replace_if_changed(manifest_path, _path_list(sorted({*paths, *kept}), folder), undo)
         pending.unlink(missing_ok=True)
         undo.finish()
-    remove_cut_replacements(docs_dir, page_folders)
-    remove_cut_replacements(manifest_path.parent, [""], _is_a_path_list)
+    _remove_cut_replacements(docs_dir, page_folders)
+    _remove_cut_replacements(manifest_path.parent, [""], _is_a_path_list)
     return report
 
 
@@ -422,6 +424,30 @@ def _remove(docs_dir: Path, relative: str, undo: UndoLog) -> bool:
         parent.rmdir()
         parent = parent.parent
     return True
+
+
+def _remove_cut_replacements(
+    docs_dir: Path, folders: Iterable[str], ours: Callable[[Path], bool] | None = None
+) -> None:
+    """A replacement a killed run had written but not yet renamed over its page (``.tmp-``, as
+    ``replace_file`` names it): a copy of a page, private ones too, that no run would ever
+    rename. Removed only when empty or marked, like a cut run's new files (or, for the
+    manifest's and the pending record's own, when ``ours`` knows it)."""
+    ours = ours or has_mark
+    for folder in sorted(set(folders)):
+        try:
+            with os.scandir(docs_dir / folder) as entries:
+                cut = [
+                    e.path
+                    for e in entries
+                    if e.name.startswith(".tmp-") and _CUT_REPLACEMENT.fullmatch(e.name)
+                ]
+        except OSError:
+            continue
+        for path in map(Path, cut):
+            with contextlib.suppress(OSError):  # left for the next run: this one has succeeded
+                if path.is_file() and not path.is_symlink() and (path.stat().st_size == 0 or ours(path)):
+                    path.unlink()
 
 
 def _is_a_path_list(path: Path) -> bool:
