@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import zoneinfo
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -139,7 +139,12 @@ def _tree(partners: list[tuple[int, Partner]], known: set[str]) -> Iterator[Find
 
 
 def _cycles(parent: dict[str, str], index_of: dict[str, int]) -> Iterator[Finding]:
-    """Each cycle once, at its first partner in file order; linear in the number of partners."""
+    for cycle in cycles_of(parent):
+        yield cycle_finding(cycle, index_of)
+
+
+def cycles_of(parent: Mapping[str, str]) -> Iterator[list[str]]:
+    """Each cycle of the tree once (its partners' ids); linear in the number of partners."""
     state: dict[str, int] = {}  # 1 = on the current walk, 2 = finished
     for start in parent:
         walk: list[str] = []
@@ -149,29 +154,43 @@ def _cycles(parent: dict[str, str], index_of: dict[str, int]) -> Iterator[Findin
             walk.append(node)
             node = parent[node]
         if node is not None and state.get(node) == 1:
-            cycle = walk[walk.index(node) :]
-            first = min(cycle, key=lambda pid: index_of[pid])
-            loop = " → ".join([*cycle, cycle[0]])
-            yield ("partners", index_of[first], "referred_by"), f"the referral tree has a cycle: {loop}"
+            yield walk[walk.index(node) :]
         for visited in walk:
             state[visited] = 2
 
 
+def cycle_finding(cycle: list[str], index_of: Mapping[str, int]) -> Finding:
+    """A cycle, named at its first partner in file order."""
+    first = min(cycle, key=lambda pid: index_of[pid])
+    loop = " → ".join([*cycle, cycle[0]])
+    return ("partners", index_of[first], "referred_by"), f"the referral tree has a cycle: {loop}"
+
+
 def _updates(index: int, referral: Referral, today: dt.date) -> Iterator[Finding]:
+    yield from update_order(index, referral.introduced, [update.date for update in referral.updates])
+    for number, update in enumerate(referral.updates):
+        if not EARLIEST <= update.date <= today:  # the usual case skips two generators per date
+            yield from _not_future(("referrals", index, "updates", number, "date"), update.date, today)
+
+
+def update_order(
+    index: int, introduced: dt.date | None, dates: Sequence[dt.date | None]
+) -> Iterator[Finding]:
+    """A referral's updates oldest first, none before its introduction. ``None`` stands for a
+    date that is missing or invalid (a record that failed for another reason), skipped here."""
     # News may follow `won` or `lost` (a lost prospect comes back, a client buys again): the
     # latest update sets the stage, so only the dates are checked here.
-    previous = referral.introduced
-    for number, update in enumerate(referral.updates):
-        path: FieldPath = ("referrals", index, "updates", number)
-        if update.date < referral.introduced:
-            message = f"{update.date} is before the introduction on {referral.introduced}"
-            yield (*path, "date"), message
-        elif update.date < previous:
-            message = f"{update.date} is out of order: it is listed after an update of {previous}; list updates oldest first"
-            yield (*path, "date"), message
-        if not EARLIEST <= update.date <= today:  # the usual case skips two generators per date
-            yield from _not_future((*path, "date"), update.date, today)
-        previous = max(previous, update.date)
+    previous = introduced
+    for number, day in enumerate(dates):
+        if day is None:
+            continue
+        path: FieldPath = ("referrals", index, "updates", number, "date")
+        if introduced is not None and day < introduced:
+            yield path, f"{day} is before the introduction on {introduced}"
+        elif previous is not None and day < previous:
+            message = f"{day} is out of order: it is listed after an update of {previous}; list updates oldest first"
+            yield path, message
+        previous = day if previous is None else max(previous, day)
 
 
 # Dates outside these bounds are typing mistakes, and year 9999 overflows date arithmetic

@@ -91,6 +91,8 @@ def validate_document(document: source.SourceDocument, today: When) -> models.Pa
         references = _references_of_invalid_records(data, partial, raw_ids)
         findings += references + _duplicates_beside_invalid_records(data, partial)
         findings += _dates_of_invalid_records(data, partial, today)
+        findings += _update_order_of_invalid_records(data, partial)
+        findings += _cycles_through_invalid_records(data, partial)
         answered = {path for path, _ in references}  # said once, as an unknown partner
         problems = [*_field_problems(document, error, answered), *_located(document, findings)]
         raise InvalidData([*document.problems, *problems]) from None
@@ -246,6 +248,41 @@ def _dates_of_invalid_records(
                     if (day := _date_or_none(value)) is not None:
                         findings += rules.date_limits(path, day, owners_today, event=section == "events")
     return findings
+
+
+def _update_order_of_invalid_records(data: dict[str, Any], partial: rules.Records) -> list[rules.Finding]:
+    """Updates out of date order in a referral that failed for another reason (the rules only
+    see valid records): reported with it, so one run names every problem."""
+    findings: list[rules.Finding] = []
+    for index, item in enumerate(_section(data, "referrals")):
+        if partial.referrals[index] is None and isinstance(item, dict):
+            updates = item.get("updates")
+            dates = [
+                _date_or_none(update.get("date")) if isinstance(update, dict) else None
+                for update in (updates if isinstance(updates, list) else [])
+            ]
+            findings += rules.update_order(index, _date_or_none(item.get("introduced")), dates)
+    return findings
+
+
+def _cycles_through_invalid_records(data: dict[str, Any], partial: rules.Records) -> list[rules.Finding]:
+    """A cycle of the referral tree through a partner that failed for another reason (the rules
+    only see valid partners, so they find only the cycles among those)."""
+    valid_ids = {partner.id for partner in partial.partners if partner is not None}
+    index_of: dict[str, int] = {}
+    parent: dict[str, str] = {}
+    invalid: set[str] = set()
+    for index, item in enumerate(_section(data, "partners")):
+        pid, referrer = (item.get("id"), item.get("referred_by")) if isinstance(item, dict) else (None, None)
+        if not isinstance(pid, str):
+            continue
+        index_of.setdefault(pid, index)
+        if partial.partners[index] is None and pid not in valid_ids:
+            invalid.add(pid)
+        if isinstance(referrer, str) and referrer != pid:
+            parent[pid] = referrer
+    cycles = rules.cycles_of(parent)
+    return [rules.cycle_finding(cycle, index_of) for cycle in cycles if invalid.intersection(cycle)]
 
 
 def _date_or_none(value: Any) -> dt.date | None:
