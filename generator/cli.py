@@ -252,10 +252,10 @@ def _serve(args: argparse.Namespace) -> int:
     return engines.serve(engines.ENGINES[args.engine], site, os.environ, args.dev_addr)
 
 
-def _due_lines(given: str | None) -> tuple[int, list[str]]:
+def _due_lines(given: str | None, docs_dir: Path | None = None) -> tuple[int, list[str]]:
     path = _data_file(given)
     now = pipeline.moment()
-    data = validate.load_partners(Path(path), now, display_name=path)
+    data = validate.load_partners(Path(path), now, display_name=path, docs_dir=docs_dir)
     due = due_referrals(data, owners_date(now, data.newsletter.timezone))
     lines: list[str] = []
     if due:
@@ -267,12 +267,25 @@ def _due_lines(given: str | None) -> tuple[int, list[str]]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    partners, warnings = _due_lines(args.path)
+    partners, warnings = _due_lines(args.path, _docs_dir_beside(args.path))
     for line in warnings:
         print(line)
     due = plural(len(warnings), "referral")
     print(f"{_data_file(args.path)}: valid ({plural(partners, 'partner')}); {due} due an update")
     return 0
+
+
+def _docs_dir_beside(given: str | None) -> Path | None:
+    """The docs folder of the project the data belongs to: the one mkdocs.yml names in the
+    current folder, or beside PATH when given (MkDocs' docs/ when it names none); None without
+    an mkdocs.yml there, as nothing is built from the data then."""
+    folder = Path(given).parent if given else Path()
+    config_file = folder / engines.CONFIG_FILE
+    try:
+        config = read_site_config(config_file) if config_file.is_file() else None
+    except ValueError:  # a broken mkdocs.yml stops the build, not a check of the data
+        return None
+    return None if config is None else folder / str(config.get("docs_dir") or MKDOCS_DOCS_DIR)
 
 
 def _due(args: argparse.Namespace) -> int:

@@ -40,10 +40,13 @@ def missing_logo(newsletter: Newsletter, docs_dir: Path, data_file: Path, displa
     field in ``data_file`` (shown as ``display_name``) as every problem with the data is; None
     when it is one, or when no logo is set. Both engines refuse such a header (MkDocs with
     --strict)."""
-    if not newsletter.logo or (docs_dir / newsletter.logo).is_file():
-        return None
-    message = f"'{newsletter.logo}' is not a file in {docs_dir}/"
-    return str(_located_logo(data_file, display_name, message))
+    message = logo_not_in(newsletter.logo, docs_dir) if newsletter.logo else None
+    return None if message is None else str(_located_logo(data_file, display_name, message))
+
+
+def logo_not_in(logo: str, docs_dir: Path) -> str | None:
+    """The message for a logo that is not a file in ``docs_dir``; None when it is one."""
+    return None if (docs_dir / logo).is_file() else f"'{logo}' is not a file in {docs_dir}/"
 
 
 def _located_logo(data_file: Path, display_name: str, message: str) -> Problem | str:

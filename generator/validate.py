@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from . import field_hints, field_types, models, rules, source
+from . import field_hints, field_types, models, presentation, rules, source
 from .moment import When
 from .plain_split import parse_plain_fast
 from .problems import FieldPath, InvalidData, Problem
@@ -44,17 +44,21 @@ _RECORD_TYPES = frozenset({"model_type", "model_attributes_type", "dict_type"})
 EMPTY_ITEM = "a '-' with nothing after it: delete that line, or write the record's fields after the '- '"
 
 
-def load_partners(path: Path, today: When, *, display_name: str | None = None) -> models.PartnersFile:
-    """Read, parse and validate a partners file; raise :class:`InvalidData` on any problem."""
+def load_partners(
+    path: Path, today: When, *, display_name: str | None = None, docs_dir: Path | None = None
+) -> models.PartnersFile:
+    """Read, parse and validate a partners file; raise :class:`InvalidData` on any problem.
+
+    Given the docs folder, also that ``newsletter.logo`` is a file in it (``check``)."""
     name = display_name or str(path)
     try:
         text = source.read_text(path.read_bytes(), name)  # the bytes are not kept: 1x the file
     except OSError as error:
         raise InvalidData([Problem(1, 1, (), f"cannot read the file: {error.strerror}", name)]) from None
-    return load_text(text, name, today)
+    return load_text(text, name, today, docs_dir)
 
 
-def load_text(text: str, filename: str, today: When) -> models.PartnersFile:
+def load_text(text: str, filename: str, today: When, docs_dir: Path | None = None) -> models.PartnersFile:
     """Validate YAML text; the fast paths skip line marks and re-parse only to locate errors.
 
     A file in the plain subset (:mod:`generator.plain_yaml`, the usual case; a large one on two
@@ -63,9 +67,9 @@ def load_text(text: str, filename: str, today: When) -> models.PartnersFile:
     again by the marked reader, so every message is the marked reader's.
     """
     try:
-        return validate_document(_unmarked(text, filename), today)
+        return validate_document(_unmarked(text, filename), today, docs_dir)
     except InvalidData:
-        return validate_document(source.parse(text, filename, with_marks=True), today)
+        return validate_document(source.parse(text, filename, with_marks=True), today, docs_dir)
 
 
 def _unmarked(text: str, filename: str) -> source.SourceDocument:
@@ -75,7 +79,9 @@ def _unmarked(text: str, filename: str) -> source.SourceDocument:
     return source.SourceDocument(filename, data)
 
 
-def validate_document(document: source.SourceDocument, today: When) -> models.PartnersFile:
+def validate_document(
+    document: source.SourceDocument, today: When, docs_dir: Path | None = None
+) -> models.PartnersFile:
     data = document.data
     if data is None:  # `---` and nothing else: a document with no content
         raise InvalidData([Problem(1, 1, (), source.EMPTY_FILE, document.filename)])
@@ -93,13 +99,32 @@ def validate_document(document: source.SourceDocument, today: When) -> models.Pa
         findings += _dates_of_invalid_records(data, partial, today)
         findings += _update_order_of_invalid_records(data, partial)
         findings += _cycles_through_invalid_records(data, partial)
+        findings += _missing_logo(data, docs_dir)
         answered = {path for path, _ in references}  # said once, as an unknown partner
         problems = [*_field_problems(document, error, answered), *_located(document, findings)]
         raise InvalidData([*document.problems, *problems]) from None
-    problems = _located(document, rules.check(rules.Records.of(partners_file), today))
+    findings = rules.check(rules.Records.of(partners_file), today) + _missing_logo(data, docs_dir)
+    problems = _located(document, findings)
     if problems or document.problems:
         raise InvalidData([*document.problems, *problems])
     return partners_file
+
+
+_DOCS_PATH = TypeAdapter(field_types.DocsPath)
+
+
+def _missing_logo(data: dict[str, Any], docs_dir: Path | None) -> list[rules.Finding]:
+    """``newsletter.logo`` naming no file in the docs folder, when the caller knows that folder:
+    a strict build refuses the header, so ``check`` (which CI runs first) says so too."""
+    newsletter = data.get("newsletter")
+    if docs_dir is None or not isinstance(newsletter, dict):
+        return []
+    try:
+        path = _DOCS_PATH.validate_python(newsletter.get("logo"))
+    except ValidationError:  # no logo, or one whose own message says what is wrong with it
+        return []
+    message = presentation.logo_not_in(path, docs_dir)
+    return [] if message is None else [(("newsletter", "logo"), message)]
 
 
 _ALSO = re.compile(r"\(also (\w+)\[(\d+)\]\)$")

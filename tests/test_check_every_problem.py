@@ -3,7 +3,15 @@ fails for another reason, and names what `mkdocs build --strict` refuses (review
 
 from __future__ import annotations
 
-from conftest import load_problems
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, SiteProject, load_problems
+
+from generator.problems import InvalidData
+from generator.validate import load_text
 
 # A referral with a mistake of its own (the method) and updates out of date order.
 UNORDERED = """\
@@ -67,4 +75,67 @@ def test_a_cycle_through_a_partner_with_another_mistake_is_named_once() -> None:
         "partners.yaml:7:18: partners[0].referred_by: the referral tree has a cycle: a → b → a",
         "partners.yaml:11:13: partners[1].public: 'maybe' is not true or false",
         "partners.yaml:14:18: partners[2].referred_by: the referral tree has a cycle: c → d → c",
+    ]
+
+
+LOGO = """\
+newsletter:
+  title: T
+  owner: O
+  logo: images/logo.svg
+partners:
+  - id: a
+    name: A
+"""
+
+
+def test_a_logo_is_looked_for_in_the_docs_folder_when_one_is_given(tmp_path: Path) -> None:
+    with pytest.raises(InvalidData) as caught:
+        load_text(LOGO, "partners.yaml", TODAY, docs_dir=tmp_path)
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"partners.yaml:4:9: newsletter.logo: 'images/logo.svg' is not a file in {tmp_path}/"
+    ]
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    assert load_text(LOGO, "partners.yaml", TODAY, docs_dir=tmp_path).newsletter.logo == "images/logo.svg"
+    assert (
+        load_text(LOGO, "partners.yaml", TODAY).newsletter.logo == "images/logo.svg"
+    )  # no folder: not looked for
+
+
+def test_check_names_a_logo_that_is_not_in_the_docs_folder_as_the_strict_build_does(
+    project: SiteProject,
+) -> None:
+    """CI runs check before the build: a logo the build refuses passed check."""
+    project.write_data(LOGO)
+    result = project.generator("check")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "partners.yaml:4:9: newsletter.logo: 'images/logo.svg' is not a file in content/",
+        "1 problem found; nothing was generated.",
+    ]
+    (project.content / "images").mkdir()
+    (project.content / "images" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    assert project.generator("check").returncode == 0
+
+
+def test_check_of_a_path_looks_for_the_logo_beside_it_and_names_it_with_other_problems(
+    project: SiteProject,
+) -> None:
+    data = project.write_data(LOGO.replace("  owner: O\n", ""))
+    elsewhere = project.root / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", str(data)],
+        cwd=elsewhere,
+        env=project.env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{data}:2:3: newsletter.owner: required, but missing",
+        f"{data}:3:9: newsletter.logo: 'images/logo.svg' is not a file in {project.content}/",
+        "2 problems found; nothing was generated.",
     ]
