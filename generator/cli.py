@@ -324,9 +324,17 @@ def _links(args: argparse.Namespace) -> int:
     )
     now = pipeline.moment()
     data = pipeline.load(project, now)
-    secret = resolve_secret(os.environ, project.secret_file, sends_addresses=True)
-    layout = SiteLayout(as_of=owners_date(now, data.newsletter.timezone), secret=secret.value)
     config_file = Path.cwd() / "mkdocs.yml"
+    # Outside the project (neither mkdocs.yml nor the data here) a new secret would key addresses
+    # of no page: the site's secret is in the project's folder, or must come from the environment.
+    in_project = config_file.is_file() or project.data_file.resolve().parent == Path.cwd().resolve()
+    try:
+        secret = resolve_secret(os.environ, project.secret_file, sends_addresses=True, create=in_project)
+    except MissingSecret as error:
+        if in_project:
+            raise
+        raise MissingSecret(f"{error}, or run links in the project's folder") from None
+    layout = SiteLayout(as_of=owners_date(now, data.newsletter.timezone), secret=secret.value)
     folders = directory_urls_from(config_file) if config_file.is_file() else True
     links = partner_links(data, layout, site_url, directory_urls=folders)
     secret.keep()

@@ -1,0 +1,30 @@
+"""Commands run from another folder than the project's, as README's PATH and --data allow
+(review36)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import fixture_text
+
+from generator.cli import main
+
+
+def test_links_run_outside_the_project_makes_no_secret_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """From a folder with no mkdocs.yml, links made a new secret there and printed addresses
+    keyed by it, which lead to no page of the site (whose secret is in its own folder)."""
+    data = tmp_path / "project" / "partners.yaml"
+    data.parent.mkdir()
+    data.write_text(fixture_text("small.yaml"), encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("REFERRAL_SITE_SECRET", raising=False)
+    assert main(["links", "--data", str(data), "--site-url", "https://partners.example.com/"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "REFERRAL_SITE_SECRET" in err
+    assert list(elsewhere.iterdir()) == []
