@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import fixture_text
+from conftest import REPO, fixture_text
 
 from generator.cli import main
 
@@ -28,3 +30,23 @@ def test_links_run_outside_the_project_makes_no_secret_of_its_own(
     assert out == ""
     assert "REFERRAL_SITE_SECRET" in err
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_python_without_the_packages_says_how_to_run_instead_of_a_traceback(tmp_path: Path) -> None:
+    """README's table reads `python -m generator check`; the system's Python, without the
+    pinned packages, printed a traceback ending in ModuleNotFoundError."""
+    without = "import runpy, sys; sys.modules['ahocorasick_rs'] = None; runpy.run_module('generator', run_name='__main__')"
+    result = subprocess.run(
+        [sys.executable, "-c", without, "check"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: this Python lacks the package 'ahocorasick_rs': run .venv/bin/python -m generator … "
+        "(make demo creates .venv), or first: python -m pip install -r requirements.txt\n"
+    )
