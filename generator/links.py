@@ -102,7 +102,13 @@ def read_site_config(config_file: Path, *, inherited_by: tuple[Path, ...] = ()) 
     the file its ``INHERIT`` names (relative to it), merged as MkDocs merges them."""
     try:
         config = yaml.load(config_file.read_text("utf-8"), Loader=_LenientLoader)
-    except (OSError, yaml.YAMLError) as error:
+    except FileNotFoundError:
+        raise ValueError(
+            f"cannot read {config_file}: there is no such file (run the command in the project's folder)"
+        ) from None
+    except OSError as error:  # its text repeats the file's name: the reason alone
+        raise ValueError(f"cannot read {config_file}: {error.strerror or error}") from None
+    except yaml.YAMLError as error:
         raise ValueError(f"cannot read {config_file}: {error}") from None
     config = config if isinstance(config, dict) else {}
     parent = config.pop("INHERIT", None)

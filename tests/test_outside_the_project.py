@@ -50,3 +50,17 @@ def test_a_python_without_the_packages_says_how_to_run_instead_of_a_traceback(tm
         "error: this Python lacks the package 'ahocorasick_rs': run .venv/bin/python -m generator … "
         "(make demo creates .venv), or first: python -m pip install -r requirements.txt\n"
     )
+
+
+@pytest.mark.parametrize("command", [["build"], ["links"], ["serve"]])
+def test_a_command_run_outside_the_project_says_where_to_run_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """It said "cannot read …/mkdocs.yml: [Errno 2] No such file or directory: '…/mkdocs.yml'"."""
+    monkeypatch.chdir(tmp_path)
+    assert main(command) == 1
+    assert capsys.readouterr().err == (
+        f"error: cannot read {tmp_path / 'mkdocs.yml'}: there is no such file (run the command in the"
+        " project's folder)\n"
+    )
+    assert list(tmp_path.iterdir()) == []
