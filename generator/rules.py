@@ -96,14 +96,15 @@ def _shared_emails(partners: list[tuple[int, Partner]]) -> Iterator[Finding]:
         if address not in first:
             first[address] = partner
             continue
-        yield (
-            ("partners", index, "email"),
-            (
-                f"partners '{first[address].id}' and '{partner.id}' have the same email: each would receive "
-                "the other's private link and news by mail; give each their own address, or set mail: false "
-                "on one of them"
-            ),
-        )
+        yield ("partners", index, "email"), shared_email(first[address].id, partner.id)
+
+
+def shared_email(first_id: str, second_id: str) -> str:
+    return (
+        f"partners '{first_id}' and '{second_id}' have the same email: each would receive "
+        "the other's private link and news by mail; give each their own address, or set mail: false "
+        "on one of them"
+    )
 
 
 def _references(

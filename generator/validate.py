@@ -99,6 +99,7 @@ def validate_document(
         findings += _dates_of_invalid_records(data, partial, today)
         findings += _update_order_of_invalid_records(data, partial)
         findings += _cycles_through_invalid_records(data, partial)
+        findings += _shared_emails_beside_invalid_records(data, partial)
         findings += _missing_logo(data, docs_dir)
         answered = {path for path, _ in references}  # said once, as an unknown partner
         problems = [*_field_problems(document, error, answered), *_located(document, findings)]
@@ -308,6 +309,47 @@ def _cycles_through_invalid_records(data: dict[str, Any], partial: rules.Records
             parent[pid] = referrer
     cycles = rules.cycles_of(parent)
     return [rules.cycle_finding(cycle, index_of) for cycle in cycles if invalid.intersection(cycle)]
+
+
+_EMAIL = TypeAdapter(field_types.Email)
+_BOOL = TypeAdapter(field_types.YamlBool)
+
+
+def _shared_emails_beside_invalid_records(
+    data: dict[str, Any], partial: rules.Records
+) -> list[rules.Finding]:
+    """Two partners mailed at one address where one failed for another reason (the rules only
+    compare valid partners): each partner is named once, at its address, against the first."""
+    findings: list[rules.Finding] = []
+    first: dict[str, str] = {}  # address -> the first partner's id
+    valid_seen: set[str] = set()
+    for index, item in enumerate(_section(data, "partners")):
+        address = _mailed_address(item)
+        if address is None:
+            continue
+        valid = partial.partners[index] is not None
+        if address in first and (not valid or address not in valid_seen):  # else the rules said it
+            findings.append(
+                (("partners", index, "email"), rules.shared_email(first[address], str(item.get("id"))))
+            )
+        first.setdefault(address, str(item.get("id")))
+        if valid:
+            valid_seen.add(address)
+    return findings
+
+
+def _mailed_address(item: Any) -> str | None:
+    """A raw partner's valid address, case folded, when the partner is mailed; else None."""
+    if not isinstance(item, dict):
+        return None
+    try:
+        address, mailed = (
+            _EMAIL.validate_python(item.get("email")),
+            _BOOL.validate_python(item.get("mail", True)),
+        )
+    except ValidationError:  # no address, or a value whose own message says what is wrong
+        return None
+    return address.strip().casefold() if mailed else None
 
 
 def _date_or_none(value: Any) -> dt.date | None:

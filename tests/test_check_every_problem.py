@@ -139,3 +139,43 @@ def test_check_of_a_path_looks_for_the_logo_beside_it_and_names_it_with_other_pr
         f"{data}:3:9: newsletter.logo: 'images/logo.svg' is not a file in {project.content}/",
         "2 problems found; nothing was generated.",
     ]
+
+
+# Three partners at one address (any case); the second has a mistake of its own.
+SHARED = """\
+newsletter:
+  title: T
+  owner: O
+partners:
+  - id: a
+    name: A
+    email: same@example.com
+  - id: b
+    name: B
+    email: Same@example.com
+    public: maybe
+  - id: c
+    name: C
+    email: same@example.com
+"""
+SAME = (
+    "have the same email: each would receive the other's private link and news by mail; give each their own"
+    " address, or set mail: false on one of them"
+)
+
+
+def test_a_shared_email_of_a_partner_with_another_mistake_is_named_with_it() -> None:
+    assert load_problems(SHARED) == [
+        f"partners.yaml:10:12: partners[1].email: partners 'a' and 'b' {SAME}",
+        "partners.yaml:11:13: partners[1].public: 'maybe' is not true or false",
+        f"partners.yaml:14:12: partners[2].email: partners 'a' and 'c' {SAME}",
+    ]
+    # The first at that address has the mistake: the others are each named once.
+    first_wrong = SHARED.replace("    public: maybe\n", "").replace(
+        "    email: same@example.com\n", "    email: same@example.com\n    public: maybe\n", 1
+    )
+    assert load_problems(first_wrong) == [
+        "partners.yaml:8:13: partners[0].public: 'maybe' is not true or false",
+        f"partners.yaml:11:12: partners[1].email: partners 'a' and 'b' {SAME}",
+        f"partners.yaml:14:12: partners[2].email: partners 'b' and 'c' {SAME}",
+    ]
