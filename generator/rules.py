@@ -230,20 +230,25 @@ def _local_times(data: Records) -> Iterator[Finding]:
     """Event times that do not exist in the newsletter's time zone: the hour skipped when the
     clocks go forward. A calendar moves such a time by the offset change, so "02:30 to 03:30"
     on that night becomes an event of no length, while the page says an hour."""
-    zone = zoneinfo.ZoneInfo(data.timezone)
     for index, event in _present(data.events):
-        for name in ("time", "end"):
-            clock: dt.time | None = getattr(event, name)
-            if clock is None:
-                continue
-            day = event.end_day if name == "end" else event.date
-            local = dt.datetime.combine(day, clock, tzinfo=zone)
-            if local.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
-                yield (
-                    ("events", index, name),
-                    f"{clock:%H:%M} does not exist on {day} in {data.timezone}: the clocks go "
-                    "forward that night; choose a time outside the hour they skip",
-                )
+        yield from nonexistent_times(index, event, data.timezone)
+
+
+def nonexistent_times(index: int, event: Event, timezone: str) -> Iterator[Finding]:
+    """An event's start or end in the hour the clocks skip in ``timezone``."""
+    zone = zoneinfo.ZoneInfo(timezone)
+    for name in ("time", "end"):
+        clock: dt.time | None = getattr(event, name)
+        if clock is None:
+            continue
+        day = event.end_day if name == "end" else event.date
+        local = dt.datetime.combine(day, clock, tzinfo=zone)
+        if local.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+            yield (
+                ("events", index, name),
+                f"{clock:%H:%M} does not exist on {day} in {timezone}: the clocks go "
+                "forward that night; choose a time outside the hour they skip",
+            )
 
 
 def _not_future(path: FieldPath, day: dt.date, today: dt.date) -> Iterator[Finding]:

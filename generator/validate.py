@@ -100,6 +100,7 @@ def validate_document(
         findings += _update_order_of_invalid_records(data, partial)
         findings += _cycles_through_invalid_records(data, partial)
         findings += _shared_emails_beside_invalid_records(data, partial)
+        findings += _times_of_invalid_events(data, partial)
         findings += _missing_logo(data, docs_dir)
         answered = {path for path, _ in references}  # said once, as an unknown partner
         problems = [*_field_problems(document, error, answered), *_located(document, findings)]
@@ -350,6 +351,21 @@ def _mailed_address(item: Any) -> str | None:
     except ValidationError:  # no address, or a value whose own message says what is wrong
         return None
     return address.strip().casefold() if mailed else None
+
+
+_WHEN = ("date", "time", "end")
+
+
+def _times_of_invalid_events(data: dict[str, Any], partial: rules.Records) -> list[rules.Finding]:
+    """A time the clocks skip in an event that failed for another reason (the rules only see
+    valid events): its day and hours are checked as an event of their own."""
+    findings: list[rules.Finding] = []
+    for index, item in enumerate(_section(data, "events")):
+        if partial.events[index] is None and isinstance(item, dict):
+            when = _valid_or_none(models.Event, {"title": "-"} | {k: item[k] for k in _WHEN if k in item})
+            if when is not None:
+                findings += rules.nonexistent_times(index, when, partial.timezone)
+    return findings
 
 
 def _date_or_none(value: Any) -> dt.date | None:

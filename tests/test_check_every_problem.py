@@ -179,3 +179,27 @@ def test_a_shared_email_of_a_partner_with_another_mistake_is_named_with_it() -> 
         f"partners.yaml:11:12: partners[1].email: partners 'a' and 'b' {SAME}",
         f"partners.yaml:14:12: partners[2].email: partners 'b' and 'c' {SAME}",
     ]
+
+
+# An event at an hour the clocks skip (Chicago, 14 March 2027), with an unknown field too.
+SKIPPED_HOUR = """\
+newsletter:
+  title: T
+  owner: O
+  timezone: America/Chicago
+events:
+  - date: 2027-03-14
+    title: E
+    time: "02:30"
+    end: "04:00"
+    bogus: x
+"""
+
+
+def test_a_time_the_clocks_skip_is_named_beside_another_mistake_of_its_event() -> None:
+    assert load_problems(SKIPPED_HOUR) == [
+        "partners.yaml:8:11: events[0].time: 02:30 does not exist on 2027-03-14 in America/Chicago: the clocks"
+        " go forward that night; choose a time outside the hour they skip",
+        "partners.yaml:10:5: events[0].bogus: unknown field 'bogus'; known fields: date, title, where, time,"
+        " end, description",
+    ]
