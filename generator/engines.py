@@ -78,13 +78,23 @@ class Site:
     site_dir: Path
 
     @classmethod
-    def at(cls, root: Path, config_file: str = CONFIG_FILE, data_file: str | None = None) -> Site:
-        config_path = root / config_file
-        data_file = data_file or data_file_from(config_path, pipeline.DATA_FILE)
+    def at(cls, cwd: Path, config_file: str = CONFIG_FILE, data_file: str | None = None) -> Site:
+        """The project of ``config_file`` (``-f``), whose folder is the project's as MkDocs and the
+        plugin take it (docs_dir, site_dir, the data and .referral/ beside it), from wherever the
+        command runs; ``data_file`` (``--data``) as typed, relative to ``cwd``."""
+        config_path = cwd / config_file
+        root = config_path.parent
+        data_file = str(cwd / data_file) if data_file else data_file_from(config_path, pipeline.DATA_FILE)
         config = read_site_config(config_path)
         docs_dir = str(config.get("docs_dir") or "docs")
         site_dir = root / str(config.get("site_dir") or "site")
         return cls(root, config_path, pipeline.Project.at(root, data_file, docs_dir), site_dir)
+
+
+def _shown(folder: Path) -> str:
+    """``site/`` when the folder is in the current one, else its whole path (a build run with
+    -f from elsewhere writes beside that mkdocs.yml)."""
+    return f"{folder.name}/" if folder.parent == Path.cwd() else f"{folder}/"
 
 
 def locate(engine: Engine, root: Path, environ: Mapping[str, str]) -> Path:
@@ -124,7 +134,7 @@ def build(engine: Engine, site: Site, environ: Mapping[str, str]) -> str:
         pipeline.load(site.project, pipeline.moment(environ))
         command = [str(program), "build", "--strict", "-f", str(site.config_file)]
         _run_or_quarantine(command, site, environ)
-        return f"Built {site.site_dir.name}/ with {engine.name} (the plugin generated and guarded it)."
+        return f"Built {_shown(site.site_dir)} with {engine.name} (the plugin generated and guarded it)."
     outcome = _generate(site, environ)
     config = zensical_config(site, outcome)
     cache = site.root / ".cache"
@@ -138,7 +148,7 @@ def build(engine: Engine, site: Site, environ: Mapping[str, str]) -> str:
     _guard_or_quarantine(site, outcome)
     unchecked_site.checked(site.project.state_dir)
     return (
-        f"Built {site.site_dir.name}/ with {engine.name}: {outcome.report}; "
+        f"Built {_shown(site.site_dir)} with {engine.name}: {outcome.report}; "
         f"{removed} private entries taken out of .cache/; leak guard passed."
     )
 

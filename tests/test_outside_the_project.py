@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, fixture_text
 
+from generator import engines
 from generator.cli import main
 
 
@@ -64,3 +65,25 @@ def test_a_command_run_outside_the_project_says_where_to_run_it(
         " project's folder)\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_build_with_f_from_another_folder_is_the_project_of_that_mkdocs_yml(tmp_path: Path) -> None:
+    """MkDocs and the plugin read docs_dir, site_dir, the data and .referral/ beside mkdocs.yml;
+    `python -m generator build -f ../site/mkdocs.yml` took them from the current folder, so the
+    Zensical path guarded (and would quarantine) a site/ where nothing was built, and a killed
+    build's mark was looked for in the wrong .referral/."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "mkdocs.yml").write_text("site_name: T\ndocs_dir: content\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    site = engines.Site.at(elsewhere, str(project / "mkdocs.yml"))
+    assert site.root == project
+    assert site.site_dir == project / "site"
+    assert site.project.docs_dir == project / "content"
+    assert site.project.data_file == project / "partners.yaml"
+    assert site.project.state_dir == project / ".referral"
+    # --data is a path as typed, from the current folder.
+    assert engines.Site.at(elsewhere, str(project / "mkdocs.yml"), "mine.yaml").project.data_file == (
+        elsewhere / "mine.yaml"
+    )
