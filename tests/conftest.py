@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +48,27 @@ CI_ONLY = ("CI", "GITHUB_ACTIONS", "REFERRAL_PREVIEW", "REFERRAL_PUBLISH")
 # Fixed "today" for reproducible pages built in a subprocess: the start of TODAY in UTC, so
 # in-process renders and real builds date their pages alike.
 SOURCE_DATE_EPOCH = str(int(dt.datetime.combine(TODAY, dt.time(), dt.UTC).timestamp()))
+
+# A command run from a terminal starts with SIGINT, SIGHUP and SIGTERM at their default handling.
+# One the test runner was started with ignored (`nohup` ignores SIGHUP; `&` in a script without
+# job control, as CI steps run, ignores SIGINT) is inherited ignored by every process it starts,
+# and Python keeps it ignored: a test stopping its subprocess with one found it still running.
+# So a test's subprocess is started through this shim, which sets them back and becomes the
+# command (exec: same process id). Not a preexec_fn: that runs Python in a forked copy of a
+# process that may hold threads (the SMTP server's), which can deadlock. The shim reads no
+# PYTHON* variable and no site file (-I -S), so a test's sitecustomize hook reaches only the command.
+DEFAULT_STOP_SIGNALS = """\
+import os, signal, sys
+for number in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM, signal.SIGQUIT):
+    signal.signal(number, signal.SIG_DFL)
+os.execvp(sys.argv[1], sys.argv[1:])
+"""
+
+
+def as_from_a_terminal(command: Sequence[str]) -> list[str]:
+    """``command`` started with the stop signals' default handling (DEFAULT_STOP_SIGNALS)."""
+    return [sys.executable, "-I", "-S", "-c", DEFAULT_STOP_SIGNALS, *command]
+
 
 # The suite replays the same generated examples on every run, so a red CI run is reproducible
 # and never a matter of luck; HYPOTHESIS_PROFILE=explore searches new examples (see README).
@@ -119,7 +140,7 @@ class SiteProject:
 
     def run(self, *args: str, check: bool = False, **extra_env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            list(args),
+            as_from_a_terminal(args),
             cwd=self.root,
             env=self.env(**extra_env),
             capture_output=True,

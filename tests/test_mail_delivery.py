@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import test_mail
 from aiosmtpd.smtp import AuthResult
-from conftest import CI_ONLY, SOURCE_DATE_EPOCH, SiteProject
+from conftest import CI_ONLY, SOURCE_DATE_EPOCH, SiteProject, as_from_a_terminal
 from test_mail import (
     DATA,
     MONTH,
@@ -62,7 +62,7 @@ def test_a_connection_the_server_closed_while_idle_is_reopened_not_a_failed_mess
 def _sender(project: SiteProject, server: SmtpServer, rate: str) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "generator", "mail", "--month", MONTH, "--send", "--rate", rate]
     return subprocess.Popen(
-        command,
+        as_from_a_terminal(command),
         cwd=project.root,
         env=project.env(**server.env()),
         stdin=subprocess.DEVNULL,

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, fixture_text, free_port, make_project
+from conftest import TEST_SECRET, SiteProject, as_from_a_terminal, fixture_text, free_port, make_project
 
 from generator.addresses import private_token
 
@@ -79,7 +79,7 @@ def _serving(tmp_path: Path, flags: tuple[str, ...], blog_line: str = "") -> Ite
     token = private_token(TEST_SECRET.encode(), "partner", "steve-hall", 0)
     with log.open("wb") as stream:
         server = subprocess.Popen(
-            [mkdocs, "serve", "--livereload", *flags, "-a", f"127.0.0.1:{port}"],
+            as_from_a_terminal([mkdocs, "serve", "--livereload", *flags, "-a", f"127.0.0.1:{port}"]),
             cwd=project.root,
             env=project.env(),
             stdout=stream,
