@@ -234,7 +234,9 @@ def engine_program(name: str) -> Path:
         for stale in ENGINE_VENVS.glob(f"{name}-*"):  # older pins, this one half-installed
             shutil.rmtree(stale, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        # Through scripts/retry, as make installs .venv: a one-off registry error is tried again.
+        retry, python = str(REPO / "scripts" / "retry"), str(venv / "bin" / "python")
+        pip = [retry, python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
         subprocess.run([*pip, "-r", str(REPO / files[0])], check=True, stdin=subprocess.DEVNULL)
         if name == "properdocs":
             editable = [*pip, "--no-deps", "--no-build-isolation", "-e", str(REPO)]
