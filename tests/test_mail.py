@@ -577,7 +577,7 @@ def test_killed_midway_then_rerun_delivers_each_message_exactly_once(
         # Kill once the first message is in and logged, while the sender waits 3 s for the next.
         _wait_for(lambda: [e["event"] for e in _log(mail_project)] == ["sending", "delivered"])
         sender.send_signal(signal.SIGKILL)
-        assert sender.wait(timeout=10) == -signal.SIGKILL
+        assert sender.wait(timeout=60) == -signal.SIGKILL  # a bound, not a measure of speed
     finally:
         if sender.poll() is None:
             sender.kill()
