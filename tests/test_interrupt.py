@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CI_ONLY, REPO, SOURCE_DATE_EPOCH, TEST_SECRET, as_from_a_terminal
+from conftest import CI_ONLY, REPO, SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, as_from_a_terminal
 
 # As shells expect of a command stopped by Ctrl-C (128 + SIGINT), and as README says.
 INTERRUPTED = 130
@@ -133,3 +133,23 @@ def test_ctrl_c_in_links_after_a_new_secret_was_kept_says_it_was_kept(tmp_path: 
         == "interrupted; nothing was changed except the new local preview secret, which is kept (see above)"
     )
     assert (tmp_path / ".referral" / "secret").is_file()
+
+
+SHOW_STOP_SIGNALS = """\
+import signal
+handlers = [signal.getsignal(number) for number in (signal.SIGINT, signal.SIGHUP)]
+print(*(getattr(handler, "__name__", "") or handler.name for handler in handlers))
+"""
+
+
+def test_a_tests_subprocess_starts_with_the_stop_signals_a_terminal_gives(tmp_path: Path) -> None:
+    """Run under ``nohup`` or with ``&`` in a script (as CI steps run), pytest has SIGHUP or SIGINT
+    ignored, and every process it started inherited that: the Ctrl-C tests here and the guard's
+    signal tests then failed. A test's subprocess starts as from a terminal whatever pytest got."""
+    ignored = {number: signal.signal(number, signal.SIG_IGN) for number in (signal.SIGINT, signal.SIGHUP)}
+    try:
+        shown = SiteProject(tmp_path).run(sys.executable, "-c", SHOW_STOP_SIGNALS, check=True).stdout
+    finally:
+        for number, handler in ignored.items():
+            signal.signal(number, handler)
+    assert shown == "default_int_handler SIG_DFL\n"
