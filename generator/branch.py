@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .models import Partner
+from .names_in_words import ANONYMOUS_PARTNER
 from .svg_tree import Node, tree_svg
 from .tree import ReferralTree
-from .words import ANONYMOUS_PARTNER
 
 PRIVATE_LABEL = ANONYMOUS_PARTNER
 MAX_DRAWN = 60  # boxes in one drawing; the text list always tells the whole branch

@@ -77,4 +77,4 @@ def _add_times(entry: icalendar.Event, event: Event, timezone: str) -> None:
     zone = dt.UTC if timezone == "UTC" else ZoneInfo(timezone)
     entry.add("dtstart", dt.datetime.combine(event.date, event.time, zone))
     if event.end is not None:
-        entry.add("dtend", dt.datetime.combine(event.date, event.end, zone))
+        entry.add("dtend", dt.datetime.combine(event.end_day, event.end, zone))

@@ -27,6 +27,7 @@ from .mail import run as mail_run
 from .mail.send import parse_rate
 from .memo_record import read_record
 from .moment import owners_date
+from .numbers_in_words import plural
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .render import SiteLayout
@@ -39,7 +40,6 @@ from .site_secret import (
     moved_warning,
     resolve_secret,
 )
-from .words import plural
 from .write_undo import os_failure
 from .writer import ForeignFileError
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from .models import Newsletter, Partner
-from .words import greeting_name
+from .names_in_words import greeting_name
 
 INTRODUCTION_SUBJECT = "An introduction from {name}"
 

@@ -9,6 +9,7 @@ field, never the value. No MkDocs here.
 
 from __future__ import annotations
 
+import ast
 import functools
 import importlib.resources
 import re
@@ -21,16 +22,17 @@ from pydantic import BaseModel
 from . import leak_scan
 from .audience import TextValue, text_values
 from .calendar_files import EVENTS_DIR
+from .dates_in_words import long_date
 from .leak_delta import Checked
 from .leak_match import Matcher
 from .leak_scan import Confidential, Leak, Places, decoded_text, matcher_for, scan_site, site_files
 from .leak_text import fold, plain
 from .models import ID_PATTERN, Partner, PartnersFile, Referral
 from .project import collector_paused
+from .referral_labels import FIXED_PHRASES
 from .render import SiteLayout
 from .scan_memory import ScanMemory
 from .views import Month
-from .words import FIXED_PHRASES, long_date
 
 _BARE_WORD = re.compile(r"[a-z]+|[0-9]+")  # a word, or digits: a year, a count
 MIN_LENGTH = 4  # shorter values ("Jo", "Ann") match too much ordinary text to be checked
@@ -222,7 +224,38 @@ def _folded(texts: Iterable[str]) -> list[str]:
 def _fixed_corpus() -> str:
     """The folded wording of every site: fixed phrases and the templates' literal text (the
     templates are code, fixed while a process runs, as the render stamp's code digest assumes)."""
-    return "\n".join(fold(text) for text in [*FIXED_PHRASES, *_template_words()])
+    return "\n".join(fold(text) for text in [*FIXED_PHRASES, *_template_words(), *_phrase_words()])
+
+
+# The modules that compose the sentences public pages print (words.py and its parts).
+_PHRASE_MODULES = (
+    "words.py",
+    "issue_sentences.py",
+    "names_in_words.py",
+    "numbers_in_words.py",
+    "dates_in_words.py",
+    "referral_labels.py",
+)
+
+
+def _phrase_words() -> Iterator[str]:
+    """The literal text of the sentences the code composes, as of the templates: an issue opens
+    "In March 2026 … to us. Thank you!", so a note saying "Thank you!" is no secret either.
+    Docstrings are left out: no page prints them."""
+    for module in _PHRASE_MODULES:
+        tree = ast.parse(importlib.resources.files("generator").joinpath(module).read_text(encoding="utf-8"))
+        docstrings = {id(doc) for node in ast.walk(tree) if (doc := _docstring_of(node)) is not None}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                yield node.value
+
+
+def _docstring_of(node: ast.AST) -> ast.AST | None:
+    if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+        first = node.body[0]
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+            return first.value
+    return None
 
 
 def _template_words() -> Iterator[str]:

@@ -18,7 +18,7 @@ import jinja2
 import jinja2.runtime
 from markupsafe import Markup
 
-from . import words
+from . import numbers_in_words, words
 from .page_templates import page_environment
 from .todo import QUIET_MONTHS
 
@@ -195,8 +195,8 @@ def html_environment() -> jinja2.Environment:
         html_start=Markup(HTML_START),
         html_end=Markup(HTML_END),
         quiet_months=QUIET_MONTHS,
-        rate=words.rate_with_count,
-        percent=words.percent,
+        rate=numbers_in_words.rate_with_count,
+        percent=numbers_in_words.percent,
         thanks_for_introductions=words.thanks_for_introductions,
         brought_in_line=words.brought_in_line,
         introduction_led_to=words.introduction_led_to,

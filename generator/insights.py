@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from .models import METHODS, PartnersFile, Referral
+from .referral_labels import NOT_RECORDED
 from .tree import ReferralTree
 from .views import Month, stage_of, won_on
-from .words import NOT_RECORDED
 
 OUTCOMES = ("won", "lost", "open")
 _Key = TypeVar("_Key", bound=Hashable)

@@ -234,6 +234,8 @@ def _unescape(text: str) -> str:
     return text
 
 
+# The same runs of escapes (a word in another script, in a link) recur on every page. The answer
+# depends on the text alone, so a memo kept for the process changes no scan's result.
 @functools.lru_cache(maxsize=4096)
 def _unquoted(escapes: str) -> str:
     return unquote(escapes, errors="replace")

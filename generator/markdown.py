@@ -134,7 +134,8 @@ def _plain_scalar(value: object) -> str | None:
 
 
 # Pages' metadata repeats its keys and most values on every page (10,000 partner pages): only
-# titles differ. The answer depends on the text alone.
+# titles differ. The answer depends on the text alone, so a memo kept for the process changes
+# no page; passing one through every render to scope it to a run would cost more than it keeps.
 @functools.lru_cache(maxsize=1024)
 def _is_plain(text: object) -> bool:
     if not isinstance(text, str) or text.endswith(" "):

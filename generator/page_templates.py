@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from . import words
+from . import dates_in_words, names_in_words, numbers_in_words, referral_labels
 from .stamp import code_digest
 from .views import METHOD_WORDS, STAGE_WORDS, with_news
 
@@ -45,24 +45,27 @@ def page_environment(*, autoescape: bool, finalize: Callable[[Any], Any]) -> jin
         auto_reload=False,
         bytecode_cache=_bytecode_cache(finalize),
     )
+    # These caches live as long as the environment, which is built once per process (compiling
+    # the templates again each run costs more than the caches save): they keep at most 4,096
+    # dates and amounts each, across the runs of `mkdocs serve`, and never a name.
     env.filters.update(
         # A page prints the same few hundred dates many times (every update, every "last news").
-        longdate=functools.lru_cache(maxsize=4096)(words.long_date),
-        ago=functools.lru_cache(maxsize=4096)(words.time_ago),
-        plural=words.plural,
+        longdate=functools.lru_cache(maxsize=4096)(dates_in_words.long_date),
+        ago=functools.lru_cache(maxsize=4096)(dates_in_words.time_ago),
+        plural=numbers_in_words.plural,
         # Babel formats an amount in ~50 µs; the insights page repeats a few thousand amounts.
-        money_in=functools.lru_cache(maxsize=4096)(words.money_in),
-        count_words=words.count_words,
-        card_count=words.card_count,
-        in_sentence=words.in_sentence,
-        isolated=words.isolated,
+        money_in=functools.lru_cache(maxsize=4096)(numbers_in_words.money_in),
+        count_words=numbers_in_words.count_words,
+        card_count=numbers_in_words.card_count,
+        in_sentence=names_in_words.in_sentence,
+        isolated=names_in_words.isolated,
         with_news=with_news,
     )
     env.globals.update(
         stage_words=STAGE_WORDS,
         method_words=METHOD_WORDS,
-        asking_words=words.ASKING_LABELS,
-        stage_events=words.STAGE_EVENTS,
+        asking_words=referral_labels.ASKING_LABELS,
+        stage_events=referral_labels.STAGE_EVENTS,
     )
     return env
 

@@ -26,6 +26,7 @@ from .links import site_public_text
 from .markdown import GENERATED_BY, escape_html
 from .models import Newsletter
 from .moment import BuildMoment, day_start
+from .numbers_in_words import plural
 from .presentation import brand_name, feed_author, missing_logo
 from .problems import InvalidData
 from .quarantine import Quarantined, quarantine, quarantine_note
@@ -34,7 +35,6 @@ from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret, moved_warning
 from .stale_pages import remove_stale_private_pages
 from .stop_signals import StopSignals
-from .words import plural
 from .write_undo import WriteFailed, os_failure
 from .writer import ForeignFileError, read_manifest
 

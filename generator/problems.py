@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from pathlib import PurePath
 
 FieldPath = tuple[str | int, ...]
 SYNTAX_ERROR = "YAML syntax error"
 
 
 def format_field_path(path: FieldPath) -> str:
-    """``("referrals", 3, "stage")`` → ``referrals[3].stage``."""
+    """``("referrals", 3, "stage")`` → ``referrals[3].stage``; ``""`` for the file itself."""
     text = ""
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
             text += f".{part}" if text else part
-    return text or "(file)"
+    return text
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,10 @@ class Problem:
 
     def _located(self, severity: str) -> str:
         where = f"{self.filename}:{self.line}:{self.column}"
-        return one_line(f"{where}: {severity}{format_field_path(self.path)}: {self.message}")
+        # A problem of the whole file (empty, a list, not UTF-8) is named by the file's own name
+        # where a field's path goes: an owner read "(file)" as a field they could not find.
+        field = format_field_path(self.path) or PurePath(self.filename).name
+        return one_line(f"{where}: {severity}{field}: {self.message}")
 
 
 # Direction overrides would show a located line in another order than it is read.

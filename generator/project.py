@@ -8,7 +8,7 @@ import functools
 import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +20,10 @@ from .moment import BuildMoment, When, owners_date
 from .project_lock import one_run_at_a_time
 from .render import SiteLayout, render_pages
 from .render_memo import RenderMemo
-from .render_split import encoded_pages
+from .render_split import PagesInTurn
 from .site_secret import MissingSecret, SiteSecret, resolve_secret
 from .write_undo import replace_file
-from .writer import WriteReport, read_manifest, write_bytes
+from .writer import PageStream, WriteReport, read_manifest, write_bytes
 
 DATA_FILE = "partners.yaml"
 DOCS_DIR = "content"
@@ -221,26 +221,34 @@ def _generate(
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
         record, keep = _page_record(project, secret)
         rendered = render_bytes(data, layout, memo, keep, keyed=secret.origin != "throwaway")
+        # Each page is written as it is rendered (a render that fails part-way is undone with
+        # the pages written before it, as a write that fails part-way is).
         with (
+            contextlib.closing(rendered),
             _secret_kept(secret, project.state_dir),
             _records_kept_on_error(project.stamp_file, project.memo_file),
         ):
             stamp.forget(project.stamp_file)
             memo_record.forget(project.memo_file)
             report = write_bytes(
-                project.docs_dir, rendered.files, project.manifest, rendered.kept, last_size=record.size_of
+                project.docs_dir,
+                rendered.pages,
+                project.manifest,
+                rendered.kept,
+                last_size=record.size_of,
+                owned=layout.owned_folders,
             )
         # Still with the collector paused: one full collection over the model costs 0.5 s at
         # 10,000 partners, as much as the rest of a run that renders one page.
         _record_run(project, inputs, data.newsletter.timezone, secret, rendered, record)
-    moved = _private_pages(rendered.files, layout) if record.other_secret else 0
+    moved = _private_pages(rendered.paths, layout) if record.other_secret else 0
     return Outcome(report, secret, layout, lambda: data, inputs=inputs, moved=moved)
 
 
-def _private_pages(files: Mapping[str, bytes], layout: SiteLayout) -> int:
+def _private_pages(paths: Iterable[str], layout: SiteLayout) -> int:
     """The private pages a run wrote (each partner's and the owner's insights), not their index."""
     folder = f"{layout.private_dir}/"
-    return sum(1 for path in files if path.startswith(folder) and path != layout.private_index)
+    return sum(1 for path in paths if path.startswith(folder) and path != layout.private_index)
 
 
 def _page_record(
@@ -258,13 +266,15 @@ def _record_run(
     project: Project, inputs: str, zone: str, secret: SiteSecret, rendered: RenderedBytes, record: PageRecord
 ) -> None:
     """The stamp and the render memo's record of a run that has written its files."""
-    states = stamp.written_states(project.docs_dir, rendered.files) | record.states(rendered.kept)
+    states = stamp.written_states(project.docs_dir, rendered.contents) | record.states(rendered.kept)
     if inputs:
         with _unrecorded_on_error(project.stamp_file):
             stamp.write_stamp(project.stamp_file, states, inputs, zone)
     if secret.origin != "throwaway":  # its keys would match no later run: store nothing
         with _unrecorded_on_error(project.memo_file):
-            memo_record.write_record(project.memo_file, secret.value, project.docs_dir, rendered.keys, states)
+            memo_record.write_record(
+                project.memo_file, secret.value, project.docs_dir, rendered.keys(), states
+            )
 
 
 @contextmanager
@@ -280,13 +290,44 @@ def _unrecorded_on_error(record: Path) -> Iterator[None]:
             record.unlink(missing_ok=True)
 
 
-@dataclass(frozen=True)
 class RenderedBytes:
-    """The files a run rendered; the render memo's ``keys``; the files ``kept`` unrendered."""
+    """The files a run renders, given out as each is ready (:attr:`pages`, read once); their
+    :func:`stamp.content_state` as they pass (:attr:`contents`); the render memo's keys once
+    all have passed; the files ``kept`` unrendered."""
 
-    files: dict[str, bytes]
-    keys: Mapping[str, bytes]
-    kept: frozenset[str]
+    def __init__(
+        self,
+        paths: list[str],
+        ready: Iterable[tuple[str, bytes]],
+        keys: Callable[[], Mapping[str, bytes]],
+        kept: frozenset[str],
+    ) -> None:
+        self.paths = paths
+        self.kept = kept
+        self.contents: dict[str, stamp.FileState] = {}
+        self._keys = keys
+        self._passing = self._recorded(ready)
+
+    @property
+    def pages(self) -> PageStream:
+        return PageStream(self.paths, self._passing)
+
+    def keys(self) -> Mapping[str, bytes]:
+        return self._keys()
+
+    def close(self) -> None:
+        """Stop rendering (a caller that stopped early): the other process ends too."""
+        self._passing.close()
+
+    def _recorded(self, ready: Iterable[tuple[str, bytes]]) -> Generator[tuple[str, bytes], None, None]:
+        pages = iter(ready)
+        try:
+            for path, page in pages:
+                self.contents[path] = stamp.content_state(page)
+                yield path, page
+        finally:
+            if isinstance(pages, Generator):  # the render's own clean-up, now, not when collected
+                pages.close()
 
 
 def render_bytes(
@@ -304,9 +345,10 @@ def render_bytes(
     pages = render_pages(data, layout, memo, keep)
     if memo is not None:  # a preview's memo keeps what it renders: in this process, page by page
         files = {path: text.encode("utf-8") for path, text in pages.items()}
-        return RenderedBytes(files, pages.memo_keys(), pages.kept)
-    files, keys = encoded_pages(pages.renderers, pages.memo_keys if keyed else dict)
-    return RenderedBytes(files, keys, pages.kept)
+        paths = sorted(files)  # written in the order of their paths, as any mapping is
+        return RenderedBytes(paths, ((path, files[path]) for path in paths), pages.memo_keys, pages.kept)
+    in_turn = PagesInTurn(pages.renderers, pages.memo_keys if keyed else dict)
+    return RenderedBytes(in_turn.paths, in_turn, in_turn.aside_result, pages.kept)
 
 
 def _inputs_digest(

@@ -16,10 +16,10 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
-from . import words
+from . import dates_in_words, issue_sentences, names_in_words, numbers_in_words, referral_labels, words
 from .addresses import private_token
 from .branch import partner_branch, public_forest, shown_name
-from .calendar_files import event_calendar, event_paths
+from .calendar_files import EVENTS_DIR, event_calendar, event_paths
 from .contact import contact_mailto, introduction_mailto, phone_link
 from .host_files import GENERATED_COMMENT, netlify_headers, robots_txt
 from .html_page import Headings, html_environment
@@ -55,10 +55,6 @@ TREE_PAGE = "tree.md"
 FOLLOW_PAGE = "follow.md"
 
 
-# Each partner's address is asked for by the page list, the page itself and the leak guard.
-_cached_token = functools.lru_cache(maxsize=1 << 16)(private_token)
-
-
 @dataclass(frozen=True)
 class SiteLayout:
     """Where generated files go inside the docs folder, and what they are rendered for."""
@@ -70,17 +66,29 @@ class SiteLayout:
     blog_dir: str = "blog"
     posts_subdir: str = "newsletter"
     feed_file: str = "feed_rss_created.xml"
+    # Each partner's address is asked for by the page list, the page itself and the leak guard,
+    # which share a run's layout: worked out once per run (an HMAC, ~8 µs a partner), and kept
+    # no longer than the run, with the secret it came from.
+    _tokens: dict[tuple[str, int], str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def posts_dir(self) -> str:
         return f"{self.blog_dir}/posts/{self.posts_subdir}"
 
     @property
+    def owned_folders(self) -> tuple[str, ...]:
+        """Every folder the generator writes in, some only in some runs (posts, events)."""
+        return ("", self.private_dir, self.blog_dir, self.posts_dir, EVENTS_DIR)
+
+    @property
     def private_index(self) -> str:
         return f"{self.private_dir}/index.md"
 
     def partner_page(self, partner: Partner) -> str:
-        token = _cached_token(self.secret, "partner", partner.id, partner.epoch)
+        key = (partner.id, partner.epoch)
+        token = self._tokens.get(key)
+        if token is None:
+            token = self._tokens[key] = private_token(self.secret, "partner", partner.id, partner.epoch)
         return f"{self.private_dir}/{token}.md"
 
     def post_page(self, issue: MonthlyIssue) -> str:
@@ -202,35 +210,8 @@ def render_pages(
     ``mkdocs serve``), partner pages whose inputs did not change are reused from it. With
     ``keep`` (its record of earlier runs), a page it accepts by path and key is left out. Without
     either, the keys are worked out only if asked for."""
-    ledger = PartnerLedger.of(data)
-    calendars = dict(enumerate(event_paths(data.events)))
-    tree = ReferralTree.of(data, ledger)
-    issues = monthly_issues(data, tree, as_of=layout.as_of)
-    site = _Site(data, layout, _environment(), ledger, tree, issues, calendars)
-    private_index = site.env.get_template("private-index.md.j2")
-    files: dict[str, Callable[[], str]] = {
-        "index.md": functools.partial(_render_home, site),
-        TREE_PAGE: functools.partial(_render_tree, site),
-        FOLLOW_PAGE: functools.partial(_render_follow, site),
-        layout.insights_page: functools.partial(_render_insights, site),
-        layout.private_index: private_index.render,
-        f"{layout.blog_dir}/.authors.yml": functools.partial(_authors_file, data),
-        "robots.txt": functools.partial(robots_txt, layout.site_url),
-        "_headers": functools.partial(netlify_headers, layout.site_url, layout.private_dir),
-    }
-    for index, event in enumerate(data.events):
-        files[calendars[index]] = functools.partial(
-            event_calendar,
-            event,
-            data.newsletter.owner,
-            timezone=data.newsletter.timezone,
-            stamp=day_start(layout.as_of, data.newsletter.timezone),
-            path=calendars[index],
-        )
-    for issue in site.issues:
-        files[layout.post_page(issue)] = functools.partial(_render_post, site, issue)
-    for partner in data.partners:
-        files[layout.partner_page(partner)] = functools.partial(_render_partner, site, partner)
+    site = _site_of(data, layout)
+    files = _renderers(site)
     if memo is None and keep is None:
         return RenderedOnRead(files, functools.partial(_memo_keys, site, list(files)))
     keys = _memo_keys(site, files)
@@ -241,6 +222,44 @@ def render_pages(
     kept = frozenset(path for path, key in keys.items() if keep is not None and keep(path, key))
     rendered = {path: render for path, render in files.items() if path not in kept}
     return RenderedOnRead(rendered, lambda: keys, kept)
+
+
+def _site_of(data: PartnersFile, layout: SiteLayout) -> _Site:
+    ledger = PartnerLedger.of(data)
+    calendars = dict(enumerate(event_paths(data.events)))
+    tree = ReferralTree.of(data, ledger)
+    issues = monthly_issues(data, tree, as_of=layout.as_of)
+    return _Site(data, layout, _environment(), ledger, tree, issues, calendars)
+
+
+def _renderers(site: _Site) -> dict[str, Callable[[], str]]:
+    """What renders each generated file, by its path: the site's own pages, then one file per
+    event, newsletter issue and partner."""
+    data, layout = site.data, site.layout
+    files: dict[str, Callable[[], str]] = {
+        "index.md": functools.partial(_render_home, site),
+        TREE_PAGE: functools.partial(_render_tree, site),
+        FOLLOW_PAGE: functools.partial(_render_follow, site),
+        layout.insights_page: functools.partial(_render_insights, site),
+        layout.private_index: site.env.get_template("private-index.md.j2").render,
+        f"{layout.blog_dir}/.authors.yml": functools.partial(_authors_file, data),
+        "robots.txt": functools.partial(robots_txt, layout.site_url),
+        "_headers": functools.partial(netlify_headers, layout.site_url, layout.private_dir),
+    }
+    for index, event in enumerate(data.events):
+        files[site.calendars[index]] = functools.partial(
+            event_calendar,
+            event,
+            data.newsletter.owner,
+            timezone=data.newsletter.timezone,
+            stamp=day_start(layout.as_of, data.newsletter.timezone),
+            path=site.calendars[index],
+        )
+    for issue in site.issues:
+        files[layout.post_page(issue)] = functools.partial(_render_post, site, issue)
+    for partner in data.partners:
+        files[layout.partner_page(partner)] = functools.partial(_render_partner, site, partner)
+    return files
 
 
 def _memo_keys(site: _Site, paths: Iterable[str]) -> dict[str, bytes]:
@@ -259,26 +278,30 @@ def _memo_keys(site: _Site, paths: Iterable[str]) -> dict[str, bytes]:
 def _environment() -> jinja2.Environment:
     # Escaping by default: every value printed is literal text unless it is Markdown.
     env = page_environment(autoescape=False, finalize=escape_text)
-    env.filters.update(names=words.join_names, money=words.money, capitalize_first=words.capitalized)
+    env.filters.update(
+        names=names_in_words.join_names,
+        money=numbers_in_words.money,
+        capitalize_first=names_in_words.capitalized,
+    )
     env.globals.update(
         introduction_line=_prose(words.introduction_line),
         thanks_for_introductions=_prose(words.thanks_for_introductions),
         brought_in_line=_prose(words.brought_in_line),
         introduction_led_to=_prose(words.introduction_led_to),
         grew_from_you=_prose(words.grew_from_you),
-        issue_opening=_prose(words.issue_opening),
-        win_thanks=_prose(words.win_thanks),
-        thank_you_line=_prose(words.thank_you_line),
-        month_summary=_prose(words.month_summary),
+        issue_opening=_prose(issue_sentences.issue_opening),
+        win_thanks=_prose(issue_sentences.win_thanks),
+        thank_you_line=_prose(issue_sentences.thank_you_line),
+        month_summary=_prose(issue_sentences.month_summary),
         quiet_months=QUIET_MONTHS,
-        rate=_prose(words.rate_with_count),
-        event_hours=_prose(words.event_hours),
+        rate=_prose(numbers_in_words.rate_with_count),
+        event_hours=_prose(dates_in_words.event_hours),
     )
     return env
 
 
 def _prose(sentence: Callable[..., str | None]) -> Callable[..., Markdown | None]:
-    """A words.py sentence for a page: the data in it escaped, its own punctuation kept readable."""
+    """A sentence in words for a page: the data in it escaped, its own punctuation kept readable."""
 
     def written(*args: object, **options: object) -> Markdown | None:
         text = sentence(*(_escaped(arg) for arg in args), **{k: _escaped(v) for k, v in options.items()})
@@ -360,7 +383,11 @@ def _render_insights(site: _Site) -> str:
     }
     insights = compute_insights(site.data, site.tree)
     methods = [
-        (METHOD_WORDS.get(r.label, r.label), r.rate * 100, words.rate_with_count(r.won, r.referrals))
+        (
+            METHOD_WORDS.get(r.label, r.label),
+            r.rate * 100,
+            numbers_in_words.rate_with_count(r.won, r.referrals),
+        )
         for r in insights.by_method
     ]
     months = [
@@ -379,7 +406,7 @@ def _render_insights(site: _Site) -> str:
             partner_names={p.id: p.name for p in site.data.partners},
             as_of=site.layout.as_of,
             currency=site.data.newsletter.currency,
-            few=words.FEW_REFERRALS,
+            few=numbers_in_words.FEW_REFERRALS,
             method_chart=Markup(bar_chart(methods, "Conversion to a win by introduction method")),
             month_chart=Markup(stacked_columns(months, OUTCOMES, "Referrals per month by outcome")),
         )
@@ -389,7 +416,7 @@ def _render_insights(site: _Site) -> str:
 def _column_label(month: Month, first: bool) -> str:
     """A month under its chart column, as charts write it: "Nov", with the year below it under
     the first column and each January ("Nov26" read as a code, not a month)."""
-    short = words.MONTH_NAMES[month.month][:3]
+    short = dates_in_words.MONTH_NAMES[month.month][:3]
     return f"{short}\n{month.year}" if first or month.month == 1 else short
 
 
@@ -436,15 +463,15 @@ def _issue_events(site: _Site, issue: MonthlyIssue, source: str) -> list[tuple[E
 def _feed_summary(issue: MonthlyIssue, gathering: str | None = None, *, so_far: bool = False) -> str:
     if gathering:
         return gathering
-    numbers = words.month_in_numbers(
+    numbers = issue_sentences.month_in_numbers(
         issue.month.label, issue.referrals, issue.meetings, issue.proposals, issue.wins, so_far=so_far
     )
     if not issue.referrals and not issue.updates and issue.given:
-        return f"{numbers} {words.giving_back(issue.month.label, issue.given)}"
+        return f"{numbers} {issue_sentences.giving_back(issue.month.label, issue.given)}"
     # The post's own thanks, in its order: whose introduction won first, then the roll.
-    won = words.win_thanks([p.name for p in issue.won_by], issue.unnamed_won_by, issue.wins)
+    won = issue_sentences.win_thanks([p.name for p in issue.won_by], issue.unnamed_won_by, issue.wins)
     roll = [p.name for p in issue.roll]
-    rest = words.thank_you_line(
+    rest = issue_sentences.thank_you_line(
         roll, issue.unnamed_roll, issue.roll_introductions, after_wins=bool(won), others=issue.roll_others
     )
     return " ".join(line for line in (numbers, won, rest) if line)
@@ -491,7 +518,7 @@ def _render_partner(site: _Site, partner: Partner) -> str:
         meta=Markup(front_matter(meta)),
         headings=Headings(),
         partner=partner,
-        greeting=words.greeting_name(partner.name, partner.greeting),
+        greeting=names_in_words.greeting_name(partner.name, partner.greeting),
         newsletter=site.data.newsletter,
         referrals=views,
         won=sum(view.stage == "won" for view in views),
@@ -567,7 +594,9 @@ def _status_box(stage: str, reached: frozenset[str], thanks: bool) -> Markup:
     template = html_environment().get_template("referral-status.html.j2")
     progress = _progress_bar(stage, reached)
     # The page template puts the box on a line of its own: the file's last line break is its.
-    return Markup(template.render(stage=stage, progress=progress, thanks=thanks).removesuffix("\n"))
+    return Markup(
+        template.render(stage=stage, reached=reached, progress=progress, thanks=thanks).removesuffix("\n")
+    )
 
 
 def _stages_reached(referral: Referral) -> frozenset[str]:
@@ -604,7 +633,7 @@ def _step(symbol: str, label: str) -> Markup:
     hidden from it and the state in words hidden from the eye (extra.css)."""
     return Markup(
         f'<span aria-hidden="true">{symbol}</span> {escape(label)}'
-        f'<span class="visually-hidden"> ({words.STEP_STATES[symbol]})</span>'
+        f'<span class="visually-hidden"> ({referral_labels.STEP_STATES[symbol]})</span>'
     )
 
 
@@ -615,7 +644,7 @@ def _authors_file(data: PartnersFile) -> str:
         AUTHOR_KEY: {
             "name": unescaped_print_text(owner.owner),
             "description": unescaped_print_text(owner.business or owner.title),
-            "avatar": words.initials_avatar(owner.owner),
+            "avatar": names_in_words.initials_avatar(owner.owner),
         }
     }
     if owner.email:

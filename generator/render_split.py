@@ -2,10 +2,11 @@
 one renders from the start, until they meet.
 
 Rendering is pure (text in, text out) and a forked process starts with the loaded model, so
-nothing is sent to it; what comes back is each page's bytes. The result is the same pages in
-the same order as rendering them here one by one: any page the other process did not return
-(it failed, died or was never started) is rendered here, so an error is raised here, with its
-own traceback, exactly as without the split.
+nothing is sent to it; what comes back is each page's bytes. The result is the same pages as
+rendering them here one by one, given out as each is ready (:class:`PagesInTurn`, which the
+writer writes as they come) or in their order (:func:`encoded_pages`): any page the other
+process did not return (it failed, died or was never started) is rendered here, so an error is
+raised here, with its own traceback, exactly as without the split.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import pickle
+import queue
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .forked import as_forked, can_fork
 
@@ -36,21 +38,49 @@ Aside = TypeVar("Aside")
 
 
 def encoded_pages(renderers: Renderers, aside: Callable[[], Aside]) -> tuple[dict[str, bytes], Aside]:
-    """Every page rendered and encoded as UTF-8, on two cores where that can help, and the
-    result of ``aside``: other work of the run, done by the other process before it renders
-    (its result comes back, not the memory it took: worked out here, between pages, the render
-    memo's keys left this process 14 MB larger at 10,000 partners), or here if it did not."""
-    paths = list(renderers)
-    if not _can_split(len(paths)):
-        return {path: renderers[path]().encode("utf-8") for path in paths}, aside()
-    pages: list[bytes | None] = [None] * len(paths)
-    delivered = _render_split([renderers[path] for path in paths], pages, aside)
-    files = {path: _rendered(renderers[path], page) for path, page in zip(paths, pages, strict=True)}
-    return files, delivered[0] if delivered is not None else aside()
+    """Every page rendered and encoded, in the order of ``renderers``, and the result of
+    ``aside`` (see :class:`PagesInTurn`)."""
+    pages = PagesInTurn(renderers, aside)
+    arrived = dict(pages)
+    return {path: arrived[path] for path in pages.paths}, pages.aside_result()
 
 
-def _rendered(render: Callable[[], str], page: bytes | None) -> bytes:
-    return page if page is not None else render().encode("utf-8")
+class PagesInTurn(Generic[Aside]):
+    """Every page rendered and encoded as UTF-8, on two cores where that can help, each given
+    out as soon as it is ready (in no fixed order): a caller that writes each one then holds a
+    few pages, not the site (112 MB at 10,000 partners). And the result of ``aside``: other
+    work of the run, done by the other process before it renders (its result comes back, not
+    the memory it took: worked out here, between pages, the render memo's keys left this
+    process 14 MB larger at 10,000 partners), or here if it did not.
+
+    Iterate it once; a caller that stops early closes the iterator (``contextlib.closing``),
+    which stops the other process."""
+
+    def __init__(self, renderers: Renderers, aside: Callable[[], Aside]) -> None:
+        self.paths = list(renderers)
+        self._renders = [renderers[path] for path in self.paths]
+        self._aside = aside
+        self._result: tuple[Aside] | None = None
+
+    def __iter__(self) -> Iterator[tuple[str, bytes]]:
+        given = bytearray(len(self.paths))
+        sent: list[tuple[Aside]] = []
+        if _can_split(len(self.paths)):
+            for index, page in _render_split(self._renders, self._aside, sent):
+                given[index] = 1
+                yield self.paths[index], page
+        # Any page the other process did not deliver (it failed, died or was never started) is
+        # rendered here: an error is raised here, with its own traceback, as without the split.
+        for index, render in enumerate(self._renders):
+            if not given[index]:
+                yield self.paths[index], render().encode("utf-8")
+        self._result = sent[0] if sent else (self._aside(),)
+
+    def aside_result(self) -> Aside:
+        """``aside``'s result, once every page has been given out."""
+        if self._result is None:
+            raise RuntimeError("the work aside is known once every page has been given out")
+        return self._result[0]
 
 
 def _can_split(count: int) -> bool:
@@ -58,10 +88,10 @@ def _can_split(count: int) -> bool:
 
 
 def _render_split(
-    renders: list[Callable[[], str]], pages: list[bytes | None], aside: Callable[[], Aside]
-) -> tuple[Aside] | None:
-    """Fill ``pages`` from both ends; leave None where the other process did not deliver.
-    ``(aside's result,)`` when the other process sent it."""
+    renders: list[Callable[[], str]], aside: Callable[[], Aside], sent: list[tuple[Aside]]
+) -> Iterator[tuple[int, bytes]]:
+    """``(index, page)`` from both ends, as each is ready, until the two ends meet; the other
+    process's ``(aside's result,)`` goes into ``sent`` when it sends it."""
     context = multiprocessing.get_context("fork")
     bounds = context.RawArray("q", [0, len(renders) - 1])  # next from the front, next from the back
     lock = context.Lock()
@@ -78,21 +108,23 @@ def _render_split(
         )
         process.start()
     except OSError:  # no process to spare: render everything here
-        return None
+        return
     sender.close()
     # Taken as it arrives, by a thread: received only between this process's own pages, the
     # other process waited on a full pipe most of the time (it rendered a third of the pages in
     # half the time, the rest blocked) whenever this one rendered a long page (insights: 0.6 s).
-    received: list[tuple[Aside]] = []
+    arrived: queue.SimpleQueue[list[tuple[int, bytes]] | None] = queue.SimpleQueue()
     drain = threading.Thread(
-        target=_receive, args=(receiver, pages, received), name="render-receive", daemon=True
+        target=_receive, args=(receiver, arrived, sent), name="render-receive", daemon=True
     )
     drain.start()
     try:
         while (claimed := _claim(bounds, lock, front=True)) is not None:
             for index in claimed:
-                pages[index] = renders[index]().encode("utf-8")
-    except BaseException:
+                yield index, renders[index]().encode("utf-8")
+            yield from _taken(arrived, wait=False)
+        yield from _taken(arrived, wait=True)
+    except BaseException:  # an error here, or the caller stopped (GeneratorExit): no more pages
         process.terminate()  # its end closes, so the thread's wait ends
         raise
     finally:
@@ -101,7 +133,21 @@ def _render_split(
         if process.is_alive():
             process.terminate()
         process.join()
-    return received[0] if received else None
+
+
+def _taken(
+    arrived: queue.SimpleQueue[list[tuple[int, bytes]] | None], *, wait: bool
+) -> Iterator[tuple[int, bytes]]:
+    """The other process's pages that have come in; with ``wait``, every one until it is done."""
+    while True:
+        try:
+            batch = arrived.get() if wait else arrived.get_nowait()
+        except queue.Empty:
+            return
+        if batch is None:  # the other process is done: said again for the final wait
+            arrived.put(None)
+            return
+        yield from batch
 
 
 def _widen(pipe: Connection) -> None:
@@ -135,17 +181,19 @@ def _claim(bounds: Any, lock: Any, *, front: bool) -> range | None:
         lock.release()
 
 
-def _receive(receiver: Connection, pages: list[bytes | None], aside: list[tuple[Aside]]) -> None:
+def _receive(
+    receiver: Connection, arrived: queue.SimpleQueue[list[tuple[int, bytes]] | None], sent: list[tuple[Aside]]
+) -> None:
     """Take the other process's result of ``aside``, then its batches of pages, until it closes
-    its end (done, or died)."""
+    its end (done, or died); then None."""
     try:
-        aside.append(pickle.loads(receiver.recv_bytes()))
+        sent.append(pickle.loads(receiver.recv_bytes()))
         while True:
-            batch: list[tuple[int, bytes]] = pickle.loads(receiver.recv_bytes())
-            for index, page in batch:
-                pages[index] = page
+            arrived.put(pickle.loads(receiver.recv_bytes()))
     except (EOFError, OSError, pickle.UnpicklingError):
         return
+    finally:
+        arrived.put(None)
 
 
 def _render_from_back(

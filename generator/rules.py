@@ -191,13 +191,19 @@ def _dates(data: Records, today: dt.date) -> Iterator[Finding]:
     for index, given in _present(data.given):
         if not EARLIEST <= given.date <= today:
             yield from _not_future(("given", index, "date"), given.date, today)
-    latest = _years_after(today, EVENT_YEARS_AHEAD)
     for index, event in _present(data.events):
-        path: FieldPath = ("events", index, "date")
-        yield from _not_ancient(path, event.date)
-        if event.date > latest:
-            ahead = f"more than {EVENT_YEARS_AHEAD} years ahead"
-            yield path, f"{event.date} is {ahead} (the latest event date is {latest})"
+        yield from date_limits(("events", index, "date"), event.date, today, event=True)
+
+
+def date_limits(path: FieldPath, day: dt.date, today: dt.date, *, event: bool = False) -> Iterator[Finding]:
+    """Where a date may fall: from 1900-01-01 to today, an event's up to five years ahead."""
+    if not event:
+        yield from _not_future(path, day, today)
+        return
+    yield from _not_ancient(path, day)
+    latest = _years_after(today, EVENT_YEARS_AHEAD)
+    if day > latest:
+        yield path, f"{day} is more than {EVENT_YEARS_AHEAD} years ahead (the latest event date is {latest})"
 
 
 def _local_times(data: Records) -> Iterator[Finding]:
@@ -210,11 +216,12 @@ def _local_times(data: Records) -> Iterator[Finding]:
             clock: dt.time | None = getattr(event, name)
             if clock is None:
                 continue
-            local = dt.datetime.combine(event.date, clock, tzinfo=zone)
+            day = event.end_day if name == "end" else event.date
+            local = dt.datetime.combine(day, clock, tzinfo=zone)
             if local.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
                 yield (
                     ("events", index, name),
-                    f"{clock:%H:%M} does not exist on {event.date} in {data.timezone}: the clocks go "
+                    f"{clock:%H:%M} does not exist on {day} in {data.timezone}: the clocks go "
                     "forward that night; choose a time outside the hour they skip",
                 )
 

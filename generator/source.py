@@ -21,7 +21,7 @@ from .problems import SYNTAX_ERROR, FieldPath, InvalidData, Problem
 MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 16
 MAX_PROBLEMS = 100
-EMPTY_FILE = "the file is empty; it needs at least newsletter and partners"
+EMPTY_FILE = "the file is empty; it needs at least a newsletter: section with its title and owner"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # YAML breaks lines at these too, so a name holding one fails with a baffling syntax error.
@@ -70,7 +70,11 @@ def read_text(raw: bytes, filename: str) -> str:
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        message = f"the file is not UTF-8 (byte 0x{raw[error.start]:02x}); save it as UTF-8"
+        byte = raw[error.start]
+        message = (
+            f"byte 0x{byte:02x} on line {line}, column {column} is not UTF-8 text (a letter saved "
+            "in another encoding?); save the file as UTF-8"
+        )
         raise _fail(filename, (line, column), (), message) from None
 
 
@@ -171,7 +175,11 @@ class _Builder:
     def _start_document(self, event: yaml.Event) -> None:
         self.documents += 1
         if self.documents > 1:
-            message = "the file holds more than one YAML document (a second '---'); keep one"
+            line = _position(event.start_mark)[0]
+            message = (
+                f"a second YAML document starts at this '---' on line {line}; the file holds one: "
+                "delete this line and what follows it, or the part before it"
+            )
             self._report(_position(event.start_mark), (), message)
             self.fatal = True
 

@@ -150,15 +150,15 @@ def content_state(content: bytes) -> FileState:
     return [len(content), hashlib.sha256(content).hexdigest()]
 
 
-def written_states(docs_dir: Path, files: Mapping[str, bytes]) -> dict[str, FileState]:
-    """:func:`content_state` of each file a run has just written (or found holding those bytes),
-    with its stat fields when it is old enough to be settled (one ``lstat`` each, no read).
+def written_states(docs_dir: Path, contents: Mapping[str, FileState]) -> dict[str, FileState]:
+    """Each file a run has just written (or found holding those bytes), by its
+    :func:`content_state` (worked out as the file was written), with its stat fields when it is
+    old enough to be settled (one ``lstat`` each, no read).
 
     As git does when it checks files out, the stat is taken after the write: an edit in the
     moment between the two would be recorded as ours, a window of microseconds per file."""
     states: dict[str, FileState] = {}
-    for relative, content in files.items():
-        state = content_state(content)
+    for relative, state in contents.items():
         try:
             states[relative] = _settled(state, _clock_ns(), os.lstat(docs_dir / relative))
         except OSError:

@@ -9,10 +9,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .dates_in_words import whole_months
 from .due import DueReferral, due_referrals
 from .models import Partner, PartnersFile
 from .tree import PartnerLedger
-from .words import whole_months
 
 QUIET_MONTHS = 6  # no introduction for this long: time for a coffee, not a reminder email
 GENEROUS_REFERRALS = 2  # sent at least this many and received nothing back: owed a referral

@@ -7,13 +7,14 @@ at once, each with the position of the value it is about.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import field_hints, models, rules, source
 from .moment import When
@@ -80,15 +81,16 @@ def validate_document(document: source.SourceDocument, today: When) -> models.Pa
         raise InvalidData([Problem(1, 1, (), source.EMPTY_FILE, document.filename)])
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "plain text"
-        message = f"the file must be a mapping with newsletter and partners, not {kind}"
+        message = f"the file holds {kind}; it needs sections such as newsletter: and partners:, each a name and ':' at the start of a line"
         raise InvalidData([document.problem((), message)])
     try:
-        partners_file = models.PartnersFile.model_validate(data)
+        partners_file = models.PartnersFile.model_validate(data, context={models.FIELDS_SETS: {}})
     except ValidationError as error:
         partial, raw_ids = _valid_records(data)
         findings = rules.check(partial, today, extra_partner_ids=raw_ids)
         references = _references_of_invalid_records(data, partial, raw_ids)
         findings += references + _duplicates_beside_invalid_records(data, partial)
+        findings += _dates_of_invalid_records(data, partial, today)
         answered = {path for path, _ in references}  # said once, as an unknown partner
         problems = [*_field_problems(document, error, answered), *_located(document, findings)]
         raise InvalidData([*document.problems, *problems]) from None
@@ -223,6 +225,44 @@ def _duplicates_beside_invalid_records(data: dict[str, Any], partial: rules.Reco
             if records[index] is not None:
                 valid_seen.add(value)
     return findings
+
+
+_DATE = TypeAdapter(models.YamlDate)
+_DATES = (("partners", "since"), ("referrals", "introduced"), ("given", "date"), ("events", "date"))
+
+
+def _dates_of_invalid_records(
+    data: dict[str, Any], partial: rules.Records, today: When
+) -> list[rules.Finding]:
+    """A date out of its range in a record that failed for another reason (the rules only see
+    valid records): reported with it, so one run names every problem."""
+    owners_today = rules.owners_today(today, partial.timezone)
+    findings: list[rules.Finding] = []
+    for section, field in _DATES:
+        records: Sequence[BaseModel | None] = getattr(partial, section)
+        for index, item in enumerate(_section(data, section)):
+            if records[index] is None and isinstance(item, dict):
+                for path, value in _raw_dates(section, index, field, item):
+                    if (day := _date_or_none(value)) is not None:
+                        findings += rules.date_limits(path, day, owners_today, event=section == "events")
+    return findings
+
+
+def _date_or_none(value: Any) -> dt.date | None:
+    try:
+        return _DATE.validate_python(value)
+    except ValidationError:  # already reported as this field's own problem
+        return None
+
+
+def _raw_dates(section: str, index: int, field: str, item: dict[str, Any]) -> Iterator[tuple[FieldPath, Any]]:
+    """A record's dates as written, by their paths: a referral's updates' too."""
+    if field in item:
+        yield (section, index, field), item[field]
+    updates = item.get("updates") if section == "referrals" else None
+    for number, update in enumerate(updates if isinstance(updates, list) else []):
+        if isinstance(update, dict) and "date" in update:
+            yield (section, index, "updates", number, "date"), update["date"]
 
 
 def _section(data: dict[str, Any], name: str) -> list[Any]:

@@ -9,22 +9,22 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypedDict
 
+from .dates_in_words import MONTH_NAMES, event_when
+from .issue_sentences import gathering
 from .models import Event, Given, Partner, PartnersFile, Referral, Update
-from .tree import PartnerLedger, ReferralTree
-from .words import (
+from .referral_labels import (
     ASKING_LABELS,
     BACK_IN_TOUCH,
+    CLIENT_NO_MORE,
     METHOD_LABELS,
-    MONTH_NAMES,
     NOT_RECORDED,
     REPEAT_WIN,
     STAGE_LABELS,
-    event_when,
-    gathering,
 )
+from .tree import PartnerLedger, ReferralTree
 
 PROGRESS_STEPS = ("introduced", "contacted", "met", "proposal", "closed")
-# Kept under these names for callers; the wording itself lives in words.py.
+# Kept under these names for callers; the wording itself lives in referral_labels.py.
 STAGE_WORDS = STAGE_LABELS
 METHOD_WORDS = {**METHOD_LABELS, NOT_RECORDED: ASKING_LABELS[NOT_RECORDED]}
 EVENT_HORIZON_DAYS = 92
@@ -49,9 +49,10 @@ def won_on(referral: Referral) -> dt.date | None:
 
 
 def with_news(updates: Sequence[Update]) -> list[tuple[Update, str]]:
-    """Each update with what it tells (a key of words.STAGE_EVENTS): its stage, but a `won`
+    """Each update with what it tells (a key of referral_labels.STAGE_EVENTS): its stage, but a `won`
     right after a `won` is the client buying again, not a new client (won_on thanks the first),
-    and a `contacted` right after a `lost` is a closed file taken up again."""
+    a `lost` right after a `won` a client who did not stay, and a `contacted` right after a
+    `lost` is a closed file taken up again."""
     stages = [None, *(update.stage for update in updates)]
     return [
         (update, _news_after(update.stage, before)) for update, before in zip(updates, stages, strict=False)
@@ -61,6 +62,8 @@ def with_news(updates: Sequence[Update]) -> list[tuple[Update, str]]:
 def _news_after(stage: str, before: str | None) -> str:
     if stage == "won" and before == "won":
         return REPEAT_WIN
+    if stage == "lost" and before == "won":
+        return CLIENT_NO_MORE
     return BACK_IN_TOUCH if stage == "contacted" and before == "lost" else stage
 
 

@@ -23,7 +23,7 @@ import json
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +86,17 @@ class WriteReport:
         return text
 
 
+@dataclass(frozen=True)
+class PageStream:
+    """Files whose paths are all known before their bytes: the paths are checked before
+    anything is written, and each file is written as ``ready`` gives it (in any order, each
+    path once), so a run writing the pages of a render still under way holds a few pages, not
+    the whole site (112 MB at 10,000 partners)."""
+
+    paths: Collection[str]
+    ready: Iterable[tuple[str, bytes]]
+
+
 def write_files(docs_dir: Path, files: Mapping[str, str], manifest_path: Path) -> WriteReport:
     """Make ``docs_dir`` hold exactly ``files`` among the generator's own files."""
     # Encoded one file at a time: no second copy of the whole site, in bytes, at the peak.
@@ -94,11 +105,12 @@ def write_files(docs_dir: Path, files: Mapping[str, str], manifest_path: Path) -
 
 def write_bytes(
     docs_dir: Path,
-    files: Mapping[str, str | bytes],
+    files: Mapping[str, str | bytes] | PageStream,
     manifest_path: Path,
     kept: frozenset[str] = frozenset(),
     marked: bool = True,
     last_size: Callable[[str], int | None] | None = None,
+    owned: Iterable[str] = (),
 ) -> WriteReport:
     """:func:`write_files` for content that is already bytes (such as .eml messages).
 
@@ -108,68 +120,116 @@ def write_bytes(
     stale listed file without the mark is left alone: the manifest may have been edited, merged or
     copied from elsewhere, and name a page of the user's. (A generated file edited by hand is still
     repaired: its path is one the generator writes, and when ``last_size`` tells the size the
-    last run left it at, the report names it.)
+    last run left it at, the report names it.) ``owned`` are the folders the generator writes in
+    on other runs: without a manifest, its earlier pages are looked for there too, so a month or
+    an event gone from the data loses its file even when this run writes nothing beside it.
     """
-    encoded = dict(sorted(files.items()))
-    pending = pending_path(manifest_path)
+    stream = files if isinstance(files, PageStream) else _in_order(files)
+    paths = sorted(stream.paths)
     folder = folder_key(docs_dir, manifest_path)
-    if _manifest_is_for(manifest_path, folder):
-        previous, recovered = read_manifest(manifest_path), 0
-        marked = marked and not _from_before_the_mark(manifest_path)
-    else:
-        previous = marked_pages(docs_dir, _page_folders([*encoded, *kept]))
-        recovered = len(previous)
-    left = _left_by_a_cut_run(docs_dir, pending) if _manifest_is_for(pending, folder) else []
-    previous = sorted({*previous, *left})
-    missing = _refuse_foreign(docs_dir, encoded, previous)
-    report = WriteReport(unchanged=len(kept), recovered=recovered, kept=len(kept))
+    page_folders = _page_folders([*paths, *kept])
+    earlier = _earlier_files(docs_dir, manifest_path, folder, {*page_folders, *owned}, marked)
+    missing, stream = _refuse_foreign(docs_dir, stream, earlier.files)
+    report = WriteReport(unchanged=len(kept), recovered=earlier.recovered, kept=len(kept))
     undo = UndoLog(store=manifest_path.with_name(manifest_path.stem + ".undo"), docs_dir=docs_dir)
-    try:
-        if missing or left:  # recorded before any file is written: see the module's docstring
-            _replace_if_changed(pending, _path_list({*missing, *left}, folder), undo)
-        _write_pages(docs_dir, encoded, missing, report, undo, last_size)
-        for relative in sorted(set(previous) - set(encoded) - kept):
-            if marked and _is_unmarked_file(docs_dir / relative):
-                report.left_alone.append(relative)
-            elif _remove(docs_dir, relative, undo):
-                report.removed.append(relative)
-        _replace_if_changed(manifest_path, _path_list(sorted({*encoded, *kept}), folder), undo)
+    pending = pending_path(manifest_path)
+    with _undone_on_failure(undo, docs_dir):
+        if missing or earlier.left:  # recorded before any file is written: see the module's docstring
+            _replace_if_changed(pending, _path_list({*missing, *earlier.left}, folder), undo)
+        _write_pages(docs_dir, stream, missing, report, undo, last_size)
+        stale = sorted(set(earlier.files) - set(paths) - kept)
+        _remove_stale(docs_dir, stale, earlier.marked, report, undo)
+        _replace_if_changed(manifest_path, _path_list(sorted({*paths, *kept}), folder), undo)
         pending.unlink(missing_ok=True)
         undo.finish()
-    except OSError as error:
-        stuck = undo.undo()
-        raise WriteFailed(error, undo.current or docs_dir, docs_dir, stuck, undo.touched()) from None
-    except (Exception, KeyboardInterrupt):  # Ctrl-C too; a kill cannot be caught (see above)
-        undo.undo()
-        raise
-    _remove_cut_replacements(docs_dir, _page_folders([*encoded, *kept]))
+    _remove_cut_replacements(docs_dir, page_folders)
     _remove_cut_replacements(manifest_path.parent, [""], _is_a_path_list)
     return report
 
 
+@contextlib.contextmanager
+def _undone_on_failure(undo: UndoLog, docs_dir: Path) -> Iterator[None]:
+    """Every file put back as it was when the write fails part-way or is stopped with Ctrl-C."""
+    try:
+        yield
+    except OSError as error:
+        stuck = undo.undo()
+        raise WriteFailed(error, undo.current or docs_dir, docs_dir, stuck, undo.touched()) from None
+    except (Exception, KeyboardInterrupt):  # Ctrl-C too; a kill cannot be caught (see the module docstring)
+        undo.undo()
+        raise
+
+
+@dataclass(frozen=True)
+class _EarlierFiles:
+    """The generator's files that earlier runs left in the docs folder."""
+
+    files: list[str]  # listed in the manifest, or found by their mark, or left by a cut run
+    recovered: int  # of them, found by their mark because the manifest was lost
+    left: list[str]  # of them, those a run cut short had begun to create
+    marked: bool  # whether a stale file without the mark is left alone (see write_bytes)
+
+
+def _earlier_files(
+    docs_dir: Path, manifest_path: Path, folder: str, page_folders: set[str], marked: bool
+) -> _EarlierFiles:
+    if _manifest_is_for(manifest_path, folder):
+        previous, recovered = read_manifest(manifest_path), 0
+        marked = marked and not _from_before_the_mark(manifest_path)
+    else:
+        previous = marked_pages(docs_dir, page_folders)
+        recovered = len(previous)
+    pending = pending_path(manifest_path)
+    left = _left_by_a_cut_run(docs_dir, pending) if _manifest_is_for(pending, folder) else []
+    return _EarlierFiles(sorted({*previous, *left}), recovered, left, marked)
+
+
+def _remove_stale(docs_dir: Path, stale: list[str], marked: bool, report: WriteReport, undo: UndoLog) -> None:
+    """Remove the generator's files this run no longer writes; with ``marked``, a file without
+    the mark is left alone and named in the report."""
+    for relative in stale:
+        if marked and _is_unmarked_file(docs_dir / relative):
+            report.left_alone.append(relative)
+        elif _remove(docs_dir, relative, undo):
+            report.removed.append(relative)
+
+
 def _write_pages(
     docs_dir: Path,
-    encoded: Mapping[str, str | bytes],
+    stream: PageStream,
     missing: set[str],
     report: WriteReport,
     undo: UndoLog,
     last_size: Callable[[str], int | None] | None,
 ) -> None:
     folders: set[Path] = set()
-    for relative, content in encoded.items():
+    expected = set(stream.paths)
+    for relative, content in stream.ready:
+        if relative not in expected:  # a second copy, or a path never checked: a fault of ours
+            raise RuntimeError(f"the render gave a file it had not announced, or gave it twice: {relative}")
+        expected.discard(relative)
         target = docs_dir / relative
         if relative in missing:
             undo.current = target
             if target.parent not in folders:
                 undo.make_folders(target.parent)
                 folders.add(target.parent)
-            _create(target, _as_bytes(content), folders)
+            _create(target, content, folders)
             undo.created_page(relative)
             report.written.append(relative)
-        elif _replace_if_changed(target, _as_bytes(content), undo, _edit_noter(report, relative, last_size)):
+        elif _replace_if_changed(target, content, undo, _edit_noter(report, relative, last_size)):
             report.written.append(relative)
         else:
             report.unchanged += 1
+    if expected:
+        raise RuntimeError(f"the render ended without the file {min(expected)}")
+    report.written.sort()  # in the order they were ready; reported in the order of their paths
+    report.edited.sort()
+
+
+def _in_order(files: Mapping[str, str | bytes]) -> PageStream:
+    paths = sorted(files)
+    return PageStream(paths, ((relative, _as_bytes(files[relative])) for relative in paths))
 
 
 def _edit_noter(
@@ -307,22 +367,33 @@ def _left_by_a_cut_run(docs_dir: Path, pending: Path) -> list[str]:
     ]
 
 
-def _refuse_foreign(docs_dir: Path, encoded: Mapping[str, str | bytes], previous: list[str]) -> set[str]:
-    """Refuse the run if a file not ours is in the way; else the paths that do not exist yet."""
+def _refuse_foreign(docs_dir: Path, stream: PageStream, previous: list[str]) -> tuple[set[str], PageStream]:
+    """Refuse the run if a file not ours is in the way; else the paths that do not exist yet.
+
+    A file not ours that already holds exactly what the run would write there is taken as ours:
+    telling it needs that file's bytes, so when there is any such file the stream is read whole
+    first (and given back as a mapping); else it is left to be written as it comes."""
     ours = set(previous)
     missing: set[str] = set()
-    foreign: list[Path] = []
-    for relative in encoded:
+    in_the_way: list[str] = []
+    for relative in stream.paths:
         if relative in ours:
             continue
-        target = docs_dir / relative
-        if not os.path.lexists(target):
+        if os.path.lexists(docs_dir / relative):
+            in_the_way.append(relative)
+        else:
             missing.add(relative)
-        elif not _holds(target, _as_bytes(encoded[relative])):
-            foreign.append(target)
+    if not in_the_way:
+        return missing, stream
+    contents = dict(stream.ready)
+    foreign = [
+        docs_dir / relative
+        for relative in sorted(in_the_way)
+        if not _holds(docs_dir / relative, contents[relative])
+    ]
     if foreign:
         raise ForeignFileError(foreign)
-    return missing
+    return missing, PageStream(stream.paths, contents.items())
 
 
 def _holds(target: Path, content: bytes) -> bool:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gzip
 import hashlib
+import html
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -14,6 +18,7 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
@@ -181,6 +186,23 @@ def process_has_ended(pid: int) -> bool:
 def soup_of(path: Path) -> BeautifulSoup:
     """A built page, parsed as a browser would read its HTML."""
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def readable_text(path: Path) -> str:
+    """A built file's text in every form a marker could hide behind, one after another: as stored
+    (a .gz unzipped), with HTML entities, URL escapes and JSON's \\u escapes undone, and all of
+    them undone three deep (text inside JSON or attributes is escaped twice). Written apart from
+    the leak guard's own decoding, so a test does not check the guard against itself."""
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    text = raw.decode("utf-8", "replace")
+    unescaped = html.unescape(text)
+    json_undone = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), unescaped)
+    deep = json.dumps(json.loads(text), ensure_ascii=False) if path.suffix == ".json" else text
+    for _ in range(3):
+        deep = unquote(html.unescape(deep))
+    return "\n".join((text, unescaped, unquote(unescaped), json_undone, deep))
 
 
 def free_port() -> int:

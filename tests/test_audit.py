@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import gzip
 import html
 import json
 import re
@@ -22,12 +21,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, quote_plus, unquote
+from urllib.parse import quote, quote_plus
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import TEST_SECRET, SiteProject, built_project, fixture_text, make_project
+from conftest import TEST_SECRET, SiteProject, built_project, fixture_text, make_project, readable_text
 
 from generator.addresses import private_token
 from generator.audience import declared
@@ -51,17 +50,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> SiteProject:
     return built_project(tmp_path_factory.mktemp("audit"), fixture_text("audit.yaml"))
 
 
-def readable_forms(path: Path) -> str:
-    """The file's text as stored and with entities, URL and JSON escapes undone."""
-    raw = path.read_bytes()
-    if path.suffix == ".gz":
-        raw = gzip.decompress(raw)
-    text = raw.decode("utf-8", "replace")
-    unescaped = html.unescape(text)
-    json_undone = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), unescaped)
-    return "\n".join((text, unescaped, unquote(unescaped), json_undone))
-
-
 def public_files(site: SiteProject) -> Iterator[Path]:
     """Every built file outside the private folder p/ (pages, search, sitemaps, feeds, .ics)."""
     for path in sorted(site.site.rglob("*")):
@@ -70,7 +58,7 @@ def public_files(site: SiteProject) -> Iterator[Path]:
 
 
 def canaries_in(path: Path) -> set[str]:
-    text = readable_forms(path)
+    text = readable_text(path)
     found = {match.lower() for match in CANARY.findall(text)}
     return found | ({"value"} if VALUE.search(text) else set())
 
@@ -162,8 +150,8 @@ def test_no_canary_reaches_any_public_file(site: SiteProject) -> None:
 def test_no_deal_currency_reaches_any_public_file(site: SiteProject) -> None:
     """newsletter.currency is owner-only: it travels with the deal values, never without them."""
     assert AUDIT["newsletter"]["currency"] == "EUR"
-    assert not [path for path in public_files(site) if "€" in readable_forms(path)]
-    assert "€" in readable_forms(private_page(site, "insights", "owner"))
+    assert not [path for path in public_files(site) if "€" in readable_text(path)]
+    assert "€" in readable_text(private_page(site, "insights", "owner"))
 
 
 @pytest.mark.parametrize("encode", [str.casefold, html.escape, quote, quote_plus, json.dumps])
@@ -177,7 +165,7 @@ def test_no_confidential_value_in_any_encoding(site: SiteProject, encode: Any) -
 
 def test_public_pages_still_name_the_consenting_partners_and_prospect(site: SiteProject) -> None:
     """The canary checks are not vacuous: public data does reach the public pages."""
-    public_text = "".join(readable_forms(path) for path in public_files(site) if path.suffix == ".html")
+    public_text = "".join(readable_text(path) for path in public_files(site) if path.suffix == ".html")
     assert "Anne Ortiz" in public_text and "Steve Hall" in public_text
     assert "Public Pat" in public_text
 
@@ -191,7 +179,7 @@ def test_no_public_file_and_not_the_private_stub_names_a_private_address(site: S
     stub = site.site / "p" / "index.html"
     assert not canaries_in(stub)
     for path in [*public_files(site), stub]:
-        text = readable_forms(path)
+        text = readable_text(path)
         assert not [token for token in private_tokens() if token in text], path
 
 
@@ -479,7 +467,7 @@ def test_yaml_syntax_in_a_name_keeps_the_private_page_out_of_search(edges: SiteP
     """Front matter that fails to parse is dropped silently by MkDocs, search: exclude with it."""
     (name,) = (p["name"] for p in EDGES["partners"] if p["id"] == "lonely")
     assert name in page_text(private_page(edges, "partner", "lonely"))
-    index = readable_forms(edges.site / "search" / "search_index.json")
+    index = readable_text(edges.site / "search" / "search_index.json")
     assert "Lonely" not in index
 
 

@@ -29,8 +29,11 @@ from conftest import REPO, TEST_SECRET, SiteProject, make_project
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
 from generator.addresses import private_token
+from generator.dates_in_words import long_date
+from generator.names_in_words import greeting_name
+from generator.referral_labels import STAGE_EVENTS
 from generator.views import STAGE_WORDS
-from generator.words import STAGE_EVENTS, greeting_name, introduction_line, long_date
+from generator.words import introduction_line
 
 # Debian's headless shell (apt-get install chromium-headless-shell) idles at a third of the CPU
 # of the full browser, whose hidden omnibox popup keeps repainting; either one works.

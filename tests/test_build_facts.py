@@ -3,17 +3,14 @@ the last build's record, without loading the data in MkDocs' process; any change
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
-from conftest import SiteProject, fixture_text
+from conftest import TODAY, SiteProject, fixture_text
 
 from generator import build_facts, validate
 from generator.build_facts import BuildFacts
-
-AS_OF = dt.date(2026, 11, 20)
 
 # Counts, in MkDocs' own process, how often the generator loaded the data file.
 LOAD_COUNTER = """\
@@ -82,7 +79,7 @@ def test_the_record_holds_settings_and_ids_only_and_only_for_its_inputs(facts_pr
     assert project.mkdocs_build("--strict").returncode == 0
     record = project.root / ".referral" / "build-facts.json"
     text = record.read_text(encoding="utf-8")
-    data = validate.load_partners(project.root / "partners.yaml", AS_OF)
+    data = validate.load_partners(project.root / "partners.yaml", TODAY)
     confidential = [r.prospect for r in data.referrals] + [p.email for p in data.partners if p.email]
     confidential += [p.name for p in data.partners] + [
         u.note for r in data.referrals for u in r.updates if u.note
@@ -98,8 +95,8 @@ def test_the_record_holds_settings_and_ids_only_and_only_for_its_inputs(facts_pr
 
 
 def test_a_record_reads_back_as_written(tmp_path: Path) -> None:
-    data = validate.load_text(fixture_text("small.yaml"), "partners.yaml", AS_OF)
-    facts = build_facts.facts_of(data, AS_OF)
+    data = validate.load_text(fixture_text("small.yaml"), "partners.yaml", TODAY)
+    facts = build_facts.facts_of(data, TODAY)
     build_facts.write_record(tmp_path / "facts.json", "digest", facts)
     assert build_facts.read_record(tmp_path / "facts.json", "digest") == facts
     assert build_facts.read_record(tmp_path / "facts.json", "") is None

@@ -114,7 +114,7 @@ def test_check_invalid_file_exits_nonzero_and_writes_nothing(project: SiteProjec
 def test_check_missing_file_is_an_error(project: SiteProject) -> None:
     result = project.generator("check", "nope.yaml")
     assert result.returncode == 1
-    assert "nope.yaml:1:1: (file): cannot read the file" in result.stdout
+    assert "nope.yaml:1:1: nope.yaml: cannot read the file" in result.stdout
 
 
 def test_links_prints_each_partner_with_full_private_address(project: SiteProject) -> None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import yaml
-from conftest import TEST_SECRET, load_problems, make_project
+from conftest import TEST_SECRET, TODAY, load_problems, make_project
 from ical.calendar_stream import IcsCalendarStream
 
 from generator import project as pipeline
@@ -23,7 +23,6 @@ from generator.render import SiteLayout, render_site
 from generator.validate import load_text
 from generator.views import Month
 
-AS_OF = dt.date(2026, 11, 20)
 DATA = """\
 newsletter:
   title: Event News
@@ -46,8 +45,8 @@ RIDE = "events/2027-01-15-new-year-ride.ics"
 
 
 def _files(zone: str) -> dict[str, str]:
-    data = load_text(DATA.format(zone=zone), "partners.yaml", AS_OF)
-    return render_site(data, SiteLayout(as_of=AS_OF, secret=b"s"))
+    data = load_text(DATA.format(zone=zone), "partners.yaml", TODAY)
+    return render_site(data, SiteLayout(as_of=TODAY, secret=b"s"))
 
 
 @pytest.mark.parametrize("zone", ["Europe/Paris", "UTC"])
@@ -67,6 +66,38 @@ def test_timed_event_reads_the_same_in_two_parsers(zone: str) -> None:
         assert f"DTSTART;TZID={zone}:20261210T180000" in ics and "BEGIN:VTIMEZONE" in ics
     else:
         assert "DTSTART:20261210T180000Z" in ics and "VTIMEZONE" not in ics
+
+
+def test_an_event_past_midnight_ends_the_next_day_on_its_page_and_in_both_parsers() -> None:
+    """A party from 21:00 to 01:00: an end before the start is the next morning, in the
+    calendar file (two parsers) and on the partner's and the public pages (the mail says it in the
+    same words: dates_in_words.event_when)."""
+    text = DATA.format(zone="Europe/Paris").replace(
+        'time: "18:00"\n    end: "21:30"', 'time: "21:00"\n    end: "01:00"'
+    )
+    data = load_text(text, "partners.yaml", TODAY)
+    files = render_site(data, SiteLayout(as_of=TODAY, secret=b"s"))
+    zone = ZoneInfo("Europe/Paris")
+    start, end = dt.datetime(2026, 12, 10, 21, 0, tzinfo=zone), dt.datetime(2026, 12, 11, 1, 0, tzinfo=zone)
+    (event,) = icalendar.Calendar.from_ical(files[MIXER]).walk("VEVENT")
+    assert event.decoded("dtstart") == start and event.decoded("dtend") == end
+    (other,) = IcsCalendarStream.calendar_from_ics(files[MIXER]).events
+    assert other.dtstart == start and other.dtend == end
+    partner_page = next(text for path, text in files.items() if path.startswith("p/") and "Anne" in text)
+    for page in (files["index.md"], partner_page):
+        assert '10 December 2026</span>, <span class="date">21:00 to 01:00 the next day</span>' in page
+
+
+def test_an_end_after_midnight_must_exist_on_the_next_day() -> None:
+    """The end is checked on the day it falls: 02:30 on the night New York's clocks go forward."""
+    text = DATA.format(zone="America/New_York").replace(
+        '  - date: 2026-12-10\n    title: Holiday mixer\n    where: The mill\n    time: "18:00"\n    end: "21:30"',
+        '  - date: 2027-03-13\n    title: Late mixer\n    where: The mill\n    time: "22:00"\n    end: "02:30"',
+    )
+    assert load_problems(text) == [
+        "partners.yaml:12:10: events[0].end: 02:30 does not exist on 2027-03-14 in America/New_York: the "
+        "clocks go forward that night; choose a time outside the hour they skip"
+    ]
 
 
 def test_event_without_time_is_all_day_in_both_parsers() -> None:
@@ -93,13 +124,13 @@ def test_two_sessions_of_one_event_on_one_day_are_two_calendar_entries() -> None
         '  - {date: 2026-12-12, title: Open house, time: "10:00"}\n'
         '  - {date: 2026-12-12, title: Open house, time: "15:00"}\n'
     )
-    files = render_site(load_text(text, "partners.yaml", AS_OF), SiteLayout(as_of=AS_OF, secret=b"s"))
+    files = render_site(load_text(text, "partners.yaml", TODAY), SiteLayout(as_of=TODAY, secret=b"s"))
     morning = icalendar.Calendar.from_ical(files["events/2026-12-12-open-house.ics"]).walk("VEVENT")[0]
     afternoon = icalendar.Calendar.from_ical(files["events/2026-12-12-open-house-2.ics"]).walk("VEVENT")[0]
     assert morning.decoded("dtstart").hour == 10 and afternoon.decoded("dtstart").hour == 15
     assert str(morning["uid"]) != str(afternoon["uid"])
     # Stable: the same data gives the same UIDs on the next build.
-    again = render_site(load_text(text, "partners.yaml", AS_OF), SiteLayout(as_of=AS_OF, secret=b"s"))
+    again = render_site(load_text(text, "partners.yaml", TODAY), SiteLayout(as_of=TODAY, secret=b"s"))
     assert again["events/2026-12-12-open-house.ics"] == files["events/2026-12-12-open-house.ics"]
 
 
@@ -121,9 +152,9 @@ def test_a_time_the_clocks_skip_is_refused_with_its_place() -> None:
     assert len(load_problems(SPRING_FORWARD.format(start="01:00", end="02:15"))) == 1  # the end
     # Either side of the skipped hour, and every time on other days, is fine; so is the hour
     # repeated when the clocks go back (1 November), which exists twice.
-    load_text(SPRING_FORWARD.format(start="01:00", end="03:00"), "partners.yaml", AS_OF)
+    load_text(SPRING_FORWARD.format(start="01:00", end="03:00"), "partners.yaml", TODAY)
     fall_back = SPRING_FORWARD.replace("2026-03-08", "2026-11-01").format(start="01:30", end="01:45")
-    load_text(fall_back, "partners.yaml", AS_OF)
+    load_text(fall_back, "partners.yaml", TODAY)
 
 
 def test_a_partners_page_gives_the_events_sentence_as_the_home_page_does() -> None:
@@ -263,8 +294,8 @@ events:
   - {date: 2026-12-10, title: Afternoon talk, time: "14:00"}
   - {date: 2026-12-10, title: Breakfast ride, time: "07:00", end: "09:00"}
 """
-    data = load_text(text, "partners.yaml", AS_OF)
-    layout = SiteLayout(as_of=AS_OF, secret=b"s")
+    data = load_text(text, "partners.yaml", TODAY)
+    layout = SiteLayout(as_of=TODAY, secret=b"s")
     files = render_site(data, layout)
     partner = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Anne" in t)
     for page in (files["index.md"], files["blog/posts/newsletter/2026-11.md"], partner):

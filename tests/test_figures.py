@@ -24,7 +24,7 @@ import figures_oracle as oracle
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, REPO, SOURCE_DATE_EPOCH, TEST_SECRET
+from conftest import FIXTURES, REPO, SOURCE_DATE_EPOCH, TEST_SECRET, TODAY
 
 from generator.cli import main
 from generator.mail.run import compose_month
@@ -32,7 +32,6 @@ from generator.render import SiteLayout, render_site
 from generator.validate import load_text
 from generator.views import Month
 
-AS_OF = dt.date(2026, 11, 20)
 WORDS = {
     w: n
     for n, w in enumerate(
@@ -104,8 +103,8 @@ def front_matter(page: str) -> dict[str, Any]:
 def render(text: str) -> tuple[oracle.Raw, dict[str, str]]:
     """The oracle's reading of ``text`` and the generated files; each partner's page is also
     given under ``partner:ID`` (its address is a keyed hash, not a figure under test)."""
-    data = load_text(text, "partners.yaml", AS_OF)
-    layout = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode(), site_url="https://x.example/")
+    data = load_text(text, "partners.yaml", TODAY)
+    layout = SiteLayout(as_of=TODAY, secret=TEST_SECRET.encode(), site_url="https://x.example/")
     files = render_site(data, layout)
     for partner in data.partners:
         files[f"partner:{partner.id}"] = files[layout.partner_page(partner)]
@@ -115,7 +114,7 @@ def render(text: str) -> tuple[oracle.Raw, dict[str, str]]:
 
 def dataset_texts() -> list[Any]:
     named = [pytest.param(path.read_text(encoding="utf-8"), id=name) for name, path in DATASETS.items()]
-    seeded = [pytest.param(oracle.random_dataset(seed, AS_OF), id=f"seed{seed}") for seed in SEEDS]
+    seeded = [pytest.param(oracle.random_dataset(seed, TODAY), id=f"seed{seed}") for seed in SEEDS]
     return [*named, pytest.param(EDGES, id="edges"), pytest.param(ZERO, id="zero"), *seeded]
 
 
@@ -203,7 +202,7 @@ def table_rows(text: str, heading: str) -> dict[str, list[str]]:
 
 def test_every_month_with_news_has_a_post_with_its_numbers(site: tuple[oracle.Raw, dict[str, str]]) -> None:
     raw, files = site
-    expected = oracle.months(raw, AS_OF)
+    expected = oracle.months(raw, TODAY)
     shown = posts(files)
     assert set(expected) == set(shown)
     for month, news in expected.items():
@@ -375,7 +374,7 @@ def test_insights_due_list_and_the_due_command(
 ) -> None:
     raw, files = site
     text = next(t for t in files.values() if "title: Referral insights" in t)
-    expected = oracle.due(raw, AS_OF)
+    expected = oracle.due(raw, TODAY)
     shown = re.findall(
         r"referral (?:<span class=\"token\">)?([^<,\s]+)(?:</span>)?, introduced .*?"
         r"no news for <span class=\"date\">(\d+) days",
@@ -386,10 +385,10 @@ def test_insights_due_list_and_the_due_command(
     # `python -m generator due` on the same file, as the owner runs it.
     source = tmp_path / "partners.yaml"
     source.write_text(files["source:partners.yaml"], encoding="utf-8")
-    # At noon on AS_OF where the owner lives: `due` counts days to the owner's date (at the
+    # At noon on TODAY where the owner lives: `due` counts days to the owner's date (at the
     # conftest's midnight UTC it is still the 19th in the demo's Chicago).
     zone = ZoneInfo(raw["newsletter"].get("timezone", "UTC"))
-    noon = dt.datetime.combine(AS_OF, dt.time(12), zone)
+    noon = dt.datetime.combine(TODAY, dt.time(12), zone)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(noon.timestamp())))
     assert main(["due", str(source)]) == 0
     printed = re.findall(r"due an update: (\S+) from \S+, no news for (\d+) days", capsys.readouterr().out)
@@ -508,8 +507,8 @@ HEADLINES = {**STAGE_TITLES, "won": "A new client, thanks to you!", "won-again":
 
 def mail_texts(text: str, month: str) -> dict[str, str]:
     """Each recipient's plain-text message for ``month``, by partner id, as `mail` writes it."""
-    data = load_text(text, "partners.yaml", AS_OF)
-    layout = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode(), site_url="https://x.example/")
+    data = load_text(text, "partners.yaml", TODAY)
+    layout = SiteLayout(as_of=TODAY, secret=TEST_SECRET.encode(), site_url="https://x.example/")
     environ = {
         "REFERRAL_MAIL_FROM": "Mark Rodgers <mark@example.com>",
         "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
@@ -565,7 +564,7 @@ def still_in_progress(prose: str) -> int:
 
 def test_home_lists_the_latest_months_with_their_numbers(site: tuple[oracle.Raw, dict[str, str]]) -> None:
     raw, files = site
-    news = oracle.months(raw, AS_OF)
+    news = oracle.months(raw, TODAY)
     listed = re.findall(
         r"^- \[(\w+ \d{4})\]\(blog/posts/[^)]*(\d{4}-\d{2})\.md\): (.*)$", files["index.md"], re.M
     )
@@ -637,7 +636,7 @@ def test_events_coming_up_on_the_home_and_partner_pages(site: tuple[oracle.Raw, 
     if any("," in e["title"] for e in raw["events"]):
         pytest.skip("a title with a comma cannot be told from its place")
     ahead = sorted(
-        (e for e in raw["events"] if e["date"] >= AS_OF),
+        (e for e in raw["events"] if e["date"] >= TODAY),
         key=lambda e: (e["date"], e.get("time") or "", e["title"]),
     )
     expected = [(long_date(e["date"]), e["title"]) for e in ahead]

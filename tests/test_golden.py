@@ -8,14 +8,13 @@ sentence; rewrite them deliberately with ``pytest tests/test_golden.py --update-
 
 from __future__ import annotations
 
-import datetime as dt
 import email
 import email.policy
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SOURCE_DATE_EPOCH, TEST_SECRET
+from conftest import FIXTURES, SOURCE_DATE_EPOCH, TEST_SECRET, TODAY
 
 from generator.mail.run import compose_month
 from generator.models import PartnersFile
@@ -24,25 +23,24 @@ from generator.validate import load_partners
 from generator.views import Month, monthly_issues
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-AS_OF = dt.date(2026, 11, 20)  # SOURCE_DATE_EPOCH of the suite
 SITE_URL = "https://updates.example.com/"
 MAIL_PARTNER = "anne-ortiz"
 
 
 @pytest.fixture(scope="module")
 def data() -> PartnersFile:
-    return load_partners(FIXTURES / "golden.yaml", AS_OF)
+    return load_partners(FIXTURES / "golden.yaml", TODAY)
 
 
 @pytest.fixture(scope="module")
 def layout() -> SiteLayout:
-    return SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode(), site_url=SITE_URL)
+    return SiteLayout(as_of=TODAY, secret=TEST_SECRET.encode(), site_url=SITE_URL)
 
 
 def rendered_pages(data: PartnersFile, layout: SiteLayout) -> dict[str, str]:
     """Golden name → generated text, under names a reviewer recognises (not private tokens)."""
     files = render_site(data, layout)
-    newest = max(monthly_issues(data, as_of=AS_OF), key=lambda issue: issue.month)
+    newest = max(monthly_issues(data, as_of=TODAY), key=lambda issue: issue.month)
     pages = {
         "home.md": files["index.md"],
         "tree.md": files[TREE_PAGE],

@@ -4,7 +4,6 @@ built site whatever the encoding, and failing a real `mkdocs build` when one lea
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gzip
 import json
 import signal
@@ -15,22 +14,21 @@ from typing import Literal
 from urllib.parse import quote
 
 import pytest
-from conftest import REPO, TEST_SECRET, SiteProject, fixture_text, unwritable
+from conftest import REPO, TEST_SECRET, TODAY, SiteProject, fixture_text, unwritable
 
 from generator import guard, links, validate
 from generator.guard import Confidential, Leak
 from generator.models import PartnersFile
 from generator.render import SiteLayout
 
-AS_OF = dt.date(2026, 11, 20)
-LAYOUT = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode())
+LAYOUT = SiteLayout(as_of=TODAY, secret=TEST_SECRET.encode())
 
 
 def load(text: str) -> PartnersFile:
     """The data of ``text`` as a build loads it, without a project: the tests that list the
     confidential values need no site, so they stay in the fast tier (`project` marks a test
     as a build), where a change to an audience or to the guard's rules is caught at once."""
-    return validate.load_text(textwrap.dedent(text), "partners.yaml", AS_OF)
+    return validate.load_text(textwrap.dedent(text), "partners.yaml", TODAY)
 
 
 def home_of(data: PartnersFile, partner_id: str) -> str:
@@ -361,8 +359,6 @@ def test_a_hidden_partner_whose_id_is_a_plain_word_or_number_builds(project: Sit
 def test_ids_without_a_letter_are_not_guarded_and_ids_with_one_are() -> None:
     # A referral numbered 2026, or "2026-10", is found as a post's year or month on every page
     # and failed the build; an id with no letter carries no name. "r-dana-wu" may (review16).
-    from conftest import TODAY
-
     text = """\
 newsletter: {title: T, owner: O}
 partners:

@@ -3,7 +3,6 @@ each file as MkDocs writes it, and its verdict is still the whole finished site'
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import signal
@@ -14,15 +13,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, as_from_a_terminal, fixture_text, process_has_ended
+from conftest import TEST_SECRET, TODAY, SiteProject, as_from_a_terminal, fixture_text, process_has_ended
 
 from generator import guard, guard_worker, validate
 from generator.guard_worker import GuardJob, GuardStopped, GuardWorker
 from generator.models import PartnersFile
 from generator.render import SiteLayout
 
-AS_OF = dt.date(2026, 11, 20)
-LAYOUT = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode())
+LAYOUT = SiteLayout(as_of=TODAY, secret=TEST_SECRET.encode())
 PROSPECT = "SECRET-PROSPECT-DANA"  # a referral's prospect in small.yaml: no public page may name it
 TWO_CORES = len(os.sched_getaffinity(0)) >= 2
 
@@ -31,7 +29,7 @@ TWO_CORES = len(os.sched_getaffinity(0)) >= 2
 def data(tmp_path: Path) -> PartnersFile:
     path = tmp_path / "partners.yaml"
     path.write_text(fixture_text("small.yaml"), encoding="utf-8")
-    return validate.load_partners(path, AS_OF)
+    return validate.load_partners(path, TODAY)
 
 
 def write(site: Path, relative: str, text: str) -> None:
@@ -150,7 +148,7 @@ def test_a_worker_whose_build_is_killed_ends_too(tmp_path: Path, stop: signal.Si
     own copy of the parent's end of the pipe, so it waited for a message forever (review18)."""
     data_file = tmp_path / "partners.yaml"
     data_file.write_text(fixture_text("small.yaml"), encoding="utf-8")
-    script = ORPHAN_SCRIPT.format(as_of=AS_OF, secret=TEST_SECRET.encode())
+    script = ORPHAN_SCRIPT.format(as_of=TODAY, secret=TEST_SECRET.encode())
     build = subprocess.Popen(
         as_from_a_terminal([sys.executable, "-c", script, str(data_file), str(tmp_path / "site")]),
         stdin=subprocess.PIPE,
@@ -181,7 +179,7 @@ def test_no_confidential_values_means_no_leaks(tmp_path: Path) -> None:
             """),
         encoding="utf-8",
     )
-    empty = validate.load_partners(path, AS_OF)
+    empty = validate.load_partners(path, TODAY)
     site = tmp_path / "site"
     write(site, "index.html", "<p>Quiet</p>")
     result = started(site, empty).finish()
@@ -220,7 +218,7 @@ def test_a_build_guards_on_a_second_process_and_finds_what_a_whole_scan_finds(pr
     assert ("on a second process" in output) is TWO_CORES
     listed = re.findall(r"^  - (\S+ in \S+)$", output, re.MULTILINE)
     quarantined = project.root / ".referral" / "quarantine" / "site"
-    data = validate.load_partners(project.root / "partners.yaml", AS_OF)
+    data = validate.load_partners(project.root / "partners.yaml", TODAY)
     assert listed == [leak.describe() for leak in guard.guard_site(quarantined, data, LAYOUT)]
     assert "referrals[0].prospect in leak/index.html" in listed
 

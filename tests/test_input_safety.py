@@ -134,7 +134,7 @@ TAGS = {
     ),
     "map on the file": (
         ("newsletter:\n", "!!map\nnewsletter:\n"),
-        "partners.yaml:1:1: (file): YAML tags such as !!map are not supported",
+        "partners.yaml:1:1: partners.yaml: YAML tags such as !!map are not supported",
     ),
     "seq on updates": (
         ("    updates:\n", "    updates: !!seq\n"),

@@ -4,13 +4,12 @@ finds, whatever was edited, in whatever order."""
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TEST_SECRET, fixture_text
+from conftest import TEST_SECRET, TODAY, fixture_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,8 +19,7 @@ from generator.models import PartnersFile
 from generator.render import SiteLayout
 from generator.scan_memory import ScanMemory
 
-AS_OF = dt.date(2026, 11, 20)
-LAYOUT = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode())
+LAYOUT = SiteLayout(as_of=TODAY, secret=TEST_SECRET.encode())
 FIXTURE = fixture_text("small.yaml")
 # Texts of the fixture a save may change, each held by a field with its own home.
 SLOTS = {
@@ -65,7 +63,7 @@ def load(folder: Path, slots: dict[str, str], withdrawn: frozenset[str]) -> Part
     for who in withdrawn:
         text = text.replace(TOGGLES[who], TOGGLES[who].replace("true", "false"))
     (folder / "partners.yaml").write_text(text, encoding="utf-8")
-    return validate.load_partners(folder / "partners.yaml", AS_OF)
+    return validate.load_partners(folder / "partners.yaml", TODAY)
 
 
 def page_path(data: PartnersFile, page: str) -> str:

@@ -62,8 +62,19 @@ def test_a_connection_the_server_closed_while_idle_is_reopened_not_a_failed_mess
         assert _copies(server) == EVERY_PARTNER_ONCE
 
 
+# `python -m generator` with Ctrl-C and SIGHUP as a terminal's shell leaves them, even when the
+# suite itself runs with them ignored (`nohup`, `&` in a script), which the sender would inherit.
+FROM_A_TERMINAL = [
+    sys.executable,
+    "-c",
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "signal.signal(signal.SIGHUP, signal.SIG_DFL); sys.argv[0] = 'generator'; "
+    "runpy.run_module('generator', run_name='__main__', alter_sys=True)",
+]
+
+
 def _sender(project: SiteProject, server: SmtpServer, rate: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "generator", "mail", "--month", MONTH, "--send", "--rate", rate]
+    command = [*FROM_A_TERMINAL, "mail", "--month", MONTH, "--send", "--rate", rate]
     return subprocess.Popen(
         as_from_a_terminal(command),
         cwd=project.root,
@@ -84,7 +95,10 @@ def _stop(sender: subprocess.Popen[str], signum: int) -> tuple[str, str]:
             sender.kill()
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+# SIGHUP: the owner's terminal closed (review32; it ended the run with no summary at all).
+@pytest.mark.parametrize(
+    "signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["ctrl-c", "sigterm", "sighup"]
+)
 def test_stopped_after_two_messages_it_says_who_got_theirs_and_a_rerun_sends_the_rest_once(
     mail_project: SiteProject, smtp: SmtpServer, signum: int
 ) -> None:
@@ -98,6 +112,65 @@ def test_stopped_after_two_messages_it_says_who_got_theirs_and_a_rerun_sends_the
     rerun = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert "1 delivered, 2 already delivered before, 0 failed, 0 uncertain" in rerun.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+def test_a_hang_up_with_the_terminal_gone_leaves_the_next_run_to_say_who_got_theirs(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    # The owner's terminal closed mid-run: the summary has nowhere to go (writes fail), so the
+    # run must stop as Ctrl-C does, without a second copy or a lost one, for the next run to tell.
+    leader, follower = os.openpty()
+    command = [*FROM_A_TERMINAL, "mail", "--month", MONTH, "--send", "--rate", "20/min"]
+    sender = subprocess.Popen(
+        command,
+        cwd=mail_project.root,
+        env=mail_project.env(**smtp.env()),
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+    )
+    os.close(follower)
+    try:
+        _wait_for(lambda: [e["event"] for e in _log(mail_project)] == ["sending", "delivered"] * 2)
+        os.close(leader)  # the terminal is gone: what the run writes now fails (EIO)
+        sender.send_signal(signal.SIGHUP)
+        sender.wait(timeout=30)
+    finally:
+        if sender.poll() is None:
+            sender.kill()
+    assert sender.returncode == 1  # it stopped itself, not killed by the signal halfway
+    assert [e["event"] for e in _log(mail_project)] == ["sending", "delivered"] * 2
+    review = _mail_process(mail_project, **smtp.env())
+    assert "2 of them were already delivered" in review.stdout, review.stdout
+    rerun = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "1 delivered, 2 already delivered before, 0 failed, 0 uncertain" in rerun.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_log_deleted_or_replaced_during_the_send_is_put_back_and_nobody_mailed_twice(
+    mail_project: SiteProject, smtp: SmtpServer, how: str
+) -> None:
+    # The run wrote on into the deleted file (or the one an editor's save put aside) and ended
+    # "3 delivered"; the next run found no deliveries and mailed all three again (review32).
+    sender = _sender(mail_project, smtp, "20/min")
+    log = mail_project.root / ".referral" / "mail-log.jsonl"
+    _wait_for(lambda: [e["event"] for e in _log(mail_project)] == ["sending", "delivered"] * 2)
+    if how == "deleted":
+        log.unlink()  # while it waits 3 s before the third
+    else:
+        kept = log.with_name("saved-copy")
+        kept.write_bytes(log.read_bytes())
+        kept.replace(log)
+    stdout, stderr = sender.communicate(timeout=60)
+    assert sender.returncode == 0, stdout + stderr
+    assert f"The send log {log} was {how} during this run: it was written again" in stdout
+    assert [e["event"] for e in _log(mail_project)].count("delivered") >= 3
+    rerun = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "0 delivered, 3 already delivered before, 0 failed, 0 uncertain" in rerun.stdout
     assert _copies(smtp) == EVERY_PARTNER_ONCE
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from code_changes import new_library, new_python, new_template, new_version
-from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, make_project
+from conftest import TEST_SECRET, TODAY, make_project
 from test_render_memo import EDITS, START
 from test_stamp import MARGIN_S, Reads
 
@@ -26,11 +26,10 @@ from generator.render import SiteLayout
 from generator.render_memo import partner_digest
 from generator.validate import load_text
 
-AS_OF = pipeline.today({"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
 ENVIRON = {"REFERRAL_SITE_SECRET": TEST_SECRET}
 # Every file the fixture gives: the pages, posts, calendars and host files.
 PAGES = len(
-    render.render_site(load_text(START, "partners.yaml", AS_OF), SiteLayout(AS_OF, TEST_SECRET.encode()))
+    render.render_site(load_text(START, "partners.yaml", TODAY), SiteLayout(TODAY, TEST_SECRET.encode()))
 )
 
 
@@ -44,7 +43,7 @@ class Copy:
 
     def generate(self, text: str, environ: dict[str, str] = ENVIRON) -> pipeline.Outcome:
         self.project.data_file.write_text(text, "utf-8")
-        return pipeline.generate(self.project, AS_OF, environ)
+        return pipeline.generate(self.project, TODAY, environ)
 
     def content(self) -> dict[str, bytes]:
         docs = self.project.docs_dir
@@ -244,10 +243,10 @@ def test_a_record_of_another_docs_folder_is_ignored(tmp_path: Path) -> None:
     shutil.copytree(copy.project.docs_dir, copy.project.root / "elsewhere")
     elsewhere = pipeline.Project.at(copy.project.root, docs_dir="elsewhere")
     elsewhere.data_file.write_text(EDITS[0][1](START), "utf-8")
-    assert pipeline.generate(elsewhere, AS_OF, ENVIRON).report.kept == 0
-    assert pipeline.generate(elsewhere, AS_OF, ENVIRON).rendered is False
+    assert pipeline.generate(elsewhere, TODAY, ENVIRON).report.kept == 0
+    assert pipeline.generate(elsewhere, TODAY, ENVIRON).rendered is False
     elsewhere.data_file.write_text(EDITS[1][1](EDITS[0][1](START)), "utf-8")
-    assert pipeline.generate(elsewhere, AS_OF, ENVIRON).report.kept == PAGES - 1
+    assert pipeline.generate(elsewhere, TODAY, ENVIRON).report.kept == PAGES - 1
 
 
 # --- kept pages vouched for by their stat fields (stamp.current_state) -------------------------

@@ -13,7 +13,7 @@ from typing import Any
 import markdown
 import pytest
 from bs4 import BeautifulSoup, Comment
-from conftest import FIXTURES, REPO, TEST_SECRET, SiteProject, built_project
+from conftest import FIXTURES, REPO, TEST_SECRET, TODAY, SiteProject, built_project
 from markdown.extensions import toc as toc_extension
 from markupsafe import Markup, escape
 from material.extensions import emoji
@@ -34,7 +34,6 @@ from generator.markdown import escape_text
 from generator.render import SiteLayout, render_site
 from generator.validate import load_partners, load_text
 
-AS_OF = dt.date(2026, 11, 20)  # SOURCE_DATE_EPOCH of the suite
 ICONS = sorted(path.stem for path in (REPO / "generator" / "templates" / "icons").glob("*.svg"))
 TRICKY_HEADINGS = [
     "Your referrals",
@@ -182,8 +181,8 @@ def built_article(page: Path) -> str:
 
 def partner_pages(site: SiteProject) -> list[tuple[Path, Path]]:
     """(Markdown file, built page) of every partner in the golden fixture, in its order."""
-    data = load_partners(site.root / "partners.yaml", AS_OF)
-    layout = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode())
+    data = load_partners(site.root / "partners.yaml", TODAY)
+    layout = SiteLayout(as_of=TODAY, secret=TEST_SECRET.encode())
     sources = [layout.partner_page(partner) for partner in data.partners]
     return [(site.content / path, site.site / path.removesuffix(".md") / "index.html") for path in sources]
 
@@ -236,7 +235,7 @@ def test_partner_page_keeps_its_headings_admonitions_cards_tables_and_icons(gold
 def test_insights_page_keeps_its_table_of_contents_and_equals_the_whole_file_converted(
     golden_site: SiteProject,
 ) -> None:
-    path = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode()).insights_page
+    path = SiteLayout(as_of=TODAY, secret=TEST_SECRET.encode()).insights_page
     body, _ = get_data((golden_site.content / path).read_text("utf-8"))
     built = golden_site.site / path.removesuffix(".md") / "index.html"
     assert built_article(built).endswith(article(convert(body)))
@@ -259,8 +258,8 @@ given:
 
 
 def test_business_sent_back_is_a_tight_list_as_its_markdown_was() -> None:
-    data = load_text(TWO_GIVEN, "partners.yaml", AS_OF)
-    layout = SiteLayout(as_of=AS_OF, secret=b"s")
+    data = load_text(TWO_GIVEN, "partners.yaml", TODAY)
+    layout = SiteLayout(as_of=TODAY, secret=b"s")
     page = render_site(data, layout)[layout.partner_page(data.partners[0])]
     giving_back = page[page.index('id="giving-back"') :]
     items = BeautifulSoup(giving_back, "html.parser").find("ul").find_all("li")

@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
 import pytest
-from conftest import TEST_SECRET, fixture_text
+from conftest import TEST_SECRET, TODAY, fixture_text
 
 from generator import render, validate
 from generator.models import PartnersFile
 from generator.public_views import PublicView, PublicViews
 from generator.render import SiteLayout, render_site
 
-AS_OF = dt.date(2026, 11, 20)
-LAYOUT = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode())
+LAYOUT = SiteLayout(as_of=TODAY, secret=TEST_SECRET.encode())
 
 
 @pytest.fixture
 def small(tmp_path: Path) -> PartnersFile:
     path = tmp_path / "partners.yaml"
     path.write_text(fixture_text("small.yaml"), encoding="utf-8")
-    return validate.load_partners(path, AS_OF)
+    return validate.load_partners(path, TODAY)
 
 
 def views(data: PartnersFile) -> PublicViews:

@@ -9,20 +9,19 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from conftest import FIXTURES, TEST_SECRET
+from conftest import FIXTURES, TEST_SECRET, TODAY
 
 from generator.models import PartnersFile
 from generator.render import SiteLayout, render_pages, render_site
 from generator.render_memo import RenderMemo
 from generator.validate import load_text
 
-AS_OF = dt.date(2026, 11, 20)
-LAYOUT = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode(), site_url="https://updates.example.com/")
+LAYOUT = SiteLayout(as_of=TODAY, secret=TEST_SECRET.encode(), site_url="https://updates.example.com/")
 START = (FIXTURES / "golden.yaml").read_text(encoding="utf-8")
 
 
 def load(text: str) -> PartnersFile:
-    return load_text(text, "partners.yaml", AS_OF)
+    return load_text(text, "partners.yaml", TODAY)
 
 
 def replace(old: str, new: str) -> Callable[[str], str]:
@@ -91,7 +90,7 @@ def test_after_every_edit_the_memo_gives_what_a_fresh_render_gives() -> None:
 @pytest.mark.parametrize(
     "layout",
     [
-        dataclasses.replace(LAYOUT, as_of=AS_OF + dt.timedelta(days=40)),
+        dataclasses.replace(LAYOUT, as_of=TODAY + dt.timedelta(days=40)),
         dataclasses.replace(LAYOUT, secret=b"another secret of enough length!"),
         dataclasses.replace(LAYOUT, site_url="https://elsewhere.example.com/"),
     ],

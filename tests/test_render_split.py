@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from conftest import REPO, SiteProject, make_project, process_has_ended
+from conftest import REPO, TEST_SECRET, TODAY, SiteProject, make_project, process_has_ended
 
-from generator import render_split
+from generator import project as pipeline
+from generator import render, render_split
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import make_data
@@ -154,7 +155,8 @@ KILLED_MID_RENDER = """\
 import os, signal, sys, time
 from pathlib import Path
 
-from generator import render_split
+from generator import project as pipeline
+from generator import render, render_split
 
 parent, record = os.getpid(), Path(sys.argv[1])
 
@@ -257,3 +259,44 @@ def test_generate_on_two_cores_writes_what_one_core_writes(tmp_path: Path) -> No
     assert len(written) > render_split.MIN_PAGES
     assert sorted(written) == sorted(expected)
     assert [path for path in written if written[path] != expected[path]] == []
+
+
+@needs_two_cores
+def test_a_page_that_fails_while_pages_are_written_leaves_the_site_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages are written as they are rendered, on two cores: when one partner's page fails
+    after others were written, the docs folder and the run's records are as before, and the
+    error is the page's own."""
+    make_data.write(tmp_path / "partners.yaml", 260)
+    project = pipeline.Project.at(tmp_path)
+    environ = {"REFERRAL_SITE_SECRET": TEST_SECRET}
+    pipeline.generate(project, TODAY, environ)
+    before = files_of(project)
+    data = project.data_file.read_text(encoding="utf-8")
+    project.data_file.write_text(data.replace("owner: ", "owner: Dr ", 1), encoding="utf-8")  # on every page
+    last = pipeline.load(project, TODAY).partners[-1].id
+    render_partner = render._render_partner
+    changed_at_the_fault: list[int] = []
+
+    def failing(site: Any, partner: Any) -> str:
+        if partner.id == last:  # in both processes: the other one stops, and this one renders it
+            if os.getpid() == parent:
+                now = files_of(project)
+                changed_at_the_fault.append(sum(1 for path in before if now.get(path) != before[path]))
+            raise LookupError(f"the page of {partner.id} failed")
+        return render_partner(site, partner)
+
+    parent = os.getpid()
+    monkeypatch.setattr(render, "_render_partner", failing)
+    with pytest.raises(LookupError, match=f"the page of {last} failed"):
+        pipeline.generate(project, TODAY, environ)
+    assert changed_at_the_fault[0] > 100  # pages written before it, then put back
+    after = files_of(project)
+    assert after.keys() == before.keys()
+    assert [path for path in before if after[path] != before[path]] == []
+
+
+def files_of(project: pipeline.Project) -> dict[Path, bytes]:
+    folders = (project.docs_dir, project.state_dir)
+    return {path: path.read_bytes() for folder in folders for path in folder.rglob("*") if path.is_file()}

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import email
 import email.policy
 from email.message import EmailMessage
+
+from conftest import TODAY
 
 from generator.mail.run import compose_month
 from generator.render import SiteLayout, render_site
 from generator.validate import load_text
 from generator.views import Month
 
-AS_OF = dt.date(2026, 11, 20)
 DATA = """\
 newsletter: {{title: News, owner: Olive Owner}}
 partners:
@@ -26,11 +26,11 @@ referrals:
       - {{date: 2026-03-05, stage: won, note: Bought a bike.}}
       - {{date: {again}, stage: won, note: Bought a second bike for her son.}}
 """
-LAYOUT = SiteLayout(as_of=AS_OF, secret=b"s")
+LAYOUT = SiteLayout(as_of=TODAY, secret=b"s")
 
 
 def _mail(text: str, month: Month) -> tuple[str, str]:
-    data = load_text(text, "partners.yaml", AS_OF)
+    data = load_text(text, "partners.yaml", TODAY)
     environ = {"REFERRAL_MAIL_FROM": "Olive <olive@example.com>"}
     (outgoing,) = compose_month(data, month, LAYOUT, "https://example.com/", environ)
     message = email.message_from_bytes(outgoing.data, policy=email.policy.default)
@@ -50,7 +50,7 @@ def test_a_client_who_buys_again_is_not_a_new_client_again() -> None:
     assert "new client" not in (plain + html).lower() and "Became a client" not in plain + html
     march, _ = _mail(text, Month(2026, 3))
     assert "* Dana Wu: A new client, thanks to you! - 5 March 2026: Became a client. Bought a bike." in march
-    files = render_site(load_text(text, "partners.yaml", AS_OF), LAYOUT)
+    files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
     page = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Anne" in t)
     rows = " ".join(page.split("<tbody>")[1].split("</tbody>")[0].split())
     assert rows == (
@@ -79,10 +79,49 @@ def test_a_closed_file_taken_up_again_says_back_in_touch() -> None:
     plain, html = _mail(text, Month(2026, 6))
     assert "* Dana Wu: In touch - 12 June 2026: We got back in touch. She called." in plain
     assert "We got back in touch." in html and "We got in touch" not in plain + html
-    files = render_site(load_text(text, "partners.yaml", AS_OF), LAYOUT)
+    files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
     page = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Anne" in t)
     rows = " ".join(page.split("<tbody>")[1].split("</tbody>")[0].split())
     assert rows == (
         "<tr> <td>5 March 2026</td> <td>We closed the file</td> <td>Not this year.</td> </tr> "
         "<tr> <td>12 June 2026</td> <td>We got back in touch</td> <td>She called.</td> </tr>"
     )
+
+
+def test_a_client_who_did_not_stay_is_not_told_it_did_not_go_ahead() -> None:
+    # Won in March, lost in June: the page's history said "Became a client" then "We closed
+    # the file", its box "This one did not go ahead", and June's mail "It did not go ahead this
+    # time", though March's mail had said "A new client, thanks to you!" (review32).
+    text = DATA.format(again="2026-06-12").replace(
+        "stage: won, note: Bought a second bike for her son.", "stage: lost, note: She moved abroad."
+    )
+    plain, html = _mail(text, Month(2026, 6))
+    assert (
+        "* Dana Wu: File closed - 12 June 2026: No longer a client. She moved abroad. They became "
+        "a client, though not for good in the end. Thank you all the same."
+    ) in plain
+    assert "They became a client, though not for good in the end." in html
+    assert "go ahead" not in plain + html and "We closed the file" not in plain + html
+    files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
+    page = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Anne" in t)
+    rows = " ".join(page.split("<tbody>")[1].split("</tbody>")[0].split())
+    assert rows == (
+        "<tr> <td>5 March 2026</td> <td>Became a client</td> <td>Bought a bike.</td> </tr> "
+        "<tr> <td>12 June 2026</td> <td>No longer a client</td> <td>She moved abroad.</td> </tr>"
+    )
+    assert "<p>They became a client, though not for good in the end. Thank you all the same" in page
+    assert "go ahead" not in page
+    # Counted as it stands, as before: no new client in March's issue or on the page.
+    assert "No new clients" in page
+
+
+def test_a_file_closed_without_ever_a_sale_still_did_not_go_ahead() -> None:
+    text = DATA.format(again="2026-06-12").replace(
+        "stage: won, note: Bought a bike.", "stage: met, note: Met."
+    )
+    text = text.replace("stage: won, note: Bought a second bike for her son.", "stage: lost, note: No.")
+    plain, _ = _mail(text, Month(2026, 6))
+    assert "* Dana Wu: File closed - 12 June 2026: We closed the file. No. It did not go ahead" in plain
+    files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
+    page = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Anne" in t)
+    assert "<p>This one did not go ahead. Thank you all the same" in page and "not for good" not in page

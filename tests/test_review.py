@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, fixture_text, make_project
+from conftest import TEST_SECRET, TODAY, fixture_text, make_project
 
 from generator import project as pipeline
 from generator import stamp
 
-AS_OF = pipeline.today({"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
 ENVIRON = {"REFERRAL_SITE_SECRET": TEST_SECRET}
 
 
@@ -18,11 +17,11 @@ def test_a_same_size_hand_edit_that_keeps_the_mtime_is_repaired(tmp_path: Path) 
     make_project(tmp_path).write_data(fixture_text("small.yaml"))
     stamp.code_digest.cache_clear()
     project = pipeline.Project.at(tmp_path)
-    pipeline.generate(project, AS_OF, ENVIRON)
+    pipeline.generate(project, TODAY, ENVIRON)
     home = project.docs_dir / "index.md"
     original = home.read_bytes()
     state = os.stat(home)
     home.write_bytes(b"X" * len(original))  # same size
     os.utime(home, ns=(state.st_atime_ns, state.st_mtime_ns))  # mtime kept, as cp -p does
-    pipeline.generate(project, AS_OF, ENVIRON)
+    pipeline.generate(project, TODAY, ENVIRON)
     assert home.read_bytes() == original  # failed before: the stamp trusted size + mtime

@@ -3,12 +3,11 @@ and still finds every leak a full scan finds (tests/test_serve.py drives a real 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SECRET, fixture_text
+from conftest import TEST_SECRET, TODAY, fixture_text
 
 from generator import guard, validate
 from generator.guard import Leak
@@ -16,8 +15,7 @@ from generator.models import PartnersFile
 from generator.render import SiteLayout
 from generator.scan_memory import ScanMemory
 
-AS_OF = dt.date(2026, 11, 20)
-LAYOUT = SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode())
+LAYOUT = SiteLayout(as_of=TODAY, secret=TEST_SECRET.encode())
 STEVE_PUBLIC = "referred_by: anne-ortiz\n    public: true\n"
 FILES = {
     "index.html": "<h1>Test Partner News</h1><p>Thanks to Steve Hall.</p>",
@@ -31,7 +29,7 @@ FILES = {
 def load(tmp_path: Path, text: str) -> PartnersFile:
     path = tmp_path / "partners.yaml"
     path.write_text(text, encoding="utf-8")
-    return validate.load_partners(path, AS_OF)
+    return validate.load_partners(path, TODAY)
 
 
 def write_site(root: Path, files: dict[str, str]) -> Path:

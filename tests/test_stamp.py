@@ -13,14 +13,13 @@ from typing import Any
 
 import pytest
 from code_changes import new_library, new_python, new_template, new_version
-from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, fixture_text, make_project, unwritable
+from conftest import TEST_SECRET, TODAY, fixture_text, make_project, unwritable
 
 from generator import project as pipeline
 from generator import stamp, writer
 from generator.moment import BuildMoment
 from generator.problems import InvalidData
 
-AS_OF = pipeline.today({"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
 ENVIRON = {"REFERRAL_SITE_SECRET": TEST_SECRET}
 
 
@@ -42,7 +41,7 @@ class Runs:
     def rendered(self, **changes: Any) -> bool:
         """Run once with ``changes`` to the defaults; whether it rendered (checked two ways)."""
         before = self.renders
-        options: dict[str, Any] = {"as_of": AS_OF, "environ": ENVIRON, "site_url": ""} | changes
+        options: dict[str, Any] = {"as_of": TODAY, "environ": ENVIRON, "site_url": ""} | changes
         outcome = pipeline.generate(
             self.project, options["as_of"], options["environ"], site_url=options["site_url"]
         )
@@ -61,7 +60,7 @@ def runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runs]:
 def test_a_no_change_run_renders_nothing_and_writes_nothing(runs: Runs) -> None:
     assert runs.rendered()
     files = {path: path.read_bytes() for path in runs.project.docs_dir.rglob("*") if path.is_file()}
-    outcome = pipeline.generate(runs.project, AS_OF, ENVIRON)
+    outcome = pipeline.generate(runs.project, TODAY, ENVIRON)
     assert not outcome.rendered
     assert outcome.report.written == [] and outcome.report.unchanged == len(files) - 1  # blog/index.md
     assert {path: path.read_bytes() for path in runs.project.docs_dir.rglob("*") if path.is_file()} == files
@@ -91,7 +90,7 @@ def _page_edited_by_hand(runs: Runs, *_: object) -> None:
 CHANGES: dict[str, tuple[Callable[..., None] | None, dict[str, Any]]] = {
     "data": (_edit_data, {}),
     "secret": (None, {"environ": {"REFERRAL_SITE_SECRET": TEST_SECRET + "-rotated"}}),
-    "as-of date": (None, {"as_of": AS_OF + dt.timedelta(days=1)}),
+    "as-of date": (None, {"as_of": TODAY + dt.timedelta(days=1)}),
     "site address": (None, {"site_url": "https://elsewhere.example.com/"}),
     "template": (_code(new_template), {}),
     "version": (_code(new_version), {}),

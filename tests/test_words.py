@@ -10,7 +10,14 @@ from email.message import EmailMessage
 
 import pytest
 
-from generator import words
+from generator import (
+    dates_in_words,
+    issue_sentences,
+    names_in_words,
+    numbers_in_words,
+    referral_labels,
+    words,
+)
 from generator.mail.run import compose_month
 from generator.models import PartnersFile
 from generator.render import SiteLayout, render_site
@@ -39,14 +46,18 @@ def test_every_method_reads_as_a_phrase(method: str | None, asked: bool | None, 
 
 
 def test_every_method_and_stage_has_words() -> None:
-    assert set(words.METHOD_LABELS) == {"name", "letter", "call", "lunch"}
+    assert set(referral_labels.METHOD_LABELS) == {"name", "letter", "call", "lunch"}
     stages = {"introduced", "contacted", "met", "proposal", "won", "lost"}
-    assert set(words.STAGE_LABELS) == stages
-    # A client who buys again, or a closed file taken up again, has news and a headline of its
-    # own (views.with_news), no stage.
-    news = stages | {words.REPEAT_WIN, words.BACK_IN_TOUCH}
-    assert set(words.STAGE_EVENTS) == set(words.STAGE_HEADLINES) == news
-    assert "through" not in " ".join(words.FIXED_PHRASES)
+    assert set(referral_labels.STAGE_LABELS) == stages
+    # A client who buys again, a client who did not stay, or a closed file taken up again, has
+    # news and a headline of its own (views.with_news), no stage.
+    news = stages | {
+        referral_labels.REPEAT_WIN,
+        referral_labels.CLIENT_NO_MORE,
+        referral_labels.BACK_IN_TOUCH,
+    }
+    assert set(referral_labels.STAGE_EVENTS) == set(referral_labels.STAGE_HEADLINES) == news
+    assert "through" not in " ".join(referral_labels.FIXED_PHRASES)
 
 
 @pytest.mark.parametrize(
@@ -87,7 +98,7 @@ def test_thanks_for_this_month() -> None:
 def test_greeting_uses_a_first_name_only_when_it_is_one(
     name: str, greeting: str | None, expected: str
 ) -> None:
-    assert words.greeting_name(name, greeting) == expected
+    assert names_in_words.greeting_name(name, greeting) == expected
 
 
 def test_still_in_progress_says_other_only_after_others() -> None:
@@ -144,8 +155,10 @@ def test_what_an_introduction_led_to() -> None:
 
 
 def test_anonymous_partner_reads_in_a_sentence() -> None:
-    assert words.in_sentence(words.ANONYMOUS_PARTNER, "another partner") == "another partner"
-    assert words.in_sentence("Anne Ortiz", "another partner") == "Anne Ortiz"
+    assert (
+        names_in_words.in_sentence(names_in_words.ANONYMOUS_PARTNER, "another partner") == "another partner"
+    )
+    assert names_in_words.in_sentence("Anne Ortiz", "another partner") == "Anne Ortiz"
 
 
 @pytest.mark.parametrize(
@@ -162,21 +175,23 @@ def test_anonymous_partner_reads_in_a_sentence() -> None:
     ],
 )
 def test_issue_opening_tells_what_happened(referrals: int, wins: int, expected: str) -> None:
-    assert words.issue_opening("May 2026", referrals, wins) == expected
+    assert issue_sentences.issue_opening("May 2026", referrals, wins) == expected
 
 
 def test_an_issue_where_nothing_moved_forward_says_followed_up() -> None:
-    assert words.issue_opening("May 2026", 0, 0, updates=2, moved=0) == (
+    assert issue_sentences.issue_opening("May 2026", 0, 0, updates=2, moved=0) == (
         "In May 2026 we followed up on the introductions you gave us."
     )
-    assert words.issue_opening("May 2026", 0, 0, updates=2, moved=1).endswith("moved forward in May 2026.")
+    assert issue_sentences.issue_opening("May 2026", 0, 0, updates=2, moved=1).endswith(
+        "moved forward in May 2026."
+    )
 
 
 def test_an_issue_of_the_month_under_way_tells_what_happened_so_far() -> None:
     # Dated before its month ends, the post said "In November 2026 two introductions became new
     # clients." while that month's mail, dated the same day, said "so far in November 2026".
     def so_far(referrals: int, wins: int, **options: int) -> str:
-        return words.issue_opening("May 2026", referrals, wins, so_far=True, **options)
+        return issue_sentences.issue_opening("May 2026", referrals, wins, so_far=True, **options)
 
     assert so_far(1, 0) == "So far in May 2026, our partners have introduced one new person to us. Thank you!"
     assert so_far(0, 1) == "So far in May 2026, one introduction has become a new client. Thank you!"
@@ -193,16 +208,16 @@ def test_an_issue_of_the_month_under_way_tells_what_happened_so_far() -> None:
 
 
 def test_month_summary_names_only_what_happened() -> None:
-    assert words.month_summary(0, 2) == "Two new clients"
-    assert words.month_summary(1, 1) == "One new introduction and one new client"
-    assert words.month_summary(0, 0) == "Progress on earlier introductions"
+    assert issue_sentences.month_summary(0, 2) == "Two new clients"
+    assert issue_sentences.month_summary(1, 1) == "One new introduction and one new client"
+    assert issue_sentences.month_summary(0, 0) == "Progress on earlier introductions"
 
 
 def test_history_step_and_headline_say_won_once() -> None:
     assert words.step_line(DAY, "won", "Rode home.") == "3 February 2026: Became a client. Rode home."
     assert words.step_line(DAY, "met", None) == "3 February 2026: We met."
-    assert words.STAGE_HEADLINES["won"] == "A new client, thanks to you!"
-    assert words.count_words(0, "new client") == "no new clients"
+    assert referral_labels.STAGE_HEADLINES["won"] == "A new client, thanks to you!"
+    assert numbers_in_words.count_words(0, "new client") == "no new clients"
 
 
 V11 = """\
@@ -300,15 +315,15 @@ def test_an_issue_thanks_in_the_singular_and_without_a_stray_comma(month: str, e
 
 def test_the_feed_summary_thanks_in_the_singular() -> None:
     assert (
-        words.thank_you_line(["Ann Able"], 0, 1)
+        issue_sentences.thank_you_line(["Ann Able"], 0, 1)
         == "A warm thank-you to Ann Able for the introduction this month."
     )
     assert (
-        words.thank_you_line([], 2, 3)
+        issue_sentences.thank_you_line([], 2, 3)
         == "A warm thank-you to the two partners who sent us introductions this month."
     )
     assert (
-        words.win_thanks([], 1, 1)
+        issue_sentences.win_thanks([], 1, 1)
         == "A warm thank-you to the partner whose introduction became a new client this month."
     )
 
@@ -403,7 +418,7 @@ def test_a_history_without_any_note_has_no_empty_note_column() -> None:
     ],
 )
 def test_money_reads_as_written_in_english(value: float, currency: str, shown: str) -> None:
-    assert words.money_in(value, currency) == shown
+    assert numbers_in_words.money_in(value, currency) == shown
 
 
 def test_a_month_of_business_given_only_mails_no_row_of_zeros_and_no_empty_heading() -> None:
@@ -437,29 +452,29 @@ given:
 )
 def test_ages_in_months_and_years_are_calendar_ones(day: dt.date, today: dt.date, said: str) -> None:
     """A partner reads "11 months ago" for 1 January on 27 December (360 days: days // 30 said 12)."""
-    assert words.time_ago(day, today) == said
+    assert dates_in_words.time_ago(day, today) == said
 
 
 def test_months_ago_are_calendar_months() -> None:
     # days // 30 ran ahead of the calendar: 360 days (25 November to 20 November) read
     # "12 months ago", 181 days (23 May to 20 November) "6 months ago" (review14).
     today = dt.date(2026, 11, 20)
-    assert words.time_ago(dt.date(2025, 11, 25), today) == "11 months ago"
-    assert words.time_ago(dt.date(2026, 5, 23), today) == "5 months ago"
-    assert words.time_ago(dt.date(2026, 5, 20), today) == "6 months ago"
-    assert words.time_ago(dt.date(2024, 11, 21), today) == "23 months ago"
-    assert words.time_ago(dt.date(2024, 11, 20), today) == "2 years ago"
-    assert words.time_ago(dt.date(2026, 9, 21), today) == "8 weeks ago"
+    assert dates_in_words.time_ago(dt.date(2025, 11, 25), today) == "11 months ago"
+    assert dates_in_words.time_ago(dt.date(2026, 5, 23), today) == "5 months ago"
+    assert dates_in_words.time_ago(dt.date(2026, 5, 20), today) == "6 months ago"
+    assert dates_in_words.time_ago(dt.date(2024, 11, 21), today) == "23 months ago"
+    assert dates_in_words.time_ago(dt.date(2024, 11, 20), today) == "2 years ago"
+    assert dates_in_words.time_ago(dt.date(2026, 9, 21), today) == "8 weeks ago"
 
 
 def test_the_roll_after_a_win_thanks_the_winners_other_introductions() -> None:
     # review14: the partner just thanked for a win is thanked for the others, counted without it.
     assert (
-        words.thank_you_line([], 1, 1, after_wins=True, others=True)
+        issue_sentences.thank_you_line([], 1, 1, after_wins=True, others=True)
         == "Thank you as well to the partner who sent us another introduction this month."
     )
     assert (
-        words.thank_you_line(["Bob Baker"], 0, 2, after_wins=True, others=True)
+        issue_sentences.thank_you_line(["Bob Baker"], 0, 2, after_wins=True, others=True)
         == "Thank you as well to Bob Baker for the other introductions this month."
     )
 
@@ -469,11 +484,11 @@ def test_right_to_left_names_are_isolated_from_the_sentence_around_them() -> Non
     # right-to-left names joined them into one run (tests/test_browser.py shows it in a browser).
     # Each such name is isolated, as <bdi> does; left-to-right names stay exactly as they were.
     assert (
-        words.join_names(["שרה לוי", "عمر الفاروق", "Kim Lee"])
+        names_in_words.join_names(["שרה לוי", "عمر الفاروق", "Kim Lee"])
         == "\u2068שרה לוי\u2069, \u2068عمر الفاروق\u2069 and Kim Lee"
     )
-    assert words.join_names(["Anne Ortiz", "山田太郎", "Zoë 🏍️"]) == "Anne Ortiz, 山田太郎 and Zoë 🏍️"
-    assert words.isolated("Ortiz & Lane") == "Ortiz & Lane"
+    assert names_in_words.join_names(["Anne Ortiz", "山田太郎", "Zoë 🏍️"]) == "Anne Ortiz, 山田太郎 and Zoë 🏍️"
+    assert names_in_words.isolated("Ortiz & Lane") == "Ortiz & Lane"
 
 
 def test_an_events_right_to_left_title_and_place_are_isolated_in_both_parts_of_the_mail() -> None:
@@ -489,12 +504,12 @@ def test_an_events_right_to_left_title_and_place_are_isolated_in_both_parts_of_t
     [(0, "0 introductions"), (1, "1 introduction"), (2, "2 introductions")],
 )
 def test_a_figure_is_plural_for_none_and_for_many(count: int, expected: str) -> None:
-    assert words.plural(count, "introduction") == expected
+    assert numbers_in_words.plural(count, "introduction") == expected
 
 
 @pytest.mark.parametrize(("count", "expected"), [(1, "one"), (9, "nine"), (10, "ten"), (11, "11")])
 def test_counts_up_to_ten_are_spelled_out(count: int, expected: str) -> None:
-    assert words.number_word(count) == expected
+    assert numbers_in_words.number_word(count) == expected
 
 
 def test_the_mails_html_part_has_headings_a_screen_reader_can_jump_between() -> None:

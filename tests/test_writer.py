@@ -3,7 +3,6 @@ mark when the manifest is lost (stale ones removed, a file without the mark neve
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import fcntl
 import hashlib
@@ -15,12 +14,12 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, fixture_text, make_project, unwritable
+from conftest import TEST_SECRET, TODAY, SiteProject, fixture_text, make_project, unwritable
 
 from generator import project as pipeline
 from generator import project_lock, validate, write_undo, writer
@@ -32,7 +31,6 @@ from generator.render import SiteLayout, render_site
 from generator.write_undo import WriteFailed
 from generator.writer import GENERATED_MARK, ForeignFileError, marked_pages, write_files
 
-AS_OF = dt.date(2026, 11, 20)
 PAGE = front_matter({"title": "x"}) + "body\n"
 HAND = "---\ntitle: mine\n---\nhand-written\n"
 
@@ -46,8 +44,8 @@ def test_the_mark_the_writer_looks_for_is_the_one_front_matter_writes() -> None:
 def test_every_generated_page_carries_the_mark(tmp_path: Path) -> None:
     data_file = tmp_path / "partners.yaml"
     data_file.write_text(fixture_text("small.yaml"), encoding="utf-8")
-    data = validate.load_partners(data_file, AS_OF)
-    files = render_site(data, SiteLayout(as_of=AS_OF, secret=TEST_SECRET.encode()))
+    data = validate.load_partners(data_file, TODAY)
+    files = render_site(data, SiteLayout(as_of=TODAY, secret=TEST_SECRET.encode()))
     pages = {path: text for path, text in files.items() if path.endswith(".md")}
     assert len(pages) > 5
     assert not [path for path, text in pages.items() if not text.encode().startswith(GENERATED_MARK)]
@@ -220,7 +218,7 @@ def _tree_digest(*folders: Path) -> dict[str, str]:
 def _generated_project(tmp_path: Path) -> tuple[pipeline.Project, dict[str, str]]:
     (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
     project = pipeline.Project.at(tmp_path)
-    pipeline.generate(project, AS_OF, GENERATE_ENV)
+    pipeline.generate(project, TODAY, GENERATE_ENV)
     return project, GENERATE_ENV
 
 
@@ -293,7 +291,7 @@ def test_a_refused_run_keeps_the_last_runs_records(tmp_path: Path) -> None:
     mine.write_text("my own calendar\n", encoding="utf-8")
     before = _tree_digest(project.docs_dir, project.state_dir)
     with pytest.raises(ForeignFileError):
-        pipeline.generate(project, AS_OF, environ)
+        pipeline.generate(project, TODAY, environ)
     assert _tree_digest(project.docs_dir, project.state_dir) == before
 
 
@@ -675,7 +673,7 @@ def test_the_readme_lists_every_path_the_generator_writes(tmp_path: Path) -> Non
     owned = [path.removeprefix("content/") for path in re.findall(r"`(content/[^`]+)`", listed)]
     data_file = tmp_path / "partners.yaml"
     data_file.write_text(fixture_text("small.yaml"), encoding="utf-8")
-    files = render_site(validate.load_partners(data_file, AS_OF), SiteLayout(as_of=AS_OF, secret=b"s"))
+    files = render_site(validate.load_partners(data_file, TODAY), SiteLayout(as_of=TODAY, secret=b"s"))
     unlisted = [
         path for path in files if not any(path == own or path.startswith(own) for own in owned if own)
     ]
@@ -700,3 +698,75 @@ def test_a_foreign_file_at_a_generated_files_address_is_named_with_what_to_do() 
         "one would replace the other: rename or move tree/index.md, then build again.",
     ]
     assert address_clashes(files[:1] + files[2:3], own) == []
+
+
+def test_each_page_of_a_stream_is_on_disk_before_the_next_is_rendered(tmp_path: Path) -> None:
+    """A run writes each page as it is rendered: it holds a few pages, not the whole site
+    (112 MB at 10,000 partners), and the order the render gives them in does not matter."""
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE, "p/a.md": PAGE}, manifest)
+    order = ["p/c.md", "index.md", "p/a.md", "p/b.md"]
+    seen: list[str] = []
+
+    def rendered() -> Iterator[tuple[str, bytes]]:
+        for relative in order:
+            assert all((docs / earlier).read_bytes() == f"{PAGE}{earlier}\n".encode() for earlier in seen)
+            seen.append(relative)
+            yield relative, f"{PAGE}{relative}\n".encode()
+
+    report = writer.write_bytes(docs, writer.PageStream(sorted(order), rendered()), manifest)
+    assert seen == order
+    assert report.written == sorted(order)  # reported in the order of their paths
+    assert json.loads(manifest.read_text())["files"] == sorted(order)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    ["the render fails", "a page never comes", "a page comes twice", "a page not announced"],
+)
+def test_a_stream_that_fails_part_way_puts_back_what_was_written(tmp_path: Path, fault: str) -> None:
+    """Pages written before the render failed (one replaced, one created) are put back, and a
+    stream that gives a page twice, leaves one out or gives one it did not announce is a fault
+    that is undone the same way, never a half-written site."""
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    write_files(docs, {"index.md": PAGE, "p/a.md": PAGE}, manifest)
+    before = _tree_digest(tmp_path)
+    announced = ["index.md", "p/a.md", "p/b.md", "p/c.md"]
+
+    def rendered() -> Iterator[tuple[str, bytes]]:
+        yield "index.md", (PAGE + "new\n").encode()
+        yield "p/b.md", PAGE.encode()
+        if fault == "the render fails":
+            raise ValueError("a template failed")
+        yield "p/a.md", PAGE.encode()
+        if fault == "a page comes twice":
+            yield "p/b.md", PAGE.encode()
+        if fault == "a page not announced":
+            yield "p/z.md", PAGE.encode()
+        if fault != "a page never comes":
+            yield "p/c.md", PAGE.encode()
+
+    expected = ValueError if fault == "the render fails" else RuntimeError
+    with pytest.raises(expected):
+        writer.write_bytes(docs, writer.PageStream(announced, rendered()), manifest)
+    assert _tree_digest(tmp_path) == before  # index.md as it was, b.md gone, the manifest as it was
+
+
+def test_a_file_not_ours_in_the_way_of_a_stream_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    """Telling a file in the way from a copy of the run's own needs the run's bytes first: the
+    stream is then read whole before anything is written, and a copy is still taken as ours."""
+    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
+    docs.mkdir()
+    (docs / "p").mkdir()
+    (docs / "p" / "copy.md").write_text(PAGE, encoding="utf-8")  # exactly what the run writes there
+    (docs / "index.md").write_text(HAND, encoding="utf-8")
+    before = _tree_digest(tmp_path)
+    files = {"index.md": PAGE, "p/copy.md": PAGE, "p/new.md": PAGE}
+    stream = writer.PageStream(sorted(files), ((path, text.encode()) for path, text in files.items()))
+    with pytest.raises(ForeignFileError, match=r"index\.md"):
+        writer.write_bytes(docs, stream, manifest)
+    assert _tree_digest(tmp_path) == before
+    (docs / "index.md").unlink()
+    stream = writer.PageStream(sorted(files), ((path, text.encode()) for path, text in files.items()))
+    assert writer.write_bytes(docs, stream, manifest).written == ["index.md", "p/new.md"]
+    assert json.loads(manifest.read_text())["files"] == sorted(files)

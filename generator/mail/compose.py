@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import css_inline
 import jinja2
 
-from .. import words
+from .. import dates_in_words, names_in_words, numbers_in_words, referral_labels, words
 from ..addresses import private_token
 from ..links import page_url
 from ..models import Newsletter, Partner
@@ -108,10 +108,13 @@ def mail_environment() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
     )
     env.filters.update(
-        longdate=words.long_date, plural=words.plural, chain_thanks=chain_thanks, isolated=words.isolated
+        longdate=dates_in_words.long_date,
+        plural=numbers_in_words.plural,
+        chain_thanks=chain_thanks,
+        isolated=names_in_words.isolated,
     )
     env.globals.update(
-        stage_headlines=words.STAGE_HEADLINES,
+        stage_headlines=referral_labels.STAGE_HEADLINES,
         step_line=words.step_line,
         thanks_for_introductions=words.thanks_for_introductions,
         still_in_progress=words.still_in_progress,
@@ -126,12 +129,12 @@ def chain_thanks(news: PartnerNews) -> str:
     """Thanks for wins further down the partner's branch, naming only those who consented."""
     others = news.tree_unnamed
     if news.tree_named:
-        unnamed = [words.count_words(others, "other partner")] if others > 1 else []
+        unnamed = [numbers_in_words.count_words(others, "other partner")] if others > 1 else []
         unnamed = ["another partner"] if others == 1 else unnamed
     else:
-        unnamed = ["a partner" if others == 1 else words.count_words(others, "partner")]
-    who = words.join_names([*news.tree_named, *unnamed])
-    clients = words.count_words(news.tree_wins, "new client")
+        unnamed = ["a partner" if others == 1 else numbers_in_words.count_words(others, "partner")]
+    who = names_in_words.join_names([*news.tree_named, *unnamed])
+    clients = numbers_in_words.count_words(news.tree_wins, "new client")
     return (
         f"Thanks to you, too: {clients} came to us this month through {who}, "
         "in the chain of introductions that began with you."

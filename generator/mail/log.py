@@ -180,24 +180,43 @@ class SendLog:
         self.path = path
         self._stream = stream
         self._attempts: dict[str, str] = {}
+        self.put_back: str | None = None  # "deleted" or "replaced" when it had to be (below)
 
     @classmethod
     @contextmanager
     def open(cls, path: Path) -> Iterator[SendLog]:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a+b") as stream:
-            try:
-                fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise LogBusy(
-                    f"{path} is in use: another 'mail --send' is running: wait for it to end "
-                    "(the same command then sends only what it did not)"
-                ) from None
-            _end_torn_line(stream)
-            yield cls(path, stream)
+        log = cls(path, _locked(path))
+        try:
+            yield log
+        finally:
+            log._stream.close()
 
     def entries(self) -> dict[str, Entry]:
+        self._keep_in_place()
         return read_log(self.path)
+
+    def _keep_in_place(self) -> None:
+        """A log deleted during the run (or replaced, as an editor's save does) took every record
+        written since with it, and the next run would mail those partners again: the records
+        held so far are written where the log belongs, and the run goes on with that file."""
+        ours = os.fstat(self._stream.fileno())
+        try:
+            there = os.stat(self.path)
+        except FileNotFoundError:
+            there = None
+        if there is not None and (there.st_dev, there.st_ino) == (ours.st_dev, ours.st_ino):
+            return
+        self._stream.seek(0)
+        held = self._stream.read()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        stream = _locked(self.path)
+        stream.write(held)
+        stream.flush()
+        os.fsync(stream.fileno())
+        self._stream.close()
+        self._stream = stream
+        self.put_back = "deleted" if there is None else "replaced"
 
     def _log_id(self, event: Event, message: Outgoing) -> str:
         """An id per handover, repeated by its answer: two tries of one key never mix up."""
@@ -206,6 +225,7 @@ class SendLog:
         return self._attempts[message.key]
 
     def record(self, event: Event, message: Outgoing, detail: str | None = None) -> None:
+        self._keep_in_place()
         entry = {
             "event": event,
             "key": message.key,
@@ -221,6 +241,21 @@ class SendLog:
         self._stream.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
         self._stream.flush()
         os.fsync(self._stream.fileno())
+
+
+def _locked(path: Path) -> IO[bytes]:
+    """The log opened for appending, locked against a second sender, its torn last line ended."""
+    stream = open(path, "a+b")  # noqa: SIM115 (closed by SendLog.open, or below when another run holds it)
+    try:
+        fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        stream.close()
+        raise LogBusy(
+            f"{path} is in use: another 'mail --send' is running: wait for it to end "
+            "(the same command then sends only what it did not)"
+        ) from None
+    _end_torn_line(stream)
+    return stream
 
 
 def _end_torn_line(stream: IO[bytes]) -> None:

@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .. import words
+from .. import dates_in_words, names_in_words
 from ..models import Partner, PartnersFile, Referral, Update
+from ..referral_labels import REPEAT_WIN
 from ..tree import PartnerLedger, ReferralTree
 from ..views import Month, MonthlyIssue, with_news, won_on
-from ..words import REPEAT_WIN
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def partner_news(records: MonthRecords, partner: Partner, *, private_url: str, i
     tree_wins = records.tree_wins(partner)
     return PartnerNews(
         name=line(partner.name),
-        greeting=line(words.greeting_name(partner.name, partner.greeting)),
+        greeting=line(names_in_words.greeting_name(partner.name, partner.greeting)),
         month=month,
         referrals=tuple(_referral_news(r, month) for r in sorted(active, key=_news_order)),
         introduced=sum(Month.of(r.introduced) == month for r in mine),
@@ -194,7 +194,7 @@ def _digest(issue: MonthlyIssue, gathering: str | None) -> IssueDigest:
                 e.date,
                 line(e.title),
                 _maybe_line(e.where),
-                words.event_when(e.date, e.time, e.end),
+                dates_in_words.event_when(e.date, e.time, e.end),
                 _maybe_line(e.description),
             )
             for e in issue.events

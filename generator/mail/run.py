@@ -17,11 +17,11 @@ from .. import project as pipeline
 from ..links import data_file_from, page_url, read_site_config, site_url_from
 from ..models import Partner, PartnersFile
 from ..moment import owners_date
+from ..numbers_in_words import plural
 from ..post_urls import PostUrls
 from ..render import SiteLayout
 from ..site_secret import resolve_secret
 from ..views import EVENT_HORIZON_DAYS, Month, MonthlyIssue, gathering_line, monthly_issues, upcoming_events
-from ..words import plural
 from ..writer import MANIFEST_VERSION, folder_key, write_bytes
 from . import summary
 from .compose import (
@@ -293,7 +293,7 @@ def _send(
     say: Callable[[str], None],
 ) -> int:
     settings = SmtpSettings.from_env(environ)
-    with SendLog.open(log_path) as log, _sigterm_as_interrupt():
+    with SendLog.open(log_path) as log, _stops_as_interrupt():
         summary.warn_changed_links(messages, log.entries(), request.month, say)
         _confirm_arrived(messages, request.arrived, log)
         report = send_all(
@@ -301,22 +301,28 @@ def _send(
         )
     summary.summarise(report, log_path, say)
     summary.say_moved(report.moved, request.out / request.month.key, say)
+    summary.say_log_put_back(log.put_back, log_path, say)
     # A retry loop stops at exit 0: only when every message is known to have arrived.
     return 1 if report.failed or report.interrupted or report.uncertain or report.stopped else 0
 
 
 @contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a service stopping, a CI timeout) stops the sending as Ctrl-C does, so the run
-    ends with its summary of who got what instead of silently."""
+def _stops_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a service stopping, a CI timeout) and SIGHUP (the owner's terminal closed) stop
+    the sending as Ctrl-C does, so the run ends with its summary of who got what instead of
+    silently, wherever its output goes (a file, `tee`). An ignored SIGHUP (`nohup`) stays so."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    stops = [signal.SIGTERM]
+    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        stops.append(signal.SIGHUP)
+    previous = {stop: signal.signal(stop, signal.default_int_handler) for stop in stops}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
 
 
 def _confirm_arrived(messages: list[Outgoing], partner_ids: tuple[str, ...], log: SendLog) -> None:

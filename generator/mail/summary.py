@@ -52,6 +52,16 @@ def say_moved(partner_ids: list[str], folder: Path, say: Callable[[str], None]) 
         )
 
 
+def say_log_put_back(how: str | None, log_path: Path, say: Callable[[str], None]) -> None:
+    """The log went away mid-run (SendLog._keep_in_place): the owner should know it is back."""
+    if how:
+        say(
+            f"The send log {log_path} was {how} during this run: it was written again with every "
+            "delivery it held, this run's too, so nobody is mailed twice. Keep it: without it, "
+            "messages already sent would be sent again."
+        )
+
+
 def _say_next_for_failed(report: SendReport, say: Callable[[str], None]) -> None:
     """A 5xx to an address comes back on every retry: only a corrected address helps."""
     for partner_id in report.refused:
