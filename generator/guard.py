@@ -23,11 +23,12 @@ from . import leak_scan
 from .audience import TextValue, text_values
 from .calendar_files import EVENTS_DIR
 from .dates_in_words import long_date
+from .field_types import ID_PATTERN
 from .leak_delta import Checked
 from .leak_match import Matcher
 from .leak_scan import Confidential, Leak, Places, decoded_text, matcher_for, scan_site, site_files
 from .leak_text import fold, plain
-from .models import ID_PATTERN, Partner, PartnersFile, Referral
+from .models import Partner, PartnersFile, Referral
 from .project import collector_paused
 from .referral_labels import FIXED_PHRASES
 from .render import SiteLayout

@@ -82,7 +82,7 @@ def escape_html(value: object) -> str:
 
 
 # First key of every generated page: when the manifest is lost, the writer tells its own old
-# pages from hand-written ones by this line alone (see writer.GENERATED_MARK).
+# pages from hand-written ones by this line alone (see generated_files.GENERATED_MARK).
 GENERATED_BY = {"generated_by": "referral-newsletter"}
 
 

@@ -1,5 +1,5 @@
 """The Jinja settings every page template shares; each kind of page adds its own escaping
-(Markdown pages: render._environment; HTML pages: html_page.html_environment)."""
+(Markdown pages: markdown_page.markdown_environment; HTML pages: html_page.html_environment)."""
 
 from __future__ import annotations
 

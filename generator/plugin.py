@@ -30,6 +30,7 @@ from .numbers_in_words import plural
 from .presentation import brand_name, feed_author, missing_logo
 from .problems import InvalidData
 from .quarantine import Quarantined, quarantine, quarantine_note
+from .render import SiteLayout
 from .render_memo import RenderMemo
 from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret, moved_warning
@@ -128,6 +129,31 @@ def _keep_private_pages_out_of_nav(config: MkDocsConfig, private_dir: str) -> No
         return
     private = pathspec.gitignore.GitIgnoreSpec.from_lines([f"/{private_dir}/"])
     config.not_in_nav = private if spec is None else spec + private
+
+
+def _log_the_secret(outcome: pipeline.Outcome, secret_file: Path) -> None:
+    """What the owner is told of the site secret this run used: made, throwaway, or moved."""
+    if outcome.secret.origin == "created":
+        log.info("Created a local preview secret in %s (ignored by git).", secret_file)
+    elif outcome.secret.origin == "throwaway":
+        log.info(THROWAWAY_WARNING)
+    if outcome.secret.warning:
+        log.info(outcome.secret.warning)
+    if outcome.moved:  # info, not a warning: a deliberate rotation must pass --strict
+        log.info("Warning: %s", moved_warning(outcome.moved))
+
+
+def _fit_the_config(
+    config: MkDocsConfig, newsletter: Newsletter, project: pipeline.Project, layout: SiteLayout
+) -> None:
+    """mkdocs.yml's settings as the data and the generated pages need them: the brand, the feed,
+    the blog's folder, private pages out of every navigation."""
+    _show_brand(config, newsletter, project)
+    _name_the_feed(config, newsletter)
+    _date_the_feed_where_the_owner_lives(config, newsletter)
+    _feed_cache_in_project(config, project.root)
+    _check_blog_dir(config, layout.blog_dir)
+    _keep_private_pages_out_of_nav(config, layout.private_dir)
 
 
 def _log_due(display_name: str, facts: BuildFacts) -> None:
@@ -241,24 +267,12 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             raise PluginError(str(error)) from None
         except OSError as error:  # a failed write of pages too (WriteFailed); no traceback
             raise PluginError(os_failure(error)) from None
-        if outcome.secret.origin == "created":
-            log.info("Created a local preview secret in %s (ignored by git).", project.secret_file)
-        elif outcome.secret.origin == "throwaway":
-            log.info(THROWAWAY_WARNING)
-        if outcome.secret.warning:
-            log.info(outcome.secret.warning)
-        if outcome.moved:  # info, not a warning: a deliberate rotation must pass --strict
-            log.info("Warning: %s", moved_warning(outcome.moved))
+        _log_the_secret(outcome, project.secret_file)
         self.outcome = outcome
         facts = _build_facts(project, outcome)
         self.newsletter = facts.newsletter
-        _show_brand(config, facts.newsletter, project)
-        _name_the_feed(config, facts.newsletter)
-        _date_the_feed_where_the_owner_lives(config, facts.newsletter)
         self._pin_build_date_to_owners_day(moment, facts.newsletter.timezone)
-        _feed_cache_in_project(config, project.root)
-        _check_blog_dir(config, outcome.layout.blog_dir)
-        _keep_private_pages_out_of_nav(config, outcome.layout.private_dir)
+        _fit_the_config(config, facts.newsletter, project, outcome.layout)
         log.info("Generated pages from %s: %s", project.display_name, outcome.summary)
         _log_due(project.display_name, facts)
         if self.command != "serve":  # serve keeps its own memory of the site between rebuilds

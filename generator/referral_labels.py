@@ -68,7 +68,7 @@ STAGE_HEADLINES = {
 }
 
 # What a screen reader says after each step of a referral's progress line, for the symbol the
-# eye reads before it (render._progress_bar): "Introduced (done)", "Met (now)".
+# eye reads before it (referral_status._progress_bar): "Introduced (done)", "Met (now)".
 STEP_STATES = {"✓": "done", "●": "now", "○": "to come"}
 
 # Fixed phrases the generator prints from code rather than from templates: the leak guard

@@ -5,48 +5,40 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
-import operator
 import posixpath
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
 import yaml
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from . import dates_in_words, issue_sentences, names_in_words, numbers_in_words, referral_labels, words
+from . import issue_sentences, names_in_words
 from .addresses import private_token
 from .branch import partner_branch, public_forest, shown_name
 from .calendar_files import EVENTS_DIR, event_calendar, event_paths
 from .contact import contact_mailto, introduction_mailto, phone_link
 from .host_files import GENERATED_COMMENT, netlify_headers, robots_txt
 from .html_page import Headings, html_environment
-from .insights import OUTCOMES, compute_insights
+from .insights_page import render_insights_page
 from .markdown import Markdown, escape_html, escape_text, front_matter
-from .models import Event, Newsletter, Partner, PartnersFile, Referral
+from .markdown_page import markdown_environment
+from .models import Event, Newsletter, Partner, PartnersFile
 from .moment import day_start
-from .page_templates import page_environment
 from .presentation import unescaped_print_text
 from .public_views import PublicViews
+from .referral_status import ReferralViews, latest_news_first
 from .render_memo import RenderMemo, partner_digest, public_digest, shared_digest
-from .svg_charts import bar_chart, stacked_columns
-from .todo import QUIET_MONTHS, owner_todo
 from .tree import PartnerLedger, ReferralTree
 from .views import (
     EVENT_HORIZON_DAYS,
-    METHOD_WORDS,
-    PROGRESS_STEPS,
-    STAGE_WORDS,
-    Month,
     MonthlyIssue,
     event_order,
     gathering_line,
-    last_activity,
     monthly_issues,
     stage_of,
-    step_of,
 )
 
 AUTHOR_KEY = "owner"
@@ -119,12 +111,7 @@ class _Site:
     tree: ReferralTree
     issues: list[MonthlyIssue]
     calendars: dict[int, str]  # index of the event in data.events → its .ics path
-    # A referral's status box (its progress bar) depends only on its stage and the stages it
-    # went through: a few dozen kinds for 50,000 referrals, each rendered once per render.
-    statuses: dict[tuple[str, frozenset[str], bool], Markup] = field(default_factory=dict)
-    # Likewise how a referral was introduced (after its date): 50,000 referrals share a few
-    # (method, asked).
-    introductions: dict[tuple[str | None, bool | None], Markup] = field(default_factory=dict)
+    referral_views: ReferralViews = field(default_factory=ReferralViews)
 
     @functools.cached_property
     def public(self) -> PublicViews:
@@ -229,7 +216,7 @@ def _site_of(data: PartnersFile, layout: SiteLayout) -> _Site:
     calendars = dict(enumerate(event_paths(data.events)))
     tree = ReferralTree.of(data, ledger)
     issues = monthly_issues(data, tree, as_of=layout.as_of)
-    return _Site(data, layout, _environment(), ledger, tree, issues, calendars)
+    return _Site(data, layout, markdown_environment(), ledger, tree, issues, calendars)
 
 
 def _renderers(site: _Site) -> dict[str, Callable[[], str]]:
@@ -240,7 +227,9 @@ def _renderers(site: _Site) -> dict[str, Callable[[], str]]:
         "index.md": functools.partial(_render_home, site),
         TREE_PAGE: functools.partial(_render_tree, site),
         FOLLOW_PAGE: functools.partial(_render_follow, site),
-        layout.insights_page: functools.partial(_render_insights, site),
+        layout.insights_page: functools.partial(
+            render_insights_page, data, site.tree, site.ledger, layout.as_of
+        ),
         layout.private_index: site.env.get_template("private-index.md.j2").render,
         f"{layout.blog_dir}/.authors.yml": functools.partial(_authors_file, data),
         "robots.txt": functools.partial(robots_txt, layout.site_url),
@@ -272,51 +261,6 @@ def _memo_keys(site: _Site, paths: Iterable[str]) -> dict[str, bytes]:
         own = [partner, *site.ledger.referrals_of(partner.id), *site.ledger.given_to(partner.id)]
         keys[site.layout.partner_page(partner)] = partner_digest(shared, own)
     return keys
-
-
-@functools.cache  # templates compile once per process, not once per build
-def _environment() -> jinja2.Environment:
-    # Escaping by default: every value printed is literal text unless it is Markdown.
-    env = page_environment(autoescape=False, finalize=escape_text)
-    env.filters.update(
-        names=names_in_words.join_names,
-        money=numbers_in_words.money,
-        capitalize_first=names_in_words.capitalized,
-    )
-    env.globals.update(
-        introduction_line=_prose(words.introduction_line),
-        thanks_for_introductions=_prose(words.thanks_for_introductions),
-        brought_in_line=_prose(words.brought_in_line),
-        introduction_led_to=_prose(words.introduction_led_to),
-        grew_from_you=_prose(words.grew_from_you),
-        issue_opening=_prose(issue_sentences.issue_opening),
-        win_thanks=_prose(issue_sentences.win_thanks),
-        thank_you_line=_prose(issue_sentences.thank_you_line),
-        month_summary=_prose(issue_sentences.month_summary),
-        quiet_months=QUIET_MONTHS,
-        rate=_prose(numbers_in_words.rate_with_count),
-        event_hours=_prose(dates_in_words.event_hours),
-    )
-    return env
-
-
-def _prose(sentence: Callable[..., str | None]) -> Callable[..., Markdown | None]:
-    """A sentence in words for a page: the data in it escaped, its own punctuation kept readable."""
-
-    def written(*args: object, **options: object) -> Markdown | None:
-        text = sentence(*(_escaped(arg) for arg in args), **{k: _escaped(v) for k, v in options.items()})
-        return None if text is None else Markdown(text)
-
-    return written
-
-
-def _escaped(arg: object) -> object:
-    """A sentence's argument as literal text: a string, or each string of a list (names)."""
-    if isinstance(arg, str):
-        return escape_text(arg)
-    if isinstance(arg, list | tuple):
-        return [escape_text(item) if isinstance(item, str) else item for item in arg]
-    return arg
 
 
 def _contact_line(newsletter: Newsletter, shown: object) -> Markup:
@@ -372,52 +316,6 @@ def _render_tree(site: _Site) -> str:
         outline=outline,
         starters=sum(1 for root in tree.roots if not tree.children_of(root)),
     )
-
-
-def _render_insights(site: _Site) -> str:
-    meta = {
-        "title": "Referral insights",
-        "private": True,
-        "search": {"exclude": True},
-        "hide": ["navigation", "footer"],
-    }
-    insights = compute_insights(site.data, site.tree)
-    methods = [
-        (
-            METHOD_WORDS.get(r.label, r.label),
-            r.rate * 100,
-            numbers_in_words.rate_with_count(r.won, r.referrals),
-        )
-        for r in insights.by_method
-    ]
-    months = [
-        (_column_label(row.month, index == 0), {"won": row.won, "lost": row.lost, "open": row.open})
-        for index, row in enumerate(insights.per_month)
-    ]
-    return (
-        html_environment()
-        .get_template("insights.html.j2")
-        .render(
-            meta=Markup(front_matter(meta)),
-            newsletter=site.data.newsletter,
-            insights=insights,
-            total=insights.total,
-            todo=owner_todo(site.data, site.layout.as_of, site.ledger),
-            partner_names={p.id: p.name for p in site.data.partners},
-            as_of=site.layout.as_of,
-            currency=site.data.newsletter.currency,
-            few=numbers_in_words.FEW_REFERRALS,
-            method_chart=Markup(bar_chart(methods, "Conversion to a win by introduction method")),
-            month_chart=Markup(stacked_columns(months, OUTCOMES, "Referrals per month by outcome")),
-        )
-    )
-
-
-def _column_label(month: Month, first: bool) -> str:
-    """A month under its chart column, as charts write it: "Nov", with the year below it under
-    the first column and each January ("Nov26" read as a code, not a month)."""
-    short = dates_in_words.MONTH_NAMES[month.month][:3]
-    return f"{short}\n{month.year}" if first or month.month == 1 else short
 
 
 def _render_post(site: _Site, issue: MonthlyIssue) -> str:
@@ -508,9 +406,9 @@ def _render_partner(site: _Site, partner: Partner) -> str:
         "search": {"exclude": True},
         "hide": ["navigation", "toc", "footer"],
     }
-    views = [_referral_view(r, site) for r in site.ledger.referrals_of(partner.id)]
-    views.sort(key=_latest_news_first, reverse=True)
-    _thank_once_for_the_lost(views, site)
+    views = [site.referral_views.of(r) for r in site.ledger.referrals_of(partner.id)]
+    views.sort(key=latest_news_first, reverse=True)
+    site.referral_views.thank_once_for_the_lost(views)
     given = sorted(site.ledger.given_to(partner.id), key=lambda g: g.date, reverse=True)
     branch = partner_branch(site.tree, partner)
     events = site.partner_events
@@ -537,104 +435,6 @@ def _render_partner(site: _Site, partner: Partner) -> str:
 def _coming_up(site: _Site, events: list[tuple[Event, Markdown]]) -> Markup:
     """A partner page's events list: Markdown, so MkDocs resolves the calendar links."""
     return Markup(site.env.get_template("coming-up.md.j2").render(events=events) if events else "")
-
-
-class ReferralView(NamedTuple):
-    """One referral as its partner's page shows it.
-
-    An object, not a dict: Jinja reads ``item.stage`` with ``getattr`` first, and a dict made it
-    raise and catch an AttributeError each time (380,000 times at 10,000 partners). A named
-    tuple, not a frozen dataclass: built in a third of the time (50,000 at 10,000 partners).
-    """
-
-    referral: Referral
-    stage: str
-    status: Markup  # the status box: admonition, progress bar
-    last: dt.date
-    introduction: Markup  # how it was introduced, in words: " over lunch, at our request." (after its date)
-    noted: bool  # any update has a note for the partner: else the history has no Note column
-
-
-# A partner page lists the referrals with the latest news first (then the latest introduced).
-_latest_news_first = operator.attrgetter("last", "referral.introduced", "referral.id")
-
-
-def _referral_view(referral: Referral, site: _Site) -> ReferralView:
-    stage = stage_of(referral)
-    status = _status(site, stage, _stages_reached(referral))
-    how = (referral.method, referral.asked)
-    introduction = site.introductions.get(how)
-    if introduction is None:
-        # Escaped here, not by the page's finalize, which would strip its leading space.
-        introduction = site.introductions[how] = escape(words.introduction_manner(*how))
-    noted = any(update.note for update in referral.updates)
-    return ReferralView(referral, stage, status, last_activity(referral), introduction, noted)
-
-
-def _status(site: _Site, stage: str, reached: frozenset[str], *, thanks: bool = False) -> Markup:
-    """A status box, rendered once per kind and reused (a few dozen kinds for 50,000 referrals)."""
-    key = (stage, reached, thanks)
-    status = site.statuses.get(key)
-    if status is None:
-        status = site.statuses[key] = _status_box(*key)
-    return status
-
-
-def _thank_once_for_the_lost(views: list[ReferralView], site: _Site) -> None:
-    """The first closed file without a sale on a page thanks the partner all the same; the
-    others only say it did not go ahead (the thanks three times over read like a form letter)."""
-    for index, view in enumerate(views):
-        if view.stage == "lost":
-            status = _status(site, view.stage, _stages_reached(view.referral), thanks=True)
-            views[index] = view._replace(status=status)
-            return
-
-
-def _status_box(stage: str, reached: frozenset[str], thanks: bool) -> Markup:
-    template = html_environment().get_template("referral-status.html.j2")
-    progress = _progress_bar(stage, reached)
-    # The page template puts the box on a line of its own: the file's last line break is its.
-    return Markup(
-        template.render(stage=stage, reached=reached, progress=progress, thanks=thanks).removesuffix("\n")
-    )
-
-
-def _stages_reached(referral: Referral) -> frozenset[str]:
-    return frozenset({"introduced", *(update.stage for update in referral.updates)})
-
-
-def _progress_bar(stage: str, reached: frozenset[str]) -> Markup:
-    """Steps done, current and to come, told by symbols and words, not by colour alone.
-
-    A closed referral, won or lost, shows only the steps it really went through: "✓ Met" on
-    a referral that never met us would contradict its history (a sale closed straight from the
-    introduction showed all three). An open one's earlier steps are implied by where it stands.
-    """
-    current = step_of(stage)
-    parts = []
-    for index, step in enumerate(PROGRESS_STEPS):
-        label = "Closed" if step == "closed" else STAGE_WORDS[step]
-        if index < current:
-            if stage not in ("won", "lost") or step in reached:
-                parts.append(Markup(f"<span>{_step('✓', label)}</span>"))
-        elif index == current:
-            shown = STAGE_WORDS[stage] if step == "closed" else label
-            parts.append(Markup(f"<strong>{_step('●', shown)}</strong>"))
-        else:
-            parts.append(Markup(f"<span>{_step('○', label)}</span>"))
-    # On a phone the line wraps: each step is kept whole (extra.css), and the no-break space
-    # keeps each arrow after its step, so no line starts with one.
-    return Markup('\u00a0<span aria-hidden="true">→</span> ').join(parts)
-
-
-def _step(symbol: str, label: str) -> Markup:
-    """One step of the progress line. A screen reader read the symbols aloud ("check mark
-    Introduced right arrow black circle Met"): it says "Introduced (done)" instead, the symbols
-    hidden from it and the state in words hidden from the eye (extra.css)."""
-    return Markup(
-        f'<span aria-hidden="true">{symbol}</span> {escape(label)}'
-        f'<span class="visually-hidden"> ({referral_labels.STEP_STATES[symbol]})</span>'
-    )
 
 
 def _authors_file(data: PartnersFile) -> str:

@@ -16,13 +16,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from . import field_hints, models, rules, source
+from . import field_hints, field_types, models, rules, source
 from .moment import When
 from .plain_split import parse_plain_fast
 from .problems import FieldPath, InvalidData, Problem
 
 Record = TypeVar("Record", bound=BaseModel)
-_ID = re.compile(models.ID_PATTERN)
+_ID = re.compile(field_types.ID_PATTERN)
 QUOTE_MAX = 60  # a message quotes a value; a 600,000-character one would bury the others
 
 _TYPE_WORDS = {
@@ -227,7 +227,7 @@ def _duplicates_beside_invalid_records(data: dict[str, Any], partial: rules.Reco
     return findings
 
 
-_DATE = TypeAdapter(models.YamlDate)
+_DATE = TypeAdapter(field_types.YamlDate)
 _DATES = (("partners", "since"), ("referrals", "introduced"), ("given", "date"), ("events", "date"))
 
 

@@ -28,15 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .host_files import GENERATED_COMMENT
+from .generated_files import (
+    has_mark,
+    is_unmarked_file,
+    left_by_a_cut_run,
+    marked_pages,
+)
 from .write_undo import UndoLog, WriteFailed, replace_file
 
 MANIFEST_VERSION = 1
-# How every generated page begins (markdown.front_matter writes it; a test checks they agree).
-GENERATED_MARK = b"---\ngenerated_by: referral-newsletter\n"
-# The same mark in the other files the generator writes, each in its own format's comments.
-COMMENT_MARK = GENERATED_COMMENT.encode()  # .authors.yml, robots.txt, _headers
-CALENDAR_MARK = b"\r\nPRODID:-//referral-newsletter//EN\r\n"  # .ics, near the top
 # write_undo.replace_file's temporary file: tempfile.mkstemp's 8 characters, then the suffix.
 _CUT_REPLACEMENT = re.compile(r"\.tmp-[a-z0-9_]{8}(\.[^./]+)?")
 
@@ -180,7 +180,7 @@ def _earlier_files(
         previous = marked_pages(docs_dir, page_folders)
         recovered = len(previous)
     pending = pending_path(manifest_path)
-    left = _left_by_a_cut_run(docs_dir, pending) if _manifest_is_for(pending, folder) else []
+    left = left_by_a_cut_run(docs_dir, read_manifest(pending)) if _manifest_is_for(pending, folder) else []
     return _EarlierFiles(sorted({*previous, *left}), recovered, left, marked)
 
 
@@ -188,7 +188,7 @@ def _remove_stale(docs_dir: Path, stale: list[str], marked: bool, report: WriteR
     """Remove the generator's files this run no longer writes; with ``marked``, a file without
     the mark is left alone and named in the report."""
     for relative in stale:
-        if marked and _is_unmarked_file(docs_dir / relative):
+        if marked and is_unmarked_file(docs_dir / relative):
             report.left_alone.append(relative)
         elif _remove(docs_dir, relative, undo):
             report.removed.append(relative)
@@ -293,7 +293,7 @@ def pending_path(manifest_path: Path) -> Path:
 def write_own_file(target: Path, content: str) -> bool:
     """One generated file outside the docs folder (it carries the mark): written when changed,
     refused when a file the generator did not create is in the way. True when written."""
-    if target.exists() and not (target.is_file() and _has_mark(target)):
+    if target.exists() and not (target.is_file() and has_mark(target)):
         raise ForeignFileError([target])
     return _write_if_changed(target, content.encode("utf-8"))
 
@@ -309,40 +309,9 @@ def read_manifest(manifest_path: Path) -> list[str]:
     return [path for path in files if isinstance(path, str) and _is_safe_relative(path)]
 
 
-def marked_pages(docs_dir: Path, folders: Iterable[str]) -> list[str]:
-    """Pages directly inside ``folders`` (relative to ``docs_dir``) that carry the generator's mark."""
-    found: list[str] = []
-    for folder in sorted(set(folders)):
-        base = docs_dir / folder
-        if base.is_dir():
-            found.extend(
-                path.relative_to(docs_dir).as_posix()
-                for path in sorted(base.iterdir())
-                if path.is_file() and not path.is_symlink() and _has_mark(path)
-            )
-    return found
-
-
 def _page_folders(paths: Iterable[str]) -> set[str]:
     """The folders this run writes to: where the generator's old files would be."""
     return {posixpath.dirname(path) for path in paths}
-
-
-def _has_mark(path: Path) -> bool:
-    with path.open("rb") as stream:
-        head = stream.read(512)
-    return head.startswith((GENERATED_MARK, COMMENT_MARK)) or (
-        head.startswith(b"BEGIN:VCALENDAR") and CALENDAR_MARK in head
-    )
-
-
-def _is_unmarked_file(path: Path) -> bool:
-    """A file (not a link) with something in it but not the mark (empty: as a cut run leaves
-    a page it had begun); False when it cannot be read."""
-    try:
-        return path.is_file() and not path.is_symlink() and path.stat().st_size > 0 and not _has_mark(path)
-    except OSError:
-        return False
 
 
 def _is_safe_relative(path: str) -> bool:
@@ -354,17 +323,6 @@ def _is_safe_relative(path: str) -> bool:
 
 def _as_bytes(content: str | bytes) -> bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
-
-
-def _left_by_a_cut_run(docs_dir: Path, pending: Path) -> list[str]:
-    """Files a run cut short had begun to create: its own if empty or marked (see the docstring)."""
-    return [
-        relative
-        for relative in read_manifest(pending)
-        if (docs_dir / relative).is_file()
-        and not (docs_dir / relative).is_symlink()
-        and ((docs_dir / relative).stat().st_size == 0 or _has_mark(docs_dir / relative))
-    ]
 
 
 def _refuse_foreign(docs_dir: Path, stream: PageStream, previous: list[str]) -> tuple[set[str], PageStream]:
@@ -475,7 +433,7 @@ def _remove_cut_replacements(
     ``replace_file`` names it): a copy of a page, private ones too, that no run would ever
     rename. Removed only when empty or marked, like a cut run's new files (or, for the
     manifest's and the pending record's own, when ``ours`` knows it)."""
-    ours = ours or _has_mark
+    ours = ours or has_mark
     for folder in sorted(set(folders)):
         try:
             with os.scandir(docs_dir / folder) as entries:

@@ -9,7 +9,8 @@ from conftest import TODAY, load_problems, load_valid
 from pydantic import BaseModel, Field
 
 from generator.audience import MEANINGS, UndeclaredField, declared
-from generator.models import MONEY_MAX, NAME_MAX, NOTE_MAX, PartnersFile
+from generator.field_types import MONEY_MAX, NAME_MAX, NOTE_MAX
+from generator.models import PartnersFile
 from generator.render import SiteLayout, render_site
 
 V11 = """\

@@ -9,7 +9,7 @@ import jinja2
 import pytest
 from conftest import TEST_SECRET, TODAY, fixture_text
 
-from generator import render, validate
+from generator import markdown_page, validate
 from generator.models import PartnersFile
 from generator.public_views import PublicView, PublicViews
 from generator.render import SiteLayout, render_site
@@ -71,7 +71,7 @@ def test_the_newsletter_view_keeps_the_owners_settings_out(small: PartnersFile) 
 @pytest.fixture
 def hostile_post_template() -> Iterator[None]:
     """The real environment, with a post template that tries to print a thanked partner's email."""
-    env = render._environment()
+    env = markdown_page.markdown_environment()
     original = env.loader
     assert original is not None
     hostile = "{% for partner in issue.thanked %}{{ partner.email }}{% endfor %}\n"

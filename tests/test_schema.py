@@ -17,7 +17,7 @@ import pytest
 import yaml
 from conftest import FIXTURES, REPO
 
-from generator import cli, models, validate
+from generator import cli, field_types, models, validate
 from generator.problems import InvalidData
 from generator.schema import SCHEMA_PATH, partners_schema, render_schema
 
@@ -157,7 +157,7 @@ def test_types_are_what_an_editor_writes() -> None:
         ("Referral", "partner"),
         ("Given", "partner"),
     ]:
-        assert defs[model]["properties"][field]["pattern"] == models.ID_PATTERN, (model, field)
+        assert defs[model]["properties"][field]["pattern"] == field_types.ID_PATTERN, (model, field)
 
 
 def test_no_pydantic_noise_left() -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from conftest import SiteProject, fixture_text
 
+from generator.generated_files import GENERATED_MARK
 from generator.host_files import GENERATED_COMMENT
 from generator.mail.log import read_states
-from generator.writer import GENERATED_MARK
 
 # Quinn leaves the programme: their partner record and their one referral go.
 QUINN = "  - id: quiet-quinn\n    name: SECRET-PARTNER-QUINN\n    company: SECRET-COMPANY-QUINN\n"

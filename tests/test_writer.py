@@ -25,11 +25,12 @@ from generator import project as pipeline
 from generator import project_lock, validate, write_undo, writer
 from generator.address_clash import address_clashes
 from generator.cli import main
+from generator.generated_files import GENERATED_MARK, marked_pages
 from generator.host_files import GENERATED_COMMENT
 from generator.markdown import GENERATED_BY, front_matter
 from generator.render import SiteLayout, render_site
 from generator.write_undo import WriteFailed
-from generator.writer import GENERATED_MARK, ForeignFileError, marked_pages, write_files
+from generator.writer import ForeignFileError, write_files
 
 PAGE = front_matter({"title": "x"}) + "body\n"
 HAND = "---\ntitle: mine\n---\nhand-written\n"
@@ -56,9 +57,15 @@ def test_every_generated_page_carries_the_mark(tmp_path: Path) -> None:
     assert sorted(marked_pages(docs, {posixpath.dirname(path) for path in files})) == sorted(files)
 
 
-def test_without_a_manifest_stale_marked_pages_go_and_unmarked_files_stay(tmp_path: Path) -> None:
+def _written(tmp_path: Path, files: dict[str, str]) -> tuple[Path, Path]:
+    """The docs folder and the manifest of a project the generator has written ``files`` into once."""
     docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
-    write_files(docs, {"p/old.md": PAGE, "p/kept.md": PAGE, "index.md": PAGE}, manifest)
+    write_files(docs, files, manifest)
+    return docs, manifest
+
+
+def test_without_a_manifest_stale_marked_pages_go_and_unmarked_files_stay(tmp_path: Path) -> None:
+    docs, manifest = _written(tmp_path, {"p/old.md": PAGE, "p/kept.md": PAGE, "index.md": PAGE})
     (docs / "p" / "notes.md").write_text(HAND, encoding="utf-8")
     (docs / "p" / "copy.md").write_text("generated_by: referral-newsletter\n", encoding="utf-8")
     shutil.rmtree(tmp_path / ".referral")
@@ -133,8 +140,7 @@ def _cut_run(
 def test_a_run_cut_short_leaves_files_the_next_run_knows_as_its_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
-    write_files(docs, {"index.md": PAGE}, manifest)
+    docs, manifest = _written(tmp_path, {"index.md": PAGE})
     with monkeypatch.context() as patch:
         _cut_run(patch, 2, docs, {"index.md": PAGE, "p/a.md": PAGE, "p/b.md": PAGE, "p/c.md": PAGE}, manifest)
     assert sorted(path.name for path in (docs / "p").iterdir()) == ["a.md", "b.md"]
@@ -150,8 +156,7 @@ def test_a_run_cut_short_leaves_files_the_next_run_knows_as_its_own(
 def test_a_cut_run_cut_again_still_knows_its_first_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
-    write_files(docs, {"index.md": PAGE}, manifest)
+    docs, manifest = _written(tmp_path, {"index.md": PAGE})
     with monkeypatch.context() as patch:
         _cut_run(patch, 1, docs, {"index.md": PAGE, "p/a.md": PAGE, "p/b.md": PAGE}, manifest)
         _cut_run(patch, 1, docs, {"index.md": PAGE, "p/x.md": PAGE, "p/y.md": PAGE}, manifest)
@@ -163,8 +168,7 @@ def test_a_cut_run_cut_again_still_knows_its_first_files(
 def test_a_file_put_where_a_cut_run_had_begun_is_not_taken(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
-    write_files(docs, {"index.md": PAGE}, manifest)
+    docs, manifest = _written(tmp_path, {"index.md": PAGE})
     with monkeypatch.context() as patch:
         _cut_run(patch, 2, docs, {"index.md": PAGE, "p/a.md": PAGE, "p/b.md": PAGE, "p/c.md": PAGE}, manifest)
     (docs / "p" / "a.md").write_text(HAND, encoding="utf-8")  # someone's own file, since
@@ -261,8 +265,7 @@ def test_a_failure_after_stale_pages_were_removed_brings_them_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, budget: int
 ) -> None:
     monkeypatch.setattr(write_undo, "MEMORY_BUDGET", budget)
-    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
-    write_files(docs, {"index.md": PAGE, "p/old.md": PAGE, "p/keep.md": PAGE}, manifest)
+    docs, manifest = _written(tmp_path, {"index.md": PAGE, "p/old.md": PAGE, "p/keep.md": PAGE})
     before = _tree_digest(tmp_path)
 
     def full_disk(target: Path, content: bytes) -> None:
@@ -296,8 +299,7 @@ def test_a_refused_run_keeps_the_last_runs_records(tmp_path: Path) -> None:
 
 
 def test_old_files_kept_by_a_killed_run_are_deleted_by_the_next(tmp_path: Path) -> None:
-    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
-    write_files(docs, {"index.md": PAGE}, manifest)
+    docs, manifest = _written(tmp_path, {"index.md": PAGE})
     store = tmp_path / ".referral" / "manifest.undo"
     store.mkdir()
     os.link(docs / "index.md", store / "0")  # as a run killed after replacing index.md leaves it
@@ -378,8 +380,7 @@ def test_a_manifest_listing_a_file_of_the_users_removes_nothing_of_theirs(tmp_pa
     """The manifest is only a record: edited by hand, merged or copied from another project, it
     may list a page of the user's. Without the generator's mark that page is not its own; it
     was deleted as a stale generated page, with '1 removed' for all warning (review18)."""
-    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
-    write_files(docs, {"index.md": PAGE, "p/a.md": PAGE}, manifest)
+    docs, manifest = _written(tmp_path, {"index.md": PAGE, "p/a.md": PAGE})
     (docs / "about.md").write_text(HAND, encoding="utf-8")
     _list_in_manifest(manifest, "about.md")
     report = write_files(docs, {"index.md": PAGE}, manifest)
@@ -395,8 +396,7 @@ def test_a_manifest_listing_a_path_outside_the_docs_folder_removes_nothing_there
 ) -> None:
     """A manifest edited (or copied) to list ``../x.md`` or ``/abs/x.md``: even a file carrying the
     mark is not the generator's to remove there."""
-    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
-    write_files(docs, {"index.md": PAGE}, manifest)
+    docs, manifest = _written(tmp_path, {"index.md": PAGE})
     outside = tmp_path / "elsewhere" / "x.md"
     outside.parent.mkdir()
     outside.write_text(PAGE, encoding="utf-8")
@@ -425,8 +425,7 @@ def test_a_new_page_that_fails_half_written_is_not_left_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A full disk while a new page is written: the half page is removed with the rest of the run."""
-    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
-    write_files(docs, {"index.md": PAGE}, manifest)
+    docs, manifest = _written(tmp_path, {"index.md": PAGE})
     before = _tree_digest(tmp_path)
     real_fdopen = os.fdopen
 
@@ -457,8 +456,7 @@ def test_a_new_page_that_fails_half_written_is_not_left_behind(
 
 def test_a_replaced_page_is_readable_by_all_as_a_new_one_is(tmp_path: Path) -> None:
     # A page is replaced through a temporary file, which is created readable by its owner only.
-    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
-    write_files(docs, {"index.md": PAGE}, manifest)
+    docs, manifest = _written(tmp_path, {"index.md": PAGE})
     write_files(docs, {"index.md": PAGE + "new\n"}, manifest)
     assert (docs / "index.md").stat().st_mode & 0o777 == 0o644
 
@@ -467,8 +465,7 @@ def test_a_listed_page_replaced_by_a_link_is_not_replaced(tmp_path: Path) -> Non
     """A link the user put where a generated page was (to their own notes, or outside the
     project) is theirs: it was silently replaced by a file. The run is refused and everything
     it had changed put back (review18)."""
-    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
-    write_files(docs, {"index.md": PAGE, "tree.md": PAGE}, manifest)
+    docs, manifest = _written(tmp_path, {"index.md": PAGE, "tree.md": PAGE})
     notes = tmp_path / "notes.md"
     notes.write_text(HAND, encoding="utf-8")
     (docs / "tree.md").unlink()
@@ -484,8 +481,7 @@ def test_a_listed_page_replaced_by_a_link_is_not_replaced(tmp_path: Path) -> Non
 def test_a_link_put_where_a_stale_page_was_is_not_removed(tmp_path: Path) -> None:
     """The same link, where the page it replaced is no longer generated: it is the user's, and
     removing stale pages must not delete it (nor what it points to)."""
-    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
-    write_files(docs, {"index.md": PAGE, "p/a.md": PAGE}, manifest)
+    docs, manifest = _written(tmp_path, {"index.md": PAGE, "p/a.md": PAGE})
     notes = tmp_path / "notes.md"
     notes.write_text(PAGE, encoding="utf-8")  # marked, as a copy of a generated page would be
     (docs / "p" / "a.md").unlink()
@@ -497,8 +493,7 @@ def test_a_link_put_where_a_stale_page_was_is_not_removed(tmp_path: Path) -> Non
 
 def test_removing_the_last_pages_leaves_the_docs_folder_itself(tmp_path: Path) -> None:
     """Emptied folders of its own pages go; the docs folder is the user's, even when empty."""
-    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
-    write_files(docs, {"p/a.md": PAGE}, manifest)
+    docs, manifest = _written(tmp_path, {"p/a.md": PAGE})
     report = write_files(docs, {}, manifest)
     assert report.removed == ["p/a.md"]
     assert docs.is_dir() and list(docs.iterdir()) == []
@@ -638,8 +633,7 @@ def test_a_turn_that_never_comes_ends_in_a_message(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_part_way_puts_back_what_was_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    docs, manifest = tmp_path / "content", tmp_path / ".referral" / "manifest.json"
-    write_files(docs, {"index.md": PAGE, "p/a.md": PAGE}, manifest)
+    docs, manifest = _written(tmp_path, {"index.md": PAGE, "p/a.md": PAGE})
     before = _tree_digest(tmp_path)
     made: list[Path] = []
 

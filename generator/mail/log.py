@@ -32,7 +32,7 @@ Event = Literal["sending", "delivered", "failed"]
 LOG_FILE = "mail-log.jsonl"
 _MONTH_IN_ID = re.compile(r"\.(\d{4}-\d{2})@")
 # Starts the keys that find a delivery by address: "@" never occurs in a partner id
-# (models.ID_PATTERN), so they cannot clash with a delivery key.
+# (field_types.ID_PATTERN), so they cannot clash with a delivery key.
 _BY_ADDRESS = "@"
 
 
