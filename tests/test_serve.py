@@ -164,7 +164,7 @@ def test_a_save_without_a_leak_reads_fewer_files_than_the_whole_site(tmp_path: P
     with _serving(tmp_path, ("--dirty",)) as (project, url, log, server):
         _settled_count(log, BUILD_LINE)
         data = project.root / "partners.yaml"
-        data.write_text(data.read_text("utf-8").replace(OLD_NOTE, NEW_NOTE), "utf-8")
+        _saved_whole(data, data.read_text("utf-8").replace(OLD_NOTE, NEW_NOTE))  # one build, as above
         _wait_until_served(url, NEW_NOTE, server)
         _settled_count(log, BUILD_LINE)
         counts = [int(count) for count in SCANNED.findall(log.read_text("utf-8"))]
