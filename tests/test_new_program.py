@@ -1,0 +1,35 @@
+"""What a reader of a brand-new program reads: a file holding the newsletter alone (no partners,
+no introductions yet) gives pages that say so in words, with no empty figure claiming the
+opposite of its caption."""
+
+from __future__ import annotations
+
+from conftest import TEST_SECRET, TODAY
+
+from generator.render import SiteLayout, render_site
+from generator.validate import load_text
+
+LAYOUT = SiteLayout(as_of=TODAY, secret=TEST_SECRET.encode())
+NEWSLETTER_ONLY = "newsletter: {title: New News, owner: Olive Owner, business: Olive Bikes}\n"
+
+
+def _pages(text: str) -> dict[str, str]:
+    return render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
+
+
+def test_the_home_page_of_a_new_program_shows_no_empty_figures() -> None:
+    # The cards read "No referral partners: people who trust us with their friends and
+    # clients", then "No introductions" and "No new clients", on the program's front page.
+    home = _pages(NEWSLETTER_ONLY)["index.md"]
+    assert "grid cards" not in home and "No referral partners" not in home
+    assert "people who trust us" not in home
+    assert (
+        "Our referral program has just begun: once the first introductions arrive, you will see here how they are going."
+        in home
+    )
+
+
+def test_a_program_with_a_partner_still_shows_its_figures() -> None:
+    home = _pages(NEWSLETTER_ONLY + "partners:\n  - {id: anne, name: Anne Able}\n")["index.md"]
+    assert "**1 referral partner**" in home and "**No introductions**" in home
+    assert "has just begun" not in home
