@@ -125,3 +125,14 @@ def test_a_file_closed_without_ever_a_sale_still_did_not_go_ahead() -> None:
     files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
     page = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Anne" in t)
     assert "<p>This one did not go ahead. Thank you all the same" in page and "not for good" not in page
+
+
+def test_the_owners_figures_do_not_call_a_client_who_left_a_file_without_a_sale() -> None:
+    # Insights said "1 closed without a sale" of a client won in March and lost in June.
+    text = DATA.format(again="2026-06-12").replace(
+        "stage: won, note: Bought a second bike for her son.", "stage: lost, note: She moved abroad."
+    )
+    files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
+    insights = next(t for t in files.values() if "title: Referral insights" in t)
+    assert "without a sale" not in insights
+    assert "Figures cover 1 referral: 0 won\n(0%), 1 lost and 0 still open." in insights
