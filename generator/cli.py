@@ -270,8 +270,10 @@ def _check(args: argparse.Namespace) -> int:
     partners, warnings = _due_lines(args.path)
     for line in warnings:
         print(line)
-    due = plural(len(warnings), "referral")
-    print(f"{_data_file(args.path)}: valid ({plural(partners, 'partner')}); {due} due an update")
+    # A new program's first file: "0 partners" read as a count gone wrong.
+    counted = plural(partners, "partner") if partners else "no partners yet"
+    due = plural(len(warnings), "referral") if warnings else "no referrals"
+    print(f"{_data_file(args.path)}: valid ({counted}); {due} due an update")
     return 0
 
 

@@ -4,7 +4,7 @@ opposite of its caption."""
 
 from __future__ import annotations
 
-from conftest import TEST_SECRET, TODAY
+from conftest import TEST_SECRET, TODAY, SiteProject
 
 from generator.render import SiteLayout, render_site
 from generator.validate import load_text
@@ -33,3 +33,22 @@ def test_a_program_with_a_partner_still_shows_its_figures() -> None:
     home = _pages(NEWSLETTER_ONLY + "partners:\n  - {id: anne, name: Anne Able}\n")["index.md"]
     assert "**1 referral partner**" in home and "**No introductions**" in home
     assert "has just begun" not in home
+
+
+def test_check_on_a_new_program_says_no_partners_yet(project: SiteProject) -> None:
+    # It said "partners.yaml: valid (0 partners); 0 referrals due an update".
+    project.write_data(NEWSLETTER_ONLY)
+    result = project.generator("check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "partners.yaml: valid (no partners yet); no referrals due an update\n"
+
+
+def test_mail_on_a_new_program_says_no_month_has_an_issue_yet(project: SiteProject) -> None:
+    # It ended "(months with an issue: none)".
+    project.write_data(NEWSLETTER_ONLY)
+    result = project.generator("mail", "--month", "2026-10")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == (
+        "error: there is no newsletter issue for October 2026: nothing was introduced, updated or "
+        "given and no event was held that month (no month has an issue yet)\n"
+    )

@@ -198,15 +198,17 @@ def _events_from(issue: MonthlyIssue, data: PartnersFile, dated: dt.date) -> Mon
 def _issue_for(data: PartnersFile, month: Month, as_of: dt.date) -> MonthlyIssue:
     issues = {issue.month: issue for issue in monthly_issues(data, as_of=as_of)}
     if month not in issues:
-        known = ", ".join(m.key for m in sorted(issues)) or "none"
+        known = (
+            f"months with an issue: {', '.join(m.key for m in sorted(issues))}"
+            if issues
+            else "no month has an issue yet"
+        )
         why = (
             "that month has not begun yet"
             if month > Month.of(as_of)
             else "nothing was introduced, updated or given and no event was held that month"
         )
-        raise ValueError(
-            f"there is no newsletter issue for {month.label}: {why} (months with an issue: {known})"
-        )
+        raise ValueError(f"there is no newsletter issue for {month.label}: {why} ({known})")
     return issues[month]
 
 
