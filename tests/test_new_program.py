@@ -52,3 +52,14 @@ def test_mail_on_a_new_program_says_no_month_has_an_issue_yet(project: SiteProje
         "error: there is no newsletter issue for October 2026: nothing was introduced, updated or "
         "given and no event was held that month (no month has an issue yet)\n"
     )
+
+
+def test_the_owners_to_do_list_of_a_new_program_claims_nothing_about_referrals() -> None:
+    # It said "every open referral has recent news, no partner has gone quiet, and every
+    # generous partner has had business back" of a file with no partner and no referral.
+    insights = next(t for t in _pages(NEWSLETTER_ONLY).values() if "title: Referral insights" in t)
+    assert "every open referral" not in insights and "generous partner" not in insights
+    assert (
+        "<p>Nothing to do yet: referrals due an update, partners gone quiet and partners owed business"
+        in insights
+    )
