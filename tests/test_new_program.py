@@ -63,3 +63,13 @@ def test_the_owners_to_do_list_of_a_new_program_claims_nothing_about_referrals()
         "<p>Nothing to do yet: referrals due an update, partners gone quiet and partners owed business"
         in insights
     )
+
+
+def test_mail_for_an_event_month_of_a_new_program_says_there_are_no_partners_yet(
+    project: SiteProject,
+) -> None:
+    # It said "no partner of that month has an email address and mail: true" of a file with none.
+    project.write_data(NEWSLETTER_ONLY + "events:\n  - {date: 2026-11-10, title: Open house}\n")
+    result = project.generator("mail", "--month", "2026-11", REFERRAL_MAIL_FROM="Olive <olive@example.com>")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "No message to write for November 2026: there are no partners yet.\n"
