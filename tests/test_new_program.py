@@ -73,3 +73,10 @@ def test_mail_for_an_event_month_of_a_new_program_says_there_are_no_partners_yet
     result = project.generator("mail", "--month", "2026-11", REFERRAL_MAIL_FROM="Olive <olive@example.com>")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == "No message to write for November 2026: there are no partners yet.\n"
+
+
+def test_due_on_a_new_program_says_there_are_no_referrals_yet(project: SiteProject) -> None:
+    # It said "Nobody is waiting: every open referral has had news recently." of none at all.
+    project.write_data(NEWSLETTER_ONLY)
+    result = project.generator("due")
+    assert (result.returncode, result.stdout) == (0, "Nobody is waiting: there are no referrals yet.\n")
