@@ -512,7 +512,9 @@ def test_problems_come_in_file_order() -> None:
 # A problem of the whole file is named by the file's name where a field's path goes: owners read
 # "(file)" there as a field they could not find (review32). Since partners: may be left out too,
 # only the newsletter is needed.
-EMPTY = "partners.yaml:1:1: partners.yaml: the file is empty; it needs at least a newsletter: section with its title and owner"
+# "the file is empty" was said of a file of comments too (a starter file with its example
+# commented out), which is not empty: "holds no data" is true of both (review37).
+EMPTY = "partners.yaml:1:1: partners.yaml: the file holds no data; it needs at least a newsletter: section with its title and owner"
 SECTIONS = "it needs sections such as newsletter: and partners:, each a name and ':' at the start of a line"
 
 
