@@ -4,7 +4,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# Through scripts/retry: a one-off registry error is tried again, not a failed CI run.
+PIP := scripts/retry $(BIN)/python -m pip install --quiet --disable-pip-version-check
 # Deselected by `make test-fast`: everything that builds a site, starts a browser or a server.
 SLOW_MARKERS := build or browser or smtp or engines or slow
 export NO_MKDOCS_2_WARNING := 1

@@ -26,6 +26,7 @@ from .links import (
 from .mail import run as mail_run
 from .mail.send import parse_rate
 from .memo_record import read_record
+from .models import PartnersFile
 from .moment import owners_date
 from .numbers_in_words import plural
 from .problems import InvalidData
@@ -252,7 +253,7 @@ def _serve(args: argparse.Namespace) -> int:
     return engines.serve(engines.ENGINES[args.engine], site, os.environ, args.dev_addr)
 
 
-def _due_lines(given: str | None, docs_dir: Path | None = None) -> tuple[int, list[str]]:
+def _due_lines(given: str | None, docs_dir: Path | None = None) -> tuple[PartnersFile, list[str]]:
     path = _data_file(given)
     now = pipeline.moment()
     data = validate.load_partners(Path(path), now, display_name=path, docs_dir=docs_dir)
@@ -263,15 +264,18 @@ def _due_lines(given: str | None, docs_dir: Path | None = None) -> tuple[int, li
         for item in due:
             problem = document.problem(("referrals", item.index), item.describe())
             lines.append(problem.as_warning())
-    return len(data.partners), lines
+    return data, lines
 
 
 def _check(args: argparse.Namespace) -> int:
-    partners, warnings = _due_lines(args.path, _docs_dir_beside(args.path))
+    data, warnings = _due_lines(args.path, _docs_dir_beside(args.path))
     for line in warnings:
         print(line)
-    due = plural(len(warnings), "referral")
-    print(f"{_data_file(args.path)}: valid ({plural(partners, 'partner')}); {due} due an update")
+    # A new program's first file: "0 partners" read as a count gone wrong.
+    partners = len(data.partners)
+    counted = plural(partners, "partner") if partners else "no partners yet"
+    due = plural(len(warnings), "referral") if warnings else "no referrals"
+    print(f"{_data_file(args.path)}: valid ({counted}); {due} due an update")
     return 0
 
 
@@ -289,10 +293,12 @@ def _docs_dir_beside(given: str | None) -> Path | None:
 
 
 def _due(args: argparse.Namespace) -> int:
-    _, warnings = _due_lines(args.path)
+    data, warnings = _due_lines(args.path)
     for line in warnings:
         print(line)
-    if not warnings:
+    if not data.referrals:  # "every open referral has had news" claimed a record of none
+        print("Nobody is waiting: there are no referrals yet.")
+    elif not warnings:
         print("Nobody is waiting: every open referral has had news recently.")
     return 0
 

@@ -57,10 +57,12 @@ def event_when(day: dt.date, start: dt.time | None = None, end: dt.time | None =
 
 
 def event_hours(start: dt.time | None, end: dt.time | None = None) -> str | None:
-    """``18:00``, ``18:00 to 21:30`` or ``21:00 to 01:00 the next day``: the part of
-    ``event_when`` after the date, if any."""
+    """``18:00``, ``18:00 to 21:30``, ``21:00 to midnight`` or ``21:00 to 01:00 the next day``:
+    the part of ``event_when`` after the date, if any."""
     if start is None:
         return None
     if end is None:
         return f"{start:%H:%M}"
+    if end == dt.time(0, 0):  # "to 00:00 the next day" is true, but nobody says a party ends so
+        return f"{start:%H:%M} to midnight"
     return f"{start:%H:%M} to {end:%H:%M}" + (" the next day" if end < start else "")

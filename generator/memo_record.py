@@ -10,8 +10,9 @@ still holds those bytes is decided as the render stamp decides it: by its stat f
 were recorded and still match, else by reading it (stamp.current_state).
 
 The record is a cache, never an authority: it is ignored (every page is rendered, as without
-it) when it is missing, unreadable, not signed with this site's secret, written by other
-generator code, templates or libraries, or for another docs folder. It holds digests only: no
+it) when it is missing, unreadable, not signed with this site's secret, or for another docs
+folder; written by other generator code, templates or libraries, it keeps no page but still
+tells the sizes the files were left at, so a hand edit is still named. It holds digests only: no
 data, no secret. A record signed with another secret also tells the run that the secret
 changed since the last run, so that it says every private address moved.
 """
@@ -42,6 +43,9 @@ class PageRecord:
     checked: dict[str, FileState] = field(default_factory=dict, compare=False)
     # The last run's record is there but signed with another secret: every private address moves.
     other_secret: bool = False
+    # Written by this generator code and these libraries: its keys can be compared. A record of
+    # other code (an upgrade) still tells what sizes the files were left at (``size_of``).
+    keys_hold: bool = True
 
     def keeper(self, docs_dir: Path) -> Callable[[str, bytes], bool]:
         """For render.render_pages: whether the page at a path, with this key, can be kept."""
@@ -50,7 +54,7 @@ class PageRecord:
     def can_keep(self, docs_dir: Path, path: str, key: bytes) -> bool:
         """Rendered from this key, and its file still holds exactly the bytes then written."""
         recorded = self.pages.get(path)
-        if recorded is None or recorded[0] != key:
+        if recorded is None or recorded[0] != key or not self.keys_hold:
             return False
         current = stamp.current_state(docs_dir / path, recorded[1])
         if current is None:
@@ -84,9 +88,11 @@ def read_record(record_file: Path, secret: bytes, docs_dir: Path) -> PageRecord:
         # Only a record of this format is signed as _signature signs now: an older one, or one
         # from a newer generator, says nothing of the secret.
         return PageRecord(other_secret=content.get("version") == RECORD_VERSION)
-    if any(content.get(name) != value for name, value in head.items()):
+    if any(content.get(name) != value for name, value in head.items() if name != "environment"):
         return PageRecord()
-    return PageRecord(_pages(content["pages"]))
+    # Other code renders other bytes from the same key: nothing is kept, but the sizes the files
+    # were left at still tell a hand edit (writer's report) from the last run's own bytes.
+    return PageRecord(_pages(content["pages"]), keys_hold=content.get("environment") == head["environment"])
 
 
 def _head(record_file: Path, docs_dir: Path) -> dict[str, object]:

@@ -293,7 +293,10 @@ class Event(_Model):
             return end
         start = info.data["time"]
         if start is None:
-            raise ValueError("an event with an `end` needs a start `time`")
+            raise ValueError(
+                f"'{end:%H:%M}' ends an event with no start time: give its time: (when it starts, "
+                "as HH:MM) or leave end: out"
+            )
         if end == start:
             # An end before the start is the next day (a party from 21:00 to 01:00); the same
             # time would be a day-long event nobody means. Quote it, as every message quotes

@@ -283,14 +283,15 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         """The run's moment, read before the build date is pinned: a date this plugin pinned is
         the start of a UTC day, not the moment (east of UTC the owner's date is often the next)."""
         moment = pipeline.moment({} if self.pinned_build_date else os.environ)
-        self._pin_build_date()
+        self._pin_build_date(moment)
         return moment
 
-    def _pin_build_date(self) -> None:
+    def _pin_build_date(self, moment: BuildMoment) -> None:
         """MkDocs and the feed plugin stamp the build time unless SOURCE_DATE_EPOCH is set: then
-        the start of today stands in, so the same input gives the same bytes all day."""
+        the start of the run's UTC day stands in, so the same input gives the same bytes all
+        day (the machine's own date was a day off from UTC for hours a day far from UTC)."""
         if self.pinned_build_date or not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-            start = dt.datetime.combine(dt.date.today(), dt.time(), dt.UTC)
+            start = dt.datetime.combine(moment.utc_date, dt.time(), dt.UTC)
             os.environ["SOURCE_DATE_EPOCH"] = str(int(start.timestamp()))
             self.pinned_build_date = True
 

@@ -259,7 +259,7 @@ def _page_record(
     if secret.origin == "throwaway":
         return PageRecord(), None
     record = memo_record.read_record(project.memo_file, secret.value, project.docs_dir)
-    return record, record.keeper(project.docs_dir) if record.pages else None
+    return record, record.keeper(project.docs_dir) if record.pages and record.keys_hold else None
 
 
 def _record_run(

@@ -97,17 +97,8 @@ def _render_split(
     lock = context.Lock()
     receiver, sender = context.Pipe(duplex=False)
     _widen(sender)
-    try:
-        # The parent's end goes along to be closed there: with a copy of it open, a child whose
-        # parent was killed wrote into a full pipe forever (review18), holding the project's lock.
-        process = context.Process(
-            target=_render_from_back,
-            args=(renders, aside, bounds, lock, sender, receiver),
-            daemon=True,
-            name="render",
-        )
-        process.start()
-    except OSError:  # no process to spare: render everything here
+    process = _started(context, (renders, aside, bounds, lock, sender, receiver))
+    if process is None:  # no process to spare: render everything here
         return
     sender.close()
     # Taken as it arrives, by a thread: received only between this process's own pages, the
@@ -133,6 +124,20 @@ def _render_split(
         if process.is_alive():
             process.terminate()
         process.join()
+
+
+def _started(
+    context: multiprocessing.context.ForkContext, args: tuple[object, ...]
+) -> multiprocessing.process.BaseProcess | None:
+    """The other process, rendering from the back; None when none could be started. The
+    parent's end of the pipe goes along to be closed there: with a copy of it open, a child whose
+    parent was killed wrote into a full pipe forever (review18), holding the project's lock."""
+    process = context.Process(target=_render_from_back, args=args, daemon=True, name="render")
+    try:
+        process.start()
+    except OSError:
+        return None
+    return process
 
 
 def _taken(

@@ -21,7 +21,7 @@ from .problems import SYNTAX_ERROR, FieldPath, InvalidData, Problem
 MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 16
 MAX_PROBLEMS = 100
-EMPTY_FILE = "the file is empty; it needs at least a newsletter: section with its title and owner"
+EMPTY_FILE = "the file holds no data; it needs at least a newsletter: section with its title and owner"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # YAML breaks lines at these too, so a name holding one fails with a baffling syntax error.

@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -53,6 +53,27 @@ CI_ONLY = ("CI", "GITHUB_ACTIONS", "REFERRAL_PREVIEW", "REFERRAL_PUBLISH")
 # Fixed "today" for reproducible pages built in a subprocess: the start of TODAY in UTC, so
 # in-process renders and real builds date their pages alike.
 SOURCE_DATE_EPOCH = str(int(dt.datetime.combine(TODAY, dt.time(), dt.UTC).timestamp()))
+
+# A command run from a terminal starts with SIGINT, SIGHUP and SIGTERM at their default handling.
+# One the test runner was started with ignored (`nohup` ignores SIGHUP; `&` in a script without
+# job control, as CI steps run, ignores SIGINT) is inherited ignored by every process it starts,
+# and Python keeps it ignored: a test stopping its subprocess with one found it still running.
+# So a test's subprocess is started through this shim, which sets them back and becomes the
+# command (exec: same process id). Not a preexec_fn: that runs Python in a forked copy of a
+# process that may hold threads (the SMTP server's), which can deadlock. The shim reads no
+# PYTHON* variable and no site file (-I -S), so a test's sitecustomize hook reaches only the command.
+DEFAULT_STOP_SIGNALS = """\
+import os, signal, sys
+for number in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM, signal.SIGQUIT):
+    signal.signal(number, signal.SIG_DFL)
+os.execvp(sys.argv[1], sys.argv[1:])
+"""
+
+
+def as_from_a_terminal(command: Sequence[str]) -> list[str]:
+    """``command`` started with the stop signals' default handling (DEFAULT_STOP_SIGNALS)."""
+    return [sys.executable, "-I", "-S", "-c", DEFAULT_STOP_SIGNALS, *command]
+
 
 # The suite replays the same generated examples on every run, so a red CI run is reproducible
 # and never a matter of luck; HYPOTHESIS_PROFILE=explore searches new examples (see README).
@@ -124,7 +145,7 @@ class SiteProject:
 
     def run(self, *args: str, check: bool = False, **extra_env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            list(args),
+            as_from_a_terminal(args),
             cwd=self.root,
             env=self.env(**extra_env),
             capture_output=True,
@@ -235,7 +256,9 @@ def engine_program(name: str) -> Path:
         for stale in ENGINE_VENVS.glob(f"{name}-*"):  # older pins, this one half-installed
             shutil.rmtree(stale, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        # Through scripts/retry, as make installs .venv: a one-off registry error is tried again.
+        retry, python = str(REPO / "scripts" / "retry"), str(venv / "bin" / "python")
+        pip = [retry, python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
         subprocess.run([*pip, "-r", str(REPO / files[0])], check=True, stdin=subprocess.DEVNULL)
         if name == "properdocs":
             editable = [*pip, "--no-deps", "--no-build-isolation", "-e", str(REPO)]

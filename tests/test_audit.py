@@ -476,7 +476,7 @@ def test_check_reports_a_valid_file_in_words(tmp_path: Path) -> None:
     project.write_data(HEADER + ONE)
     result = project.generator("check")
     assert result.returncode == 0
-    assert result.stdout.splitlines()[-1] == "partners.yaml: valid (1 partner); 0 referrals due an update"
+    assert result.stdout.splitlines()[-1] == "partners.yaml: valid (1 partner); no referrals due an update"
 
 
 def mail_text(path: Path) -> str:

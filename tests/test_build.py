@@ -809,4 +809,4 @@ def test_a_new_program_with_no_partners_or_referrals_sections_builds(project: Si
     assert generated.returncode == 0, generated.stdout + generated.stderr
     built = project.mkdocs_build("--strict")
     assert built.returncode == 0, built.stdout + built.stderr
-    assert "No introductions" in project.read_site("index.html")
+    assert "Our referral program has just begun" in project.read_site("index.html")

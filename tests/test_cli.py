@@ -382,7 +382,10 @@ def _ascii_terminal_run(tmp_path: Path, *args: str) -> subprocess.CompletedProce
         "PYTHONCOERCECLOCALE": "0",
         "REFERRAL_SITE_SECRET": TEST_SECRET,
         "SOURCE_DATE_EPOCH": "1795132800",
+        "PYTHONPATH": str(REPO),
     }
+    # The checkout by its path's bytes: the editable install's import finder holds the path as text,
+    # which an ASCII locale cannot encode when it has a letter such as 'ü' (No module named generator).
     command = [sys.executable, "-m", "generator", *args]
     return subprocess.run(
         command, cwd=tmp_path, env=env, capture_output=True, encoding="utf-8", errors="replace", check=False

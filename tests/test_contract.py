@@ -103,7 +103,11 @@ def test_an_end_at_the_start_is_refused_and_says_an_earlier_end_is_the_next_day(
 
 def test_end_needs_a_start() -> None:
     found = problems(V11.replace('    time: "18:30"\n', ""))
-    assert found == ["partners.yaml:17:10: events[0].end: an event with an `end` needs a start `time`"]
+    # It said "an event with an `end` needs a start `time`": no value quoted, no way out said (review37).
+    assert found == [
+        "partners.yaml:17:10: events[0].end: '21:00' ends an event with no start time: give its time: "
+        "(when it starts, as HH:MM) or leave end: out"
+    ]
 
 
 def test_an_invalid_start_is_reported_once_not_again_at_the_end() -> None:

@@ -349,3 +349,15 @@ def test_the_feed_summary_of_the_month_under_way_gives_its_figures_so_far() -> N
         "October 2026 so far, in numbers: one new introduction, no meetings, no proposals and no new clients."
     )
     assert summary(dt.date(2026, 11, 2)).startswith("October 2026 in numbers: one new introduction,")
+
+
+def test_an_event_ending_at_midnight_ends_at_midnight_not_the_next_day() -> None:
+    # "21:00 to 00:00 the next day" on every page: true, but nobody writes a party's end so.
+    text = DATA.format(zone="UTC").replace(
+        'time: "18:00"\n    end: "21:30"', 'time: "21:00"\n    end: "00:00"'
+    )
+    files = render_site(load_text(text, "partners.yaml", TODAY), SiteLayout(as_of=TODAY, secret=b"s"))
+    partner_page = next(text for path, text in files.items() if path.startswith("p/") and "Anne" in text)
+    for page in (files["index.md"], partner_page):
+        assert '10 December 2026</span>, <span class="date">21:00 to midnight</span>' in page
+        assert "00:00" not in page

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -250,6 +251,24 @@ def test_a_pinned_build_date_is_the_start_of_the_owners_day(monkeypatch: pytest.
     pinned = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC)
     assert pinned == dt.datetime(2026, 12, 10, 11, 0, tzinfo=dt.UTC)  # 00:00 on the 11th there
     assert pinned <= now
+
+
+def test_the_first_pinned_build_date_is_the_runs_utc_day_whatever_the_machines_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Before the data names the owner's zone, the pin is the start of the run's UTC day: the
+    # machine's own date (UTC+14 here, already the 11th) put it a day ahead.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    monkeypatch.setenv("TZ", "Etc/GMT-14")
+    time.tzset()
+    monkeypatch.setattr(pipeline, "_now", lambda: dt.datetime(2026, 12, 10, 20, 0, tzinfo=dt.UTC))
+    try:
+        ReferralNewsletterPlugin()._build_moment()
+        pinned = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert pinned == dt.datetime(2026, 12, 10, tzinfo=dt.UTC)
 
 
 def test_zensical_s_whole_day_items_are_dated_at_midnight_where_the_owner_lives(tmp_path: Path) -> None:

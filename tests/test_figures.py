@@ -277,10 +277,7 @@ def test_insights_totals_by_method_and_asking(site: tuple[oracle.Raw, dict[str, 
     if total.referrals:
         assert f"Figures cover {total.referrals} referral" in text or "Figures cover one referral" in text
         assert f": {total.won} won" in text
-        assert (
-            f"{total.lost} closed without a sale and {total.referrals - total.won - total.lost} still open"
-            in text
-        )
+        assert f"{total.lost} lost and {total.referrals - total.won - total.lost} still open" in text
 
 
 def test_insights_months_by_outcome(site: tuple[oracle.Raw, dict[str, str]]) -> None:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SECRET, TODAY, SiteProject, fixture_text, process_has_ended
+from conftest import TEST_SECRET, TODAY, SiteProject, as_from_a_terminal, fixture_text, process_has_ended
 
 from generator import guard, guard_worker, validate
 from generator.guard_worker import GuardJob, GuardStopped, GuardWorker
@@ -150,7 +150,7 @@ def test_a_worker_whose_build_is_killed_ends_too(tmp_path: Path, stop: signal.Si
     data_file.write_text(fixture_text("small.yaml"), encoding="utf-8")
     script = ORPHAN_SCRIPT.format(as_of=TODAY, secret=TEST_SECRET.encode())
     build = subprocess.Popen(
-        [sys.executable, "-c", script, str(data_file), str(tmp_path / "site")],
+        as_from_a_terminal([sys.executable, "-c", script, str(data_file), str(tmp_path / "site")]),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CI_ONLY, REPO, SOURCE_DATE_EPOCH, TEST_SECRET
+from conftest import CI_ONLY, REPO, SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, as_from_a_terminal
 
 # As shells expect of a command stopped by Ctrl-C (128 + SIGINT), and as README says.
 INTERRUPTED = 130
@@ -58,7 +58,7 @@ def test_ctrl_c_while_the_data_loads_ends_in_one_line_and_status_130(tmp_path: P
     fifo = tmp_path / "partners.yaml"
     os.mkfifo(fifo)
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", *args],
+        as_from_a_terminal([sys.executable, "-m", "generator", *args]),
         cwd=tmp_path,
         env=_environment(),
         stdin=subprocess.DEVNULL,
@@ -85,6 +85,8 @@ def test_a_stop_signal_the_build_was_told_to_ignore_stays_ignored() -> None:
     from generator.stop_signals import StopSignals
 
     before = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    # SIGTERM as a terminal leaves it, whatever the test runner was started with.
+    term_before = signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         armed = StopSignals.arm(lambda: None)
         assert armed is not None
@@ -96,6 +98,7 @@ def test_a_stop_signal_the_build_was_told_to_ignore_stays_ignored() -> None:
         assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGHUP, before)
+        signal.signal(signal.SIGTERM, term_before)
 
 
 def test_ctrl_c_in_links_after_a_new_secret_was_kept_says_it_was_kept(tmp_path: Path) -> None:
@@ -107,7 +110,9 @@ def test_ctrl_c_in_links_after_a_new_secret_was_kept_says_it_was_kept(tmp_path: 
     make_data.write(tmp_path / "partners.yaml", 2000)  # more links than a pipe holds
     env = {name: value for name, value in _environment().items() if name != "REFERRAL_SITE_SECRET"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "links", "--site-url", "https://partners.example.com/"],
+        as_from_a_terminal(
+            [sys.executable, "-m", "generator", "links", "--site-url", "https://partners.example.com/"]
+        ),
         cwd=tmp_path,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -115,11 +120,11 @@ def test_ctrl_c_in_links_after_a_new_secret_was_kept_says_it_was_kept(tmp_path: 
         stderr=subprocess.PIPE,
         text=True,
     )
-    secret = tmp_path / ".referral" / "secret"
-    deadline = time.monotonic() + 120
-    while not secret.exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.5)  # it fills the pipe nobody reads, and waits there
+    assert process.stdout is not None
+    # A first link read: the secret is kept and the command is printing links, more than the
+    # pipe holds, so it is still at it when the signal comes. (A fixed half-second sleep after
+    # the secret file appeared guessed that it had got there; a loaded machine can take longer.)
+    assert process.stdout.readline(), process.communicate()[1]
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == INTERRUPTED, err
@@ -127,4 +132,24 @@ def test_ctrl_c_in_links_after_a_new_secret_was_kept_says_it_was_kept(tmp_path: 
         err.splitlines()[-1]
         == "interrupted; nothing was changed except the new local preview secret, which is kept (see above)"
     )
-    assert secret.is_file()
+    assert (tmp_path / ".referral" / "secret").is_file()
+
+
+SHOW_STOP_SIGNALS = """\
+import signal
+handlers = [signal.getsignal(number) for number in (signal.SIGINT, signal.SIGHUP)]
+print(*(getattr(handler, "__name__", "") or handler.name for handler in handlers))
+"""
+
+
+def test_a_tests_subprocess_starts_with_the_stop_signals_a_terminal_gives(tmp_path: Path) -> None:
+    """Run under ``nohup`` or with ``&`` in a script (as CI steps run), pytest has SIGHUP or SIGINT
+    ignored, and every process it started inherited that: the Ctrl-C tests here and the guard's
+    signal tests then failed. A test's subprocess starts as from a terminal whatever pytest got."""
+    ignored = {number: signal.signal(number, signal.SIG_IGN) for number in (signal.SIGINT, signal.SIGHUP)}
+    try:
+        shown = SiteProject(tmp_path).run(sys.executable, "-c", SHOW_STOP_SIGNALS, check=True).stdout
+    finally:
+        for number, handler in ignored.items():
+            signal.signal(number, handler)
+    assert shown == "default_int_handler SIG_DFL\n"

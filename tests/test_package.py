@@ -17,6 +17,9 @@ import pytest
 from conftest import REPO, make_project
 
 pytestmark = pytest.mark.slow
+# pip reaches the package index here (the build backend, the wheel's dependencies): through
+# scripts/retry, as make's installs, so a one-off registry error is tried again, not a red CI run.
+RETRY = REPO / "scripts" / "retry"
 
 
 def run(*command: str | Path, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
@@ -34,14 +37,14 @@ def run(*command: str | Path, cwd: Path | None = None, **env: str) -> subprocess
 
 def test_wheel_installs_alone_and_builds_the_demo(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
-    built = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels, REPO)
+    built = run(RETRY, sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels, REPO)
     assert built.returncode == 0, built.stderr[-3000:]
     (wheel,) = wheels.glob("referral_newsletter-*.whl")
 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    installed = run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheel)
+    installed = run(RETRY, python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheel)
     assert installed.returncode == 0, installed.stderr[-3000:]
 
     (tmp_path / "site-project").mkdir()
@@ -69,7 +72,7 @@ def test_wheel_holds_every_module_and_template(tmp_path: Path) -> None:
     shutil.copytree(REPO / "generator", source / "generator", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO / name, source / name)
-    built = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", tmp_path, source)
+    built = run(RETRY, sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", tmp_path, source)
     assert built.returncode == 0, built.stderr[-3000:]
     (wheel,) = tmp_path.glob("referral_newsletter-*.whl")
     with zipfile.ZipFile(wheel) as archive:

@@ -32,7 +32,8 @@ PAGES = render_split.MIN_PAGES + 57
 
 def page(index: int, parent: int) -> Callable[[], str]:
     """A page that says which process rendered it, with text that needs UTF-8; it takes a
-    moment, as a real page does, so the forked process starts before this one is done."""
+    moment, as a real page does, so the forked process usually starts before this one is done
+    (a test that needs it to have rendered pages waits for it: once_the_other_has_begun)."""
 
     def render() -> str:
         time.sleep(0.001)
@@ -46,9 +47,28 @@ def renderers(count: int = PAGES) -> dict[str, Callable[[], str]]:
     return {f"p/{index:04}.md": page(index, parent) for index in range(count)}
 
 
+def once_the_other_has_begun(work: dict[str, Callable[[], str]]) -> dict[str, Callable[[], str]]:
+    """``work`` whose first page, rendered here, waits until the forked process has begun a page:
+    on a loaded machine that process can start after this one has rendered every page (the pages'
+    millisecond each was all that gave it time), and then it renders none."""
+    parent, begun = os.getpid(), multiprocessing.get_context("fork").Event()
+
+    def marked(render: Callable[[], str], first: bool) -> Callable[[], str]:
+        def run() -> str:
+            if os.getpid() != parent:
+                begun.set()
+            elif first:
+                begun.wait(60)  # a bound for a process that never starts, not a measure of speed
+            return render()
+
+        return run
+
+    return {path: marked(render, index == 0) for index, (path, render) in enumerate(work.items())}
+
+
 @needs_two_cores
 def test_both_processes_render_and_every_page_comes_back_in_order() -> None:
-    pages = render_split.encoded_pages(renderers(), dict)[0]
+    pages = render_split.encoded_pages(once_the_other_has_begun(renderers()), dict)[0]
     assert list(pages) == [f"p/{index:04}.md" for index in range(PAGES)]
     assert all(text.startswith(f"page {index} ✓ by".encode()) for index, text in enumerate(pages.values()))
     by_other = [path for path, text in pages.items() if text.endswith(b"by other\n")]
@@ -147,7 +167,10 @@ def page(index):
             if not record.exists():  # the other process is at work: said once, whole
                 record.with_suffix(".new").write_text(str(os.getpid()))
                 record.with_suffix(".new").replace(record)
-        elif record.exists():
+        else:  # once the other process is at work (it can start late on a loaded machine)
+            deadline = time.monotonic() + 60  # a bound for a process that never starts
+            while not record.exists() and time.monotonic() < deadline:
+                time.sleep(0.001)
             os.kill(parent, signal.SIGKILL)  # this run is killed, as by the OOM killer or kill -9
         time.sleep(0.001)
         return "x" * 4096  # the other process's pages fill the pipe no one reads any more

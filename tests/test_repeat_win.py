@@ -98,9 +98,11 @@ def test_a_client_who_did_not_stay_is_not_told_it_did_not_go_ahead() -> None:
     plain, html = _mail(text, Month(2026, 6))
     assert (
         "* Dana Wu: File closed - 12 June 2026: No longer a client. She moved abroad. They became "
-        "a client, though not for good in the end. Thank you all the same."
+        "a client for a while. Thank you all the same."
     ) in plain
-    assert "They became a client, though not for good in the end." in html
+    assert "They became a client for a while. Thank you all the same." in html
+    # "though not for good in the end" read as "not for a good reason" as easily (review37).
+    assert "for good" not in plain + html
     assert "go ahead" not in plain + html and "We closed the file" not in plain + html
     files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
     page = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Anne" in t)
@@ -109,7 +111,7 @@ def test_a_client_who_did_not_stay_is_not_told_it_did_not_go_ahead() -> None:
         "<tr> <td>5 March 2026</td> <td>Became a client</td> <td>Bought a bike.</td> </tr> "
         "<tr> <td>12 June 2026</td> <td>No longer a client</td> <td>She moved abroad.</td> </tr>"
     )
-    assert "<p>They became a client, though not for good in the end. Thank you all the same" in page
+    assert "<p>They became a client for a while. Thank you all the same" in page
     assert "go ahead" not in page
     # Counted as it stands, as before: no new client in March's issue or on the page.
     assert "No new clients" in page
@@ -124,4 +126,15 @@ def test_a_file_closed_without_ever_a_sale_still_did_not_go_ahead() -> None:
     assert "* Dana Wu: File closed - 12 June 2026: We closed the file. No. It did not go ahead" in plain
     files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
     page = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Anne" in t)
-    assert "<p>This one did not go ahead. Thank you all the same" in page and "not for good" not in page
+    assert "<p>This one did not go ahead. Thank you all the same" in page and "for a while" not in page
+
+
+def test_the_owners_figures_do_not_call_a_client_who_left_a_file_without_a_sale() -> None:
+    # Insights said "1 closed without a sale" of a client won in March and lost in June.
+    text = DATA.format(again="2026-06-12").replace(
+        "stage: won, note: Bought a second bike for her son.", "stage: lost, note: She moved abroad."
+    )
+    files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
+    insights = next(t for t in files.values() if "title: Referral insights" in t)
+    assert "without a sale" not in insights
+    assert "Figures cover 1 referral: 0 won\n(0%), 1 lost and 0 still open." in insights

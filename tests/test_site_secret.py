@@ -313,6 +313,7 @@ def test_a_secret_with_accents_keys_the_same_addresses_whatever_the_locale(tmp_p
         "PYTHONCOERCECLOCALE": "0",
         "REFERRAL_SITE_SECRET": secret,  # passed on as UTF-8 bytes
         "SOURCE_DATE_EPOCH": "1795132800",
+        "PYTHONPATH": str(REPO),  # as in test_cli's _ascii_terminal_run: a checkout path such as 'ü'
     }
     command = [sys.executable, "-m", "generator", "links"]
     result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, check=False)

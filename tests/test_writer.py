@@ -22,7 +22,7 @@ import pytest
 from conftest import TEST_SECRET, TODAY, SiteProject, fixture_text, make_project, unwritable
 
 from generator import project as pipeline
-from generator import project_lock, validate, write_undo, writer
+from generator import project_lock, stamp, validate, write_undo, writer
 from generator.address_clash import address_clashes
 from generator.cli import main
 from generator.generated_files import GENERATED_MARK, marked_pages
@@ -581,6 +581,23 @@ def test_a_hand_edit_a_run_renders_over_is_named(tmp_path: Path) -> None:
         "change partners.yaml, or write a page of your own)\n"
     )
     assert "hand edit" not in project.generator("generate").stdout  # said once
+
+
+def test_a_hand_edit_is_named_after_an_upgrade_of_the_generator_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run of other generator code (an upgrade) keeps no page of the last run's record, but
+    the sizes it recorded still tell a hand edit from the last run's own bytes (review33)."""
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    project = pipeline.Project.at(tmp_path)
+    pipeline.generate(project, TODAY, GENERATE_ENV)
+    tree = project.docs_dir / "tree.md"
+    tree.write_text(tree.read_text(encoding="utf-8") + "\nMy own note about the tree.\n", encoding="utf-8")
+    upgraded = stamp.environment_digest() + "-upgraded"
+    monkeypatch.setattr(stamp, "environment_digest", lambda: upgraded)
+    report = pipeline.generate(project, TODAY, GENERATE_ENV).report
+    assert report.edited == ["tree.md"]
+    assert report.kept == 0 and "My own note" not in tree.read_text(encoding="utf-8")  # all rendered
 
 
 def test_a_run_waits_for_the_turn_another_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -96,9 +96,18 @@ def run_mail(
     log_path = project.state_dir / LOG_FILE
     if request.send:  # publishing: the secret came from the environment
         return _send(messages, request, log_path, environ, say)
-    code = _preview(messages, request, log_path, say, throwaway=secret.origin == "throwaway")
+    code = _preview(
+        messages, request, log_path, say, throwaway=secret.origin == "throwaway", nobody=_why_nobody(data)
+    )
     secret.keep()  # only once the messages are written: a refused run creates nothing
     return code
+
+
+def _why_nobody(data: PartnersFile) -> str:
+    """Why a month may have no message: a new program's file has no partner to mail at all."""
+    if not data.partners:
+        return "there are no partners yet"
+    return "no partner of that month has an email address and mail: true"
 
 
 def recipients(data: PartnersFile, month: Month) -> list[Partner]:
@@ -198,15 +207,17 @@ def _events_from(issue: MonthlyIssue, data: PartnersFile, dated: dt.date) -> Mon
 def _issue_for(data: PartnersFile, month: Month, as_of: dt.date) -> MonthlyIssue:
     issues = {issue.month: issue for issue in monthly_issues(data, as_of=as_of)}
     if month not in issues:
-        known = ", ".join(m.key for m in sorted(issues)) or "none"
+        known = (
+            f"months with an issue: {', '.join(m.key for m in sorted(issues))}"
+            if issues
+            else "no month has an issue yet"
+        )
         why = (
             "that month has not begun yet"
             if month > Month.of(as_of)
             else "nothing was introduced, updated or given and no event was held that month"
         )
-        raise ValueError(
-            f"there is no newsletter issue for {month.label}: {why} (months with an issue: {known})"
-        )
+        raise ValueError(f"there is no newsletter issue for {month.label}: {why} ({known})")
     return issues[month]
 
 
@@ -252,6 +263,7 @@ def _preview(
     say: Callable[[str], None],
     *,
     throwaway: bool = False,
+    nobody: str,
 ) -> int:
     folder = request.out / request.month.key
     entries = read_log(log_path)  # first: a log that cannot be read leaves the folder untouched
@@ -260,10 +272,7 @@ def _preview(
     wanted = {f"{message.partner_id}.eml": message.data for message in messages}
     write_bytes(folder, wanted, folder / MANIFEST, marked=False)  # an .eml carries no mark
     if not messages:
-        say(
-            f"No message to write for {request.month.label}: no partner of that month has an "
-            "email address and mail: true."
-        )
+        say(f"No message to write for {request.month.label}: {nobody}.")
         return 0
     mailed = {message.partner_id for message in messages}
     done = sum(_in_state(entries, message, mailed, "delivered") for message in messages)
