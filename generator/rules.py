@@ -123,6 +123,9 @@ def unknown_partner(value: str, known: set[str], *, named: str | None = None) ->
     return f"no partner has the id '{value}'{hint}"
 
 
+SELF_REFERRED = "a partner cannot be referred by themselves"
+
+
 def _tree(partners: list[tuple[int, Partner]], known: set[str]) -> Iterator[Finding]:
     index_of: dict[str, int] = {}
     for index, partner in partners:
@@ -132,7 +135,7 @@ def _tree(partners: list[tuple[int, Partner]], known: set[str]) -> Iterator[Find
             continue
         path: FieldPath = ("partners", index, "referred_by")
         if partner.referred_by == partner.id:
-            yield path, "a partner cannot be referred by themselves"
+            yield path, SELF_REFERRED
         elif partner.referred_by not in known:
             yield path, unknown_partner(partner.referred_by, known)
     parent = {p.id: p.referred_by for _, p in partners if p.referred_by and p.referred_by != p.id}

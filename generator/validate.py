@@ -293,9 +293,10 @@ def _update_order_of_invalid_records(data: dict[str, Any], partial: rules.Record
 
 
 def _cycles_through_invalid_records(data: dict[str, Any], partial: rules.Records) -> list[rules.Finding]:
-    """A cycle of the referral tree through a partner that failed for another reason (the rules
-    only see valid partners, so they find only the cycles among those)."""
+    """A cycle of the referral tree through a partner that failed for another reason, or such a
+    partner referred by themselves (the rules only see valid partners, and find only those)."""
     valid_ids = {partner.id for partner in partial.partners if partner is not None}
+    findings: list[rules.Finding] = []
     index_of: dict[str, int] = {}
     parent: dict[str, str] = {}
     invalid: set[str] = set()
@@ -308,8 +309,12 @@ def _cycles_through_invalid_records(data: dict[str, Any], partial: rules.Records
             invalid.add(pid)
         if isinstance(referrer, str) and referrer != pid:
             parent[pid] = referrer
+        elif referrer == pid and partial.partners[index] is None:
+            findings.append((("partners", index, "referred_by"), rules.SELF_REFERRED))
     cycles = rules.cycles_of(parent)
-    return [rules.cycle_finding(cycle, index_of) for cycle in cycles if invalid.intersection(cycle)]
+    return findings + [
+        rules.cycle_finding(cycle, index_of) for cycle in cycles if invalid.intersection(cycle)
+    ]
 
 
 _EMAIL = TypeAdapter(field_types.Email)

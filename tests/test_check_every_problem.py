@@ -203,3 +203,11 @@ def test_a_time_the_clocks_skip_is_named_beside_another_mistake_of_its_event() -
         "partners.yaml:10:5: events[0].bogus: unknown field 'bogus'; known fields: date, title, where, time,"
         " end, description",
     ]
+
+
+def test_a_partner_referred_by_themselves_is_named_beside_another_mistake() -> None:
+    data = "newsletter:\n  title: T\n  owner: O\npartners:\n  - id: a\n    name: A\n    referred_by: a\n    public: maybe\n"
+    assert load_problems(data) == [
+        "partners.yaml:7:18: partners[0].referred_by: a partner cannot be referred by themselves",
+        "partners.yaml:8:13: partners[0].public: 'maybe' is not true or false",
+    ]
