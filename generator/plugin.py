@@ -30,7 +30,7 @@ from .numbers_in_words import plural
 from .presentation import brand_name, feed_author, missing_logo
 from .problems import InvalidData
 from .quarantine import Quarantined, quarantine, quarantine_note
-from .render import SiteLayout
+from .render import FOLLOW_PAGE, SiteLayout
 from .render_memo import RenderMemo
 from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret, moved_warning
@@ -124,11 +124,25 @@ def _keep_private_pages_out_of_nav(config: MkDocsConfig, private_dir: str) -> No
     """Private pages are never in a navigation, whatever mkdocs.yml says: without ``not_in_nav``
     covering them MkDocs lists each one ("p/<token>.md") in the build log, which CI shows to
     anyone who can read the repository, and without ``nav`` links them from every page."""
+    _add_not_in_nav(config, f"/{private_dir}/", f"{private_dir}/page.md")
+
+
+def _keep_the_follow_page_quiet(config: MkDocsConfig) -> None:
+    """The follow page is reached from the home page's link, on purpose out of an explicit
+    ``nav``: without this every build logged it as a page missing from the nav. With no ``nav``
+    MkDocs lists every page and says nothing, so the page keeps its place there."""
+    if config.nav is not None:
+        _add_not_in_nav(config, f"/{FOLLOW_PAGE}", FOLLOW_PAGE)
+
+
+def _add_not_in_nav(config: MkDocsConfig, pattern: str, example: str) -> None:
+    """``pattern`` added to mkdocs.yml's ``not_in_nav`` unless it already covers ``example``;
+    the owner's own entries are kept."""
     spec = config.not_in_nav
-    if spec is not None and spec.match_file(f"{private_dir}/page.md"):
+    if spec is not None and spec.match_file(example):
         return
-    private = pathspec.gitignore.GitIgnoreSpec.from_lines([f"/{private_dir}/"])
-    config.not_in_nav = private if spec is None else spec + private
+    added = pathspec.gitignore.GitIgnoreSpec.from_lines([pattern])
+    config.not_in_nav = added if spec is None else spec + added
 
 
 def _log_the_secret(outcome: pipeline.Outcome, secret_file: Path) -> None:
@@ -147,13 +161,14 @@ def _fit_the_config(
     config: MkDocsConfig, newsletter: Newsletter, project: pipeline.Project, layout: SiteLayout
 ) -> None:
     """mkdocs.yml's settings as the data and the generated pages need them: the brand, the feed,
-    the blog's folder, private pages out of every navigation."""
+    the blog's folder, private pages out of every navigation, the follow page quiet."""
     _show_brand(config, newsletter, project)
     _name_the_feed(config, newsletter)
     _date_the_feed_where_the_owner_lives(config, newsletter)
     _feed_cache_in_project(config, project.root)
     _check_blog_dir(config, layout.blog_dir)
     _keep_private_pages_out_of_nav(config, layout.private_dir)
+    _keep_the_follow_page_quiet(config)
 
 
 def _log_due(display_name: str, facts: BuildFacts) -> None:

@@ -65,6 +65,9 @@ HANDWRITTEN-BODY stays on the post page only.
 """
 SMALL = yaml.safe_load(fixture_text("small.yaml"))
 PARTNER_IDS = tuple(partner["id"] for partner in SMALL["partners"])
+# MkDocs' words (at INFO, as mkdocs.yml's validation.nav.omitted_files says) before the pages
+# that are in the docs folder but not in mkdocs.yml's nav.
+NOT_IN_NAV_LINE = "but are not included in the"
 
 
 # ---------------------------------------------------------------- helpers
@@ -739,8 +742,27 @@ def test_private_addresses_stay_out_of_the_build_log_and_nav_without_not_in_nav(
     assert result.returncode == 0, output(result)
     for partner_id in PARTNER_IDS:
         assert token(partner_id) not in output(result), partner_id
+    assert NOT_IN_NAV_LINE not in output(result)
     assert not private_links(project.site / "index.html")
     assert not private_links(project.site / "tree" / "index.html")
+
+
+def test_no_build_logs_the_follow_page_as_missing_from_the_nav(tmp_path: Path) -> None:
+    """Every build said 'The following pages exist in the docs directory, but are not included
+    in the "nav" configuration: - follow.md', of a page the home page links to on purpose. The
+    owner's own not_in_nav entries still hold: their page outside the nav is not named either."""
+    project = make_project(tmp_path)
+    config = project.root / "mkdocs.yml"
+    text = config.read_text("utf-8").replace("not_in_nav: |\n  /p/\n", "not_in_nav: |\n  /p/\n  /mine.md\n")
+    assert "/mine.md" in text
+    config.write_text(text, encoding="utf-8")
+    (project.content / "mine.md").write_text("# Mine\n\nA page of the owner's, out of the nav.\n", "utf-8")
+    project.write_data(fixture_text("small.yaml"))
+    result = project.mkdocs_build("--strict")
+    assert result.returncode == 0, output(result)
+    assert NOT_IN_NAV_LINE not in output(result), output(result)
+    assert (project.site / "follow" / "index.html").is_file()
+    assert (project.site / "mine" / "index.html").is_file()
 
 
 def test_generated_english_pages_say_so_under_a_french_theme(tmp_path: Path) -> None:
