@@ -331,15 +331,8 @@ def _links(args: argparse.Namespace) -> int:
     now = pipeline.moment()
     data = pipeline.load(project, now)
     config_file = Path.cwd() / "mkdocs.yml"
-    # Outside the project (neither mkdocs.yml nor the data here) a new secret would key addresses
-    # of no page: the site's secret is in the project's folder, or must come from the environment.
-    in_project = config_file.is_file() or project.data_file.resolve().parent == Path.cwd().resolve()
-    try:
-        secret = resolve_secret(os.environ, project.secret_file, sends_addresses=True, create=in_project)
-    except MissingSecret as error:
-        if in_project:
-            raise
-        raise MissingSecret(f"{error}, or run links in the project's folder") from None
+    # Outside the project a new secret would key addresses of no page.
+    secret = _site_secret(project, "links", sends_addresses=True, create=_in_project(project))
     layout = SiteLayout(as_of=owners_date(now, data.newsletter.timezone), secret=secret.value)
     folders = directory_urls_from(config_file) if config_file.is_file() else True
     links = partner_links(data, layout, site_url, directory_urls=folders)
@@ -366,6 +359,23 @@ def _say_secret(secret: SiteSecret, secret_file: Path) -> None:
         print(secret.warning, file=sys.stderr)
 
 
+def _in_project(project: pipeline.Project) -> bool:
+    """Whether the current folder is the project's: mkdocs.yml or the data file is here."""
+    here = Path.cwd()
+    return (here / "mkdocs.yml").is_file() or project.data_file.resolve().parent == here.resolve()
+
+
+def _site_secret(project: pipeline.Project, command: str, **how: bool) -> SiteSecret:
+    """The site's secret for ``command``; when there is none, run outside the project, the
+    message says where it is: in the project's folder (.referral/secret), or the environment."""
+    try:
+        return resolve_secret(os.environ, project.secret_file, **how)
+    except MissingSecret as error:
+        if _in_project(project):
+            raise
+        raise MissingSecret(f"{error}, or run {command} in the project's folder") from None
+
+
 def _guard(args: argparse.Namespace) -> int:
     """The plugin's leak guard, for a site another engine (Zensical) built from content/."""
     site = Path(args.site)
@@ -375,7 +385,7 @@ def _guard(args: argparse.Namespace) -> int:
     now = pipeline.moment()
     data = pipeline.load(project, now)
     as_of = owners_date(now, data.newsletter.timezone)
-    secret = resolve_secret(os.environ, project.secret_file, create=False)
+    secret = _site_secret(project, "guard", create=False)
     config_file = Path.cwd() / "mkdocs.yml"
     public = site_public_text(config_file) if config_file.is_file() else ()
     leaks = guard.guard_site(site, data, SiteLayout(as_of=as_of, secret=secret.value), public_text=public)

@@ -33,6 +33,28 @@ def test_links_run_outside_the_project_makes_no_secret_of_its_own(
     assert list(elsewhere.iterdir()) == []
 
 
+def test_guard_run_outside_the_project_says_where_the_secret_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`guard ../project/site --data ../project/partners.yaml` from another folder said only
+    "no secret: set REFERRAL_SITE_SECRET …", though the secret was in the project's .referral/."""
+    project = tmp_path / "project"
+    (project / "site").mkdir(parents=True)
+    (project / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("REFERRAL_SITE_SECRET", raising=False)
+    assert main(["guard", str(project / "site"), "--data", str(project / "partners.yaml")]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "error: no secret: set REFERRAL_SITE_SECRET to the one the pages were generated with, "
+        "or run guard in the project's folder\n"
+    )
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_a_python_without_the_packages_says_how_to_run_instead_of_a_traceback(tmp_path: Path) -> None:
     """README's table reads `python -m generator check`; the system's Python, without the
     pinned packages, printed a traceback ending in ModuleNotFoundError."""
