@@ -178,6 +178,9 @@ def _add_guard_command(commands: _Commands) -> None:
 def _add_mail_command(commands: _Commands) -> None:
     mail = commands.add_parser("mail", help="write a month's newsletter emails for review, or --send them")
     mail.add_argument("--month", required=True, help="the issue to mail, as YYYY-MM")
+    # The data the site was built from: mkdocs.yml's data_file, or another given to a build
+    # without the plugin (`build --engine zensical --data PATH`), whose pages the mail links to.
+    mail.add_argument("--data", help=DATA_HELP)
     mail.add_argument("--out", default=mail_run.OUT_DIR, help=".eml folder (default: %(default)s)")
     mail.add_argument("--send", action="store_true", help="deliver over SMTP (REFERRAL_SMTP_* variables)")
     mail.add_argument(
@@ -404,7 +407,7 @@ def _guard(args: argparse.Namespace) -> int:
 def _mail(args: argparse.Namespace) -> int:
     month, interval = mail_run.parse_month(args.month), parse_rate(args.rate)
     request = mail_run.MailRequest(
-        month, Path(args.out), args.send, interval, args.resend_uncertain, tuple(args.arrived)
+        month, Path(args.out), args.send, interval, args.resend_uncertain, tuple(args.arrived), args.data
     )
     return mail_run.run_mail(request, Path.cwd(), os.environ)
 

@@ -1044,6 +1044,24 @@ def test_without_site_url_the_message_names_only_what_mail_accepts(
     assert not (tmp_path / "mail-out").exists()
 
 
+def test_mail_reads_the_data_file_given_with_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """check, generate, links, guard and build take --data; mail had no such option, so a site
+    built from other data (`build --engine zensical --data PATH`) could not be mailed from it."""
+    (tmp_path / "other.yaml").write_text(QUIET_DATA, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\nsite_url: https://partners.example.com/\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    monkeypatch.setenv("REFERRAL_MAIL_FROM", SENDER)
+    assert main(["mail", "--month", MONTH, "--data", "other.yaml"]) == 0
+    out = capsys.readouterr().out
+    written = sorted(path.name for path in (tmp_path / "mail-out").rglob("*.eml"))
+    assert len(written) == 2 and all(("nick-news" in n) != ("gail-given" in n) for n in written), written
+    assert not (tmp_path / "partners.yaml").exists()
+    assert "To deliver them: python -m generator mail --month 2026-03 --data other.yaml --send" in out
+
+
 def test_a_month_with_nobody_to_mail_says_so_instead_of_offering_to_send(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import re
+import shlex
 import signal
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -60,6 +61,7 @@ class MailRequest:
     interval: float = 1.0  # seconds between two messages
     resend_uncertain: bool = False
     arrived: tuple[str, ...] = ()  # partners whose uncertain message was found in the sent mail
+    data_file: str | None = None  # --data, relative to the folder run in; else mkdocs.yml's data_file
 
 
 def parse_month(text: str) -> Month:
@@ -75,7 +77,8 @@ def run_mail(
     """Compose every message for the month; write them for review, or send those not yet delivered."""
     if request.arrived and not request.send:
         raise ValueError("--arrived records a delivery: use it with --send")
-    project = pipeline.Project.at(root, data_file_from(root / "mkdocs.yml", pipeline.DATA_FILE))
+    data_file = request.data_file or data_file_from(root / "mkdocs.yml", pipeline.DATA_FILE)
+    project = pipeline.Project.at(root, data_file)
     now = pipeline.moment(environ)
     data = pipeline.load(project, now)
     secret = resolve_secret(environ, project.secret_file, publishing=request.send)
@@ -285,7 +288,8 @@ def _preview(
     if throwaway:
         say(THROWAWAY_PREVIEW)
     else:
-        say(f"To deliver them: python -m generator mail --month {request.month.key} --send")
+        data = f" --data {shlex.quote(request.data_file)}" if request.data_file else ""
+        say(f"To deliver them: python -m generator mail --month {request.month.key}{data} --send")
     return 0
 
 
