@@ -4,8 +4,7 @@ one renders from the start, until they meet.
 Rendering is pure (text in, text out) and a forked process starts with the loaded model, so
 nothing is sent to it; what comes back is each page's bytes. The result is the same pages as
 rendering them here one by one, given out as each is ready (:class:`PagesInTurn`, which the
-writer writes as they come) or in their order (:func:`encoded_pages`): any page the other
-process did not return (it failed, died or was never started) is rendered here, so an error is
+writer writes as they come): any page the other process did not return (it failed, died or was never started) is rendered here, so an error is
 raised here, with its own traceback, exactly as without the split.
 """
 
@@ -35,14 +34,6 @@ CLAIM_WAIT = 10.0
 
 Renderers = Mapping[str, Callable[[], str]]
 Aside = TypeVar("Aside")
-
-
-def encoded_pages(renderers: Renderers, aside: Callable[[], Aside]) -> tuple[dict[str, bytes], Aside]:
-    """Every page rendered and encoded, in the order of ``renderers``, and the result of
-    ``aside`` (see :class:`PagesInTurn`)."""
-    pages = PagesInTurn(renderers, aside)
-    arrived = dict(pages)
-    return {path: arrived[path] for path in pages.paths}, pages.aside_result()
 
 
 class PagesInTurn(Generic[Aside]):

@@ -42,6 +42,16 @@ def page(index: int, parent: int) -> Callable[[], str]:
     return render
 
 
+def encoded_pages(
+    renderers: dict[str, Callable[[], str]], aside: Callable[[], T]
+) -> tuple[dict[str, bytes], T]:
+    """Every page, in the order of ``renderers``, and the result of ``aside``: what the split
+    must give, whatever order the pages came in."""
+    pages = render_split.PagesInTurn(renderers, aside)
+    arrived = dict(pages)
+    return {path: arrived[path] for path in pages.paths}, pages.aside_result()
+
+
 def renderers(count: int = PAGES) -> dict[str, Callable[[], str]]:
     parent = os.getpid()
     return {f"p/{index:04}.md": page(index, parent) for index in range(count)}
@@ -68,7 +78,7 @@ def once_the_other_has_begun(work: dict[str, Callable[[], str]]) -> dict[str, Ca
 
 @needs_two_cores
 def test_both_processes_render_and_every_page_comes_back_in_order() -> None:
-    pages = render_split.encoded_pages(once_the_other_has_begun(renderers()), dict)[0]
+    pages = encoded_pages(once_the_other_has_begun(renderers()), dict)[0]
     assert list(pages) == [f"p/{index:04}.md" for index in range(PAGES)]
     assert all(text.startswith(f"page {index} ✓ by".encode()) for index, text in enumerate(pages.values()))
     by_other = [path for path, text in pages.items() if text.endswith(b"by other\n")]
@@ -79,7 +89,7 @@ def test_both_processes_render_and_every_page_comes_back_in_order() -> None:
 @needs_two_cores
 def test_the_work_aside_is_done_by_the_other_process_and_its_result_comes_back() -> None:
     parent = os.getpid()
-    pages, aside = render_split.encoded_pages(renderers(), lambda: {"done by": os.getpid()})
+    pages, aside = encoded_pages(renderers(), lambda: {"done by": os.getpid()})
     assert aside["done by"] != parent
     assert len(pages) == PAGES
 
@@ -98,17 +108,17 @@ def dying_elsewhere(value: T) -> Callable[[], T]:
 
 @needs_two_cores
 def test_the_work_aside_is_done_here_when_the_other_process_dies_first() -> None:
-    pages, aside = render_split.encoded_pages(renderers(), dying_elsewhere("done here"))
+    pages, aside = encoded_pages(renderers(), dying_elsewhere("done here"))
     assert aside == "done here"
     assert all(text.endswith(b"by parent\n") for text in pages.values())
 
 
 def test_with_few_pages_the_work_aside_is_done_here() -> None:
-    assert render_split.encoded_pages(renderers(3), os.getpid)[1] == os.getpid()
+    assert encoded_pages(renderers(3), os.getpid)[1] == os.getpid()
 
 
 def test_few_pages_are_rendered_here_alone() -> None:
-    pages = render_split.encoded_pages(renderers(render_split.MIN_PAGES - 1), dict)[0]
+    pages = encoded_pages(renderers(render_split.MIN_PAGES - 1), dict)[0]
     assert all(text.endswith(b"by parent\n") for text in pages.values())
 
 
@@ -117,7 +127,7 @@ def test_with_another_thread_running_nothing_is_forked() -> None:
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        pages = render_split.encoded_pages(renderers(), dict)[0]
+        pages = encoded_pages(renderers(), dict)[0]
     finally:
         stop.set()
         thread.join()
@@ -135,7 +145,7 @@ def test_a_page_that_fails_in_the_other_process_is_rendered_here() -> None:
 
     work = renderers()
     work["p/last.md"] = fails_elsewhere  # the forked process starts from the end
-    pages = render_split.encoded_pages(work, dict)[0]
+    pages = encoded_pages(work, dict)[0]
     assert pages["p/last.md"] == b"rendered here\n"
     assert len(pages) == PAGES + 1 and all(pages.values())
 
@@ -144,7 +154,7 @@ def test_a_page_that_fails_in_the_other_process_is_rendered_here() -> None:
 def test_a_forked_process_that_dies_leaves_its_pages_to_this_one() -> None:
     work = renderers()
     work["p/last.md"] = dying_elsewhere("rendered here\n")
-    pages = render_split.encoded_pages(work, dict)[0]
+    pages = encoded_pages(work, dict)[0]
     assert pages["p/last.md"] == b"rendered here\n"
     assert [text.decode().split(" ✓")[0] for text in list(pages.values())[:PAGES]] == [
         f"page {index}" for index in range(PAGES)
@@ -178,7 +188,7 @@ def page(index):
     return render
 
 
-render_split.encoded_pages({f"p/{index:04}.md": page(index) for index in range(600)}, dict)
+dict(render_split.PagesInTurn({f"p/{index:04}.md": page(index) for index in range(600)}, dict))
 """
 
 
@@ -232,7 +242,7 @@ def test_an_error_in_a_page_is_raised_here_as_without_the_split() -> None:
     work = renderers()
     work["p/last.md"] = broken
     with pytest.raises(ValueError, match="a template mistake"):
-        render_split.encoded_pages(work, dict)[0]
+        encoded_pages(work, dict)[0]
 
 
 def content_files(project: SiteProject) -> dict[str, bytes]:
