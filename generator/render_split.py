@@ -4,8 +4,9 @@ one renders from the start, until they meet.
 Rendering is pure (text in, text out) and a forked process starts with the loaded model, so
 nothing is sent to it; what comes back is each page's bytes. The result is the same pages as
 rendering them here one by one, given out as each is ready (:class:`PagesInTurn`, which the
-writer writes as they come): any page the other process did not return (it failed, died or was never started) is rendered here, so an error is
-raised here, with its own traceback, exactly as without the split.
+writer writes as they come): any page the other process did not return (it failed, died or was
+never started) is rendered here, so an error is raised here, with its own traceback, exactly
+as without the split.
 """
 
 from __future__ import annotations
