@@ -203,46 +203,57 @@ def _generate(
     memo: RenderMemo | None,
 ) -> Outcome:
     digest = _inputs_digest(project, environ, site_url)
-    if digest is not None:
-        fresh = stamp.fresh_zone(
-            project.stamp_file,
-            project.manifest,
-            project.docs_dir,
-            lambda zone: digest(owners_date(when, zone)),
-        )
-        if fresh is not None:
-            as_of = owners_date(when, fresh)
-            return _unchanged_outcome(project, when, as_of, environ, publishing, site_url, digest(as_of))
+    if digest is not None and (unchanged := _unchanged_since_last_run(project, when, digest)) is not None:
+        as_of = owners_date(when, unchanged)
+        return _unchanged_outcome(project, when, as_of, environ, publishing, site_url, digest(as_of))
     with collector_paused():
         data = load(project, when)
         as_of = owners_date(when, data.newsletter.timezone)
         inputs = "" if digest is None else digest(as_of)
         secret = resolve_secret(environ, project.secret_file, publishing=publishing)
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
-        record, keep = _page_record(project, secret)
-        rendered = render_bytes(data, layout, memo, keep, keyed=secret.origin != "throwaway")
-        # Each page is written as it is rendered (a render that fails part-way is undone with
-        # the pages written before it, as a write that fails part-way is).
-        with (
-            contextlib.closing(rendered),
-            _secret_kept(secret, project.state_dir),
-            _records_kept_on_error(project.stamp_file, project.memo_file),
-        ):
-            stamp.forget(project.stamp_file)
-            memo_record.forget(project.memo_file)
-            report = write_bytes(
-                project.docs_dir,
-                rendered.pages,
-                project.manifest,
-                rendered.kept,
-                last_size=record.size_of,
-                owned=layout.owned_folders,
-            )
+        record, report, rendered = _render_and_write(project, data, layout, secret, memo)
         # Still with the collector paused: one full collection over the model costs 0.5 s at
         # 10,000 partners, as much as the rest of a run that renders one page.
         _record_run(project, inputs, data.newsletter.timezone, secret, rendered, record)
     moved = _private_pages(rendered.paths, layout) if record.other_secret else 0
     return Outcome(report, secret, layout, lambda: data, inputs=inputs, moved=moved)
+
+
+def _unchanged_since_last_run(project: Project, when: When, digest: Callable[[dt.date], str]) -> str | None:
+    """The owner's time zone the last run recorded, when nothing its output depends on has
+    changed since (its pages are all still on disk as written); else None."""
+    return stamp.fresh_zone(
+        project.stamp_file,
+        project.manifest,
+        project.docs_dir,
+        lambda zone: digest(owners_date(when, zone)),
+    )
+
+
+def _render_and_write(
+    project: Project, data: PartnersFile, layout: SiteLayout, secret: SiteSecret, memo: RenderMemo | None
+) -> tuple[PageRecord, WriteReport, RenderedBytes]:
+    """Every page rendered and written as it is ready: a render that fails part-way is undone
+    with the pages written before it, as a write that fails part-way is."""
+    record, keep = _page_record(project, secret)
+    rendered = render_bytes(data, layout, memo, keep, keyed=secret.origin != "throwaway")
+    with (
+        contextlib.closing(rendered),
+        _secret_kept(secret, project.state_dir),
+        _records_kept_on_error(project.stamp_file, project.memo_file),
+    ):
+        stamp.forget(project.stamp_file)
+        memo_record.forget(project.memo_file)
+        report = write_bytes(
+            project.docs_dir,
+            rendered.pages,
+            project.manifest,
+            rendered.kept,
+            last_size=record.size_of,
+            owned=layout.owned_folders,
+        )
+    return record, report, rendered
 
 
 def _private_pages(paths: Iterable[str], layout: SiteLayout) -> int:
