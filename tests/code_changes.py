@@ -4,6 +4,7 @@ stamp, test_stamp.py; the render memo, test_memo_record.py)."""
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import platform
 import shutil
@@ -33,7 +34,8 @@ def new_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(
         importlib.metadata, "version", lambda name: "9.9.9" if name == "Jinja2" else versions(name)
     )
-    stamp.code_digest.cache_clear()
+    # Looked up once per process: a new process's look-up, undone with the rest after the test.
+    monkeypatch.setattr(stamp, "library_versions", functools.cache(stamp.library_versions.__wrapped__))
 
 
 def new_python(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
