@@ -153,7 +153,9 @@ def _parse_clock(value: Any) -> Any:
         if not _CLOCK.fullmatch(value):
             meant = value_hints.meant_clock(value)
             example = f"here {meant}" if meant is not None else "e.g. 18:30"
-            raise ValueError(f"'{value}' is not a time of day; write it as HH:MM, {example}")
+            raise ValueError(
+                f"'{value}' is not a time of day; write it as HH:MM from 00:00 to 23:59, {example}"
+            )
         return dt.time.fromisoformat(value)
     return value
 
@@ -167,7 +169,9 @@ def currency_codes() -> tuple[str, ...]:
 
 def _parse_currency(value: str) -> str:
     if not _CURRENCY.fullmatch(value) or value not in currency_codes():
-        raise ValueError(f"'{value}' is not an ISO 4217 currency code such as USD or EUR")
+        meant = value.strip().upper()
+        hint = f"; write {meant}" if meant in currency_codes() else ""
+        raise ValueError(f"'{value}' is not an ISO 4217 currency code such as USD or EUR{hint}")
     return value
 
 
@@ -185,14 +189,35 @@ def _parse_timezone(value: str) -> str:
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
         known = False
     if not known:
-        raise ValueError(f"'{value}' is not a time zone name such as Europe/Paris or UTC")
+        meant = _zones_by_folded_name().get(value.strip().casefold())
+        hint = f"; did you mean '{meant}'?" if meant is not None else ""
+        raise ValueError(f"'{value}' is not a time zone name such as Europe/Paris or UTC{hint}")
     return value
+
+
+@functools.cache
+def _zones_by_folded_name() -> dict[str, str]:
+    """utc → UTC, europe/paris → Europe/Paris: the names are case-sensitive, and editors meet
+    that only here."""
+    return {zone.casefold(): zone for zone in sorted(_iana_zones())}
 
 
 def _parse_docs_path(value: str) -> str:
     parts = value.split("/")
     if not _DOCS_PATH.fullmatch(value) or any(part in (".", "..") for part in parts):
         raise ValueError(f"'{value}' is not a path inside the docs folder; write it like images/logo.png")
+    # MkDocs leaves these out of the site (its default exclude_docs: `.*` and `/templates/`), so
+    # the check passed and the strict build too, and every page showed a broken logo.
+    if any(part.startswith(".") for part in parts):
+        raise ValueError(
+            f"'{value}' names a hidden file or folder (starting with a dot), which the build leaves "
+            "out of the site; rename it without the dot, e.g. images/logo.png"
+        )
+    if parts[0] == "templates" and len(parts) > 1:
+        raise ValueError(
+            f"'{value}' is in the docs folder's templates/ folder, which the build leaves out of "
+            "the site; move the image to another folder, e.g. images/logo.png"
+        )
     return value
 
 
@@ -203,7 +228,14 @@ def empty_when_null(value: Any) -> Any:
 
 
 YamlBool = Annotated[bool, BeforeValidator(_parse_bool)]
-YamlDate = Annotated[dt.date, BeforeValidator(_parse_date)]
+# The pattern tells editors the earliest year (rules.EARLIEST); the latest date depends on
+# today, which a schema cannot know: the fields' descriptions say so.
+DATE_PATTERN = r"^(?:19|[2-9]\d)\d{2}-\d{2}-\d{2}$"
+YamlDate = Annotated[
+    dt.date,
+    BeforeValidator(_parse_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
 # Every text field is one of these two, so no field escapes the length and character limits.
 # Field() comes first so its limits are checked by pydantic-core: after a validator they run as
 # Python functions, two calls per text value (a 10,000-partner file has 300,000). A list or a
@@ -235,7 +267,11 @@ LongText = Annotated[
 # Unicode \w): every value `check` accepts matches, while a display name, a second address, a
 # web address or an absolute path is underlined as it is typed.
 EMAIL_HINT = {"pattern": r'^[^\s<>(),;:"\[\]@]+@[^\s<>(),;:"\[\]@]+$'}
-DOCS_PATH_HINT = {"pattern": r"^[^/\s:\\][^\s:\\]*$"}
+# A docs path: segments of letters, digits, '_', '.' and '-' (every other ASCII character is
+# refused as _DOCS_PATH does; other letters are let through), none hidden, none "." or "..", and
+# not in templates/.
+_PATH_SEGMENT = r"[^\x00-\x2c/:-@\[-\^`{-\x9f\s]+"
+DOCS_PATH_HINT = {"pattern": rf"^(?!templates/)(?!\.|.*/\.){_PATH_SEGMENT}(?:/{_PATH_SEGMENT})*$"}
 Email = Annotated[str, Field(max_length=254, json_schema_extra=EMAIL_HINT), AfterValidator(_parse_email)]
 # Not JSON Schema's `format: time`: that is RFC 3339's 18:00:00Z, and the YAML language server
 # underlines every "18:00" written as the contract asks.
@@ -246,7 +282,12 @@ Clock = Annotated[
 Currency = Annotated[
     str, Field(json_schema_extra={"enum": list(currency_codes())}), AfterValidator(_parse_currency)
 ]
-TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_parse_timezone)]
+# The schema lists the zone names too: an editor completes them and underlines `utc`.
+TimeZone = Annotated[
+    str,
+    Field(max_length=64, json_schema_extra={"enum": sorted(_iana_zones())}),
+    AfterValidator(_parse_timezone),
+]
 DocsPath = Annotated[
     str,
     Field(max_length=NAME_MAX, json_schema_extra=DOCS_PATH_HINT),

@@ -42,6 +42,12 @@ TERMINAL_STAGES = frozenset({"won", "lost"})
 METHODS: tuple[str, ...] = ("name", "letter", "call", "lunch")
 
 
+# What a schema cannot say (it knows no today), said to editors in the dates' descriptions.
+UP_TO_TODAY = "from 1900-01-01 to today (`python -m generator check` refuses a date after today)."
+UP_TO_FIVE_YEARS = (
+    "from 1900-01-01 to five years after today (`python -m generator check` refuses a later date)."
+)
+
 FIELDS_SETS = "fields sets"  # the validation context's key for the shared sets
 
 
@@ -140,7 +146,9 @@ class Partner(_Model):
         None, description="Contact address; never published.", json_schema_extra=audience("never")
     )
     since: YamlDate | None = Field(
-        None, description="Date the partnership began.", json_schema_extra=audience("consent")
+        None,
+        description=f"Date the partnership began (YYYY-MM-DD), {UP_TO_TODAY}",
+        json_schema_extra=audience("consent"),
     )
     referred_by: Id | None = Field(
         None,
@@ -174,7 +182,11 @@ class Partner(_Model):
 class Update(_Model):
     """One step of progress on a referral."""
 
-    date: YamlDate = Field(description="When it happened (YYYY-MM-DD).", json_schema_extra=audience("public"))
+    date: YamlDate = Field(
+        description="When it happened (YYYY-MM-DD), from the introduction to today, oldest first "
+        "(`python -m generator check` refuses a date after today).",
+        json_schema_extra=audience("public"),
+    )
     stage: Literal["contacted", "met", "proposal", "won", "lost"] = Field(
         description="contacted | met | proposal | won (sale closed) | lost (file closed).",
         json_schema_extra=audience("public"),
@@ -201,7 +213,8 @@ class Referral(_Model):
         json_schema_extra=audience("consent"),
     )
     introduced: YamlDate = Field(
-        description="Date of the introduction (YYYY-MM-DD).", json_schema_extra=audience("public")
+        description=f"Date of the introduction (YYYY-MM-DD), {UP_TO_TODAY}",
+        json_schema_extra=audience("public"),
     )
     method: Literal["name", "letter", "call", "lunch"] | None = Field(
         None,
@@ -234,7 +247,9 @@ class Given(_Model):
         description="Id of the partner who received the business.",
         json_schema_extra=audience("consent"),
     )
-    date: YamlDate = Field(description="When (YYYY-MM-DD).", json_schema_extra=audience("public"))
+    date: YamlDate = Field(
+        description=f"When (YYYY-MM-DD), {UP_TO_TODAY}", json_schema_extra=audience("public")
+    )
     to: Text = Field(
         description="Who was referred; confidential like a prospect.",
         json_schema_extra=audience("partner"),
@@ -264,14 +279,17 @@ class Event(_Model):
         }
     )
 
-    date: YamlDate = Field(description="Day of the event (YYYY-MM-DD).", json_schema_extra=audience("public"))
+    date: YamlDate = Field(
+        description=f"Day of the event (YYYY-MM-DD), {UP_TO_FIVE_YEARS}", json_schema_extra=audience("public")
+    )
     title: Text = Field(description="What it is.", json_schema_extra=audience("public"))
     where: Text | None = Field(
         None, description="Where it takes place.", json_schema_extra=audience("public")
     )
     time: Clock | None = Field(
         None,
-        description="Start time, HH:MM in the newsletter's time zone; none means all day.",
+        description="Start time, HH:MM in the newsletter's time zone; none means all day "
+        "(`python -m generator check` also refuses a time the clocks skip that night).",
         json_schema_extra=audience("public"),
     )
     end: Clock | None = Field(

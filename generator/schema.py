@@ -44,8 +44,8 @@ TITLE = "partners.yaml"
 DESCRIPTION = (
     "The referral-partner newsletter's data file (version 1): the newsletter, its partners "
     "(referral sources), the referrals they gave, business given back, and events. Generated "
-    "from generator/models.py; `python -m generator check` also checks unique ids, references "
-    "and update order."
+    "from generator/models.py; `python -m generator check` also checks unique ids, references, "
+    "update order and dates against today."
 )
 
 # pydantic's Python constraint names, as they leak through js_updates, and their JSON Schema words.

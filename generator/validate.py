@@ -455,7 +455,7 @@ def _full_message(detail: Any) -> str:
             f"starting with a letter or digit, at most 63 characters{hint}"
         )
     if kind in ("string_too_short", "too_short"):
-        return "must not be empty"
+        return "must not be empty: write the text, or leave the field out if it is optional"
     if kind in ("string_too_long", "too_long"):
         limit = detail["ctx"]["max_length"]
         return f"is {len(value):,} characters long; shorten it to at most {limit:,}"

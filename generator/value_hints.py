@@ -8,7 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_BOOLEAN_WORDS = {"yes": "true", "y": "true", "on": "true", "no": "false", "n": "false", "off": "false"}
+_BOOLEAN_WORDS = {
+    "yes": "true",
+    "y": "true",
+    "on": "true",
+    "1": "true",
+    "no": "false",
+    "n": "false",
+    "off": "false",
+    "0": "false",
+}
 _CLOCK = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*(?:([ap])\.?m\.?)?", re.IGNORECASE)
 _YEAR_FIRST = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _DAY_FIRST = re.compile(r"(\d{1,2})([./])(\d{1,2})\2(\d{4})")
