@@ -6,12 +6,15 @@ test_schema.py holds the agreement table of ordinary values: neither is repeated
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-from conftest import TODAY, load_problems, load_valid
+from conftest import TODAY, SiteProject, load_problems, load_valid
 
 from generator.problems import InvalidData
 from generator.schema import partners_schema
@@ -360,3 +363,237 @@ def test_what_a_schema_cannot_know_is_said_in_the_descriptions() -> None:
     ]
     assert all("to today" in field["description"] for field in past)
     assert "five years after today" in definitions["Event"]["properties"]["date"]["description"]
+
+
+# -- every problem at once, and nothing on disk changed ----------------------------------------
+
+VALID_FIRST = """\
+newsletter:
+  title: T
+  owner: O
+partners:
+  - id: anne
+    name: Anne
+referrals:
+  - id: r1
+    partner: anne
+    prospect: Dana
+    introduced: 2026-02-03
+events:
+  - date: 2026-12-10
+    title: Mixer
+"""
+# 35 mistakes of 35 kinds, one a line; "today" is conftest's TODAY, 2026-11-20.
+MANY_MISTAKES = """\
+newsletter:
+  title: T
+  owner: O
+  currency: usd
+  timezone: utc
+  logo: .brand/logo.png
+  due_after_days: 0
+  email: "Mark <mark@example.com>"
+  phone: "   "
+partners:
+  - id: Anne
+    name: Anne
+    greeting: ""
+    since: 1899-12-31
+    public: yes
+    epoch: -1
+  - id: bob
+    name: "Bob\\tLee"
+    since: 2031-01-01
+    referred_by: nobody
+    mail: 1
+    email: bob@example.com
+  - id: bob
+    name: Bob Two
+referrals:
+  - id: r1
+    partner: bob
+    prospect: "Dana\\u0007"
+    introduced: 2026/02/03
+    method: Lunch
+    asked: no
+    public: 0
+    value: "12,000"
+    updates:
+      - date: 2026-02-10
+        stage: Won
+      - date: 2026-01-10
+        stage: met
+  - id: r1
+    partner: carol
+    prospect: Eve
+    introduced: 2026-02-03
+    value: -5
+given:
+  - partner: bob
+    date: 2030-01-01
+    to: ""
+events:
+  - date: 2032-01-01
+    title: Mixer
+    time: "9:00"
+    end: "24:00"
+  - date: 2026-12-10
+    title: Brunch
+    end: "12:60"
+  - date: 2026-12-11
+    title: Party
+    time: "12:00"
+    end: "12:00"
+    colour: red
+"""
+# Each mistake at its value (an unknown field at its key), in file order.
+MISTAKES_AT = [
+    "4:13: newsletter.currency",
+    "5:13: newsletter.timezone",
+    "6:9: newsletter.logo",
+    "7:19: newsletter.due_after_days",
+    "8:10: newsletter.email",
+    "9:10: newsletter.phone",
+    "11:9: partners[0].id",
+    "13:15: partners[0].greeting",
+    "14:12: partners[0].since",
+    "15:13: partners[0].public",
+    "16:12: partners[0].epoch",
+    "18:11: partners[1].name",
+    "19:12: partners[1].since",
+    "20:18: partners[1].referred_by",
+    "21:11: partners[1].mail",
+    "23:9: partners[2].id",
+    "28:15: referrals[0].prospect",
+    "29:17: referrals[0].introduced",
+    "30:13: referrals[0].method",
+    "31:12: referrals[0].asked",
+    "32:13: referrals[0].public",
+    "33:12: referrals[0].value",
+    "36:16: referrals[0].updates[0].stage",
+    "37:15: referrals[0].updates[1].date",
+    "39:9: referrals[1].id",
+    "40:14: referrals[1].partner",
+    "43:12: referrals[1].value",
+    "46:11: given[0].date",
+    "47:9: given[0].to",
+    "49:11: events[0].date",
+    "51:11: events[0].time",
+    "52:10: events[0].end",
+    "55:10: events[1].end",
+    "59:10: events[2].end",
+    "60:5: events[2].colour",
+]
+_PROBLEM = re.compile(r"^partners\.yaml:(\d+:\d+: [\w.\[\]]+): (\S.*)$")
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file below ``root`` but partners.yaml (content/, .referral/, site/ if any), by hash."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.name != "partners.yaml"
+    }
+
+
+def test_every_mistake_is_reported_at_once_in_file_order_and_nothing_changes(project: SiteProject) -> None:
+    project.write_data(VALID_FIRST)
+    assert project.generator("generate").returncode == 0
+    assert (project.root / ".referral").is_dir()
+    before = snapshot(project.root)
+    project.write_data(MANY_MISTAKES)
+    for run in (project.generator("check"), project.generator("generate"), project.mkdocs_build("--strict")):
+        assert run.returncode != 0
+        # MkDocs' log puts "ERROR   -  " before the first line.
+        output = (run.stdout + run.stderr).splitlines()
+        lines = [line[line.index("partners.yaml:") :] for line in output if "partners.yaml:" in line]
+        found = [_PROBLEM.match(line) for line in lines]
+        assert all(found), lines
+        assert [match.group(1) for match in found if match] == MISTAKES_AT
+        assert f"{len(MISTAKES_AT)} problems found; nothing was generated." in run.stdout + run.stderr
+    assert snapshot(project.root) == before
+
+
+# -- at the limits, check, generate and a strict build agree ------------------------------------
+
+LONG_LINE = "Ünïcødé & <b>" + "x" * 187  # 200 characters
+LONG_TEXT = ("Notë <i>one</i> & two.\n" * 218)[:4999] + "."  # 5,000 characters
+# The builds' moment is the start of TODAY in UTC: in Etc/GMT+5 (five hours behind UTC, the
+# sign is POSIX's) the owner's today is still 2026-11-19, and the latest event date 2031-11-19.
+AT_EVERY_LIMIT = f"""\
+newsletter:
+  title: "{LONG_LINE}"
+  owner: "{LONG_LINE}"
+  business: "{LONG_LINE}"
+  intro: {json.dumps(LONG_TEXT)}
+  phone: "{LONG_LINE}"
+  email: owner@example.com
+  currency: JPY
+  timezone: Etc/GMT+5
+  logo: images/brand-2026/logo_v2.png
+  due_after_days: 3650
+partners:
+  - id: {"a" * 63}
+    name: "{LONG_LINE}"
+    greeting: "{SCRIPT_A * 200}"
+    since: 1900-01-01
+    public: true
+    spotlight: {json.dumps(LONG_TEXT)}
+    epoch: 999999999
+referrals:
+  - id: "{LONG_LINE}"
+    partner: {"a" * 63}
+    prospect: "{LONG_LINE}"
+    introduced: 1900-01-01
+    value: 1000000000000
+    updates:
+      - date: 2026-11-19
+        stage: won
+        note: {json.dumps(LONG_TEXT)}
+given:
+  - partner: {"a" * 63}
+    date: 1900-01-01
+    to: "{LONG_LINE}"
+    note: {json.dumps(LONG_TEXT)}
+events:
+  - date: 2031-11-19
+    title: "{LONG_LINE}"
+    where: "{LONG_LINE}"
+    time: "00:00"
+    end: "23:59"
+    description: {json.dumps(LONG_TEXT)}
+  - date: 2026-11-19
+    title: Late party
+    time: "21:00"
+    end: "00:00"
+"""
+
+
+@pytest.mark.build
+def test_every_v1_1_limit_at_once_passes_check_generate_and_a_strict_build(project: SiteProject) -> None:
+    assert (len(LONG_LINE), len(LONG_TEXT)) == (200, 5000)
+    logo = project.content / "images" / "brand-2026" / "logo_v2.png"
+    logo.parent.mkdir(parents=True)
+    logo.write_bytes(b"\x89PNG\r\n\x1a\n")
+    project.write_data(AT_EVERY_LIMIT)
+    for run in (project.generator("check"), project.generator("generate"), project.mkdocs_build("--strict")):
+        assert run.returncode == 0, run.stdout + run.stderr
+    assert (project.site / "images" / "brand-2026" / "logo_v2.png").read_bytes() == logo.read_bytes()
+    assert 'src="images/brand-2026/logo_v2.png"' in project.read_site("index.html")
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("logo", [".logo.png", "images/.brand/logo.png", "templates/logo.png"])
+def test_a_logo_the_build_leaves_out_of_the_site_is_refused_by_check_and_build(
+    project: SiteProject, logo: str
+) -> None:
+    """The file is there, so check and the strict build passed, and every page showed a broken
+    logo: MkDocs leaves hidden files and templates/ out of the site."""
+    (project.content / logo).parent.mkdir(parents=True, exist_ok=True)
+    (project.content / logo).write_bytes(b"\x89PNG\r\n\x1a\n")
+    project.write_data(f"newsletter:\n  title: T\n  owner: O\n  logo: {logo}\n")
+    before = snapshot(project.root)
+    for run in (project.generator("check"), project.mkdocs_build("--strict")):
+        assert run.returncode != 0
+        assert f"partners.yaml:4:9: newsletter.logo: '{logo}' " in run.stdout + run.stderr
+    assert snapshot(project.root) == before
