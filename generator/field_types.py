@@ -97,14 +97,27 @@ def _parse_number(value: Any) -> Any:
 INTEGER_DIGITS = 9  # epoch and day counts are small; int() of 5,000 digits fails in jargon
 
 
+# A number as YAML 1.2 writes one (the editor's reading of the file).
+_YAML_NUMBER = re.compile(r"[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:[eE][-+]?\d+)?")
+
+
 def _parse_integer(value: Any) -> Any:
     if isinstance(value, str):
         if not re.fullmatch(r"[+-]?\d+", value):
-            raise ValueError(f"'{value}' is not a whole number")
+            return _whole_number(value)
         if len(value.lstrip("+-").lstrip("0")) > INTEGER_DIGITS:
             raise ValueError(f"is a number of more than {INTEGER_DIGITS} digits; use a small whole number")
         return int(value)
     return value
+
+
+def _whole_number(value: str) -> int:
+    """30.0 or 3e1 as 30: JSON Schema's "integer" is any number without a fraction, so an editor
+    underlined none of them while `check` refused them."""
+    number = float(value) if _YAML_NUMBER.fullmatch(value) else math.nan
+    if not (math.isfinite(number) and number.is_integer()):
+        raise ValueError(f"'{value}' is not a whole number")
+    return int(number)
 
 
 def _no_control_characters(value: str) -> str:

@@ -326,6 +326,13 @@ AGREEMENT = {
     "value of a trillion": ("referral", "value", "1e12", 1e12, True),
     "value past a trillion": ("referral", "value", "1000000000000.5", 1000000000000.5, False),
     "value with a comma": ("referral", "value", "12,000", "12,000", False),
+    # JSON Schema's "integer" is any number without a fraction: check reads 30.0 as 30 too.
+    "due after 30.0 days": ("newsletter", "due_after_days", "30.0", 30.0, True),
+    "due after 3e1 days": ("newsletter", "due_after_days", "3e1", 30.0, True),
+    "due after 1.5 days": ("newsletter", "due_after_days", "1.5", 1.5, False),
+    "due after 3651.0 days": ("newsletter", "due_after_days", "3651.0", 3651.0, False),
+    "epoch 2.0": ("partner", "epoch", "2.0", 2.0, True),
+    "epoch 1e400": ("partner", "epoch", "1e400", float("inf"), False),
     "public yes": ("partner", "public", "yes", "yes", False),
     "public 1": ("partner", "public", "1", 1, False),
     "asked no": ("referral", "asked", "no", "no", False),
