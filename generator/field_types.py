@@ -276,10 +276,18 @@ LongText = Annotated[
     Field(min_length=1, max_length=NOTE_MAX, json_schema_extra=NOT_BLANK),
     AfterValidator(_no_control_characters),
 ]
-# For editors, looser patterns than the checks (JSON Schema's regular expressions know no
-# Unicode \w): every value `check` accepts matches, while a display name, a second address, a
-# web address or an absolute path is underlined as it is typed.
-EMAIL_HINT = {"pattern": r'^[^\s<>(),;:"\[\]@]+@[^\s<>(),;:"\[\]@]+$'}
+# For editors, the checks as patterns: exact for ASCII, and looser only for other characters
+# (JSON Schema's regular expressions know no Unicode \w, so any non-ASCII character but a space
+# stands in for a letter). A stray dot in an address, a display name, a web address or a path
+# outside the docs folder is underlined as it is typed, as check refuses it.
+# An address as _parse_email takes it: ASCII before the @ (dot-separated, no dot at either end
+# or twice), then labels of letters, digits, '-' and '_' neither starting nor ending with '-' or
+# '_' (any other letter stands in for Unicode's; the schema's \w would be ASCII in an editor).
+_OTHER_LETTER = r"[^\x00-\x9f\s]"
+_EMAIL_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^`{|}~_-]+"
+_EMAIL_END = rf"(?:[A-Za-z0-9]|{_OTHER_LETTER})"
+_EMAIL_LABEL = rf"{_EMAIL_END}(?:(?:[A-Za-z0-9_-]|{_OTHER_LETTER})*{_EMAIL_END})?"
+EMAIL_HINT = {"pattern": rf"^{_EMAIL_ATEXT}(?:\.{_EMAIL_ATEXT})*@{_EMAIL_LABEL}(?:\.{_EMAIL_LABEL})*$"}
 # A docs path: segments of letters, digits, '_', '.' and '-' (every other ASCII character is
 # refused as _DOCS_PATH does; other letters are let through), none hidden, none "." or "..", and
 # not in templates/.
