@@ -75,6 +75,7 @@ def located(slot: str, key: str, message: str) -> str:
 
 SCRIPT_A = "\U0001d49c"  # one character, two UTF-16 units: a limit counts characters
 AT_THE_LIMIT = {
+    "note of 5,000 characters in a |- block": ("update", "note: |-\n" + " " * 10 + "n" * 5000),
     "business of 200 characters": ("newsletter", f"business: {'B' * 200}"),
     "note of 5,000 characters": ("update", f"note: {'n' * 5000}"),
     "greeting of 200 characters outside the BMP": ("partner", f"greeting: {SCRIPT_A * 200}"),
@@ -113,6 +114,13 @@ ONE_PAST = {
         "note",
         "n" * 5001,
         "is 5,001 characters long; shorten it to at most 5,000",
+    ),
+    "note of 5,000 characters in a | block": (
+        "update",
+        "note",
+        "|\n" + " " * 10 + "n" * 5000,
+        "is 5,001 characters long; shorten it to at most 5,000 "
+        "(the line break ending a | block counts: write |- to leave it out)",
     ),
     "greeting empty": (
         "partner",
