@@ -41,11 +41,14 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 _DOCS_PATH = re.compile(r"[\w.-]+(?:/[\w.-]+)*")
 
 
+# The booleans of YAML 1.2, which editors read the file by: tRuE is text to them, not true.
+_BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+
 def _parse_bool(value: Any) -> Any:
     if isinstance(value, str):
-        lowered = value.lower()
-        if lowered in ("true", "false"):
-            return lowered == "true"
+        if value in _BOOLEANS:
+            return _BOOLEANS[value]
         raise ValueError(f"'{value}' is not true or false{_write(value_hints.meant_boolean(value))}")
     return value
 

@@ -29,7 +29,8 @@ DOTTED_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 
 
 def meant_boolean(value: str) -> str | None:
-    return _BOOLEAN_WORDS.get(value.strip().lower())
+    word = value.strip().lower()
+    return word if word in ("true", "false") else _BOOLEAN_WORDS.get(word)
 
 
 def meant_clock(value: str) -> str | None:

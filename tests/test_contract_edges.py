@@ -166,6 +166,8 @@ ONE_PAST = {
         "'12,000' is not a number; write the plain number, 12000",
     ),
     "public yes": ("partner", "public", "yes", "'yes' is not true or false; write true"),
+    "public tRuE": ("partner", "public", "tRuE", "'tRuE' is not true or false; write true"),
+    "public ' true'": ("partner", "public", "' true'", "' true' is not true or false; write true"),
     "asked 0": ("referral", "asked", "0", "'0' is not true or false; write false"),
     "mail 1": ("partner", "mail", "1", "'1' is not true or false; write true"),
     "time 9:00": (
@@ -367,6 +369,9 @@ AGREEMENT = {
     ),
     "email with a non-ASCII name": ("partner", "email", "änne@example.com", "änne@example.com", False),
     "email quoted": ("partner", "email", "'\"anne\"@example.com'", '"anne"@example.com', False),
+    "public True": ("partner", "public", "True", True, True),
+    "public FALSE": ("partner", "public", "FALSE", False, True),
+    "public tRuE, text in YAML 1.2": ("partner", "public", "tRuE", "tRuE", False),
     "public yes": ("partner", "public", "yes", "yes", False),
     "public 1": ("partner", "public", "1", 1, False),
     "asked no": ("referral", "asked", "no", "no", False),
