@@ -42,7 +42,9 @@ TERMINAL_STAGES = frozenset({"won", "lost"})
 METHODS: tuple[str, ...] = ("name", "letter", "call", "lunch")
 
 
-# What a schema cannot say (it knows no today), said to editors in the dates' descriptions.
+# What a schema cannot say (it knows no today, nor the other records), said to editors in the
+# fields' descriptions.
+A_PARTNERS_ID = " (`python -m generator check` refuses an id no partner has)."
 UP_TO_TODAY = "from 1900-01-01 to today (`python -m generator check` refuses a date after today)."
 UP_TO_FIVE_YEARS = (
     "from 1900-01-01 to five years after today (`python -m generator check` refuses a later date)."
@@ -125,7 +127,8 @@ class Partner(_Model):
     """A referral source: someone who sends the owner business."""
 
     id: Id = Field(
-        description="Unique id: lower-case letters, digits and '-'.",
+        description="Unique id: lower-case letters, digits and '-' (`python -m generator check` "
+        "refuses one another partner has).",
         json_schema_extra=audience("consent"),
     )
     name: Text = Field(
@@ -143,7 +146,10 @@ class Partner(_Model):
         None, description="What the partner does.", json_schema_extra=audience("consent")
     )
     email: Email | None = Field(
-        None, description="Contact address; never published.", json_schema_extra=audience("never")
+        None,
+        description="Contact address; never published (`python -m generator check` refuses one "
+        "another mailed partner has).",
+        json_schema_extra=audience("never"),
     )
     since: YamlDate | None = Field(
         None,
@@ -152,7 +158,8 @@ class Partner(_Model):
     )
     referred_by: Id | None = Field(
         None,
-        description="Id of the partner who introduced this one (the referral tree).",
+        description="Id of the partner who introduced this one (the referral tree); "
+        "`python -m generator check` refuses an id no partner has, and a cycle.",
         json_schema_extra=audience("consent"),
     )
     public: YamlBool = Field(
@@ -204,9 +211,14 @@ class Update(_Model):
 class Referral(_Model):
     """A person a partner introduced to the owner, and how it is going."""
 
-    id: Text = Field(description="Unique referral id, e.g. r-2026-001.", json_schema_extra=audience("owner"))
+    id: Text = Field(
+        description="Unique referral id, e.g. r-2026-001 (`python -m generator check` refuses one "
+        "another referral has).",
+        json_schema_extra=audience("owner"),
+    )
     partner: Id = Field(
-        description="Id of the partner who gave the referral.", json_schema_extra=audience("consent")
+        description=f"Id of the partner who gave the referral{A_PARTNERS_ID}",
+        json_schema_extra=audience("consent"),
     )
     prospect: Text = Field(
         description="The person referred; confidential (the partner's own page only).",
@@ -244,7 +256,7 @@ class Given(_Model):
     """Business the owner referred to a partner: giving back."""
 
     partner: Id = Field(
-        description="Id of the partner who received the business.",
+        description=f"Id of the partner who received the business{A_PARTNERS_ID}",
         json_schema_extra=audience("consent"),
     )
     date: YamlDate = Field(
@@ -294,7 +306,8 @@ class Event(_Model):
     )
     end: Clock | None = Field(
         None,
-        description="End time, HH:MM; earlier than `time` means the next day (21:00 to 01:00).",
+        description="End time, HH:MM, with a start `time`; earlier than `time` means the next day "
+        "(21:00 to 01:00), and the same time is refused by `python -m generator check`.",
         json_schema_extra=audience("public"),
     )
     description: LongText | None = Field(
