@@ -250,7 +250,14 @@ DATE_PATTERN = r"^(?:19|[2-9]\d)\d{2}-\d{2}-\d{2}$"
 YamlDate = Annotated[
     dt.date,
     BeforeValidator(_parse_date),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": DATE_PATTERN,
+            "patternErrorMessage": "A date as YYYY-MM-DD, from 1900-01-01 on.",
+        }
+    ),
 ]
 # Every text field is one of these two, so no field escapes the length and character limits.
 # Field() comes first so its limits are checked by pydantic-core: after a validator they run as
@@ -265,9 +272,15 @@ _INVISIBLE = r"\u00ad\u034f\u061c\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2064\uf
 _BLANK = re.compile(f"[\\s{_INVISIBLE}]+")
 _LINE_BREAKING = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff"
 _CONTROL_CHARACTERS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff"
-ONE_LINE = {"pattern": f"^[^{_LINE_BREAKING}]*[^{_LINE_BREAKING}\\s{_INVISIBLE}][^{_LINE_BREAKING}]*$"}
+# patternErrorMessage is what the YAML language server (and VS Code) says instead of quoting the
+# pattern: the check's own words.
+ONE_LINE = {
+    "pattern": f"^[^{_LINE_BREAKING}]*[^{_LINE_BREAKING}\\s{_INVISIBLE}][^{_LINE_BREAKING}]*$",
+    "patternErrorMessage": "One line of text: no line break, tab or control character, and not only spaces.",
+}
 NOT_BLANK = {
-    "pattern": f"^[^{_CONTROL_CHARACTERS}]*[^{_CONTROL_CHARACTERS}\\s{_INVISIBLE}][^{_CONTROL_CHARACTERS}]*$"
+    "pattern": f"^[^{_CONTROL_CHARACTERS}]*[^{_CONTROL_CHARACTERS}\\s{_INVISIBLE}][^{_CONTROL_CHARACTERS}]*$",
+    "patternErrorMessage": "Text with no control character, and not only spaces.",
 }
 Text = Annotated[
     str,
@@ -290,17 +303,33 @@ _OTHER_LETTER = r"[^\x00-\x9f\s]"
 _EMAIL_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^`{|}~_-]+"
 _EMAIL_END = rf"(?:[A-Za-z0-9]|{_OTHER_LETTER})"
 _EMAIL_LABEL = rf"{_EMAIL_END}(?:(?:[A-Za-z0-9_-]|{_OTHER_LETTER})*{_EMAIL_END})?"
-EMAIL_HINT = {"pattern": rf"^{_EMAIL_ATEXT}(?:\.{_EMAIL_ATEXT})*@{_EMAIL_LABEL}(?:\.{_EMAIL_LABEL})*$"}
+EMAIL_HINT = {
+    "pattern": rf"^{_EMAIL_ATEXT}(?:\.{_EMAIL_ATEXT})*@{_EMAIL_LABEL}(?:\.{_EMAIL_LABEL})*$",
+    "patternErrorMessage": "One plain email address such as name@example.com, ASCII before the @: "
+    "no display name, brackets, second address or stray dot.",
+}
 # A docs path: segments of letters, digits, '_', '.' and '-' (every other ASCII character is
 # refused as _DOCS_PATH does; other letters are let through), none hidden, none "." or "..", and
 # not in templates/.
 _PATH_SEGMENT = r"[^\x00-\x2c/:-@\[-\^`{-\x9f\s]+"
-DOCS_PATH_HINT = {"pattern": rf"^(?!templates/)(?!\.|.*/\.){_PATH_SEGMENT}(?:/{_PATH_SEGMENT})*$"}
+DOCS_PATH_HINT = {
+    "pattern": rf"^(?!templates/)(?!\.|.*/\.){_PATH_SEGMENT}(?:/{_PATH_SEGMENT})*$",
+    "patternErrorMessage": "A path inside the docs folder such as images/logo.png: letters, digits, "
+    "'_', '.', '-' and '/', no part starting with a dot, not in templates/.",
+}
 Email = Annotated[str, Field(max_length=254, json_schema_extra=EMAIL_HINT), AfterValidator(_parse_email)]
 # Not JSON Schema's `format: time`: that is RFC 3339's 18:00:00Z, and the YAML language server
 # underlines every "18:00" written as the contract asks.
 Clock = Annotated[
-    dt.time, BeforeValidator(_parse_clock), WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN})
+    dt.time,
+    BeforeValidator(_parse_clock),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": CLOCK_PATTERN,
+            "patternErrorMessage": "A time of day as HH:MM, from 00:00 to 23:59, e.g. 18:30.",
+        }
+    ),
 ]
 # The schema lists the codes, so an editor completes them and underlines XYZ as check does.
 Currency = Annotated[
@@ -317,7 +346,16 @@ DocsPath = Annotated[
     Field(max_length=NAME_MAX, json_schema_extra=DOCS_PATH_HINT),
     AfterValidator(_parse_docs_path),
 ]
-Id = Annotated[str, Field(pattern=ID_PATTERN)]
+Id = Annotated[
+    str,
+    Field(
+        pattern=ID_PATTERN,
+        json_schema_extra={
+            "patternErrorMessage": "An id: lower-case letters, digits and '-', starting with a "
+            "letter or digit, at most 63 characters."
+        },
+    ),
+]
 # A trillion in any currency is no referral's deal; far larger values (1e300) also break the
 # decimal formatting of the insights page's sums, so `check` refuses what could not build.
 MONEY_MAX = 10**12

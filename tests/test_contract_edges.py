@@ -424,6 +424,26 @@ def test_what_a_schema_cannot_know_is_said_in_the_descriptions() -> None:
     assert not undescribed
 
 
+def test_every_pattern_is_explained_in_words_to_an_editor() -> None:
+    """The YAML language server shows patternErrorMessage instead of quoting a regular expression
+    of 200 characters at someone who wrote a tab in a name."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(partners_schema())
+    assert len(found) > 20
+    assert all(str(node.get("patternErrorMessage", "")).endswith(".") for node in found)
+
+
 # -- every problem at once, and nothing on disk changed ----------------------------------------
 
 VALID_FIRST = """\
