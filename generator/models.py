@@ -118,7 +118,9 @@ class Newsletter(_Model):
     )
     logo: DocsPath | None = Field(
         None,
-        description="An image under the docs folder shown as the site's logo, e.g. images/logo.png.",
+        description="An image under the docs folder shown as the site's logo, e.g. images/logo.png "
+        "(`python -m generator check` also refuses one that is not a file there, or lies in "
+        "blog/posts/, whose files the blog moves).",
         json_schema_extra=audience("public"),
     )
 
