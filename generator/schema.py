@@ -45,7 +45,7 @@ DESCRIPTION = (
     "The referral-partner newsletter's data file (version 1): the newsletter, its partners "
     "(referral sources), the referrals they gave, business given back, and events. Generated "
     "from generator/models.py; `python -m generator check` also checks unique ids, references, "
-    "update order and dates against today."
+    "update order and dates against today, and refuses YAML aliases, tags and repeated keys."
 )
 
 # pydantic's Python constraint names, as they leak through js_updates, and their JSON Schema words.
