@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from babel.numbers import list_currencies
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
-from . import value_hints
+from . import field_patterns, value_hints
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -244,92 +244,34 @@ def empty_when_null(value: Any) -> Any:
 
 
 YamlBool = Annotated[bool, BeforeValidator(_parse_bool)]
-# The pattern tells editors the earliest year (rules.EARLIEST); the latest date depends on
-# today, which a schema cannot know: the fields' descriptions say so.
-DATE_PATTERN = r"^(?:19|[2-9]\d)\d{2}-\d{2}-\d{2}$"
-YamlDate = Annotated[
-    dt.date,
-    BeforeValidator(_parse_date),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "format": "date",
-            "pattern": DATE_PATTERN,
-            "patternErrorMessage": "A date as YYYY-MM-DD, from 1900-01-01 on.",
-        }
-    ),
-]
+YamlDate = Annotated[dt.date, BeforeValidator(_parse_date), WithJsonSchema(field_patterns.DATE)]
 # Every text field is one of these two, so no field escapes the length and character limits.
 # Field() comes first so its limits are checked by pydantic-core: after a validator they run as
 # Python functions, two calls per text value (a 10,000-partner file has 300,000). A list or a
 # mapping where text belongs fails pydantic's own string check ("expected text, got a list").
-# The patterns tell editors (through the JSON Schema) what _one_line_text and
-# _no_control_characters check: something besides spaces, and no control character (in a Text,
-# no line break or tab either).
-# Characters that print as nothing: soft hyphen, joiners, zero-width spaces and marks, word
-# joiner, byte-order mark. A value of these (and spaces) alone is blank.
-_INVISIBLE = r"\u00ad\u034f\u061c\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2064\ufeff"
-_BLANK = re.compile(f"[\\s{_INVISIBLE}]+")
-_LINE_BREAKING = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff"
-_CONTROL_CHARACTERS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff"
-# patternErrorMessage is what the YAML language server (and VS Code) says instead of quoting the
-# pattern: the check's own words.
-ONE_LINE = {
-    "pattern": f"^[^{_LINE_BREAKING}]*[^{_LINE_BREAKING}\\s{_INVISIBLE}][^{_LINE_BREAKING}]*$",
-    "patternErrorMessage": "One line of text: no line break, tab or control character, and not only spaces.",
-}
-NOT_BLANK = {
-    "pattern": f"^[^{_CONTROL_CHARACTERS}]*[^{_CONTROL_CHARACTERS}\\s{_INVISIBLE}][^{_CONTROL_CHARACTERS}]*$",
-    "patternErrorMessage": "Text with no control character, and not only spaces.",
-}
+# Their patterns tell editors (through the JSON Schema) what _one_line_text and
+# _no_control_characters check (field_patterns.py).
+# A value of spaces and characters that print as nothing alone is blank.
+_BLANK = re.compile(f"[\\s{field_patterns.INVISIBLE}]+")
 Text = Annotated[
     str,
-    Field(min_length=1, max_length=NAME_MAX, json_schema_extra=ONE_LINE),
+    Field(min_length=1, max_length=NAME_MAX, json_schema_extra=field_patterns.ONE_LINE),
     AfterValidator(_one_line_text),
 ]
 LongText = Annotated[
     str,
-    Field(min_length=1, max_length=NOTE_MAX, json_schema_extra=NOT_BLANK),
+    Field(min_length=1, max_length=NOTE_MAX, json_schema_extra=field_patterns.NOT_BLANK),
     AfterValidator(_no_control_characters),
 ]
-# For editors, the checks as patterns: exact for ASCII, and looser only for other characters
-# (JSON Schema's regular expressions know no Unicode \w, so any non-ASCII character but a space
-# stands in for a letter). A stray dot in an address, a display name, a web address or a path
-# outside the docs folder is underlined as it is typed, as check refuses it.
-# An address as _parse_email takes it: ASCII before the @ (dot-separated, no dot at either end
-# or twice), then labels of letters, digits, '-' and '_' neither starting nor ending with '-' or
-# '_' (any other letter stands in for Unicode's; the schema's \w would be ASCII in an editor).
-_OTHER_LETTER = r"[^\x00-\x9f\s]"
-_EMAIL_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^`{|}~_-]+"
-_EMAIL_END = rf"(?:[A-Za-z0-9]|{_OTHER_LETTER})"
-_EMAIL_LABEL = rf"{_EMAIL_END}(?:(?:[A-Za-z0-9_-]|{_OTHER_LETTER})*{_EMAIL_END})?"
-EMAIL_HINT = {
-    "pattern": rf"^{_EMAIL_ATEXT}(?:\.{_EMAIL_ATEXT})*@{_EMAIL_LABEL}(?:\.{_EMAIL_LABEL})*$",
-    "patternErrorMessage": "One plain email address such as name@example.com, ASCII before the @: "
-    "no display name, brackets, second address or stray dot.",
-}
-# A docs path: segments of letters, digits, '_', '.' and '-' (every other ASCII character is
-# refused as _DOCS_PATH does; other letters are let through), none hidden, none "." or "..", and
-# not in templates/.
-_PATH_SEGMENT = r"[^\x00-\x2c/:-@\[-\^`{-\x9f\s]+"
-DOCS_PATH_HINT = {
-    "pattern": rf"^(?!templates/)(?!\.|.*/\.){_PATH_SEGMENT}(?:/{_PATH_SEGMENT})*$",
-    "patternErrorMessage": "A path inside the docs folder such as images/logo.png: letters, digits, "
-    "'_', '.', '-' and '/', no part starting with a dot, not in templates/.",
-}
-Email = Annotated[str, Field(max_length=254, json_schema_extra=EMAIL_HINT), AfterValidator(_parse_email)]
+Email = Annotated[
+    str, Field(max_length=254, json_schema_extra=field_patterns.EMAIL), AfterValidator(_parse_email)
+]
 # Not JSON Schema's `format: time`: that is RFC 3339's 18:00:00Z, and the YAML language server
 # underlines every "18:00" written as the contract asks.
 Clock = Annotated[
     dt.time,
     BeforeValidator(_parse_clock),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": CLOCK_PATTERN,
-            "patternErrorMessage": "A time of day as HH:MM, from 00:00 to 23:59, e.g. 18:30.",
-        }
-    ),
+    WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN, **field_patterns.CLOCK_WORDS}),
 ]
 # The schema lists the codes, so an editor completes them and underlines XYZ as check does.
 Currency = Annotated[
@@ -343,19 +285,10 @@ TimeZone = Annotated[
 ]
 DocsPath = Annotated[
     str,
-    Field(max_length=NAME_MAX, json_schema_extra=DOCS_PATH_HINT),
+    Field(max_length=NAME_MAX, json_schema_extra=field_patterns.DOCS_PATH),
     AfterValidator(_parse_docs_path),
 ]
-Id = Annotated[
-    str,
-    Field(
-        pattern=ID_PATTERN,
-        json_schema_extra={
-            "patternErrorMessage": "An id: lower-case letters, digits and '-', starting with a "
-            "letter or digit, at most 63 characters."
-        },
-    ),
-]
+Id = Annotated[str, Field(pattern=ID_PATTERN, json_schema_extra=field_patterns.ID_WORDS)]
 # A trillion in any currency is no referral's deal; far larger values (1e300) also break the
 # decimal formatting of the insights page's sums, so `check` refuses what could not build.
 MONEY_MAX = 10**12
