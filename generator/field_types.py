@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from babel.numbers import list_currencies
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
-from . import value_hints
+from . import field_patterns, value_hints
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -41,11 +41,14 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 _DOCS_PATH = re.compile(r"[\w.-]+(?:/[\w.-]+)*")
 
 
+# The booleans of YAML 1.2, which editors read the file by: tRuE is text to them, not true.
+_BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+
 def _parse_bool(value: Any) -> Any:
     if isinstance(value, str):
-        lowered = value.lower()
-        if lowered in ("true", "false"):
-            return lowered == "true"
+        if value in _BOOLEANS:
+            return _BOOLEANS[value]
         raise ValueError(f"'{value}' is not true or false{_write(value_hints.meant_boolean(value))}")
     return value
 
@@ -97,14 +100,27 @@ def _parse_number(value: Any) -> Any:
 INTEGER_DIGITS = 9  # epoch and day counts are small; int() of 5,000 digits fails in jargon
 
 
+# A number as YAML 1.2 writes one (the editor's reading of the file).
+_YAML_NUMBER = re.compile(r"[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:[eE][-+]?\d+)?")
+
+
 def _parse_integer(value: Any) -> Any:
     if isinstance(value, str):
         if not re.fullmatch(r"[+-]?\d+", value):
-            raise ValueError(f"'{value}' is not a whole number")
+            return _whole_number(value)
         if len(value.lstrip("+-").lstrip("0")) > INTEGER_DIGITS:
             raise ValueError(f"is a number of more than {INTEGER_DIGITS} digits; use a small whole number")
         return int(value)
     return value
+
+
+def _whole_number(value: str) -> int:
+    """30.0 or 3e1 as 30: JSON Schema's "integer" is any number without a fraction, so an editor
+    underlined none of them while `check` refused them."""
+    number = float(value) if _YAML_NUMBER.fullmatch(value) else math.nan
+    if not (math.isfinite(number) and number.is_integer()):
+        raise ValueError(f"'{value}' is not a whole number")
+    return int(number)
 
 
 def _no_control_characters(value: str) -> str:
@@ -153,7 +169,9 @@ def _parse_clock(value: Any) -> Any:
         if not _CLOCK.fullmatch(value):
             meant = value_hints.meant_clock(value)
             example = f"here {meant}" if meant is not None else "e.g. 18:30"
-            raise ValueError(f"'{value}' is not a time of day; write it as HH:MM, {example}")
+            raise ValueError(
+                f"'{value}' is not a time of day; write it as HH:MM from 00:00 to 23:59, {example}"
+            )
         return dt.time.fromisoformat(value)
     return value
 
@@ -167,7 +185,9 @@ def currency_codes() -> tuple[str, ...]:
 
 def _parse_currency(value: str) -> str:
     if not _CURRENCY.fullmatch(value) or value not in currency_codes():
-        raise ValueError(f"'{value}' is not an ISO 4217 currency code such as USD or EUR")
+        meant = value.strip().upper()
+        hint = f"; write {meant}" if meant in currency_codes() else ""
+        raise ValueError(f"'{value}' is not an ISO 4217 currency code such as USD or EUR{hint}")
     return value
 
 
@@ -185,14 +205,35 @@ def _parse_timezone(value: str) -> str:
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
         known = False
     if not known:
-        raise ValueError(f"'{value}' is not a time zone name such as Europe/Paris or UTC")
+        meant = _zones_by_folded_name().get(value.strip().casefold())
+        hint = f"; did you mean '{meant}'?" if meant is not None else ""
+        raise ValueError(f"'{value}' is not a time zone name such as Europe/Paris or UTC{hint}")
     return value
+
+
+@functools.cache
+def _zones_by_folded_name() -> dict[str, str]:
+    """utc → UTC, europe/paris → Europe/Paris: the names are case-sensitive, and editors meet
+    that only here."""
+    return {zone.casefold(): zone for zone in sorted(_iana_zones())}
 
 
 def _parse_docs_path(value: str) -> str:
     parts = value.split("/")
     if not _DOCS_PATH.fullmatch(value) or any(part in (".", "..") for part in parts):
         raise ValueError(f"'{value}' is not a path inside the docs folder; write it like images/logo.png")
+    # MkDocs leaves these out of the site (its default exclude_docs: `.*` and `/templates/`), so
+    # the check passed and the strict build too, and every page showed a broken logo.
+    if any(part.startswith(".") for part in parts):
+        raise ValueError(
+            f"'{value}' names a hidden file or folder (starting with a dot), which the build leaves "
+            "out of the site; rename it without the dot, e.g. images/logo.png"
+        )
+    if parts[0] == "templates" and len(parts) > 1:
+        raise ValueError(
+            f"'{value}' is in the docs folder's templates/ folder, which the build leaves out of "
+            "the site; move the image to another folder, e.g. images/logo.png"
+        )
     return value
 
 
@@ -203,56 +244,51 @@ def empty_when_null(value: Any) -> Any:
 
 
 YamlBool = Annotated[bool, BeforeValidator(_parse_bool)]
-YamlDate = Annotated[dt.date, BeforeValidator(_parse_date)]
+YamlDate = Annotated[dt.date, BeforeValidator(_parse_date), WithJsonSchema(field_patterns.DATE)]
 # Every text field is one of these two, so no field escapes the length and character limits.
 # Field() comes first so its limits are checked by pydantic-core: after a validator they run as
 # Python functions, two calls per text value (a 10,000-partner file has 300,000). A list or a
 # mapping where text belongs fails pydantic's own string check ("expected text, got a list").
-# The patterns tell editors (through the JSON Schema) what _one_line_text and
-# _no_control_characters check: something besides spaces, and no control character (in a Text,
-# no line break or tab either).
-# Characters that print as nothing: soft hyphen, joiners, zero-width spaces and marks, word
-# joiner, byte-order mark. A value of these (and spaces) alone is blank.
-_INVISIBLE = r"\u00ad\u034f\u061c\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2064\ufeff"
-_BLANK = re.compile(f"[\\s{_INVISIBLE}]+")
-_LINE_BREAKING = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff"
-_CONTROL_CHARACTERS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff"
-ONE_LINE = {"pattern": f"^[^{_LINE_BREAKING}]*[^{_LINE_BREAKING}\\s{_INVISIBLE}][^{_LINE_BREAKING}]*$"}
-NOT_BLANK = {
-    "pattern": f"^[^{_CONTROL_CHARACTERS}]*[^{_CONTROL_CHARACTERS}\\s{_INVISIBLE}][^{_CONTROL_CHARACTERS}]*$"
-}
+# Their patterns tell editors (through the JSON Schema) what _one_line_text and
+# _no_control_characters check (field_patterns.py).
+# A value of spaces and characters that print as nothing alone is blank.
+_BLANK = re.compile(f"[\\s{field_patterns.INVISIBLE}]+")
 Text = Annotated[
     str,
-    Field(min_length=1, max_length=NAME_MAX, json_schema_extra=ONE_LINE),
+    Field(min_length=1, max_length=NAME_MAX, json_schema_extra=field_patterns.ONE_LINE),
     AfterValidator(_one_line_text),
 ]
 LongText = Annotated[
     str,
-    Field(min_length=1, max_length=NOTE_MAX, json_schema_extra=NOT_BLANK),
+    Field(min_length=1, max_length=NOTE_MAX, json_schema_extra=field_patterns.NOT_BLANK),
     AfterValidator(_no_control_characters),
 ]
-# For editors, looser patterns than the checks (JSON Schema's regular expressions know no
-# Unicode \w): every value `check` accepts matches, while a display name, a second address, a
-# web address or an absolute path is underlined as it is typed.
-EMAIL_HINT = {"pattern": r'^[^\s<>(),;:"\[\]@]+@[^\s<>(),;:"\[\]@]+$'}
-DOCS_PATH_HINT = {"pattern": r"^[^/\s:\\][^\s:\\]*$"}
-Email = Annotated[str, Field(max_length=254, json_schema_extra=EMAIL_HINT), AfterValidator(_parse_email)]
+Email = Annotated[
+    str, Field(max_length=254, json_schema_extra=field_patterns.EMAIL), AfterValidator(_parse_email)
+]
 # Not JSON Schema's `format: time`: that is RFC 3339's 18:00:00Z, and the YAML language server
 # underlines every "18:00" written as the contract asks.
 Clock = Annotated[
-    dt.time, BeforeValidator(_parse_clock), WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN})
+    dt.time,
+    BeforeValidator(_parse_clock),
+    WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN, **field_patterns.CLOCK_WORDS}),
 ]
 # The schema lists the codes, so an editor completes them and underlines XYZ as check does.
 Currency = Annotated[
     str, Field(json_schema_extra={"enum": list(currency_codes())}), AfterValidator(_parse_currency)
 ]
-TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_parse_timezone)]
+# The schema lists the zone names too: an editor completes them and underlines `utc`.
+TimeZone = Annotated[
+    str,
+    Field(max_length=64, json_schema_extra={"enum": sorted(_iana_zones())}),
+    AfterValidator(_parse_timezone),
+]
 DocsPath = Annotated[
     str,
-    Field(max_length=NAME_MAX, json_schema_extra=DOCS_PATH_HINT),
+    Field(max_length=NAME_MAX, json_schema_extra=field_patterns.DOCS_PATH),
     AfterValidator(_parse_docs_path),
 ]
-Id = Annotated[str, Field(pattern=ID_PATTERN)]
+Id = Annotated[str, Field(pattern=ID_PATTERN, json_schema_extra=field_patterns.ID_WORDS)]
 # A trillion in any currency is no referral's deal; far larger values (1e300) also break the
 # decimal formatting of the insights page's sums, so `check` refuses what could not build.
 MONEY_MAX = 10**12

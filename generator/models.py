@@ -42,6 +42,14 @@ TERMINAL_STAGES = frozenset({"won", "lost"})
 METHODS: tuple[str, ...] = ("name", "letter", "call", "lunch")
 
 
+# What a schema cannot say (it knows no today, nor the other records), said to editors in the
+# fields' descriptions.
+A_PARTNERS_ID = " (`python -m generator check` refuses an id no partner has)."
+UP_TO_TODAY = "from 1900-01-01 to today (`python -m generator check` refuses a date after today)."
+UP_TO_FIVE_YEARS = (
+    "from 1900-01-01 to five years after today (`python -m generator check` refuses a later date)."
+)
+
 FIELDS_SETS = "fields sets"  # the validation context's key for the shared sets
 
 
@@ -110,7 +118,9 @@ class Newsletter(_Model):
     )
     logo: DocsPath | None = Field(
         None,
-        description="An image under the docs folder shown as the site's logo, e.g. images/logo.png.",
+        description="An image under the docs folder shown as the site's logo, e.g. images/logo.png "
+        "(`python -m generator check` also refuses one that is not a file there, or lies in "
+        "blog/posts/, whose files the blog moves).",
         json_schema_extra=audience("public"),
     )
 
@@ -119,7 +129,8 @@ class Partner(_Model):
     """A referral source: someone who sends the owner business."""
 
     id: Id = Field(
-        description="Unique id: lower-case letters, digits and '-'.",
+        description="Unique id: lower-case letters, digits and '-' (`python -m generator check` "
+        "refuses one another partner has).",
         json_schema_extra=audience("consent"),
     )
     name: Text = Field(
@@ -137,14 +148,20 @@ class Partner(_Model):
         None, description="What the partner does.", json_schema_extra=audience("consent")
     )
     email: Email | None = Field(
-        None, description="Contact address; never published.", json_schema_extra=audience("never")
+        None,
+        description="Contact address; never published (`python -m generator check` refuses one "
+        "another mailed partner has).",
+        json_schema_extra=audience("never"),
     )
     since: YamlDate | None = Field(
-        None, description="Date the partnership began.", json_schema_extra=audience("consent")
+        None,
+        description=f"Date the partnership began (YYYY-MM-DD), {UP_TO_TODAY}",
+        json_schema_extra=audience("consent"),
     )
     referred_by: Id | None = Field(
         None,
-        description="Id of the partner who introduced this one (the referral tree).",
+        description="Id of the partner who introduced this one (the referral tree); "
+        "`python -m generator check` refuses an id no partner has, and a cycle.",
         json_schema_extra=audience("consent"),
     )
     public: YamlBool = Field(
@@ -174,7 +191,11 @@ class Partner(_Model):
 class Update(_Model):
     """One step of progress on a referral."""
 
-    date: YamlDate = Field(description="When it happened (YYYY-MM-DD).", json_schema_extra=audience("public"))
+    date: YamlDate = Field(
+        description="When it happened (YYYY-MM-DD), from the introduction to today, oldest first "
+        "(`python -m generator check` refuses a date after today).",
+        json_schema_extra=audience("public"),
+    )
     stage: Literal["contacted", "met", "proposal", "won", "lost"] = Field(
         description="contacted | met | proposal | won (sale closed) | lost (file closed).",
         json_schema_extra=audience("public"),
@@ -192,16 +213,22 @@ class Update(_Model):
 class Referral(_Model):
     """A person a partner introduced to the owner, and how it is going."""
 
-    id: Text = Field(description="Unique referral id, e.g. r-2026-001.", json_schema_extra=audience("owner"))
+    id: Text = Field(
+        description="Unique referral id, e.g. r-2026-001 (`python -m generator check` refuses one "
+        "another referral has).",
+        json_schema_extra=audience("owner"),
+    )
     partner: Id = Field(
-        description="Id of the partner who gave the referral.", json_schema_extra=audience("consent")
+        description=f"Id of the partner who gave the referral{A_PARTNERS_ID}",
+        json_schema_extra=audience("consent"),
     )
     prospect: Text = Field(
         description="The person referred; confidential (the partner's own page only).",
         json_schema_extra=audience("consent"),
     )
     introduced: YamlDate = Field(
-        description="Date of the introduction (YYYY-MM-DD).", json_schema_extra=audience("public")
+        description=f"Date of the introduction (YYYY-MM-DD), {UP_TO_TODAY}",
+        json_schema_extra=audience("public"),
     )
     method: Literal["name", "letter", "call", "lunch"] | None = Field(
         None,
@@ -231,10 +258,12 @@ class Given(_Model):
     """Business the owner referred to a partner: giving back."""
 
     partner: Id = Field(
-        description="Id of the partner who received the business.",
+        description=f"Id of the partner who received the business{A_PARTNERS_ID}",
         json_schema_extra=audience("consent"),
     )
-    date: YamlDate = Field(description="When (YYYY-MM-DD).", json_schema_extra=audience("public"))
+    date: YamlDate = Field(
+        description=f"When (YYYY-MM-DD), {UP_TO_TODAY}", json_schema_extra=audience("public")
+    )
     to: Text = Field(
         description="Who was referred; confidential like a prospect.",
         json_schema_extra=audience("partner"),
@@ -264,19 +293,23 @@ class Event(_Model):
         }
     )
 
-    date: YamlDate = Field(description="Day of the event (YYYY-MM-DD).", json_schema_extra=audience("public"))
+    date: YamlDate = Field(
+        description=f"Day of the event (YYYY-MM-DD), {UP_TO_FIVE_YEARS}", json_schema_extra=audience("public")
+    )
     title: Text = Field(description="What it is.", json_schema_extra=audience("public"))
     where: Text | None = Field(
         None, description="Where it takes place.", json_schema_extra=audience("public")
     )
     time: Clock | None = Field(
         None,
-        description="Start time, HH:MM in the newsletter's time zone; none means all day.",
+        description="Start time, HH:MM in the newsletter's time zone; none means all day "
+        "(`python -m generator check` also refuses a time the clocks skip that night).",
         json_schema_extra=audience("public"),
     )
     end: Clock | None = Field(
         None,
-        description="End time, HH:MM; earlier than `time` means the next day (21:00 to 01:00).",
+        description="End time, HH:MM, with a start `time`; earlier than `time` means the next day "
+        "(21:00 to 01:00), and the same time is refused by `python -m generator check`.",
         json_schema_extra=audience("public"),
     )
     description: LongText | None = Field(

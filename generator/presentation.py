@@ -44,8 +44,20 @@ def missing_logo(newsletter: Newsletter, docs_dir: Path, data_file: Path, displa
     return None if message is None else str(_located_logo(data_file, display_name, message))
 
 
+# Material's blog builds the other files of its posts folder beside the posts, not where they lie
+# (blog/posts/logo.png became blog/logo.png), so a logo there left every page's header broken.
+# "blog" is SiteLayout.blog_dir, which the blog plugin must share (plugin._check_blog_dir).
+_POSTS_FOLDER = "blog/posts/"
+
+
 def logo_not_in(logo: str, docs_dir: Path) -> str | None:
-    """The message for a logo that is not a file in ``docs_dir``; None when it is one."""
+    """The message for a logo the built site would not have where the header looks: not a file
+    in ``docs_dir``, or one the blog moves; None when it is fine."""
+    if logo.startswith(_POSTS_FOLDER):
+        return (
+            f"'{logo}' is in the blog's posts folder, whose files the blog moves when it builds, so "
+            "the header would show no logo; put it in another folder, e.g. images/logo.png"
+        )
     return None if (docs_dir / logo).is_file() else f"'{logo}' is not a file in {docs_dir}/"
 
 

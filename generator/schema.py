@@ -36,7 +36,7 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from . import field_types, models
+from . import field_patterns, field_types, models
 
 SCHEMA_PATH = "schema/partners.schema.json"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -44,8 +44,8 @@ TITLE = "partners.yaml"
 DESCRIPTION = (
     "The referral-partner newsletter's data file (version 1): the newsletter, its partners "
     "(referral sources), the referrals they gave, business given back, and events. Generated "
-    "from generator/models.py; `python -m generator check` also checks unique ids, references "
-    "and update order."
+    "from generator/models.py; `python -m generator check` also checks unique ids, references, "
+    "update order and dates against today, and refuses YAML aliases, tags and repeated keys."
 )
 
 # pydantic's Python constraint names, as they leak through js_updates, and their JSON Schema words.
@@ -62,8 +62,8 @@ _NULL = {"type": "null"}
 # What a number written unquoted reads as where `check` takes text (the field's pattern says which
 # field is text): any number in a text field, a whole number of 63 digits at most for an id.
 _NUMBER_AS_TEXT: dict[str, dict[str, Any]] = {
-    field_types.ONE_LINE["pattern"]: {"type": "number"},
-    field_types.NOT_BLANK["pattern"]: {"type": "number"},
+    field_patterns.ONE_LINE["pattern"]: {"type": "number"},
+    field_patterns.NOT_BLANK["pattern"]: {"type": "number"},
     field_types.ID_PATTERN: {"type": "integer", "minimum": 0, "maximum": 10**63 - 1},
 }
 _TOP_ORDER = ("type", "properties", "required", "additionalProperties", "$defs")

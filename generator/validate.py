@@ -455,10 +455,14 @@ def _full_message(detail: Any) -> str:
             f"starting with a letter or digit, at most 63 characters{hint}"
         )
     if kind in ("string_too_short", "too_short"):
-        return "must not be empty"
+        return "must not be empty: write the text, or leave the field out if it is optional"
     if kind in ("string_too_long", "too_long"):
         limit = detail["ctx"]["max_length"]
-        return f"is {len(value):,} characters long; shorten it to at most {limit:,}"
+        message = f"is {len(value):,} characters long; shorten it to at most {limit:,}"
+        if isinstance(value, str) and value.endswith("\n") and len(value) - 1 <= limit:
+            # A note of exactly the limit written as a `|` block: YAML keeps its last line break.
+            message += " (the line break ending a | block counts: write |- to leave it out)"
+        return message
     if kind == "greater_than_equal":
         return f"'{_number(value)}' must be at least {_number(detail['ctx']['ge'])}"
     if kind == "less_than_equal":

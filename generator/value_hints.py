@@ -8,7 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_BOOLEAN_WORDS = {"yes": "true", "y": "true", "on": "true", "no": "false", "n": "false", "off": "false"}
+_BOOLEAN_WORDS = {
+    "yes": "true",
+    "y": "true",
+    "on": "true",
+    "1": "true",
+    "no": "false",
+    "n": "false",
+    "off": "false",
+    "0": "false",
+}
 _CLOCK = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*(?:([ap])\.?m\.?)?", re.IGNORECASE)
 _YEAR_FIRST = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _DAY_FIRST = re.compile(r"(\d{1,2})([./])(\d{1,2})\2(\d{4})")
@@ -20,7 +29,8 @@ DOTTED_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 
 
 def meant_boolean(value: str) -> str | None:
-    return _BOOLEAN_WORDS.get(value.strip().lower())
+    word = value.strip().lower()
+    return word if word in ("true", "false") else _BOOLEAN_WORDS.get(word)
 
 
 def meant_clock(value: str) -> str | None:

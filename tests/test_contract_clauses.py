@@ -330,7 +330,7 @@ def test_a_record_with_a_mistake_still_has_its_dates_checked() -> None:
         "partners.yaml:20:11: given[0].date: 2030-01-01 is in the future (today is 2026-11-20)",
         "partners.yaml:22:5: given[0].bogus: unknown field 'bogus'; known fields: partner, date, to, note",
         "partners.yaml:24:11: events[0].date: 2040-01-01 is more than 5 years ahead (the latest event date is 2031-11-20)",
-        "partners.yaml:26:11: events[0].time: '25:00' is not a time of day; write it as HH:MM, e.g. 18:30",
+        "partners.yaml:26:11: events[0].time: '25:00' is not a time of day; write it as HH:MM from 00:00 to 23:59, e.g. 18:30",
     ]
 
 

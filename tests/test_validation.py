@@ -115,7 +115,10 @@ def test_valid_file_loads_with_types() -> None:
             "partners.yaml:15:12: referrals[0].value: 'lots' is not a number",
         ),
         (("name: Anne", "name: [Anne]"), "partners.yaml:6:11: partners[0].name: expected text, got a list"),
-        (("name: Anne", 'name: ""'), "partners.yaml:6:11: partners[0].name: must not be empty"),
+        (
+            ("name: Anne", 'name: ""'),
+            "partners.yaml:6:11: partners[0].name: must not be empty: write the text, or leave the field out if it is optional",
+        ),
         (
             ("name: Anne", "name: &a Anne\n  - id: x\n    name: *a"),
             "partners.yaml:8:11: partners[1].name: aliases (*a) are not supported; write the value out",
@@ -263,7 +266,7 @@ def test_a_refused_value_says_what_was_probably_meant(change: tuple[str, str], e
 def test_an_event_time_says_what_was_probably_meant(written: str, meant: str) -> None:
     text = VALID + f"events:\n  - date: 2026-12-10\n    title: Mixer\n    time: {written}\n"
     assert problems(text) == [
-        f"partners.yaml:21:11: events[0].time: '{written}' is not a time of day; write it as HH:MM, here {meant}"
+        f"partners.yaml:21:11: events[0].time: '{written}' is not a time of day; write it as HH:MM from 00:00 to 23:59, here {meant}"
     ]
 
 
