@@ -1107,6 +1107,42 @@ def test_a_table_wider_than_a_phone_scrolls_by_keyboard(
     expect(focused).not_to_have_js_property("scrollLeft", 0)
 
 
+@pytest.mark.parametrize("where", ["tree", "insights"])
+def test_a_drawing_wider_than_a_phone_scrolls_by_keyboard(
+    phone_375_tab: Tab, a11y_pages: dict[str, str], where: str
+) -> None:
+    """The tree and the months chart scroll sideways on a phone; a keyboard could not reach them
+    (a box hidden from screen readers, not a Tab stop), so their right or left part stayed out of
+    its sight. Tab reaches each, named by its drawing's title, and the arrow keys scroll it."""
+    phone_375_tab.open(a11y_pages[where])
+    page = phone_375_tab.page
+    figures = page.locator(".chart-figure, .referral-tree-figure").all()
+    scrolling = [box for box in figures if box.evaluate("box => box.scrollWidth > box.clientWidth + 1")]
+    assert scrolling, f"the demo's {where} page has a drawing wider than 375 px: the case this is about"
+    for box in scrolling:
+        assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
+        title = box.locator("svg > title").text_content()
+        assert title and box.get_attribute("aria-label") == title
+        # A Tab stop hidden from screen readers would be announced as nothing.
+        assert box.get_attribute("aria-hidden") is None
+        assert box.locator("svg").get_attribute("aria-hidden") == "true"
+    for box in figures:
+        if box not in scrolling:
+            assert box.get_attribute("tabindex") is None and box.get_attribute("aria-hidden") == "true"
+    page.keyboard.press("Tab")
+    for _ in range(200):
+        if page.evaluate("document.activeElement.matches('.chart-figure, .referral-tree-figure')"):
+            break
+        page.keyboard.press("Tab")
+    focused = page.locator(".chart-figure:focus, .referral-tree-figure:focus")
+    expect(focused).to_have_count(1)
+    assert focused.evaluate("box => getComputedStyle(box).outlineStyle") != "none", "focus is visible"
+    before = focused.evaluate("box => box.scrollLeft")
+    # The months chart starts at its right end (its newest months), the tree at its left.
+    page.keyboard.press("ArrowLeft" if where == "insights" else "ArrowRight")
+    expect(focused).not_to_have_js_property("scrollLeft", before)
+
+
 # Each coloured shape of the insights charts against the page behind it, in the scheme shown:
 # [its fill, its contrast ratio] (WCAG's 3:1 for parts of a graphic).
 CHART_CONTRAST = """() => {
