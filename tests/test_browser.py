@@ -69,6 +69,7 @@ expect.set_options(timeout=TIMEOUT_MS)
 DEMO = yaml.safe_load((REPO / "partners.yaml").read_text(encoding="utf-8"))
 STRESS = REPO / "tests" / "fixtures" / "visual-stress.yaml"
 STRESS_DATA = yaml.safe_load(STRESS.read_text(encoding="utf-8"))
+INSIGHTS_PATH = f"p/{private_token(TEST_SECRET.encode('utf-8'), 'insights', 'owner')}/"
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
@@ -831,6 +832,8 @@ NAMES_DRAWN = """([selector, names]) => {
     [
         ("blog/2026/11/newsletter-2026-11/", "article p", ["שרה לוי", "عمر الفاروق"]),  # names listed
         ("", "article li", ["عشاء الشركاء", "قاعة النخيل"]),  # an event and its place
+        # The insights' to-do lists drew "محمد …: 2 introductions sent" as "2 :محمد …" (review40).
+        (INSIGHTS_PATH, "article li", ["محمد عبد الله الهاشمي الأنصاري", "2 introductions sent"]),
     ],
 )
 def test_right_to_left_names_keep_their_place_in_an_english_sentence(
