@@ -676,7 +676,8 @@ def test_insights_quiet_and_owed_lists_and_the_tree_pages_count(
     expected = [
         (p["name"], sent[p["id"]]) for p in raw["partners"] if sent[p["id"]] >= 2 and p["id"] not in given
     ]
-    assert sorted((html.unescape(n), int(c)) for n, c in owed) == sorted(expected)
+    # A right-to-left name is isolated (U+2068 … U+2069) so the count after it stays in place.
+    assert sorted((html.unescape(n).strip("\u2068\u2069"), int(c)) for n, c in owed) == sorted(expected)
     below = oracle.children(raw)
     alone = sum(1 for p in raw["partners"] if p.get("referred_by") is None and not below[p["id"]])
     starters = re.search(r"^(\w+) (?:more )?partners? joined on their own", files["tree.md"], re.M)
