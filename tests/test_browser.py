@@ -590,6 +590,18 @@ def test_follow_link_on_the_home_page_explains_the_feed_and_leads_to_it(tab: Tab
     tab.assert_clean()
 
 
+def test_newsletter_index_leads_to_the_follow_page_not_the_raw_feed(phone_tab: Tab) -> None:
+    """The newsletter's index linked "RSS feed" straight to the feed's XML, which a phone shows
+    as a page of code; the home page's link leads to the page that explains feeds (review40)."""
+    phone_tab.open("blog/")
+    page = phone_tab.page
+    assert page.locator("article a[href$='.xml']").count() == 0
+    page.get_by_role("link", name="follow the newsletter").click()
+    page.wait_for_url(re.compile(r"/follow/$"))
+    expect(page.locator("article code")).to_contain_text("feed_rss_created.xml")
+    phone_tab.assert_clean()
+
+
 def test_feed_address_is_shown_whole(tab: Tab) -> None:
     """The address to copy by hand wraps on a phone instead of running out of its box unseen."""
     tab.open("follow/")
