@@ -31,6 +31,7 @@ class ReferralView(NamedTuple):
     last: dt.date
     introduction: Markup  # how it was introduced, in words: " over lunch, at our request." (after its date)
     noted: bool  # any update has a note for the partner: else the history has no Note column
+    former_client: bool  # won, then lost: a client for a while, not a file closed without a sale
 
 
 # A partner page lists the referrals with the latest news first (then the latest introduced).
@@ -55,7 +56,8 @@ class ReferralViews:
             # Escaped here, not by the page's finalize, which would strip its leading space.
             introduction = self.introductions[how] = escape(words.introduction_manner(*how))
         noted = any(update.note for update in referral.updates)
-        return ReferralView(referral, stage, status, last_activity(referral), introduction, noted)
+        former = _former_client(stage, _stages_reached(referral))
+        return ReferralView(referral, stage, status, last_activity(referral), introduction, noted, former)
 
     def status(self, stage: str, reached: frozenset[str], *, thanks: bool = False) -> Markup:
         """A status box, rendered once per kind and reused."""
@@ -67,9 +69,10 @@ class ReferralViews:
 
     def thank_once_for_the_lost(self, views: list[ReferralView]) -> None:
         """The first closed file without a sale on a page thanks the partner all the same; the
-        others only say it did not go ahead (the thanks three times over read like a form letter)."""
+        others only say it did not go ahead (the thanks three times over read like a form letter).
+        A former client's box thanks the partner for the sale, so it is passed over."""
         for index, view in enumerate(views):
-            if view.stage == "lost":
+            if view.stage == "lost" and not view.former_client:
                 status = self.status(view.stage, _stages_reached(view.referral), thanks=True)
                 views[index] = view._replace(status=status)
                 return
@@ -77,18 +80,35 @@ class ReferralViews:
 
 def _status_box(stage: str, reached: frozenset[str], thanks: bool) -> Markup:
     template = html_environment().get_template("referral-status.html.j2")
-    progress = _progress_bar(stage, reached)
+    former = _former_client(stage, reached)
+    label = _status_label(stage, former)
+    progress = _progress_bar(stage, reached, label)
     # The page template puts the box on a line of its own: the file's last line break is its.
     return Markup(
-        template.render(stage=stage, reached=reached, progress=progress, thanks=thanks).removesuffix("\n")
+        template.render(
+            stage=stage, label=label, former=former, progress=progress, thanks=thanks
+        ).removesuffix("\n")
     )
+
+
+def _former_client(stage: str, reached: frozenset[str]) -> bool:
+    """Won, then lost: the client did not stay. Still no win (views.won_on), but no file closed
+    without a sale either, which "File closed" and "No new clients" told a partner who had been
+    thanked for the sale."""
+    return stage == "lost" and "won" in reached
+
+
+def _status_label(stage: str, former: bool) -> str:
+    """The box's title and the progress line's last step: "No longer a client", as the history's
+    last row says, for a former client."""
+    return referral_labels.STAGE_EVENTS[referral_labels.CLIENT_NO_MORE] if former else STAGE_WORDS[stage]
 
 
 def _stages_reached(referral: Referral) -> frozenset[str]:
     return frozenset({"introduced", *(update.stage for update in referral.updates)})
 
 
-def _progress_bar(stage: str, reached: frozenset[str]) -> Markup:
+def _progress_bar(stage: str, reached: frozenset[str], status_label: str) -> Markup:
     """Steps done, current and to come, told by symbols and words, not by colour alone.
 
     A closed referral, won or lost, shows only the steps it really went through: "✓ Met" on
@@ -103,7 +123,7 @@ def _progress_bar(stage: str, reached: frozenset[str]) -> Markup:
             if stage not in ("won", "lost") or step in reached:
                 parts.append(Markup(f"<span>{_step('✓', label)}</span>"))
         elif index == current:
-            shown = STAGE_WORDS[stage] if step == "closed" else label
+            shown = status_label if step == "closed" else label
             parts.append(Markup(f"<strong>{_step('●', shown)}</strong>"))
         else:
             parts.append(Markup(f"<span>{_step('○', label)}</span>"))

@@ -69,6 +69,7 @@ expect.set_options(timeout=TIMEOUT_MS)
 DEMO = yaml.safe_load((REPO / "partners.yaml").read_text(encoding="utf-8"))
 STRESS = REPO / "tests" / "fixtures" / "visual-stress.yaml"
 STRESS_DATA = yaml.safe_load(STRESS.read_text(encoding="utf-8"))
+INSIGHTS_PATH = f"p/{private_token(TEST_SECRET.encode('utf-8'), 'insights', 'owner')}/"
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
@@ -589,6 +590,18 @@ def test_follow_link_on_the_home_page_explains_the_feed_and_leads_to_it(tab: Tab
     tab.assert_clean()
 
 
+def test_newsletter_index_leads_to_the_follow_page_not_the_raw_feed(phone_tab: Tab) -> None:
+    """The newsletter's index linked "RSS feed" straight to the feed's XML, which a phone shows
+    as a page of code; the home page's link leads to the page that explains feeds (review40)."""
+    phone_tab.open("blog/")
+    page = phone_tab.page
+    assert page.locator("article a[href$='.xml']").count() == 0
+    page.get_by_role("link", name="follow the newsletter").click()
+    page.wait_for_url(re.compile(r"/follow/$"))
+    expect(page.locator("article code")).to_contain_text("feed_rss_created.xml")
+    phone_tab.assert_clean()
+
+
 def test_feed_address_is_shown_whole(tab: Tab) -> None:
     """The address to copy by hand wraps on a phone instead of running out of its box unseen."""
     tab.open("follow/")
@@ -831,6 +844,8 @@ NAMES_DRAWN = """([selector, names]) => {
     [
         ("blog/2026/11/newsletter-2026-11/", "article p", ["שרה לוי", "عمر الفاروق"]),  # names listed
         ("", "article li", ["عشاء الشركاء", "قاعة النخيل"]),  # an event and its place
+        # The insights' to-do lists drew "محمد …: 2 introductions sent" as "2 :محمد …" (review40).
+        (INSIGHTS_PATH, "article li", ["محمد عبد الله الهاشمي الأنصاري", "2 introductions sent"]),
     ],
 )
 def test_right_to_left_names_keep_their_place_in_an_english_sentence(
@@ -1105,6 +1120,42 @@ def test_a_table_wider_than_a_phone_scrolls_by_keyboard(
     assert focused.evaluate("box => getComputedStyle(box).outlineStyle") != "none", "focus is visible"
     page.keyboard.press("ArrowRight")
     expect(focused).not_to_have_js_property("scrollLeft", 0)
+
+
+@pytest.mark.parametrize("where", ["tree", "insights"])
+def test_a_drawing_wider_than_a_phone_scrolls_by_keyboard(
+    phone_375_tab: Tab, a11y_pages: dict[str, str], where: str
+) -> None:
+    """The tree and the months chart scroll sideways on a phone; a keyboard could not reach them
+    (a box hidden from screen readers, not a Tab stop), so their right or left part stayed out of
+    its sight. Tab reaches each, named by its drawing's title, and the arrow keys scroll it."""
+    phone_375_tab.open(a11y_pages[where])
+    page = phone_375_tab.page
+    figures = page.locator(".chart-figure, .referral-tree-figure").all()
+    scrolling = [box for box in figures if box.evaluate("box => box.scrollWidth > box.clientWidth + 1")]
+    assert scrolling, f"the demo's {where} page has a drawing wider than 375 px: the case this is about"
+    for box in scrolling:
+        assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
+        title = box.locator("svg > title").text_content()
+        assert title and box.get_attribute("aria-label") == title
+        # A Tab stop hidden from screen readers would be announced as nothing.
+        assert box.get_attribute("aria-hidden") is None
+        assert box.locator("svg").get_attribute("aria-hidden") == "true"
+    for box in figures:
+        if box not in scrolling:
+            assert box.get_attribute("tabindex") is None and box.get_attribute("aria-hidden") == "true"
+    page.keyboard.press("Tab")
+    for _ in range(200):
+        if page.evaluate("document.activeElement.matches('.chart-figure, .referral-tree-figure')"):
+            break
+        page.keyboard.press("Tab")
+    focused = page.locator(".chart-figure:focus, .referral-tree-figure:focus")
+    expect(focused).to_have_count(1)
+    assert focused.evaluate("box => getComputedStyle(box).outlineStyle") != "none", "focus is visible"
+    before = focused.evaluate("box => box.scrollLeft")
+    # The months chart starts at its right end (its newest months), the tree at its left.
+    page.keyboard.press("ArrowLeft" if where == "insights" else "ArrowRight")
+    expect(focused).not_to_have_js_property("scrollLeft", before)
 
 
 # Each coloured shape of the insights charts against the page behind it, in the scheme shown:

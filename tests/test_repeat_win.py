@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from email.message import EmailMessage
 
 from conftest import TODAY
@@ -111,10 +112,41 @@ def test_a_client_who_did_not_stay_is_not_told_it_did_not_go_ahead() -> None:
         "<tr> <td>5 March 2026</td> <td>Became a client</td> <td>Bought a bike.</td> </tr> "
         "<tr> <td>12 June 2026</td> <td>No longer a client</td> <td>She moved abroad.</td> </tr>"
     )
-    assert "<p>They became a client for a while. Thank you all the same" in page
     assert "go ahead" not in page
-    # Counted as it stands, as before: no new client in March's issue or on the page.
-    assert "No new clients" in page
+
+
+def test_a_client_who_did_not_stay_is_a_former_client_on_the_partners_page() -> None:
+    # The box's title said "File closed" and the summary card "No new clients" to a partner
+    # thanked in March for the sale, and the box thanked them "all the same" (review40).
+    text = DATA.format(again="2026-06-12").replace(
+        "stage: won, note: Bought a second bike for her son.", "stage: lost, note: She moved abroad."
+    )
+    files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
+    page = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Anne" in t)
+    box = page.split('<div class="referral">')[1].split("</div>")[0]
+    assert '<p class="admonition-title">No longer a client</p>' in box
+    assert "● No longer a client" in " ".join(re.sub("<[^>]+>", " ", box).split())
+    assert "<p>They became a client for a while, thanks to your introduction.</p>" in box
+    assert "File closed" not in page and "all the same" not in page
+    assert "<strong>1 former client</strong></p>\n<p>from your introduction</p>" in page
+    assert "No new clients" not in page
+
+
+def test_a_former_client_beside_a_new_one_is_counted_after_it() -> None:
+    text = DATA.format(again="2026-06-12").replace(
+        "stage: won, note: Bought a second bike for her son.", "stage: lost, note: She moved abroad."
+    )
+    text += "  - {id: r2, partner: anne, prospect: Bo Li, introduced: 2026-02-01, updates: [{date: 2026-04-01, stage: won}]}\n"
+    text += "  - {id: r3, partner: anne, prospect: Cy Ng, introduced: 2026-02-01, updates: [{date: 2026-04-01, stage: lost}]}\n"
+    files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
+    page = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Anne" in t)
+    assert "<strong>1 new client</strong></p>\n<p>from your introductions, and one former client</p>" in page
+    # The thanks "all the same" goes to the file closed without a sale, not to the former client.
+    boxes = {
+        box.split("<h3 id=")[1].split(">")[1].split("<")[0]: box
+        for box in page.split('<div class="referral">')[1:]
+    }
+    assert "Thank you all the same" in boxes["Cy Ng"] and page.count("Thank you all the same") == 1
 
 
 def test_a_file_closed_without_ever_a_sale_still_did_not_go_ahead() -> None:
