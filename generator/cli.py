@@ -29,7 +29,7 @@ from .memo_record import read_record
 from .models import PartnersFile
 from .moment import owners_date
 from .numbers_in_words import plural
-from .problems import InvalidData
+from .problems import InvalidData, Problem
 from .quarantine import quarantine, quarantine_note
 from .render import SiteLayout
 from .schema import SCHEMA_PATH, render_schema
@@ -46,6 +46,7 @@ from .writer import ForeignFileError
 
 # Where a command reads the data when not told: where the plugin does (mkdocs build).
 DATA_HELP = f"the data file (default: data_file in mkdocs.yml, else {pipeline.DATA_FILE})"
+DATA_OPTION = "--data PATH"  # how the commands but check and due are given another data file
 # What a command did not do when the data file is refused: the end of its summary line.
 GENERATED_NOTHING = "nothing was generated"
 # Said on Ctrl-C by a command that writes nothing; one that writes says what is left (below).
@@ -245,6 +246,32 @@ def _data_file(given: str | None) -> str:
     return given or os.path.relpath(data_file_from(Path.cwd() / engines.CONFIG_FILE, pipeline.DATA_FILE))
 
 
+def _readable_data(given: str | None, how: str) -> str:
+    """The data file (:func:`_data_file`) when it opens; else the one located problem `check` prints, saying where the file
+    was looked for and how to name it (``how``: this command's way), not only "cannot read"."""
+    path = _data_file(given)
+    try:
+        with open(path, "rb"):
+            return path
+    except OSError as error:
+        fix = _fix(error, given is not None, how)
+        message = f"cannot read the file: {error.strerror} ({os.path.abspath(path)}); {fix}"
+        raise InvalidData([Problem(1, 1, (), message, path)]) from None
+
+
+def _fix(error: OSError, given: bool, how: str) -> str:
+    """What to do about a data file that does not open, in the words of the command run."""
+    if isinstance(error, IsADirectoryError):
+        return f"that is a folder: give the data file's own path with {how}"
+    if isinstance(error, PermissionError):
+        return "let your user read it (chmod u+r), or run the command as its owner"
+    if given:
+        return "check the path (it is taken from the current folder)"
+    if not (Path.cwd() / engines.CONFIG_FILE).is_file():
+        return f"run the command in the project's folder (where mkdocs.yml is), or give the data file's path with {how}"
+    return f"create it, or give the data file's path with {how} (or as data_file in mkdocs.yml)"
+
+
 def _build(args: argparse.Namespace) -> int:
     site = engines.Site.at(Path.cwd(), args.config_file, args.data)
     print(engines.build(engines.ENGINES[args.engine], site, os.environ))
@@ -256,8 +283,10 @@ def _serve(args: argparse.Namespace) -> int:
     return engines.serve(engines.ENGINES[args.engine], site, os.environ, args.dev_addr)
 
 
-def _due_lines(given: str | None, docs_dir: Path | None = None) -> tuple[PartnersFile, list[str]]:
-    path = _data_file(given)
+def _due_lines(
+    given: str | None, command: str, docs_dir: Path | None = None
+) -> tuple[PartnersFile, list[str]]:
+    path = _readable_data(given, f"python -m generator {command} PATH")
     now = pipeline.moment()
     data = validate.load_partners(Path(path), now, display_name=path, docs_dir=docs_dir)
     due = due_referrals(data, owners_date(now, data.newsletter.timezone))
@@ -271,7 +300,7 @@ def _due_lines(given: str | None, docs_dir: Path | None = None) -> tuple[Partner
 
 
 def _check(args: argparse.Namespace) -> int:
-    data, warnings = _due_lines(args.path, _docs_dir_beside(args.path))
+    data, warnings = _due_lines(args.path, "check", _docs_dir_beside(args.path))
     for line in warnings:
         print(line)
     # A new program's first file: "0 partners" read as a count gone wrong.
@@ -296,7 +325,7 @@ def _docs_dir_beside(given: str | None) -> Path | None:
 
 
 def _due(args: argparse.Namespace) -> int:
-    data, warnings = _due_lines(args.path)
+    data, warnings = _due_lines(args.path, "due")
     for line in warnings:
         print(line)
     if not data.referrals:  # "every open referral has had news" claimed a record of none
@@ -314,7 +343,10 @@ def _generate(args: argparse.Namespace) -> int:
     # that names none builds from MkDocs' default, docs/; without mkdocs.yml, this project's.
     default = MKDOCS_DOCS_DIR if config_file.is_file() else pipeline.DOCS_DIR
     docs_dir = str(args.docs_dir or config.get("docs_dir") or default)
-    project = pipeline.Project(root, Path(_data_file(args.data)), Path(docs_dir), root / pipeline.STATE_DIR)
+    data_file = Path(_readable_data(args.data, DATA_OPTION))
+    project = pipeline.Project(root, data_file, Path(docs_dir), root / pipeline.STATE_DIR)
+    if not _in_project(project):
+        raise ValueError(_not_the_project(root, data_file, docs_dir))
     site_url = site_url_from(config_file, required=False) if config else ""
     outcome = pipeline.generate(project, pipeline.moment(), os.environ, site_url=site_url)
     _say_secret(outcome.secret, project.secret_file)
@@ -324,13 +356,24 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _not_the_project(here: Path, data_file: Path, docs_dir: str) -> str:
+    """generate writes the docs folder and .referral/ (the secret) where it runs: run elsewhere
+    with --data, it would leave a copy of the site and a secret no published page uses."""
+    project = data_file.resolve().parent
+    return (
+        f"{here} has no mkdocs.yml and the data file is in {project}, so this is not the project's "
+        f"folder; generate writes {docs_dir}/ and .referral/ (the site secret) into the folder it "
+        f"runs in, so it wrote nothing: run it in the project's folder (cd {project})"
+    )
+
+
 def _links(args: argparse.Namespace) -> int:
-    project = pipeline.Project.at(Path.cwd(), _data_file(args.data))
     site_url = (
         web_address(args.site_url, "--site-url")
         if args.site_url
         else site_url_from(Path.cwd() / "mkdocs.yml")
     )
+    project = pipeline.Project.at(Path.cwd(), _readable_data(args.data, DATA_OPTION))
     now = pipeline.moment()
     data = pipeline.load(project, now)
     config_file = Path.cwd() / "mkdocs.yml"
@@ -383,8 +426,12 @@ def _guard(args: argparse.Namespace) -> int:
     """The plugin's leak guard, for a site another engine (Zensical) built from content/."""
     site = Path(args.site)
     if not site.is_dir():
-        raise ValueError(f"no built site at {site}: build it first")
-    project = pipeline.Project.at(Path.cwd(), _data_file(args.data))
+        # Run from another folder, "site" alone did not say where it was looked for.
+        raise ValueError(
+            f"no built site at {site.absolute()}: build it first, or give its folder "
+            "(python -m generator guard SITE)"
+        )
+    project = pipeline.Project.at(Path.cwd(), _readable_data(args.data, DATA_OPTION))
     now = pipeline.moment()
     data = pipeline.load(project, now)
     as_of = owners_date(now, data.newsletter.timezone)
@@ -406,6 +453,7 @@ def _guard(args: argparse.Namespace) -> int:
 
 def _mail(args: argparse.Namespace) -> int:
     month, interval = mail_run.parse_month(args.month), parse_rate(args.rate)
+    _readable_data(args.data, DATA_OPTION)  # said as every command says it, before the month's work
     request = mail_run.MailRequest(
         month, Path(args.out), args.send, interval, args.resend_uncertain, tuple(args.arrived), args.data
     )

@@ -199,7 +199,7 @@ def test_guard_without_a_built_site_says_so(project: SiteProject) -> None:
     project.write_data(fixture_text("small.yaml"))
     result = project.generator("guard", "nowhere")
     assert result.returncode == 1
-    assert "no built site at nowhere: build it first" in result.stderr
+    assert f"no built site at {project.root / 'nowhere'}: build it first, or give its folder" in result.stderr
 
 
 def test_guard_without_the_secret_says_so_and_creates_none(project: SiteProject) -> None:
