@@ -274,6 +274,10 @@ def _fix(error: OSError, given: bool, how: str) -> str:
 
 def _build(args: argparse.Namespace) -> int:
     site = engines.Site.at(Path.cwd(), args.config_file, args.data)
+    # A secret the plugin refuses (blank; short with REFERRAL_PUBLISH=1; none in CI) failed the
+    # engine's run, which moved the last good site/ away as if it had leaked: refused here, like
+    # bad data, before anything runs. Nothing is written: a new secret is only kept by the build.
+    resolve_secret(os.environ, site.project.secret_file)
     print(engines.build(engines.ENGINES[args.engine], site, os.environ))
     return 0
 

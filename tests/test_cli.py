@@ -521,3 +521,30 @@ def test_commands_read_the_data_file_the_plugin_in_mkdocs_yml_names(
     (tmp_path / "mkdocs.yml").write_text("site_name: [unclosed\n")  # checking the data needs none
     (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
     assert main(["check"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("secret", "publish", "reason"),
+    [
+        ("   ", "", "is empty or only whitespace"),
+        ("short", "1", "is 5 characters long; it needs at least 22 (128 bits)"),
+    ],
+)
+def test_build_with_a_secret_it_refuses_leaves_the_last_site_where_it_was(
+    project: SiteProject, secret: str, publish: str, reason: str
+) -> None:
+    """`REFERRAL_SITE_SECRET="   " python -m generator build` failed inside MkDocs and then moved
+    the last good site/ to .referral/quarantine/ as if it had leaked, telling the editor to "fix
+    the data or page named above" (review41)."""
+    project.write_data(fixture_text("small.yaml"))
+    assert project.mkdocs_build("--strict").returncode == 0
+    before = project.site_bytes()
+    result = project.generator("build", REFERRAL_SITE_SECRET=secret, REFERRAL_PUBLISH=publish)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"error: the site secret in REFERRAL_SITE_SECRET {reason}; make one with: "
+        'python -c "import secrets; print(secrets.token_urlsafe(32))"\n'
+    )
+    assert project.site_bytes() == before
+    assert not (project.root / ".referral" / "quarantine").exists()
