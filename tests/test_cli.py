@@ -548,3 +548,23 @@ def test_build_with_a_secret_it_refuses_leaves_the_last_site_where_it_was(
     )
     assert project.site_bytes() == before
     assert not (project.root / ".referral" / "quarantine").exists()
+
+
+def test_a_mkdocs_yml_that_is_not_yaml_is_named_at_its_line_and_column_on_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`site_name: [X` printed PyYAML's five lines: 'while parsing a flow sequence in "<unicode
+    string>", line 1, column 12' and so on, naming no file an editor could open (review41)."""
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: [X\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    for command in (["links"], ["generate"], ["mail", "--month", "2026-03"], ["build"]):
+        assert main(command) == 1
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err == (
+            f"error: {tmp_path / 'mkdocs.yml'}:2:1: not valid YAML: expected ',' or ']', but got "
+            "'<stream end>' (while parsing a flow sequence at line 1, column 12); fix it there\n"
+        )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mkdocs.yml", "partners.yaml"]
