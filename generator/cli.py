@@ -109,8 +109,34 @@ MKDOCS_DOCS_DIR = "docs"  # MkDocs' docs_dir when mkdocs.yml names none
 _Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
+# What each command's --help ends with: the ways README.md runs it.
+EXAMPLES = {
+    "check": ("python -m generator check", "python -m generator check ../other-site/partners.yaml"),
+    "due": ("python -m generator due",),
+    "generate": ("python -m generator generate", "python -m generator generate --docs-dir content"),
+    "build": ("python -m generator build", "python -m generator build --engine zensical"),
+    "serve": ("python -m generator serve", "python -m generator serve --engine zensical -a 127.0.0.1:8001"),
+    "links": (
+        "python -m generator links > links.tsv",
+        "python -m generator links --site-url https://partners.example.com/",
+    ),
+    "guard": ("python -m generator guard", "python -m generator guard site --data partners.yaml"),
+    "mail": (
+        "python -m generator mail --month 2026-03",
+        "python -m generator mail --month 2026-03 --send --rate 1/s",
+        "python -m generator mail --month 2026-03 --send --arrived steve-hall",
+    ),
+    "schema": ("python -m generator schema > partners.schema.json", "python -m generator schema --write"),
+}
+WHERE_TO_RUN = (
+    "Run the commands in the project's folder (where mkdocs.yml is): without a PATH or --data they "
+    "read the data file mkdocs.yml names (else partners.yaml), and write beside it. "
+    "python -m generator COMMAND --help says more; README.md has it all."
+)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__, epilog=WHERE_TO_RUN)
     parser.set_defaults(interrupted=NOTHING_CHANGED)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     # `--help` lists the commands in the order they are added here.
@@ -127,24 +153,44 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_check_commands(commands: _Commands) -> None:
-    check = commands.add_parser("check", help="validate partners.yaml only; list who is due an update")
-    check.add_argument("path", nargs="?", help=DATA_HELP)
-    check.set_defaults(run=_check, refused=GENERATED_NOTHING)
-    due = commands.add_parser(
-        "due", help="list open referrals with no news for longer than due_after_days, oldest first"
+def _command(commands: _Commands, name: str, summary: str) -> argparse.ArgumentParser:
+    """A command whose --help says what it does (``summary``), its options, then examples."""
+    examples = "\n".join(f"  {line}" for line in EXAMPLES[name])
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=f"{summary[0].upper()}{summary[1:]}.",
+        epilog=f"examples:\n{examples}",
+        formatter_class=_ExamplesAsWritten,
     )
-    due.add_argument("path", nargs="?", help=DATA_HELP)
+
+
+class _ExamplesAsWritten(argparse.HelpFormatter):
+    """Wraps the description as usual, but keeps the examples one per line, as typed."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("examples:"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+def _add_check_commands(commands: _Commands) -> None:
+    check = _command(commands, "check", "validate partners.yaml only; list who is due an update")
+    check.add_argument("path", nargs="?", metavar="PATH", help=DATA_HELP)
+    check.set_defaults(run=_check, refused=GENERATED_NOTHING)
+    due = _command(
+        commands, "due", "list open referrals with no news for longer than due_after_days, oldest first"
+    )
+    due.add_argument("path", nargs="?", metavar="PATH", help=DATA_HELP)
     due.set_defaults(run=_due, refused="no referral was listed")
 
 
 def _add_generate_command(commands: _Commands) -> None:
-    generate = commands.add_parser(
-        "generate", help="render partners.yaml into the docs folder, without building"
-    )
-    generate.add_argument("--data", help=DATA_HELP)
+    generate = _command(commands, "generate", "render partners.yaml into the docs folder, without building")
+    generate.add_argument("--data", metavar="PATH", help=DATA_HELP)
     generate.add_argument(
         "--docs-dir",
+        metavar="FOLDER",
         help=f"the MkDocs docs_dir (default: docs_dir in mkdocs.yml, else {MKDOCS_DOCS_DIR}; "
         f"{pipeline.DOCS_DIR} without mkdocs.yml)",
     )
@@ -157,18 +203,22 @@ def _add_generate_command(commands: _Commands) -> None:
 
 
 def _add_links_command(commands: _Commands) -> None:
-    links = commands.add_parser("links", help="print each partner's private page address, to send to them")
-    links.add_argument("--data", help=DATA_HELP)
-    links.add_argument("--site-url", help="the published site's address (default: site_url in mkdocs.yml)")
+    links = _command(commands, "links", "print each partner's private page address, to send to them")
+    links.add_argument("--data", metavar="PATH", help=DATA_HELP)
+    links.add_argument(
+        "--site-url", metavar="URL", help="the published site's address (default: site_url in mkdocs.yml)"
+    )
     links.set_defaults(run=_links, refused="no address was printed")
 
 
 def _add_guard_command(commands: _Commands) -> None:
-    scan = commands.add_parser(
-        "guard", help="scan a built site for confidential data (for builds without the plugin)"
+    scan = _command(
+        commands, "guard", "scan a built site for confidential data (for builds without the plugin)"
     )
-    scan.add_argument("site", nargs="?", default="site", help="the built site folder (default: %(default)s)")
-    scan.add_argument("--data", help=DATA_HELP)
+    scan.add_argument(
+        "site", nargs="?", default="site", metavar="SITE", help="the built site folder (default: %(default)s)"
+    )
+    scan.add_argument("--data", metavar="PATH", help=DATA_HELP)
     scan.set_defaults(
         run=_guard,
         refused="the site was not scanned",
@@ -177,15 +227,23 @@ def _add_guard_command(commands: _Commands) -> None:
 
 
 def _add_mail_command(commands: _Commands) -> None:
-    mail = commands.add_parser("mail", help="write a month's newsletter emails for review, or --send them")
-    mail.add_argument("--month", required=True, help="the issue to mail, as YYYY-MM")
+    mail = _command(commands, "mail", "write a month's newsletter emails for review, or --send them")
+    mail.add_argument("--month", required=True, metavar="YYYY-MM", help="the month whose issue to mail")
     # The data the site was built from: mkdocs.yml's data_file, or another given to a build
     # without the plugin (`build --engine zensical --data PATH`), whose pages the mail links to.
-    mail.add_argument("--data", help=DATA_HELP)
-    mail.add_argument("--out", default=mail_run.OUT_DIR, help=".eml folder (default: %(default)s)")
+    mail.add_argument("--data", metavar="PATH", help=DATA_HELP)
+    mail.add_argument(
+        "--out",
+        default=mail_run.OUT_DIR,
+        metavar="FOLDER",
+        help="the .eml files' folder (default: %(default)s)",
+    )
     mail.add_argument("--send", action="store_true", help="deliver over SMTP (REFERRAL_SMTP_* variables)")
     mail.add_argument(
-        "--rate", default=mail_run.DEFAULT_RATE, help="N/s, N/min or N/h (default: %(default)s)"
+        "--rate",
+        default=mail_run.DEFAULT_RATE,
+        metavar="RATE",
+        help="N/s, N/min or N/h (default: %(default)s)",
     )
     mail.add_argument("--resend-uncertain", action="store_true", help="resend messages cut off mid-delivery")
     mail.add_argument(
@@ -204,16 +262,18 @@ def _add_mail_command(commands: _Commands) -> None:
 
 
 def _add_schema_command(commands: _Commands) -> None:
-    schema = commands.add_parser("schema", help="print the JSON Schema of partners.yaml (for editors)")
+    schema = _command(commands, "schema", "print the JSON Schema of partners.yaml (for editors)")
     schema.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_PATH} if it changed")
     schema.set_defaults(run=_schema, refused=GENERATED_NOTHING)
 
 
 def _add_engine_commands(commands: _Commands) -> None:
-    build = commands.add_parser(
-        "build", help="validate, generate, build and leak-guard the site with MkDocs, ProperDocs or Zensical"
+    build = _command(
+        commands,
+        "build",
+        "validate, generate, build and leak-guard the site with MkDocs, ProperDocs or Zensical",
     )
-    serve = commands.add_parser("serve", help="preview with live reload; saving partners.yaml re-renders")
+    serve = _command(commands, "serve", "preview with live reload; saving partners.yaml re-renders")
     for command in (build, serve):
         command.add_argument(
             "--engine",
@@ -221,14 +281,20 @@ def _add_engine_commands(commands: _Commands) -> None:
             default=os.environ.get("REFERRAL_ENGINE") or engines.DEFAULT_ENGINE,
             help="the site builder (default: %(default)s, or REFERRAL_ENGINE)",
         )
-        command.add_argument("--data", help=DATA_HELP)
+        command.add_argument("--data", metavar="PATH", help=DATA_HELP)
         command.add_argument(
             "-f",
             "--config-file",
             default=engines.CONFIG_FILE,
+            metavar="FILE",
             help="site configuration (default: %(default)s)",
         )
-    serve.add_argument("-a", "--dev-addr", help="IP:PORT to serve on (default: the engine's, 127.0.0.1:8000)")
+    serve.add_argument(
+        "-a",
+        "--dev-addr",
+        metavar="IP:PORT",
+        help="the address to serve on (default: the engine's, 127.0.0.1:8000)",
+    )
     # The engine gets Ctrl-C itself and fails closed (stop_signals.passed_on); this is for a stop
     # outside it (loading the data, Zensical's leak guard), where site/ may be left unchecked.
     build.set_defaults(

@@ -568,3 +568,32 @@ def test_a_mkdocs_yml_that_is_not_yaml_is_named_at_its_line_and_column_on_one_li
             "'<stream end>' (while parsing a flow sequence at line 1, column 12); fix it there\n"
         )
     assert sorted(path.name for path in tmp_path.iterdir()) == ["mkdocs.yml", "partners.yaml"]
+
+
+def _commands_row(readme: str, name: str) -> str:
+    """The line of README's commands table for ``python -m generator name``."""
+    rows = [line for line in readme.splitlines() if line.startswith(f"| `python -m generator {name}")]
+    assert len(rows) == 1, name
+    return rows[0]
+
+
+def test_every_option_of_every_command_is_in_its_readme_row_and_its_help_has_examples() -> None:
+    """README's table left out --data for links, guard, build and serve, -f for build and serve,
+    and --out and --rate for mail; and `COMMAND --help` said neither what the command does nor
+    how to run it, only its options (review41)."""
+    readme = (REPO / "README.md").read_text("utf-8")
+    commands = _parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for name, command in commands.items():
+        row = _commands_row(readme, name)
+        for action in command._actions:
+            if action.dest == "help":
+                continue
+            written = action.option_strings or [str(action.metavar)]
+            assert any(re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", row) for form in written), (
+                name,
+                written,
+            )
+        help_text = command.format_help()
+        assert command.description and command.description in " ".join(help_text.split())
+        examples = help_text.split("\nexamples:\n", 1)[1].splitlines()
+        assert examples and all(line.startswith(f"  python -m generator {name}") for line in examples), name
