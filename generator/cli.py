@@ -330,7 +330,7 @@ def _fix(error: OSError, given: bool, how: str) -> str:
     if isinstance(error, IsADirectoryError):
         return f"that is a folder: give the data file's own path with {how}"
     if isinstance(error, PermissionError):
-        return "let your user read it (chmod u+r), or run the command as its owner"
+        return "your user may not read it: make it readable (chmod u+r, as its owner)"
     if given:
         return "check the path (it is taken from the current folder)"
     if not (Path.cwd() / engines.CONFIG_FILE).is_file():

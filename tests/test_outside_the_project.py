@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -217,3 +220,34 @@ def test_generate_with_data_from_another_folder_writes_no_site_and_no_secret_her
         )
         assert list(here.iterdir()) == []
     assert sorted(path.name for path in project.iterdir()) == ["content", "mkdocs.yml", "partners.yaml"]
+
+
+def test_a_data_file_the_user_may_not_read_says_so_and_what_to_do() -> None:
+    """chmod 000 partners.yaml: only "cannot read the file: Permission denied" (review41). Root
+    reads any file, so the command runs as nobody there, in a folder nobody may enter."""
+    folder = Path(tempfile.mkdtemp(prefix="r41-unreadable-"))
+    try:
+        folder.chmod(0o755)
+        data = folder / "partners.yaml"
+        data.write_text(fixture_text("small.yaml"), encoding="utf-8")
+        data.chmod(0)
+        as_nobody = (
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+        )
+        result = subprocess.run(
+            [*as_nobody, sys.executable, "-m", "generator", "check"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+        assert result.returncode == 1, result.stderr
+        assert result.stdout == (
+            f"partners.yaml:1:1: partners.yaml: cannot read the file: Permission denied ({data}); your "
+            "user may not read it: make it readable (chmod u+r, as its owner)\n"
+            "1 problem found; nothing was generated.\n"
+        )
+        assert sorted(folder.iterdir()) == [data]
+    finally:
+        shutil.rmtree(folder)
