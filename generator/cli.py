@@ -338,8 +338,14 @@ def _fix(error: OSError, given: bool, how: str) -> str:
     return f"create it, or give the data file's path with {how} (or as data_file in mkdocs.yml)"
 
 
+def _site(args: argparse.Namespace) -> engines.Site:
+    """The project of ``-f``'s mkdocs.yml, its path made whole as MkDocs makes it (abspath): from
+    content/, ``-f ../mkdocs.yml`` named the site …/content/../site/ in every message."""
+    return engines.Site.at(Path.cwd(), os.path.abspath(args.config_file), args.data)
+
+
 def _build(args: argparse.Namespace) -> int:
-    site = engines.Site.at(Path.cwd(), args.config_file, args.data)
+    site = _site(args)
     # A secret the plugin refuses (blank; short with REFERRAL_PUBLISH=1; none in CI) failed the
     # engine's run, which moved the last good site/ away as if it had leaked: refused here, like
     # bad data, before anything runs. Nothing is written: a new secret is only kept by the build.
@@ -349,7 +355,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    site = engines.Site.at(Path.cwd(), args.config_file, args.data)
+    site = _site(args)
     return engines.serve(engines.ENGINES[args.engine], site, os.environ, args.dev_addr)
 
 

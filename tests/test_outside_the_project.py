@@ -251,3 +251,18 @@ def test_a_data_file_the_user_may_not_read_says_so_and_what_to_do() -> None:
         assert sorted(folder.iterdir()) == [data]
     finally:
         shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_a_build_with_f_from_a_subfolder_names_the_project_s_files_without_dot_dot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """`python -m generator build -f ../mkdocs.yml` from content/ said ".../content/../mkdocs.yml",
+    and "Built .../content/../site/" or "moved out of .../content/../site" (review41)."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\ndocs_dir: content\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "content")
+    assert main([command, "-f", "../mkdocs.yml"]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {tmp_path / 'mkdocs.yml'} does not list the referral-newsletter plugin\n"
+    )
