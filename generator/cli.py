@@ -130,8 +130,9 @@ EXAMPLES = {
 }
 WHERE_TO_RUN = (
     "Run the commands in the project's folder (where mkdocs.yml is): without a PATH or --data they "
-    "read the data file mkdocs.yml names (else partners.yaml), and write beside it. "
-    "python -m generator COMMAND --help says more; README.md has it all."
+    "read the data file mkdocs.yml names (else partners.yaml), and they keep the local secret in "
+    ".referral/ there. python -m generator COMMAND --help gives a command's options and examples; "
+    "README.md has the rest."
 )
 
 
