@@ -29,7 +29,7 @@ from .memo_record import read_record
 from .models import PartnersFile
 from .moment import owners_date
 from .numbers_in_words import plural
-from .problems import InvalidData
+from .problems import InvalidData, Problem
 from .quarantine import quarantine, quarantine_note
 from .render import SiteLayout
 from .schema import SCHEMA_PATH, render_schema
@@ -46,6 +46,7 @@ from .writer import ForeignFileError
 
 # Where a command reads the data when not told: where the plugin does (mkdocs build).
 DATA_HELP = f"the data file (default: data_file in mkdocs.yml, else {pipeline.DATA_FILE})"
+DATA_OPTION = "--data PATH"  # how the commands but check and due are given another data file
 # What a command did not do when the data file is refused: the end of its summary line.
 GENERATED_NOTHING = "nothing was generated"
 # Said on Ctrl-C by a command that writes nothing; one that writes says what is left (below).
@@ -108,8 +109,35 @@ MKDOCS_DOCS_DIR = "docs"  # MkDocs' docs_dir when mkdocs.yml names none
 _Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
+# What each command's --help ends with: the ways README.md runs it.
+EXAMPLES = {
+    "check": ("python -m generator check", "python -m generator check ../other-site/partners.yaml"),
+    "due": ("python -m generator due",),
+    "generate": ("python -m generator generate", "python -m generator generate --docs-dir content"),
+    "build": ("python -m generator build", "python -m generator build --engine zensical"),
+    "serve": ("python -m generator serve", "python -m generator serve --engine zensical -a 127.0.0.1:8001"),
+    "links": (
+        "python -m generator links > links.tsv",
+        "python -m generator links --site-url https://partners.example.com/",
+    ),
+    "guard": ("python -m generator guard", "python -m generator guard site --data partners.yaml"),
+    "mail": (
+        "python -m generator mail --month 2026-03",
+        "python -m generator mail --month 2026-03 --send --rate 1/s",
+        "python -m generator mail --month 2026-03 --send --arrived steve-hall",
+    ),
+    "schema": ("python -m generator schema > partners.schema.json", "python -m generator schema --write"),
+}
+WHERE_TO_RUN = (
+    "Run the commands in the project's folder (where mkdocs.yml is): without a PATH or --data they "
+    "read the data file mkdocs.yml names (else partners.yaml), and they keep the local secret in "
+    ".referral/ there. python -m generator COMMAND --help gives a command's options and examples; "
+    "README.md has the rest."
+)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__, epilog=WHERE_TO_RUN)
     parser.set_defaults(interrupted=NOTHING_CHANGED)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     # `--help` lists the commands in the order they are added here.
@@ -126,24 +154,44 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_check_commands(commands: _Commands) -> None:
-    check = commands.add_parser("check", help="validate partners.yaml only; list who is due an update")
-    check.add_argument("path", nargs="?", help=DATA_HELP)
-    check.set_defaults(run=_check, refused=GENERATED_NOTHING)
-    due = commands.add_parser(
-        "due", help="list open referrals with no news for longer than due_after_days, oldest first"
+def _command(commands: _Commands, name: str, summary: str) -> argparse.ArgumentParser:
+    """A command whose --help says what it does (``summary``), its options, then examples."""
+    examples = "\n".join(f"  {line}" for line in EXAMPLES[name])
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=f"{summary[0].upper()}{summary[1:]}.",
+        epilog=f"examples:\n{examples}",
+        formatter_class=_ExamplesAsWritten,
     )
-    due.add_argument("path", nargs="?", help=DATA_HELP)
+
+
+class _ExamplesAsWritten(argparse.HelpFormatter):
+    """Wraps the description as usual, but keeps the examples one per line, as typed."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("examples:"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+def _add_check_commands(commands: _Commands) -> None:
+    check = _command(commands, "check", "validate partners.yaml only; list who is due an update")
+    check.add_argument("path", nargs="?", metavar="PATH", help=DATA_HELP)
+    check.set_defaults(run=_check, refused=GENERATED_NOTHING)
+    due = _command(
+        commands, "due", "list open referrals with no news for longer than due_after_days, oldest first"
+    )
+    due.add_argument("path", nargs="?", metavar="PATH", help=DATA_HELP)
     due.set_defaults(run=_due, refused="no referral was listed")
 
 
 def _add_generate_command(commands: _Commands) -> None:
-    generate = commands.add_parser(
-        "generate", help="render partners.yaml into the docs folder, without building"
-    )
-    generate.add_argument("--data", help=DATA_HELP)
+    generate = _command(commands, "generate", "render partners.yaml into the docs folder, without building")
+    generate.add_argument("--data", metavar="PATH", help=DATA_HELP)
     generate.add_argument(
         "--docs-dir",
+        metavar="FOLDER",
         help=f"the MkDocs docs_dir (default: docs_dir in mkdocs.yml, else {MKDOCS_DOCS_DIR}; "
         f"{pipeline.DOCS_DIR} without mkdocs.yml)",
     )
@@ -156,18 +204,22 @@ def _add_generate_command(commands: _Commands) -> None:
 
 
 def _add_links_command(commands: _Commands) -> None:
-    links = commands.add_parser("links", help="print each partner's private page address, to send to them")
-    links.add_argument("--data", help=DATA_HELP)
-    links.add_argument("--site-url", help="the published site's address (default: site_url in mkdocs.yml)")
+    links = _command(commands, "links", "print each partner's private page address, to send to them")
+    links.add_argument("--data", metavar="PATH", help=DATA_HELP)
+    links.add_argument(
+        "--site-url", metavar="URL", help="the published site's address (default: site_url in mkdocs.yml)"
+    )
     links.set_defaults(run=_links, refused="no address was printed")
 
 
 def _add_guard_command(commands: _Commands) -> None:
-    scan = commands.add_parser(
-        "guard", help="scan a built site for confidential data (for builds without the plugin)"
+    scan = _command(
+        commands, "guard", "scan a built site for confidential data (for builds without the plugin)"
     )
-    scan.add_argument("site", nargs="?", default="site", help="the built site folder (default: %(default)s)")
-    scan.add_argument("--data", help=DATA_HELP)
+    scan.add_argument(
+        "site", nargs="?", default="site", metavar="SITE", help="the built site folder (default: %(default)s)"
+    )
+    scan.add_argument("--data", metavar="PATH", help=DATA_HELP)
     scan.set_defaults(
         run=_guard,
         refused="the site was not scanned",
@@ -176,15 +228,23 @@ def _add_guard_command(commands: _Commands) -> None:
 
 
 def _add_mail_command(commands: _Commands) -> None:
-    mail = commands.add_parser("mail", help="write a month's newsletter emails for review, or --send them")
-    mail.add_argument("--month", required=True, help="the issue to mail, as YYYY-MM")
+    mail = _command(commands, "mail", "write a month's newsletter emails for review, or --send them")
+    mail.add_argument("--month", required=True, metavar="YYYY-MM", help="the month whose issue to mail")
     # The data the site was built from: mkdocs.yml's data_file, or another given to a build
     # without the plugin (`build --engine zensical --data PATH`), whose pages the mail links to.
-    mail.add_argument("--data", help=DATA_HELP)
-    mail.add_argument("--out", default=mail_run.OUT_DIR, help=".eml folder (default: %(default)s)")
+    mail.add_argument("--data", metavar="PATH", help=DATA_HELP)
+    mail.add_argument(
+        "--out",
+        default=mail_run.OUT_DIR,
+        metavar="FOLDER",
+        help="the .eml files' folder (default: %(default)s)",
+    )
     mail.add_argument("--send", action="store_true", help="deliver over SMTP (REFERRAL_SMTP_* variables)")
     mail.add_argument(
-        "--rate", default=mail_run.DEFAULT_RATE, help="N/s, N/min or N/h (default: %(default)s)"
+        "--rate",
+        default=mail_run.DEFAULT_RATE,
+        metavar="RATE",
+        help="N/s, N/min or N/h (default: %(default)s)",
     )
     mail.add_argument("--resend-uncertain", action="store_true", help="resend messages cut off mid-delivery")
     mail.add_argument(
@@ -203,16 +263,18 @@ def _add_mail_command(commands: _Commands) -> None:
 
 
 def _add_schema_command(commands: _Commands) -> None:
-    schema = commands.add_parser("schema", help="print the JSON Schema of partners.yaml (for editors)")
+    schema = _command(commands, "schema", "print the JSON Schema of partners.yaml (for editors)")
     schema.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_PATH} if it changed")
     schema.set_defaults(run=_schema, refused=GENERATED_NOTHING)
 
 
 def _add_engine_commands(commands: _Commands) -> None:
-    build = commands.add_parser(
-        "build", help="validate, generate, build and leak-guard the site with MkDocs, ProperDocs or Zensical"
+    build = _command(
+        commands,
+        "build",
+        "validate, generate, build and leak-guard the site with MkDocs, ProperDocs or Zensical",
     )
-    serve = commands.add_parser("serve", help="preview with live reload; saving partners.yaml re-renders")
+    serve = _command(commands, "serve", "preview with live reload; saving partners.yaml re-renders")
     for command in (build, serve):
         command.add_argument(
             "--engine",
@@ -220,14 +282,20 @@ def _add_engine_commands(commands: _Commands) -> None:
             default=os.environ.get("REFERRAL_ENGINE") or engines.DEFAULT_ENGINE,
             help="the site builder (default: %(default)s, or REFERRAL_ENGINE)",
         )
-        command.add_argument("--data", help=DATA_HELP)
+        command.add_argument("--data", metavar="PATH", help=DATA_HELP)
         command.add_argument(
             "-f",
             "--config-file",
             default=engines.CONFIG_FILE,
+            metavar="FILE",
             help="site configuration (default: %(default)s)",
         )
-    serve.add_argument("-a", "--dev-addr", help="IP:PORT to serve on (default: the engine's, 127.0.0.1:8000)")
+    serve.add_argument(
+        "-a",
+        "--dev-addr",
+        metavar="IP:PORT",
+        help="the address to serve on (default: the engine's, 127.0.0.1:8000)",
+    )
     # The engine gets Ctrl-C itself and fails closed (stop_signals.passed_on); this is for a stop
     # outside it (loading the data, Zensical's leak guard), where site/ may be left unchecked.
     build.set_defaults(
@@ -245,19 +313,57 @@ def _data_file(given: str | None) -> str:
     return given or os.path.relpath(data_file_from(Path.cwd() / engines.CONFIG_FILE, pipeline.DATA_FILE))
 
 
+def _readable_data(given: str | None, how: str) -> str:
+    """The data file (:func:`_data_file`) when it opens; else the one located problem `check` prints, saying where the file
+    was looked for and how to name it (``how``: this command's way), not only "cannot read"."""
+    path = _data_file(given)
+    try:
+        with open(path, "rb"):
+            return path
+    except OSError as error:
+        fix = _fix(error, given is not None, how)
+        message = f"cannot read the file: {error.strerror} ({os.path.abspath(path)}); {fix}"
+        raise InvalidData([Problem(1, 1, (), message, path)]) from None
+
+
+def _fix(error: OSError, given: bool, how: str) -> str:
+    """What to do about a data file that does not open, in the words of the command run."""
+    if isinstance(error, IsADirectoryError):
+        return f"that is a folder: give the data file's own path with {how}"
+    if isinstance(error, PermissionError):
+        return "your user may not read it: make it readable (chmod u+r, as its owner)"
+    if given:
+        return "check the path (it is taken from the current folder)"
+    if not (Path.cwd() / engines.CONFIG_FILE).is_file():
+        return f"run the command in the project's folder (where mkdocs.yml is), or give the data file's path with {how}"
+    return f"create it, or give the data file's path with {how} (or as data_file in mkdocs.yml)"
+
+
+def _site(args: argparse.Namespace) -> engines.Site:
+    """The project of ``-f``'s mkdocs.yml, its path made whole as MkDocs makes it (abspath): from
+    content/, ``-f ../mkdocs.yml`` named the site …/content/../site/ in every message."""
+    return engines.Site.at(Path.cwd(), os.path.abspath(args.config_file), args.data)
+
+
 def _build(args: argparse.Namespace) -> int:
-    site = engines.Site.at(Path.cwd(), args.config_file, args.data)
+    site = _site(args)
+    # A secret the plugin refuses (blank; short with REFERRAL_PUBLISH=1; none in CI) failed the
+    # engine's run, which moved the last good site/ away as if it had leaked: refused here, like
+    # bad data, before anything runs. Nothing is written: a new secret is only kept by the build.
+    resolve_secret(os.environ, site.project.secret_file)
     print(engines.build(engines.ENGINES[args.engine], site, os.environ))
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
-    site = engines.Site.at(Path.cwd(), args.config_file, args.data)
+    site = _site(args)
     return engines.serve(engines.ENGINES[args.engine], site, os.environ, args.dev_addr)
 
 
-def _due_lines(given: str | None, docs_dir: Path | None = None) -> tuple[PartnersFile, list[str]]:
-    path = _data_file(given)
+def _due_lines(
+    given: str | None, command: str, docs_dir: Path | None = None
+) -> tuple[PartnersFile, list[str]]:
+    path = _readable_data(given, f"python -m generator {command} PATH")
     now = pipeline.moment()
     data = validate.load_partners(Path(path), now, display_name=path, docs_dir=docs_dir)
     due = due_referrals(data, owners_date(now, data.newsletter.timezone))
@@ -271,7 +377,7 @@ def _due_lines(given: str | None, docs_dir: Path | None = None) -> tuple[Partner
 
 
 def _check(args: argparse.Namespace) -> int:
-    data, warnings = _due_lines(args.path, _docs_dir_beside(args.path))
+    data, warnings = _due_lines(args.path, "check", _docs_dir_beside(args.path))
     for line in warnings:
         print(line)
     # A new program's first file: "0 partners" read as a count gone wrong.
@@ -296,7 +402,7 @@ def _docs_dir_beside(given: str | None) -> Path | None:
 
 
 def _due(args: argparse.Namespace) -> int:
-    data, warnings = _due_lines(args.path)
+    data, warnings = _due_lines(args.path, "due")
     for line in warnings:
         print(line)
     if not data.referrals:  # "every open referral has had news" claimed a record of none
@@ -314,7 +420,10 @@ def _generate(args: argparse.Namespace) -> int:
     # that names none builds from MkDocs' default, docs/; without mkdocs.yml, this project's.
     default = MKDOCS_DOCS_DIR if config_file.is_file() else pipeline.DOCS_DIR
     docs_dir = str(args.docs_dir or config.get("docs_dir") or default)
-    project = pipeline.Project(root, Path(_data_file(args.data)), Path(docs_dir), root / pipeline.STATE_DIR)
+    data_file = Path(_readable_data(args.data, DATA_OPTION))
+    project = pipeline.Project(root, data_file, Path(docs_dir), root / pipeline.STATE_DIR)
+    if not _in_project(project):
+        raise ValueError(_not_the_project(root, data_file, docs_dir))
     site_url = site_url_from(config_file, required=False) if config else ""
     outcome = pipeline.generate(project, pipeline.moment(), os.environ, site_url=site_url)
     _say_secret(outcome.secret, project.secret_file)
@@ -324,13 +433,24 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _not_the_project(here: Path, data_file: Path, docs_dir: str) -> str:
+    """generate writes the docs folder and .referral/ (the secret) where it runs: run elsewhere
+    with --data, it would leave a copy of the site and a secret no published page uses."""
+    project = data_file.resolve().parent
+    return (
+        f"{here} has no mkdocs.yml and the data file is in {project}, so this is not the project's "
+        f"folder; generate writes {docs_dir}/ and .referral/ (the site secret) into the folder it "
+        f"runs in, so it wrote nothing: run it in the project's folder (cd {project})"
+    )
+
+
 def _links(args: argparse.Namespace) -> int:
-    project = pipeline.Project.at(Path.cwd(), _data_file(args.data))
     site_url = (
         web_address(args.site_url, "--site-url")
         if args.site_url
         else site_url_from(Path.cwd() / "mkdocs.yml")
     )
+    project = pipeline.Project.at(Path.cwd(), _readable_data(args.data, DATA_OPTION))
     now = pipeline.moment()
     data = pipeline.load(project, now)
     config_file = Path.cwd() / "mkdocs.yml"
@@ -383,8 +503,12 @@ def _guard(args: argparse.Namespace) -> int:
     """The plugin's leak guard, for a site another engine (Zensical) built from content/."""
     site = Path(args.site)
     if not site.is_dir():
-        raise ValueError(f"no built site at {site}: build it first")
-    project = pipeline.Project.at(Path.cwd(), _data_file(args.data))
+        # Run from another folder, "site" alone did not say where it was looked for.
+        raise ValueError(
+            f"no built site at {site.absolute()}: build it first, or give its folder "
+            "(python -m generator guard SITE)"
+        )
+    project = pipeline.Project.at(Path.cwd(), _readable_data(args.data, DATA_OPTION))
     now = pipeline.moment()
     data = pipeline.load(project, now)
     as_of = owners_date(now, data.newsletter.timezone)
@@ -406,6 +530,7 @@ def _guard(args: argparse.Namespace) -> int:
 
 def _mail(args: argparse.Namespace) -> int:
     month, interval = mail_run.parse_month(args.month), parse_rate(args.rate)
+    _readable_data(args.data, DATA_OPTION)  # said as every command says it, before the month's work
     request = mail_run.MailRequest(
         month, Path(args.out), args.send, interval, args.resend_uncertain, tuple(args.arrived), args.data
     )

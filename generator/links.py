@@ -109,13 +109,25 @@ def read_site_config(config_file: Path, *, inherited_by: tuple[Path, ...] = ()) 
     except OSError as error:  # its text repeats the file's name: the reason alone
         raise ValueError(f"cannot read {config_file}: {error.strerror or error}") from None
     except yaml.YAMLError as error:
-        raise ValueError(f"cannot read {config_file}: {error}") from None
+        raise ValueError(f"{config_file}:{_yaml_trouble(error)}") from None
     config = config if isinstance(config, dict) else {}
     parent = config.pop("INHERIT", None)
     if not isinstance(parent, str) or config_file in inherited_by:  # a loop: MkDocs fails on it
         return config
     base = read_site_config(config_file.parent / parent, inherited_by=(*inherited_by, config_file))
     return _merged(base, config)
+
+
+def _yaml_trouble(error: yaml.YAMLError) -> str:
+    """PyYAML's complaint as ``LINE:COLUMN: …`` on one line: its own text spans five lines, calls
+    the file "<unicode string>" and puts the place of the fault after its cause."""
+    mark = getattr(error, "problem_mark", None)
+    if mark is None:
+        return f" not valid YAML: {' '.join(str(error).split())}"
+    problem = getattr(error, "problem", None) or "a syntax error"
+    context, start = getattr(error, "context", None), getattr(error, "context_mark", None)
+    opened = f" ({context} at line {start.line + 1}, column {start.column + 1})" if context and start else ""
+    return f"{mark.line + 1}:{mark.column + 1}: not valid YAML: {problem}{opened}; fix it there"
 
 
 def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

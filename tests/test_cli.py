@@ -199,7 +199,7 @@ def test_guard_without_a_built_site_says_so(project: SiteProject) -> None:
     project.write_data(fixture_text("small.yaml"))
     result = project.generator("guard", "nowhere")
     assert result.returncode == 1
-    assert "no built site at nowhere: build it first" in result.stderr
+    assert f"no built site at {project.root / 'nowhere'}: build it first, or give its folder" in result.stderr
 
 
 def test_guard_without_the_secret_says_so_and_creates_none(project: SiteProject) -> None:
@@ -521,3 +521,79 @@ def test_commands_read_the_data_file_the_plugin_in_mkdocs_yml_names(
     (tmp_path / "mkdocs.yml").write_text("site_name: [unclosed\n")  # checking the data needs none
     (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
     assert main(["check"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("secret", "publish", "reason"),
+    [
+        ("   ", "", "is empty or only whitespace"),
+        ("short", "1", "is 5 characters long; it needs at least 22 (128 bits)"),
+    ],
+)
+def test_build_with_a_secret_it_refuses_leaves_the_last_site_where_it_was(
+    project: SiteProject, secret: str, publish: str, reason: str
+) -> None:
+    """`REFERRAL_SITE_SECRET="   " python -m generator build` failed inside MkDocs and then moved
+    the last good site/ to .referral/quarantine/ as if it had leaked, telling the editor to "fix
+    the data or page named above" (review41)."""
+    project.write_data(fixture_text("small.yaml"))
+    assert project.mkdocs_build("--strict").returncode == 0
+    before = project.site_bytes()
+    result = project.generator("build", REFERRAL_SITE_SECRET=secret, REFERRAL_PUBLISH=publish)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"error: the site secret in REFERRAL_SITE_SECRET {reason}; make one with: "
+        'python -c "import secrets; print(secrets.token_urlsafe(32))"\n'
+    )
+    assert project.site_bytes() == before
+    assert not (project.root / ".referral" / "quarantine").exists()
+
+
+def test_a_mkdocs_yml_that_is_not_yaml_is_named_at_its_line_and_column_on_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`site_name: [X` printed PyYAML's five lines: 'while parsing a flow sequence in "<unicode
+    string>", line 1, column 12' and so on, naming no file an editor could open (review41)."""
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: [X\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    for command in (["links"], ["generate"], ["mail", "--month", "2026-03"], ["build"]):
+        assert main(command) == 1
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err == (
+            f"error: {tmp_path / 'mkdocs.yml'}:2:1: not valid YAML: expected ',' or ']', but got "
+            "'<stream end>' (while parsing a flow sequence at line 1, column 12); fix it there\n"
+        )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mkdocs.yml", "partners.yaml"]
+
+
+def _commands_row(readme: str, name: str) -> str:
+    """The line of README's commands table for ``python -m generator name``."""
+    rows = [line for line in readme.splitlines() if line.startswith(f"| `python -m generator {name}")]
+    assert len(rows) == 1, name
+    return rows[0]
+
+
+def test_every_option_of_every_command_is_in_its_readme_row_and_its_help_has_examples() -> None:
+    """README's table left out --data for links, guard, build and serve, -f for build and serve,
+    and --out and --rate for mail; and `COMMAND --help` said neither what the command does nor
+    how to run it, only its options (review41)."""
+    readme = (REPO / "README.md").read_text("utf-8")
+    commands = _parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for name, command in commands.items():
+        row = _commands_row(readme, name)
+        for action in command._actions:
+            if action.dest == "help":
+                continue
+            written = action.option_strings or [str(action.metavar)]
+            assert any(re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", row) for form in written), (
+                name,
+                written,
+            )
+        help_text = command.format_help()
+        assert command.description and command.description in " ".join(help_text.split())
+        examples = help_text.split("\nexamples:\n", 1)[1].splitlines()
+        assert examples and all(line.startswith(f"  python -m generator {name}") for line in examples), name

@@ -1272,3 +1272,27 @@ def test_coming_up_gives_the_events_sentence_in_both_parts() -> None:
     assert (
         "10 April 2026: Spring ride, The mill: Coffee first; bring a friend.</td>" in html_part.get_content()
     )
+
+
+def test_review_copies_are_never_written_where_the_site_publishes_them_or_into_a_file(
+    mail: Mailer, mail_project: SiteProject
+) -> None:
+    """`mail --out content/mail` wrote every partner's private link and notes into the docs folder
+    (the next build failed on the leak guard; into site/ a deploy would publish them), and
+    `--out FILE` said "the generator's manifest FILE/2026-03/.written.json is unreadable; delete
+    it", a file that does not exist (review41)."""
+    (mail_project.root / "notes.txt").write_text("mine\n", encoding="utf-8")
+    refused = {
+        "content/mail": "--out content/mail is inside the docs folder, content/, which is published, and "
+        "the messages hold each partner's private link and notes: write them elsewhere (default: mail-out)",
+        "site": "--out site is inside the built site, site/, which is published, and the messages hold "
+        "each partner's private link and notes: write them elsewhere (default: mail-out)",
+        "notes.txt/mail": f"--out notes.txt/mail: {mail_project.root / 'notes.txt'} is a file, not a folder: "
+        "move it, or name another folder for the messages with --out FOLDER",
+    }
+    for out, message in refused.items():
+        result = mail("--out", out)
+        assert (result.returncode, result.stdout, result.stderr) == (1, "", f"error: {message}\n")
+    assert not (mail_project.content / "mail").exists()
+    assert not mail_project.site.exists()
+    assert (mail_project.root / "notes.txt").read_text(encoding="utf-8") == "mine\n"

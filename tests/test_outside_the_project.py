@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO, fixture_text
+from conftest import REPO, TEST_SECRET, fixture_text
 
 from generator import engines
 from generator.cli import main
@@ -108,4 +111,158 @@ def test_a_build_with_f_from_another_folder_is_the_project_of_that_mkdocs_yml(tm
     # --data is a path as typed, from the current folder.
     assert engines.Site.at(elsewhere, str(project / "mkdocs.yml"), "mine.yaml").project.data_file == (
         elsewhere / "mine.yaml"
+    )
+
+
+HERE_IS_NOT_THE_PROJECT = (
+    "run the command in the project's folder (where mkdocs.yml is), or give the data file's path with"
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "how", "summary", "on_stdout"),
+    [
+        (["check"], "python -m generator check PATH", "nothing was generated", True),
+        (["due"], "python -m generator due PATH", "no referral was listed", False),
+        (["generate"], "--data PATH", "nothing was generated", False),
+        (
+            ["links", "--site-url", "https://partners.example.com/"],
+            "--data PATH",
+            "no address was printed",
+            False,
+        ),
+        (["mail", "--month", "2026-03"], "--data PATH", "no message was written or sent", False),
+    ],
+)
+def test_a_command_run_outside_the_project_says_where_it_looked_for_the_data(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    how: str,
+    summary: str,
+    on_stdout: bool,
+) -> None:
+    """From the parent folder or $HOME each said only "partners.yaml: cannot read the file: No
+    such file or directory": not where it looked, nor how to point it at the file (review41)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    assert main(command) == 1
+    out, err = capsys.readouterr()
+    report, other = (out, err) if on_stdout else (err, out)
+    assert other == ""
+    assert report == (
+        "partners.yaml:1:1: partners.yaml: cannot read the file: No such file or directory "
+        f"({tmp_path / 'partners.yaml'}); {HERE_IS_NOT_THE_PROJECT} {how}\n1 problem found; {summary}.\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_data_file_given_that_is_missing_or_a_folder_is_named_with_its_whole_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`check ../partners.yaml` from content/ with a typo, or `--data ..` (the folder): only
+    "cannot read the file: Is a directory", with the path as typed (review41)."""
+    (tmp_path / "content").mkdir()
+    monkeypatch.chdir(tmp_path / "content")
+    assert main(["check", "../partner.yaml"]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "../partner.yaml:1:1: partner.yaml: cannot read the file: No such file or directory "
+        f"({tmp_path / 'partner.yaml'}); check the path (it is taken from the current folder)"
+    )
+    assert main(["links", "--data", "..", "--site-url", "https://partners.example.com/"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"..:1:1: ..: cannot read the file: Is a directory ({tmp_path}); that is a folder: give the "
+        "data file's own path with --data PATH"
+    )
+    assert sorted(tmp_path.rglob("*")) == [tmp_path / "content"]
+
+
+def test_the_data_file_mkdocs_yml_names_and_that_is_missing_says_how_to_name_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\nplugins:\n  - referral-newsletter:\n      data_file: data/partners.yaml\n", "utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "data/partners.yaml:1:1: partners.yaml: cannot read the file: No such file or directory "
+        f"({tmp_path / 'data' / 'partners.yaml'}); create it, or give the data file's path with "
+        "python -m generator check PATH (or as data_file in mkdocs.yml)"
+    )
+
+
+def test_generate_with_data_from_another_folder_writes_no_site_and_no_secret_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`generate --data ../elsewhere/partners.yaml` from a folder with no mkdocs.yml wrote
+    content/ and a new .referral/secret there, printing "Generated into content" as if all was
+    well; from the project's content/ folder it wrote content/content/ (review41)."""
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    (project / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    (project / "mkdocs.yml").write_text("site_name: T\ndocs_dir: content\n", encoding="utf-8")
+    monkeypatch.delenv("REFERRAL_SITE_SECRET", raising=False)
+    for here, data in (
+        (tmp_path / "random", "../project/partners.yaml"),
+        (project / "content", "../partners.yaml"),
+    ):
+        here.mkdir(exist_ok=True)
+        monkeypatch.chdir(here)
+        assert main(["generate", "--data", data]) == 1
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err == (
+            f"error: {here} has no mkdocs.yml and the data file is in {project}, so this is not the "
+            "project's folder; generate writes content/ and .referral/ (the site secret) into the "
+            f"folder it runs in, so it wrote nothing: run it in the project's folder (cd {project})\n"
+        )
+        assert list(here.iterdir()) == []
+    assert sorted(path.name for path in project.iterdir()) == ["content", "mkdocs.yml", "partners.yaml"]
+
+
+def test_a_data_file_the_user_may_not_read_says_so_and_what_to_do() -> None:
+    """chmod 000 partners.yaml: only "cannot read the file: Permission denied" (review41). Root
+    reads any file, so the command runs as nobody there, in a folder nobody may enter."""
+    folder = Path(tempfile.mkdtemp(prefix="r41-unreadable-"))
+    try:
+        folder.chmod(0o755)
+        data = folder / "partners.yaml"
+        data.write_text(fixture_text("small.yaml"), encoding="utf-8")
+        data.chmod(0)
+        as_nobody = (
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+        )
+        result = subprocess.run(
+            [*as_nobody, sys.executable, "-m", "generator", "check"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+        assert result.returncode == 1, result.stderr
+        assert result.stdout == (
+            f"partners.yaml:1:1: partners.yaml: cannot read the file: Permission denied ({data}); your "
+            "user may not read it: make it readable (chmod u+r, as its owner)\n"
+            "1 problem found; nothing was generated.\n"
+        )
+        assert sorted(folder.iterdir()) == [data]
+    finally:
+        shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_a_build_with_f_from_a_subfolder_names_the_project_s_files_without_dot_dot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """`python -m generator build -f ../mkdocs.yml` from content/ said ".../content/../mkdocs.yml",
+    and "Built .../content/../site/" or "moved out of .../content/../site" (review41)."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\ndocs_dir: content\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "content")
+    assert main([command, "-f", "../mkdocs.yml"]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {tmp_path / 'mkdocs.yml'} does not list the referral-newsletter plugin\n"
     )

@@ -85,6 +85,7 @@ def run_mail(
     layout = SiteLayout(as_of=owners_date(now, data.newsletter.timezone), secret=secret.value)
     site_url = site_url_from(root / "mkdocs.yml", fix=SITE_URL_FIX)
     config = read_site_config(root / "mkdocs.yml")
+    _check_out_folder(request.out, root, config)
     messages = compose_month(
         data,
         request.month,
@@ -104,6 +105,29 @@ def run_mail(
     )
     secret.keep()  # only once the messages are written: a refused run creates nothing
     return code
+
+
+def _check_out_folder(out: Path, root: Path, config: Mapping[str, object]) -> None:
+    """The messages hold each partner's private link and notes: in the docs folder MkDocs would
+    publish them (the leak guard then failed the build), in the built site a deploy would; and a
+    file where the folder goes was reported as an unreadable manifest to delete."""
+    where = root / out  # --out as typed, from the folder the command runs in
+    for key, default, what in (
+        ("docs_dir", "docs", "the docs folder"),
+        ("site_dir", "site", "the built site"),
+    ):
+        name = str(config.get(key) or default)
+        if where.resolve().is_relative_to((root / name).resolve()):
+            raise ValueError(
+                f"--out {out} is inside {what}, {name}/, which is published, and the messages hold "
+                f"each partner's private link and notes: write them elsewhere (default: {OUT_DIR})"
+            )
+    blocking = next((folder for folder in (where, *where.parents) if folder.exists()), where)
+    if not blocking.is_dir():
+        raise ValueError(
+            f"--out {out}: {blocking} is a file, not a folder: move it, or name another folder for the "
+            f"messages with --out FOLDER"
+        )
 
 
 def _why_nobody(data: PartnersFile) -> str:
