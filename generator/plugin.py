@@ -16,7 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
-from . import build_facts, guard, serve_plugins, serve_watch, unchecked_site
+from . import build_facts, guard, serve_plugins, serve_problems, serve_watch, unchecked_site
 from . import project as pipeline
 from .address_clash import address_clashes
 from .build_facts import DUE_SHOWN, BuildFacts
@@ -251,6 +251,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         # Under `mkdocs serve`: this rebuild's pages, to bring the feed and search plugins' memory
         # of earlier rebuilds up to date (serve_plugins).
         self.rebuild = serve_plugins.Rebuild()
+        # Under `mkdocs serve`: problems that stopped a build before it wrote anything (serve_problems).
+        self.refused = serve_problems.RefusedSave()
         # The build's config from the moment MkDocs starts writing the site until the leak guard
         # has passed it or moved it away: a build that stops in between fails closed too.
         self.unguarded: MkDocsConfig | None = None
@@ -281,11 +283,11 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         try:
             outcome = self._generate(project, config, moment)
         except InvalidData as error:
-            raise PluginError(error.report) from None
+            raise self._refuse(error.report) from None
         except (ForeignFileError, MissingSecret, ValueError) as error:
-            raise PluginError(str(error)) from None
+            raise self._refuse(str(error)) from None
         except OSError as error:  # a failed write of pages too (WriteFailed); no traceback
-            raise PluginError(os_failure(error)) from None
+            raise self._refuse(os_failure(error)) from None
         _log_the_secret(outcome, project.secret_file)
         self.outcome = outcome
         facts = _build_facts(project, outcome)
@@ -297,6 +299,11 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         if self.command != "serve":  # serve keeps its own memory of the site between rebuilds
             self.guard_worker = GuardWorker.start(_guard_job(config, outcome))
         return config
+
+    def _refuse(self, report: str) -> Exception:
+        """The build stops before writing anything (content/ is as it was, the site untouched):
+        under `mkdocs serve` the last good site stays served, with the problems on each page."""
+        return serve_problems.Refused(report) if self.refused.serving else PluginError(report)
 
     def _build_moment(self) -> BuildMoment:
         """The run's moment, read before the build date is pinned: a date this plugin pinned is
@@ -504,6 +511,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             self.watcher = serve_watch.replace_docs_watch(server, project.docs_dir)
             self.watcher.generation_finished(read_manifest(project.manifest))
             log.info("Watching %s for changes, except the pages generated from the data.", project.docs_dir)
+            if serve_problems.can_keep_serving(server):
+                serve_problems.keep_serving(server, self.refused)
         return server
 
     def _disarm(self) -> None:

@@ -175,7 +175,9 @@ def test_a_save_without_a_leak_reads_fewer_files_than_the_whole_site(tmp_path: P
 
 # --- what the search and feed plugins remember between rebuilds --------------------------------
 
-BUILD_END = re.compile(r"Documentation built in|Aborted with a BuildError")
+BUILD_END = re.compile(
+    r"Documentation built in|Aborted with a BuildError|The preview keeps the last good site"
+)
 
 
 def _next_build_log(log: Path, server: subprocess.Popen[bytes]) -> str:
@@ -214,3 +216,28 @@ def test_a_partner_made_private_leaves_no_trace_in_the_served_search_index_or_fe
     text_now, items_now, pages_now = _feed_and_index(base)
     assert "Steve" not in text_now and "warehouse" not in text_now
     assert (items_now, pages_now) == (items, pages)  # every post once, every page still found
+
+
+# --- a save the generator refuses ------------------------------------------------------------
+
+BAD_INDENT = "    company: Hall Realty\n"
+PROBLEM = "partners.yaml:20:14: partners[1]: YAML syntax error"
+
+
+def test_a_refused_save_is_shown_on_the_served_pages_and_the_next_good_save_recovers(tmp_path: Path) -> None:
+    # MkDocs took any failed build for a stuck one: the open tab said nothing, a reload waited
+    # forever, and the same mistake saved again printed no problem at all (its log drops repeats).
+    with _serving(tmp_path, ("--dirty",)) as (project, url, log, server):
+        _settled_count(log, BUILD_LINE)
+        data = project.root / "partners.yaml"
+        good = data.read_text("utf-8")
+        bad = good.replace(BAD_INDENT, "  " + BAD_INDENT)
+        for text in (bad, bad + "\n"):  # the same mistake, saved twice
+            _saved_whole(data, text)
+            content = _next_build_log(log, server)
+        shown = _page(url)
+        assert OLD_NOTE in shown and PROBLEM in shown  # the last good page, and what is wrong
+        assert content.count(PROBLEM) == 2 and "appear stuck" not in content, content
+        _saved_whole(data, good.replace(OLD_NOTE, NEW_NOTE))
+        _wait_until_served(url, NEW_NOTE, server)
+        assert PROBLEM not in _page(url)
