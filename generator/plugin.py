@@ -14,9 +14,9 @@ from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
-from . import build_facts, guard, serve_watch, unchecked_site
+from . import build_facts, guard, serve_plugins, serve_problems, serve_watch, unchecked_site
 from . import project as pipeline
 from .address_clash import address_clashes
 from .build_facts import DUE_SHOWN, BuildFacts
@@ -248,6 +248,11 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.outcome: pipeline.Outcome | None = None
         self.newsletter: Newsletter | None = None
         self.watcher: serve_watch.OwnWritesIgnored | None = None
+        # Under `mkdocs serve`: this rebuild's pages, to bring the feed and search plugins' memory
+        # of earlier rebuilds up to date (serve_plugins).
+        self.rebuild = serve_plugins.Rebuild()
+        # Under `mkdocs serve`: problems that stopped a build before it wrote anything (serve_problems).
+        self.refused = serve_problems.RefusedSave()
         # The build's config from the moment MkDocs starts writing the site until the leak guard
         # has passed it or moved it away: a build that stops in between fails closed too.
         self.unguarded: MkDocsConfig | None = None
@@ -269,6 +274,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.unguarded = None
+        self.rebuild = serve_plugins.Rebuild()
         moment = self._build_moment()
         project = self._project(config)
         # First: bad data below stops the build. INFO: nothing unchecked is left (--strict passes).
@@ -277,11 +283,11 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         try:
             outcome = self._generate(project, config, moment)
         except InvalidData as error:
-            raise PluginError(error.report) from None
+            raise self._refuse(error.report) from None
         except (ForeignFileError, MissingSecret, ValueError) as error:
-            raise PluginError(str(error)) from None
+            raise self._refuse(str(error)) from None
         except OSError as error:  # a failed write of pages too (WriteFailed); no traceback
-            raise PluginError(os_failure(error)) from None
+            raise self._refuse(os_failure(error)) from None
         _log_the_secret(outcome, project.secret_file)
         self.outcome = outcome
         facts = _build_facts(project, outcome)
@@ -293,6 +299,11 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         if self.command != "serve":  # serve keeps its own memory of the site between rebuilds
             self.guard_worker = GuardWorker.start(_guard_job(config, outcome))
         return config
+
+    def _refuse(self, report: str) -> Exception:
+        """The build stops before writing anything (content/ is as it was, the site untouched):
+        under `mkdocs serve` the last good site stays served, with the problems on each page."""
+        return serve_problems.Refused(report) if self.refused.serving else PluginError(report)
 
     def _build_moment(self) -> BuildMoment:
         """The run's moment, read before the build date is pinned: a date this plugin pinned is
@@ -382,6 +393,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         """The post's ``<meta name="author">`` (Material prints ``page.meta.author`` raw) names
         the owner: the feed's "address (Name)" list read "['mark@… (Mark Rodgers)']" in link
         previews and search results."""
+        self.rebuild.built.add(page.url)
         newsletter = self.newsletter
         if newsletter is not None and page.meta.get("author") == feed_author(newsletter) != []:
             page.meta["author"] = escape_html(newsletter.owner)
@@ -395,6 +407,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     # The last event before MkDocs empties the site folder (unless --dirty) and writes it.
     @event_priority(-100)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
+        if self.command == "serve":  # every page is known here, the blog's posts and views too
+            self.rebuild.know(files.documentation_pages())
         # `mkdocs serve` builds into a folder of its own and keeps serving after an error.
         self.unguarded = config if self.command != "serve" else None
         if self.unguarded is not None:
@@ -428,9 +442,15 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             "The build stopped before the leak guard could check the site. %s", quarantine_note(moved, site)
         )
 
+    # Before the search and feed plugins (priority 0) write their files from what they remember.
+    @event_priority(50)
+    def _bring_serve_memory_up_to_date(self, *, config: MkDocsConfig) -> None:
+        if self.command == "serve":
+            serve_plugins.forget_stale(config.plugins, self.rebuild)
+
     # Last of all, after search, rss and sitemap have written their files.
     @event_priority(-100)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _guard_the_site(self, *, config: MkDocsConfig) -> None:
         """The leak guard: fail the build if confidential data reached a page it must not."""
         if self.outcome is None:
             return
@@ -452,6 +472,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             )
         unchecked_site.checked(self._project(config).state_dir)
         log.info("Leak guard: scanned %d files, no confidential data found.", scanned)
+
+    on_post_build = CombinedEvent(_bring_serve_memory_up_to_date, _guard_the_site)
 
     def _scan(self, config: MkDocsConfig, outcome: pipeline.Outcome) -> tuple[list[guard.Leak], int]:
         """The leaks, and how many files were read: under `mkdocs serve` (rebuilding into one
@@ -489,6 +511,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             self.watcher = serve_watch.replace_docs_watch(server, project.docs_dir)
             self.watcher.generation_finished(read_manifest(project.manifest))
             log.info("Watching %s for changes, except the pages generated from the data.", project.docs_dir)
+            if serve_problems.can_keep_serving(server):
+                serve_problems.keep_serving(server, self.refused)
         return server
 
     def _disarm(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import json
 import re
 import subprocess
 import sys
@@ -170,3 +171,73 @@ def test_a_save_without_a_leak_reads_fewer_files_than_the_whole_site(tmp_path: P
         counts = [int(count) for count in SCANNED.findall(log.read_text("utf-8"))]
     assert len(counts) == 2, counts  # the first build read the whole site, the save far fewer
     assert 0 < counts[1] < counts[0], counts
+
+
+# --- what the search and feed plugins remember between rebuilds --------------------------------
+
+BUILD_END = re.compile(
+    r"Documentation built in|Aborted with a BuildError|The preview keeps the last good site"
+)
+
+
+def _next_build_log(log: Path, server: subprocess.Popen[bytes]) -> str:
+    """The log once the build after this moment has ended (well or not)."""
+    ended = len(BUILD_END.findall(log.read_text("utf-8", errors="replace")))
+    deadline = time.monotonic() + WAIT_LIMIT
+    while len(BUILD_END.findall(content := log.read_text("utf-8", errors="replace"))) <= ended:
+        assert server.poll() is None, "mkdocs serve stopped"
+        assert time.monotonic() < deadline, f"no build ended:\n{content}"
+        time.sleep(0.2)
+    return content
+
+
+def _feed_and_index(base: str) -> tuple[str, int, set[str]]:
+    """The served feeds and search index as one text; the feed's items; the indexed pages."""
+    texts = [_page(f"{base}/{path}") for path in ("feed_rss_created.xml", "feed_rss_updated.xml")]
+    index = json.loads(_page(f"{base}/search/search_index.json"))
+    pages = {entry["location"].split("#")[0] for entry in index["docs"]}
+    return "".join(texts) + json.dumps(index), texts[0].count("<item>"), pages
+
+
+def test_a_partner_made_private_leaves_no_trace_in_the_served_search_index_or_feeds(served: Served) -> None:
+    # The feed plugin kept every rebuild's posts, and Material's search under --dirty kept the
+    # earlier text of all but one rebuilt page: Steve's old spotlight stayed in both, the leak
+    # guard moved the preview away, and every later save failed the same way until a restart.
+    project, url, log, server = served
+    _settled_count(log, BUILD_LINE)
+    base = url.split("/p/")[0]
+    text, items, pages = _feed_and_index(base)
+    assert "Steve finds warehouse space" in text and items > 0
+    data = project.root / "partners.yaml"
+    steve = "referred_by: anne-ortiz\n    public: true\n"
+    _saved_whole(data, data.read_text("utf-8").replace(steve, steve.replace("true", "false")))
+    content = _next_build_log(log, server)
+    assert LEAK_LINE not in content, content
+    text_now, items_now, pages_now = _feed_and_index(base)
+    assert "Steve" not in text_now and "warehouse" not in text_now
+    assert (items_now, pages_now) == (items, pages)  # every post once, every page still found
+
+
+# --- a save the generator refuses ------------------------------------------------------------
+
+BAD_INDENT = "    company: Hall Realty\n"
+PROBLEM = "partners.yaml:20:14: partners[1]: YAML syntax error"
+
+
+def test_a_refused_save_is_shown_on_the_served_pages_and_the_next_good_save_recovers(tmp_path: Path) -> None:
+    # MkDocs took any failed build for a stuck one: the open tab said nothing, a reload waited
+    # forever, and the same mistake saved again printed no problem at all (its log drops repeats).
+    with _serving(tmp_path, ("--dirty",)) as (project, url, log, server):
+        _settled_count(log, BUILD_LINE)
+        data = project.root / "partners.yaml"
+        good = data.read_text("utf-8")
+        bad = good.replace(BAD_INDENT, "  " + BAD_INDENT)
+        for text in (bad, bad + "\n"):  # the same mistake, saved twice
+            _saved_whole(data, text)
+            content = _next_build_log(log, server)
+        shown = _page(url)
+        assert OLD_NOTE in shown and PROBLEM in shown  # the last good page, and what is wrong
+        assert content.count(PROBLEM) == 2 and "appear stuck" not in content, content
+        _saved_whole(data, good.replace(OLD_NOTE, NEW_NOTE))
+        _wait_until_served(url, NEW_NOTE, server)
+        assert PROBLEM not in _page(url)

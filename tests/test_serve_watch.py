@@ -9,6 +9,7 @@ is checked without waiting on a poll.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import SiteProject, fixture_text
@@ -16,7 +17,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from watchdog.events import FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent
 
-from generator import write_undo
+from generator import serve_problems, write_undo
 from generator.plugin import ReferralNewsletterPlugin
 from generator.serve_watch import OwnWritesIgnored
 
@@ -126,3 +127,39 @@ def test_a_generation_that_fails_part_way_asks_for_no_build_of_its_own(
     assert not created.exists() and asked == []
     watcher.on_any_event(FileModifiedEvent(str(project.content / "blog" / "index.md")))
     assert asked == [1]  # an edit of the editor's own still builds
+
+
+# --- serve_problems: a refused save keeps the last good site served, with its problems ----------
+
+
+def _server_building(outcome: Exception | None) -> SimpleNamespace:
+    """The two attributes of MkDocs 1.6's LiveReloadServer that serve_problems replaces."""
+
+    def builder() -> None:
+        if outcome is not None:
+            raise outcome
+
+    return SimpleNamespace(builder=builder, _inject_js_into_html=lambda content, epoch: content)
+
+
+def test_a_refused_save_is_put_escaped_at_the_top_of_each_served_page() -> None:
+    refused = serve_problems.RefusedSave()
+    server = _server_building(serve_problems.Refused("partners.yaml:3:9: name: '<b>Ann</b>' is too long"))
+    serve_problems.keep_serving(server, refused)
+    server.builder()  # no exception: the server reloads the tab and serves the last good site
+    page = server._inject_js_into_html(b'<html><body class="x"><p>Hi</p></body></html>', 1)
+    assert page.startswith(b'<html><body class="x"><div role="alert"')
+    assert b"partners.yaml:3:9: name: &#x27;&lt;b&gt;Ann&lt;/b&gt;&#x27; is too long</div><p>Hi</p>" in page
+
+
+def test_a_build_that_fails_otherwise_is_left_to_mkdocs_and_a_good_build_clears_the_banner() -> None:
+    refused = serve_problems.RefusedSave()
+    failing = _server_building(PluginError("Leak guard: 1 confidential value found"))
+    serve_problems.keep_serving(failing, refused)
+    with pytest.raises(PluginError):
+        failing.builder()
+    refused.report = "an earlier problem"
+    good = _server_building(None)
+    serve_problems.keep_serving(good, refused)
+    good.builder()
+    assert good._inject_js_into_html(b"<body><p>Hi</p>", 1) == b"<body><p>Hi</p>"
