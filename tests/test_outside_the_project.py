@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, TEST_SECRET, fixture_text
 
-from generator import engines
+from generator import engines, unchecked_site
 from generator.cli import main
 
 
@@ -261,8 +261,37 @@ def test_a_build_with_f_from_a_subfolder_names_the_project_s_files_without_dot_d
     and "Built .../content/../site/" or "moved out of .../content/../site" (review41)."""
     (tmp_path / "content").mkdir()
     (tmp_path / "mkdocs.yml").write_text("site_name: T\ndocs_dir: content\n", encoding="utf-8")
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
     monkeypatch.chdir(tmp_path / "content")
     assert main([command, "-f", "../mkdocs.yml"]) == 1
     assert capsys.readouterr().err == (
         f"error: {tmp_path / 'mkdocs.yml'} does not list the referral-newsletter plugin\n"
     )
+
+
+def test_a_build_from_another_folder_says_where_it_looked_for_the_data_after_moving_a_killed_build_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`build -f ../project/mkdocs.yml` with no partners.yaml there said "partners.yaml: cannot
+    read the file", as if it had looked in the current folder (review41)."""
+    project = tmp_path / "project"
+    (project / "site").mkdir(parents=True)
+    (project / "site" / "index.html").write_text("<p>unchecked</p>", encoding="utf-8")
+    (project / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - referral-newsletter\n", encoding="utf-8")
+    unchecked_site.note_unchecked(project / ".referral", project / "site")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    assert main(["build", "-f", "../project/mkdocs.yml"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[1:] == [
+        f"partners.yaml:1:1: partners.yaml: cannot read the file: No such file or directory "
+        f"({project / 'partners.yaml'}); create it, or name another as data_file in {project / 'mkdocs.yml'}",
+        "1 problem found; nothing was generated or built.",
+    ]
+    # As README promises: what a killed build left is moved aside even when the build then stops.
+    assert err.splitlines()[0].startswith(f"warning: the last build into {project / 'site'} ended before")
+    assert not (project / "site" / "index.html").exists()
+    assert list(elsewhere.iterdir()) == []
