@@ -346,10 +346,17 @@ def _fix(error: OSError, given: bool, how: str) -> str | None:
     return "check the path (it is taken from the current folder)" if given else None
 
 
+_RUN_IN_PROJECT = "run the command in the project's folder, or name its mkdocs.yml with -f FILE"
+
+
 def _site(args: argparse.Namespace) -> engines.Site:
     """The project of ``-f``'s mkdocs.yml, its path made whole as MkDocs makes it (abspath): from
     content/, ``-f ../mkdocs.yml`` named the site …/content/../site/ in every message."""
-    site = engines.Site.at(Path.cwd(), os.path.abspath(args.config_file), args.data)
+    config_file = os.path.abspath(args.config_file)
+    if not os.path.lexists(config_file):  # build and serve are pointed at a project with -f
+        fix = "check the path given with -f" if args.config_file != engines.CONFIG_FILE else _RUN_IN_PROJECT
+        raise ValueError(f"cannot read {config_file}: there is no such file; {fix}")
+    site = engines.Site.at(Path.cwd(), config_file, args.data)
     # Before any refusal, as a build does first: a killed build's unchecked site/ must not stay.
     if killed := unchecked_site.move_aside(site.project.state_dir):
         print(f"warning: {killed}.", file=sys.stderr, flush=True)

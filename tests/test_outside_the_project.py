@@ -78,17 +78,28 @@ def test_a_python_without_the_packages_says_how_to_run_instead_of_a_traceback(tm
     )
 
 
-@pytest.mark.parametrize("command", [["build"], ["links"], ["serve"]])
+@pytest.mark.parametrize(
+    ("command", "fix"),
+    [
+        # build and serve take -f (review41: they said only to run in the project's folder).
+        (["build"], "; run the command in the project's folder, or name its mkdocs.yml with -f FILE"),
+        (["serve"], "; run the command in the project's folder, or name its mkdocs.yml with -f FILE"),
+        (["build", "-f", "site/mkdocs.yml"], "; check the path given with -f"),
+        (["links"], " (run the command in the project's folder)"),
+    ],
+)
 def test_a_command_run_outside_the_project_says_where_to_run_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    fix: str,
 ) -> None:
     """It said "cannot read …/mkdocs.yml: [Errno 2] No such file or directory: '…/mkdocs.yml'"."""
     monkeypatch.chdir(tmp_path)
     assert main(command) == 1
-    assert capsys.readouterr().err == (
-        f"error: cannot read {tmp_path / 'mkdocs.yml'}: there is no such file (run the command in the"
-        " project's folder)\n"
-    )
+    config = tmp_path / command[-1] if "-f" in command else tmp_path / "mkdocs.yml"
+    assert capsys.readouterr().err == f"error: cannot read {config}: there is no such file{fix}\n"
     assert list(tmp_path.iterdir()) == []
 
 
