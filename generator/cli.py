@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeAlias
 
-from . import engines, guard, source, validate
+from . import engines, guard, source, unchecked_site, validate
 from . import project as pipeline
 from .due import due_referrals
 from .links import (
@@ -314,35 +314,59 @@ def _data_file(given: str | None) -> str:
 
 
 def _readable_data(given: str | None, how: str) -> str:
-    """The data file (:func:`_data_file`) when it opens; else the one located problem `check` prints, saying where the file
-    was looked for and how to name it (``how``: this command's way), not only "cannot read"."""
+    """The data file (:func:`_data_file`) when it opens; else the located problem `check` prints,
+    saying where it was looked for and how to name another (``how``: this command's way)."""
     path = _data_file(given)
+    if (Path.cwd() / engines.CONFIG_FILE).is_file():
+        missing = f"create it, or give the data file's path with {how} (or as data_file in mkdocs.yml)"
+    else:
+        missing = f"run the command in the project's folder (where mkdocs.yml is), or give the data file's path with {how}"
+    _refuse_unless_readable(Path(path), path, given is not None, how, missing)
+    return path
+
+
+def _refuse_unless_readable(path: Path, shown: str, given: bool, how: str, missing: str) -> None:
+    """Not only "cannot read the file": the whole path, and what to do (``missing``: for a default
+    file that is not there)."""
     try:
         with open(path, "rb"):
-            return path
+            return
     except OSError as error:
-        fix = _fix(error, given is not None, how)
+        fix = _fix(error, given, how) or missing
         message = f"cannot read the file: {error.strerror} ({os.path.abspath(path)}); {fix}"
-        raise InvalidData([Problem(1, 1, (), message, path)]) from None
+        raise InvalidData([Problem(1, 1, (), message, shown)]) from None
 
 
-def _fix(error: OSError, given: bool, how: str) -> str:
-    """What to do about a data file that does not open, in the words of the command run."""
+def _fix(error: OSError, given: bool, how: str) -> str | None:
+    """What to do about a data file that does not open, when the reason says it."""
     if isinstance(error, IsADirectoryError):
         return f"that is a folder: give the data file's own path with {how}"
     if isinstance(error, PermissionError):
         return "your user may not read it: make it readable (chmod u+r, as its owner)"
-    if given:
-        return "check the path (it is taken from the current folder)"
-    if not (Path.cwd() / engines.CONFIG_FILE).is_file():
-        return f"run the command in the project's folder (where mkdocs.yml is), or give the data file's path with {how}"
-    return f"create it, or give the data file's path with {how} (or as data_file in mkdocs.yml)"
+    return "check the path (it is taken from the current folder)" if given else None
+
+
+_RUN_IN_PROJECT = "run the command in the project's folder, or name its mkdocs.yml with -f FILE"
 
 
 def _site(args: argparse.Namespace) -> engines.Site:
     """The project of ``-f``'s mkdocs.yml, its path made whole as MkDocs makes it (abspath): from
     content/, ``-f ../mkdocs.yml`` named the site …/content/../site/ in every message."""
-    return engines.Site.at(Path.cwd(), os.path.abspath(args.config_file), args.data)
+    config_file = os.path.abspath(args.config_file)
+    if not os.path.lexists(config_file):  # build and serve are pointed at a project with -f
+        fix = "check the path given with -f" if args.config_file != engines.CONFIG_FILE else _RUN_IN_PROJECT
+        raise ValueError(f"cannot read {config_file}: there is no such file; {fix}")
+    site = engines.Site.at(Path.cwd(), config_file, args.data)
+    # Before any refusal, as a build does first: a killed build's unchecked site/ must not stay.
+    if killed := unchecked_site.move_aside(site.project.state_dir):
+        print(f"warning: {killed}.", file=sys.stderr, flush=True)
+    # The data file is beside -f's mkdocs.yml, not always here: say where it was looked for.
+    missing = f"create it, or name another as data_file in {site.config_file}"
+    project = site.project
+    _refuse_unless_readable(
+        project.data_file, project.display_name, args.data is not None, DATA_OPTION, missing
+    )
+    return site
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, TEST_SECRET, fixture_text
 
-from generator import engines
+from generator import engines, unchecked_site
 from generator.cli import main
 
 
@@ -78,17 +78,28 @@ def test_a_python_without_the_packages_says_how_to_run_instead_of_a_traceback(tm
     )
 
 
-@pytest.mark.parametrize("command", [["build"], ["links"], ["serve"]])
+@pytest.mark.parametrize(
+    ("command", "fix"),
+    [
+        # build and serve take -f (review41: they said only to run in the project's folder).
+        (["build"], "; run the command in the project's folder, or name its mkdocs.yml with -f FILE"),
+        (["serve"], "; run the command in the project's folder, or name its mkdocs.yml with -f FILE"),
+        (["build", "-f", "site/mkdocs.yml"], "; check the path given with -f"),
+        (["links"], " (run the command in the project's folder)"),
+    ],
+)
 def test_a_command_run_outside_the_project_says_where_to_run_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    fix: str,
 ) -> None:
     """It said "cannot read …/mkdocs.yml: [Errno 2] No such file or directory: '…/mkdocs.yml'"."""
     monkeypatch.chdir(tmp_path)
     assert main(command) == 1
-    assert capsys.readouterr().err == (
-        f"error: cannot read {tmp_path / 'mkdocs.yml'}: there is no such file (run the command in the"
-        " project's folder)\n"
-    )
+    config = tmp_path / command[-1] if "-f" in command else tmp_path / "mkdocs.yml"
+    assert capsys.readouterr().err == f"error: cannot read {config}: there is no such file{fix}\n"
     assert list(tmp_path.iterdir()) == []
 
 
@@ -261,8 +272,37 @@ def test_a_build_with_f_from_a_subfolder_names_the_project_s_files_without_dot_d
     and "Built .../content/../site/" or "moved out of .../content/../site" (review41)."""
     (tmp_path / "content").mkdir()
     (tmp_path / "mkdocs.yml").write_text("site_name: T\ndocs_dir: content\n", encoding="utf-8")
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
     monkeypatch.chdir(tmp_path / "content")
     assert main([command, "-f", "../mkdocs.yml"]) == 1
     assert capsys.readouterr().err == (
         f"error: {tmp_path / 'mkdocs.yml'} does not list the referral-newsletter plugin\n"
     )
+
+
+def test_a_build_from_another_folder_says_where_it_looked_for_the_data_after_moving_a_killed_build_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`build -f ../project/mkdocs.yml` with no partners.yaml there said "partners.yaml: cannot
+    read the file", as if it had looked in the current folder (review41)."""
+    project = tmp_path / "project"
+    (project / "site").mkdir(parents=True)
+    (project / "site" / "index.html").write_text("<p>unchecked</p>", encoding="utf-8")
+    (project / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - referral-newsletter\n", encoding="utf-8")
+    unchecked_site.note_unchecked(project / ".referral", project / "site")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    assert main(["build", "-f", "../project/mkdocs.yml"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[1:] == [
+        f"partners.yaml:1:1: partners.yaml: cannot read the file: No such file or directory "
+        f"({project / 'partners.yaml'}); create it, or name another as data_file in {project / 'mkdocs.yml'}",
+        "1 problem found; nothing was generated or built.",
+    ]
+    # As README promises: what a killed build left is moved aside even when the build then stops.
+    assert err.splitlines()[0].startswith(f"warning: the last build into {project / 'site'} ended before")
+    assert not (project / "site" / "index.html").exists()
+    assert list(elsewhere.iterdir()) == []
