@@ -1177,6 +1177,36 @@ CHART_CONTRAST = """() => {
 }"""
 
 
+# The scroll shadow at a wide box's edge against the page behind it: its colour drawn over the
+# page's, and the contrast ratio between the two.
+SCROLL_SHADOW_CONTRAST = """() => {
+    const rgb = colour => colour.match(/[\\d.]+/g).map(Number);
+    const luminance = ([r, g, b]) => [r, g, b].map(c => c / 255)
+        .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)
+        .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+    const page = rgb(getComputedStyle(document.body).backgroundColor);
+    return [...document.querySelectorAll('.md-typeset__scrollwrap, .chart-figure, .referral-tree-figure')].map(box => {
+        const shadow = getComputedStyle(box).backgroundImage.match(/radial-gradient\\([^,]*,\\s*(rgba?\\([^)]*\\))/)[1];
+        const [r, g, b, alpha = 1] = rgb(shadow);
+        const shown = [r, g, b].map((c, i) => c * alpha + page[i] * (1 - alpha));
+        const [light, dark] = [luminance(shown), luminance(page)].sort((x, y) => y - x);
+        return Math.round((light + 0.05) / (dark + 0.05) * 100) / 100;
+    });
+}"""
+
+
+@pytest.mark.parametrize("where", ["insights", "tree"])
+def test_the_shadow_that_says_a_box_scrolls_shows_in_both_schemes(
+    scheme_tab: Tab, a11y_pages: dict[str, str], where: str
+) -> None:
+    """A black shadow at the edge of a wide table, chart or tree tells a phone reader there is
+    more to the side; on the dark scheme's near-black page it was all but invisible (1.2:1)."""
+    scheme_tab.open(a11y_pages[where])
+    ratios = scheme_tab.page.evaluate(SCROLL_SHADOW_CONTRAST)
+    assert ratios, "the page has a box that can scroll"
+    assert min(ratios) >= 2, ratios
+
+
 def test_chart_colours_stand_out_in_both_schemes(scheme_tab: Tab, a11y_pages: dict[str, str]) -> None:
     scheme_tab.open(a11y_pages["insights"])
     shapes = scheme_tab.page.evaluate(CHART_CONTRAST)

@@ -352,6 +352,25 @@ def test_a_new_programs_home_says_no_introductions_rather_than_zero() -> None:
     assert "**0 " not in home
 
 
+def test_a_partner_page_with_no_client_yet_says_so_far_while_introductions_are_open() -> None:
+    # "No new clients" topped the page of a partner whose introductions were all still in
+    # progress, as if they had come to nothing; the home page says "so far" (review40).
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: ann, name: Ann Able}
+referrals:
+  - {id: r1, partner: ann, prospect: Pat Doe, introduced: 2026-10-01}
+"""
+    files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
+    page = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Ann" in t)
+    assert "<strong>No new clients</strong></p>\n<p>from your introduction, so far</p>" in page
+    lost = text.replace("2026-10-01}", "2026-10-01, updates: [{date: 2026-11-02, stage: lost}]}")
+    files = render_site(load_text(lost, "partners.yaml", TODAY), LAYOUT)
+    page = next(t for p, t in files.items() if p.startswith("p/") and "Thank you, Ann" in t)
+    assert "<strong>No new clients</strong></p>\n<p>from your introduction</p>" in page
+
+
 def test_the_home_page_does_not_credit_introductions_for_no_clients() -> None:
     # "No new clients" over "thanks to your introductions" reads as if the introductions were
     # the reason there are none.
