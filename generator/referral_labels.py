@@ -64,7 +64,8 @@ STAGE_HEADLINES = {
     "won": "A new client, thanks to you!",
     REPEAT_WIN: "A returning client",
     BACK_IN_TOUCH: STAGE_LABELS["contacted"],
-    CLIENT_NO_MORE: STAGE_LABELS["lost"],
+    # As the partner page's card counts them: not "File closed" on a sale they were thanked for.
+    CLIENT_NO_MORE: "A former client",
 }
 
 # What a screen reader says after each step of a referral's progress line, for the symbol the

@@ -97,11 +97,15 @@ def test_a_client_who_did_not_stay_is_not_told_it_did_not_go_ahead() -> None:
         "stage: won, note: Bought a second bike for her son.", "stage: lost, note: She moved abroad."
     )
     plain, html = _mail(text, Month(2026, 6))
+    # Headed as the page's card counts them, not "File closed", and with the page's sentence:
+    # "Thank you all the same" read as if the introduction had come to nothing.
     assert (
-        "* Dana Wu: File closed - 12 June 2026: No longer a client. She moved abroad. They became "
-        "a client for a while. Thank you all the same."
+        "* Dana Wu: A former client - 12 June 2026: No longer a client. She moved abroad. They "
+        "became a client for a while, thanks to your introduction."
     ) in plain
-    assert "They became a client for a while. Thank you all the same." in html
+    assert "A former client" in html
+    assert "They became a client for a while, thanks to your introduction." in html
+    assert "File closed" not in plain + html and "all the same" not in plain + html
     # "though not for good in the end" read as "not for a good reason" as easily (review37).
     assert "for good" not in plain + html
     assert "go ahead" not in plain + html and "We closed the file" not in plain + html
