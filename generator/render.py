@@ -230,7 +230,7 @@ def _renderers(site: _Site) -> dict[str, Callable[[], str]]:
         layout.insights_page: functools.partial(
             render_insights_page, data, site.tree, site.ledger, layout.as_of
         ),
-        layout.private_index: site.env.get_template("private-index.md.j2").render,
+        layout.private_index: functools.partial(_render_private_index, site),
         f"{layout.blog_dir}/.authors.yml": functools.partial(_authors_file, data),
         "robots.txt": functools.partial(robots_txt, layout.site_url),
         "_headers": functools.partial(netlify_headers, layout.site_url, layout.private_dir),
@@ -296,6 +296,15 @@ def _render_home(site: _Site) -> str:
         follow_page=Markdown(FOLLOW_PAGE),
         tree_page=Markdown(TREE_PAGE),
         contact_line=Markdown(_contact_line(data.newsletter, public(data.newsletter))),
+    )
+
+
+def _render_private_index(site: _Site) -> str:
+    """The page at the private folder's own address, for whoever lands there: a partner who
+    lost their link is told how to reach the owner, with the home page's contact line."""
+    newsletter = site.public.of(site.data.newsletter)
+    return site.env.get_template("private-index.md.j2").render(
+        contact_line=Markdown(_contact_line(site.data.newsletter, newsletter))
     )
 
 
