@@ -51,13 +51,22 @@ DOCS_PATH: dict[str, Any] = {
     "'_', '.', '-' and '/', no part starting with a dot, not in templates/.",
 }
 
-# A date: the pattern holds the earliest year (rules.EARLIEST); the latest date depends on today,
-# which a schema cannot know, so the fields' descriptions say it.
+# A date: a real one (the editor's `format: date` is a pattern that takes 2026-02-30), from the
+# earliest year (rules.EARLIEST) on; the latest depends on today, which a schema cannot know, so
+# the fields' descriptions say it.
+_YEAR = r"(?:19|[2-9]\d)\d{2}"
+_MONTH_DAY = (
+    r"(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
+    r"|02-(?:0[1-9]|1\d|2[0-8])"
+)
+# 29 February: years divisible by 4 but not by 100, or by 400.
+_LEAP_YEAR = r"(?:19|[2-9]\d)(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[3579][26])00"
 DATE: dict[str, Any] = {
     "type": "string",
     "format": "date",
-    "pattern": r"^(?:19|[2-9]\d)\d{2}-\d{2}-\d{2}$",
-    "patternErrorMessage": "A date as YYYY-MM-DD, from 1900-01-01 on.",
+    "pattern": rf"^(?:{_YEAR}-(?:{_MONTH_DAY})|(?:{_LEAP_YEAR})-02-29)$",
+    "patternErrorMessage": "A real date as YYYY-MM-DD, from 1900-01-01 on.",
 }
 CLOCK_WORDS = {"patternErrorMessage": "A time of day as HH:MM, from 00:00 to 23:59, e.g. 18:30."}
 ID_WORDS: dict[str, Any] = {

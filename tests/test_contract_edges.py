@@ -331,6 +331,13 @@ AGREEMENT = {
     "since 1899-12-31": ("partner", "since", "1899-12-31", "1899-12-31", False),
     "event on 1900-01-01": ("event", "date", "1900-01-01", "1900-01-01", True),
     "event in 1066": ("event", "date", "1066-10-14", "1066-10-14", False),
+    # The editor's own `format: date` is a pattern: it took days no month has.
+    "since 30 February": ("partner", "since", "2024-02-30", "2024-02-30", False),
+    "since 31 April": ("partner", "since", "2024-04-31", "2024-04-31", False),
+    "since 29 February of a common year": ("partner", "since", "2025-02-29", "2025-02-29", False),
+    "since 29 February of a leap year": ("partner", "since", "2024-02-29", "2024-02-29", True),
+    "since 29 February 1900, no leap year": ("partner", "since", "1900-02-29", "1900-02-29", False),
+    "since 29 February 2000, a leap year": ("partner", "since", "2000-02-29", "2000-02-29", True),
     "value zero": ("referral", "value", "0", 0, True),
     "value below zero": ("referral", "value", "-0.5", -0.5, False),
     "value of a trillion": ("referral", "value", "1e12", 1e12, True),
