@@ -68,7 +68,7 @@ def _parse_date(value: Any) -> Any:
 # date texts, never a name.
 @functools.lru_cache(maxsize=4096)
 def _iso_date(text: str) -> dt.date:
-    if not _ISO_DATE.match(text):
+    if not _ISO_DATE.fullmatch(text):
         meant = value_hints.meant_date(text)
         hint = f", here {meant}" if meant is not None else ""
         raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD{hint}")

@@ -166,6 +166,12 @@ ONE_PAST = {
         "'12,000' is not a number; write the plain number, 12000",
     ),
     "public yes": ("partner", "public", "yes", "'yes' is not true or false; write true"),
+    "since as a | block": (
+        "partner",
+        "since",
+        "|\n      2024-01-01",
+        "'2024-01-01\\n' is not a date; write it as YYYY-MM-DD, here 2024-01-01",  # quoted, one line
+    ),
     "public tRuE": ("partner", "public", "tRuE", "'tRuE' is not true or false; write true"),
     "public ' true'": ("partner", "public", "' true'", "' true' is not true or false; write true"),
     "asked 0": ("referral", "asked", "0", "'0' is not true or false; write false"),
@@ -388,6 +394,11 @@ AGREEMENT = {
     "time with a leading space": ("event", "time", '" 09:00"', " 09:00", False),
     "currency in lower case": ("newsletter", "currency", "usd", "usd", False),
     "greeting of spaces": ("partner", "greeting", '"   "', "   ", False),
+    # A | block keeps its last line break, which Python's $ (jsonschema's) let through.
+    "greeting as a | block": ("partner", "greeting", "|\n      Anne", "Anne\n", False),
+    "logo as a | block": ("newsletter", "logo", "|\n    images/logo.png", "images/logo.png\n", False),
+    "email as a | block": ("partner", "email", "|\n      anne@example.com", "anne@example.com\n", False),
+    "since as a | block": ("partner", "since", "|\n      2024-01-01", "2024-01-01\n", False),
     "greeting of 200 characters": ("partner", "greeting", "G" * 200, "G" * 200, True),
     "greeting of 201 characters": ("partner", "greeting", "G" * 201, "G" * 201, False),
     "description of 5,000 characters": ("event", "description", "d" * 5000, "d" * 5000, True),
