@@ -664,6 +664,10 @@ events:
     title: Late party
     time: "21:00"
     end: "00:00"
+  - date: 1900-01-01
+    title: The first
+    time: "23:59"
+    end: "00:00"
 """
 
 
