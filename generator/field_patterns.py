@@ -54,17 +54,18 @@ DOCS_PATH: dict[str, Any] = {
     "'_', '.', '-' and '/', no part starting with a dot, not in templates/.",
 }
 
+# Digits are [0-9]: Python's \d (jsonschema's) also takes Arabic-Indic and fullwidth ones.
 # A date: a real one (the editor's `format: date` is a pattern that takes 2026-02-30), from the
 # earliest year (rules.EARLIEST) on; the latest depends on today, which a schema cannot know, so
 # the fields' descriptions say it.
-_YEAR = r"(?:19|[2-9]\d)\d{2}"
+_YEAR = r"(?:19|[2-9][0-9])[0-9]{2}"
 _MONTH_DAY = (
-    r"(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
-    r"|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
-    r"|02-(?:0[1-9]|1\d|2[0-8])"
+    r"(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    r"|02-(?:0[1-9]|1[0-9]|2[0-8])"
 )
 # 29 February: years divisible by 4 but not by 100, or by 400.
-_LEAP_YEAR = r"(?:19|[2-9]\d)(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[3579][26])00"
+_LEAP_YEAR = r"(?:19|[2-9][0-9])(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[3579][26])00"
 DATE: dict[str, Any] = {
     "type": "string",
     "format": "date",

@@ -165,6 +165,25 @@ ONE_PAST = {
         '"12,000"',
         "'12,000' is not a number; write the plain number, 12000",
     ),
+    "value with two thousands dots": (
+        "referral",
+        "value",
+        "1.000.000",
+        "'1.000.000' is not a number; write the plain number, 1000000",
+    ),
+    "value in Arabic-Indic digits": (
+        "referral",
+        "value",
+        "\u0661\u0662\u0663",
+        "'\u0661\u0662\u0663' is not a number; write it with the digits 0-9",
+    ),
+    "since in Arabic-Indic digits": (
+        "partner",
+        "since",
+        "\u0662\u0660\u0662\u0664-\u0660\u0661-\u0660\u0661",
+        "'\u0662\u0660\u0662\u0664-\u0660\u0661-\u0660\u0661' is not a date; write it as YYYY-MM-DD, "
+        "here 2024-01-01",
+    ),
     "public yes": ("partner", "public", "yes", "'yes' is not true or false; write true"),
     "since as a | block": (
         "partner",
@@ -382,6 +401,17 @@ AGREEMENT = {
     ),
     "email with a non-ASCII name": ("partner", "email", "änne@example.com", "änne@example.com", False),
     "email quoted": ("partner", "email", "'\"anne\"@example.com'", '"anne"@example.com', False),
+    # Digits other than 0-9 are text to YAML and to an editor.
+    "value in Arabic-Indic digits": ("referral", "value", "\u0661\u0662\u0663", "\u0661\u0662\u0663", False),
+    "due after fullwidth 30 days": ("newsletter", "due_after_days", "\uff13\uff10", "\uff13\uff10", False),
+    "time with an Arabic-Indic 8": ("event", "time", "1\u0668:30", "1\u0668:30", False),
+    "since with Arabic-Indic digits": (
+        "partner",
+        "since",
+        "19\u0662\u0664-01-01",
+        "19\u0662\u0664-01-01",
+        False,
+    ),
     "public True": ("partner", "public", "True", True, True),
     "public FALSE": ("partner", "public", "FALSE", False, True),
     "public tRuE, text in YAML 1.2": ("partner", "public", "tRuE", "tRuE", False),
