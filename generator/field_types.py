@@ -83,9 +83,8 @@ def _parse_number(value: Any) -> Any:
         if value.isascii() and value_hints.DOTTED_THOUSANDS.fullmatch(value):
             raise ValueError(_dotted_thousands(value))
         try:
-            if (
-                not value.isascii()
-            ):  # float() reads Arabic-Indic and fullwidth digits; YAML and editors do not
+            # float() reads Arabic-Indic and fullwidth digits too; YAML and editors do not.
+            if not value.isascii():
                 raise ValueError(value)
             number = float(value.replace("_", ""))
         except ValueError:
