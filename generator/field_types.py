@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from . import field_patterns, value_hints
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 NAME_MAX = 200  # names, titles, places: one line of text
 NOTE_MAX = 5000  # notes and descriptions: a few paragraphs
 # Control characters other than tab and newline (and the Unicode line/paragraph separators,
@@ -35,7 +35,7 @@ _CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2
 _ATEXT = r"[\w!#$%&'*+/=?^`{|}~-]+"
 _LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
 _EMAIL = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@{_LABEL}(?:\.{_LABEL})*")
-CLOCK_PATTERN = r"^(?:[01]\d|2[0-3]):[0-5]\d$"
+CLOCK_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"  # [0-9]: Python's \d takes other digits too
 _CLOCK = re.compile(CLOCK_PATTERN)
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _DOCS_PATH = re.compile(r"[\w.-]+(?:/[\w.-]+)*")
@@ -68,7 +68,7 @@ def _parse_date(value: Any) -> Any:
 # date texts, never a name.
 @functools.lru_cache(maxsize=4096)
 def _iso_date(text: str) -> dt.date:
-    if not _ISO_DATE.match(text):
+    if not _ISO_DATE.fullmatch(text):
         meant = value_hints.meant_date(text)
         hint = f", here {meant}" if meant is not None else ""
         raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD{hint}")
@@ -80,33 +80,46 @@ def _iso_date(text: str) -> dt.date:
 
 def _parse_number(value: Any) -> Any:
     if isinstance(value, str):
-        if value_hints.DOTTED_THOUSANDS.fullmatch(value):
-            raise ValueError(
-                f"'{value}' is ambiguous: write {value.replace('.', '')} if the dot separates thousands, "
-                f"or {float(value):g} if it is a decimal point"
-            )
+        if value.isascii() and value_hints.DOTTED_THOUSANDS.fullmatch(value):
+            raise ValueError(_dotted_thousands(value))
         try:
+            # float() reads Arabic-Indic and fullwidth digits too; YAML and editors do not.
+            if not value.isascii():
+                raise ValueError(value)
             number = float(value.replace("_", ""))
         except ValueError:
-            meant = value_hints.meant_number(value)
-            hint = f"; write the plain number, {meant}" if meant is not None else ""
-            raise ValueError(f"'{value}' is not a number{hint}") from None
+            raise ValueError(_not_a_number(value)) from None
         if not math.isfinite(number):
             raise ValueError(f"'{value}' is not a finite number")
         return int(number) if number.is_integer() else number
     return value
 
 
+def _not_a_number(value: str) -> str:
+    if any(character.isdecimal() and not character.isascii() for character in value):
+        return f"'{value}' is not a number; write it with the digits 0-9"
+    meant = value_hints.meant_number(value)
+    hint = f"; write the plain number, {meant}" if meant is not None else ""
+    return f"'{value}' is not a number{hint}"
+
+
+def _dotted_thousands(value: str) -> str:
+    plain = value.replace(".", "")
+    if value.count(".") > 1:  # 1.000.000: no decimal point has two dots
+        return f"'{value}' is not a number; write the plain number, {plain}"
+    return f"'{value}' is ambiguous: write {plain} if the dot separates thousands, or {float(value):g} if it is a decimal point"
+
+
 INTEGER_DIGITS = 9  # epoch and day counts are small; int() of 5,000 digits fails in jargon
 
 
 # A number as YAML 1.2 writes one (the editor's reading of the file).
-_YAML_NUMBER = re.compile(r"[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:[eE][-+]?\d+)?")
+_YAML_NUMBER = re.compile(r"[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:[eE][-+]?\d+)?", re.ASCII)
 
 
 def _parse_integer(value: Any) -> Any:
     if isinstance(value, str):
-        if not re.fullmatch(r"[+-]?\d+", value):
+        if not re.fullmatch(r"[+-]?[0-9]+", value):
             return _whole_number(value)
         if len(value.lstrip("+-").lstrip("0")) > INTEGER_DIGITS:
             raise ValueError(f"is a number of more than {INTEGER_DIGITS} digits; use a small whole number")

@@ -165,7 +165,32 @@ ONE_PAST = {
         '"12,000"',
         "'12,000' is not a number; write the plain number, 12000",
     ),
+    "value with two thousands dots": (
+        "referral",
+        "value",
+        "1.000.000",
+        "'1.000.000' is not a number; write the plain number, 1000000",
+    ),
+    "value in Arabic-Indic digits": (
+        "referral",
+        "value",
+        "\u0661\u0662\u0663",
+        "'\u0661\u0662\u0663' is not a number; write it with the digits 0-9",
+    ),
+    "since in Arabic-Indic digits": (
+        "partner",
+        "since",
+        "\u0662\u0660\u0662\u0664-\u0660\u0661-\u0660\u0661",
+        "'\u0662\u0660\u0662\u0664-\u0660\u0661-\u0660\u0661' is not a date; write it as YYYY-MM-DD, "
+        "here 2024-01-01",
+    ),
     "public yes": ("partner", "public", "yes", "'yes' is not true or false; write true"),
+    "since as a | block": (
+        "partner",
+        "since",
+        "|\n      2024-01-01",
+        "'2024-01-01\\n' is not a date; write it as YYYY-MM-DD, here 2024-01-01",  # quoted, one line
+    ),
     "public tRuE": ("partner", "public", "tRuE", "'tRuE' is not true or false; write true"),
     "public ' true'": ("partner", "public", "' true'", "' true' is not true or false; write true"),
     "asked 0": ("referral", "asked", "0", "'0' is not true or false; write false"),
@@ -331,6 +356,13 @@ AGREEMENT = {
     "since 1899-12-31": ("partner", "since", "1899-12-31", "1899-12-31", False),
     "event on 1900-01-01": ("event", "date", "1900-01-01", "1900-01-01", True),
     "event in 1066": ("event", "date", "1066-10-14", "1066-10-14", False),
+    # The editor's own `format: date` is a pattern: it took days no month has.
+    "since 30 February": ("partner", "since", "2024-02-30", "2024-02-30", False),
+    "since 31 April": ("partner", "since", "2024-04-31", "2024-04-31", False),
+    "since 29 February of a common year": ("partner", "since", "2025-02-29", "2025-02-29", False),
+    "since 29 February of a leap year": ("partner", "since", "2024-02-29", "2024-02-29", True),
+    "since 29 February 1900, no leap year": ("partner", "since", "1900-02-29", "1900-02-29", False),
+    "since 29 February 2000, a leap year": ("partner", "since", "2000-02-29", "2000-02-29", True),
     "value zero": ("referral", "value", "0", 0, True),
     "value below zero": ("referral", "value", "-0.5", -0.5, False),
     "value of a trillion": ("referral", "value", "1e12", 1e12, True),
@@ -369,6 +401,17 @@ AGREEMENT = {
     ),
     "email with a non-ASCII name": ("partner", "email", "änne@example.com", "änne@example.com", False),
     "email quoted": ("partner", "email", "'\"anne\"@example.com'", '"anne"@example.com', False),
+    # Digits other than 0-9 are text to YAML and to an editor.
+    "value in Arabic-Indic digits": ("referral", "value", "\u0661\u0662\u0663", "\u0661\u0662\u0663", False),
+    "due after fullwidth 30 days": ("newsletter", "due_after_days", "\uff13\uff10", "\uff13\uff10", False),
+    "time with an Arabic-Indic 8": ("event", "time", "1\u0668:30", "1\u0668:30", False),
+    "since with Arabic-Indic digits": (
+        "partner",
+        "since",
+        "19\u0662\u0664-01-01",
+        "19\u0662\u0664-01-01",
+        False,
+    ),
     "public True": ("partner", "public", "True", True, True),
     "public FALSE": ("partner", "public", "FALSE", False, True),
     "public tRuE, text in YAML 1.2": ("partner", "public", "tRuE", "tRuE", False),
@@ -381,6 +424,11 @@ AGREEMENT = {
     "time with a leading space": ("event", "time", '" 09:00"', " 09:00", False),
     "currency in lower case": ("newsletter", "currency", "usd", "usd", False),
     "greeting of spaces": ("partner", "greeting", '"   "', "   ", False),
+    # A | block keeps its last line break, which Python's $ (jsonschema's) let through.
+    "greeting as a | block": ("partner", "greeting", "|\n      Anne", "Anne\n", False),
+    "logo as a | block": ("newsletter", "logo", "|\n    images/logo.png", "images/logo.png\n", False),
+    "email as a | block": ("partner", "email", "|\n      anne@example.com", "anne@example.com\n", False),
+    "since as a | block": ("partner", "since", "|\n      2024-01-01", "2024-01-01\n", False),
     "greeting of 200 characters": ("partner", "greeting", "G" * 200, "G" * 200, True),
     "greeting of 201 characters": ("partner", "greeting", "G" * 201, "G" * 201, False),
     "description of 5,000 characters": ("event", "description", "d" * 5000, "d" * 5000, True),
@@ -645,6 +693,10 @@ events:
   - date: 2026-11-19
     title: Late party
     time: "21:00"
+    end: "00:00"
+  - date: 1900-01-01
+    title: The first
+    time: "23:59"
     end: "00:00"
 """
 
