@@ -12,6 +12,7 @@ from typing import TypeAlias
 
 from . import engines, guard, source, unchecked_site, validate
 from . import project as pipeline
+from .data_file_access import refuse_unless_readable
 from .due import due_referrals
 from .links import (
     data_file_from,
@@ -29,7 +30,7 @@ from .memo_record import read_record
 from .models import PartnersFile
 from .moment import owners_date
 from .numbers_in_words import plural
-from .problems import InvalidData, Problem
+from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .render import SiteLayout
 from .schema import SCHEMA_PATH, render_schema
@@ -321,29 +322,8 @@ def _readable_data(given: str | None, how: str) -> str:
         missing = f"create it, or give the data file's path with {how} (or as data_file in mkdocs.yml)"
     else:
         missing = f"run the command in the project's folder (where mkdocs.yml is), or give the data file's path with {how}"
-    _refuse_unless_readable(Path(path), path, given is not None, how, missing)
+    refuse_unless_readable(Path(path), path, given is not None, how, missing)
     return path
-
-
-def _refuse_unless_readable(path: Path, shown: str, given: bool, how: str, missing: str) -> None:
-    """Not only "cannot read the file": the whole path, and what to do (``missing``: for a default
-    file that is not there)."""
-    try:
-        with open(path, "rb"):
-            return
-    except OSError as error:
-        fix = _fix(error, given, how) or missing
-        message = f"cannot read the file: {error.strerror} ({os.path.abspath(path)}); {fix}"
-        raise InvalidData([Problem(1, 1, (), message, shown)]) from None
-
-
-def _fix(error: OSError, given: bool, how: str) -> str | None:
-    """What to do about a data file that does not open, when the reason says it."""
-    if isinstance(error, IsADirectoryError):
-        return f"that is a folder: give the data file's own path with {how}"
-    if isinstance(error, PermissionError):
-        return "your user may not read it: make it readable (chmod u+r, as its owner)"
-    return "check the path (it is taken from the current folder)" if given else None
 
 
 _RUN_IN_PROJECT = "run the command in the project's folder, or name its mkdocs.yml with -f FILE"
@@ -363,7 +343,7 @@ def _site(args: argparse.Namespace) -> engines.Site:
     # The data file is beside -f's mkdocs.yml, not always here: say where it was looked for.
     missing = f"create it, or name another as data_file in {site.config_file}"
     project = site.project
-    _refuse_unless_readable(
+    refuse_unless_readable(
         project.data_file, project.display_name, args.data is not None, DATA_OPTION, missing
     )
     return site

@@ -20,6 +20,7 @@ from . import build_facts, guard, serve_plugins, serve_problems, serve_watch, un
 from . import project as pipeline
 from .address_clash import address_clashes
 from .build_facts import DUE_SHOWN, BuildFacts
+from .data_file_access import refuse_unless_readable
 from .guard_worker import GuardJob, GuardStopped, GuardWorker
 from .html_page import HtmlBodies
 from .links import site_public_text
@@ -185,6 +186,14 @@ def _log_due(display_name: str, facts: BuildFacts) -> None:
         )
 
 
+def _refuse_unless_readable(project: pipeline.Project, config: MkDocsConfig) -> None:
+    """A data file that does not open, said with its whole path and where mkdocs.yml names it."""
+    where = f"data_file under referral-newsletter in {config.config_file_path}"
+    refuse_unless_readable(
+        project.data_file, project.display_name, False, where, f"create it, or name another as {where}"
+    )
+
+
 def _build_facts(project: pipeline.Project, outcome: pipeline.Outcome) -> BuildFacts:
     """The newsletter's settings and the due referrals: as recorded when nothing changed, else
     from the data, then recorded for the next build."""
@@ -281,6 +290,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         if killed := unchecked_site.move_aside(project.state_dir):
             log.info("Warning: %s.", killed)
         try:
+            _refuse_unless_readable(project, config)
             outcome = self._generate(project, config, moment)
         except InvalidData as error:
             raise self._refuse(error.report) from None

@@ -472,6 +472,19 @@ def test_bad_data_fails_with_location_and_writes_nothing(built: BuiltSite, tmp_p
     assert snapshot(project.content) == before
 
 
+def test_a_build_with_no_data_file_says_where_it_looked_and_how_to_name_one(project: SiteProject) -> None:
+    """A plain `mkdocs build` said only "partners.yaml: cannot read the file: No such file or
+    directory", as the commands did before review41: now the whole path and what to do."""
+    result = project.mkdocs_build()
+    assert result.returncode != 0
+    assert (
+        f"partners.yaml:1:1: partners.yaml: cannot read the file: No such file or directory "
+        f"({project.root / 'partners.yaml'}); create it, or name another as data_file under "
+        f"referral-newsletter in {project.root / 'mkdocs.yml'}"
+    ) in output(result)
+    assert not (project.root / ".referral").exists()
+
+
 # ---------------------------------------------------------------- 10. a foreign file
 
 
