@@ -251,6 +251,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         # Under `mkdocs serve`: this rebuild's pages, to bring the feed and search plugins' memory
         # of earlier rebuilds up to date (serve_plugins).
         self.rebuild = serve_plugins.Rebuild()
+        self.served_outputs: set[str] = set()  # what the last rebuild wrote (serve_plugins)
         # Under `mkdocs serve`: problems that stopped a build before it wrote anything (serve_problems).
         self.refused = serve_problems.RefusedSave()
         # The build's config from the moment MkDocs starts writing the site until the leak guard
@@ -407,8 +408,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     # The last event before MkDocs empties the site folder (unless --dirty) and writes it.
     @event_priority(-100)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
-        if self.command == "serve":  # every page is known here, the blog's posts and views too
-            self.rebuild.know(files.documentation_pages())
+        if self.command == "serve":  # every file is known here, the blog's posts and views too
+            self.rebuild.know(files)
         # `mkdocs serve` builds into a folder of its own and keeps serving after an error.
         self.unguarded = config if self.command != "serve" else None
         if self.unguarded is not None:
@@ -445,8 +446,14 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     # Before the search and feed plugins (priority 0) write their files from what they remember.
     @event_priority(50)
     def _bring_serve_memory_up_to_date(self, *, config: MkDocsConfig) -> None:
-        if self.command == "serve":
-            serve_plugins.forget_stale(config.plugins, self.rebuild)
+        if self.command != "serve" or self.outcome is None:
+            return
+        serve_plugins.forget_stale(config.plugins, self.rebuild)
+        before, self.served_outputs = self.served_outputs, self.rebuild.outputs
+        site, private_dir = Path(config.site_dir), self.outcome.layout.private_dir
+        if removed := serve_plugins.remove_stale_outputs(site, before, self.served_outputs, private_dir):
+            gone = plural(len(removed), "file")
+            log.info("Removed from the preview %s whose source is gone: %s", gone, ", ".join(removed))
 
     # Last of all, after search, rss and sitemap have written their files.
     @event_priority(-100)

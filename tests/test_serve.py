@@ -241,3 +241,18 @@ def test_a_refused_save_is_shown_on_the_served_pages_and_the_next_good_save_reco
         _saved_whole(data, good.replace(OLD_NOTE, NEW_NOTE))
         _wait_until_served(url, NEW_NOTE, server)
         assert PROBLEM not in _page(url)
+
+
+def test_a_removed_event_s_calendar_file_is_no_longer_served(tmp_path: Path) -> None:
+    # `--dirty` never removes what an earlier rebuild wrote: the deleted event's .ics was served.
+    with _serving(tmp_path, ("--dirty",)) as (project, url, log, server):
+        _settled_count(log, BUILD_LINE)
+        calendar = url.split("/p/")[0] + "/events/2026-04-10-spring-ride.ics"
+        assert "Spring ride" in _page(calendar)
+        data = project.root / "partners.yaml"
+        spring = "  - date: 2026-04-10\n    title: Spring ride\n    where: Main St showroom\n"
+        _saved_whole(data, data.read_text("utf-8").replace(spring, ""))
+        content = _next_build_log(log, server)
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            urllib.request.urlopen(calendar, timeout=10)
+    assert "Removed from the preview 1 file whose source is gone: events/2026-04-10-spring-ride.ics" in content
