@@ -251,6 +251,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         # Under `mkdocs serve`: this rebuild's pages, to bring the feed and search plugins' memory
         # of earlier rebuilds up to date (serve_plugins).
         self.rebuild = serve_plugins.Rebuild()
+        self.due_listed: tuple[tuple[str, ...], int] | None = None  # under serve: as last listed
         self.served_outputs: set[str] = set()  # what the last rebuild wrote (serve_plugins)
         # Under `mkdocs serve`: problems that stopped a build before it wrote anything (serve_problems).
         self.refused = serve_problems.RefusedSave()
@@ -296,10 +297,19 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self._pin_build_date_to_owners_day(moment, facts.newsletter.timezone)
         _fit_the_config(config, facts.newsletter, project, outcome.layout)
         log.info("Generated pages from %s: %s", project.display_name, outcome.summary)
-        _log_due(project.display_name, facts)
+        if self._due_is_news(facts):
+            _log_due(project.display_name, facts)
         if self.command != "serve":  # serve keeps its own memory of the site between rebuilds
             self.guard_worker = GuardWorker.start(_guard_job(config, outcome))
         return config
+
+    def _due_is_news(self, facts: BuildFacts) -> bool:
+        """Under `mkdocs serve` the referrals due an update are listed again only when they
+        change: eleven lines on every save buried the one line about that save."""
+        due = (facts.due_shown, facts.due_count)
+        news = self.command != "serve" or due != self.due_listed
+        self.due_listed = due
+        return news
 
     def _refuse(self, report: str) -> Exception:
         """The build stops before writing anything (content/ is as it was, the site untouched):
@@ -464,9 +474,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         site = Path(config.site_dir)
         stale = remove_stale_private_pages(site, Path(config.docs_dir), self.outcome.layout.private_dir)
         if stale:
-            log.info(
-                "Removed %d built private pages whose source is gone (a dirty build keeps them).", len(stale)
-            )
+            pages = plural(len(stale), "built private page")
+            log.info("Removed %s whose source is gone (a dirty build keeps them).", pages)
         leaks, scanned = self._scan(config, self.outcome)
         self.unguarded = None  # checked: a leak moves the site away itself, with the leaks named
         self._disarm()

@@ -257,3 +257,18 @@ def test_a_removed_event_s_calendar_file_is_no_longer_served(tmp_path: Path) -> 
             urllib.request.urlopen(calendar, timeout=10)
     removed = "Removed from the preview 1 file whose source is gone: events/2026-04-10-spring-ride.ics"
     assert removed in content
+
+
+def test_the_referrals_due_an_update_are_listed_again_only_when_they_change(tmp_path: Path) -> None:
+    # Listed on every save, they filled the terminal between the editor and the line about the save.
+    due = "partners.yaml: due an update: r-003 from quiet-quinn"
+    with _serving(tmp_path, ("--dirty",)) as (project, _url, log, server):
+        _settled_count(log, BUILD_LINE)
+        assert due in log.read_text("utf-8")
+        data = project.root / "partners.yaml"
+        start = len(log.read_text("utf-8"))
+        _saved_whole(data, data.read_text("utf-8").replace(OLD_NOTE, NEW_NOTE))
+        assert due not in _next_build_log(log, server)[start:]
+        start = len(log.read_text("utf-8"))
+        _saved_whole(data, data.read_text("utf-8").replace("  - id: r-003\n", "  - id: r-003-b\n"))
+        assert "due an update: r-003-b from quiet-quinn" in _next_build_log(log, server)[start:]
