@@ -272,3 +272,29 @@ def test_the_referrals_due_an_update_are_listed_again_only_when_they_change(tmp_
         start = len(log.read_text("utf-8"))
         _saved_whole(data, data.read_text("utf-8").replace("  - id: r-003\n", "  - id: r-003-b\n"))
         assert "due an update: r-003-b from quiet-quinn" in _next_build_log(log, server)[start:]
+
+
+@pytest.mark.browser
+def test_the_open_tab_reloads_to_show_a_refused_save_and_again_when_it_is_fixed(tmp_path: Path) -> None:
+    # In chromium at a phone's size, as an editor previews: before, the tab never reloaded.
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    with _serving(tmp_path, ("--dirty",)) as (project, url, log, _server), sync_playwright() as playwright:
+        _settled_count(log, BUILD_LINE)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        tab = browser.new_page(viewport={"width": 390, "height": 844})
+        tab.set_default_timeout(WAIT_LIMIT * 1000)
+        tab.goto(url)
+        data = project.root / "partners.yaml"
+        good = data.read_text("utf-8")
+        _saved_whole(data, good.replace(BAD_INDENT, "  " + BAD_INDENT))
+        box = tab.locator("#referral-serve-problem")
+        box.wait_for(state="visible")  # livereload reloaded the tab
+        assert PROBLEM in box.inner_text() and OLD_NOTE in tab.content()
+        top = box.bounding_box()
+        assert top is not None and top["y"] + top["height"] <= 844  # on the first screen, scrolled or not
+        _saved_whole(data, good.replace(OLD_NOTE, NEW_NOTE))
+        box.wait_for(state="detached")
+        assert NEW_NOTE in tab.content()
+        browser.close()
