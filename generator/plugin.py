@@ -260,6 +260,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         # Under `mkdocs serve`: this rebuild's pages, to bring the feed and search plugins' memory
         # of earlier rebuilds up to date (serve_plugins).
         self.rebuild = serve_plugins.Rebuild()
+        self.due_listed: tuple[tuple[str, ...], int] | None = None  # under serve: as last listed
+        self.served_outputs: set[str] = set()  # what the last rebuild wrote (serve_plugins)
         # Under `mkdocs serve`: problems that stopped a build before it wrote anything (serve_problems).
         self.refused = serve_problems.RefusedSave()
         # The build's config from the moment MkDocs starts writing the site until the leak guard
@@ -305,10 +307,19 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self._pin_build_date_to_owners_day(moment, facts.newsletter.timezone)
         _fit_the_config(config, facts.newsletter, project, outcome.layout)
         log.info("Generated pages from %s: %s", project.display_name, outcome.summary)
-        _log_due(project.display_name, facts)
+        if self._due_is_news(facts):
+            _log_due(project.display_name, facts)
         if self.command != "serve":  # serve keeps its own memory of the site between rebuilds
             self.guard_worker = GuardWorker.start(_guard_job(config, outcome))
         return config
+
+    def _due_is_news(self, facts: BuildFacts) -> bool:
+        """Under `mkdocs serve` the referrals due an update are listed again only when they
+        change: eleven lines on every save buried the one line about that save."""
+        due = (facts.due_shown, facts.due_count)
+        news = self.command != "serve" or due != self.due_listed
+        self.due_listed = due
+        return news
 
     def _refuse(self, report: str) -> Exception:
         """The build stops before writing anything (content/ is as it was, the site untouched):
@@ -417,8 +428,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     # The last event before MkDocs empties the site folder (unless --dirty) and writes it.
     @event_priority(-100)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
-        if self.command == "serve":  # every page is known here, the blog's posts and views too
-            self.rebuild.know(files.documentation_pages())
+        if self.command == "serve":  # every file is known here, the blog's posts and views too
+            self.rebuild.know(files)
         # `mkdocs serve` builds into a folder of its own and keeps serving after an error.
         self.unguarded = config if self.command != "serve" else None
         if self.unguarded is not None:
@@ -455,8 +466,14 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     # Before the search and feed plugins (priority 0) write their files from what they remember.
     @event_priority(50)
     def _bring_serve_memory_up_to_date(self, *, config: MkDocsConfig) -> None:
-        if self.command == "serve":
-            serve_plugins.forget_stale(config.plugins, self.rebuild)
+        if self.command != "serve" or self.outcome is None:
+            return
+        serve_plugins.forget_stale(config.plugins, self.rebuild)
+        before, self.served_outputs = self.served_outputs, self.rebuild.outputs
+        site, private_dir = Path(config.site_dir), self.outcome.layout.private_dir
+        if removed := serve_plugins.remove_stale_outputs(site, before, self.served_outputs, private_dir):
+            gone = plural(len(removed), "file")
+            log.info("Removed from the preview %s whose source is gone: %s", gone, ", ".join(removed))
 
     # Last of all, after search, rss and sitemap have written their files.
     @event_priority(-100)
@@ -467,9 +484,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         site = Path(config.site_dir)
         stale = remove_stale_private_pages(site, Path(config.docs_dir), self.outcome.layout.private_dir)
         if stale:
-            log.info(
-                "Removed %d built private pages whose source is gone (a dirty build keeps them).", len(stale)
-            )
+            pages = plural(len(stale), "built private page")
+            log.info("Removed %s whose source is gone (a dirty build keeps them).", pages)
         leaks, scanned = self._scan(config, self.outcome)
         self.unguarded = None  # checked: a leak moves the site away itself, with the leaks named
         self._disarm()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -24,14 +25,32 @@ class Rebuild:
     sources: set[str] = field(default_factory=set)
     addresses: set[str] = field(default_factory=set)
     built: set[str] = field(default_factory=set)
+    outputs: set[str] = field(default_factory=set)
 
     def know(self, files: Iterable[Any]) -> None:
-        """The site's pages, from MkDocs' ``File`` objects (``abs_src_path``, ``page.url``)."""
+        """The site's files, from MkDocs' ``File`` objects (``abs_src_path``, ``dest_uri``, and
+        ``page.url`` for a page)."""
         for file in files:
+            self.outputs.add(file.dest_uri)
+            if file.page is None:
+                continue
             if file.abs_src_path:
                 self.sources.add(str(file.abs_src_path))
-            if file.page is not None:
-                self.addresses.add(file.page.url)
+            self.addresses.add(file.page.url)
+
+
+def remove_stale_outputs(site_dir: Path, before: set[str], now: set[str], private_dir: str) -> list[str]:
+    """Remove what an earlier rebuild wrote for a file that is gone (a removed event's calendar
+    file, a removed page): ``--dirty`` never removes it, so a deleted page was still served.
+    The removed paths, relative to ``site_dir``, sorted. Private pages are left to
+    stale_pages, which removes their folders too and never names their addresses."""
+    removed = []
+    for uri in sorted(uri for uri in before - now if not uri.startswith(f"{private_dir}/")):
+        path = site_dir / uri
+        if path.is_file() and not path.is_symlink() and path.resolve().is_relative_to(site_dir.resolve()):
+            path.unlink()
+            removed.append(uri)
+    return removed
 
 
 def latest_feed_items(items: Iterable[Any], sources: set[str]) -> list[Any]:

@@ -450,7 +450,7 @@ def test_a_removed_partners_page_is_gone_after_a_dirty_build(site: SiteProject, 
     result = project.mkdocs_build("--dirty")
     assert result.returncode == 0, result.stdout + result.stderr
     assert not old.parent.exists()
-    assert "Removed 1 built private pages whose source is gone" in result.stderr
+    assert "Removed 1 built private page whose source is gone" in result.stderr
     assert private_page(project, "partner", "steve-hall").is_file()
     assert (project.site / "p" / "index.html").is_file()
 

@@ -241,3 +241,60 @@ def test_a_refused_save_is_shown_on_the_served_pages_and_the_next_good_save_reco
         _saved_whole(data, good.replace(OLD_NOTE, NEW_NOTE))
         _wait_until_served(url, NEW_NOTE, server)
         assert PROBLEM not in _page(url)
+
+
+def test_a_removed_event_s_calendar_file_is_no_longer_served(tmp_path: Path) -> None:
+    # `--dirty` never removes what an earlier rebuild wrote: the deleted event's .ics was served.
+    with _serving(tmp_path, ("--dirty",)) as (project, url, log, server):
+        _settled_count(log, BUILD_LINE)
+        calendar = url.split("/p/")[0] + "/events/2026-04-10-spring-ride.ics"
+        assert "Spring ride" in _page(calendar)
+        data = project.root / "partners.yaml"
+        spring = "  - date: 2026-04-10\n    title: Spring ride\n    where: Main St showroom\n"
+        _saved_whole(data, data.read_text("utf-8").replace(spring, ""))
+        content = _next_build_log(log, server)
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            urllib.request.urlopen(calendar, timeout=10)
+    removed = "Removed from the preview 1 file whose source is gone: events/2026-04-10-spring-ride.ics"
+    assert removed in content
+
+
+def test_the_referrals_due_an_update_are_listed_again_only_when_they_change(tmp_path: Path) -> None:
+    # Listed on every save, they filled the terminal between the editor and the line about the save.
+    due = "partners.yaml: due an update: r-003 from quiet-quinn"
+    with _serving(tmp_path, ("--dirty",)) as (project, _url, log, server):
+        _settled_count(log, BUILD_LINE)
+        assert due in log.read_text("utf-8")
+        data = project.root / "partners.yaml"
+        start = len(log.read_text("utf-8"))
+        _saved_whole(data, data.read_text("utf-8").replace(OLD_NOTE, NEW_NOTE))
+        assert due not in _next_build_log(log, server)[start:]
+        start = len(log.read_text("utf-8"))
+        _saved_whole(data, data.read_text("utf-8").replace("  - id: r-003\n", "  - id: r-003-b\n"))
+        assert "due an update: r-003-b from quiet-quinn" in _next_build_log(log, server)[start:]
+
+
+@pytest.mark.browser
+def test_the_open_tab_reloads_to_show_a_refused_save_and_again_when_it_is_fixed(tmp_path: Path) -> None:
+    # In chromium at a phone's size, as an editor previews: before, the tab never reloaded.
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    with _serving(tmp_path, ("--dirty",)) as (project, url, log, _server), sync_playwright() as playwright:
+        _settled_count(log, BUILD_LINE)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        tab = browser.new_page(viewport={"width": 390, "height": 844})
+        tab.set_default_timeout(WAIT_LIMIT * 1000)
+        tab.goto(url)
+        data = project.root / "partners.yaml"
+        good = data.read_text("utf-8")
+        _saved_whole(data, good.replace(BAD_INDENT, "  " + BAD_INDENT))
+        box = tab.locator("#referral-serve-problem")
+        box.wait_for(state="visible")  # livereload reloaded the tab
+        assert PROBLEM in box.inner_text() and OLD_NOTE in tab.content()
+        top = box.bounding_box()
+        assert top is not None and top["y"] + top["height"] <= 844  # on the first screen, scrolled or not
+        _saved_whole(data, good.replace(OLD_NOTE, NEW_NOTE))
+        box.wait_for(state="detached")
+        assert NEW_NOTE in tab.content()
+        browser.close()
