@@ -110,7 +110,10 @@ def profile_build(root: Path, output: Path) -> None:
     os.chdir(root)
     profiler = cProfile.Profile()
     for hook in PROFILED:
-        setattr(ReferralNewsletterPlugin, hook, _profiled(profiler, getattr(ReferralNewsletterPlugin, hook)))
+        handler = getattr(ReferralNewsletterPlugin, hook)
+        setattr(
+            ReferralNewsletterPlugin, hook, run.wrapped_hook(handler, functools.partial(_profiled, profiler))
+        )
     import mkdocs.commands.build as mkdocs_build
 
     pages: dict[str, float] = {}

@@ -63,6 +63,17 @@ def _forked_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def wrapped_hook(handler: Any, wrap: Callable[[Callable[..., Any]], Callable[..., Any]]) -> Any:
+    """A plugin's event handler wrapped; an event made of several handlers, each at its own
+    priority (MkDocs' ``CombinedEvent``: the plugin's ``on_post_build`` since review42), has
+    each of its handlers wrapped."""
+    from mkdocs.plugins import CombinedEvent
+
+    if isinstance(handler, CombinedEvent):
+        return CombinedEvent(*(wrap(method) for method in handler.methods))
+    return wrap(handler)
+
+
 class Timers:
     """Wrap attributes so each call adds its wall time (``name``) and CPU time (``name_cpu``)."""
 
@@ -73,8 +84,12 @@ class Timers:
         original = getattr(owner, attribute, None)
         if original is None:
             return  # renamed by a later change: that figure is left out, the rest still works
+        setattr(owner, attribute, wrapped_hook(original, lambda handler: self.timed(handler, name)))
 
-        @functools.wraps(original)
+    def timed(self, original: Callable[..., Any], name: str) -> Callable[..., Any]:
+        """``original``, adding the wall and CPU time of each call to ``name``."""
+
+        @functools.wraps(original)  # its __dict__ too: MkDocs reads an event's priority there
         def timed(*args: Any, **kwargs: Any) -> Any:
             start, cpu, forked = time.perf_counter(), time.process_time(), _forked_cpu()
             try:
@@ -84,7 +99,7 @@ class Timers:
                 self.add(f"{name}_cpu", time.process_time() - cpu)
                 self.add(f"{name}_forked_cpu", _forked_cpu() - forked)
 
-        setattr(owner, attribute, timed)
+        return timed
 
     def add(self, name: str, seconds: float) -> None:
         self.seconds[name] = self.seconds.get(name, 0.0) + seconds
