@@ -6,7 +6,9 @@ build wrote. This handler replaces MkDocs' watch of the docs folder and ignores 
 generator's own files (and its temporary files); any other change still asks for a rebuild.
 
 Changes seen while the generator is writing are held back and judged once the new list of its
-files is known, so a page written for a new partner is recognised as its own. No MkDocs import:
+files is known, so a page written for a new partner is recognised as its own. A generated file
+changed after the generator finished is a hand edit (its own writes, even when their events
+arrive late, are older): it asks for a rebuild, which renders the file again and says so. No MkDocs import:
 the server is reached through the few attributes of MkDocs 1.6's ``LiveReloadServer`` (frozen).
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol, TypeGuard
@@ -59,6 +62,7 @@ class OwnWritesIgnored(FileSystemEventHandler):
         self.own: frozenset[str] = frozenset()
         self.generating = False
         self.held: list[str] = []
+        self.finished_at = time.time()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.is_directory:
@@ -68,8 +72,8 @@ class OwnWritesIgnored(FileSystemEventHandler):
             if self.generating:
                 self.held.extend(path for path in paths if path)
                 return
-            foreign = any(path and not self._is_own(path) for path in paths)
-        if foreign:
+            changed = any(path and (not self._is_own(path) or self._edited_by_hand(path)) for path in paths)
+        if changed:
             self.rebuild()
 
     def generation_started(self) -> None:
@@ -81,10 +85,22 @@ class OwnWritesIgnored(FileSystemEventHandler):
         with self.lock:
             self.own = frozenset(own_files)
             self.generating = False
+            self.finished_at = time.time()
             held, self.held = self.held, []
             foreign = any(not self._is_own(path) for path in held)
         if foreign:
             self.rebuild()
+
+    def _edited_by_hand(self, path: str) -> bool:
+        """Changed since the generator finished: before, a hand edit of a generated page was
+        neither built nor mentioned until the next save of the data. A removed file is left to
+        that next save (a late event of the generator's own removal looks the same)."""
+        if os.path.basename(path).startswith(TEMPORARY_PREFIX):
+            return False
+        try:
+            return os.stat(path).st_mtime > self.finished_at
+        except OSError:
+            return False
 
     def _is_own(self, path: str) -> bool:
         if os.path.basename(path).startswith(TEMPORARY_PREFIX):

@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -180,9 +180,11 @@ BUILD_END = re.compile(
 )
 
 
-def _next_build_log(log: Path, server: subprocess.Popen[bytes]) -> str:
-    """The log once the build after this moment has ended (well or not)."""
+def _log_after_build(log: Path, server: subprocess.Popen[bytes], change: Callable[[], object]) -> str:
+    """The log once the build ``change`` starts has ended (well or not). Builds are counted
+    before the change: counted after, a build done by then was waited for in vain."""
     ended = len(BUILD_END.findall(log.read_text("utf-8", errors="replace")))
+    change()
     deadline = time.monotonic() + WAIT_LIMIT
     while len(BUILD_END.findall(content := log.read_text("utf-8", errors="replace"))) <= ended:
         assert server.poll() is None, "mkdocs serve stopped"
@@ -210,8 +212,11 @@ def test_a_partner_made_private_leaves_no_trace_in_the_served_search_index_or_fe
     assert "Steve finds warehouse space" in text and items > 0
     data = project.root / "partners.yaml"
     steve = "referred_by: anne-ortiz\n    public: true\n"
-    _saved_whole(data, data.read_text("utf-8").replace(steve, steve.replace("true", "false")))
-    content = _next_build_log(log, server)
+    content = _log_after_build(
+        log,
+        server,
+        lambda: _saved_whole(data, data.read_text("utf-8").replace(steve, steve.replace("true", "false"))),
+    )
     assert LEAK_LINE not in content, content
     text_now, items_now, pages_now = _feed_and_index(base)
     assert "Steve" not in text_now and "warehouse" not in text_now
@@ -233,8 +238,7 @@ def test_a_refused_save_is_shown_on_the_served_pages_and_the_next_good_save_reco
         good = data.read_text("utf-8")
         bad = good.replace(BAD_INDENT, "  " + BAD_INDENT)
         for text in (bad, bad + "\n"):  # the same mistake, saved twice
-            _saved_whole(data, text)
-            content = _next_build_log(log, server)
+            content = _log_after_build(log, server, lambda text=text: _saved_whole(data, text))
         shown = _page(url)
         assert OLD_NOTE in shown and PROBLEM in shown  # the last good page, and what is wrong
         assert content.count(PROBLEM) == 2 and "appear stuck" not in content, content
@@ -251,8 +255,9 @@ def test_a_removed_event_s_calendar_file_is_no_longer_served(tmp_path: Path) -> 
         assert "Spring ride" in _page(calendar)
         data = project.root / "partners.yaml"
         spring = "  - date: 2026-04-10\n    title: Spring ride\n    where: Main St showroom\n"
-        _saved_whole(data, data.read_text("utf-8").replace(spring, ""))
-        content = _next_build_log(log, server)
+        content = _log_after_build(
+            log, server, lambda: _saved_whole(data, data.read_text("utf-8").replace(spring, ""))
+        )
         with pytest.raises(urllib.error.HTTPError, match="404"):
             urllib.request.urlopen(calendar, timeout=10)
     removed = "Removed from the preview 1 file whose source is gone: events/2026-04-10-spring-ride.ics"
@@ -267,11 +272,19 @@ def test_the_referrals_due_an_update_are_listed_again_only_when_they_change(tmp_
         assert due in log.read_text("utf-8")
         data = project.root / "partners.yaml"
         start = len(log.read_text("utf-8"))
-        _saved_whole(data, data.read_text("utf-8").replace(OLD_NOTE, NEW_NOTE))
-        assert due not in _next_build_log(log, server)[start:]
+        after = _log_after_build(
+            log, server, lambda: _saved_whole(data, data.read_text("utf-8").replace(OLD_NOTE, NEW_NOTE))
+        )
+        assert due not in after[start:]
         start = len(log.read_text("utf-8"))
-        _saved_whole(data, data.read_text("utf-8").replace("  - id: r-003\n", "  - id: r-003-b\n"))
-        assert "due an update: r-003-b from quiet-quinn" in _next_build_log(log, server)[start:]
+        after = _log_after_build(
+            log,
+            server,
+            lambda: _saved_whole(
+                data, data.read_text("utf-8").replace("  - id: r-003\n", "  - id: r-003-b\n")
+            ),
+        )
+        assert "due an update: r-003-b from quiet-quinn" in after[start:]
 
 
 @pytest.mark.browser
@@ -298,3 +311,17 @@ def test_the_open_tab_reloads_to_show_a_refused_save_and_again_when_it_is_fixed(
         box.wait_for(state="detached")
         assert NEW_NOTE in tab.content()
         browser.close()
+
+
+def test_a_hand_edit_of_a_generated_page_is_rendered_over_at_once_and_named(tmp_path: Path) -> None:
+    # Before, the edit was neither built nor mentioned until the next save of partners.yaml.
+    with _serving(tmp_path, ("--dirty",)) as (project, url, log, server):
+        _settled_count(log, BUILD_LINE)
+        tree = project.content / "tree.md"
+        generated = tree.read_text("utf-8")
+        content = _log_after_build(
+            log, server, lambda: tree.write_text(generated + "\nMY-HAND-EDIT\n", "utf-8")
+        )
+        assert tree.read_text("utf-8") == generated
+        assert "MY-HAND-EDIT" not in _page(url.split("/p/")[0] + "/tree/")
+    assert "rendered again over a hand edit: tree.md" in content

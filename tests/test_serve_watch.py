@@ -8,6 +8,7 @@ is checked without waiting on a poll.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -163,3 +164,15 @@ def test_a_build_that_fails_otherwise_is_left_to_mkdocs_and_a_good_build_clears_
     serve_problems.keep_serving(good, refused)
     good.builder()
     assert good._inject_js_into_html(b"<body><p>Hi</p>", 1) == b"<body><p>Hi</p>"
+
+
+def test_a_generated_file_changed_after_the_generator_finished_is_a_hand_edit(tmp_path: Path) -> None:
+    page = tmp_path / "index.md"
+    page.write_text("generated\n", encoding="utf-8")
+    handler, asked = watching(tmp_path)  # finished after writing it
+    handler.on_any_event(FileModifiedEvent(str(page)))  # the generator's own write, seen late
+    assert asked == []
+    page.write_text("edited by hand\n", encoding="utf-8")
+    os.utime(page, (handler.finished_at + 1, handler.finished_at + 1))  # a second later
+    handler.on_any_event(FileModifiedEvent(str(page)))
+    assert asked == [1]
