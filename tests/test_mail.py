@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -1296,3 +1297,38 @@ def test_review_copies_are_never_written_where_the_site_publishes_them_or_into_a
     assert not (mail_project.content / "mail").exists()
     assert not mail_project.site.exists()
     assert (mail_project.root / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+def _first_strong_direction(text: str) -> str:
+    """The direction a mail list lays a line out in (Unicode's rule P2): that of its first strong
+    letter, skipping whatever an isolate sets apart."""
+    depth = 0
+    for char in text:
+        if char in "\u2066\u2067\u2068":
+            depth += 1
+        elif char == "\u2069":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and unicodedata.bidirectional(char) in ("L", "R", "AL"):
+            return "ltr" if unicodedata.bidirectional(char) == "L" else "rtl"
+    return "ltr"
+
+
+RIGHT_TO_LEFT = """\
+newsletter: {title: T, owner: Olive Owner, email: olive@owner.example}
+partners:
+  - {id: noor, name: نور الهدى, email: noor@example.com}
+  - {id: liz, name: Dr. Elizabeth Warren-Smith, greeting: Liz, email: liz@example.com}
+referrals:
+  - {id: r1, partner: noor, prospect: Pat Doe, introduced: 2026-03-05}
+"""
+
+
+def test_a_subject_opening_with_a_right_to_left_name_still_reads_left_to_right() -> None:
+    # "نور الهدى, your referral news for March 2026" opened with Arabic: a mail list drew the
+    # whole line from the right, "your referral news for March 2026 ,نور الهدى" (review44).
+    messages = _composed(RIGHT_TO_LEFT)
+    subject = str(messages["noor"]["Subject"])
+    assert subject == "\u2068نور الهدى\u2069, your referral news for March 2026"
+    assert _first_strong_direction(subject) == "ltr"
+    # A left-to-right greeting is as it was: no invisible marks around it.
+    assert str(messages["liz"]["Subject"]) == "Liz, your referral news for March 2026"
