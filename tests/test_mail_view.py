@@ -1,0 +1,67 @@
+"""The HTML part of a partner's message in a real browser at a phone's width, as a mail app
+shows it (Debian's chromium through Playwright, as test_browser)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from test_browser import CHROMIUM, CHROMIUM_ARGS
+from test_mail import NOTHING_YET, _composed
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 800}
+
+# An event's sentence long enough to wrap on a phone, as most with a description are.
+WITH_AN_EVENT = NOTHING_YET + (
+    "events:\n  - {date: 2026-04-10, title: Spring ride, where: The mill, time: '10:00',"
+    " description: Coffee first; bring a friend.}\n"
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"no browser at {CHROMIUM}: apt-get install chromium-headless-shell (or set CHROMIUM)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def _shown(browser: Browser, html: str) -> Page:
+    page = browser.new_page(viewport=PHONE)
+    page.set_content(html)
+    return page
+
+
+def _html(data: str, partner: str) -> str:
+    part = _composed(data)[partner].get_body(("html",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def test_every_line_of_the_message_keeps_its_margin_on_a_phone(browser: Browser) -> None:
+    # Coming up's lines had no right padding: on a 360 px phone "Coffee" ran to the screen's
+    # edge, where every other line keeps the 24 px margin of the card (review44).
+    page = _shown(browser, _html(WITH_AN_EVENT, "olive"))
+    too_far = page.evaluate(
+        """() => {
+            const right = document.querySelector('.frame').getBoundingClientRect().right - 24;
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            const found = [];
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                if (!node.textContent.trim()) continue;
+                const range = document.createRange();
+                range.selectNodeContents(node);
+                for (const rect of range.getClientRects()) {
+                    if (rect.right > right + 0.5) found.push(node.textContent.trim());
+                }
+            }
+            return found;
+        }"""
+    )
+    page.close()
+    assert too_far == []
