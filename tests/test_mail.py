@@ -12,6 +12,7 @@ import datetime as dt
 import email
 import html
 import json
+import re
 import signal
 import ssl
 import subprocess
@@ -1332,3 +1333,25 @@ def test_a_subject_opening_with_a_right_to_left_name_still_reads_left_to_right()
     assert _first_strong_direction(subject) == "ltr"
     # A left-to-right greeting is as it was: no invisible marks around it.
     assert str(messages["liz"]["Subject"]) == "Liz, your referral news for March 2026"
+
+
+def _preview_text(message: EmailMessage) -> str:
+    """The words a phone shows beside the subject: the HTML part's text in document order,
+    hidden or not, without the invisible spaces that end a preheader."""
+    part = message.get_body(("html",))
+    assert part is not None
+    body = str(part.get_content()).split("<body", 1)[1].split(">", 1)[1]
+    text = html.unescape(re.sub(r"<[^>]*>", " ", body)).replace("\u200c", " ")
+    return " ".join(text.split())
+
+
+def test_a_phone_previews_the_messages_news_not_the_masthead() -> None:
+    # Beside the subject, a phone showed "Test Partner News: March 2026 Dear Nick, Here is ...":
+    # the title and the month the subject gives, the news cut off (review44).
+    messages = _composed(QUIET_DATA)
+    nick, gail = _preview_text(messages["nick-news"]), _preview_text(messages["gail-given"])
+    assert nick.startswith("Here is where one of your two introductions stood at the end of March 2026. ")
+    assert gail.startswith("Your introduction is still in progress, with no news in March 2026. ")
+    assert _preview_text(_composed(NOTHING_YET)["nick"]).startswith(
+        "Thank you for being one of our referral partners. T: March 2026 Dear Nick,"
+    )

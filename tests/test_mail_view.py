@@ -65,3 +65,13 @@ def test_every_line_of_the_message_keeps_its_margin_on_a_phone(browser: Browser)
     )
     page.close()
     assert too_far == []
+
+
+def test_the_preview_line_is_not_shown_in_the_message(browser: Browser) -> None:
+    # The opening sentence a phone previews beside the subject is hidden in the message itself:
+    # the reader sees it once, under "Dear Olive," (review44).
+    page = _shown(browser, _html(WITH_AN_EVENT, "olive"))
+    shown = " ".join(page.inner_text("body").split())
+    page.close()
+    assert shown.count("Here is where the introduction you gave us stood at the end of March 2026.") == 1
+    assert shown.startswith("T: March 2026 Dear Ola,")
