@@ -1355,3 +1355,22 @@ def test_a_phone_previews_the_messages_news_not_the_masthead() -> None:
     assert _preview_text(_composed(NOTHING_YET)["nick"]).startswith(
         "Thank you for being one of our referral partners. T: March 2026 Dear Nick,"
     )
+
+
+def test_long_names_wrap_in_the_text_part_too() -> None:
+    # A prospect's line and the signature (and the greeting) were written on one line whatever their
+    # length: "Mark Rodgers, Rodgers Harley-Davidson Sales & Service of ..." ran past 78 columns,
+    # which a plain-text reader cuts or scrolls sideways (review44).
+    long_prospect = "Bartholomew Featherstonehaugh-Cholmondeley of Lower Slaughter Estates"
+    data = QUIET_DATA.replace("prospect: Paul Prospect", f"prospect: {long_prospect}").replace(
+        "owner: Olive Owner",
+        "owner: Olive Owner\n  business: Owner Motorcycles Sales, Service & Parts of Southeastern Wisconsin",
+    )
+    nick = _composed(data)["nick-news"]
+    plain = nick.get_body(("plain",))
+    assert plain is not None
+    text = plain.get_content()
+    assert [line for line in text.splitlines() if len(line) > 78] == []
+    paragraphs = _paragraphs(nick)
+    assert f"* {long_prospect}: Introduced - 2 March 2026: You introduced us." in paragraphs
+    assert "Olive Owner, Owner Motorcycles Sales, Service & Parts of Southeastern Wisconsin" in paragraphs[-2]
