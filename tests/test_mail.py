@@ -12,12 +12,14 @@ import datetime as dt
 import email
 import html
 import json
+import re
 import signal
 import ssl
 import subprocess
 import sys
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -1296,3 +1298,79 @@ def test_review_copies_are_never_written_where_the_site_publishes_them_or_into_a
     assert not (mail_project.content / "mail").exists()
     assert not mail_project.site.exists()
     assert (mail_project.root / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+def _first_strong_direction(text: str) -> str:
+    """The direction a mail list lays a line out in (Unicode's rule P2): that of its first strong
+    letter, skipping whatever an isolate sets apart."""
+    depth = 0
+    for char in text:
+        if char in "\u2066\u2067\u2068":
+            depth += 1
+        elif char == "\u2069":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and unicodedata.bidirectional(char) in ("L", "R", "AL"):
+            return "ltr" if unicodedata.bidirectional(char) == "L" else "rtl"
+    return "ltr"
+
+
+RIGHT_TO_LEFT = """\
+newsletter: {title: T, owner: Olive Owner, email: olive@owner.example}
+partners:
+  - {id: noor, name: نور الهدى, email: noor@example.com}
+  - {id: liz, name: Dr. Elizabeth Warren-Smith, greeting: Liz, email: liz@example.com}
+referrals:
+  - {id: r1, partner: noor, prospect: Pat Doe, introduced: 2026-03-05}
+"""
+
+
+def test_a_subject_opening_with_a_right_to_left_name_still_reads_left_to_right() -> None:
+    # "نور الهدى, your referral news for March 2026" opened with Arabic: a mail list drew the
+    # whole line from the right, "your referral news for March 2026 ,نور الهدى" (review44).
+    messages = _composed(RIGHT_TO_LEFT)
+    subject = str(messages["noor"]["Subject"])
+    assert subject == "\u2068نور الهدى\u2069, your referral news for March 2026"
+    assert _first_strong_direction(subject) == "ltr"
+    # A left-to-right greeting is as it was: no invisible marks around it.
+    assert str(messages["liz"]["Subject"]) == "Liz, your referral news for March 2026"
+
+
+def _preview_text(message: EmailMessage) -> str:
+    """The words a phone shows beside the subject: the HTML part's text in document order,
+    hidden or not, without the invisible spaces that end a preheader."""
+    part = message.get_body(("html",))
+    assert part is not None
+    body = str(part.get_content()).split("<body", 1)[1].split(">", 1)[1]
+    text = html.unescape(re.sub(r"<[^>]*>", " ", body)).replace("\u200c", " ")
+    return " ".join(text.split())
+
+
+def test_a_phone_previews_the_messages_news_not_the_masthead() -> None:
+    # Beside the subject, a phone showed "Test Partner News: March 2026 Dear Nick, Here is ...":
+    # the title and the month the subject gives, the news cut off (review44).
+    messages = _composed(QUIET_DATA)
+    nick, gail = _preview_text(messages["nick-news"]), _preview_text(messages["gail-given"])
+    assert nick.startswith("Here is where one of your two introductions stood at the end of March 2026. ")
+    assert gail.startswith("Your introduction is still in progress, with no news in March 2026. ")
+    assert _preview_text(_composed(NOTHING_YET)["nick"]).startswith(
+        "Thank you for being one of our referral partners. T: March 2026 Dear Nick,"
+    )
+
+
+def test_long_names_wrap_in_the_text_part_too() -> None:
+    # A prospect's line and the signature (and the greeting) were written on one line whatever their
+    # length: "Mark Rodgers, Rodgers Harley-Davidson Sales & Service of ..." ran past 78 columns,
+    # which a plain-text reader cuts or scrolls sideways (review44).
+    long_prospect = "Bartholomew Featherstonehaugh-Cholmondeley of Lower Slaughter Estates"
+    data = QUIET_DATA.replace("prospect: Paul Prospect", f"prospect: {long_prospect}").replace(
+        "owner: Olive Owner",
+        "owner: Olive Owner\n  business: Owner Motorcycles Sales, Service & Parts of Southeastern Wisconsin",
+    )
+    nick = _composed(data)["nick-news"]
+    plain = nick.get_body(("plain",))
+    assert plain is not None
+    text = plain.get_content()
+    assert [line for line in text.splitlines() if len(line) > 78] == []
+    paragraphs = _paragraphs(nick)
+    assert f"* {long_prospect}: Introduced - 2 March 2026: You introduced us." in paragraphs
+    assert "Olive Owner, Owner Motorcycles Sales, Service & Parts of Southeastern Wisconsin" in paragraphs[-2]

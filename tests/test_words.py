@@ -338,14 +338,17 @@ def test_a_partner_who_sent_nothing_yet_is_told_what_we_sent_without_a_reproach(
 
 
 def mail_texts(data: PartnersFile, month: Month) -> dict[str, str]:
-    """The plain and HTML parts of the one message of ``month`` (one partner has an address)."""
+    """The plain and HTML parts of the one message of ``month`` (one partner has an address), the
+    HTML as its reader sees it: without the hidden preheader a phone previews beside the subject."""
     layout = SiteLayout(as_of=dt.date(2026, 11, 20), secret=b"words-test")
     environ = {"REFERRAL_MAIL_FROM": "Olive <olive@example.com>"}
     (outgoing,) = compose_month(data, month, layout, "https://example.com/", environ)
     message = email.message_from_bytes(outgoing.data, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
     parts = {kind: message.get_body((kind,)) for kind in ("plain", "html")}
-    return {kind: part.get_content() for kind, part in parts.items() if part is not None}
+    found = {kind: part.get_content() for kind, part in parts.items() if part is not None}
+    found["html"] = re.sub(r'<div class="preheader".*?</div>', "", found["html"], count=1, flags=re.DOTALL)
+    return found
 
 
 def test_no_news_is_told_of_the_introductions_still_in_progress_only() -> None:

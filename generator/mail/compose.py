@@ -219,7 +219,11 @@ def unsubscribe_link(edition: Edition) -> str:
 
 
 def subject_for(news: PartnerNews) -> str:
-    return header_text(f"{news.greeting}, your referral news for {news.month.label}")
+    # The name is set apart when it is written right to left: a mail list lays a subject out in
+    # the direction of its first letter, and "نور, your referral news for March 2026" opening
+    # with Arabic was drawn from the right, its English words and comma out of order.
+    greeting = names_in_words.isolated(news.greeting)
+    return header_text(f"{greeting}, your referral news for {news.month.label}")
 
 
 THROWAWAY_SUBJECT = "[Preview: its links lead to no page] "
