@@ -30,6 +30,7 @@ from .memo_record import read_record
 from .models import PartnersFile
 from .moment import owners_date
 from .numbers_in_words import plural
+from .presentation import missing_logo
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .render import SiteLayout
@@ -433,8 +434,18 @@ def _generate(args: argparse.Namespace) -> int:
     _say_secret(outcome.secret, project.secret_file)
     if outcome.moved:
         print(f"warning: {moved_warning(outcome.moved)}", file=sys.stderr)
+    _warn_of_missing_logo(outcome.data, project)
     print(f"Generated into {docs_dir}: {outcome.summary}")
     return 0
+
+
+def _warn_of_missing_logo(data: PartnersFile, project: pipeline.Project) -> None:
+    """A logo missing from the docs folder leaves the pages whole (they are written) but the
+    header broken: check and a strict build refuse it, so an editor who only generates hears of
+    it now, as a warning that does not change the exit status (a plain build only warns too)."""
+    problem = missing_logo(data.newsletter, project.docs_dir, project.data_file, project.display_name)
+    if problem:
+        print(f"warning: {problem}; check and mkdocs build --strict refuse it", file=sys.stderr)
 
 
 def _not_the_project(here: Path, data_file: Path, docs_dir: str) -> str:
