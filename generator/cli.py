@@ -557,12 +557,22 @@ def _schema(args: argparse.Namespace) -> int:
     if not args.write:
         sys.stdout.write(text)
         return 0
-    target = Path(SCHEMA_PATH)
+    shown = os.path.relpath(_schema_project(Path.cwd()) / SCHEMA_PATH)
+    target = Path(shown)
     data = text.encode("utf-8")
     if target.is_file() and target.read_bytes() == data:
-        print(f"{SCHEMA_PATH} is up to date")
+        print(f"{shown} is up to date")
         return 0
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    print(f"Wrote {SCHEMA_PATH}")
+    print(f"Wrote {shown}")
     return 0
+
+
+def _schema_project(here: Path) -> Path:
+    """The project whose schema/ to refresh: here when mkdocs.yml or the data file is, else the
+    nearest folder above holding mkdocs.yml (run from content/, schema --write made
+    content/schema/, which no editor's data file points to); else here, a project still to come."""
+    if (here / engines.CONFIG_FILE).is_file() or (here / pipeline.DATA_FILE).is_file():
+        return here
+    return next((folder for folder in here.parents if (folder / engines.CONFIG_FILE).is_file()), here)
