@@ -538,9 +538,21 @@ def _guard(args: argparse.Namespace) -> int:
     print(f"Leak guard: {found} out of place in {files} of {site}.")
     if not leaks:
         return 0
-    moved = quarantine(site, project.state_dir, site.resolve().name, (leak.file for leak in leaks))
+    moved = quarantine(site, _state_dir_of(site, project), site.resolve().name, (leak.file for leak in leaks))
     print(quarantine_note(moved, site))
     return 1
+
+
+def _state_dir_of(site: Path, project: pipeline.Project) -> Path:
+    """Where a leaking site is quarantined: the project's .referral/. Run from another folder
+    (guard ../project/site --data ../project/partners.yaml), that is beside the site's
+    mkdocs.yml, else beside the data file, not a new .referral/ in the folder it ran in."""
+    if _in_project(project):
+        return project.state_dir
+    beside_site = site.resolve().parent
+    if (beside_site / engines.CONFIG_FILE).is_file():
+        return beside_site / pipeline.STATE_DIR
+    return project.data_file.resolve().parent / pipeline.STATE_DIR
 
 
 def _mail(args: argparse.Namespace) -> int:
