@@ -20,16 +20,22 @@ DATA_OPTION = "--data PATH"  # how the commands but check and due are given anot
 _RUN_IN_PROJECT = "run the command in the project's folder, or name its mkdocs.yml with -f FILE"
 
 
+def config_here() -> Path:
+    """The mkdocs.yml of the folder the command runs in: every command but build and serve
+    (whose -f names another) reads the project's settings from it."""
+    return Path.cwd() / engines.CONFIG_FILE
+
+
 def data_file_path(given: str | None) -> str:
     """The data file given, else the one the plugin in ./mkdocs.yml reads, else partners.yaml."""
-    return given or os.path.relpath(data_file_from(Path.cwd() / engines.CONFIG_FILE, pipeline.DATA_FILE))
+    return given or os.path.relpath(data_file_from(config_here(), pipeline.DATA_FILE))
 
 
 def readable_data(given: str | None, how: str) -> str:
     """The data file (:func:`data_file_path`) when it opens; else the located problem `check` prints,
     saying where it was looked for and how to name another (``how``: this command's way)."""
     path = data_file_path(given)
-    if (Path.cwd() / engines.CONFIG_FILE).is_file():
+    if config_here().is_file():
         missing = f"create it, or give the data file's path with {how} (or as data_file in mkdocs.yml)"
     else:
         missing = f"run the command in the project's folder (where mkdocs.yml is), or give the data file's path with {how}"
@@ -39,8 +45,7 @@ def readable_data(given: str | None, how: str) -> str:
 
 def in_project(project: pipeline.Project) -> bool:
     """Whether the current folder is the project's: mkdocs.yml or the data file is here."""
-    here = Path.cwd()
-    return (here / "mkdocs.yml").is_file() or project.data_file.resolve().parent == here.resolve()
+    return config_here().is_file() or project.data_file.resolve().parent == Path.cwd().resolve()
 
 
 def not_the_project(here: Path, data_file: Path, docs_dir: str) -> str:

@@ -10,6 +10,7 @@ from . import guard, source, validate
 from . import project as pipeline
 from .cli_places import (
     DATA_OPTION,
+    config_here,
     data_file_path,
     docs_dir_beside,
     in_project,
@@ -73,15 +74,11 @@ def run_due(args: argparse.Namespace) -> int:
 
 
 def run_links(args: argparse.Namespace) -> int:
-    site_url = (
-        web_address(args.site_url, "--site-url")
-        if args.site_url
-        else site_url_from(Path.cwd() / "mkdocs.yml")
-    )
+    config_file = config_here()
+    site_url = web_address(args.site_url, "--site-url") if args.site_url else site_url_from(config_file)
     project = pipeline.Project.at(Path.cwd(), readable_data(args.data, DATA_OPTION))
     now = pipeline.moment()
     data = pipeline.load(project, now)
-    config_file = Path.cwd() / "mkdocs.yml"
     # Outside the project a new secret would key addresses of no page.
     secret = site_secret(project, "links", sends_addresses=True, create=in_project(project))
     layout = SiteLayout(as_of=owners_date(now, data.newsletter.timezone), secret=secret.value)
@@ -114,7 +111,7 @@ def run_guard(args: argparse.Namespace) -> int:
     data = pipeline.load(project, now)
     as_of = owners_date(now, data.newsletter.timezone)
     secret = site_secret(project, "guard", create=False)
-    config_file = Path.cwd() / "mkdocs.yml"
+    config_file = config_here()
     public = site_public_text(config_file) if config_file.is_file() else ()
     leaks = guard.guard_site(site, data, SiteLayout(as_of=as_of, secret=secret.value), public_text=public)
     for leak in leaks:

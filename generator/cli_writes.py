@@ -12,6 +12,7 @@ from . import project as pipeline
 from .cli_places import (
     DATA_OPTION,
     MKDOCS_DOCS_DIR,
+    config_here,
     in_project,
     not_the_project,
     readable_data,
@@ -30,7 +31,7 @@ from .site_secret import moved_warning, resolve_secret
 
 def run_generate(args: argparse.Namespace) -> int:
     root = Path.cwd()
-    config_file = root / "mkdocs.yml"
+    config_file = config_here()
     config = read_site_config(config_file) if config_file.is_file() else {}
     # The folder MkDocs reads: pages written anywhere else would never be built. An mkdocs.yml
     # that names none builds from MkDocs' default, docs/; without mkdocs.yml, this project's.
