@@ -23,7 +23,6 @@ from .cli_places import (
 from .links import read_site_config, site_url_from
 from .mail import run as mail_run
 from .mail.send import parse_rate
-from .models import PartnersFile
 from .presentation import missing_logo
 from .schema import SCHEMA_PATH, render_schema
 from .site_secret import moved_warning, resolve_secret
@@ -46,16 +45,20 @@ def run_generate(args: argparse.Namespace) -> int:
     say_secret(outcome.secret, project.secret_file)
     if outcome.moved:
         print(f"warning: {moved_warning(outcome.moved)}", file=sys.stderr)
-    _warn_of_missing_logo(outcome.data, project)
+    _warn_of_missing_logo(outcome, project)
     print(f"Generated into {docs_dir}: {outcome.summary}")
     return 0
 
 
-def _warn_of_missing_logo(data: PartnersFile, project: pipeline.Project) -> None:
+def _warn_of_missing_logo(outcome: pipeline.Outcome, project: pipeline.Project) -> None:
     """A logo missing from the docs folder leaves the pages whole (they are written) but the
     header broken: check and a strict build refuse it, so an editor who only generates hears of
     it now, as a warning that does not change the exit status (a plain build only warns too)."""
-    problem = missing_logo(data.newsletter, project.docs_dir, project.data_file, project.display_name)
+    # A run with nothing to render has not loaded the data, and loading it would double the run
+    # (0.8 s more for 3,000 partners): only a file that names a logo at all is loaded.
+    if not outcome.rendered and b"logo" not in project.data_file.read_bytes():
+        return
+    problem = missing_logo(outcome.data.newsletter, project.docs_dir, project.data_file, project.display_name)
     if problem:
         print(f"warning: {problem}; check and mkdocs build --strict refuse it", file=sys.stderr)
 

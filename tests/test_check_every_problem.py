@@ -133,6 +133,9 @@ def test_generate_warns_of_a_logo_that_is_not_in_the_docs_folder_and_still_write
     )
     assert result.stdout.startswith("Generated into content: ")
     assert (project.content / "index.md").is_file()
+    again = project.generator("generate")  # nothing to render: still said
+    assert "(nothing changed since the last run: not rendered)" in again.stdout
+    assert again.stderr.splitlines()[-1] == result.stderr.splitlines()[-1]
     (project.content / "images").mkdir()
     (project.content / "images" / "logo.svg").write_text("<svg/>", encoding="utf-8")
     assert "logo" not in project.generator("generate").stderr
