@@ -10,7 +10,7 @@ from pathlib import Path
 from . import engines, unchecked_site
 from . import project as pipeline
 from .data_file_access import refuse_unless_readable
-from .links import data_file_from, read_site_config
+from .site_config import data_file_from, read_site_config
 from .site_secret import THROWAWAY_WARNING, MissingSecret, SiteSecret, resolve_secret
 
 MKDOCS_DOCS_DIR = "docs"  # MkDocs' docs_dir when mkdocs.yml names none

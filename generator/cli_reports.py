@@ -20,13 +20,14 @@ from .cli_places import (
     state_dir_of,
 )
 from .due import due_referrals
-from .links import directory_urls_from, page_url, partner_links, site_public_text, site_url_from, web_address
+from .links import page_url, partner_links
 from .memo_record import read_record
 from .models import PartnersFile
 from .moment import owners_date
 from .numbers_in_words import plural
 from .quarantine import quarantine, quarantine_note
 from .render import SiteLayout
+from .site_config import directory_urls_from, site_public_text, site_url_from, web_address
 from .site_secret import UNBUILT_LINKS_WARNING
 
 SECRET_KEPT = (

@@ -20,11 +20,11 @@ from .cli_places import (
     schema_project,
     site_of,
 )
-from .links import read_site_config, site_url_from
 from .mail import run as mail_run
 from .mail.send import parse_rate
 from .presentation import missing_logo
 from .schema import SCHEMA_PATH, render_schema
+from .site_config import read_site_config, site_url_from
 from .site_secret import moved_warning, resolve_secret
 
 
