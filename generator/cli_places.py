@@ -113,16 +113,17 @@ def say_secret(secret: SiteSecret, secret_file: Path) -> None:
         print(secret.warning, file=sys.stderr)
 
 
-def state_dir_of(site: Path, project: pipeline.Project) -> Path:
-    """Where a leaking site is quarantined: the project's .referral/. Run from another folder
-    (guard ../project/site --data ../project/partners.yaml), that is beside the site's
-    mkdocs.yml, else beside the data file, not a new .referral/ in the folder it ran in."""
+def folder_of_site(site: Path, project: pipeline.Project) -> Path:
+    """The folder of the project a built site belongs to: here in the project's folder; run from
+    another (guard ../project/site --data ../project/partners.yaml), the folder of the site's
+    mkdocs.yml, else the data file's. Its .referral/ and mkdocs.yml are the project's, not
+    whatever the folder the command ran in holds."""
     if in_project(project):
-        return project.state_dir
+        return Path.cwd()
     beside_site = site.resolve().parent
     if (beside_site / engines.CONFIG_FILE).is_file():
-        return beside_site / pipeline.STATE_DIR
-    return project.data_file.resolve().parent / pipeline.STATE_DIR
+        return beside_site
+    return project.data_file.resolve().parent
 
 
 def schema_project(here: Path) -> Path:

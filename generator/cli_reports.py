@@ -13,13 +13,14 @@ from .cli_places import (
     config_here,
     data_file_path,
     docs_dir_beside,
+    folder_of_site,
     in_project,
     readable_data,
     say_secret,
     site_secret,
-    state_dir_of,
 )
 from .due import due_referrals
+from .engines import CONFIG_FILE
 from .links import page_url, partner_links
 from .memo_record import read_record
 from .models import PartnersFile
@@ -112,7 +113,8 @@ def run_guard(args: argparse.Namespace) -> int:
     data = pipeline.load(project, now)
     as_of = owners_date(now, data.newsletter.timezone)
     secret = site_secret(project, "guard", create=False)
-    config_file = config_here()
+    folder = folder_of_site(site, project)
+    config_file = folder / CONFIG_FILE  # its site name and theme words are public, whatever the data says
     public = site_public_text(config_file) if config_file.is_file() else ()
     leaks = guard.guard_site(site, data, SiteLayout(as_of=as_of, secret=secret.value), public_text=public)
     for leak in leaks:
@@ -122,6 +124,7 @@ def run_guard(args: argparse.Namespace) -> int:
     print(f"Leak guard: {found} out of place in {files} of {site}.")
     if not leaks:
         return 0
-    moved = quarantine(site, state_dir_of(site, project), site.resolve().name, (leak.file for leak in leaks))
+    state_dir = folder / pipeline.STATE_DIR
+    moved = quarantine(site, state_dir, site.resolve().name, (leak.file for leak in leaks))
     print(quarantine_note(moved, site))
     return 1
