@@ -23,11 +23,11 @@ from pathlib import Path
 from . import guard, unchecked_site
 from . import project as pipeline
 from .engine_output import clean_cache, fix_feed_dates, restore_cache
-from .links import PLUGIN_NAME, data_file_from, read_site_config, site_public_text
 from .numbers_in_words import plural
 from .presentation import missing_logo, zensical_brand_config
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
+from .site_config import PLUGIN_NAME, data_file_from, read_site_config, site_public_text
 from .site_secret import MissingSecret, moved_warning
 from .stop_signals import passed_on
 from .writer import ForeignFileError, write_own_file

@@ -119,6 +119,28 @@ def test_check_names_a_logo_that_is_not_in_the_docs_folder_as_the_strict_build_d
     assert project.generator("check").returncode == 0
 
 
+def test_generate_warns_of_a_logo_that_is_not_in_the_docs_folder_and_still_writes_the_pages(
+    project: SiteProject,
+) -> None:
+    """generate exited 0 in silence on a logo that check and a strict build refuse: an editor who
+    only generated learnt of it when the build failed (review45)."""
+    project.write_data(LOGO)
+    result = project.generator("generate")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "warning: partners.yaml:4:9: newsletter.logo: 'images/logo.svg' is not a file in content/; "
+        "check and mkdocs build --strict refuse it"
+    )
+    assert result.stdout.startswith("Generated into content: ")
+    assert (project.content / "index.md").is_file()
+    again = project.generator("generate")  # nothing to render: still said
+    assert "(nothing changed since the last run: not rendered)" in again.stdout
+    assert again.stderr.splitlines()[-1] == result.stderr.splitlines()[-1]
+    (project.content / "images").mkdir()
+    (project.content / "images" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    assert "logo" not in project.generator("generate").stderr
+
+
 def test_check_of_a_path_looks_for_the_logo_beside_it_and_names_it_with_other_problems(
     project: SiteProject,
 ) -> None:

@@ -58,6 +58,56 @@ def test_guard_run_outside_the_project_says_where_the_secret_is(
     assert list(elsewhere.iterdir()) == []
 
 
+@pytest.mark.parametrize("with_mkdocs_yml", [True, False])
+def test_guard_run_outside_the_project_quarantines_a_leaking_site_in_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], with_mkdocs_yml: bool
+) -> None:
+    """`guard ../project/site --data ../project/partners.yaml` from another folder, the secret
+    set, moved a leaking site into that folder's new .referral/quarantine/, away from the
+    project's own (review45)."""
+    project = tmp_path / "project"
+    (project / "site").mkdir(parents=True)
+    (project / "site" / "index.html").write_text("<p>SECRET-PROSPECT-DANA</p>", encoding="utf-8")
+    (project / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    if with_mkdocs_yml:
+        (project / "mkdocs.yml").write_text("site_name: T\ndocs_dir: content\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    assert main(["guard", str(project / "site"), "--data", str(project / "partners.yaml")]) == 1
+    quarantined = project / ".referral" / "quarantine" / "site"
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"The built site was moved out of {project / 'site'} to {quarantined} so no deploy step "
+        "publishes it; fix the data or page named above and build again (delete the quarantine "
+        "folder when done)."
+    )
+    assert (quarantined / "index.html").is_file()
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_guard_run_outside_the_project_reads_the_public_words_of_the_site_s_mkdocs_yml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A site named after a value the data keeps private (here a hidden partner's company) passes
+    guard in the project's folder, as site_name is public; run from another folder, guard read no
+    mkdocs.yml, called the header a leak and moved the site away (review45)."""
+    project = tmp_path / "project"
+    (project / "site").mkdir(parents=True)
+    (project / "site" / "index.html").write_text("<h1>SECRET-COMPANY-QUINN</h1>", encoding="utf-8")
+    (project / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    (project / "mkdocs.yml").write_text("site_name: SECRET-COMPANY-QUINN\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    for here in (project, elsewhere):
+        monkeypatch.chdir(here)
+        assert main(["guard", str(project / "site"), "--data", str(project / "partners.yaml")]) == 0, here
+        assert capsys.readouterr().out == (
+            f"Leak guard: 0 confidential values out of place in 1 file of {project / 'site'}.\n"
+        )
+
+
 def test_a_python_without_the_packages_says_how_to_run_instead_of_a_traceback(tmp_path: Path) -> None:
     """README's table reads `python -m generator check`; the system's Python, without the
     pinned packages, printed a traceback ending in ModuleNotFoundError."""

@@ -107,6 +107,23 @@ def test_schema_command_prints_and_writes_only_on_change(
     assert target.read_text(encoding="utf-8") == render_schema()
 
 
+def test_schema_write_from_a_subfolder_refreshes_the_project_s_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run from content/, schema --write made content/schema/ (a stray copy MkDocs would even
+    publish) and left the project's schema/ stale (review45)."""
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\ndocs_dir: content\n", encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    monkeypatch.chdir(content)
+    assert cli.main(["schema", "--write"]) == 0
+    assert capsys.readouterr().out == f"Wrote ../{SCHEMA_PATH}\n"
+    assert list(content.iterdir()) == []
+    assert (tmp_path / SCHEMA_PATH).read_text(encoding="utf-8") == render_schema()
+    assert cli.main(["schema", "--write"]) == 0
+    assert capsys.readouterr().out == f"../{SCHEMA_PATH} is up to date\n"
+
+
 # -- what the schema says ----------------------------------------------------------------------
 
 
