@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from .addresses import without_address
 from .leak_match import Matcher
 from .leak_text import PageFolder, forms, page_text, without_css_comments
 from .svg_tree import MAX_LABEL
@@ -46,7 +47,8 @@ class Leak:
     field: str
 
     def describe(self) -> str:
-        return f"{self.field} in {self.file}"
+        """The line a report (a CI log) prints: a private page's address shortened."""
+        return f"{self.field} in {without_address(self.file)}"
 
 
 def matcher_for(values: Sequence[Confidential]) -> Matcher:

@@ -423,6 +423,23 @@ def copy_of(site: SiteProject, target: Path) -> SiteProject:
     return SiteProject(target)
 
 
+def test_a_leak_onto_a_private_page_is_reported_without_its_address(
+    site: SiteProject, tmp_path: Path
+) -> None:
+    """The leak guard's report is a CI log line, read by whoever reads the repository, without
+    the site secret: it named the page p/<address>/..., the partner's live page (review43)."""
+    project = copy_of(site, tmp_path / "copy")
+    token = private_token(TEST_SECRET.encode(), "partner", "steve-hall")
+    extra = project.content / "p" / token / "extra.md"
+    extra.parent.mkdir()
+    extra.write_text("# Extra\n\nCnry24x Fay\n", encoding="utf-8")
+    result = project.mkdocs_build("--strict")
+    log = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert f"  - referrals[2].prospect in p/{token[:4]}…/extra/index.html\n" in log
+    assert token not in log
+
+
 def test_a_revoked_address_serves_nothing_after_a_dirty_build(site: SiteProject, tmp_path: Path) -> None:
     """Raising epoch revokes a leaked link; `mkdocs build --dirty` keeps old files in site/."""
     project = copy_of(site, tmp_path / "copy")

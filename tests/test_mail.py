@@ -1280,7 +1280,8 @@ def test_review_copies_are_never_written_where_the_site_publishes_them_or_into_a
     mail: Mailer, mail_project: SiteProject
 ) -> None:
     """`mail --out content/mail` wrote every partner's private link and notes into the docs folder
-    (the next build failed on the leak guard; into site/ a deploy would publish them), and
+    (the next build failed on the leak guard; into site/ a deploy would publish them; the theme's
+    custom_dir is copied into the site as the docs folder is), and
     `--out FILE` said "the generator's manifest FILE/2026-03/.written.json is unreadable; delete
     it", a file that does not exist (review41)."""
     (mail_project.root / "notes.txt").write_text("mine\n", encoding="utf-8")
@@ -1289,6 +1290,11 @@ def test_review_copies_are_never_written_where_the_site_publishes_them_or_into_a
         "the messages hold each partner's private link and notes: write them elsewhere (default: mail-out)",
         "site": "--out site is inside the built site, site/, which is published, and the messages hold "
         "each partner's private link and notes: write them elsewhere (default: mail-out)",
+        # MkDocs copies the theme folder's files (all but templates and hidden ones) into the site:
+        # overrides/mail/2026-03/*.eml became site/mail/2026-03/*.eml (review43).
+        "overrides/mail": "--out overrides/mail is inside the theme's custom_dir, overrides/, which is "
+        "published, and the messages hold each partner's private link and notes: write them elsewhere "
+        "(default: mail-out)",
         "notes.txt/mail": f"--out notes.txt/mail: {mail_project.root / 'notes.txt'} is a file, not a folder: "
         "move it, or name another folder for the messages with --out FOLDER",
     }
@@ -1296,6 +1302,7 @@ def test_review_copies_are_never_written_where_the_site_publishes_them_or_into_a
         result = mail("--out", out)
         assert (result.returncode, result.stdout, result.stderr) == (1, "", f"error: {message}\n")
     assert not (mail_project.content / "mail").exists()
+    assert not (mail_project.root / "overrides" / "mail").exists()
     assert not mail_project.site.exists()
     assert (mail_project.root / "notes.txt").read_text(encoding="utf-8") == "mine\n"
 

@@ -112,11 +112,7 @@ def _check_out_folder(out: Path, root: Path, config: Mapping[str, object]) -> No
     publish them (the leak guard then failed the build), in the built site a deploy would; and a
     file where the folder goes was reported as an unreadable manifest to delete."""
     where = root / out  # --out as typed, from the folder the command runs in
-    for key, default, what in (
-        ("docs_dir", "docs", "the docs folder"),
-        ("site_dir", "site", "the built site"),
-    ):
-        name = str(config.get(key) or default)
+    for name, what in _published_folders(config):
         if where.resolve().is_relative_to((root / name).resolve()):
             raise ValueError(
                 f"--out {out} is inside {what}, {name}/, which is published, and the messages hold "
@@ -128,6 +124,18 @@ def _check_out_folder(out: Path, root: Path, config: Mapping[str, object]) -> No
             f"--out {out}: {blocking} is a file, not a folder: move it, or name another folder for the "
             f"messages with --out FOLDER"
         )
+
+
+def _published_folders(config: Mapping[str, object]) -> Iterator[tuple[str, str]]:
+    """The folders whose files end up in the built site, as named in mkdocs.yml: the theme's
+    custom_dir too, since MkDocs copies its files (all but templates and hidden ones) beside
+    the pages, so overrides/mail/2026-03/anne.eml was published as mail/2026-03/anne.eml."""
+    yield str(config.get("docs_dir") or "docs"), "the docs folder"
+    yield str(config.get("site_dir") or "site"), "the built site"
+    theme = config.get("theme")
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if isinstance(custom_dir, str) and custom_dir:
+        yield custom_dir, "the theme's custom_dir"
 
 
 def _why_nobody(data: PartnersFile) -> str:
