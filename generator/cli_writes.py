@@ -25,7 +25,7 @@ from .mail.send import parse_rate
 from .presentation import missing_logo
 from .schema import SCHEMA_PATH, render_schema
 from .site_config import read_site_config, site_url_from
-from .site_secret import moved_warning, resolve_secret
+from .site_secret import moved_warning
 
 
 def run_generate(args: argparse.Namespace) -> int:
@@ -65,10 +65,6 @@ def _warn_of_missing_logo(outcome: pipeline.Outcome, project: pipeline.Project) 
 
 def run_build(args: argparse.Namespace) -> int:
     site = site_of(args)
-    # A secret the plugin refuses (blank; short with REFERRAL_PUBLISH=1; none in CI) failed the
-    # engine's run, which moved the last good site/ away as if it had leaked: refused here, like
-    # bad data, before anything runs. Nothing is written: a new secret is only kept by the build.
-    resolve_secret(os.environ, site.project.secret_file)
     print(engines.build(engines.ENGINES[args.engine], site, os.environ))
     return 0
 

@@ -28,7 +28,7 @@ from .presentation import missing_logo, zensical_brand_config
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .site_config import PLUGIN_NAME, data_file_from, read_site_config, site_public_text
-from .site_secret import MissingSecret, moved_warning
+from .site_secret import MissingSecret, moved_warning, resolve_secret
 from .stop_signals import passed_on
 from .writer import ForeignFileError, write_own_file
 
@@ -132,6 +132,10 @@ def build(engine: Engine, site: Site, environ: Mapping[str, str]) -> str:
         _require_plugin(site)
         # Bad data stops here, before the engine runs: nothing on disk changes.
         pipeline.load(site.project, pipeline.moment(environ))
+        # So does a secret the plugin refuses (blank; short with REFERRAL_PUBLISH=1; none in CI):
+        # refused in the engine's run, it moved the last good site/ away as if it had leaked.
+        # Only after the checks above, which a CI run without the secret must still hear first.
+        resolve_secret(environ, site.project.secret_file)
         command = [str(program), "build", "--strict", "-f", str(site.config_file)]
         _run_or_quarantine(command, site, environ)
         return f"Built {_shown(site.site_dir)} with {engine.name} (the plugin generated and guarded it)."
