@@ -42,6 +42,7 @@ EXAMPLES = {
         "python -m generator mail --month 2026-03",
         "python -m generator mail --month 2026-03 --send --rate 1/s",
         "python -m generator mail --month 2026-03 --send --arrived steve-hall",
+        "python -m generator mail --month 2026-03 --send --resend anne-ortiz",
     ),
     "schema": ("python -m generator schema > partners.schema.json", "python -m generator schema --write"),
 }
@@ -208,6 +209,14 @@ def _add_mail_command(commands: _Commands) -> None:
         help="N/s, N/min or N/h (default: %(default)s)",
     )
     mail.add_argument("--resend-uncertain", action="store_true", help="resend messages cut off mid-delivery")
+    mail.add_argument(
+        "--resend",
+        action="append",
+        default=[],
+        metavar="PARTNER_ID",
+        help="with --send: send this partner's message again, even if delivered, and no one else's "
+        "(repeatable, or comma-separated)",
+    )
     mail.add_argument(
         "--arrived",
         action="append",

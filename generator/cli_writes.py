@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from . import engines
@@ -77,9 +78,12 @@ def run_serve(args: argparse.Namespace) -> int:
 def run_mail(args: argparse.Namespace) -> int:
     month, interval = mail_run.parse_month(args.month), parse_rate(args.rate)
     readable_data(args.data, DATA_OPTION)  # said as every command says it, before the month's work
+    # Repeatable, each may list several ("anne-ortiz,steve-hall"), as the owner has them at hand.
+    resend = [name.strip() for given in args.resend for name in given.split(",") if name.strip()]
     request = mail_run.MailRequest(
         month, Path(args.out), args.send, interval, args.resend_uncertain, tuple(args.arrived), args.data
     )
+    request = replace(request, resend=tuple(dict.fromkeys(resend)))
     return mail_run.run_mail(request, Path.cwd(), os.environ)
 
 

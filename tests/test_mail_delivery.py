@@ -391,10 +391,14 @@ def test_a_partner_whose_address_changed_after_their_month_went_out_is_told_abou
     assert "0 delivered, 3 already delivered before" in again.stdout
     assert (
         "Delivered before to an address changed since: steve-hall. Not sent again: to send it to "
-        "the new address, run this command without --send and send mail-out/2026-03/steve-hall.eml "
-        "yourself." in again.stdout
+        "the new address, run this command again with --resend steve-hall (the review, without "
+        "--send, writes it to mail-out/2026-03/steve-hall.eml)." in again.stdout
     )
     assert len(smtp.mailbox.received()) == 3
+    # As the summary says: the month goes to the new address, once, and to nobody else.
+    resent = _mail_process(mail_project, "--send", "--resend", "steve-hall", **smtp.env())
+    assert resent.returncode == 0, resent.stdout + resent.stderr
+    assert [rcpt for rcpt, _ in smtp.mailbox.received()[3:]] == [["steve.new@example.com"]]
 
 
 def test_an_address_at_an_international_domain_is_mailed_and_stops_no_one_else(
@@ -432,3 +436,111 @@ def test_an_address_mail_cannot_send_to_is_refused_by_check_located(tmp_path: Pa
         f"partners.yaml:{line}:12: partners[1].email: 'zoë@example.com' has letters outside ASCII "
         "before the @" in result.stdout
     )
+
+
+# --- mail --send --resend PARTNER_ID: "I never got it" ---------------------------------------
+
+
+def _records_of(project: SiteProject, partner_id: str) -> list[dict[str, Any]]:
+    return [record for record in _log(project) if record["partner"] == partner_id]
+
+
+def test_a_resend_sends_one_partner_the_same_message_again_under_a_new_message_id_once(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    resend = _mail_process(mail_project, "--send", "--resend", "anne-ortiz", **smtp.env())
+    assert resend.returncode == 0, resend.stdout + resend.stderr
+    assert "1 delivered, 0 already delivered before, 0 failed" in resend.stdout
+    assert "Sent again, under a new Message-ID: anne-ortiz." in resend.stdout
+    received = smtp.mailbox.received()
+    assert len(received) == 4 and received[3][0] == ["SECRET-EMAIL-ANNE@example.com"]
+    first, again = _by_recipient(smtp)["anne-ortiz"]
+    # A new message to mail clients (they drop one whose Message-ID they hold), the same content.
+    assert _parse(again)["Message-ID"] != _parse(first)["Message-ID"]
+    mid = lambda data: [line for line in data.split(b"\r\n") if line.startswith(b"Message-ID: ")]  # noqa: E731
+    assert again.replace(mid(again)[0], mid(first)[0]) == first
+    # The log keeps both deliveries; the plain --send after it sends nobody anything.
+    records = [(r["event"], r["message_id"]) for r in _records_of(mail_project, "anne-ortiz")]
+    old, new = _parse(first)["Message-ID"], _parse(again)["Message-ID"]
+    assert records == [("sending", old), ("delivered", old), ("sending", new), ("delivered", new)]
+    assert _records_of(mail_project, "anne-ortiz")[-1]["detail"] == "sent again (--resend)"
+    plain = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+    assert "0 delivered, 3 already delivered before" in plain.stdout
+    assert len(smtp.mailbox.received()) == 4
+
+
+def test_resends_named_repeatedly_or_with_commas_each_get_one_more_copy_with_its_own_id(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    once = ("--resend", "anne-ortiz,quiet-quinn", "--resend", "anne-ortiz", "--rate", "50/s")
+    assert _mail_process(mail_project, "--send", *once, **smtp.env()).returncode == 0
+    twice = _mail_process(mail_project, "--send", "--resend", "anne-ortiz", **smtp.env())
+    assert twice.returncode == 0, twice.stdout + twice.stderr
+    assert _copies(smtp) == {"anne-ortiz": 3, "steve-hall": 1, "quiet-quinn": 2}
+    ids = [_parse(data)["Message-ID"] for data in _by_recipient(smtp)["anne-ortiz"]]
+    assert len(set(ids)) == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "refusal"),
+    [
+        (("--send", "--resend", "ann-ortiz"), "--resend ann-ortiz: no partner has that id in partners.yaml"),
+        (
+            ("--send", "--resend", "nora-none"),
+            "--resend nora-none: they have no email address, so there is no message of March 2026",
+        ),
+        (("--send", "--resend", "otto-out"), "--resend otto-out: they have mail: false, so there is no"),
+        (
+            ("--send", "--resend", "lena-later"),
+            "--resend lena-later: they are a partner only since 2026-04-02 (since:), after March 2026",
+        ),
+        (
+            ("--resend", "anne-ortiz"),
+            "--resend sends a message again: use it with --send; to read it first, run without "
+            "--resend and read mail-out/2026-03/anne-ortiz.eml",
+        ),
+        (("--send", "--resend", "anne-ortiz", "--resend-uncertain"), "run --resend-uncertain on its own"),
+    ],
+    ids=["unknown", "no-email", "mail-false", "joined-later", "without-send", "with-resend-uncertain"],
+)
+def test_a_resend_no_message_exists_for_is_refused_with_nothing_sent_or_written(
+    mail_project: SiteProject, smtp: SmtpServer, args: tuple[str, ...], refusal: str
+) -> None:
+    later = "  - id: lena-later\n    name: Lena Later\n    email: lena@example.com\n    since: 2026-04-02\n"
+    mail_project.write_data(DATA.replace("\nreferrals:", f"{later}\nreferrals:", 1))
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    log = (mail_project.root / ".referral" / "mail-log.jsonl").read_bytes()
+    refused = _mail_process(mail_project, *args, "--resend", "steve-hall", **smtp.env())
+    assert refused.returncode != 0
+    assert refusal in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert len(smtp.mailbox.received()) == 3  # not even steve-hall, named beside it
+    assert (mail_project.root / ".referral" / "mail-log.jsonl").read_bytes() == log
+    assert not (mail_project.root / "mail-out").exists()
+
+
+def test_a_resend_stopped_midway_says_who_got_it_again_and_who_did_not(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    # The log's last word on a resent partner is their first delivery: the summary of a stopped
+    # resend must come from this run's records, or those not yet resent are called delivered.
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    command = [*GENERATOR, "mail", "--month", MONTH, "--send", "--rate", "20/min"]
+    sender = subprocess.Popen(
+        as_from_a_terminal([*command, "--resend", "anne-ortiz,steve-hall"]),
+        cwd=mail_project.root,
+        env=mail_project.env(**smtp.env()),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _wait_for(lambda: [e["event"] for e in _log(mail_project)] == ["sending", "delivered"] * 4)
+    stdout, stderr = _stop(sender, signal.SIGINT)  # while it waits 3 s before steve-hall's
+    assert sender.returncode == 1, stdout + stderr
+    assert "1 delivered, 0 already delivered before, 0 failed, 0 uncertain, 1 not sent" in stdout
+    assert "Interrupted before sending to: steve-hall." in stdout
+    assert _copies(smtp) == {"anne-ortiz": 2, "steve-hall": 1, "quiet-quinn": 1}

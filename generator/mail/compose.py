@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from email import policy
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -211,6 +211,25 @@ def message_id(edition: Edition, partner_id: str) -> str:
     """Stable per partner and month, unguessable without the site secret."""
     key = f"{partner_id}\x00{edition.month.key}\x00{edition.domain}"
     return f"<{private_token(edition.secret, 'mail', key)}.{edition.month.key}@{edition.domain}>"
+
+
+def resent_id(original: str, taken: Collection[str]) -> str:
+    """A resend's own Message-ID (mail clients drop a message whose Message-ID they already hold):
+    the original's with "-rN" after its token, N the first not ``taken`` (in the log already)."""
+    token, _, rest = original.strip("<>").partition(".")
+    number = 1
+    while f"<{token}-r{number}.{rest}>" in taken:
+        number += 1
+    return f"<{token}-r{number}.{rest}>"
+
+
+def with_message_id(message: Outgoing, new_id: str) -> Outgoing:
+    """The same bytes under another Message-ID: a resend's content is the message reviewed."""
+    head, gap, body = message.data.partition(b"\r\n\r\n")
+    old, new = (f"\r\nMessage-ID: {mid}\r\n".encode("ascii") for mid in (message.message_id, new_id))
+    if head.count(old) != 1:  # compose writes it as one line after From, before the body
+        raise ValueError(f"{message.partner_id}'s message has no Message-ID {message.message_id} to replace")
+    return replace(message, message_id=new_id, data=head.replace(old, new) + gap + body)
 
 
 def unsubscribe_link(edition: Edition) -> str:

@@ -136,6 +136,17 @@ def _address_key(digest: str, month: str) -> str:
     return f"{_BY_ADDRESS}{digest}/{month}"
 
 
+def message_ids(path: Path, key: str) -> set[str]:
+    """Every Message-ID the log holds for one delivery key: a resend takes a new one."""
+    found: set[str] = set()
+    if path.is_file():
+        for number, text in enumerate(path.read_text("utf-8", errors="replace").splitlines(), start=1):
+            record = _record(path, number, text)
+            if record is not None and _key_of(record) == key and isinstance(record.get("message_id"), str):
+                found.add(str(record["message_id"]))
+    return found
+
+
 def read_states(path: Path) -> dict[str, Event]:
     """The last event of every delivery key (partner/month); not the address keys beside them."""
     return {key: entry.event for key, entry in read_log(path).items() if not key.startswith(_BY_ADDRESS)}
@@ -181,6 +192,9 @@ class SendLog:
         self._stream = stream
         self._attempts: dict[str, str] = {}
         self.put_back: str | None = None  # "deleted" or "replaced" when it had to be (below)
+        # This run's last event per Message-ID: what became of a resend, which the log's last
+        # word per key (an earlier "delivered", final) does not tell.
+        self.written: dict[str, Event] = {}
 
     @classmethod
     @contextmanager
@@ -218,6 +232,10 @@ class SendLog:
         self._stream = stream
         self.put_back = "deleted" if there is None else "replaced"
 
+    def message_ids(self, key: str) -> set[str]:
+        self._keep_in_place()
+        return message_ids(self.path, key)
+
     def _log_id(self, event: Event, message: Outgoing) -> str:
         """An id per handover, repeated by its answer: two tries of one key never mix up."""
         if event == "sending" or message.key not in self._attempts:
@@ -241,6 +259,7 @@ class SendLog:
         self._stream.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
         self._stream.flush()
         os.fsync(self._stream.fileno())
+        self.written[message.message_id] = event
 
 
 def _locked(path: Path) -> IO[bytes]:

@@ -33,7 +33,9 @@ from .compose import (
     issue_url,
     mail_environment,
     message_date,
+    resent_id,
     sender_address,
+    with_message_id,
 )
 from .log import LOG_FILE, Entry, SendLog, entry_for, read_log
 from .news import MonthRecords, partner_news
@@ -62,6 +64,7 @@ class MailRequest:
     resend_uncertain: bool = False
     arrived: tuple[str, ...] = ()  # partners whose uncertain message was found in the sent mail
     data_file: str | None = None  # --data, relative to the folder run in; else mkdocs.yml's data_file
+    resend: tuple[str, ...] = ()  # partners whose message to send again, delivered or not
 
 
 def parse_month(text: str) -> Month:
@@ -77,6 +80,7 @@ def run_mail(
     """Compose every message for the month; write them for review, or send those not yet delivered."""
     if request.arrived and not request.send:
         raise ValueError("--arrived records a delivery: use it with --send")
+    _check_resend_options(request)
     data_file = request.data_file or data_file_from(root / "mkdocs.yml", pipeline.DATA_FILE)
     project = pipeline.Project.at(root, data_file)
     now = pipeline.moment(environ)
@@ -99,12 +103,62 @@ def run_mail(
     _say_skipped(data, request.month, say)
     log_path = project.state_dir / LOG_FILE
     if request.send:  # publishing: the secret came from the environment
-        return _send(messages, request, log_path, environ, say)
+        resend = _chosen_for_resend(data, request.month, messages, request.resend, project.display_name)
+        return _send(messages, request, log_path, environ, say, resend)
     code = _preview(
         messages, request, log_path, say, throwaway=secret.origin == "throwaway", nobody=_why_nobody(data)
     )
     secret.keep()  # only once the messages are written: a refused run creates nothing
     return code
+
+
+def _check_resend_options(request: MailRequest) -> None:
+    """--resend sends; its review is the plain review's file for that partner, the same bytes
+    but the Message-ID, so a review mode of its own would only remove the other files."""
+    if not request.resend:
+        return
+    one = request.resend[0]
+    if not request.send:
+        raise ValueError(
+            f"--resend sends a message again: use it with --send; to read it first, run without "
+            f"--resend and read {request.out / request.month.key / one}.eml (what --resend sends, "
+            "under a new Message-ID)"
+        )
+    if request.resend_uncertain:
+        raise ValueError(
+            "--resend sends only the partners it names: run --resend-uncertain on its own, before or after"
+        )
+
+
+def _chosen_for_resend(
+    data: PartnersFile, month: Month, messages: list[Outgoing], partner_ids: tuple[str, ...], data_name: str
+) -> list[Outgoing]:
+    """The month's messages of the partners named with --resend; all wrong names refused at once."""
+    by_id = {message.partner_id: message for message in messages}
+    partners = {partner.id: partner for partner in data.partners}
+    problems = []
+    for partner_id in partner_ids:
+        if partner_id in by_id:
+            continue
+        partner = partners.get(partner_id)
+        if partner is None:
+            problems.append(f"--resend {partner_id}: no partner has that id in {data_name}")
+        else:
+            problems.append(
+                f"--resend {partner_id}: {_why_not_mailed(partner, month)}, so there is no message of "
+                f"{month.label} to send them"
+            )
+    if problems:
+        raise ValueError("; ".join(problems) + "; nothing was sent")
+    return [by_id[partner_id] for partner_id in dict.fromkeys(partner_ids)]
+
+
+def _why_not_mailed(partner: Partner, month: Month) -> str:
+    if not partner.email:
+        return "they have no email address"
+    if not partner.mail:
+        return "they have mail: false"
+    return f"they are a partner only since {partner.since} (since:), after {month.label}"
 
 
 def _check_out_folder(out: Path, root: Path, config: Mapping[str, object]) -> None:
@@ -314,7 +368,10 @@ def _preview(
     say(f"Wrote {plural(len(messages), 'message')} to {folder}/ for review; nothing was sent.")
     if done:
         were = "was" if done == 1 else "were"
-        say(f"{done} of them {were} already delivered (see {log_path}); --send skips those.")
+        say(
+            f"{done} of them {were} already delivered (see {log_path}); --send skips those "
+            "(--send --resend PARTNER_ID sends one again)."
+        )
     summary.say_uncertain([m.partner_id for m in messages if _in_state(entries, m, mailed, "sending")], say)
     summary.warn_changed_links(messages, entries, request.month, say)
     if throwaway:
@@ -336,15 +393,27 @@ def _send(
     log_path: Path,
     environ: Mapping[str, str],
     say: Callable[[str], None],
+    resend: list[Outgoing],
 ) -> int:
+    """Deliver what the log has not seen delivered, or with --resend the named partners' only."""
     settings = SmtpSettings.from_env(environ)
     with SendLog.open(log_path) as log, _stops_as_interrupt():
-        summary.warn_changed_links(messages, log.entries(), request.month, say)
+        if not resend:  # a resend carries the links of now, the warning's remedy
+            summary.warn_changed_links(messages, log.entries(), request.month, say)
         _confirm_arrived(messages, request.arrived, log)
+        # Its Message-ID taken inside the lock: no other run can log the same one meanwhile.
+        again = [with_message_id(m, resent_id(m.message_id, log.message_ids(m.key))) for m in resend]
         report = send_all(
-            messages, settings, log, Pacer(request.interval), say, resend_uncertain=request.resend_uncertain
+            again or messages,
+            settings,
+            log,
+            Pacer(request.interval),
+            say,
+            resend_uncertain=request.resend_uncertain,
+            again=bool(again),
         )
     summary.summarise(report, log_path, say)
+    summary.say_resent(report.delivered if again else [], say)
     summary.say_moved(report.moved, request.out / request.month.key, say)
     summary.say_log_put_back(log.put_back, log_path, say)
     # A retry loop stops at exit 0: only when every message is known to have arrived.

@@ -63,17 +63,20 @@ def send_all(
     say: Callable[[str], None],
     *,
     resend_uncertain: bool = False,
+    again: bool = False,
 ) -> SendReport:
-    """Send every message the log has not seen delivered; stop early only if the server is gone."""
+    """Send every message the log has not seen delivered; stop early only if the server is gone.
+    ``again`` (--resend): send every one of ``messages``, each under its own new Message-ID."""
     report = SendReport()
-    pending = _pending(messages, log, report, resend_uncertain)
+    pending = list(messages) if again else _pending(messages, log, report, resend_uncertain)
+    note = "sent again (--resend)" if again else None
     connection = session.Connection(settings)
     index = 0
     try:
         for index, message in enumerate(pending):
             pacer.wait()
             try:
-                outcome, detail = _deliver(connection, message, log)
+                outcome, detail = _deliver(connection, message, log, note)
             except session.CannotConnect as error:
                 report.failed.extend((rest.partner_id, f"not sent: {error}") for rest in pending[index:])
                 say(f"cannot send through {settings.host}:{settings.port}: {error}")
@@ -82,7 +85,10 @@ def send_all(
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (run.py): the summary still says who got what
         connection.drop()  # no QUIT: the server may still be busy with the message in flight
         say("interrupted")
-        _sort_stopped(report, pending[index:], log, {m.partner_id for m in messages})
+        if again:
+            _sort_stopped_resends(report, pending[index:], log)
+        else:
+            _sort_stopped(report, pending[index:], log, {m.partner_id for m in messages})
     finally:
         connection.close()
     return report
@@ -97,6 +103,19 @@ def _sort_stopped(
     for message in rest:
         entry = entry_for(entries, message, mailed)
         state = entry.event if entry else None
+        if state == "delivered":
+            report.delivered.append(message.partner_id)
+        elif state == "sending":
+            report.interrupted.append(message)
+        else:
+            report.stopped.append(message.partner_id)
+
+
+def _sort_stopped_resends(report: SendReport, rest: Sequence[Outgoing], log: SendLog) -> None:
+    """As _sort_stopped, from this run's own records: the log's last word on a resent partner is
+    the earlier delivery, which says nothing of the resend in flight."""
+    for message in rest:
+        state = log.written.get(message.message_id)
         if state == "delivered":
             report.delivered.append(message.partner_id)
         elif state == "sending":
@@ -152,7 +171,9 @@ class _Refused(Exception):
         self.for_good = for_good
 
 
-def _deliver(connection: session.Connection, message: Outgoing, log: SendLog) -> tuple[str, str]:
+def _deliver(
+    connection: session.Connection, message: Outgoing, log: SendLog, note: str | None = None
+) -> tuple[str, str]:
     smtp = connection.open()
     try:
         _envelope(smtp, message)
@@ -162,7 +183,7 @@ def _deliver(connection: session.Connection, message: Outgoing, log: SendLog) ->
     except OSError as error:  # smtplib's errors are OSErrors too
         connection.drop()
         return "failed", f"connection lost before sending: {error}"
-    log.record("sending", message)
+    log.record("sending", message, note)
     reply: bytes | str
     try:
         # smtplib raises on a refused DATA command but returns the answer to the content itself:
@@ -177,7 +198,7 @@ def _deliver(connection: session.Connection, message: Outgoing, log: SendLog) ->
         log.record("failed", message, session.reply(code, reply))
         connection.reset()
         return "failed", session.reply(code, reply)
-    log.record("delivered", message)
+    log.record("delivered", message, note)
     return "delivered", ""
 
 

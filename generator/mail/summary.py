@@ -43,12 +43,21 @@ def warn_changed_links(
 
 
 def say_moved(partner_ids: list[str], folder: Path, say: Callable[[str], None]) -> None:
-    """A corrected address after a bounce: the log sends no month twice, so say how to resend."""
+    """A corrected address after a bounce: the log sends no month twice, so say how to resend.
+    (``folder``: where the review writes the message, to read before sending it again.)"""
     for partner_id in partner_ids:
         say(
             f"Delivered before to an address changed since: {partner_id}. Not sent again: to send it "
-            f"to the new address, run this command without --send and send {folder}/{partner_id}.eml "
-            "yourself."
+            f"to the new address, run this command again with --resend {partner_id} (the review, "
+            f"without --send, writes it to {folder}/{partner_id}.eml)."
+        )
+
+
+def say_resent(partner_ids: list[str], say: Callable[[str], None]) -> None:
+    if partner_ids:
+        say(
+            f"Sent again, under a new Message-ID: {', '.join(partner_ids)}. The log keeps the earlier "
+            "delivery too; a plain --send sends nobody anything twice."
         )
 
 
