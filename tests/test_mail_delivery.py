@@ -544,3 +544,27 @@ def test_a_resend_stopped_midway_says_who_got_it_again_and_who_did_not(
     assert "1 delivered, 0 already delivered before, 0 failed, 0 uncertain, 1 not sent" in stdout
     assert "Interrupted before sending to: steve-hall." in stdout
     assert _copies(smtp) == {"anne-ortiz": 2, "steve-hall": 1, "quiet-quinn": 1}
+
+
+def test_a_resend_cut_off_mid_handover_says_to_resend_again_and_the_next_gets_a_new_id(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    # The log still says "delivered" for the partner: --arrived and --resend-uncertain, the
+    # advice for a first send cut off, would do nothing; only --resend sends it again.
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    smtp.mailbox.hang_up.add("SECRET-EMAIL-ANNE@example.com")
+    cut = _mail_process(mail_project, "--send", "--resend", "anne-ortiz", **smtp.env())
+    assert cut.returncode == 1, cut.stdout + cut.stderr
+    assert "0 delivered, 0 already delivered before, 0 failed, 1 uncertain" in cut.stdout
+    assert "if it never arrived, rerun with --resend anne-ortiz" in cut.stdout
+    assert "--arrived anne-ortiz" not in cut.stdout
+    smtp.mailbox.hang_up.clear()
+    plain = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert "0 delivered, 3 already delivered before, 0 failed, 0 uncertain" in plain.stdout
+    again = _mail_process(mail_project, "--send", "--resend", "anne-ortiz", **smtp.env())
+    assert again.returncode == 0, again.stdout + again.stderr
+    ids = [record["message_id"] for record in _records_of(mail_project, "anne-ortiz")]
+    assert len(ids) == 5 and len(set(ids)) == 3  # sent, cut off (no answer logged), sent again
+    # The server kept the copy it hung up on (the uncertain case): three, each with its own id.
+    assert _copies(smtp) == {"anne-ortiz": 3, "steve-hall": 1, "quiet-quinn": 1}
+    assert len({_parse(data)["Message-ID"] for data in _by_recipient(smtp)["anne-ortiz"]}) == 3

@@ -412,7 +412,7 @@ def _send(
             resend_uncertain=request.resend_uncertain,
             again=bool(again),
         )
-    summary.summarise(report, log_path, say)
+    summary.summarise(report, log_path, say, resend=bool(again))
     summary.say_resent(report.delivered if again else [], say)
     summary.say_moved(report.moved, request.out / request.month.key, say)
     summary.say_log_put_back(log.put_back, log_path, say)

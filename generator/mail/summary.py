@@ -86,7 +86,11 @@ def _say_next_for_failed(report: SendReport, say: Callable[[str], None]) -> None
         )
 
 
-def summarise(report: SendReport, log_path: Path, say: Callable[[str], None]) -> None:
+def summarise(
+    report: SendReport, log_path: Path, say: Callable[[str], None], *, resend: bool = False
+) -> None:
+    """``resend``: the run sent named partners again (--resend), whose log already says delivered:
+    --arrived and --resend-uncertain would do nothing for them, only --resend again."""
     stopped = f", {len(report.stopped)} not sent (interrupted)" if report.stopped else ""
     say(
         f"{len(report.delivered)} delivered, {len(report.already)} already delivered before, "
@@ -103,6 +107,14 @@ def summarise(report: SendReport, log_path: Path, say: Callable[[str], None]) ->
     if report.failed or report.interrupted or report.uncertain or report.stopped:
         say("Not every message is known to have arrived: exit status 1 until each one has.")
     for message in [*report.interrupted, *report.uncertain]:
+        if resend:
+            say(
+                f"Uncertain: {message.partner_id} {message.message_id}: the handover of the message sent "
+                "again was cut off (connection lost, or the run stopped), so it may have arrived. Look "
+                "for this Message-ID in your sent mail or server log: if it never arrived, rerun with "
+                f"--resend {message.partner_id} ({log_path})."
+            )
+            continue
         say(
             f"Uncertain: {message.partner_id} {message.message_id}: the handover was cut off (connection "
             "lost, or the run stopped) while the server was receiving it, so it may have arrived. It is not resent; look for this Message-ID in your "
