@@ -80,6 +80,8 @@ def run_mail(args: argparse.Namespace) -> int:
     readable_data(args.data, DATA_OPTION)  # said as every command says it, before the month's work
     # Repeatable, each may list several ("anne-ortiz,steve-hall"), as the owner has them at hand.
     resend = [name.strip() for given in args.resend for name in given.split(",") if name.strip()]
+    if args.resend and not resend:  # else `--resend ""` was a plain --send to everyone not yet mailed
+        raise ValueError("--resend needs a partner id: --resend PARTNER_ID (several: --resend ID,ID)")
     request = mail_run.MailRequest(
         month, Path(args.out), args.send, interval, args.resend_uncertain, tuple(args.arrived), args.data
     )

@@ -29,6 +29,7 @@ from test_mail import (
     _log,
     _mail_process,
     _parse,
+    _preview,
     _private_url,
     _start_server,
     _wait_for,
@@ -503,21 +504,34 @@ def test_resends_named_repeatedly_or_with_commas_each_get_one_more_copy_with_its
             "--resend and read mail-out/2026-03/anne-ortiz.eml",
         ),
         (("--send", "--resend", "anne-ortiz", "--resend-uncertain"), "run --resend-uncertain on its own"),
+        (("--send", "--resend", " , "), "--resend needs a partner id"),
     ],
-    ids=["unknown", "no-email", "mail-false", "joined-later", "without-send", "with-resend-uncertain"],
+    ids=[
+        "unknown",
+        "no-email",
+        "mail-false",
+        "joined-later",
+        "without-send",
+        "with-resend-uncertain",
+        "empty",
+    ],
 )
 def test_a_resend_no_message_exists_for_is_refused_with_nothing_sent_or_written(
     mail_project: SiteProject, smtp: SmtpServer, args: tuple[str, ...], refusal: str
 ) -> None:
     later = "  - id: lena-later\n    name: Lena Later\n    email: lena@example.com\n    since: 2026-04-02\n"
     mail_project.write_data(DATA.replace("\nreferrals:", f"{later}\nreferrals:", 1))
-    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 0
+    # Quinn's refused for now: a plain --send would mail them next, a refused --resend must not.
+    smtp.mailbox.refuse.add("SECRET-EMAIL-QUINN@example.com")
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env()).returncode == 1
+    smtp.mailbox.refuse.clear()
     log = (mail_project.root / ".referral" / "mail-log.jsonl").read_bytes()
-    refused = _mail_process(mail_project, *args, "--resend", "steve-hall", **smtp.env())
+    named = () if args[-1] == " , " else ("--resend", "steve-hall")  # alone, it names no one
+    refused = _mail_process(mail_project, *args, *named, **smtp.env())
     assert refused.returncode != 0
     assert refusal in refused.stderr, refused.stderr
     assert "Traceback" not in refused.stderr
-    assert len(smtp.mailbox.received()) == 3  # not even steve-hall, named beside it
+    assert len(smtp.mailbox.received()) == 2  # not quinn, not even steve-hall, named beside it
     assert (mail_project.root / ".referral" / "mail-log.jsonl").read_bytes() == log
     assert not (mail_project.root / "mail-out").exists()
 
@@ -568,3 +582,18 @@ def test_a_resend_cut_off_mid_handover_says_to_resend_again_and_the_next_gets_a_
     # The server kept the copy it hung up on (the uncertain case): three, each with its own id.
     assert _copies(smtp) == {"anne-ortiz": 3, "steve-hall": 1, "quiet-quinn": 1}
     assert len({_parse(data)["Message-ID"] for data in _by_recipient(smtp)["anne-ortiz"]}) == 3
+
+
+def test_a_resend_before_any_send_mails_only_the_named_the_message_reviewed_and_send_the_rest(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    # Nothing of anne's was ever handed over: the message reviewed goes out byte for byte, its
+    # Message-ID too; everyone else waits for the plain --send, which then skips anne.
+    assert _mail_process(mail_project, **smtp.env()).returncode == 0
+    reviewed = _preview(mail_project)["anne-ortiz"]
+    only = _mail_process(mail_project, "--send", "--resend", "anne-ortiz", **smtp.env())
+    assert only.returncode == 0, only.stdout + only.stderr
+    assert _by_recipient(smtp) == {"anne-ortiz": [reviewed]}
+    rest = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
+    assert "2 delivered, 1 already delivered before, 0 failed" in rest.stdout
+    assert _copies(smtp) == EVERY_PARTNER_ONCE

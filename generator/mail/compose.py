@@ -215,7 +215,10 @@ def message_id(edition: Edition, partner_id: str) -> str:
 
 def resent_id(original: str, taken: Collection[str]) -> str:
     """A resend's own Message-ID (mail clients drop a message whose Message-ID they already hold):
-    the original's with "-rN" after its token, N the first not ``taken`` (in the log already)."""
+    the original's with "-rN" after its token, N the first not ``taken`` (in the log already);
+    the original itself when the log has never handed it over (a partner not mailed yet)."""
+    if original not in taken:
+        return original
     token, _, rest = original.strip("<>").partition(".")
     number = 1
     while f"<{token}-r{number}.{rest}>" in taken:
