@@ -596,3 +596,24 @@ def test_second_build_is_byte_identical(rich_site: Path) -> None:
     assert again.returncode == 0, again.stderr
     assert {k: v[0] for k, v in snapshot(site).items()} == first
     assert snapshot(rich_site / "content") == content
+
+
+@pytest.mark.parametrize("folder", ["p", "events", "blog/posts/newsletter"])
+def test_generate_never_writes_through_a_linked_folder(tmp_path: Path, folder: str) -> None:
+    """DESIGN: the generator writes only inside the folders it owns, inside `content/`."""
+    project = make_project(tmp_path, RICH)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = project / "content" / folder
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(elsewhere, target_is_directory=True)
+    before = snapshot(project)
+    result = run(project, "-m", "generator", "generate")
+    assert result.returncode != 0
+    assert f"content/{folder}" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(elsewhere.iterdir()) == []
+    assert snapshot(project) == before
+    built = mkdocs_build(project)
+    assert built.returncode != 0
+    assert list(elsewhere.iterdir()) == []
