@@ -308,6 +308,23 @@ INVALID = [
         0,
         "referred_by",
     ),
+    ("name of 201 characters", BASE_PARTNERS.replace("Anne Ortiz", "a" * 201), 6, "name"),
+    (
+        "note of 5,001 characters",
+        BASE_PARTNERS + REFERRAL + "    updates:\n      - date: 2026-02-10\n        stage: met\n"
+        "        note: " + "b" * 5001 + "\n",
+        15,
+        "note",
+    ),
+    ("event before 1900", BASE_PARTNERS + "events:\n  - date: 1899-12-31\n    title: M\n", 8, "date"),
+    ("id of 64 characters", BASE_PARTNERS.replace("id: anne-ortiz", "id: " + "a" * 64), 5, "id"),
+    (
+        "python tag",
+        BASE_PARTNERS + '    spotlight: !!python/object/apply:os.system ["true"]\n',
+        7,
+        "spotlight",
+    ),
+    ("line separator", BASE_PARTNERS.replace("Anne Ortiz", "Anne\u2028Ortiz"), 6, "name"),
     (
         "bad timezone",
         BASE_PARTNERS.replace("  owner: O\n", "  owner: O\n  timezone: Mars/Base\n"),
