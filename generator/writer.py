@@ -57,6 +57,20 @@ class ForeignFileError(Exception):
         )
 
 
+class LinkedFolderError(ForeignFileError):
+    """A folder the generator writes in is a link: its files would land wherever the link leads."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        Exception.__init__(
+            self,
+            "refusing to write through a linked folder: "
+            + ", ".join(str(path) for path in paths)
+            + ". The generator writes only inside the docs folder and owns this folder there: "
+            "replace the link with a plain folder (or delete it), then build again.",
+        )
+        self.paths = paths
+
+
 @dataclass
 class WriteReport:
     written: list[str] = field(default_factory=list)
@@ -128,6 +142,7 @@ def write_bytes(
     paths = sorted(stream.paths)
     folder = folder_key(docs_dir, manifest_path)
     page_folders = _page_folders([*paths, *kept])
+    _refuse_linked_folders(docs_dir, page_folders)
     earlier = _earlier_files(docs_dir, manifest_path, folder, {*page_folders, *owned}, marked)
     missing, stream = _refuse_foreign(docs_dir, stream, earlier.files)
     report = WriteReport(unchanged=len(kept), recovered=earlier.recovered, kept=len(kept))
@@ -312,6 +327,21 @@ def read_manifest(manifest_path: Path) -> list[str]:
 def _page_folders(paths: Iterable[str]) -> set[str]:
     """The folders this run writes to: where the generator's old files would be."""
     return {posixpath.dirname(path) for path in paths}
+
+
+def _refuse_linked_folders(docs_dir: Path, folders: Iterable[str]) -> None:
+    """Refuse a link on the way to any file this run writes, before anything changes.
+
+    A linked file is never written through (_replace_if_changed); a linked folder would carry
+    private pages out of the docs folder, to wherever it points, unseen by the owner."""
+    steps = {
+        posixpath.join(*parts[:n])
+        for parts in (f.split("/") for f in folders if f)
+        for n in range(1, len(parts) + 1)
+    }
+    linked = sorted(step for step in steps if (docs_dir / step).is_symlink())
+    if linked:
+        raise LinkedFolderError([docs_dir / step for step in linked])
 
 
 def _is_safe_relative(path: str) -> bool:

@@ -30,7 +30,7 @@ from generator.host_files import GENERATED_COMMENT
 from generator.markdown import GENERATED_BY, front_matter
 from generator.render import SiteLayout, render_site
 from generator.write_undo import WriteFailed
-from generator.writer import ForeignFileError, write_files
+from generator.writer import ForeignFileError, LinkedFolderError, write_files
 
 PAGE = front_matter({"title": "x"}) + "body\n"
 HAND = "---\ntitle: mine\n---\nhand-written\n"
@@ -475,6 +475,22 @@ def test_a_listed_page_replaced_by_a_link_is_not_replaced(tmp_path: Path) -> Non
         write_files(docs, {"index.md": PAGE + "new\n", "p/a.md": PAGE, "tree.md": PAGE + "new\n"}, manifest)
     assert refused.value.paths == [docs / "tree.md"]
     assert (docs / "tree.md").is_symlink() and notes.read_text(encoding="utf-8") == HAND
+    assert _tree_digest(tmp_path) == before
+
+
+def test_a_linked_folder_is_not_written_through(tmp_path: Path) -> None:
+    """A folder of its own (p/) that is a link would carry the private pages wherever it leads,
+    outside the docs folder: the run is refused before anything changes (review46)."""
+    docs, manifest = _written(tmp_path, {"index.md": PAGE})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (docs / "p").symlink_to(elsewhere, target_is_directory=True)
+    before = _tree_digest(tmp_path)
+    with pytest.raises(LinkedFolderError) as refused:
+        write_files(docs, {"index.md": PAGE + "new\n", "p/a.md": PAGE}, manifest)
+    assert refused.value.paths == [docs / "p"]
+    assert "linked folder" in str(refused.value)
+    assert list(elsewhere.iterdir()) == []
     assert _tree_digest(tmp_path) == before
 
 
