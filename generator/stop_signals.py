@@ -80,3 +80,15 @@ def passed_on(process: subprocess.Popen[bytes]) -> Iterator[None]:
         for stop, handler in previous.items():
             if handler is not None:
                 signal.signal(stop, handler)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """:data:`STOPS` wait until the block ends, then take their usual course: a record written
+    to a file and kept in memory is either both or neither (a Ctrl-C between the two made a send
+    the log calls delivered be reported as cut off)."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

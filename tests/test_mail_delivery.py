@@ -7,6 +7,7 @@ command said to do next.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 import test_mail
 from aiosmtpd.smtp import AuthResult
-from conftest import CI_ONLY, SOURCE_DATE_EPOCH, SiteProject, as_from_a_terminal
+from conftest import CI_ONLY, SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, as_from_a_terminal
 from test_mail import (
     DATA,
     MONTH,
@@ -35,7 +36,13 @@ from test_mail import (
     _wait_for,
 )
 
+from generator import validate
 from generator.mail import session
+from generator.mail.log import SendLog
+from generator.mail.run import compose_month, parse_month
+from generator.mail.send import Pacer, send_all
+from generator.render import SiteLayout
+from generator.stop_signals import held
 
 # The fixtures of test_mail.py: the same project, server and in-process command.
 mail_project, smtp, mail = test_mail.mail_project, test_mail.smtp, test_mail.mail
@@ -597,3 +604,37 @@ def test_a_resend_before_any_send_mails_only_the_named_the_message_reviewed_and_
     rest = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
     assert "2 delivered, 1 already delivered before, 0 failed" in rest.stdout
     assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+def test_a_ctrl_c_just_after_a_delivery_was_told_counts_it_once(smtp: SmtpServer, tmp_path: Path) -> None:
+    # Stopped after "delivered  anne-ortiz" was said, before the loop moved on to the next
+    # message, the summary counted anne-ortiz twice ("2 delivered") for one copy sent.
+    as_of = dt.date(2026, 11, 20)
+    data = validate.load_text(DATA, "partners.yaml", as_of)
+    layout = SiteLayout(as_of=as_of, secret=TEST_SECRET.encode())
+    environ = {**smtp.env(), "REFERRAL_MAIL_FROM": test_mail.SENDER}
+    messages = compose_month(data, parse_month(MONTH), layout, "https://partners.example.com/", environ)
+    said: list[str] = []
+
+    def say(line: str) -> None:
+        said.append(line)
+        if line == "delivered  anne-ortiz":
+            os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, at this very point
+
+    with SendLog.open(tmp_path / "mail-log.jsonl") as log:
+        report = send_all(messages, session.SmtpSettings.from_env(environ), log, Pacer(0), say)
+    assert "interrupted" in said
+    assert report.delivered == ["anne-ortiz"]
+    assert sorted(report.stopped) == sorted(m.partner_id for m in messages if m.partner_id != "anne-ortiz")
+    assert _copies(smtp) == {"anne-ortiz": 1}
+
+
+def test_a_stop_during_a_log_record_waits_until_it_is_both_on_disk_and_in_memory() -> None:
+    # A Ctrl-C between the log's line on disk and its copy in memory made a resend the log
+    # calls delivered be summarised as cut off ("uncertain"): CI saw it under load.
+    steps: list[str] = []
+    with pytest.raises(KeyboardInterrupt), held():
+        os.kill(os.getpid(), signal.SIGINT)
+        steps.append("on disk")
+        steps.append("in memory")
+    assert steps == ["on disk", "in memory"]

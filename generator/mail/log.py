@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
+from ..stop_signals import held
 from .compose import Outgoing, delivery_key
 
 Event = Literal["sending", "delivered", "failed"]
@@ -256,10 +257,11 @@ class SendLog:
         }
         if detail:
             entry["detail"] = detail
-        self._stream.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
-        self._stream.flush()
-        os.fsync(self._stream.fileno())
-        self.written[message.message_id] = event
+        with held():
+            self._stream.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
+            self._stream.flush()
+            os.fsync(self._stream.fileno())
+            self.written[message.message_id] = event
 
 
 def _locked(path: Path) -> IO[bytes]:

@@ -85,13 +85,22 @@ def send_all(
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (run.py): the summary still says who got what
         connection.drop()  # no QUIT: the server may still be busy with the message in flight
         say("interrupted")
+        rest = _not_yet_told(report, pending[index:])
         if again:
-            _sort_stopped_resends(report, pending[index:], log)
+            _sort_stopped_resends(report, rest, log)
         else:
-            _sort_stopped(report, pending[index:], log, {m.partner_id for m in messages})
+            _sort_stopped(report, rest, log, {m.partner_id for m in messages})
     finally:
         connection.close()
     return report
+
+
+def _not_yet_told(report: SendReport, rest: Sequence[Outgoing]) -> list[Outgoing]:
+    """The messages an interrupted run has not yet reported: a Ctrl-C just after one was told,
+    before the loop moved on, must not count it twice."""
+    told = {*report.delivered, *(partner_id for partner_id, _ in report.failed)}
+    told |= {message.partner_id for message in report.interrupted}
+    return [message for message in rest if message.partner_id not in told]
 
 
 def _sort_stopped(
