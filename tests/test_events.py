@@ -334,6 +334,30 @@ def test_a_month_with_an_event_held_and_one_to_come_thanks_for_one_and_invites_t
     assert f"Dear Anne, {opening}" in _mail_text(as_of, data)
 
 
+@pytest.mark.parametrize("as_of", [dt.date(2026, 12, 11), dt.date(2027, 1, 5)])
+def test_an_event_held_in_a_month_with_other_news_stays_in_that_months_issue(as_of: dt.date) -> None:
+    # December has an introduction too. Until the mixer, its issue and mail listed it under
+    # "Coming up"; from the day after, neither said a word of it, and the month's final issue
+    # never did: "Coming up" lists only what is still to come.
+    data = EVENT_MONTH.replace("introduced: 2026-10-05}", "introduced: 2026-12-02}")
+    held = (
+        "In December 2026 we got together with our partners: Holiday mixer (10 December 2026, "
+        "18:00 to 21:30). Thank you to everyone who came."
+    )
+    files = render_site(load_text(data, "partners.yaml", as_of), SiteLayout(as_of=as_of, secret=b"s"))
+    post = files["blog/posts/newsletter/2026-12.md"]
+    together = " ".join(post.split("## Getting together")[1].split("##")[0].split())
+    assert together == held
+    assert "Holiday mixer" not in post.split("## Coming up")[-1]
+    mail = _mail_text(as_of, data)
+    assert "DECEMBER 2026 IN THE NEWSLETTER * New referrals: 1" in mail and held in mail
+    # The day before, the mixer is still to come: listed under "Coming up", not told as held.
+    before = dt.date(2026, 12, 9)
+    files = render_site(load_text(data, "partners.yaml", before), SiteLayout(as_of=before, secret=b"s"))
+    post = files["blog/posts/newsletter/2026-12.md"]
+    assert "## Getting together" not in post and "Holiday mixer" in post.split("## Coming up")[1]
+
+
 def test_the_feed_summary_of_the_month_under_way_gives_its_figures_so_far() -> None:
     # The issue of a month under way says "So far in October 2026, …" (review23), but its feed
     # summary gave the figures as the month's ("October 2026 in numbers: one new introduction"),
