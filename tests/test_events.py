@@ -6,6 +6,7 @@ import datetime as dt
 import email
 import email.policy
 import os
+import re
 from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -184,16 +185,21 @@ AFTERWARDS = (
 )
 
 
-def _mail_text(as_of: dt.date, text: str = EVENT_MONTH) -> str:
+def _mail_text(as_of: dt.date, text: str = EVENT_MONTH, kind: str = "plain") -> str:
     data = load_text(text, "partners.yaml", as_of)
     layout = SiteLayout(as_of=as_of, secret=b"s")
     environ = {"REFERRAL_MAIL_FROM": "Olive <olive@example.com>"}
     (outgoing,) = compose_month(data, Month(2026, 12), layout, "https://example.com/", environ)
     message = email.message_from_bytes(outgoing.data, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
-    part = message.get_body(("plain",))
+    part = message.get_body((kind,))
     assert part is not None
     return " ".join(part.get_content().split())
+
+
+def _mail_html(as_of: dt.date, text: str) -> str:
+    """The HTML part as its text would read, the inline styles left out."""
+    return re.sub(r' style="[^"]*"', "", _mail_text(as_of, text, "html"))
 
 
 @pytest.mark.parametrize(
@@ -351,6 +357,7 @@ def test_an_event_held_in_a_month_with_other_news_stays_in_that_months_issue(as_
     assert "Holiday mixer" not in post.split("## Coming up")[-1]
     mail = _mail_text(as_of, data)
     assert "DECEMBER 2026 IN THE NEWSLETTER * New referrals: 1" in mail and held in mail
+    assert f'<tr><td class="section">{held}</td></tr>' in _mail_html(as_of, data)
     # The day before, the mixer is still to come: listed under "Coming up", not told as held.
     before = dt.date(2026, 12, 9)
     files = render_site(load_text(data, "partners.yaml", before), SiteLayout(as_of=before, secret=b"s"))
