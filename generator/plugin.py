@@ -28,7 +28,7 @@ from .markdown import GENERATED_BY, escape_html
 from .models import Newsletter
 from .moment import BuildMoment, day_start, in_whole_minutes
 from .numbers_in_words import plural
-from .presentation import brand_name, feed_author, missing_logo
+from .presentation import brand_name, feed_author, missing_logo, post_days_as_dates
 from .problems import InvalidData
 from .quarantine import Quarantined, quarantine, quarantine_note
 from .render import FOLLOW_PAGE, SiteLayout
@@ -451,7 +451,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         if self.guard_worker is not None:
             self.guard_worker.writing(page.file.dest_uri)
-        return output
+        return post_days_as_dates(output)
 
     def on_build_error(self, *, error: Exception) -> None:
         """Fail closed when a build stops after MkDocs began writing the site (a page or a theme

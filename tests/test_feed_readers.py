@@ -227,6 +227,21 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.mark.build
+def test_posts_give_machines_the_day_they_are_dated_not_midnight_utc(site: SiteProject) -> None:
+    # Material wrote <time datetime="2026-11-21 00:00:00+00:00"> for the issue dated the 21st in
+    # Auckland: 13:00 there, four hours after the build, and the 20th to a reader who converts
+    # it west of UTC. The day itself, as the page and the feed date the post.
+    pages = [site.site / "blog" / "index.html", *sorted((site.site / "blog").glob("20*/*/*/index.html"))]
+    stamps = [
+        stamp for page in pages for stamp in BeautifulSoup(page.read_text("utf-8"), "html.parser")("time")
+    ]
+    assert len(stamps) >= len(pages)
+    for stamp in stamps:
+        shown = dt.datetime.strptime(stamp.get_text(strip=True), "%d %B %Y").date()
+        assert stamp["datetime"] == shown.isoformat(), stamp
+
+
+@pytest.mark.build
 def test_the_sitemap_lists_public_pages_each_dated_when_it_last_changed(site: SiteProject) -> None:
     # Every page's lastmod was the build date: each build told crawlers that every past issue
     # had changed that day. A post's is its own date, never after the build date (the issue under
