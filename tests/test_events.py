@@ -158,6 +158,32 @@ def test_a_time_the_clocks_skip_is_refused_with_its_place() -> None:
     load_text(fall_back, "partners.yaml", TODAY)
 
 
+@pytest.mark.parametrize(
+    ("zone", "day", "skipped"),
+    [
+        # Lord Howe Island moves its clocks half an hour: 02:00 becomes 02:30.
+        (
+            "Australia/Lord_Howe",
+            "2026-10-04",
+            "the clocks go forward that night; choose a time outside the half hour they skip",
+        ),
+        # Samoa crossed the date line: 29 December 2011 was followed by the 31st.
+        ("Pacific/Apia", "2011-12-30", "the clocks skip that whole day there; choose another day"),
+    ],
+)
+def test_a_skipped_time_is_told_by_what_the_clocks_skip_there(zone: str, day: str, skipped: str) -> None:
+    # Both were told to "choose a time outside the hour they skip": any time outside 02:15 to
+    # 03:15 on Lord Howe Island, and any time of a day Samoa never had.
+    text = SPRING_FORWARD.replace("America/New_York", zone).replace("2026-03-08", day)
+    assert load_problems(text.format(start="02:15", end="06:00")) == [
+        f"partners.yaml:4:48: events[0].time: 02:15 does not exist on {day} in {zone}: {skipped}"
+    ] + (
+        [f"partners.yaml:4:62: events[0].end: 06:00 does not exist on {day} in {zone}: {skipped}"]
+        if zone == "Pacific/Apia"
+        else []
+    )
+
+
 def test_a_partners_page_gives_the_events_sentence_as_the_home_page_does() -> None:
     # The description is public (DESIGN v1.1); the home page and the issue gave it, while the
     # partner's own page, where partners read on a phone, listed the title alone.
