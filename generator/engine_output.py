@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import guard
 from . import project as pipeline
-from .moment import day_start
+from .moment import day_start, in_whole_minutes
 
 # Channel-level dates: Zensical stamps them with the build time.
 _CHANNEL_DATE = re.compile(r"<(pubDate|lastBuildDate)>[^<]*</\1>")
@@ -57,7 +57,7 @@ def fix_feed_dates(site_dir: Path, environ: Mapping[str, str], timezone: str = "
 
 def _owners_midnight(match: re.Match[str], timezone: str) -> str:
     day = dt.datetime.strptime(match[1], "%d %b %Y").date()
-    return f"<pubDate>{format_datetime(day_start(day, timezone))}</pubDate>"
+    return f"<pubDate>{format_datetime(in_whole_minutes(day_start(day, timezone)))}</pubDate>"
 
 
 def restore_cache(cache_dir: Path, state_dir: Path) -> int:

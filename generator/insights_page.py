@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from . import dates_in_words, numbers_in_words
 from .html_page import html_environment
-from .insights import OUTCOMES, compute_insights
+from .insights import OUTCOMES, MonthOutcomes, compute_insights
 from .markdown import front_matter
 from .models import PartnersFile
 from .svg_charts import bar_chart, stacked_columns
@@ -36,9 +36,10 @@ def render_insights_page(
         )
         for r in insights.by_method
     ]
+    rows = insights.per_month
     months = [
-        (_column_label(row.month, index == 0), {"won": row.won, "lost": row.lost, "open": row.open})
-        for index, row in enumerate(insights.per_month)
+        (_column_label(row.month, index == 0 or rows[index - 1].month.year != row.month.year), _counts(row))
+        for index, row in enumerate(rows)
     ]
     return (
         html_environment()
@@ -59,8 +60,14 @@ def render_insights_page(
     )
 
 
-def _column_label(month: Month, first: bool) -> str:
+def _counts(row: MonthOutcomes) -> dict[str, int]:
+    return {"won": row.won, "lost": row.lost, "open": row.open}
+
+
+def _column_label(month: Month, new_year: bool) -> str:
     """A month under its chart column, as charts write it: "Nov", with the year below it under
-    the first column and each January ("Nov26" read as a code, not a month)."""
+    the first column and wherever the year changes ("Nov26" read as a code, not a month). Only
+    months with introductions have a column, so a year may begin without its January: after
+    "Nov 2026", a bare "Feb" read as February 2026."""
     short = dates_in_words.MONTH_NAMES[month.month][:3]
-    return f"{short}\n{month.year}" if first or month.month == 1 else short
+    return f"{short}\n{month.year}" if new_year else short

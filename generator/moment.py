@@ -52,3 +52,14 @@ def day_start(day: dt.date, timezone: str) -> dt.datetime:
     """The moment ``day`` begins where the owner lives: a file or message dated by the owner's
     date at 00:00 UTC would be dated up to 14 hours ahead of its making east of UTC."""
     return dt.datetime.combine(day, dt.time(), zone_of(timezone))
+
+
+def in_whole_minutes(moment: dt.datetime) -> dt.datetime:
+    """``moment``, said in UTC when its offset has seconds: a zone's local mean time before it
+    kept whole minutes (Europe/Amsterdam until 1937, +01:19:32 in summer; Africa/Monrovia until
+    1972). RFC 822 dates, a feed's, give the zone as +HHMM only: "+011932" was read a day and
+    a half off by feedparser."""
+    offset = moment.utcoffset()
+    if offset is None or not offset % dt.timedelta(minutes=1):
+        return moment
+    return moment.astimezone(dt.UTC)

@@ -26,9 +26,9 @@ from .html_page import HtmlBodies
 from .links import site_public_text
 from .markdown import GENERATED_BY, escape_html
 from .models import Newsletter
-from .moment import BuildMoment, day_start
+from .moment import BuildMoment, day_start, in_whole_minutes
 from .numbers_in_words import plural
-from .presentation import brand_name, feed_author, missing_logo
+from .presentation import brand_name, feed_author, missing_logo, post_days_as_dates
 from .problems import InvalidData
 from .quarantine import Quarantined, quarantine, quarantine_note
 from .render import FOLLOW_PAGE, SiteLayout
@@ -93,6 +93,17 @@ def _channel_dated_in_utc(config: MkDocsConfig) -> None:
 
 def _said_in_utc(stamp: str | None) -> str | None:
     return stamp.removesuffix(" -0000") + " +0000" if stamp and stamp.endswith(" -0000") else stamp
+
+
+def _items_dated_in_whole_minutes(config: MkDocsConfig) -> None:
+    """An issue from before the owner's zone kept whole minutes was dated "Fri, 31 May 1935
+    00:00:00 +011932" in Europe/Amsterdam, which feedparser read as 29 May, 14:48 UTC (the
+    instant is 30 May, 22:40:28 UTC): such a date is said in UTC (moment.in_whole_minutes)."""
+    rss = config.plugins.get("rss")
+    for item in getattr(rss, "pages_to_filter", ()):  # the pages each feed's items are taken from
+        for name in ("created", "updated"):
+            if isinstance(moment := getattr(item, name, None), dt.datetime):
+                setattr(item, name, in_whole_minutes(moment))
 
 
 def _feed_cache_in_project(config: MkDocsConfig, root: Path) -> None:
@@ -440,7 +451,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         if self.guard_worker is not None:
             self.guard_worker.writing(page.file.dest_uri)
-        return output
+        return post_days_as_dates(output)
 
     def on_build_error(self, *, error: Exception) -> None:
         """Fail closed when a build stops after MkDocs began writing the site (a page or a theme
@@ -475,6 +486,11 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             gone = plural(len(removed), "file")
             log.info("Removed from the preview %s whose source is gone: %s", gone, ", ".join(removed))
 
+    # Before the feed plugin (priority 0) writes its items' dates.
+    @event_priority(50)
+    def _feed_items_in_whole_minutes(self, *, config: MkDocsConfig) -> None:
+        _items_dated_in_whole_minutes(config)
+
     # Last of all, after search, rss and sitemap have written their files.
     @event_priority(-100)
     def _guard_the_site(self, *, config: MkDocsConfig) -> None:
@@ -499,7 +515,9 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         unchecked_site.checked(self._project(config).state_dir)
         log.info("Leak guard: scanned %d files, no confidential data found.", scanned)
 
-    on_post_build = CombinedEvent(_bring_serve_memory_up_to_date, _guard_the_site)
+    on_post_build = CombinedEvent(
+        _bring_serve_memory_up_to_date, _feed_items_in_whole_minutes, _guard_the_site
+    )
 
     def _scan(self, config: MkDocsConfig, outcome: pipeline.Outcome) -> tuple[list[guard.Leak], int]:
         """The leaks, and how many files were read: under `mkdocs serve` (rebuilding into one

@@ -16,6 +16,8 @@ from .problems import InvalidData, Problem, format_field_path
 # An "&" that could start a character reference ("&amp;", "&#60;"); any other "&" is plain text
 # to an HTML parser, so "Smith & Sons" may stay as written.
 _REFERENCE_START = re.compile(r"&(?=[#A-Za-z0-9])")
+# A post's date as Material's blog writes it for machines: the day at 00:00 UTC.
+_POST_DAY_AT_UTC_MIDNIGHT = re.compile(r'(<time datetime=")(\d{4}-\d{2}-\d{2}) 00:00:00\+00:00"')
 
 
 def brand_name(newsletter: Newsletter, site_name: str) -> str:
@@ -98,3 +100,13 @@ def unescaped_print_text(value: str) -> str:
     where the engine escapes again (Zensical's author line, one tooltip)."""
     text = _REFERENCE_START.sub("&amp;", value)
     return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def post_days_as_dates(html: str) -> str:
+    """A post's ``<time datetime>`` as the day it names, "2026-12-31", as the page and the feed
+    date it. Material wrote "2026-12-31 00:00:00+00:00": 30 December, 13:00 where an owner in
+    Pago Pago lives, so a reader or crawler that converts it dated the post a day early; and
+    14:00 in Kiritimati, hours after the build of an issue dated that morning."""
+    if "<time datetime=" not in html:
+        return html
+    return _POST_DAY_AT_UTC_MIDNIGHT.sub(r'\1\2"', html)

@@ -37,6 +37,7 @@ from .views import (
     MonthlyIssue,
     event_order,
     gathering_line,
+    held_line,
     monthly_issues,
     stage_of,
 )
@@ -351,12 +352,18 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
     return site.env.get_template("post.md.j2").render(
         meta=Markdown(front_matter(meta)),
         issue=public(issue),
-        gathering=None if opening is None else Markdown(opening),
+        gathering=_markdown_or_none(opening),
+        held=_markdown_or_none(held_line(issue, site.layout.as_of, escape_text)),
         under_way=under_way,
         newsletter=public(data.newsletter),
         events=public(_issue_events(site, issue, source)),
         tree_page=_link(source, TREE_PAGE),
     )
+
+
+def _markdown_or_none(text: str | None) -> Markdown | None:
+    """A sentence already escaped for the page, or nothing to say."""
+    return None if text is None else Markdown(text)
 
 
 def _issue_events(site: _Site, issue: MonthlyIssue, source: str) -> list[tuple[Event, Markdown]]:

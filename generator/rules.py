@@ -247,11 +247,23 @@ def nonexistent_times(index: int, event: Event, timezone: str) -> Iterator[Findi
         day = event.end_day if name == "end" else event.date
         local = dt.datetime.combine(day, clock, tzinfo=zone)
         if local.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
-            yield (
-                ("events", index, name),
-                f"{clock:%H:%M} does not exist on {day} in {timezone}: the clocks go "
-                "forward that night; choose a time outside the hour they skip",
-            )
+            skipped = _skipped(local)
+            yield ("events", index, name), f"{clock:%H:%M} does not exist on {day} in {timezone}: {skipped}"
+
+
+def _skipped(local: dt.datetime) -> str:
+    """What the clocks skip around ``local``, a time that does not exist: an hour in most zones,
+    half an hour on Lord Howe Island, a whole day where a zone crossed the date line (Samoa lost
+    30 December 2011)."""
+    before, after = (local.replace(fold=fold).utcoffset() or dt.timedelta() for fold in (0, 1))
+    jump = after - before  # in a gap, fold 0 takes the offset before it and fold 1 the one after
+    if jump >= dt.timedelta(days=1):
+        return "the clocks skip that whole day there; choose another day"
+    minutes = int(jump.total_seconds()) // 60
+    span = {60: "hour", 30: "half hour"}.get(minutes) or (
+        f"{minutes // 60} hours" if minutes % 60 == 0 else f"{minutes} minutes"
+    )
+    return f"the clocks go forward that night; choose a time outside the {span} they skip"
 
 
 def _not_future(path: FieldPath, day: dt.date, today: dt.date) -> Iterator[Finding]:

@@ -267,15 +267,32 @@ def gathering_line(issue: MonthlyIssue, today: dt.date, text: Callable[[str], st
     ``text`` prepares each title for where the line goes (escaped for a page)."""
     if not issue.only_events:
         return None
-    shown = {
-        to_come: [
-            (text(event.title), event_when(event.date, event.time, event.end))
-            for event in issue.held
-            if (event.date >= today) == to_come
-        ]
-        for to_come in (False, True)
-    }
-    return gathering(issue.month.label, held=shown[False], coming=shown[True])
+    return gathering(
+        issue.month.label,
+        held=_events_told(issue, today, text),
+        coming=_events_told(issue, today, text, True),
+    )
+
+
+def held_line(issue: MonthlyIssue, today: dt.date, text: Callable[[str], str] = str) -> str | None:
+    """In a month with other news, its events already held on ``today``, told after that news.
+    "Coming up" lists only what is still to come, so the day after the September ride the
+    September issue (and its mail) no longer said a word of it."""
+    if issue.only_events:
+        return None
+    held = _events_told(issue, today, text)
+    return gathering(issue.month.label, held=held, coming=()) if held else None
+
+
+def _events_told(
+    issue: MonthlyIssue, today: dt.date, text: Callable[[str], str], to_come: bool = False
+) -> list[tuple[str, str]]:
+    """The month's events (title, when) held before ``today``, or ``to_come`` from it on."""
+    return [
+        (text(event.title), event_when(event.date, event.time, event.end))
+        for event in issue.held
+        if (event.date >= today) == to_come
+    ]
 
 
 def event_order(event: Event) -> tuple[dt.date, dt.time, str]:

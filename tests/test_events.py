@@ -6,6 +6,7 @@ import datetime as dt
 import email
 import email.policy
 import os
+import re
 from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -157,6 +158,32 @@ def test_a_time_the_clocks_skip_is_refused_with_its_place() -> None:
     load_text(fall_back, "partners.yaml", TODAY)
 
 
+@pytest.mark.parametrize(
+    ("zone", "day", "skipped"),
+    [
+        # Lord Howe Island moves its clocks half an hour: 02:00 becomes 02:30.
+        (
+            "Australia/Lord_Howe",
+            "2026-10-04",
+            "the clocks go forward that night; choose a time outside the half hour they skip",
+        ),
+        # Samoa crossed the date line: 29 December 2011 was followed by the 31st.
+        ("Pacific/Apia", "2011-12-30", "the clocks skip that whole day there; choose another day"),
+    ],
+)
+def test_a_skipped_time_is_told_by_what_the_clocks_skip_there(zone: str, day: str, skipped: str) -> None:
+    # Both were told to "choose a time outside the hour they skip": any time outside 02:15 to
+    # 03:15 on Lord Howe Island, and any time of a day Samoa never had.
+    text = SPRING_FORWARD.replace("America/New_York", zone).replace("2026-03-08", day)
+    assert load_problems(text.format(start="02:15", end="06:00")) == [
+        f"partners.yaml:4:48: events[0].time: 02:15 does not exist on {day} in {zone}: {skipped}"
+    ] + (
+        [f"partners.yaml:4:62: events[0].end: 06:00 does not exist on {day} in {zone}: {skipped}"]
+        if zone == "Pacific/Apia"
+        else []
+    )
+
+
 def test_a_partners_page_gives_the_events_sentence_as_the_home_page_does() -> None:
     # The description is public (DESIGN v1.1); the home page and the issue gave it, while the
     # partner's own page, where partners read on a phone, listed the title alone.
@@ -184,16 +211,21 @@ AFTERWARDS = (
 )
 
 
-def _mail_text(as_of: dt.date, text: str = EVENT_MONTH) -> str:
+def _mail_text(as_of: dt.date, text: str = EVENT_MONTH, kind: str = "plain") -> str:
     data = load_text(text, "partners.yaml", as_of)
     layout = SiteLayout(as_of=as_of, secret=b"s")
     environ = {"REFERRAL_MAIL_FROM": "Olive <olive@example.com>"}
     (outgoing,) = compose_month(data, Month(2026, 12), layout, "https://example.com/", environ)
     message = email.message_from_bytes(outgoing.data, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
-    part = message.get_body(("plain",))
+    part = message.get_body((kind,))
     assert part is not None
     return " ".join(part.get_content().split())
+
+
+def _mail_html(as_of: dt.date, text: str) -> str:
+    """The HTML part as its text would read, the inline styles left out."""
+    return re.sub(r' style="[^"]*"', "", _mail_text(as_of, text, "html"))
 
 
 @pytest.mark.parametrize(
@@ -332,6 +364,31 @@ def test_a_month_with_an_event_held_and_one_to_come_thanks_for_one_and_invites_t
     for page in (files["index.md"].split("## Coming up")[1], coming_up):
         assert "Partner breakfast" not in page
     assert f"Dear Anne, {opening}" in _mail_text(as_of, data)
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2026, 12, 11), dt.date(2027, 1, 5)])
+def test_an_event_held_in_a_month_with_other_news_stays_in_that_months_issue(as_of: dt.date) -> None:
+    # December has an introduction too. Until the mixer, its issue and mail listed it under
+    # "Coming up"; from the day after, neither said a word of it, and the month's final issue
+    # never did: "Coming up" lists only what is still to come.
+    data = EVENT_MONTH.replace("introduced: 2026-10-05}", "introduced: 2026-12-02}")
+    held = (
+        "In December 2026 we got together with our partners: Holiday mixer (10 December 2026, "
+        "18:00 to 21:30). Thank you to everyone who came."
+    )
+    files = render_site(load_text(data, "partners.yaml", as_of), SiteLayout(as_of=as_of, secret=b"s"))
+    post = files["blog/posts/newsletter/2026-12.md"]
+    together = " ".join(post.split("## Getting together")[1].split("##")[0].split())
+    assert together == held
+    assert "Holiday mixer" not in post.split("## Coming up")[-1]
+    mail = _mail_text(as_of, data)
+    assert "DECEMBER 2026 IN THE NEWSLETTER * New referrals: 1" in mail and held in mail
+    assert f'<tr><td class="section">{held}</td></tr>' in _mail_html(as_of, data)
+    # The day before, the mixer is still to come: listed under "Coming up", not told as held.
+    before = dt.date(2026, 12, 9)
+    files = render_site(load_text(data, "partners.yaml", before), SiteLayout(as_of=before, secret=b"s"))
+    post = files["blog/posts/newsletter/2026-12.md"]
+    assert "## Getting together" not in post and "Holiday mixer" in post.split("## Coming up")[1]
 
 
 def test_the_feed_summary_of_the_month_under_way_gives_its_figures_so_far() -> None:

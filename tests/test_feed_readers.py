@@ -3,6 +3,7 @@ the post pages' head as link previews read it, from real Material builds."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import email.utils
 import json
@@ -12,6 +13,7 @@ import shutil
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
@@ -163,6 +165,28 @@ def test_the_feed_holds_the_posts_newest_first_and_no_private_value(site: SitePr
 
 
 @pytest.mark.build
+def test_an_issue_from_before_the_owners_zone_kept_whole_minutes_is_read_at_its_date(tmp_path: Path) -> None:
+    # Amsterdam's clocks ran 1:19:32 ahead of UTC in the summer of 1935: the feed plugin dated
+    # May's issue "Fri, 31 May 1935 00:00:00 +011932", a zone RFC 822 does not have, which
+    # feedparser read as 29 May, 14:48 UTC. Said in UTC, it is the same instant, read as such.
+    data = """\
+newsletter: {title: Old News, owner: Olive Owner, timezone: Europe/Amsterdam}
+partners:
+  - {id: ann, name: Ann Able}
+referrals:
+  - {id: r1, partner: ann, prospect: P One, introduced: 1935-05-03}
+"""
+    project = _built(tmp_path, data)
+    midnight = dt.datetime(1935, 5, 31, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    for feed in FEEDS:
+        parsed = feedparser.parse(project.read_site(feed))
+        (issue,) = [entry for entry in parsed.entries if "newsletter-1935-05" in entry.link]
+        assert RFC822_WITH_ZONE.match(issue.published), issue.published
+        assert email.utils.parsedate_to_datetime(issue.published) == midnight
+        assert calendar.timegm(issue.published_parsed) == midnight.timestamp()
+
+
+@pytest.mark.build
 def test_guids_links_and_dates_stay_put_when_another_partner_s_note_changes(tmp_path: Path) -> None:
     # A guid that changes makes every feed reader show the issue again as new.
     project = _built(tmp_path)
@@ -200,6 +224,21 @@ def test_under_zensical_no_issue_is_dated_after_the_feed_was_built_east_of_utc(t
 
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.mark.build
+def test_posts_give_machines_the_day_they_are_dated_not_midnight_utc(site: SiteProject) -> None:
+    # Material wrote <time datetime="2026-11-21 00:00:00+00:00"> for the issue dated the 21st in
+    # Auckland: 13:00 there, four hours after the build, and the 20th to a reader who converts
+    # it west of UTC. The day itself, as the page and the feed date the post.
+    pages = [site.site / "blog" / "index.html", *sorted((site.site / "blog").glob("20*/*/*/index.html"))]
+    stamps = [
+        stamp for page in pages for stamp in BeautifulSoup(page.read_text("utf-8"), "html.parser")("time")
+    ]
+    assert len(stamps) >= len(pages)
+    for stamp in stamps:
+        shown = dt.datetime.strptime(stamp.get_text(strip=True), "%d %B %Y").date()
+        assert stamp["datetime"] == shown.isoformat(), stamp
 
 
 @pytest.mark.build
@@ -286,3 +325,18 @@ def test_zensical_s_whole_day_items_are_dated_at_midnight_where_the_owner_lives(
     assert "<lastBuildDate>Fri, 20 Nov 2026 20:00:00 +0000</lastBuildDate>" in text
     assert "<pubDate>Sat, 21 Nov 2026 00:00:00 +1300</pubDate>" in text  # 11:00 UTC on the 20th
     assert "<pubDate>Tue, 03 Mar 2026 08:30:00 +0000</pubDate>" in text  # a post's own time stays
+
+
+def test_zensical_s_items_from_before_the_owners_zone_kept_whole_minutes_are_said_in_utc(
+    tmp_path: Path,
+) -> None:
+    # Midnight in Amsterdam on 31 May 1935 was "+011932", which RFC 822 cannot say.
+    feed = tmp_path / "feed_rss_created.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>'
+        "<item><title>May</title><pubDate>Fri, 31 May 1935 00:00:00 +0000</pubDate></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    assert fix_feed_dates(tmp_path, {"SOURCE_DATE_EPOCH": EVENING_IN_UTC}, "Europe/Amsterdam") == 1
+    assert "<pubDate>Thu, 30 May 1935 22:40:28 +0000</pubDate>" in feed.read_text(encoding="utf-8")

@@ -186,6 +186,27 @@ referrals:
     assert all(text_width(label, int(size)) <= 36 and int(size) >= 12 for _, size, label in labels)
 
 
+def test_a_year_that_begins_without_a_january_column_is_still_named() -> None:
+    # Only months with introductions have a column: November 2026 and then February 2027 read
+    # "Nov 2026", "Feb", as if February 2026 came after November; a year is named where it changes.
+    text = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: ann, name: Ann Able}
+referrals:
+  - {id: r1, partner: ann, prospect: P1, introduced: 2025-03-03}
+  - {id: r2, partner: ann, prospect: P2, introduced: 2026-03-03}
+  - {id: r3, partner: ann, prospect: P3, introduced: 2026-11-03}
+  - {id: r4, partner: ann, prospect: P4, introduced: 2027-02-05}
+"""
+    as_of = dt.date(2027, 2, 20)
+    layout = SiteLayout(as_of=as_of, secret=b"s")
+    page = render_site(load_text(text, "partners.yaml", as_of), layout)[layout.insights_page]
+    chart = page[page.index("Referrals per month by outcome") :]
+    labels = re.findall(r'<text x="[\d.]+" y="\d+" text-anchor="middle"[^>]*>([^<]+)</text>', chart)
+    assert labels == ["Mar", "2025", "Mar", "2026", "Nov", "Feb", "2027"]
+
+
 TWO_MEETINGS = """\
 newsletter: {title: T, owner: O}
 partners:

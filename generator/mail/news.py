@@ -61,6 +61,7 @@ class IssueDigest:
     partners_thanked: int
     events: tuple[EventNews, ...]
     gathering: str | None = None  # the opening of a month whose only news is its events
+    held: str | None = None  # the events already held in a month with other news (views.held_line)
 
     @property
     def has_numbers(self) -> bool:
@@ -97,16 +98,19 @@ class MonthRecords:
     tree: ReferralTree
     winners: tuple[str, ...]  # the partner behind each referral won this month
     gathering: str | None = None  # see views.gathering_line, as of the message's date
+    held: str | None = None  # see views.held_line, as of the message's date
 
     @classmethod
-    def of(cls, data: PartnersFile, issue: MonthlyIssue, gathering: str | None = None) -> MonthRecords:
+    def of(
+        cls, data: PartnersFile, issue: MonthlyIssue, gathering: str | None = None, held: str | None = None
+    ) -> MonthRecords:
         ledger = PartnerLedger.of(data)
         winners = tuple(
             referral.partner
             for referral in data.referrals
             if (won := won_on(referral)) is not None and Month.of(won) == issue.month
         )
-        return cls(issue, ledger, ReferralTree.of(data, ledger), winners, gathering)
+        return cls(issue, ledger, ReferralTree.of(data, ledger), winners, gathering, held)
 
     def tree_wins(self, partner: Partner) -> list[Partner]:
         """Partners below this one in the referral tree, once per client they brought in."""
@@ -139,7 +143,7 @@ def partner_news(records: MonthRecords, partner: Partner, *, private_url: str, i
         tree_wins=len(tree_wins),
         tree_named=tuple(sorted({line(p.name) for p in tree_wins if p.public})),
         tree_unnamed=len({p.id for p in tree_wins if not p.public}),
-        digest=_digest(records.issue, records.gathering),
+        digest=_digest(records.issue, records.gathering, records.held),
         private_url=private_url,
         issue_url=issue_url,
     )
@@ -182,7 +186,7 @@ def _headline_stage(told: Sequence[tuple[Update, str]], month: Month) -> str:
     return REPEAT_WIN if Month.of(won.date) != month else "won"
 
 
-def _digest(issue: MonthlyIssue, gathering: str | None) -> IssueDigest:
+def _digest(issue: MonthlyIssue, gathering: str | None, held: str | None = None) -> IssueDigest:
     return IssueDigest(
         referrals=issue.referrals,
         meetings=issue.meetings,
@@ -200,6 +204,7 @@ def _digest(issue: MonthlyIssue, gathering: str | None) -> IssueDigest:
             for e in issue.events
         ),
         gathering=_maybe_line(gathering),
+        held=_maybe_line(held),
     )
 
 

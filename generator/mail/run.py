@@ -22,7 +22,15 @@ from ..numbers_in_words import plural
 from ..post_urls import PostUrls
 from ..render import SiteLayout
 from ..site_secret import resolve_secret
-from ..views import EVENT_HORIZON_DAYS, Month, MonthlyIssue, gathering_line, monthly_issues, upcoming_events
+from ..views import (
+    EVENT_HORIZON_DAYS,
+    Month,
+    MonthlyIssue,
+    gathering_line,
+    held_line,
+    monthly_issues,
+    upcoming_events,
+)
 from ..writer import MANIFEST_VERSION, folder_key, write_bytes
 from . import summary
 from .compose import (
@@ -228,7 +236,8 @@ def compose_month(
     issue = _issue_for(data, month, layout.as_of)
     edition = _edition(data, month, layout, site_url, environ, throwaway=throwaway)
     issue = _events_from(issue, data, edition.date.date())
-    records = MonthRecords.of(data, issue, gathering_line(issue, edition.date.date()))
+    dated = edition.date.date()
+    records = MonthRecords.of(data, issue, gathering_line(issue, dated), held_line(issue, dated))
     env = mail_environment()
     # Two partners mailed at one address never reach here: check refuses them (rules.py).
     messages: list[Outgoing] = []
