@@ -44,6 +44,9 @@ def test_workflow_checks_builds_strict_and_deploys_only_main() -> None:
     assert 'python -m generator build --engine "$ENGINE"' in commands
     engines = workflow[True]["workflow_dispatch"]["inputs"]["engine"]["options"]  # `on:` is True
     assert set(engines) == {"mkdocs", "zensical", "properdocs"}
+    # Built daily and dated today: with the commit's time the site's "today" stood still.
+    assert workflow[True]["schedule"][0]["cron"]
+    assert "SOURCE_DATE_EPOCH" not in commands
     assert workflow["env"]["SITE_ENGINE"] == "mkdocs"
     build = next(step for step in steps if "generator build" in step.get("run", ""))
     assert build["env"]["REFERRAL_SITE_SECRET"] == "${{ secrets.REFERRAL_SITE_SECRET }}"
