@@ -1,0 +1,568 @@
+"""Black-box tests from DESIGN.md alone, by a second author, on what test_hidden_style.py leaves out.
+
+The v1.1 fields, the tree beyond two levels, the words for stages, giving back, Unicode and the
+stated limits, the contract's interfaces (exit statuses, where messages go, the feed's files,
+the private addresses) and what a second and third build do after edits. As in the first
+file, every test runs the real commands in subprocesses on a copy of the skeleton from git;
+nothing of the generator is imported. Sites are built once per module and shared.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from icalendar import Calendar
+from test_hidden_style import ROOT, make_project, mkdocs_build, run, snapshot
+
+pytestmark = pytest.mark.build
+
+TODAY = date.today()
+SOON = TODAY + timedelta(days=40)
+LATER = TODAY + timedelta(days=70)
+
+# A four-level branch (alpha → bravo → charlie → delta) with a partner in the middle who did not
+# consent, every stage, giving back, every v1.1 field, and public partners in six scripts.
+V11 = f"""\
+newsletter:
+  title: Second Author News
+  owner: Olive Owner
+  business: Owner and Sons Ltd
+  email: olive@owner.example
+  phone: "+1 555 0100"
+  currency: EUR
+  timezone: Europe/Paris
+  logo: images/logo.png
+
+partners:
+  - id: alpha
+    name: Alpha Ancestor
+    public: true
+    greeting: Zedgreeting
+    spotlight: Alphaspotlight sells sturdy boots.
+  - id: bravo
+    name: Bravo Branch
+    referred_by: alpha
+    public: true
+  - id: charlie
+    name: Charlie Chain
+    company: Charliecompany Holdings
+    email: charlie.hidden@example.com
+    referred_by: bravo
+  - id: delta
+    name: Delta Depth
+    referred_by: charlie
+    public: true
+  - id: echo
+    name: Echo Empty
+    public: true
+  - id: arabic
+    name: مريم العلي
+    public: true
+  - id: hebrew
+    name: דוד כהן
+    public: true
+  - id: chinese
+    name: 王小明
+    public: true
+  - id: hindi
+    name: अनिल कुमार
+    public: true
+  - id: thai
+    name: สมชาย ใจดี
+    public: true
+  - id: emoji
+    name: Rosa 🌹 Flores
+    public: true
+
+referrals:
+  - id: r-d1
+    partner: delta
+    prospect: Prospectwon Quill
+    introduced: 2026-03-02
+    method: call
+    asked: true
+    value: 987654
+    updates:
+      - date: 2026-03-05
+        stage: contacted
+      - date: 2026-03-10
+        stage: met
+        note: Notemetword went well.
+        internal: Internalword budget.
+      - date: 2026-03-20
+        stage: proposal
+      - date: 2026-04-01
+        stage: won
+  - id: r-c1
+    partner: charlie
+    prospect: Prospectlost Rook
+    introduced: 2026-03-03
+    updates:
+      - date: 2026-03-15
+        stage: lost
+  - id: r-b1
+    partner: bravo
+    prospect: Prospectnew Finch
+    introduced: 2026-03-04
+  - id: r-a1
+    partner: alpha
+    prospect: Prospectmet Heron
+    introduced: 2026-03-05
+    updates:
+      - date: 2026-03-09
+        stage: met
+        note: "Braces {{{{ 7*7 }}}} and {{% raw %}} stay literal."
+  - {{id: r-u1, partner: arabic, prospect: Prospect Ar, introduced: 2026-05-02}}
+  - {{id: r-u2, partner: hebrew, prospect: Prospect He, introduced: 2026-05-03}}
+  - {{id: r-u3, partner: chinese, prospect: Prospect Zh, introduced: 2026-05-04}}
+  - {{id: r-u4, partner: hindi, prospect: Prospect Hi, introduced: 2026-05-05}}
+  - {{id: r-u5, partner: thai, prospect: Prospect Th, introduced: 2026-05-06}}
+  - {{id: r-u6, partner: emoji, prospect: Prospect Em, introduced: 2026-05-07}}
+
+given:
+  - partner: bravo
+    date: 2026-06-01
+    to: Givento Person
+    note: Givennoteword clinic
+
+events:
+  - date: {SOON.isoformat()}
+    time: "18:30"
+    end: "20:00"
+    title: Winter Mixer Evening
+    where: Main Hall
+    description: Eventdescword sentence here.
+  - date: {LATER.isoformat()}
+    title: Spring Breakfast Allday
+"""
+UNICODE_NAMES = ["مريم العلي", "דוד כהן", "王小明", "अनिल कुमार", "สมชาย ใจดี", "Rosa 🌹 Flores"]
+# Data no public page, search index, sitemap or feed may hold (DESIGN's privacy table).
+NOT_PUBLIC = [
+    "Prospectwon Quill",
+    "Prospectlost Rook",
+    "Prospectnew Finch",
+    "Prospectmet Heron",
+    "Notemetword",
+    "Internalword",
+    "charlie.hidden@example.com",
+    "Charlie Chain",
+    "Givento Person",
+    "Givennoteword",
+    "Zedgreeting",
+    "987654",
+    "987,654",
+    "987 654",
+    "987\u202f654",
+]
+BIDI_ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"))
+EXTRA_FILES: dict[str, bytes] = {
+    "content/images/logo.png": (ROOT / "docs-images/partner-page.png").read_bytes()
+}
+
+
+# ---------------------------------------------------------------- reading a built site
+
+
+def text_of(markup: str) -> str:
+    """A page as a reader sees it: no tags, entities decoded, bidi isolation marks dropped."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.S)
+    plain = html.unescape(re.sub(r"<[^>]+>", " ", body)).translate(BIDI_ISOLATES)
+    return re.sub(r"\s+", " ", plain)
+
+
+def html_pages(site: Path) -> dict[str, str]:
+    """Every built HTML page by its address relative to the site, as a reader reads it."""
+    return {
+        address(site, p): text_of(p.read_text(encoding="utf-8")) for p in sorted(site.rglob("index.html"))
+    }
+
+
+def address(site: Path, page: Path) -> str:
+    """A page's address as the sitemap writes it after the site's URL: "" or "blog/"."""
+    folder = page.parent.relative_to(site).as_posix()
+    return "" if folder == "." else folder + "/"
+
+
+def sitemap_paths(site: Path) -> set[str]:
+    tree = ElementTree.parse(site / "sitemap.xml")
+    locs = [e.text or "" for e in tree.iter() if e.tag.endswith("loc")]
+    return {re.sub(r"^https?://[^/]+/", "", loc) for loc in locs}
+
+
+def public_texts(site: Path) -> dict[str, str]:
+    """What anyone can read: the pages in the sitemap, the search index, the sitemap, the feeds."""
+    listed = sitemap_paths(site)
+    public = {path: text for path, text in html_pages(site).items() if path in listed}
+    for name in ("search/search_index.json", "sitemap.xml", "feed_rss_created.xml", "feed_rss_updated.xml"):
+        public[name] = html.unescape((site / name).read_text(encoding="utf-8"))
+    public["search words"] = " ".join(
+        text_of(doc["title"] + " " + doc["text"])
+        for doc in json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    )
+    return public
+
+
+def private_pages(site: Path) -> dict[str, str]:
+    """The pages left out of the sitemap: the partners' own pages (and the owner's)."""
+    listed = sitemap_paths(site)
+    return {p: t for p, t in html_pages(site).items() if p not in listed and p != "404/"}
+
+
+def page_with(site: Path, marker: str) -> str:
+    """The one private page that holds `marker` (a prospect only its partner sees)."""
+    found = [text for text in private_pages(site).values() if marker in text]
+    assert len(found) == 1, f"{marker!r} is on {len(found)} private pages, not one"
+    return found[0]
+
+
+def build_site(root: Path, data: str, extra: dict[str, bytes] | None = None) -> Path:
+    project = make_project(root, data)
+    for name, content in (extra or {}).items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_bytes(content)
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project
+
+
+@pytest.fixture(scope="module")
+def v11(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built from V11 (its project folder; the site is in site/)."""
+    return build_site(tmp_path_factory.mktemp("v11"), V11, EXTRA_FILES)
+
+
+# ---------------------------------------------------------------- v1.1 on one built site
+
+
+def test_v11_file_checks_clean(v11: Path) -> None:
+    result = run(v11, "-m", "generator", "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not re.search(r"^\S+:\d+:\d+: (?!warning:)", result.stdout, re.M), result.stdout
+
+
+def test_nothing_confidential_or_owner_only_is_public(v11: Path) -> None:
+    """Prospects, notes, given.to, a non-consenting name, a greeting and values stay private."""
+    leaks = {
+        (where, word)
+        for where, text in public_texts(v11 / "site").items()
+        for word in NOT_PUBLIC
+        if word in text
+    }
+    assert not leaks
+
+
+def test_internal_note_and_partner_email_are_nowhere(v11: Path) -> None:
+    everywhere = [
+        p for p in (v11 / "site").rglob("*") if p.is_file() and p.suffix in {".html", ".json", ".xml", ".ics"}
+    ]
+    for word in ("Internalword", "charlie.hidden@example.com"):
+        assert not [str(p) for p in everywhere if word in p.read_text(encoding="utf-8")], word
+
+
+def test_owner_contact_is_public(v11: Path) -> None:
+    """newsletter.email and newsletter.phone are public: shown on the home page, as a mailto link."""
+    home = (v11 / "site/index.html").read_text(encoding="utf-8")
+    assert 'href="mailto:olive@owner.example' in home
+    assert "+1 555 0100" in text_of(home)
+
+
+def test_logo_is_the_sites_logo(v11: Path) -> None:
+    home = (v11 / "site/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<img[^>]+src="[^"]*images/logo\.png"', home)
+    assert (v11 / "site/images/logo.png").read_bytes() == EXTRA_FILES["content/images/logo.png"]
+
+
+def test_values_reach_only_a_private_owner_page(v11: Path) -> None:
+    """`value` figures are for the owner: on no partner's page and no public page, but somewhere."""
+    pages = [t for t in html_pages(v11 / "site").values() if re.search(r"987[,\s\u202f]?654", t)]
+    assert pages, "the won referral's value is on no page at all"
+    for text in pages:
+        assert "Prospectwon Quill" not in text or "€" in text or "EUR" in text
+    assert not re.search(r"987[,\s\u202f]?654", page_with(v11 / "site", "Prospectwon Quill"))
+
+
+def test_greeting_addresses_the_partner_on_their_own_page(v11: Path) -> None:
+    site = v11 / "site"
+    assert "Zedgreeting" in page_with(site, "Prospectmet Heron")
+    holders = [p for p, t in html_pages(site).items() if "Zedgreeting" in t]
+    assert len(holders) == 1, holders
+    # Default: the first word of the name.
+    delta = page_with(site, "Prospectwon Quill")
+    assert re.search(r"\bDelta\b", delta)
+
+
+def test_events_are_public_with_local_times_and_description(v11: Path) -> None:
+    public = " ".join(public_texts(v11 / "site").values())
+    assert "Winter Mixer Evening" in public and "Spring Breakfast Allday" in public
+    assert "Eventdescword sentence here." in public and "Main Hall" in public
+    assert "18:30" in public and "20:00" in public
+
+
+def calendars(site: Path) -> dict[str, Calendar]:
+    return {str(p.relative_to(site)): Calendar.from_ical(p.read_bytes()) for p in sorted(site.rglob("*.ics"))}
+
+
+def test_each_event_has_a_calendar_file_in_its_time_zone(v11: Path) -> None:
+    """README: a calendar file for each event; the times are local to newsletter.timezone."""
+    cals = calendars(v11 / "site")
+    events = {str(e["SUMMARY"]): e for cal in cals.values() for e in cal.walk("VEVENT")}
+    assert set(events) == {"Winter Mixer Evening", "Spring Breakfast Allday"}
+    timed = events["Winter Mixer Evening"].decoded("DTSTART")
+    assert (timed.hour, timed.minute, str(timed.tzinfo)) == (18, 30, "Europe/Paris")
+    assert timed.date() == SOON
+    assert events["Winter Mixer Evening"].decoded("DTEND").hour == 20
+    assert events["Spring Breakfast Allday"].decoded("DTSTART") == LATER  # all-day: a date
+    home = (v11 / "site/index.html").read_text(encoding="utf-8")
+    for name in cals:
+        assert f'href="{name}"' in home, name
+    for name, cal in cals.items():
+        assert not [w for w in NOT_PUBLIC if w in cal.to_ical().decode()], name
+
+
+def test_tree_four_levels_deep_thanks_every_ancestor(v11: Path) -> None:
+    """Delta's win thanks Bravo and Alpha by name and Charlie (no consent) without a name."""
+    site = v11 / "site"
+    win_post = [t for p, t in public_texts(site).items() if p.startswith("blog/") and "Delta Depth" in t]
+    assert win_post, "no newsletter post thanks Delta Depth for the win"
+    assert any("Alpha Ancestor" in t and "Bravo Branch" in t for t in win_post)
+    assert "Charlie Chain" not in " ".join(win_post)
+    alpha = page_with(site, "Prospectmet Heron")
+    assert re.search(r"\bclient\b|\bwon\b|\bwin\b", alpha), "Alpha's page says nothing of the win below"
+
+
+def test_stage_words_on_the_partners_page(v11: Path) -> None:
+    """No updates reads "introduced"; `lost` is said gently (not "lost"); each stage in words."""
+    site = v11 / "site"
+    assert re.search(r"introduced", page_with(site, "Prospectnew Finch"), re.I)
+    lost = page_with(site, "Prospectlost Rook")
+    assert not re.search(r"\blost\b", lost, re.I)
+    assert re.search(r"\bclosed\b", lost, re.I)
+    won = page_with(site, "Prospectwon Quill")
+    assert re.search(r"\bmet\b", won, re.I) and re.search(r"proposal", won, re.I)
+    assert "Notemetword went well." in won
+
+
+def test_given_shows_on_that_partners_page_only(v11: Path) -> None:
+    site = v11 / "site"
+    assert "Givento Person" in page_with(site, "Prospectnew Finch")
+    assert "Givennoteword clinic" in page_with(site, "Prospectnew Finch")
+    assert sum("Givento Person" in t for t in html_pages(site).values()) == 1
+
+
+def test_partner_with_no_referrals_has_a_private_page(v11: Path) -> None:
+    site = v11 / "site"
+    echo = [t for t in private_pages(site).values() if "Echo" in t]
+    assert len(echo) == 1
+    assert not any(prospect in echo[0] for prospect in NOT_PUBLIC[:4])
+
+
+def test_unicode_names_in_every_script_reach_public_pages_whole(v11: Path) -> None:
+    public = public_texts(v11 / "site")
+    posts = " ".join(t for p, t in public.items() if p.startswith("blog/"))
+    for name in UNICODE_NAMES:
+        assert name in posts, name
+        assert name in public["search words"], name
+
+
+def test_braces_in_a_note_stay_literal(v11: Path) -> None:
+    """Template syntax in data is data: a note is shown as written, never evaluated."""
+    alpha = page_with(v11 / "site", "Prospectmet Heron")
+    assert "Braces {{ 7*7 }} and {% raw %} stay literal." in alpha
+
+
+def test_company_of_a_partner_without_consent_is_not_public(v11: Path) -> None:
+    """A company names its owner as surely as the name does ("Charliecompany Holdings")."""
+    assert not [p for p, t in public_texts(v11 / "site").items() if "Charliecompany" in t]
+
+
+def test_private_pages_are_unlisted_unlinked_and_unguessable(v11: Path) -> None:
+    site = v11 / "site"
+    private = private_pages(site)
+    partner_pages = [p for p in private if any(m in private[p] for m in ("Prospect", "Echo"))]
+    assert len(partner_pages) == 11
+    for path in partner_pages:
+        assert not re.search(r"alpha|bravo|charlie|delta|echo|arabic|hebrew|chinese|hindi|thai|emoji", path)
+        assert len(re.sub(r"\W", "", path.rsplit("/", 2)[-2])) >= 16, path
+    for where, text in public_texts(site).items():
+        assert not [p for p in partner_pages if p.rstrip("/") in text], where
+    public_html = [p for p in site.rglob("index.html") if address(site, p) in sitemap_paths(site)]
+    for page in public_html:
+        raw = page.read_text(encoding="utf-8")
+        assert not [p for p in partner_pages if p.rstrip("/").rsplit("/", 1)[-1] in raw], page
+
+
+def test_feed_files_hold_only_newsletter_posts(v11: Path) -> None:
+    site = v11 / "site"
+    for name in ("feed_rss_created.xml", "feed_rss_updated.xml"):
+        channel = ElementTree.parse(site / name).getroot().find("channel")
+        assert channel is not None
+        links = [item.findtext("link") or "" for item in channel.iter("item")]
+        assert links and all("/blog/" in link for link in links), links
+
+
+# ---------------------------------------------------------------- the private address and the secret
+
+
+def test_a_new_secret_moves_every_private_page_and_prunes_the_old(tmp_path: Path) -> None:
+    project = make_project(tmp_path, V11)
+    (project / "content/images").mkdir(parents=True)
+    (project / "content/images/logo.png").write_bytes(EXTRA_FILES["content/images/logo.png"])
+    assert run(project, "-m", "generator", "generate").returncode == 0
+    before = set(snapshot(project / "content"))
+    result = run_with_secret(project, "another-secret-for-the-second-run-0987654321")
+    assert result.returncode == 0, result.stderr
+    after = set(snapshot(project / "content"))
+    moved = before ^ after
+    assert len(before - after) == len(after - before) >= 12, moved
+    assert not [p for p in after if p in before and p.startswith("p/") and p != "p/index.md"]
+
+
+def run_with_secret(project: Path, secret: str) -> subprocess.CompletedProcess[str]:
+    """`generate` as `run` does it, with another secret."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFERRAL_")}
+    env.update(REFERRAL_SITE_SECRET=secret, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "generate"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+# ---------------------------------------------------------------- a second and a third build after edits
+
+# Run 1: everyone consents. Run 2: gamma renamed, kappa withdraws consent, r-3 moves from
+# lambda to host. Run 3: kappa consents again, lambda (no referrals left) leaves the program.
+EDIT_1 = """\
+newsletter:
+  title: Edits Over Time
+  owner: Olive Owner
+partners:
+  - id: host
+    name: Hostpartner Keeper
+    public: true
+  - id: gamma
+    name: Gammaold Namesake
+    public: true
+  - id: kappa
+    name: Kappaconsent Person
+    public: true
+    spotlight: Kappaspotword repairs bicycles.
+  - id: lambda
+    name: Lambdamover Person
+    public: true
+referrals:
+  - id: r-1
+    partner: gamma
+    prospect: Gammaprospect One
+    introduced: 2026-06-02
+    public: true
+    updates:
+      - {date: 2026-06-20, stage: won}
+  - id: r-2
+    partner: kappa
+    prospect: Kappaprospect Two
+    introduced: 2026-06-03
+    public: true
+    updates:
+      - {date: 2026-06-21, stage: won}
+  - id: r-3
+    partner: lambda
+    prospect: Moverprospect Three
+    introduced: 2026-06-04
+"""
+EDIT_2 = (
+    EDIT_1.replace("Gammaold Namesake", "Gammanew Namesake")
+    .replace(
+        "    name: Kappaconsent Person\n    public: true", "    name: Kappaconsent Person\n    public: false"
+    )
+    .replace("    partner: lambda\n", "    partner: host\n")
+)
+EDIT_3 = EDIT_2.replace(
+    "    name: Kappaconsent Person\n    public: false", "    name: Kappaconsent Person\n    public: true"
+).replace("  - id: lambda\n    name: Lambdamover Person\n    public: true\n", "")
+KAPPA = ["Kappaconsent Person", "Kappaspotword", "Kappaprospect Two"]
+
+
+@pytest.fixture(scope="module")
+def edits(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The project after each of three builds: a copy of site/ and content/ per run."""
+    project = build_site(tmp_path_factory.mktemp("edits"), EDIT_1)
+    runs = []
+    for number, data in enumerate((EDIT_1, EDIT_2, EDIT_3), start=1):
+        if number > 1:
+            (project / "partners.yaml").write_text(data, encoding="utf-8")
+            result = mkdocs_build(project)
+            assert result.returncode == 0, result.stderr[-3000:]
+        kept = tmp_path_factory.mktemp(f"run{number}")
+        shutil.copytree(project / "site", kept / "site")
+        shutil.copytree(project / "content", kept / "content")
+        runs.append(kept)
+    return runs
+
+
+def public_holders(run_dir: Path, word: str) -> list[str]:
+    return [where for where, text in public_texts(run_dir / "site").items() if word in text]
+
+
+def everywhere(run_dir: Path, word: str) -> list[str]:
+    """Every file of the site or the content folder that holds `word`."""
+    return [
+        str(p.relative_to(run_dir))
+        for p in sorted(run_dir.rglob("*"))
+        if p.is_file() and p.suffix != ".gz" and word in p.read_bytes().decode("utf-8", "replace")
+    ]
+
+
+def test_first_run_names_the_consenting_partners_and_prospects(edits: list[Path]) -> None:
+    """The baseline the later runs change: every place a consenting name may be."""
+    first = edits[0]
+    for word in ("Gammaold Namesake", *KAPPA):
+        where = public_holders(first, word)
+        assert "search words" in where and any(p.startswith("blog/") for p in where), (word, where)
+
+
+def test_a_renamed_partner_loses_the_old_name_everywhere(edits: list[Path]) -> None:
+    second = edits[1]
+    assert not everywhere(second, "Gammaold")
+    assert "search words" in public_holders(second, "Gammanew Namesake")
+
+
+def test_withdrawn_consent_drops_the_name_in_the_same_build(edits: list[Path]) -> None:
+    """Pages, search index, sitemap and feeds drop the partner, their spotlight and prospect."""
+    second = edits[1]
+    for word in KAPPA:
+        assert not public_holders(second, word), word
+    assert page_with(second / "site", "Kappaprospect Two")
+
+
+def test_a_moved_referral_shows_on_its_new_partners_page_only(edits: list[Path]) -> None:
+    second = edits[1]
+    host = page_with(second / "site", "Moverprospect Three")
+    assert "Hostpartner" in host and "Lambdamover" not in host
+
+
+def test_consent_given_again_brings_the_name_back(edits: list[Path]) -> None:
+    third = edits[2]
+    for word in KAPPA:
+        assert "search words" in public_holders(third, word), word
+
+
+def test_a_partner_who_leaves_leaves_no_page_behind(edits: list[Path]) -> None:
+    third = edits[2]
+    assert everywhere(edits[1], "Lambdamover"), "run 2 should still have Lambdamover's page"
+    assert not everywhere(third, "Lambdamover")
+    assert len(private_pages(third / "site")) == len(private_pages(edits[1] / "site")) - 1
