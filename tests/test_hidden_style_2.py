@@ -20,7 +20,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from xml.etree import ElementTree
 
+import jsonschema
 import pytest
+import yaml
 from icalendar import Calendar
 from test_hidden_style import ROOT, make_project, mkdocs_build, run, snapshot
 
@@ -566,3 +568,316 @@ def test_a_partner_who_leaves_leaves_no_page_behind(edits: list[Path]) -> None:
     assert everywhere(edits[1], "Lambdamover"), "run 2 should still have Lambdamover's page"
     assert not everywhere(third, "Lambdamover")
     assert len(private_pages(third / "site")) == len(private_pages(edits[1] / "site")) - 1
+
+
+# ---------------------------------------------------------------- refusals the first file leaves out
+
+REFUSE_BASE = f"""\
+newsletter:
+  title: Refusals
+  owner: Olive Owner
+  timezone: Europe/Paris
+partners:
+  - id: anne
+    name: Anne Ortiz
+    public: true
+  - id: steve
+    name: Steve Hall
+    referred_by: anne
+referrals:
+  - id: r-1
+    partner: steve
+    prospect: Dana Wu
+    introduced: 2026-02-03
+    updates:
+      - date: 2026-02-10
+        stage: met
+      - date: 2026-03-10
+        stage: proposal
+given:
+  - partner: steve
+    date: 2026-03-01
+    to: Jo Park
+events:
+  - date: {SOON.isoformat()}
+    time: "18:30"
+    title: Mixer
+"""
+TOO_FAR = (
+    TODAY.replace(year=TODAY.year + 5) + timedelta(days=1) if (TODAY.month, TODAY.day) != (2, 29) else TODAY
+)
+LONG = "N" * 201
+NOTE = "w" * 5001
+# (case, text replaced in REFUSE_BASE, its replacement with `# here` on each line a problem may
+# be reported at, the field path). DESIGN: located errors, exit non-zero, nothing changed.
+REFUSALS = [
+    (
+        "cycle",
+        "name: Anne Ortiz\n",
+        "name: Anne Ortiz\n    referred_by: steve  # here\n",
+        r"partners\[[01]\]\.referred_by",
+    ),
+    ("self", "referred_by: anne\n", "referred_by: steve  # here\n", r"partners\[1\]\.referred_by"),
+    ("unknown stage", "stage: proposal\n", "stage: signed  # here\n", r"referrals\[0\]\.updates\[1\]\.stage"),
+    (
+        "update out of order",
+        "date: 2026-03-10\n",
+        "date: 2026-02-05  # here\n",
+        r"referrals\[0\]\.updates\[1\]\.date",
+    ),
+    (
+        "update before intro",
+        "date: 2026-02-10\n",
+        "date: 2026-01-10  # here\n",
+        r"referrals\[0\]\.updates\[0\]\.date",
+    ),
+    (
+        "unknown referral partner",
+        "partner: steve\n    prospect",
+        "partner: stan  # here\n    prospect",
+        r"referrals\[0\]\.partner",
+    ),
+    (
+        "unknown given partner",
+        "partner: steve\n    date",
+        "partner: stan  # here\n    date",
+        r"given\[0\]\.partner",
+    ),
+    (
+        "given in the future",
+        "date: 2026-03-01\n",
+        f"date: {TODAY + timedelta(days=2)}  # here\n",
+        r"given\[0\]\.date",
+    ),
+    ("given.to control", "to: Jo Park\n", 'to: "Jo\\u001bPark"  # here\n', r"given\[0\]\.to"),
+    ("given.to too long", "to: Jo Park\n", f"to: {LONG}  # here\n", r"given\[0\]\.to"),
+    ("given note too long", "to: Jo Park\n", f"to: Jo Park\n    note: {NOTE}  # here\n", r"given\[0\]\.note"),
+    (
+        "since in the future",
+        "name: Steve Hall\n",
+        f"name: Steve Hall\n    since: {TODAY + timedelta(days=2)}  # here\n",
+        r"partners\[1\]\.since",
+    ),
+    (
+        "greeting too long",
+        "name: Steve Hall\n",
+        f"name: Steve Hall\n    greeting: {LONG}  # here\n",
+        r"partners\[1\]\.greeting",
+    ),
+    ("title too long", "title: Refusals\n", f"title: {LONG}  # here\n", r"newsletter\.title"),
+    (
+        "bad timezone",
+        "timezone: Europe/Paris\n",
+        "timezone: Europe/Atlantis  # here\n",
+        r"newsletter\.timezone",
+    ),
+    (
+        "bad currency",
+        "timezone: Europe/Paris\n",
+        "timezone: Europe/Paris\n  currency: Dollars  # here\n",
+        r"newsletter\.currency",
+    ),
+    (
+        "bad email",
+        "timezone: Europe/Paris\n",
+        "timezone: Europe/Paris\n  email: olive at example  # here\n",
+        r"newsletter\.email",
+    ),
+    (
+        "missing logo",
+        "timezone: Europe/Paris\n",
+        "timezone: Europe/Paris\n  logo: images/none.png  # here\n",
+        r"newsletter\.logo",
+    ),
+    ("bad time", 'time: "18:30"\n', 'time: "25:00"  # here\n', r"events\[0\]\.time"),
+    ("time in words", 'time: "18:30"\n', "time: 6pm  # here\n", r"events\[0\]\.time"),
+    ("end with no time", 'time: "18:30"\n', 'end: "20:00"  # here\n', r"events\[0\]\.end"),
+    (
+        "event too far ahead",
+        f"date: {SOON.isoformat()}\n",
+        f"date: {TOO_FAR}  # here\n",
+        r"events\[0\]\.date",
+    ),
+    ("event title too long", "title: Mixer\n", f"title: {LONG}  # here\n", r"events\[0\]\.title"),
+    (
+        "event where too long",
+        "title: Mixer\n",
+        f"title: Mixer\n    where: {LONG}  # here\n",
+        r"events\[0\]\.where",
+    ),
+    (
+        "description too long",
+        "title: Mixer\n",
+        f"title: Mixer\n    description: {NOTE}  # here\n",
+        r"events\[0\]\.description",
+    ),
+]
+
+
+def marked_lines(text: str) -> set[int]:
+    return {number for number, line in enumerate(text.splitlines(), start=1) if line.endswith("# here")}
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [c[1:] for c in REFUSALS], ids=[c[0] for c in REFUSALS])
+def test_refusal_is_located_and_changes_nothing(tmp_path: Path, old: str, new: str, field: str) -> None:
+    assert old in REFUSE_BASE
+    text = REFUSE_BASE.replace(old, new, 1)
+    project = make_project(tmp_path, text)
+    before = snapshot(project)
+    result = run(project, "-m", "generator", "check")
+    assert result.returncode != 0, result.stdout
+    located = re.findall(rf"^partners\.yaml:(\d+):(\d+): ({field}): \S.*$", result.stdout, re.M)
+    assert located, result.stdout + result.stderr
+    assert {int(line) for line, _, _ in located} <= marked_lines(text), result.stdout
+    assert all(int(column) >= 1 for _, column, _ in located)
+    assert snapshot(project) == before
+
+
+def test_valid_base_of_the_refusals_checks_clean(tmp_path: Path) -> None:
+    """The refusals above fail for their one change, not for the rest of the file."""
+    result = run(make_project(tmp_path, REFUSE_BASE), "-m", "generator", "check")
+    assert result.returncode == 0, result.stdout
+
+
+# ---------------------------------------------------------------- where messages go, exit statuses
+
+BAD = REFUSE_BASE.replace("stage: proposal\n", "stage: signed  # here\n")
+(BAD_AT,) = marked_lines(BAD)
+BAD_LINE = re.compile(rf"^partners\.yaml:{BAD_AT}:\d+: referrals\[0\]\.updates\[1\]\.stage: .+$", re.M)
+
+
+def test_generate_with_bad_data_says_where_on_stderr_and_writes_nothing(tmp_path: Path) -> None:
+    project = make_project(tmp_path, BAD)
+    before = snapshot(project)
+    result = run(project, "-m", "generator", "generate")
+    assert result.returncode != 0
+    assert BAD_LINE.search(result.stderr), result.stderr
+    assert not BAD_LINE.search(result.stdout)
+    assert snapshot(project) == before
+
+
+def test_mkdocs_build_with_bad_data_fails_located_and_builds_nothing(tmp_path: Path) -> None:
+    project = make_project(tmp_path, BAD)
+    before = snapshot(project)
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    # MkDocs' logger puts "ERROR   -  " before the located message.
+    assert re.search(BAD_LINE.pattern.lstrip("^"), result.stderr, re.M), result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "site").exists()
+    assert snapshot(project) == before
+
+
+def test_check_names_the_path_as_given_from_another_folder(tmp_path: Path) -> None:
+    project = make_project(tmp_path, BAD)
+    (project / "data").mkdir()
+    shutil.move(project / "partners.yaml", project / "data/other-name.yaml")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run(elsewhere, "-m", "generator", "check", "../proj/data/other-name.yaml")
+    assert result.returncode != 0
+    assert re.search(
+        rf"^\.\./proj/data/other-name\.yaml:{BAD_AT}:\d+: referrals\[0\]\.updates\[1\]\.stage: ",
+        result.stdout,
+        re.M,
+    ), result.stdout
+    assert list(elsewhere.iterdir()) == []
+
+
+# ---------------------------------------------------------------- valid at the stated limits
+
+
+def at_the_limits() -> str:
+    """Every limit DESIGN states, met exactly: 200-character names, a 5,000-character note,
+    dates of 1900-01-01 and today, an event five years ahead."""
+    five_years = TODAY.replace(year=TODAY.year + 5) if (TODAY.month, TODAY.day) != (2, 29) else TODAY
+    name = "Ñ" * 100 + "ﻻ" * 100
+    return f"""\
+newsletter:
+  title: {"T" * 200}
+  owner: {"O" * 200}
+partners:
+  - id: {"p" * 63}
+    name: {name}
+    greeting: {"G" * 200}
+    since: 1900-01-01
+    public: true
+  - id: quiet
+    name: Quiet Partner
+referrals:
+  - id: r-limit
+    partner: {"p" * 63}
+    prospect: {"Q" * 200}
+    introduced: {TODAY}
+    updates:
+      - date: {TODAY}
+        stage: contacted
+        note: {"x" * 5000}
+        internal: {"i" * 5000}
+  - id: r-old
+    partner: quiet
+    prospect: Old Timer
+    introduced: 1900-01-01
+events:
+  - date: {five_years}
+    title: {"E" * 200}
+    where: {"W" * 200}
+"""
+
+
+def test_values_at_the_stated_limits_check_and_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path, at_the_limits())
+    checked = run(project, "-m", "generator", "check")
+    assert checked.returncode == 0, checked.stdout
+    built = mkdocs_build(project)
+    assert built.returncode == 0, built.stderr[-3000:]
+    pages = html_pages(project / "site")
+    assert any("x" * 5000 in text for text in private_pages(project / "site").values())
+    assert not any("i" * 5000 in text for text in pages.values())
+
+
+def test_a_thousand_partners_check(tmp_path: Path) -> None:
+    """DESIGN measures 1,000-partner files: one must pass `check`."""
+    partners = "".join(
+        f"  - id: p{n:04d}\n    name: Partner {n}\n    referred_by: p{n // 2:04d}\n" for n in range(1, 1001)
+    )
+    referrals = "".join(
+        f"  - id: r{n:04d}\n    partner: p{n:04d}\n    prospect: Prospect {n}\n    introduced: 2026-01-{n % 28 + 1:02d}\n"
+        for n in range(1, 1001)
+    )
+    data = f"newsletter:\n  title: Big\n  owner: O\npartners:\n  - id: p0000\n    name: Root\n{partners}referrals:\n{referrals}"
+    result = run(make_project(tmp_path, data), "-m", "generator", "check")
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "1001" in result.stdout.replace(",", "").splitlines()[-1]
+
+
+# ---------------------------------------------------------------- the JSON Schema for editors
+
+
+def schema() -> dict[str, object]:
+    return json.loads((ROOT / "schema/partners.schema.json").read_text(encoding="utf-8"))
+
+
+def as_json(text: str) -> object:
+    """The YAML as an editor's schema checker sees it: dates as ISO strings."""
+    return json.loads(json.dumps(yaml.safe_load(text), default=str))
+
+
+def test_schema_accepts_every_v1_and_v11_field() -> None:
+    jsonschema.validate(as_json(V11), schema())
+    jsonschema.validate(as_json(REFUSE_BASE), schema())
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("stage: proposal\n", "stage: signed\n"),
+        ("id: anne\n", "id: Anne Ortiz\n"),
+        ('time: "18:30"\n', 'time: "25:00"\n'),
+        ("    prospect: Dana Wu\n", ""),
+    ],
+    ids=["stage", "id", "time", "missing prospect"],
+)
+def test_schema_refuses_what_check_refuses(old: str, new: str) -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(as_json(REFUSE_BASE.replace(old, new, 1)), schema())
