@@ -18,6 +18,7 @@ import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import jsonschema
@@ -303,6 +304,39 @@ def test_greeting_addresses_the_partner_on_their_own_page(v11: Path) -> None:
     assert re.search(r"\bDelta\b", delta)
 
 
+def first_heading(site: Path, marker: str) -> str:
+    """The first heading of the private page that holds `marker`, as read."""
+    listed = sitemap_paths(site)
+    pages = [
+        p.read_text(encoding="utf-8")
+        for p in sorted(site.rglob("index.html"))
+        if address(site, p) not in listed
+    ]
+    (page,) = [markup for markup in pages if marker in text_of(markup)]
+    found = re.search(r"<h1\b.*?</h1>", page, re.S)
+    assert found, marker
+    return text_of(found.group(0))
+
+
+def test_default_greeting_is_the_first_word(v11: Path) -> None:
+    """DESIGN: `greeting` defaults to the first word of `name`: "Delta Depth" is greeted as Delta.
+
+    Only a Latin name is held to the first word alone: for a script without capitals the
+    product greets by the whole name (it cannot tell a given name from "عبد" of "عبد الله"),
+    which still opens with the first word.
+    """
+    heading = first_heading(v11 / "site", "Prospectwon Quill")
+    assert "Delta" in heading and "Depth" not in heading, heading
+    for prospect, first in (
+        ("Prospect Ar", "مريم"),
+        ("Prospect He", "דוד"),
+        ("Prospect Hi", "अनिल"),
+        ("Prospect Th", "สมชาย"),
+    ):
+        heading = first_heading(v11 / "site", prospect)
+        assert first in heading, heading
+
+
 def test_events_are_public_with_local_times_and_description(v11: Path) -> None:
     public = " ".join(public_texts(v11 / "site").values())
     assert "Winter Mixer Evening" in public and "Spring Breakfast Allday" in public
@@ -340,6 +374,14 @@ def test_tree_four_levels_deep_thanks_every_ancestor(v11: Path) -> None:
     assert "Charlie Chain" not in " ".join(win_post)
     alpha = page_with(site, "Prospectmet Heron")
     assert re.search(r"\bclient\b|\bwon\b|\bwin\b", alpha), "Alpha's page says nothing of the win below"
+
+
+def test_a_partner_without_consent_is_unnamed_on_the_other_partners_pages(v11: Path) -> None:
+    """Charlie's neighbours in the tree read of him without his name: their pages are not his."""
+    site = v11 / "site"
+    for prospect in ("Prospectmet Heron", "Prospectnew Finch", "Prospectwon Quill"):
+        assert "Charlie" not in page_with(site, prospect), prospect
+    assert "Charlie Chain" in page_with(site, "Prospectlost Rook")
 
 
 def test_stage_words_on_the_partners_page(v11: Path) -> None:
@@ -446,8 +488,8 @@ def run_with_secret(project: Path, secret: str) -> subprocess.CompletedProcess[s
 
 # ---------------------------------------------------------------- a second and a third build after edits
 
-# Run 1: everyone consents. Run 2: gamma renamed, kappa withdraws consent, r-3 moves from
-# lambda to host. Run 3: kappa consents again, lambda (no referrals left) leaves the program.
+# Run 1: everyone but mu consents. Run 2: gamma renamed, kappa withdraws consent, r-3 moves from
+# lambda to host, r-4 (a public prospect) moves from host to mu, r-5's prospect withdraws. Run 3: kappa consents again, lambda (no referrals left) leaves the program.
 EDIT_1 = """\
 newsletter:
   title: Edits Over Time
@@ -466,6 +508,8 @@ partners:
   - id: lambda
     name: Lambdamover Person
     public: true
+  - id: mu
+    name: Muquiet Person
 referrals:
   - id: r-1
     partner: gamma
@@ -485,6 +529,20 @@ referrals:
     partner: lambda
     prospect: Moverprospect Three
     introduced: 2026-06-04
+  - id: r-4
+    partner: host
+    prospect: Switchprospect Four
+    introduced: 2026-06-05
+    public: true
+    updates:
+      - {date: 2026-06-22, stage: won}
+  - id: r-5
+    partner: host
+    prospect: Withdrawprospect Five
+    introduced: 2026-06-06
+    public: true
+    updates:
+      - {date: 2026-06-23, stage: won}
 """
 EDIT_2 = (
     EDIT_1.replace("Gammaold Namesake", "Gammanew Namesake")
@@ -492,6 +550,11 @@ EDIT_2 = (
         "    name: Kappaconsent Person\n    public: true", "    name: Kappaconsent Person\n    public: false"
     )
     .replace("    partner: lambda\n", "    partner: host\n")
+    .replace("partner: host\n    prospect: Switchprospect", "partner: mu\n    prospect: Switchprospect")
+    .replace(
+        "Withdrawprospect Five\n    introduced: 2026-06-06\n    public: true",
+        "Withdrawprospect Five\n    introduced: 2026-06-06\n    public: false",
+    )
 )
 EDIT_3 = EDIT_2.replace(
     "    name: Kappaconsent Person\n    public: false", "    name: Kappaconsent Person\n    public: true"
@@ -549,6 +612,15 @@ def test_withdrawn_consent_drops_the_name_in_the_same_build(edits: list[Path]) -
     for word in KAPPA:
         assert not public_holders(second, word), word
     assert page_with(second / "site", "Kappaprospect Two")
+
+
+def test_a_prospect_loses_public_mention_when_either_consent_goes(edits: list[Path]) -> None:
+    """r-4 moved to a partner without consent, r-5's own `public` turned false."""
+    first, second = edits[0], edits[1]
+    for word in ("Switchprospect Four", "Withdrawprospect Five"):
+        assert "search words" in public_holders(first, word), word
+        assert not public_holders(second, word), word
+    assert "Muquiet" in page_with(second / "site", "Switchprospect Four")
 
 
 def test_a_moved_referral_shows_on_its_new_partners_page_only(edits: list[Path]) -> None:
@@ -854,7 +926,7 @@ def test_a_thousand_partners_check(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the JSON Schema for editors
 
 
-def schema() -> dict[str, object]:
+def schema() -> Any:
     return json.loads((ROOT / "schema/partners.schema.json").read_text(encoding="utf-8"))
 
 
