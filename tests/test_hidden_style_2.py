@@ -228,11 +228,8 @@ def page_with(site: Path, marker: str) -> str:
     return found[0]
 
 
-def build_site(root: Path, data: str, extra: dict[str, bytes] | None = None) -> Path:
-    project = make_project(root, data)
-    for name, content in (extra or {}).items():
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_bytes(content)
+def build_site(root: Path, data: str) -> Path:
+    project = v11_project(root) if data == V11 else make_project(root, data)
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr[-3000:]
     return project
@@ -241,7 +238,7 @@ def build_site(root: Path, data: str, extra: dict[str, bytes] | None = None) -> 
 @pytest.fixture(scope="module")
 def v11(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built from V11 (its project folder; the site is in site/)."""
-    return build_site(tmp_path_factory.mktemp("v11"), V11, EXTRA_FILES)
+    return build_site(tmp_path_factory.mktemp("v11"), V11)
 
 
 # ---------------------------------------------------------------- v1.1 on one built site
@@ -458,9 +455,7 @@ def test_feed_files_hold_only_newsletter_posts(v11: Path) -> None:
 
 
 def test_a_new_secret_moves_every_private_page_and_prunes_the_old(tmp_path: Path) -> None:
-    project = make_project(tmp_path, V11)
-    (project / "content/images").mkdir(parents=True)
-    (project / "content/images/logo.png").write_bytes(EXTRA_FILES["content/images/logo.png"])
+    project = v11_project(tmp_path)
     assert run(project, "-m", "generator", "generate").returncode == 0
     before = set(snapshot(project / "content"))
     result = run_with_secret(project, "another-secret-for-the-second-run-0987654321")
@@ -469,6 +464,21 @@ def test_a_new_secret_moves_every_private_page_and_prunes_the_old(tmp_path: Path
     moved = before ^ after
     assert len(before - after) == len(after - before) >= 12, moved
     assert not [p for p in after if p in before and p.startswith("p/") and p != "p/index.md"]
+    # The same secret gives the same addresses in another copy of the project.
+    again = v11_project(tmp_path / "again")
+    assert run(again, "-m", "generator", "generate").returncode == 0
+    assert sorted(p for p in snapshot(again / "content") if p.startswith("p/")) == sorted(
+        p for p in before if p.startswith("p/")
+    )
+
+
+def v11_project(root: Path) -> Path:
+    root.mkdir(exist_ok=True)
+    project = make_project(root, V11)
+    for name, content in EXTRA_FILES.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_bytes(content)
+    return project
 
 
 def run_with_secret(project: Path, secret: str) -> subprocess.CompletedProcess[str]:
@@ -604,6 +614,20 @@ def test_a_renamed_partner_loses_the_old_name_everywhere(edits: list[Path]) -> N
     second = edits[1]
     assert not everywhere(second, "Gammaold")
     assert "search words" in public_holders(second, "Gammanew Namesake")
+
+
+def address_with(site: Path, marker: str) -> str:
+    (found,) = [path for path, text in private_pages(site).items() if marker in text]
+    return found
+
+
+def test_a_renamed_partner_keeps_the_address_they_were_sent(edits: list[Path]) -> None:
+    """DESIGN: the address is a keyed hash of the partner *id*; a new name must not break the link."""
+    first, second = edits[0], edits[1]
+    assert address_with(first / "site", "Gammaprospect One") == address_with(
+        second / "site", "Gammaprospect One"
+    )
+    assert "Gammanew Namesake" in page_with(second / "site", "Gammaprospect One")
 
 
 def test_withdrawn_consent_drops_the_name_in_the_same_build(edits: list[Path]) -> None:
