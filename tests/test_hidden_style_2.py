@@ -977,3 +977,87 @@ def test_schema_accepts_every_v1_and_v11_field() -> None:
 def test_schema_refuses_what_check_refuses(old: str, new: str) -> None:
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(as_json(REFUSE_BASE.replace(old, new, 1)), schema())
+
+
+# ---------------------------------------------------------------- values YAML, Markdown or a template would reread
+
+ODD_NAMES = [
+    "null",
+    "~",
+    "2026-01-01",
+    "0755",
+    "- item",
+    "[a] {b} *c &d !e %f @g `h`",
+    "Anne: \"the\" #1 'x'",
+    "---",
+    "<!-- more -->",
+    "{% raw %}{{ page.title }}",
+    "Back\\slash | pipe",
+    "!!python/object:os.system",
+]
+ODD = (
+    'newsletter:\n  title: "yes"\n  owner: Olive Owner\n  timezone: America/New_York\npartners:\n'
+    + "".join(
+        f"  - {{id: odd{n}, name: {json.dumps(name)}, public: true}}\n" for n, name in enumerate(ODD_NAMES)
+    )
+    + "referrals:\n"
+    + "".join(
+        f"  - {{id: r{n}, partner: odd{n}, prospect: Oddprospect{n}, introduced: 2026-05-0{n % 9 + 1}}}\n"
+        for n in range(len(ODD_NAMES))
+    )
+    # Unquoted, YAML 1.1 reads 18:30 as the number 1110 and 09:05 as a string.
+    + f"events:\n  - date: {SOON}\n    title: Unquoted Times\n    time: 18:30\n    end: 21:05\n"
+)
+
+
+@pytest.fixture(scope="module")
+def odd(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(tmp_path_factory.mktemp("odd"), ODD)
+
+
+def test_names_yaml_markdown_or_jinja_would_reread_are_shown_as_written(odd: Path) -> None:
+    """DESIGN's traps: front matter, raw HTML, an excerpt marker, template syntax in data.
+
+    The text read strips every tag, so "<!-- more -->" found in it was escaped, not passed through.
+    """
+    site = odd / "site"
+    public = public_texts(site)
+    posts = " ".join(t for p, t in public.items() if p.startswith("blog/"))
+    for n, name in enumerate(ODD_NAMES):
+        assert name in posts, name
+        heading = first_heading(site, f"Oddprospect{n} ")
+        assert name in heading or name.split()[0] in heading, (name, heading)
+
+
+def test_an_unquoted_time_is_read_as_the_time_written(odd: Path) -> None:
+    """`time: 18:30` without quotes is what an editor types; YAML 1.1 would make it 1110."""
+    home = text_of((odd / "site/index.html").read_text(encoding="utf-8"))
+    assert "18:30" in home and "21:05" in home and "1110" not in home
+    (event,) = [e for cal in calendars(odd / "site").values() for e in cal.walk("VEVENT")]
+    start = event.decoded("DTSTART")
+    assert (start.hour, start.minute, str(start.tzinfo)) == (18, 30, "America/New_York")
+
+
+# ---------------------------------------------------------------- hand files and stale calendar files
+
+
+def test_generate_keeps_hand_files_in_owned_folders_and_prunes_a_renamed_event(tmp_path: Path) -> None:
+    """DESIGN: the generator removes its own stale files and never touches a file it did not create."""
+    project = v11_project(tmp_path)
+    hand = {"content/events/notes.txt": "my notes\n", "content/p/README.md": "# Mine\n"}
+    for name, text in hand.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")
+    assert run(project, "-m", "generator", "generate").returncode == 0
+    before = {p.name for p in (project / "content/events").iterdir()}
+    assert len([n for n in before if n.endswith(".ics")]) == 2, before
+    data = (project / "partners.yaml").read_text(encoding="utf-8")
+    (project / "partners.yaml").write_text(
+        data.replace("Winter Mixer Evening", "Winter Gala"), encoding="utf-8"
+    )
+    assert run(project, "-m", "generator", "generate").returncode == 0
+    after = {p.name for p in (project / "content/events").iterdir()}
+    assert len([n for n in after if n.endswith(".ics")]) == 2, after
+    assert not [n for n in after if "mixer" in n.lower()]
+    for name, text in hand.items():
+        assert (project / name).read_text(encoding="utf-8") == text
