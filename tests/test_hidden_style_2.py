@@ -229,10 +229,15 @@ def page_with(site: Path, marker: str) -> str:
 
 
 def build_site(root: Path, data: str) -> Path:
+    """A strict build: DESIGN's explicit `nav` and `not_in_nav` keep a valid project quiet."""
     project = v11_project(root) if data == V11 else make_project(root, data)
-    result = mkdocs_build(project)
+    result = strict_build(project)
     assert result.returncode == 0, result.stderr[-3000:]
     return project
+
+
+def strict_build(project: Path) -> subprocess.CompletedProcess[str]:
+    return run(project, "-m", "mkdocs", "build", "--strict")
 
 
 @pytest.fixture(scope="module")
@@ -451,6 +456,13 @@ def test_feed_files_hold_only_newsletter_posts(v11: Path) -> None:
         assert links and all("/blog/" in link for link in links), links
 
 
+def test_the_same_data_builds_the_same_bytes_in_another_folder(v11: Path, tmp_path: Path) -> None:
+    """Deterministic output: no folder path, order of the disk or moment of the build in the site."""
+    other = build_site(tmp_path / "elsewhere", V11)
+    first = {name: sha for name, (sha, _) in snapshot(v11 / "site").items()}
+    assert first == {name: sha for name, (sha, _) in snapshot(other / "site").items()}
+
+
 # ---------------------------------------------------------------- the private address and the secret
 
 
@@ -580,7 +592,7 @@ def edits(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     for number, data in enumerate((EDIT_1, EDIT_2, EDIT_3), start=1):
         if number > 1:
             (project / "partners.yaml").write_text(data, encoding="utf-8")
-            result = mkdocs_build(project)
+            result = strict_build(project)
             assert result.returncode == 0, result.stderr[-3000:]
         kept = tmp_path_factory.mktemp(f"run{number}")
         shutil.copytree(project / "site", kept / "site")
@@ -994,6 +1006,7 @@ ODD_NAMES = [
     "{% raw %}{{ page.title }}",
     "Back\\slash | pipe",
     "!!python/object:os.system",
+    "</title><script>alert(1)</script>",
 ]
 ODD = (
     'newsletter:\n  title: "yes"\n  owner: Olive Owner\n  timezone: America/New_York\npartners:\n'
