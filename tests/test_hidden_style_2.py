@@ -1074,3 +1074,28 @@ def test_generate_keeps_hand_files_in_owned_folders_and_prunes_a_renamed_event(t
     assert not [n for n in after if "mixer" in n.lower()]
     for name, text in hand.items():
         assert (project / name).read_text(encoding="utf-8") == text
+
+
+# ---------------------------------------------------------------- a long chain of introductions
+
+CHAIN = 300
+
+
+def chain_of_introductions(length: int) -> str:
+    """Each partner introduced by the one before: the simplest 1,000-partner file has this shape."""
+    partners = "".join(
+        f"  - id: c{n}\n    name: Chainpartner {n}\n    public: true\n"
+        + (f"    referred_by: c{n - 1}\n" if n else "")
+        for n in range(length)
+    )
+    referral = f"  - id: r-last\n    partner: c{length - 1}\n    prospect: Chainprospect Last\n    introduced: 2026-05-02\n"
+    return f"newsletter:\n  title: Chain\n  owner: Olive Owner\npartners:\n{partners}referrals:\n{referral}"
+
+
+def test_a_long_chain_of_introductions_builds_and_reads_whole(tmp_path: Path) -> None:
+    """A tree as deep as it is long: DESIGN's tree has no depth limit, and `check` accepts it."""
+    project = build_site(tmp_path, chain_of_introductions(CHAIN))
+    tree = [text for path, text in public_texts(project / "site").items() if path == "tree/"]
+    assert tree
+    assert not [n for n in range(CHAIN) if not re.search(rf"Chainpartner {n}\b", tree[0])]
+    assert f"Chainpartner {CHAIN - 2}" in page_with(project / "site", "Chainprospect Last")
