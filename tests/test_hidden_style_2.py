@@ -86,6 +86,8 @@ partners:
   - id: emoji
     name: Rosa 🌹 Flores
     public: true
+  - id: foxtrot
+    name: Foxtrot Methods
 
 referrals:
   - id: r-d1
@@ -131,6 +133,9 @@ referrals:
   - {{id: r-u4, partner: hindi, prospect: Prospect Hi, introduced: 2026-05-05}}
   - {{id: r-u5, partner: thai, prospect: Prospect Th, introduced: 2026-05-06}}
   - {{id: r-u6, partner: emoji, prospect: Prospect Em, introduced: 2026-05-07}}
+  - {{id: r-f1, partner: foxtrot, prospect: Methodlunch Person, introduced: 2026-07-01, method: lunch, asked: false}}
+  - {{id: r-f2, partner: foxtrot, prospect: Methodletter Person, introduced: 2026-07-02, method: letter}}
+  - {{id: r-f3, partner: foxtrot, prospect: Methodname Person, introduced: 2026-07-03, method: name}}
 
 given:
   - partner: bravo
@@ -155,6 +160,9 @@ NOT_PUBLIC = [
     "Prospectlost Rook",
     "Prospectnew Finch",
     "Prospectmet Heron",
+    "Methodlunch Person",
+    "Methodletter Person",
+    "Methodname Person",
     "Notemetword",
     "Internalword",
     "charlie.hidden@example.com",
@@ -398,6 +406,22 @@ def test_stage_words_on_the_partners_page(v11: Path) -> None:
     assert "Notemetword went well." in won
 
 
+def test_how_each_referral_came_about_is_told_to_its_partner(v11: Path) -> None:
+    """DESIGN: record how each referral came about (name, letter, call, lunch) and whether it was asked."""
+    site = v11 / "site"
+    foxtrot = page_with(site, "Methodlunch Person")
+    assert re.search(r"\blunch\b", foxtrot) and re.search(r"\bletter\b", foxtrot)
+    assert re.search(r"\b(call|phone)\b", page_with(site, "Prospectwon Quill"))
+
+
+def test_public_counts_are_the_anonymised_totals(v11: Path) -> None:
+    """Counts are public: 13 introductions, one of them won, from 12 partners."""
+    home = public_texts(v11 / "site")[""]
+    assert re.search(r"\b13 introductions\b", home), home
+    assert re.search(r"\b(1|one) new client\b", home, re.I), home
+    assert re.search(r"\b12 (referral )?partners\b", home), home
+
+
 def test_given_shows_on_that_partners_page_only(v11: Path) -> None:
     site = v11 / "site"
     assert "Givento Person" in page_with(site, "Prospectnew Finch")
@@ -434,10 +458,12 @@ def test_company_of_a_partner_without_consent_is_not_public(v11: Path) -> None:
 def test_private_pages_are_unlisted_unlinked_and_unguessable(v11: Path) -> None:
     site = v11 / "site"
     private = private_pages(site)
-    partner_pages = [p for p in private if any(m in private[p] for m in ("Prospect", "Echo"))]
-    assert len(partner_pages) == 11
+    partner_pages = [p for p in private if any(m in private[p] for m in ("Prospect", "Echo", "Methodlunch"))]
+    assert len(partner_pages) == 12
     for path in partner_pages:
-        assert not re.search(r"alpha|bravo|charlie|delta|echo|arabic|hebrew|chinese|hindi|thai|emoji", path)
+        assert not re.search(
+            r"alpha|bravo|charlie|delta|echo|foxtrot|arabic|hebrew|chinese|hindi|thai|emoji", path
+        )
         assert len(re.sub(r"\W", "", path.rsplit("/", 2)[-2])) >= 16, path
     for where, text in public_texts(site).items():
         assert not [p for p in partner_pages if p.rstrip("/") in text], where
@@ -812,6 +838,12 @@ REFUSALS = [
         "title: Mixer\n",
         f"title: Mixer\n    where: {LONG}  # here\n",
         r"events\[0\]\.where",
+    ),
+    (
+        "nested too deeply",
+        "title: Mixer\n",
+        f"title: Mixer\n    description: {'[' * 3000}{']' * 3000}  # here\n",
+        r"events\[0\]\.description",
     ),
     (
         "description too long",
