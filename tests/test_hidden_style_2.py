@@ -9,6 +9,7 @@ nothing of the generator is imported. Sites are built once per module and shared
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import os
@@ -211,11 +212,14 @@ def sitemap_paths(site: Path) -> set[str]:
 
 
 def public_texts(site: Path) -> dict[str, str]:
-    """What anyone can read: the pages in the sitemap, the search index, the sitemap, the feeds."""
+    """What anyone can read: the pages in the sitemap, the 404 page, the search index, the
+    sitemap, the feeds."""
     listed = sitemap_paths(site)
     public = {path: text for path, text in html_pages(site).items() if path in listed}
     for name in ("search/search_index.json", "sitemap.xml", "feed_rss_created.xml", "feed_rss_updated.xml"):
         public[name] = html.unescape((site / name).read_text(encoding="utf-8"))
+    public["sitemap.xml.gz"] = gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode("utf-8")
+    public["404.html"] = text_of((site / "404.html").read_text(encoding="utf-8"))
     public["search words"] = " ".join(
         text_of(doc["title"] + " " + doc["text"])
         for doc in json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
@@ -226,7 +230,7 @@ def public_texts(site: Path) -> dict[str, str]:
 def private_pages(site: Path) -> dict[str, str]:
     """The pages left out of the sitemap: the partners' own pages (and the owner's)."""
     listed = sitemap_paths(site)
-    return {p: t for p, t in html_pages(site).items() if p not in listed and p != "404/"}
+    return {p: t for p, t in html_pages(site).items() if p not in listed}
 
 
 def page_with(site: Path, marker: str) -> str:
@@ -922,6 +926,14 @@ def test_check_names_the_path_as_given_from_another_folder(tmp_path: Path) -> No
         re.M,
     ), result.stdout
     assert list(elsewhere.iterdir()) == []
+
+
+def test_check_of_a_missing_file_is_one_located_problem(tmp_path: Path) -> None:
+    result = run(tmp_path, "-m", "generator", "check", "no-such.yaml")
+    assert result.returncode != 0
+    assert re.search(r"^no-such\.yaml:1:1: \S.*$", result.stdout, re.M), result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 # ---------------------------------------------------------------- valid at the stated limits
