@@ -843,6 +843,19 @@ REFUSALS = [
         f"title: Mixer\n    where: {LONG}  # here\n",
         r"events\[0\]\.where",
     ),
+    ("given before 1900", "date: 2026-03-01\n", "date: 1899-12-31  # here\n", r"given\[0\]\.date"),
+    (
+        "since before 1900",
+        "name: Steve Hall\n",
+        "name: Steve Hall\n    since: 1899-12-31  # here\n",
+        r"partners\[1\]\.since",
+    ),
+    (
+        "update in the future",
+        "date: 2026-03-10\n",
+        f"date: {TODAY + timedelta(days=2)}  # here\n",
+        r"referrals\[0\]\.updates\[1\]\.date",
+    ),
     (
         "nested too deeply",
         "title: Mixer\n",
