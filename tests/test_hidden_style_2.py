@@ -1133,6 +1133,22 @@ def test_generate_keeps_hand_files_in_owned_folders_and_prunes_a_renamed_event(t
         assert (project / name).read_text(encoding="utf-8") == text
 
 
+def test_a_note_edit_rewrites_only_that_partners_page(tmp_path: Path) -> None:
+    """DESIGN: the generator writes only files whose bytes changed (digest and mtime kept)."""
+    project = v11_project(tmp_path)
+    assert run(project, "-m", "generator", "generate").returncode == 0
+    before = snapshot(project / "content")
+    data = (project / "partners.yaml").read_text(encoding="utf-8")
+    edited = data.replace("Notemetword went well.", "Notemetword went very well.")
+    assert edited != data
+    (project / "partners.yaml").write_text(edited, encoding="utf-8")
+    assert run(project, "-m", "generator", "generate").returncode == 0
+    after = snapshot(project / "content")
+    changed = [name for name in after if after[name] != before.get(name)]
+    assert len(changed) == 1 and set(after) == set(before), changed
+    assert "Notemetword went very well." in (project / "content" / changed[0]).read_text(encoding="utf-8")
+
+
 # ---------------------------------------------------------------- a long chain of introductions
 
 CHAIN = 300
