@@ -299,13 +299,20 @@ def test_logo_is_the_sites_logo(v11: Path) -> None:
     assert (v11 / "site/images/logo.png").read_bytes() == EXTRA_FILES["content/images/logo.png"]
 
 
-def test_values_reach_only_a_private_owner_page(v11: Path) -> None:
-    """`value` figures are for the owner: on no partner's page and no public page, but somewhere."""
-    pages = [t for t in html_pages(v11 / "site").values() if re.search(r"987[,\s\u202f]?654", t)]
-    assert pages, "the won referral's value is on no page at all"
-    for text in pages:
-        assert "Prospectwon Quill" not in text or "€" in text or "EUR" in text
-    assert not re.search(r"987[,\s\u202f]?654", page_with(v11 / "site", "Prospectwon Quill"))
+def test_values_reach_only_the_owners_private_insights(v11: Path) -> None:
+    """`value` figures are for the owner, in `newsletter.currency`: on one private page that no
+    partner's prospect is on, and where the data shows which ways of getting referrals close."""
+    site = v11 / "site"
+    value = re.compile(r"987[,\s\u202f]?654")
+    pages = {path: text for path, text in html_pages(site).items() if value.search(text)}
+    assert len(pages) == 1, sorted(pages)
+    ((path, owner),) = pages.items()
+    assert path in private_pages(site)
+    assert re.search(r"€\s?987[,\s\u202f]?654|987[,\s\u202f]?654\s?(€|EUR)|EUR\s?987", owner), owner
+    assert not [p for p in NOT_PUBLIC[:7] if p in owner]
+    for method in ("lunch", "letter", "call"):
+        assert re.search(rf"\b{method}\b", owner, re.I), method
+    assert "(1 of 1)" in owner
 
 
 def test_greeting_addresses_the_partner_on_their_own_page(v11: Path) -> None:
