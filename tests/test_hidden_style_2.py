@@ -698,6 +698,9 @@ def test_a_moved_referral_shows_on_its_new_partners_page_only(edits: list[Path])
     second = edits[1]
     host = page_with(second / "site", "Moverprospect Three")
     assert "Hostpartner" in host and "Lambdamover" not in host
+    # The month's thanks follow the referral: Lambda introduced nobody any more.
+    assert [p for p in public_holders(edits[0], "Lambdamover Person") if p.startswith("blog/")]
+    assert not [p for p in public_holders(second, "Lambdamover Person") if p.startswith("blog/")]
 
 
 def test_consent_given_again_brings_the_name_back(edits: list[Path]) -> None:
