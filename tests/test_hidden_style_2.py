@@ -949,6 +949,21 @@ def test_check_names_the_path_as_given_from_another_folder(tmp_path: Path) -> No
     assert list(elsewhere.iterdir()) == []
 
 
+def test_check_names_a_public_text_that_names_a_prospect(tmp_path: Path) -> None:
+    """A prospect's name is public only with both consents; the owner's spotlight naming it is
+    their own public word (the leak guard lets it through), so `check` at least says where."""
+    text = REFUSE_BASE.replace(
+        "name: Anne Ortiz\n", "name: Anne Ortiz\n    spotlight: Anne works with Dana Wu.  # here\n"
+    )
+    result = run(make_project(tmp_path, text), "-m", "generator", "check")
+    (line,) = marked_lines(text)
+    assert re.search(
+        rf"^partners\.yaml:{line}:\d+: (warning: )?partners\[0\]\.spotlight: .*\bDana Wu\b",
+        result.stdout,
+        re.M,
+    ), result.stdout
+
+
 def test_check_of_a_missing_file_is_one_located_problem(tmp_path: Path) -> None:
     result = run(tmp_path, "-m", "generator", "check", "no-such.yaml")
     assert result.returncode != 0
