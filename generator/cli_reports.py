@@ -26,6 +26,7 @@ from .memo_record import read_record
 from .models import PartnersFile
 from .moment import owners_date
 from .numbers_in_words import plural
+from .public_mentions import public_mentions
 from .quarantine import quarantine, quarantine_note
 from .render import SiteLayout
 from .site_config import directory_urls_from, site_public_text, site_url_from, web_address
@@ -37,24 +38,26 @@ SECRET_KEPT = (
 
 
 def _due_lines(
-    given: str | None, command: str, docs_dir: Path | None = None
-) -> tuple[PartnersFile, list[str]]:
+    given: str | None, command: str, docs_dir: Path | None = None, *, mentions: bool = False
+) -> tuple[PartnersFile, list[str], list[str]]:
+    """The data, its referrals due an update and (for ``mentions``) its public texts naming a
+    confidential person, each as a located warning."""
     path = readable_data(given, f"python -m generator {command} PATH")
     now = pipeline.moment()
     data = validate.load_partners(Path(path), now, display_name=path, docs_dir=docs_dir)
     due = due_referrals(data, owners_date(now, data.newsletter.timezone))
-    lines: list[str] = []
-    if due:
-        document = source.parse(source.read_text(Path(path).read_bytes(), path), path)
-        for item in due:
-            problem = document.problem(("referrals", item.index), item.describe())
-            lines.append(problem.as_warning())
-    return data, lines
+    named = public_mentions(data) if mentions else []
+    if not due and not named:
+        return data, [], []
+    document = source.parse(source.read_text(Path(path).read_bytes(), path), path)
+    due_lines = [document.problem(("referrals", item.index), item.describe()).as_warning() for item in due]
+    named_lines = [document.problem(item.path, item.describe()).as_warning() for item in named]
+    return data, due_lines, named_lines
 
 
 def run_check(args: argparse.Namespace) -> int:
-    data, warnings = _due_lines(args.path, "check", docs_dir_beside(args.path))
-    for line in warnings:
+    data, warnings, named = _due_lines(args.path, "check", docs_dir_beside(args.path), mentions=True)
+    for line in [*named, *warnings]:
         print(line)
     # A new program's first file: "0 partners" read as a count gone wrong.
     partners = len(data.partners)
@@ -65,7 +68,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_due(args: argparse.Namespace) -> int:
-    data, warnings = _due_lines(args.path, "due")
+    data, warnings, _ = _due_lines(args.path, "due")
     for line in warnings:
         print(line)
     if not data.referrals:  # "every open referral has had news" claimed a record of none

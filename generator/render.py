@@ -316,16 +316,30 @@ def _render_tree(site: _Site) -> str:
     for root in tree.roots:
         if tree.children_of(root):
             outline.append((Markdown(""), shown_name(tree.partners[root])))
-            outline.extend(
-                (Markdown("    " * depth), shown_name(tree.partners[pid]))
-                for pid, depth in tree.depth_below(root)
-            )
+            outline.extend(_outline_line(tree, pid, depth) for pid, depth in tree.depth_below(root))
     return site.env.get_template("tree.md.j2").render(
         meta=Markdown(front_matter(meta)),
         drawings=[Markdown(svg) for svg in public_forest(tree)],
         outline=outline,
         starters=sum(1 for root in tree.roots if not tree.children_of(root)),
     )
+
+
+# Python-Markdown parses each level of a nested list one recursion deeper: a chain of some 200
+# partners, each introduced by the one before, stopped `mkdocs build` with a RecursionError.
+# Deeper than this, the outline stops indenting and says who introduced each partner instead.
+OUTLINE_DEPTH = 40
+
+
+def _outline_line(tree: ReferralTree, partner_id: str, depth: int) -> tuple[Markdown, str]:
+    """One line of the tree in words: its indent and the partner's shown name."""
+    partner = tree.partners[partner_id]
+    if depth <= OUTLINE_DEPTH:
+        return Markdown("    " * depth), shown_name(partner)
+    introducer = shown_name(tree.partners[partner.referred_by or ""])
+    by = names_in_words.in_sentence(introducer, "another partner")
+    line = f"{names_in_words.isolated(shown_name(partner))}, introduced by {names_in_words.isolated(by)}"
+    return Markdown("    " * OUTLINE_DEPTH), line
 
 
 def _render_post(site: _Site, issue: MonthlyIssue) -> str:

@@ -6,13 +6,14 @@ import datetime as dt
 import re
 
 import icalendar
+import markdown
 import pytest
 import yaml
 from conftest import fixture_text
 
 from generator.branch import partner_branch
 from generator.models import PartnersFile
-from generator.render import SiteLayout, render_site
+from generator.render import OUTLINE_DEPTH, SiteLayout, render_site
 from generator.tree import PartnerLedger, ReferralTree
 from generator.validate import load_text
 from generator.views import monthly_issues
@@ -538,3 +539,19 @@ def test_a_partner_is_thanked_once_for_files_closed_without_a_sale() -> None:
     thanks = page.index("Thank you all the same")
     assert page.rindex("Cy Three", 0, thanks) > page.rfind("Bo Two", 0, thanks)
     assert "Ada One" not in page[:thanks] and "Bo Two" not in page[:thanks]
+
+
+def test_a_chain_deeper_than_markdown_can_nest_reads_in_words() -> None:
+    """A chain of 300 partners, each introduced by the one before, nested its list 300 deep and
+    Python-Markdown stopped the build with a RecursionError; deeper than OUTLINE_DEPTH the outline
+    stops indenting and names who introduced each partner (review51)."""
+    partners = "".join(
+        f"  - {{id: c{n}, name: Chain {n}, public: true" + (f", referred_by: c{n - 1}}}\n" if n else "}\n")
+        for n in range(300)
+    )
+    text = f"newsletter: {{title: T, owner: O}}\npartners:\n{partners}"
+    page = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["tree.md"]
+    words = page[page.index("## The tree in words") :]
+    html = markdown.markdown(words, extensions=["attr_list", "md_in_html", "tables"])
+    assert html.count("<ul>") == OUTLINE_DEPTH + 1
+    assert "<li>Chain 40" in html and "<li>Chain 299, introduced by Chain 298</li>" in html
