@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Literal, NamedTuple
 
 from pydantic import BaseModel
@@ -80,25 +80,54 @@ class TextValue(NamedTuple):
         return f"TextValue(path={self.path!r}, audience={self.audience!r})"
 
 
-def text_values(root: BaseModel) -> Iterator[TextValue]:
-    """Every text value under ``root`` (ids included) with its field's declared audience."""
-    return _record_values(root, "", ())
+FieldFilter = Callable[[type[BaseModel], str, Audience], bool]
 
 
-def _record_values(record: BaseModel, prefix: str, records: tuple[BaseModel, ...]) -> Iterator[TextValue]:
+def every_field(model: type[BaseModel], name: str, who: Audience) -> bool:
+    return True
+
+
+def text_values(root: BaseModel, wanted: FieldFilter = every_field) -> Iterator[TextValue]:
+    """Every text value under ``root`` (ids included) with its field's declared audience; only
+    those of the fields ``wanted`` accepts, if given (records holding none are not walked)."""
+    return _record_values(root, "", (), wanted)
+
+
+def _record_values(
+    record: BaseModel, prefix: str, records: tuple[BaseModel, ...], wanted: FieldFilter
+) -> Iterator[TextValue]:
     """The texts of ``record`` and of the records it holds (one generator per record, not per
     value: the leak guard lists some 40,000 values per 1,000 partners)."""
-    for name, who, nested in _plan(type(record)):
+    for name, who, nested in _wanted_plan(type(record), wanted):
         value, path = getattr(record, name), prefix + name
         if not nested:
             if isinstance(value, str) and who is not None:
                 yield TextValue(path, value, who, records)
         elif isinstance(value, BaseModel):
-            yield from _record_values(value, path + ".", (*records, value))
+            yield from _record_values(value, path + ".", (*records, value), wanted)
         elif isinstance(value, tuple):
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    yield from _record_values(item, f"{path}[{index}].", (*records, item))
+                    yield from _record_values(item, f"{path}[{index}].", (*records, item), wanted)
+
+
+@functools.cache
+def _wanted_plan(
+    model: type[BaseModel], wanted: FieldFilter
+) -> tuple[tuple[str, Audience | None, bool], ...]:
+    """:func:`_plan` less the fields ``wanted`` refuses and the records that hold none it accepts."""
+    if wanted is every_field:
+        return _plan(model)
+    kept = []
+    for name, who, nested in _plan(model):
+        if nested:
+            inner = _nested_model(model.model_fields[name].annotation)
+            keep = inner is not None and bool(_wanted_plan(inner, wanted))
+        else:
+            keep = who is not None and wanted(model, name, who)
+        if keep:
+            kept.append((name, who, nested))
+    return tuple(kept)
 
 
 @functools.cache

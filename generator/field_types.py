@@ -13,7 +13,7 @@ import zoneinfo
 from typing import Annotated, Any
 
 from babel.numbers import list_currencies
-from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, WithJsonSchema
 
 from . import field_patterns, value_hints
 
@@ -310,3 +310,12 @@ Epoch = Annotated[int, Field(ge=0, le=10**INTEGER_DIGITS - 1), BeforeValidator(_
 DueDays = Annotated[
     int, BeforeValidator(_parse_integer), Field(ge=1, le=3650)
 ]  # once per file; this order keeps the schema
+
+
+@functools.cache
+def is_id_field(model: type[BaseModel], name: str) -> bool:
+    """Whether a model's field holds ids, one or none (its fields are fixed: asked once per field)."""
+    field = model.model_fields[name]
+    if any(getattr(rule, "pattern", None) == ID_PATTERN for rule in field.metadata):
+        return True
+    return field.annotation in (Id, Id | None)

@@ -23,7 +23,7 @@ from . import leak_scan
 from .audience import TextValue, text_values
 from .calendar_files import EVENTS_DIR
 from .dates_in_words import long_date
-from .field_types import ID_PATTERN
+from .field_types import is_id_field
 from .leak_delta import Checked
 from .leak_match import Matcher
 from .leak_scan import Confidential, Leak, Places, decoded_text, matcher_for, scan_site, site_files
@@ -177,14 +177,7 @@ def _bare_word_id(item: TextValue) -> bool:
     model, name = type(item.records[-1]), item.path.rsplit(".", 1)[-1]
     if model is Referral and name == "id":  # any text: numbered ("2026", "2026-10") or named
         return not any(character.isalpha() for character in item.text)
-    return bool(_BARE_WORD.fullmatch(item.text)) and _is_id_field(model, name)
-
-
-@functools.cache
-def _is_id_field(model: type[BaseModel], name: str) -> bool:
-    """Whether the field holds ids (a model's fields are fixed: asked once per field)."""
-    field = model.model_fields[name]
-    return any(getattr(rule, "pattern", None) == ID_PATTERN for rule in field.metadata)
+    return bool(_BARE_WORD.fullmatch(item.text)) and is_id_field(model, name)
 
 
 def _giver(records: tuple[BaseModel, ...], partners: dict[str, Partner]) -> Partner | None:

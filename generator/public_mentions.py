@@ -10,10 +10,16 @@ public text, and the owner decides.
 from __future__ import annotations
 
 import re
+import types
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
-from .audience import text_values
+from pydantic import BaseModel
+
+from .audience import Audience, text_values
+from .field_types import is_id_field
 from .models import Partner, PartnersFile
 from .problems import FieldPath
 
@@ -78,13 +84,32 @@ def _hidden_names(data: PartnersFile) -> Iterator[tuple[tuple[str, ...], tuple[s
 
 
 def _public_texts(data: PartnersFile) -> Iterator[tuple[str, str]]:
-    """The texts public pages print: the public fields, and a consenting partner's own (a name
-    is left out: a partner's name matching a prospect's is that partner's consent)."""
-    for item in text_values(data):
-        owner = item.records[0] if len(item.records) == 1 else None
-        consented = isinstance(owner, Partner) and owner.public and not item.path.endswith(".name")
-        if item.audience == "public" or (item.audience == "consent" and consented):
+    """The texts public pages print: the public fields, and a consenting partner's own."""
+    for item in text_values(data, _maybe_public_prose):
+        owner = item.records[0] if item.records else None
+        if item.audience == "public" or (isinstance(owner, Partner) and owner.public):
             yield item.path, item.text
+
+
+def _maybe_public_prose(model: type[BaseModel], name: str, who: Audience) -> bool:
+    """Whether a field holds words someone wrote that a public page may print: a public one, or
+    a partner's own with their consent (not their name: a partner's name matching a prospect's
+    is that partner's consent); not an id (``referred_by: chloe-radcliffe`` is printed nowhere,
+    yet read as "Chloe Radcliffe") nor a word from a fixed list (a stage)."""
+    consent = who == "consent" and model is Partner and name != "name"
+    if not (who == "public" or consent) or is_id_field(model, name):
+        return False
+    return not _fixed_words(model.model_fields[name].annotation)
+
+
+def _fixed_words(annotation: object) -> bool:
+    """``Literal[...]``, or one that may be left out (``Literal[...] | None``)."""
+    if typing.get_origin(annotation) is Literal:
+        return True
+    options = [option for option in typing.get_args(annotation) if option is not type(None)]
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType) and all(
+        map(_fixed_words, options)
+    )
 
 
 def _words(text: str) -> tuple[str, ...]:
