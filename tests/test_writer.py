@@ -235,25 +235,50 @@ def _edit(project: pipeline.Project, old: str, new: str) -> None:
     project.data_file.write_text(data.replace(old, new), encoding="utf-8")
 
 
+def _edit_a_note_and_add_an_event(project: pipeline.Project) -> None:
+    """Changes Steve's page, every partner page that lists coming events and the home page, and
+    adds a calendar file: every file before p/ in the writing order (the paths' order) changes."""
+    _edit(project, "note: SECRET-NOTE-DANA-WON", "note: SECRET-NOTE-DANA-WON, edited")
+    _edit(project, "events:\n", "events:\n  - date: 2026-12-24\n    title: Carols\n")
+
+
+def _generate_in(folder: Path, environ: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.chdir(folder)
+    for name, value in (environ | {"SOURCE_DATE_EPOCH": "1795132800"}).items():
+        monkeypatch.setenv(name, value)
+    return main(["generate"])
+
+
+def _first_page_the_edit_changes(folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The name of the first page in p/ that _edit_a_note_and_add_an_event changes, found on a
+    copy of the project: the first such page a run writes."""
+    project, environ = _generated_project(folder)
+    pages = {page.name: page.read_bytes() for page in (project.docs_dir / "p").glob("*.md")}
+    _edit_a_note_and_add_an_event(project)
+    assert _generate_in(folder, environ, monkeypatch) == 0
+    return min(name for name, text in pages.items() if (project.docs_dir / "p" / name).read_bytes() != text)
+
+
 def test_a_run_that_cannot_replace_a_page_puts_back_what_it_had_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project, environ = _generated_project(tmp_path)
+    # The first page the run replaces in p/ fails, not Steve's: for a user who is not root,
+    # unwritable() makes the page's whole folder read-only, so the first one written there fails
+    # (review49); every file before p/ is written by then.
+    (tmp_path / "copy").mkdir()
+    first = _first_page_the_edit_changes(tmp_path / "copy", monkeypatch)
+    capsys.readouterr()
+    (tmp_path / "site").mkdir()
+    project, environ = _generated_project(tmp_path / "site")
     steve = next(
         path for path in (project.docs_dir / "p").glob("*.md") if "SECRET-NOTE-DANA-WON" in path.read_text()
     )
-    # The edit changes Steve's page and the home page, and adds a calendar file; every file
-    # before p/ in the writing order is written before Steve's page fails.
-    _edit(project, "note: SECRET-NOTE-DANA-WON", "note: SECRET-NOTE-DANA-WON, edited")
-    _edit(project, "events:\n", "events:\n  - date: 2026-12-24\n    title: Carols\n")
+    _edit_a_note_and_add_an_event(project)
     before = _tree_digest(project.docs_dir, project.state_dir)
-    with unwritable(steve):
-        monkeypatch.chdir(tmp_path)
-        for name, value in (environ | {"SOURCE_DATE_EPOCH": "1795132800"}).items():
-            monkeypatch.setenv(name, value)
-        assert main(["generate"]) == 1
+    with unwritable(project.docs_dir / "p" / first):
+        assert _generate_in(tmp_path / "site", environ, monkeypatch) == 1
     error = capsys.readouterr().err
-    assert f"could not write content/p/{steve.name}" in error
+    assert f"could not write content/p/{first}" in error
     assert "content is as it was before this run" in error
     assert _tree_digest(project.docs_dir, project.state_dir) == before
     assert main(["generate"]) == 0  # and the next run, the file writable again, writes it all
