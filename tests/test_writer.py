@@ -3,6 +3,7 @@ mark when the manifest is lost (stale ones removed, a file without the mark neve
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -479,11 +480,27 @@ def test_a_new_page_that_fails_half_written_is_not_left_behind(
     assert _tree_digest(tmp_path) == before
 
 
-def test_a_replaced_page_is_readable_by_all_as_a_new_one_is(tmp_path: Path) -> None:
-    # A page is replaced through a temporary file, which is created readable by its owner only.
-    docs, manifest = _written(tmp_path, {"index.md": PAGE})
-    write_files(docs, {"index.md": PAGE + "new\n"}, manifest)
-    assert (docs / "index.md").stat().st_mode & 0o777 == 0o644
+@contextlib.contextmanager
+def _umask(mask: int) -> Iterator[None]:
+    before = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(before)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o077])
+def test_a_replaced_page_gets_the_mode_a_new_one_gets(tmp_path: Path, umask: int) -> None:
+    """A page is replaced through a temporary file, mkstemp's, readable by its owner only; it was
+    then made 0644 whatever the umask: with umask 077, in folders made before (umask 022), a
+    partner's page became readable by every user on the machine once replaced (review49)."""
+    with _umask(0o022):
+        docs, manifest = _written(tmp_path, {"p/a.md": PAGE})
+    with _umask(umask):
+        write_files(docs, {"p/a.md": PAGE + "new\n", "p/b.md": PAGE}, manifest)
+    assert (docs / "p").stat().st_mode & 0o777 == 0o755
+    assert (docs / "p" / "b.md").stat().st_mode & 0o777 == 0o644 & ~umask
+    assert (docs / "p" / "a.md").stat().st_mode & 0o777 == 0o644 & ~umask
 
 
 def test_a_listed_page_replaced_by_a_link_is_not_replaced(tmp_path: Path) -> None:
