@@ -119,5 +119,5 @@ def test_a_venv_failing_for_another_reason_says_why_not_python3_venv(bare_path: 
     result = _run(bare_path, str(REPO / "scripts" / "make-venv"), str(python), "/srv/venv")
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
-        f"{error}\n'{python} -m venv /srv/venv' failed (above): use another Python, e.g. make PYTHON=python3.12\n"
+        f"{error}\n'{python} -m venv /srv/venv' failed (above): name another Python 3.11.5 or newer, make PYTHON=…\n"
     )
