@@ -27,12 +27,15 @@ MINOR = f"{sys.version_info.major}.{sys.version_info.minor}"
 @pytest.fixture
 def bare_path() -> Iterator[Path]:
     """A folder for PATH holding only what the scripts use besides the tools they look for (no
-    chromium, npm, openssl or sudo). Not under tmp_path, which only its owner may enter."""
+    chromium, npm, openssl or sudo), and the scripts. Not under tmp_path, which only its owner
+    may enter."""
     folder = Path(tempfile.mkdtemp(prefix="r49-path-"))
     try:
         folder.chmod(0o755)
         for tool in ("bash", "dirname", "id"):
             (folder / tool).symlink_to(shutil.which(tool) or tool)
+        # A copy: nobody may not read a checkout in root's home.
+        shutil.copytree(REPO / "scripts", folder / "scripts")
         yield folder
     finally:
         shutil.rmtree(folder)
@@ -63,7 +66,7 @@ def test_missing_browser_packages_name_the_one_command_to_run_as_root(bare_path:
     which fails with "sudo: command not found"."""
     if sudo:
         _with_sudo(bare_path)
-    result = _run(bare_path, str(REPO / "scripts" / "ensure-test-tools"))
+    result = _run(bare_path, str(bare_path / "scripts" / "ensure-test-tools"))
     packages = "chromium-headless-shell chromium npm openssl"
     line = (
         f"sudo apt-get update && sudo apt-get install -y {packages}"
@@ -102,7 +105,7 @@ def test_a_venv_without_ensurepip_names_the_package_for_this_python(bare_path: P
         "The virtual environment was not created successfully because ensurepip is not",
         "available.  On Debian/Ubuntu systems, you need to install the python3-venv",
     )
-    result = _run(bare_path, str(REPO / "scripts" / "make-venv"), str(python), str(bare_path / "venv"))
+    result = _run(bare_path, str(bare_path / "scripts" / "make-venv"), str(python), str(bare_path / "venv"))
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
         f"Missing Debian packages for '{python} -m venv'. Run once, as root:\n"
@@ -116,7 +119,7 @@ def test_a_venv_failing_for_another_reason_says_why_not_python3_venv(bare_path: 
     one that cannot run from a venv (met on this machine)."""
     error = "Error: Command '['/srv/venv/bin/python3', '-m', 'ensurepip']' returned non-zero exit status 1."
     python = _python_whose_venv_says(bare_path, error)
-    result = _run(bare_path, str(REPO / "scripts" / "make-venv"), str(python), "/srv/venv")
+    result = _run(bare_path, str(bare_path / "scripts" / "make-venv"), str(python), "/srv/venv")
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
         f"{error}\n'{python} -m venv /srv/venv' failed (above): name another Python 3.11.5 or newer, make PYTHON=…\n"
