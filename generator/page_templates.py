@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import os
 from collections.abc import Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -71,11 +73,10 @@ def page_environment(*, autoescape: bool, finalize: Callable[[Any], Any]) -> jin
 
 
 class _BytecodeCacheOrNone(jinja2.FileSystemBytecodeCache):
-    """Jinja's cache of compiled templates, in its own per-user folder (private to the user, as
-    Jinja checks): compiling the templates is about 0.06 s of every run, a third of a rebuild's
-    generator after a one-note edit at 1,000 partners. Jinja compiles again from a file it
-    cannot read or that is cut short; a file that cannot be written (a full disk) is only a
-    cache missed, never a failed run."""
+    """Jinja's cache of compiled templates, in the user's cache folder: compiling the templates
+    is about 0.06 s of every run, a third of a rebuild's generator after a one-note edit at 1,000
+    partners. Jinja compiles again from a file it cannot read or that is cut short; a file that
+    cannot be written (a full disk) is only a cache missed, never a failed run."""
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(OSError):
@@ -89,6 +90,18 @@ def _bytecode_cache(finalize: Callable[[Any], Any]) -> jinja2.BytecodeCache | No
     kind = f"{finalize.__module__}.{finalize.__qualname__}"
     digest = hashlib.sha256(f"{code_digest()}\0{jinja2.__version__}\0{kind}".encode()).hexdigest()
     try:
-        return _BytecodeCacheOrNone(pattern=f"referral-newsletter-{digest[:24]}-%s.cache")
-    except (OSError, RuntimeError):  # no private temporary folder to be had
+        folder = _cache_folder()
+    except (OSError, RuntimeError):  # no home, or one this user may not write: no cache
         return None
+    return _BytecodeCacheOrNone(str(folder), pattern=f"referral-newsletter-{digest[:24]}-%s.cache")
+
+
+def _cache_folder() -> Path:
+    """The user's own cache folder ($XDG_CACHE_HOME, else ~/.cache), private, as pip's: Jinja's
+    default, _jinja2-cache-<uid> in /tmp, was left behind there, a new set of files for every
+    version of the code (review49). Loading compiled code runs it, so no other user may write."""
+    named = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(named) if os.path.isabs(named) else Path.home() / ".cache"
+    folder = base / "referral-newsletter" / "templates"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder

@@ -15,29 +15,42 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 # The old file as its link's number in the store, its bytes, or None: it did not exist.
 Kept = int | bytes | None
 MEMORY_BUDGET = 32 * 1024 * 1024  # old bytes held in memory by one run; links beyond
+# Temporary names drawn as tempfile draws them; O_EXCL, not the draw, keeps two apart.
+_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+_NAMES = random.Random()
 
 
 def replace_file(target: Path, content: bytes) -> None:
     """``content`` written beside ``target`` and renamed over it: readers see the old file or the
     new one, never half of one."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    handle, temporary = _temporary_beside(target)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
-        os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def _temporary_beside(target: Path) -> tuple[int, Path]:
+    """A new file beside ``target``, named as tempfile.mkstemp names them (writer recognises a
+    killed run's by the name), with the mode of any new page: 0644 less the user's umask. The
+    0644 set after mkstemp ignored the umask, so with umask 077 a page replaced in a folder made
+    earlier became readable by every user, partners' notes and all (review49)."""
+    while True:
+        temporary = target.parent / f".tmp-{''.join(_NAMES.choices(_LETTERS, k=8))}{target.suffix}"
+        with contextlib.suppress(FileExistsError):
+            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644), temporary
 
 
 @dataclass

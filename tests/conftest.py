@@ -271,6 +271,18 @@ def fixture_text(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
 
 
+def python_on_an_ascii_path(folder: Path) -> tuple[Path, Path]:
+    """This Python and the checkout, reached through links in ``folder`` (under pytest's
+    temporary folder, an ASCII path): under an ASCII locale without UTF-8 mode, Python cannot
+    import pydantic_core, nor the editable install, from a clone such as "my sites/référence"
+    (review49). Returns the interpreter to run and the folder to put on PYTHONPATH."""
+    folder.mkdir(exist_ok=True)
+    for name, target in (("env", Path(sys.prefix)), ("checkout", REPO)):
+        if not (folder / name).is_symlink():
+            (folder / name).symlink_to(target, target_is_directory=True)
+    return folder / "env" / "bin" / Path(sys.executable).name, folder / "checkout"
+
+
 @contextlib.contextmanager
 def unwritable(path: Path) -> Iterator[None]:
     """``path`` (a file, or a folder) made impossible to replace or write into, for real:

@@ -11,7 +11,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CI_ONLY, REPO, SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, fixture_text
+from conftest import (
+    CI_ONLY,
+    REPO,
+    SOURCE_DATE_EPOCH,
+    TEST_SECRET,
+    SiteProject,
+    fixture_text,
+    python_on_an_ascii_path,
+)
 
 from generator import build_facts, validate
 from generator.addresses import private_token
@@ -375,6 +383,7 @@ def test_bad_data_is_refused_with_a_summary_true_for_each_command_and_on_stderr_
 def _ascii_terminal_run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``python -m generator`` where the terminal takes ASCII only: LC_ALL=C with Python's UTF-8
     mode and locale coercion off, as on a minimal container or an old server."""
+    python, checkout = python_on_an_ascii_path(tmp_path / "links")
     env = {
         "PATH": "/usr/bin:/bin",
         "LC_ALL": "C",
@@ -382,11 +391,9 @@ def _ascii_terminal_run(tmp_path: Path, *args: str) -> subprocess.CompletedProce
         "PYTHONCOERCECLOCALE": "0",
         "REFERRAL_SITE_SECRET": TEST_SECRET,
         "SOURCE_DATE_EPOCH": "1795132800",
-        "PYTHONPATH": str(REPO),
+        "PYTHONPATH": str(checkout),
     }
-    # The checkout by its path's bytes: the editable install's import finder holds the path as text,
-    # which an ASCII locale cannot encode when it has a letter such as 'ü' (No module named generator).
-    command = [sys.executable, "-m", "generator", *args]
+    command = [str(python), "-m", "generator", *args]
     return subprocess.run(
         command, cwd=tmp_path, env=env, capture_output=True, encoding="utf-8", errors="replace", check=False
     )

@@ -42,7 +42,10 @@ def test_wheel_installs_alone_and_builds_the_demo(tmp_path: Path) -> None:
     (wheel,) = wheels.glob("referral_newsletter-*.whl")
 
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
+    # Linked, as `python -m venv` makes it: venv.create copies the interpreter by default, and a
+    # relocatable Python (python-build-standalone, as uv installs) finds its libpython beside
+    # the original only: the copy failed to start ("error while loading shared libraries").
+    venv.create(env_dir, with_pip=True, symlinks=True)
     python = env_dir / "bin" / "python"
     installed = run(RETRY, python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheel)
     assert installed.returncode == 0, installed.stderr[-3000:]

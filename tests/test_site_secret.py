@@ -11,7 +11,15 @@ from email.headerregistry import Address
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, fixture_text, unwritable
+from conftest import (
+    REPO,
+    SOURCE_DATE_EPOCH,
+    TEST_SECRET,
+    SiteProject,
+    fixture_text,
+    python_on_an_ascii_path,
+    unwritable,
+)
 
 from generator import project as pipeline
 from generator.addresses import private_token
@@ -306,6 +314,7 @@ def test_a_secret_with_accents_keys_the_same_addresses_whatever_the_locale(tmp_p
     (tmp_path / "partners.yaml").write_text(
         "newsletter: {title: T, owner: O}\npartners:\n  - {id: anne, name: Anne Ortiz}\n", encoding="utf-8"
     )
+    python, checkout = python_on_an_ascii_path(tmp_path / "links")
     env = {
         "PATH": "/usr/bin:/bin",
         "LC_ALL": "C",
@@ -313,9 +322,9 @@ def test_a_secret_with_accents_keys_the_same_addresses_whatever_the_locale(tmp_p
         "PYTHONCOERCECLOCALE": "0",
         "REFERRAL_SITE_SECRET": secret,  # passed on as UTF-8 bytes
         "SOURCE_DATE_EPOCH": "1795132800",
-        "PYTHONPATH": str(REPO),  # as in test_cli's _ascii_terminal_run: a checkout path such as 'ü'
+        "PYTHONPATH": str(checkout),
     }
-    command = [sys.executable, "-m", "generator", "links"]
+    command = [str(python), "-m", "generator", "links"]
     result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     token = private_token(secret.encode("utf-8"), "partner", "anne")

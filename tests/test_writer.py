@@ -3,6 +3,7 @@ mark when the manifest is lost (stale ones removed, a file without the mark neve
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -235,25 +236,50 @@ def _edit(project: pipeline.Project, old: str, new: str) -> None:
     project.data_file.write_text(data.replace(old, new), encoding="utf-8")
 
 
+def _edit_a_note_and_add_an_event(project: pipeline.Project) -> None:
+    """Changes Steve's page, every partner page that lists coming events and the home page, and
+    adds a calendar file: every file before p/ in the writing order (the paths' order) changes."""
+    _edit(project, "note: SECRET-NOTE-DANA-WON", "note: SECRET-NOTE-DANA-WON, edited")
+    _edit(project, "events:\n", "events:\n  - date: 2026-12-24\n    title: Carols\n")
+
+
+def _generate_in(folder: Path, environ: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.chdir(folder)
+    for name, value in (environ | {"SOURCE_DATE_EPOCH": "1795132800"}).items():
+        monkeypatch.setenv(name, value)
+    return main(["generate"])
+
+
+def _first_page_the_edit_changes(folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The name of the first page in p/ that _edit_a_note_and_add_an_event changes, found on a
+    copy of the project: the first such page a run writes."""
+    project, environ = _generated_project(folder)
+    pages = {page.name: page.read_bytes() for page in (project.docs_dir / "p").glob("*.md")}
+    _edit_a_note_and_add_an_event(project)
+    assert _generate_in(folder, environ, monkeypatch) == 0
+    return min(name for name, text in pages.items() if (project.docs_dir / "p" / name).read_bytes() != text)
+
+
 def test_a_run_that_cannot_replace_a_page_puts_back_what_it_had_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project, environ = _generated_project(tmp_path)
+    # The first page the run replaces in p/ fails, not Steve's: for a user who is not root,
+    # unwritable() makes the page's whole folder read-only, so the first one written there fails
+    # (review49); every file before p/ is written by then.
+    (tmp_path / "copy").mkdir()
+    first = _first_page_the_edit_changes(tmp_path / "copy", monkeypatch)
+    capsys.readouterr()
+    (tmp_path / "site").mkdir()
+    project, environ = _generated_project(tmp_path / "site")
     steve = next(
         path for path in (project.docs_dir / "p").glob("*.md") if "SECRET-NOTE-DANA-WON" in path.read_text()
     )
-    # The edit changes Steve's page and the home page, and adds a calendar file; every file
-    # before p/ in the writing order is written before Steve's page fails.
-    _edit(project, "note: SECRET-NOTE-DANA-WON", "note: SECRET-NOTE-DANA-WON, edited")
-    _edit(project, "events:\n", "events:\n  - date: 2026-12-24\n    title: Carols\n")
+    _edit_a_note_and_add_an_event(project)
     before = _tree_digest(project.docs_dir, project.state_dir)
-    with unwritable(steve):
-        monkeypatch.chdir(tmp_path)
-        for name, value in (environ | {"SOURCE_DATE_EPOCH": "1795132800"}).items():
-            monkeypatch.setenv(name, value)
-        assert main(["generate"]) == 1
+    with unwritable(project.docs_dir / "p" / first):
+        assert _generate_in(tmp_path / "site", environ, monkeypatch) == 1
     error = capsys.readouterr().err
-    assert f"could not write content/p/{steve.name}" in error
+    assert f"could not write content/p/{first}" in error
     assert "content is as it was before this run" in error
     assert _tree_digest(project.docs_dir, project.state_dir) == before
     assert main(["generate"]) == 0  # and the next run, the file writable again, writes it all
@@ -454,11 +480,27 @@ def test_a_new_page_that_fails_half_written_is_not_left_behind(
     assert _tree_digest(tmp_path) == before
 
 
-def test_a_replaced_page_is_readable_by_all_as_a_new_one_is(tmp_path: Path) -> None:
-    # A page is replaced through a temporary file, which is created readable by its owner only.
-    docs, manifest = _written(tmp_path, {"index.md": PAGE})
-    write_files(docs, {"index.md": PAGE + "new\n"}, manifest)
-    assert (docs / "index.md").stat().st_mode & 0o777 == 0o644
+@contextlib.contextmanager
+def _umask(mask: int) -> Iterator[None]:
+    before = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(before)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o077])
+def test_a_replaced_page_gets_the_mode_a_new_one_gets(tmp_path: Path, umask: int) -> None:
+    """A page is replaced through a temporary file, mkstemp's, readable by its owner only; it was
+    then made 0644 whatever the umask: with umask 077, in folders made before (umask 022), a
+    partner's page became readable by every user on the machine once replaced (review49)."""
+    with _umask(0o022):
+        docs, manifest = _written(tmp_path, {"p/a.md": PAGE})
+    with _umask(umask):
+        write_files(docs, {"p/a.md": PAGE + "new\n", "p/b.md": PAGE}, manifest)
+    assert (docs / "p").stat().st_mode & 0o777 == 0o755
+    assert (docs / "p" / "b.md").stat().st_mode & 0o777 == 0o644 & ~umask
+    assert (docs / "p" / "a.md").stat().st_mode & 0o777 == 0o644 & ~umask
 
 
 def test_a_listed_page_replaced_by_a_link_is_not_replaced(tmp_path: Path) -> None:
