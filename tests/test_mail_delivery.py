@@ -35,7 +35,9 @@ from test_mail import (
     _wait_for,
 )
 
+from generator.mail import run as mail_run
 from generator.mail import session
+from generator.mail.run import parse_month
 
 # The fixtures of test_mail.py: the same project, server and in-process command.
 mail_project, smtp, mail = test_mail.mail_project, test_mail.smtp, test_mail.mail
@@ -597,3 +599,38 @@ def test_a_resend_before_any_send_mails_only_the_named_the_message_reviewed_and_
     rest = _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env())
     assert "2 delivered, 1 already delivered before, 0 failed" in rest.stdout
     assert _copies(smtp) == EVERY_PARTNER_ONCE
+
+
+# --- Ctrl-C lands wherever the run happens to be ---------------------------------------------
+
+
+def _interrupted_on(line: str, said: list[str]) -> Callable[[str], None]:
+    """The run's output, with a Ctrl-C arriving while ``line`` is printed (a slow terminal, or
+    a signal that came just then): the moment right after a delivery is counted."""
+
+    def say(text: str) -> None:
+        said.append(text)
+        if text == line:
+            raise KeyboardInterrupt
+
+    return say
+
+
+@pytest.mark.parametrize("partner", ["anne-ortiz", "steve-hall"])
+def test_ctrl_c_while_a_delivery_is_reported_counts_that_message_once(
+    mail_project: SiteProject, smtp: SmtpServer, partner: str
+) -> None:
+    # The message whose "delivered" line was being printed was counted again as delivered by the
+    # summary of the stop: "2 delivered ... 1 not sent" for one message handed over (3 in all).
+    said: list[str] = []
+    request = mail_run.MailRequest(parse_month(MONTH), mail_project.root / "mail-out", send=True, interval=0)
+    environ = {**mail_project.env(**smtp.env()), "REFERRAL_MAIL_FROM": test_mail.SENDER}
+    code = mail_run.run_mail(
+        request, mail_project.root, environ, _interrupted_on(f"delivered  {partner}", said)
+    )
+    assert code == 1
+    done = 1 if partner == "anne-ortiz" else 2
+    assert f"{done} delivered, 0 already delivered before, 0 failed, 0 uncertain, {3 - done} not sent" in (
+        "\n".join(said)
+    )
+    assert len(smtp.mailbox.received()) == done

@@ -85,13 +85,22 @@ def send_all(
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (run.py): the summary still says who got what
         connection.drop()  # no QUIT: the server may still be busy with the message in flight
         say("interrupted")
+        rest = _not_told(report, pending[index:])
         if again:
-            _sort_stopped_resends(report, pending[index:], log)
+            _sort_stopped_resends(report, rest, log)
         else:
-            _sort_stopped(report, pending[index:], log, {m.partner_id for m in messages})
+            _sort_stopped(report, rest, log, {m.partner_id for m in messages})
     finally:
         connection.close()
     return report
+
+
+def _not_told(report: SendReport, rest: Sequence[Outgoing]) -> list[Outgoing]:
+    """``rest`` without a message whose outcome the report holds already: Ctrl-C can land after
+    a message was told (while its line prints) and before the loop moved on to the next."""
+    told = {*report.delivered, *(partner for partner, _ in report.failed)}
+    told.update(message.partner_id for message in report.interrupted)
+    return [message for message in rest if message.partner_id not in told]
 
 
 def _sort_stopped(
