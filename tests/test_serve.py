@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, as_from_a_terminal, fixture_text, free_port, make_project
+from conftest import TEST_SECRET, SiteProject, as_from_a_terminal, fixture_text, make_project, reserved_port
 
 from generator.addresses import private_token
 
@@ -93,11 +93,10 @@ def _serving(tmp_path: Path, flags: tuple[str, ...], blog_line: str = "") -> Ite
     project.write_data(fixture_text("small.yaml"))
     blog_index = project.content / "blog" / "index.md"
     blog_index.write_text(blog_index.read_text("utf-8") + blog_line, "utf-8")
-    port = free_port()
     log = tmp_path / "serve.log"
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     token = private_token(TEST_SECRET.encode(), "partner", "steve-hall", 0)
-    with log.open("wb") as stream:
+    with reserved_port() as port, log.open("wb") as stream:
         server = subprocess.Popen(
             as_from_a_terminal([mkdocs, "serve", "--livereload", *flags, "-a", f"127.0.0.1:{port}"]),
             cwd=project.root,
