@@ -67,8 +67,10 @@ def _wait_until_served(url: str, text: str, server: subprocess.Popen[bytes]) -> 
 
 def _settled_count(log: Path, line: str) -> int:
     """How many times ``line`` is in the log once every build started has ended and none has
-    started for ``QUIET`` seconds since. (Quiet counted from a build's start ended while a slow
-    build still ran: its last lines, the leak guard's among them, were not counted yet.)"""
+    started for ``QUIET`` seconds since. Quiet counted from a build's start alone runs out while
+    a build slower than ``QUIET`` (a loaded machine) still runs, and the change a test makes next
+    would land in it. (Served pages need no such care: MkDocs' server answers a request only
+    once the build running has ended.)"""
     started, quiet_since = -1, time.monotonic()
     deadline = quiet_since + WAIT_LIMIT
     while time.monotonic() - quiet_since < QUIET:
