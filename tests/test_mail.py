@@ -259,12 +259,18 @@ class SmtpServer:
         return settings
 
 
+READY_LIMIT = 600.0
+
+
 @contextmanager
 def _start_server(tmp_path: Path, **smtp_options: Any) -> Iterator[SmtpServer]:
     folder = tmp_path / "received"
     folder.mkdir()
     mailbox, port = Mailbox(folder), free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port, **smtp_options)
+    # aiosmtpd gives its thread 5 s to start and answer a first connection, else fails the test
+    # ("This might happen if the system is too busy"): a bound here, not a measure of speed.
+    options = {"ready_timeout": READY_LIMIT, **smtp_options}
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
         yield SmtpServer(mailbox, controller, port)
