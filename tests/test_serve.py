@@ -311,7 +311,9 @@ def test_the_open_tab_reloads_to_show_a_refused_save_and_again_when_it_is_fixed(
 
     with _serving(tmp_path, ("--dirty",)) as (project, url, log, _server), sync_playwright() as playwright:
         _settled_count(log, BUILD_LINE)
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=WAIT_LIMIT * 1000
+        )
         tab = browser.new_page(viewport={"width": 390, "height": 844})
         tab.set_default_timeout(WAIT_LIMIT * 1000)
         tab.goto(url)
