@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from conftest import CI_ONLY, TEST_SECRET, SiteProject, free_port
+from conftest import CI_ONLY, TEST_SECRET, SiteProject, free_port, reserved_port
 
 from generator import validate
 from generator.addresses import private_token
@@ -805,8 +805,10 @@ def test_a_message_cut_off_mid_delivery_is_not_resent_unless_asked(
 def test_an_unreachable_server_fails_every_message_and_logs_none(
     mail: Mailer, mail_project: SiteProject
 ) -> None:
-    env = {"REFERRAL_SMTP_HOST": "127.0.0.1", "REFERRAL_SMTP_PORT": str(free_port())}
-    result = mail("--send", **env)
+    # A port held, never listening: refused for sure (a free_port() could meanwhile be another
+    # test's server, started on the same machine at the same time).
+    with reserved_port() as port:
+        result = mail("--send", REFERRAL_SMTP_HOST="127.0.0.1", REFERRAL_SMTP_PORT=str(port))
     assert result.returncode == 1
     assert "0 delivered, 0 already delivered before, 3 failed" in result.stdout
     assert _log(mail_project) == []
