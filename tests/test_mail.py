@@ -12,6 +12,7 @@ import datetime as dt
 import email
 import html
 import json
+import os
 import re
 import signal
 import ssl
@@ -401,7 +402,8 @@ class HeldWait:
 
     def env(self, at: int) -> dict[str, str]:
         places = {"HELD": str(self.held), "GO_ON": str(self.go_on)}
-        return {"PYTHONPATH": str(self.hook), "HOLD_AT": str(at), **places}
+        path = os.pathsep.join(filter(None, (str(self.hook), os.environ.get("PYTHONPATH"))))
+        return {"PYTHONPATH": path, "HOLD_AT": str(at), **places}
 
     def reached_by(self, run: subprocess.Popen[Any]) -> None:
         """Until ``run`` waits where it is held; a run that ended first fails the test."""
