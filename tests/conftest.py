@@ -212,6 +212,20 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@contextlib.contextmanager
+def reserved_port() -> Iterator[int]:
+    """A loopback port kept from everyone else while the block runs, for a server that binds it
+    late: `mkdocs serve` binds only after its first build, seconds on a loaded machine, and a
+    free_port() could meanwhile go to any bind(0) or outgoing connection on the machine (the
+    server then stopped: "Address already in use"). Held bound with SO_REUSEADDR and never
+    listening, the port is handed to nobody else, yet a server that sets SO_REUSEADDR too (every
+    socketserver, so MkDocs' own) binds and listens on it."""
+    with socket.socket() as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        holder.bind(("127.0.0.1", 0))
+        yield int(holder.getsockname()[1])
+
+
 def make_project(root: Path) -> SiteProject:
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO / "overrides", root / "overrides")

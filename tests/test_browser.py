@@ -155,7 +155,10 @@ def browser() -> Iterator[Browser]:
     if not AXE.is_file():
         pytest.fail(f"no {AXE.relative_to(REPO)}: npm ci --prefix tests/browser")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        # Playwright's own 30 s for a launch is a guess at speed; TIMEOUT_MS, as for the rest.
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=TIMEOUT_MS
+        )
         yield launched
         launched.close()
 

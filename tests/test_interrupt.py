@@ -43,6 +43,19 @@ def _opened_for_writing(fifo: Path, process: subprocess.Popen[str]) -> int:
     pytest.fail(f"the command never read the data file: {err}")
 
 
+def _half_a_file_given(fifo: Path, process: subprocess.Popen[str]) -> int:
+    """The FIFO's writing end, once the command reads half a data file from it. The command opens
+    the file twice, a look that it can be read and then the load: written between the two, when
+    nobody reads, the write failed (EPIPE) and so did the test. Then the load's open is waited for."""
+    while True:
+        writer = _opened_for_writing(fifo, process)
+        try:
+            os.write(writer, b"newsletter:\n  title: T\n")  # half a file: the command waits for more
+            return writer
+        except BrokenPipeError:
+            os.close(writer)
+
+
 def _environment() -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if name not in CI_ONLY}
     env.update(REFERRAL_SITE_SECRET=TEST_SECRET, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
@@ -66,9 +79,8 @@ def test_ctrl_c_while_the_data_loads_ends_in_one_line_and_status_130(tmp_path: P
         stderr=subprocess.PIPE,
         text=True,
     )
-    writer = _opened_for_writing(fifo, process)
+    writer = _half_a_file_given(fifo, process)
     try:
-        os.write(writer, b"newsletter:\n  title: T\n")  # half a file: the command waits for more
         process.send_signal(signal.SIGINT)
     finally:
         # The end of the file: a Ctrl-C that came before the command's read() began (it was

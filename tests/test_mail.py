@@ -12,6 +12,7 @@ import datetime as dt
 import email
 import html
 import json
+import os
 import re
 import signal
 import ssl
@@ -31,7 +32,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from conftest import CI_ONLY, TEST_SECRET, SiteProject, free_port
+from conftest import CI_ONLY, TEST_SECRET, SiteProject, free_port, reserved_port
 
 from generator import validate
 from generator.addresses import private_token
@@ -259,12 +260,18 @@ class SmtpServer:
         return settings
 
 
+READY_LIMIT = 600.0
+
+
 @contextmanager
 def _start_server(tmp_path: Path, **smtp_options: Any) -> Iterator[SmtpServer]:
     folder = tmp_path / "received"
     folder.mkdir()
     mailbox, port = Mailbox(folder), free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port, **smtp_options)
+    # aiosmtpd gives its thread 5 s to start and answer a first connection, else fails the test
+    # ("This might happen if the system is too busy"): a bound here, not a measure of speed.
+    options = {"ready_timeout": READY_LIMIT, **smtp_options}
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
         yield SmtpServer(mailbox, controller, port)
@@ -351,11 +358,67 @@ def _log(project: SiteProject) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines[:-1]]  # the part after the last newline is unfinished
 
 
-def _wait_for(condition: Callable[[], bool], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
+def _wait_for(condition: Callable[[], bool], timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout  # a bound for a stuck run, not a measure of speed
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
+
+
+# A sender's wait before its message number HOLD_AT (the pacing of --rate) lasts until the test
+# creates GO_ON: a test stopping the run, or changing its log, "while it waits before the next
+# message" then knows it does. With only a slow --rate, the test had the 3 s of 20/min to see the
+# last delivery logged and act; a loaded machine could take longer, and the next message was then
+# on its way. Nothing else of the run is changed: its own wait follows the held one.
+HELD_WAIT = """\
+import os, time
+
+from generator.mail import send
+
+_wait = send.Pacer.wait
+
+
+def _held(pacer):
+    pacer.waits = getattr(pacer, "waits", 0) + 1
+    if pacer.waits == int(os.environ["HOLD_AT"]):
+        open(os.environ["HELD"], "w").close()
+        while not os.path.exists(os.environ["GO_ON"]):
+            time.sleep(0.05)
+    _wait(pacer)
+
+
+send.Pacer.wait = _held
+"""
+
+
+@dataclass(frozen=True)
+class HeldWait:
+    """A sender started with ``env(at)`` waits before its message number ``at`` until ``go_on``
+    exists; ``held`` exists once it waits there."""
+
+    hook: Path
+    held: Path
+    go_on: Path
+
+    def env(self, at: int) -> dict[str, str]:
+        places = {"HELD": str(self.held), "GO_ON": str(self.go_on)}
+        path = os.pathsep.join(filter(None, (str(self.hook), os.environ.get("PYTHONPATH"))))
+        return {"PYTHONPATH": path, "HOLD_AT": str(at), **places}
+
+    def reached_by(self, run: subprocess.Popen[Any]) -> None:
+        """Until ``run`` waits where it is held; a run that ended first fails the test."""
+        _wait_for(lambda: self.held.exists() or run.poll() is not None)
+        assert self.held.exists(), f"the run ended (exit {run.returncode}) before the held wait"
+
+
+@pytest.fixture
+def held_wait(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HeldWait]:
+    folder = tmp_path_factory.mktemp("held-wait")
+    (folder / "hook").mkdir()
+    (folder / "hook" / "sitecustomize.py").write_text(HELD_WAIT, encoding="utf-8")
+    held = HeldWait(folder / "hook", folder / "held", folder / "go-on")
+    yield held
+    held.go_on.touch()  # a held run never outlives its test, even one that fails
 
 
 def _by_recipient(server: SmtpServer) -> dict[str, list[bytes]]:
@@ -567,20 +630,21 @@ def test_send_delivers_each_message_once_with_both_parts_links_and_headers(
 
 
 def test_killed_midway_then_rerun_delivers_each_message_exactly_once(
-    mail_project: SiteProject, smtp: SmtpServer
+    mail_project: SiteProject, smtp: SmtpServer, held_wait: HeldWait
 ) -> None:
     command = [sys.executable, "-m", "generator", "mail", "--month", MONTH, "--send", "--rate", "20/min"]
     sender = subprocess.Popen(
         command,
         cwd=mail_project.root,
-        env=mail_project.env(**smtp.env()),
+        env=mail_project.env(**smtp.env(), **held_wait.env(2)),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        # Kill once the first message is in and logged, while the sender waits 3 s for the next.
-        _wait_for(lambda: [e["event"] for e in _log(mail_project)] == ["sending", "delivered"])
+        # Kill once the first message is in and logged, while the sender waits for the next.
+        held_wait.reached_by(sender)
+        assert [e["event"] for e in _log(mail_project)] == ["sending", "delivered"]
         sender.send_signal(signal.SIGKILL)
         assert sender.wait(timeout=60) == -signal.SIGKILL  # a bound, not a measure of speed
     finally:
@@ -743,8 +807,10 @@ def test_a_message_cut_off_mid_delivery_is_not_resent_unless_asked(
 def test_an_unreachable_server_fails_every_message_and_logs_none(
     mail: Mailer, mail_project: SiteProject
 ) -> None:
-    env = {"REFERRAL_SMTP_HOST": "127.0.0.1", "REFERRAL_SMTP_PORT": str(free_port())}
-    result = mail("--send", **env)
+    # A port held, never listening: refused for sure (a free_port() could meanwhile be another
+    # test's server, started on the same machine at the same time).
+    with reserved_port() as port:
+        result = mail("--send", REFERRAL_SMTP_HOST="127.0.0.1", REFERRAL_SMTP_PORT=str(port))
     assert result.returncode == 1
     assert "0 delivered, 0 already delivered before, 3 failed" in result.stdout
     assert _log(mail_project) == []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
-from test_browser import CHROMIUM, CHROMIUM_ARGS
+from test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
 from test_mail import NOTHING_YET, _composed
 
 pytestmark = pytest.mark.browser
@@ -32,13 +32,16 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    launched = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=TIMEOUT_MS
+    )
     yield launched
     launched.close()
 
 
 def _shown(browser: Browser, html: str) -> Page:
     page = browser.new_page(viewport=PHONE)
+    page.set_default_timeout(TIMEOUT_MS)  # as test_browser's pages: Playwright's 30 s guesses at speed
     page.set_content(html)
     return page
 
@@ -94,7 +97,7 @@ def darkening_browser(playwright: Playwright) -> Iterator[Browser]:
     if not FULL_CHROMIUM.is_file():
         pytest.fail(f"no browser at {FULL_CHROMIUM}: apt-get install chromium")
     launched = playwright.chromium.launch(
-        executable_path=str(FULL_CHROMIUM), args=[*CHROMIUM_ARGS, *FORCED_DARK]
+        executable_path=str(FULL_CHROMIUM), args=[*CHROMIUM_ARGS, *FORCED_DARK], timeout=TIMEOUT_MS
     )
     yield launched
     launched.close()

@@ -22,13 +22,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SECRET, SiteProject, as_from_a_terminal, fixture_text, free_port, make_project
+from conftest import TEST_SECRET, SiteProject, as_from_a_terminal, fixture_text, make_project, reserved_port
 
 from generator.addresses import private_token
 
 pytestmark = pytest.mark.build
 
 BUILD_LINE = "Building documentation..."
+# How the server's build loop ends each rebuild, well or not. Not "Documentation built in":
+# MkDocs' duplicate filter drops that line when a rebuild takes as long as an earlier one did.
+BUILD_END = re.compile(r"Reloading browsers|An error happened during the rebuild")
 CHANGE_LINE = "Detected file changes"
 WAIT_LIMIT = 600.0  # only a limit on waiting; nothing here asserts a duration
 # A second build, if any, is asked for by the watcher's poll (every 0.5 s) of the first build's
@@ -38,11 +41,21 @@ OLD_NOTE, NEW_NOTE = "SECRET-NOTE-DANA-MET", "SECRET-NOTE-DANA-MET-EDITED"
 
 
 def _page(url: str) -> str:
+    """The served text, or "" while there is none to be had (the server starting, a slow answer):
+    for waiting on. A check reads with _fetched, so that it never passes on a page not read."""
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
             return html.unescape(response.read().decode("utf-8"))
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return ""
+
+
+def _fetched(url: str) -> str:
+    """The served text; not getting it fails the test. (Read with _page, a fetch slower than its
+    10 s on a loaded machine was an empty page: a check of what it holds failed, and one of what
+    it must not hold passed without reading anything.)"""
+    with urllib.request.urlopen(url, timeout=WAIT_LIMIT) as response:
+        return html.unescape(response.read().decode("utf-8"))
 
 
 def _wait_until_served(url: str, text: str, server: subprocess.Popen[bytes]) -> None:
@@ -54,12 +67,20 @@ def _wait_until_served(url: str, text: str, server: subprocess.Popen[bytes]) -> 
 
 
 def _settled_count(log: Path, line: str) -> int:
-    """How many times ``line`` is in the log once no build has started for ``QUIET`` seconds."""
-    count, quiet_since = -1, time.monotonic()
+    """How many times ``line`` is in the log once every build started has ended and none has
+    started for ``QUIET`` seconds since. Quiet counted from a build's start alone runs out while
+    a build slower than ``QUIET`` (a loaded machine) still runs, and the change a test makes next
+    would land in it. (Served pages need no such care: MkDocs' server answers a request only
+    once the build running has ended.)"""
+    started, quiet_since = -1, time.monotonic()
+    deadline = quiet_since + WAIT_LIMIT
     while time.monotonic() - quiet_since < QUIET:
-        now = log.read_text("utf-8", errors="replace").count(BUILD_LINE)
-        if now != count:
-            count, quiet_since = now, time.monotonic()
+        content = log.read_text("utf-8", errors="replace")
+        # The first build ends before the server starts, with neither line of BUILD_END.
+        ended = len(BUILD_END.findall(content)) + 1
+        if content.count(BUILD_LINE) != started or ended < started:
+            started, quiet_since = content.count(BUILD_LINE), time.monotonic()
+        assert time.monotonic() < deadline, f"the builds never settled:\n{content}"
         time.sleep(0.2)
     return log.read_text("utf-8", errors="replace").count(line)
 
@@ -75,13 +96,12 @@ def _serving(tmp_path: Path, flags: tuple[str, ...], blog_line: str = "") -> Ite
     project.write_data(fixture_text("small.yaml"))
     blog_index = project.content / "blog" / "index.md"
     blog_index.write_text(blog_index.read_text("utf-8") + blog_line, "utf-8")
-    port = free_port()
     log = tmp_path / "serve.log"
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     token = private_token(TEST_SECRET.encode(), "partner", "steve-hall", 0)
     temp = tmp_path / "temp"  # MkDocs builds into a folder of its own there
     temp.mkdir()
-    with log.open("wb") as stream:
+    with reserved_port() as port, log.open("wb") as stream:
         server = subprocess.Popen(
             as_from_a_terminal([mkdocs, "serve", "--livereload", *flags, "-a", f"127.0.0.1:{port}"]),
             cwd=project.root,
@@ -185,10 +205,6 @@ def test_a_save_without_a_leak_reads_fewer_files_than_the_whole_site(tmp_path: P
 
 # --- what the search and feed plugins remember between rebuilds --------------------------------
 
-# How the server's build loop ends each rebuild, well or not. Not "Documentation built in":
-# MkDocs' duplicate filter drops that line when a rebuild takes as long as an earlier one did.
-BUILD_END = re.compile(r"Reloading browsers|An error happened during the rebuild")
-
 
 def _log_after_build(log: Path, server: subprocess.Popen[bytes], change: Callable[[], object]) -> str:
     """The log once the build ``change`` starts has ended (well or not). Builds are counted
@@ -205,8 +221,8 @@ def _log_after_build(log: Path, server: subprocess.Popen[bytes], change: Callabl
 
 def _feed_and_index(base: str) -> tuple[str, int, set[str]]:
     """The served feeds and search index as one text; the feed's items; the indexed pages."""
-    texts = [_page(f"{base}/{path}") for path in ("feed_rss_created.xml", "feed_rss_updated.xml")]
-    index = json.loads(_page(f"{base}/search/search_index.json"))
+    texts = [_fetched(f"{base}/{path}") for path in ("feed_rss_created.xml", "feed_rss_updated.xml")]
+    index = json.loads(_fetched(f"{base}/search/search_index.json"))
     pages = {entry["location"].split("#")[0] for entry in index["docs"]}
     return "".join(texts) + json.dumps(index), texts[0].count("<item>"), pages
 
@@ -249,12 +265,12 @@ def test_a_refused_save_is_shown_on_the_served_pages_and_the_next_good_save_reco
         bad = good.replace(BAD_INDENT, "  " + BAD_INDENT)
         for text in (bad, bad + "\n"):  # the same mistake, saved twice
             content = _log_after_build(log, server, lambda text=text: _saved_whole(data, text))
-        shown = _page(url)
+        shown = _fetched(url)
         assert OLD_NOTE in shown and PROBLEM in shown  # the last good page, and what is wrong
         assert content.count(PROBLEM) == 2 and "appear stuck" not in content, content
         _saved_whole(data, good.replace(OLD_NOTE, NEW_NOTE))
         _wait_until_served(url, NEW_NOTE, server)
-        assert PROBLEM not in _page(url)
+        assert PROBLEM not in _fetched(url)
 
 
 def test_a_removed_event_s_calendar_file_is_no_longer_served(tmp_path: Path) -> None:
@@ -262,14 +278,14 @@ def test_a_removed_event_s_calendar_file_is_no_longer_served(tmp_path: Path) -> 
     with _serving(tmp_path, ("--dirty",)) as (project, url, log, server):
         _settled_count(log, BUILD_LINE)
         calendar = url.split("/p/")[0] + "/events/2026-04-10-spring-ride.ics"
-        assert "Spring ride" in _page(calendar)
+        assert "Spring ride" in _fetched(calendar)
         data = project.root / "partners.yaml"
         spring = "  - date: 2026-04-10\n    title: Spring ride\n    where: Main St showroom\n"
         content = _log_after_build(
             log, server, lambda: _saved_whole(data, data.read_text("utf-8").replace(spring, ""))
         )
         with pytest.raises(urllib.error.HTTPError, match="404"):
-            urllib.request.urlopen(calendar, timeout=10)
+            urllib.request.urlopen(calendar, timeout=WAIT_LIMIT)
     removed = "Removed from the preview 1 file whose source is gone: events/2026-04-10-spring-ride.ics"
     assert removed in content
 
@@ -300,12 +316,14 @@ def test_the_referrals_due_an_update_are_listed_again_only_when_they_change(tmp_
 @pytest.mark.browser
 def test_the_open_tab_reloads_to_show_a_refused_save_and_again_when_it_is_fixed(tmp_path: Path) -> None:
     # In chromium at a phone's size, as an editor previews: before, the tab never reloaded.
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
     from test_browser import CHROMIUM, CHROMIUM_ARGS
 
     with _serving(tmp_path, ("--dirty",)) as (project, url, log, _server), sync_playwright() as playwright:
         _settled_count(log, BUILD_LINE)
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=WAIT_LIMIT * 1000
+        )
         tab = browser.new_page(viewport={"width": 390, "height": 844})
         tab.set_default_timeout(WAIT_LIMIT * 1000)
         tab.goto(url)
@@ -314,12 +332,16 @@ def test_the_open_tab_reloads_to_show_a_refused_save_and_again_when_it_is_fixed(
         _saved_whole(data, good.replace(BAD_INDENT, "  " + BAD_INDENT))
         box = tab.locator("#referral-serve-problem")
         box.wait_for(state="visible")  # livereload reloaded the tab
-        assert PROBLEM in box.inner_text() and OLD_NOTE in tab.content()
+        # Waited for, not read at once: the box opens the page, the note comes further down, and
+        # a page still being parsed on a loaded machine may not hold it yet.
+        body = tab.locator("body")
+        expect(body).to_contain_text(OLD_NOTE, timeout=WAIT_LIMIT * 1000)
+        assert PROBLEM in box.inner_text()
         top = box.bounding_box()
         assert top is not None and top["y"] + top["height"] <= 844  # on the first screen, scrolled or not
         _saved_whole(data, good.replace(OLD_NOTE, NEW_NOTE))
-        box.wait_for(state="detached")
-        assert NEW_NOTE in tab.content()
+        box.wait_for(state="detached")  # the old page is gone: the new one may still be loading
+        expect(body).to_contain_text(NEW_NOTE, timeout=WAIT_LIMIT * 1000)
         browser.close()
 
 
@@ -333,5 +355,5 @@ def test_a_hand_edit_of_a_generated_page_is_rendered_over_at_once_and_named(tmp_
             log, server, lambda: tree.write_text(generated + "\nMY-HAND-EDIT\n", "utf-8")
         )
         assert tree.read_text("utf-8") == generated
-        assert "MY-HAND-EDIT" not in _page(url.split("/p/")[0] + "/tree/")
+        assert "MY-HAND-EDIT" not in _fetched(url.split("/p/")[0] + "/tree/")
     assert "rendered again over a hand edit: tree.md" in content

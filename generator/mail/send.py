@@ -85,7 +85,7 @@ def send_all(
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (run.py): the summary still says who got what
         connection.drop()  # no QUIT: the server may still be busy with the message in flight
         say("interrupted")
-        rest = _not_yet_told(report, pending[index:])
+        rest = _not_told(report, pending[index:])
         if again:
             _sort_stopped_resends(report, rest, log)
         else:
@@ -95,11 +95,11 @@ def send_all(
     return report
 
 
-def _not_yet_told(report: SendReport, rest: Sequence[Outgoing]) -> list[Outgoing]:
-    """The messages an interrupted run has not yet reported: a Ctrl-C just after one was told,
-    before the loop moved on, must not count it twice."""
-    told = {*report.delivered, *(partner_id for partner_id, _ in report.failed)}
-    told |= {message.partner_id for message in report.interrupted}
+def _not_told(report: SendReport, rest: Sequence[Outgoing]) -> list[Outgoing]:
+    """``rest`` without a message whose outcome the report holds already: Ctrl-C can land after
+    a message was told (while its line prints) and before the loop moved on to the next."""
+    told = {*report.delivered, *(partner for partner, _ in report.failed)}
+    told.update(message.partner_id for message in report.interrupted)
     return [message for message in rest if message.partner_id not in told]
 
 
