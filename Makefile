@@ -1,7 +1,8 @@
 # Two commands do all set-up: `make demo` builds the demo site, `make test` runs every test.
 # Each creates the virtual environment in .venv from the pinned requirements first; `make test`
 # also installs its test tools (pytest, linters, the browser and npm packages) when missing.
-PYTHON ?= python3
+# Empty: scripts/make-venv takes the Python .venv was made with, or python3 for a first one.
+PYTHON ?=
 VENV := .venv
 BIN := $(VENV)/bin
 # Through scripts/retry: a one-off registry error is tried again, not a failed CI run.
@@ -13,7 +14,7 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: demo serve check test test-fast lint
 
 $(VENV)/installed: requirements.txt pyproject.toml
-	scripts/make-venv $(PYTHON) $(VENV)
+	scripts/make-venv '$(PYTHON)' $(VENV)
 	$(PIP) -r requirements.txt
 	$(PIP) --no-deps --no-build-isolation -e .
 	touch $@

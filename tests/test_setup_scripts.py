@@ -124,3 +124,48 @@ def test_a_venv_failing_for_another_reason_says_why_not_python3_venv(bare_path: 
     assert result.stderr == (
         f"{error}\n'{python} -m venv /srv/venv' failed (above): name another Python 3.11.5 or newer, make PYTHON=…\n"
     )
+
+
+def _python_of_version(path: Path, version: str) -> None:
+    """A stand-in Python of ``version`` whose venv holds a pip that installs nothing: only which
+    Python make-venv picks is under test. Each venv it makes is logged beside it."""
+    old = "1" if tuple(map(int, version.split("."))) < (3, 11, 5) else "0"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(
+        "#!/bin/bash\n"
+        'case "$1 $2" in\n'
+        f"  '-c import platform'*) echo {version} ;;\n"
+        f"  '-c import sys'*) exit {old} ;;\n"
+        "  '-m venv')\n"
+        '    mkdir -p "$4/bin" && printf \'#!/bin/bash\\n\' >"$4/bin/python" && chmod +x "$4/bin/python"\n'
+        f'    printf "executable = %s\\n" "$0" >"$4/pyvenv.cfg"; echo "$0" >>"{path.parent}/made" ;;\n'
+        "esac\n"
+    )
+    path.chmod(0o755)
+
+
+def test_make_remakes_the_venv_with_the_python_it_was_made_with(bare_path: Path) -> None:
+    """`make PYTHON=…/python3.12 demo` worked, but after a change to requirements.txt a plain
+    `make demo` remade .venv with python3 (Debian 12's 3.11.2) and stopped on the version message
+    again. As a newcomer does it: the real Makefile, a Python 3.12 named once by its path."""
+    for tool in ("make", "mkdir", "chmod", "touch"):
+        (bare_path / tool).symlink_to(shutil.which(tool) or tool)
+    project = bare_path / "project"
+    project.mkdir()
+    for name in ("Makefile", "requirements.txt", "requirements-test.txt", "pyproject.toml"):
+        shutil.copy(REPO / name, project / name)
+    (project / "scripts").symlink_to(bare_path / "scripts")
+    _python_of_version(bare_path / "python3", "3.11.2")
+    python312 = bare_path / "py312" / "python3.12"
+    _python_of_version(python312, "3.12.8")
+    if AS_NOBODY:
+        for folder in (project, python312.parent):
+            os.chown(folder, 65534, 65534)
+    first = _run(bare_path, "make", "-C", "project", f"PYTHON={python312}", ".venv/installed")
+    assert first.returncode == 0, first.stderr
+    edited = (project / ".venv" / "installed").stat().st_mtime + 10  # after the venv was made
+    os.utime(project / "requirements.txt", (edited, edited))
+    again = _run(bare_path, "make", "-C", "project", ".venv/installed")
+    assert again.returncode == 0, again.stderr
+    assert (python312.parent / "made").read_text() == f"{python312}\n{python312}\n"
+    assert f"Making .venv again with {python312}, the Python it was made with" in again.stdout
