@@ -29,6 +29,7 @@ from .numbers_in_words import plural
 from .public_mentions import public_mentions
 from .quarantine import quarantine, quarantine_note
 from .render import SiteLayout
+from .runnable import generator_command
 from .site_config import directory_urls_from, site_public_text, site_url_from, web_address
 from .site_secret import UNBUILT_LINKS_WARNING
 
@@ -42,7 +43,7 @@ def _due_lines(
 ) -> tuple[PartnersFile, list[str], list[str]]:
     """The data, its referrals due an update and (for ``mentions``) its public texts naming a
     confidential person, each as a located warning."""
-    path = readable_data(given, f"python -m generator {command} PATH")
+    path = readable_data(given, generator_command(f"{command} PATH"))
     now = pipeline.moment()
     data = validate.load_partners(Path(path), now, display_name=path, docs_dir=docs_dir)
     due = due_referrals(data, owners_date(now, data.newsletter.timezone))
@@ -109,7 +110,7 @@ def run_guard(args: argparse.Namespace) -> int:
         # Run from another folder, "site" alone did not say where it was looked for.
         raise ValueError(
             f"no built site at {site.absolute()}: build it first, or give its folder "
-            "(python -m generator guard SITE)"
+            f"({generator_command('guard SITE')})"
         )
     project = pipeline.Project.at(Path.cwd(), readable_data(args.data, DATA_OPTION))
     now = pipeline.moment()

@@ -33,6 +33,7 @@ from .problems import InvalidData
 from .quarantine import Quarantined, quarantine, quarantine_note
 from .render import FOLLOW_PAGE, SiteLayout
 from .render_memo import RenderMemo
+from .runnable import generator_command
 from .scan_memory import ScanMemory
 from .site_secret import THROWAWAY_WARNING, MissingSecret, moved_warning
 from .stale_pages import remove_stale_private_pages
@@ -190,10 +191,11 @@ def _log_due(display_name: str, facts: BuildFacts) -> None:
         more = facts.due_count - DUE_SHOWN
         verb = "is" if more == 1 else "are"
         log.info(
-            "%s: %s %s due an update: python -m generator due lists them all",
+            "%s: %s %s due an update: %s lists them all",
             display_name,
             plural(more, "more referral"),
             verb,
+            generator_command("due"),
         )
 
 

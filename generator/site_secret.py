@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .runnable import generator_command
+
 ENV_VAR = "REFERRAL_SITE_SECRET"
 PREVIEW_VAR = "REFERRAL_PREVIEW"
 # Set by a build whose site is deployed (the Pages workflow): its secret must be strong.
@@ -21,7 +23,7 @@ THROWAWAY_WARNING = (
     f"{PREVIEW_VAR} is set: this preview uses a throwaway secret, so its private addresses match "
     "no link ever sent. Never deploy it."
 )
-HOW_TO_MAKE = 'make one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+HOW_TO_MAKE = 'make one with: python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
 
 
 def moved_warning(pages: int) -> str:
@@ -30,7 +32,7 @@ def moved_warning(pages: int) -> str:
     return (
         f"the site secret is not the one the last run used: all {pages} private pages move to "
         "new addresses; partners' old links will stop working; send them their new links with "
-        "`python -m generator links`"
+        f"`{generator_command('links')}`"
     )
 
 

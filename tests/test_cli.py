@@ -231,9 +231,14 @@ def test_guard_without_the_secret_says_so_and_creates_none(project: SiteProject)
     assert not (project.root / ".referral" / "secret").exists()
 
 
-def test_the_build_log_counts_one_more_due_referral_in_the_singular(caplog: pytest.LogCaptureFixture) -> None:
-    """The plugin lists ten due referrals and counts the rest: "1 more referrals are" read wrong."""
+def test_the_build_log_counts_one_more_due_referral_in_the_singular(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plugin lists ten due referrals and counts the rest: "1 more referrals are" read wrong.
+    Run from a folder without the project's .venv, whose hint is the short form (test_runnable_hints)."""
     from generator import plugin
+
+    monkeypatch.chdir(tmp_path)
 
     referrals = "".join(
         f"  - {{id: r{n}, partner: anne, prospect: P{n}, introduced: 2026-01-{n:02d}}}\n"
@@ -552,7 +557,7 @@ def test_build_with_a_secret_it_refuses_leaves_the_last_site_where_it_was(
     assert result.stdout == ""
     assert result.stderr == (
         f"error: the site secret in REFERRAL_SITE_SECRET {reason}; make one with: "
-        'python -c "import secrets; print(secrets.token_urlsafe(32))"\n'
+        'python3 -c "import secrets; print(secrets.token_urlsafe(32))"\n'
     )
     assert project.site_bytes() == before
     assert not (project.root / ".referral" / "quarantine").exists()

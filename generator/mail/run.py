@@ -21,6 +21,7 @@ from ..moment import owners_date
 from ..numbers_in_words import plural
 from ..post_urls import PostUrls
 from ..render import SiteLayout
+from ..runnable import generator_command
 from ..site_secret import resolve_secret
 from ..views import (
     EVENT_HORIZON_DAYS,
@@ -387,7 +388,7 @@ def _preview(
         say(THROWAWAY_PREVIEW)
     else:
         data = f" --data {shlex.quote(request.data_file)}" if request.data_file else ""
-        say(f"To deliver them: python -m generator mail --month {request.month.key}{data} --send")
+        say(f"To deliver them: {generator_command(f'mail --month {request.month.key}{data} --send')}")
     return 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from ..runnable import generator_command
 from ..views import Month
 from .compose import Outgoing
 from .log import Entry, entry_for
@@ -38,7 +39,7 @@ def warn_changed_links(
         say(
             f"Warning: the links mailed for {month.label} have changed since (a new site secret, "
             f"site_url or epoch) for: {', '.join(changed)}. Their messages are not sent again; the "
-            "links they hold may no longer work: send each their new address (python -m generator links)."
+            f"links they hold may no longer work: send each their new address ({generator_command('links')})."
         )
 
 
