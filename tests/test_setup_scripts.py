@@ -144,10 +144,9 @@ def _python_of_version(path: Path, version: str) -> None:
     path.chmod(0o755)
 
 
-def test_make_remakes_the_venv_with_the_python_it_was_made_with(bare_path: Path) -> None:
-    """`make PYTHON=…/python3.12 demo` worked, but after a change to requirements.txt a plain
-    `make demo` remade .venv with python3 (Debian 12's 3.11.2) and stopped on the version message
-    again. As a newcomer does it: the real Makefile, a Python 3.12 named once by its path."""
+def _project_with_the_makefile(bare_path: Path) -> Path:
+    """The real Makefile in a folder of its own, the tools it runs on the bare PATH, and a
+    python3 there of Debian 12's version (3.11.2)."""
     for tool in ("make", "mkdir", "chmod", "touch"):
         (bare_path / tool).symlink_to(shutil.which(tool) or tool)
     project = bare_path / "project"
@@ -156,6 +155,27 @@ def test_make_remakes_the_venv_with_the_python_it_was_made_with(bare_path: Path)
         shutil.copy(REPO / name, project / name)
     (project / "scripts").symlink_to(bare_path / "scripts")
     _python_of_version(bare_path / "python3", "3.11.2")
+    return project
+
+
+def test_a_python_too_old_names_the_whole_command_to_run_again(bare_path: Path) -> None:
+    """`make test` with Debian 12's python3 said "make PYTHON=python3.12", which only makes
+    .venv, and not where to get such a Python without root."""
+    project = _project_with_the_makefile(bare_path)
+    result = _run(bare_path, "make", "-C", "project", "test")
+    assert result.returncode == 2
+    assert (
+        "'python3' is Python 3.11.2; the pinned requirements need 3.11.5 or newer: make "
+        "PYTHON=python3.12 test (README.md, 'Set up and try it', says how to get one without root)\n"
+    ) in result.stderr
+    assert not (project / ".venv").exists()
+
+
+def test_make_remakes_the_venv_with_the_python_it_was_made_with(bare_path: Path) -> None:
+    """`make PYTHON=…/python3.12 demo` worked, but after a change to requirements.txt a plain
+    `make demo` remade .venv with python3 (Debian 12's 3.11.2) and stopped on the version message
+    again. As a newcomer does it: the real Makefile, a Python 3.12 named once by its path."""
+    project = _project_with_the_makefile(bare_path)
     python312 = bare_path / "py312" / "python3.12"
     _python_of_version(python312, "3.12.8")
     if AS_NOBODY:
