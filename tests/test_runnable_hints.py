@@ -45,3 +45,13 @@ def test_any_other_python_is_named_python(tmp_path: Path, monkeypatch: pytest.Mo
     package), the short form, as README's command table gives it."""
     monkeypatch.chdir(tmp_path)
     assert generator_command("due") == "python -m generator due"
+
+
+def test_from_a_subfolder_the_hint_climbs_to_the_projects_venv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README has schema --write run from content/; from there ``.venv/bin/python`` is not found."""
+    (tmp_path / ".venv").symlink_to(Path(sys.prefix))
+    (tmp_path / "content" / "blog").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "content" / "blog")
+    assert generator_command("links") == "../../.venv/bin/python -m generator links"
