@@ -328,7 +328,10 @@ def _render_tree(site: _Site) -> str:
 # Python-Markdown parses each level of a nested list one recursion deeper: a chain of some 200
 # partners, each introduced by the one before, stopped `mkdocs build` with a RecursionError.
 # Deeper than this, the outline stops indenting and says who introduced each partner instead.
-OUTLINE_DEPTH = 40
+# Four levels, not the 40 the recursion allows: each level indents 30 px, so on a 360 px phone
+# the tenth line was a letter wide and the fortieth 900 px off the screen; from the fourth on,
+# a line still has half the phone's width (review53).
+OUTLINE_DEPTH = 4
 
 
 def _outline_line(tree: ReferralTree, partner_id: str, depth: int) -> tuple[Markdown, str]:
