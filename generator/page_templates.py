@@ -7,6 +7,7 @@ import contextlib
 import functools
 import hashlib
 import os
+import stat
 from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -104,4 +105,15 @@ def _cache_folder() -> Path:
     base = Path(named) if os.path.isabs(named) else Path.home() / ".cache"
     folder = base / "referral-newsletter" / "templates"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _check_private(folder)
     return folder
+
+
+def _check_private(folder: Path) -> None:
+    """Refuse (OSError: no cache) a folder that another user may write, or one they own: mkdir
+    leaves an existing folder as it is, and a cache folder made open to all (umask 000, a shared
+    XDG_CACHE_HOME) let anyone put code there for this user's next run to load. Jinja checks
+    as much for its own folder in /tmp; given a folder, it checks nothing."""
+    facts = folder.lstat()
+    if not stat.S_ISDIR(facts.st_mode) or facts.st_uid != os.getuid() or facts.st_mode & 0o022:
+        raise OSError(f"{folder} is not a folder only this user may write")

@@ -20,6 +20,7 @@ from .addresses import private_token
 from .branch import partner_branch, public_forest, shown_name
 from .calendar_files import EVENTS_DIR, event_calendar, event_paths
 from .contact import contact_mailto, introduction_mailto, phone_link
+from .dates_in_words import event_hours, long_date
 from .host_files import GENERATED_COMMENT, netlify_headers, robots_txt
 from .html_page import Headings, html_environment
 from .insights_page import render_insights_page
@@ -328,7 +329,10 @@ def _render_tree(site: _Site) -> str:
 # Python-Markdown parses each level of a nested list one recursion deeper: a chain of some 200
 # partners, each introduced by the one before, stopped `mkdocs build` with a RecursionError.
 # Deeper than this, the outline stops indenting and says who introduced each partner instead.
-OUTLINE_DEPTH = 40
+# Four levels, not the 40 the recursion allows: each level indents 30 px, so on a 360 px phone
+# the tenth line was a letter wide and the fortieth 900 px off the screen; from the fourth on,
+# a line still has half the phone's width (review53).
+OUTLINE_DEPTH = 4
 
 
 def _outline_line(tree: ReferralTree, partner_id: str, depth: int) -> tuple[Markdown, str]:
@@ -345,7 +349,7 @@ def _outline_line(tree: ReferralTree, partner_id: str, depth: int) -> tuple[Mark
 def _render_post(site: _Site, issue: MonthlyIssue) -> str:
     data, source = site.data, site.layout.post_page(issue)
     gathering = gathering_line(issue, site.layout.as_of)
-    opening = gathering_line(issue, site.layout.as_of, escape_text)
+    opening = gathering_line(issue, site.layout.as_of, escape_text, _event_when_whole)
     # Dated before its month ends, the issue says "so far", as the month's mail does.
     under_way = site.layout.as_of <= issue.month.last_day
     meta: dict[str, Any] = {
@@ -367,12 +371,20 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         meta=Markdown(front_matter(meta)),
         issue=public(issue),
         gathering=_markdown_or_none(opening),
-        held=_markdown_or_none(held_line(issue, site.layout.as_of, escape_text)),
+        held=_markdown_or_none(held_line(issue, site.layout.as_of, escape_text, _event_when_whole)),
         under_way=under_way,
         newsletter=public(data.newsletter),
         events=public(_issue_events(site, issue, source)),
         tree_page=_link(source, TREE_PAGE),
     )
+
+
+def _event_when_whole(day: dt.date, start: dt.time | None, end: dt.time | None) -> str:
+    """An event's date and hours in a sentence of a page, each kept on one line as "Coming up"
+    keeps them: a phone broke "(10 April" | "2026, 07:00)" in the held events' sentence."""
+    hours = event_hours(start, end)
+    date = f'<span class="date">{long_date(day)}</span>'
+    return date if hours is None else f'{date}, <span class="date">{hours}</span>'
 
 
 def _markdown_or_none(text: str | None) -> Markdown | None:

@@ -261,35 +261,43 @@ def _issue(
     )
 
 
-def gathering_line(issue: MonthlyIssue, today: dt.date, text: Callable[[str], str] = str) -> str | None:
+# An event's day and hours in words (dates_in_words.event_when), or marked up for a page.
+EventWhen = Callable[[dt.date, dt.time | None, dt.time | None], str]
+
+
+def gathering_line(
+    issue: MonthlyIssue, today: dt.date, text: Callable[[str], str] = str, when: EventWhen = event_when
+) -> str | None:
     """The opening of a month whose only news is its events, as read on ``today``: those held
     as a get-together that took place, those still to come as an invitation.
-    ``text`` prepares each title for where the line goes (escaped for a page)."""
+    ``text`` prepares each title for where the line goes (escaped for a page), ``when`` its date."""
     if not issue.only_events:
         return None
     return gathering(
         issue.month.label,
-        held=_events_told(issue, today, text),
-        coming=_events_told(issue, today, text, True),
+        held=_events_told(issue, today, text, when),
+        coming=_events_told(issue, today, text, when, to_come=True),
     )
 
 
-def held_line(issue: MonthlyIssue, today: dt.date, text: Callable[[str], str] = str) -> str | None:
+def held_line(
+    issue: MonthlyIssue, today: dt.date, text: Callable[[str], str] = str, when: EventWhen = event_when
+) -> str | None:
     """In a month with other news, its events already held on ``today``, told after that news.
     "Coming up" lists only what is still to come, so the day after the September ride the
     September issue (and its mail) no longer said a word of it."""
     if issue.only_events:
         return None
-    held = _events_told(issue, today, text)
+    held = _events_told(issue, today, text, when)
     return gathering(issue.month.label, held=held, coming=()) if held else None
 
 
 def _events_told(
-    issue: MonthlyIssue, today: dt.date, text: Callable[[str], str], to_come: bool = False
+    issue: MonthlyIssue, today: dt.date, text: Callable[[str], str], when: EventWhen, *, to_come: bool = False
 ) -> list[tuple[str, str]]:
     """The month's events (title, when) held before ``today``, or ``to_come`` from it on."""
     return [
-        (text(event.title), event_when(event.date, event.time, event.end))
+        (text(event.title), when(event.date, event.time, event.end))
         for event in issue.held
         if (event.date >= today) == to_come
     ]

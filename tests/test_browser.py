@@ -1261,3 +1261,80 @@ def pdf_pages(pdf: bytes) -> int:
     counts = [int(n) for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf, re.DOTALL)]
     assert counts == [pages], (counts, pages)
     return pages
+
+
+# The lines of the tree in words narrower than 40% of the screen: a name squeezed to a letter
+# or two a line, or pushed off the screen.
+SQUEEZED_TREE_LINES = """() => [...document.querySelectorAll('#the-tree-in-words ~ ul li')]
+    .filter(item => item.getBoundingClientRect().width < window.innerWidth * 0.4)
+    .map(item => item.firstChild.textContent.trim())"""
+
+
+def test_a_deep_chain_in_words_fits_the_smallest_phone(
+    contexts: dict[str, BrowserContext], tmp_path: Path
+) -> None:
+    """A chain of 46 partners, each introduced by the one before: the tree in words indented 40
+    levels of 30 px, so at 320 px its tenth line held a letter a line and the page slid 900 px
+    sideways; now the list stops indenting where a line still has room (review53)."""
+    partners = "".join(
+        f"  - {{id: c{n}, name: Chainpartner {n}, public: true"
+        + (f", referred_by: c{n - 1}}}\n" if n else "}\n")
+        for n in range(46)
+    )
+    data = tmp_path / "chain.yaml"
+    data.write_text(
+        f"newsletter: {{title: Chain News, owner: Olive Owner}}\npartners:\n{partners}", encoding="utf-8"
+    )
+    (tmp_path / "project").mkdir()
+    with _serving(tmp_path / "project") as (root, url):
+        result = _published_at(root, url, data).mkdocs_build("--strict")
+        assert result.returncode == 0, result.stdout + result.stderr
+        tab = Tab(contexts["small-phone"].new_page(), url, "small-phone")
+        try:
+            tab.open("tree/")
+            assert tab.page.evaluate(LAYOUT_PROBLEMS) == []
+            assert tab.page.evaluate(SQUEEZED_TREE_LINES) == []
+            expect(tab.page.get_by_text("Chainpartner 45, introduced by Chainpartner 44")).to_be_visible()
+            tab.screenshot("deep-chain-tree")
+            tab.assert_clean()
+        finally:
+            tab.page.close()
+
+
+HELD_IN_A_MONTH_WITH_NEWS = """\
+newsletter: {title: Ride News, owner: Olive Owner}
+partners:
+  - {id: anne, name: Anne Ortiz, public: true}
+referrals:
+  - {id: r1, partner: anne, prospect: Dana Wu, introduced: 2026-04-02}
+events:
+  - {date: 2026-04-10, title: Partner appreciation ride to Lake Geneva, time: "08:00", end: "15:00"}
+  - {date: 2026-04-25, title: Bike wash morning}
+"""
+
+
+def test_the_held_events_dates_stay_whole_at_every_phone_width(
+    contexts: dict[str, BrowserContext], tmp_path: Path
+) -> None:
+    """The "Getting together" sentence of a month with other news split "(10 April" | "2026,
+    08:00 to 15:00)" on a phone, where "Coming up" keeps a date and its hours each on one line.
+    Where a line ends depends on the titles before, so every width from 360 px down is tried."""
+    data = tmp_path / "held.yaml"
+    data.write_text(HELD_IN_A_MONTH_WITH_NEWS, encoding="utf-8")
+    (tmp_path / "project").mkdir()
+    with _serving(tmp_path / "project") as (root, url):
+        result = _published_at(root, url, data).mkdocs_build("--strict")
+        assert result.returncode == 0, result.stdout + result.stderr
+        tab = Tab(contexts["small-phone"].new_page(), url, "small-phone")
+        try:
+            tab.open("blog/2026/04/newsletter-2026-04/")
+            sentence = tab.page.locator("#getting-together + p")
+            expect(sentence).to_contain_text("Thank you to everyone who came.")
+            split: set[str] = set()
+            for width in range(360, 196, -4):
+                sentence.evaluate(f"p => p.style.width = '{width}px'")
+                split.update(tab.page.evaluate(DATES_SPLIT, "#getting-together + p"))
+            assert split == set()
+            tab.assert_clean()
+        finally:
+            tab.page.close()

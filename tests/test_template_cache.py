@@ -95,3 +95,16 @@ def test_a_run_leaves_nothing_in_the_temporary_folder(project: SiteProject, tmp_
     assert list(temp.iterdir()) == []
     assert cached(tmp_path / "cache")
     assert (tmp_path / "cache" / "referral-newsletter" / "templates").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_cache_folder_others_may_write_is_not_used(project: SiteProject, tmp_path: Path) -> None:
+    """Compiled templates are code the run loads: in a cache folder left open to every user (made
+    under umask 000, or a shared XDG_CACHE_HOME) anyone could put code there for this user's next
+    run, and the run wrote and loaded its templates there all the same (review53)."""
+    first = generated(project, tmp_path / "cache")
+    forget_runs(project)
+    shared = tmp_path / "shared"
+    (shared / "referral-newsletter" / "templates").mkdir(parents=True)
+    (shared / "referral-newsletter" / "templates").chmod(0o777)
+    assert generated(project, shared) == first
+    assert cached(shared) == {}
