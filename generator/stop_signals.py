@@ -84,11 +84,24 @@ def passed_on(process: subprocess.Popen[bytes]) -> Iterator[None]:
 
 @contextmanager
 def held() -> Iterator[None]:
-    """:data:`STOPS` wait until the block ends, then take their usual course: a record written
+    """:data:`STOPS` arriving in the block take their usual course when it ends: a record written
     to a file and kept in memory is either both or neither (a Ctrl-C between the two made a send
-    the log calls delivered be reported as cut off)."""
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    the log calls delivered be reported as cut off). Deferred by Python's handlers, not a signal
+    mask: a mask holds one thread only, and the signal then went to another. A stop ignored
+    (``nohup``) stays ignored; off the main thread, where Python lets no handler be set, the block
+    runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    previous = {stop: signal.getsignal(stop) for stop in STOPS}
+    previous = {stop: handler for stop, handler in previous.items() if handler not in (signal.SIG_IGN, None)}
+    for stop in previous:
+        signal.signal(stop, lambda number, frame: arrived.append(number))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
+        if arrived:
+            signal.raise_signal(arrived[0])
