@@ -35,11 +35,8 @@ class StopSignals:
         if threading.current_thread() is not threading.main_thread():
             return None
         armed = cls(on_stop)
-        for stop in STOPS:
-            previous = signal.getsignal(stop)
-            if previous in (signal.SIG_IGN, None):  # ignored (nohup), or set outside Python: left so
-                continue
-            armed._previous[stop] = previous
+        armed._previous = _handled_stops()
+        for stop in armed._previous:
             signal.signal(stop, armed._stopped)
         return armed
 
@@ -94,8 +91,7 @@ def held() -> Iterator[None]:
         yield
         return
     arrived: list[int] = []
-    previous = {stop: signal.getsignal(stop) for stop in STOPS}
-    previous = {stop: handler for stop, handler in previous.items() if handler not in (signal.SIG_IGN, None)}
+    previous = _handled_stops()
     for stop in previous:
         signal.signal(stop, lambda number, frame: arrived.append(number))
     try:
@@ -105,3 +101,10 @@ def held() -> Iterator[None]:
             signal.signal(stop, handler)
         if arrived:
             signal.raise_signal(arrived[0])
+
+
+def _handled_stops() -> dict[int, Any]:
+    """:data:`STOPS` and their handlers, less those ignored (``nohup``) or set outside Python,
+    which are left so."""
+    handlers = {stop: signal.getsignal(stop) for stop in STOPS}
+    return {stop: handler for stop, handler in handlers.items() if handler not in (signal.SIG_IGN, None)}

@@ -111,26 +111,24 @@ def _sort_stopped(
     entries = log.entries()
     for message in rest:
         entry = entry_for(entries, message, mailed)
-        state = entry.event if entry else None
-        if state == "delivered":
-            report.delivered.append(message.partner_id)
-        elif state == "sending":
-            report.interrupted.append(message)
-        else:
-            report.stopped.append(message.partner_id)
+        _sort_by_state(report, message, entry.event if entry else None)
 
 
 def _sort_stopped_resends(report: SendReport, rest: Sequence[Outgoing], log: SendLog) -> None:
     """As _sort_stopped, from this run's own records: the log's last word on a resent partner is
     the earlier delivery, which says nothing of the resend in flight."""
     for message in rest:
-        state = log.written.get(message.message_id)
-        if state == "delivered":
-            report.delivered.append(message.partner_id)
-        elif state == "sending":
-            report.interrupted.append(message)
-        else:
-            report.stopped.append(message.partner_id)
+        _sort_by_state(report, message, log.written.get(message.message_id))
+
+
+def _sort_by_state(report: SendReport, message: Outgoing, state: str | None) -> None:
+    """Answered, handed over (it may have arrived), or never sent."""
+    if state == "delivered":
+        report.delivered.append(message.partner_id)
+    elif state == "sending":
+        report.interrupted.append(message)
+    else:
+        report.stopped.append(message.partner_id)
 
 
 def _pending(
