@@ -385,9 +385,12 @@ def test_a_secret_file_replaced_is_said_and_a_raised_epoch_is_not(
     assert MOVED not in said and set(_private_addresses(tmp_path)) != before
 
 
-def test_mkdocs_build_says_a_changed_secret_and_a_strict_build_still_passes(project: SiteProject) -> None:
+def test_mkdocs_build_says_a_changed_secret_and_a_strict_build_still_passes(
+    project: SiteProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A deliberate rotation must still build under --strict (the Pages workflow's): the message
     is information, and it names neither the secret nor an address (the log may be public)."""
+    monkeypatch.chdir(project.root)  # the build's folder, whose hint names the command from there
     project.write_data(fixture_text("small.yaml"))
     first = project.mkdocs_build("--strict")
     assert first.returncode == 0 and MOVED not in first.stderr, first.stderr
