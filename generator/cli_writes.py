@@ -26,7 +26,7 @@ from .mail.send import parse_rate
 from .presentation import missing_logo
 from .schema import SCHEMA_PATH, render_schema
 from .site_config import read_site_config, site_url_from
-from .site_secret import moved_warning
+from .site_secret import gone_warning, moved_warning
 
 
 def run_generate(args: argparse.Namespace) -> int:
@@ -46,6 +46,8 @@ def run_generate(args: argparse.Namespace) -> int:
     say_secret(outcome.secret, project.secret_file)
     if outcome.moved:
         print(f"warning: {moved_warning(outcome.moved)}", file=sys.stderr)
+    if outcome.gone:
+        print(f"warning: {gone_warning(list(outcome.gone))}", file=sys.stderr)
     _warn_of_missing_logo(outcome, project)
     print(f"Generated into {docs_dir}: {outcome.summary}")
     return 0

@@ -4,8 +4,11 @@ docstring)."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from pathlib import Path
+
+import yaml
 
 from .host_files import GENERATED_COMMENT
 
@@ -57,3 +60,23 @@ def left_by_a_cut_run(docs_dir: Path, listed: Iterable[str]) -> list[str]:
         and not (docs_dir / relative).is_symlink()
         and ((docs_dir / relative).stat().st_size == 0 or has_mark(docs_dir / relative))
     ]
+
+
+def private_page_title(path: Path) -> str | None:
+    """The title of a generated private page (front matter ``private: true``), as a reader reads
+    it; None for any other file. Read before the page is removed, so that the owner can be told
+    whose link stopped working: the address alone says nothing to them."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return None
+    if not head.startswith(GENERATED_MARK) or b"\nprivate: true\n" not in head:
+        return None
+    front, _, _ = head[4:].partition(b"\n---\n")
+    try:
+        meta = yaml.safe_load(front.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return None
+    title = meta.get("title") if isinstance(meta, dict) else None
+    return html.unescape(title) if isinstance(title, str) else None

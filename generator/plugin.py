@@ -35,7 +35,7 @@ from .render import FOLLOW_PAGE, SiteLayout
 from .render_memo import RenderMemo
 from .runnable import generator_command
 from .scan_memory import ScanMemory
-from .site_secret import THROWAWAY_WARNING, MissingSecret, moved_warning
+from .site_secret import THROWAWAY_WARNING, MissingSecret, gone_warning, moved_warning
 from .stale_pages import remove_stale_private_pages
 from .stop_signals import StopSignals
 from .write_undo import WriteFailed, os_failure
@@ -159,7 +159,8 @@ def _add_not_in_nav(config: MkDocsConfig, pattern: str, example: str) -> None:
 
 
 def _log_the_secret(outcome: pipeline.Outcome, secret_file: Path) -> None:
-    """What the owner is told of the site secret this run used: made, throwaway, or moved."""
+    """What the owner is told of the site secret this run used (made, throwaway, or moved) and of
+    private pages gone from their addresses."""
     if outcome.secret.origin == "created":
         log.info("Created a local preview secret in %s (ignored by git).", secret_file)
     elif outcome.secret.origin == "throwaway":
@@ -168,6 +169,8 @@ def _log_the_secret(outcome: pipeline.Outcome, secret_file: Path) -> None:
         log.info(outcome.secret.warning)
     if outcome.moved:  # info, not a warning: a deliberate rotation must pass --strict
         log.info("Warning: %s", moved_warning(outcome.moved))
+    if outcome.gone:  # info too: a renamed id or a raised epoch is deliberate
+        log.info("Warning: %s", gone_warning(list(outcome.gone)))
 
 
 def _fit_the_config(

@@ -81,6 +81,7 @@ class Outcome:
     rendered: bool = True  # false: the inputs were unchanged, nothing was rendered or written
     inputs: str = ""  # the render stamp's digest of what the output depends on ("": none yet)
     moved: int = 0  # private pages moved to new addresses by a secret unlike the last run's
+    gone: tuple[str, ...] = ()  # titles of private pages removed under the same secret
 
     @property
     def summary(self) -> str:
@@ -217,7 +218,8 @@ def _generate(
         # 10,000 partners, as much as the rest of a run that renders one page.
         _record_run(project, inputs, data.newsletter.timezone, secret, rendered, record)
     moved = _private_pages(rendered.paths, layout) if record.other_secret else 0
-    return Outcome(report, secret, layout, lambda: data, inputs=inputs, moved=moved)
+    gone = () if record.other_secret else tuple(report.private_removed)  # a new secret: said as moved
+    return Outcome(report, secret, layout, lambda: data, inputs=inputs, moved=moved, gone=gone)
 
 
 def _unchanged_since_last_run(project: Project, when: When, digest: Callable[[dt.date], str]) -> str | None:

@@ -33,6 +33,7 @@ from .generated_files import (
     is_unmarked_file,
     left_by_a_cut_run,
     marked_pages,
+    private_page_title,
 )
 from .write_undo import UndoLog, WriteFailed, replace_file
 
@@ -82,6 +83,8 @@ class WriteReport:
     # Replaced, though not as the last run left them (their size changed): edited by hand.
     edited: list[str] = field(default_factory=list)
     kept: int = 0  # of the unchanged, those not even rendered (as an earlier run left them)
+    # Titles of the private pages removed: links sent to those addresses now lead nowhere.
+    private_removed: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         text = f"{len(self.written)} written, {self.unchanged} unchanged, {len(self.removed)} removed"
@@ -205,8 +208,12 @@ def _remove_stale(docs_dir: Path, stale: list[str], marked: bool, report: WriteR
     for relative in stale:
         if marked and is_unmarked_file(docs_dir / relative):
             report.left_alone.append(relative)
-        elif _remove(docs_dir, relative, undo):
-            report.removed.append(relative)
+        else:
+            title = private_page_title(docs_dir / relative)
+            if _remove(docs_dir, relative, undo):
+                report.removed.append(relative)
+                if title is not None:
+                    report.private_removed.append(title)
 
 
 def _write_pages(
