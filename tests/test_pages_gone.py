@@ -28,54 +28,54 @@ def _addresses(root: Path) -> set[str]:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
     monkeypatch.setenv("REFERRAL_SITE_SECRET", SECRET)
     return tmp_path
 
 
 def test_a_renamed_id_names_the_partner_whose_old_link_leads_nowhere(
-    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The year's May: tom-ashby became thomas-ashby, generate said only "1 removed", and Tom's
     bookmarked link gave "Page not found" while the owner had no word to send him the new one."""
-    first = _generate_saying(project, monkeypatch, capsys)
-    old = _addresses(project)
-    data = project / "partners.yaml"
+    first = _generate_saying(data_dir, monkeypatch, capsys)
+    old = _addresses(data_dir)
+    data = data_dir / "partners.yaml"
     data.write_text(
         data.read_text(encoding="utf-8").replace("quiet-quinn", "quinn-renamed"), encoding="utf-8"
     )
-    renamed = _generate_saying(project, monkeypatch, capsys)
+    renamed = _generate_saying(data_dir, monkeypatch, capsys)
     assert "SECRET-PARTNER-QUINN" not in first
     line = next(line for line in renamed.splitlines() if "SECRET-PARTNER-QUINN" in line)
     assert line.startswith("warning: the private page of SECRET-PARTNER-QUINN is gone from its address")
     assert "Page not found" in line and "python -m generator links" in line
-    assert not [address for address in old | _addresses(project) if address in renamed]
-    assert "SECRET-PARTNER-QUINN" not in _generate_saying(project, monkeypatch, capsys)  # said once
+    assert not [address for address in old | _addresses(data_dir) if address in renamed]
+    assert "SECRET-PARTNER-QUINN" not in _generate_saying(data_dir, monkeypatch, capsys)  # said once
 
 
 def test_a_new_secret_says_every_page_moved_without_naming_each_partner(
-    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _generate_saying(project, monkeypatch, capsys)
+    _generate_saying(data_dir, monkeypatch, capsys)
     monkeypatch.setenv("REFERRAL_SITE_SECRET", OTHER)
-    rotated = _generate_saying(project, monkeypatch, capsys)
+    rotated = _generate_saying(data_dir, monkeypatch, capsys)
     assert "the site secret is not the one the last run used" in rotated
     assert "gone from" not in rotated and "Anne Ortiz" not in rotated
 
 
 def test_two_raised_epochs_are_named_together(
-    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Raising an epoch revokes a leaked link on purpose: the owner still needs the reminder to
     send the partner the new one."""
-    _generate_saying(project, monkeypatch, capsys)
-    data = project / "partners.yaml"
+    _generate_saying(data_dir, monkeypatch, capsys)
+    data = data_dir / "partners.yaml"
     text = data.read_text(encoding="utf-8")
     for name in ("Anne Ortiz", "Steve Hall"):
         text = text.replace(f"    name: {name}\n", f"    name: {name}\n    epoch: 1\n")
     data.write_text(text, encoding="utf-8")
-    said = _generate_saying(project, monkeypatch, capsys)
+    said = _generate_saying(data_dir, monkeypatch, capsys)
     assert "warning: the private pages of Anne Ortiz and Steve Hall are gone from their addresses" in said, (
         said
     )
