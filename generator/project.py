@@ -218,8 +218,9 @@ def _generate(
         # 10,000 partners, as much as the rest of a run that renders one page.
         _record_run(project, inputs, data.newsletter.timezone, secret, rendered, record)
     moved = _private_pages(rendered.paths, layout) if record.other_secret else 0
-    gone = () if record.other_secret else tuple(report.private_removed)  # a new secret: said as moved
-    return Outcome(report, secret, layout, lambda: data, inputs=inputs, moved=moved, gone=gone)
+    return Outcome(
+        report, secret, layout, lambda: data, inputs=inputs, moved=moved, gone=_gone(report, record, layout)
+    )
 
 
 def _unchanged_since_last_run(project: Project, when: When, digest: Callable[[dt.date], str]) -> str | None:
@@ -256,6 +257,19 @@ def _render_and_write(
             owned=layout.owned_folders,
         )
     return record, report, rendered
+
+
+def _gone(report: WriteReport, record: PageRecord, layout: SiteLayout) -> tuple[str, ...]:
+    """The titles of the partner pages this run removed from addresses the last run published
+    under this same secret: a new secret is said as moved, and a throwaway preview's pages (in
+    no record) were never sent to anyone."""
+    if record.other_secret:
+        return ()
+    return tuple(
+        title
+        for path, title in report.private_removed
+        if path in record.pages and path != layout.insights_page
+    )
 
 
 def _private_pages(paths: Iterable[str], layout: SiteLayout) -> int:

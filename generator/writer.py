@@ -83,8 +83,8 @@ class WriteReport:
     # Replaced, though not as the last run left them (their size changed): edited by hand.
     edited: list[str] = field(default_factory=list)
     kept: int = 0  # of the unchanged, those not even rendered (as an earlier run left them)
-    # Titles of the private pages removed: links sent to those addresses now lead nowhere.
-    private_removed: list[str] = field(default_factory=list)
+    # The private pages removed, each with its title: links sent to them now lead nowhere.
+    private_removed: list[tuple[str, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
         text = f"{len(self.written)} written, {self.unchanged} unchanged, {len(self.removed)} removed"
@@ -213,7 +213,7 @@ def _remove_stale(docs_dir: Path, stale: list[str], marked: bool, report: WriteR
             if _remove(docs_dir, relative, undo):
                 report.removed.append(relative)
                 if title is not None:
-                    report.private_removed.append(title)
+                    report.private_removed.append((relative, title))
 
 
 def _write_pages(

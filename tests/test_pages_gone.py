@@ -79,3 +79,19 @@ def test_two_raised_epochs_are_named_together(
     assert "warning: the private pages of Anne Ortiz and Steve Hall are gone from their addresses" in said, (
         said
     )
+
+
+def test_a_throwaway_preview_names_nobody(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CI's preview keys each run's pages with a new throwaway secret: its addresses were never
+    sent to anyone, so nobody is named (the first try named every partner, and 'Referral insights')."""
+    monkeypatch.delenv("REFERRAL_SITE_SECRET")
+    monkeypatch.setenv("CI", "1")
+    monkeypatch.setenv("REFERRAL_PREVIEW", "1")
+    _generate_saying(data_dir, monkeypatch, capsys)
+    assert "gone from" not in _generate_saying(data_dir, monkeypatch, capsys)
+    monkeypatch.delenv("CI")
+    monkeypatch.delenv("REFERRAL_PREVIEW")
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", SECRET)  # back to the real one: no page of it was sent yet
+    assert "gone from" not in _generate_saying(data_dir, monkeypatch, capsys)
