@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SOURCE_DATE_EPOCH, fixture_text
+from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, fixture_text
 
+from generator.addresses import private_token
 from generator.cli import main
 
 SECRET = "kT3v-9QxLm2pW_8ZrB4nYc-gone"
@@ -95,3 +96,26 @@ def test_a_throwaway_preview_names_nobody(
     monkeypatch.delenv("REFERRAL_PREVIEW")
     monkeypatch.setenv("REFERRAL_SITE_SECRET", SECRET)  # back to the real one: no page of it was sent yet
     assert "gone from" not in _generate_saying(data_dir, monkeypatch, capsys)
+
+
+def test_mkdocs_build_names_a_renamed_partner_and_a_strict_build_passes(
+    project: SiteProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The year's May read end to end: the old address is gone from the site (its link shows the
+    site's 404 page), the new one is built, and the build's log tells the owner whom to send it."""
+    monkeypatch.chdir(project.root)  # the hint names the command as typed from there
+    data = project.write_data(fixture_text("small.yaml"))
+    assert project.mkdocs_build("--strict").returncode == 0
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("quiet-quinn", "quinn-renamed"), encoding="utf-8"
+    )
+    renamed = project.mkdocs_build("--strict")
+    log = renamed.stdout + renamed.stderr
+    assert renamed.returncode == 0, log
+    assert "the private page of SECRET-PARTNER-QUINN is gone from its address" in log
+    old, new = (
+        private_token(TEST_SECRET.encode(), "partner", pid) for pid in ("quiet-quinn", "quinn-renamed")
+    )
+    assert not (project.site / "p" / old).exists() and (project.site / "p" / new / "index.html").is_file()
+    assert old not in log and new not in log
+    assert "Page not found" in (project.site / "404.html").read_text(encoding="utf-8")
