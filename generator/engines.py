@@ -28,7 +28,7 @@ from .presentation import missing_logo, zensical_brand_config
 from .problems import InvalidData
 from .quarantine import quarantine, quarantine_note
 from .site_config import PLUGIN_NAME, data_file_from, read_site_config, site_public_text
-from .site_secret import MissingSecret, moved_warning, resolve_secret
+from .site_secret import MissingSecret, gone_warning, moved_warning, resolve_secret
 from .stop_signals import passed_on
 from .writer import ForeignFileError, write_own_file
 
@@ -178,6 +178,8 @@ def _generate(site: Site, environ: Mapping[str, str]) -> pipeline.Outcome:
     outcome = pipeline.generate(site.project, pipeline.moment(environ), environ, site_url=site_url)
     if outcome.moved:
         print(f"warning: {moved_warning(outcome.moved)}", file=sys.stderr, flush=True)
+    if outcome.gone:
+        print(f"warning: {gone_warning(list(outcome.gone))}", file=sys.stderr, flush=True)
     return outcome
 
 

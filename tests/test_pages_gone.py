@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, fixture_text
 
+from generator import engines
 from generator.addresses import private_token
 from generator.cli import main
 
@@ -119,3 +120,25 @@ def test_mkdocs_build_names_a_renamed_partner_and_a_strict_build_passes(
     assert not (project.site / "p" / old).exists() and (project.site / "p" / new / "index.html").is_file()
     assert old not in log and new not in log
     assert "Page not found" in (project.site / "404.html").read_text(encoding="utf-8")
+
+
+def test_the_engines_generation_names_a_renamed_partner_too(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m generator build --engine zensical` (and its serve) generate without the plugin."""
+    (data_dir / "mkdocs.yml").write_text(
+        "site_name: T\ndocs_dir: content\nplugins:\n  - referral-newsletter\n", encoding="utf-8"
+    )
+    site = engines.Site.at(data_dir)
+    environ = {"REFERRAL_SITE_SECRET": SECRET, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    engines._generate(site, environ)
+    data = data_dir / "partners.yaml"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("quiet-quinn", "quinn-renamed"), encoding="utf-8"
+    )
+    capsys.readouterr()
+    engines._generate(site, environ)
+    assert (
+        "warning: the private page of SECRET-PARTNER-QUINN is gone from its address"
+        in capsys.readouterr().err
+    )
