@@ -39,20 +39,22 @@ def moved_warning(pages: int) -> str:
 def gone_warning(names: list[str]) -> str:
     """Said by the run that removed private pages under an unchanged secret (a partner's id
     renamed, an epoch raised, a partner taken out): the links sent to them now lead to the 404
-    page, and nothing else tells the owner whom to send a new one. Names, never addresses."""
-    shown = sorted(set(names))
-    listed = " and ".join(shown) if len(shown) <= 2 else ", ".join(shown[:-1]) + f" and {shown[-1]}"
-    if len(shown) > 5:
-        listed = ", ".join(shown[:5]) + f" and {len(shown) - 5} more"
-    whose, its, them = (
-        ("page", "its address", "them") if len(shown) == 1 else ("pages", "their addresses", "each")
-    )
-    return (
-        f"the private {whose} of {listed} {'is' if len(shown) == 1 else 'are'} gone from {its} "
-        "(a partner's id renamed, an epoch raised, or a partner taken out of the data): a link "
-        f"sent before now shows 'Page not found'; to a partner who is still one, send {them} the "
-        f"new link from `{generator_command('links')}`"
-    )
+    page, and nothing else tells the owner whom to send a new one. Names, never addresses (a
+    CI log is read without the secret); five at most, so a big clean-up stays one line."""
+    shown = sorted(names)[:5]
+    if len(names) > len(shown):
+        shown.append(f"{len(names) - len(shown)} more")
+    listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    if len(names) == 1:
+        said = f"the private page of {listed} is gone from its address"
+        send = "the link sent to them now shows 'Page not found'; if they are still a partner, send them their new link"
+    else:
+        said = f"the private pages of {listed} are gone from their addresses"
+        send = (
+            "the links sent to them now show 'Page not found'; to those still partners, send their new links"
+        )
+    why = "(a partner's id renamed, an epoch raised, or a partner taken out of the data)"
+    return f"{said} {why}: {send} from `{generator_command('links')}`"
 
 
 # links under a secret other than the last run's: its addresses lead to no page until a build.

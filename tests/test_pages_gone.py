@@ -12,6 +12,7 @@ from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, fixture_text
 from generator import engines
 from generator.addresses import private_token
 from generator.cli import main
+from generator.site_secret import gone_warning
 
 SECRET = "kT3v-9QxLm2pW_8ZrB4nYc-gone"
 OTHER = "zX8-qM4rTw7_Lp2NvB6yHc0JdK"
@@ -142,3 +143,11 @@ def test_the_engines_generation_names_a_renamed_partner_too(
         "warning: the private page of SECRET-PARTNER-QUINN is gone from its address"
         in capsys.readouterr().err
     )
+
+
+def test_a_big_clean_up_stays_one_line_with_five_names() -> None:
+    said = gone_warning([f"Partner {n}" for n in "GFEDCBA"])
+    assert said.startswith(
+        "the private pages of Partner A, Partner B, Partner C, Partner D, Partner E and 2 more are"
+    )
+    assert "\n" not in said and "Partner F" not in said
