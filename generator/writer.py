@@ -34,6 +34,7 @@ from .generated_files import (
     left_by_a_cut_run,
     marked_pages,
 )
+from .numbers_in_words import digits
 from .write_undo import UndoLog, WriteFailed, replace_file
 
 MANIFEST_VERSION = 1
@@ -84,9 +85,9 @@ class WriteReport:
     kept: int = 0  # of the unchanged, those not even rendered (as an earlier run left them)
 
     def __str__(self) -> str:
-        text = f"{len(self.written)} written, {self.unchanged} unchanged, {len(self.removed)} removed"
+        text = f"{digits(len(self.written))} written, {digits(self.unchanged)} unchanged, {digits(len(self.removed))} removed"
         if self.kept:
-            text += f" ({self.kept} files kept from the last run without rendering)"
+            text += f" ({digits(self.kept)} files kept from the last run without rendering)"
         if self.recovered:
             text += f" (no manifest: {self.recovered} earlier pages recognised by their generated_by mark)"
         if self.left_alone:

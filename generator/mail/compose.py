@@ -111,6 +111,7 @@ def mail_environment() -> jinja2.Environment:
     env.filters.update(
         longdate=dates_in_words.long_date,
         plural=numbers_in_words.plural,
+        digits=numbers_in_words.digits,
         chain_thanks=chain_thanks,
         isolated=names_in_words.isolated,
     )
