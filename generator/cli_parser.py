@@ -12,6 +12,7 @@ from .cli_places import MKDOCS_DOCS_DIR
 from .cli_reports import run_check, run_due, run_guard, run_links
 from .cli_writes import run_build, run_generate, run_mail, run_schema, run_serve
 from .mail import run as mail_run
+from .runnable import generator_command
 from .schema import SCHEMA_PATH
 
 # What `python -m generator --help` starts with.
@@ -26,38 +27,40 @@ NOTHING_CHANGED = "interrupted; nothing was changed"
 _Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
-# What each command's --help ends with: the ways README.md runs it.
+# What each command's --help ends with: the ways README.md runs it, as runnable.py writes them
+# (typed as they stand: `.venv/bin/python -m generator check` from the project's folder).
 EXAMPLES = {
-    "check": ("python -m generator check", "python -m generator check ../other-site/partners.yaml"),
-    "due": ("python -m generator due",),
-    "generate": ("python -m generator generate", "python -m generator generate --docs-dir content"),
-    "build": ("python -m generator build", "python -m generator build --engine zensical"),
-    "serve": ("python -m generator serve", "python -m generator serve --engine zensical -a 127.0.0.1:8001"),
-    "links": (
-        "python -m generator links > links.tsv",
-        "python -m generator links --site-url https://partners.example.com/",
-    ),
-    "guard": ("python -m generator guard", "python -m generator guard site --data partners.yaml"),
+    "check": ("check", "check ../other-site/partners.yaml"),
+    "due": ("due",),
+    "generate": ("generate", "generate --docs-dir content"),
+    "build": ("build", "build --engine zensical"),
+    "serve": ("serve", "serve --engine zensical -a 127.0.0.1:8001"),
+    "links": ("links > links.tsv", "links --site-url https://partners.example.com/"),
+    "guard": ("guard", "guard site --data partners.yaml"),
     "mail": (
-        "python -m generator mail --month 2026-03",
-        "python -m generator mail --month 2026-03 --send --rate 1/s",
-        "python -m generator mail --month 2026-03 --send --arrived steve-hall",
-        "python -m generator mail --month 2026-03 --send --resend anne-ortiz",
+        "mail --month 2026-03",
+        "mail --month 2026-03 --send --rate 1/s",
+        "mail --month 2026-03 --send --arrived steve-hall",
+        "mail --month 2026-03 --send --resend anne-ortiz",
     ),
-    "schema": ("python -m generator schema > partners.schema.json", "python -m generator schema --write"),
+    "schema": ("schema > partners.schema.json", "schema --write"),
 }
 
 
-WHERE_TO_RUN = (
-    "Run the commands in the project's folder (where mkdocs.yml is): without a PATH or --data they "
-    "read the data file mkdocs.yml names (else partners.yaml), and they keep the local secret in "
-    ".referral/ there. python -m generator COMMAND --help gives a command's options and examples; "
-    "README.md has the rest."
-)
+def _where_to_run() -> str:
+    return (
+        "Run the commands in the project's folder (where mkdocs.yml is): without a PATH or --data they "
+        "read the data file mkdocs.yml names (else partners.yaml), and they keep the local secret in "
+        f".referral/ there. {generator_command('COMMAND --help')} gives a command's options and "
+        "examples; README.md has the rest."
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=DESCRIPTION, epilog=WHERE_TO_RUN)
+    # The program's name stays the contract's (DESIGN.md); the examples are lines to type.
+    parser = argparse.ArgumentParser(
+        prog="python -m generator", description=DESCRIPTION, epilog=_where_to_run()
+    )
     parser.set_defaults(interrupted=NOTHING_CHANGED)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     # `--help` lists the commands in the order they are added here.
@@ -76,7 +79,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 def _command(commands: _Commands, name: str, summary: str) -> argparse.ArgumentParser:
     """A command whose --help says what it does (``summary``), its options, then examples."""
-    examples = "\n".join(f"  {line}" for line in EXAMPLES[name])
+    examples = "\n".join(f"  {generator_command(line)}" for line in EXAMPLES[name])
     return commands.add_parser(
         name,
         help=summary,

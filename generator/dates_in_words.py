@@ -23,9 +23,10 @@ MONTH_NAMES = (
 )
 
 
-def long_date(day: dt.date) -> str:
-    """``2026-02-03`` → ``3 February 2026``."""
-    return f"{day.day} {MONTH_NAMES[day.month]} {day.year}"
+def long_date(day: dt.date, *, year: bool = True) -> str:
+    """``2026-02-03`` → ``3 February 2026``; ``3 February`` without the ``year``, for a day in
+    the month a text is about (a September issue's ride "(19 September)")."""
+    return f"{day.day} {MONTH_NAMES[day.month]} {day.year}" if year else f"{day.day} {MONTH_NAMES[day.month]}"
 
 
 def whole_months(day: dt.date, today: dt.date) -> int:
@@ -50,10 +51,14 @@ def time_ago(day: dt.date, today: dt.date) -> str:
     return f"{months // 12} years ago"
 
 
-def event_when(day: dt.date, start: dt.time | None = None, end: dt.time | None = None) -> str:
-    """``10 December 2026``, ``10 December 2026, 18:00`` or ``10 December 2026, 18:00 to 21:30``."""
+def event_when(
+    day: dt.date, start: dt.time | None = None, end: dt.time | None = None, *, year: bool = True
+) -> str:
+    """``10 December 2026``, ``10 December 2026, 18:00`` or ``10 December 2026, 18:00 to 21:30``
+    (without the ``year``: see long_date)."""
     hours = event_hours(start, end)
-    return long_date(day) if hours is None else f"{long_date(day)}, {hours}"
+    date = long_date(day, year=year)
+    return date if hours is None else f"{date}, {hours}"
 
 
 def event_hours(start: dt.time | None, end: dt.time | None = None) -> str | None:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .models import PartnersFile, Referral
+from .numbers_in_words import digits
 from .views import is_open, last_activity
 
 
@@ -19,7 +20,7 @@ class DueReferral:
         referral = self.referral
         return (
             f"due an update: {referral.id} from {referral.partner}, "
-            f"no news for {self.days_quiet} days (last on {last_activity(referral)})"
+            f"no news for {digits(self.days_quiet)} days (last on {last_activity(referral)})"
         )
 
 

@@ -4,6 +4,7 @@ lead to clients, referrals month by month by outcome, and the owner's to-do list
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from markupsafe import Markup
 
@@ -36,11 +37,7 @@ def render_insights_page(
         )
         for r in insights.by_method
     ]
-    rows = insights.per_month
-    months = [
-        (_column_label(row.month, index == 0 or rows[index - 1].month.year != row.month.year), _counts(row))
-        for index, row in enumerate(rows)
-    ]
+    months = _month_columns(insights.per_month)
     return (
         html_environment()
         .get_template("insights.html.j2")
@@ -60,14 +57,41 @@ def render_insights_page(
     )
 
 
+# Up to this many months in a row without an introduction are drawn as empty columns; more
+# are one break in the baseline (six quiet years would be 72 blank columns to scroll past).
+EMPTY_MONTHS_DRAWN = 3
+
+
+def _month_columns(rows: Sequence[MonthOutcomes]) -> list[tuple[str, dict[str, int] | None]]:
+    """The chart's columns, from the first month with an introduction to the last. Only those
+    months had a column, so January and April stood side by side, read as consecutive months:
+    a month between them is an empty column, a longer run of them a break (None)."""
+    columns: list[tuple[str, dict[str, int] | None]] = []
+    shown: Month | None = None  # the month of the last column drawn, after a break none
+    for index, row in enumerate(rows):
+        between = _months_between(rows[index - 1].month, row.month) if index else []
+        if len(between) > EMPTY_MONTHS_DRAWN:
+            columns.append(("…", None))
+            between, shown = [], None
+        for month in [*between, row.month]:
+            counts = _counts(row) if month == row.month else {}
+            columns.append((_column_label(month, shown is None or shown.year != month.year), counts))
+            shown = month
+    return columns
+
+
+def _months_between(first: Month, last: Month) -> list[Month]:
+    """The months after ``first`` and before ``last``."""
+    count = (last.year - first.year) * 12 + last.month - first.month - 1
+    return [Month(first.year + (first.month + n) // 12, (first.month + n) % 12 + 1) for n in range(count)]
+
+
 def _counts(row: MonthOutcomes) -> dict[str, int]:
     return {"won": row.won, "lost": row.lost, "open": row.open}
 
 
 def _column_label(month: Month, new_year: bool) -> str:
     """A month under its chart column, as charts write it: "Nov", with the year below it under
-    the first column and wherever the year changes ("Nov26" read as a code, not a month). Only
-    months with introductions have a column, so a year may begin without its January: after
-    "Nov 2026", a bare "Feb" read as February 2026."""
+    the first column, after a break and wherever the year changes ("Nov26" read as a code)."""
     short = dates_in_words.MONTH_NAMES[month.month][:3]
     return f"{short}\n{month.year}" if new_year else short

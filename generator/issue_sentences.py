@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .names_in_words import capitalized, isolated, join_names
-from .numbers_in_words import count_words
+from .numbers_in_words import count_words, number_word
 
 
 def month_summary(referrals: int, wins: int, updates: int = 1, given: int = 0, held: str = "") -> str:
@@ -50,6 +50,16 @@ def gathering(month: str, held: Sequence[tuple[str, str]], coming: Sequence[tupl
         invitation = "Still to come this month" if held else f"An invitation for {month}"
         said.append(f"{invitation}: {_events_listed(coming)}. We would love to see you there.")
     return " ".join(said)
+
+
+def held_together(held: Sequence[tuple[str, str]]) -> str:
+    """The events (title, when) held in a month with other news, told after that news: the
+    issue opened with the month, and the mail's heading names it, so neither names it again
+    ("In September 2026 we got together", in the September issue, read like a form)."""
+    times = {1: "", 2: " twice"}.get(len(held), f" {number_word(len(held))} times")
+    return (
+        f"We got together with our partners{times}: {_events_listed(held)}. Thank you to everyone who came."
+    )
 
 
 def _events_listed(events: Sequence[tuple[str, str]]) -> str:

@@ -8,9 +8,15 @@ import re
 from babel.numbers import format_currency
 
 
+def digits(count: float) -> str:
+    """A count or a median in figures, thousands set apart as the amounts are ("$18,000"):
+    ``1,234 days``, ``10,000 partners``, ``12.5``."""
+    return f"{count:,}" if isinstance(count, int) else f"{count:,g}"
+
+
 def plural(count: int, singular: str, many: str | None = None) -> str:
     word = singular if count == 1 else (many or f"{singular}s")
-    return f"{count} {word}"
+    return f"{digits(count)} {word}"
 
 
 def money(value: float) -> str:
@@ -22,7 +28,7 @@ _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "e
 
 def number_word(count: int) -> str:
     """Small counts spelled out in running text, larger ones in digits."""
-    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
+    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else digits(count)
 
 
 def count_words(count: int, singular: str, many: str | None = None) -> str:
@@ -48,7 +54,7 @@ def percent(part: int, whole: int) -> str:
 
 def rate_with_count(won: int, referrals: int) -> str:
     """``50% (4 of 8)``: a rate never stands without the count it rests on."""
-    return f"{percent(won, referrals)} ({won} of {referrals})"
+    return f"{percent(won, referrals)} ({digits(won)} of {digits(referrals)})"
 
 
 def money_in(value: float, currency: str = "USD") -> str:

@@ -56,6 +56,7 @@ def page_environment(*, autoescape: bool, finalize: Callable[[Any], Any]) -> jin
         longdate=functools.lru_cache(maxsize=4096)(dates_in_words.long_date),
         ago=functools.lru_cache(maxsize=4096)(dates_in_words.time_ago),
         plural=numbers_in_words.plural,
+        digits=numbers_in_words.digits,
         # Babel formats an amount in ~50 µs; the insights page repeats a few thousand amounts.
         money_in=functools.lru_cache(maxsize=4096)(numbers_in_words.money_in),
         count_words=numbers_in_words.count_words,

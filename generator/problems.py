@@ -6,6 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from .numbers_in_words import plural
+
 FieldPath = tuple[str | int, ...]
 SYNTAX_ERROR = "YAML syntax error"
 
@@ -80,12 +82,11 @@ class InvalidData(Exception):
 
     def report_for(self, outcome: str = "nothing was generated") -> str:
         """Every problem, then a count and what the command did not do (``outcome``)."""
-        count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
+        found = plural(len(self.problems), "problem")
         if any(problem.message.startswith(SYNTAX_ERROR) for problem in self.problems):
             # YAML cannot be read past its first syntax error: the rest of the file is unchecked.
             return (
-                f"{self}\n{count} {noun} found (reading stopped at the syntax error: fix it and check "
+                f"{self}\n{found} found (reading stopped at the syntax error: fix it and check "
                 f"again, as the rest of the file is not checked yet); {outcome}."
             )
-        return f"{self}\n{count} {noun} found; {outcome}."
+        return f"{self}\n{found} found; {outcome}."

@@ -363,7 +363,10 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
         # RSS carries it as HTML inside XML: escaped for HTML here, the feed plugin escapes
         # the result for XML (a name such as "<script>" must reach readers as text).
         "rss": {
-            "feed_description": html.escape(_feed_summary(issue, gathering, so_far=under_way), quote=False)
+            "feed_description": html.escape(
+                _feed_summary(issue, gathering, held_line(issue, site.layout.as_of), so_far=under_way),
+                quote=False,
+            )
         },
     }
     public = site.public.of
@@ -379,11 +382,11 @@ def _render_post(site: _Site, issue: MonthlyIssue) -> str:
     )
 
 
-def _event_when_whole(day: dt.date, start: dt.time | None, end: dt.time | None) -> str:
+def _event_when_whole(day: dt.date, start: dt.time | None, end: dt.time | None, *, year: bool = True) -> str:
     """An event's date and hours in a sentence of a page, each kept on one line as "Coming up"
     keeps them: a phone broke "(10 April" | "2026, 07:00)" in the held events' sentence."""
     hours = event_hours(start, end)
-    date = f'<span class="date">{long_date(day)}</span>'
+    date = f'<span class="date">{long_date(day, year=year)}</span>'
     return date if hours is None else f'{date}, <span class="date">{hours}</span>'
 
 
@@ -400,21 +403,30 @@ def _issue_events(site: _Site, issue: MonthlyIssue, source: str) -> list[tuple[E
     return site.events_after(after, source, days=(last_day - after).days + EVENT_HORIZON_DAYS)
 
 
-def _feed_summary(issue: MonthlyIssue, gathering: str | None = None, *, so_far: bool = False) -> str:
+def _feed_summary(
+    issue: MonthlyIssue, gathering: str | None = None, held: str | None = None, *, so_far: bool = False
+) -> str:
+    """What the issue holds, in its order, for a feed reader showing the summary alone: its
+    figures, its thanks, and the get-together already held in a month with other news (public
+    event fields only: title, day and hours)."""
     if gathering:
         return gathering
     numbers = issue_sentences.month_in_numbers(
         issue.month.label, issue.referrals, issue.meetings, issue.proposals, issue.wins, so_far=so_far
     )
     if not issue.referrals and not issue.updates and issue.given:
-        return f"{numbers} {issue_sentences.giving_back(issue.month.label, issue.given)}"
+        return " ".join(
+            line
+            for line in (numbers, issue_sentences.giving_back(issue.month.label, issue.given), held)
+            if line
+        )
     # The post's own thanks, in its order: whose introduction won first, then the roll.
     won = issue_sentences.win_thanks([p.name for p in issue.won_by], issue.unnamed_won_by, issue.wins)
     roll = [p.name for p in issue.roll]
     rest = issue_sentences.thank_you_line(
         roll, issue.unnamed_roll, issue.roll_introductions, after_wins=bool(won), others=issue.roll_others
     )
-    return " ".join(line for line in (numbers, won, rest) if line)
+    return " ".join(line for line in (numbers, won, rest, held) if line)
 
 
 def _render_follow(site: _Site) -> str:

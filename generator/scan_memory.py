@@ -6,6 +6,9 @@ rewrites few of them. So the guard keeps each file's decoded text from the last 
 with the file's status taken before it was read. Any write to a file changes its status (its
 change time, which no program can set back, and usually its size and modification time), and
 a file replaced by another has a new inode: a file whose status is unchanged holds the text kept.
+Unless it was changed within one tick of the file system's clock before it was read: a same-size
+rewrite in that tick leaves every time as it was (whole seconds on FAT, HFS+ or ext3). Such a
+file is unsettled and read again at the next scan, git's rule for "racily clean" index entries.
 
 What is found stays what a full scan finds: the files read now are searched for every value;
 a kept text is searched again only when the confidential values or their homes changed since
@@ -19,7 +22,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,9 +44,24 @@ def always_read(relative: str) -> bool:
     return relative in _ALWAYS_READ or ("/" not in relative and relative.startswith(_FEED_PREFIX))
 
 
+_SECOND_NS = 1_000_000_000
+# A time without a fraction of a second comes from a coarse clock: FAT keeps two seconds.
+_COARSE_TICK_NS = 2 * _SECOND_NS
+# Else the kernel's coarse clock (a jiffy, up to 10 ms) or exFAT's 10 ms, with room to spare.
+_FINE_TICK_NS = 100_000_000
+
+
 def _stamp(path: Path) -> Stamp:
     status = os.stat(path)
     return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+
+
+def is_settled(stamp: Stamp, moment_ns: int) -> bool:
+    """Whether a file with this status, read after ``moment_ns``, was last changed more than a
+    tick of its clock before: a later write cannot then leave its times as they were."""
+    times = stamp[1:3]
+    coarse = any(when % _SECOND_NS == 0 for when in times)
+    return max(times) + (_COARSE_TICK_NS if coarse else _FINE_TICK_NS) <= moment_ns
 
 
 @dataclass(frozen=True)
@@ -53,6 +72,7 @@ class Seen:
     stamp: Stamp
     text: str | None
     covers: bool = False
+    settled: bool = True
 
 
 @dataclass
@@ -62,6 +82,7 @@ class ScanMemory:
     where: tuple[str, ...] = ()
     proved: Proved | None = None
     files: dict[str, Seen] = field(default_factory=dict)
+    clock: Callable[[], int] = time.time_ns  # the moment a scan starts: tests move it
 
     def scan(self, site_dir: Path, verbatim_from: Sequence[Path], checked: Checked) -> tuple[list[Leak], int]:
         """The leaks of ``checked``'s values in the site, as a full scan finds them, and how
@@ -90,12 +111,13 @@ class ScanMemory:
         changed and the always-read ones."""
         files: dict[str, Seen] = {}
         fresh: set[str] = set()
-        folder = PageFolder()
+        folder, moment = PageFolder(), self.clock()  # before any file's status: the earliest read
         for path in site_files(site_dir):
             relative, stamp = path.relative_to(site_dir).as_posix(), _stamp(path)
             kept = self.files.get(relative)
-            if kept is None or kept.stamp != stamp or always_read(relative):
-                files[relative] = Seen(stamp, site_text(site_dir, relative, verbatim_from, folder))
+            if kept is None or not kept.settled or kept.stamp != stamp or always_read(relative):
+                text = site_text(site_dir, relative, verbatim_from, folder)
+                files[relative] = Seen(stamp, text, settled=is_settled(stamp, moment))
                 fresh.add(relative)
             else:
                 files[relative] = kept

@@ -8,6 +8,8 @@ from xml.sax.saxutils import escape
 BAR_HEIGHT = 22
 BAR_ROW = 20 + BAR_HEIGHT + 10  # a label's line, its bar, the gap to the next label
 PLOT_WIDTH = 200  # the longest bar
+COLUMN_WIDTH, PLOT_HEIGHT = 46, 180  # a month's column (its bar 10 px narrower), the tallest bar
+BASELINE = PLOT_HEIGHT + 10
 # Fills that stand out by at least 3:1 (WCAG, parts of a graphic) against both of the site's
 # backgrounds, white and Material's dark "slate", so neither scheme loses a series; the legend
 # and the table carry the meaning. (Material's indigo is 2.3:1 on slate, a 55% blue 1.7:1.)
@@ -54,33 +56,53 @@ def bar_chart(rows: Sequence[tuple[str, float, str]], title: str) -> str:
     return "".join(parts)
 
 
-def stacked_columns(columns: Sequence[tuple[str, dict[str, int]]], series: Sequence[str], title: str) -> str:
-    """Vertical columns, one per label, stacked by series (bottom first), with a legend. A label
-    may hold a second line after a newline ("Jan\n2027": the year under the month)."""
-    largest = max((sum(values.values()) for _, values in columns), default=0) or 1
-    column_width, plot_height = 46, 180
-    width = max(len(columns) * column_width + 60, 320)
-    height = plot_height + 80
-    parts = [_open(width, height, title)]
+def stacked_columns(
+    columns: Sequence[tuple[str, dict[str, int] | None]], series: Sequence[str], title: str
+) -> str:
+    """Vertical columns, one per label, stacked by series (bottom first), over a baseline, with
+    a legend. A label may hold a second line after a newline ("Jan\n2027": the year under the
+    month). A column of None values is a break in the baseline: columns left out there."""
+    largest = max((sum(values.values()) for _, values in columns if values), default=0) or 1
+    width = max(len(columns) * COLUMN_WIDTH + 60, 320)
+    parts = [_open(width, PLOT_HEIGHT + 80, title)]
     for index, (label, values) in enumerate(columns):
-        left = 40 + index * column_width
-        bottom: float = plot_height + 10
-        for name in series:
-            size = plot_height * values.get(name, 0) / largest
-            fill, opacity = SERIES_STYLE.get(name, ("#607d8b", "1"))
-            bottom -= size
-            parts.append(
-                f'<rect x="{left}" y="{bottom:.1f}" width="{column_width - 10}" height="{size:.1f}" '
-                f'fill="{fill}" fill-opacity="{opacity}"/>'
-            )
+        left = 40 + index * COLUMN_WIDTH
+        parts.append(_baseline(left - 5, broken=values is None))
+        if values is not None:
+            parts.extend(_stack(values, series, left, PLOT_HEIGHT / largest))
         for line, text in enumerate(label.split("\n")):
             parts.append(
-                f'<text x="{left + (column_width - 10) / 2:g}" y="{plot_height + 26 + 14 * line}" '
+                f'<text x="{left + (COLUMN_WIDTH - 10) / 2:g}" y="{PLOT_HEIGHT + 26 + 14 * line}" '
                 f'text-anchor="middle" font-size="12" fill="currentColor">{escape(text)}</text>'
             )
-    parts.append(_legend(series, plot_height + 58, width))
+    parts.append(_legend(series, PLOT_HEIGHT + 58, width))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _stack(values: dict[str, int], series: Sequence[str], left: int, scale: float) -> list[str]:
+    """One column's bars, each series on the one before it, from the baseline up."""
+    bars: list[str] = []
+    bottom: float = BASELINE
+    for name in series:
+        size = scale * values.get(name, 0)
+        fill, opacity = SERIES_STYLE.get(name, ("#607d8b", "1"))
+        bottom -= size
+        bars.append(
+            f'<rect x="{left}" y="{bottom:.1f}" width="{COLUMN_WIDTH - 10}" height="{size:.1f}" '
+            f'fill="{fill}" fill-opacity="{opacity}"/>'
+        )
+    return bars
+
+
+def _baseline(left: float, *, broken: bool) -> str:
+    """The stretch of the baseline under one column: an empty column then reads as none that
+    month, not as a month left out; a break is two slanted strokes, as a chart's axis is cut."""
+    if not broken:
+        return f'<path d="M{left} {BASELINE}h{COLUMN_WIDTH}" stroke="currentColor" stroke-width="1"/>'
+    middle = left + COLUMN_WIDTH / 2
+    strokes = "".join(f"M{middle + shift - 4:g} {BASELINE + 6}l8 -12" for shift in (-3, 3))
+    return f'<path d="{strokes}" stroke="currentColor" stroke-width="1.5" fill="none"/>'
 
 
 def _legend(series: Sequence[str], top: int, width: int) -> str:

@@ -7,10 +7,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TypedDict
+from typing import Protocol, TypedDict
 
 from .dates_in_words import MONTH_NAMES, event_when
-from .issue_sentences import gathering
+from .issue_sentences import gathering, held_together
 from .models import Event, Given, Partner, PartnersFile, Referral, Update
 from .referral_labels import (
     ASKING_LABELS,
@@ -261,8 +261,12 @@ def _issue(
     )
 
 
-# An event's day and hours in words (dates_in_words.event_when), or marked up for a page.
-EventWhen = Callable[[dt.date, dt.time | None, dt.time | None], str]
+class EventWhen(Protocol):
+    """An event's day and hours in words (dates_in_words.event_when), or marked up for a page."""
+
+    def __call__(
+        self, day: dt.date, start: dt.time | None, end: dt.time | None, *, year: bool = True
+    ) -> str: ...
 
 
 def gathering_line(
@@ -289,15 +293,16 @@ def held_line(
     if issue.only_events:
         return None
     held = _events_told(issue, today, text, when)
-    return gathering(issue.month.label, held=held, coming=()) if held else None
+    return held_together(held) if held else None
 
 
 def _events_told(
     issue: MonthlyIssue, today: dt.date, text: Callable[[str], str], when: EventWhen, *, to_come: bool = False
 ) -> list[tuple[str, str]]:
-    """The month's events (title, when) held before ``today``, or ``to_come`` from it on."""
+    """The month's events (title, when) held before ``today``, or ``to_come`` from it on. Their
+    days without the year: they are told in the issue of their own month."""
     return [
-        (text(event.title), when(event.date, event.time, event.end))
+        (text(event.title), when(event.date, event.time, event.end, year=False))
         for event in issue.held
         if (event.date >= today) == to_come
     ]

@@ -35,6 +35,7 @@ from .generated_files import (
     marked_pages,
     private_page_title,
 )
+from .numbers_in_words import digits
 from .write_undo import UndoLog, WriteFailed, replace_file
 
 MANIFEST_VERSION = 1
@@ -87,9 +88,9 @@ class WriteReport:
     private_removed: list[tuple[str, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
-        text = f"{len(self.written)} written, {self.unchanged} unchanged, {len(self.removed)} removed"
+        text = f"{digits(len(self.written))} written, {digits(self.unchanged)} unchanged, {digits(len(self.removed))} removed"
         if self.kept:
-            text += f" ({self.kept} files kept from the last run without rendering)"
+            text += f" ({digits(self.kept)} files kept from the last run without rendering)"
         if self.recovered:
             text += f" (no manifest: {self.recovered} earlier pages recognised by their generated_by mark)"
         if self.left_alone:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import itertools
 import os
 import re
 import shutil
@@ -1313,6 +1314,11 @@ events:
 """
 
 
+# The month's own events are dated without the year there ("(10 April, 08:00 to 15:00)").
+HELD_DATES_SPLIT = DATES_SPLIT.replace("\\d{1,2} [A-Z][a-z]+ \\d{4}", "\\d{1,2} [A-Z][a-z]+(?: \\d{4})?")
+assert HELD_DATES_SPLIT != DATES_SPLIT
+
+
 def test_the_held_events_dates_stay_whole_at_every_phone_width(
     contexts: dict[str, BrowserContext], tmp_path: Path
 ) -> None:
@@ -1333,8 +1339,73 @@ def test_the_held_events_dates_stay_whole_at_every_phone_width(
             split: set[str] = set()
             for width in range(360, 196, -4):
                 sentence.evaluate(f"p => p.style.width = '{width}px'")
-                split.update(tab.page.evaluate(DATES_SPLIT, "#getting-together + p"))
+                split.update(tab.page.evaluate(HELD_DATES_SPLIT, "#getting-together + p"))
             assert split == set()
             tab.assert_clean()
         finally:
             tab.page.close()
+
+
+GAPPED_MONTHS = """\
+newsletter: {title: Ride News, owner: Olive Owner}
+partners:
+  - {id: anne, name: Anne Ortiz}
+referrals:
+  - {id: r1, partner: anne, prospect: Dana Wu, introduced: 2026-01-05}
+  - {id: r2, partner: anne, prospect: Paul Penn, introduced: 2026-04-07}
+  - {id: r3, partner: anne, prospect: Quin Park, introduced: 2026-11-02}
+"""
+
+# The months chart as drawn: [each column's month label and the centre of its box in px, each
+# baseline stroke's contrast against the page behind it].
+MONTH_COLUMNS = """() => {
+    const rgb = colour => colour.match(/[\\d.]+/g).map(Number);
+    const luminance = ([r, g, b]) => [r, g, b].map(c => c / 255)
+        .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)
+        .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+    const page = luminance(rgb(getComputedStyle(document.body).backgroundColor));
+    const contrast = colour => {
+        const [light, dark] = [luminance(rgb(colour)), page].sort((a, b) => b - a);
+        return Math.round((light + 0.05) / (dark + 0.05) * 100) / 100;
+    };
+    const figure = document.querySelectorAll('.chart-figure')[1];
+    const labels = [...figure.querySelectorAll('text[text-anchor="middle"][y="206"]')].map(text => {
+        const box = text.getBoundingClientRect();
+        return [text.textContent, box.left + box.width / 2];
+    });
+    return [labels, [...figure.querySelectorAll('path')].map(path => contrast(getComputedStyle(path).stroke))];
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_months_chart_shows_the_months_without_introductions(
+    browser: Browser, tmp_path: Path, scheme: str
+) -> None:
+    """January's and April's columns stood side by side, read as consecutive months (review54):
+    February and March are empty columns on a baseline, May to October one break in it, each
+    month a column's width apart and the baseline as visible as the bars, on a phone and a desktop."""
+    data = tmp_path / "gapped.yaml"
+    data.write_text(GAPPED_MONTHS, encoding="utf-8")
+    (tmp_path / "project").mkdir()
+    with _serving(tmp_path / "project") as (root, url):
+        result = _published_at(root, url, data).mkdocs_build("--strict")
+        assert result.returncode == 0, result.stdout + result.stderr
+        for viewport in ("small-phone", "desktop"):
+            context = _new_context(browser, viewport, scheme)
+            try:
+                tab = Tab(context.new_page(), url, viewport)
+                tab.open(INSIGHTS_PATH)
+                shown = tab.page.evaluate("document.body.dataset.mdColorScheme")
+                assert shown == ("slate" if scheme == "dark" else "default")
+                labels, strokes = tab.page.evaluate(MONTH_COLUMNS)
+                assert [label for label, _ in labels] == ["Jan", "Feb", "Mar", "Apr", "…", "Nov"]
+                steps = [b - a for (_, a), (_, b) in itertools.pairwise(labels)]
+                assert max(steps) - min(steps) < 1 and min(steps) >= 40, steps
+                assert len(strokes) == 6 and min(strokes) >= 3, strokes
+                tab.page.locator(".chart-figure").nth(1).screenshot(
+                    path=SCREENSHOTS / f"insights-gapped-months-{viewport}-{scheme}.png",
+                    animations="disabled",
+                )
+                tab.assert_clean()
+            finally:
+                context.close()

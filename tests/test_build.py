@@ -578,7 +578,8 @@ referrals:
 events:
   - {date: 2026-11-25, title: Holiday mixer, where: The mill, time: "18:00", end: "21:30"}
 """
-EVENT_INVITATION = "An invitation for November 2026: Holiday mixer (25 November 2026, 18:00 to 21:30)."
+# The month's own event without the year: the sentence has just named it (review54).
+EVENT_INVITATION = "An invitation for November 2026: Holiday mixer (25 November, 18:00 to 21:30)."
 
 
 def test_a_month_whose_only_news_is_an_event_is_posted_listed_in_the_feed_and_mailed(

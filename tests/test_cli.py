@@ -26,6 +26,7 @@ from generator import build_facts, validate
 from generator.addresses import private_token
 from generator.cli import _parser, main
 from generator.links import read_site_config
+from generator.runnable import generator_command
 
 
 def test_check_valid_file_exits_zero_with_summary(project: SiteProject) -> None:
@@ -609,4 +610,5 @@ def test_every_option_of_every_command_is_in_its_readme_row_and_its_help_has_exa
         help_text = command.format_help()
         assert command.description and command.description in " ".join(help_text.split())
         examples = help_text.split("\nexamples:\n", 1)[1].splitlines()
-        assert examples and all(line.startswith(f"  python -m generator {name}") for line in examples), name
+        typed = f"  {generator_command(name)}"  # as the hints write it (test_runnable_hints.py)
+        assert examples and all(line.startswith(typed) for line in examples), name

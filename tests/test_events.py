@@ -205,9 +205,10 @@ events:
   - {date: 2026-12-10, title: Holiday mixer, where: The mill, time: "18:00", end: "21:30"}
   - {date: 2027-02-18, title: Bike night}
 """
-INVITATION = "An invitation for December 2026: Holiday mixer (10 December 2026, 18:00 to 21:30)."
+# The month's own events without the year: the sentence has just named it (review54).
+INVITATION = "An invitation for December 2026: Holiday mixer (10 December, 18:00 to 21:30)."
 AFTERWARDS = (
-    "In December 2026 we got together with our partners: Holiday mixer (10 December 2026, 18:00 to 21:30)."
+    "In December 2026 we got together with our partners: Holiday mixer (10 December, 18:00 to 21:30)."
 )
 
 
@@ -355,9 +356,9 @@ def test_a_month_with_an_event_held_and_one_to_come_thanks_for_one_and_invites_t
     as_of = dt.date(2026, 12, 4)
     data = EVENT_MONTH.replace("events:\n", "events:\n  - {date: 2026-12-03, title: Partner breakfast}\n")
     opening = (
-        "In December 2026 we got together with our partners: Partner breakfast (3 December 2026). "
+        "In December 2026 we got together with our partners: Partner breakfast (3 December). "
         "Thank you to everyone who came. Still to come this month: Holiday mixer "
-        "(10 December 2026, 18:00 to 21:30). We would love to see you there."
+        "(10 December, 18:00 to 21:30). We would love to see you there."
     )
     files = render_site(load_text(data, "partners.yaml", as_of), SiteLayout(as_of=as_of, secret=b"s"))
     post = files["blog/posts/newsletter/2026-12.md"]
@@ -377,10 +378,8 @@ def test_an_event_held_in_a_month_with_other_news_stays_in_that_months_issue(as_
     # "Coming up"; from the day after, neither said a word of it, and the month's final issue
     # never did: "Coming up" lists only what is still to come.
     data = EVENT_MONTH.replace("introduced: 2026-10-05}", "introduced: 2026-12-02}")
-    held = (
-        "In December 2026 we got together with our partners: Holiday mixer (10 December 2026, "
-        "18:00 to 21:30). Thank you to everyone who came."
-    )
+    # After the issue's opening (and the mail's heading) named the month, not named again (review54).
+    held = "We got together with our partners: Holiday mixer (10 December, 18:00 to 21:30). Thank you to everyone who came."
     files = render_site(load_text(data, "partners.yaml", as_of), SiteLayout(as_of=as_of, secret=b"s"))
     post = files["blog/posts/newsletter/2026-12.md"]
     together = _as_read(post.split("## Getting together")[1].split("##")[0])
@@ -394,6 +393,79 @@ def test_an_event_held_in_a_month_with_other_news_stays_in_that_months_issue(as_
     files = render_site(load_text(data, "partners.yaml", before), SiteLayout(as_of=before, secret=b"s"))
     post = files["blog/posts/newsletter/2026-12.md"]
     assert "## Getting together" not in post and "Holiday mixer" in post.split("## Coming up")[1]
+
+
+HELD_MONTH = """\
+newsletter: {title: Event News, owner: Olive Owner}
+partners:
+  - {id: anne, name: Anne Able, email: anne@example.com}
+referrals:
+  - {id: r1, partner: anne, prospect: Dana Wu, introduced: 2026-12-02}
+events:
+"""
+HELD_BREAKFAST = "  - {date: 2026-12-03, title: Partner breakfast}\n"  # all day, no where
+HELD_MIXER = '  - {date: 2026-12-10, title: Holiday mixer, where: The mill, time: "18:00", end: "21:30"}\n'
+HELD_RIDE = '  - {date: 2026-12-12, title: Dawn ride, time: "07:00", description: Coffee after.}\n'
+THANKS = "Thank you to everyone who came."
+
+
+@pytest.mark.parametrize(
+    ("events", "told"),
+    [
+        (
+            HELD_MIXER,
+            f"We got together with our partners: Holiday mixer (10 December, 18:00 to 21:30). {THANKS}",
+        ),
+        (HELD_BREAKFAST, f"We got together with our partners: Partner breakfast (3 December). {THANKS}"),
+        (
+            HELD_BREAKFAST + HELD_MIXER,
+            "We got together with our partners twice: Partner breakfast (3 December) and Holiday mixer "
+            f"(10 December, 18:00 to 21:30). {THANKS}",
+        ),
+        (
+            HELD_BREAKFAST + HELD_MIXER + HELD_RIDE,
+            "We got together with our partners three times: Partner breakfast (3 December), Holiday "
+            f"mixer (10 December, 18:00 to 21:30) and Dawn ride (12 December, 07:00). {THANKS}",
+        ),
+    ],
+)
+def test_the_get_togethers_of_a_month_with_other_news_do_not_name_the_month_again(
+    events: str, told: str
+) -> None:
+    # The December issue opens "In December 2026 our partners introduced …", and its mail's
+    # section is headed "DECEMBER 2026 IN THE NEWSLETTER": its "Getting together" said "In
+    # December 2026 we got together with our partners: Holiday mixer (10 December 2026, …)" (review54).
+    as_of, data = dt.date(2027, 1, 5), HELD_MONTH + events
+    files = render_site(load_text(data, "partners.yaml", as_of), SiteLayout(as_of=as_of, secret=b"s"))
+    post = files["blog/posts/newsletter/2026-12.md"]
+    opened = _as_read(post.split("<!-- more -->")[0].split("---", 2)[2])
+    assert (
+        opened == "# December 2026 In December 2026 our partners introduced one new person to us. Thank you!"
+    )
+    assert _as_read(post.split("## Getting together")[1].split("##")[0]) == told
+    mail = _mail_text(as_of, data)
+    assert "DECEMBER 2026 IN THE NEWSLETTER * New referrals: 1" in mail and told in mail
+    assert f'<tr><td class="section">{told}</td></tr>' in _mail_html(as_of, data)
+
+
+def test_the_feed_summary_tells_of_the_get_together_held_in_a_month_with_other_news() -> None:
+    # The feed item gave December's figures and thanks, but not the mixer the issue tells of
+    # (review54): only its public title, day and hours, as the issue's own sentence has them.
+    as_of, data = dt.date(2027, 1, 5), HELD_MONTH + HELD_MIXER
+    files = render_site(load_text(data, "partners.yaml", as_of), SiteLayout(as_of=as_of, secret=b"s"))
+    post = files["blog/posts/newsletter/2026-12.md"]
+    summary = yaml.safe_load(post.split("---")[1])["rss"]["feed_description"]
+    assert summary.startswith("December 2026 in numbers: one new introduction, no meetings")
+    held = f"We got together with our partners: Holiday mixer (10 December, 18:00 to 21:30). {THANKS}"
+    assert summary.endswith(f". {held}")
+    assert "Dana" not in summary and "anne@" not in summary
+    # Before the mixer it is still to come: the summary does not tell it as held.
+    before = dt.date(2026, 12, 9)
+    files = render_site(load_text(data, "partners.yaml", before), SiteLayout(as_of=before, secret=b"s"))
+    summary = yaml.safe_load(files["blog/posts/newsletter/2026-12.md"].split("---")[1])["rss"][
+        "feed_description"
+    ]
+    assert "Holiday mixer" not in summary
 
 
 def test_the_feed_summary_of_the_month_under_way_gives_its_figures_so_far() -> None:

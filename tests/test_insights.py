@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -204,7 +205,48 @@ referrals:
     page = render_site(load_text(text, "partners.yaml", as_of), layout)[layout.insights_page]
     chart = page[page.index("Referrals per month by outcome") :]
     labels = re.findall(r'<text x="[\d.]+" y="\d+" text-anchor="middle"[^>]*>([^<]+)</text>', chart)
-    assert labels == ["Mar", "2025", "Mar", "2026", "Nov", "Feb", "2027"]
+    # The months between are columns too (review54): up to three in a row empty ones, more a break.
+    assert labels == ["Mar", "2025", "…", "Mar", "2026", "…", "Nov", "2026", "Dec", "Jan", "2027", "Feb"]
+
+
+GAPPED = """\
+newsletter: {title: T, owner: O}
+partners:
+  - {id: ann, name: Ann Able}
+referrals:
+  - {id: r1, partner: ann, prospect: P1, introduced: 2026-01-05}
+  - {id: r2, partner: ann, prospect: P2, introduced: 2026-04-07}
+  - {id: r3, partner: ann, prospect: P3, introduced: 2026-04-09}
+  - {id: r4, partner: ann, prospect: P4, introduced: 2026-11-02}
+"""
+
+
+def test_months_without_introductions_are_not_drawn_as_consecutive_months() -> None:
+    # January's and April's columns stood side by side, read as two consecutive months
+    # (review54). February and March are empty columns on the baseline; May to October, six
+    # months, a break in it, after which the year is named again.
+    as_of = dt.date(2026, 11, 20)
+    layout = SiteLayout(as_of=as_of, secret=b"s")
+    page = render_site(load_text(GAPPED, "partners.yaml", as_of), layout)[layout.insights_page]
+    chart = page[page.index("Referrals per month by outcome") :].split("</svg>")[0]
+    columns = re.findall(r'<text x="([\d.]+)" y="206" text-anchor="middle"[^>]*>([^<]+)</text>', chart)
+    assert [label for _, label in columns] == ["Jan", "Feb", "Mar", "Apr", "…", "Nov"]
+    assert re.findall(r'<text x="[\d.]+" y="220"[^>]*>([^<]+)</text>', chart) == ["2026", "2026"]
+    # One column per month, evenly spaced; bars only where there were introductions.
+    xs = [float(x) for x, _ in columns]
+    assert {b - a for a, b in itertools.pairwise(xs)} == {46}
+    bars = [
+        float(x)
+        for x, height in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="36" height="([\d.]+)"', chart)
+        if float(height)
+    ]
+    assert sorted({x + 18 for x in bars}) == [xs[0], xs[3], xs[5]]
+    # A baseline under every month, and the break's strokes where it is cut.
+    baselines = re.findall(r'<path d="M[\d.]+ 190h46" stroke="currentColor"', chart)
+    assert len(baselines) == 5 and chart.count('stroke-width="1.5" fill="none"') == 1
+    # The table lists the months with introductions, as before.
+    table = page[page.index("<th>Month</th>") :]
+    assert re.findall(r"<td>(\w+ 2026)</td>", table) == ["January 2026", "April 2026", "November 2026"]
 
 
 TWO_MEETINGS = """\

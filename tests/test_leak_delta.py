@@ -5,6 +5,7 @@ finds, whatever was edited, in whatever order."""
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,9 @@ class Session:
     """A served site: the data as saved so far, and the pages as built so far."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder, self.root, self.memory = folder, folder / "site", ScanMemory()
+        # Scans an hour after the writes: each file is settled once read (test_scan_memory.py).
+        self.memory = ScanMemory(clock=lambda: time.time_ns() + 3600 * 10**9)
+        self.folder, self.root = folder, folder / "site"
         self.slots: dict[str, str] = {}
         self.withdrawn: frozenset[str] = frozenset()
         self.loaded: dict[tuple[object, ...], PartnersFile] = {}

@@ -7,6 +7,7 @@ command said to do next.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -487,6 +488,27 @@ def test_a_resend_sends_one_partner_the_same_message_again_under_a_new_message_i
     assert plain.returncode == 0, plain.stdout + plain.stderr
     assert "0 delivered, 3 already delivered before" in plain.stdout
     assert len(smtp.mailbox.received()) == 4
+
+
+def test_a_resend_is_dated_when_it_is_sent_again_not_when_its_month_ended(
+    mail_project: SiteProject, smtp: SmtpServer
+) -> None:
+    """March's message is dated April 1st; sent again months later under that Date, it sorted
+    among months-old mail in a client ordered by Date, unseen by the partner who asked (review54)."""
+    clock = {"SOURCE_DATE_EPOCH": ""}  # the clock's moment, as a run outside the tests has it
+    assert _mail_process(mail_project, "--send", "--rate", "50/s", **smtp.env(), **clock).returncode == 0
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    resend = _mail_process(mail_project, "--send", "--resend", "anne-ortiz", **smtp.env(), **clock)
+    after = dt.datetime.now(dt.UTC)
+    assert resend.returncode == 0, resend.stdout + resend.stderr
+    first, again = _by_recipient(smtp)["anne-ortiz"]
+    assert _parse(first)["Date"].datetime.date() == dt.date(2026, 4, 1)
+    assert before <= _parse(again)["Date"].datetime <= after
+    # Else the message reviewed: only its Message-ID and Date lines differ.
+    changed = [
+        pair for pair in zip(first.split(b"\r\n"), again.split(b"\r\n"), strict=True) if pair[0] != pair[1]
+    ]
+    assert [old.split(b":")[0] for old, _ in changed] == [b"Date", b"Message-ID"]
 
 
 def test_resends_named_repeatedly_or_with_commas_each_get_one_more_copy_with_its_own_id(

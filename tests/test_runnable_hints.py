@@ -55,3 +55,20 @@ def test_from_a_subfolder_the_hint_climbs_to_the_projects_venv(
     (tmp_path / "content" / "blog").mkdir(parents=True)
     monkeypatch.chdir(tmp_path / "content" / "blog")
     assert generator_command("links") == "../../.venv/bin/python -m generator links"
+
+
+def test_the_examples_of_a_commands_help_run_as_typed(tmp_path: Path) -> None:
+    """`--help` ended with `python -m generator check`, which a newcomer following README (the
+    venv not activated, Debian's python3 only) could not run: "command not found" (review54)."""
+    (tmp_path / ".venv").symlink_to(Path(sys.prefix))
+    (tmp_path / "mkdocs.yml").write_text("site_name: Partners\n")
+    shutil.copy(FIXTURES / "small.yaml", tmp_path / "partners.yaml")
+    told = _shell(tmp_path, ".venv/bin/python -m generator check --help")
+    assert told.returncode == 0, told.stderr
+    examples = told.stdout.split("\nexamples:\n", 1)[1].splitlines()
+    assert examples[0] == "  .venv/bin/python -m generator check"
+    typed = _shell(tmp_path, examples[0])
+    assert (typed.returncode, typed.stderr) == (0, ""), typed.stdout
+    assert typed.stdout.splitlines()[-1].startswith("partners.yaml: valid")
+    told = _shell(tmp_path, ".venv/bin/python -m generator --help")
+    assert ".venv/bin/python -m generator COMMAND --help gives" in " ".join(told.stdout.split())

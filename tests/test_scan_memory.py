@@ -4,16 +4,18 @@ and still finds every leak a full scan finds (tests/test_serve.py drives a real 
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import TEST_SECRET, TODAY, fixture_text
 
-from generator import guard, validate
+from generator import guard, scan_memory, validate
 from generator.guard import Leak
 from generator.models import PartnersFile
 from generator.render import SiteLayout
-from generator.scan_memory import ScanMemory
+from generator.scan_memory import ScanMemory, Stamp
 
 LAYOUT = SiteLayout(as_of=TODAY, secret=TEST_SECRET.encode())
 STEVE_PUBLIC = "referred_by: anne-ortiz\n    public: true\n"
@@ -24,6 +26,15 @@ FILES = {
     "feed_rss_created.xml": "<rss></rss>",
     "search/search_index.json": '{"docs": []}',
 }
+
+
+SECOND = 1_000_000_000
+HOUR = 3600 * SECOND
+
+
+def settled_memory() -> ScanMemory:
+    """Scans long after the files were written: every file read is settled (see the tick tests)."""
+    return ScanMemory(clock=lambda: time.time_ns() + HOUR)
 
 
 def load(tmp_path: Path, text: str) -> PartnersFile:
@@ -47,7 +58,7 @@ def scan(root: Path, data: PartnersFile, memory: ScanMemory) -> tuple[list[Leak]
 
 
 def test_a_rescan_reads_only_changed_files_and_the_sitemap_search_index_and_feeds(tmp_path: Path) -> None:
-    data, memory = load(tmp_path, fixture_text("small.yaml")), ScanMemory()
+    data, memory = load(tmp_path, fixture_text("small.yaml")), settled_memory()
     root = write_site(tmp_path / "site", FILES)
     assert scan(root, data, memory) == ([], 5)
     assert scan(root, data, memory) == ([], 3)
@@ -56,7 +67,7 @@ def test_a_rescan_reads_only_changed_files_and_the_sitemap_search_index_and_feed
 
 
 def test_a_leak_written_into_one_page_is_found_and_the_next_scan_reads_everything(tmp_path: Path) -> None:
-    data, memory = load(tmp_path, fixture_text("small.yaml")), ScanMemory()
+    data, memory = load(tmp_path, fixture_text("small.yaml")), settled_memory()
     root = write_site(tmp_path / "site", FILES)
     scan(root, data, memory)
     write_site(root, {"blog/a/index.html": "<p>We met SECRET-PROSPECT-DANA.</p>"})
@@ -66,7 +77,7 @@ def test_a_leak_written_into_one_page_is_found_and_the_next_scan_reads_everythin
 
 
 def test_a_partner_made_private_is_found_on_pages_that_did_not_change(tmp_path: Path) -> None:
-    text, memory = fixture_text("small.yaml"), ScanMemory()
+    text, memory = fixture_text("small.yaml"), settled_memory()
     assert STEVE_PUBLIC in text
     root = write_site(tmp_path / "site", FILES)
     scan(root, load(tmp_path, text), memory)
@@ -75,7 +86,7 @@ def test_a_partner_made_private_is_found_on_pages_that_did_not_change(tmp_path: 
 
 
 def test_another_site_folder_is_read_in_full(tmp_path: Path) -> None:
-    data, memory = load(tmp_path, fixture_text("small.yaml")), ScanMemory()
+    data, memory = load(tmp_path, fixture_text("small.yaml")), settled_memory()
     scan(write_site(tmp_path / "one", FILES), data, memory)
     assert scan(write_site(tmp_path / "two", FILES), data, memory) == ([], 5)
 
@@ -87,7 +98,7 @@ QUIET, LEAKY = "<p>A quiet month, nothing news.</p>", "<p>We met SECRET-PROSPECT
 def test_a_same_size_rewrite_that_restores_the_mtime_is_read_again(tmp_path: Path, how: str) -> None:
     # What `cp -p`, `touch -r` or `rsync -t` leave: same size, same modification time.
     assert len(QUIET) == len(LEAKY)
-    data, memory = load(tmp_path, fixture_text("small.yaml")), ScanMemory()
+    data, memory = load(tmp_path, fixture_text("small.yaml")), settled_memory()
     root = write_site(tmp_path / "site", {**FILES, "blog/a/index.html": QUIET})
     page = root / "blog" / "a" / "index.html"
     before = page.stat()
@@ -102,7 +113,7 @@ def test_a_same_size_rewrite_that_restores_the_mtime_is_read_again(tmp_path: Pat
 
 
 def test_a_removed_file_is_forgotten_and_a_new_one_at_its_path_is_read(tmp_path: Path) -> None:
-    data, memory = load(tmp_path, fixture_text("small.yaml")), ScanMemory()
+    data, memory = load(tmp_path, fixture_text("small.yaml")), settled_memory()
     root = write_site(tmp_path / "site", FILES)
     scan(root, data, memory)
     (root / "blog" / "a" / "index.html").unlink()
@@ -127,6 +138,64 @@ def test_a_note_starting_inside_a_longer_public_text_is_still_found(tmp_path: Pa
     root = write_site(tmp_path / "site", {**FILES, "index.html": f"<p>{'abcd ' * 30}secret</p>"})
     expected = [Leak("index.html", "referrals[0].updates[0].note")]
     assert guard.guard_site(root, load(tmp_path, without_quinns), LAYOUT) == expected
-    memory = ScanMemory()
+    memory = settled_memory()
     assert scan(root, load(tmp_path, both), memory)[0] == expected
     assert scan(root, load(tmp_path, without_quinns), memory)[0] == expected
+
+
+# --- a file changed within one tick of its clock before a scan is read again at the next ------
+
+
+def scans_at(*moments: int) -> ScanMemory:
+    """A memory whose scans start at these moments, one each."""
+    clock: Iterator[int] = iter(moments)
+    return ScanMemory(clock=lambda: next(clock))
+
+
+@pytest.mark.parametrize(
+    ("fraction", "before_scan", "read_again"),
+    [
+        (0, SECOND, True),  # whole seconds: a coarse clock, which can still show the same time
+        (0, 3 * SECOND, False),  # more than FAT's two-second tick ago
+        (123_456_789, SECOND, False),  # a fine clock: a second is many ticks
+        (123_456_789, SECOND // 20, True),  # within the kernel's coarse clock, with room to spare
+    ],
+)
+def test_a_file_changed_just_before_a_scan_is_read_again_at_the_next(
+    tmp_path: Path, fraction: int, before_scan: int, read_again: bool
+) -> None:
+    # Times an hour ahead: the change time the write left (now, which os.utime cannot set) is
+    # then long settled, and the modification time alone decides, whatever this kernel's tick.
+    changed = (time.time_ns() // SECOND) * SECOND + HOUR + fraction
+    data = load(tmp_path, fixture_text("small.yaml"))
+    root = write_site(tmp_path / "site", FILES)
+    os.utime(root / "blog" / "a" / "index.html", ns=(changed, changed))
+    first = changed + before_scan
+    memory = scans_at(first, first + HOUR, first + 2 * HOUR)
+    assert scan(root, data, memory) == ([], 5)
+    assert scan(root, data, memory) == ([], 4 if read_again else 3)
+    assert scan(root, data, memory) == ([], 3)  # read an hour after its change: settled
+
+
+def fat_stamp(path: Path) -> Stamp:
+    """The status a FAT file system gives: modification times in steps of two seconds, and no
+    change time (0 here; Windows gives the creation time, which a rewrite keeps too)."""
+    status = os.stat(path)
+    mtime = status.st_mtime_ns - status.st_mtime_ns % (2 * SECOND)
+    return (status.st_size, mtime, 0, status.st_ino)
+
+
+def test_a_same_size_rewrite_within_the_tick_of_a_coarse_clock_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scan_memory, "_stamp", fat_stamp)
+    saved = (time.time_ns() // (2 * SECOND)) * (2 * SECOND) + HOUR
+    data = load(tmp_path, fixture_text("small.yaml"))
+    root = write_site(tmp_path / "site", {**FILES, "blog/a/index.html": QUIET})
+    page = root / "blog" / "a" / "index.html"
+    os.utime(page, ns=(saved, saved))
+    memory = scans_at(saved + SECOND // 2, saved + SECOND)
+    assert scan(root, data, memory) == ([], 5)
+    page.write_text(LEAKY, encoding="utf-8")  # a second save in the same two seconds
+    os.utime(page, ns=(saved + SECOND * 3 // 4, saved + SECOND * 3 // 4))
+    assert scan(root, data, memory) == ([Leak("blog/a/index.html", "referrals[0].prospect")], 4)

@@ -7,6 +7,7 @@ import email
 import email.policy
 import re
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from generator import (
     referral_labels,
     words,
 )
+from generator.cli import main
 from generator.mail.run import compose_month
 from generator.models import PartnersFile
 from generator.render import SiteLayout, render_site
@@ -536,3 +538,60 @@ def test_a_right_to_left_prospect_opening_a_line_of_the_mail_leaves_the_line_lef
     data = load_text(text, "partners.yaml", dt.date(2026, 11, 20))
     for kind, part in mail_texts(data, Month(2026, 6)).items():
         assert f"\u2068{name}\u2069" in part, kind
+
+
+# --- counts of 1,000 and more: thousands set apart, as the amounts are ("$18,000") ----------
+
+MANY_AS_OF = dt.date(2026, 11, 20)
+
+
+def _many_referrals(count: int) -> str:
+    """One partner with ``count`` introductions, all on 2 January 2023 and never heard of since."""
+    rows = "".join(
+        f"  - {{id: r{n}, partner: ann, prospect: Prospect {n}, introduced: 2023-01-02}}\n"
+        for n in range(count)
+    )
+    partners = "partners:\n  - {id: ann, name: Ann Able, email: ann@example.com, public: true}\n"
+    return f"newsletter: {{title: T, owner: Olive Owner}}\n{partners}referrals:\n{rows}"
+
+
+def test_counts_of_a_thousand_and_more_set_their_thousands_apart() -> None:
+    # "no news for 1418 days", "Figures cover 1234 referrals", "| 1234 |" beside "$18,000"
+    # (review54): every count of days, partners or referrals reads as the amounts do.
+    data = load_text(_many_referrals(1234), "partners.yaml", MANY_AS_OF)
+    layout = SiteLayout(as_of=MANY_AS_OF, secret=b"s")
+    files = render_site(data, layout)
+    insights = files[layout.insights_page]
+    assert "Figures cover 1,234 referrals: 0 won (0%), 0 lost and 1,234 still open." in " ".join(
+        insights.split()
+    )
+    assert 'no news for <span class="date">1,418 days</span>' in insights
+    assert '<td style="text-align: right;">1,234</td>' in insights
+    assert "**1,234 introductions**" in files["index.md"]
+    post = files["blog/posts/newsletter/2023-01.md"]
+    assert "| 1,234 | 0 | 0 | 0 |" in post
+    assert "January 2023 in numbers: 1,234 new introductions," in post
+    environ = {"REFERRAL_MAIL_FROM": "Olive <olive@example.com>"}
+    (outgoing,) = compose_month(data, Month(2023, 1), layout, "https://example.com/", environ)
+    message = email.message_from_bytes(outgoing.data, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    text, html = (" ".join(message.get_body((kind,)).get_content().split()) for kind in ("plain", "html"))  # type: ignore[union-attr]
+    assert "* New referrals: 1,234" in text and "for the 1,234 introductions" in text
+    assert '<div class="number">1,234</div>' in re.sub(r' style="[^"]*"', "", html)
+
+
+def test_the_due_list_and_a_problem_count_set_their_thousands_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    noon = dt.datetime.combine(MANY_AS_OF, dt.time(12), dt.UTC)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(noon.timestamp())))
+    source = tmp_path / "partners.yaml"
+    source.write_text(_many_referrals(2), encoding="utf-8")
+    assert main(["due", str(source)]) == 0
+    assert "no news for 1,418 days (last on 2023-01-02)" in capsys.readouterr().out
+    source.write_text(_many_referrals(1001).replace("partner: ann,", "partner: nobody,"), encoding="utf-8")
+    assert main(["check", str(source)]) == 1
+    assert "\n1,001 problems found; nothing was generated." in capsys.readouterr().out
+    assert numbers_in_words.plural(10000, "partner") == "10,000 partners"
+    assert numbers_in_words.rate_with_count(1500, 3000) == "50% (1,500 of 3,000)"
+    assert numbers_in_words.digits(1234.5) == "1,234.5"

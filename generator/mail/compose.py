@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from email import policy
@@ -110,6 +111,7 @@ def mail_environment() -> jinja2.Environment:
     env.filters.update(
         longdate=dates_in_words.long_date,
         plural=numbers_in_words.plural,
+        digits=numbers_in_words.digits,
         chain_thanks=chain_thanks,
         isolated=names_in_words.isolated,
     )
@@ -226,13 +228,28 @@ def resent_id(original: str, taken: Collection[str]) -> str:
     return f"<{token}-r{number}.{rest}>"
 
 
-def with_message_id(message: Outgoing, new_id: str) -> Outgoing:
-    """The same bytes under another Message-ID: a resend's content is the message reviewed."""
+def as_resent(message: Outgoing, new_id: str, date: dt.datetime) -> Outgoing:
+    """The same bytes under another Message-ID and Date: a resend's content is the message
+    reviewed, but it is a new message, ready now (RFC 5322's Date). Under the month's own Date
+    it sorted among weeks-old mail in a client ordered by Date, where the partner who asked for
+    it did not look."""
     head, gap, body = message.data.partition(b"\r\n\r\n")
     old, new = (f"\r\nMessage-ID: {mid}\r\n".encode("ascii") for mid in (message.message_id, new_id))
     if head.count(old) != 1:  # compose writes it as one line after From, before the body
         raise ValueError(f"{message.partner_id}'s message has no Message-ID {message.message_id} to replace")
-    return replace(message, message_id=new_id, data=head.replace(old, new) + gap + body)
+    dated, count = _DATE_LINE.subn(f"\r\nDate: {format_datetime(date)}\r\n".encode("ascii"), head)
+    if count != 1:  # compose writes it as one line, as format_datetime gives it
+        raise ValueError(f"{message.partner_id}'s message has no Date to replace")
+    return replace(message, message_id=new_id, data=dated.replace(old, new) + gap + body)
+
+
+_DATE_LINE = re.compile(rb"\r\nDate: [^\r\n]*\r\n")
+
+
+def resend_date(instant: dt.datetime, timezone: str) -> dt.datetime:
+    """The moment a message is sent again (the run's, whole seconds), in the owner's zone as
+    the month's Date is."""
+    return instant.replace(microsecond=0).astimezone(zone_of(timezone))
 
 
 def unsubscribe_link(edition: Edition) -> str:

@@ -38,13 +38,14 @@ from .compose import (
     PROJECT_POST_URLS,
     Edition,
     Outgoing,
+    as_resent,
     compose,
     issue_url,
     mail_environment,
     message_date,
+    resend_date,
     resent_id,
     sender_address,
-    with_message_id,
 )
 from .log import LOG_FILE, Entry, SendLog, entry_for, read_log
 from .news import MonthRecords, partner_news
@@ -113,7 +114,8 @@ def run_mail(
     log_path = project.state_dir / LOG_FILE
     if request.send:  # publishing: the secret came from the environment
         resend = _chosen_for_resend(data, request.month, messages, request.resend, project.display_name)
-        return _send(messages, request, log_path, environ, say, resend)
+        resent_on = resend_date(now.instant, data.newsletter.timezone)
+        return _send(messages, request, log_path, environ, say, (resend, resent_on))
     code = _preview(
         messages, request, log_path, say, throwaway=secret.origin == "throwaway", nobody=_why_nobody(data)
     )
@@ -131,7 +133,7 @@ def _check_resend_options(request: MailRequest) -> None:
         raise ValueError(
             f"--resend sends a message again: use it with --send; to read it first, run without "
             f"--resend and read {request.out / request.month.key / one}.eml (what --resend sends, "
-            "under a new Message-ID)"
+            "under a new Message-ID and Date)"
         )
     if request.resend_uncertain:
         raise ValueError(
@@ -403,16 +405,18 @@ def _send(
     log_path: Path,
     environ: Mapping[str, str],
     say: Callable[[str], None],
-    resend: list[Outgoing],
+    resend: tuple[list[Outgoing], dt.datetime],
 ) -> int:
-    """Deliver what the log has not seen delivered, or with --resend the named partners' only."""
+    """Deliver what the log has not seen delivered, or with --resend the named partners' only
+    (``resend``: their messages, and the Date they are sent again under)."""
     settings = SmtpSettings.from_env(environ)
     with SendLog.open(log_path) as log, _stops_as_interrupt():
-        if not resend:  # a resend carries the links of now, the warning's remedy
+        chosen, resent_on = resend
+        if not chosen:  # a resend carries the links of now, the warning's remedy
             summary.warn_changed_links(messages, log.entries(), request.month, say)
         _confirm_arrived(messages, request.arrived, log)
         # Its Message-ID taken inside the lock: no other run can log the same one meanwhile.
-        again = [with_message_id(m, resent_id(m.message_id, log.message_ids(m.key))) for m in resend]
+        again = [as_resent(m, resent_id(m.message_id, log.message_ids(m.key)), resent_on) for m in chosen]
         report = send_all(
             again or messages,
             settings,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from ..numbers_in_words import digits
 from ..runnable import generator_command
 from ..views import Month
 from .compose import Outgoing
@@ -92,10 +93,10 @@ def summarise(
 ) -> None:
     """``resend``: the run sent named partners again (--resend), whose log already says delivered:
     --arrived and --resend-uncertain would do nothing for them, only --resend again."""
-    stopped = f", {len(report.stopped)} not sent (interrupted)" if report.stopped else ""
+    stopped = f", {digits(len(report.stopped))} not sent (interrupted)" if report.stopped else ""
     say(
-        f"{len(report.delivered)} delivered, {len(report.already)} already delivered before, "
-        f"{len(report.failed)} failed, {len(report.interrupted) + len(report.uncertain)} uncertain{stopped}"
+        f"{digits(len(report.delivered))} delivered, {digits(len(report.already))} already delivered before, "
+        f"{digits(len(report.failed))} failed, {digits(len(report.interrupted) + len(report.uncertain))} uncertain{stopped}"
     )
     if report.stopped:
         say(
