@@ -514,7 +514,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             found = "\n".join(f"  - {leak.describe()}" for leak in leaks)
             moved = self._quarantine(config, leaks)
             raise PluginError(
-                f"Leak guard: {digits(len(leaks))} confidential values found where they do not belong:\n{found}\n"
+                f"Leak guard: {plural(len(leaks), 'confidential value')} out of place:\n{found}\n"
                 + quarantine_note(moved, site)
             )
         unchecked_site.checked(self._project(config).state_dir)

@@ -155,7 +155,7 @@ def test_a_refused_save_is_put_escaped_at_the_top_of_each_served_page() -> None:
 
 def test_a_build_that_fails_otherwise_is_left_to_mkdocs_and_a_good_build_clears_the_banner() -> None:
     refused = serve_problems.RefusedSave()
-    failing = _server_building(PluginError("Leak guard: 1 confidential value found"))
+    failing = _server_building(PluginError("Leak guard: 1 confidential value out of place:"))
     serve_problems.keep_serving(failing, refused)
     with pytest.raises(PluginError):
         failing.builder()
