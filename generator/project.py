@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import memo_record, stamp, validate
+from .forked import can_fork, forked
 from .memo_record import PageRecord
 from .models import PartnersFile
 from .moment import BuildMoment, When, owners_date
 from .project_lock import one_run_at_a_time
 from .render import SiteLayout, render_pages
-from .render_memo import RenderMemo
-from .render_split import PagesInTurn
+from .render_memo import DataDigests, RenderMemo, data_digests
+from .render_split import MIN_PAGES, PagesInTurn
 from .site_secret import MissingSecret, SiteSecret, resolve_secret
 from .write_undo import replace_file
 from .writer import PageStream, WriteReport, read_manifest, write_bytes
@@ -28,6 +29,8 @@ from .writer import PageStream, WriteReport, read_manifest, write_bytes
 DATA_FILE = "partners.yaml"
 DOCS_DIR = "content"
 STATE_DIR = ".referral"
+# The render memo's digests of the data, as worked out aside (None: not delivered, work them out here).
+Digests = Callable[[], DataDigests | None]
 LAST_YEAR = 2100  # "today" beyond it is a typing mistake, and date arithmetic near year 9999 overflows
 
 
@@ -212,10 +215,11 @@ def _generate(
         inputs = "" if digest is None else digest(as_of)
         secret = resolve_secret(environ, project.secret_file, publishing=publishing)
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
-        record, report, rendered = _render_and_write(project, data, layout, secret, memo)
-        # Still with the collector paused: one full collection over the model costs 0.5 s at
-        # 10,000 partners, as much as the rest of a run that renders one page.
-        _record_run(project, inputs, data.newsletter.timezone, secret, rendered, record)
+        with _digests_aside(data, keyed=secret.origin != "throwaway") as digests:
+            record, report, rendered = _render_and_write(project, data, layout, secret, memo, digests)
+            # Still with the collector paused: one full collection over the model costs 0.5 s at
+            # 10,000 partners, as much as the rest of a run that renders one page.
+            _record_run(project, inputs, data.newsletter.timezone, secret, rendered, record)
     moved = _private_pages(rendered.paths, layout) if record.other_secret else 0
     return Outcome(report, secret, layout, lambda: data, inputs=inputs, moved=moved)
 
@@ -232,12 +236,17 @@ def _unchanged_since_last_run(project: Project, when: When, digest: Callable[[dt
 
 
 def _render_and_write(
-    project: Project, data: PartnersFile, layout: SiteLayout, secret: SiteSecret, memo: RenderMemo | None
+    project: Project,
+    data: PartnersFile,
+    layout: SiteLayout,
+    secret: SiteSecret,
+    memo: RenderMemo | None,
+    digests: Digests | None,
 ) -> tuple[PageRecord, WriteReport, RenderedBytes]:
     """Every page rendered and written as it is ready: a render that fails part-way is undone
     with the pages written before it, as a write that fails part-way is."""
     record, keep = _page_record(project, secret)
-    rendered = render_bytes(data, layout, memo, keep, keyed=secret.origin != "throwaway")
+    rendered = render_bytes(data, layout, memo, keep, keyed=secret.origin != "throwaway", digests=digests)
     with (
         contextlib.closing(rendered),
         _secret_kept(secret, project.state_dir),
@@ -348,18 +357,47 @@ def render_bytes(
     keep: Callable[[str, bytes], bool] | None = None,
     *,
     keyed: bool = True,
+    digests: Digests | None = None,
 ) -> RenderedBytes:
     """Every generated file but those ``keep`` accepts, encoded page by page as it is rendered:
     the pages' symbols (✓ ● ○ →) make Python hold their text at two bytes a character, UTF-8 at
     about one. Without ``keyed``, no render memo keys are worked out (a throwaway secret's would
-    match no later run)."""
-    pages = render_pages(data, layout, memo, keep)
+    match no later run). With ``digests`` (:func:`_digests_aside`), the keys are put together
+    here once every page has passed; without, the process rendering beside this one works them
+    out before it renders."""
+    pages = render_pages(data, layout, memo, keep, digests or _none)
     if memo is not None:  # a preview's memo keeps what it renders: in this process, page by page
         files = {path: text.encode("utf-8") for path, text in pages.items()}
         paths = sorted(files)  # written in the order of their paths, as any mapping is
         return RenderedBytes(paths, ((path, files[path]) for path in paths), pages.memo_keys, pages.kept)
-    in_turn = PagesInTurn(pages.renderers, pages.memo_keys if keyed else dict)
+    keys: Callable[[], Mapping[str, bytes]] = pages.memo_keys if keyed else dict
+    if digests is not None:  # nothing aside for the process rendering beside this one
+        alone = PagesInTurn(pages.renderers, _none)
+        return RenderedBytes(alone.paths, alone, keys, pages.kept)
+    in_turn = PagesInTurn(pages.renderers, keys)
     return RenderedBytes(in_turn.paths, in_turn, in_turn.aside_result, pages.kept)
+
+
+def _none() -> None:
+    return None
+
+
+@contextmanager
+def _digests_aside(data: PartnersFile, *, keyed: bool) -> Iterator[Digests | None]:
+    """The render memo's digests of the data (render_memo.DataDigests: every record serialised,
+    0.5 s at 10,000 partners) worked out by a forked process while this one builds the views:
+    the second core is idle until the render splits. What it gives is None when it sent nothing
+    (then they are worked out here). None instead where no fork helps: a small file, a run whose
+    keys are not recorded (a throwaway secret's), no second core."""
+    if not keyed or len(data.partners) < MIN_PAGES or not can_fork():
+        yield None
+        return
+    with forked(functools.partial(data_digests, data)) as pending:
+        yield functools.cache(lambda: _first(pending.result()))
+
+
+def _first(delivered: tuple[DataDigests] | None) -> DataDigests | None:
+    return None if delivered is None else delivered[0]
 
 
 def _inputs_digest(
