@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import memo_record, stamp, validate
-from .forked import can_fork, forked
+from .forked import Pending, can_fork, forked
 from .memo_record import PageRecord
 from .models import PartnersFile
 from .moment import BuildMoment, When, owners_date
@@ -176,9 +176,11 @@ def _secret_kept(secret: SiteSecret, state_dir: Path) -> Iterator[None]:
         raise
 
 
-def load(project: Project, when: When) -> PartnersFile:
+def load(project: Project, when: When, modelled: validate.Modelled | None = None) -> PartnersFile:
     with collector_paused():
-        return validate.load_partners(project.data_file, when, display_name=project.display_name)
+        return validate.load_partners(
+            project.data_file, when, display_name=project.display_name, modelled=modelled
+        )
 
 
 def generate(
@@ -209,17 +211,17 @@ def _generate(
     if digest is not None and (unchanged := _unchanged_since_last_run(project, when, digest)) is not None:
         as_of = owners_date(when, unchanged)
         return _unchanged_outcome(project, when, as_of, environ, publishing, site_url, digest(as_of))
-    with collector_paused():
-        data = load(project, when)
+    with collector_paused(), _DigestsAside() as aside:
+        data = load(project, when, aside.start)
         as_of = owners_date(when, data.newsletter.timezone)
         inputs = "" if digest is None else digest(as_of)
         secret = resolve_secret(environ, project.secret_file, publishing=publishing)
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
-        with _digests_aside(data, keyed=secret.origin != "throwaway") as digests:
-            record, report, rendered = _render_and_write(project, data, layout, secret, memo, digests)
-            # Still with the collector paused: one full collection over the model costs 0.5 s at
-            # 10,000 partners, as much as the rest of a run that renders one page.
-            _record_run(project, inputs, data.newsletter.timezone, secret, rendered, record)
+        digests = aside.digests(data, keyed=secret.origin != "throwaway")
+        record, report, rendered = _render_and_write(project, data, layout, secret, memo, digests)
+        # Still with the collector paused: one full collection over the model costs 0.5 s at
+        # 10,000 partners, as much as the rest of a run that renders one page.
+        _record_run(project, inputs, data.newsletter.timezone, secret, rendered, record)
     moved = _private_pages(rendered.paths, layout) if record.other_secret else 0
     return Outcome(report, secret, layout, lambda: data, inputs=inputs, moved=moved)
 
@@ -382,18 +384,36 @@ def _none() -> None:
     return None
 
 
-@contextmanager
-def _digests_aside(data: PartnersFile, *, keyed: bool) -> Iterator[Digests | None]:
+class _DigestsAside:
     """The render memo's digests of the data (render_memo.DataDigests: every record serialised,
-    0.5 s at 10,000 partners) worked out by a forked process while this one builds the views:
-    the second core is idle until the render splits. What it gives is None when it sent nothing
-    (then they are worked out here). None instead where no fork helps: a small file, a run whose
-    keys are not recorded (a throwaway secret's), no second core."""
-    if not keyed or len(data.partners) < MIN_PAGES or not can_fork():
-        yield None
-        return
-    with forked(functools.partial(data_digests, data)) as pending:
-        yield functools.cache(lambda: _first(pending.result()))
+    0.5 s at 10,000 partners) worked out by a forked process from the moment the model is built,
+    while this one checks the rules across records and builds the views: the second core is idle
+    there until the render splits. Not for a small file (the fork costs more) or without a
+    second core; its process ends with the block."""
+
+    def __init__(self) -> None:
+        self._ends = contextlib.ExitStack()
+        self._started: tuple[PartnersFile, Pending[DataDigests]] | None = None
+
+    def __enter__(self) -> _DigestsAside:
+        return self
+
+    def __exit__(self, *error: object) -> None:
+        self._ends.close()
+
+    def start(self, data: PartnersFile) -> None:
+        """For load's ``modelled``: once only (a file refused by the rules is modelled again)."""
+        if self._started is None and len(data.partners) >= MIN_PAGES and can_fork():
+            self._started = (data, self._ends.enter_context(forked(functools.partial(data_digests, data))))
+
+    def digests(self, data: PartnersFile, *, keyed: bool) -> Digests | None:
+        """What gives the digests of ``data`` (None from it: the process sent nothing, work them
+        out here); None when they were not started from this very model, or the run records no
+        keys (a throwaway secret's)."""
+        if self._started is None or self._started[0] is not data or not keyed:
+            return None
+        pending = self._started[1]
+        return functools.cache(lambda: _first(pending.result()))
 
 
 def _first(delivered: tuple[DataDigests] | None) -> DataDigests | None:

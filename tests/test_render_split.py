@@ -19,7 +19,8 @@ import pytest
 from conftest import REPO, TEST_SECRET, TODAY, SiteProject, make_project, process_has_ended
 
 from generator import project as pipeline
-from generator import render, render_memo, render_split
+from generator import render, render_memo, render_split, validate
+from generator.problems import InvalidData
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import make_data
@@ -166,7 +167,7 @@ import os, signal, sys, time
 from pathlib import Path
 
 from generator import project as pipeline
-from generator import render, render_memo, render_split
+from generator import render, render_split
 
 parent, record = os.getpid(), Path(sys.argv[1])
 
@@ -376,3 +377,33 @@ def test_the_render_memos_digests_are_worked_out_here_when_the_other_process_die
     _note_edited(project)
     again = pipeline.generate(project, TODAY, environ)
     assert len(again.report.written) == 1 and again.report.written[0].startswith("p/")
+
+
+@needs_two_cores
+def test_the_render_memos_digests_start_before_the_rules_across_records_are_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once pydantic has built the model, its digests are worked out beside the rules across
+    records (0.16 s at 10,000 partners) and the views, not after the rules."""
+    make_data.write(tmp_path / "partners.yaml", 260)
+    steps: list[str] = []
+    check, forked = validate.rules.check, pipeline.forked
+    monkeypatch.setattr(validate.rules, "check", lambda *a, **k: steps.append("rules") or check(*a, **k))
+    monkeypatch.setattr(pipeline, "forked", lambda work: steps.append("digests") or forked(work))
+    pipeline.generate(pipeline.Project.at(tmp_path), TODAY, {"REFERRAL_SITE_SECRET": TEST_SECRET})
+    assert steps == ["digests", "rules"]
+
+
+@needs_two_cores
+def test_a_file_the_rules_refuse_ends_the_digests_process_and_says_why(tmp_path: Path) -> None:
+    """Its digests were started before the rules refused it: the run stops as it did, with the
+    rules' message, no process left and nothing written."""
+    data = tmp_path / "partners.yaml"
+    make_data.write(data, 260)
+    text = data.read_text(encoding="utf-8")
+    first, second = (item.split("\n")[0] for item in text.split("  - id: ")[1:3])
+    data.write_text(text.replace(f"  - id: {second}\n", f"  - id: {first}\n", 1), encoding="utf-8")
+    with pytest.raises(InvalidData, match=first):
+        pipeline.generate(pipeline.Project.at(tmp_path), TODAY, {"REFERRAL_SITE_SECRET": TEST_SECRET})
+    assert multiprocessing.active_children() == []
+    assert not (tmp_path / "content").exists()
