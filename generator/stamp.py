@@ -164,9 +164,12 @@ def written_states(docs_dir: Path, contents: Mapping[str, FileState]) -> dict[st
     As git does when it checks files out, the stat is taken after the write: an edit in the
     moment between the two would be recorded as ours, a window of microseconds per file."""
     states: dict[str, FileState] = {}
+    folder = os.fspath(
+        docs_dir
+    )  # joined as strings, as _current_states does: a Path each was 0.03 s at 10,000
     for relative, state in contents.items():
         try:
-            states[relative] = _settled(state, _clock_ns(), os.lstat(docs_dir / relative))
+            states[relative] = _settled(state, _clock_ns(), os.lstat(os.path.join(folder, relative)))
         except OSError:
             states[relative] = state
     return states
