@@ -384,11 +384,22 @@ def render_bytes(
         paths = sorted(files)  # written in the order of their paths, as any mapping is
         return RenderedBytes(paths, ((path, files[path]) for path in paths), pages.memo_keys, pages.kept)
     keys: Callable[[], Mapping[str, bytes]] = pages.memo_keys if keyed else dict
+    renderers = _insights_last(pages.renderers, layout.insights_page)
     if digests is not None:  # nothing aside for the process rendering beside this one
-        alone = PagesInTurn(pages.renderers, _none)
+        alone = PagesInTurn(renderers, _none)
         return RenderedBytes(alone.paths, alone, keys, pages.kept)
-    in_turn = PagesInTurn(pages.renderers, keys)
+    in_turn = PagesInTurn(renderers, keys)
     return RenderedBytes(in_turn.paths, in_turn, in_turn.aside_result, pages.kept)
+
+
+def _insights_last(renderers: Mapping[str, Callable[[], str]], insights: str) -> dict[str, Callable[[], str]]:
+    """The insights page (0.65 s at 10,000 partners) last, where the process rendering beside
+    this one, from the end, begins: rendered here, first, it held this process while the other's
+    pages piled up in it, 30 MB of them. The order of writing is no order of the output."""
+    ordered = {path: render for path, render in renderers.items() if path != insights}
+    if insights in renderers:
+        ordered[insights] = renderers[insights]
+    return ordered
 
 
 def _none() -> None:
