@@ -232,7 +232,7 @@ def _generate(
         record, report, rendered = _render_and_write(project, data, layout, secret, memo, digests)
         # Still with the collector paused: one full collection over the model costs 0.5 s at
         # 10,000 partners, as much as the rest of a run that renders one page.
-        _record_run(project, inputs, data.newsletter.timezone, secret, rendered, record)
+        _record_run(project, inputs, data.newsletter.timezone, secret, rendered, record, report)
     moved = _private_pages(rendered.paths, layout) if record.other_secret else 0
     return Outcome(report, secret, layout, lambda: data, inputs=inputs, moved=moved)
 
@@ -296,10 +296,17 @@ def _page_record(
 
 
 def _record_run(
-    project: Project, inputs: str, zone: str, secret: SiteSecret, rendered: RenderedBytes, record: PageRecord
+    project: Project,
+    inputs: str,
+    zone: str,
+    secret: SiteSecret,
+    rendered: RenderedBytes,
+    record: PageRecord,
+    report: WriteReport,
 ) -> None:
     """The stamp and the render memo's record of a run that has written its files."""
-    states = stamp.written_states(project.docs_dir, rendered.contents) | record.states(rendered.kept)
+    written = stamp.written_states(project.docs_dir, rendered.contents, report.written, rendered.since)
+    states = written | record.states(rendered.kept)
     if inputs:
         with _unrecorded_on_error(project.stamp_file):
             stamp.write_stamp(project.stamp_file, states, inputs, zone)
@@ -337,6 +344,7 @@ class RenderedBytes:
     ) -> None:
         self.paths = paths
         self.kept = kept
+        self.since = stamp.clock_ns()  # before any of them is written
         self.contents: dict[str, stamp.FileState] = {}
         self._keys = keys
         self._passing = self._recorded(ready)
