@@ -383,7 +383,7 @@ def render_bytes(
     """Every generated file but those ``keep`` accepts, encoded page by page as it is rendered:
     the pages' symbols (✓ ● ○ →) make Python hold their text at two bytes a character, UTF-8 at
     about one. Without ``keyed``, no render memo keys are worked out (a throwaway secret's would
-    match no later run). With ``digests`` (:func:`_digests_aside`), the keys are put together
+    match no later run). With ``digests`` (:class:`_DigestsAside`), the keys are put together
     here once every page has passed; without, the process rendering beside this one works them
     out before it renders."""
     pages = render_pages(data, layout, memo, keep, digests or _none)
