@@ -14,8 +14,9 @@ def isolated(text: str) -> str:
     right-to-left letters: in "thanks to שרה לוי, عمر الفاروق and …" the comma between two
     right-to-left names joined them into one run, drawn in the opposite order (so were an event's
     title and place). Unicode's first-strong isolate and its pop say it in plain text too (the
-    mail's text part); left-to-right text is returned as it is."""
-    if any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
+    mail's text part); left-to-right text is returned as it is (ASCII at once: a character at a
+    time, the insights page's 78,000 names took 0.15 s at 10,000 partners)."""
+    if not text.isascii() and any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
         return f"\u2068{text}\u2069"
     return text
 

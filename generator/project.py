@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import memo_record, stamp, validate
+from .forked import Pending, can_fork, forked
 from .memo_record import PageRecord
 from .models import PartnersFile
 from .moment import BuildMoment, When, owners_date
 from .project_lock import one_run_at_a_time
 from .render import SiteLayout, render_pages
-from .render_memo import RenderMemo
-from .render_split import PagesInTurn
+from .render_memo import DataDigests, RenderMemo, data_digests
+from .render_split import MIN_PAGES, PagesInTurn
 from .site_secret import MissingSecret, SiteSecret, resolve_secret
 from .write_undo import replace_file
 from .writer import PageStream, WriteReport, read_manifest, write_bytes
@@ -28,6 +29,8 @@ from .writer import PageStream, WriteReport, read_manifest, write_bytes
 DATA_FILE = "partners.yaml"
 DOCS_DIR = "content"
 STATE_DIR = ".referral"
+# The render memo's digests of the data, as worked out aside (None: not delivered, work them out here).
+Digests = Callable[[], DataDigests | None]
 LAST_YEAR = 2100  # "today" beyond it is a typing mistake, and date arithmetic near year 9999 overflows
 
 
@@ -140,7 +143,18 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            _made_old()
             gc.enable()
+
+
+def _made_old() -> None:
+    """Everything the run made moved at once to the collector's oldest generation (two list
+    splices), where objects that outlive two collections go: left young, the first allocation
+    after the pause started a collection over all of them (0.1 s at 10,000 partners, the last
+    step of a run), and a second one later. Cycles among them are still found, by the next full
+    collection; nothing stays frozen."""
+    gc.freeze()
+    gc.unfreeze()
 
 
 @contextmanager
@@ -174,9 +188,11 @@ def _secret_kept(secret: SiteSecret, state_dir: Path) -> Iterator[None]:
         raise
 
 
-def load(project: Project, when: When) -> PartnersFile:
+def load(project: Project, when: When, modelled: validate.Modelled | None = None) -> PartnersFile:
     with collector_paused():
-        return validate.load_partners(project.data_file, when, display_name=project.display_name)
+        return validate.load_partners(
+            project.data_file, when, display_name=project.display_name, modelled=modelled
+        )
 
 
 def generate(
@@ -207,16 +223,17 @@ def _generate(
     if digest is not None and (unchanged := _unchanged_since_last_run(project, when, digest)) is not None:
         as_of = owners_date(when, unchanged)
         return _unchanged_outcome(project, when, as_of, environ, publishing, site_url, digest(as_of))
-    with collector_paused():
-        data = load(project, when)
+    with collector_paused(), _DigestsAside() as aside:
+        data = load(project, when, aside.start)
         as_of = owners_date(when, data.newsletter.timezone)
         inputs = "" if digest is None else digest(as_of)
         secret = resolve_secret(environ, project.secret_file, publishing=publishing)
         layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
-        record, report, rendered = _render_and_write(project, data, layout, secret, memo)
+        digests = aside.digests(data, keyed=secret.origin != "throwaway")
+        record, report, rendered = _render_and_write(project, data, layout, secret, memo, digests)
         # Still with the collector paused: one full collection over the model costs 0.5 s at
         # 10,000 partners, as much as the rest of a run that renders one page.
-        _record_run(project, inputs, data.newsletter.timezone, secret, rendered, record)
+        _record_run(project, inputs, data.newsletter.timezone, secret, rendered, record, report)
     moved = _private_pages(rendered.paths, layout) if record.other_secret else 0
     return Outcome(
         report, secret, layout, lambda: data, inputs=inputs, moved=moved, gone=_gone(report, record, layout)
@@ -235,12 +252,17 @@ def _unchanged_since_last_run(project: Project, when: When, digest: Callable[[dt
 
 
 def _render_and_write(
-    project: Project, data: PartnersFile, layout: SiteLayout, secret: SiteSecret, memo: RenderMemo | None
+    project: Project,
+    data: PartnersFile,
+    layout: SiteLayout,
+    secret: SiteSecret,
+    memo: RenderMemo | None,
+    digests: Digests | None,
 ) -> tuple[PageRecord, WriteReport, RenderedBytes]:
     """Every page rendered and written as it is ready: a render that fails part-way is undone
     with the pages written before it, as a write that fails part-way is."""
     record, keep = _page_record(project, secret)
-    rendered = render_bytes(data, layout, memo, keep, keyed=secret.origin != "throwaway")
+    rendered = render_bytes(data, layout, memo, keep, keyed=secret.origin != "throwaway", digests=digests)
     with (
         contextlib.closing(rendered),
         _secret_kept(secret, project.state_dir),
@@ -290,10 +312,17 @@ def _page_record(
 
 
 def _record_run(
-    project: Project, inputs: str, zone: str, secret: SiteSecret, rendered: RenderedBytes, record: PageRecord
+    project: Project,
+    inputs: str,
+    zone: str,
+    secret: SiteSecret,
+    rendered: RenderedBytes,
+    record: PageRecord,
+    report: WriteReport,
 ) -> None:
     """The stamp and the render memo's record of a run that has written its files."""
-    states = stamp.written_states(project.docs_dir, rendered.contents) | record.states(rendered.kept)
+    written = stamp.written_states(project.docs_dir, rendered.contents, report.written, rendered.since)
+    states = written | record.states(rendered.kept)
     if inputs:
         with _unrecorded_on_error(project.stamp_file):
             stamp.write_stamp(project.stamp_file, states, inputs, zone)
@@ -331,6 +360,7 @@ class RenderedBytes:
     ) -> None:
         self.paths = paths
         self.kept = kept
+        self.since = stamp.clock_ns()  # before any of them is written
         self.contents: dict[str, stamp.FileState] = {}
         self._keys = keys
         self._passing = self._recorded(ready)
@@ -364,18 +394,76 @@ def render_bytes(
     keep: Callable[[str, bytes], bool] | None = None,
     *,
     keyed: bool = True,
+    digests: Digests | None = None,
 ) -> RenderedBytes:
     """Every generated file but those ``keep`` accepts, encoded page by page as it is rendered:
     the pages' symbols (✓ ● ○ →) make Python hold their text at two bytes a character, UTF-8 at
     about one. Without ``keyed``, no render memo keys are worked out (a throwaway secret's would
-    match no later run)."""
-    pages = render_pages(data, layout, memo, keep)
+    match no later run). With ``digests`` (:class:`_DigestsAside`), the keys are put together
+    here once every page has passed; without, the process rendering beside this one works them
+    out before it renders."""
+    pages = render_pages(data, layout, memo, keep, digests or _none)
     if memo is not None:  # a preview's memo keeps what it renders: in this process, page by page
         files = {path: text.encode("utf-8") for path, text in pages.items()}
         paths = sorted(files)  # written in the order of their paths, as any mapping is
         return RenderedBytes(paths, ((path, files[path]) for path in paths), pages.memo_keys, pages.kept)
-    in_turn = PagesInTurn(pages.renderers, pages.memo_keys if keyed else dict)
+    keys: Callable[[], Mapping[str, bytes]] = pages.memo_keys if keyed else dict
+    renderers = _insights_last(pages.renderers, layout.insights_page)
+    if digests is not None:  # nothing aside for the process rendering beside this one
+        alone = PagesInTurn(renderers, _none)
+        return RenderedBytes(alone.paths, alone, keys, pages.kept)
+    in_turn = PagesInTurn(renderers, keys)
     return RenderedBytes(in_turn.paths, in_turn, in_turn.aside_result, pages.kept)
+
+
+def _insights_last(renderers: Mapping[str, Callable[[], str]], insights: str) -> dict[str, Callable[[], str]]:
+    """The insights page (0.65 s at 10,000 partners) last, where the process rendering beside
+    this one, from the end, begins: rendered here, first, it held this process while the other's
+    pages piled up in it, 30 MB of them. The order of writing is no order of the output."""
+    ordered = {path: render for path, render in renderers.items() if path != insights}
+    if insights in renderers:
+        ordered[insights] = renderers[insights]
+    return ordered
+
+
+def _none() -> None:
+    return None
+
+
+class _DigestsAside:
+    """The render memo's digests of the data (render_memo.DataDigests: every record serialised,
+    0.5 s at 10,000 partners) worked out by a forked process from the moment the model is built,
+    while this one checks the rules across records and builds the views: the second core is idle
+    there until the render splits. Not for a small file (the fork costs more) or without a
+    second core; its process ends with the block."""
+
+    def __init__(self) -> None:
+        self._ends = contextlib.ExitStack()
+        self._started: tuple[PartnersFile, Pending[DataDigests]] | None = None
+
+    def __enter__(self) -> _DigestsAside:
+        return self
+
+    def __exit__(self, *error: object) -> None:
+        self._ends.close()
+
+    def start(self, data: PartnersFile) -> None:
+        """For load's ``modelled``: once only (a file refused by the rules is modelled again)."""
+        if self._started is None and len(data.partners) >= MIN_PAGES and can_fork():
+            self._started = (data, self._ends.enter_context(forked(functools.partial(data_digests, data))))
+
+    def digests(self, data: PartnersFile, *, keyed: bool) -> Digests | None:
+        """What gives the digests of ``data`` (None from it: the process sent nothing, work them
+        out here); None when they were not started from this very model, or the run records no
+        keys (a throwaway secret's)."""
+        if self._started is None or self._started[0] is not data or not keyed:
+            return None
+        pending = self._started[1]
+        return functools.cache(lambda: _first(pending.result()))
+
+
+def _first(delivered: tuple[DataDigests] | None) -> DataDigests | None:
+    return None if delivered is None else delivered[0]
 
 
 def _inputs_digest(

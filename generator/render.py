@@ -31,7 +31,7 @@ from .moment import day_start
 from .presentation import unescaped_print_text
 from .public_views import PublicViews
 from .referral_status import ReferralViews, latest_news_first
-from .render_memo import RenderMemo, partner_digest, public_digest, shared_digest
+from .render_memo import DataDigests, RenderMemo, data_digests, partner_digest, public_digest, shared_digest
 from .tree import PartnerLedger, ReferralTree
 from .views import (
     EVENT_HORIZON_DAYS,
@@ -193,17 +193,19 @@ def render_pages(
     layout: SiteLayout,
     memo: RenderMemo | None = None,
     keep: Callable[[str, bytes], bool] | None = None,
+    digests: Callable[[], DataDigests | None] = lambda: None,
 ) -> RenderedOnRead:
     """Every generated file's path, rendered on read: a caller can keep each page in a smaller
     form (bytes) or drop it, instead of holding the whole site as text. With ``memo`` (under
     ``mkdocs serve``), partner pages whose inputs did not change are reused from it. With
     ``keep`` (its record of earlier runs), a page it accepts by path and key is left out. Without
-    either, the keys are worked out only if asked for."""
+    either, the keys are worked out only if asked for; from ``digests``' when it gives them."""
     site = _site_of(data, layout)
     files = _renderers(site)
     if memo is None and keep is None:
-        return RenderedOnRead(files, functools.partial(_memo_keys, site, list(files)))
-    keys = _memo_keys(site, files)
+        paths = list(files)
+        return RenderedOnRead(files, lambda: _memo_keys(site, paths, digests()))
+    keys = _memo_keys(site, files, digests())
     if memo is not None:
         memo.start(files)
         for path, key in keys.items():
@@ -253,15 +255,16 @@ def _renderers(site: _Site) -> dict[str, Callable[[], str]]:
     return files
 
 
-def _memo_keys(site: _Site, paths: Iterable[str]) -> dict[str, bytes]:
+def _memo_keys(site: _Site, paths: Iterable[str], digests: DataDigests | None = None) -> dict[str, bytes]:
     """The key of each generated file (see render_memo): a partner page's own, the insights
-    page's (the shared part of the data), every other file's (what public pages may show)."""
-    shared = shared_digest(site.data, site.layout)
-    keys = dict.fromkeys(paths, public_digest(shared, site.data))
+    page's (the shared part of the data), every other file's (what public pages may show);
+    from ``digests`` when they were worked out already (project.py), else here."""
+    digests = digests or data_digests(site.data)
+    shared = shared_digest(digests, site.layout)
+    keys = dict.fromkeys(paths, public_digest(shared, digests))
     keys[site.layout.insights_page] = shared
     for partner in site.data.partners:
-        own = [partner, *site.ledger.referrals_of(partner.id), *site.ledger.given_to(partner.id)]
-        keys[site.layout.partner_page(partner)] = partner_digest(shared, own)
+        keys[site.layout.partner_page(partner)] = partner_digest(shared, digests.own[partner.id])
     return keys
 
 

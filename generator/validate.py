@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +22,8 @@ from .plain_split import parse_plain_fast
 from .problems import FieldPath, InvalidData, Problem
 
 Record = TypeVar("Record", bound=BaseModel)
+# Told of the model before the rules across records are checked (load_partners).
+Modelled = Callable[[models.PartnersFile], None]
 _ID = re.compile(field_types.ID_PATTERN)
 QUOTE_MAX = 60  # a message quotes a value; a 600,000-character one would bury the others
 
@@ -45,20 +47,29 @@ EMPTY_ITEM = "a '-' with nothing after it: delete that line, or write the record
 
 
 def load_partners(
-    path: Path, today: When, *, display_name: str | None = None, docs_dir: Path | None = None
+    path: Path,
+    today: When,
+    *,
+    display_name: str | None = None,
+    docs_dir: Path | None = None,
+    modelled: Modelled | None = None,
 ) -> models.PartnersFile:
     """Read, parse and validate a partners file; raise :class:`InvalidData` on any problem.
 
-    Given the docs folder, also that ``newsletter.logo`` is a file in it (``check``)."""
+    Given the docs folder, also that ``newsletter.logo`` is a file in it (``check``). Given
+    ``modelled``, it is called with the model as soon as pydantic has built it, before the rules
+    across records are checked (it may be called again, and the file may still be refused)."""
     name = display_name or str(path)
     try:
         text = source.read_text(path.read_bytes(), name)  # the bytes are not kept: 1x the file
     except OSError as error:
         raise InvalidData([Problem(1, 1, (), f"cannot read the file: {error.strerror}", name)]) from None
-    return load_text(text, name, today, docs_dir)
+    return load_text(text, name, today, docs_dir, modelled)
 
 
-def load_text(text: str, filename: str, today: When, docs_dir: Path | None = None) -> models.PartnersFile:
+def load_text(
+    text: str, filename: str, today: When, docs_dir: Path | None = None, modelled: Modelled | None = None
+) -> models.PartnersFile:
     """Validate YAML text; the fast paths skip line marks and re-parse only to locate errors.
 
     A file in the plain subset (:mod:`generator.plain_yaml`, the usual case; a large one on two
@@ -67,9 +78,9 @@ def load_text(text: str, filename: str, today: When, docs_dir: Path | None = Non
     again by the marked reader, so every message is the marked reader's.
     """
     try:
-        return validate_document(_unmarked(text, filename), today, docs_dir)
+        return validate_document(_unmarked(text, filename), today, docs_dir, modelled)
     except InvalidData:
-        return validate_document(source.parse(text, filename, with_marks=True), today, docs_dir)
+        return validate_document(source.parse(text, filename, with_marks=True), today, docs_dir, modelled)
 
 
 def _unmarked(text: str, filename: str) -> source.SourceDocument:
@@ -80,7 +91,10 @@ def _unmarked(text: str, filename: str) -> source.SourceDocument:
 
 
 def validate_document(
-    document: source.SourceDocument, today: When, docs_dir: Path | None = None
+    document: source.SourceDocument,
+    today: When,
+    docs_dir: Path | None = None,
+    modelled: Modelled | None = None,
 ) -> models.PartnersFile:
     data = document.data
     if data is None:  # `---` and nothing else: a document with no content
@@ -105,6 +119,8 @@ def validate_document(
         answered = {path for path, _ in references}  # said once, as an unknown partner
         problems = [*_field_problems(document, error, answered), *_located(document, findings)]
         raise InvalidData([*document.problems, *problems]) from None
+    if modelled is not None:
+        modelled(partners_file)
     findings = rules.check(rules.Records.of(partners_file), today) + _missing_logo(data, docs_dir)
     problems = _located(document, findings)
     if problems or document.problems:

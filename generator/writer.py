@@ -372,10 +372,11 @@ def _refuse_foreign(docs_dir: Path, stream: PageStream, previous: list[str]) -> 
     ours = set(previous)
     missing: set[str] = set()
     in_the_way: list[str] = []
+    folder = os.fspath(docs_dir)  # joined as strings: a Path each was half the check (0.03 s at 10,000)
     for relative in stream.paths:
         if relative in ours:
             continue
-        if os.path.lexists(docs_dir / relative):
+        if os.path.lexists(os.path.join(folder, relative)):
             in_the_way.append(relative)
         else:
             missing.add(relative)

@@ -23,7 +23,7 @@ from generator import memo_record, render, render_memo, stamp
 from generator import project as pipeline
 from generator.models import Given, Referral
 from generator.render import SiteLayout
-from generator.render_memo import partner_digest
+from generator.render_memo import names_digest, own_digest
 from generator.validate import load_text
 
 ENVIRON = {"REFERRAL_SITE_SECRET": TEST_SECRET}
@@ -75,19 +75,19 @@ def test_after_every_edit_the_record_gives_what_rendering_everything_gives(tmp_p
 
 
 def _leave_out(kind: type[Any], field: str, blank: object = None) -> Callable[..., bytes]:
-    """partner_digest blind to one field of one kind of record."""
+    """own_digest blind to one field of one kind of record."""
 
-    def digest(shared: bytes, records: Iterable[Any]) -> bytes:
-        return partner_digest(
-            shared, [r.model_copy(update={field: blank}) if isinstance(r, kind) else r for r in records]
+    def digest(records: Iterable[Any]) -> bytes:
+        return own_digest(
+            [r.model_copy(update={field: blank}) if isinstance(r, kind) else r for r in records]
         )
 
     return digest
 
 
-def _own_updates_left_out(shared: bytes, records: Iterable[Any]) -> bytes:
+def _own_updates_left_out(records: Iterable[Any]) -> bytes:
     blind = [r.model_copy(update={"updates": ()}) if hasattr(r, "updates") else r for r in records]
-    return partner_digest(shared, blind)
+    return own_digest(blind)
 
 
 # Each leaves something out of a page's key; the comparison above must notice.
@@ -97,13 +97,13 @@ SABOTAGES: dict[str, tuple[object, str, object]] = {
         "_OWN_FREE_TEXT",
         {**render_memo._OWN_FREE_TEXT, "partners": {"__all__": {"name"}}},  # type: ignore[dict-item]
     ),
-    "own updates out of the key": (render, "partner_digest", _own_updates_left_out),
-    "given names out of the key": (render, "partner_digest", _leave_out(Given, "to", "")),
-    "prospects out of the key": (render, "partner_digest", _leave_out(Referral, "prospect", "")),
+    "own updates out of the key": (render_memo, "own_digest", _own_updates_left_out),
+    "given names out of the key": (render_memo, "own_digest", _leave_out(Given, "to", "")),
+    "prospects out of the key": (render_memo, "own_digest", _leave_out(Referral, "prospect", "")),
     "prospects out of the public pages' key": (
-        render,
-        "public_digest",
-        lambda shared, data: render_memo.public_digest(shared, data.model_copy(update={"referrals": ()})),
+        render_memo,
+        "names_digest",
+        lambda data: names_digest(data.model_copy(update={"referrals": ()})),
     ),
 }
 

@@ -183,6 +183,21 @@ def settled(runs: Runs, monkeypatch: pytest.MonkeyPatch) -> Reads:
     return reads
 
 
+def test_a_first_run_does_not_stat_the_files_it_has_just_written(
+    runs: Runs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written within the margin, none of them can be vouched for by its stat fields yet, so
+    the stamp records their size and digest without a stat each (0.04 s at 10,000 partners);
+    the next run reads them, as before."""
+    judged: list[object] = []
+    settle = stamp._settled
+    monkeypatch.setattr(stamp, "_settled", lambda *args: judged.append(args) or settle(*args))
+    reads = Reads(monkeypatch)
+    assert runs.rendered()
+    assert judged == []
+    assert reads.during(runs.rendered) > 0
+
+
 def test_a_settled_no_change_run_reads_no_file(runs: Runs, settled: Reads) -> None:
     assert settled.during(runs.rendered) == 0
     assert not runs.rendered()
