@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from .host_files import GENERATED_COMMENT
+from .problems import one_line
 
 # How every generated page begins (markdown.front_matter writes it; a test checks they agree).
 GENERATED_MARK = b"---\ngenerated_by: referral-newsletter\n"
@@ -79,4 +80,6 @@ def private_page_title(path: Path) -> str | None:
     except (UnicodeDecodeError, yaml.YAMLError):
         return None
     title = meta.get("title") if isinstance(meta, dict) else None
-    return html.unescape(title) if isinstance(title, str) else None
+    # One line, its controls escaped: a hand edit may have put a line break or a terminal escape
+    # in the title, where no partner's name can be, and the warning must stay one line.
+    return one_line(html.unescape(title)) if isinstance(title, str) else None

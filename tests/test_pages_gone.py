@@ -57,6 +57,36 @@ def test_a_renamed_id_names_the_partner_whose_old_link_leads_nowhere(
     assert "SECRET-PARTNER-QUINN" not in _generate_saying(data_dir, monkeypatch, capsys)  # said once
 
 
+def test_a_title_edited_by_hand_is_named_on_one_line_without_its_controls(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The name comes from the removed page's own title, which a hand edit may have changed: a
+    line break in it split the warning, and its second line, '::error::…' at a line's start, is
+    a workflow command to GitHub Actions; an escape drove the owner's terminal."""
+    _generate_saying(data_dir, monkeypatch, capsys)
+    pages = (data_dir / "content" / "p").glob("*.md")
+    page = next(
+        page for page in pages if "\ntitle: SECRET-PARTNER-QUINN\n" in page.read_text(encoding="utf-8")
+    )
+    text = page.read_text(encoding="utf-8")
+    page.write_text(
+        text.replace(
+            "title: SECRET-PARTNER-QUINN\n", 'title: "Quinn\\n::error::edited \\e[31mby hand\\e[0m"\n'
+        ),
+        encoding="utf-8",
+    )
+    data = data_dir / "partners.yaml"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("quiet-quinn", "quinn-renamed"), encoding="utf-8"
+    )
+    said = _generate_saying(data_dir, monkeypatch, capsys)
+    line = next(line for line in said.splitlines() if "Quinn" in line)
+    assert line.startswith(
+        "warning: the private page of Quinn\\n::error::edited \\x1b[31mby hand\\x1b[0m is gone from its address"
+    ), said
+    assert "\x1b" not in said and not [line for line in said.splitlines() if line.startswith("::")]
+
+
 def test_a_new_secret_says_every_page_moved_without_naming_each_partner(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
