@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import engines
 from . import project as pipeline
+from .address_book import handover_warning
 from .cli_places import (
     DATA_OPTION,
     MKDOCS_DOCS_DIR,
@@ -48,6 +49,8 @@ def run_generate(args: argparse.Namespace) -> int:
         print(f"warning: {moved_warning(outcome.moved)}", file=sys.stderr)
     if outcome.gone:
         print(f"warning: {gone_warning(list(outcome.gone))}", file=sys.stderr)
+    if outcome.handed:
+        print(f"warning: {handover_warning(list(outcome.handed))}", file=sys.stderr)
     _warn_of_missing_logo(outcome, project)
     print(f"Generated into {docs_dir}: {outcome.summary}")
     return 0

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import guard, unchecked_site
 from . import project as pipeline
+from .address_book import handover_warning
 from .engine_output import clean_cache, fix_feed_dates, restore_cache
 from .numbers_in_words import plural
 from .presentation import missing_logo, zensical_brand_config
@@ -180,6 +181,8 @@ def _generate(site: Site, environ: Mapping[str, str]) -> pipeline.Outcome:
         print(f"warning: {moved_warning(outcome.moved)}", file=sys.stderr, flush=True)
     if outcome.gone:
         print(f"warning: {gone_warning(list(outcome.gone))}", file=sys.stderr, flush=True)
+    if outcome.handed:
+        print(f"warning: {handover_warning(list(outcome.handed))}", file=sys.stderr, flush=True)
     return outcome
 
 

@@ -18,6 +18,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from . import build_facts, guard, serve_plugins, serve_problems, serve_watch, unchecked_site
 from . import project as pipeline
+from .address_book import handover_warning
 from .address_clash import address_clashes
 from .build_facts import DUE_SHOWN, BuildFacts
 from .data_file_access import refuse_unless_readable
@@ -171,6 +172,8 @@ def _log_the_secret(outcome: pipeline.Outcome, secret_file: Path) -> None:
         log.info("Warning: %s", moved_warning(outcome.moved))
     if outcome.gone:  # info too: a renamed id or a raised epoch is deliberate
         log.info("Warning: %s", gone_warning(list(outcome.gone)))
+    if outcome.handed:  # info too: a partner renamed is one person more often than two
+        log.info("Warning: %s", handover_warning(list(outcome.handed)))
 
 
 def _fit_the_config(

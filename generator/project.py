@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import memo_record, stamp, validate
+from . import address_book, memo_record, stamp, validate
 from .forked import Pending, can_fork, forked
 from .memo_record import PageRecord
 from .models import PartnersFile
@@ -68,6 +68,10 @@ class Project:
         return self.state_dir / "build-facts.json"
 
     @property
+    def address_book(self) -> Path:
+        return self.state_dir / "addresses.json"
+
+    @property
     def display_name(self) -> str:
         try:
             return str(self.data_file.relative_to(self.root))
@@ -85,6 +89,7 @@ class Outcome:
     inputs: str = ""  # the render stamp's digest of what the output depends on ("": none yet)
     moved: int = 0  # private pages moved to new addresses by a secret unlike the last run's
     gone: tuple[str, ...] = ()  # titles of private pages removed under the same secret
+    handed: tuple[address_book.Handover, ...] = ()  # addresses now showing another name
 
     @property
     def summary(self) -> str:
@@ -236,7 +241,14 @@ def _generate(
         _record_run(project, inputs, data.newsletter.timezone, secret, rendered, record, report)
     moved = _private_pages(rendered.paths, layout) if record.other_secret else 0
     return Outcome(
-        report, secret, layout, lambda: data, inputs=inputs, moved=moved, gone=_gone(report, record, layout)
+        report,
+        secret,
+        layout,
+        lambda: data,
+        inputs=inputs,
+        moved=moved,
+        gone=_gone(report, record, layout),
+        handed=_handed_over(project, data, layout, secret),
     )
 
 
@@ -292,6 +304,17 @@ def _gone(report: WriteReport, record: PageRecord, layout: SiteLayout) -> tuple[
         for path, title in report.private_removed
         if path in record.pages and path != layout.insights_page
     )
+
+
+def _handed_over(
+    project: Project, data: PartnersFile, layout: SiteLayout, secret: SiteSecret
+) -> tuple[address_book.Handover, ...]:
+    """The partners' addresses that showed another name in an earlier run (address_book);
+    a throwaway preview's addresses were never sent to anyone."""
+    if secret.origin == "throwaway":
+        return ()
+    pages = {layout.partner_page(partner): partner.name for partner in data.partners}
+    return tuple(address_book.hand_overs(project.address_book, secret.value, pages))
 
 
 def _private_pages(paths: Iterable[str], layout: SiteLayout) -> int:

@@ -1,0 +1,88 @@
+"""Whose private page each address has shown, kept across runs, so that an address handed to
+somebody else is told to the owner.
+
+A partner's address is a keyed hash of their id (and epoch), not of the person. A former
+partner's id given to somebody new, or a record renamed to another person, puts the newcomer's
+page (their referrals, the notes to them) at the address the former partner still holds. No
+single run's data can tell; this book can: every private page a run writes under this secret
+is listed with the name it showed, and an entry stays after its page is removed. A run that
+writes a page at a listed address under another name says so.
+
+The book lives in ``.referral/`` (never in git), so a run on the owner's machine tells it; a
+fresh clone (the Pages workflow) starts an empty book and tells nothing. It only informs: a
+book that cannot be read starts afresh, one that cannot be written is left as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from .problems import one_line
+from .runnable import generator_command
+
+Handover = tuple[str, str]  # (the name the address showed, the name it shows now)
+
+
+def hand_overs(book_file: Path, secret: bytes, pages: Mapping[str, str]) -> list[Handover]:
+    """The addresses among ``pages`` (private page path → the partner's name) that showed
+    another name in an earlier run under this secret; the book then lists ``pages`` too."""
+    book = _read(book_file, secret)
+    handed = sorted({(book[path], name) for path, name in pages.items() if book.get(path, name) != name})
+    if any(book.get(path) != name for path, name in pages.items()):
+        _write(book_file, secret, {**book, **pages})
+    return handed
+
+
+def handover_warning(handed: list[Handover]) -> str:
+    """What the owner is told of addresses that now show somebody else: the names, never the
+    addresses (a log may be read without the secret); five at most, so it stays one line."""
+    pairs = [f"{one_line(before)}'s now shows {one_line(now)}'s" for before, now in handed[:5]]
+    if len(handed) > len(pairs):
+        pairs.append(f"{len(handed) - len(pairs)} more")
+    listed = pairs[0] if len(pairs) == 1 else f"{', '.join(pairs[:-1])} and {pairs[-1]}"
+    return (
+        f"a private page's address shows another name than in an earlier run (the same partner "
+        f"id and epoch): {listed}. Whoever was sent the earlier link opens the new page, with "
+        "its referrals and the notes to them. If it is one person renamed, nothing needs doing; "
+        "if not, raise the new partner's `epoch` by one and send them their link from "
+        f"`{generator_command('links')}`"
+    )
+
+
+def _read(book_file: Path, secret: bytes) -> dict[str, str]:
+    try:
+        content = json.loads(book_file.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    if not isinstance(content, dict) or content.get("secret") != _fingerprint(secret):
+        return {}  # another secret's addresses: none of them can be handed over by this one
+    pages = content.get("pages")
+    if not isinstance(pages, dict):
+        return {}
+    return {path: name for path, name in pages.items() if isinstance(name, str)}
+
+
+def _write(book_file: Path, secret: bytes, pages: Mapping[str, str]) -> None:
+    text = json.dumps(
+        {"secret": _fingerprint(secret), "pages": dict(sorted(pages.items()))},
+        ensure_ascii=False,
+        indent=0,
+    )
+    partial = book_file.with_name(f".{book_file.name}.partial")
+    with contextlib.suppress(OSError):
+        book_file.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(text + "\n", encoding="utf-8")
+        os.replace(partial, book_file)
+    with contextlib.suppress(OSError):
+        partial.unlink(missing_ok=True)
+
+
+def _fingerprint(secret: bytes) -> str:
+    """Names the secret without giving it away: the book belongs to one set of addresses."""
+    return hmac.new(secret, b"address-book", hashlib.sha256).hexdigest()[:32]

@@ -1,0 +1,110 @@
+"""An address handed to somebody else: a partner's address is a keyed hash of their id, so a
+former partner's id given to a newcomer (or their record renamed to another person) puts the
+newcomer's page, with its referrals and notes, behind the link the former partner kept. The
+run that does it says so, from the book of names each address has shown (address_book)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SOURCE_DATE_EPOCH, fixture_text
+
+from generator.address_book import hand_overs, handover_warning
+from generator.cli import main
+
+SECRET = "kT3v-9QxLm2pW_8ZrB4nYc-book"
+OTHER = "zX8-qM4rTw7_Lp2NvB6yHc0JdK"
+QUINN = "name: SECRET-PARTNER-QUINN\n"
+
+
+def _generate_saying(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    assert main(["generate"]) == 0
+    said = capsys.readouterr()
+    return said.out + said.err
+
+
+def _edit(root: Path, old: str, new: str) -> None:
+    data = root / "partners.yaml"
+    text = data.read_text(encoding="utf-8")
+    assert old in text
+    data.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _addresses(root: Path) -> set[str]:
+    return {page.stem for page in (root / "content" / "p").glob("*.md") if page.name != "index.md"}
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", SECRET)
+    monkeypatch.delenv("REFERRAL_PREVIEW", raising=False)
+    return tmp_path
+
+
+def _warning(said: str) -> str:
+    return next(line for line in said.splitlines() if "shows another name" in line)
+
+
+def test_a_record_renamed_to_another_person_is_told_by_both_names(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "shows another name" not in _generate_saying(data_dir, monkeypatch, capsys)
+    _edit(data_dir, QUINN, "name: Nora Newcomer\n")
+    line = _warning(_generate_saying(data_dir, monkeypatch, capsys))
+    assert line.startswith("warning: a private page's address shows another name than in an earlier run")
+    assert "SECRET-PARTNER-QUINN's now shows Nora Newcomer's" in line
+    assert "raise the new partner's `epoch` by one" in line and "python -m generator links" in line
+    assert not [address for address in _addresses(data_dir) if address in line]
+    assert "shows another name" not in _generate_saying(data_dir, monkeypatch, capsys)  # said once
+
+
+def test_a_former_partners_id_given_to_a_newcomer_runs_later_is_told(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The page at the old address was removed runs ago; the book keeps whose it was."""
+    _generate_saying(data_dir, monkeypatch, capsys)
+    _edit(data_dir, "quiet-quinn", "quinn-moved-away")  # Quinn's page leaves the address
+    assert "shows another name" not in _generate_saying(data_dir, monkeypatch, capsys)
+    _edit(data_dir, QUINN, "name: Cleo Carter\n")  # Quinn, still a partner, under the new id
+    _generate_saying(data_dir, monkeypatch, capsys)
+    _edit(data_dir, "quinn-moved-away", "quiet-quinn")  # the old id, now somebody else's
+    line = _warning(_generate_saying(data_dir, monkeypatch, capsys))
+    assert "SECRET-PARTNER-QUINN's now shows Cleo Carter's" in line
+
+
+def test_the_same_people_a_preview_or_another_secret_tell_nothing(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _generate_saying(data_dir, monkeypatch, capsys)
+    _edit(data_dir, "title:", "title: Renamed")  # a change that renders every page again
+    assert "shows another name" not in _generate_saying(data_dir, monkeypatch, capsys)
+    _edit(data_dir, QUINN, "name: Nora Newcomer\n")
+    with monkeypatch.context() as preview:  # CI's throwaway secret: its addresses reach nobody
+        preview.delenv("REFERRAL_SITE_SECRET")
+        preview.setenv("CI", "true")
+        preview.setenv("REFERRAL_PREVIEW", "1")
+        assert "shows another name" not in _generate_saying(data_dir, monkeypatch, capsys)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", OTHER)  # every address new: none handed over
+    assert "shows another name" not in _generate_saying(data_dir, monkeypatch, capsys)
+
+
+def test_a_book_that_cannot_be_read_starts_afresh_and_one_edited_cannot_forge_a_secret(
+    tmp_path: Path,
+) -> None:
+    book = tmp_path / "addresses.json"
+    book.write_text("{not json", encoding="utf-8")
+    assert hand_overs(book, b"s" * 32, {"p/a.md": "Ann"}) == []
+    assert hand_overs(book, b"s" * 32, {"p/a.md": "Bea"}) == [("Ann", "Bea")]
+    assert hand_overs(book, b"t" * 32, {"p/a.md": "Cid"}) == []  # another secret's book
+    assert hand_overs(book, b"t" * 32, {"p/a.md": "Cid"}) == []
+
+
+def test_the_warning_keeps_one_line_and_five_pairs() -> None:
+    handed = [(f"Old\n::error::{n}", f"New {n}") for n in range(7)]
+    said = handover_warning(handed)
+    assert "\n" not in said and "Old\\n::error::0's now shows New 0's" in said
+    assert "and 2 more." in said
