@@ -1,0 +1,66 @@
+"""Every sentence that prints a count, read with 0, 1, 2 and 1,000 of the counted thing: the
+singular, "no" where a word reads better than 0, and the thousands set apart (review57)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import yaml
+
+from generator.models import PartnersFile
+from generator.render import SiteLayout, render_site
+from generator.validate import load_text
+
+TODAY = dt.date(2026, 11, 20)
+LAYOUT = SiteLayout(as_of=TODAY, secret=b"count-test")
+COUNTS = (1, 2, 1000)
+HEAD = "newsletter: {title: Count News, owner: Olive Owner}\n"
+
+
+def _data(partners: int, referrals: int = 0, given: int = 0, given_to: int = 1) -> PartnersFile:
+    """``partners`` public partners; ``referrals`` open ones from the first, with news in
+    October; ``given`` referrals in March, spread over the first ``given_to`` partners."""
+    lines = [HEAD, "partners:\n"]
+    lines += [f"  - {{id: p{i}, name: Partner {i}, public: true}}\n" for i in range(partners)]
+    lines.append("referrals:\n" if referrals else "referrals: []\n")
+    lines += [
+        f"  - {{id: r{j}, partner: p0, prospect: Prospect {j}, introduced: 2026-10-01,"
+        " updates: [{date: 2026-10-05, stage: met}]}\n"
+        for j in range(referrals)
+    ]
+    if given:
+        lines.append("given:\n")
+        lines += [
+            f"  - {{partner: p{k % given_to}, date: 2026-03-02, to: Client {k}}}\n" for k in range(given)
+        ]
+    return load_text("".join(lines), "partners.yaml", TODAY)
+
+
+def _summary_and_body(post: str) -> tuple[str, str]:
+    """A newsletter issue's feed summary, as a feed reader gets it, and its Markdown body."""
+    _, front, body = post.split("---\n", 2)
+    return yaml.safe_load(front)["rss"]["feed_description"], body
+
+
+# --- the business we sent to partners: how many partners, not how many referrals ---------------
+
+
+@pytest.mark.parametrize("given", COUNTS)
+def test_referrals_given_to_one_partner_went_to_a_partners_business(given: int) -> None:
+    files = render_site(_data(2, given=given, given_to=1), LAYOUT)
+    count = {1: "one referral", 2: "two referrals", 1000: "1,000 referrals"}[given]
+    summary, body = _summary_and_body(files["blog/posts/newsletter/2026-03.md"])
+    opening = (
+        f"In March 2026 we sent {count} to a partner's business: giving back to those who send us theirs."
+    )
+    assert opening in body and summary.endswith(opening), (summary, body)
+    assert f"): {count[0].upper()}{count[1:]} sent to a partner\n" in files["index.md"]
+
+
+@pytest.mark.parametrize("given_to", (2, 1000))
+def test_referrals_given_to_several_partners_went_to_our_partners_businesses(given_to: int) -> None:
+    files = render_site(_data(given_to, given=given_to, given_to=given_to), LAYOUT)
+    summary, body = _summary_and_body(files["blog/posts/newsletter/2026-03.md"])
+    assert "to our partners' businesses: giving back" in body and "to our partners' businesses" in summary
+    assert " sent to partners\n" in files["index.md"]
