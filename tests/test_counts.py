@@ -64,3 +64,26 @@ def test_referrals_given_to_several_partners_went_to_our_partners_businesses(giv
     summary, body = _summary_and_body(files["blog/posts/newsletter/2026-03.md"])
     assert "to our partners' businesses: giving back" in body and "to our partners' businesses" in summary
     assert " sent to partners\n" in files["index.md"]
+
+
+# --- a partner's page: the summary cards ------------------------------------------------------
+
+
+def _partner_page(data: PartnersFile) -> str:
+    return render_site(data, LAYOUT)[LAYOUT.partner_page(data.partners[0])]
+
+
+@pytest.mark.parametrize(
+    ("referrals", "cards"),
+    [
+        (1, ("1 introduction", "1 in progress")),
+        (2, ("2 introductions", "2 in progress")),
+        (1000, ("1,000 introductions", "1,000 in progress")),
+    ],
+)
+def test_the_in_progress_card_sets_the_thousands_apart_as_its_neighbours_do(
+    referrals: int, cards: tuple[str, str]
+) -> None:
+    page = _partner_page(_data(1, referrals))
+    for card in cards:
+        assert f"<strong>{card}</strong>" in page
