@@ -4,10 +4,14 @@ singular, "no" where a word reads better than 0, and the thousands set apart (re
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 import yaml
+from conftest import TEST_SECRET
 
+from generator.mail.run import MailRequest, parse_month, run_mail
+from generator.mail.summary import say_written
 from generator.models import PartnersFile
 from generator.render import SiteLayout, render_site
 from generator.validate import load_text
@@ -87,3 +91,65 @@ def test_the_in_progress_card_sets_the_thousands_apart_as_its_neighbours_do(
     page = _partner_page(_data(1, referrals))
     for card in cards:
         assert f"<strong>{card}</strong>" in page
+
+
+# --- the mail review: how many messages it wrote, and what --send will do with them ------------
+
+LOG = Path("mail-out/sent.jsonl")
+
+
+@pytest.mark.parametrize(
+    ("written", "delivered", "expected"),
+    [
+        (1, 0, None),
+        (
+            1,
+            1,
+            "It was already delivered (see LOG); --send skips it (--send --resend PARTNER_ID sends it again).",
+        ),
+        (
+            2,
+            1,
+            "1 of them was already delivered (see LOG); --send skips that one (--send --resend PARTNER_ID sends one again).",
+        ),
+        (
+            2,
+            2,
+            "2 of them were already delivered (see LOG); --send skips those (--send --resend PARTNER_ID sends one again).",
+        ),
+        (
+            1000,
+            1000,
+            "1,000 of them were already delivered (see LOG); --send skips those (--send --resend PARTNER_ID sends one again).",
+        ),
+    ],
+)
+def test_the_review_counts_the_messages_already_delivered(
+    written: int, delivered: int, expected: str | None
+) -> None:
+    said: list[str] = []
+    say_written(written, Path("mail-out/2026-03"), delivered, LOG, said.append)
+    messages = {1: "1 message", 2: "2 messages", 1000: "1,000 messages"}[written]
+    assert said[0] == f"Wrote {messages} to mail-out/2026-03/ for review; nothing was sent."
+    assert said[1:] == ([expected.replace("LOG", str(LOG))] if expected else [])
+
+
+ONE_MESSAGE = """\
+newsletter: {title: T, owner: Olive Owner, email: olive@owner.example}
+partners:
+  - {id: solo, name: Sol Solo, email: sol@example.com}
+referrals:
+  - {id: r1, partner: solo, prospect: Pat Doe, introduced: 2026-03-05}
+"""
+
+
+def test_a_review_of_one_message_offers_to_deliver_it(tmp_path: Path) -> None:
+    (tmp_path / "partners.yaml").write_text(ONE_MESSAGE, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_url: https://partners.example.com/\n", encoding="utf-8")
+    said: list[str] = []
+    environ = {"REFERRAL_SITE_SECRET": TEST_SECRET, "SOURCE_DATE_EPOCH": "1795132800"}
+    assert (
+        run_mail(MailRequest(parse_month("2026-03"), tmp_path / "mail-out"), tmp_path, environ, said.append)
+        == 0
+    )
+    assert said[-1].startswith("To deliver it: ") and said[-1].endswith(" mail --month 2026-03 --send"), said

@@ -18,7 +18,6 @@ from .. import project as pipeline
 from ..links import data_file_from, page_url, read_site_config, site_url_from
 from ..models import Partner, PartnersFile
 from ..moment import owners_date
-from ..numbers_in_words import plural
 from ..post_urls import PostUrls
 from ..render import SiteLayout
 from ..runnable import generator_command
@@ -377,20 +376,15 @@ def _preview(
         return 0
     mailed = {message.partner_id for message in messages}
     done = sum(_in_state(entries, message, mailed, "delivered") for message in messages)
-    say(f"Wrote {plural(len(messages), 'message')} to {folder}/ for review; nothing was sent.")
-    if done:
-        were = "was" if done == 1 else "were"
-        say(
-            f"{done} of them {were} already delivered (see {log_path}); --send skips those "
-            "(--send --resend PARTNER_ID sends one again)."
-        )
+    summary.say_written(len(messages), folder, done, log_path, say)
     summary.say_uncertain([m.partner_id for m in messages if _in_state(entries, m, mailed, "sending")], say)
     summary.warn_changed_links(messages, entries, request.month, say)
     if throwaway:
         say(THROWAWAY_PREVIEW)
     else:
         data = f" --data {shlex.quote(request.data_file)}" if request.data_file else ""
-        say(f"To deliver them: {generator_command(f'mail --month {request.month.key}{data} --send')}")
+        them = "it" if len(messages) == 1 else "them"
+        say(f"To deliver {them}: {generator_command(f'mail --month {request.month.key}{data} --send')}")
     return 0
 
 
