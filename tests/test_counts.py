@@ -10,6 +10,7 @@ import pytest
 import yaml
 from conftest import TEST_SECRET
 
+from generator import guard
 from generator.mail.run import MailRequest, parse_month, run_mail
 from generator.mail.summary import say_written
 from generator.models import PartnersFile
@@ -153,3 +154,32 @@ def test_a_review_of_one_message_offers_to_deliver_it(tmp_path: Path) -> None:
         == 0
     )
     assert said[-1].startswith("To deliver it: ") and said[-1].endswith(" mail --month 2026-03 --send"), said
+
+
+# --- the leak guard's verdicts ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("scanned", "expected"),
+    [(1, "scanned 1 file,"), (2, "scanned 2 files,"), (1000, "scanned 1,000 files,")],
+)
+def test_a_clean_scan_counts_its_files(scanned: int, expected: str) -> None:
+    # `mkdocs serve --dirty` reads only the files a rebuild changed: often one.
+    assert guard.clean_scan(scanned) == f"Leak guard: {expected} no confidential data found."
+
+
+@pytest.mark.parametrize(
+    ("leaks", "found"),
+    [
+        (0, "no confidential value"),
+        (1, "1 confidential value"),
+        (2, "2 confidential values"),
+        (1000, "1,000 confidential values"),
+    ],
+)
+@pytest.mark.parametrize(("scanned", "files"), [(1, "1 file"), (1000, "1,000 files")])
+def test_the_guard_commands_verdict_reads_with_any_count(
+    leaks: int, found: str, scanned: int, files: str
+) -> None:
+    verdict = guard.site_verdict(leaks, scanned, Path("site"))
+    assert verdict == f"Leak guard: {found} out of place in {files} of site."
