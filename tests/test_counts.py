@@ -15,6 +15,7 @@ from generator.mail.run import MailRequest, parse_month, run_mail
 from generator.mail.summary import say_written
 from generator.models import PartnersFile
 from generator.render import SiteLayout, render_site
+from generator.site_secret import gone_warning, moved_warning
 from generator.validate import load_text
 
 TODAY = dt.date(2026, 11, 20)
@@ -183,3 +184,25 @@ def test_the_guard_commands_verdict_reads_with_any_count(
 ) -> None:
     verdict = guard.site_verdict(leaks, scanned, Path("site"))
     assert verdict == f"Leak guard: {found} out of place in {files} of site."
+
+
+# --- a new site secret, and private pages gone ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pages", "moved"),
+    [
+        (1, "the private page moves to a new address; its old link will stop working;"),
+        (2, "all 2 private pages move to new addresses; partners' old links will stop working;"),
+        (1000, "all 1,000 private pages move to new addresses; partners' old links will stop working;"),
+    ],
+)
+def test_a_new_secret_counts_the_private_pages_it_moves(pages: int, moved: str) -> None:
+    # One page is the owner's insights page alone: a program with no partner yet.
+    assert moved_warning(pages).startswith(f"the site secret is not the one the last run used: {moved}")
+
+
+@pytest.mark.parametrize(("gone", "more"), [(6, "and 1 more"), (7, "and 2 more"), (1005, "and 1,000 more")])
+def test_private_pages_gone_count_the_names_left_out(gone: int, more: str) -> None:
+    names = [f"Partner {i:04}" for i in range(gone)]
+    assert f"Partner 0004 {more} are gone from their addresses" in gone_warning(names)
