@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import TEST_SECRET
 
-from generator import guard
+from generator import engines, guard
 from generator.mail.run import MailRequest, parse_month, run_mail
 from generator.mail.summary import say_written
 from generator.models import PartnersFile
@@ -206,3 +206,19 @@ def test_a_new_secret_counts_the_private_pages_it_moves(pages: int, moved: str) 
 def test_private_pages_gone_count_the_names_left_out(gone: int, more: str) -> None:
     names = [f"Partner {i:04}" for i in range(gone)]
     assert f"Partner 0004 {more} are gone from their addresses" in gone_warning(names)
+
+
+# --- another engine's build: what left its cache ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("removed", "said"),
+    [
+        (0, "no private entries"),
+        (1, "1 private entry"),
+        (2, "2 private entries"),
+        (1000, "1,000 private entries"),
+    ],
+)
+def test_the_cache_cleaned_after_a_zensical_build_counts_its_entries(removed: int, said: str) -> None:
+    assert engines.cache_cleaned(removed) == f"{said} taken out of .cache/"
