@@ -222,3 +222,35 @@ def test_private_pages_gone_count_the_names_left_out(gone: int, more: str) -> No
 )
 def test_the_cache_cleaned_after_a_zensical_build_counts_its_entries(removed: int, said: str) -> None:
     assert engines.cache_cleaned(removed) == f"{said} taken out of .cache/"
+
+
+# --- the insights page ------------------------------------------------------------------------
+
+
+def _insights(text: str) -> str:
+    return render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)[LAYOUT.insights_page]
+
+
+def _wins_without_value(wins: int) -> str:
+    referrals = "".join(
+        f"  - {{id: r{j}, partner: p0, prospect: Prospect {j}, introduced: 2026-10-01,"
+        " updates: [{date: 2026-10-05, stage: won}]}\n"
+        for j in range(wins)
+    )
+    return f"{HEAD}partners:\n  - {{id: p0, name: Partner 0}}\nreferrals:\n{referrals}"
+
+
+@pytest.mark.parametrize(
+    ("wins", "footnote"),
+    [
+        (1, "Leaves out 1 win with no value recorded: add its <code>value</code> to count it."),
+        (2, "Leaves out 2 wins with no value recorded: add each one's <code>value</code> to count them."),
+        (
+            1000,
+            "Leaves out 1,000 wins with no value recorded: add each one's <code>value</code> to count them.",
+        ),
+    ],
+)
+def test_the_footnote_on_wins_without_a_value_agrees_with_its_count(wins: int, footnote: str) -> None:
+    page = _insights(_wins_without_value(wins))
+    assert f"<p>‡ {footnote}</p>" in page
