@@ -254,3 +254,17 @@ def _wins_without_value(wins: int) -> str:
 def test_the_footnote_on_wins_without_a_value_agrees_with_its_count(wins: int, footnote: str) -> None:
     page = _insights(_wins_without_value(wins))
     assert f"<p>‡ {footnote}</p>" in page
+
+
+# --- the public tree: partners who prefer privacy, counted in one box -------------------------
+
+
+@pytest.mark.parametrize(
+    ("hidden", "box"), [(1, ">A partner<"), (2, ">2 partners<"), (1000, ">1,000 partners<")]
+)
+def test_the_tree_drawing_counts_the_private_partners_of_a_branch(hidden: int, box: str) -> None:
+    private = "".join(f"  - {{id: q{i}, name: Quiet {i}, referred_by: p0}}\n" for i in range(hidden))
+    text = f"{HEAD}partners:\n  - {{id: p0, name: Partner 0, public: true}}\n{private}referrals: []\n"
+    drawing = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["tree.md"]
+    assert box in drawing
+
