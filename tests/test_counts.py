@@ -268,3 +268,18 @@ def test_the_tree_drawing_counts_the_private_partners_of_a_branch(hidden: int, b
     drawing = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)["tree.md"]
     assert box in drawing
 
+
+# --- the home page's cards --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("partners", "card", "caption"),
+    [
+        (1, "1 referral partner", "someone who trusts us"),
+        (2, "2 referral partners", "people who trust us"),
+        (1000, "1,000 referral partners", "people who trust us"),
+    ],
+)
+def test_the_partners_card_and_its_caption_agree(partners: int, card: str, caption: str) -> None:
+    home = render_site(_data(partners), LAYOUT)["index.md"]
+    assert f"**{card}**\n\n    {caption} with their friends and clients\n" in home
