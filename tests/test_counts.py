@@ -17,6 +17,7 @@ from generator.models import PartnersFile
 from generator.render import SiteLayout, render_site
 from generator.site_secret import gone_warning, moved_warning
 from generator.validate import load_text
+from generator.writer import WriteReport
 
 TODAY = dt.date(2026, 11, 20)
 LAYOUT = SiteLayout(as_of=TODAY, secret=b"count-test")
@@ -283,3 +284,20 @@ def test_the_tree_drawing_counts_the_private_partners_of_a_branch(hidden: int, b
 def test_the_partners_card_and_its_caption_agree(partners: int, card: str, caption: str) -> None:
     home = render_site(_data(partners), LAYOUT)["index.md"]
     assert f"**{card}**\n\n    {caption} with their friends and clients\n" in home
+
+
+# --- what a run wrote -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("count", "files"), [(1, "1 file"), (2, "2 files"), (1000, "1,000 files")])
+def test_the_write_report_counts_the_files_kept(count: int, files: str) -> None:
+    assert f"({files} kept from the last run without rendering)" in str(WriteReport(kept=count))
+
+
+@pytest.mark.parametrize(
+    ("count", "pages"), [(1, "1 earlier page"), (2, "2 earlier pages"), (1000, "1,000 earlier pages")]
+)
+def test_the_write_report_counts_the_pages_recognised_without_a_manifest(count: int, pages: str) -> None:
+    assert f"(no manifest: {pages} recognised by their generated_by mark)" in str(
+        WriteReport(recovered=count)
+    )
