@@ -4,6 +4,9 @@ singular, "no" where a word reads better than 0, and the thousands set apart (re
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
+import re
 from pathlib import Path
 
 import pytest
@@ -11,12 +14,13 @@ import yaml
 from conftest import TEST_SECRET
 
 from generator import engines, guard
-from generator.mail.run import MailRequest, parse_month, run_mail
+from generator.mail.run import MailRequest, compose_month, parse_month, run_mail
 from generator.mail.summary import say_written
 from generator.models import PartnersFile
 from generator.render import SiteLayout, render_site
 from generator.site_secret import gone_warning, moved_warning
 from generator.validate import load_text
+from generator.views import Month
 from generator.writer import WriteReport
 
 TODAY = dt.date(2026, 11, 20)
@@ -301,3 +305,31 @@ def test_the_write_report_counts_the_pages_recognised_without_a_manifest(count: 
     assert f"(no manifest: {pages} recognised by their generated_by mark)" in str(
         WriteReport(recovered=count)
     )
+
+
+# --- the monthly message's thanks to the month's givers ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("referrals", "sent"),
+    [
+        (1, "One partner sent us an introduction this month."),
+        (2, "One partner sent us two introductions this month."),
+        (1000, "One partner sent us 1,000 introductions this month."),
+    ],
+)
+def test_the_message_thanks_one_partner_for_all_they_sent(referrals: int, sent: str) -> None:
+    data = load_text(
+        HEAD.replace("}", ", email: olive@example.com}")
+        + "partners:\n  - {id: p0, name: Partner 0, email: p0@example.com}\nreferrals:\n"
+        + "".join(
+            f"  - {{id: r{j}, partner: p0, prospect: Prospect {j}, introduced: 2026-10-01}}\n"
+            for j in range(referrals)
+        ),
+        "partners.yaml",
+        TODAY,
+    )
+    (outgoing,) = compose_month(data, Month(2026, 10), LAYOUT, "https://example.com/", {})
+    message = email.message_from_bytes(outgoing.data, policy=email.policy.default)
+    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert sent in " ".join(re.sub(r"<[^>]+>", " ", html).split())
