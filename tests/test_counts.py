@@ -15,7 +15,8 @@ from conftest import TEST_SECRET
 
 from generator import engines, guard
 from generator.mail.run import MailRequest, compose_month, parse_month, run_mail
-from generator.mail.summary import say_written
+from generator.mail.send import SendReport
+from generator.mail.summary import say_written, summarise
 from generator.models import PartnersFile
 from generator.render import SiteLayout, render_site
 from generator.site_secret import gone_warning, moved_warning
@@ -333,3 +334,22 @@ def test_the_message_thanks_one_partner_for_all_they_sent(referrals: int, sent: 
     message = email.message_from_bytes(outgoing.data, policy=email.policy.default)
     html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert sent in " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.mark.parametrize(
+    ("stopped", "tally", "send"),
+    [
+        (1, "0 delivered, 0 already delivered before, 0 failed, 0 uncertain, 1 not sent", "to send it;"),
+        (2, "0 delivered, 0 already delivered before, 0 failed, 0 uncertain, 2 not sent", "to send them;"),
+        (
+            1000,
+            "0 delivered, 0 already delivered before, 0 failed, 0 uncertain, 1,000 not sent",
+            "to send them;",
+        ),
+    ],
+)
+def test_an_interrupted_send_says_what_is_left_to_send(stopped: int, tally: str, send: str) -> None:
+    said: list[str] = []
+    summarise(SendReport(stopped=[f"p{i}" for i in range(stopped)]), LOG, said.append)
+    assert said[0].startswith(tally)
+    assert f"Run the same command again {send} nobody it lists as delivered gets a second copy." in said[1]

@@ -120,7 +120,7 @@ def summarise(
     if report.stopped:
         say(
             f"Interrupted before sending to: {', '.join(report.stopped)}. Run the same command again "
-            "to send them; nobody it lists as delivered gets a second copy."
+            f"to send {'it' if len(report.stopped) == 1 else 'them'}; nobody it lists as delivered gets a second copy."
         )
     for partner_id, detail in report.failed:
         say(f"Failed: {partner_id}: {detail}")
