@@ -14,7 +14,7 @@ import yaml
 from conftest import TEST_SECRET
 
 from generator import engines, guard
-from generator.mail.run import MailRequest, compose_month, parse_month, run_mail
+from generator.mail.run import MailRequest, compose_month, parse_month, run_mail, throwaway_preview
 from generator.mail.send import SendReport
 from generator.mail.summary import say_written, summarise
 from generator.models import PartnersFile
@@ -353,3 +353,41 @@ def test_an_interrupted_send_says_what_is_left_to_send(stopped: int, tally: str,
     summarise(SendReport(stopped=[f"p{i}" for i in range(stopped)]), LOG, said.append)
     assert said[0].startswith(tally)
     assert f"Run the same command again {send} nobody it lists as delivered gets a second copy." in said[1]
+
+
+@pytest.mark.parametrize(
+    ("messages", "said"),
+    [
+        (
+            1,
+            "this message's private link was made with a throwaway secret and leads to no page (its subject "
+            "says so). Read it for its wording only; to send it, run",
+        ),
+        (
+            2,
+            "these messages' private links were made with a throwaway secret and lead to no page (each "
+            "subject says so). Read them for their wording only; to send them, run",
+        ),
+        (
+            1000,
+            "these messages' private links were made with a throwaway secret and lead to no page (each "
+            "subject says so). Read them for their wording only; to send them, run",
+        ),
+    ],
+)
+def test_a_ci_preview_says_its_links_lead_nowhere_of_one_message_or_many(messages: int, said: str) -> None:
+    assert said in throwaway_preview(messages)
+
+
+def test_a_ci_preview_of_one_message_speaks_of_it(tmp_path: Path) -> None:
+    (tmp_path / "partners.yaml").write_text(ONE_MESSAGE, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_url: https://partners.example.com/\n", encoding="utf-8")
+    said: list[str] = []
+    environ = {"REFERRAL_PREVIEW": "1", "CI": "true", "SOURCE_DATE_EPOCH": "1795132800"}
+    assert (
+        run_mail(MailRequest(parse_month("2026-03"), tmp_path / "mail-out"), tmp_path, environ, said.append)
+        == 0
+    )
+    assert "this message's private link was made with a throwaway secret and leads to no page" in said[-1], (
+        said
+    )
