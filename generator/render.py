@@ -418,7 +418,9 @@ def _feed_summary(
         issue.month.label, issue.referrals, issue.meetings, issue.proposals, issue.wins, so_far=so_far
     )
     if not issue.referrals and not issue.updates and issue.given:
-        given = issue_sentences.giving_back(issue.month.label, issue.given, given_to=issue.given_to)
+        given = issue_sentences.giving_back(
+            issue.month.label, issue.given, so_far=so_far, given_to=issue.given_to
+        )
         return " ".join(line for line in (numbers, given, held) if line)
     # The post's own thanks, in its order: whose introduction won first, then the roll.
     won = issue_sentences.win_thanks([p.name for p in issue.won_by], issue.unnamed_won_by, issue.wins)

@@ -78,6 +78,25 @@ def test_referrals_given_to_several_partners_went_to_our_partners_businesses(giv
     assert " sent to partners\n" in files["index.md"]
 
 
+@pytest.mark.parametrize("given", COUNTS)
+def test_a_month_under_way_feeds_its_giving_back_so_far_as_the_issue_says_it(given: int) -> None:
+    as_of = dt.date(2026, 3, 20)  # March, the month of the business given, is not over
+    data = load_text(
+        HEAD
+        + "partners:\n  - {id: p0, name: Partner 0, public: true}\nreferrals: []\ngiven:\n"
+        + "".join(f"  - {{partner: p0, date: 2026-03-02, to: Client {k}}}\n" for k in range(given)),
+        "partners.yaml",
+        as_of,
+    )
+    post = render_site(data, SiteLayout(as_of=as_of, secret=b"count-test"))[
+        "blog/posts/newsletter/2026-03.md"
+    ]
+    summary, body = _summary_and_body(post)
+    count = {1: "one referral", 2: "two referrals", 1000: "1,000 referrals"}[given]
+    said = f"So far in March 2026, we have sent {count} to a partner's business: giving back to those who send us theirs."
+    assert said in body and summary.endswith(said), summary
+
+
 # --- a partner's page: the summary cards ------------------------------------------------------
 
 
