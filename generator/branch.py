@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .models import Partner
 from .names_in_words import ANONYMOUS_PARTNER
+from .numbers_in_words import digits
 from .svg_tree import Node, tree_svg
 from .tree import ReferralTree
 
@@ -117,4 +118,4 @@ def _append_group(
         nodes.append(Node(shown_name(tree.partners[partner_id]), parent))
         _append_group(tree, tree.children_of(partner_id), len(nodes) - 1, nodes, named_below)
     if hidden and len(nodes) < MAX_DRAWN:
-        nodes.append(Node(PRIVATE_LABEL if hidden == 1 else f"{hidden} partners", parent))
+        nodes.append(Node(PRIVATE_LABEL if hidden == 1 else f"{digits(hidden)} partners", parent))

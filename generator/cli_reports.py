@@ -124,8 +124,7 @@ def run_guard(args: argparse.Namespace) -> int:
     for leak in leaks:
         print(f"  - {leak.describe()}")
     scanned = len(guard.site_files(site))
-    found, files = plural(len(leaks), "confidential value"), plural(scanned, "file")
-    print(f"Leak guard: {found} out of place in {files} of {site}.")
+    print(guard.site_verdict(len(leaks), scanned, site))
     if not leaks:
         return 0
     state_dir = folder / pipeline.STATE_DIR

@@ -154,8 +154,14 @@ def build(engine: Engine, site: Site, environ: Mapping[str, str]) -> str:
     unchecked_site.checked(site.project.state_dir)
     return (
         f"Built {_shown(site.site_dir)} with {engine.name}: {outcome.report}; "
-        f"{removed} private entries taken out of .cache/; leak guard passed."
+        f"{cache_cleaned(removed)}; leak guard passed."
     )
+
+
+def cache_cleaned(removed: int) -> str:
+    """How many private entries left Zensical's cache: never "1 private entries"."""
+    entries = plural(removed, "private entry", "private entries") if removed else "no private entries"
+    return f"{entries} taken out of .cache/"
 
 
 def _require_plugin(site: Site) -> None:

@@ -29,6 +29,7 @@ from .leak_match import Matcher
 from .leak_scan import Confidential, Leak, Places, decoded_text, matcher_for, scan_site, site_files
 from .leak_text import fold, plain
 from .models import Partner, PartnersFile, Referral
+from .numbers_in_words import plural
 from .project import collector_paused
 from .referral_labels import FIXED_PHRASES
 from .render import SiteLayout
@@ -86,6 +87,17 @@ def guard_site(
     with collector_paused():
         values, matcher = checked_values(data, layout, public_text=public_text)
         return scan_site(site_dir, values, verbatim_from=verbatim_from, matcher=matcher)
+
+
+def clean_scan(scanned: int) -> str:
+    """A build's guard found nothing: "scanned 1 file" (a dirty serve rebuild reads a few)."""
+    return f"Leak guard: scanned {plural(scanned, 'file')}, no confidential data found."
+
+
+def site_verdict(leaks: int, scanned: int, site: Path) -> str:
+    """What ``guard`` found in a built site: "no confidential value", not "0 confidential values"."""
+    found = plural(leaks, "confidential value") if leaks else "no confidential value"
+    return f"Leak guard: {found} out of place in {plural(scanned, 'file')} of {site}."
 
 
 def guard_changed(

@@ -9,9 +9,12 @@ from .names_in_words import capitalized, isolated, join_names
 from .numbers_in_words import count_words, number_word
 
 
-def month_summary(referrals: int, wins: int, updates: int = 1, given: int = 0, held: str = "") -> str:
+def month_summary(
+    referrals: int, wins: int, updates: int = 1, given: int = 0, held: str = "", given_to: int | None = None
+) -> str:
     """One line per newsletter in a list: only the numbers that happened; ``held``, the titles
-    of a month's events, when they are its only news."""
+    of a month's events, when they are its only news; ``given_to``, how many partners the
+    ``given`` referrals went to (by default, one each)."""
     if held and not (referrals or updates or given):
         return f"Partner get-together: {held}"
     parts = []
@@ -23,14 +26,18 @@ def month_summary(referrals: int, wins: int, updates: int = 1, given: int = 0, h
         return capitalized(join_names(parts))
     if updates or not given:
         return "Progress on earlier introductions"
+    # "Two referrals sent to partners" said two partners got business when one got both.
+    one_partner = (given if given_to is None else given_to) == 1
     return capitalized(count_words(given, "referral")) + (
-        " sent to a partner" if given == 1 else " sent to partners"
+        " sent to a partner" if one_partner else " sent to partners"
     )
 
 
-def giving_back(month: str, given: int, *, so_far: bool = False) -> str:
-    """A month whose only news is the business we sent to partners (``so_far``: still under way)."""
-    whom = "a partner's business" if given == 1 else "our partners' businesses"
+def giving_back(month: str, given: int, *, so_far: bool = False, given_to: int | None = None) -> str:
+    """A month whose only news is the business we sent to partners (``so_far``: still under way;
+    ``given_to``: how many partners it went to, by default one each)."""
+    one_partner = (given if given_to is None else given_to) == 1
+    whom = "a partner's business" if one_partner else "our partners' businesses"
     when, sent = (f"So far in {month},", "we have sent") if so_far else (f"In {month}", "we sent")
     return (
         f"{when} {sent} {count_words(given, 'referral')} to {whom}: giving back to those who send us theirs."
@@ -76,6 +83,7 @@ def issue_opening(
     gathering: str | None = None,
     *,
     so_far: bool = False,
+    given_to: int | None = None,
 ) -> str:
     """The first line of a newsletter issue, built from what actually happened that month;
     ``moved`` counts the meetings and proposals (unknown: taken as some); ``gathering`` is the
@@ -88,7 +96,7 @@ def issue_opening(
     if news:
         return f"{when} {news}. Thank you!"
     if given and not updates:
-        return giving_back(month, given, so_far=so_far)
+        return giving_back(month, given, so_far=so_far, given_to=given_to)
     if moved == 0 and updates:  # only first contacts and closed files: nothing moved forward
         return f"{when} we {'have followed' if so_far else 'followed'} up on the introductions you gave us."
     moved_forward = f"have moved forward so far in {month}" if so_far else f"moved forward in {month}"

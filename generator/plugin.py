@@ -28,7 +28,7 @@ from .links import site_public_text
 from .markdown import GENERATED_BY, escape_html
 from .models import Newsletter
 from .moment import BuildMoment, day_start, in_whole_minutes
-from .numbers_in_words import digits, plural
+from .numbers_in_words import plural
 from .presentation import brand_name, feed_author, missing_logo, post_days_as_dates
 from .problems import InvalidData
 from .quarantine import Quarantined, quarantine, quarantine_note
@@ -521,7 +521,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
                 + quarantine_note(moved, site)
             )
         unchecked_site.checked(self._project(config).state_dir)
-        log.info("Leak guard: scanned %s files, no confidential data found.", digits(scanned))
+        log.info(guard.clean_scan(scanned))
 
     on_post_build = CombinedEvent(
         _bring_serve_memory_up_to_date, _feed_items_in_whole_minutes, _guard_the_site

@@ -418,11 +418,10 @@ def _feed_summary(
         issue.month.label, issue.referrals, issue.meetings, issue.proposals, issue.wins, so_far=so_far
     )
     if not issue.referrals and not issue.updates and issue.given:
-        return " ".join(
-            line
-            for line in (numbers, issue_sentences.giving_back(issue.month.label, issue.given), held)
-            if line
+        given = issue_sentences.giving_back(
+            issue.month.label, issue.given, so_far=so_far, given_to=issue.given_to
         )
+        return " ".join(line for line in (numbers, given, held) if line)
     # The post's own thanks, in its order: whose introduction won first, then the roll.
     won = issue_sentences.win_thanks([p.name for p in issue.won_by], issue.unnamed_won_by, issue.wins)
     roll = [p.name for p in issue.roll]

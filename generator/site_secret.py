@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .numbers_in_words import digits
 from .runnable import generator_command
 
 ENV_VAR = "REFERRAL_SITE_SECRET"
@@ -29,10 +30,15 @@ HOW_TO_MAKE = 'make one with: python3 -c "import secrets; print(secrets.token_ur
 def moved_warning(pages: int) -> str:
     """Said once, by the run that finds the secret changed since the last one (the render
     memo's record is signed with another): naming neither the secret nor any address."""
+    links = f"`{generator_command('links')}`"
+    if pages == 1:  # the owner's insights page alone: no partner has a page yet
+        return (
+            "the site secret is not the one the last run used: the private page moves to a new "
+            f"address; its old link will stop working; {links} gives the new one"
+        )
     return (
-        f"the site secret is not the one the last run used: all {pages} private pages move to "
-        "new addresses; partners' old links will stop working; send them their new links with "
-        f"`{generator_command('links')}`"
+        f"the site secret is not the one the last run used: all {digits(pages)} private pages move to "
+        f"new addresses; partners' old links will stop working; send them their new links with {links}"
     )
 
 
@@ -43,7 +49,7 @@ def gone_warning(names: list[str]) -> str:
     CI log is read without the secret); five at most, so a big clean-up stays one line."""
     shown = sorted(names)[:5]
     if len(names) > len(shown):
-        shown.append(f"{len(names) - len(shown)} more")
+        shown.append(f"{digits(len(names) - len(shown))} more")
     listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
     if len(names) == 1:
         said = f"the private page of {listed} is gone from its address"

@@ -130,6 +130,9 @@ class MonthlyIssue:
     # neither introductions nor updates has an issue only because of what was given.
     updates: int = 0
     given: int = 0
+    # How many partners that business went to: two referrals to one partner went "to a
+    # partner's business", not "to our partners' businesses".
+    given_to: int = 0
     # The partners whose own introduction became a client this month, thanked before anyone
     # further up the tree ("thanks also" needs someone thanked first); those without consent
     # are counted, not named.
@@ -250,6 +253,7 @@ def _issue(
         good_news=good_news,
         updates=sum(tally.stages.values()),
         given=len(tally.given),
+        given_to=len({given.partner for given in tally.given}),
         won_by=won_by,
         unnamed_won_by=len(winners) - len(won_by),
         roll=roll,

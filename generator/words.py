@@ -97,10 +97,12 @@ def step_line(day: dt.date, stage: str, note: str | None) -> str:
     return f"{text} {note}" if note else text
 
 
-def partners_who_sent(count: int) -> str:
-    """The month's givers in a message, thanked as one or as many."""
+def partners_who_sent(count: int, introductions: int = 1) -> str:
+    """The month's givers in a message, thanked as one or as many; ``introductions``, all they
+    sent ("One partner sent us an introduction" told of one who sent a thousand)."""
     if count == 1:
-        return "One partner sent us an introduction this month. Thank you!"
+        sent = "an introduction" if introductions <= 1 else count_words(introductions, "introduction")
+        return f"One partner sent us {sent} this month. Thank you!"
     return f"{capitalized(count_words(count, 'partner'))} sent us introductions this month. Thank you all."
 
 

@@ -35,7 +35,7 @@ from .generated_files import (
     marked_pages,
     private_page_title,
 )
-from .numbers_in_words import digits
+from .numbers_in_words import digits, plural
 from .write_undo import UndoLog, WriteFailed, replace_file
 
 MANIFEST_VERSION = 1
@@ -90,9 +90,10 @@ class WriteReport:
     def __str__(self) -> str:
         text = f"{digits(len(self.written))} written, {digits(self.unchanged)} unchanged, {digits(len(self.removed))} removed"
         if self.kept:
-            text += f" ({digits(self.kept)} files kept from the last run without rendering)"
+            text += f" ({plural(self.kept, 'file')} kept from the last run without rendering)"
         if self.recovered:
-            text += f" (no manifest: {self.recovered} earlier pages recognised by their generated_by mark)"
+            recovered = plural(self.recovered, "earlier page")
+            text += f" (no manifest: {recovered} recognised by their generated_by mark)"
         if self.left_alone:
             listed = ", ".join(self.left_alone)
             text += f"; left alone, though the manifest listed them: {listed} (not generated: no generated_by mark)"

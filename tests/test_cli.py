@@ -207,7 +207,7 @@ def test_guard_names_the_field_of_a_value_out_of_place_and_exits_one(project: Si
     clean = project.generator("guard")
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert (
-        clean.stdout.splitlines()[-1] == "Leak guard: 0 confidential values out of place in 2 files of site."
+        clean.stdout.splitlines()[-1] == "Leak guard: no confidential value out of place in 2 files of site."
     )
     (project.site / "index.html").write_text("<p>SECRET-PROSPECT-DANA &amp; more</p>", encoding="utf-8")
     leaked = project.generator("guard", "site")

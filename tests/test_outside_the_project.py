@@ -104,7 +104,7 @@ def test_guard_run_outside_the_project_reads_the_public_words_of_the_site_s_mkdo
         monkeypatch.chdir(here)
         assert main(["guard", str(project / "site"), "--data", str(project / "partners.yaml")]) == 0, here
         assert capsys.readouterr().out == (
-            f"Leak guard: 0 confidential values out of place in 1 file of {project / 'site'}.\n"
+            f"Leak guard: no confidential value out of place in 1 file of {project / 'site'}.\n"
         )
 
 

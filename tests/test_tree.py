@@ -302,13 +302,14 @@ referrals:
     files = render_site(load_text(text, "partners.yaml", TODAY), LAYOUT)
     january, february = files["blog/posts/newsletter/2026-01.md"], files["blog/posts/newsletter/2026-02.md"]
     assert "In January 2026 we sent one referral to a partner's business" in january
-    assert "In February 2026 we sent two referrals to our partners' businesses" in february
+    # Both went to Ann: one partner's business (review57; "our partners' businesses" said two).
+    assert "In February 2026 we sent two referrals to a partner's business" in february
     feed_description = yaml.safe_load(january.split("---\n")[1])["rss"]["feed_description"]
     assert "we sent one referral to a partner's business" in feed_description
     assert "introductions you gave us moved forward" not in january + february
     home = files["index.md"]
     assert "(blog/posts/newsletter/2026-01.md): One referral sent to a partner" in home
-    assert "(blog/posts/newsletter/2026-02.md): Two referrals sent to partners" in home
+    assert "(blog/posts/newsletter/2026-02.md): Two referrals sent to a partner" in home
     assert "Progress on earlier introductions" not in home
     assert "Zed Client" not in january + home  # given.to stays on Ann's own page
 

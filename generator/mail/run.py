@@ -18,7 +18,6 @@ from .. import project as pipeline
 from ..links import data_file_from, page_url, read_site_config, site_url_from
 from ..models import Partner, PartnersFile
 from ..moment import owners_date
-from ..numbers_in_words import plural
 from ..post_urls import PostUrls
 from ..render import SiteLayout
 from ..runnable import generator_command
@@ -57,11 +56,23 @@ OUT_DIR = "mail-out"
 MANIFEST = ".written.json"  # in each month's folder: the .eml files this command wrote there
 DEFAULT_RATE = "1/s"
 SITE_URL_FIX = "set it to the published site's address: every message links to the partner's page there"
-THROWAWAY_PREVIEW = (
-    "REFERRAL_PREVIEW is set and REFERRAL_SITE_SECRET is not: these messages' private links were made "
-    "with a throwaway secret and lead to no page (each subject says so). Read them for their wording "
-    "only; to send them, run with the site's own REFERRAL_SITE_SECRET and --send."
-)
+
+
+def throwaway_preview(messages: int) -> str:
+    """A CI preview's messages link to no page: said of the one message, or of them all."""
+    if messages == 1:
+        links = "this message's private link was made with a throwaway secret and leads"
+        subject, them, their = "its subject", "it", "its"
+    else:
+        links = "these messages' private links were made with a throwaway secret and lead"
+        subject, them, their = "each subject", "them", "their"
+    return (
+        f"REFERRAL_PREVIEW is set and REFERRAL_SITE_SECRET is not: {links} to no page ({subject} "
+        f"says so). Read {them} for {their} wording only; to send {them}, run with the site's own "
+        "REFERRAL_SITE_SECRET and --send."
+    )
+
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -377,20 +388,15 @@ def _preview(
         return 0
     mailed = {message.partner_id for message in messages}
     done = sum(_in_state(entries, message, mailed, "delivered") for message in messages)
-    say(f"Wrote {plural(len(messages), 'message')} to {folder}/ for review; nothing was sent.")
-    if done:
-        were = "was" if done == 1 else "were"
-        say(
-            f"{done} of them {were} already delivered (see {log_path}); --send skips those "
-            "(--send --resend PARTNER_ID sends one again)."
-        )
+    summary.say_written(len(messages), folder, done, log_path, say)
     summary.say_uncertain([m.partner_id for m in messages if _in_state(entries, m, mailed, "sending")], say)
     summary.warn_changed_links(messages, entries, request.month, say)
     if throwaway:
-        say(THROWAWAY_PREVIEW)
+        say(throwaway_preview(len(messages)))
     else:
         data = f" --data {shlex.quote(request.data_file)}" if request.data_file else ""
-        say(f"To deliver them: {generator_command(f'mail --month {request.month.key}{data} --send')}")
+        them = "it" if len(messages) == 1 else "them"
+        say(f"To deliver {them}: {generator_command(f'mail --month {request.month.key}{data} --send')}")
     return 0
 
 

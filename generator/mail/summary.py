@@ -6,12 +6,31 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from ..numbers_in_words import digits
+from ..numbers_in_words import digits, plural
 from ..runnable import generator_command
 from ..views import Month
 from .compose import Outgoing
 from .log import Entry, entry_for
 from .send import SendReport
+
+
+def say_written(
+    written: int, folder: Path, delivered: int, log_path: Path, say: Callable[[str], None]
+) -> None:
+    """The review's first lines: how many messages it wrote, and how many of them a plain --send
+    skips as delivered already ("1 of them was", of a single message, read as if there were more)."""
+    say(f"Wrote {plural(written, 'message')} to {folder}/ for review; nothing was sent.")
+    if not delivered:
+        return
+    if written == 1:
+        said, skips, again = "It was", "it", "it"
+    else:
+        said = f"{digits(delivered)} of them {'was' if delivered == 1 else 'were'}"
+        skips, again = ("that one" if delivered == 1 else "those"), "one"
+    say(
+        f"{said} already delivered (see {log_path}); --send skips {skips} "
+        f"(--send --resend PARTNER_ID sends {again} again)."
+    )
 
 
 def say_uncertain(partner_ids: list[str], say: Callable[[str], None]) -> None:
@@ -101,7 +120,7 @@ def summarise(
     if report.stopped:
         say(
             f"Interrupted before sending to: {', '.join(report.stopped)}. Run the same command again "
-            "to send them; nobody it lists as delivered gets a second copy."
+            f"to send {'it' if len(report.stopped) == 1 else 'them'}; nobody it lists as delivered gets a second copy."
         )
     for partner_id, detail in report.failed:
         say(f"Failed: {partner_id}: {detail}")
