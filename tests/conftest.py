@@ -285,6 +285,22 @@ def fixture_text(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
 
 
+def generate_saying(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    """``python -m generator generate`` run in ``root`` at the tests' date: all it printed."""
+    from generator.cli import main
+
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    assert main(["generate"]) == 0
+    said = capsys.readouterr()
+    return said.out + said.err
+
+
+def private_addresses(root: Path) -> set[str]:
+    """The addresses of the partners' pages generated under ``root``'s content folder."""
+    return {page.stem for page in (root / "content" / "p").glob("*.md") if page.name != "index.md"}
+
+
 def python_on_an_ascii_path(folder: Path) -> tuple[Path, Path]:
     """This Python and the checkout, reached through links in ``folder`` (under pytest's
     temporary folder, an ASCII path): under an ASCII locale without UTF-8 mode, Python cannot

@@ -8,22 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SOURCE_DATE_EPOCH, fixture_text
+from conftest import fixture_text, generate_saying, private_addresses
 
 from generator.address_book import hand_overs, handover_warning
-from generator.cli import main
 
 SECRET = "kT3v-9QxLm2pW_8ZrB4nYc-book"
 OTHER = "zX8-qM4rTw7_Lp2NvB6yHc0JdK"
 QUINN = "name: SECRET-PARTNER-QUINN\n"
-
-
-def _generate_saying(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-    assert main(["generate"]) == 0
-    said = capsys.readouterr()
-    return said.out + said.err
 
 
 def _edit(root: Path, old: str, new: str) -> None:
@@ -31,10 +22,6 @@ def _edit(root: Path, old: str, new: str) -> None:
     text = data.read_text(encoding="utf-8")
     assert old in text
     data.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def _addresses(root: Path) -> set[str]:
-    return {page.stem for page in (root / "content" / "p").glob("*.md") if page.name != "index.md"}
 
 
 @pytest.fixture
@@ -52,44 +39,44 @@ def _warning(said: str) -> str:
 def test_a_record_renamed_to_another_person_is_told_by_both_names(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert "shows another name" not in _generate_saying(data_dir, monkeypatch, capsys)
+    assert "shows another name" not in generate_saying(data_dir, monkeypatch, capsys)
     _edit(data_dir, QUINN, "name: Nora Newcomer\n")
-    line = _warning(_generate_saying(data_dir, monkeypatch, capsys))
+    line = _warning(generate_saying(data_dir, monkeypatch, capsys))
     assert line.startswith("warning: a private page's address shows another name than in an earlier run")
     assert "SECRET-PARTNER-QUINN's now shows Nora Newcomer's" in line
     assert "raise the new partner's `epoch` by one" in line and "python -m generator links" in line
-    assert not [address for address in _addresses(data_dir) if address in line]
-    assert "shows another name" not in _generate_saying(data_dir, monkeypatch, capsys)  # said once
+    assert not [address for address in private_addresses(data_dir) if address in line]
+    assert "shows another name" not in generate_saying(data_dir, monkeypatch, capsys)  # said once
 
 
 def test_a_former_partners_id_given_to_a_newcomer_runs_later_is_told(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The page at the old address was removed runs ago; the book keeps whose it was."""
-    _generate_saying(data_dir, monkeypatch, capsys)
+    generate_saying(data_dir, monkeypatch, capsys)
     _edit(data_dir, "quiet-quinn", "quinn-moved-away")  # Quinn's page leaves the address
-    assert "shows another name" not in _generate_saying(data_dir, monkeypatch, capsys)
+    assert "shows another name" not in generate_saying(data_dir, monkeypatch, capsys)
     _edit(data_dir, QUINN, "name: Cleo Carter\n")  # Quinn, still a partner, under the new id
-    _generate_saying(data_dir, monkeypatch, capsys)
+    generate_saying(data_dir, monkeypatch, capsys)
     _edit(data_dir, "quinn-moved-away", "quiet-quinn")  # the old id, now somebody else's
-    line = _warning(_generate_saying(data_dir, monkeypatch, capsys))
+    line = _warning(generate_saying(data_dir, monkeypatch, capsys))
     assert "SECRET-PARTNER-QUINN's now shows Cleo Carter's" in line
 
 
 def test_the_same_people_a_preview_or_another_secret_tell_nothing(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _generate_saying(data_dir, monkeypatch, capsys)
+    generate_saying(data_dir, monkeypatch, capsys)
     _edit(data_dir, "title:", "title: Renamed")  # a change that renders every page again
-    assert "shows another name" not in _generate_saying(data_dir, monkeypatch, capsys)
+    assert "shows another name" not in generate_saying(data_dir, monkeypatch, capsys)
     _edit(data_dir, QUINN, "name: Nora Newcomer\n")
     with monkeypatch.context() as preview:  # CI's throwaway secret: its addresses reach nobody
         preview.delenv("REFERRAL_SITE_SECRET")
         preview.setenv("CI", "true")
         preview.setenv("REFERRAL_PREVIEW", "1")
-        assert "shows another name" not in _generate_saying(data_dir, monkeypatch, capsys)
+        assert "shows another name" not in generate_saying(data_dir, monkeypatch, capsys)
     monkeypatch.setenv("REFERRAL_SITE_SECRET", OTHER)  # every address new: none handed over
-    assert "shows another name" not in _generate_saying(data_dir, monkeypatch, capsys)
+    assert "shows another name" not in generate_saying(data_dir, monkeypatch, capsys)
 
 
 def test_a_book_that_cannot_be_read_starts_afresh_and_one_edited_cannot_forge_a_secret(

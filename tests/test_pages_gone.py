@@ -7,27 +7,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SOURCE_DATE_EPOCH, TEST_SECRET, SiteProject, fixture_text
+from conftest import (
+    SOURCE_DATE_EPOCH,
+    TEST_SECRET,
+    SiteProject,
+    fixture_text,
+    generate_saying,
+    private_addresses,
+)
 
 from generator import engines
 from generator.addresses import private_token
-from generator.cli import main
 from generator.site_secret import gone_warning
 
 SECRET = "kT3v-9QxLm2pW_8ZrB4nYc-gone"
 OTHER = "zX8-qM4rTw7_Lp2NvB6yHc0JdK"
-
-
-def _generate_saying(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-    assert main(["generate"]) == 0
-    said = capsys.readouterr()
-    return said.out + said.err
-
-
-def _addresses(root: Path) -> set[str]:
-    return {page.stem for page in (root / "content" / "p").glob("*.md") if page.name != "index.md"}
 
 
 @pytest.fixture
@@ -42,19 +36,19 @@ def test_a_renamed_id_names_the_partner_whose_old_link_leads_nowhere(
 ) -> None:
     """The year's May: tom-ashby became thomas-ashby, generate said only "1 removed", and Tom's
     bookmarked link gave "Page not found" while the owner had no word to send him the new one."""
-    first = _generate_saying(data_dir, monkeypatch, capsys)
-    old = _addresses(data_dir)
+    first = generate_saying(data_dir, monkeypatch, capsys)
+    old = private_addresses(data_dir)
     data = data_dir / "partners.yaml"
     data.write_text(
         data.read_text(encoding="utf-8").replace("quiet-quinn", "quinn-renamed"), encoding="utf-8"
     )
-    renamed = _generate_saying(data_dir, monkeypatch, capsys)
+    renamed = generate_saying(data_dir, monkeypatch, capsys)
     assert "SECRET-PARTNER-QUINN" not in first
     line = next(line for line in renamed.splitlines() if "SECRET-PARTNER-QUINN" in line)
     assert line.startswith("warning: the private page of SECRET-PARTNER-QUINN is gone from its address")
     assert "Page not found" in line and "python -m generator links" in line
-    assert not [address for address in old | _addresses(data_dir) if address in renamed]
-    assert "SECRET-PARTNER-QUINN" not in _generate_saying(data_dir, monkeypatch, capsys)  # said once
+    assert not [address for address in old | private_addresses(data_dir) if address in renamed]
+    assert "SECRET-PARTNER-QUINN" not in generate_saying(data_dir, monkeypatch, capsys)  # said once
 
 
 def test_a_title_edited_by_hand_is_named_on_one_line_without_its_controls(
@@ -63,7 +57,7 @@ def test_a_title_edited_by_hand_is_named_on_one_line_without_its_controls(
     """The name comes from the removed page's own title, which a hand edit may have changed: a
     line break in it split the warning, and its second line, '::error::…' at a line's start, is
     a workflow command to GitHub Actions; an escape drove the owner's terminal."""
-    _generate_saying(data_dir, monkeypatch, capsys)
+    generate_saying(data_dir, monkeypatch, capsys)
     pages = (data_dir / "content" / "p").glob("*.md")
     page = next(
         page for page in pages if "\ntitle: SECRET-PARTNER-QUINN\n" in page.read_text(encoding="utf-8")
@@ -79,7 +73,7 @@ def test_a_title_edited_by_hand_is_named_on_one_line_without_its_controls(
     data.write_text(
         data.read_text(encoding="utf-8").replace("quiet-quinn", "quinn-renamed"), encoding="utf-8"
     )
-    said = _generate_saying(data_dir, monkeypatch, capsys)
+    said = generate_saying(data_dir, monkeypatch, capsys)
     line = next(line for line in said.splitlines() if "Quinn" in line)
     assert line.startswith(
         "warning: the private page of Quinn\\n::error::edited \\x1b[31mby hand\\x1b[0m is gone from its address"
@@ -90,9 +84,9 @@ def test_a_title_edited_by_hand_is_named_on_one_line_without_its_controls(
 def test_a_new_secret_says_every_page_moved_without_naming_each_partner(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _generate_saying(data_dir, monkeypatch, capsys)
+    generate_saying(data_dir, monkeypatch, capsys)
     monkeypatch.setenv("REFERRAL_SITE_SECRET", OTHER)
-    rotated = _generate_saying(data_dir, monkeypatch, capsys)
+    rotated = generate_saying(data_dir, monkeypatch, capsys)
     assert "the site secret is not the one the last run used" in rotated
     assert "gone from" not in rotated and "Anne Ortiz" not in rotated
 
@@ -102,13 +96,13 @@ def test_two_raised_epochs_are_named_together(
 ) -> None:
     """Raising an epoch revokes a leaked link on purpose: the owner still needs the reminder to
     send the partner the new one."""
-    _generate_saying(data_dir, monkeypatch, capsys)
+    generate_saying(data_dir, monkeypatch, capsys)
     data = data_dir / "partners.yaml"
     text = data.read_text(encoding="utf-8")
     for name in ("Anne Ortiz", "Steve Hall"):
         text = text.replace(f"    name: {name}\n", f"    name: {name}\n    epoch: 1\n")
     data.write_text(text, encoding="utf-8")
-    said = _generate_saying(data_dir, monkeypatch, capsys)
+    said = generate_saying(data_dir, monkeypatch, capsys)
     assert "warning: the private pages of Anne Ortiz and Steve Hall are gone from their addresses" in said, (
         said
     )
@@ -122,12 +116,12 @@ def test_a_throwaway_preview_names_nobody(
     monkeypatch.delenv("REFERRAL_SITE_SECRET")
     monkeypatch.setenv("CI", "1")
     monkeypatch.setenv("REFERRAL_PREVIEW", "1")
-    _generate_saying(data_dir, monkeypatch, capsys)
-    assert "gone from" not in _generate_saying(data_dir, monkeypatch, capsys)
+    generate_saying(data_dir, monkeypatch, capsys)
+    assert "gone from" not in generate_saying(data_dir, monkeypatch, capsys)
     monkeypatch.delenv("CI")
     monkeypatch.delenv("REFERRAL_PREVIEW")
     monkeypatch.setenv("REFERRAL_SITE_SECRET", SECRET)  # back to the real one: no page of it was sent yet
-    assert "gone from" not in _generate_saying(data_dir, monkeypatch, capsys)
+    assert "gone from" not in generate_saying(data_dir, monkeypatch, capsys)
 
 
 def test_mkdocs_build_names_a_renamed_partner_and_a_strict_build_passes(
