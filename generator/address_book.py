@@ -33,10 +33,10 @@ def hand_overs(book_file: Path, secret: bytes, pages: Mapping[str, str]) -> list
     """The addresses among ``pages`` (private page path → the partner's name) that showed
     another name in an earlier run under this secret; the book then lists ``pages`` too."""
     book = _read(book_file, secret)
-    handed = sorted({(book[path], name) for path, name in pages.items() if book.get(path, name) != name})
-    if any(book.get(path) != name for path, name in pages.items()):
-        _write(book_file, secret, {**book, **pages})
-    return handed
+    changed = {path: name for path, name in pages.items() if book.get(path) != name}
+    if changed:
+        _write(book_file, secret, {**book, **changed})
+    return sorted({(book[path], name) for path, name in changed.items() if path in book})
 
 
 def handover_warning(handed: list[Handover]) -> str:
