@@ -42,10 +42,10 @@ def hand_overs(book_file: Path, secret: bytes, pages: Mapping[str, str]) -> list
 def handover_warning(handed: list[Handover]) -> str:
     """What the owner is told of addresses that now show somebody else: the names, never the
     addresses (a log may be read without the secret); five at most, so it stays one line."""
-    pairs = [f"{one_line(before)}'s now shows {one_line(now)}'s" for before, now in handed[:5]]
+    pairs = [f"{one_line(before)}, now {one_line(now)}" for before, now in handed[:5]]
     if len(handed) > len(pairs):
         pairs.append(f"{len(handed) - len(pairs)} more")
-    listed = pairs[0] if len(pairs) == 1 else f"{', '.join(pairs[:-1])} and {pairs[-1]}"
+    listed = pairs[0] if len(pairs) == 1 else f"{'; '.join(pairs[:-1])}; and {pairs[-1]}"
     return (
         f"a private page's address shows another name than in an earlier run (the same partner "
         f"id and epoch): {listed}. Whoever was sent the earlier link opens the new page, with "
