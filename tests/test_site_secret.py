@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from conftest import (
     REPO,
-    SOURCE_DATE_EPOCH,
     TEST_SECRET,
     SiteProject,
     fixture_text,
+    generate_saying,
+    private_addresses,
     python_on_an_ascii_path,
     unwritable,
 )
@@ -331,19 +332,6 @@ def test_a_secret_with_accents_keys_the_same_addresses_whatever_the_locale(tmp_p
     assert f"Anne Ortiz\thttps://partners.example.com/p/{token}/" in result.stdout.splitlines()
 
 
-def _generate_saying(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
-    """``python -m generator generate`` in ``root``: what it printed, stdout and stderr."""
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-    assert main(["generate"]) == 0
-    said = capsys.readouterr()
-    return said.out + said.err
-
-
-def _private_addresses(root: Path) -> list[str]:
-    return [page.stem for page in (root / "content" / "p").glob("*.md") if page.name != "index.md"]
-
-
 OTHER = "zX8-qM4rTw7_Lp2NvB6yHc0JdK"
 MOVED = "the site secret is not the one the last run used"
 
@@ -355,16 +343,16 @@ def test_a_changed_secret_is_said_once_naming_neither_secret_nor_address(
     working. The run that finds it says so (a run's log may be shown by CI: no secret, no address)."""
     (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
     monkeypatch.setenv("REFERRAL_SITE_SECRET", STRONG)
-    first = _generate_saying(tmp_path, monkeypatch, capsys)
-    old = _private_addresses(tmp_path)
+    first = generate_saying(tmp_path, monkeypatch, capsys)
+    old = private_addresses(tmp_path)
     monkeypatch.setenv("REFERRAL_SITE_SECRET", OTHER)
-    moved = _generate_saying(tmp_path, monkeypatch, capsys)
-    new = _private_addresses(tmp_path)
+    moved = generate_saying(tmp_path, monkeypatch, capsys)
+    new = private_addresses(tmp_path)
     assert MOVED not in first and not set(old) & set(new)
     assert f"warning: {moved_warning(len(new))}" in moved
     assert f"all {len(new)} private pages move" in moved and "python -m generator links" in moved
     assert not [text for text in (STRONG, OTHER, *old, *new) if text in moved]
-    assert MOVED not in _generate_saying(tmp_path, monkeypatch, capsys)  # said once
+    assert MOVED not in generate_saying(tmp_path, monkeypatch, capsys)  # said once
 
 
 def test_a_secret_file_replaced_is_said_and_a_raised_epoch_is_not(
@@ -375,14 +363,14 @@ def test_a_secret_file_replaced_is_said_and_a_raised_epoch_is_not(
     monkeypatch.delenv("REFERRAL_SITE_SECRET", raising=False)
     for name in ("CI", "GITHUB_ACTIONS", "REFERRAL_PREVIEW"):
         monkeypatch.delenv(name, raising=False)
-    assert MOVED not in _generate_saying(tmp_path, monkeypatch, capsys)
+    assert MOVED not in generate_saying(tmp_path, monkeypatch, capsys)
     (tmp_path / ".referral" / "secret").write_text(OTHER + "\n", encoding="utf-8")  # from another machine
-    assert MOVED in _generate_saying(tmp_path, monkeypatch, capsys)
+    assert MOVED in generate_saying(tmp_path, monkeypatch, capsys)
     text = data.read_text(encoding="utf-8")
     data.write_text(text.replace("    name:", "    epoch: 1\n    name:", 1), encoding="utf-8")
-    before = set(_private_addresses(tmp_path))
-    said = _generate_saying(tmp_path, monkeypatch, capsys)
-    assert MOVED not in said and set(_private_addresses(tmp_path)) != before
+    before = set(private_addresses(tmp_path))
+    said = generate_saying(tmp_path, monkeypatch, capsys)
+    assert MOVED not in said and set(private_addresses(tmp_path)) != before
 
 
 def test_mkdocs_build_says_a_changed_secret_and_a_strict_build_still_passes(
@@ -394,12 +382,12 @@ def test_mkdocs_build_says_a_changed_secret_and_a_strict_build_still_passes(
     project.write_data(fixture_text("small.yaml"))
     first = project.mkdocs_build("--strict")
     assert first.returncode == 0 and MOVED not in first.stderr, first.stderr
-    old = _private_addresses(project.root)
+    old = private_addresses(project.root)
     rotated = project.mkdocs_build("--strict", REFERRAL_SITE_SECRET=OTHER)
     assert rotated.returncode == 0, rotated.stderr
     log = rotated.stdout + rotated.stderr
     assert moved_warning(len(old)) in log
-    assert not [text for text in (TEST_SECRET, OTHER, *old, *_private_addresses(project.root)) if text in log]
+    assert not [text for text in (TEST_SECRET, OTHER, *old, *private_addresses(project.root)) if text in log]
 
 
 def test_a_record_of_another_format_is_not_taken_for_another_secret(
@@ -409,11 +397,11 @@ def test_a_record_of_another_format_is_not_taken_for_another_secret(
     must not be said to have changed."""
     (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
     monkeypatch.setenv("REFERRAL_SITE_SECRET", STRONG)
-    _generate_saying(tmp_path, monkeypatch, capsys)
+    generate_saying(tmp_path, monkeypatch, capsys)
     record = tmp_path / ".referral" / "render-memo.json"
     record.write_text(record.read_text(encoding="utf-8").replace('"version":2', '"version":1'), "utf-8")
     (tmp_path / ".referral" / "render-stamp.json").unlink()  # as after an upgrade: a run that renders
-    assert MOVED not in _generate_saying(tmp_path, monkeypatch, capsys)
+    assert MOVED not in generate_saying(tmp_path, monkeypatch, capsys)
 
 
 def test_links_under_another_secret_than_the_last_run_say_they_lead_to_no_page_yet(
@@ -423,7 +411,7 @@ def test_links_under_another_secret_than_the_last_run_say_they_lead_to_no_page_y
     do not exist yet, without a word."""
     (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
     monkeypatch.setenv("REFERRAL_SITE_SECRET", STRONG)
-    _generate_saying(tmp_path, monkeypatch, capsys)
+    generate_saying(tmp_path, monkeypatch, capsys)
     links = ["links", "--site-url", "https://partners.example.com/"]
     assert main(links) == 0 and "warning" not in capsys.readouterr().err
     monkeypatch.setenv("REFERRAL_SITE_SECRET", OTHER)
