@@ -27,6 +27,9 @@ from .problems import one_line
 from .runnable import generator_command
 
 Handover = tuple[str, str]  # (the name the address showed, the name it shows now)
+# Far above any real book (an address and a name, about 70 bytes, for each private page a
+# secret ever gave: 32 MiB is 400,000 of them), as the data file's own limit (source.MAX_BYTES).
+MAX_BOOK_BYTES = 32 * 1024 * 1024
 
 
 def hand_overs(book_file: Path, secret: bytes, pages: Mapping[str, str]) -> list[Handover]:
@@ -57,8 +60,12 @@ def handover_warning(handed: list[Handover]) -> str:
 
 def _read(book_file: Path, secret: bytes) -> dict[str, str]:
     try:
+        if book_file.stat().st_size > MAX_BOOK_BYTES:
+            return {}  # no book of ours; reading it would cost every run seconds and a gigabyte
         content = json.loads(book_file.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    # RecursionError: JSON nested a few thousand deep (hand-broken or foreign). It came after
+    # the pages were written, so the run ended in a traceback with its pages changed.
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return {}
     if not isinstance(content, dict) or content.get("secret") != _fingerprint(secret):
         return {}  # another secret's addresses: none of them can be handed over by this one

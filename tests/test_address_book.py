@@ -5,12 +5,13 @@ run that does it says so, from the book of names each address has shown (address
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from conftest import fixture_text, generate_saying, private_addresses
 
-from generator.address_book import hand_overs, handover_warning
+from generator.address_book import MAX_BOOK_BYTES, hand_overs, handover_warning
 
 SECRET = "kT3v-9QxLm2pW_8ZrB4nYc-book"
 OTHER = "zX8-qM4rTw7_Lp2NvB6yHc0JdK"
@@ -95,3 +96,27 @@ def test_the_warning_keeps_one_line_and_five_pairs() -> None:
     said = handover_warning(handed)
     assert "\n" not in said and "Old\\n::error::0, now New 0; Old" in said
     assert "; and 2 more." in said
+
+
+def test_a_book_nested_thousands_deep_starts_afresh_without_a_traceback(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """json.loads raises RecursionError, no ValueError, on such a file: the run ended in a
+    traceback after writing its pages (under `mkdocs build` too)."""
+    generate_saying(data_dir, monkeypatch, capsys)
+    book = data_dir / ".referral" / "addresses.json"
+    book.write_text("[" * 100_000, encoding="utf-8")
+    _edit(data_dir, QUINN, "name: Nora Newcomer\n")
+    said = generate_saying(data_dir, monkeypatch, capsys)
+    assert "Traceback" not in said and "shows another name" not in said
+    assert "Nora Newcomer" in json.loads(book.read_text(encoding="utf-8"))["pages"].values()
+
+
+def test_a_book_too_big_to_be_ours_is_not_read(tmp_path: Path) -> None:
+    """A foreign file of hundreds of megabytes cost every run seconds and a gigabyte of memory."""
+    book = tmp_path / "addresses.json"
+    hand_overs(book, b"s" * 32, {"p/a.md": "Ann"})
+    padded = book.read_text(encoding="utf-8").replace("{", "{" + " " * MAX_BOOK_BYTES, 1)
+    book.write_text(padded, encoding="utf-8")
+    assert hand_overs(book, b"s" * 32, {"p/a.md": "Bea"}) == []
+    assert book.stat().st_size < 1000  # started afresh, with this run's page
