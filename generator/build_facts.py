@@ -58,5 +58,6 @@ def read_record(record_file: Path, inputs: str) -> BuildFacts | None:
         if not all(isinstance(line, str) for line in due_shown) or type(due_count) is not int:
             return None
         return BuildFacts(Newsletter.model_validate(content["newsletter"]), tuple(due_shown), due_count)
-    except (OSError, ValueError, KeyError, TypeError):  # pydantic's ValidationError is a ValueError
+    # pydantic's ValidationError is a ValueError; RecursionError: JSON nested thousands deep.
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return None

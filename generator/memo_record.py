@@ -78,7 +78,7 @@ def read_record(record_file: Path, secret: bytes, docs_dir: Path) -> PageRecord:
     the docstring)."""
     try:
         content = json.loads(record_file.read_text("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # the last: JSON nested thousands deep
         return PageRecord()
     if not isinstance(content, dict) or not isinstance(content.get("pages"), dict):
         return PageRecord()

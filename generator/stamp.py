@@ -115,7 +115,7 @@ def fresh_zone(stamp_file: Path, manifest: Path, docs_dir: Path, inputs: Callabl
     """
     try:
         stamp = json.loads(stamp_file.read_text("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # the last: JSON nested thousands deep
         return None
     if not isinstance(stamp, dict) or stamp.get("version") != STAMP_VERSION:
         return None

@@ -291,7 +291,7 @@ def _manifest_is_for(manifest_path: Path, folder: str) -> bool:
         content = json.loads(manifest_path.read_text("utf-8"))
     except FileNotFoundError:
         return False
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return True  # read_manifest says what is wrong with it
     recorded = content.get("docs_dir", folder) if isinstance(content, dict) else folder
     return bool(recorded == folder)
@@ -304,7 +304,7 @@ def _from_before_the_mark(manifest_path: Path) -> bool:
     pages of partners removed or given a new address, published at their old address."""
     try:
         content = json.loads(manifest_path.read_text("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False
     return isinstance(content, dict) and "docs_dir" not in content
 
@@ -327,7 +327,8 @@ def read_manifest(manifest_path: Path) -> list[str]:
         content = json.loads(manifest_path.read_text("utf-8"))
     except FileNotFoundError:
         return []
-    except (OSError, ValueError):
+    # RecursionError: JSON nested thousands deep, which json.loads does not call a ValueError.
+    except (OSError, ValueError, RecursionError):
         raise ValueError(f"the generator's manifest {manifest_path} is unreadable; delete it") from None
     files = content.get("files", []) if isinstance(content, dict) else []
     return [path for path in files if isinstance(path, str) and _is_safe_relative(path)]
@@ -494,7 +495,7 @@ def _is_a_path_list(path: Path) -> bool:
     """Whether the file holds a manifest or pending record as :func:`_path_list` writes them."""
     try:
         content = json.loads(path.read_text("utf-8"))
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return isinstance(content, dict) and set(content) == {"version", "docs_dir", "files"}
 

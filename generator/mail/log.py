@@ -85,6 +85,8 @@ def _record(path: Path, number: int, text: str) -> dict[str, object] | None:
         if not text.strip() or not text.rstrip().endswith("}"):
             return None
         raise _unreadable(path, number, error.colno, f"not a record ({error.msg})") from None
+    except RecursionError:  # JSON nested thousands deep, which json.loads does not call a ValueError
+        raise _unreadable(path, number, 1, "not a record (nested too deep)") from None
     if not isinstance(record, dict):
         raise _unreadable(path, number, 1, "not a record (a JSON object was expected)")
     return record

@@ -1,0 +1,67 @@
+"""The run records in ``.referral/`` broken by hand or by another program as JSON nested thousands
+deep: json.loads raises RecursionError there, which is no ValueError, and each reader caught
+only ValueError, so `generate` and `mkdocs build` ended in a traceback (review58)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SOURCE_DATE_EPOCH, fixture_text
+
+from generator import build_facts
+from generator.cli import main
+from generator.mail.log import LogUnreadable, read_log
+
+DEEP = "[" * 100_000
+
+
+@pytest.fixture
+def generated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", "kT3v-9QxLm2pW_8ZrB4nYc-deep")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    monkeypatch.delenv("REFERRAL_PREVIEW", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["generate"]) == 0
+    data = tmp_path / "partners.yaml"  # an edit, so the next run renders and reads every record
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("Test Partner News", "Test Partner Notes"), encoding="utf-8"
+    )
+    return tmp_path
+
+
+@pytest.mark.parametrize("record", ["render-stamp.json", "render-memo.json"])
+def test_a_record_nested_thousands_deep_is_read_as_none(
+    generated: Path, record: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (generated / ".referral" / record).write_text(DEEP, encoding="utf-8")
+    assert main(["generate"]) == 0
+    assert "Test Partner Notes" in (generated / "content" / "index.md").read_text(encoding="utf-8")
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_build_facts_nested_thousands_deep_are_read_as_none(tmp_path: Path) -> None:
+    """Read by the plugin when nothing changed since the last run (`mkdocs build` twice)."""
+    record = tmp_path / "build-facts.json"
+    record.write_text(DEEP, encoding="utf-8")
+    assert build_facts.read_record(record, "inputs") is None
+
+
+def test_a_manifest_nested_thousands_deep_is_named_and_nothing_written(
+    generated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    (generated / ".referral" / "manifest.json").write_text(DEEP, encoding="utf-8")
+    before = {path: path.read_bytes() for path in (generated / "content").rglob("*.md")}
+    assert main(["generate"]) != 0
+    said = capsys.readouterr().err
+    assert "manifest" in said and "is unreadable; delete it" in said and len(said.splitlines()) == 1
+    assert {path: path.read_bytes() for path in (generated / "content").rglob("*.md")} == before
+
+
+def test_a_mail_log_line_nested_thousands_deep_is_located(tmp_path: Path) -> None:
+    log = tmp_path / "mail-log.jsonl"
+    log.write_text(f"{DEEP}}}\n", encoding="utf-8")
+    with pytest.raises(LogUnreadable, match=r"mail-log.jsonl:1:1: not a record \(nested too deep\)"):
+        read_log(log)
