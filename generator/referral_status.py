@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import NamedTuple
 
 from markupsafe import Markup, escape
@@ -14,6 +15,7 @@ from markupsafe import Markup, escape
 from . import referral_labels, words
 from .html_page import html_environment
 from .models import Referral
+from .names_in_words import name_order
 from .views import PROGRESS_STEPS, STAGE_WORDS, last_activity, stage_of, step_of
 
 
@@ -34,8 +36,23 @@ class ReferralView(NamedTuple):
     former_client: bool  # won, then lost: a client for a while, not a file closed without a sale
 
 
-# A partner page lists the referrals with the latest news first (then the latest introduced).
-latest_news_first = operator.attrgetter("last", "referral.introduced", "referral.id")
+_news_dates = operator.attrgetter("last", "referral.introduced")
+
+
+def latest_news_first(views: list[ReferralView]) -> list[ReferralView]:
+    """A partner page's order: the latest news first, then the latest introduced; referrals alike
+    in both by the prospect's name as the partner counts ("Prospect 2" before "Prospect 10", where
+    the ids' text order had put them), then by id."""
+    ordered = sorted(views, key=_news_dates, reverse=True)
+    # Names are compared only within a run of equal dates: a few referrals, where keying all
+    # 50,000 at 10,000 partners would cost a tenth of a second.
+    return [view for _, run in groupby(ordered, key=_news_dates) for view in _by_name(list(run))]
+
+
+def _by_name(alike: list[ReferralView]) -> list[ReferralView]:
+    if len(alike) == 1:
+        return alike
+    return sorted(alike, key=lambda view: (name_order(view.referral.prospect), name_order(view.referral.id)))
 
 
 @dataclass

@@ -462,8 +462,7 @@ def _render_partner(site: _Site, partner: Partner) -> str:
         "search": {"exclude": True},
         "hide": ["navigation", "toc", "footer"],
     }
-    views = [site.referral_views.of(r) for r in site.ledger.referrals_of(partner.id)]
-    views.sort(key=latest_news_first, reverse=True)
+    views = latest_news_first([site.referral_views.of(r) for r in site.ledger.referrals_of(partner.id)])
     site.referral_views.thank_once_for_the_lost(views)
     given = sorted(site.ledger.given_to(partner.id), key=lambda g: g.date, reverse=True)
     branch = partner_branch(site.tree, partner)

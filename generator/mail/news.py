@@ -160,8 +160,14 @@ def _stage_at(referral: Referral, month: Month) -> str:
     return done[-1].stage if done else "introduced"
 
 
-def _news_order(referral: Referral) -> tuple[dt.date, str]:
-    return (referral.introduced, referral.id)
+def _news_order(referral: Referral) -> tuple[dt.date, names_in_words.NameOrder, names_in_words.NameOrder]:
+    """In the order introduced; those introduced the same day by the prospect's name as the
+    partner counts ("Prospect 2" before "Prospect 10"), then by id."""
+    return (
+        referral.introduced,
+        names_in_words.name_order(referral.prospect),
+        names_in_words.name_order(referral.id),
+    )
 
 
 def _referral_news(referral: Referral, month: Month) -> ReferralNews:
