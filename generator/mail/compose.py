@@ -30,6 +30,7 @@ from ..post_urls import PostUrls
 from ..render import POST_CATEGORY, SiteLayout
 from ..views import Month, MonthlyIssue
 from .news import PartnerNews, line
+from .plain_text import wrapped
 
 # "=?" opens an RFC 2047 encoded word, which the email package decodes when a header is set: a
 # name holding "=?utf-8?q?x=0D=0ABcc:...?=" would add a header line. An invisible word joiner
@@ -114,6 +115,8 @@ def mail_environment() -> jinja2.Environment:
         digits=numbers_in_words.digits,
         chain_thanks=chain_thanks,
         isolated=names_in_words.isolated,
+        # Jinja's wordwrap, with a date's day and month kept on one line of the text part.
+        wrap=wrapped,
     )
     env.globals.update(
         stage_headlines=referral_labels.STAGE_HEADLINES,
