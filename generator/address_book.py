@@ -4,8 +4,8 @@ somebody else is told to the owner.
 A partner's address is a keyed hash of their id (and epoch), not of the person. A former
 partner's id given to somebody new, or a record renamed to another person, puts the newcomer's
 page (their referrals, the notes to them) at the address the former partner still holds. No
-single run's data can tell; this book can: every private page a run writes under this secret
-is listed with the name it showed, and an entry stays after its page is removed. A run that
+single run's data can tell; this book can: every private page a run writes is listed, under
+its secret, with the name it showed, and an entry stays after its page is removed. A run that
 writes a page at a listed address under another name says so.
 
 The book lives in ``.referral/`` (never in git), so a run on the owner's machine tells it; a
@@ -35,10 +35,11 @@ MAX_BOOK_BYTES = 32 * 1024 * 1024
 def hand_overs(book_file: Path, secret: bytes, pages: Mapping[str, str]) -> list[Handover]:
     """The addresses among ``pages`` (private page path → the partner's name) that showed
     another name in an earlier run under this secret; the book then lists ``pages`` too."""
-    book = _read(book_file, secret)
+    books = _read(book_file)
+    book = books.get(_fingerprint(secret), {})
     changed = {path: name for path, name in pages.items() if book.get(path) != name}
     if changed:
-        _write(book_file, secret, {**book, **changed})
+        _write(book_file, {**books, _fingerprint(secret): {**book, **changed}})
     return sorted({(book[path], name) for path, name in changed.items() if path in book})
 
 
@@ -58,7 +59,10 @@ def handover_warning(handed: list[Handover]) -> str:
     )
 
 
-def _read(book_file: Path, secret: bytes) -> dict[str, str]:
+def _read(book_file: Path) -> dict[str, dict[str, str]]:
+    """Each secret's page of the book, by the secret's fingerprint: a run under the local preview
+    secret between two under the published one must not wipe what the published addresses showed
+    (a rename made meanwhile then went untold)."""
     try:
         if book_file.stat().st_size > MAX_BOOK_BYTES:
             return {}  # no book of ours; reading it would cost every run seconds and a gigabyte
@@ -67,20 +71,23 @@ def _read(book_file: Path, secret: bytes) -> dict[str, str]:
     # the pages were written, so the run ended in a traceback with its pages changed.
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return {}
-    if not isinstance(content, dict) or content.get("secret") != _fingerprint(secret):
-        return {}  # another secret's addresses: none of them can be handed over by this one
-    pages = content.get("pages")
-    if not isinstance(pages, dict):
+    if not isinstance(content, dict):
         return {}
+    if isinstance(content.get("secret"), str):  # the first book's form: one secret's pages
+        content = {"books": {content["secret"]: content.get("pages")}}
+    books = content.get("books")
+    if not isinstance(books, dict):
+        return {}
+    return {fingerprint: _names(pages) for fingerprint, pages in books.items() if isinstance(pages, dict)}
+
+
+def _names(pages: dict[str, object]) -> dict[str, str]:
     return {path: name for path, name in pages.items() if isinstance(name, str)}
 
 
-def _write(book_file: Path, secret: bytes, pages: Mapping[str, str]) -> None:
-    text = json.dumps(
-        {"secret": _fingerprint(secret), "pages": dict(sorted(pages.items()))},
-        ensure_ascii=False,
-        indent=0,
-    )
+def _write(book_file: Path, books: Mapping[str, Mapping[str, str]]) -> None:
+    every = {fingerprint: dict(sorted(pages.items())) for fingerprint, pages in sorted(books.items())}
+    text = json.dumps({"books": every}, ensure_ascii=False, indent=0)
     partial = book_file.with_name(f".{book_file.name}.partial")
     with contextlib.suppress(OSError):
         book_file.parent.mkdir(parents=True, exist_ok=True)
@@ -91,5 +98,5 @@ def _write(book_file: Path, secret: bytes, pages: Mapping[str, str]) -> None:
 
 
 def _fingerprint(secret: bytes) -> str:
-    """Names the secret without giving it away: the book belongs to one set of addresses."""
+    """Names the secret without giving it away: each secret's addresses are a book of their own."""
     return hmac.new(secret, b"address-book", hashlib.sha256).hexdigest()[:32]

@@ -109,7 +109,8 @@ def test_a_book_nested_thousands_deep_starts_afresh_without_a_traceback(
     _edit(data_dir, QUINN, "name: Nora Newcomer\n")
     said = generate_saying(data_dir, monkeypatch, capsys)
     assert "Traceback" not in said and "shows another name" not in said
-    assert "Nora Newcomer" in json.loads(book.read_text(encoding="utf-8"))["pages"].values()
+    [pages] = json.loads(book.read_text(encoding="utf-8"))["books"].values()
+    assert "Nora Newcomer" in pages.values()
 
 
 def test_a_book_too_big_to_be_ours_is_not_read(tmp_path: Path) -> None:
@@ -120,3 +121,27 @@ def test_a_book_too_big_to_be_ours_is_not_read(tmp_path: Path) -> None:
     book.write_text(padded, encoding="utf-8")
     assert hand_overs(book, b"s" * 32, {"p/a.md": "Bea"}) == []
     assert book.stat().st_size < 1000  # started afresh, with this run's page
+
+
+def test_a_run_under_another_secret_between_two_keeps_the_first_secrets_book(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The owner previews under the local secret and publishes under REFERRAL_SITE_SECRET: the
+    preview run wiped the published addresses' book, and a rename made meanwhile went untold."""
+    generate_saying(data_dir, monkeypatch, capsys)
+    _edit(data_dir, QUINN, "name: Nora Newcomer\n")
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", OTHER)  # new addresses: nobody holds them
+    assert "shows another name" not in generate_saying(data_dir, monkeypatch, capsys)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", SECRET)
+    assert "SECRET-PARTNER-QUINN, now Nora Newcomer." in _warning(
+        generate_saying(data_dir, monkeypatch, capsys)
+    )
+
+
+def test_a_book_in_the_first_form_is_read(tmp_path: Path) -> None:
+    """One secret's pages, as the book was first written: an upgrade keeps what it knew."""
+    book = tmp_path / "addresses.json"
+    hand_overs(book, b"s" * 32, {"p/a.md": "Ann"})
+    fingerprint = next(iter(json.loads(book.read_text(encoding="utf-8"))["books"]))
+    book.write_text(json.dumps({"secret": fingerprint, "pages": {"p/a.md": "Ann"}}), encoding="utf-8")
+    assert hand_overs(book, b"s" * 32, {"p/a.md": "Bea"}) == [("Ann", "Bea")]
