@@ -124,7 +124,7 @@ def run_guard(args: argparse.Namespace) -> int:
     for leak in leaks:
         print(f"  - {leak.describe()}")
     scanned = len(guard.site_files(site))
-    print(guard.site_verdict(len(leaks), scanned, site))
+    print(guard.site_verdict(leaks, scanned, site))
     if not leaks:
         return 0
     state_dir = folder / pipeline.STATE_DIR

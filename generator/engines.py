@@ -219,11 +219,8 @@ def _guard_or_quarantine(site: Site, outcome: pipeline.Outcome) -> None:
     public = site_public_text(site.config_file)
     leaks = guard.guard_site(site.site_dir, outcome.data, outcome.layout, public_text=public)
     if leaks:
-        found = "\n".join(f"  - {leak.describe()}" for leak in leaks)
         where = _fail_closed(site, [leak.file for leak in leaks])
-        raise EngineError(
-            f"Leak guard: {plural(len(leaks), 'confidential value')} out of place:\n{found}{where}"
-        )
+        raise EngineError(f"{guard.leak_report(leaks)}{where}")
 
 
 def _fail_closed(site: Site, leaking: Sequence[str] = ()) -> str:

@@ -94,10 +94,24 @@ def clean_scan(scanned: int) -> str:
     return f"Leak guard: scanned {plural(scanned, 'file')}, no confidential data found."
 
 
-def site_verdict(leaks: int, scanned: int, site: Path) -> str:
-    """What ``guard`` found in a built site: "no confidential value", not "0 confidential values"."""
-    found = plural(leaks, "confidential value") if leaks else "no confidential value"
-    return f"Leak guard: {found} out of place in {plural(scanned, 'file')} of {site}."
+def leak_report(leaks: Sequence[Leak]) -> str:
+    """What a build whose guard found leaks says: how many values in how many files, then each
+    place. A prospect on one page, and so in the search index, is one value in two files: the
+    count of places read "2 confidential values" to the owner."""
+    return f"Leak guard: {_values_in_files(leaks)}:\n" + "\n".join(f"  - {leak.describe()}" for leak in leaks)
+
+
+def site_verdict(leaks: Sequence[Leak], scanned: int, site: Path) -> str:
+    """What ``guard`` found in a built site: "no confidential value", not "0 confidential values";
+    the files read apart from those holding leaks ("in 1,000 files" read as if found in all)."""
+    if not leaks:
+        return f"Leak guard: no confidential value out of place in {plural(scanned, 'file')} of {site}."
+    return f"Leak guard: {_values_in_files(leaks)} ({plural(scanned, 'file')} read in {site})."
+
+
+def _values_in_files(leaks: Sequence[Leak]) -> str:
+    values = plural(len({leak.field for leak in leaks}), "confidential value")
+    return f"{values} out of place in {plural(len({leak.file for leak in leaks}), 'file')}"
 
 
 def guard_changed(

@@ -514,12 +514,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         self.unguarded = None  # checked: a leak moves the site away itself, with the leaks named
         self._disarm()
         if leaks:
-            found = "\n".join(f"  - {leak.describe()}" for leak in leaks)
             moved = self._quarantine(config, leaks)
-            raise PluginError(
-                f"Leak guard: {plural(len(leaks), 'confidential value')} out of place:\n{found}\n"
-                + quarantine_note(moved, site)
-            )
+            raise PluginError(f"{guard.leak_report(leaks)}\n{quarantine_note(moved, site)}")
         unchecked_site.checked(self._project(config).state_dir)
         log.info(guard.clean_scan(scanned))
 

@@ -355,7 +355,7 @@ def test_guard_counts_one_leak_in_one_file_in_the_singular(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795132800")
     assert main(["guard"]) == 1
     out = capsys.readouterr().out
-    assert "Leak guard: 1 confidential value out of place in 1 file of site." in out
+    assert "Leak guard: 1 confidential value out of place in 1 file (1 file read in site)." in out
 
 
 @pytest.mark.parametrize(

@@ -194,21 +194,32 @@ def test_a_clean_scan_counts_its_files(scanned: int, expected: str) -> None:
     assert guard.clean_scan(scanned) == f"Leak guard: {expected} no confidential data found."
 
 
+@pytest.mark.parametrize(("scanned", "files"), [(1, "1 file"), (1000, "1,000 files")])
+def test_the_guard_commands_clean_verdict_reads_with_any_count(scanned: int, files: str) -> None:
+    verdict = guard.site_verdict([], scanned, Path("site"))
+    assert verdict == f"Leak guard: no confidential value out of place in {files} of site."
+
+
 @pytest.mark.parametrize(
-    ("leaks", "found"),
+    ("fields", "pages", "found"),
     [
-        (0, "no confidential value"),
-        (1, "1 confidential value"),
-        (2, "2 confidential values"),
-        (1000, "1,000 confidential values"),
+        (1, 1, "1 confidential value out of place in 1 file"),
+        (1, 2, "1 confidential value out of place in 2 files"),
+        (2, 1, "2 confidential values out of place in 1 file"),
+        (1000, 3, "1,000 confidential values out of place in 3 files"),
     ],
 )
-@pytest.mark.parametrize(("scanned", "files"), [(1, "1 file"), (1000, "1,000 files")])
-def test_the_guard_commands_verdict_reads_with_any_count(
-    leaks: int, found: str, scanned: int, files: str
-) -> None:
-    verdict = guard.site_verdict(leaks, scanned, Path("site"))
-    assert verdict == f"Leak guard: {found} out of place in {files} of site."
+def test_leaks_are_counted_as_values_and_files_not_places(fields: int, pages: int, found: str) -> None:
+    """One prospect on a page and in the search index is one value in two files: the count of
+    places said "2 confidential values" (review58)."""
+    leaks = [
+        guard.Leak(f"page-{p}/index.html", f"referrals[{f}].prospect")
+        for f in range(fields)
+        for p in range(pages)
+    ]
+    assert guard.site_verdict(leaks, 1000, Path("site")) == f"Leak guard: {found} (1,000 files read in site)."
+    report = guard.leak_report(leaks).splitlines()
+    assert report[0] == f"Leak guard: {found}:" and len(report) == 1 + fields * pages
 
 
 # --- a new site secret, and private pages gone ------------------------------------------------

@@ -414,7 +414,7 @@ def test_a_hand_written_page_quoting_a_prospect_fails_the_build(project: SitePro
     result = project.mkdocs_build()
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "Leak guard: 2 confidential values out of place:" in output
+    assert "Leak guard: 1 confidential value out of place in 2 files:" in output
     assert "referrals[0].prospect in leak/index.html" in output
     # Runs after search wrote its index: the page's text is there too.
     assert "referrals[0].prospect in search/search_index.json" in output

@@ -154,7 +154,9 @@ def test_one_save_starts_exactly_one_build(served: Served) -> None:
 # --- the leak guard under `mkdocs serve --dirty`: only changed files are read ----------------
 
 SCANNED = re.compile(r"Leak guard: scanned ([\d,]+) files?,")  # "scanned 1 file," "scanned 1,234 files,"
-LEAK_LINE = " out of place:"  # "Leak guard: 1 confidential value out of place:", as engines.py says it
+LEAK_LINE = (
+    " out of place in "  # "Leak guard: 1 confidential value out of place in 1 file:" (guard.leak_report)
+)
 
 
 def _wait_for_log(log: Path, text: str, server: subprocess.Popen[bytes]) -> str:
