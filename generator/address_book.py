@@ -23,6 +23,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from .numbers_in_words import digits
 from .problems import one_line
 from .runnable import generator_command
 
@@ -48,14 +49,24 @@ def handover_warning(handed: list[Handover]) -> str:
     addresses (a log may be read without the secret); five at most, so it stays one line."""
     pairs = [f"{one_line(before)}, now {one_line(now)}" for before, now in handed[:5]]
     if len(handed) > len(pairs):
-        pairs.append(f"{len(handed) - len(pairs)} more")
+        pairs.append(f"{digits(len(handed) - len(pairs))} more")
     listed = pairs[0] if len(pairs) == 1 else f"{'; '.join(pairs[:-1])}; and {pairs[-1]}"
+    links = f"`{generator_command('links')}`"
+    if len(handed) == 1:
+        return (
+            f"a private page's address shows another name than in an earlier run (the same partner "
+            f"id and epoch): {listed}. Whoever was sent the earlier link opens the new page, with "
+            "its referrals and the notes to them. If it is one person renamed, nothing needs doing; "
+            f"if not, raise the new partner's `epoch` by one and send them their link from {links}"
+        )
+    # Two partners' names swapped read "a private page's address shows another name: A, now B;
+    # and B, now A", as if one page had changed.
     return (
-        f"a private page's address shows another name than in an earlier run (the same partner "
-        f"id and epoch): {listed}. Whoever was sent the earlier link opens the new page, with "
-        "its referrals and the notes to them. If it is one person renamed, nothing needs doing; "
-        "if not, raise the new partner's `epoch` by one and send them their link from "
-        f"`{generator_command('links')}`"
+        f"{digits(len(handed))} private pages' addresses show other names than in an earlier run "
+        f"(the same partner ids and epochs): {listed}. Whoever was sent an earlier link opens the "
+        "new page, with its referrals and the notes to them. Where it is one person renamed, "
+        "nothing needs doing; where not, raise the new partner's `epoch` by one and send them "
+        f"their link from {links}"
     )
 
 

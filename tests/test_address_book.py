@@ -145,3 +145,20 @@ def test_a_book_in_the_first_form_is_read(tmp_path: Path) -> None:
     fingerprint = next(iter(json.loads(book.read_text(encoding="utf-8"))["books"]))
     book.write_text(json.dumps({"secret": fingerprint, "pages": {"p/a.md": "Ann"}}), encoding="utf-8")
     assert hand_overs(book, b"s" * 32, {"p/a.md": "Bea"}) == [("Ann", "Bea")]
+
+
+def test_two_partners_names_swapped_are_told_as_two_pages(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Both pages changed hands; the warning said "a private page's address shows another name"."""
+    generate_saying(data_dir, monkeypatch, capsys)
+    _edit(data_dir, "name: Anne Ortiz\n", "name: SWAPPED\n")
+    _edit(data_dir, "name: Steve Hall\n", "name: Anne Ortiz\n")
+    _edit(data_dir, "name: SWAPPED\n", "name: Steve Hall\n")
+    said = generate_saying(data_dir, monkeypatch, capsys)
+    [line] = [line for line in said.splitlines() if "addresses show other names" in line]
+    assert line.startswith(
+        "warning: 2 private pages' addresses show other names than in an earlier run (the same "
+        "partner ids and epochs): Anne Ortiz, now Steve Hall; and Steve Hall, now Anne Ortiz. "
+        "Whoever was sent an earlier link opens the new page"
+    )
