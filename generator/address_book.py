@@ -23,6 +23,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from .field_types import NAME_MAX
 from .numbers_in_words import digits
 from .problems import one_line
 from .runnable import generator_command
@@ -93,7 +94,9 @@ def _read(book_file: Path) -> dict[str, dict[str, str]]:
 
 
 def _names(pages: dict[str, object]) -> dict[str, str]:
-    return {path: name for path, name in pages.items() if isinstance(name, str)}
+    """The names a partner can have: a longer one (a foreign or hand-edited book) would have
+    been quoted whole in the warning, one line of megabytes."""
+    return {path: name for path, name in pages.items() if isinstance(name, str) and len(name) <= NAME_MAX}
 
 
 def _write(book_file: Path, books: Mapping[str, Mapping[str, str]]) -> None:

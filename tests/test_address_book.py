@@ -162,3 +162,13 @@ def test_two_partners_names_swapped_are_told_as_two_pages(
         "partner ids and epochs): Anne Ortiz, now Steve Hall; and Steve Hall, now Anne Ortiz. "
         "Whoever was sent an earlier link opens the new page"
     )
+
+
+def test_a_name_no_partner_can_have_is_not_quoted_from_the_book(tmp_path: Path) -> None:
+    book = tmp_path / "addresses.json"
+    hand_overs(book, b"s" * 32, {"p/a.md": "Ann"})
+    books = json.loads(book.read_text(encoding="utf-8"))
+    [fingerprint] = books["books"]
+    books["books"][fingerprint]["p/a.md"] = "Ann " * 250_000  # a megabyte, on the warning's line
+    book.write_text(json.dumps(books), encoding="utf-8")
+    assert hand_overs(book, b"s" * 32, {"p/a.md": "Bea"}) == []
