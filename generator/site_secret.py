@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .names_in_words import name_order
 from .numbers_in_words import digits
 from .runnable import generator_command
 
@@ -47,7 +48,7 @@ def gone_warning(names: list[str]) -> str:
     renamed, an epoch raised, a partner taken out): the links sent to them now lead to the 404
     page, and nothing else tells the owner whom to send a new one. Names, never addresses (a
     CI log is read without the secret); five at most, so a big clean-up stays one line."""
-    shown = sorted(names)[:5]
+    shown = sorted(names, key=name_order)[:5]  # "Partner 2" before "Partner 10", as a reader counts
     if len(names) > len(shown):
         shown.append(f"{digits(len(names) - len(shown))} more")
     listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"

@@ -175,3 +175,8 @@ def test_a_big_clean_up_stays_one_line_with_five_names() -> None:
         "the private pages of Partner A, Partner B, Partner C, Partner D, Partner E and 2 more are"
     )
     assert "\n" not in said and "Partner F" not in said
+
+
+def test_the_names_are_listed_as_a_reader_counts() -> None:
+    said = gone_warning([f"Partner {n}" for n in (10, 2, 1)])
+    assert said.startswith("the private pages of Partner 1, Partner 2 and Partner 10 are gone")
