@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .models import PartnersFile, Referral
+from .names_in_words import name_order
 from .numbers_in_words import digits
 from .views import is_open, last_activity
 
@@ -32,4 +33,8 @@ def due_referrals(data: PartnersFile, as_of: dt.date) -> list[DueReferral]:
             days_quiet = (as_of - last_activity(referral)).days  # once: 50,000 referrals at 10,000 partners
             if days_quiet > limit:
                 due.append(DueReferral(index, referral, days_quiet))
-    return sorted(due, key=lambda item: (-item.days_quiet, item.referral.partner, item.referral.id))
+    # Ids as the owner counts them: r-2 before r-10 (as text, r-10 came first).
+    return sorted(
+        due,
+        key=lambda item: (-item.days_quiet, name_order(item.referral.partner), name_order(item.referral.id)),
+    )

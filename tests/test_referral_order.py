@@ -13,6 +13,7 @@ from email import policy
 from conftest import TEST_SECRET
 
 from generator import validate
+from generator.due import due_referrals
 from generator.mail.run import compose_month, parse_month
 from generator.names_in_words import name_order
 from generator.render import SiteLayout, render_site
@@ -62,3 +63,10 @@ def test_name_order_counts_figures_and_sets_case_aside() -> None:
         "r-2026-9",
         "r-2026-010",
     ]
+
+
+def test_the_owners_due_list_counts_ids_too() -> None:
+    """The owner's list of referrals due an update (`due`, `check`, the build log): r-2 before
+    r-10 when they have been quiet as long."""
+    data = validate.load_text(DATA, "partners.yaml", AS_OF)
+    assert [item.referral.id for item in due_referrals(data, AS_OF)] == ["r-1", "r-2", "r-10", "r-11"]
