@@ -24,7 +24,7 @@ from .plain_yaml import parse_plain, parse_plain_part
 # (at 1,000 partners, 2.2 MB, the split saves 0.02 s of 0.08 s; at 10,000, 0.36 s of 0.95 s).
 MIN_CHARS = 1_000_000
 # The tail a little shorter than half: it is also pickled there and unpickled here.
-TAIL_SHARE = 0.47
+_TAIL_SHARE = 0.47
 _SECTION = re.compile(r"^([A-Za-z_][A-Za-z0-9_]{0,63}):\n(?:(?: *(?:#[^\n]*)?)\n)*( +)- ", re.MULTILINE)
 # A line at the left margin, found by its line break: 10x faster than `^` in MULTILINE mode.
 _MARGIN = re.compile(r"\n[^ \n#]")
@@ -44,7 +44,7 @@ class Cut:
 
 def parse_plain_fast(text: str) -> dict[str, Any] | None:
     """What :func:`parse_plain` gives, read on two cores when the text is large."""
-    cut = find_cut(text, len(text) - int(len(text) * TAIL_SHARE)) if len(text) >= MIN_CHARS else None
+    cut = find_cut(text, len(text) - int(len(text) * _TAIL_SHARE)) if len(text) >= MIN_CHARS else None
     if cut is None or not can_fork():
         return parse_plain(text)
     with forked(lambda: parse_plain(cut.tail(text))) as pending:

@@ -16,7 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
-from . import build_facts, early_read, guard, serve_plugins, serve_problems, serve_watch, unchecked_site
+from . import build_facts, guard, serve_plugins, serve_problems, serve_watch, unchecked_site
 from . import project as pipeline
 from .address_book import handover_warning
 from .address_clash import address_clashes
@@ -271,16 +271,6 @@ class ReferralNewsletterConfig(base.Config):
 
 
 class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
-    def load_config(
-        self, options: dict[str, Any], config_file_path: str | None = None
-    ) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
-        """The plugin's settings; then its data file read ahead on the second core while MkDocs
-        loads the plugins after this one (early_read), for on_config to find read."""
-        errors, warnings = super().load_config(options, config_file_path)
-        if not errors and config_file_path:
-            early_read.start(Path(config_file_path).parent / self.config.data_file)
-        return errors, warnings
-
     def __init__(self) -> None:
         self.command = "build"
         self.outcome: pipeline.Outcome | None = None
@@ -329,8 +319,6 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
             raise self._refuse(str(error)) from None
         except OSError as error:  # a failed write of pages too (WriteFailed); no traceback
             raise self._refuse(os_failure(error)) from None
-        finally:  # a run that did not read the file (nothing changed) leaves no process behind
-            early_read.discard()
         _log_the_secret(outcome, project.secret_file)
         self.outcome = outcome
         facts = _build_facts(project, outcome)

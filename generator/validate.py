@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from . import early_read, field_hints, field_types, models, presentation, rules, source
+from . import field_hints, field_types, models, presentation, rules, source
 from .moment import When
 from .plain_split import parse_plain_fast
 from .problems import FieldPath, InvalidData, Problem
@@ -61,26 +61,14 @@ def load_partners(
     across records are checked (it may be called again, and the file may still be refused)."""
     name = display_name or str(path)
     try:
-        raw = path.read_bytes()
+        text = source.read_text(path.read_bytes(), name)  # the bytes are not kept: 1x the file
     except OSError as error:
         raise InvalidData([Problem(1, 1, (), f"cannot read the file: {error.strerror}", name)]) from None
-    ahead = early_read.taken(path, raw)
-    try:
-        text = source.read_text(raw, name)
-        del raw  # the bytes are not kept: 1x the file
-        return load_text(text, name, today, docs_dir, modelled, ahead)
-    finally:
-        if ahead is not None:
-            ahead.end()
+    return load_text(text, name, today, docs_dir, modelled)
 
 
 def load_text(
-    text: str,
-    filename: str,
-    today: When,
-    docs_dir: Path | None = None,
-    modelled: Modelled | None = None,
-    ahead: early_read.Taken | None = None,
+    text: str, filename: str, today: When, docs_dir: Path | None = None, modelled: Modelled | None = None
 ) -> models.PartnersFile:
     """Validate YAML text; the fast paths skip line marks and re-parse only to locate errors.
 
@@ -90,14 +78,13 @@ def load_text(
     again by the marked reader, so every message is the marked reader's.
     """
     try:
-        return validate_document(_unmarked(text, filename, ahead), today, docs_dir, modelled)
+        return validate_document(_unmarked(text, filename), today, docs_dir, modelled)
     except InvalidData:
         return validate_document(source.parse(text, filename, with_marks=True), today, docs_dir, modelled)
 
 
-def _unmarked(text: str, filename: str, ahead: early_read.Taken | None) -> source.SourceDocument:
-    """The plain reading (in part read ahead by the MkDocs plugin, early_read), else libyaml's."""
-    data = ahead.plain_data(text) if ahead is not None else parse_plain_fast(text)
+def _unmarked(text: str, filename: str) -> source.SourceDocument:
+    data = parse_plain_fast(text)
     if data is None:
         return source.parse(text, filename, with_marks=False)
     return source.SourceDocument(filename, data)
