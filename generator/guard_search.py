@@ -70,11 +70,8 @@ class SiteSearch:
         """Search every file already in the site (the theme's, the sitemap) not searched yet."""
         try:
             relatives = site_relatives(self._site)
-        except (
-            FileNotFoundError,
-            NotADirectoryError,
-        ):  # not made yet, or removed meanwhile: the last look reads it
-            return
+        except (FileNotFoundError, NotADirectoryError):
+            return  # not made yet, or a folder removed meanwhile: the last look reads it all
         for relative in relatives:
             if relative not in self._verdicts:
                 self.read(relative)
