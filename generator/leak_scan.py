@@ -66,16 +66,24 @@ def matcher_for(values: Sequence[Confidential]) -> Matcher:
 def site_files(site_dir: Path) -> list[Path]:
     """Every regular file under ``site_dir``, sorted as paths, hidden ones included; folders
     reached through a link are not entered (as ``os.walk`` does), files reached through one are."""
+    return [site_dir / relative for relative in site_relatives(site_dir)]
+
+
+def site_relatives(site_dir: Path) -> list[str]:
+    """:func:`site_files`, each as its path relative to ``site_dir`` with ``/`` between
+    folders (how reports and verdicts name a file): a ``Path`` made and made relative per file
+    was three quarters of listing the site, 0.05 s of the leak guard's last look at 5,000."""
     found: list[str] = []
-    folders = [os.fspath(site_dir)]
+    folders = [(os.fspath(site_dir), "")]
     while folders:
-        with os.scandir(folders.pop()) as entries:  # the entry knows its type: no stat per file
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:  # the entry knows its type: no stat per file
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append(entry.path)
+                    folders.append((entry.path, f"{prefix}{entry.name}/"))
                 elif entry.is_file():
-                    found.append(entry.path)
-    return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]
+                    found.append(prefix + entry.name)
+    return sorted(found, key=lambda relative: relative.split("/"))
 
 
 @dataclass(frozen=True)

@@ -499,12 +499,21 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     def _feed_items_in_whole_minutes(self, *, config: MkDocsConfig) -> None:
         _items_dated_in_whole_minutes(config)
 
+    # Before the search and feed plugins (priority 0) write their files: the guard's second
+    # process reads the pages MkDocs wrote last meanwhile, instead of at the end.
+    @event_priority(50)
+    def _last_pages_to_the_guard(self, *, config: MkDocsConfig) -> None:
+        if self.guard_worker is not None:
+            self.guard_worker.pages_written()
+
     # Last of all, after search, rss and sitemap have written their files.
     @event_priority(-100)
     def _guard_the_site(self, *, config: MkDocsConfig) -> None:
         """The leak guard: fail the build if confidential data reached a page it must not."""
         if self.outcome is None:
             return
+        if self.guard_worker is not None:  # the search index and feeds read while stale pages go
+            self.guard_worker.sweep()
         site = Path(config.site_dir)
         stale = remove_stale_private_pages(site, Path(config.docs_dir), self.outcome.layout.private_dir)
         if stale:
@@ -520,7 +529,10 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         log.info(guard.clean_scan(scanned))
 
     on_post_build = CombinedEvent(
-        _bring_serve_memory_up_to_date, _feed_items_in_whole_minutes, _guard_the_site
+        _bring_serve_memory_up_to_date,
+        _feed_items_in_whole_minutes,
+        _last_pages_to_the_guard,
+        _guard_the_site,
     )
 
     def _scan(self, config: MkDocsConfig, outcome: pipeline.Outcome) -> tuple[list[guard.Leak], int]:

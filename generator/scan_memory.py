@@ -48,10 +48,10 @@ _SECOND_NS = 1_000_000_000
 # A time without a fraction of a second comes from a coarse clock: FAT keeps two seconds.
 _COARSE_TICK_NS = 2 * _SECOND_NS
 # Else the kernel's coarse clock (a jiffy, up to 10 ms) or exFAT's 10 ms, with room to spare.
-_FINE_TICK_NS = 100_000_000
+FINE_TICK_NS = 100_000_000
 
 
-def _stamp(path: Path) -> Stamp:
+def file_stamp(path: str | os.PathLike[str]) -> Stamp:
     status = os.stat(path)
     return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
@@ -61,7 +61,7 @@ def is_settled(stamp: Stamp, moment_ns: int) -> bool:
     tick of its clock before: a later write cannot then leave its times as they were."""
     times = stamp[1:3]
     coarse = any(when % _SECOND_NS == 0 for when in times)
-    return max(times) + (_COARSE_TICK_NS if coarse else _FINE_TICK_NS) <= moment_ns
+    return max(times) + (_COARSE_TICK_NS if coarse else FINE_TICK_NS) <= moment_ns
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ class ScanMemory:
         fresh: set[str] = set()
         folder, moment = PageFolder(), self.clock()  # before any file's status: the earliest read
         for path in site_files(site_dir):
-            relative, stamp = path.relative_to(site_dir).as_posix(), _stamp(path)
+            relative, stamp = path.relative_to(site_dir).as_posix(), file_stamp(path)
             kept = self.files.get(relative)
             if kept is None or not kept.settled or kept.stamp != stamp or always_read(relative):
                 text = site_text(site_dir, relative, verbatim_from, folder)

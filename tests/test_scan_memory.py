@@ -188,7 +188,7 @@ def fat_stamp(path: Path) -> Stamp:
 def test_a_same_size_rewrite_within_the_tick_of_a_coarse_clock_is_found(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(scan_memory, "_stamp", fat_stamp)
+    monkeypatch.setattr(scan_memory, "file_stamp", fat_stamp)
     saved = (time.time_ns() // (2 * SECOND)) * (2 * SECOND) + HOUR
     data = load(tmp_path, fixture_text("small.yaml"))
     root = write_site(tmp_path / "site", {**FILES, "blog/a/index.html": QUIET})
