@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -14,7 +13,6 @@ from .tree import ReferralTree
 from .views import Month, stage_of, won_on
 
 OUTCOMES = ("won", "lost", "open")
-_Key = TypeVar("_Key", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -65,30 +63,6 @@ def outcome(referral: Referral) -> str:
     return stage if stage in ("won", "lost") else "open"
 
 
-# A referral with its outcome, worked out once: the insights group every referral five ways.
-Outcome = tuple[Referral, str]
-
-
-def conversion(label: str, group: Iterable[Outcome]) -> Conversion:
-    chosen = list(group)
-    won = [referral for referral, result in chosen if result == "won"]
-    return Conversion(
-        label=label,
-        referrals=len(chosen),
-        won=len(won),
-        lost=sum(1 for _, result in chosen if result == "lost"),
-        value_won=sum(r.value or 0 for r in won),
-        unvalued_wins=sum(r.value is None for r in won),
-    )
-
-
-def _grouped(rows: Iterable[Outcome], key: Callable[[Referral], _Key]) -> dict[_Key, list[Outcome]]:
-    groups: dict[_Key, list[Outcome]] = defaultdict(list)
-    for row in rows:
-        groups[key(row[0])].append(row)
-    return groups
-
-
 def _days_to(referrals: Iterable[Referral], stage: str) -> list[int]:
     """Days from each referral's introduction to its first update at ``stage``, if it has one."""
     days = []
@@ -106,13 +80,10 @@ def _median(days: list[int]) -> float | None:
 
 def compute_insights(data: PartnersFile, tree: ReferralTree) -> Insights:
     referrals = data.referrals
-    rows = [(referral, outcome(referral)) for referral in referrals]
-    methods = _grouped(rows, lambda r: r.method or NOT_RECORDED)
-    asking = _grouped(rows, lambda r: {True: "asked", False: "earned", None: NOT_RECORDED}[r.asked])
-    partners = _grouped(rows, lambda r: r.partner)
+    tallies = _Tallies.of(referrals)
     names = {p.id: p.name for p in data.partners}
     by_partner = sorted(
-        (conversion(names[pid], group) for pid, group in partners.items()),
+        (tally.conversion(names[pid]) for pid, tally in tallies.partners.items()),
         key=lambda c: (-c.won, -c.value_won, -c.referrals, c.label),
     )
     branches = sorted(
@@ -122,26 +93,84 @@ def compute_insights(data: PartnersFile, tree: ReferralTree) -> Insights:
     to_meeting = _days_to(referrals, "met")
     # To the win that counts (views.won_on), not a first `won` the file later lost.
     to_win = [(won - r.introduced).days for r in referrals if (won := won_on(r)) is not None]
+    methods, asking = tallies.methods, tallies.asking
     return Insights(
-        by_method=tuple(conversion(m, methods[m]) for m in (*METHODS, NOT_RECORDED) if m in methods),
-        by_asking=tuple(conversion(a, asking[a]) for a in ("asked", "earned", NOT_RECORDED) if a in asking),
+        by_method=tuple(methods[m].conversion(m) for m in (*METHODS, NOT_RECORDED) if m in methods),
+        by_asking=tuple(asking[a].conversion(a) for a in ("asked", "earned", NOT_RECORDED) if a in asking),
         by_partner=tuple(by_partner),
         days_to_meeting=_median(to_meeting),
         days_to_win=_median(to_win),
         meetings_timed=len(to_meeting),
         wins_timed=len(to_win),
-        per_month=_per_month(rows),
+        per_month=_per_month(tallies.months),
         branches=tuple(row for row in branches if row[1])[:10],
-        total=conversion("all", rows),
+        total=tallies.total.conversion("all"),
     )
 
 
-def _per_month(rows: Iterable[Outcome]) -> tuple[MonthOutcomes, ...]:
-    # (year, month) sorts as the months do, without a Month object per referral.
-    months = _grouped(rows, lambda r: (r.introduced.year, r.introduced.month))
-    table = []
-    for year, month in sorted(months):
-        outcomes = [result for _, result in months[year, month]]
-        counts = {name: outcomes.count(name) for name in OUTCOMES}
-        table.append(MonthOutcomes(Month(year, month), counts["won"], counts["lost"], counts["open"]))
-    return tuple(table)
+_ASKING = {True: "asked", False: "earned", None: NOT_RECORDED}
+Key = TypeVar("Key", str, tuple[int, int])
+
+
+class _Tally:
+    """One group's figures, added up referral by referral in the file's order, so each sum is
+    what ``sum`` over the group gave (the same floats, added in the same order)."""
+
+    __slots__ = ("lost", "referrals", "unvalued_wins", "value_won", "won")
+
+    def __init__(self) -> None:
+        self.referrals = self.won = self.lost = self.unvalued_wins = 0
+        self.value_won: float = 0
+
+    def add(self, referral: Referral, result: str) -> None:
+        self.referrals += 1
+        if result == "won":
+            self.won += 1
+            self.value_won += referral.value or 0
+            self.unvalued_wins += referral.value is None
+        elif result == "lost":
+            self.lost += 1
+
+    def conversion(self, label: str) -> Conversion:
+        return Conversion(label, self.referrals, self.won, self.lost, self.value_won, self.unvalued_wins)
+
+
+@dataclass(frozen=True)
+class _Tallies:
+    """Every referral counted once into each of its groups: grouping the 50,000 referrals of
+    10,000 partners five ways, then counting each group in three passes, was 0.24 s of the
+    insights page's 0.58 s."""
+
+    methods: dict[str, _Tally]
+    asking: dict[str, _Tally]
+    partners: dict[str, _Tally]  # in the order of each partner's first referral
+    months: dict[tuple[int, int], _Tally]
+    total: _Tally
+
+    @classmethod
+    def of(cls, referrals: Iterable[Referral]) -> _Tallies:
+        tallies = cls({}, {}, {}, {}, _Tally())
+        for referral in referrals:
+            result = outcome(referral)
+            introduced = referral.introduced
+            # (year, month) sorts as the months do, without a Month object per referral.
+            _tally(tallies.methods, referral.method or NOT_RECORDED).add(referral, result)
+            _tally(tallies.asking, _ASKING[referral.asked]).add(referral, result)
+            _tally(tallies.partners, referral.partner).add(referral, result)
+            _tally(tallies.months, (introduced.year, introduced.month)).add(referral, result)
+            tallies.total.add(referral, result)
+        return tallies
+
+
+def _tally(group: dict[Key, _Tally], key: Key) -> _Tally:
+    tally = group.get(key)
+    if tally is None:
+        tally = group[key] = _Tally()
+    return tally
+
+
+def _per_month(months: dict[tuple[int, int], _Tally]) -> tuple[MonthOutcomes, ...]:
+    return tuple(
+        MonthOutcomes(Month(year, month), tally.won, tally.lost, tally.referrals - tally.won - tally.lost)
+        for (year, month), tally in sorted(months.items())
+    )

@@ -67,6 +67,25 @@ class _Model(BaseModel):
             given = self.__pydantic_fields_set__
             object.__setattr__(self, "__pydantic_fields_set__", shared.setdefault(frozenset(given), given))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its class, its values and its fields set: the tail of a large file comes
+        back as models from the process that read it (validate._as_models), and pydantic's
+        own state mapping and ``__setstate__`` took 0.15 s to pickle and 0.1 s to unpickle them
+        at 10,000 partners, against 0.08 and 0.06 s this way. Records sharing a fields set still
+        share it once unpickled (pickle keeps one copy of an object it meets twice)."""
+        return (_unpickled, (type(self), self.__dict__, self.__pydantic_fields_set__))
+
+
+def _unpickled(cls: type[_Model], values: dict[str, Any], fields: set[str]) -> _Model:
+    """What pydantic's ``__setstate__`` makes of a record's state (no extra fields are allowed,
+    and the models have no private attributes), without the mapping in between."""
+    record = object.__new__(cls)
+    object.__setattr__(record, "__dict__", values)
+    object.__setattr__(record, "__pydantic_fields_set__", fields)
+    object.__setattr__(record, "__pydantic_extra__", None)
+    object.__setattr__(record, "__pydantic_private__", None)
+    return record
+
 
 # Each field says who may read it (generator/audience.py): the leak guard, the public views
 # and the README's privacy table are derived from these declarations.

@@ -13,7 +13,7 @@ import os
 from multiprocessing.connection import Connection
 
 import pytest
-from conftest import SiteProject, fixture_text
+from conftest import TODAY, SiteProject, fixture_text, load_problems
 from hypothesis import event, given, settings
 from test_injection import hostile_yaml
 from test_input_safety import BASE, CORPUS
@@ -21,8 +21,9 @@ from test_plain_yaml import EDGES, documents, make_data
 from test_render_split import needs_two_cores
 from test_validation_fuzz import edited
 
-from generator import forked, plain_split
+from generator import forked, models, plain_split, source, validate
 from generator.plain_yaml import parse_plain
+from generator.problems import InvalidData
 
 
 def every_cut(text: str) -> set[plain_split.Cut]:
@@ -128,6 +129,55 @@ def test_a_forked_reader_that_dies_leaves_the_tail_to_this_one(monkeypatch: pyte
 
     monkeypatch.setattr(plain_split, "parse_plain", dies_elsewhere)
     assert plain_split.parse_plain_fast(LARGE) == parse_plain(LARGE)
+
+
+@needs_two_cores
+def test_each_half_is_prepared_on_the_core_that_read_it() -> None:
+    """validate has each half's records made models where the half was read: the tail's in
+    the forked reader, the head's here, while the other core does the same."""
+
+    def tagged(data: dict[str, object]) -> dict[str, object]:
+        return {**data, f"read_in_{os.getpid()}": True}
+
+    data = plain_split.parse_plain_fast(LARGE, tagged)
+    assert data is not None
+    readers = {key for key in data if key.startswith("read_in_")}
+    assert len(readers) == 2 and f"read_in_{os.getpid()}" in readers
+    assert {key: value for key, value in data.items() if key not in readers} == parse_plain(LARGE)
+
+
+@needs_two_cores
+def test_a_large_file_validated_on_two_cores_is_the_model_of_the_whole_file() -> None:
+    whole = models.PartnersFile.model_validate(parse_plain(LARGE))
+    split = validate.load_text(LARGE, "partners.yaml", TODAY)
+    assert split == whole
+    assert split.model_dump_json() == whole.model_dump_json()
+
+
+def _with_date(text: str, at: int, date: str) -> str:
+    """``text`` with the date after the ``introduced: `` at ``at`` replaced."""
+    start = at + len("introduced: ")
+    return text[:start] + date + text[start + len("2026-01-01") :]
+
+
+@needs_two_cores
+@pytest.mark.parametrize("half", ["head", "tail", "both"])
+def test_a_mistake_in_either_half_of_a_large_file_is_told_as_the_marked_reader_tells_it(half: str) -> None:
+    """A half whose records all pass reaches the file's model as models, the other as read: the
+    file's validation then fails with data the error path does not read, and the marked reader
+    must still say what is wrong, where."""
+    text = LARGE
+    if half in ("head", "both"):
+        text = _with_date(text, text.find("introduced: "), "2024-02-30")
+    if half in ("tail", "both"):
+        text = _with_date(text, text.rfind("introduced: "), "2025-13-01")
+    marked = source.parse(text, "partners.yaml", with_marks=True)
+    with pytest.raises(InvalidData) as caught:
+        validate.validate_document(marked, TODAY)
+    expected = [str(problem) for problem in caught.value.problems]
+    assert load_problems(text) == expected
+    assert len(expected) == (2 if half == "both" else 1)
+    assert ("2024-02-30" in expected[0]) == (half != "tail")
 
 
 def _read_in_a_daemon(sender: Connection) -> None:

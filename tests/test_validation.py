@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import re
 import time
 from pathlib import Path
 
 import pytest
 from conftest import TODAY, load_problems, load_valid
+from pydantic import ValidationError
 
 from generator import source
 from generator.cli import main
@@ -747,3 +749,22 @@ def test_records_given_the_same_fields_share_one_fields_set_and_each_still_repor
     assert copy.model_fields_set == {"id", "partner", "prospect", "introduced", "method"}
     assert third.model_fields_set == {"id", "partner", "prospect", "introduced"}  # not touched
     assert data.partners[0].model_fields_set is not third.model_fields_set
+
+
+def test_a_model_pickled_and_back_is_the_same_model_with_its_fields_sets_still_shared():
+    """A large file's tail comes back from the process that read it as pickled models
+    (validate._as_models): each record as it was, the sets of given fields still shared."""
+    data = load_text(
+        VALID
+        + "  - id: r2\n    partner: anne\n    prospect: Ed\n    introduced: 2026-03-01\n"
+        + "  - id: r3\n    partner: anne\n    prospect: Flo\n    introduced: 2026-03-02\n",
+        "partners.yaml",
+        TODAY,
+    )
+    back = pickle.loads(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == data and back.model_dump_json() == data.model_dump_json()
+    assert [r.model_fields_set for r in back.referrals] == [r.model_fields_set for r in data.referrals]
+    assert back.referrals[1].model_fields_set is back.referrals[2].model_fields_set
+    assert (back.__pydantic_extra__, back.__pydantic_private__) == (None, None)
+    with pytest.raises(ValidationError):  # still frozen
+        back.referrals[0].id = "r9"
