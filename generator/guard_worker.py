@@ -7,9 +7,9 @@ values while MkDocs converts the pages, and reads the pages MkDocs has written, 
 When the build ends, little is left: the files written last (the search index, the feeds).
 
 What it finds is what ``guard.guard_site`` finds on the finished site. At the end it looks at
-every file once more and keeps a verdict only for the bytes it searched (guard_search: by the
-file's status once confirmed, else by its bytes' digest): a file written again since, by MkDocs
-or another plugin, is searched again; a file it never saw is searched then.
+every file once more and keeps a verdict only for the bytes it searched (guard_search: by their
+digest): a file written again since, by MkDocs or another plugin, is searched again; a file it
+never saw is searched then.
 No MkDocs here: the plugin tells it which file MkDocs wrote last.
 """
 
@@ -89,11 +89,8 @@ class GuardWorker:
         # killed outright runs no clean-up: the worker closes its copy of the parent's end, so
         # the parent's death ends its wait for a message (review18: it waited forever).
         parent_end = self._connection
-        # Before MkDocs writes anything: a file changed before this moment may have been
-        # changed unseen however its status reads (guard_search).
-        started_ns = time.time_ns()
         self._process = context.Process(
-            target=_work, args=(child, job, parent_end, started_ns), daemon=True, name="leak-guard"
+            target=_work, args=(child, job, parent_end), daemon=True, name="leak-guard"
         )
         self._process.start()
         child.close()
@@ -225,13 +222,13 @@ def _cpu_ticks(pid: int | None) -> int | None:
         return None
 
 
-def _work(connection: Connection, job: GuardJob, parent_end: Connection, started_ns: int) -> None:
+def _work(connection: Connection, job: GuardJob, parent_end: Connection) -> None:
     """The worker: search each file as it is named, then the whole site on ``None``."""
     parent_end.close()
     try:
         with collector_paused():
-            search = SiteSearch(job.site_dir, _checked(job), job.verbatim_from, started_ns)
-            while (message := _next_message(connection, search)) is not None:
+            search = SiteSearch(job.site_dir, _checked(job), job.verbatim_from)
+            while (message := connection.recv()) is not None:
                 if message == _SWEEP:
                     search.sweep()
                 else:
@@ -250,14 +247,6 @@ def _work(connection: Connection, job: GuardJob, parent_end: Connection, started
     # automaton and every verdict object by object, which the build waited for (0.015 s at
     # 1,000 partners, 0.066 s at 5,000) before it could go on.
     os._exit(0)
-
-
-def _next_message(connection: Connection, search: SiteSearch) -> str | list[str] | None:
-    """The parent's next message; while none comes, the files read long enough ago are confirmed."""
-    while not connection.poll(search.confirm()):
-        continue
-    message: str | list[str] | None = connection.recv()
-    return message
 
 
 def _checked(job: GuardJob) -> Checked | None:
