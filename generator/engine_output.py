@@ -83,7 +83,8 @@ def clean_cache(cache_dir: Path, state_dir: Path, outcome: pipeline.Outcome) -> 
     parked = state_dir / PARKED_CACHE
     parked.mkdir(mode=0o700, parents=True, exist_ok=True)
     taken = 0
-    for path in guard.site_files(cache_dir):
+    # Not through links: what is listed here is moved or deleted, and a linked folder is not the cache's.
+    for path in guard.site_files(cache_dir, through_links=False):
         tokens = {match[1].decode() for match in _PRIVATE_PAGE.finditer(path.read_bytes())}
         if tokens:  # a private page: its address identifies it without the full scan
             if tokens <= current:
@@ -91,7 +92,7 @@ def clean_cache(cache_dir: Path, state_dir: Path, outcome: pipeline.Outcome) -> 
             else:
                 path.unlink()
             taken += 1
-    leaks = guard.guard_site(cache_dir, outcome.data, outcome.layout)
+    leaks = guard.guard_site(cache_dir, outcome.data, outcome.layout, through_links=False)
     for entry in sorted({leak.file for leak in leaks}):
         (cache_dir / entry).unlink(missing_ok=True)
         taken += 1

@@ -80,13 +80,17 @@ def guard_site(
     *,
     public_text: Iterable[str] = (),
     verbatim_from: Sequence[Path] = (),
+    through_links: bool = True,
 ) -> list[Leak]:
-    """Every leak of ``data``'s confidential values in the built site."""
+    """Every leak of ``data``'s confidential values in the built site (``through_links``: as
+    ``leak_scan.site_relatives`` lists it)."""
     # Inside `mkdocs build` the cycle collector would walk every page object MkDocs holds each
     # time the guard's many small, acyclic objects trigger it.
     with collector_paused():
         values, matcher = checked_values(data, layout, public_text=public_text)
-        return scan_site(site_dir, values, verbatim_from=verbatim_from, matcher=matcher)
+        return scan_site(
+            site_dir, values, verbatim_from=verbatim_from, matcher=matcher, through_links=through_links
+        )
 
 
 def clean_scan(scanned: int) -> str:

@@ -63,16 +63,22 @@ def matcher_for(values: Sequence[Confidential]) -> Matcher:
     return Matcher(value_forms)
 
 
-def site_files(site_dir: Path) -> list[Path]:
-    """Every regular file under ``site_dir``, sorted as paths, hidden ones included; folders
-    reached through a link are not entered (as ``os.walk`` does), files reached through one are."""
-    return [site_dir / relative for relative in site_relatives(site_dir)]
+def site_files(site_dir: Path, *, through_links: bool = True) -> list[Path]:
+    """Every regular file under ``site_dir``, sorted as paths, hidden ones included, files and
+    folders reached through a link too (see :func:`site_relatives`)."""
+    return [site_dir / relative for relative in site_relatives(site_dir, through_links=through_links)]
 
 
-def site_relatives(site_dir: Path) -> list[str]:
+def site_relatives(site_dir: Path, *, through_links: bool = True) -> list[str]:
     """:func:`site_files`, each as its path relative to ``site_dir`` with ``/`` between
     folders (how reports and verdicts name a file): a ``Path`` made and made relative per file
-    was three quarters of listing the site, 0.05 s of the leak guard's last look at 5,000."""
+    was three quarters of listing the site, 0.05 s of the leak guard's last look at 5,000.
+
+    A folder reached through a link is entered: a host publishes what it holds (GitHub's Pages
+    upload archives the site with ``tar --dereference``), and another plugin's link to a folder
+    of private pages or notes went unread (review59). Not a link back to a folder it sits in
+    (the same files again, without end; tar skips such a loop too). ``through_links=False``
+    lists as ``os.walk`` does, for a caller that deletes what it lists."""
     found: list[str] = []
     folders = [(os.fspath(site_dir), "")]
     while folders:
@@ -83,7 +89,15 @@ def site_relatives(site_dir: Path) -> list[str]:
                     folders.append((entry.path, f"{prefix}{entry.name}/"))
                 elif entry.is_file():
                     found.append(prefix + entry.name)
+                elif through_links and entry.is_dir() and not _loops_back(entry.path, folder):
+                    folders.append((entry.path, f"{prefix}{entry.name}/"))
     return sorted(found, key=lambda relative: relative.split("/"))
+
+
+def _loops_back(link: str, folder: str) -> bool:
+    """Whether the folder ``link`` leads to is ``folder`` or holds it."""
+    target, here = os.path.realpath(link), os.path.realpath(folder)
+    return here == target or here.startswith(target.rstrip(os.sep) + os.sep)
 
 
 @dataclass(frozen=True)
@@ -112,13 +126,15 @@ def scan_site(
     *,
     verbatim_from: Sequence[Path] = (),
     matcher: Matcher | None = None,
+    through_links: bool = True,
 ) -> list[Leak]:
     """Leaks: values found in a file outside their home. ``verbatim_from`` names theme folders
     whose files are copied unchanged; a site file identical to one of them carries no data.
-    ``matcher`` may be one built for more values than ``values`` (the others are ignored)."""
+    ``matcher`` may be one built for more values than ``values`` (the others are ignored).
+    ``through_links``: as :func:`site_relatives` lists the files."""
     if not values:
         return []
-    relatives = (path.relative_to(site_dir).as_posix() for path in site_files(site_dir))
+    relatives = site_relatives(site_dir, through_links=through_links)
     folder = PageFolder()
     texts = ((relative, site_text(site_dir, relative, verbatim_from, folder)) for relative in relatives)
     return scan_texts(texts, values, matcher)

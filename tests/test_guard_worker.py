@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import TEST_SECRET, TODAY, SiteProject, as_from_a_terminal, fixture_text, process_has_ended
 
-from generator import guard, guard_worker, validate
+from generator import guard, guard_worker, leak_scan, validate
 from generator.guard_search import SiteSearch
 from generator.guard_worker import GuardJob, GuardStopped, GuardWorker
 from generator.models import PartnersFile
@@ -271,6 +271,43 @@ def test_a_page_rewritten_through_a_memory_map_is_read_again(project: SiteProjec
     result = project.mkdocs_build()
     assert result.returncode != 0
     assert "referrals[0].prospect in follow/index.html" in result.stderr
+
+
+# Another plugin linking a folder into the site: a host publishes what the folder holds.
+LINK_HOOK = """\
+import os
+from pathlib import Path
+
+
+def on_post_build(config):
+    notes = Path(config.config_file_path).parent / "notes"
+    notes.mkdir()
+    (notes / "index.html").write_text("<p>Lunch with {leak}.</p>", encoding="utf-8")
+    os.symlink(notes, Path(config.site_dir) / "notes")
+"""
+
+
+@pytest.mark.parametrize("cores", ["two", "one"])
+def test_a_folder_linked_into_the_site_is_read(project: SiteProject, cores: str) -> None:
+    """(review59) Both guards listed the site without entering a folder reached through a link."""
+    project.write_data(fixture_text("small.yaml"))
+    with_hook(project, LINK_HOOK.format(leak=PROSPECT))
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    one_core = ("taskset", "--cpu-list", "0") if cores == "one" else ()
+    result = project.run(*one_core, mkdocs, "build")
+    assert result.returncode != 0
+    assert "referrals[0].prospect in notes/index.html" in result.stderr
+
+
+def test_a_link_back_to_a_folder_above_is_not_followed_round(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write(site, "index.html", "<p>home</p>")
+    write(site, "p/x/index.html", "<p>a page</p>")
+    (site / "p" / "x" / "up").symlink_to(site)  # the same files again, without end
+    (site / "p" / "here").symlink_to(site / "p")
+    (site / "copy").symlink_to(site / "p" / "x")  # another folder's files under another name
+    assert leak_scan.site_relatives(site) == ["copy/index.html", "index.html", "p/x/index.html"]
+    assert leak_scan.site_relatives(site, through_links=False) == ["index.html", "p/x/index.html"]
 
 
 @pytest.mark.skipif(not TWO_CORES, reason="one core: the guard runs in the build's own process")
