@@ -506,8 +506,11 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         if self.guard_worker is not None:
             self.guard_worker.pages_written()
 
-    # Last of all, after search, rss and sitemap have written their files.
-    @event_priority(-100)
+    # Last of all: after search, rss and sitemap have written their files, and after any other
+    # plugin's or hook's after-build step, even one asking to run last (-100 is MkDocs' "after
+    # all other plugins"): at -100 a hook, registered after the plugins, ran after the guard
+    # and a name it wrote was published (review59).
+    @event_priority(float("-inf"))
     def _guard_the_site(self, *, config: MkDocsConfig) -> None:
         """The leak guard: fail the build if confidential data reached a page it must not."""
         if self.outcome is None:

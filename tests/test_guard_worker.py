@@ -203,6 +203,11 @@ def on_post_build(config):
     page.write_text(page.read_text(encoding="utf-8") + "<p>{leak}</p>", encoding="utf-8")
 """
 
+# The same rewrite by a hook asking to run after all other plugins (MkDocs' -100).
+LAST_REWRITE_HOOK = "from mkdocs.plugins import event_priority\n" + REWRITE_HOOK.replace(
+    "def on_post_build", "@event_priority(-100)\ndef on_post_build"
+)
+
 KILL_HOOK = """\
 def on_post_build(config):
     config.plugins["referral-newsletter"].guard_worker._process.kill()
@@ -308,6 +313,18 @@ def test_a_link_back_to_a_folder_above_is_not_followed_round(tmp_path: Path) -> 
     (site / "copy").symlink_to(site / "p" / "x")  # another folder's files under another name
     assert leak_scan.site_relatives(site) == ["copy/index.html", "index.html", "p/x/index.html"]
     assert leak_scan.site_relatives(site, through_links=False) == ["index.html", "p/x/index.html"]
+
+
+@pytest.mark.parametrize("cores", ["two", "one"])
+def test_a_page_rewritten_by_a_hook_asking_to_run_last_is_read(project: SiteProject, cores: str) -> None:
+    """(review59) The guard ran at -100 too, before a hook at -100: hooks come after plugins."""
+    project.write_data(fixture_text("small.yaml"))
+    with_hook(project, LAST_REWRITE_HOOK.format(leak=PROSPECT))
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    one_core = ("taskset", "--cpu-list", "0") if cores == "one" else ()
+    result = project.run(*one_core, mkdocs, "build")
+    assert result.returncode != 0
+    assert "referrals[0].prospect in follow/index.html" in result.stderr
 
 
 @pytest.mark.skipif(not TWO_CORES, reason="one core: the guard runs in the build's own process")
