@@ -415,11 +415,22 @@ def _create(target: Path, content: bytes, folders: set[Path]) -> None:
     # Exclusive: a file (or link) that appeared since the check is left alone.
     handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
+        _write_all(handle, content)
     except BaseException:
         target.unlink(missing_ok=True)  # ours (just created): no half file left behind
         raise
+
+
+def _write_all(handle: int, content: bytes) -> None:
+    """Every byte to the open file ``handle``, which is then closed. With ``os.write``, not a
+    file object: ``os.fdopen`` builds a buffered writer and asks for the file's status, 4.5 µs
+    of the 13 µs a page took (10,000 partner pages created by a first run)."""
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
 
 
 def _write_if_changed(target: Path, content: bytes) -> bool:
