@@ -120,11 +120,11 @@ def _cut_after(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
     """Make the writer stop (as a kill would) after creating ``count`` more new files."""
     made: list[Path] = []
 
-    def cut(target: Path, content: bytes, folders: set[Path]) -> None:
+    def cut(target: str, content: bytes) -> None:
         if len(made) == count:
             raise Killed
-        CREATE(target, content, folders)
-        made.append(target)
+        CREATE(target, content)
+        made.append(Path(target))
 
     monkeypatch.setattr(writer, "_create", cut)
 
@@ -700,11 +700,11 @@ def test_ctrl_c_part_way_puts_back_what_was_written(tmp_path: Path, monkeypatch:
     before = _tree_digest(tmp_path)
     made: list[Path] = []
 
-    def interrupted(target: Path, content: bytes, folders: set[Path]) -> None:
+    def interrupted(target: str, content: bytes) -> None:
         if made:
             raise KeyboardInterrupt
-        CREATE(target, content, folders)
-        made.append(target)
+        CREATE(target, content)
+        made.append(Path(target))
 
     monkeypatch.setattr(writer, "_create", interrupted)
     with pytest.raises(KeyboardInterrupt):
