@@ -188,13 +188,13 @@ def html_environment() -> jinja2.Environment:
     """Templates of HTML pages (``*.html.j2``): every value HTML-escaped unless it is Markup,
     by the finalize (``html_text``), not by Jinja's autoescape."""
     env = page_environment(autoescape=False, finalize=html_text)
-    # A filter, not a global function: ``{{ "gift-outline" | icon }}`` has a constant argument, so
-    # Jinja calls it once, when it compiles the template, instead of once per page.
-    env.filters.update(icon=icon, heading=heading)
-    env.globals.update(
-        html_start=Markup(HTML_START),
-        html_end=Markup(HTML_END),
-        quiet_months=QUIET_MONTHS,
+    # Filters, not global functions: ``{{ "gift-outline" | icon }}`` has a constant argument, so
+    # Jinja calls it once, when it compiles the template, instead of once per page; and Jinja
+    # calls a filter directly, a function through its Context.call (1.5 us a call, 40,000 calls
+    # at 10,000 partners: ``{{ won | rate(referrals) }}``, not ``{{ rate(won, referrals) }}``).
+    env.filters.update(
+        icon=icon,
+        heading=heading,
         rate=numbers_in_words.rate_with_count,
         percent=numbers_in_words.percent,
         thanks_for_introductions=words.thanks_for_introductions,
@@ -202,4 +202,5 @@ def html_environment() -> jinja2.Environment:
         introduction_led_to=words.introduction_led_to,
         grew_from_you=words.grew_from_you,
     )
+    env.globals.update(html_start=Markup(HTML_START), html_end=Markup(HTML_END), quiet_months=QUIET_MONTHS)
     return env
