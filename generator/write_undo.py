@@ -65,7 +65,7 @@ class UndoLog:
     pages: list[str] = field(default_factory=list)
     changes: list[tuple[str, Kept]] = field(default_factory=list)
     folders: list[Path] = field(default_factory=list)  # made by this run, outermost first
-    current: Path | None = None  # the file being written when an error stops the run
+    current: Path | str | None = None  # the file being written when an error stops the run
     held: int = 0  # bytes of old files held in memory
 
     def __post_init__(self) -> None:
@@ -177,7 +177,12 @@ class WriteFailed(OSError):
     """Writing the generated files failed part-way; what had been written was put back."""
 
     def __init__(
-        self, error: OSError, where: Path, docs_dir: Path, stuck: list[Path], touched: tuple[str, ...] = ()
+        self,
+        error: OSError,
+        where: Path | str,
+        docs_dir: Path,
+        stuck: list[Path],
+        touched: tuple[str, ...] = (),
     ) -> None:
         self.touched = touched  # the files it changed, then put back (relative to docs_dir)
         reason = error.strerror or str(error)

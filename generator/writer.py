@@ -226,22 +226,28 @@ def _write_pages(
     undo: UndoLog,
     last_size: Callable[[str], int | None] | None,
 ) -> None:
-    folders: set[Path] = set()
+    folders: set[str] = set()  # made or found this run, as the text of their path under docs_dir
     expected = set(stream.paths)
+    # New pages' paths as text: a Path each, joined and hashed, was about 8 of the 35 us a first
+    # run spent writing a page (10,082 at 10,000 partners). The text is
+    # str(docs_dir / relative), as the render's paths are normal (no "." or "//").
+    prefix = str(docs_dir / "-")[:-1]
     for relative, content in stream.ready:
         if relative not in expected:  # a second copy, or a path never checked: a fault of ours
             raise RuntimeError(f"the render gave a file it had not announced, or gave it twice: {relative}")
         expected.discard(relative)
-        target = docs_dir / relative
         if relative in missing:
-            undo.current = target
-            if target.parent not in folders:
-                undo.make_folders(target.parent)
-                folders.add(target.parent)
-            _create(target, content, folders)
+            undo.current = target = prefix + relative
+            folder = relative.rpartition("/")[0]
+            if folder not in folders:
+                undo.make_folders((docs_dir / relative).parent)
+                folders.add(folder)
+            _create(target, content)
             undo.created_page(relative)
             report.written.append(relative)
-        elif _replace_if_changed(target, content, undo, _edit_noter(report, relative, last_size)):
+        elif _replace_if_changed(
+            docs_dir / relative, content, undo, _edit_noter(report, relative, last_size)
+        ):
             report.written.append(relative)
         else:
             report.unchanged += 1
@@ -407,19 +413,28 @@ def _path_list(paths: Iterable[str], folder: str) -> bytes:
     return (json.dumps(listing, indent=1) + "\n").encode()
 
 
-def _create(target: Path, content: bytes, folders: set[Path]) -> None:
-    """Write a new file in place; ``folders`` remembers the folders already made in this run."""
-    if target.parent not in folders:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        folders.add(target.parent)
+def _create(target: str, content: bytes) -> None:
+    """Write a new file in place, in a folder that exists."""
     # Exclusive: a file (or link) that appeared since the check is left alone.
     handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
+        _write_all(handle, content)
     except BaseException:
-        target.unlink(missing_ok=True)  # ours (just created): no half file left behind
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)  # ours (just created): no half file left behind
         raise
+
+
+def _write_all(handle: int, content: bytes) -> None:
+    """Every byte to the open file ``handle``, which is then closed. With ``os.write``, not a
+    file object: ``os.fdopen`` builds a buffered writer and asks for the file's status, 4.5 µs
+    a page of a first run's writing (10,082 new pages at 10,000 partners)."""
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
 
 
 def _write_if_changed(target: Path, content: bytes) -> bool:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from generator import markdown as markdown_module
 from generator.addresses import private_token
-from generator.markdown import GENERATED_BY, escape_text, front_matter
+from generator.markdown import GENERATED_BY, TitledFrontMatter, escape_text, front_matter
 from generator.validate import load_text
 
 HOSTILE = [
@@ -275,6 +275,18 @@ def test_front_matter_is_written_as_pyyaml_would(value: str) -> None:
     meta = {"title": value, "private": True, "search": {"exclude": True}, "hide": [value or "toc", "footer"]}
     meta["date"] = dt.date(2026, 3, 31)
     assert front_matter(meta) == _pyyaml_front_matter(meta)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from("AaZzéÜ09 ._'-:#&;\"yesnoNOlu"), max_size=20))
+@example("no")
+@example("title")
+@example("Anne O'")
+@example("12 000")
+def test_titled_front_matter_is_written_as_pyyaml_would(value: str) -> None:
+    """Partner pages' metadata written around each title: byte for byte PyYAML's, any title."""
+    rest = {"private": True, "search": {"exclude": True}, "hide": ["navigation", "toc", "footer"]}
+    assert TitledFrontMatter(rest)(value) == _pyyaml_front_matter({"title": value, **rest})
 
 
 def test_usual_page_front_matter_is_written_without_pyyaml(monkeypatch: pytest.MonkeyPatch) -> None:

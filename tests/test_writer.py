@@ -120,11 +120,11 @@ def _cut_after(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
     """Make the writer stop (as a kill would) after creating ``count`` more new files."""
     made: list[Path] = []
 
-    def cut(target: Path, content: bytes, folders: set[Path]) -> None:
+    def cut(target: str, content: bytes) -> None:
         if len(made) == count:
             raise Killed
-        CREATE(target, content, folders)
-        made.append(target)
+        CREATE(target, content)
+        made.append(Path(target))
 
     monkeypatch.setattr(writer, "_create", cut)
 
@@ -453,28 +453,16 @@ def test_a_new_page_that_fails_half_written_is_not_left_behind(
     """A full disk while a new page is written: the half page is removed with the rest of the run."""
     docs, manifest = _written(tmp_path, {"index.md": PAGE})
     before = _tree_digest(tmp_path)
-    real_fdopen = os.fdopen
+    real_write = os.write
 
-    class _FullDisk:
-        def __init__(self, stream: Any) -> None:
-            self.stream = stream
+    def write(handle: int, data: Any) -> int:
+        """Five bytes of b.md, then a full disk (the writer writes a new page with os.write)."""
+        if not os.readlink(f"/proc/self/fd/{handle}").endswith("b.md"):
+            return real_write(handle, data)
+        real_write(handle, bytes(data[:5]))
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-        def __enter__(self) -> _FullDisk:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.stream.close()
-
-        def write(self, data: bytes) -> int:
-            self.stream.write(data[:5])
-            self.stream.flush()
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-    def fdopen(handle: int, *args: Any, **kwargs: Any) -> Any:
-        stream = real_fdopen(handle, *args, **kwargs)
-        return _FullDisk(stream) if os.readlink(f"/proc/self/fd/{handle}").endswith("b.md") else stream
-
-    monkeypatch.setattr(os, "fdopen", fdopen)
+    monkeypatch.setattr(os, "write", write)
     with pytest.raises(WriteFailed):
         write_files(docs, {"index.md": PAGE, "p/a.md": PAGE, "p/b.md": PAGE}, manifest)
     assert _tree_digest(tmp_path) == before
@@ -712,11 +700,11 @@ def test_ctrl_c_part_way_puts_back_what_was_written(tmp_path: Path, monkeypatch:
     before = _tree_digest(tmp_path)
     made: list[Path] = []
 
-    def interrupted(target: Path, content: bytes, folders: set[Path]) -> None:
+    def interrupted(target: str, content: bytes) -> None:
         if made:
             raise KeyboardInterrupt
-        CREATE(target, content, folders)
-        made.append(target)
+        CREATE(target, content)
+        made.append(Path(target))
 
     monkeypatch.setattr(writer, "_create", interrupted)
     with pytest.raises(KeyboardInterrupt):
