@@ -271,6 +271,13 @@ def test_a_page_rewritten_after_the_guard_read_it_is_read_again(project: SitePro
     assert "referrals[0].prospect in follow/index.html" in result.stderr
 
 
+def build_on(project: SiteProject, cores: str) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build`` on two cores (the guard's own process) or pinned to one (the build's)."""
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    one_core = ("taskset", "--cpu-list", "0") if cores == "one" else ()
+    return project.run(*one_core, mkdocs, "build")
+
+
 # Another plugin linking a folder into the site: a host publishes what the folder holds.
 LINK_HOOK = """\
 import os
@@ -290,9 +297,7 @@ def test_a_folder_linked_into_the_site_is_read(project: SiteProject, cores: str)
     """(review59) Both guards listed the site without entering a folder reached through a link."""
     project.write_data(fixture_text("small.yaml"))
     with_hook(project, LINK_HOOK.format(leak=PROSPECT))
-    mkdocs = str(Path(sys.executable).parent / "mkdocs")
-    one_core = ("taskset", "--cpu-list", "0") if cores == "one" else ()
-    result = project.run(*one_core, mkdocs, "build")
+    result = build_on(project, cores)
     assert result.returncode != 0
     assert "referrals[0].prospect in notes/index.html" in result.stderr
 
@@ -313,9 +318,7 @@ def test_a_page_rewritten_by_a_hook_asking_to_run_last_is_read(project: SiteProj
     """(review59) The guard ran at -100 too, before a hook at -100: hooks come after plugins."""
     project.write_data(fixture_text("small.yaml"))
     with_hook(project, LAST_REWRITE_HOOK.format(leak=PROSPECT))
-    mkdocs = str(Path(sys.executable).parent / "mkdocs")
-    one_core = ("taskset", "--cpu-list", "0") if cores == "one" else ()
-    result = project.run(*one_core, mkdocs, "build")
+    result = build_on(project, cores)
     assert result.returncode != 0
     assert "referrals[0].prospect in follow/index.html" in result.stderr
 
