@@ -114,6 +114,8 @@ class _Site:
     issues: list[MonthlyIssue]
     calendars: dict[int, str]  # index of the event in data.events → its .ics path
     referral_views: ReferralViews = field(default_factory=ReferralViews)
+    # The partner pages' headings, slugged and escaped once per render (html_page.Headings).
+    headings: dict[tuple[int, str], tuple[str, str, Markup]] = field(default_factory=dict)
 
     @functools.cached_property
     def public(self) -> PublicViews:
@@ -469,7 +471,7 @@ def _render_partner(site: _Site, partner: Partner) -> str:
     events = site.partner_events
     return site.partner_template.render(
         meta=Markup(_partner_front_matter(escape_html(partner.name))),
-        headings=Headings(),
+        headings=Headings(site.headings),
         partner=partner,
         greeting=names_in_words.greeting_name(partner.name, partner.greeting),
         newsletter=site.data.newsletter,

@@ -107,6 +107,24 @@ def test_headings_get_the_ids_and_permalinks_toc_gives_them() -> None:
     assert len({id_ for id_, _, _ in shown(ours)}) == len(TRICKY_HEADINGS)
 
 
+def test_headings_shared_by_pages_give_each_page_the_ids_a_page_of_its_own_gets() -> None:
+    """The partner pages of a render share what each heading's text becomes (html_page.Headings):
+    a heading already written on another page, or twice on this one, still gets the id toc
+    gives it on this page alone, whatever the pages before it held."""
+    pages = [
+        [(2, "Your referrals"), (3, "Dana Wu"), (3, "Dana Wu"), (3, "Dana Wu_1"), (2, "Giving back")],
+        [(3, "Dana Wu_1"), (3, "Dana Wu"), (3, "Dana Wu"), (2, "Your referrals"), (3, "")],
+        [(3, text) for text in TRICKY_HEADINGS] + [(3, text) for text in TRICKY_HEADINGS],
+        [(2, "Your referrals"), (3, Markup("Dana &amp; Wu")), (3, "Dana &amp; Wu"), (2, "  two\nlines ")],
+    ]
+    written: dict[tuple[int, str], tuple[str, str, Markup]] = {}
+    for _ in range(2):
+        for page in pages:
+            shared, alone = Headings(written), Headings()
+            assert [shared(level, text) for level, text in page] == [alone(level, text) for level, text in page]
+    assert written  # the pages did share it
+
+
 def test_heading_ids_are_tocs_slugify_for_any_text() -> None:
     """toc_slug's shortcut for plain names gives what toc's own slugify gives, on random text."""
     rng = random.Random(20261204)
