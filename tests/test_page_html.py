@@ -121,7 +121,9 @@ def test_headings_shared_by_pages_give_each_page_the_ids_a_page_of_its_own_gets(
     for _ in range(2):
         for page in pages:
             shared, alone = Headings(written), Headings()
-            assert [shared(level, text) for level, text in page] == [alone(level, text) for level, text in page]
+            assert [shared(level, text) for level, text in page] == [
+                alone(level, text) for level, text in page
+            ]
     assert written  # the pages did share it
 
 
