@@ -10,12 +10,11 @@ environment's finalize (``html_text``).
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import operator
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import jinja2
@@ -23,11 +22,9 @@ import jinja2.runtime
 from markupsafe import Markup
 
 from . import dates_in_words, numbers_in_words, words
-from .models import Update
 from .page_templates import page_environment
 from .referral_labels import STAGE_EVENTS
 from .todo import QUIET_MONTHS
-from .views import with_news
 
 # Around each stretch of a page written as HTML (HtmlBodies); what lies between stretches
 # stays Markdown: the headings toc lists, an events list whose calendar links MkDocs resolves.
@@ -229,16 +226,9 @@ def total(rows: Iterable[object], attribute: str) -> int:
     return sum(map(operator.attrgetter(attribute), rows))
 
 
-# What each update tells, in words, as the page prints it (see _printed).
-_NEWS = {news: Markup(html_text(words_)) for news, words_ in STAGE_EVENTS.items()}
-
-
-def history(updates: Sequence[Update]) -> list[tuple[dt.date, Markup, str]]:
-    """``{% for date, news, note in referral.updates | history %}``: each update's date, what it
-    tells in words (views.with_news) and its note or "". The partner page's rows had a context
-    lookup (``stage_events[news]``) and two attribute lookups through the environment each
-    (100,000 rows at 10,000 partners)."""
-    return [(update.date, _NEWS[news], update.note or "") for update, news in with_news(updates)]
+# What each update tells (views.with_news), in words as the page prints it (see _printed): the
+# partner page's history rows carry these (referral_status.ReferralView.history).
+PRINTED_NEWS = {news: Markup(html_text(told)) for news, told in STAGE_EVENTS.items()}
 
 
 def _printed(words_of: Callable[..., str]) -> Callable[..., Markup]:
@@ -276,7 +266,6 @@ def html_environment() -> jinja2.Environment:
         grew_from_you=words.grew_from_you,
         any_below=any_below,
         total=total,
-        history=history,
     )
     env.globals.update(html_start=Markup(HTML_START), html_end=Markup(HTML_END), quiet_months=QUIET_MONTHS)
     return env

@@ -13,10 +13,10 @@ from typing import NamedTuple
 from markupsafe import Markup, escape
 
 from . import referral_labels, words
-from .html_page import html_environment
+from .html_page import PRINTED_NEWS, html_environment
 from .models import Referral
 from .names_in_words import name_order
-from .views import PROGRESS_STEPS, STAGE_WORDS, last_activity, stage_of, step_of
+from .views import PROGRESS_STEPS, STAGE_WORDS, last_activity, stage_of, step_of, with_news
 
 
 class ReferralView(NamedTuple):
@@ -34,6 +34,8 @@ class ReferralView(NamedTuple):
     introduction: Markup  # how it was introduced, in words: " over lunch, at our request." (after its date)
     noted: bool  # any update has a note for the partner: else the history has no Note column
     former_client: bool  # won, then lost: a client for a while, not a file closed without a sale
+    # Each update's row: its date, what it told in words as printed (views.with_news), its note or "".
+    history: list[tuple[dt.date, Markup, str]]
 
 
 _news_dates = operator.attrgetter("last", "referral.introduced")
@@ -67,10 +69,10 @@ class ReferralViews:
 
     statuses: dict[tuple[str, frozenset[str], bool], Markup] = field(default_factory=dict)
     introductions: dict[tuple[str | None, bool | None], Markup] = field(default_factory=dict)
-    # By the stages of a referral's updates, in order: its stage, status box and whether it
-    # made a former client. A few hundred sequences for 50,000 referrals at 10,000 partners,
-    # so each is worked out once, not once per referral.
-    shapes: dict[tuple[str, ...], tuple[str, Markup, bool]] = field(default_factory=dict)
+    # By the stages of a referral's updates, in order: its stage, status box, whether it made a
+    # former client, and what each update told. A few hundred sequences for 50,000 referrals at
+    # 10,000 partners, so each is worked out once, not once per referral.
+    shapes: dict[tuple[str, ...], tuple[str, Markup, bool, tuple[Markup, ...]]] = field(default_factory=dict)
 
     def of(self, referral: Referral) -> ReferralView:
         updates = referral.updates
@@ -78,20 +80,23 @@ class ReferralViews:
         shape = self.shapes.get(stages)
         if shape is None:
             shape = self.shapes[stages] = self._shape(referral)
-        stage, status, former = shape
+        stage, status, former, told = shape
         how = (referral.method, referral.asked)
         introduction = self.introductions.get(how)
         if introduction is None:
             # Escaped here, not by the page's finalize, which would strip its leading space.
             introduction = self.introductions[how] = escape(words.introduction_manner(*how))
         noted = any(map(_note, updates))
-        return ReferralView(referral, stage, status, last_activity(referral), introduction, noted, former)
+        history = [(update.date, news, update.note or "") for update, news in zip(updates, told, strict=True)]
+        last = last_activity(referral)
+        return ReferralView(referral, stage, status, last, introduction, noted, former, history)
 
-    def _shape(self, referral: Referral) -> tuple[str, Markup, bool]:
+    def _shape(self, referral: Referral) -> tuple[str, Markup, bool, tuple[Markup, ...]]:
         """What depends on the stages of the referral's updates alone."""
         stage = stage_of(referral)
         reached = _stages_reached(referral)
-        return stage, self.status(stage, reached), _former_client(stage, reached)
+        told = tuple(PRINTED_NEWS[news] for _, news in with_news(referral.updates))
+        return stage, self.status(stage, reached), _former_client(stage, reached), told
 
     def status(self, stage: str, reached: frozenset[str], *, thanks: bool = False) -> Markup:
         """A status box, rendered once per kind and reused."""
