@@ -19,7 +19,7 @@ from . import issue_sentences, names_in_words
 from .addresses import private_token
 from .branch import partner_branch, public_forest, shown_name
 from .calendar_files import EVENTS_DIR, event_calendar, event_paths
-from .contact import contact_mailto, introduction_mailto, phone_link
+from .contact import IntroductionLinks, contact_mailto, phone_link
 from .dates_in_words import event_hours, long_date
 from .host_files import GENERATED_COMMENT, netlify_headers, robots_txt
 from .html_page import Headings, html_environment
@@ -137,6 +137,11 @@ class _Site:
     def partner_template(self) -> jinja2.Template:
         """Looked up once per render, not once per page (the lookup checks Jinja's cache)."""
         return html_environment().get_template("partner.html.j2")
+
+    @functools.cached_property
+    def introduction_links(self) -> IntroductionLinks:
+        """Each partner page's "Introduce someone" link: the letter's fixed part encoded once."""
+        return IntroductionLinks(self.data.newsletter)
 
     @functools.cached_property
     def owner_contact(self) -> Markup:
@@ -486,7 +491,7 @@ def _render_partner(site: _Site, partner: Partner) -> str:
         events=events,
         coming_up=site.partner_coming_up,
         as_of=site.layout.as_of,
-        introduce_link=introduction_mailto(site.data.newsletter, partner),
+        introduce_link=site.introduction_links(partner),
         contact_line=site.owner_contact,
     )
 

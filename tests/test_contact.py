@@ -5,15 +5,22 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from conftest import TEST_SECRET, SiteProject, make_project, soup_of
 
 from generator.addresses import private_token
-from generator.contact import introduction_mailto, phone_link
+from generator.contact import (
+    INTRODUCTION_LETTER,
+    INTRODUCTION_SUBJECT,
+    IntroductionLinks,
+    introduction_mailto,
+    phone_link,
+)
 from generator.models import Newsletter, Partner
+from generator.names_in_words import greeting_name
 
 DATA = """\
 newsletter:
@@ -115,6 +122,31 @@ def test_no_button_without_an_address_and_phone_links_keep_only_digits() -> None
     assert phone_link(Newsletter(title="T", owner="O", phone="+44 (0)20 7946 0000")) == "tel:+4402079460000"
     link = introduction_mailto(Newsletter(title="T", owner="Olive Owner", email="o@x.example"), partner)
     assert link is not None and "\n" not in unquote(link.split("body=")[1]).replace("\r\n", "")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Anne Able",
+        "Zoë O'Brien & Sons",
+        "李小龙",
+        "Dana 👋 Wu",
+        "100% {partner} {name}",
+        "two\nlines",
+        " spaced ",
+    ],
+)
+def test_introduction_links_encode_the_letter_as_one_whole_letter_would(name: str) -> None:
+    """IntroductionLinks encodes the letter's fixed text once per render and each name on its
+    own: the link must be what percent-encoding the whole letter, as written for this partner,
+    gives (RFC 6068: every reserved character encoded, line breaks as CRLF)."""
+    newsletter = Newsletter(title="T", owner="Olive {partner} Owner", email="o+x@x.example")
+    partner = Partner.model_construct(id="a", name=name)
+    owner = greeting_name(newsletter.owner)
+    subject = INTRODUCTION_SUBJECT.format(name=name)
+    body = INTRODUCTION_LETTER.format(owner=owner, partner=name).replace("\n", "\r\n")
+    whole = f"mailto:o%2Bx@x.example?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
+    assert IntroductionLinks(newsletter)(partner) == introduction_mailto(newsletter, partner) == whole
 
 
 def _luminance(hex_colour: str) -> float:
