@@ -589,6 +589,27 @@ def test_byte_order_mark_and_crlf_are_accepted() -> None:
     )
 
 
+@pytest.mark.parametrize("blank", ["\t", "  \t ", "\t\t"], ids=["tab", "spaces and a tab", "two tabs"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["LF", "CRLF"])
+def test_a_blank_line_holding_a_tab_is_blank(blank: str, newline: str) -> None:
+    """YAML 1.2 reads a line of spaces and tabs as blank (yaml-test-suite DK95), and so did the
+    editor, but libyaml took its tab for indentation and refused the file: 'found a tab character
+    that violates indentation' on a line that looks empty."""
+    text = VALID.replace("partners:\n", f"{blank}\npartners:\n").replace(
+        "stage: met\n", f"stage: met\n{blank}\n"
+    )
+    assert load((text + blank).replace("\n", newline)) == load(VALID)
+    # Same length: a problem further down is still found at its line and column.
+    located = problems(text.replace("stage: met", "stage: mett").replace("\n", newline))
+    assert located[0].startswith("partners.yaml:18:16: referrals[0].updates[0].stage:")
+
+
+def test_a_blank_line_holding_a_tab_inside_a_note_is_an_empty_line() -> None:
+    note = "        note: |\n          First.\n\t\n          Second.\n"
+    data = load(VALID + note)
+    assert data.referrals[0].updates[0].note == "First.\n\nSecond.\n"
+
+
 def test_billion_laughs_fails_fast_without_expanding() -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
