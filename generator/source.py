@@ -326,7 +326,7 @@ class _Builder:
         position = _position(mark) if mark else (1, 1)
         detail = error.problem or "invalid YAML"
         if "nesting depth" in detail:
-            self._report(position, self._open_path(position), "nested too deeply for partners.yaml")
+            self._report(position, self._open_path(position, text), "nested too deeply for partners.yaml")
         else:
             position, detail = syntax_hints.explained(error, position, detail, text)
             self._report(position, self._syntax_error_path(position, text), f"{SYNTAX_ERROR}: {detail}")
@@ -335,7 +335,7 @@ class _Builder:
     def _syntax_error_path(self, position: tuple[int, int], text: str) -> FieldPath:
         """The open field, or the field whose key lacks the space after its colon (``asked:true``
         is one scalar to YAML, so no key of that name was ever read)."""
-        path = self._open_path(position)
+        path = self._open_path(position, text)
         glued = syntax_hints.glued_key(text, position[0])
         frame = self.stack[-1] if self.stack else None
         if not glued or frame is None or path != frame.path:
@@ -345,10 +345,11 @@ class _Builder:
             return (*path, len(items) - 1 if items and isinstance(items[-1], str) else len(items), glued)
         return (*path, glued)
 
-    def _open_path(self, position: tuple[int, int]) -> FieldPath:
+    def _open_path(self, position: tuple[int, int], text: str) -> FieldPath:
         """The field being read when the parser stopped: the key waiting for its value when the
-        problem is on that key's line (the parser reads ahead, so a key further up may still be
-        waiting for a value it has read, while the problem is on a later line)."""
+        problem is on that key's line, or below a key whose line ends at its colon (the parser
+        reads ahead, so a key further up may still be waiting for a value it has read, while the
+        problem is on a later line)."""
         if not self.stack:
             return ()
         frame = self.stack[-1]
@@ -359,6 +360,13 @@ class _Builder:
             key_path = (*frame.path, key)
             key_mark = self.document.key_marks.get(key_path)
             if key_mark is not None and key_mark[0] == position[0]:
+                return key_path
+            # `partners:` alone on its line, then a tab before the first '-': its value is at fault.
+            if (
+                key_mark is not None
+                and key == frame.pending_key
+                and syntax_hints.value_below(text, key_mark[0])
+            ):
                 return key_path
         return frame.path
 

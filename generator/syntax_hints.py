@@ -62,12 +62,37 @@ def syntax_hint(text: str, position: tuple[int, int], detail: str) -> tuple[tupl
             return (number, line.index("-") + 1), message
     if "tab" in detail:
         return position, f"{detail}: indent with spaces, not tabs"
+    tab = _tab_message(lines, position)
+    if tab is not None:
+        return position, tab
     if any(words in detail for words in _INDENTATION_ERRORS):
         return position, (
             f"{detail}: this line is indented differently from the lines around it; "
             "the fields of one record must line up under its first field"
         )
     return None
+
+
+def _tab_message(lines: list[str], position: tuple[int, int]) -> str | None:
+    """libyaml says 'found character that cannot start any token' of a tab that indents a list
+    item or a section's first field, or follows a '-', without a word about the tab."""
+    line = lines[position[0] - 1] if 1 <= position[0] <= len(lines) else ""
+    before = line[: position[1] - 1]
+    if line[position[1] - 1 : position[1]] != "\t":
+        return None
+    if not before.strip():
+        return "found a tab character that indents this line: indent with spaces, not tabs"
+    if before.rstrip(" \t").endswith("-"):
+        return "found a tab character after '-': write a space after it, not a tab"
+    return "found a tab character where YAML needs a space: write a space instead"
+
+
+def value_below(text: str, line_number: int) -> bool:
+    """Whether line ``line_number`` (1-based) ends at its key's colon, a comment aside: the key's
+    value is on the lines below it."""
+    lines = text.split("\n", line_number)
+    line = lines[line_number - 1] if len(lines) >= line_number else ""
+    return line.split(" #", 1)[0].rstrip().endswith(":")
 
 
 def glued_key(text: str, line_number: int) -> str | None:

@@ -185,6 +185,28 @@ def test_valid_file_loads_with_types() -> None:
             ("partners:\n", "partners:\n  - oops\n"),
             "partners.yaml:5:5: partners[0]: expected a mapping of fields (key: value lines), got 'oops'",
         ),
+        # A tab before a section's first item or field, or after a '-': libyaml says 'found character
+        # that cannot start any token', without a word of the tab, and the field was the whole file.
+        (
+            ("partners:\n  - id: anne\n", "partners:\n\t- id: anne\n"),
+            "partners.yaml:5:1: partners: YAML syntax error: found a tab character that indents this line: "
+            "indent with spaces, not tabs",
+        ),
+        (
+            ("  title: T\n", "\ttitle: T\n"),
+            "partners.yaml:2:1: newsletter: YAML syntax error: found a tab character that indents this line: "
+            "indent with spaces, not tabs",
+        ),
+        (
+            ("      - date: 2026-02-10\n", "\t- date: 2026-02-10\n"),
+            "partners.yaml:16:1: referrals[0].updates: YAML syntax error: found a tab character that indents "
+            "this line: indent with spaces, not tabs",
+        ),
+        (
+            ("  - id: steve\n", "  -\tid: steve\n"),
+            "partners.yaml:7:4: partners: YAML syntax error: found a tab character after '-': write a space "
+            "after it, not a tab",
+        ),
     ],
 )
 def test_each_mistake_is_located(change: tuple[str, str], expected: str) -> None:
