@@ -170,6 +170,8 @@ class _Builder:
         self.documents = 0
         self.has_root = False
         self.fatal = False
+        # Anchored text values, until an alias uses the anchor (the alias is reported instead).
+        self.anchored: dict[str, tuple[tuple[int, int], FieldPath, str | None]] = {}
 
     def feed(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.ScalarEvent):  # most events are scalars: test them first
@@ -207,7 +209,9 @@ class _Builder:
             end = event.end_mark
             if plain and value is not None and end is not None and end.line in self.comment_lines:
                 problem = problem or self._comment_problem(value, end.line, end.column)
-            self._attach(value, event, problem=problem)
+            path = self._attach(value, event, problem=problem)
+            if event.anchor is not None:
+                self.anchored[event.anchor] = (_position(event.start_mark), path, value)
 
     def _comment_problem(self, value: str, line: int, column: int) -> str | None:
         dropped = syntax_hints.comment_cut(self.comment_lines[line], column)
@@ -219,6 +223,7 @@ class _Builder:
         )
 
     def _alias(self, event: yaml.AliasEvent) -> None:
+        self.anchored.pop(event.anchor or "", None)
         message = f"aliases (*{event.anchor}) are not supported; write the value out"
         frame = self.stack[-1] if self.stack else None
         if frame is not None and isinstance(frame.container, dict) and frame.pending_key is None:
@@ -376,7 +381,20 @@ class _Builder:
         self._report(position, path, message)
         self.fatal = True
 
+    def _unused_anchors(self) -> None:
+        """`company: &Co Partners` is the anchor &Co and the text 'Partners' to YAML: the editor's
+        '&Co' vanished from the pages without a word. No alias uses such an anchor."""
+        for anchor, (mark, path, value) in self.anchored.items():
+            written = f"&{anchor} {value}" if value else f"&{anchor}"
+            quoted = "'" + written.replace("'", "''") + "'"
+            message = (
+                f"'&{anchor}' is read as a YAML anchor, not as text: delete it, or put the whole value "
+                f"in quotes ({quoted}) to keep it"
+            )
+            self._report(mark, path, message)
+
     def finish(self) -> SourceDocument:
+        self._unused_anchors()
         if not self.problems and not self.has_root:
             self._report((1, 1), (), EMPTY_FILE)
         if self.fatal or not self.has_root:

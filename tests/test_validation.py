@@ -185,6 +185,11 @@ def test_valid_file_loads_with_types() -> None:
             ("partners:\n", "partners:\n  - oops\n"),
             "partners.yaml:5:5: partners[0]: expected a mapping of fields (key: value lines), got 'oops'",
         ),
+        (  # YAML reads '&Co' as an anchor: the name was 'Anne' on every page, without a word
+            ("name: Anne", "name: &Co Anne"),
+            "partners.yaml:6:11: partners[0].name: '&Co' is read as a YAML anchor, not as text: delete it, "
+            "or put the whole value in quotes ('&Co Anne') to keep it",
+        ),
         # A tab before a section's first item or field, or after a '-': libyaml says 'found character
         # that cannot start any token', without a word of the tab, and the field was the whole file.
         (
