@@ -190,6 +190,24 @@ def test_valid_file_loads_with_types() -> None:
             "partners.yaml:6:11: partners[0].name: '&Co' is read as a YAML anchor, not as text: delete it, "
             "or put the whole value in quotes ('&Co Anne') to keep it",
         ),
+        # Text starting with a character YAML reads as syntax: libyaml said 'did not find expected
+        # alphabetic or numeric character', 'found character that cannot start any token', or sent
+        # the editor to the line's indentation, never that quotes would do.
+        (
+            ("stage: met\n", "stage: met\n        note: *Great* meeting\n"),
+            "partners.yaml:18:15: referrals[0].updates[0].note: YAML syntax error: a value starting with * means "
+            "something else to YAML: put the whole value in quotes, as note: '*Great* meeting'",
+        ),
+        (
+            ("name: Anne", "name: @anne"),
+            "partners.yaml:6:11: partners[0].name: YAML syntax error: a value starting with @ means something "
+            "else to YAML: put the whole value in quotes, as name: '@anne'",
+        ),
+        (
+            ("name: Anne", 'name: "Anne" Ortiz'),
+            'partners.yaml:6:11: partners[0].name: YAML syntax error: a value starting with " means something '
+            "else to YAML: put the whole value in quotes, as name: '\"Anne\" Ortiz'",
+        ),
         # A tab before a section's first item or field, or after a '-': libyaml says 'found character
         # that cannot start any token', without a word of the tab, and the field was the whole file.
         (
