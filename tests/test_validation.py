@@ -117,6 +117,18 @@ def test_valid_file_loads_with_types() -> None:
             "partners.yaml:15:12: referrals[0].value: 'lots' is not a number",
         ),
         (("name: Anne", "name: [Anne]"), "partners.yaml:6:11: partners[0].name: expected text, got a list"),
+        (  # was "'['met']' is not one of ...": Python's spelling of a list
+            ("stage: met", "stage: [met]"),
+            "partners.yaml:17:16: referrals[0].updates[0].stage: expected one of contacted, met, proposal, won, "
+            "lost, got a list",
+        ),
+        (  # was pydantic's own "Input should be a valid time"
+            (
+                "stage: met\n",
+                "stage: met\nevents:\n  - date: 2026-12-10\n    title: Mixer\n    time: {at: 18}\n",
+            ),
+            "partners.yaml:21:11: events[0].time: expected a time of day (HH:MM), got a mapping",
+        ),
         (
             ("name: Anne", 'name: ""'),
             "partners.yaml:6:11: partners[0].name: must not be empty: write the text, or leave the field out if it is optional",
