@@ -142,6 +142,16 @@ def _fail(filename: str, mark: tuple[int, int], path: FieldPath, message: str) -
     return InvalidData([Problem(mark[0], mark[1], path, message, filename)])
 
 
+def _text_tag_problem(tag: str, value: str) -> str:
+    """`note: !Urgent call Bob` is the tag !Urgent on 'call Bob' to YAML: the editor meant text."""
+    written = f"{tag} {value}" if value else tag
+    quoted = "'" + written.replace("'", "''") + "'"
+    return (
+        f"YAML tags such as {tag} are not supported; if '{tag}' is part of the text, put the whole "
+        f"value in quotes ({quoted}), else remove the tag"
+    )
+
+
 def _position(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
@@ -198,6 +208,8 @@ class _Builder:
 
     def _scalar(self, event: yaml.ScalarEvent) -> None:
         problem = self._tag_problem(event)
+        if problem and event.tag and event.tag.startswith("!") and not event.tag.startswith("!!"):
+            problem = _text_tag_problem(event.tag, event.value)
         plain = event.implicit[0] and not event.style  # libyaml says '' where PyYAML says None
         value = None if plain and event.value in _NULLS and event.tag is None else event.value
         frame = self.stack[-1] if self.stack else None
