@@ -29,9 +29,10 @@ _SEPARATOR_NAMES = {"\u2028": "line separator", "\u2029": "paragraph separator",
 _LINE_SEPARATORS = re.compile("[\u2028\u2029\x85]")
 # What YAML's reader refuses (and the separators above): blanked out only to locate a problem.
 _NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-# A line of spaces and tabs only: blank to the eye and to YAML 1.2 (yaml-test-suite DK95), so the
-# editor raised nothing, but libyaml took its tab for indentation and refused the whole file.
-_BLANK_LINE_WITH_TAB = re.compile(r"(?<![^\r\n])[ \t]*\t[ \t]*(?![^\r\n])")
+# A line of spaces and tabs only, or of them and a comment: blank to the eye and to YAML 1.2
+# (yaml-test-suite DK95), so the editor raised nothing, but libyaml took its tab for indentation
+# and refused the whole file.
+_BLANK_LINE_WITH_TAB = re.compile(r"(?<![^\r\n])[ \t]*\t[ \t]*(?=[#\r\n]|\Z)")
 
 
 @dataclass
@@ -106,7 +107,8 @@ def parse(text: str, filename: str, *, with_marks: bool = True) -> SourceDocumen
 
 
 def _blank_lines_without_tabs(text: str) -> str:
-    """Spaces for the tabs of blank lines: one for one, so every line and column stays."""
+    """Spaces for the tabs of blank and comment lines: one for one, so every line and column
+    stays."""
     if "\t" not in text:  # nearly every file: no scan of its megabytes
         return text
     return _BLANK_LINE_WITH_TAB.sub(lambda blank: " " * len(blank.group()), text)

@@ -661,6 +661,14 @@ def test_a_blank_line_holding_a_tab_is_blank(blank: str, newline: str) -> None:
     assert located[0].startswith("partners.yaml:18:16: referrals[0].updates[0].stage:")
 
 
+def test_a_comment_line_indented_with_a_tab_is_a_comment() -> None:
+    """Valid YAML 1.2 too; libyaml said 'found a tab character that violates indentation'."""
+    text = VALID.replace("partners:\n", "\t# who sends us business\npartners:\n").replace(
+        "        stage: met\n", "        stage: met\n  \t  # more to come\n"
+    )
+    assert load(text) == load(VALID)
+
+
 def test_a_blank_line_holding_a_tab_inside_a_note_is_an_empty_line() -> None:
     note = "        note: |\n          First.\n\t\n          Second.\n"
     data = load(VALID + note)
