@@ -27,6 +27,11 @@ _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # YAML breaks lines at these too, so a name holding one fails with a baffling syntax error.
 _SEPARATOR_NAMES = {"\u2028": "line separator", "\u2029": "paragraph separator", "\x85": "next line"}
 _LINE_SEPARATORS = re.compile("[\u2028\u2029\x85]")
+_LONE_CR = re.compile(r"\r(?=[^\r\n])")  # neither the end of a line nor of the file
+LONE_CARRIAGE_RETURN = (
+    "the character U+000D (carriage return) ends a line in YAML, though many editors show it inside "
+    "this one; replace it with a space or a normal line break"
+)
 # What YAML's reader refuses (and the separators above): blanked out only to locate a problem.
 _NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 # A line of spaces and tabs only, or of them and a comment: blank to the eye and to YAML 1.2
@@ -87,6 +92,7 @@ def parse(text: str, filename: str, *, with_marks: bool = True) -> SourceDocumen
     separator = _LINE_SEPARATORS.search(text)
     if separator:
         raise _fail(filename, *_character_at(text, separator.start()), _separator_message(separator.group()))
+    _refuse_lone_carriage_return(text, filename)
     text = _blank_lines_without_tabs(text)
     builder = _Builder(filename, with_marks, text)
     parser = _Parser(text)
@@ -104,6 +110,18 @@ def parse(text: str, filename: str, *, with_marks: bool = True) -> SourceDocumen
         if dispose:
             dispose()
     return builder.finish()
+
+
+def _refuse_lone_carriage_return(text: str, filename: str) -> None:
+    """A carriage return inside a line of a file whose lines end in line feeds (pasted from an old
+    program): YAML ends the line there, while vim shows ^M and the rest of the line, so libyaml's
+    message came a line later than the editor counted, about a ':' it could not find. A file
+    ending its lines in carriage returns alone is read as written."""
+    lone = _LONE_CR.search(text) if "\r" in text and "\n" in text else None
+    if lone is not None:
+        # Blanked for the search of the field it stands in (same length: same lines and columns).
+        place = _character_at(_LONE_CR.sub(" ", text), lone.start())
+        raise _fail(filename, *place, LONE_CARRIAGE_RETURN)
 
 
 def _blank_lines_without_tabs(text: str) -> str:

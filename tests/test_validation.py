@@ -675,6 +675,18 @@ def test_a_blank_line_holding_a_tab_inside_a_note_is_an_empty_line() -> None:
     assert data.referrals[0].updates[0].note == "First.\n\nSecond.\n"
 
 
+def test_a_carriage_return_inside_a_line_is_named_where_the_editor_shows_it() -> None:
+    """Pasted from an old program: libyaml ended the line there, and said 'could not find expected
+    ':'' a line below, at partners[1], where vim shows 'Ste^Mve'."""
+    found = problems(VALID.replace("name: Steve", "name: Ste\rve"))
+    assert found == [
+        "partners.yaml:8:14: partners[1].name: the character U+000D (carriage return) ends a line in YAML, "
+        "though many editors show it inside this one; replace it with a space or a normal line break"
+    ]
+    # Line ends of carriage returns alone, or of one before each CRLF, are still line ends.
+    assert load(VALID.replace("\n", "\r")) == load(VALID) == load(VALID.replace("\n", "\r\r\n"))
+
+
 def test_billion_laughs_fails_fast_without_expanding() -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
