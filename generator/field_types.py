@@ -158,6 +158,12 @@ def _one_line_text(value: str) -> str:
     """No control character, then no line break: one search for the two checks of a Text value."""
     if _CONTROL_OR_BREAK.search(value):
         _no_control_characters(value)
+        if value.endswith("\n") and not _CONTROL_OR_BREAK.search(value, 0, len(value) - 1):
+            # A `>` or `|` block keeps the break at its end: the editor sees one line of text.
+            raise ValueError(
+                "ends with a line break, which a '>' or '|' block keeps: write '>-' instead, "
+                "or the text on the line of its key"
+            )
         raise ValueError("must be one line: remove the line break or tab")
     _not_blank(value)
     return value

@@ -27,8 +27,17 @@ _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # YAML breaks lines at these too, so a name holding one fails with a baffling syntax error.
 _SEPARATOR_NAMES = {"\u2028": "line separator", "\u2029": "paragraph separator", "\x85": "next line"}
 _LINE_SEPARATORS = re.compile("[\u2028\u2029\x85]")
+_LONE_CR = re.compile(r"\r(?=[^\r\n])")  # neither the end of a line nor of the file
+LONE_CARRIAGE_RETURN = (
+    "the character U+000D (carriage return) ends a line in YAML, though many editors show it inside "
+    "this one; replace it with a space or a normal line break"
+)
 # What YAML's reader refuses (and the separators above): blanked out only to locate a problem.
 _NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# A line of spaces and tabs only, or of them and a comment: blank to the eye and to YAML 1.2
+# (yaml-test-suite DK95), so the editor raised nothing, but libyaml took its tab for indentation
+# and refused the whole file.
+_BLANK_LINE_WITH_TAB = re.compile(r"(?<![^\r\n])[ \t]*\t[ \t]*(?=[#\r\n]|\Z)")
 
 
 @dataclass
@@ -83,6 +92,8 @@ def parse(text: str, filename: str, *, with_marks: bool = True) -> SourceDocumen
     separator = _LINE_SEPARATORS.search(text)
     if separator:
         raise _fail(filename, *_character_at(text, separator.start()), _separator_message(separator.group()))
+    _refuse_lone_carriage_return(text, filename)
+    text = _blank_lines_without_tabs(text)
     builder = _Builder(filename, with_marks, text)
     parser = _Parser(text)
     try:
@@ -99,6 +110,26 @@ def parse(text: str, filename: str, *, with_marks: bool = True) -> SourceDocumen
         if dispose:
             dispose()
     return builder.finish()
+
+
+def _refuse_lone_carriage_return(text: str, filename: str) -> None:
+    """A carriage return inside a line of a file whose lines end in line feeds (pasted from an old
+    program): YAML ends the line there, while vim shows ^M and the rest of the line, so libyaml's
+    message came a line later than the editor counted, about a ':' it could not find. A file
+    ending its lines in carriage returns alone is read as written."""
+    lone = _LONE_CR.search(text) if "\r" in text and "\n" in text else None
+    if lone is not None:
+        # Blanked for the search of the field it stands in (same length: same lines and columns).
+        place = _character_at(_LONE_CR.sub(" ", text), lone.start())
+        raise _fail(filename, *place, LONE_CARRIAGE_RETURN)
+
+
+def _blank_lines_without_tabs(text: str) -> str:
+    """Spaces for the tabs of blank and comment lines: one for one, so every line and column
+    stays."""
+    if "\t" not in text:  # nearly every file: no scan of its megabytes
+        return text
+    return _BLANK_LINE_WITH_TAB.sub(lambda blank: " " * len(blank.group()), text)
 
 
 def _separator_message(character: str) -> str:
@@ -131,6 +162,16 @@ def _fail(filename: str, mark: tuple[int, int], path: FieldPath, message: str) -
     return InvalidData([Problem(mark[0], mark[1], path, message, filename)])
 
 
+def _text_tag_problem(tag: str, value: str) -> str:
+    """`note: !Urgent call Bob` is the tag !Urgent on 'call Bob' to YAML: the editor meant text."""
+    written = f"{tag} {value}" if value else tag
+    quoted = "'" + written.replace("'", "''") + "'"
+    return (
+        f"YAML tags such as {tag} are not supported; if '{tag}' is part of the text, put the whole "
+        f"value in quotes ({quoted}), else remove the tag"
+    )
+
+
 def _position(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
@@ -159,6 +200,8 @@ class _Builder:
         self.documents = 0
         self.has_root = False
         self.fatal = False
+        # Anchored text values, until an alias uses the anchor (the alias is reported instead).
+        self.anchored: dict[str, tuple[tuple[int, int], FieldPath, str | None]] = {}
 
     def feed(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.ScalarEvent):  # most events are scalars: test them first
@@ -185,6 +228,8 @@ class _Builder:
 
     def _scalar(self, event: yaml.ScalarEvent) -> None:
         problem = self._tag_problem(event)
+        if problem and event.tag and event.tag.startswith("!") and not event.tag.startswith("!!"):
+            problem = _text_tag_problem(event.tag, event.value)
         plain = event.implicit[0] and not event.style  # libyaml says '' where PyYAML says None
         value = None if plain and event.value in _NULLS and event.tag is None else event.value
         frame = self.stack[-1] if self.stack else None
@@ -196,7 +241,9 @@ class _Builder:
             end = event.end_mark
             if plain and value is not None and end is not None and end.line in self.comment_lines:
                 problem = problem or self._comment_problem(value, end.line, end.column)
-            self._attach(value, event, problem=problem)
+            path = self._attach(value, event, problem=problem)
+            if event.anchor is not None:
+                self.anchored[event.anchor] = (_position(event.start_mark), path, value)
 
     def _comment_problem(self, value: str, line: int, column: int) -> str | None:
         dropped = syntax_hints.comment_cut(self.comment_lines[line], column)
@@ -208,6 +255,7 @@ class _Builder:
         )
 
     def _alias(self, event: yaml.AliasEvent) -> None:
+        self.anchored.pop(event.anchor or "", None)
         message = f"aliases (*{event.anchor}) are not supported; write the value out"
         frame = self.stack[-1] if self.stack else None
         if frame is not None and isinstance(frame.container, dict) and frame.pending_key is None:
@@ -315,7 +363,7 @@ class _Builder:
         position = _position(mark) if mark else (1, 1)
         detail = error.problem or "invalid YAML"
         if "nesting depth" in detail:
-            self._report(position, self._open_path(position), "nested too deeply for partners.yaml")
+            self._report(position, self._open_path(position, text), "nested too deeply for partners.yaml")
         else:
             position, detail = syntax_hints.explained(error, position, detail, text)
             self._report(position, self._syntax_error_path(position, text), f"{SYNTAX_ERROR}: {detail}")
@@ -324,7 +372,7 @@ class _Builder:
     def _syntax_error_path(self, position: tuple[int, int], text: str) -> FieldPath:
         """The open field, or the field whose key lacks the space after its colon (``asked:true``
         is one scalar to YAML, so no key of that name was ever read)."""
-        path = self._open_path(position)
+        path = self._open_path(position, text)
         glued = syntax_hints.glued_key(text, position[0])
         frame = self.stack[-1] if self.stack else None
         if not glued or frame is None or path != frame.path:
@@ -334,10 +382,11 @@ class _Builder:
             return (*path, len(items) - 1 if items and isinstance(items[-1], str) else len(items), glued)
         return (*path, glued)
 
-    def _open_path(self, position: tuple[int, int]) -> FieldPath:
+    def _open_path(self, position: tuple[int, int], text: str) -> FieldPath:
         """The field being read when the parser stopped: the key waiting for its value when the
-        problem is on that key's line (the parser reads ahead, so a key further up may still be
-        waiting for a value it has read, while the problem is on a later line)."""
+        problem is on that key's line, or below a key whose line ends at its colon (the parser
+        reads ahead, so a key further up may still be waiting for a value it has read, while the
+        problem is on a later line)."""
         if not self.stack:
             return ()
         frame = self.stack[-1]
@@ -349,6 +398,13 @@ class _Builder:
             key_mark = self.document.key_marks.get(key_path)
             if key_mark is not None and key_mark[0] == position[0]:
                 return key_path
+            # `partners:` alone on its line, then a tab before the first '-': its value is at fault.
+            if (
+                key_mark is not None
+                and key == frame.pending_key
+                and syntax_hints.value_below(text, key_mark[0])
+            ):
+                return key_path
         return frame.path
 
     def character_error(self, error: yaml.reader.ReaderError, text: str) -> None:
@@ -357,7 +413,20 @@ class _Builder:
         self._report(position, path, message)
         self.fatal = True
 
+    def _unused_anchors(self) -> None:
+        """`company: &Co Partners` is the anchor &Co and the text 'Partners' to YAML: the editor's
+        '&Co' vanished from the pages without a word. No alias uses such an anchor."""
+        for anchor, (mark, path, value) in self.anchored.items():
+            written = f"&{anchor} {value}" if value else f"&{anchor}"
+            quoted = "'" + written.replace("'", "''") + "'"
+            message = (
+                f"'&{anchor}' is read as a YAML anchor, not as text: delete it, or put the whole value "
+                f"in quotes ({quoted}) to keep it"
+            )
+            self._report(mark, path, message)
+
     def finish(self) -> SourceDocument:
+        self._unused_anchors()
         if not self.problems and not self.has_root:
             self._report((1, 1), (), EMPTY_FILE)
         if self.fatal or not self.has_root:

@@ -1,6 +1,7 @@
 """What an editor meant, for the YAML mistakes whose parser message points elsewhere or says
 nothing useful: a key with no space after its colon, a list dash glued to its key, a line
-indented out of step, a tab, and a ``#`` that silently cut a value short.
+indented out of step, a tab, text starting with a character YAML reads as syntax (``@``, ``*``,
+a quoted word), and a ``#`` that silently cut a value short.
 
 Each function reads the parser's error and the file's text around the place it gave; none
 of them decides whether the file is valid (the parser and the model do that).
@@ -21,6 +22,11 @@ _INDENTATION_ERRORS = ("expected '-' indicator", "did not find expected key", "e
 _COMMENT_GLUED = re.compile(r"[ \t]#(?=[^\s#])")
 _HASH_GLUED = re.compile(r"#(?=[^\s#])")  # found 20 times faster than the above: it starts with a literal
 CUT_WORDS = 40  # how much of the dropped text a message quotes
+# `key: value` on one line, the value up to a comment (` #`) or the line's end.
+_KEY_VALUE = re.compile(r"^ *(?:- +)?([A-Za-z_][\w-]{0,63}) *: +(\S.*?)(?: +#.*)? *$")
+_BLOCK_HEADER = re.compile(r"[-+0-9]* *(?:#.*)?")
+_ALIAS = re.compile(r"[^\s,\[\]{}]+ *")
+_WORD_AFTER = re.compile(r" *\w")
 
 
 def explained(
@@ -60,14 +66,105 @@ def syntax_hint(text: str, position: tuple[int, int], detail: str) -> tuple[tupl
         if _GLUED_DASH.match(line):
             message = "a list item needs a space after its '-': write '- ' before the first field"
             return (number, line.index("-") + 1), message
+    special = _special_start(lines, position[0])
+    if special is not None:
+        return special
     if "tab" in detail:
         return position, f"{detail}: indent with spaces, not tabs"
+    tab = _tab_message(lines, position)
+    if tab is not None:
+        return position, tab
     if any(words in detail for words in _INDENTATION_ERRORS):
         return position, (
             f"{detail}: this line is indented differently from the lines around it; "
             "the fields of one record must line up under its first field"
         )
     return None
+
+
+def _special_start(lines: list[str], number: int) -> tuple[tuple[int, int], str] | None:
+    """`note: *Great* meeting`, `company: @home`, `name: "Bob" Smith`: text that starts with a
+    character YAML reads as syntax. libyaml's words for it ('did not find expected alphabetic or
+    numeric character', 'cannot start any token', or an indentation hint) never say to quote it."""
+    found = _KEY_VALUE.match(lines[number - 1].rstrip("\r")) if 1 <= number <= len(lines) else None
+    if found is None or not _reads_as_syntax(found.group(2)):
+        return None
+    key, value = found.group(1), found.group(2)
+    message = (
+        f"a value starting with {value[0]} means something else to YAML: "
+        f"put the whole value in quotes, as {key}: {_quoted(value)}"
+    )
+    return (number, found.start(2) + 1), message
+
+
+def _reads_as_syntax(value: str) -> bool:
+    """Whether a value that failed to parse is text that starts with a YAML indicator."""
+    first, rest = value[0], value[1:]
+    if first in "@`%":  # reserved: nothing may start with them
+        return True
+    if first in "|>":  # a block's header takes only a digit, '+' or '-', then a comment
+        return not _BLOCK_HEADER.fullmatch(rest)
+    if first in "-?":  # '- ' opens a list item, '? ' a key
+        return rest.startswith(" ")
+    if first == "*":  # an alias is one word
+        return not _ALIAS.fullmatch(rest)
+    if first in "[{" and ":" in value[: _closing(value)]:  # a {mapping}: malformed, not text
+        return False
+    if first in "\"'[{":  # a quoted or bracketed part, then more words
+        return _WORD_AFTER.match(value, _closing(value) + 1) is not None
+    return False
+
+
+def _closing(value: str) -> int:
+    """The index of the character that closes the quote or bracket opening ``value`` (the last
+    character when none does)."""
+    opener = value[0]
+    if opener in "\"'":
+        index = 1
+        while index < len(value):
+            if value[index] == "\\" and opener == '"':
+                index += 2
+                continue
+            if value[index] == opener and value[index : index + 2] != opener * 2:
+                return index
+            index += 1 + (value[index : index + 2] == opener * 2)
+        return len(value) - 1
+    depth = 0
+    for index, character in enumerate(value):
+        depth += (character in "[{") - (character in "]}")
+        if depth == 0:
+            return index
+    return len(value) - 1
+
+
+def _quoted(value: str) -> str:
+    if "'" not in value:
+        return f"'{value}'"
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _tab_message(lines: list[str], position: tuple[int, int]) -> str | None:
+    """libyaml says 'found character that cannot start any token' of a tab that indents a list
+    item or a section's first field, or follows a '-', without a word about the tab."""
+    line = lines[position[0] - 1] if 1 <= position[0] <= len(lines) else ""
+    before = line[: position[1] - 1]
+    if line[position[1] - 1 : position[1]] != "\t":
+        return None
+    if not before.strip():
+        return "found a tab character that indents this line: indent with spaces, not tabs"
+    if before.rstrip(" \t").endswith("-"):
+        return "found a tab character after '-': write a space after it, not a tab"
+    return "found a tab character where YAML needs a space: write a space instead"
+
+
+def value_below(text: str, line_number: int) -> bool:
+    """Whether line ``line_number`` (1-based) ends at its key's colon, a comment aside: the key's
+    value is on the lines below it."""
+    lines = text.split("\n", line_number)
+    line = lines[line_number - 1] if len(lines) >= line_number else ""
+    return line.split(" #", 1)[0].rstrip().endswith(":")
 
 
 def glued_key(text: str, line_number: int) -> str | None:

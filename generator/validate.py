@@ -39,6 +39,7 @@ _TYPE_WORDS = {
     "int_type": "expected a whole number",
     "float_type": "expected a number",
     "date_type": "expected a date (YYYY-MM-DD)",
+    "time_type": "expected a time of day (HH:MM)",
 }
 
 
@@ -496,6 +497,8 @@ def _full_message(detail: Any) -> str:
         allowed = detail["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
         if value is None:  # `stage:` with nothing after it
             return f"the value is empty; write one of {allowed}"
+        if isinstance(value, list | dict):  # `stage: [met]`: not its Python form, '['met']'
+            return f"expected one of {allowed}{_got(value)}"
         return f"'{value}' is not one of {allowed}{_closest(value, allowed.split(', '))}"
     if kind == "string_pattern_mismatch":
         meant = _as_id(value)

@@ -173,6 +173,20 @@ def test_names_are_one_line_but_notes_may_have_several() -> None:
     assert load(V11.replace("Drinks and", '"Drinks.\\n\\nAnd').replace("talk.", 'talk."'))
 
 
+@pytest.mark.parametrize("block", [">", "|"])
+def test_a_one_line_field_written_as_a_block_names_the_break_yaml_added(block: str) -> None:
+    """`title: >` keeps a line break at its end that the editor never typed: 'remove the line
+    break or tab' sent them looking for one in the text they could see."""
+    found = problems(
+        V11.replace("title: Holiday partner mixer", f"title: {block}\n      Holiday partner mixer")
+    )
+    assert found == [
+        "partners.yaml:16:12: events[0].title: ends with a line break, which a '>' or '|' block keeps: "
+        "write '>-' instead, or the text on the line of its key"
+    ]
+    assert load(V11.replace("title: Holiday partner mixer", "title: >-\n      Holiday partner mixer"))
+
+
 def test_every_field_declares_its_audience() -> None:
     fields = declared(PartnersFile)
     assert set(fields.values()) <= set(MEANINGS)

@@ -161,7 +161,16 @@ def test_every_yaml_tag_is_refused_where_it_stands(change: tuple[str, str], expe
     assert text != BASE
     found = problems(text)
     assert any(line.startswith(expected) for line in found), found
-    assert all(line.endswith("; remove the tag") for line in found if "tags" in line)
+    assert all(line.endswith("remove the tag") for line in found if "tags" in line)
+
+
+def test_a_local_tag_on_text_says_how_to_keep_it_as_text() -> None:
+    """`note: !Urgent call Bob`: YAML reads a tag, where the editor wrote a word of the note."""
+    found = problems(BASE.replace("title: Mixer", "title: !Urgent call Bob", 1))
+    assert found == [
+        "partners.yaml:22:12: events[0].title: YAML tags such as !Urgent are not supported; if '!Urgent' is "
+        "part of the text, put the whole value in quotes ('!Urgent call Bob'), else remove the tag"
+    ]
 
 
 # --- messages an editor understands ------------------------------------------------------------

@@ -117,6 +117,18 @@ def test_valid_file_loads_with_types() -> None:
             "partners.yaml:15:12: referrals[0].value: 'lots' is not a number",
         ),
         (("name: Anne", "name: [Anne]"), "partners.yaml:6:11: partners[0].name: expected text, got a list"),
+        (  # was "'['met']' is not one of ...": Python's spelling of a list
+            ("stage: met", "stage: [met]"),
+            "partners.yaml:17:16: referrals[0].updates[0].stage: expected one of contacted, met, proposal, won, "
+            "lost, got a list",
+        ),
+        (  # was pydantic's own "Input should be a valid time"
+            (
+                "stage: met\n",
+                "stage: met\nevents:\n  - date: 2026-12-10\n    title: Mixer\n    time: {at: 18}\n",
+            ),
+            "partners.yaml:21:11: events[0].time: expected a time of day (HH:MM), got a mapping",
+        ),
         (
             ("name: Anne", 'name: ""'),
             "partners.yaml:6:11: partners[0].name: must not be empty: write the text, or leave the field out if it is optional",
@@ -184,6 +196,51 @@ def test_valid_file_loads_with_types() -> None:
         (
             ("partners:\n", "partners:\n  - oops\n"),
             "partners.yaml:5:5: partners[0]: expected a mapping of fields (key: value lines), got 'oops'",
+        ),
+        (  # YAML reads '&Co' as an anchor: the name was 'Anne' on every page, without a word
+            ("name: Anne", "name: &Co Anne"),
+            "partners.yaml:6:11: partners[0].name: '&Co' is read as a YAML anchor, not as text: delete it, "
+            "or put the whole value in quotes ('&Co Anne') to keep it",
+        ),
+        # Text starting with a character YAML reads as syntax: libyaml said 'did not find expected
+        # alphabetic or numeric character', 'found character that cannot start any token', or sent
+        # the editor to the line's indentation, never that quotes would do.
+        (
+            ("stage: met\n", "stage: met\n        note: *Great* meeting\n"),
+            "partners.yaml:18:15: referrals[0].updates[0].note: YAML syntax error: a value starting with * means "
+            "something else to YAML: put the whole value in quotes, as note: '*Great* meeting'",
+        ),
+        (
+            ("name: Anne", "name: @anne"),
+            "partners.yaml:6:11: partners[0].name: YAML syntax error: a value starting with @ means something "
+            "else to YAML: put the whole value in quotes, as name: '@anne'",
+        ),
+        (
+            ("name: Anne", 'name: "Anne" Ortiz'),
+            'partners.yaml:6:11: partners[0].name: YAML syntax error: a value starting with " means something '
+            "else to YAML: put the whole value in quotes, as name: '\"Anne\" Ortiz'",
+        ),
+        # A tab before a section's first item or field, or after a '-': libyaml says 'found character
+        # that cannot start any token', without a word of the tab, and the field was the whole file.
+        (
+            ("partners:\n  - id: anne\n", "partners:\n\t- id: anne\n"),
+            "partners.yaml:5:1: partners: YAML syntax error: found a tab character that indents this line: "
+            "indent with spaces, not tabs",
+        ),
+        (
+            ("  title: T\n", "\ttitle: T\n"),
+            "partners.yaml:2:1: newsletter: YAML syntax error: found a tab character that indents this line: "
+            "indent with spaces, not tabs",
+        ),
+        (
+            ("      - date: 2026-02-10\n", "\t- date: 2026-02-10\n"),
+            "partners.yaml:16:1: referrals[0].updates: YAML syntax error: found a tab character that indents "
+            "this line: indent with spaces, not tabs",
+        ),
+        (
+            ("  - id: steve\n", "  -\tid: steve\n"),
+            "partners.yaml:7:4: partners: YAML syntax error: found a tab character after '-': write a space "
+            "after it, not a tab",
         ),
     ],
 )
@@ -587,6 +644,47 @@ def test_byte_order_mark_and_crlf_are_accepted() -> None:
     assert problems(source.read_text(raw.replace(b"stage: met", b"stage: mett"), "p"))[0].startswith(
         "partners.yaml:17:16:"
     )
+
+
+@pytest.mark.parametrize("blank", ["\t", "  \t ", "\t\t"], ids=["tab", "spaces and a tab", "two tabs"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["LF", "CRLF"])
+def test_a_blank_line_holding_a_tab_is_blank(blank: str, newline: str) -> None:
+    """YAML 1.2 reads a line of spaces and tabs as blank (yaml-test-suite DK95), and so did the
+    editor, but libyaml took its tab for indentation and refused the file: 'found a tab character
+    that violates indentation' on a line that looks empty."""
+    text = VALID.replace("partners:\n", f"{blank}\npartners:\n").replace(
+        "stage: met\n", f"stage: met\n{blank}\n"
+    )
+    assert load((text + blank).replace("\n", newline)) == load(VALID)
+    # Same length: a problem further down is still found at its line and column.
+    located = problems(text.replace("stage: met", "stage: mett").replace("\n", newline))
+    assert located[0].startswith("partners.yaml:18:16: referrals[0].updates[0].stage:")
+
+
+def test_a_comment_line_indented_with_a_tab_is_a_comment() -> None:
+    """Valid YAML 1.2 too; libyaml said 'found a tab character that violates indentation'."""
+    text = VALID.replace("partners:\n", "\t# who sends us business\npartners:\n").replace(
+        "        stage: met\n", "        stage: met\n  \t  # more to come\n"
+    )
+    assert load(text) == load(VALID)
+
+
+def test_a_blank_line_holding_a_tab_inside_a_note_is_an_empty_line() -> None:
+    note = "        note: |\n          First.\n\t\n          Second.\n"
+    data = load(VALID + note)
+    assert data.referrals[0].updates[0].note == "First.\n\nSecond.\n"
+
+
+def test_a_carriage_return_inside_a_line_is_named_where_the_editor_shows_it() -> None:
+    """Pasted from an old program: libyaml ended the line there, and said 'could not find expected
+    ':'' a line below, at partners[1], where vim shows 'Ste^Mve'."""
+    found = problems(VALID.replace("name: Steve", "name: Ste\rve"))
+    assert found == [
+        "partners.yaml:8:14: partners[1].name: the character U+000D (carriage return) ends a line in YAML, "
+        "though many editors show it inside this one; replace it with a space or a normal line break"
+    ]
+    # Line ends of carriage returns alone, or of one before each CRLF, are still line ends.
+    assert load(VALID.replace("\n", "\r")) == load(VALID) == load(VALID.replace("\n", "\r\r\n"))
 
 
 def test_billion_laughs_fails_fast_without_expanding() -> None:
