@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import statistics
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from .models import METHODS, PartnersFile, Referral
 from .referral_labels import NOT_RECORDED
@@ -109,7 +109,6 @@ def compute_insights(data: PartnersFile, tree: ReferralTree) -> Insights:
 
 
 _ASKING = {True: "asked", False: "earned", None: NOT_RECORDED}
-Key = TypeVar("Key", str, tuple[int, int])
 
 
 class _Tally:
@@ -149,24 +148,24 @@ class _Tallies:
 
     @classmethod
     def of(cls, referrals: Iterable[Referral]) -> _Tallies:
-        tallies = cls({}, {}, {}, {}, _Tally())
+        # A group's tally made when it is first met (in C: a function of ours, called for each
+        # referral and group, was 0.03 s at 10,000 partners); the groups keep that order.
+        methods: defaultdict[str, _Tally] = defaultdict(_Tally)
+        asking: defaultdict[str, _Tally] = defaultdict(_Tally)
+        partners: defaultdict[str, _Tally] = defaultdict(_Tally)
+        months: defaultdict[tuple[int, int], _Tally] = defaultdict(_Tally)
+        total = _Tally()
         for referral in referrals:
             result = outcome(referral)
             introduced = referral.introduced
+            methods[referral.method or NOT_RECORDED].add(referral, result)
+            asking[_ASKING[referral.asked]].add(referral, result)
+            partners[referral.partner].add(referral, result)
             # (year, month) sorts as the months do, without a Month object per referral.
-            _tally(tallies.methods, referral.method or NOT_RECORDED).add(referral, result)
-            _tally(tallies.asking, _ASKING[referral.asked]).add(referral, result)
-            _tally(tallies.partners, referral.partner).add(referral, result)
-            _tally(tallies.months, (introduced.year, introduced.month)).add(referral, result)
-            tallies.total.add(referral, result)
-        return tallies
-
-
-def _tally(group: dict[Key, _Tally], key: Key) -> _Tally:
-    tally = group.get(key)
-    if tally is None:
-        tally = group[key] = _Tally()
-    return tally
+            months[introduced.year, introduced.month].add(referral, result)
+            total.add(referral, result)
+        # Plain mappings from here: a group looked up that had no referral is not made one.
+        return cls(dict(methods), dict(asking), dict(partners), dict(months), total)
 
 
 def _per_month(months: dict[tuple[int, int], _Tally]) -> tuple[MonthOutcomes, ...]:

@@ -29,9 +29,10 @@ NameOrder = tuple[tuple[str | int, ...], str]
 def name_order(text: str) -> NameOrder:
     """A sort key that counts as a reader does: "Prospect 2" before "Prospect 10" (as text, "1"
     sorts before "2"), case aside; the text itself last, so that the order stays total."""
-    parts = _FIGURES.split(text.casefold())
+    parts: list[str | int] = list(_FIGURES.split(text.casefold()))
     # Figures at the odd places, words at the even: two keys compare number with number.
-    return tuple(int(part) if index % 2 else part for index, part in enumerate(parts)), text
+    parts[1::2] = map(int, parts[1::2])
+    return tuple(parts), text
 
 
 def join_names(names: Sequence[str]) -> str:

@@ -50,6 +50,10 @@ class PublicViews:
 
     def __init__(self, partners: Mapping[str, Partner]) -> None:
         self._partners = partners
+        # Each record's view, made once and shared (a view is read-only): the issues name the
+        # same partners month after month, 34,000 views of 3,200 records at 10,000 partners.
+        # The record is kept with its view, so that its id is not another record's meanwhile.
+        self._views: dict[int, tuple[BaseModel, PublicView]] = {}
 
     def of(self, value: object) -> object:
         """``value`` with every model object in it replaced by its public view."""
@@ -63,9 +67,13 @@ class PublicViews:
         return value
 
     def _view(self, record: BaseModel) -> PublicView:
+        known = self._views.get(id(record))
+        if known is not None and known[0] is record:
+            return known[1]
         allowed = _allowed(type(record), self._consented(record))
-        kind = type(record).__name__.lower()
-        return PublicView(kind, {name: getattr(record, name) for name in allowed})
+        view = PublicView(type(record).__name__.lower(), {name: getattr(record, name) for name in allowed})
+        self._views[id(record)] = (record, view)
+        return view
 
     def _consented(self, record: BaseModel) -> bool:
         if isinstance(record, Partner):

@@ -17,6 +17,7 @@ the same keys are kept by memo_record.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import hmac
 import json
@@ -28,7 +29,6 @@ from pydantic import BaseModel
 from pydantic.main import IncEx
 
 from .models import PartnersFile
-from .tree import PartnerLedger
 
 if TYPE_CHECKING:
     from .render import SiteLayout
@@ -79,15 +79,10 @@ class DataDigests:
 
 
 def data_digests(data: PartnersFile) -> DataDigests:
-    ledger = PartnerLedger.of(data)
-    own = {
-        partner.id: own_digest([partner, *ledger.referrals_of(partner.id), *ledger.given_to(partner.id)])
-        for partner in data.partners
-    }
     # pydantic's JSON as bytes, as model_dump_json makes it before decoding it: the JSON of the
     # whole file (14 MB at 10,000 partners) is then held once, not three times over.
     shared = hashlib.blake2b(_json(data, exclude=_OWN_FREE_TEXT), digest_size=20)
-    return DataDigests(shared.digest(), names_digest(data), own)
+    return DataDigests(shared.digest(), names_digest(data), own_digests(data))
 
 
 def _json(model: BaseModel, exclude: IncEx | None = None) -> bytes:
@@ -118,15 +113,29 @@ def public_digest(shared: bytes, digests: DataDigests) -> bytes:
     return hashlib.blake2b(shared + digests.names, digest_size=20).digest()
 
 
-def own_digest(records: Iterable[BaseModel]) -> bytes:
-    """A partner's own records, whole."""
-    digest = hashlib.blake2b(digest_size=20)
-    for record in records:
-        digest.update(type(record).__name__.encode("utf-8"))
-        digest.update(_json(record))
-    return digest.digest()
+def own_digests(data: PartnersFile) -> dict[str, bytes]:
+    """Each partner's own records, whole, by partner id: the kind of each record, then its JSON;
+    its own record first, then its referrals and business given, in the file's order.
+
+    Serialised in the file's order, not partner by partner: at 10,000 partners the 50,000
+    referrals took 0.12 s in the order they sit in memory and 0.18 s a partner at a time."""
+    parts = {partner.id: [_kind(type(partner)), _json(partner)] for partner in data.partners}
+    for records in (data.referrals, data.given):
+        for record in records:
+            own = parts.get(record.partner)
+            if own is not None:  # a record of no partner has no page (validation refuses it)
+                own += (_kind(type(record)), record.__pydantic_serializer__.to_json(record))
+    return {
+        partner_id: hashlib.blake2b(b"".join(own), digest_size=20).digest()
+        for partner_id, own in parts.items()
+    }
+
+
+@functools.cache
+def _kind(kind: type[BaseModel]) -> bytes:
+    return kind.__name__.encode("utf-8")
 
 
 def partner_digest(shared: bytes, own: bytes) -> bytes:
-    """A partner page's key: the shared digest and the partner's own records (:func:`own_digest`)."""
+    """A partner page's key: the shared digest and the partner's own records (:func:`own_digests`)."""
     return hashlib.blake2b(shared + own, digest_size=20).digest()

@@ -9,9 +9,8 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from code_changes import new_library, new_python, new_template, new_version
@@ -21,9 +20,9 @@ from test_stamp import MARGIN_S, Reads
 
 from generator import memo_record, render, render_memo, stamp
 from generator import project as pipeline
-from generator.models import Given, Referral
+from generator.models import PartnersFile
 from generator.render import SiteLayout
-from generator.render_memo import names_digest, own_digest
+from generator.render_memo import names_digest, own_digests
 from generator.validate import load_text
 
 ENVIRON = {"REFERRAL_SITE_SECRET": TEST_SECRET}
@@ -74,20 +73,14 @@ def test_after_every_edit_the_record_gives_what_rendering_everything_gives(tmp_p
     assert edits_that_differ(tmp_path) == []
 
 
-def _leave_out(kind: type[Any], field: str, blank: object = None) -> Callable[..., bytes]:
-    """own_digest blind to one field of one kind of record."""
+def _leave_out(records: str, field: str, blank: object = None) -> Callable[[PartnersFile], dict[str, bytes]]:
+    """own_digests blind to one field of one kind of record (``records``: its list in the file)."""
 
-    def digest(records: Iterable[Any]) -> bytes:
-        return own_digest(
-            [r.model_copy(update={field: blank}) if isinstance(r, kind) else r for r in records]
-        )
+    def digests(data: PartnersFile) -> dict[str, bytes]:
+        blind = tuple(r.model_copy(update={field: blank}) for r in getattr(data, records))
+        return own_digests(data.model_copy(update={records: blind}))
 
-    return digest
-
-
-def _own_updates_left_out(records: Iterable[Any]) -> bytes:
-    blind = [r.model_copy(update={"updates": ()}) if hasattr(r, "updates") else r for r in records]
-    return own_digest(blind)
+    return digests
 
 
 # Each leaves something out of a page's key; the comparison above must notice.
@@ -97,9 +90,9 @@ SABOTAGES: dict[str, tuple[object, str, object]] = {
         "_OWN_FREE_TEXT",
         {**render_memo._OWN_FREE_TEXT, "partners": {"__all__": {"name"}}},  # type: ignore[dict-item]
     ),
-    "own updates out of the key": (render_memo, "own_digest", _own_updates_left_out),
-    "given names out of the key": (render_memo, "own_digest", _leave_out(Given, "to", "")),
-    "prospects out of the key": (render_memo, "own_digest", _leave_out(Referral, "prospect", "")),
+    "own updates out of the key": (render_memo, "own_digests", _leave_out("referrals", "updates", ())),
+    "given names out of the key": (render_memo, "own_digests", _leave_out("given", "to", "")),
+    "prospects out of the key": (render_memo, "own_digests", _leave_out("referrals", "prospect", "")),
     "prospects out of the public pages' key": (
         render_memo,
         "names_digest",

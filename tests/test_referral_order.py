@@ -70,3 +70,38 @@ def test_the_owners_due_list_counts_ids_too() -> None:
     r-10 when they have been quiet as long."""
     data = validate.load_text(DATA, "partners.yaml", AS_OF)
     assert [item.referral.id for item in due_referrals(data, AS_OF)] == ["r-1", "r-2", "r-10", "r-11"]
+
+
+def test_the_owners_due_list_counts_partner_ids_before_referral_ids() -> None:
+    """Oldest first; alike in days, by partner as counted (p-2 before p-10), then by id."""
+    text = (
+        """\
+newsletter: {title: T, owner: Olive Owner}
+partners:
+"""
+        + "".join(f"  - {{id: p-{n}, name: Partner {n}}}\n" for n in (10, 2, 1))
+        + """\
+referrals:
+"""
+        + "".join(
+            f"  - {{id: r-{r}, partner: p-{p}, prospect: Prospect {r}, introduced: {day}}}\n"
+            for r, p, day in [
+                (10, 2, "2026-03-02"),
+                (3, 10, "2026-03-02"),
+                (2, 2, "2026-03-02"),
+                (20, 1, "2026-04-02"),
+                (1, 10, "2026-03-02"),
+                (4, 1, "2026-03-02"),
+            ]
+        )
+    )
+    data = validate.load_text(text, "partners.yaml", AS_OF)
+    due = [(item.referral.partner, item.referral.id) for item in due_referrals(data, AS_OF)]
+    assert due == [
+        ("p-1", "r-4"),
+        ("p-2", "r-2"),
+        ("p-2", "r-10"),
+        ("p-10", "r-1"),
+        ("p-10", "r-3"),
+        ("p-1", "r-20"),
+    ]
