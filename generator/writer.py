@@ -381,10 +381,16 @@ def _refuse_foreign(docs_dir: Path, stream: PageStream, previous: list[str]) -> 
     missing: set[str] = set()
     in_the_way: list[str] = []
     folder = os.fspath(docs_dir)  # joined as strings: a Path each was half the check (0.03 s at 10,000)
+    # A folder that does not exist holds nothing: checked once, not once per file in it (a first
+    # run's 10,000 partner pages: 0.04 s, in the run's serial stretch before the render).
+    absent: dict[str, bool] = {"": False}
     for relative in stream.paths:
         if relative in ours:
             continue
-        if os.path.lexists(os.path.join(folder, relative)):
+        parent = relative.rpartition("/")[0]
+        if (gone := absent.get(parent)) is None:
+            gone = absent[parent] = not os.path.lexists(os.path.join(folder, parent))
+        if not gone and os.path.lexists(os.path.join(folder, relative)):
             in_the_way.append(relative)
         else:
             missing.add(relative)
