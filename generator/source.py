@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from . import syntax_hints
+from . import blank_tabs, syntax_hints
 from .problems import SYNTAX_ERROR, FieldPath, InvalidData, Problem
 
 MAX_BYTES = 32 * 1024 * 1024
@@ -34,10 +34,6 @@ LONE_CARRIAGE_RETURN = (
 )
 # What YAML's reader refuses (and the separators above): blanked out only to locate a problem.
 _NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-# A line of spaces and tabs only, or of them and a comment: blank to the eye and to YAML 1.2
-# (yaml-test-suite DK95), so the editor raised nothing, but libyaml took its tab for indentation
-# and refused the whole file.
-_BLANK_LINE_WITH_TAB = re.compile(r"(?<![^\r\n])[ \t]*\t[ \t]*(?=[#\r\n]|\Z)")
 
 
 @dataclass
@@ -93,7 +89,7 @@ def parse(text: str, filename: str, *, with_marks: bool = True) -> SourceDocumen
     if separator:
         raise _fail(filename, *_character_at(text, separator.start()), _separator_message(separator.group()))
     _refuse_lone_carriage_return(text, filename)
-    text = _blank_lines_without_tabs(text)
+    text = blank_tabs.blank_lines_without_tabs(text)
     builder = _Builder(filename, with_marks, text)
     parser = _Parser(text)
     try:
@@ -122,14 +118,6 @@ def _refuse_lone_carriage_return(text: str, filename: str) -> None:
         # Blanked for the search of the field it stands in (same length: same lines and columns).
         place = _character_at(_LONE_CR.sub(" ", text), lone.start())
         raise _fail(filename, *place, LONE_CARRIAGE_RETURN)
-
-
-def _blank_lines_without_tabs(text: str) -> str:
-    """Spaces for the tabs of blank and comment lines: one for one, so every line and column
-    stays."""
-    if "\t" not in text:  # nearly every file: no scan of its megabytes
-        return text
-    return _BLANK_LINE_WITH_TAB.sub(lambda blank: " " * len(blank.group()), text)
 
 
 def _separator_message(character: str) -> str:

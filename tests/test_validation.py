@@ -675,6 +675,21 @@ def test_a_blank_line_holding_a_tab_inside_a_note_is_an_empty_line() -> None:
     assert data.referrals[0].updates[0].note == "First.\n\nSecond.\n"
 
 
+@pytest.mark.parametrize(
+    "line, kept",
+    [("          \t", "\t"), ("          \t# Agenda", "\t# Agenda"), ("            \t", "  \t")],
+    ids=["a tab", "a tab before a hash", "spaces past the indentation and a tab"],
+)
+@pytest.mark.parametrize("style", ["|", ">"])
+def test_a_tab_a_block_holds_is_its_text(line: str, kept: str, style: str) -> None:
+    """At or past a '|' or '>' block's indentation, a tab is the block's text to YAML (libyaml and
+    PyYAML agree); taking the line for blank turned it into a space, and '\t# Agenda' into the
+    Markdown heading ' # Agenda'."""
+    note = f"        note: {style}\n          First.\n{line}\n          Second.\n"
+    data = load(VALID + note)
+    assert data.referrals[0].updates[0].note == f"First.\n{kept}\nSecond.\n"
+
+
 def test_a_carriage_return_inside_a_line_is_named_where_the_editor_shows_it() -> None:
     """Pasted from an old program: libyaml ended the line there, and said 'could not find expected
     ':'' a line below, at partners[1], where vim shows 'Ste^Mve'."""
