@@ -189,7 +189,9 @@ class _Builder:
         self.has_root = False
         self.fatal = False
         # Anchored text values, until an alias uses the anchor (the alias is reported instead).
-        self.anchored: dict[str, tuple[tuple[int, int], FieldPath, str | None]] = {}
+        # A list per name: two values may carry one (`&Co` in two records), and an alias uses
+        # only the last before it, so each other one dropped its text unseen.
+        self.anchored: dict[str, list[tuple[tuple[int, int], FieldPath, str | None]]] = {}
 
     def feed(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.ScalarEvent):  # most events are scalars: test them first
@@ -231,7 +233,7 @@ class _Builder:
                 problem = problem or self._comment_problem(value, end.line, end.column)
             path = self._attach(value, event, problem=problem)
             if event.anchor is not None:
-                self.anchored[event.anchor] = (_position(event.start_mark), path, value)
+                self.anchored.setdefault(event.anchor, []).append((_position(event.start_mark), path, value))
 
     def _comment_problem(self, value: str, line: int, column: int) -> str | None:
         dropped = syntax_hints.comment_cut(self.comment_lines[line], column)
@@ -243,7 +245,9 @@ class _Builder:
         )
 
     def _alias(self, event: yaml.AliasEvent) -> None:
-        self.anchored.pop(event.anchor or "", None)
+        used = self.anchored.get(event.anchor or "")
+        if used:
+            used.pop()
         message = f"aliases (*{event.anchor}) are not supported; write the value out"
         frame = self.stack[-1] if self.stack else None
         if frame is not None and isinstance(frame.container, dict) and frame.pending_key is None:
@@ -404,7 +408,8 @@ class _Builder:
     def _unused_anchors(self) -> None:
         """`company: &Co Partners` is the anchor &Co and the text 'Partners' to YAML: the editor's
         '&Co' vanished from the pages without a word. No alias uses such an anchor."""
-        for anchor, (mark, path, value) in self.anchored.items():
+        unused = [(anchor, *place) for anchor, places in self.anchored.items() for place in places]
+        for anchor, mark, path, value in sorted(unused, key=lambda item: item[1]):
             written = f"&{anchor} {value}" if value else f"&{anchor}"
             quoted = "'" + written.replace("'", "''") + "'"
             message = (

@@ -675,6 +675,22 @@ def test_a_blank_line_holding_a_tab_inside_a_note_is_an_empty_line() -> None:
     assert data.referrals[0].updates[0].note == "First.\n\nSecond.\n"
 
 
+def test_every_anchor_of_one_name_is_named() -> None:
+    """'&Q' before two names, as a paste repeats it: YAML dropped both, and check named only the
+    second, so the first came out after the editor had fixed the one they were shown; an alias
+    uses the last anchor of its name before it, so only that one is its."""
+    twice = VALID.replace("name: Anne", "name: &Q Anne").replace("name: Steve", "name: &Q Steve")
+    assert [line.split(": '")[0] for line in problems(twice)] == [
+        "partners.yaml:6:11: partners[0].name",
+        "partners.yaml:8:11: partners[1].name",
+    ]
+    aliased = twice + "        note: *Q\n"
+    assert [line.split(": ", 2)[1] for line in problems(aliased)] == [
+        "partners[0].name",
+        "referrals[0].updates[0].note",
+    ]
+
+
 @pytest.mark.parametrize(
     "line, kept",
     [("          \t", "\t"), ("          \t# Agenda", "\t# Agenda"), ("            \t", "  \t")],
