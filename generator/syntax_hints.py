@@ -27,6 +27,8 @@ _KEY_VALUE = re.compile(r"^ *(?:- +)?([A-Za-z_][\w-]{0,63}) *: +(\S.*?)(?: +#.*)
 _BLOCK_HEADER = re.compile(r"[-+0-9]* *(?:#.*)?")
 _ALIAS = re.compile(r"[^\s,\[\]{}]+ *")
 _WORD_AFTER = re.compile(r" *\w")
+_LINE_BREAK = re.compile(r"\r\n?|\n")  # YAML's, as libyaml counts lines
+_COMMENT = re.compile(r"(?:^|[ \t])#.*")
 
 
 def explained(
@@ -43,7 +45,10 @@ def explained(
         elif "flow" in context:
             what = "a [list] or {mapping} on one line"
         mark = error.context_mark
-        return (mark.line + 1, mark.column + 1), f"{what} starts here and is never closed ({detail})"
+        start = (mark.line + 1, mark.column + 1)
+        if context == "while parsing a flow node":  # libyaml marks the file's end, not the '['
+            start = _last_opener(text) or start
+        return start, f"{what} starts here and is never closed ({detail})"
     hinted = syntax_hint(text, position, detail)
     if hinted is not None:
         return hinted
@@ -51,6 +56,18 @@ def explained(
         hint = "a value holding ': ' must be put in quotes, and a key must line up with the keys beside it"
         return position, f"{detail}: {hint}"
     return position, detail
+
+
+def _last_opener(text: str) -> tuple[int, int] | None:
+    """The last '[' or '{' outside a comment (`stage: [` as the file's last line): the one whose
+    value never came."""
+    lines = _LINE_BREAK.split(text)
+    for number in range(len(lines), 0, -1):
+        code = _COMMENT.sub("", lines[number - 1])
+        column = max(code.rfind("["), code.rfind("{"))
+        if column >= 0:
+            return number, column + 1
+    return None
 
 
 def syntax_hint(text: str, position: tuple[int, int], detail: str) -> tuple[tuple[int, int], str] | None:

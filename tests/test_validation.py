@@ -675,6 +675,18 @@ def test_a_blank_line_holding_a_tab_inside_a_note_is_an_empty_line() -> None:
     assert data.referrals[0].updates[0].note == "First.\n\nSecond.\n"
 
 
+@pytest.mark.parametrize("end", ["", "\n", "\n\n# more to come\n", "  # soon\n"])
+@pytest.mark.parametrize("opener", ["[", "{"])
+def test_a_bracket_left_open_at_the_end_is_named_where_it_opens(opener: str, end: str) -> None:
+    """libyaml places 'while parsing a flow node' at the end of the file: check sent the editor to
+    a line after the last one (18:1, or 20:1 below a comment), not to the '[' of 'stage: ['."""
+    text = VALID.replace("stage: met\n", f"stage: {opener}{end}")
+    assert problems(text) == [
+        "partners.yaml:17:16: referrals[0].updates[0].stage: YAML syntax error: a [list] or {mapping} on one "
+        "line starts here and is never closed (did not find expected node content)"
+    ]
+
+
 def test_every_anchor_of_one_name_is_named() -> None:
     """'&Q' before two names, as a paste repeats it: YAML dropped both, and check named only the
     second, so the first came out after the editor had fixed the one they were shown; an alias
