@@ -44,11 +44,18 @@ def explained(
             what = "a quoted value"
         elif "flow" in context:
             what = "a [list] or {mapping} on one line"
+        else:  # `note: "Great" meeting` as the last line, with no line end: the value is at fault
+            hinted = syntax_hint(text, position, detail)
+            if hinted is not None:
+                return hinted
         mark = error.context_mark
         start = (mark.line + 1, mark.column + 1)
         if context == "while parsing a flow node":  # libyaml marks the file's end, not the '['
             start = _last_opener(text) or start
         return start, f"{what} starts here and is never closed ({detail})"
+    opened = _unclosed_flow(error, position, text)
+    if opened is not None:
+        return opened, f"a [list] or {{mapping}} on one line starts here and is never closed ({detail})"
     hinted = syntax_hint(text, position, detail)
     if hinted is not None:
         return hinted
@@ -58,12 +65,28 @@ def explained(
     return position, detail
 
 
-def _last_opener(text: str) -> tuple[int, int] | None:
-    """The last '[' or '{' outside a comment (`stage: [` as the file's last line): the one whose
-    value never came."""
+def _unclosed_flow(
+    error: yaml.MarkedYAMLError, position: tuple[int, int], text: str
+) -> tuple[int, int] | None:
+    """Where a [list] or {mapping} opened on an earlier line than the parser stopped at
+    (`name: [x`, then the next record): libyaml names that next line, about a ',' or ']'."""
+    context, mark = error.context or "", error.context_mark
+    if "flow" not in context or mark is None:
+        return None
+    start = _last_opener(text, position) if context == "while parsing a flow node" else None
+    start = start or (mark.line + 1, mark.column + 1)
+    return start if start[0] < position[0] else None
+
+
+def _last_opener(text: str, before: tuple[int, int] | None = None) -> tuple[int, int] | None:
+    """The last '[' or '{' outside a comment (before ``before``, if given): the one whose value
+    never came (`stage: [` as the file's last line, where libyaml marks the file's end)."""
     lines = _LINE_BREAK.split(text)
-    for number in range(len(lines), 0, -1):
+    last = len(lines) if before is None else min(before[0], len(lines))
+    for number in range(last, 0, -1):
         code = _COMMENT.sub("", lines[number - 1])
+        if before is not None and number == before[0]:
+            code = code[: before[1] - 1]
         column = max(code.rfind("["), code.rfind("{"))
         if column >= 0:
             return number, column + 1

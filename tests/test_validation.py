@@ -687,6 +687,27 @@ def test_a_bracket_left_open_at_the_end_is_named_where_it_opens(opener: str, end
     ]
 
 
+@pytest.mark.parametrize(("value", "detail"), [("[Anne", "',' or ']'"), ("{", "node content")])
+def test_a_bracket_left_open_mid_file_is_named_where_it_opens(value: str, detail: str) -> None:
+    """libyaml reads on into the next record and stops there: check said 'did not find expected
+    ',' or ']'' at 7:7, the line of 'id: steve', not at the '[' of 'name: [Anne'."""
+    assert problems(VALID.replace("name: Anne", f"name: {value}")) == [
+        "partners.yaml:6:11: partners[0].name: YAML syntax error: a [list] or {mapping} on one line starts "
+        f"here and is never closed (did not find expected {detail})"
+    ]
+
+
+def test_text_starting_with_a_quote_on_the_last_line_is_named_at_the_value() -> None:
+    """Without a line end after it, 'note: "Great" meeting' got 'a value starts here and is never
+    closed' at the update's first field (16:9), not the hint to quote it that the same line ending
+    in a line feed gets."""
+    for end in ("", "\n"):
+        assert problems(VALID + '        note: "Great" meeting' + end) == [
+            'partners.yaml:18:15: referrals[0].updates[0].note: YAML syntax error: a value starting with " '
+            "means something else to YAML: put the whole value in quotes, as note: '\"Great\" meeting'"
+        ]
+
+
 def test_every_anchor_of_one_name_is_named() -> None:
     """'&Q' before two names, as a paste repeats it: YAML dropped both, and check named only the
     second, so the first came out after the editor had fixed the one they were shown; an alias
