@@ -27,7 +27,7 @@ _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # YAML breaks lines at these too, so a name holding one fails with a baffling syntax error.
 _SEPARATOR_NAMES = {"\u2028": "line separator", "\u2029": "paragraph separator", "\x85": "next line"}
 _LINE_SEPARATORS = re.compile("[\u2028\u2029\x85]")
-_LONE_CR = re.compile(r"\r(?=[^\r\n])")  # neither the end of a line nor of the file
+_LONE_CR = re.compile(r"\r+(?=[^\r\n])")  # neither the end of a line nor of the file; "\r\r" is one place
 LONE_CARRIAGE_RETURN = (
     "the character U+000D (carriage return) ends a line in YAML, though many editors show it inside "
     "this one; replace it with a space or a normal line break"

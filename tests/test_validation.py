@@ -747,6 +747,10 @@ def test_a_carriage_return_inside_a_line_is_named_where_the_editor_shows_it() ->
         "partners.yaml:8:14: partners[1].name: the character U+000D (carriage return) ends a line in YAML, "
         "though many editors show it inside this one; replace it with a space or a normal line break"
     ]
+    # Two at once: named at the first, in its field (it was 8:15, and the field the whole file).
+    assert [line.split(": the")[0] for line in problems(VALID.replace("name: Steve", "name: Ste\r\rve"))] == [
+        "partners.yaml:8:14: partners[1].name"
+    ]
     # Line ends of carriage returns alone, or of one before each CRLF, are still line ends.
     assert load(VALID.replace("\n", "\r")) == load(VALID) == load(VALID.replace("\n", "\r\r\n"))
 
