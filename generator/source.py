@@ -152,12 +152,17 @@ def _fail(filename: str, mark: tuple[int, int], path: FieldPath, message: str) -
 
 def _text_tag_problem(tag: str, value: str) -> str:
     """`note: !Urgent call Bob` is the tag !Urgent on 'call Bob' to YAML: the editor meant text."""
-    written = f"{tag} {value}" if value else tag
-    quoted = "'" + written.replace("'", "''") + "'"
+    if "\n" in value:  # a '|' or '>' block: one line of quotes would not hold it
+        return f"YAML tags such as {tag} are not supported; remove the tag"
     return (
         f"YAML tags such as {tag} are not supported; if '{tag}' is part of the text, put the whole "
-        f"value in quotes ({quoted}), else remove the tag"
+        f"value in quotes ({_quoted_with(tag, value)}), else remove the tag"
     )
+
+
+def _quoted_with(prefix: str, value: str | None) -> str:
+    written = f"{prefix} {value}" if value else prefix
+    return "'" + written.replace("'", "''") + "'"
 
 
 def _position(mark: Any) -> tuple[int, int]:
@@ -410,12 +415,11 @@ class _Builder:
         '&Co' vanished from the pages without a word. No alias uses such an anchor."""
         unused = [(anchor, *place) for anchor, places in self.anchored.items() for place in places]
         for anchor, mark, path, value in sorted(unused, key=lambda item: item[1]):
-            written = f"&{anchor} {value}" if value else f"&{anchor}"
-            quoted = "'" + written.replace("'", "''") + "'"
-            message = (
-                f"'&{anchor}' is read as a YAML anchor, not as text: delete it, or put the whole value "
-                f"in quotes ({quoted}) to keep it"
-            )
+            message = f"'&{anchor}' is read as a YAML anchor, not as text: delete it"
+            if not value or "\n" not in value:  # a '|' or '>' block: one line of quotes would not hold it
+                message += (
+                    f", or put the whole value in quotes ({_quoted_with(f'&{anchor}', value)}) to keep it"
+                )
             self._report(mark, path, message)
 
     def finish(self) -> SourceDocument:

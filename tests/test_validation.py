@@ -708,6 +708,20 @@ def test_text_starting_with_a_quote_on_the_last_line_is_named_at_the_value() -> 
         ]
 
 
+@pytest.mark.parametrize(
+    ("prefix", "message"),
+    [
+        ("&a", "'&a' is read as a YAML anchor, not as text: delete it"),
+        ("!Urgent", "YAML tags such as !Urgent are not supported; remove the tag"),
+    ],
+)
+def test_an_anchor_or_tag_on_a_block_is_not_advised_into_quotes(prefix: str, message: str) -> None:
+    """'note: &a |' then two lines: the advice was to write ('&a First.\\nSecond.\\n') in quotes,
+    which in single quotes is a backslash and an n, not a line break."""
+    found = problems(VALID + f"        note: {prefix} |\n          First.\n          Second.\n")
+    assert found == [f"partners.yaml:18:15: referrals[0].updates[0].note: {message}"]
+
+
 def test_every_anchor_of_one_name_is_named() -> None:
     """'&Q' before two names, as a paste repeats it: YAML dropped both, and check named only the
     second, so the first came out after the editor had fixed the one they were shown; an alias
