@@ -161,8 +161,7 @@ def _text_tag_problem(tag: str, value: str) -> str:
 
 
 def _quoted_with(prefix: str, value: str | None) -> str:
-    written = f"{prefix} {value}" if value else prefix
-    return "'" + written.replace("'", "''") + "'"
+    return syntax_hints.single_quoted(f"{prefix} {value}" if value else prefix)
 
 
 def _position(mark: Any) -> tuple[int, int]:

@@ -178,11 +178,16 @@ def _closing(value: str) -> int:
 
 
 def _quoted(value: str) -> str:
-    if "'" not in value:
-        return f"'{value}'"
-    if '"' not in value and "\\" not in value:
+    """``value`` as a YAML quoted scalar: in double quotes where that needs no escape and saves
+    doubling an apostrophe, else in single quotes."""
+    if "'" in value and '"' not in value and "\\" not in value:
         return f'"{value}"'
-    return "'" + value.replace("'", "''") + "'"
+    return single_quoted(value)
+
+
+def single_quoted(text: str) -> str:
+    """``text`` as a single-quoted YAML scalar (an apostrophe doubled)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _tab_message(lines: list[str], position: tuple[int, int]) -> str | None:
