@@ -4,7 +4,8 @@ MkDocs converts and writes the pages one after the other on one core. The guard'
 (listing the confidential values, then reading, folding and searching every built file) does not
 depend on MkDocs' until the site is written, so a forked process does it meanwhile: it lists the
 values while MkDocs converts the pages, and reads the pages MkDocs has written, a few dozen at a time.
-When the build ends, little is left: the files written last (the search index, the feeds).
+When the build ends, little is left: the files written last (the search index, the feeds), and
+the last look, which starts as soon as the last file is written.
 
 What it finds is what ``guard.guard_site`` finds on the finished site. At the end it looks at
 every file once more and keeps a verdict only for the bytes it searched (guard_search: by their
@@ -95,6 +96,7 @@ class GuardWorker:
         self._process.start()
         child.close()
         self._swept = False
+        self._last_look_asked = False
         self._writing: str | None = None  # the file MkDocs writes now
         self._written: list[str] = []  # written, not yet named to the worker
 
@@ -128,19 +130,24 @@ class GuardWorker:
         with contextlib.suppress(GuardStopped):  # finish says why, with the worker's last words
             self._send_written(quiet=True)
 
-    def sweep(self) -> None:
-        """The files written since the pages (the search index, the feeds) read now, while the
-        build's own process does its last steps: the last look then finds them unchanged."""
+    def site_written(self) -> None:
+        """Every file of the site is written (the search index and the feeds too, and stale
+        pages removed): the last look starts now, while the build's own process makes its last
+        steps. Before, the worker read the files written since the pages in a sweep of its own
+        and listed the site for it, then read them again in the last look (0.016 s at 1,000
+        partners)."""
         self.pages_written()
-        with contextlib.suppress(GuardStopped):
-            self._send(_SWEEP, quiet=True)
+        with contextlib.suppress(GuardStopped):  # finish says why, with the worker's last words
+            self._send(None, quiet=True)
+        self._last_look_asked = True
 
     def finish(self) -> GuardResult:
         """Wait for the verdict on the whole site as it is now."""
         try:
-            self._done_writing()
-            self._send_written()
-            self._send(None)
+            if not self._last_look_asked:
+                self._done_writing()
+                self._send_written()
+                self._send(None)
             outcome = self._verdict()
         finally:
             self.stop()
