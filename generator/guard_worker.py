@@ -159,9 +159,7 @@ class GuardWorker:
         still = _Stillness(self._process.pid)
         while not self._connection.poll(_WAIT):
             if not self._process.is_alive():
-                raise GuardStopped(
-                    f"its process stopped (exit code {self._process.exitcode}) before the site was checked"
-                )
+                return self._last_words()
             if still.longer_than(STALLED):
                 raise GuardStopped(
                     f"its process has done nothing for {STALLED:.0f} s (stopped or stuck), so the site is not checked"
@@ -171,6 +169,17 @@ class GuardWorker:
         except (EOFError, OSError):
             raise GuardStopped("its process stopped before the site was checked") from None
         return outcome
+
+    def _last_words(self) -> GuardResult | str:
+        """What an ended worker sent: its verdict can come after a wait for it ran out and before
+        the look at whether it lives, which failed a clean build as "stopped (exit code 0)"."""
+        with contextlib.suppress(EOFError, OSError):
+            if self._connection.poll(0):
+                outcome: GuardResult | str = self._connection.recv()
+                return outcome
+        raise GuardStopped(
+            f"its process stopped (exit code {self._process.exitcode}) before the site was checked"
+        )
 
     def stop(self) -> None:
         self._connection.close()
