@@ -54,9 +54,10 @@ FIGURES = {
         ("guard", "  leak guard (on_post_build), wall (s)"),
         ("guard_cpu", "    CPU (s)"),
         ("guard_worker_cpu", "    its second process, CPU (s)"),
+        ("page_hooks", "  per-page hooks (on_files … on_post_page), wall (s)"),
         ("generator_share_cpu", "  generator ÷ build, CPU"),
-        ("plugin_share", "  generator + guard ÷ build, wall"),
-        ("plugin_share_cpu", "  generator + guard ÷ build, CPU"),
+        ("plugin_share", "  generator + guard + per-page hooks ÷ build, wall"),
+        ("plugin_share_cpu", "  generator + guard + per-page hooks ÷ build, CPU"),
     ],
 }
 
@@ -94,10 +95,12 @@ def one_run(
     result.update(state, first_wall=first["wall"], first_cpu=first["wall_cpu"])
     if phase == "build":
         result["generator_share_cpu"] = result["generator_cpu"] / result["wall_cpu"]
-        result["plugin_share"] = (result["generator"] + result["guard"]) / result["wall"]
+        # The per-page hooks run on the build's own thread: their wall time is CPU time.
+        pages = result.get("page_hooks", 0.0)
+        result["plugin_share"] = (result["generator"] + result["guard"] + pages) / result["wall"]
         # The guard's second process (generator/guard_worker.py, absent in older checkouts).
         guard_cpu = result["guard_cpu"] + result.get("guard_worker_cpu", 0.0)
-        result["plugin_share_cpu"] = (result["generator_cpu"] + guard_cpu) / result["wall_cpu"]
+        result["plugin_share_cpu"] = (result["generator_cpu"] + guard_cpu + pages) / result["wall_cpu"]
     return result
 
 

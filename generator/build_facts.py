@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .due import due_referrals
+from .due import first_due
 from .models import Newsletter, PartnersFile
 from .write_undo import replace_file
 
@@ -32,8 +32,8 @@ class BuildFacts:
 
 
 def facts_of(data: PartnersFile, as_of: dt.date) -> BuildFacts:
-    due = due_referrals(data, as_of)
-    return BuildFacts(data.newsletter, tuple(item.describe() for item in due[:DUE_SHOWN]), len(due))
+    shown, count = first_due(data, as_of, DUE_SHOWN)
+    return BuildFacts(data.newsletter, tuple(item.describe() for item in shown), count)
 
 
 def write_record(record_file: Path, inputs: str, facts: BuildFacts) -> None:

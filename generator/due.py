@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 
 from .models import PartnersFile, Referral
@@ -26,14 +27,38 @@ class DueReferral:
 
 
 def due_referrals(data: PartnersFile, as_of: dt.date) -> list[DueReferral]:
+    return _oldest_first(_described(data, _quiet_too_long(data, as_of)))
+
+
+def first_due(data: PartnersFile, as_of: dt.date, count: int) -> tuple[list[DueReferral], int]:
+    """The first ``count`` referrals of :func:`due_referrals`, and how many it lists. Only those
+    as quiet as the ``count``-th quietest are put in order: a build shows ten, and making and
+    ordering all 2,776 due at 1,000 partners was most of the 0.0065 s this took in every build."""
+    quiet = _quiet_too_long(data, as_of)
+    if len(quiet) > count > 0:
+        # Longest without news first: none quieter than the count-th quietest can come before it.
+        floor = heapq.nlargest(count, [days for _, days in quiet])[-1]
+        first = _oldest_first(_described(data, [item for item in quiet if item[1] >= floor]))
+    else:
+        first = _oldest_first(_described(data, quiet))
+    return first[:count], len(quiet)
+
+
+def _quiet_too_long(data: PartnersFile, as_of: dt.date) -> list[tuple[int, int]]:
+    """Each open referral's index and days without news, where those are too many."""
     limit = data.newsletter.due_after_days
-    due = []
+    quiet = []
     for index, referral in enumerate(data.referrals):
         if is_open(referral):
             days_quiet = (as_of - last_activity(referral)).days  # once: 50,000 referrals at 10,000 partners
             if days_quiet > limit:
-                due.append(DueReferral(index, referral, days_quiet))
-    return _oldest_first(due)
+                quiet.append((index, days_quiet))
+    return quiet
+
+
+def _described(data: PartnersFile, quiet: list[tuple[int, int]]) -> list[DueReferral]:
+    referrals = data.referrals
+    return [DueReferral(index, referrals[index], days) for index, days in quiet]
 
 
 def _oldest_first(due: list[DueReferral]) -> list[DueReferral]:

@@ -515,10 +515,10 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         """The leak guard: fail the build if confidential data reached a page it must not."""
         if self.outcome is None:
             return
-        if self.guard_worker is not None:  # the search index and feeds read while stale pages go
-            self.guard_worker.sweep()
         site = Path(config.site_dir)
         stale = remove_stale_private_pages(site, Path(config.docs_dir), self.outcome.layout.private_dir)
+        if self.guard_worker is not None:  # the site is as it will be published: its last look now
+            self.guard_worker.site_written()
         if stale:
             pages = plural(len(stale), "built private page")
             log.info("Removed %s whose source is gone (a dirty build keeps them).", pages)

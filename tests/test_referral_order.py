@@ -13,7 +13,7 @@ from email import policy
 from conftest import TEST_SECRET
 
 from generator import validate
-from generator.due import due_referrals
+from generator.due import due_referrals, first_due
 from generator.mail.run import compose_month, parse_month
 from generator.names_in_words import name_order
 from generator.render import SiteLayout, render_site
@@ -97,6 +97,13 @@ referrals:
     )
     data = validate.load_text(text, "partners.yaml", AS_OF)
     due = [(item.referral.partner, item.referral.id) for item in due_referrals(data, AS_OF)]
+    # The build log's first few: the same, however many, ties across the cut too.
+    for count in range(len(due) + 2):
+        first, total = first_due(data, AS_OF, count)
+        assert ([(item.referral.partner, item.referral.id) for item in first], total) == (
+            due[:count],
+            len(due),
+        )
     assert due == [
         ("p-1", "r-4"),
         ("p-2", "r-2"),
