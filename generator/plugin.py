@@ -444,7 +444,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
         return self.html_bodies.put_back(page.file.src_uri, html)
 
-    # The last event before MkDocs empties the site folder (unless --dirty) and writes it.
+    # The last event before MkDocs writes the site folder (it emptied it after on_pre_build,
+    # unless --dirty: a build stopped before here leaves nothing there to publish).
     @event_priority(-100)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
         if self.command == "serve":  # every file is known here, the blog's posts and views too
