@@ -26,6 +26,7 @@ from pathlib import Path
 from .field_types import NAME_MAX
 from .numbers_in_words import digits
 from .problems import one_line
+from .record_files import record_bytes
 from .runnable import generator_command
 
 Handover = tuple[str, str]  # (the name the address showed, the name it shows now)
@@ -78,7 +79,7 @@ def _read(book_file: Path) -> dict[str, dict[str, str]]:
     try:
         if book_file.stat().st_size > MAX_BOOK_BYTES:
             return {}  # no book of ours; reading it would cost every run seconds and a gigabyte
-        content = json.loads(book_file.read_text("utf-8"))
+        content = json.loads(record_bytes(book_file).decode("utf-8"))
     # RecursionError: JSON nested a few thousand deep (hand-broken or foreign). It came after
     # the pages were written, so the run ended in a traceback with its pages changed.
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
