@@ -313,7 +313,7 @@ def _handed_over(
     a throwaway preview's addresses were never sent to anyone."""
     if secret.origin == "throwaway":
         return ()
-    pages = {layout.partner_page(partner): partner.name for partner in data.partners}
+    pages = {layout.partner_page(partner): (partner.id, partner.name) for partner in data.partners}
     return tuple(address_book.hand_overs(project.address_book, secret.value, pages))
 
 
