@@ -16,6 +16,8 @@ import yaml
 # `asked:true`, `- id:r-1`: YAML reads one plain scalar, not a key and its value, and fails a
 # line or two further on. A URL's `://` is not taken for a key (`note:http` is, rightly).
 _GLUED_COLON = re.compile(r"^ *(?:- +)?([A-Za-z_][\w-]{0,63}):(?=[^\s:/])(\S+)")
+# `name :Anne`: the space went before the colon, so YAML reads one plain scalar again.
+_SPACED_COLON = re.compile(r"^ *(?:- +)?([A-Za-z_][\w-]{0,63})[ \t]+:(?=\S)(\S+)")
 _GLUED_DASH = re.compile(r"^ *-(?=[A-Za-z_])")
 _INDENTATION_ERRORS = ("expected '-' indicator", "did not find expected key", "expected <block end>")
 # ` #2`, ` #1 priority`: a comment to YAML, but a comment is usually written `# text`.
@@ -103,6 +105,12 @@ def syntax_hint(text: str, position: tuple[int, int], detail: str) -> tuple[tupl
             key, value = glued.groups()
             message = f"'{key}:{value}' needs a space after the colon: write '{key}: {value}'"
             return (number, glued.start(1) + 1), message
+        spaced = _SPACED_COLON.match(line)
+        if spaced:
+            key, value = spaced.groups()
+            written = line[spaced.start(1) : spaced.end(2)]
+            message = f"'{written}' has a space before the colon, where YAML needs it after: write '{key}: {value}'"
+            return (number, spaced.start(1) + 1), message
         if _GLUED_DASH.match(line):
             message = "a list item needs a space after its '-': write '- ' before the first field"
             return (number, line.index("-") + 1), message
@@ -213,9 +221,11 @@ def value_below(text: str, line_number: int) -> bool:
 
 
 def glued_key(text: str, line_number: int) -> str | None:
-    """The key of ``key:value`` on line ``line_number`` (1-based), if that line is one."""
+    """The key of ``key:value`` or ``key :value`` on line ``line_number`` (1-based), if that line
+    is one."""
     lines = text.split("\n", line_number)
-    glued = _GLUED_COLON.match(lines[line_number - 1]) if len(lines) >= line_number else None
+    line = lines[line_number - 1] if len(lines) >= line_number else ""
+    glued = _GLUED_COLON.match(line) or _SPACED_COLON.match(line)
     return glued.group(1) if glued else None
 
 

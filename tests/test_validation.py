@@ -176,6 +176,16 @@ def test_valid_file_loads_with_types() -> None:
             "partners.yaml:7:5: partners[1].id: YAML syntax error: 'id:steve' needs a space after the colon: "
             "write 'id: steve'",
         ),
+        (  # the parser stopped a line later, "could not find expected ':'" (leftovers)
+            ("    name: Steve\n", "    name :Steve\n"),
+            "partners.yaml:8:5: partners[1].name: YAML syntax error: 'name :Steve' has a space before the colon, "
+            "where YAML needs it after: write 'name: Steve'",
+        ),
+        (
+            ("  - id: steve\n", "  - id  :steve\n"),
+            "partners.yaml:7:5: partners[1].id: YAML syntax error: 'id  :steve' has a space before the colon, "
+            "where YAML needs it after: write 'id: steve'",
+        ),
         (
             ("  - id: steve\n", "  -id: steve\n"),
             "partners.yaml:7:3: partners: YAML syntax error: a list item needs a space after its '-': "
