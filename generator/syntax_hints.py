@@ -109,7 +109,9 @@ def syntax_hint(text: str, position: tuple[int, int], detail: str) -> tuple[tupl
         if spaced:
             key, value = spaced.groups()
             written = line[spaced.start(1) : spaced.end(2)]
-            message = f"'{written}' has a space before the colon, where YAML needs it after: write '{key}: {value}'"
+            message = (
+                f"'{written}' has a space before the colon, where YAML needs it after: write '{key}: {value}'"
+            )
             return (number, spaced.start(1) + 1), message
         if _GLUED_DASH.match(line):
             message = "a list item needs a space after its '-': write '- ' before the first field"
