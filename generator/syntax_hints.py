@@ -13,6 +13,8 @@ import re
 
 import yaml
 
+from .blank_tabs import opens_block
+
 # `asked:true`, `- id:r-1`: YAML reads one plain scalar, not a key and its value, and fails a
 # line or two further on. A URL's `://` is not taken for a key (`note:http` is, rightly).
 _GLUED_COLON = re.compile(r"^ *(?:- +)?([A-Za-z_][\w-]{0,63}):(?=[^\s:/])(\S+)")
@@ -65,6 +67,36 @@ def explained(
         hint = "a value holding ': ' must be put in quotes, and a key must line up with the keys beside it"
         return position, f"{detail}: {hint}"
     return position, detail
+
+
+def blank_too_deep(
+    text: str, position: tuple[int, int], detail: str
+) -> tuple[tuple[int, int], str, int] | None:
+    """A line of only tabs or spaces between a ``|`` or ``>`` and the block's first line of text,
+    reaching past that text's indentation: libyaml takes it for the block's indentation, ends the
+    block there, and stops at the text saying 'did not find expected key', which the indentation
+    hint sent the editor to fix on the text's line. The place, the message, and the block's line.
+    ``text`` is the file as written, before blank_tabs made those tabs spaces."""
+    lines = _LINE_BREAK.split(text)
+    if not any(words in detail for words in _INDENTATION_ERRORS) or not 1 < position[0] <= len(lines):
+        return None
+    indent = len(lines[position[0] - 1]) - len(lines[position[0] - 1].lstrip(" "))
+    number, deep = position[0] - 1, None
+    while number > 1 and not lines[number - 1].strip(" \t"):
+        deep = number if len(lines[number - 1]) > indent else deep
+        number -= 1
+    header = lines[number - 1]
+    if deep is None or not opens_block(header) or indent <= len(header) - len(header.lstrip(" ")):
+        return None
+    blank = lines[deep - 1]
+    held = "tabs" if set(blank) == {"\t"} else "tabs and spaces" if "\t" in blank else "spaces"
+    what = "only tabs" if held == "tabs" else f"{len(blank)} {held}"
+    message = (
+        f"a line of {what} before the block's first line of text, and longer than that line's "
+        f"indentation ({indent} spaces): YAML takes it for the block's indentation and the text "
+        f"for a new field; delete the {held}"
+    )
+    return (deep, indent + 1), message, number
 
 
 def _unclosed_flow(
