@@ -414,7 +414,7 @@ def _refuse_foreign(docs_dir: Path, stream: PageStream, previous: list[str]) -> 
 
 def _holds(target: Path, content: bytes) -> bool:
     try:
-        return not target.is_symlink() and target.read_bytes() == content
+        return not target.is_symlink() and record_bytes(target) == content
     except OSError:  # a folder, a dangling link, unreadable: not a copy of our file
         return False
 
@@ -450,7 +450,7 @@ def _write_all(handle: int, content: bytes) -> None:
 
 def _write_if_changed(target: Path, content: bytes) -> bool:
     try:
-        if target.read_bytes() == content:
+        if record_bytes(target) == content:
             return False
     except FileNotFoundError:
         pass
@@ -464,7 +464,7 @@ def _replace_if_changed(
     """:func:`_write_if_changed`, each change recorded in ``undo``; ``replacing`` sees the old bytes."""
     undo.current = target
     try:
-        before = target.read_bytes()
+        before = record_bytes(target)  # a named pipe put there held the run at the open forever
     except FileNotFoundError:
         undo.make_folders(target.parent)
         replace_file(target, content)

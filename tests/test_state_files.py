@@ -133,3 +133,17 @@ def test_an_unchecked_site_note_that_is_a_named_pipe_is_no_note(tmp_path: Path) 
     """Read first by every `mkdocs build`: the site folder a killed build left unchecked."""
     with pipe_in_place_of(tmp_path / unchecked_site.NOTE):
         assert unchecked_site.left_unchecked(tmp_path) is None
+
+
+def test_a_page_that_is_a_named_pipe_is_named_and_nothing_written(
+    generated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A page of the last run's replaced by a named pipe: the writer read the old page to compare."""
+    capsys.readouterr()
+    with pipe_in_place_of(generated / "content" / "index.md"):
+        before = _files(generated / "content"), _files(generated / ".referral")
+        assert main(["generate"]) == 1
+    assert (_files(generated / "content"), _files(generated / ".referral")) == before
+    assert capsys.readouterr().err == (
+        "error: could not write content/index.md: a named pipe, not a file; content is as it was before this run\n"
+    )
