@@ -6,6 +6,9 @@ import sys
 
 try:
     from .cli import main
+
+    # main too: each command imports its own modules when it runs (cli_parser._Later).
+    status = main()
 except ModuleNotFoundError as error:
     # README's commands read `python -m generator …`: a Python without the pinned packages (the
     # system's, outside .venv) showed a traceback ending in "No module named 'ahocorasick_rs'".
@@ -16,4 +19,4 @@ except ModuleNotFoundError as error:
         "(make demo creates .venv), or first: python -m pip install -r requirements.txt"
     )
 
-raise SystemExit(main())
+raise SystemExit(status)

@@ -20,35 +20,64 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 from .field_types import NAME_MAX
 from .numbers_in_words import digits
 from .problems import one_line
+from .record_files import record_bytes
 from .runnable import generator_command
 
-Handover = tuple[str, str]  # (the name the address showed, the name it shows now)
+Page = tuple[str, str]  # a private page's partner: (their id, their name)
+
+
+class Handover(NamedTuple):
+    """An address that showed another name in an earlier run."""
+
+    before: str  # the name the address showed
+    now: str  # the name it shows now
+    partner: str  # the id the address is keyed by
+    alike: bool = False  # one of the names is another partner's too: the id tells them apart
+
+
 # Far above any real book (an address and a name, about 70 bytes, for each private page a
 # secret ever gave: 32 MiB is 400,000 of them), as the data file's own limit (source.MAX_BYTES).
 MAX_BOOK_BYTES = 32 * 1024 * 1024
 
 
-def hand_overs(book_file: Path, secret: bytes, pages: Mapping[str, str]) -> list[Handover]:
-    """The addresses among ``pages`` (private page path → the partner's name) that showed
-    another name in an earlier run under this secret; the book then lists ``pages`` too."""
+def hand_overs(book_file: Path, secret: bytes, pages: Mapping[str, Page]) -> list[Handover]:
+    """The addresses among ``pages`` (private page path → its partner) that showed another name
+    in an earlier run under this secret, one each; the book then lists ``pages`` too."""
     books = _read(book_file)
     book = books.get(_fingerprint(secret), {})
-    changed = {path: name for path, name in pages.items() if book.get(path) != name}
+    changed = {path: page for path, page in pages.items() if book.get(path) != page[1]}
     if changed:
-        _write(book_file, {**books, _fingerprint(secret): {**book, **changed}})
-    return sorted({(book[path], name) for path, name in changed.items() if path in book})
+        names = {path: name for path, (_, name) in changed.items()}
+        _write(book_file, {**books, _fingerprint(secret): {**book, **names}})
+    handed = [(book[path], name, partner) for path, (partner, name) in changed.items() if path in book]
+    return _told_apart(handed, pages.values())
+
+
+def _told_apart(handed: list[tuple[str, str, str]], pages: Iterable[Page]) -> list[Handover]:
+    """Each handover, marked where its new name is another partner's too, or its old name was
+    shown by another address handed over: "Steve Hall, now Anne Ortiz" beside another Anne
+    Ortiz had the owner raise the `epoch` of either record, and two Sam Lees renamed alike
+    collapsed into one pair. Two names swapped stay apart by their names alone."""
+    named = Counter(name for _, name in pages)  # one page per partner id
+    shown = Counter(before for before, _, _ in handed)
+    alike = {name for name, count in (*named.items(), *shown.items()) if count > 1}
+    return sorted(
+        Handover(before, now, partner, bool({before, now} & alike)) for before, now, partner in handed
+    )
 
 
 def handover_warning(handed: list[Handover]) -> str:
     """What the owner is told of addresses that now show somebody else: the names, never the
     addresses (a log may be read without the secret); five at most, so it stays one line."""
-    pairs = [f"{one_line(before)}, now {one_line(now)}" for before, now in handed[:5]]
+    pairs = [_pair(handover) for handover in handed[:5]]
     if len(handed) > len(pairs):
         pairs.append(f"{digits(len(handed) - len(pairs))} more")
     listed = pairs[0] if len(pairs) == 1 else f"{'; '.join(pairs[:-1])}; and {pairs[-1]}"
@@ -71,6 +100,11 @@ def handover_warning(handed: list[Handover]) -> str:
     )
 
 
+def _pair(handover: Handover) -> str:
+    pair = f"{one_line(handover.before)}, now {one_line(handover.now)}"
+    return f"{pair} (partner id {handover.partner})" if handover.alike else pair
+
+
 def _read(book_file: Path) -> dict[str, dict[str, str]]:
     """Each secret's page of the book, by the secret's fingerprint: a run under the local preview
     secret between two under the published one must not wipe what the published addresses showed
@@ -78,7 +112,7 @@ def _read(book_file: Path) -> dict[str, dict[str, str]]:
     try:
         if book_file.stat().st_size > MAX_BOOK_BYTES:
             return {}  # no book of ours; reading it would cost every run seconds and a gigabyte
-        content = json.loads(book_file.read_text("utf-8"))
+        content = json.loads(record_bytes(book_file).decode("utf-8"))
     # RecursionError: JSON nested a few thousand deep (hand-broken or foreign). It came after
     # the pages were written, so the run ended in a traceback with its pages changed.
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):

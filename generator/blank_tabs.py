@@ -46,7 +46,7 @@ class _Blocks:
                 continue
             if _TAB_BLANK.fullmatch(body):  # only its indentation: a quoted value may go on
                 self.lines[number] = _spaces_before(line, len(body) - len(body.lstrip(" \t")))
-            if _BLOCK_HEADER.search(body) and not body.lstrip(" \t").startswith("#"):
+            if opens_block(body):
                 self.parent, self.indent, self.pending = _leading_spaces(body), None, []
         self._close()
 
@@ -81,6 +81,11 @@ class _Blocks:
     def _close(self) -> None:
         self._resolve(None)
         self.parent = self.indent = None
+
+
+def opens_block(body: str) -> bool:
+    """Whether the line ``body`` (without its line end) opens a ``|`` or ``>`` block."""
+    return bool(_BLOCK_HEADER.search(body)) and not body.lstrip(" \t").startswith("#")
 
 
 def _spaces_before(line: str, column: int) -> str:

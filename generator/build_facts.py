@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .due import first_due
 from .models import Newsletter, PartnersFile
+from .record_files import record_bytes
 from .write_undo import replace_file
 
 RECORD_VERSION = 1
@@ -51,7 +52,7 @@ def read_record(record_file: Path, inputs: str) -> BuildFacts | None:
     """The facts recorded for exactly these inputs; None for a missing, unreadable, edited or
     older record (then the data is loaded, with the same result)."""
     try:
-        content = json.loads(record_file.read_bytes())
+        content = json.loads(record_bytes(record_file))
         if content["version"] != RECORD_VERSION or content["inputs"] != inputs or not inputs:
             return None
         due_shown, due_count = content["due_shown"], content["due_count"]

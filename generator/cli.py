@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from . import engines
 from .cli_parser import make_parser as _parser  # tests read the commands' options from it
-from .cli_reports import run_check
 from .problems import InvalidData
 from .site_secret import MissingSecret
 from .write_undo import os_failure
@@ -39,7 +38,7 @@ def _run(args: argparse.Namespace) -> int:
     except InvalidData as error:
         # check's report is its output, on stdout as linters print theirs; for every other
         # command bad data is an error that stops it: stderr, so `links > links.tsv` holds links.
-        stream = sys.stdout if args.run is run_check else sys.stderr
+        stream = sys.stdout if args.report_to_stdout else sys.stderr
         print(error.report_for(args.refused), file=stream, flush=True)
         return 1
     except BrokenPipeError:  # not an error of the command's: main ends quietly

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 from typing import TypeAlias
 
 from . import engines
 from . import project as pipeline
 from .cli_places import MKDOCS_DOCS_DIR
-from .cli_reports import run_check, run_due, run_guard, run_links
-from .cli_writes import run_build, run_generate, run_mail, run_schema, run_serve
-from .mail import run as mail_run
+from .mail import DEFAULT_RATE, OUT_DIR
 from .runnable import generator_command
 from .schema import SCHEMA_PATH
 
@@ -47,6 +46,18 @@ EXAMPLES = {
 }
 
 
+class _Later:
+    """A command's function, imported when that command runs: `check` loaded the renderer, the
+    leak guard, mail and the engines' code with the command line, half of its 0.3 s."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def __call__(self, args: argparse.Namespace) -> int:
+        run = getattr(importlib.import_module(f"{__package__}.{self.module}"), self.name)
+        return int(run(args))
+
+
 def _where_to_run() -> str:
     return (
         "Run the commands in the project's folder (where mkdocs.yml is): without a PATH or --data they "
@@ -61,7 +72,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m generator", description=DESCRIPTION, epilog=_where_to_run()
     )
-    parser.set_defaults(interrupted=NOTHING_CHANGED)
+    parser.set_defaults(interrupted=NOTHING_CHANGED, report_to_stdout=False)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     # `--help` lists the commands in the order they are added here.
     for add in (
@@ -101,12 +112,15 @@ class _ExamplesAsWritten(argparse.HelpFormatter):
 def _add_check_commands(commands: _Commands) -> None:
     check = _command(commands, "check", "validate partners.yaml only; list who is due an update")
     check.add_argument("path", nargs="?", metavar="PATH", help=DATA_HELP)
-    check.set_defaults(run=run_check, refused=GENERATED_NOTHING)
+    # check's report is its output, on stdout as linters print theirs (cli._run).
+    check.set_defaults(
+        run=_Later("cli_reports", "run_check"), refused=GENERATED_NOTHING, report_to_stdout=True
+    )
     due = _command(
         commands, "due", "list open referrals with no news for longer than due_after_days, oldest first"
     )
     due.add_argument("path", nargs="?", metavar="PATH", help=DATA_HELP)
-    due.set_defaults(run=run_due, refused="no referral was listed")
+    due.set_defaults(run=_Later("cli_reports", "run_due"), refused="no referral was listed")
 
 
 def _add_generate_command(commands: _Commands) -> None:
@@ -120,7 +134,7 @@ def _add_generate_command(commands: _Commands) -> None:
     )
     # The writer puts back a write it was stopped in; a stop after it leaves every page whole.
     generate.set_defaults(
-        run=run_generate,
+        run=_Later("cli_writes", "run_generate"),
         refused=GENERATED_NOTHING,
         interrupted="interrupted; no page was left half-written: run it again to finish",
     )
@@ -157,12 +171,12 @@ def _add_engine_commands(commands: _Commands) -> None:
     # The engine gets Ctrl-C itself and fails closed (stop_signals.passed_on); this is for a stop
     # outside it (loading the data, Zensical's leak guard), where site/ may be left unchecked.
     build.set_defaults(
-        run=run_build,
+        run=_Later("cli_writes", "run_build"),
         refused="nothing was generated or built",
         interrupted="interrupted; this build did not check site/: do not publish it",
     )
     serve.set_defaults(
-        run=run_serve,
+        run=_Later("cli_writes", "run_serve"),
         refused="nothing was generated or served",
         interrupted="interrupted; the preview stopped",
     )
@@ -174,7 +188,7 @@ def _add_links_command(commands: _Commands) -> None:
     links.add_argument(
         "--site-url", metavar="URL", help="the published site's address (default: site_url in mkdocs.yml)"
     )
-    links.set_defaults(run=run_links, refused="no address was printed")
+    links.set_defaults(run=_Later("cli_reports", "run_links"), refused="no address was printed")
 
 
 def _add_guard_command(commands: _Commands) -> None:
@@ -186,7 +200,7 @@ def _add_guard_command(commands: _Commands) -> None:
     )
     scan.add_argument("--data", metavar="PATH", help=DATA_HELP)
     scan.set_defaults(
-        run=run_guard,
+        run=_Later("cli_reports", "run_guard"),
         refused="the site was not scanned",
         interrupted="interrupted; the site was not fully scanned: do not publish it",
     )
@@ -200,14 +214,14 @@ def _add_mail_command(commands: _Commands) -> None:
     mail.add_argument("--data", metavar="PATH", help=DATA_HELP)
     mail.add_argument(
         "--out",
-        default=mail_run.OUT_DIR,
+        default=OUT_DIR,
         metavar="FOLDER",
         help="the .eml files' folder (default: %(default)s)",
     )
     mail.add_argument("--send", action="store_true", help="deliver over SMTP (REFERRAL_SMTP_* variables)")
     mail.add_argument(
         "--rate",
-        default=mail_run.DEFAULT_RATE,
+        default=DEFAULT_RATE,
         metavar="RATE",
         help="N/s, N/min or N/h (default: %(default)s)",
     )
@@ -229,7 +243,7 @@ def _add_mail_command(commands: _Commands) -> None:
     )
     # mail --send ends its own interrupted delivery with a summary; this is for a stop outside it.
     mail.set_defaults(
-        run=run_mail,
+        run=_Later("cli_writes", "run_mail"),
         refused="no message was written or sent",
         interrupted="interrupted; run the same command again to finish (the send log knows who got what)",
     )
@@ -238,4 +252,4 @@ def _add_mail_command(commands: _Commands) -> None:
 def _add_schema_command(commands: _Commands) -> None:
     schema = _command(commands, "schema", "print the JSON Schema of partners.yaml (for editors)")
     schema.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_PATH} if it changed")
-    schema.set_defaults(run=run_schema, refused=GENERATED_NOTHING)
+    schema.set_defaults(run=_Later("cli_writes", "run_schema"), refused=GENERATED_NOTHING)

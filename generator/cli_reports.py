@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import guard, source, validate
 from . import project as pipeline
+from . import source, validate
 from .cli_places import (
     DATA_OPTION,
     config_here,
@@ -21,14 +21,12 @@ from .cli_places import (
 )
 from .due import due_referrals
 from .engines import CONFIG_FILE
-from .links import page_url, partner_links
 from .memo_record import read_record
 from .models import PartnersFile
 from .moment import owners_date
 from .numbers_in_words import plural
 from .public_mentions import public_mentions
 from .quarantine import quarantine, quarantine_note
-from .render import SiteLayout
 from .runnable import generator_command
 from .site_config import directory_urls_from, site_public_text, site_url_from, web_address
 from .site_secret import UNBUILT_LINKS_WARNING
@@ -80,6 +78,10 @@ def run_due(args: argparse.Namespace) -> int:
 
 
 def run_links(args: argparse.Namespace) -> int:
+    # Here, as in run_guard: check and due, in this module too, render nothing.
+    from .links import page_url, partner_links
+    from .render import SiteLayout
+
     config_file = config_here()
     site_url = web_address(args.site_url, "--site-url") if args.site_url else site_url_from(config_file)
     project = pipeline.Project.at(Path.cwd(), readable_data(args.data, DATA_OPTION))
@@ -105,6 +107,9 @@ def run_links(args: argparse.Namespace) -> int:
 
 def run_guard(args: argparse.Namespace) -> int:
     """The plugin's leak guard, for a site another engine (Zensical) built from content/."""
+    from . import guard
+    from .render import SiteLayout
+
     site = Path(args.site)
     if not site.is_dir():
         # Run from another folder, "site" alone did not say where it was looked for.

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from email.utils import format_datetime
 from pathlib import Path
 
-from . import guard
 from . import project as pipeline
 from .moment import day_start, in_whole_minutes
 
@@ -79,6 +78,8 @@ def clean_cache(cache_dir: Path, state_dir: Path, outcome: pipeline.Outcome) -> 
     or an old private page is removed. The number of entries taken out of the cache."""
     if not cache_dir.is_dir():
         return 0
+    from . import guard  # here: engines, read for every command's --help, imports this module
+
     current = _private_tokens(outcome)
     parked = state_dir / PARKED_CACHE
     parked.mkdir(mode=0o700, parents=True, exist_ok=True)

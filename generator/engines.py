@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import guard, unchecked_site
 from . import project as pipeline
+from . import unchecked_site
 from .address_book import handover_warning
 from .engine_output import clean_cache, fix_feed_dates, restore_cache
 from .numbers_in_words import plural
@@ -216,6 +216,8 @@ def _run_or_quarantine(command: Sequence[str], site: Site, environ: Mapping[str,
 
 
 def _guard_or_quarantine(site: Site, outcome: pipeline.Outcome) -> None:
+    from . import guard  # here: the command line reads ENGINES for every command's --help
+
     public = site_public_text(site.config_file)
     leaks = guard.guard_site(site.site_dir, outcome.data, outcome.layout, public_text=public)
     if leaks:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import stamp
+from .record_files import record_bytes
 from .writer import folder_key
 
 RECORD_VERSION = 2  # 2: files' stat fields recorded; an older record means rendering everything once
@@ -77,7 +78,7 @@ def read_record(record_file: Path, secret: bytes, docs_dir: Path) -> PageRecord:
     """The last run's record for ``docs_dir``, or an empty one when it cannot be trusted (see
     the docstring)."""
     try:
-        content = json.loads(record_file.read_text("utf-8"))
+        content = json.loads(record_bytes(record_file).decode("utf-8"))
     except (OSError, ValueError, RecursionError):  # the last: JSON nested thousands deep
         return PageRecord()
     if not isinstance(content, dict) or not isinstance(content.get("pages"), dict):

@@ -12,6 +12,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import address_book, memo_record, stamp, validate
 from .forked import Pending, can_fork, forked
@@ -19,9 +20,11 @@ from .memo_record import PageRecord
 from .models import PartnersFile
 from .moment import BuildMoment, When, owners_date
 from .project_lock import one_run_at_a_time
-from .render import SiteLayout, render_pages
 from .render_memo import DataDigests, RenderMemo, data_digests
 from .render_split import MIN_PAGES, PagesInTurn
+
+if TYPE_CHECKING:  # imported where used: `check` and `due` load the data and render nothing
+    from .render import SiteLayout
 from .site_secret import MissingSecret, SiteSecret, resolve_secret
 from .write_undo import replace_file
 from .writer import PageStream, WriteReport, read_manifest, write_bytes
@@ -233,7 +236,7 @@ def _generate(
         as_of = owners_date(when, data.newsletter.timezone)
         inputs = "" if digest is None else digest(as_of)
         secret = resolve_secret(environ, project.secret_file, publishing=publishing)
-        layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
+        layout = _layout(as_of, secret, site_url)
         digests = aside.digests(data, keyed=secret.origin != "throwaway")
         record, report, rendered = _render_and_write(project, data, layout, secret, memo, digests)
         # Still with the collector paused: one full collection over the model costs 0.5 s at
@@ -313,7 +316,7 @@ def _handed_over(
     a throwaway preview's addresses were never sent to anyone."""
     if secret.origin == "throwaway":
         return ()
-    pages = {layout.partner_page(partner): partner.name for partner in data.partners}
+    pages = {layout.partner_page(partner): (partner.id, partner.name) for partner in data.partners}
     return tuple(address_book.hand_overs(project.address_book, secret.value, pages))
 
 
@@ -425,6 +428,8 @@ def render_bytes(
     match no later run). With ``digests`` (:class:`_DigestsAside`), the keys are put together
     here once every page has passed; without, the process rendering beside this one works them
     out before it renders."""
+    from .render import render_pages
+
     pages = render_pages(data, layout, memo, keep, digests or _none)
     if memo is not None:  # a preview's memo keeps what it renders: in this process, page by page
         files = {path: text.encode("utf-8") for path, text in pages.items()}
@@ -503,6 +508,12 @@ def _inputs_digest(
     return functools.cache(lambda as_of: stamp.inputs_digest(data, secret.value, as_of, site_url))
 
 
+def _layout(as_of: dt.date, secret: SiteSecret, site_url: str) -> SiteLayout:
+    from .render import SiteLayout
+
+    return SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
+
+
 def _unchanged_outcome(
     project: Project,
     when: When,
@@ -513,6 +524,6 @@ def _unchanged_outcome(
     inputs: str,
 ) -> Outcome:
     secret = resolve_secret(environ, project.secret_file, publishing=publishing)
-    layout = SiteLayout(as_of=as_of, secret=secret.value, site_url=site_url)
+    layout = _layout(as_of, secret, site_url)
     report = WriteReport(unchanged=len(read_manifest(project.manifest)))
     return Outcome(report, secret, layout, lambda: load(project, when), rendered=False, inputs=inputs)

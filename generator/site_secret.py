@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .names_in_words import name_order
 from .numbers_in_words import digits
+from .record_files import NotAFile, record_bytes
 from .runnable import generator_command
 
 ENV_VAR = "REFERRAL_SITE_SECRET"
@@ -182,15 +183,19 @@ def resolve_secret(
 
 def _from_file(secret_file: Path) -> SiteSecret:
     """The local preview's stored secret, refused when weak like one from the environment."""
-    if not secret_file.is_file():
-        # A new secret would key addresses no link matches, and could not be stored there.
-        raise MissingSecret(
-            f"{secret_file} is not a file (a folder or a broken link): remove it to make a new "
-            f"secret, or set {ENV_VAR}"
-        )
-    stored = secret_file.read_bytes().strip()
+    # Not a file: a new secret would key addresses no link matches, and could not be stored there.
+    try:
+        stored = record_bytes(secret_file).strip()
+    except NotAFile as error:  # a named pipe among them: reading it waited forever
+        raise MissingSecret(_not_a_file(secret_file, error.kind)) from None
+    except FileNotFoundError:  # it is there (lexists): a link to nothing
+        raise MissingSecret(_not_a_file(secret_file, "a broken link")) from None
     strong(stored.decode("utf-8", errors="replace"), str(secret_file))
     return SiteSecret(stored, "file")
+
+
+def _not_a_file(secret_file: Path, kind: str) -> str:
+    return f"{secret_file} is not a file ({kind}): remove it to make a new secret, or set {ENV_VAR}"
 
 
 def _from_environment(value: str, deployable: bool) -> SiteSecret:

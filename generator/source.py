@@ -89,7 +89,7 @@ def parse(text: str, filename: str, *, with_marks: bool = True) -> SourceDocumen
     if separator:
         raise _fail(filename, *_character_at(text, separator.start()), _separator_message(separator.group()))
     _refuse_lone_carriage_return(text, filename)
-    text = blank_tabs.blank_lines_without_tabs(text)
+    written, text = text, blank_tabs.blank_lines_without_tabs(text)
     builder = _Builder(filename, with_marks, text)
     parser = _Parser(text)
     try:
@@ -98,7 +98,7 @@ def parse(text: str, filename: str, *, with_marks: bool = True) -> SourceDocumen
             if builder.fatal:
                 break
     except yaml.MarkedYAMLError as error:
-        builder.syntax_error(error, text)
+        builder.syntax_error(error, text, written)
     except yaml.reader.ReaderError as error:
         builder.character_error(error, text)
     finally:
@@ -354,12 +354,15 @@ class _Builder:
         if len(self.problems) >= MAX_PROBLEMS:
             self.fatal = True  # a hostile or badly broken file: stop rather than flood
 
-    def syntax_error(self, error: yaml.MarkedYAMLError, text: str) -> None:
+    def syntax_error(self, error: yaml.MarkedYAMLError, text: str, written: str) -> None:
         mark = error.problem_mark or error.context_mark
         position = _position(mark) if mark else (1, 1)
         detail = error.problem or "invalid YAML"
         if "nesting depth" in detail:
             self._report(position, self._open_path(position, text), "nested too deeply for partners.yaml")
+        elif blank := syntax_hints.blank_too_deep(written, position, detail):
+            place, message, header = blank  # the field is the block's, on the line that opens it
+            self._report(place, self._open_path((header, 1), text), f"{SYNTAX_ERROR}: {message}")
         else:
             position, detail = syntax_hints.explained(error, position, detail, text)
             self._report(position, self._syntax_error_path(position, text), f"{SYNTAX_ERROR}: {detail}")

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TypeGuard
 
 from . import __version__
+from .record_files import record_bytes
 from .writer import read_manifest
 
 STAMP_VERSION = 4  # 3: stat fields beside size and digest; 4: the zone; an older stamp means one full run
@@ -114,7 +115,7 @@ def fresh_zone(stamp_file: Path, manifest: Path, docs_dir: Path, inputs: Callabl
     next run can skip reading them.
     """
     try:
-        stamp = json.loads(stamp_file.read_text("utf-8"))
+        stamp = json.loads(record_bytes(stamp_file).decode("utf-8"))
     except (OSError, ValueError, RecursionError):  # the last: JSON nested thousands deep
         return None
     if not isinstance(stamp, dict) or stamp.get("version") != STAMP_VERSION:

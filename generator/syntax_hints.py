@@ -13,9 +13,13 @@ import re
 
 import yaml
 
+from .blank_tabs import opens_block
+
 # `asked:true`, `- id:r-1`: YAML reads one plain scalar, not a key and its value, and fails a
 # line or two further on. A URL's `://` is not taken for a key (`note:http` is, rightly).
 _GLUED_COLON = re.compile(r"^ *(?:- +)?([A-Za-z_][\w-]{0,63}):(?=[^\s:/])(\S+)")
+# `name :Anne`: the space went before the colon, so YAML reads one plain scalar again.
+_SPACED_COLON = re.compile(r"^ *(?:- +)?([A-Za-z_][\w-]{0,63})[ \t]+:(?=\S)(\S+)")
 _GLUED_DASH = re.compile(r"^ *-(?=[A-Za-z_])")
 _INDENTATION_ERRORS = ("expected '-' indicator", "did not find expected key", "expected <block end>")
 # ` #2`, ` #1 priority`: a comment to YAML, but a comment is usually written `# text`.
@@ -65,6 +69,36 @@ def explained(
     return position, detail
 
 
+def blank_too_deep(
+    text: str, position: tuple[int, int], detail: str
+) -> tuple[tuple[int, int], str, int] | None:
+    """A line of only tabs or spaces between a ``|`` or ``>`` and the block's first line of text,
+    reaching past that text's indentation: libyaml takes it for the block's indentation, ends the
+    block there, and stops at the text saying 'did not find expected key', which the indentation
+    hint sent the editor to fix on the text's line. The place, the message, and the block's line.
+    ``text`` is the file as written, before blank_tabs made those tabs spaces."""
+    lines = _LINE_BREAK.split(text)
+    if not any(words in detail for words in _INDENTATION_ERRORS) or not 1 < position[0] <= len(lines):
+        return None
+    indent = len(lines[position[0] - 1]) - len(lines[position[0] - 1].lstrip(" "))
+    number, deep = position[0] - 1, None
+    while number > 1 and not lines[number - 1].strip(" \t"):
+        deep = number if len(lines[number - 1]) > indent else deep
+        number -= 1
+    header = lines[number - 1]
+    if deep is None or not opens_block(header) or indent <= len(header) - len(header.lstrip(" ")):
+        return None
+    blank = lines[deep - 1]
+    held = "tabs" if set(blank) == {"\t"} else "tabs and spaces" if "\t" in blank else "spaces"
+    what = "only tabs" if held == "tabs" else f"{len(blank)} {held}"
+    message = (
+        f"a line of {what} before the block's first line of text, and longer than that line's "
+        f"indentation ({indent} spaces): YAML takes it for the block's indentation and the text "
+        f"for a new field; delete the {held}"
+    )
+    return (deep, indent + 1), message, number
+
+
 def _unclosed_flow(
     error: yaml.MarkedYAMLError, position: tuple[int, int], text: str
 ) -> tuple[int, int] | None:
@@ -103,6 +137,14 @@ def syntax_hint(text: str, position: tuple[int, int], detail: str) -> tuple[tupl
             key, value = glued.groups()
             message = f"'{key}:{value}' needs a space after the colon: write '{key}: {value}'"
             return (number, glued.start(1) + 1), message
+        spaced = _SPACED_COLON.match(line)
+        if spaced:
+            key, value = spaced.groups()
+            written = line[spaced.start(1) : spaced.end(2)]
+            message = (
+                f"'{written}' has a space before the colon, where YAML needs it after: write '{key}: {value}'"
+            )
+            return (number, spaced.start(1) + 1), message
         if _GLUED_DASH.match(line):
             message = "a list item needs a space after its '-': write '- ' before the first field"
             return (number, line.index("-") + 1), message
@@ -213,9 +255,11 @@ def value_below(text: str, line_number: int) -> bool:
 
 
 def glued_key(text: str, line_number: int) -> str | None:
-    """The key of ``key:value`` on line ``line_number`` (1-based), if that line is one."""
+    """The key of ``key:value`` or ``key :value`` on line ``line_number`` (1-based), if that line
+    is one."""
     lines = text.split("\n", line_number)
-    glued = _GLUED_COLON.match(lines[line_number - 1]) if len(lines) >= line_number else None
+    line = lines[line_number - 1] if len(lines) >= line_number else ""
+    glued = _GLUED_COLON.match(line) or _SPACED_COLON.match(line)
     return glued.group(1) if glued else None
 
 

@@ -15,6 +15,7 @@ import contextlib
 from pathlib import Path
 
 from .quarantine import quarantine
+from .record_files import record_bytes
 
 NOTE = "unchecked-site"  # in the state folder: the site folder a build began writing
 
@@ -37,7 +38,7 @@ def left_unchecked(state_dir: Path) -> Path | None:
     """The site folder a build began writing and never finished checking, if it still holds
     anything; None otherwise."""
     try:
-        site = Path((state_dir / NOTE).read_text(encoding="utf-8").strip())
+        site = Path(record_bytes(state_dir / NOTE).decode("utf-8").strip())
     except (OSError, UnicodeDecodeError):
         return None
     if not site.is_absolute() or not site.is_dir() or not any(site.iterdir()):

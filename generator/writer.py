@@ -36,6 +36,7 @@ from .generated_files import (
     private_page_title,
 )
 from .numbers_in_words import digits, plural
+from .record_files import NotAFile, record_bytes
 from .write_undo import UndoLog, WriteFailed, replace_file
 
 MANIFEST_VERSION = 1
@@ -294,7 +295,7 @@ def _manifest_is_for(manifest_path: Path, folder: str) -> bool:
     someone else's files: the folder's own pages are then recognised by their mark instead.
     A manifest from before the folder was recorded is taken as this folder's."""
     try:
-        content = json.loads(manifest_path.read_text("utf-8"))
+        content = json.loads(record_bytes(manifest_path).decode("utf-8"))
     except FileNotFoundError:
         return False
     except (OSError, ValueError, RecursionError):
@@ -309,7 +310,7 @@ def _from_before_the_mark(manifest_path: Path) -> bool:
     removed every listed file; today's run must too once, or an upgrade strands the old private
     pages of partners removed or given a new address, published at their old address."""
     try:
-        content = json.loads(manifest_path.read_text("utf-8"))
+        content = json.loads(record_bytes(manifest_path).decode("utf-8"))
     except (OSError, ValueError, RecursionError):
         return False
     return isinstance(content, dict) and "docs_dir" not in content
@@ -330,9 +331,13 @@ def write_own_file(target: Path, content: str) -> bool:
 
 def read_manifest(manifest_path: Path) -> list[str]:
     try:
-        content = json.loads(manifest_path.read_text("utf-8"))
+        content = json.loads(record_bytes(manifest_path).decode("utf-8"))
     except FileNotFoundError:
         return []
+    except NotAFile as error:  # a named pipe among them: reading it waited forever
+        raise ValueError(
+            f"the generator's manifest {manifest_path} is {error.kind}, not a file; delete it"
+        ) from None
     # RecursionError: JSON nested thousands deep, which json.loads does not call a ValueError.
     except (OSError, ValueError, RecursionError):
         raise ValueError(f"the generator's manifest {manifest_path} is unreadable; delete it") from None
@@ -409,7 +414,7 @@ def _refuse_foreign(docs_dir: Path, stream: PageStream, previous: list[str]) -> 
 
 def _holds(target: Path, content: bytes) -> bool:
     try:
-        return not target.is_symlink() and target.read_bytes() == content
+        return not target.is_symlink() and record_bytes(target) == content
     except OSError:  # a folder, a dangling link, unreadable: not a copy of our file
         return False
 
@@ -445,7 +450,7 @@ def _write_all(handle: int, content: bytes) -> None:
 
 def _write_if_changed(target: Path, content: bytes) -> bool:
     try:
-        if target.read_bytes() == content:
+        if record_bytes(target) == content:
             return False
     except FileNotFoundError:
         pass
@@ -459,7 +464,7 @@ def _replace_if_changed(
     """:func:`_write_if_changed`, each change recorded in ``undo``; ``replacing`` sees the old bytes."""
     undo.current = target
     try:
-        before = target.read_bytes()
+        before = record_bytes(target)  # a named pipe put there held the run at the open forever
     except FileNotFoundError:
         undo.make_folders(target.parent)
         replace_file(target, content)

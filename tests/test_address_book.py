@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import fixture_text, generate_saying, private_addresses
 
-from generator.address_book import MAX_BOOK_BYTES, hand_overs, handover_warning
+from generator.address_book import MAX_BOOK_BYTES, Handover, hand_overs, handover_warning
 
 SECRET = "kT3v-9QxLm2pW_8ZrB4nYc-book"
 OTHER = "zX8-qM4rTw7_Lp2NvB6yHc0JdK"
@@ -85,14 +85,14 @@ def test_a_book_that_cannot_be_read_starts_afresh_and_one_edited_cannot_forge_a_
 ) -> None:
     book = tmp_path / "addresses.json"
     book.write_text("{not json", encoding="utf-8")
-    assert hand_overs(book, b"s" * 32, {"p/a.md": "Ann"}) == []
-    assert hand_overs(book, b"s" * 32, {"p/a.md": "Bea"}) == [("Ann", "Bea")]
-    assert hand_overs(book, b"t" * 32, {"p/a.md": "Cid"}) == []  # another secret's book
-    assert hand_overs(book, b"t" * 32, {"p/a.md": "Cid"}) == []
+    assert hand_overs(book, b"s" * 32, {"p/a.md": ("a", "Ann")}) == []
+    assert hand_overs(book, b"s" * 32, {"p/a.md": ("a", "Bea")}) == [Handover("Ann", "Bea", "a")]
+    assert hand_overs(book, b"t" * 32, {"p/a.md": ("a", "Cid")}) == []  # another secret's book
+    assert hand_overs(book, b"t" * 32, {"p/a.md": ("a", "Cid")}) == []
 
 
 def test_the_warning_keeps_one_line_and_five_pairs() -> None:
-    handed = [(f"Old\n::error::{n}", f"New {n}") for n in range(7)]
+    handed = [Handover(f"Old\n::error::{n}", f"New {n}", f"p{n}") for n in range(7)]
     said = handover_warning(handed)
     assert "\n" not in said and "Old\\n::error::0, now New 0; Old" in said
     assert "; and 2 more." in said
@@ -116,10 +116,10 @@ def test_a_book_nested_thousands_deep_starts_afresh_without_a_traceback(
 def test_a_book_too_big_to_be_ours_is_not_read(tmp_path: Path) -> None:
     """A foreign file of hundreds of megabytes cost every run seconds and a gigabyte of memory."""
     book = tmp_path / "addresses.json"
-    hand_overs(book, b"s" * 32, {"p/a.md": "Ann"})
+    hand_overs(book, b"s" * 32, {"p/a.md": ("a", "Ann")})
     padded = book.read_text(encoding="utf-8").replace("{", "{" + " " * MAX_BOOK_BYTES, 1)
     book.write_text(padded, encoding="utf-8")
-    assert hand_overs(book, b"s" * 32, {"p/a.md": "Bea"}) == []
+    assert hand_overs(book, b"s" * 32, {"p/a.md": ("a", "Bea")}) == []
     assert book.stat().st_size < 1000  # started afresh, with this run's page
 
 
@@ -141,10 +141,10 @@ def test_a_run_under_another_secret_between_two_keeps_the_first_secrets_book(
 def test_a_book_in_the_first_form_is_read(tmp_path: Path) -> None:
     """One secret's pages, as the book was first written: an upgrade keeps what it knew."""
     book = tmp_path / "addresses.json"
-    hand_overs(book, b"s" * 32, {"p/a.md": "Ann"})
+    hand_overs(book, b"s" * 32, {"p/a.md": ("a", "Ann")})
     fingerprint = next(iter(json.loads(book.read_text(encoding="utf-8"))["books"]))
     book.write_text(json.dumps({"secret": fingerprint, "pages": {"p/a.md": "Ann"}}), encoding="utf-8")
-    assert hand_overs(book, b"s" * 32, {"p/a.md": "Bea"}) == [("Ann", "Bea")]
+    assert hand_overs(book, b"s" * 32, {"p/a.md": ("a", "Bea")}) == [Handover("Ann", "Bea", "a")]
 
 
 def test_two_partners_names_swapped_are_told_as_two_pages(
@@ -164,11 +164,42 @@ def test_two_partners_names_swapped_are_told_as_two_pages(
     )
 
 
+def test_two_partners_of_one_name_renamed_alike_are_two_pages_told_by_id(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The warning listed (name before, name now) pairs as a set: two addresses that showed one
+    name and now show another collapsed into one, said as "a private page's address" (leftovers)."""
+    _edit(data_dir, QUINN, "name: Anne Ortiz\n")  # two partners named alike, both in the book
+    generate_saying(data_dir, monkeypatch, capsys)
+    _edit(data_dir, "name: Anne Ortiz\n", "name: Anne Wu\n")
+    [line] = [
+        line for line in generate_saying(data_dir, monkeypatch, capsys).splitlines() if "now Anne Wu" in line
+    ]
+    assert line.startswith(
+        "warning: 2 private pages' addresses show other names than in an earlier run (the same "
+        "partner ids and epochs): Anne Ortiz, now Anne Wu (partner id anne-ortiz); and Anne Ortiz, "
+        "now Anne Wu (partner id quiet-quinn). Whoever was sent an earlier link opens the new page"
+    )
+
+
+def test_a_partner_renamed_to_another_partners_name_is_told_by_id(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "Steve Hall, now Anne Ortiz" beside another Anne Ortiz: the owner could raise the `epoch` of
+    the Anne Ortiz who kept her page (leftovers)."""
+    generate_saying(data_dir, monkeypatch, capsys)
+    _edit(data_dir, "name: Steve Hall\n", "name: Anne Ortiz\n")
+    line = _warning(generate_saying(data_dir, monkeypatch, capsys))
+    assert (
+        "(the same partner id and epoch): Steve Hall, now Anne Ortiz (partner id steve-hall). Whoever" in line
+    )
+
+
 def test_a_name_no_partner_can_have_is_not_quoted_from_the_book(tmp_path: Path) -> None:
     book = tmp_path / "addresses.json"
-    hand_overs(book, b"s" * 32, {"p/a.md": "Ann"})
+    hand_overs(book, b"s" * 32, {"p/a.md": ("a", "Ann")})
     books = json.loads(book.read_text(encoding="utf-8"))
     [fingerprint] = books["books"]
     books["books"][fingerprint]["p/a.md"] = "Ann " * 250_000  # a megabyte, on the warning's line
     book.write_text(json.dumps(books), encoding="utf-8")
-    assert hand_overs(book, b"s" * 32, {"p/a.md": "Bea"}) == []
+    assert hand_overs(book, b"s" * 32, {"p/a.md": ("a", "Bea")}) == []

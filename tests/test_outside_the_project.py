@@ -108,12 +108,16 @@ def test_guard_run_outside_the_project_reads_the_public_words_of_the_site_s_mkdo
         )
 
 
-def test_a_python_without_the_packages_says_how_to_run_instead_of_a_traceback(tmp_path: Path) -> None:
+# yaml: read by every command; ahocorasick_rs: only by the leak guard, imported when `guard` runs.
+@pytest.mark.parametrize(("command", "package"), [("check", "yaml"), ("guard", "ahocorasick_rs")])
+def test_a_python_without_the_packages_says_how_to_run_instead_of_a_traceback(
+    tmp_path: Path, command: str, package: str
+) -> None:
     """README's table reads `python -m generator check`; the system's Python, without the
     pinned packages, printed a traceback ending in ModuleNotFoundError."""
-    without = "import runpy, sys; sys.modules['ahocorasick_rs'] = None; runpy.run_module('generator', run_name='__main__')"
+    without = f"import runpy, sys; sys.modules['{package}'] = None; runpy.run_module('generator', run_name='__main__')"
     result = subprocess.run(
-        [sys.executable, "-c", without, "check"],
+        [sys.executable, "-c", without, command],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -123,7 +127,7 @@ def test_a_python_without_the_packages_says_how_to_run_instead_of_a_traceback(tm
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == (
-        "error: this Python lacks the package 'ahocorasick_rs': run .venv/bin/python -m generator … "
+        f"error: this Python lacks the package '{package}': run .venv/bin/python -m generator … "
         "(make demo creates .venv), or first: python -m pip install -r requirements.txt\n"
     )
 

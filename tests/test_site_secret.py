@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import stat
 import subprocess
@@ -267,7 +268,7 @@ def test_a_preview_never_publishes(tmp_path: Path) -> None:
         resolve_secret({}, tmp_path / "secret", publishing=True)
 
 
-@pytest.mark.parametrize("kind", ["folder", "broken link"])
+@pytest.mark.parametrize("kind", ["folder", "broken link", "named pipe"])
 def test_a_secret_file_that_is_not_a_file_is_refused_before_anything_is_written(
     tmp_path: Path, kind: str
 ) -> None:
@@ -277,9 +278,13 @@ def test_a_secret_file_that_is_not_a_file_is_refused_before_anything_is_written(
     secret_file.parent.mkdir()
     if kind == "folder":
         secret_file.mkdir()
+    elif kind == "named pipe":  # said as "a folder or a broken link" (leftovers)
+        os.mkfifo(secret_file)
     else:
         secret_file.symlink_to(tmp_path / "gone")
-    with pytest.raises(MissingSecret, match=r"\.referral/secret is not a file .*REFERRAL_SITE_SECRET"):
+    with pytest.raises(
+        MissingSecret, match=rf"\.referral/secret is not a file \(a {kind}\): .*REFERRAL_SITE_SECRET"
+    ):
         resolve_secret({}, secret_file)
     (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
     with pytest.raises(MissingSecret):

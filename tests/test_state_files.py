@@ -4,12 +4,16 @@ only ValueError, so `generate` and `mkdocs build` ended in a traceback (review58
 
 from __future__ import annotations
 
+import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from conftest import SOURCE_DATE_EPOCH, fixture_text
 
-from generator import build_facts
+from generator import build_facts, unchecked_site
 from generator.cli import main
 from generator.mail.log import LogUnreadable, read_log
 
@@ -65,3 +69,81 @@ def test_a_mail_log_line_nested_thousands_deep_is_located(tmp_path: Path) -> Non
     log.write_text(f"{DEEP}}}\n", encoding="utf-8")
     with pytest.raises(LogUnreadable, match=r"mail-log.jsonl:1:1: not a record \(nested too deep\)"):
         read_log(log)
+
+
+# A named pipe (or a device) where a record belongs kept `generate` and `mkdocs build` waiting
+# forever: opening a pipe to read returns only once something opens it to write (leftovers).
+
+
+class StuckOnThePipe(Exception):
+    pass
+
+
+@contextmanager
+def pipe_in_place_of(record: Path) -> Iterator[None]:
+    """A named pipe at ``record``, and a stop for a run that waits on it: a bound for a run
+    that would wait forever, not a measure of speed."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise StuckOnThePipe(f"the run waited on the named pipe {record}")
+
+    record.unlink(missing_ok=True)
+    os.mkfifo(record)
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(60)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _files(folder: Path) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize("record", ["render-stamp.json", "render-memo.json", "addresses.json"])
+def test_a_cache_that_is_a_named_pipe_is_taken_as_absent(generated: Path, record: str) -> None:
+    with pipe_in_place_of(generated / ".referral" / record):
+        assert main(["generate"]) == 0
+    assert "Test Partner Notes" in (generated / "content" / "index.md").read_text(encoding="utf-8")
+
+
+def test_a_manifest_that_is_a_named_pipe_is_named_and_nothing_written(
+    generated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    manifest = generated / ".referral" / "manifest.json"
+    with pipe_in_place_of(manifest):
+        before = _files(generated / "content"), _files(generated / ".referral")
+        assert main(["generate"]) != 0
+    assert (_files(generated / "content"), _files(generated / ".referral")) == before
+    assert capsys.readouterr().err == (
+        f"error: the generator's manifest {manifest} is a named pipe, not a file; delete it\n"
+    )
+
+
+def test_build_facts_that_are_a_named_pipe_are_read_as_none(tmp_path: Path) -> None:
+    """Read by the plugin when nothing changed since the last run (`mkdocs build` twice)."""
+    with pipe_in_place_of(tmp_path / "build-facts.json"):
+        assert build_facts.read_record(tmp_path / "build-facts.json", "inputs") is None
+
+
+def test_an_unchecked_site_note_that_is_a_named_pipe_is_no_note(tmp_path: Path) -> None:
+    """Read first by every `mkdocs build`: the site folder a killed build left unchecked."""
+    with pipe_in_place_of(tmp_path / unchecked_site.NOTE):
+        assert unchecked_site.left_unchecked(tmp_path) is None
+
+
+def test_a_page_that_is_a_named_pipe_is_named_and_nothing_written(
+    generated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A page of the last run's replaced by a named pipe: the writer read the old page to compare."""
+    capsys.readouterr()
+    with pipe_in_place_of(generated / "content" / "index.md"):
+        before = _files(generated / "content"), _files(generated / ".referral")
+        assert main(["generate"]) == 1
+    assert (_files(generated / "content"), _files(generated / ".referral")) == before
+    assert capsys.readouterr().err == (
+        "error: could not write content/index.md: a named pipe, not a file; content is as it was before this run\n"
+    )

@@ -176,6 +176,33 @@ def test_valid_file_loads_with_types() -> None:
             "partners.yaml:7:5: partners[1].id: YAML syntax error: 'id:steve' needs a space after the colon: "
             "write 'id: steve'",
         ),
+        (  # the parser stopped a line later, "could not find expected ':'" (leftovers)
+            ("    name: Steve\n", "    name :Steve\n"),
+            "partners.yaml:8:5: partners[1].name: YAML syntax error: 'name :Steve' has a space before the colon, "
+            "where YAML needs it after: write 'name: Steve'",
+        ),
+        (
+            ("  - id: steve\n", "  - id  :steve\n"),
+            "partners.yaml:7:5: partners[1].id: YAML syntax error: 'id  :steve' has a space before the colon, "
+            "where YAML needs it after: write 'id: steve'",
+        ),
+        # A blank line before a block's first line of text, longer than its indentation: libyaml
+        # ended the block there and sent the editor to the text's indentation (leftovers).
+        (
+            (
+                "    name: Steve\n",
+                "    name: Steve\n    spotlight: |\n\t\t\t\t\t\t\t\t\n      Finds space.\n",
+            ),
+            "partners.yaml:10:7: partners[1].spotlight: YAML syntax error: a line of only tabs before the block's "
+            "first line of text, and longer than that line's indentation (6 spaces): YAML takes it for the "
+            "block's indentation and the text for a new field; delete the tabs",
+        ),
+        (
+            ("    name: Steve\n", "    name: Steve\n    spotlight: >-\n\n        \n      Finds space.\n"),
+            "partners.yaml:11:7: partners[1].spotlight: YAML syntax error: a line of 8 spaces before the block's "
+            "first line of text, and longer than that line's indentation (6 spaces): YAML takes it for the "
+            "block's indentation and the text for a new field; delete the spaces",
+        ),
         (
             ("  - id: steve\n", "  -id: steve\n"),
             "partners.yaml:7:3: partners: YAML syntax error: a list item needs a space after its '-': "

@@ -4,3 +4,8 @@
 MIME message, ``log`` remembers what was delivered, ``send`` talks SMTP and ``run`` ties them
 together for ``python -m generator mail``.
 """
+
+# Here, not in run.py: the command line's --help gives them, and a command other than mail
+# should not load the mail code to say them.
+OUT_DIR = "mail-out"
+DEFAULT_RATE = "1/s"

@@ -32,7 +32,7 @@ from ..views import (
     upcoming_events,
 )
 from ..writer import MANIFEST_VERSION, folder_key, write_bytes
-from . import summary
+from . import OUT_DIR, summary
 from .compose import (
     PROJECT_POST_URLS,
     Edition,
@@ -52,9 +52,7 @@ from .send import Pacer, send_all
 from .session import SmtpSettings
 
 FROM = "REFERRAL_MAIL_FROM"
-OUT_DIR = "mail-out"
 MANIFEST = ".written.json"  # in each month's folder: the .eml files this command wrote there
-DEFAULT_RATE = "1/s"
 SITE_URL_FIX = "set it to the published site's address: every message links to the partner's page there"
 
 
