@@ -303,6 +303,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     # the generated posts on disk like any hand-written one.
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._guard_after_every_other_step(config)
         self.unguarded = None
         self.rebuild = serve_plugins.Rebuild()
         moment = self._build_moment()
@@ -331,6 +332,17 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         if self.command != "serve":  # serve keeps its own memory of the site between rebuilds
             self.guard_worker = GuardWorker.start(_guard_job(config, outcome))
         return config
+
+    def _guard_after_every_other_step(self, config: MkDocsConfig) -> None:
+        """The leak guard moved to the end of the after-build steps. MkDocs puts a step after
+        every one it does not rank below, so a hook at -inf (or NaN), registered after the
+        plugins, ran after the guard and what it wrote was published (review63). Every plugin
+        and hook is registered by now, as MkDocs reads mkdocs.yml."""
+        steps = config.plugins.events["post_build"]
+        ours = [step for step in steps if _is_guard_of(step, self)]
+        for step in ours:
+            steps.remove(step)
+            steps.append(step)
 
     def _due_is_news(self, facts: BuildFacts) -> bool:
         """Under `mkdocs serve` the referrals due an update are listed again only when they
@@ -589,3 +601,11 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         return pipeline.Project(
             root, root / self.config.data_file, Path(config.docs_dir), root / self.config.state_dir
         )
+
+
+def _is_guard_of(step: Any, plugin: ReferralNewsletterPlugin) -> bool:
+    """Whether an after-build step is this plugin's leak guard (MkDocs lists bound methods)."""
+    return (
+        getattr(step, "__func__", None) is ReferralNewsletterPlugin._guard_the_site
+        and step.__self__ is plugin
+    )

@@ -337,6 +337,26 @@ def test_a_page_rewritten_by_a_hook_asking_to_run_last_is_read(project: SiteProj
     assert "referrals[0].prospect in follow/index.html" in result.stderr
 
 
+# The same rewrite at the lowest priority there is, or at one no order places: MkDocs puts a
+# method after every one it does not rank below, so these ran after the guard at -inf.
+UNRANKED_REWRITE_HOOK = "from mkdocs.plugins import event_priority\n" + REWRITE_HOOK.replace(
+    "def on_post_build", "@event_priority(float('{priority}'))\ndef on_post_build"
+)
+
+
+@pytest.mark.parametrize("priority", ["-inf", "nan"])
+def test_a_page_rewritten_by_a_hook_at_the_lowest_priority_is_read(
+    project: SiteProject, priority: str
+) -> None:
+    """(review63) A hook at -inf, or NaN, registered after the plugin ran after its guard at -inf."""
+    project.write_data(fixture_text("small.yaml"))
+    with_hook(project, UNRANKED_REWRITE_HOOK.format(priority=priority, leak=PROSPECT))
+    result = project.mkdocs_build()
+    assert result.returncode != 0
+    assert "referrals[0].prospect in follow/index.html" in result.stderr
+    assert not (project.site / "follow" / "index.html").exists()
+
+
 @pytest.mark.skipif(not TWO_CORES, reason="one core: the guard runs in the build's own process")
 def test_a_guard_process_that_dies_fails_the_build_closed(project: SiteProject) -> None:
     project.write_data(fixture_text("small.yaml"))
