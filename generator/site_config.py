@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -79,7 +80,17 @@ for _loader in (_LenientLoader, _FastLenientLoader):
     _loader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 
 
+# Where libyaml reads otherwise than PyYAML's parser, which MkDocs reads mkdocs.yml with, PyYAML's
+# reads it (review63): libyaml takes tabs, a block header's comment without a space and a '?' in a
+# flow collection's plain text that PyYAML refuses, drops a byte-order mark after a comment that
+# PyYAML keeps in the key, reads an empty ``!`` as '' for None. The leak guard counts the site's
+# name and description as public wording: they must be MkDocs' own.
+_NOT_READ_ALIKE = re.compile(r"[\t\x85\u2028\u2029]|(?<!^)\ufeff|[|>][-+0-9]*#|!(?!ENV\b|!?python/)")
+
+
 def _lenient_load(text: str) -> object:
+    if _NOT_READ_ALIKE.search(text) or ("?" in text and ("[" in text or "{" in text)):
+        return yaml.load(text, Loader=_LenientLoader)
     try:
         return yaml.load(text, Loader=_FastLenientLoader)
     except yaml.YAMLError:

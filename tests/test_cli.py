@@ -27,6 +27,7 @@ from generator.addresses import private_token
 from generator.cli import _parser, main
 from generator.links import read_site_config
 from generator.runnable import generator_command
+from generator.site_config import site_public_text
 
 
 def test_check_valid_file_exits_zero_with_summary(project: SiteProject) -> None:
@@ -611,6 +612,44 @@ def test_a_mkdocs_yml_that_is_not_yaml_is_named_at_its_line_and_column_on_one_li
             "'<stream end>' (while parsing a flow sequence at line 1, column 12); fix it there\n"
         )
     assert sorted(path.name for path in tmp_path.iterdir()) == ["mkdocs.yml", "partners.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("site_name:\tX\n", "1:11: not valid YAML: found character '\\t' that cannot start any token"),
+        (
+            "site_name: X\nsite_description: |#\n  x\n",
+            "2:20: not valid YAML: expected chomping or indentation",
+        ),
+        ("site_name: X\nnav: [{a?}]\n", "2:9: not valid YAML: "),
+    ],
+    ids=["a tab after the colon", "a comment on a block's header", "a '?' in a flow mapping"],
+)
+def test_a_mkdocs_yml_mkdocs_refuses_is_refused_by_every_command(
+    text: str, where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """(review63) libyaml, which reads mkdocs.yml when it can, takes these where PyYAML (MkDocs'
+    reader) refuses them: the commands went on with a file `mkdocs build` cannot read."""
+    (tmp_path / "partners.yaml").write_text(fixture_text("small.yaml"), encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFERRAL_SITE_SECRET", TEST_SECRET)
+    for command in (["links"], ["generate"], ["mail", "--month", "2026-03"]):
+        assert main(command) == 1
+        out, err = capsys.readouterr()
+        assert out == "" and err.startswith(f"error: {tmp_path / 'mkdocs.yml'}:{where}"), err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mkdocs.yml", "partners.yaml"]
+
+
+def test_the_sites_public_words_are_read_as_mkdocs_reads_them(tmp_path: Path) -> None:
+    """(review63) libyaml drops a byte-order mark after a comment (two files joined), so the guard
+    counted 'Lunch with Dana' as the site's description, public wording it never checks for;
+    MkDocs, on PyYAML's parser, reads a key '\\ufeffsite_description' it does not know."""
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("# joined from two files\n\ufeffsite_description: Lunch with Dana\n", encoding="utf-8")
+    assert site_public_text(config)[:2] == ("", "")
+    assert read_site_config(config) == {"\ufeffsite_description": "Lunch with Dana"}
 
 
 def _commands_row(readme: str, name: str) -> str:
