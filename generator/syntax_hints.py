@@ -130,14 +130,18 @@ def _last_opener(text: str, before: tuple[int, int] | None = None) -> tuple[int,
 def syntax_hint(text: str, position: tuple[int, int], detail: str) -> tuple[tuple[int, int], str] | None:
     """A better place and message for a syntax error at ``position`` (1-based), if one applies."""
     lines = text.split("\n")
+    # A `key:value` or `key :value` line read as one scalar ends in a missing ':' or a value not
+    # allowed, never in a missing key: that is a block's or a quoted value's line of text, above
+    # a line indented wrongly (review63: 'Later :Monday' in a spotlight was blamed for it).
+    keys_read_as_text = "did not find expected key" not in detail
     for number in _this_and_previous_line(lines, position[0]):
         line = lines[number - 1].rstrip("\r")
-        glued = _GLUED_COLON.match(line)
+        glued = _GLUED_COLON.match(line) if keys_read_as_text else None
         if glued:
             key, value = glued.groups()
             message = f"'{key}:{value}' needs a space after the colon: write '{key}: {value}'"
             return (number, glued.start(1) + 1), message
-        spaced = _SPACED_COLON.match(line)
+        spaced = _SPACED_COLON.match(line) if keys_read_as_text else None
         if spaced:
             key, value = spaced.groups()
             written = line[spaced.start(1) : spaced.end(2)]

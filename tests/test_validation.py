@@ -186,6 +186,35 @@ def test_valid_file_loads_with_types() -> None:
             "partners.yaml:7:5: partners[1].id: YAML syntax error: 'id  :steve' has a space before the colon, "
             "where YAML needs it after: write 'id: steve'",
         ),
+        # A line of a block's or a quoted value's text that looks like 'key :value' or 'key:value',
+        # above a line indented wrongly: the hint blamed the text, in a field of its name (review63).
+        (
+            (
+                "    name: Steve\n",
+                "    name: Steve\n    spotlight: |\n      Opens :Monday\n     company: Hall\n",
+            ),
+            "partners.yaml:11:6: partners[1]: YAML syntax error: did not find expected key: this line is "
+            "indented differently from the lines around it; the fields of one record must line up under "
+            "its first field",
+        ),
+        (
+            (
+                "    name: Steve\n",
+                "    name: Steve\n    spotlight: >\n      Opens:Monday\n     company: Hall\n",
+            ),
+            "partners.yaml:11:6: partners[1]: YAML syntax error: did not find expected key: this line is "
+            "indented differently from the lines around it; the fields of one record must line up under "
+            "its first field",
+        ),
+        (
+            (
+                "    name: Steve\n",
+                '    name: Steve\n    spotlight: "Busy\n      Opens :Monday"\n     company: Hall\n',
+            ),
+            "partners.yaml:11:6: partners[1]: YAML syntax error: did not find expected key: this line is "
+            "indented differently from the lines around it; the fields of one record must line up under "
+            "its first field",
+        ),
         # A blank line before a block's first line of text, longer than its indentation: libyaml
         # ended the block there and sent the editor to the text's indentation (leftovers).
         (
