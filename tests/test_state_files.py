@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import SOURCE_DATE_EPOCH, fixture_text
+from conftest import SOURCE_DATE_EPOCH, fixture_text, free_port
 
 from generator import build_facts, unchecked_site
 from generator.cli import main
@@ -147,3 +147,61 @@ def test_a_page_that_is_a_named_pipe_is_named_and_nothing_written(
     assert capsys.readouterr().err == (
         "error: could not write content/index.md: a named pipe, not a file; content is as it was before this run\n"
     )
+
+
+# The send log (review63): a named pipe there was read as an empty log by a preview, which
+# then listed every partner as not yet mailed, and `mail --send` stopped on 'error: File or
+# stream is not seekable.'; a link to /dev/null swallowed every record, so each run sent again.
+@pytest.fixture
+def mailing(generated: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The project, set to mail; no server listens: a message tried would end in a refused
+    connection, not in the error these tests expect."""
+    site = "site_name: Test\nsite_url: https://partners.example.com/\n"
+    (generated / "mkdocs.yml").write_text(site, encoding="utf-8")
+    monkeypatch.setenv("REFERRAL_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("REFERRAL_SMTP_PORT", str(free_port()))
+    monkeypatch.setenv("REFERRAL_MAIL_FROM", "olive@owner.example")
+    return generated
+
+
+MONTH = "2026-03"  # an issue of small.yaml's
+
+
+def _log_not_a_file(log: Path, kind: str) -> str:
+    return (
+        f"error: the send log {log} is {kind}, not a file, so who got which month can be neither read "
+        "nor recorded, and nothing was sent: put the log back there, or delete it if this project "
+        "never sent a month, then run again\n"
+    )
+
+
+@pytest.mark.parametrize("send", [False, True], ids=["preview", "send"])
+def test_a_send_log_that_is_a_named_pipe_is_named_and_nothing_written_or_sent(
+    mailing: Path, send: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    log = mailing / ".referral" / "mail-log.jsonl"
+    with pipe_in_place_of(log):
+        before = _files(mailing)
+        assert main(["mail", "--month", MONTH, *(["--send"] if send else [])]) == 1
+        assert _files(mailing) == before and log.is_fifo()
+    assert capsys.readouterr().err == _log_not_a_file(log, "a named pipe")
+
+
+@pytest.mark.parametrize("kind", ["a folder", "a device"])
+def test_a_send_log_that_is_a_folder_or_a_device_is_named_and_nothing_sent(
+    mailing: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    log = mailing / ".referral" / "mail-log.jsonl"
+    if kind == "a folder":
+        log.mkdir()
+    else:
+        log.symlink_to(os.devnull)
+    for command in (
+        ["mail", "--month", MONTH],
+        ["mail", "--month", MONTH, "--send"],
+    ):
+        assert main(command) == 1
+        assert capsys.readouterr().err == _log_not_a_file(log, kind)
+    assert not (mailing / "mail-out").exists()

@@ -20,12 +20,14 @@ import json
 import os
 import re
 import secrets
+import stat
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
+from ..record_files import NotAFile, kind_of, record_bytes
 from ..stop_signals import held
 from .compose import Outgoing, delivery_key
 
@@ -35,6 +37,8 @@ _MONTH_IN_ID = re.compile(r"\.(\d{4}-\d{2})@")
 # Starts the keys that find a delivery by address: "@" never occurs in a partner id
 # (field_types.ID_PATTERN), so they cannot clash with a delivery key.
 _BY_ADDRESS = "@"
+# O_NOCTTY: a terminal opened here must not become the run's controlling terminal.
+_APPEND_FLAGS = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
 
 
 class LogBusy(OSError):
@@ -56,9 +60,7 @@ def read_log(path: Path) -> dict[str, Entry]:
     """The last event of every delivery key (partner/month); ``delivered`` is final. Entries
     that went out (or may have) are also found by address and month (``entry_for``)."""
     entries: dict[str, Entry] = {}
-    if not path.is_file():
-        return entries
-    for number, text in enumerate(path.read_text("utf-8", errors="replace").splitlines(), start=1):
+    for number, text in enumerate(_log_text(path).splitlines(), start=1):
         record = _record(path, number, text)
         if record is None:
             continue
@@ -73,6 +75,27 @@ def read_log(path: Path) -> dict[str, Entry]:
 class LogUnreadable(ValueError):
     """A line of the log that is neither a record nor one torn by a kill: skipping it could
     forget a delivery and send that message again."""
+
+
+def _log_text(path: Path) -> str:
+    """The log's text, '' where there is none yet. A named pipe there was taken for an empty log
+    by a preview, and a send stopped on 'File or stream is not seekable'; a link to /dev/null
+    swallowed every record, so each run sent the month again (review63)."""
+    try:
+        raw = record_bytes(path)
+    except FileNotFoundError:
+        return ""
+    except NotAFile as error:
+        raise _not_a_file(path, error.kind) from None
+    return raw.decode("utf-8", errors="replace")
+
+
+def _not_a_file(path: Path, kind: str) -> LogUnreadable:
+    return LogUnreadable(
+        f"the send log {path} is {kind}, not a file, so who got which month can be neither read nor "
+        "recorded, and nothing was sent: put the log back there, or delete it if this project never "
+        "sent a month, then run again"
+    )
 
 
 def _record(path: Path, number: int, text: str) -> dict[str, object] | None:
@@ -142,11 +165,10 @@ def _address_key(digest: str, month: str) -> str:
 def message_ids(path: Path, key: str) -> set[str]:
     """Every Message-ID the log holds for one delivery key: a resend takes a new one."""
     found: set[str] = set()
-    if path.is_file():
-        for number, text in enumerate(path.read_text("utf-8", errors="replace").splitlines(), start=1):
-            record = _record(path, number, text)
-            if record is not None and _key_of(record) == key and isinstance(record.get("message_id"), str):
-                found.add(str(record["message_id"]))
+    for number, text in enumerate(_log_text(path).splitlines(), start=1):
+        record = _record(path, number, text)
+        if record is not None and _key_of(record) == key and isinstance(record.get("message_id"), str):
+            found.add(str(record["message_id"]))
     return found
 
 
@@ -268,7 +290,7 @@ class SendLog:
 
 def _locked(path: Path) -> IO[bytes]:
     """The log opened for appending, locked against a second sender, its torn last line ended."""
-    stream = open(path, "a+b")  # noqa: SIM115 (closed by SendLog.open, or below when another run holds it)
+    stream = _opened_to_append(path)
     try:
         fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -279,6 +301,20 @@ def _locked(path: Path) -> IO[bytes]:
         ) from None
     _end_torn_line(stream)
     return stream
+
+
+def _opened_to_append(path: Path) -> IO[bytes]:
+    """``open(path, "a+b")`` for a regular file only: what else is there is named, not written to."""
+    try:  # without waiting: a named pipe's open can wait for a reader (record_files)
+        handle = os.open(path, _APPEND_FLAGS, 0o666)
+    except IsADirectoryError:
+        raise _not_a_file(path, "a folder") from None
+    mode = os.fstat(handle).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(handle)
+        raise _not_a_file(path, kind_of(mode))
+    os.set_blocking(handle, True)
+    return open(handle, "a+b")  # closed by SendLog.open, or by _locked when another run holds it
 
 
 def _end_torn_line(stream: IO[bytes]) -> None:
