@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from . import guard
+from . import guard, guard_pipe
 from .guard_search import SiteSearch
 from .leak_delta import Checked
 from .leak_scan import Leak, Places
@@ -40,9 +40,10 @@ _WAIT = 0.05  # seconds between looks at whether a silent worker is still alive
 # Pages named per message: each message wakes the worker (25 µs on a quiet machine, 190 µs on a
 # busy one, in MkDocs' own process), and a worker a few pages behind loses nothing.
 _BATCH = 32
-# Seconds a worker may use no CPU at all while the build waits for its verdict: it has every
-# file named by then and only reads and searches, so a worker that still does nothing is stopped
-# (SIGSTOP, a frozen cgroup) or stuck (a lock held at the fork): the build fails closed.
+# Seconds a worker may use no CPU at all while the build waits for its verdict, or for room in
+# the pipe to name pages to it (guard_pipe): it has every file named, or more than it has read,
+# so a worker that still does nothing is stopped (SIGSTOP, a frozen cgroup) or stuck (a lock
+# held at the fork): the build fails closed.
 STALLED = 60.0
 
 
@@ -95,6 +96,8 @@ class GuardWorker:
         )
         self._process.start()
         child.close()
+        guard_pipe.bound_each_write(self._connection, _WAIT)
+        self._stalled: str | None = None  # why a send gave up on a worker that read nothing
         self._swept = False
         self._last_look_asked = False
         self._writing: str | None = None  # the file MkDocs writes now
@@ -156,14 +159,14 @@ class GuardWorker:
         return outcome
 
     def _verdict(self) -> GuardResult | str:
+        if self._stalled:  # a send gave up on it: no second wait as long
+            raise GuardStopped(self._stalled)
         still = _Stillness(self._process.pid)
         while not self._connection.poll(_WAIT):
             if not self._process.is_alive():
                 return self._last_words()
             if still.longer_than(STALLED):
-                raise GuardStopped(
-                    f"its process has done nothing for {STALLED:.0f} s (stopped or stuck), so the site is not checked"
-                )
+                raise GuardStopped(_stall())
         try:
             outcome: GuardResult | str = self._connection.recv()
         except (EOFError, OSError):
@@ -203,9 +206,24 @@ class GuardWorker:
         """Without ``quiet``, a failure raises :class:`GuardStopped` with the worker's last words
         (read from the pipe, once); with it, a bare one, leaving them for the next send."""
         try:
-            self._connection.send(message)
+            guard_pipe.send(self._connection, message, self._stall_watch())
+        except guard_pipe.Stalled as stalled:
+            self._stalled = str(stalled)
+            raise GuardStopped(self._stalled) from None
         except OSError:
             raise GuardStopped("" if quiet else self._why_it_stopped()) from None
+
+    def _stall_watch(self) -> Callable[[], str | None]:
+        """Why to stop waiting for room in the pipe, once the worker has used no CPU for STALLED
+        seconds; its CPU time is first read only when a write waited (most never do)."""
+        still: list[_Stillness] = []
+
+        def stalled() -> str | None:
+            if not still:
+                still.append(_Stillness(self._process.pid))
+            return _stall() if still[0].longer_than(STALLED) else None
+
+        return stalled
 
     def _why_it_stopped(self) -> str:
         """The traceback a failed worker sent before it went, if any: the closed pipe alone says
@@ -214,6 +232,10 @@ class GuardWorker:
             if self._connection.poll(0) and isinstance(said := self._connection.recv(), str):
                 return f"it failed, so the site is not checked:\n{said}"
         return "its process stopped before the site was checked"
+
+
+def _stall() -> str:
+    return f"its process has done nothing for {STALLED:.0f} s (stopped or stuck), so the site is not checked"
 
 
 class _Stillness:

@@ -489,3 +489,34 @@ def test_a_verdict_sent_just_before_the_worker_ended_is_taken(tmp_path: Path, da
     worker._connection = _FirstWaitRunsOut(worker._connection, worker._process)  # type: ignore[assignment]
     result = worker.finish()
     assert (result.leaks, result.files) == ([], 1)
+
+
+class StuckSending(Exception):
+    pass
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="one core: the guard runs in the build's own process")
+def test_a_worker_stopped_while_pages_are_named_fails_the_build_instead_of_hanging_it(
+    tmp_path: Path, data: PartnersFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(review63) A worker stopped while MkDocs writes the pages read nothing more: some 3,000
+    pages later the build waited forever for room in the pipe to name the next batch."""
+
+    def stuck(signum: int, frame: object) -> None:
+        raise StuckSending("the build waited on the stopped worker's pipe")
+
+    monkeypatch.setattr(guard_worker, "STALLED", 1.0)
+    worker = started(tmp_path / "site", data)
+    os.kill(worker._process.pid, signal.SIGSTOP)
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(120)  # a bound for a build that would wait forever, not a measure of speed
+    try:
+        with pytest.raises(GuardStopped, match=r"^its process has done nothing for 1 s \(stopped or stuck\)"):
+            for number in range(100_000):
+                worker.writing(f"partners/page-{number:06d}/index.html")
+        with pytest.raises(GuardStopped, match=r"^its process has done nothing for 1 s"):
+            worker.finish()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        worker._process.kill()
