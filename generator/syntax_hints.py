@@ -29,6 +29,7 @@ CUT_WORDS = 40  # how much of the dropped text a message quotes
 # `key: value` on one line, the value up to a comment (` #`) or the line's end.
 _KEY_VALUE = re.compile(r"^ *(?:- +)?([A-Za-z_][\w-]{0,63}) *: +(\S.*?)(?: +#.*)? *$")
 _BLOCK_HEADER = re.compile(r"[-+0-9]* *(?:#.*)?")
+_FIELD_START = re.compile(r"^ *(?:- +)?[A-Za-z_][\w-]{0,63} *:(?:\s|$)")  # `company: Hall`, `- id:`
 _ALIAS = re.compile(r"[^\s,\[\]{}]+ *")
 _WORD_AFTER = re.compile(r" *\w")
 _LINE_BREAK = re.compile(r"\r\n?|\n")  # YAML's, as libyaml counts lines
@@ -80,7 +81,10 @@ def blank_too_deep(
     lines = _LINE_BREAK.split(text)
     if not any(words in detail for words in _INDENTATION_ERRORS) or not 1 < position[0] <= len(lines):
         return None
-    indent = len(lines[position[0] - 1]) - len(lines[position[0] - 1].lstrip(" "))
+    stopped_at = lines[position[0] - 1]
+    if _FIELD_START.match(stopped_at):  # a field indented wrongly below an empty block, maybe:
+        return None  # deleting the blank line would make it the block's text (review63)
+    indent = len(stopped_at) - len(stopped_at.lstrip(" "))
     number, deep = position[0] - 1, None
     while number > 1 and not lines[number - 1].strip(" \t"):
         deep = number if len(lines[number - 1]) > indent else deep

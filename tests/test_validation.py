@@ -232,6 +232,13 @@ def test_valid_file_loads_with_types() -> None:
             "first line of text, and longer than that line's indentation (6 spaces): YAML takes it for the "
             "block's indentation and the text for a new field; delete the spaces",
         ),
+        (  # a field one space too deep below an empty block: deleting the spaces would make it
+            # the block's text, so the field's line is told (review63)
+            ("    name: Steve\n", "    name: Steve\n    spotlight: |\n          \n     company: Hall\n"),
+            "partners.yaml:11:6: partners[1]: YAML syntax error: did not find expected key: this line is "
+            "indented differently from the lines around it; the fields of one record must line up under "
+            "its first field",
+        ),
         (
             ("  - id: steve\n", "  -id: steve\n"),
             "partners.yaml:7:3: partners: YAML syntax error: a list item needs a space after its '-': "
