@@ -22,12 +22,12 @@ from .moment import BuildMoment, When, owners_date
 from .project_lock import one_run_at_a_time
 from .render_memo import DataDigests, RenderMemo, data_digests
 from .render_split import MIN_PAGES, PagesInTurn
-
-if TYPE_CHECKING:  # imported where used: `check` and `due` load the data and render nothing
-    from .render import SiteLayout
 from .site_secret import MissingSecret, SiteSecret, resolve_secret
 from .write_undo import replace_file
 from .writer import PageStream, WriteReport, read_manifest, write_bytes
+
+if TYPE_CHECKING:  # imported where used: `check` and `due` load the data and render nothing
+    from .render import SiteLayout
 
 DATA_FILE = "partners.yaml"
 DOCS_DIR = "content"

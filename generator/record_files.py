@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 
 # O_NOCTTY: a terminal opened here must not become the run's controlling terminal.
-_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+_WITHOUT_WAITING = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 class NotAFile(OSError):
@@ -29,15 +29,27 @@ class NotAFile(OSError):
 def record_bytes(path: Path) -> bytes:
     """The bytes of the regular file at ``path`` (links followed); :class:`NotAFile` for anything
     else, found without reading it; OSError as ``open`` raises it."""
-    handle = os.open(path, _FLAGS)
+    handle = regular_file_handle(path, os.O_RDONLY)
     try:
-        mode = os.fstat(handle).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotAFile(path, kind_of(mode))
         with open(handle, "rb", closefd=False) as stream:
             return stream.read()
     finally:
         os.close(handle)
+
+
+def regular_file_handle(path: Path, flags: int, mode: int = 0o666) -> int:
+    """``os.open(path, flags)``, opened without waiting, for a regular file only (on which
+    O_NONBLOCK changes nothing, so it is left set): :class:`NotAFile` for anything else (closed
+    again), found without reading or writing it; OSError as ``open`` raises it."""
+    try:
+        handle = os.open(path, flags | _WITHOUT_WAITING, mode)
+    except IsADirectoryError:  # a folder opened for writing
+        raise NotAFile(path, "a folder") from None
+    found = os.fstat(handle).st_mode
+    if not stat.S_ISREG(found):
+        os.close(handle)
+        raise NotAFile(path, kind_of(found))
+    return handle
 
 
 def kind_of(mode: int) -> str:

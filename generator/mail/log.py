@@ -20,14 +20,13 @@ import json
 import os
 import re
 import secrets
-import stat
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
-from ..record_files import NotAFile, kind_of, record_bytes
+from ..record_files import NotAFile, record_bytes, regular_file_handle
 from ..stop_signals import held
 from .compose import Outgoing, delivery_key
 
@@ -37,8 +36,6 @@ _MONTH_IN_ID = re.compile(r"\.(\d{4}-\d{2})@")
 # Starts the keys that find a delivery by address: "@" never occurs in a partner id
 # (field_types.ID_PATTERN), so they cannot clash with a delivery key.
 _BY_ADDRESS = "@"
-# O_NOCTTY: a terminal opened here must not become the run's controlling terminal.
-_APPEND_FLAGS = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
 
 
 class LogBusy(OSError):
@@ -305,15 +302,10 @@ def _locked(path: Path) -> IO[bytes]:
 
 def _opened_to_append(path: Path) -> IO[bytes]:
     """``open(path, "a+b")`` for a regular file only: what else is there is named, not written to."""
-    try:  # without waiting: a named pipe's open can wait for a reader (record_files)
-        handle = os.open(path, _APPEND_FLAGS, 0o666)
-    except IsADirectoryError:
-        raise _not_a_file(path, "a folder") from None
-    mode = os.fstat(handle).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(handle)
-        raise _not_a_file(path, kind_of(mode))
-    os.set_blocking(handle, True)
+    try:
+        handle = regular_file_handle(path, os.O_RDWR | os.O_CREAT | os.O_APPEND)
+    except NotAFile as error:
+        raise _not_a_file(path, error.kind) from None
     return open(handle, "a+b")  # closed by SendLog.open, or by _locked when another run holds it
 
 
