@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -67,41 +66,16 @@ def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> object:
     return next((os.environ[str(name)] for name in names if str(name) in os.environ), default)
 
 
-# The same reading on libyaml's parser: 0.4 ms for this project's mkdocs.yml against 3.7 ms,
-# and every build reads it twice (the leak guard's public words). PyYAML's own parser still
-# reads a file libyaml refuses, so every message about a broken file is its own, as MkDocs'.
-class _FastLenientLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """:class:`_LenientLoader` on libyaml's parser (PyYAML's own where it is not built)."""
-
-
-for _loader in (_LenientLoader, _FastLenientLoader):
-    _loader.add_constructor("!ENV", _env_tag)
-    _loader.add_multi_constructor("!", _ignore_tag)
-    _loader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
-
-
-# Where libyaml reads otherwise than PyYAML's parser, which MkDocs reads mkdocs.yml with, PyYAML's
-# reads it (review63): libyaml takes tabs, a block header's comment without a space and a '?' in a
-# flow collection's plain text that PyYAML refuses, drops a byte-order mark after a comment that
-# PyYAML keeps in the key, reads an empty ``!`` as '' for None. The leak guard counts the site's
-# name and description as public wording: they must be MkDocs' own.
-_NOT_READ_ALIKE = re.compile(r"[\t\x85\u2028\u2029]|(?<!^)\ufeff|[|>][-+0-9]*#|!(?!ENV\b|!?python/)")
-
-
-def _lenient_load(text: str) -> object:
-    if _NOT_READ_ALIKE.search(text) or ("?" in text and ("[" in text or "{" in text)):
-        return yaml.load(text, Loader=_LenientLoader)
-    try:
-        return yaml.load(text, Loader=_FastLenientLoader)
-    except yaml.YAMLError:
-        return yaml.load(text, Loader=_LenientLoader)
+_LenientLoader.add_constructor("!ENV", _env_tag)
+_LenientLoader.add_multi_constructor("!", _ignore_tag)
+_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 
 
 def read_site_config(config_file: Path, *, inherited_by: tuple[Path, ...] = ()) -> dict[str, Any]:
     """mkdocs.yml as plain data, without MkDocs (or Zensical, which reads the same file), over
     the file its ``INHERIT`` names (relative to it), merged as MkDocs merges them."""
     try:
-        config = _lenient_load(config_file.read_text("utf-8"))
+        config = yaml.load(config_file.read_text("utf-8"), Loader=_LenientLoader)
     except FileNotFoundError:
         raise ValueError(
             f"cannot read {config_file}: there is no such file (run the command in the project's folder)"
