@@ -303,7 +303,6 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     # the generated posts on disk like any hand-written one.
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self._guard_after_every_other_step(config)
         self.unguarded = None
         self.rebuild = serve_plugins.Rebuild()
         moment = self._build_moment()
@@ -337,7 +336,7 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
         """The leak guard moved to the end of the after-build steps. MkDocs puts a step after
         every one it does not rank below, so a hook at -inf (or NaN), registered after the
         plugins, ran after the guard and what it wrote was published (review63). Every plugin
-        and hook is registered by now, as MkDocs reads mkdocs.yml."""
+        and hook is registered by now: as MkDocs reads mkdocs.yml, or in an on_config."""
         steps = config.plugins.events["post_build"]
         ours = [step for step in steps if _is_guard_of(step, self)]
         for step in ours:
@@ -460,6 +459,8 @@ class ReferralNewsletterPlugin(BasePlugin[ReferralNewsletterConfig]):
     # unless --dirty: a build stopped before here leaves nothing there to publish).
     @event_priority(-100)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
+        # Here, not earlier: a plugin's on_config, run after ours, may still add after-build steps.
+        self._guard_after_every_other_step(config)
         if self.command == "serve":  # every file is known here, the blog's posts and views too
             self.rebuild.know(files)
         # `mkdocs serve` builds into a folder of its own and keeps serving after an error.

@@ -357,6 +357,28 @@ def test_a_page_rewritten_by_a_hook_at_the_lowest_priority_is_read(
     assert not (project.site / "follow" / "index.html").exists()
 
 
+# The same rewrite added as an after-build step by a hook's on_config, which MkDocs runs after
+# the plugin's (priority 100): what the plugin found registered in its own on_config was not all.
+LATE_REWRITE_HOOK = (
+    REWRITE_HOOK.replace("def on_post_build(config):", "def rewrite(config):")
+    + """
+def on_config(config):
+    config.plugins.events["post_build"].append(rewrite)
+"""
+)
+
+
+def test_a_page_rewritten_by_a_step_added_in_on_config_is_read(project: SiteProject) -> None:
+    """An after-build step another plugin adds in its on_config runs before the guard too: the
+    guard moved itself last in its on_config, before that step was added (the before-stop read)."""
+    project.write_data(fixture_text("small.yaml"))
+    with_hook(project, LATE_REWRITE_HOOK.format(leak=PROSPECT))
+    result = project.mkdocs_build()
+    assert result.returncode != 0
+    assert "referrals[0].prospect in follow/index.html" in result.stderr
+    assert not (project.site / "follow" / "index.html").exists()
+
+
 @pytest.mark.skipif(not TWO_CORES, reason="one core: the guard runs in the build's own process")
 def test_a_guard_process_that_dies_fails_the_build_closed(project: SiteProject) -> None:
     project.write_data(fixture_text("small.yaml"))
